@@ -1,0 +1,118 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { ApiCallCounter } from "./ApiCallCounter.ts";
+
+/** The AWS clients every flow draws from. Create them once per process with {@link createAwsClients}. */
+export interface AwsClients {
+  readonly ecs: ECSClient;
+  readonly ecr: ECRClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly eventbridge: EventBridgeClient;
+  readonly ssm: SSMClient;
+}
+
+export interface AwsClientOptions {
+  /** Defaults to the SDK's own resolution (`AWS_REGION`, profile). */
+  readonly region?: string;
+  /** When given, every API call is recorded in it. */
+  readonly counter?: ApiCallCounter;
+  /** Attempts per call with the SDK's adaptive retry mode (client-side rate limiting + backoff). */
+  readonly maxAttempts?: number;
+}
+
+export const USER_AGENT = "ecs-autopilot/0.1.0";
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add: (
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: "initialize"; name: string },
+    ) => void;
+  };
+}
+
+function counted<T extends { middlewareStack: object }>(
+  client: T,
+  service: string,
+  counter?: ApiCallCounter,
+): T {
+  if (counter) {
+    // Each client's stack is typed by its own input/output unions; the counter only reads the
+    // command name from the context, so one structural view serves all of them.
+    (client as unknown as MiddlewareClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        counter.record(service, (context.commandName ?? "Unknown").replace(/Command$/, ""));
+        return next(args);
+      },
+      { step: "initialize", name: "ecsAutopilotApiCallCounter" },
+    );
+  }
+  return client;
+}
+
+/**
+ * Creates the AWS clients, all in one place: region, adaptive retries, user agent, and optional
+ * call counting. The endpoint is never set here: the SDK reads `AWS_ENDPOINT_URL` (and the
+ * per-service `AWS_ENDPOINT_URL_<SERVICE>`) itself, which is how tests and `npm start` reach moto.
+ *
+ * @example
+ * const { ecs } = createAwsClients({ region: "eu-west-1" });
+ */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: "adaptive",
+    customUserAgent: USER_AGENT,
+  };
+  // Lazy: a Lambda that only needs ECS and DynamoDB does not pay for building the other clients.
+  const lazy = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= make();
+      return value;
+    };
+  };
+  const dynamodb = lazy(() => counted(new DynamoDBClient(config), "DynamoDB", options.counter));
+  const documents = lazy(() =>
+    DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
+  );
+  const ecs = lazy(() => counted(new ECSClient(config), "ECS", options.counter));
+  const ecr = lazy(() => counted(new ECRClient(config), "ECR", options.counter));
+  const sqs = lazy(() => counted(new SQSClient(config), "SQS", options.counter));
+  const eventbridge = lazy(() => counted(new EventBridgeClient(config), "EventBridge", options.counter));
+  const ssm = lazy(() => counted(new SSMClient(config), "SSM", options.counter));
+  return {
+    get ecs() {
+      return ecs();
+    },
+    get ecr() {
+      return ecr();
+    },
+    get dynamodb() {
+      return dynamodb();
+    },
+    get documents() {
+      return documents();
+    },
+    get sqs() {
+      return sqs();
+    },
+    get eventbridge() {
+      return eventbridge();
+    },
+    get ssm() {
+      return ssm();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { readFile } from "node:fs/promises";
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { z } from "zod";
+import { AutopilotConfig, DEFAULT_CONFIG } from "./AutopilotConfig.ts";
+import { ConfigError } from "./errors.ts";
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
+}
+
+/**
+ * Parses and validates configuration text. Errors name the source and the JSON path.
+ *
+ * @example
+ * parseConfig('{"redeploy":{"rules":[{"cluster":"prod-*","policy":"minor"}]}}', "config.json");
+ */
+export function parseConfig(text: string, source: string): AutopilotConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(source, `not valid JSON (${(error as Error).message})`);
+  }
+  const result = AutopilotConfig.safeParse(json);
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error));
+  return result.data;
+}
+
+export interface ConfigSources {
+  /** A file path (CLI `--config`). */
+  readonly file?: string;
+  /** Environment: `AUTOPILOT_CONFIG` (inline JSON) or `AUTOPILOT_CONFIG_PARAMETER` (SSM parameter name). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly ssm?: SSMClient;
+}
+
+/**
+ * Loads the central configuration from, in order: a file, `AUTOPILOT_CONFIG`, the SSM parameter
+ * named by `AUTOPILOT_CONFIG_PARAMETER`; the defaults when none is set.
+ */
+export async function loadConfig(sources: ConfigSources = {}): Promise<AutopilotConfig> {
+  const env = sources.env ?? process.env;
+  if (sources.file) {
+    let text: string;
+    try {
+      text = await readFile(sources.file, "utf8");
+    } catch (error) {
+      throw new ConfigError(
+        sources.file,
+        `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      );
+    }
+    return parseConfig(text, sources.file);
+  }
+  if (env.AUTOPILOT_CONFIG) return parseConfig(env.AUTOPILOT_CONFIG, "AUTOPILOT_CONFIG");
+  const parameter = env.AUTOPILOT_CONFIG_PARAMETER;
+  if (parameter && sources.ssm) {
+    const response = await sources.ssm.send(
+      new GetParameterCommand({ Name: parameter, WithDecryption: true }),
+    );
+    return parseConfig(response.Parameter?.Value ?? "{}", `SSM parameter ${parameter}`);
+  }
+  return DEFAULT_CONFIG;
+}

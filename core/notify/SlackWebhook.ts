@@ -1,0 +1,119 @@
+import type { SlackMessage } from "./SlackMessage.ts";
+
+/** Where messages go: Slack, or the terminal for local runs. */
+export interface Notifier {
+  post(message: SlackMessage): Promise<void>;
+}
+
+/** Slack refused a message, or did not answer in time after every retry. Never carries the URL. */
+export class SlackWebhookError extends Error {
+  override readonly name = "SlackWebhookError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly attempts: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface SlackWebhookOptions {
+  /** Per attempt. */
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  /** Cap on any single wait, including one asked for by `Retry-After`. */
+  readonly maxDelayMs?: number;
+  readonly baseDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULTS = { timeoutMs: 5000, maxAttempts: 4, maxDelayMs: 30_000, baseDelayMs: 500 } as const;
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Posts to a Slack incoming webhook: a timeout per attempt, retries on 429 and 5xx (and on
+ * network errors) honouring `Retry-After`, exponential backoff otherwise. The URL is a secret:
+ * it lives in a private field and never appears in errors, logs or `JSON.stringify`.
+ *
+ * @example
+ * const slack = new SlackWebhook(Resource.SlackWebhookUrl.value);
+ * await slack.post(message);
+ */
+export class SlackWebhook implements Notifier {
+  readonly #url: string;
+  readonly #options: Required<SlackWebhookOptions>;
+
+  constructor(url: string, options: SlackWebhookOptions = {}) {
+    if (!/^https?:\/\//.test(url))
+      throw new SlackWebhookError("the Slack webhook URL is not an http(s) URL", undefined, 0);
+    this.#url = url;
+    this.#options = {
+      ...DEFAULTS,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...options,
+    };
+  }
+
+  async post(message: SlackMessage): Promise<void> {
+    const { maxAttempts, timeoutMs, maxDelayMs, baseDelayMs, sleep } = this.#options;
+    let lastProblem = "";
+    let lastStatus: number | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let wait: number | undefined;
+      try {
+        const response = await fetch(this.#url, {
+          method: "POST",
+          headers: { "content-type": "application/json; charset=utf-8" },
+          body: JSON.stringify(message),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (response.ok) {
+          await response.body?.cancel();
+          return;
+        }
+        lastStatus = response.status;
+        const body = (await response.text()).slice(0, 200);
+        lastProblem = `HTTP ${response.status}${body ? ` (${body})` : ""}`;
+        if (response.status !== 429 && response.status < 500)
+          throw new SlackWebhookError(
+            `Slack rejected the message: ${this.#redact(lastProblem)}`,
+            response.status,
+            attempt,
+          );
+        wait = retryAfterMs(response.headers.get("retry-after"));
+      } catch (error) {
+        if (error instanceof SlackWebhookError) throw error;
+        lastStatus = undefined;
+        lastProblem =
+          error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+            ? `no answer within ${timeoutMs} ms`
+            : `network error (${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "unknown"})`;
+      }
+      if (attempt < maxAttempts) await sleep(Math.min(maxDelayMs, wait ?? baseDelayMs * 2 ** (attempt - 1)));
+    }
+    throw new SlackWebhookError(
+      `Slack webhook failed after ${maxAttempts} attempts: ${this.#redact(lastProblem)}`,
+      lastStatus,
+      maxAttempts,
+    );
+  }
+
+  /** Error texts from the network stack may quote the address; the path is the secret part. */
+  #redact(text: string): string {
+    const path = new URL(this.#url).pathname;
+    return text
+      .replaceAll(this.#url, "[webhook]")
+      .replaceAll(path.length > 1 ? path : this.#url, "[webhook]");
+  }
+
+  toJSON(): object {
+    return { type: "SlackWebhook", url: "[secret]" };
+  }
+}

@@ -1,0 +1,42 @@
+import type { Block, SlackMessage } from "./SlackMessage.ts";
+import type { Notifier } from "./SlackWebhook.ts";
+
+/** Renders Block Kit as plain text, the way the message reads in Slack. */
+export function renderPlainText(message: SlackMessage): string {
+  const line = (block: Block): string => {
+    switch (block.type) {
+      case "header":
+        return `== ${block.text.text} ==`;
+      case "section":
+        return [block.text.text, ...(block.fields ?? []).map((f) => f.text)].join("\n");
+      case "context":
+        return block.elements.map((e) => e.text).join("  ·  ");
+      case "divider":
+        return "────────";
+    }
+  };
+  return message.blocks
+    .map(line)
+    .join("\n")
+    .replace(/\*([^*\n]+)\*/g, "$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/** Prints messages instead of posting them: `npm start` and the CLI without `SLACK_WEBHOOK_URL`. */
+export class TerminalNotifier implements Notifier {
+  readonly messages: SlackMessage[] = [];
+  constructor(private readonly write: (text: string) => void = (text) => process.stdout.write(text)) {}
+
+  async post(message: SlackMessage): Promise<void> {
+    this.messages.push(message);
+    const body = renderPlainText(message)
+      .split("\n")
+      .map((l) => `  │ ${l}`)
+      .join("\n");
+    this.write(
+      `  ┌─ Slack ─────────────────────────────────────────\n${body}\n  └─────────────────────────────────────────────────\n`,
+    );
+  }
+}

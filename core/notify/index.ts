@@ -1,0 +1,4 @@
+export { redeployMessage } from "./redeployMessage.ts";
+export { type Block, escapeMrkdwn, LIMITS, type SlackMessage } from "./SlackMessage.ts";
+export { type Notifier, SlackWebhook, SlackWebhookError, type SlackWebhookOptions } from "./SlackWebhook.ts";
+export { renderPlainText, TerminalNotifier } from "./TerminalNotifier.ts";

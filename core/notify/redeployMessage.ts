@@ -1,0 +1,90 @@
+import type { DeployOutcome, RedeployReport } from "../redeploy/types.ts";
+import {
+  type Block,
+  capBlocks,
+  context,
+  escapeMrkdwn,
+  header,
+  type SlackMessage,
+  section,
+} from "./SlackMessage.ts";
+
+const shortDigest = (digest: string | undefined): string =>
+  digest ? digest.replace(/^(sha256:)?(.{12}).*$/, "$2") : "?";
+const revision = (arn: string): string => arn.slice(arn.lastIndexOf("/") + 1);
+const where = (o: DeployOutcome): string =>
+  `*${escapeMrkdwn(o.action.service.clusterName)} / ${escapeMrkdwn(o.action.service.serviceName)}*`;
+
+function versionOf(tag: string | undefined, digest: string | undefined): string {
+  if (tag && digest) return `\`${escapeMrkdwn(tag)}\` (${shortDigest(digest)})`;
+  if (tag) return `\`${escapeMrkdwn(tag)}\``;
+  return digest ? `\`${shortDigest(digest)}\`` : "`?`";
+}
+
+/**
+ * The Slack message for one push: what was deployed where (from which digest to which), what
+ * failed, and why tracked services were skipped. Undefined when there is nothing worth a post:
+ * no service tracks the repository, or every tracked one was skipped and `notifySkipped` is off.
+ *
+ * @example
+ * const message = redeployMessage(report, { notifySkipped: false });
+ * if (message) await notifier.post(message);
+ */
+export function redeployMessage(
+  report: RedeployReport,
+  options: { notifySkipped?: boolean } = {},
+): SlackMessage | undefined {
+  const { push } = report.plan;
+  const outcomes: DeployOutcome[] = report.dryRun
+    ? report.plan.actions.map((action) =>
+        action.kind === "skip"
+          ? { kind: "skipped", action }
+          : { kind: "deployed", action, taskDefinitionArn: "(dry run)" },
+      )
+    : [...report.outcomes];
+  const deployed = outcomes.filter((o) => o.kind === "deployed");
+  const failed = outcomes.filter((o) => o.kind === "failed");
+  const skipped = outcomes.filter((o) => o.kind === "skipped" && o.action.category !== "not-tracked");
+  const untracked = outcomes.length - deployed.length - failed.length - skipped.length;
+  if (deployed.length + failed.length === 0 && !(options.notifySkipped && skipped.length > 0))
+    return undefined;
+
+  const image = `${push.repository}:${push.tag ?? shortDigest(push.digest)}`;
+  const verb = report.dryRun ? "would deploy" : "deployed";
+  const text = `${image}: ${verb} to ${deployed.length} service(s), ${failed.length} failed, ${skipped.length} skipped`;
+  const blocks: Block[] = [
+    header(`${report.dryRun ? "Redeploy plan" : "Redeploy"}: ${image}`),
+    context(`\`${push.digest}\``, `${push.account} · ${push.region}`, `event ${escapeMrkdwn(push.eventId)}`),
+  ];
+  for (const outcome of deployed) {
+    if (outcome.kind !== "deployed") continue;
+    const { action } = outcome;
+    const lines = action.updates.map(
+      (u) =>
+        `\`${escapeMrkdwn(u.container)}\`: ${versionOf(u.fromTag, u.fromDigest)} → ${versionOf(u.toTag, u.toDigest)}`,
+    );
+    const rollout = report.dryRun
+      ? `\`${revision(action.fromTaskDefinitionArn)}\` → new revision`
+      : `\`${revision(action.fromTaskDefinitionArn)}\` → \`${revision(outcome.taskDefinitionArn)}\`${outcome.deploymentId ? ` · deployment \`${outcome.deploymentId}\`` : ""}`;
+    blocks.push(
+      section(
+        `:rocket: ${where(outcome)} ${verb}\n${lines.join("\n")}\n${rollout} · circuit breaker + rollback on\n_${escapeMrkdwn(action.reason)}_`,
+      ),
+    );
+  }
+  for (const outcome of failed) {
+    if (outcome.kind !== "failed") continue;
+    blocks.push(section(`:x: ${where(outcome)} failed, nothing changed: ${escapeMrkdwn(outcome.error)}`));
+  }
+  if (skipped.length > 0) {
+    const lines = skipped.map(
+      (o) => `• ${where(o)}: ${escapeMrkdwn(o.kind === "skipped" ? o.action.reason : "")}`,
+    );
+    blocks.push(section(`:fast_forward: Skipped\n${lines.join("\n")}`));
+  }
+  if (untracked > 0)
+    blocks.push(
+      context(`${untracked} other service(s) use this repository without opting in (\`autopilot:redeploy\`)`),
+    );
+  return { text, blocks: capBlocks(blocks) };
+}

@@ -1,0 +1,64 @@
+import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+
+/**
+ * Fields of DescribeTaskDefinition's output that RegisterTaskDefinition does not take. Everything
+ * else is copied, so a field AWS adds later is carried over rather than silently dropped.
+ */
+const READ_ONLY_FIELDS = new Set<string>([
+  "taskDefinitionArn",
+  "revision",
+  "status",
+  "requiresAttributes",
+  "compatibilities",
+  "registeredAt",
+  "registeredBy",
+  "deregisteredAt",
+]);
+
+/** Tag keys under this prefix belong to ecs-autopilot and are rewritten on every new revision. */
+export const AUTOPILOT_TAG_PREFIX = "autopilot:";
+/** Task-definition tag holding the human tag of a container image pinned by digest. */
+export const imageTagKey = (container: string): string => `autopilot:image-tag:${container}`;
+export const SOURCE_EVENT_TAG = "autopilot:source-event";
+export const PREVIOUS_REVISION_TAG = "autopilot:previous-revision";
+
+/**
+ * Builds the RegisterTaskDefinition input of a new revision: a copy of the current revision
+ * with only the given container images replaced, and its tags merged.
+ *
+ * @example
+ * const input = copyTaskDefinition(current, new Map([["web", "…/shop/web@sha256:…"]]), tags);
+ */
+export function copyTaskDefinition(
+  current: TaskDefinition,
+  images: ReadonlyMap<string, string>,
+  tags: readonly Tag[],
+): RegisterTaskDefinitionCommandInput {
+  const copy: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(current)) {
+    if (!READ_ONLY_FIELDS.has(field) && value !== undefined) copy[field] = structuredClone(value);
+  }
+  const containers = (current.containerDefinitions ?? []).map((definition) => {
+    const image = definition.name === undefined ? undefined : images.get(definition.name);
+    return image === undefined ? structuredClone(definition) : { ...structuredClone(definition), image };
+  });
+  return {
+    ...(copy as unknown as RegisterTaskDefinitionCommandInput),
+    containerDefinitions: containers,
+    ...(tags.length > 0 ? { tags: [...tags] } : {}),
+  };
+}
+
+/** Merges tags: the current revision's own tags, with the autopilot ones replaced by `ours`. */
+export function mergeTags(
+  current: Readonly<Record<string, string>>,
+  ours: Readonly<Record<string, string>>,
+): Tag[] {
+  const merged = new Map<string, string>();
+  for (const [key, value] of Object.entries(current)) {
+    if (!key.startsWith(AUTOPILOT_TAG_PREFIX) || key.startsWith("autopilot:image-tag:"))
+      merged.set(key, value);
+  }
+  for (const [key, value] of Object.entries(ours)) merged.set(key, value);
+  return [...merged].map(([key, value]) => ({ key, value }));
+}

@@ -1,0 +1,48 @@
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import { describeServices, describeTaskDefinitions, tagMap } from "../aws/ecs.ts";
+import type { IndexEntry } from "./ServiceIndex.ts";
+import type { ServiceSnapshot } from "./types.ts";
+
+export interface LoadedSnapshots {
+  readonly snapshots: ServiceSnapshot[];
+  /** Services the index named that ECS no longer has. */
+  readonly missing: string[];
+}
+
+/**
+ * Reads the fresh state of the services the index named: one DescribeServices per cluster and
+ * 10 services, one DescribeTaskDefinition per distinct revision. Tags come with both.
+ */
+export async function loadSnapshots(
+  ecs: ECSClient,
+  entries: readonly IndexEntry[],
+): Promise<LoadedSnapshots> {
+  const byCluster = new Map<string, string[]>();
+  for (const entry of entries)
+    byCluster.set(entry.clusterArn, [...(byCluster.get(entry.clusterArn) ?? []), entry.serviceArn]);
+  const missing: string[] = [];
+  const services = [];
+  for (const [cluster, arns] of byCluster) {
+    const described = await describeServices(ecs, cluster, arns);
+    services.push(...described.services);
+    missing.push(...described.missing);
+  }
+  const active = services.filter((s) => s.status === "ACTIVE" && s.taskDefinition);
+  missing.push(...services.filter((s) => s.status !== "ACTIVE").map((s) => s.serviceArn ?? ""));
+  const definitions = await describeTaskDefinitions(
+    ecs,
+    active.map((s) => s.taskDefinition ?? ""),
+  );
+  const snapshots: ServiceSnapshot[] = [];
+  for (const service of active) {
+    const definition = definitions.get(service.taskDefinition ?? "");
+    if (!definition) continue;
+    snapshots.push({
+      service,
+      tags: tagMap(service.tags),
+      taskDefinition: definition.taskDefinition,
+      taskDefinitionTags: definition.tags,
+    });
+  }
+  return { snapshots, missing: missing.filter(Boolean) };
+}

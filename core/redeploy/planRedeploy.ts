@@ -1,0 +1,220 @@
+import type { ContainerDefinition, Deployment } from "@aws-sdk/client-ecs";
+import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
+import { isInRepository, parseImageReference, pinnedImage } from "./ImageReference.ts";
+import { serviceRef } from "./ServiceRef.ts";
+import { decideTag, parseTagPolicy, type TagPolicy, TagPolicyError } from "./TagPolicy.ts";
+import {
+  copyTaskDefinition,
+  imageTagKey,
+  mergeTags,
+  PREVIOUS_REVISION_TAG,
+  SOURCE_EVENT_TAG,
+} from "./TaskDefinitionCopy.ts";
+import type {
+  ContainerUpdate,
+  ImagePush,
+  RedeployAction,
+  RedeployPlan,
+  ServiceRef,
+  ServiceSnapshot,
+  SkipAction,
+  SkipCategory,
+} from "./types.ts";
+
+export const REDEPLOY_TAG = "autopilot:redeploy";
+export const CONTAINER_TAG = "autopilot:container";
+
+interface ResolvedPolicy {
+  readonly policy: TagPolicy;
+  readonly source: string;
+  readonly container?: string;
+}
+
+type PolicyResolution = ResolvedPolicy | { readonly skip: SkipCategory; readonly reason: string };
+
+/** Tag wins over config; the first config rule whose globs match cluster, service and repository applies. */
+function resolvePolicy(
+  ref: ServiceRef,
+  tags: Readonly<Record<string, string>>,
+  push: ImagePush,
+  config: AutopilotConfig,
+): PolicyResolution {
+  const allowPrerelease = config.redeploy.allowPrerelease;
+  const tagged = tags[REDEPLOY_TAG];
+  const container = tags[CONTAINER_TAG];
+  if (tagged !== undefined) {
+    try {
+      const policy = parseTagPolicy(tagged, { allowPrerelease, from: "tag" });
+      if (policy.kind === "off") return { skip: "policy-off", reason: `${REDEPLOY_TAG}=off` };
+      return { policy, source: `tag ${REDEPLOY_TAG}=${tagged}`, ...(container ? { container } : {}) };
+    } catch (error) {
+      if (error instanceof TagPolicyError)
+        return { skip: "policy-invalid", reason: `tag ${REDEPLOY_TAG}: ${error.message}` };
+      throw error;
+    }
+  }
+  const index = config.redeploy.rules.findIndex(
+    (rule) =>
+      matchesGlob(ref.clusterName, rule.cluster) &&
+      matchesGlob(ref.serviceName, rule.service) &&
+      matchesGlob(push.repository, rule.repository),
+  );
+  const rule = config.redeploy.rules[index];
+  if (!rule) return { skip: "not-tracked", reason: `no ${REDEPLOY_TAG} tag and no config rule matches` };
+  try {
+    const policy = parseTagPolicy(rule.policy, {
+      allowPrerelease: rule.allowPrerelease ?? allowPrerelease,
+      from: "config",
+    });
+    if (policy.kind === "off")
+      return { skip: "policy-off", reason: `config rule #${index + 1} sets policy off` };
+    const chosen = container ?? rule.container;
+    return {
+      policy,
+      source: `config rule #${index + 1} (${rule.policy})`,
+      ...(chosen ? { container: chosen } : {}),
+    };
+  } catch (error) {
+    if (error instanceof TagPolicyError)
+      return { skip: "policy-invalid", reason: `config rule #${index + 1}: ${error.message}` };
+    throw error;
+  }
+}
+
+/** A deployment still rolling out, or more than one deployment (an old one draining). */
+function deploymentInProgress(deployments: readonly Deployment[] | undefined): Deployment | undefined {
+  const list = deployments ?? [];
+  const rolling = list.find((d) => d.rolloutState === "IN_PROGRESS");
+  if (rolling) return rolling;
+  return list.length > 1 ? (list.find((d) => d.status === "PRIMARY") ?? list[0]) : undefined;
+}
+
+function skip(service: ServiceRef, category: SkipCategory, reason: string): SkipAction {
+  return { kind: "skip", service, category, reason };
+}
+
+function planService(snapshot: ServiceSnapshot, push: ImagePush, config: AutopilotConfig): RedeployAction {
+  const ref = serviceRef(snapshot.service);
+  const resolved = resolvePolicy(ref, snapshot.tags, push, config);
+  if ("skip" in resolved) return skip(ref, resolved.skip, resolved.reason);
+  if (snapshot.service.status !== "ACTIVE")
+    return skip(ref, "inactive", `service is ${snapshot.service.status ?? "unknown"}`);
+
+  const controller = snapshot.service.deploymentController?.type ?? "ECS";
+  if (controller !== "ECS")
+    return skip(
+      ref,
+      "unsupported-controller",
+      `deployment controller ${controller}: rolling updates need the ECS controller`,
+    );
+
+  const repository = { account: push.account, region: push.region, name: push.repository };
+  const containers = (snapshot.taskDefinition.containerDefinitions ?? []).filter(
+    (definition: ContainerDefinition) => {
+      const reference = definition.image ? parseImageReference(definition.image) : undefined;
+      if (!reference || !isInRepository(reference, repository)) return false;
+      return resolved.container === undefined || definition.name === resolved.container;
+    },
+  );
+  if (containers.length === 0) {
+    const which = resolved.container ? `container '${resolved.container}'` : "no container";
+    return skip(
+      ref,
+      "no-matching-container",
+      `${which} of ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} uses ${push.repository}`,
+    );
+  }
+
+  const updates: ContainerUpdate[] = [];
+  const rejections: string[] = [];
+  const acceptances: string[] = [];
+  let alreadyRunning = 0;
+  for (const definition of containers) {
+    const name = definition.name ?? "";
+    const image = definition.image ?? "";
+    const reference = parseImageReference(image);
+    if (!reference) continue;
+    if (reference.digest === push.digest) {
+      alreadyRunning++;
+      continue;
+    }
+    const currentTag = reference.tag ?? snapshot.taskDefinitionTags[imageTagKey(name)];
+    const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag });
+    if (!decision.accept) {
+      rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
+      continue;
+    }
+    acceptances.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
+    updates.push({
+      container: name,
+      fromImage: image,
+      toImage: pinnedImage(reference, push.digest),
+      ...(currentTag !== undefined ? { fromTag: currentTag } : {}),
+      ...(reference.digest !== undefined ? { fromDigest: reference.digest } : {}),
+      ...(push.tag !== undefined ? { toTag: push.tag } : {}),
+      toDigest: push.digest,
+    });
+  }
+  if (updates.length === 0) {
+    if (alreadyRunning > 0 && rejections.length === 0)
+      return skip(
+        ref,
+        "already-running",
+        `${push.digest} already runs (${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision})`,
+      );
+    return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
+  }
+
+  const inProgress = deploymentInProgress(snapshot.service.deployments);
+  if (inProgress)
+    return skip(
+      ref,
+      "deployment-in-progress",
+      `deployment ${inProgress.id ?? "?"} is still ${inProgress.rolloutState ?? "in progress"}; one deployment at a time`,
+    );
+
+  const fromTaskDefinitionArn = snapshot.taskDefinition.taskDefinitionArn ?? "";
+  const ourTags: Record<string, string> = {
+    [SOURCE_EVENT_TAG]: push.eventId.slice(0, 256),
+    [PREVIOUS_REVISION_TAG]: fromTaskDefinitionArn.slice(0, 256),
+  };
+  for (const update of updates)
+    if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
+  const images = new Map(updates.map((u) => [u.container, u.toImage]));
+  return {
+    kind: "deploy",
+    service: ref,
+    reason: acceptances.join("; "),
+    policySource: resolved.source,
+    updates,
+    fromTaskDefinitionArn,
+    deploymentConfiguration: {
+      ...snapshot.service.deploymentConfiguration,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    },
+    register: copyTaskDefinition(
+      snapshot.taskDefinition,
+      images,
+      mergeTags(snapshot.taskDefinitionTags, ourTags),
+    ),
+  };
+}
+
+/**
+ * Plans a push: for every candidate service, deploy (with the complete new task-definition
+ * revision) or skip with a stated reason. Pure: no AWS calls, same input → same plan.
+ *
+ * @example
+ * const plan = planRedeploy(push, snapshots, config);
+ * plan.actions.filter((a) => a.kind === "deploy");
+ */
+export function planRedeploy(
+  push: ImagePush,
+  snapshots: readonly ServiceSnapshot[],
+  config: AutopilotConfig,
+): RedeployPlan {
+  const actions = snapshots
+    .map((snapshot) => planService(snapshot, push, config))
+    .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));
+  return { push, actions };
+}

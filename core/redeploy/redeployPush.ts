@@ -1,0 +1,65 @@
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import type { AwsClients } from "../aws/clients.ts";
+import { idempotencyStore } from "../aws/state.ts";
+import type { AutopilotConfig } from "../config/index.ts";
+import type { EcrImageActionEvent } from "../events/schemas.ts";
+import { applyRedeployPlan } from "./applyRedeployPlan.ts";
+import { loadSnapshots } from "./loadSnapshots.ts";
+import { planRedeploy } from "./planRedeploy.ts";
+import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
+import type { ImagePush, RedeployReport } from "./types.ts";
+
+export interface RedeployContext {
+  readonly clients: AwsClients;
+  /** The state table (index, idempotency records). */
+  readonly tableName: string;
+  readonly config: AutopilotConfig;
+  /** Defaults to a Powertools DynamoDB store in the state table. */
+  readonly claims?: BasePersistenceLayer;
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+/** The push an "ECR Image Action" event describes. */
+export function pushFromEvent(event: EcrImageActionEvent): ImagePush {
+  return {
+    account: event.account,
+    region: event.region,
+    repository: event.detail["repository-name"],
+    digest: event.detail["image-digest"],
+    ...(event.detail["image-tag"] !== undefined ? { tag: event.detail["image-tag"] } : {}),
+    eventId: event.id,
+    time: event.time,
+  };
+}
+
+/**
+ * The redeploy flow for one push: find the services using the repository through the index
+ * (built on first use), read their fresh state, plan, and (unless `dryRun`) apply.
+ *
+ * @example
+ * const report = await redeployPush(pushFromEvent(event), context, { dryRun: true });
+ */
+export async function redeployPush(
+  push: ImagePush,
+  context: RedeployContext,
+  options: { dryRun?: boolean } = {},
+): Promise<RedeployReport> {
+  const index = new ServiceIndex(context.clients, context.tableName);
+  const built = await index.ensureBuilt();
+  if (built) context.log?.("built the service index (first use)", { ...built });
+  const entries = await index.lookup(repositoryKey(push.account, push.region, push.repository));
+  const { snapshots, missing } = await loadSnapshots(context.clients.ecs, entries);
+  for (const serviceArn of missing) {
+    context.log?.("removing a service that no longer exists from the index", { serviceArn });
+    if (!options.dryRun) await index.removeService(serviceArn);
+  }
+  const plan = planRedeploy(push, snapshots, context.config);
+  const dryRun = options.dryRun ?? false;
+  if (dryRun) return { plan, outcomes: [], dryRun };
+  const outcomes = await applyRedeployPlan(plan, {
+    ecs: context.clients.ecs,
+    claims: context.claims ?? idempotencyStore(context.clients, context.tableName, "redeploy-claims"),
+    concurrency: context.config.redeploy.concurrency,
+  });
+  return { plan, outcomes, dryRun };
+}

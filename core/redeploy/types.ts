@@ -1,0 +1,103 @@
+import type {
+  DeploymentConfiguration,
+  RegisterTaskDefinitionCommandInput,
+  Service,
+  TaskDefinition,
+} from "@aws-sdk/client-ecs";
+
+/** An image pushed to ECR, from an "ECR Image Action" event or the CLI. */
+export interface ImagePush {
+  readonly account: string;
+  readonly region: string;
+  readonly repository: string;
+  readonly digest: string;
+  /** Absent when the image was pushed by digest only. */
+  readonly tag?: string;
+  /** The EventBridge event id (or a synthetic one from the CLI). */
+  readonly eventId: string;
+  readonly time?: string;
+}
+
+/** What the planner knows of one service: its description, tags and current task definition. */
+export interface ServiceSnapshot {
+  readonly service: Service;
+  /** Service tags as a map. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly taskDefinition: TaskDefinition;
+  /** Tags of the current task-definition revision (where the human tag of a pinned image is kept). */
+  readonly taskDefinitionTags: Readonly<Record<string, string>>;
+}
+
+export interface ServiceRef {
+  readonly clusterArn: string;
+  readonly serviceArn: string;
+  readonly serviceName: string;
+  readonly clusterName: string;
+}
+
+export interface ContainerUpdate {
+  readonly container: string;
+  readonly fromImage: string;
+  readonly toImage: string;
+  readonly fromTag?: string;
+  readonly fromDigest?: string;
+  readonly toTag?: string;
+  readonly toDigest: string;
+}
+
+export interface DeployAction {
+  readonly kind: "deploy";
+  readonly service: ServiceRef;
+  readonly reason: string;
+  /** Where the policy came from: the service tag or the config rule. */
+  readonly policySource: string;
+  readonly updates: readonly ContainerUpdate[];
+  readonly fromTaskDefinitionArn: string;
+  /** The complete RegisterTaskDefinition input of the new revision. */
+  readonly register: RegisterTaskDefinitionCommandInput;
+  /** The service's deployment configuration with the circuit breaker and rollback switched on. */
+  readonly deploymentConfiguration: DeploymentConfiguration;
+}
+
+export type SkipCategory =
+  | "not-tracked"
+  | "policy-off"
+  | "policy-invalid"
+  | "policy-rejected"
+  | "already-running"
+  | "deployment-in-progress"
+  | "unsupported-controller"
+  | "inactive"
+  | "no-matching-container"
+  | "duplicate";
+
+export interface SkipAction {
+  readonly kind: "skip";
+  readonly service: ServiceRef;
+  readonly category: SkipCategory;
+  readonly reason: string;
+}
+
+export type RedeployAction = DeployAction | SkipAction;
+
+/** The plan for one push: data, printed by `--dry-run`, asserted by tests, sent to Slack. */
+export interface RedeployPlan {
+  readonly push: ImagePush;
+  readonly actions: readonly RedeployAction[];
+}
+
+export type DeployOutcome =
+  | {
+      readonly kind: "deployed";
+      readonly action: DeployAction;
+      readonly taskDefinitionArn: string;
+      readonly deploymentId?: string;
+    }
+  | { readonly kind: "skipped"; readonly action: SkipAction }
+  | { readonly kind: "failed"; readonly action: DeployAction; readonly error: string };
+
+export interface RedeployReport {
+  readonly plan: RedeployPlan;
+  readonly outcomes: readonly DeployOutcome[];
+  readonly dryRun: boolean;
+}

@@ -1,0 +1,142 @@
+/**
+ * Building blocks for a fake-but-real AWS account in moto: clusters, repositories, task
+ * definitions, services with tags, image pushes. Used by `npm start` and the integration tests.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
+import {
+  type ContainerDefinition,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+} from "@aws-sdk/client-ecs";
+import type { AwsClients } from "../core/aws/index.ts";
+import type { EcrImageActionEvent } from "../core/events/index.ts";
+
+export const ACCOUNT = "123456789012";
+const FIXTURES = resolve(import.meta.dirname, "..", "test", "fixtures", "events");
+
+/** A real AWS sample event from test/fixtures/events. */
+export function sampleEvent(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(FIXTURES, file), "utf8")) as Record<string, unknown>;
+}
+
+export function ecrImage(region: string, repository: string, reference: string): string {
+  const separator = reference.startsWith("sha256:") ? "@" : ":";
+  return `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${repository}${separator}${reference}`;
+}
+
+export async function createCluster(clients: AwsClients, name: string): Promise<string> {
+  const response = await clients.ecs.send(new CreateClusterCommand({ clusterName: name }));
+  return response.cluster?.clusterArn ?? "";
+}
+
+export async function createRepository(clients: AwsClients, name: string): Promise<void> {
+  await clients.ecr.send(
+    new CreateRepositoryCommand({ repositoryName: name, imageTagMutability: "MUTABLE" }),
+  );
+}
+
+/** Pushes an image manifest (moto cannot take layer uploads) and returns its digest. */
+export async function pushImage(
+  clients: AwsClients,
+  repository: string,
+  tag: string,
+  content = tag,
+): Promise<string> {
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    config: {
+      mediaType: "application/vnd.docker.container.image.v1+json",
+      size: 7023,
+      digest: sha(`config-${repository}-${content}`),
+    },
+    layers: [
+      {
+        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        size: 32654,
+        digest: sha(`layer-${repository}-${content}`),
+      },
+    ],
+  });
+  const response = await clients.ecr.send(
+    new PutImageCommand({ repositoryName: repository, imageManifest: manifest, imageTag: tag }),
+  );
+  const digest = response.image?.imageId?.imageDigest;
+  if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
+  return digest;
+}
+
+function sha(seed: string): string {
+  // Deterministic fake layer digests: moto derives the image digest from them.
+  let hex = "";
+  for (let i = 0; hex.length < 64; i++) hex += Buffer.from(`${seed}#${i}`).toString("hex");
+  return `sha256:${hex.slice(0, 64)}`;
+}
+
+/** The "ECR Image Action" event ECR sends for a push: the documented sample with this push's values. */
+export function ecrPushEvent(push: {
+  region: string;
+  repository: string;
+  digest: string;
+  tag?: string;
+  id: string;
+}): EcrImageActionEvent {
+  const sample = sampleEvent("ecr-image-action-push.json") as unknown as EcrImageActionEvent;
+  const detail = { ...sample.detail, "repository-name": push.repository, "image-digest": push.digest };
+  if (push.tag === undefined) delete detail["image-tag"];
+  else detail["image-tag"] = push.tag;
+  return {
+    ...sample,
+    id: push.id,
+    account: ACCOUNT,
+    region: push.region,
+    time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    detail,
+  };
+}
+
+export interface ServiceSpec {
+  readonly cluster: string;
+  readonly name: string;
+  readonly family?: string;
+  readonly containers: readonly ContainerDefinition[];
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly launchType?: "FARGATE" | "EC2";
+  readonly taskDefinition?: Partial<RegisterTaskDefinitionCommandInput>;
+  readonly desiredCount?: number;
+}
+
+/** Registers a task definition and creates a service running it. */
+export async function createService(clients: AwsClients, spec: ServiceSpec): Promise<Service> {
+  const fargate = (spec.launchType ?? "FARGATE") === "FARGATE";
+  const registered = await clients.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: spec.family ?? spec.name,
+      networkMode: fargate ? "awsvpc" : "bridge",
+      requiresCompatibilities: [spec.launchType ?? "FARGATE"],
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [...spec.containers],
+      ...spec.taskDefinition,
+    }),
+  );
+  const response = await clients.ecs.send(
+    new CreateServiceCommand({
+      cluster: spec.cluster,
+      serviceName: spec.name,
+      taskDefinition: registered.taskDefinition?.taskDefinitionArn,
+      desiredCount: spec.desiredCount ?? 2,
+      launchType: spec.launchType ?? "FARGATE",
+      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      // No networkConfiguration: moto checks subnets against its EC2 model and never launches tasks anyway.
+      tags: Object.entries(spec.tags ?? {}).map(([key, value]) => ({ key, value })),
+    }),
+  );
+  if (!response.service) throw new Error(`CreateService returned no service for ${spec.name}`);
+  return response.service;
+}

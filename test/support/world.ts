@@ -1,0 +1,29 @@
+import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } from "../../core/aws/index.ts";
+import { type AutopilotConfig, DEFAULT_CONFIG } from "../../core/config/index.ts";
+import type { RedeployContext } from "../../core/redeploy/index.ts";
+
+export const REGION = "eu-west-1";
+
+export interface World {
+  readonly clients: AwsClients;
+  readonly counter: ApiCallCounter;
+  readonly tableName: string;
+  context(config?: AutopilotConfig): RedeployContext;
+}
+
+let tables = 0;
+
+/** Clients on the worker's moto server (with a call counter) and a fresh state table. */
+export async function createWorld(): Promise<World> {
+  const counter = new ApiCallCounter();
+  const clients = createAwsClients({ region: REGION, counter });
+  const tableName = `autopilot-state-${process.pid}-${++tables}`;
+  await createStateTable(clients, tableName);
+  counter.reset();
+  return {
+    clients,
+    counter,
+    tableName,
+    context: (config = DEFAULT_CONFIG) => ({ clients, tableName, config }),
+  };
+}
