@@ -26,3 +26,5 @@ export {
   SOURCE_EVENT_TAG,
 } from "./TaskDefinitionCopy.ts";
 export type * from "./types.ts";
+export { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
+export { type ServiceChange, serviceChangeFromCloudTrail } from "./serviceChange.ts";

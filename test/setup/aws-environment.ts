@@ -13,3 +13,6 @@ beforeAll(async () => {
   const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
   if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
 });
+
+// Handlers log JSON through Powertools; keep test output readable unless asked for.
+process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";

@@ -1,0 +1,78 @@
+/**
+ * What a Lambda entry needs from its environment, read in one place. Deployed, values come from
+ * SST links (encrypted into the bundle) and environment variables set in infra/; run locally
+ * (`npm start`, `ecs-autopilot invoke`), from plain environment variables.
+ */
+import { search } from "@aws-lambda-powertools/jmespath";
+import type { JSONObject } from "@aws-lambda-powertools/commons/types";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Resource } from "sst";
+import { type AwsClients, createAwsClients } from "../../core/aws/index.ts";
+import { type AutopilotConfig, loadConfig } from "../../core/config/index.ts";
+import { type Notifier, SlackWebhook, TerminalNotifier } from "../../core/notify/index.ts";
+
+export interface FlowRuntime {
+  readonly clients: AwsClients;
+  readonly logger: Logger;
+  readonly tableName: string;
+  /** Where events that fail validation go; unset locally, where the error is printed instead. */
+  readonly deadLetterQueueUrl?: string;
+  readonly notifier: Notifier;
+  /** The central config, cached for {@link CONFIG_TTL_MS} so an SSM change is picked up without a deploy. */
+  config(): Promise<AutopilotConfig>;
+}
+
+export const CONFIG_TTL_MS = 60_000;
+
+/** A linked SST resource's property, or undefined when the resource is not linked (local runs). */
+function linked(resource: string, property: "value" | "name" | "url"): string | undefined {
+  // Resource is typed from the generated sst-env.d.ts, which only exists after `sst dev`/`deploy`.
+  const resources = Resource as unknown as Record<string, Record<string, string> | undefined>;
+  try {
+    return resource in resources ? resources[resource]?.[property] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RuntimeOverrides {
+  readonly clients?: AwsClients;
+  readonly notifier?: Notifier;
+  readonly tableName?: string;
+  readonly deadLetterQueueUrl?: string;
+  readonly config?: AutopilotConfig;
+}
+
+/** Builds the runtime from the environment; nothing is called until a handler runs. */
+export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): FlowRuntime {
+  const env = process.env;
+  const clients = overrides.clients ?? createAwsClients();
+  const logger = new Logger({ serviceName: "ecs-autopilot", persistentKeys: { flow }, correlationIdSearchFn: (expression, data) => search(expression, data as JSONObject),
+  });
+  const tableName =
+    overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";
+  const deadLetterQueueUrl = overrides.deadLetterQueueUrl ?? env.AUTOPILOT_DEAD_LETTER_QUEUE_URL;
+  const webhook = env.SLACK_WEBHOOK_URL || linked("SlackWebhookUrl", "value");
+  const notifier =
+    overrides.notifier ??
+    (webhook && webhook !== "none" ? new SlackWebhook(webhook) : new TerminalNotifier());
+  let cached: { at: number; config: Promise<AutopilotConfig> } | undefined;
+  return {
+    clients,
+    logger,
+    tableName,
+    ...(deadLetterQueueUrl ? { deadLetterQueueUrl } : {}),
+    notifier,
+    config() {
+      if (overrides.config) return Promise.resolve(overrides.config);
+      if (!cached || Date.now() - cached.at > CONFIG_TTL_MS) {
+        const config = loadConfig({ env, ssm: clients.ssm });
+        config.catch(() => {
+          cached = undefined;
+        });
+        cached = { at: Date.now(), config };
+      }
+      return cached.config;
+    },
+  };
+}
