@@ -19,7 +19,10 @@ export interface RedeployHandlerOptions {
 }
 
 /** Builds the handler around a runtime (tests and the CLI pass one pointed at moto). */
-export function createRedeployHandler(runtime: FlowRuntime, options: RedeployHandlerOptions = {}): LambdaHandler {
+export function createRedeployHandler(
+  runtime: FlowRuntime,
+  options: RedeployHandlerOptions = {},
+): LambdaHandler {
   const events = new IdempotencyConfig({ eventKeyJmesPath: "id", expiresAfterSeconds: 24 * 60 * 60 });
   const handler = middy()
     .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))

@@ -44,13 +44,13 @@ export const ECR_IMAGE_PUSH: EventRule = {
 export const ECS_SERVICE_CHANGES: EventRule = {
   name: "ecs-service-changes",
   flow: "service-index",
-  description:
-    "Services created, updated, deleted or (un)tagged: keep the repository → services index current",
+  // Tags are not indexed (they are read fresh at push time), so tag changes need no rule here.
+  description: "Services created, updated or deleted: keep the repository → services index current",
   pattern: {
     ...ECS_API_CALL,
     detail: {
       eventSource: ["ecs.amazonaws.com"],
-      eventName: ["CreateService", "UpdateService", "DeleteService", "TagResource", "UntagResource"],
+      eventName: ["CreateService", "UpdateService", "DeleteService"],
     },
   },
   schema: CloudTrailApiCallEvent,

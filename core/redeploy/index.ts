@@ -11,6 +11,8 @@ export { CONTAINER_TAG, planRedeploy, REDEPLOY_TAG } from "./planRedeploy.ts";
 export { pushFromEvent, type RedeployContext, redeployPush } from "./redeployPush.ts";
 export { type IndexEntry, type RebuildSummary, repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 export { nameFromArn, serviceRef } from "./ServiceRef.ts";
+export { type ServiceChange, serviceChangeFromCloudTrail } from "./serviceChange.ts";
+export { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
 export {
   decideTag,
   parseTagPolicy,
@@ -26,5 +28,3 @@ export {
   SOURCE_EVENT_TAG,
 } from "./TaskDefinitionCopy.ts";
 export type * from "./types.ts";
-export { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
-export { type ServiceChange, serviceChangeFromCloudTrail } from "./serviceChange.ts";

@@ -8,7 +8,11 @@ export interface RedeploySummary {
   readonly deployed: number;
   readonly skipped: number;
   readonly failed: number;
-  readonly services: ReadonlyArray<{ readonly service: string; readonly result: string; readonly detail: string }>;
+  readonly services: ReadonlyArray<{
+    readonly service: string;
+    readonly result: string;
+    readonly detail: string;
+  }>;
   readonly failures: readonly string[];
 }
 

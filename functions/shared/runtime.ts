@@ -3,8 +3,9 @@
  * SST links (encrypted into the bundle) and environment variables set in infra/; run locally
  * (`npm start`, `ecs-autopilot invoke`), from plain environment variables.
  */
-import { search } from "@aws-lambda-powertools/jmespath";
+
 import type { JSONObject } from "@aws-lambda-powertools/commons/types";
+import { search } from "@aws-lambda-powertools/jmespath";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst";
 import { type AwsClients, createAwsClients } from "../../core/aws/index.ts";
@@ -47,7 +48,10 @@ export interface RuntimeOverrides {
 export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): FlowRuntime {
   const env = process.env;
   const clients = overrides.clients ?? createAwsClients();
-  const logger = new Logger({ serviceName: "ecs-autopilot", persistentKeys: { flow }, correlationIdSearchFn: (expression, data) => search(expression, data as JSONObject),
+  const logger = new Logger({
+    serviceName: "ecs-autopilot",
+    persistentKeys: { flow },
+    correlationIdSearchFn: (expression, data) => search(expression, data as JSONObject),
   });
   const tableName =
     overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";

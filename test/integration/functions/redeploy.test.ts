@@ -22,13 +22,15 @@ let slack: TerminalNotifier;
 let queueUrl: string;
 
 const runningTaskDefinition = async () =>
-  (await world.clients.ecs.send(new DescribeServicesCommand({ cluster: "prod", services: ["api"] }))).services?.[0]
-    ?.taskDefinition;
+  (await world.clients.ecs.send(new DescribeServicesCommand({ cluster: "prod", services: ["api"] })))
+    .services?.[0]?.taskDefinition;
 
 describe("functions/redeploy", () => {
   beforeAll(async () => {
     world = await createWorld();
-    queueUrl = (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: "autopilot-dead-letters" }))).QueueUrl ?? "";
+    queueUrl =
+      (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: "autopilot-dead-letters" })))
+        .QueueUrl ?? "";
     slack = new TerminalNotifier(() => undefined);
     runtime = createRuntime("redeploy", {
       clients: world.clients,
@@ -49,7 +51,13 @@ describe("functions/redeploy", () => {
 
   it("deploys a push, tells Slack once, and answers a redelivered event from its record", async () => {
     const digest = await pushImage(world.clients, "shop/api", "3.1.1");
-    const event = ecrPushEvent({ region: REGION, repository: "shop/api", digest, tag: "3.1.1", id: "c0ffee00-0000-4000-8000-000000000001" });
+    const event = ecrPushEvent({
+      region: REGION,
+      repository: "shop/api",
+      digest,
+      tag: "3.1.1",
+      id: "c0ffee00-0000-4000-8000-000000000001",
+    });
     const handler = createRedeployHandler(runtime);
 
     const first = await handler(event, lambdaContext());
@@ -77,7 +85,11 @@ describe("functions/redeploy", () => {
     expect(response).toMatchObject({ status: "rejected", deadLettered: true });
     expect((response as { reason: string }).reason).toContain("detail.repository-name");
     const received = await world.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ["All"],
+      }),
     );
     expect(received.Messages).toHaveLength(1);
     const body = JSON.parse(received.Messages?.[0]?.Body ?? "{}");
