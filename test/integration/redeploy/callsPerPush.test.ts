@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+} from "../../../sandbox/seed.ts";
+import { createWorld, REGION, type World } from "../../support/world.ts";
+
+/**
+ * A push must not cost a Describe call per unrelated service. Two accounts: the same two tracked
+ * services, plus 5 or 200 services (over 4 clusters) that use other repositories.
+ */
+async function account(unrelated: number): Promise<World> {
+  const world = await createWorld();
+  const clusters = ["prod", "staging", "batch", "internal"];
+  for (const cluster of clusters) await createCluster(world.clients, `${cluster}-${unrelated}`);
+  await createRepository(world.clients, `shop/web-${unrelated}`);
+  for (const [i, cluster] of ["prod", "staging"].entries()) {
+    await createService(world.clients, {
+      cluster: `${cluster}-${unrelated}`,
+      name: `web-${i}`,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [
+        { name: "web", image: ecrImage(REGION, `shop/web-${unrelated}`, "1.0.0"), essential: true },
+      ],
+    });
+  }
+  for (let i = 0; i < unrelated; i++) {
+    await createService(world.clients, {
+      cluster: `${clusters[i % clusters.length]}-${unrelated}`,
+      name: `other-${i}`,
+      family: `other-${i % 20}`,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "app", image: ecrImage(REGION, `team-${i % 20}/app`, "1.0.0"), essential: true }],
+    });
+  }
+  return world;
+}
+
+async function countPush(world: World, unrelated: number, tag: string) {
+  const repository = `shop/web-${unrelated}`;
+  const digest = await pushImage(world.clients, repository, tag);
+  world.counter.reset();
+  const report = await redeployPush(
+    pushFromEvent(ecrPushEvent({ region: REGION, repository, digest, tag, id: `${unrelated}-${tag}` })),
+    world.context(),
+  );
+  expect(report.outcomes.filter((o) => o.kind === "deployed")).toHaveLength(2);
+  return { total: world.counter.total(), byOperation: world.counter.byOperation() };
+}
+
+describe("AWS calls per push", () => {
+  const measured: Record<
+    number,
+    { first: number; steady: ReturnType<typeof countPush> extends Promise<infer R> ? R : never }
+  > = {};
+
+  beforeAll(async () => {
+    for (const unrelated of [5, 200]) {
+      const world = await account(unrelated);
+      const first = await countPush(world, unrelated, "1.1.0");
+      const steady = await countPush(world, unrelated, "1.2.0");
+      measured[unrelated] = { first: first.total, steady };
+    }
+  }, 240_000);
+
+  it("does not grow with the number of unrelated services once the index exists", () => {
+    expect(measured[200]?.steady).toEqual(measured[5]?.steady);
+    // 2 index reads, DescribeServices per cluster (2), DescribeTaskDefinition per service (2),
+    // and per deployed service: claim put + update, RegisterTaskDefinition, UpdateService.
+    expect(measured[5]?.steady.byOperation).toEqual({
+      "DynamoDB.GetItem": 1,
+      "DynamoDB.PutItem": 2,
+      "DynamoDB.Query": 1,
+      "DynamoDB.UpdateItem": 2,
+      "ECS.DescribeServices": 2,
+      "ECS.DescribeTaskDefinition": 2,
+      "ECS.RegisterTaskDefinition": 2,
+      "ECS.UpdateService": 2,
+    });
+  });
+
+  it("pays for the full index build only on the first push after install", () => {
+    expect(measured[200]?.first).toBeGreaterThan(measured[200]?.steady.total ?? 0);
+    expect(measured[200]?.first).toBeGreaterThan(measured[5]?.first ?? 0);
+  });
+});

@@ -1,0 +1,176 @@
+import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
+import { type ImagePush, planRedeploy, type ServiceSnapshot } from "../../../core/redeploy/index.ts";
+
+const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+const push: ImagePush = {
+  account: "123456789012",
+  region: "eu-west-1",
+  repository: "shop/web",
+  digest: "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+  tag: "1.5.0",
+  eventId: "e-1",
+};
+
+function snapshot(overrides: {
+  name?: string;
+  tags?: Record<string, string>;
+  service?: Partial<Service>;
+  taskDefinition?: Partial<TaskDefinition>;
+}): ServiceSnapshot {
+  const name = overrides.name ?? "web";
+  return {
+    service: {
+      serviceArn: `arn:aws:ecs:eu-west-1:123456789012:service/prod/${name}`,
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+      serviceName: name,
+      status: "ACTIVE",
+      deploymentConfiguration: { maximumPercent: 150, minimumHealthyPercent: 50 },
+      deployments: [{ id: "ecs-svc/1", status: "PRIMARY", rolloutState: "COMPLETED" }],
+      ...overrides.service,
+    },
+    tags: overrides.tags ?? { "autopilot:redeploy": "minor" },
+    taskDefinition: {
+      taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/${name}:7`,
+      family: name,
+      revision: 7,
+      status: "ACTIVE",
+      cpu: "512",
+      memory: "1024",
+      containerDefinitions: [
+        { name: "web", image: `${REGISTRY}/shop/web:1.4.2`, essential: true },
+        { name: "migrate", image: `${REGISTRY}/shop/web:1.4.2`, essential: false, command: ["migrate"] },
+        { name: "envoy", image: "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.27.0.0-prod" },
+      ],
+      ...overrides.taskDefinition,
+    },
+    taskDefinitionTags: { team: "shop" },
+  };
+}
+
+const only = (snapshots: ServiceSnapshot[], config = DEFAULT_CONFIG) => {
+  const plan = planRedeploy(push, snapshots, config);
+  expect(plan.actions).toHaveLength(snapshots.length);
+  return plan.actions[0];
+};
+
+describe("planRedeploy", () => {
+  it("updates every container that uses the repository and no other", () => {
+    const action = only([snapshot({})]);
+    expect(action?.kind).toBe("deploy");
+    if (action?.kind !== "deploy") return;
+    expect(action.updates.map((u) => u.container)).toEqual(["web", "migrate"]);
+    const images = action.register.containerDefinitions?.map((c) => c.image);
+    expect(images).toEqual([
+      `${REGISTRY}/shop/web@${push.digest}`,
+      `${REGISTRY}/shop/web@${push.digest}`,
+      "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.27.0.0-prod",
+    ]);
+    expect(action.register).not.toHaveProperty("taskDefinitionArn");
+    expect(action.register).not.toHaveProperty("revision");
+    expect(action.register.tags).toEqual(
+      expect.arrayContaining([
+        { key: "team", value: "shop" },
+        { key: "autopilot:image-tag:web", value: "1.5.0" },
+        { key: "autopilot:image-tag:migrate", value: "1.5.0" },
+      ]),
+    );
+  });
+
+  it("keeps the service's deployment configuration and switches the circuit breaker and rollback on", () => {
+    const action = only([snapshot({})]);
+    expect(action?.kind === "deploy" && action.deploymentConfiguration).toEqual({
+      maximumPercent: 150,
+      minimumHealthyPercent: 50,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    });
+  });
+
+  it("updates only the container named by autopilot:container", () => {
+    const action = only([
+      snapshot({ tags: { "autopilot:redeploy": "minor", "autopilot:container": "web" } }),
+    ]);
+    expect(action?.kind === "deploy" && action.updates.map((u) => u.container)).toEqual(["web"]);
+  });
+
+  it.each([
+    [
+      {
+        service: {
+          deployments: [{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" as const }],
+        },
+      },
+      "deployment-in-progress",
+    ],
+    [
+      {
+        service: {
+          deployments: [
+            { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "COMPLETED" as const },
+            { id: "ecs-svc/1", status: "ACTIVE" },
+          ],
+        },
+      },
+      "deployment-in-progress",
+    ],
+    [{ service: { deploymentController: { type: "CODE_DEPLOY" as const } } }, "unsupported-controller"],
+    [{ service: { status: "DRAINING" } }, "inactive"],
+    [{ tags: { "autopilot:redeploy": "off" } }, "policy-off"],
+    [{ tags: { "autopilot:redeploy": "sometimes" } }, "policy-invalid"],
+    [{ tags: {} }, "not-tracked"],
+    [{ tags: { "autopilot:redeploy": "minor", "autopilot:container": "sidecar" } }, "no-matching-container"],
+    [
+      {
+        taskDefinition: {
+          containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${push.digest}` }],
+        },
+      },
+      "already-running",
+    ],
+    [{ tags: { "autopilot:redeploy": "patch" } }, "policy-rejected"],
+  ])("skips with a stated reason (%#: %s)", (overrides, category) => {
+    const action = only([snapshot(overrides)]);
+    expect(action?.kind).toBe("skip");
+    expect(action?.kind === "skip" && action.category).toBe(category);
+    expect(action?.kind === "skip" && action.reason.length).toBeGreaterThan(5);
+  });
+
+  it("lets the tag win over the config, and the first matching config rule over later ones", () => {
+    const config = parseConfig(
+      JSON.stringify({
+        redeploy: {
+          rules: [
+            { cluster: "prod", service: "web*", policy: "patch" },
+            { cluster: "*", policy: "minor" },
+          ],
+        },
+      }),
+      "test",
+    );
+    const fromConfig = only([snapshot({ tags: {} })], config);
+    expect(fromConfig?.kind === "skip" && fromConfig.reason).toContain("config rule #1 (patch)");
+    const fromTag = only([snapshot({ tags: { "autopilot:redeploy": "minor" } })], config);
+    expect(fromTag?.kind).toBe("deploy");
+  });
+
+  it("reads the running tag of a pinned image from the revision's tag", () => {
+    const pinned = snapshot({
+      taskDefinition: {
+        containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}` }],
+      },
+    });
+    const action = only([{ ...pinned, taskDefinitionTags: { "autopilot:image-tag:web": "1.4.9" } }]);
+    expect(action?.kind === "deploy" && action.updates[0]).toMatchObject({
+      fromTag: "1.4.9",
+      toTag: "1.5.0",
+    });
+  });
+
+  it("is pure: the same input gives the same plan, in a stable order", () => {
+    const snapshots = [snapshot({ name: "web-b" }), snapshot({ name: "web-a" })];
+    const first = planRedeploy(push, snapshots, DEFAULT_CONFIG);
+    expect(planRedeploy(push, [...snapshots].reverse(), DEFAULT_CONFIG)).toEqual(first);
+    expect(first.actions.map((a) => a.service.serviceName)).toEqual(["web-a", "web-b"]);
+  });
+});
