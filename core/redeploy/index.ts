@@ -1,4 +1,5 @@
 export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
+export { formatPlan } from "./formatPlan.ts";
 export {
   ecrRegistry,
   type ImageReference,

@@ -1,6 +1,7 @@
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
 import { createRuntime, type FlowRuntime } from "../../../functions/shared/runtime.ts";
@@ -13,7 +14,6 @@ import {
   pushImage,
   sampleEvent,
 } from "../../../sandbox/seed.ts";
-import { lambdaContext } from "../../support/lambda.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -60,10 +60,10 @@ describe("functions/redeploy", () => {
     });
     const handler = createRedeployHandler(runtime);
 
-    const first = await handler(event, lambdaContext());
+    const first = await handler(event, localContext("redeploy"));
     const revisionAfterFirst = await runningTaskDefinition();
     world.counter.reset();
-    const second = await handler(structuredClone(event), lambdaContext());
+    const second = await handler(structuredClone(event), localContext("redeploy"));
 
     expect(first).toMatchObject({ deployed: 1, failed: 0, digest, tag: "3.1.1" });
     expect(second).toEqual(first);
@@ -80,7 +80,7 @@ describe("functions/redeploy", () => {
     const before = await runningTaskDefinition();
     world.counter.reset();
 
-    const response = await createRedeployHandler(runtime)(broken, lambdaContext());
+    const response = await createRedeployHandler(runtime)(broken, localContext("redeploy"));
 
     expect(response).toMatchObject({ status: "rejected", deadLettered: true });
     expect((response as { reason: string }).reason).toContain("detail.repository-name");

@@ -1,0 +1,21 @@
+/** Exit codes users script against. */
+export const EXIT = {
+  ok: 0,
+  /** The flow ran and something in it failed (a service could not be redeployed). */
+  failed: 1,
+  /** Bad arguments, unreadable or non-JSON files, invalid config. */
+  usage: 2,
+  /** The event does not match its schema; nothing in AWS changed. */
+  invalidEvent: 3,
+} as const;
+
+/** An error the CLI reports as one line with an exit code. */
+export class CliError extends Error {
+  override readonly name = "CliError";
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}

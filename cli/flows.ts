@@ -1,0 +1,31 @@
+import type { Flow } from "../core/events/index.ts";
+import type { LambdaHandler } from "../functions/shared/rejectInvalidEvents.ts";
+import type { FlowRuntime } from "../functions/shared/runtime.ts";
+
+export interface InvokableFlow {
+  readonly flow: Flow;
+  readonly description: string;
+  /** Loaded on demand so that one flow's dependencies do not slow another's start. */
+  create(runtime: FlowRuntime, options: { dryRun: boolean }): Promise<LambdaHandler>;
+  /** Whether `--dry-run` is honoured (the flow prints its plan and changes nothing). */
+  readonly dryRun: boolean;
+}
+
+/** The Lambda handlers `ecs-autopilot invoke` can run locally. */
+export const FLOWS: Readonly<Record<string, InvokableFlow>> = {
+  redeploy: {
+    flow: "redeploy",
+    description: "an ECR Image Action (PUSH) event: redeploy the services that track the repository",
+    dryRun: true,
+    create: async (runtime, options) =>
+      (await import("../functions/redeploy.ts")).createRedeployHandler(runtime, options),
+  },
+  "service-index": {
+    flow: "service-index",
+    description:
+      "a CloudTrail ECS service call or a Scheduled Event: update or rebuild the repository → services index",
+    dryRun: false,
+    create: async (runtime) =>
+      (await import("../functions/service-index.ts")).createServiceIndexHandler(runtime),
+  },
+};

@@ -1,0 +1,87 @@
+import { readFile } from "node:fs/promises";
+import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import { loadConfig } from "../core/config/index.ts";
+import { EVENT_RULES, rulesMatching } from "../core/events/index.ts";
+import { TerminalNotifier } from "../core/notify/index.ts";
+import { InvalidEventError } from "../functions/shared/rejectInvalidEvents.ts";
+import { createRuntime } from "../functions/shared/runtime.ts";
+import { CliError, EXIT } from "./errors.ts";
+import { FLOWS } from "./flows.ts";
+import { localContext } from "./localContext.ts";
+
+export interface InvokeOptions {
+  readonly event: string;
+  readonly dryRun?: boolean;
+  readonly config?: string;
+  readonly table?: string;
+}
+
+/** Reads and parses a JSON file, with one clear line when it cannot. */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CliError(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `ecs-autopilot invoke <flow> --event FILE [--dry-run]`: runs a flow's Lambda handler in this
+ * process against `AWS_ENDPOINT_URL` (moto) or the account of the current credentials.
+ */
+export async function invoke(
+  flowName: string,
+  options: InvokeOptions,
+  clients?: AwsClients,
+): Promise<{ response: unknown; exitCode: number }> {
+  const flow = FLOWS[flowName];
+  if (!flow) throw new CliError(`unknown flow '${flowName}'; flows: ${Object.keys(FLOWS).join(", ")}`);
+  if (options.dryRun && !flow.dryRun)
+    throw new CliError(`flow '${flowName}' has no --dry-run: it only maintains ecs-autopilot's own state`);
+  const event = await readJsonFile(options.event, "event file");
+  const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE;
+  if (!tableName)
+    throw new CliError(
+      "no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE (the deployed table; `npx sst shell` sets it)",
+    );
+  const matched = rulesMatching(event, EVENT_RULES).filter((rule) => rule.flow === flow.flow);
+  if (matched.length === 0 && flow.flow === "redeploy")
+    process.stderr.write(
+      `note: no ${flow.flow} rule would deliver this event in AWS; running the handler anyway\n`,
+    );
+  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+    (error: Error) => {
+      throw new CliError(error.message);
+    },
+  );
+  const runtime = createRuntime(flow.flow, {
+    clients: clients ?? createAwsClients(),
+    tableName,
+    config,
+    ...(process.env.SLACK_WEBHOOK_URL
+      ? {}
+      : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
+  });
+  const handler = await flow.create(runtime, { dryRun: options.dryRun ?? false });
+  try {
+    const response = await handler(event, localContext(flow.flow));
+    const failed =
+      typeof response === "object" &&
+      response !== null &&
+      "failed" in response &&
+      Number(response.failed) > 0;
+    return { response, exitCode: failed ? EXIT.failed : EXIT.ok };
+  } catch (error) {
+    if (error instanceof InvalidEventError)
+      throw new CliError(`${options.event}: ${error.message}`, EXIT.invalidEvent);
+    throw error;
+  }
+}

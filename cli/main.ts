@@ -1,0 +1,77 @@
+/**
+ * The `ecs-autopilot` command: the same core as the Lambda functions, driven from a terminal or CI.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { CliError, EXIT } from "./errors.ts";
+import { FLOWS } from "./flows.ts";
+import { invoke } from "./invoke.ts";
+import { redeployPlan } from "./redeployPlan.ts";
+
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`ecs-autopilot: ${message}\n`);
+  process.exit(exitCode);
+}
+
+export function buildProgram(): Command {
+  const program = new Command("ecs-autopilot")
+    .description("Event-driven automation for Amazon ECS")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`ecs-autopilot: ${text.replace(/^error: /, "").trim()}\n`),
+    });
+
+  program
+    .command("invoke")
+    .description("run a flow's Lambda handler locally against AWS_ENDPOINT_URL or the current credentials")
+    .argument("<flow>", `one of: ${Object.keys(FLOWS).join(", ")}`)
+    .requiredOption("--event <file>", "the EventBridge event (JSON) to hand to the handler")
+    .option("--dry-run", "print the plan and change nothing")
+    .option("--config <file>", "central configuration (JSON)")
+    .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
+    .action(
+      async (flow: string, options: { event: string; dryRun?: boolean; config?: string; table?: string }) => {
+        const { response, exitCode } = await invoke(flow, options);
+        process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+        process.exitCode = exitCode;
+      },
+    );
+
+  const redeploy = program.command("redeploy").description("the auto-redeploy flow");
+  redeploy
+    .command("plan")
+    .description("print what a push of this image would do; changes nothing")
+    .requiredOption("--repository <name>", "ECR repository name, e.g. shop/web")
+    .requiredOption("--digest <digest>", "image digest, sha256:…")
+    .option("--tag <tag>", "image tag that was pushed")
+    .option("--account <id>", "account of the repository (default: the caller's)")
+    .option("--region <region>", "region (default: AWS_REGION)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--config <file>", "central configuration (JSON)")
+    .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
+    .action(async (options) => {
+      const { output } = await redeployPlan(options);
+      process.stdout.write(`${output}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.exitCode === 0
+      )
+        return;
+      process.exit(EXIT.usage); // commander already printed the one line
+    }
+    if (error instanceof CliError) fail(error.message, error.exitCode);
+    fail(error instanceof Error ? `${error.name}: ${error.message}` : String(error), EXIT.failed);
+  }
+}
+
+await main(process.argv.slice(2));

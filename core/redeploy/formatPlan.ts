@@ -1,0 +1,38 @@
+import type { RedeployPlan } from "./types.ts";
+
+const short = (digest: string | undefined) => (digest ? digest.replace(/^sha256:/, "").slice(0, 12) : "?");
+const revision = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+
+/**
+ * The plan as a person reads it in a terminal: one line per service, deploy or skip with reason.
+ *
+ * @example
+ * console.log(formatPlan(report.plan));
+ */
+export function formatPlan(plan: RedeployPlan): string {
+  const { push } = plan;
+  const lines = [
+    `Plan for ${push.repository}:${push.tag ?? "(no tag)"} @ ${short(push.digest)} in ${push.account}/${push.region}`,
+  ];
+  const width = Math.max(
+    8,
+    ...plan.actions.map((a) => `${a.service.clusterName}/${a.service.serviceName}`.length),
+  );
+  for (const action of plan.actions) {
+    const name = `${action.service.clusterName}/${action.service.serviceName}`.padEnd(width);
+    if (action.kind === "deploy") {
+      const updates = action.updates.map(
+        (u) => `${u.container}: ${u.fromTag ?? short(u.fromDigest)} → ${u.toTag ?? short(u.toDigest)}`,
+      );
+      lines.push(
+        `  deploy  ${name}  ${updates.join(", ")}  (${revision(action.fromTaskDefinitionArn)} → new revision; ${action.reason})`,
+      );
+    } else {
+      lines.push(`  skip    ${name}  ${action.category}: ${action.reason}`);
+    }
+  }
+  if (plan.actions.length === 0) lines.push("  no service in this account and region uses this repository");
+  const deploys = plan.actions.filter((a) => a.kind === "deploy").length;
+  lines.push(`${deploys} to deploy, ${plan.actions.length - deploys} skipped`);
+  return lines.join("\n");
+}

@@ -1,0 +1,148 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+  sampleEvent,
+} from "../../../sandbox/seed.ts";
+import { createWorld, REGION, type World } from "../../support/world.ts";
+
+const ROOT = resolve(import.meta.dirname, "..", "..", "..");
+const run = promisify(execFile);
+let world: World;
+let dir: string;
+let digest: string;
+
+/** Runs the real command as a user would, through npx in the checkout. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("npx", ["--no-install", "ecs-autopilot", ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        AUTOPILOT_STATE_TABLE: world.tableName,
+        SLACK_WEBHOOK_URL: "",
+        npm_config_loglevel: "error",
+      },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const file = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+};
+
+const revisions = async () =>
+  (await world.clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "checkout" })))
+    .taskDefinitionArns?.length;
+
+describe("ecs-autopilot CLI", () => {
+  beforeAll(async () => {
+    world = await createWorld();
+    dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-cli-"));
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/checkout");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "checkout",
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/checkout", "2.3.0"), essential: true }],
+    });
+    digest = await pushImage(world.clients, "shop/checkout", "2.4.0");
+  });
+
+  it("refuses an unreadable or non-JSON event file with one line and exit 2", async () => {
+    const missing = await cli("invoke", "redeploy", "--event", join(dir, "nope.json"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/^ecs-autopilot: cannot read event file .*nope\.json: ENOENT$/);
+    const broken = await cli("invoke", "redeploy", "--event", file("broken.json", "{ not json"));
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.trim().split("\n")).toHaveLength(1);
+    expect(broken.stderr).toContain("is not valid JSON");
+  });
+
+  it("refuses bad arguments with one line and exit 2", async () => {
+    const unknownFlow = await cli("invoke", "teleport", "--event", "x.json");
+    expect(unknownFlow).toMatchObject({ code: 2 });
+    expect(unknownFlow.stderr.trim()).toBe(
+      "ecs-autopilot: unknown flow 'teleport'; flows: redeploy, service-index",
+    );
+    const missingOption = await cli("redeploy", "plan", "--repository", "shop/checkout");
+    expect(missingOption.code).toBe(2);
+    expect(missingOption.stderr.trim()).toBe(
+      "ecs-autopilot: required option '--digest <digest>' not specified",
+    );
+    const badDigest = await cli("redeploy", "plan", "--repository", "shop/checkout", "--digest", "latest");
+    expect(badDigest.code).toBe(2);
+    expect(badDigest.stderr.trim()).toBe(
+      "ecs-autopilot: --digest 'latest' is not an image digest (sha256:<hex>)",
+    );
+  });
+
+  it("exits non-zero naming the invalid field of an event that fails its schema, and changes nothing", async () => {
+    const before = await revisions();
+    const event = sampleEvent("ecr-image-action-push.json");
+    (event.detail as Record<string, unknown>)["image-digest"] = 42;
+    const result = await cli("invoke", "redeploy", "--event", file("invalid.json", event));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("detail.image-digest: Invalid input: expected string, received number");
+    expect(await revisions()).toBe(before);
+  });
+
+  it("prints the plan on --dry-run and then deploys for real", async () => {
+    const event = file(
+      "push.json",
+      ecrPushEvent({ region: REGION, repository: "shop/checkout", digest, tag: "2.4.0", id: "cli-push-1" }),
+    );
+    const before = await revisions();
+    const dry = await cli("invoke", "redeploy", "--event", event, "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      deployed: 1,
+      services: [{ service: "prod/checkout", result: "would-deploy" }],
+    });
+    expect(await revisions()).toBe(before);
+
+    const real = await cli("invoke", "redeploy", "--event", event);
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({ dryRun: false, deployed: 1, failed: 0 });
+    expect(real.stderr).toContain("Redeploy: shop/checkout:2.4.0");
+    expect(await revisions()).toBe((before ?? 0) + 1);
+  });
+
+  it("prints a redeploy plan for an image", async () => {
+    const next = await pushImage(world.clients, "shop/checkout", "2.5.0");
+    const result = await cli(
+      "redeploy",
+      "plan",
+      "--repository",
+      "shop/checkout",
+      "--tag",
+      "2.5.0",
+      "--digest",
+      next,
+      "--region",
+      REGION,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Plan for shop/checkout:2.5.0");
+    expect(result.stdout).toMatch(/deploy {2}prod\/checkout\s+app: 2\.4\.0 → 2\.5\.0/);
+    expect(result.stdout.trim().endsWith("1 to deploy, 0 skipped")).toBe(true);
+  });
+});
