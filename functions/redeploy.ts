@@ -38,7 +38,7 @@ export function createRedeployHandler(
       }),
     );
   }
-  return handler.handler(async (input) => {
+  return handler.handler(async (input, context) => {
     // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event.
     const event = input as unknown as EcrImageActionEvent;
     const config = await runtime.config();
@@ -49,6 +49,7 @@ export function createRedeployHandler(
         tableName: runtime.tableName,
         config,
         log: (m, d) => runtime.logger.info(m, d ?? {}),
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
       },
       { dryRun: options.dryRun ?? false },
     );

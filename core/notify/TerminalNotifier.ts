@@ -18,7 +18,7 @@ export function renderPlainText(message: SlackMessage): string {
   return message.blocks
     .map(line)
     .join("\n")
-    .replace(/\*([^*\n]+)\*/g, "$1")
+    .replace(/(^|\s)\*([^*\n]+)\*(?=[\s.,:;!?)]|$)/gm, "$1$2")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");

@@ -54,7 +54,15 @@ export interface ApplyOptions {
    */
   readonly claims: BasePersistenceLayer;
   readonly concurrency?: number;
+  /**
+   * Time left in the invocation (Lambda's `context.getRemainingTimeInMillis`). A claim whose
+   * invocation died mid-deploy stops blocking retries once this time has passed.
+   */
+  readonly remainingTimeMs?: () => number;
 }
+
+/** Without a Lambda deadline (CLI, sandbox), a claim left in progress expires after this. */
+const LOCAL_DEADLINE_MS = 15 * 60 * 1000;
 
 /**
  * Executes a plan's deploy actions; skip actions pass through as outcomes. A failure of one
@@ -64,15 +72,22 @@ export interface ApplyOptions {
  * const outcomes = await applyRedeployPlan(plan, { ecs, claims });
  */
 export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOptions): Promise<DeployOutcome[]> {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: "[service.serviceArn, register.family, updates[].toImage]",
+    expiresAfterSeconds: DIGEST_CLAIM_SECONDS,
+    throwOnNoIdempotencyKey: true,
+    responseHook: (response) => ({ ...(response as object), replayed: true }),
+  });
+  const started = Date.now();
+  const remainingTimeMs = options.remainingTimeMs ?? (() => LOCAL_DEADLINE_MS - (Date.now() - started));
+  // Powertools reads only getRemainingTimeInMillis from the Lambda context.
+  config.registerLambdaContext({ getRemainingTimeInMillis: remainingTimeMs } as Parameters<
+    IdempotencyConfig["registerLambdaContext"]
+  >[0]);
   const deployOnce = makeIdempotent((action: DeployAction) => deploy(options.ecs, action), {
     persistenceStore: options.claims,
     keyPrefix: "redeploy-service-digest",
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: "[service.serviceArn, register.family, updates[].toImage]",
-      expiresAfterSeconds: DIGEST_CLAIM_SECONDS,
-      throwOnNoIdempotencyKey: true,
-      responseHook: (response) => ({ ...(response as object), replayed: true }),
-    }),
+    config,
   });
   return mapWithConcurrency(
     plan.actions,

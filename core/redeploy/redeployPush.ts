@@ -17,6 +17,8 @@ export interface RedeployContext {
   /** Defaults to a Powertools DynamoDB store in the state table. */
   readonly claims?: BasePersistenceLayer;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  /** Time left in the Lambda invocation, when there is one. */
+  readonly remainingTimeMs?: () => number;
 }
 
 /** The push an "ECR Image Action" event describes. */
@@ -60,6 +62,7 @@ export async function redeployPush(
     ecs: context.clients.ecs,
     claims: context.claims ?? idempotencyStore(context.clients, context.tableName, "redeploy-claims"),
     concurrency: context.config.redeploy.concurrency,
+    ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
   });
   return { plan, outcomes, dryRun };
 }

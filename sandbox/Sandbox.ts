@@ -1,0 +1,108 @@
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { FLOWS } from "../cli/flows.ts";
+import { localContext } from "../cli/localContext.ts";
+import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } from "../core/aws/index.ts";
+import type { AutopilotConfig } from "../core/config/index.ts";
+import type { Flow } from "../core/events/index.ts";
+import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
+import type { LambdaHandler } from "../functions/shared/rejectInvalidEvents.ts";
+import { createRuntime } from "../functions/shared/runtime.ts";
+import { type Delivery, EventRouter } from "./eventRouter.ts";
+
+export const SANDBOX_TABLE = "ecs-autopilot-sandbox-state";
+
+/** The embedded account every scene works in: clients on moto, the state table, routing, Slack. */
+export class Sandbox {
+  readonly counter = new ApiCallCounter();
+  readonly clients: AwsClients;
+  readonly notifier: Notifier;
+  slackMessages = 0;
+  #router?: EventRouter;
+  #deadLetterQueueUrl = "";
+  readonly #handlers = new Map<Flow, LambdaHandler>();
+
+  constructor(
+    readonly region: string,
+    private readonly config: AutopilotConfig,
+    readonly print: (line: string) => void,
+  ) {
+    this.clients = createAwsClients({ region, counter: this.counter });
+    const webhook = process.env.SLACK_WEBHOOK_URL;
+    const sink = webhook
+      ? new SlackWebhook(webhook)
+      : new TerminalNotifier((text) => process.stdout.write(text));
+    this.notifier = {
+      post: async (message) => {
+        this.slackMessages++;
+        if (webhook) this.print(`  → posted to Slack: ${message.text}`);
+        await sink.post(message);
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    await createStateTable(this.clients, SANDBOX_TABLE);
+    this.#deadLetterQueueUrl =
+      (
+        await this.clients.sqs.send(
+          new CreateQueueCommand({ QueueName: "ecs-autopilot-sandbox-dead-letters" }),
+        )
+      ).QueueUrl ?? "";
+    this.#router = await EventRouter.create(this.clients);
+  }
+
+  async handler(flow: Flow): Promise<LambdaHandler> {
+    const existing = this.#handlers.get(flow);
+    if (existing) return existing;
+    const invokable = Object.values(FLOWS).find((f) => f.flow === flow);
+    if (!invokable) throw new Error(`no handler for flow ${flow}`);
+    const runtime = createRuntime(flow, {
+      clients: this.clients,
+      tableName: SANDBOX_TABLE,
+      deadLetterQueueUrl: this.#deadLetterQueueUrl,
+      notifier: this.notifier,
+      config: this.config,
+    });
+    const handler = await invokable.create(runtime, { dryRun: false });
+    this.#handlers.set(flow, handler);
+    return handler;
+  }
+
+  /** Puts an event on the bus and runs each flow it reaches, as EventBridge and Lambda would. */
+  async publish(event: {
+    source: string;
+    "detail-type": string;
+    detail: unknown;
+  }): Promise<Array<{ delivery: Delivery; response: unknown }>> {
+    if (!this.#router) throw new Error("sandbox not started");
+    const deliveries = await this.#router.publish(event);
+    if (deliveries.length === 0) this.print(`  (no rule matches this ${event["detail-type"]} event)`);
+    const results = [];
+    for (const delivery of deliveries) {
+      if (!Object.values(FLOWS).some((f) => f.flow === delivery.flow)) {
+        this.print(`  ${delivery.rule} → ${delivery.flow} (that flow has no handler in this version)`);
+        continue;
+      }
+      results.push({ delivery, response: await this.deliver(delivery) });
+    }
+    return results;
+  }
+
+  /** Hands one delivery to its handler (again, for at-least-once delivery). */
+  async deliver(delivery: Delivery): Promise<unknown> {
+    const handler = await this.handler(delivery.flow);
+    this.print(`  ${delivery.rule} → ${delivery.flow} (event ${String(delivery.event.id).slice(0, 8)}…)`);
+    return handler(delivery.event, localContext(delivery.flow));
+  }
+
+  async deadLetters(): Promise<Array<{ reason: string }>> {
+    const received = await this.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.#deadLetterQueueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+      }),
+    );
+    return (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as { reason: string });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the local sandbox. Starts the embedded AWS stand-in (moto), seeds a demo account,
+ * and plays scenes through the same EventBridge patterns and Lambda handlers that are deployed.
+ * Slack messages are printed here, or posted when SLACK_WEBHOOK_URL is set.
+ */
+import { parseConfig } from "../core/config/index.ts";
+import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
+import { Sandbox } from "./Sandbox.ts";
+import { redeployScene } from "./scenes/redeploy.ts";
+
+const REGION = "eu-west-1";
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+// The sandbox's central config: one service is opted in by name rather than by tag, and skips are posted too.
+const CONFIG = parseConfig(
+  JSON.stringify({
+    redeploy: { rules: [{ cluster: "prod", service: "admin", policy: "glob:1.*" }], notifySkipped: true },
+  }),
+  "sandbox config",
+);
+
+async function main(): Promise<void> {
+  // Handler logs are JSON for CloudWatch; POWERTOOLS_LOG_LEVEL=INFO npm start shows them here.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+  print("ecs-autopilot sandbox: everything below runs against a local moto server, not AWS.");
+  const moto = await startMotoServer({ log: print });
+  try {
+    useMotoEnvironment(moto.endpoint, REGION);
+    print(`moto server on ${moto.endpoint} (AWS_ENDPOINT_URL), region ${REGION}, account 123456789012`);
+    const sandbox = new Sandbox(REGION, CONFIG, print);
+    await sandbox.start();
+    const changes = await redeployScene(sandbox);
+
+    print("\n■ Summary");
+    for (const line of changes.lines) print(line);
+    const deadLetters = await sandbox.deadLetters();
+    print(
+      `  Slack messages: ${sandbox.slackMessages}${process.env.SLACK_WEBHOOK_URL ? " (posted)" : " (printed above)"}`,
+    );
+    print(
+      `  dead-lettered events: ${deadLetters.length}${deadLetters.map((d) => ` — ${d.reason}`).join("")}`,
+    );
+    const writes = Object.entries(changes.calls)
+      .filter(([operation]) => /Register|Update|Deregister/.test(operation))
+      .map(([operation, count]) => `${operation} ${count}`);
+    print(
+      `  AWS API calls made by the flows: ${Object.values(changes.calls).reduce((a, b) => a + b, 0)} (${writes.join(", ")})`,
+    );
+  } finally {
+    await moto.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `sandbox failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
