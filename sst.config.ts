@@ -1,11 +1,26 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * ecs-autopilot: deploy into your own account with `npx sst deploy --stage production`.
+ * Each infra/ file is one concern; this file reads as the table of contents.
+ */
 export default $config({
   app(input) {
     return {
       name: "ecs-autopilot",
       home: "aws",
       removal: input?.stage === "production" ? "retain" : "remove",
+      protect: input?.stage === "production",
     };
   },
-  async run() {},
+  async run() {
+    const shared = await import("./infra/shared.ts");
+    const redeploy = await import("./infra/redeploy.ts");
+    return {
+      stateTable: shared.stateTable.name,
+      deadLetterQueue: shared.deadLetters.url,
+      redeployFunction: redeploy.redeployFunction.name,
+      serviceIndexFunction: redeploy.serviceIndexFunction.name,
+    };
+  },
 });

@@ -1,0 +1,36 @@
+import type { EventRule } from "../core/events/index.ts";
+import { deadLetters } from "./shared.ts";
+
+/** The default bus, where AWS services publish their events. */
+export const defaultBus = sst.aws.Bus.get("Default", "default");
+
+/** SST's pattern shape from a rule in core/events (the same pattern the tests and sandbox use). */
+export function busPattern(rule: EventRule) {
+  const { source, "detail-type": detailType, detail, ...rest } = rule.pattern;
+  if (Object.keys(rest).length > 0)
+    throw new Error(`rule ${rule.name}: SST subscriptions only match source, detail-type and detail`);
+  return {
+    ...(source ? { source: [...(source as readonly string[])] } : {}),
+    ...(detailType ? { detailType: [...(detailType as readonly string[])] } : {}),
+    ...(detail ? { detail: detail as Record<string, unknown> } : {}),
+  };
+}
+
+/**
+ * Subscribes a function to a rule on the default bus. EventBridge retries delivery for up to a
+ * day; what it still cannot deliver lands in the DLQ.
+ */
+export function subscribe(rule: EventRule, fn: sst.aws.Function) {
+  return defaultBus.subscribe(`${rule.name}`, fn.arn, {
+    pattern: busPattern(rule),
+    transform: {
+      rule: (args: aws.cloudwatch.EventRuleArgs) => {
+        args.description = rule.description;
+      },
+      target: (args: aws.cloudwatch.EventTargetArgs) => {
+        args.retryPolicy = { maximumEventAgeInSeconds: 24 * 60 * 60, maximumRetryAttempts: 185 };
+        args.deadLetterConfig = { arn: deadLetters.arn };
+      },
+    },
+  });
+}

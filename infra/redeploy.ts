@@ -1,0 +1,77 @@
+import { ECR_IMAGE_PUSH, ECS_SERVICE_CHANGES, SCHEDULED_JOBS } from "../core/events/index.ts";
+import { subscribe } from "./eventRules.ts";
+import { account, deadLetters, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
+
+const ecs = (resource: string) => $interpolate`arn:aws:ecs:${region}:${account}:${resource}`;
+
+/** Reading the fleet: List* and DescribeTaskDefinition have no resource-level permissions in IAM. */
+const readFleet = [
+  { actions: ["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeTaskDefinition"], resources: ["*"] },
+  { actions: ["ecs:DescribeServices"], resources: [ecs("service/*/*")] },
+];
+
+/**
+ * Auto-redeploy: an image pushed to ECR → new task-definition revisions pinned by digest,
+ * rolled out with the circuit breaker on.
+ */
+export const redeployFunction = new sst.aws.Function("Redeploy", {
+  ...flowFunctionArgs("redeploy"),
+  handler: "functions/redeploy.handler",
+  description: "ecs-autopilot: redeploy ECS services when an image is pushed to ECR",
+  timeout: "2 minutes",
+  permissions: [
+    ...sharedPermissions(),
+    ...readFleet,
+    // RegisterTaskDefinition and DeregisterTaskDefinition have no resource-level permissions.
+    { actions: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"], resources: ["*"] },
+    // Tags on the new revision (autopilot:image-tag:…) are written by RegisterTaskDefinition itself.
+    {
+      actions: ["ecs:TagResource"],
+      resources: [ecs("task-definition/*:*")],
+      conditions: [
+        { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
+      ],
+    },
+    { actions: ["ecs:UpdateService"], resources: [ecs("service/*/*")] },
+    // The copied revision names the same task and execution roles; ECS requires PassRole for them.
+    {
+      actions: ["iam:PassRole"],
+      resources: ["*"],
+      conditions: [
+        { test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] },
+      ],
+    },
+  ],
+});
+subscribe(ECR_IMAGE_PUSH, redeployFunction);
+
+/** Keeps the repository → services index current: CloudTrail service calls, and a periodic rebuild. */
+export const serviceIndexFunction = new sst.aws.Function("ServiceIndex", {
+  ...flowFunctionArgs("service-index"),
+  handler: "functions/service-index.handler",
+  description: "ecs-autopilot: keep the repository → services index current",
+  timeout: "5 minutes",
+  permissions: [...sharedPermissions(), ...readFleet],
+});
+subscribe(ECS_SERVICE_CHANGES, serviceIndexFunction);
+
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "service-index")) {
+  new sst.aws.CronV2(job.name, {
+    schedule: job.schedule as `rate(${string})`,
+    function: serviceIndexFunction.arn,
+    retries: 2,
+    dlq: deadLetters.arn,
+    // EventBridge Scheduler fills in its context attributes: the handler gets a "Scheduled Event".
+    event: {
+      version: "0",
+      id: "<aws.scheduler.execution-id>",
+      "detail-type": "Scheduled Event",
+      source: "aws.events",
+      account,
+      time: "<aws.scheduler.scheduled-time>",
+      region,
+      resources: ["<aws.scheduler.schedule-arn>"],
+      detail: {},
+    },
+  });
+}
