@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: the performance figures of ecs-autopilot, measured here, not asserted in tests.
+ * - bundle size and init time per Lambda function;
+ * - AWS API calls per push against moto, for 5, 50 and 200 unrelated services (first push
+ *   after install, which builds the index, and steady state);
+ * - plans per second of the pure planner.
+ * Writes reports/bench.json and prints a Markdown table.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { ApiCallCounter, createAwsClients, createStateTable } from "../core/aws/index.ts";
+import { DEFAULT_CONFIG } from "../core/config/index.ts";
+import { type ImagePush, planRedeploy, pushFromEvent, redeployPush, type ServiceSnapshot } from "../core/redeploy/index.ts";
+import { createCluster, createRepository, createService, ecrImage, ecrPushEvent, pushImage } from "../sandbox/seed.ts";
+import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
+import { measureBundles } from "./bundles.ts";
+
+const REGION = "eu-west-1";
+
+async function callsPerPush(unrelated: number): Promise<{ unrelated: number; first: number; steady: number; byOperation: Record<string, number> }> {
+  const counter = new ApiCallCounter();
+  const clients = createAwsClients({ region: REGION, counter });
+  const table = `bench-${unrelated}`;
+  await createStateTable(clients, table);
+  const clusters = ["a", "b", "c", "d"].map((c) => `${c}-${unrelated}`);
+  for (const cluster of clusters) await createCluster(clients, cluster);
+  const repository = `bench/web-${unrelated}`;
+  await createRepository(clients, repository);
+  for (const [i, cluster] of clusters.slice(0, 2).entries()) {
+    await createService(clients, {
+      cluster,
+      name: `web-${i}`,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "web", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
+    });
+  }
+  for (let i = 0; i < unrelated; i++) {
+    await createService(clients, {
+      cluster: clusters[i % clusters.length] ?? "a",
+      name: `other-${i}`,
+      family: `other-${unrelated}-${i % 25}`,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "app", image: ecrImage(REGION, `team-${i % 25}/app`, "1.0.0"), essential: true }],
+    });
+  }
+  const context = { clients, tableName: table, config: DEFAULT_CONFIG };
+  const push = async (tag: string) => {
+    const digest = await pushImage(clients, repository, tag);
+    counter.reset();
+    await redeployPush(pushFromEvent(ecrPushEvent({ region: REGION, repository, digest, tag, id: `${unrelated}-${tag}` })), context);
+    return counter.total();
+  };
+  const first = await push("1.1.0");
+  const steady = await push("1.2.0");
+  return { unrelated, first, steady, byOperation: counter.byOperation() };
+}
+
+function plansPerSecond(services: number): { services: number; plansPerSecond: number } {
+  const registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+  const push: ImagePush = { account: "123456789012", region: REGION, repository: "shop/web", digest: `sha256:${"b".repeat(64)}`, tag: "1.5.0", eventId: "bench" };
+  const snapshots: ServiceSnapshot[] = Array.from({ length: services }, (_, i) => ({
+    service: {
+      serviceArn: `arn:aws:ecs:${REGION}:123456789012:service/prod/web-${i}`,
+      clusterArn: `arn:aws:ecs:${REGION}:123456789012:cluster/prod`,
+      serviceName: `web-${i}`,
+      status: "ACTIVE",
+      deployments: [{ id: `ecs-svc/${i}`, status: "PRIMARY", rolloutState: "COMPLETED" }],
+    },
+    tags: { "autopilot:redeploy": i % 2 ? "minor" : "patch" },
+    taskDefinition: {
+      taskDefinitionArn: `arn:aws:ecs:${REGION}:123456789012:task-definition/web-${i}:3`,
+      family: `web-${i}`,
+      revision: 3,
+      containerDefinitions: [
+        { name: "web", image: `${registry}/shop/web:1.4.2`, essential: true, environment: [{ name: "A", value: "b" }] },
+        { name: "envoy", image: "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.27.0.0-prod" },
+      ],
+    },
+    taskDefinitionTags: {},
+  }));
+  const rounds = 200;
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) planRedeploy(push, snapshots, DEFAULT_CONFIG);
+  const seconds = (performance.now() - start) / 1000;
+  return { services, plansPerSecond: Math.round(rounds / seconds) };
+}
+
+async function main(): Promise<void> {
+  process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
+  const bundles = await measureBundles(["redeploy", "service-index"]);
+  const moto = await startMotoServer();
+  let calls: Awaited<ReturnType<typeof callsPerPush>>[] = [];
+  try {
+    useMotoEnvironment(moto.endpoint, REGION);
+    for (const n of [5, 50, 200]) calls.push(await callsPerPush(n));
+  } finally {
+    await moto.stop();
+  }
+  calls = calls.sort((a, b) => a.unrelated - b.unrelated);
+  const planner = [10, 200].map(plansPerSecond);
+
+  const report = { date: new Date().toISOString(), machine, bundles, callsPerPush: calls, planner };
+  mkdirSync("reports", { recursive: true });
+  writeFileSync("reports/bench.json", `${JSON.stringify(report, null, 2)}\n`);
+
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`# ecs-autopilot benchmarks (${report.date.slice(0, 10)}, ${machine})\n`);
+  out("| function | bundle (minified, SDK included) | init, median of 7 fresh processes |");
+  out("|---|---|---|");
+  for (const b of bundles) out(`| ${b.fn} | ${(b.bytes / 1024).toFixed(0)} KiB | ${b.initMsMedian} ms |`);
+  out("\n| unrelated services | AWS calls, first push (builds index) | AWS calls per push after that |");
+  out("|---|---|---|");
+  for (const c of calls) out(`| ${c.unrelated} | ${c.first} | ${c.steady} |`);
+  out(`\nsteady-state calls for 2 redeployed services: ${Object.entries(calls[0]?.byOperation ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  out("\n| candidate services | plans per second (pure planner) |");
+  out("|---|---|");
+  for (const p of planner) out(`| ${p.services} | ${p.plansPerSecond} |`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
