@@ -31,14 +31,20 @@ export async function measureBundles(functions: readonly string[], runs = 7): Pr
       format: "esm",
       minify: true,
       outfile,
-      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
       logLevel: "error",
     });
     const timings: number[] = [];
     for (let i = 0; i < runs; i++) {
       const ms = execFileSync(
         process.execPath,
-        ["--input-type=module", "-e", `const t=performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now()-t));`],
+        [
+          "--input-type=module",
+          "-e",
+          `const t=performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now()-t));`,
+        ],
         { env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" } },
       ).toString();
       timings.push(Number(ms));

@@ -10,14 +10,29 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { ApiCallCounter, createAwsClients, createStateTable } from "../core/aws/index.ts";
 import { DEFAULT_CONFIG } from "../core/config/index.ts";
-import { type ImagePush, planRedeploy, pushFromEvent, redeployPush, type ServiceSnapshot } from "../core/redeploy/index.ts";
-import { createCluster, createRepository, createService, ecrImage, ecrPushEvent, pushImage } from "../sandbox/seed.ts";
+import {
+  type ImagePush,
+  planRedeploy,
+  pushFromEvent,
+  redeployPush,
+  type ServiceSnapshot,
+} from "../core/redeploy/index.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+} from "../sandbox/seed.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { measureBundles } from "./bundles.ts";
 
 const REGION = "eu-west-1";
 
-async function callsPerPush(unrelated: number): Promise<{ unrelated: number; first: number; steady: number; byOperation: Record<string, number> }> {
+async function callsPerPush(
+  unrelated: number,
+): Promise<{ unrelated: number; first: number; steady: number; byOperation: Record<string, number> }> {
   const counter = new ApiCallCounter();
   const clients = createAwsClients({ region: REGION, counter });
   const table = `bench-${unrelated}`;
@@ -47,7 +62,10 @@ async function callsPerPush(unrelated: number): Promise<{ unrelated: number; fir
   const push = async (tag: string) => {
     const digest = await pushImage(clients, repository, tag);
     counter.reset();
-    await redeployPush(pushFromEvent(ecrPushEvent({ region: REGION, repository, digest, tag, id: `${unrelated}-${tag}` })), context);
+    await redeployPush(
+      pushFromEvent(ecrPushEvent({ region: REGION, repository, digest, tag, id: `${unrelated}-${tag}` })),
+      context,
+    );
     return counter.total();
   };
   const first = await push("1.1.0");
@@ -57,7 +75,14 @@ async function callsPerPush(unrelated: number): Promise<{ unrelated: number; fir
 
 function plansPerSecond(services: number): { services: number; plansPerSecond: number } {
   const registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-  const push: ImagePush = { account: "123456789012", region: REGION, repository: "shop/web", digest: `sha256:${"b".repeat(64)}`, tag: "1.5.0", eventId: "bench" };
+  const push: ImagePush = {
+    account: "123456789012",
+    region: REGION,
+    repository: "shop/web",
+    digest: `sha256:${"b".repeat(64)}`,
+    tag: "1.5.0",
+    eventId: "bench",
+  };
   const snapshots: ServiceSnapshot[] = Array.from({ length: services }, (_, i) => ({
     service: {
       serviceArn: `arn:aws:ecs:${REGION}:123456789012:service/prod/web-${i}`,
@@ -72,7 +97,12 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
       family: `web-${i}`,
       revision: 3,
       containerDefinitions: [
-        { name: "web", image: `${registry}/shop/web:1.4.2`, essential: true, environment: [{ name: "A", value: "b" }] },
+        {
+          name: "web",
+          image: `${registry}/shop/web:1.4.2`,
+          essential: true,
+          environment: [{ name: "A", value: "b" }],
+        },
         { name: "envoy", image: "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.27.0.0-prod" },
       ],
     },
@@ -112,13 +142,19 @@ async function main(): Promise<void> {
   out("\n| unrelated services | AWS calls, first push (builds index) | AWS calls per push after that |");
   out("|---|---|---|");
   for (const c of calls) out(`| ${c.unrelated} | ${c.first} | ${c.steady} |`);
-  out(`\nsteady-state calls for 2 redeployed services: ${Object.entries(calls[0]?.byOperation ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  out(
+    `\nsteady-state calls for 2 redeployed services: ${Object.entries(calls[0]?.byOperation ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
   out("\n| candidate services | plans per second (pure planner) |");
   out("|---|---|");
   for (const p of planner) out(`| ${p.services} | ${p.plansPerSecond} |`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
