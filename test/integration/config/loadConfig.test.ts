@@ -35,3 +35,11 @@ describe("central config", () => {
     expect(await loadConfig({ env: {} })).toEqual(DEFAULT_CONFIG);
   });
 });
+
+describe("autopilot.config.example.json", () => {
+  it("is a valid config (the README tells users to start from it)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(new URL("../../../autopilot.config.example.json", import.meta.url), "utf8");
+    expect(parseConfig(text, "autopilot.config.example.json").redeploy.rules).toHaveLength(2);
+  });
+});
