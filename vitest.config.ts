@@ -10,5 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // The JSON report gives CI its closing "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
   },
 });
