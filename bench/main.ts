@@ -17,14 +17,7 @@ import {
   redeployPush,
   type ServiceSnapshot,
 } from "../core/redeploy/index.ts";
-import {
-  createCluster,
-  createRepository,
-  createService,
-  ecrImage,
-  ecrPushEvent,
-  pushImage,
-} from "../sandbox/seed.ts";
+import { ecrPushEvent, pushImage, seedPushFleet } from "../sandbox/seed.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { measureBundles } from "./bundles.ts";
 
@@ -37,27 +30,7 @@ async function callsPerPush(
   const clients = createAwsClients({ region: REGION, counter });
   const table = `bench-${unrelated}`;
   await createStateTable(clients, table);
-  const clusters = ["a", "b", "c", "d"].map((c) => `${c}-${unrelated}`);
-  for (const cluster of clusters) await createCluster(clients, cluster);
-  const repository = `bench/web-${unrelated}`;
-  await createRepository(clients, repository);
-  for (const [i, cluster] of clusters.slice(0, 2).entries()) {
-    await createService(clients, {
-      cluster,
-      name: `web-${i}`,
-      tags: { "autopilot:redeploy": "minor" },
-      containers: [{ name: "web", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
-    });
-  }
-  for (let i = 0; i < unrelated; i++) {
-    await createService(clients, {
-      cluster: clusters[i % clusters.length] ?? "a",
-      name: `other-${i}`,
-      family: `other-${unrelated}-${i % 25}`,
-      tags: { "autopilot:redeploy": "minor" },
-      containers: [{ name: "app", image: ecrImage(REGION, `team-${i % 25}/app`, "1.0.0"), essential: true }],
-    });
-  }
+  const repository = await seedPushFleet(clients, REGION, unrelated);
   const context = { clients, tableName: table, config: DEFAULT_CONFIG };
   const push = async (tag: string) => {
     const digest = await pushImage(clients, repository, tag);

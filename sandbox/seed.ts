@@ -140,3 +140,33 @@ export async function createService(clients: AwsClients, spec: ServiceSpec): Pro
   if (!response.service) throw new Error(`CreateService returned no service for ${spec.name}`);
   return response.service;
 }
+
+/**
+ * A fleet for measuring a push: two services (in two clusters) track `repository` with the
+ * `minor` policy; `unrelated` more services, spread over four clusters, use 20 other
+ * repositories. Returns the tracked repository's name.
+ */
+export async function seedPushFleet(clients: AwsClients, region: string, unrelated: number): Promise<string> {
+  const clusters = ["prod", "staging", "batch", "internal"].map((c) => `${c}-${unrelated}`);
+  for (const cluster of clusters) await createCluster(clients, cluster);
+  const repository = `shop/web-${unrelated}`;
+  await createRepository(clients, repository);
+  for (const [i, cluster] of clusters.slice(0, 2).entries()) {
+    await createService(clients, {
+      cluster,
+      name: `web-${i}`,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "web", image: ecrImage(region, repository, "1.0.0"), essential: true }],
+    });
+  }
+  for (let i = 0; i < unrelated; i++) {
+    await createService(clients, {
+      cluster: clusters[i % clusters.length] ?? "prod",
+      name: `other-${i}`,
+      family: `other-${unrelated}-${i % 20}`,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "app", image: ecrImage(region, `team-${i % 20}/app`, "1.0.0"), essential: true }],
+    });
+  }
+  return repository;
+}

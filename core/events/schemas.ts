@@ -65,11 +65,14 @@ export const EcsTaskStateChangeEvent = EventBridgeSchema.extend({
 });
 export type EcsTaskStateChangeEvent = z.infer<typeof EcsTaskStateChangeEvent>;
 
+/** Severity ECS puts on deployment and service action events. */
+const EcsEventSeverity = z.enum(["INFO", "WARN", "ERROR"]);
+
 export const EcsDeploymentStateChangeEvent = EventBridgeSchema.extend({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Deployment State Change"),
   detail: z.looseObject({
-    eventType: z.enum(["INFO", "WARN", "ERROR"]),
+    eventType: EcsEventSeverity,
     eventName: z.string(),
     deploymentId: z.string(),
     updatedAt: z.string(),
@@ -82,7 +85,7 @@ export const EcsServiceActionEvent = EventBridgeSchema.extend({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Service Action"),
   detail: z.looseObject({
-    eventType: z.enum(["INFO", "WARN", "ERROR"]),
+    eventType: EcsEventSeverity,
     eventName: z.string(),
     clusterArn: z.string(),
     createdAt: z.string(),

@@ -1,13 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
-import {
-  createCluster,
-  createRepository,
-  createService,
-  ecrImage,
-  ecrPushEvent,
-  pushImage,
-} from "../../../sandbox/seed.ts";
+import { ecrPushEvent, pushImage, seedPushFleet } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 /**
@@ -16,28 +9,7 @@ import { createWorld, REGION, type World } from "../../support/world.ts";
  */
 async function account(unrelated: number): Promise<World> {
   const world = await createWorld();
-  const clusters = ["prod", "staging", "batch", "internal"];
-  for (const cluster of clusters) await createCluster(world.clients, `${cluster}-${unrelated}`);
-  await createRepository(world.clients, `shop/web-${unrelated}`);
-  for (const [i, cluster] of ["prod", "staging"].entries()) {
-    await createService(world.clients, {
-      cluster: `${cluster}-${unrelated}`,
-      name: `web-${i}`,
-      tags: { "autopilot:redeploy": "minor" },
-      containers: [
-        { name: "web", image: ecrImage(REGION, `shop/web-${unrelated}`, "1.0.0"), essential: true },
-      ],
-    });
-  }
-  for (let i = 0; i < unrelated; i++) {
-    await createService(world.clients, {
-      cluster: `${clusters[i % clusters.length]}-${unrelated}`,
-      name: `other-${i}`,
-      family: `other-${i % 20}`,
-      tags: { "autopilot:redeploy": "minor" },
-      containers: [{ name: "app", image: ecrImage(REGION, `team-${i % 20}/app`, "1.0.0"), essential: true }],
-    });
-  }
+  await seedPushFleet(world.clients, REGION, unrelated);
   return world;
 }
 
