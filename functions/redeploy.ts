@@ -10,7 +10,7 @@ import middy from "@middy/core";
 import { idempotencyStore } from "../core/aws/index.ts";
 import { EcrImageActionEvent } from "../core/events/index.ts";
 import { redeployMessage } from "../core/notify/index.ts";
-import { pushFromEvent, redeployPush, summarizeReport } from "../core/redeploy/index.ts";
+import { notAPush, pushFromEvent, redeployPush, summarizeReport } from "../core/redeploy/index.ts";
 import { type LambdaHandler, rejectInvalidEvents } from "./shared/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
 
@@ -41,6 +41,11 @@ export function createRedeployHandler(
   return handler.handler(async (input, context) => {
     // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event.
     const event = input as unknown as EcrImageActionEvent;
+    const ignored = notAPush(event);
+    if (ignored) {
+      runtime.logger.info("event ignored", { reason: ignored });
+      return { status: "ignored", reason: ignored };
+    }
     const config = await runtime.config();
     const report = await redeployPush(
       pushFromEvent(event),

@@ -55,6 +55,27 @@ export const serviceIndexFunction = new sst.aws.Function("ServiceIndex", {
 });
 subscribe(ECS_SERVICE_CHANGES, serviceIndexFunction);
 
+/**
+ * Builds the index during `sst deploy`, so the first push after install already finds its
+ * services (the redeploy function would otherwise build it on that push). Runs on every deploy.
+ */
+const deployedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+new aws.lambda.Invocation("ServiceIndexBuildOnDeploy", {
+  functionName: serviceIndexFunction.name,
+  input: $jsonStringify({
+    version: "0",
+    id: `sst-deploy-${deployedAt}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account,
+    time: deployedAt,
+    region,
+    resources: ["sst-deploy"],
+    detail: {},
+  }),
+  triggers: { deployedAt },
+});
+
 for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "service-index")) {
   new sst.aws.CronV2(job.name, {
     schedule: job.schedule as `rate(${string})`,

@@ -9,7 +9,7 @@ export {
 } from "./ImageReference.ts";
 export { loadSnapshots } from "./loadSnapshots.ts";
 export { CONTAINER_TAG, planRedeploy, REDEPLOY_TAG } from "./planRedeploy.ts";
-export { pushFromEvent, type RedeployContext, redeployPush } from "./redeployPush.ts";
+export { notAPush, pushFromEvent, type RedeployContext, redeployPush } from "./redeployPush.ts";
 export { type IndexEntry, type RebuildSummary, repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 export { nameFromArn, serviceRef } from "./ServiceRef.ts";
 export { type ServiceChange, serviceChangeFromCloudTrail } from "./serviceChange.ts";

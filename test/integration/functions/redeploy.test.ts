@@ -98,4 +98,14 @@ describe("functions/redeploy", () => {
     expect(world.counter.total((key) => key.startsWith("ECS.") || key.startsWith("DynamoDB."))).toBe(0);
     expect(await runningTaskDefinition()).toBe(before);
   });
+
+  it("ignores an ECR DELETE event (the real sample) without touching the account", async () => {
+    world.counter.reset();
+    const response = await createRedeployHandler(runtime)(
+      sampleEvent("ecr-image-action-delete.json"),
+      localContext("redeploy"),
+    );
+    expect(response).toEqual({ status: "ignored", reason: "ECR DELETE event: only pushes are redeployed" });
+    expect(world.counter.total((key) => key.startsWith("ECS."))).toBe(0);
+  });
 });

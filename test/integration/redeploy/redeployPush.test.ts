@@ -256,4 +256,23 @@ describe("redeployPush against moto", () => {
         .sort(),
     ).toEqual(["worker", "worker-canary"]);
   });
+
+  it("skips a service whose deployment is still rolling out: one deployment at a time", async () => {
+    // moto reports 2 running tasks; with 4 desired, the service's deployment stays IN_PROGRESS.
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "worker-rolling",
+      desiredCount: 4,
+      tags: { "autopilot:redeploy": "major" },
+      containers: [{ name: "worker", image: ecrImage(REGION, "shop/worker", "3.0.0"), essential: true }],
+    });
+    await new ServiceIndex(world.clients, world.tableName).refreshService("prod", "worker-rolling");
+    const { event } = await push("shop/worker", "4.0.0");
+    const report = await redeployPush(pushFromEvent(event), world.context());
+    const outcome = outcomeOf(report, "worker-rolling");
+    expect(outcome?.kind === "skipped" && outcome.action.category).toBe("deployment-in-progress");
+    expect(outcome?.kind === "skipped" && outcome.action.reason).toMatch(
+      /^deployment ecs-svc\/\d+ is still IN_PROGRESS/,
+    );
+  });
 });
