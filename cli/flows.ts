@@ -20,6 +20,13 @@ export const FLOWS: Readonly<Record<string, InvokableFlow>> = {
     create: async (runtime, options) =>
       (await import("../functions/redeploy.ts")).createRedeployHandler(runtime, options),
   },
+  monitor: {
+    flow: "monitor",
+    description:
+      "an ECS Task State Change, Deployment State Change or Service Action event: classify, correlate, alert once",
+    dryRun: false,
+    create: async (runtime) => (await import("../functions/monitor.ts")).createMonitorHandler(runtime),
+  },
   "service-index": {
     flow: "service-index",
     description:

@@ -25,6 +25,31 @@ export const RedeployRule = z
   .describe("a rule that opts services in by name");
 export type RedeployRule = z.infer<typeof RedeployRule>;
 
+/** Classes of task stop (core/monitor/classifyStop.ts). */
+export const STOP_CLASS_NAMES = [
+  "out-of-memory",
+  "application-error",
+  "image-pull",
+  "secrets",
+  "elb-health-check",
+  "container-health-check",
+  "spot-interruption",
+  "host-terminated",
+  "scale-in",
+  "replaced-by-deployment",
+  "user-stop",
+  "completed",
+  "unknown",
+] as const;
+
+export const SlackRoute = z.strictObject({
+  cluster: Glob.default("*"),
+  service: Glob.default("*"),
+  /** Name of the SST secret holding this channel's webhook URL, e.g. `SlackWebhookUrlPayments`. */
+  webhook: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "an SST secret name such as SlackWebhookUrlPayments"),
+});
+export type SlackRoute = z.infer<typeof SlackRoute>;
+
 export const AutopilotConfig = z.strictObject({
   redeploy: z
     .strictObject({
@@ -36,6 +61,25 @@ export const AutopilotConfig = z.strictObject({
       notifySkipped: z.boolean().default(false),
       /** Concurrent service updates per push. */
       concurrency: z.number().int().min(1).max(20).default(4),
+    })
+    .prefault({}),
+  monitor: z
+    .strictObject({
+      /** N abnormal stops of one service within M minutes open one crash-loop incident. */
+      crashLoop: z
+        .strictObject({
+          stops: z.number().int().min(2).default(3),
+          withinMinutes: z.number().int().min(1).max(1440).default(10),
+        })
+        .prefault({}),
+      /** Classes that alert on their first stop (once per service and cooldown), before any crash loop. */
+      alertOnFirstStop: z.array(z.enum(STOP_CLASS_NAMES)).default(["out-of-memory", "image-pull", "secrets"]),
+      /** How long the same alert (service + cause) stays quiet after it was sent. */
+      cooldownMinutes: z.number().int().min(1).max(1440).default(30),
+      /** Messages per minute per Slack webhook; more are dropped and counted in the log. */
+      rateLimitPerMinute: z.number().int().min(1).max(600).default(20),
+      /** First matching route picks the channel; unmatched services use SlackWebhookUrl. */
+      routes: z.array(SlackRoute).default([]),
     })
     .prefault({}),
 });

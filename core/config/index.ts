@@ -1,4 +1,10 @@
-export { AutopilotConfig, DEFAULT_CONFIG, RedeployRule } from "./AutopilotConfig.ts";
+export {
+  AutopilotConfig,
+  DEFAULT_CONFIG,
+  RedeployRule,
+  SlackRoute,
+  STOP_CLASS_NAMES,
+} from "./AutopilotConfig.ts";
 export { ConfigError } from "./errors.ts";
 export { type ConfigSources, loadConfig, parseConfig } from "./loadConfig.ts";
 export { matchesGlob } from "./nameGlob.ts";

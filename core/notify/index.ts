@@ -1,3 +1,12 @@
+export {
+  crashLoopMessage,
+  type DeploymentImages,
+  deploymentMessage,
+  firstStopMessage,
+  type Link,
+  recoveredMessage,
+  serviceActionMessage,
+} from "./monitorMessages.ts";
 export { redeployMessage } from "./redeployMessage.ts";
 export { type Block, escapeMrkdwn, LIMITS, type SlackMessage } from "./SlackMessage.ts";
 export { type Notifier, SlackWebhook, SlackWebhookError, type SlackWebhookOptions } from "./SlackWebhook.ts";

@@ -1,4 +1,10 @@
 export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
+export {
+  findRedeployment,
+  type RedeploymentRecord,
+  recordRedeployments,
+  redeploymentRecords,
+} from "./deploymentRecords.ts";
 export { formatPlan } from "./formatPlan.ts";
 export {
   ecrRegistry,

@@ -4,6 +4,7 @@ import { idempotencyStore } from "../aws/state.ts";
 import type { AutopilotConfig } from "../config/index.ts";
 import type { EcrImageActionEvent } from "../events/schemas.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
+import { recordRedeployments, redeploymentRecords } from "./deploymentRecords.ts";
 import { loadSnapshots } from "./loadSnapshots.ts";
 import { planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
@@ -76,5 +77,8 @@ export async function redeployPush(
     concurrency: context.config.redeploy.concurrency,
     ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
   });
+  const records = redeploymentRecords(push, outcomes);
+  // The monitor flow confirms these deployments when ECS reports them COMPLETED.
+  if (records.length > 0) await recordRedeployments(context.clients.documents, context.tableName, records);
   return { plan, outcomes, dryRun };
 }

@@ -19,6 +19,8 @@ export interface FlowRuntime {
   /** Where events that fail validation go; unset locally, where the error is printed instead. */
   readonly deadLetterQueueUrl?: string;
   readonly notifier: Notifier;
+  /** The notifier of a routed channel, by the name of its webhook secret (see monitor routes). */
+  notifierFor(webhook: string): Notifier;
   /** The central config, cached for {@link CONFIG_TTL_MS} so an SSM change is picked up without a deploy. */
   config(): Promise<AutopilotConfig>;
 }
@@ -39,6 +41,7 @@ function linked(resource: string, property: "value" | "name" | "url"): string | 
 export interface RuntimeOverrides {
   readonly clients?: AwsClients;
   readonly notifier?: Notifier;
+  readonly notifierFor?: (webhook: string) => Notifier;
   readonly tableName?: string;
   readonly deadLetterQueueUrl?: string;
   readonly config?: AutopilotConfig;
@@ -56,10 +59,24 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const tableName =
     overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";
   const deadLetterQueueUrl = overrides.deadLetterQueueUrl ?? env.AUTOPILOT_DEAD_LETTER_QUEUE_URL;
-  const webhook = env.SLACK_WEBHOOK_URL || linked("SlackWebhookUrl", "value");
+  const toNotifier = (url: string | undefined): Notifier =>
+    url && url !== "none" ? new SlackWebhook(url) : new TerminalNotifier();
   const notifier =
-    overrides.notifier ??
-    (webhook && webhook !== "none" ? new SlackWebhook(webhook) : new TerminalNotifier());
+    overrides.notifier ?? toNotifier(env.SLACK_WEBHOOK_URL || linked("SlackWebhookUrl", "value"));
+  const routed = new Map<string, Notifier>();
+  // Deployed, each route's webhook is its own linked secret; locally SLACK_WEBHOOK_URL serves all.
+  const notifierFor =
+    overrides.notifierFor ??
+    ((webhook: string): Notifier => {
+      if (webhook === "SlackWebhookUrl") return notifier;
+      let found = routed.get(webhook);
+      if (!found) {
+        const url = linked(webhook, "value");
+        found = url ? toNotifier(url) : notifier;
+        routed.set(webhook, found);
+      }
+      return found;
+    });
   let cached: { at: number; config: Promise<AutopilotConfig> } | undefined;
   return {
     clients,
@@ -67,6 +84,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     tableName,
     ...(deadLetterQueueUrl ? { deadLetterQueueUrl } : {}),
     notifier,
+    notifierFor,
     config() {
       if (overrides.config) return Promise.resolve(overrides.config);
       if (!cached || Date.now() - cached.at > CONFIG_TTL_MS) {

@@ -14,6 +14,7 @@ import {
   pushImage,
   sampleEvent,
 } from "../../../sandbox/seed.ts";
+import { FIXTURE_DIR, fixtureFiles } from "../../support/fixtures.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..", "..");
@@ -80,7 +81,7 @@ describe("ecs-autopilot CLI", () => {
     const unknownFlow = await cli("invoke", "teleport", "--event", "x.json");
     expect(unknownFlow).toMatchObject({ code: 2 });
     expect(unknownFlow.stderr.trim()).toBe(
-      "ecs-autopilot: unknown flow 'teleport'; flows: redeploy, service-index",
+      "ecs-autopilot: unknown flow 'teleport'; flows: redeploy, monitor, service-index",
     );
     const missingOption = await cli("redeploy", "plan", "--repository", "shop/checkout");
     expect(missingOption.code).toBe(2);
@@ -145,4 +146,22 @@ describe("ecs-autopilot CLI", () => {
     expect(result.stdout).toMatch(/deploy {2}prod\/checkout\s+app: 2\.4\.0 → 2\.5\.0/);
     expect(result.stdout.trim().endsWith("1 to deploy, 0 skipped")).toBe(true);
   });
+
+  it("accepts every ECS sample event for the monitor, also for clusters and services it cannot find", async () => {
+    const samples = fixtureFiles().filter((f) => /^ecs-(task-state|deployment-state|service-action)/.test(f));
+    expect(samples).toHaveLength(12);
+    for (const sample of samples) {
+      const result = await cli("invoke", "monitor", "--event", join(FIXTURE_DIR, sample));
+      expect({
+        sample,
+        code: result.code,
+        stderr: result.stderr.split("\n").filter((l) => l.startsWith("ecs-autopilot:")),
+      }).toEqual({
+        sample,
+        code: 0,
+        stderr: [],
+      });
+      expect(JSON.parse(result.stdout)).toHaveProperty("action");
+    }
+  }, 60_000);
 });

@@ -1,0 +1,14 @@
+export { capacityHint } from "./capacityHint.ts";
+export { classifyStop, STOP_CLASSES, type StopClass, type StopClassification } from "./classifyStop.ts";
+export { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
+export { MonitorLookups } from "./MonitorLookups.ts";
+export { type Incident, MonitorState, type StopStats } from "./MonitorState.ts";
+export {
+  type MonitorContext,
+  type MonitorResult,
+  monitorDeploymentStateChange,
+  monitorServiceAction,
+  monitorTaskStateChange,
+} from "./monitorEvent.ts";
+export { DEFAULT_WEBHOOK, routeFor } from "./routeFor.ts";
+export { type Subject, subjectOfServiceArn, subjectOfTask } from "./subjects.ts";

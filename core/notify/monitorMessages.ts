@@ -1,0 +1,171 @@
+import type { StopClassification } from "../monitor/classifyStop.ts";
+import type { Incident } from "../monitor/MonitorState.ts";
+import type { Subject } from "../monitor/subjects.ts";
+import type { RedeploymentRecord } from "../redeploy/deploymentRecords.ts";
+import { capBlocks, context, escapeMrkdwn, header, type SlackMessage, section } from "./SlackMessage.ts";
+
+export interface Link {
+  readonly label: string;
+  readonly url: string;
+}
+
+const name = (s: Subject) => `${s.clusterName}/${s.name}`;
+const links = (list: readonly Link[]) => list.map((l) => `<${l.url}|${escapeMrkdwn(l.label)}>`).join("  ·  ");
+const minutesBetween = (from: string, to: Date) =>
+  Math.max(1, Math.round((to.getTime() - new Date(from).getTime()) / 60_000));
+
+function cause(c: StopClassification, imageExists?: boolean): string {
+  const where = [
+    c.container ? `container \`${escapeMrkdwn(c.container)}\`` : "",
+    c.exitCode !== undefined ? `exit ${c.exitCode}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const image =
+    c.image !== undefined
+      ? `\nImage \`${escapeMrkdwn(c.image)}\`${imageExists === true ? " exists in ECR" : imageExists === false ? " is *not* in ECR" : ""}.`
+      : "";
+  return `*${c.stopClass}*${where ? ` (${where})` : ""}: ${escapeMrkdwn(c.explanation)}.${image}\n> ${escapeMrkdwn(c.evidence)}\n*Next:* ${escapeMrkdwn(c.nextStep)}`;
+}
+
+/** A service's tasks keep stopping: one message when the incident opens. */
+export function crashLoopMessage(input: {
+  subject: Subject;
+  stops: number;
+  withinMinutes: number;
+  classification: StopClassification;
+  imageExists?: boolean;
+  links: readonly Link[];
+}): SlackMessage {
+  const { subject, classification } = input;
+  return {
+    text: `Crash loop: ${name(subject)}: ${input.stops} tasks stopped within ${input.withinMinutes} min (${classification.stopClass})`,
+    blocks: capBlocks([
+      header(`Crash loop: ${name(subject)}`),
+      section(
+        `:rotating_light: ${input.stops} tasks stopped within ${input.withinMinutes} minutes. Latest cause:\n${cause(classification, input.imageExists)}`,
+      ),
+      context(links(input.links), "further stops update this incident quietly; recovery is reported once"),
+    ]),
+  };
+}
+
+/** The first stop of a class that is worth a message on its own (OOM, image pull, secrets). */
+export function firstStopMessage(input: {
+  subject: Subject;
+  classification: StopClassification;
+  imageExists?: boolean;
+  cooldownMinutes: number;
+  links: readonly Link[];
+}): SlackMessage {
+  const { subject, classification } = input;
+  return {
+    text: `${name(subject)}: task stopped (${classification.stopClass})`,
+    blocks: capBlocks([
+      header(`Task stopped: ${name(subject)}`),
+      section(`:warning: ${cause(classification, input.imageExists)}`),
+      context(links(input.links), `same cause stays quiet for ${input.cooldownMinutes} min`),
+    ]),
+  };
+}
+
+export function recoveredMessage(input: {
+  subject: Subject;
+  incident: Incident;
+  now: Date;
+  links: readonly Link[];
+}): SlackMessage {
+  const { subject, incident } = input;
+  const minutes = minutesBetween(incident.firstStopAt, input.now);
+  return {
+    text: `Recovered: ${name(subject)} is steady again after ${incident.stops} stops over ${minutes} min`,
+    blocks: capBlocks([
+      header(`Recovered: ${name(subject)}`),
+      section(
+        `:white_check_mark: Steady again after *${incident.stops}* abnormal task stops over ${minutes} min (incident opened ${incident.openedAt}).\nLast cause: *${incident.lastClass}*: ${escapeMrkdwn(incident.lastReason)}`,
+      ),
+      context(links(input.links)),
+    ]),
+  };
+}
+
+export interface DeploymentImages {
+  readonly deploymentId: string;
+  readonly status: string;
+  readonly taskDefinition: string;
+  readonly images: readonly string[];
+}
+
+export function deploymentMessage(input: {
+  subject: Subject;
+  kind: "failed" | "rolling-back" | "completed";
+  deploymentId: string;
+  reason?: string;
+  deployments?: readonly DeploymentImages[];
+  serviceFound: boolean;
+  redeploy?: RedeploymentRecord;
+  links: readonly Link[];
+}): SlackMessage {
+  const { subject } = input;
+  const title = {
+    failed: "Deployment failed",
+    "rolling-back": "Deployment rolling back",
+    completed: "Deployed",
+  }[input.kind];
+  const icon = {
+    failed: ":x:",
+    "rolling-back": ":leftwards_arrow_with_hook:",
+    completed: ":white_check_mark:",
+  }[input.kind];
+  const lines = (input.deployments ?? []).map(
+    (d) =>
+      `• \`${escapeMrkdwn(d.deploymentId)}\` ${d.status} \`${escapeMrkdwn(d.taskDefinition)}\`: ${d.images.map((i) => `\`${escapeMrkdwn(i)}\``).join(", ")}`,
+  );
+  const origin = input.redeploy
+    ? `Started by ecs-autopilot redeploy: \`${escapeMrkdwn(input.redeploy.repository)}:${escapeMrkdwn(input.redeploy.tag ?? "")}\` (${input.redeploy.digest.slice(0, 19)}…), event ${escapeMrkdwn(input.redeploy.eventId)}`
+    : "";
+  const body = [
+    `${icon} ${title}: deployment \`${escapeMrkdwn(input.deploymentId)}\` of *${escapeMrkdwn(name(subject))}*`,
+    input.reason ? `> ${escapeMrkdwn(input.reason)}` : "",
+    origin,
+    lines.length > 0
+      ? `Images involved:\n${lines.join("\n")}`
+      : input.serviceFound
+        ? ""
+        : "_The service is not in this account and region any more; images unknown._",
+  ].filter(Boolean);
+  return {
+    text: `${title}: ${name(subject)} (${input.deploymentId})`,
+    blocks: capBlocks([
+      header(`${title}: ${name(subject)}`),
+      section(body.join("\n")),
+      context(links(input.links)),
+    ]),
+  };
+}
+
+export function serviceActionMessage(input: {
+  subject: Subject;
+  kind: "placement-failure" | "start-impaired";
+  reason?: string;
+  hint: string;
+  capacityProviders?: readonly string[];
+  cooldownMinutes: number;
+  links: readonly Link[];
+}): SlackMessage {
+  const { subject } = input;
+  const title = input.kind === "placement-failure" ? "Tasks cannot be placed" : "Tasks fail to start";
+  const providers = input.capacityProviders?.length
+    ? `\nCapacity providers: ${input.capacityProviders.map((p) => `\`${escapeMrkdwn(p.slice(p.lastIndexOf("/") + 1))}\``).join(", ")}`
+    : "";
+  return {
+    text: `${title}: ${name(subject)}${input.reason ? ` (${input.reason})` : ""}`,
+    blocks: capBlocks([
+      header(`${title}: ${name(subject)}`),
+      section(
+        `:construction: ${input.reason ? `*${escapeMrkdwn(input.reason)}*: ` : ""}${escapeMrkdwn(input.hint)}${providers}`,
+      ),
+      context(links(input.links), `same cause stays quiet for ${input.cooldownMinutes} min`),
+    ]),
+  };
+}

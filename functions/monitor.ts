@@ -1,0 +1,106 @@
+/**
+ * Lambda entry of the monitor flow: task state changes, deployment state changes and service
+ * actions from ECS. Composition only; the decisions live in core/monitor.
+ */
+import { IdempotencyConfig } from "@aws-lambda-powertools/idempotency";
+import { makeHandlerIdempotent } from "@aws-lambda-powertools/idempotency/middleware";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { parser } from "@aws-lambda-powertools/parser/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { idempotencyStore } from "../core/aws/index.ts";
+import {
+  EcsDeploymentStateChangeEvent,
+  EcsServiceActionEvent,
+  EcsTaskStateChangeEvent,
+} from "../core/events/index.ts";
+import {
+  type MonitorContext,
+  MonitorLookups,
+  type MonitorResult,
+  MonitorState,
+  monitorDeploymentStateChange,
+  monitorServiceAction,
+  monitorTaskStateChange,
+  routeFor,
+} from "../core/monitor/index.ts";
+import { type LambdaHandler, rejectInvalidEvents } from "./shared/rejectInvalidEvents.ts";
+import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
+
+const MonitorEvent = z.discriminatedUnion("detail-type", [
+  EcsTaskStateChangeEvent,
+  EcsDeploymentStateChangeEvent,
+  EcsServiceActionEvent,
+]);
+type MonitorEvent = z.infer<typeof MonitorEvent>;
+
+export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
+  const lookups = new Map<string, MonitorLookups>();
+  const lookupsFor = (account: string, region: string) => {
+    const key = `${account}/${region}`;
+    let found = lookups.get(key);
+    if (!found) {
+      found = new MonitorLookups(runtime.clients.ecs, runtime.clients.ecr, account, region);
+      lookups.set(key, found);
+    }
+    return found;
+  };
+  const handler = middy()
+    .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))
+    .use(parser({ schema: MonitorEvent, safeParse: true }))
+    .use(rejectInvalidEvents(runtime))
+    .use(
+      // The same event delivered twice changes nothing: it is answered from its record.
+      makeHandlerIdempotent({
+        persistenceStore: idempotencyStore(runtime.clients, runtime.tableName, "monitor-events"),
+        config: new IdempotencyConfig({ eventKeyJmesPath: "id", expiresAfterSeconds: 24 * 60 * 60 }),
+        keyPrefix: "monitor-event",
+      }),
+    );
+  return handler.handler(async (input) => {
+    // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event.
+    const event = input as unknown as MonitorEvent;
+    const config = await runtime.config();
+    const context: MonitorContext = {
+      state: new MonitorState(runtime.clients.documents, runtime.tableName),
+      lookups: lookupsFor(event.account, event.region),
+      config: config.monitor,
+      documents: runtime.clients.documents,
+      tableName: runtime.tableName,
+    };
+    let result: MonitorResult;
+    switch (event["detail-type"]) {
+      case "ECS Task State Change":
+        result = await monitorTaskStateChange(event, context);
+        break;
+      case "ECS Deployment State Change":
+        result = await monitorDeploymentStateChange(event, context);
+        break;
+      case "ECS Service Action":
+        result = await monitorServiceAction(event, context);
+        break;
+    }
+    const sent: string[] = [];
+    const dropped: string[] = [];
+    for (const { subject, message } of result.messages) {
+      const webhook = routeFor(subject, config.monitor.routes);
+      if (!(await context.state.takeRateToken(webhook, config.monitor.rateLimitPerMinute))) {
+        runtime.logger.warn("Slack rate limit reached: message dropped", { webhook, text: message.text });
+        dropped.push(message.text);
+        continue;
+      }
+      await runtime.notifierFor(webhook).post(message);
+      sent.push(`${webhook}: ${message.text}`);
+    }
+    const summary = {
+      action: result.action,
+      ...(result.detail ? { detail: result.detail } : {}),
+      sent,
+      dropped,
+    };
+    runtime.logger.info("monitor event handled", summary);
+    return summary;
+  }) as unknown as LambdaHandler; // middy's types follow the parser's output, not the raw event
+}
+
+export const handler = createMonitorHandler(createRuntime("monitor"));

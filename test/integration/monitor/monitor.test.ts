@@ -1,0 +1,233 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
+import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
+import { MonitorState } from "../../../core/monitor/index.ts";
+import { type Notifier, renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
+import { recordRedeployments } from "../../../core/redeploy/index.ts";
+import { createMonitorHandler } from "../../../functions/monitor.ts";
+import { createRuntime } from "../../../functions/shared/runtime.ts";
+import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
+import { loadFixture } from "../../support/fixtures.ts";
+import { stoppedTask } from "../../support/taskEvents.ts";
+import { createWorld, REGION, type World } from "../../support/world.ts";
+
+let world: World;
+const posts: Array<{ webhook: string; message: SlackMessage }> = [];
+
+function handlerWith(config: AutopilotConfig = parseConfig("{}", "test")) {
+  const notifierFor = (webhook: string): Notifier => ({
+    post: async (message) => {
+      posts.push({ webhook, message });
+    },
+  });
+  return createMonitorHandler(
+    createRuntime("monitor", {
+      clients: world.clients,
+      tableName: world.tableName,
+      config,
+      notifier: notifierFor("SlackWebhookUrl"),
+      notifierFor,
+    }),
+  );
+}
+
+const steadyState = (cluster: string, service: string, id: string) => {
+  const sample = loadFixture("ecs-service-action-steady-state.json");
+  return {
+    ...sample,
+    id,
+    account: "667471847564",
+    region: "us-east-2",
+    resources: [`arn:aws:ecs:us-east-2:667471847564:service/${cluster}/${service}`],
+    detail: {
+      ...(sample.detail as object),
+      clusterArn: `arn:aws:ecs:us-east-2:667471847564:cluster/${cluster}`,
+    },
+  };
+};
+
+describe("functions/monitor against moto", () => {
+  beforeAll(async () => {
+    world = await createWorld();
+  });
+
+  it("turns 1,000 OOM stops of one crash-looping service into at most 3 Slack posts", async () => {
+    posts.length = 0;
+    const handler = handlerWith();
+    for (let i = 0; i < 1000; i++) {
+      const event = stoppedTask({
+        id: `oom-${i}`,
+        taskId: `task${String(i).padStart(28, "0")}`,
+        service: "api",
+        exitCode: 137,
+        containerReason: "OutOfMemoryError: Container killed due to memory usage",
+      });
+      await handler(event, localContext("monitor"));
+    }
+    const recovered = await handler(
+      steadyState("primary-cluster", "api", "steady-1"),
+      localContext("monitor"),
+    );
+
+    expect(recovered).toMatchObject({ action: "recovered" });
+    expect(posts.map((p) => p.message.text)).toEqual([
+      "primary-cluster/api: task stopped (out-of-memory)",
+      "Crash loop: primary-cluster/api: 3 tasks stopped within 10 min (out-of-memory)",
+      "Recovered: primary-cluster/api is steady again after 1000 stops over 10 min",
+    ]);
+    const crashLoop = renderPlainText(posts[1]?.message ?? { text: "", blocks: [] });
+    expect(crashLoop).toContain("container `voterintake`, exit 137");
+    expect(crashLoop).toContain("OutOfMemoryError: Container killed due to memory usage");
+    expect(crashLoop).toContain(
+      "https://us-east-2.console.aws.amazon.com/ecs/v2/clusters/primary-cluster/services/api/health",
+    );
+
+    // The right-sizing flow reads these counts.
+    const stats = await new MonitorState(world.clients.documents, world.tableName).readStopStats(
+      "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/api",
+      1,
+    );
+    expect(stats).toHaveLength(1);
+    expect(stats[0]).toMatchObject({ stops: 1000, outOfMemory: 1000, byClass: { "out-of-memory": 1000 } });
+  }, 120_000);
+
+  it("changes nothing when the same event arrives twice", async () => {
+    posts.length = 0;
+    const handler = handlerWith();
+    const event = stoppedTask({
+      id: "twice-1",
+      taskId: "a1b2c3",
+      service: "cart",
+      stopCode: "TaskFailedToStart",
+      stoppedReason:
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm",
+    });
+    const first = await handler(event, localContext("monitor"));
+    world.counter.reset();
+    const second = await handler(structuredClone(event), localContext("monitor"));
+    expect(second).toEqual(first);
+    expect(posts).toHaveLength(1);
+    // Only the idempotency record was read: no counter, incident or stats write happened.
+    expect(Object.keys(world.counter.byOperation())).toEqual(["DynamoDB.PutItem"]);
+  });
+
+  it("counts a task once although ECS reports its stop in several events", async () => {
+    const handler = handlerWith();
+    const deprovisioning = stoppedTask({ id: "multi-1", taskId: "feed01", service: "feed", exitCode: 1 });
+    const stopped = { ...stoppedTask({ id: "multi-2", taskId: "feed01", service: "feed", exitCode: 1 }) };
+    (stopped.detail as Record<string, unknown>).lastStatus = "STOPPED";
+    expect(await handler(deprovisioning, localContext("monitor"))).toMatchObject({ action: "counted" });
+    expect(await handler(stopped, localContext("monitor"))).toMatchObject({ action: "duplicate" });
+  });
+
+  it("alerts on a failed deployment and a rollback (real samples) and says the service is unknown here", async () => {
+    posts.length = 0;
+    const handler = handlerWith();
+    // AWS's documentation gives these samples one and the same event id; EventBridge never does,
+    // so each gets its own here (the same id twice is, rightly, answered from the first record).
+    const sample = (file: string, id: string) => ({ ...loadFixture(file), id });
+    const failed = await handler(
+      sample("ecs-deployment-state-change-failed.json", "doc-failed"),
+      localContext("monitor"),
+    );
+    const rollback = await handler(
+      sample("ecs-deployment-state-change-in-progress-rollback.json", "doc-rollback"),
+      localContext("monitor"),
+    );
+    const completed = await handler(
+      sample("ecs-deployment-state-change-completed.json", "doc-completed"),
+      localContext("monitor"),
+    );
+    expect(failed).toMatchObject({ action: "deployment-failed" });
+    expect(rollback).toMatchObject({ action: "deployment-rolling-back" });
+    expect(completed).toMatchObject({ action: "ignored" });
+    const text = renderPlainText(posts[0]?.message ?? { text: "", blocks: [] });
+    expect(text).toContain("ECS deployment circuit breaker: task failed to start.");
+    expect(text).toContain("The service is not in this account and region any more; images unknown.");
+  });
+
+  it("confirms a deployment the redeploy flow started, with the images involved", async () => {
+    posts.length = 0;
+    await createCluster(world.clients, "prod");
+    const service = await createService(world.clients, {
+      cluster: "prod",
+      name: "web",
+      containers: [
+        { name: "web", image: ecrImage(REGION, "shop/web", `sha256:${"c".repeat(64)}`), essential: true },
+      ],
+    });
+    const deploymentId = service.deployments?.[0]?.id ?? "";
+    await recordRedeployments(world.clients.documents, world.tableName, [
+      {
+        deploymentId,
+        serviceArn: service.serviceArn ?? "",
+        repository: "shop/web",
+        tag: "1.5.0",
+        digest: `sha256:${"c".repeat(64)}`,
+        taskDefinitionArn: service.taskDefinition ?? "",
+        eventId: "push-1",
+      },
+    ]);
+    const sample = loadFixture("ecs-deployment-state-change-completed.json");
+    const event = {
+      ...sample,
+      id: "completed-redeploy",
+      account: "123456789012",
+      region: REGION,
+      resources: [service.serviceArn],
+      detail: { ...(sample.detail as object), deploymentId },
+    };
+    expect(await handlerWith()(event, localContext("monitor"))).toMatchObject({
+      action: "deployment-completed",
+    });
+    const text = renderPlainText(posts[0]?.message ?? { text: "", blocks: [] });
+    expect(text).toContain("Started by ecs-autopilot redeploy: `shop/web:1.5.0`");
+    expect(text).toContain(`@sha256:${"c".repeat(64)}`);
+  });
+
+  it("reports a placement failure once per cooldown with a capacity hint (real samples)", async () => {
+    posts.length = 0;
+    const handler = handlerWith();
+    const fargate = loadFixture("ecs-service-action-task-placement-failure-fargate-spot.json");
+    expect(await handler(fargate, localContext("monitor"))).toMatchObject({ action: "placement-failure" });
+    expect(await handler({ ...fargate, id: "again" }, localContext("monitor"))).toMatchObject({
+      action: "duplicate",
+    });
+    const impaired = { ...loadFixture("ecs-service-action-task-start-impaired.json"), id: "doc-impaired" };
+    expect(await handler(impaired, localContext("monitor"))).toMatchObject({
+      action: "start-impaired",
+    });
+    const text = renderPlainText(posts[0]?.message ?? { text: "", blocks: [] });
+    expect(text).toContain("RESOURCE:FARGATE");
+    expect(text).toContain("add FARGATE as a fallback in the capacity provider strategy");
+    expect(text).toContain("Capacity providers: `FARGATE_SPOT`");
+  });
+
+  it("routes messages by cluster to their own webhook and limits the rate per webhook", async () => {
+    world = await createWorld(); // a fresh table: the rate limit counts this minute's messages
+    posts.length = 0;
+    const config = parseConfig(
+      JSON.stringify({
+        monitor: {
+          rateLimitPerMinute: 1,
+          routes: [{ cluster: "payments-*", webhook: "SlackWebhookUrlPayments" }],
+        },
+      }),
+      "test",
+    );
+    const handler = handlerWith(config);
+    const oom = (id: string, cluster: string, service: string) =>
+      stoppedTask({ id, taskId: `t-${id}`, cluster, service, exitCode: 137 });
+    expect(await handler(oom("r1", "payments-eu", "ledger"), localContext("monitor"))).toMatchObject({
+      sent: ["SlackWebhookUrlPayments: payments-eu/ledger: task stopped (out-of-memory)"],
+    });
+    expect(await handler(oom("r2", "payments-eu", "refunds"), localContext("monitor"))).toMatchObject({
+      sent: [],
+      dropped: ["payments-eu/refunds: task stopped (out-of-memory)"],
+    });
+    expect(await handler(oom("r3", "search", "indexer"), localContext("monitor"))).toMatchObject({
+      sent: ["SlackWebhookUrl: search/indexer: task stopped (out-of-memory)"],
+    });
+    expect(posts.map((p) => p.webhook)).toEqual(["SlackWebhookUrlPayments", "SlackWebhookUrl"]);
+  });
+});
