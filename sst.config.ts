@@ -16,11 +16,13 @@ export default $config({
   async run() {
     const shared = await import("./infra/shared.ts");
     const redeploy = await import("./infra/redeploy.ts");
+    const monitor = await import("./infra/monitor.ts");
     return {
       stateTable: shared.stateTable.name,
       deadLetterQueue: shared.deadLetters.url,
       redeployFunction: redeploy.redeployFunction.name,
       serviceIndexFunction: redeploy.serviceIndexFunction.name,
+      monitorFunction: monitor.monitorFunction.name,
     };
   },
 });

@@ -60,7 +60,7 @@ function readConfigFile(): string {
   }
 }
 const configText = readConfigFile();
-parseConfig(configText, "autopilot.config.json");
+export const config = parseConfig(configText, "autopilot.config.json");
 export const configParameter = new aws.ssm.Parameter("AutopilotConfig", {
   type: "String",
   tier: "Standard",

@@ -69,11 +69,10 @@ export class Sandbox {
   }
 
   /** Puts an event on the bus and runs each flow it reaches, as EventBridge and Lambda would. */
-  async publish(event: {
-    source: string;
-    "detail-type": string;
-    detail: unknown;
-  }): Promise<Array<{ delivery: Delivery; response: unknown }>> {
+  async publish(
+    event: { source: string; "detail-type": string; detail: unknown; resources?: string[] },
+    options: { quiet?: boolean } = {},
+  ): Promise<Array<{ delivery: Delivery; response: unknown }>> {
     if (!this.#router) throw new Error("sandbox not started");
     const deliveries = await this.#router.publish(event);
     if (deliveries.length === 0) this.print(`  (no rule matches this ${event["detail-type"]} event)`);
@@ -83,16 +82,22 @@ export class Sandbox {
         this.print(`  ${delivery.rule} → ${delivery.flow} (that flow has no handler in this version)`);
         continue;
       }
-      results.push({ delivery, response: await this.deliver(delivery) });
+      results.push({ delivery, response: await this.deliver(delivery, options) });
     }
     return results;
   }
 
   /** Hands one delivery to its handler (again, for at-least-once delivery). */
-  async deliver(delivery: Delivery): Promise<unknown> {
+  async deliver(delivery: Delivery, options: { quiet?: boolean } = {}): Promise<unknown> {
     const handler = await this.handler(delivery.flow);
-    this.print(`  ${delivery.rule} → ${delivery.flow} (event ${String(delivery.event.id).slice(0, 8)}…)`);
-    return handler(delivery.event, localContext(delivery.flow));
+    const response = await handler(delivery.event, localContext(delivery.flow));
+    if (!options.quiet) {
+      const action = (response as { action?: string } | undefined)?.action;
+      this.print(
+        `  ${delivery.rule} → ${delivery.flow} (event ${String(delivery.event.id).slice(0, 8)}…)${action ? `: ${action}` : ""}`,
+      );
+    }
+    return response;
   }
 
   async deadLetters(): Promise<Array<{ reason: string }>> {

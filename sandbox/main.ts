@@ -6,6 +6,7 @@
 import { parseConfig } from "../core/config/index.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { Sandbox } from "./Sandbox.ts";
+import { monitorScene } from "./scenes/monitor.ts";
 import { redeployScene } from "./scenes/redeploy.ts";
 
 const REGION = "eu-west-1";
@@ -30,9 +31,11 @@ async function main(): Promise<void> {
     const sandbox = new Sandbox(REGION, CONFIG, print);
     await sandbox.start();
     const changes = await redeployScene(sandbox);
+    const monitoring = await monitorScene(sandbox);
 
     print("\n■ Summary");
     for (const line of changes.lines) print(line);
+    for (const line of monitoring) print(line);
     const deadLetters = await sandbox.deadLetters();
     print(
       `  Slack messages: ${sandbox.slackMessages}${process.env.SLACK_WEBHOOK_URL ? " (posted)" : " (printed above)"}`,
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
       .filter(([operation]) => /Register|Update|Deregister/.test(operation))
       .map(([operation, count]) => `${operation} ${count}`);
     print(
-      `  AWS API calls made by the flows: ${Object.values(changes.calls).reduce((a, b) => a + b, 0)} (${writes.join(", ")})`,
+      `  AWS API calls made by the redeploy flow: ${Object.values(changes.calls).reduce((a, b) => a + b, 0)} (${writes.join(", ")})`,
     );
   } finally {
     await moto.stop();

@@ -6,9 +6,15 @@ import { type Notifier, renderPlainText, type SlackMessage } from "../../../core
 import { recordRedeployments } from "../../../core/redeploy/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createRuntime } from "../../../functions/shared/runtime.ts";
-import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
+import { deploymentEvent, serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  pushImage,
+} from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
-import { stoppedTask } from "../../support/taskEvents.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -31,20 +37,15 @@ function handlerWith(config: AutopilotConfig = parseConfig("{}", "test")) {
   );
 }
 
-const steadyState = (cluster: string, service: string, id: string) => {
-  const sample = loadFixture("ecs-service-action-steady-state.json");
-  return {
-    ...sample,
+const steadyState = (cluster: string, service: string, id: string) =>
+  serviceActionEvent({
     id,
+    sample: "ecs-service-action-steady-state.json",
     account: "667471847564",
     region: "us-east-2",
-    resources: [`arn:aws:ecs:us-east-2:667471847564:service/${cluster}/${service}`],
-    detail: {
-      ...(sample.detail as object),
-      clusterArn: `arn:aws:ecs:us-east-2:667471847564:cluster/${cluster}`,
-    },
-  };
-};
+    cluster,
+    service,
+  });
 
 describe("functions/monitor against moto", () => {
   beforeAll(async () => {
@@ -55,7 +56,7 @@ describe("functions/monitor against moto", () => {
     posts.length = 0;
     const handler = handlerWith();
     for (let i = 0; i < 1000; i++) {
-      const event = stoppedTask({
+      const event = stoppedTaskEvent({
         id: `oom-${i}`,
         taskId: `task${String(i).padStart(28, "0")}`,
         service: "api",
@@ -94,7 +95,7 @@ describe("functions/monitor against moto", () => {
   it("changes nothing when the same event arrives twice", async () => {
     posts.length = 0;
     const handler = handlerWith();
-    const event = stoppedTask({
+    const event = stoppedTaskEvent({
       id: "twice-1",
       taskId: "a1b2c3",
       service: "cart",
@@ -113,8 +114,15 @@ describe("functions/monitor against moto", () => {
 
   it("counts a task once although ECS reports its stop in several events", async () => {
     const handler = handlerWith();
-    const deprovisioning = stoppedTask({ id: "multi-1", taskId: "feed01", service: "feed", exitCode: 1 });
-    const stopped = { ...stoppedTask({ id: "multi-2", taskId: "feed01", service: "feed", exitCode: 1 }) };
+    const deprovisioning = stoppedTaskEvent({
+      id: "multi-1",
+      taskId: "feed01",
+      service: "feed",
+      exitCode: 1,
+    });
+    const stopped = {
+      ...stoppedTaskEvent({ id: "multi-2", taskId: "feed01", service: "feed", exitCode: 1 }),
+    };
     (stopped.detail as Record<string, unknown>).lastStatus = "STOPPED";
     expect(await handler(deprovisioning, localContext("monitor"))).toMatchObject({ action: "counted" });
     expect(await handler(stopped, localContext("monitor"))).toMatchObject({ action: "duplicate" });
@@ -168,15 +176,14 @@ describe("functions/monitor against moto", () => {
         eventId: "push-1",
       },
     ]);
-    const sample = loadFixture("ecs-deployment-state-change-completed.json");
-    const event = {
-      ...sample,
+    const event = deploymentEvent({
       id: "completed-redeploy",
+      sample: "ecs-deployment-state-change-completed.json",
       account: "123456789012",
       region: REGION,
-      resources: [service.serviceArn],
-      detail: { ...(sample.detail as object), deploymentId },
-    };
+      serviceArn: service.serviceArn ?? "",
+      deploymentId,
+    });
     expect(await handlerWith()(event, localContext("monitor"))).toMatchObject({
       action: "deployment-completed",
     });
@@ -217,7 +224,7 @@ describe("functions/monitor against moto", () => {
     );
     const handler = handlerWith(config);
     const oom = (id: string, cluster: string, service: string) =>
-      stoppedTask({ id, taskId: `t-${id}`, cluster, service, exitCode: 137 });
+      stoppedTaskEvent({ id, taskId: `t-${id}`, cluster, service, exitCode: 137 });
     expect(await handler(oom("r1", "payments-eu", "ledger"), localContext("monitor"))).toMatchObject({
       sent: ["SlackWebhookUrlPayments: payments-eu/ledger: task stopped (out-of-memory)"],
     });
@@ -229,5 +236,33 @@ describe("functions/monitor against moto", () => {
       sent: ["SlackWebhookUrl: search/indexer: task stopped (out-of-memory)"],
     });
     expect(posts.map((p) => p.webhook)).toEqual(["SlackWebhookUrlPayments", "SlackWebhookUrl"]);
+  });
+
+  it("says whether an image that could not be pulled exists in ECR", async () => {
+    world = await createWorld();
+    posts.length = 0;
+    await createRepository(world.clients, "shop/search");
+    await pushImage(world.clients, "shop/search", "2.0.0");
+    const handler = handlerWith();
+    const pullFailure = (id: string, tag: string) =>
+      stoppedTaskEvent({
+        id,
+        taskId: `pull-${id}`,
+        account: "123456789012",
+        region: REGION,
+        cluster: "search",
+        service: `search-${id}`,
+        stopCode: "TaskFailedToStart",
+        stoppedReason: `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ecrImage(REGION, "shop/search", tag)}: not found`,
+      });
+    await handler(pullFailure("p1", "2.0.0"), localContext("monitor"));
+    await handler(pullFailure("p2", "9.9.9"), localContext("monitor"));
+    const texts = posts.map((p) => renderPlainText(p.message));
+    expect(texts[0]).toContain(
+      "Image `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/search:2.0.0` exists in ECR.",
+    );
+    expect(texts[1]).toContain(
+      "Image `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/search:9.9.9` is not in ECR.",
+    );
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { EcsTaskStateChangeEvent } from "../../../core/events/index.ts";
 import { classifyStop } from "../../../core/monitor/index.ts";
+import { stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
 import { loadFixture } from "../../support/fixtures.ts";
-import { stoppedTask } from "../../support/taskEvents.ts";
 
 const classify = (event: Record<string, unknown>) =>
   classifyStop(EcsTaskStateChangeEvent.parse(event).detail);
-const variation = (options: Omit<Parameters<typeof stoppedTask>[0], "id" | "taskId">) =>
-  classify(stoppedTask({ id: "e", taskId: "t", service: "web", ...options }));
+const variation = (options: Omit<Parameters<typeof stoppedTaskEvent>[0], "id" | "taskId">) =>
+  classify(stoppedTaskEvent({ id: "e", taskId: "t", service: "web", ...options }));
 
 describe("classifyStop on the real AWS samples", () => {
   it("keeps a finished batch task (exit 0, EssentialContainerExited) quiet", () => {
