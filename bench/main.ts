@@ -8,8 +8,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { localContext } from "../cli/localContext.ts";
 import { ApiCallCounter, createAwsClients, createStateTable } from "../core/aws/index.ts";
 import { DEFAULT_CONFIG } from "../core/config/index.ts";
+import { TerminalNotifier } from "../core/notify/index.ts";
 import {
   type ImagePush,
   planRedeploy,
@@ -17,6 +19,9 @@ import {
   redeployPush,
   type ServiceSnapshot,
 } from "../core/redeploy/index.ts";
+import { createMonitorHandler } from "../functions/monitor.ts";
+import { createRuntime } from "../functions/shared/runtime.ts";
+import { stoppedTaskEvent } from "../sandbox/ecsEvents.ts";
 import { ecrPushEvent, pushImage, seedPushFleet } from "../sandbox/seed.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { measureBundles } from "./bundles.ts";
@@ -44,6 +49,38 @@ async function callsPerPush(
   const first = await push("1.1.0");
   const steady = await push("1.2.0");
   return { unrelated, first, steady, byOperation: counter.byOperation() };
+}
+
+/** AWS calls per task-stop event through the monitor handler: first stop, crash-loop opening, and after. */
+async function callsPerStop(): Promise<Array<{ stop: number; action: string; calls: number }>> {
+  const counter = new ApiCallCounter();
+  const clients = createAwsClients({ region: REGION, counter });
+  const table = "bench-monitor";
+  await createStateTable(clients, table);
+  const handler = createMonitorHandler(
+    createRuntime("monitor", {
+      clients,
+      tableName: table,
+      config: DEFAULT_CONFIG,
+      notifier: new TerminalNotifier(() => {}),
+    }),
+  );
+  const rows: Array<{ stop: number; action: string; calls: number }> = [];
+  for (let i = 1; i <= 10; i++) {
+    const event = stoppedTaskEvent({
+      id: `bench-stop-${i}`,
+      taskId: `bench${i}`,
+      account: "123456789012",
+      region: REGION,
+      cluster: "prod",
+      service: "api",
+      exitCode: 1,
+    });
+    counter.reset();
+    const response = (await handler(event, localContext("monitor"))) as { action: string };
+    if ([1, 2, 3, 4, 10].includes(i)) rows.push({ stop: i, action: response.action, calls: counter.total() });
+  }
+  return rows;
 }
 
 function plansPerSecond(services: number): { services: number; plansPerSecond: number } {
@@ -91,19 +128,28 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
-  const bundles = await measureBundles(["redeploy", "service-index"]);
+  const bundles = await measureBundles(["redeploy", "service-index", "monitor"]);
   const moto = await startMotoServer();
   let calls: Awaited<ReturnType<typeof callsPerPush>>[] = [];
+  let stops: Awaited<ReturnType<typeof callsPerStop>> = [];
   try {
     useMotoEnvironment(moto.endpoint, REGION);
     for (const n of [5, 50, 200]) calls.push(await callsPerPush(n));
+    stops = await callsPerStop();
   } finally {
     await moto.stop();
   }
   calls = calls.sort((a, b) => a.unrelated - b.unrelated);
   const planner = [10, 200].map(plansPerSecond);
 
-  const report = { date: new Date().toISOString(), machine, bundles, callsPerPush: calls, planner };
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    bundles,
+    callsPerPush: calls,
+    callsPerStop: stops,
+    planner,
+  };
   mkdirSync("reports", { recursive: true });
   writeFileSync("reports/bench.json", `${JSON.stringify(report, null, 2)}\n`);
 
@@ -120,6 +166,9 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
   );
+  out("\n| task stop (application error, one service) | monitor's decision | AWS calls |");
+  out("|---|---|---|");
+  for (const r of stops) out(`| #${r.stop} | ${r.action} | ${r.calls} |`);
   out("\n| candidate services | plans per second (pure planner) |");
   out("|---|---|");
   for (const p of planner) out(`| ${p.services} | ${p.plansPerSecond} |`);
