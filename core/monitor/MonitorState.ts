@@ -50,8 +50,11 @@ export class MonitorState {
     return this.#putIfAbsent({ pk: `task#${taskArn}`, sk: "stop" }, 24 * 60 * 60);
   }
 
-  /** Counts the stop in its minute and returns the stops of the last `withinMinutes` minutes. */
-  async countStop(serviceArn: string, withinMinutes: number): Promise<number> {
+  /**
+   * Counts the stop in its minute and returns the stops of the last `withinMinutes` minutes,
+   * with the start of the earliest minute that had one.
+   */
+  async countStop(serviceArn: string, withinMinutes: number): Promise<{ stops: number; since: Date }> {
     const now = this.now();
     const minute = Math.floor(epoch(now) / 60);
     await this.documents.send(
@@ -74,7 +77,15 @@ export class MonitorState {
         ConsistentRead: true,
       }),
     );
-    return (response.Items ?? []).reduce((sum, item) => sum + Number(item.stops ?? 0), 0);
+    const items = response.Items ?? [];
+    const first = items.reduce(
+      (min, item) => Math.min(min, Number(String(item.sk).slice("stops#".length))),
+      minute,
+    );
+    return {
+      stops: items.reduce((sum, item) => sum + Number(item.stops ?? 0), 0),
+      since: new Date(first * 60_000),
+    };
   }
 
   /** Adds a stop to the open incident; false when none is open. */

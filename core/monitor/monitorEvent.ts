@@ -94,16 +94,15 @@ export async function monitorTaskStateChange(
   if (open) return quiet("incident-updated", `${open.stops} stops so far`);
 
   const { stops: threshold, withinMinutes } = context.config.crashLoop;
-  const recent = await context.state.countStop(subject.key, withinMinutes);
+  const { stops: recent, since } = await context.state.countStop(subject.key, withinMinutes);
   const imageExists = classification.image
     ? await context.lookups.imageExists(classification.image)
     : undefined;
   const exists = imageExists === undefined ? {} : { imageExists };
   if (recent >= threshold) {
-    const now = (context.now ?? (() => new Date()))();
     const opened = await context.state.openIncident({
       serviceArn: subject.key,
-      firstStopAt: new Date(now.getTime() - withinMinutes * 60_000).toISOString(),
+      firstStopAt: since.toISOString(),
       stops: recent,
       lastClass: classification.stopClass,
       lastReason: classification.evidence,

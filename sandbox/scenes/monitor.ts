@@ -24,7 +24,7 @@ export async function monitorScene(sandbox: Sandbox): Promise<string[]> {
     }) as Event,
   );
 
-  print("\n▶ prod/payments starts crash-looping: 25 tasks in a row are OOM-killed (exit 137)");
+  print("\n▶ prod/payments starts crash-looping: 25 tasks in a row exit with code 1 right after start");
   const payments = await createService(clients, {
     cluster: "prod",
     name: "payments",
@@ -55,12 +55,12 @@ export async function monitorScene(sandbox: Sandbox): Promise<string[]> {
       service: "payments",
       taskDefinitionArn: payments.taskDefinition ?? "",
       container: "payments",
-      exitCode: 137,
-      containerReason: "OutOfMemoryError: Container killed due to memory usage",
+      exitCode: 1,
     });
     await sandbox.publish(event as Event, { quiet: i > 0 && i < 24 });
   }
-  lines.push(`  crash loop: 25 task stops → ${sandbox.slackMessages - before} Slack messages`);
+  const sent = sandbox.slackMessages - before;
+  lines.push(`  crash loop: 25 task stops → ${sent} Slack message${sent === 1 ? "" : "s"}`);
 
   print("\n▶ prod/payments is steady again (SERVICE_STEADY_STATE)");
   await sandbox.publish(
