@@ -43,6 +43,16 @@ export function stoppedTaskEvent(options: {
   return { ...sample, id: options.id, account, region, resources: [taskArn], detail };
 }
 
+/** A sample with this event's id, account, region and resources, and its detail changed as given. */
+function derive(
+  file: string,
+  envelope: { id: string; account: string; region: string; resources: string[] },
+  detail: Json,
+): Json {
+  const sample = sampleEvent(file);
+  return { ...sample, ...envelope, detail: { ...(sample.detail as Json), ...detail } };
+}
+
 /** An "ECS Service Action" for a service, from the documented sample of that event name. */
 export function serviceActionEvent(options: {
   id: string;
@@ -54,20 +64,12 @@ export function serviceActionEvent(options: {
   cluster: string;
   service: string;
 }): Json {
-  const sample = sampleEvent(options.sample);
-  return {
-    ...sample,
-    id: options.id,
-    account: options.account,
-    region: options.region,
-    resources: [
-      `arn:aws:ecs:${options.region}:${options.account}:service/${options.cluster}/${options.service}`,
-    ],
-    detail: {
-      ...(sample.detail as Json),
-      clusterArn: `arn:aws:ecs:${options.region}:${options.account}:cluster/${options.cluster}`,
-    },
-  };
+  const { id, account, region, cluster, service } = options;
+  return derive(
+    options.sample,
+    { id, account, region, resources: [`arn:aws:ecs:${region}:${account}:service/${cluster}/${service}`] },
+    { clusterArn: `arn:aws:ecs:${region}:${account}:cluster/${cluster}` },
+  );
 }
 
 /** An "ECS Deployment State Change" for a service's deployment, from the documented sample. */
@@ -79,13 +81,6 @@ export function deploymentEvent(options: {
   serviceArn: string;
   deploymentId: string;
 }): Json {
-  const sample = sampleEvent(options.sample);
-  return {
-    ...sample,
-    id: options.id,
-    account: options.account,
-    region: options.region,
-    resources: [options.serviceArn],
-    detail: { ...(sample.detail as Json), deploymentId: options.deploymentId },
-  };
+  const { id, account, region, serviceArn, deploymentId } = options;
+  return derive(options.sample, { id, account, region, resources: [serviceArn] }, { deploymentId });
 }

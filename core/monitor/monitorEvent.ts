@@ -38,6 +38,12 @@ export interface MonitorResult {
   readonly messages: ReadonlyArray<{ readonly subject: Subject; readonly message: SlackMessage }>;
 }
 
+/** The service a deployment or service action event is about (its `resources`). */
+function serviceSubject(event: { resources: string[]; region: string }): Subject | undefined {
+  const serviceArn = event.resources.find((r) => r.includes(":service/"));
+  return serviceArn ? subjectOfServiceArn(serviceArn, event.region) : undefined;
+}
+
 const quiet = (action: string, detail?: string): MonitorResult => ({
   action,
   ...(detail ? { detail } : {}),
@@ -164,9 +170,9 @@ export async function monitorDeploymentStateChange(
   context: MonitorContext,
 ): Promise<MonitorResult> {
   const { detail } = event;
-  const serviceArn = event.resources.find((r) => r.includes(":service/"));
-  if (!serviceArn) return quiet("ignored", "the event names no service");
-  const subject = subjectOfServiceArn(serviceArn, event.region);
+  const subject = serviceSubject(event);
+  if (!subject) return quiet("ignored", "the event names no service");
+  const serviceArn = subject.key;
   const rollingBack =
     detail.eventName === "SERVICE_DEPLOYMENT_IN_PROGRESS" && /rolling back/i.test(detail.reason ?? "");
   const kind =
@@ -216,9 +222,9 @@ export async function monitorServiceAction(
   context: MonitorContext,
 ): Promise<MonitorResult> {
   const { detail } = event;
-  const serviceArn = event.resources.find((r) => r.includes(":service/"));
-  if (!serviceArn) return quiet("ignored", "the event names no service");
-  const subject = subjectOfServiceArn(serviceArn, event.region);
+  const subject = serviceSubject(event);
+  if (!subject) return quiet("ignored", "the event names no service");
+  const serviceArn = subject.key;
   const links: Link[] = [
     { label: "service", url: serviceLink(subject.region, subject.clusterName, subject.name) },
   ];
