@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { capacityAt, planScheduledActions } from "../../../core/schedule/planScheduledActions.ts";
+import { parseScheduleTag } from "../../../core/schedule/ScheduleSpec.ts";
+import { timeline, weeklySavings } from "../../../core/schedule/timeline.ts";
+
+const capacity = { up: { min: 2, max: 6 }, off: { min: 0, max: 0 } };
+const plan = (tag: string, now = "2026-11-25T12:00:00Z") =>
+  planScheduledActions(parseScheduleTag(tag), capacity, new Date(now));
+const brief = (actions: ReturnType<typeof plan>) =>
+  actions.map((a) => [
+    a.name,
+    a.schedule,
+    `${a.capacity.min}-${a.capacity.max}`,
+    a.startTime?.toISOString(),
+    a.endTime?.toISOString(),
+  ]);
+
+describe("planScheduledActions", () => {
+  it("scales in at the window's end and restores at its start, in the schedule's time zone", () => {
+    const actions = plan("Mon-Fri 07:00-19:00 Europe/Berlin");
+    expect(brief(actions)).toEqual([
+      ["autopilot-up-0700-MON-FRI", "cron(0 7 ? * MON-FRI *)", "2-6", undefined, undefined],
+      ["autopilot-down-1900-MON-FRI", "cron(0 19 ? * MON-FRI *)", "0-0", undefined, undefined],
+    ]);
+    expect(actions.every((a) => a.timezone === "Europe/Berlin")).toBe(true);
+  });
+
+  it("merges touching windows so that no down and up fire at the same minute, and shifts overnight ends", () => {
+    expect(brief(plan("Mon-Fri 07:00-12:00 12:00-19:00 UTC")).map((a) => a[0])).toEqual([
+      "autopilot-up-0700-MON-FRI",
+      "autopilot-down-1900-MON-FRI",
+    ]);
+    expect(brief(plan("Fri 22:00-06:00 UTC")).map((a) => a[1])).toEqual([
+      "cron(0 22 ? * FRI *)",
+      "cron(0 6 ? * SAT *)",
+    ]);
+    expect(brief(plan("Mon+Wed+Fri 09:30-17:45 UTC")).map((a) => a[1])).toEqual([
+      "cron(30 9 ? * MON,WED,FRI *)",
+      "cron(45 17 ? * MON,WED,FRI *)",
+    ]);
+  });
+
+  it("splits the recurring actions around holidays and takes the service down at the holiday's midnight", () => {
+    const actions = plan(
+      "Mon-Fri 07:00-19:00 Europe/Berlin except 2026-12-24 2026-12-25 2026-01-01",
+      "2026-11-25T12:00:00Z",
+    );
+    expect(brief(actions)).toEqual([
+      [
+        "autopilot-up-0700-MON-FRI-base",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        undefined,
+        "2026-12-23T23:00:00.000Z",
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-base",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        undefined,
+        "2026-12-23T23:00:00.000Z",
+      ],
+      [
+        "autopilot-up-0700-MON-FRI-from-20261226",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2026-12-25T23:00:00.000Z",
+        undefined,
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-from-20261226",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        "2026-12-25T23:00:00.000Z",
+        undefined,
+      ],
+      ["autopilot-holiday-20261224", "at(2026-12-24T00:00:00)", "0-0", undefined, undefined],
+      ["autopilot-holiday-20261225", "at(2026-12-25T00:00:00)", "0-0", undefined, undefined],
+    ]);
+  });
+
+  it("keeps the service up until an override ends, then returns to the schedule", () => {
+    const actions = plan(
+      "Mon-Fri 07:00-19:00 America/New_York until 2026-12-01T18:00",
+      "2026-11-25T12:00:00Z",
+    );
+    expect(brief(actions)).toEqual([
+      ["autopilot-up-0700-MON-FRI", "cron(0 7 ? * MON-FRI *)", "2-6", "2026-12-01T23:00:00.000Z", undefined],
+      [
+        "autopilot-down-1900-MON-FRI",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        "2026-12-01T23:00:00.000Z",
+        undefined,
+      ],
+      ["autopilot-override-end", "at(2026-12-01T18:00:00)", "2-6", undefined, undefined],
+    ]);
+    const spec = parseScheduleTag("Mon-Fri 07:00-19:00 America/New_York until 2026-12-01T18:00");
+    expect(capacityAt(spec, capacity, new Date("2026-11-28T12:00:00Z"))).toEqual(capacity.up); // Saturday, overridden
+  });
+});
+
+describe("timeline and savings across daylight-saving changes", () => {
+  it("Europe/Berlin on the spring-forward Sunday 2026-03-29: a 23-hour day, changes at local times", () => {
+    const spec = parseScheduleTag("Daily 01:00-05:00 Europe/Berlin");
+    const [day] = timeline(spec, capacity, new Date("2026-03-28T23:30:00Z"), 1);
+    expect(day).toMatchObject({
+      date: "2026-03-29",
+      weekday: "Sun",
+      hours: 23,
+      changes: ["01:00 → 2-6", "05:00 → 0"],
+    });
+    // 168 real hours from Sunday 00:00 CET; up: Sunday 01:00 CET to 05:00 CEST is 3 real hours,
+    // then 4 hours on each of the 6 following days.
+    const week = weeklySavings(spec, capacity, new Date("2026-03-28T23:00:00Z"), 2);
+    expect(week.offHours).toBe(7 * 24 - (3 + 6 * 4));
+  });
+
+  it("Europe/Berlin on the fall-back Sunday 2026-10-25: a 25-hour day", () => {
+    const spec = parseScheduleTag("Mon-Fri 07:00-19:00 Europe/Berlin");
+    const [sunday, monday] = timeline(spec, capacity, new Date("2026-10-25T10:00:00Z"), 2);
+    expect(sunday).toMatchObject({ date: "2026-10-25", hours: 25, changes: [] });
+    expect(sunday?.cells).toBe("·".repeat(48));
+    expect(monday).toMatchObject({ date: "2026-10-26", hours: 24, changes: ["07:00 → 2-6", "19:00 → 0"] });
+    expect(monday?.cells).toBe(`${"·".repeat(14)}${"█".repeat(24)}${"·".repeat(10)}`);
+  });
+
+  it("America/New_York across 2026-03-08 and 2026-11-01: windows stay at 07:00-19:00 local", () => {
+    const spec = parseScheduleTag("Daily 07:00-19:00 America/New_York");
+    const march = timeline(spec, capacity, new Date("2026-03-07T12:00:00Z"), 3);
+    expect(march.map((d) => [d.date, d.hours, d.changes.join(" ")])).toEqual([
+      ["2026-03-07", 24, "07:00 → 2-6 19:00 → 0"],
+      ["2026-03-08", 23, "07:00 → 2-6 19:00 → 0"],
+      ["2026-03-09", 24, "07:00 → 2-6 19:00 → 0"],
+    ]);
+    const november = timeline(spec, capacity, new Date("2026-11-01T12:00:00Z"), 1);
+    expect(november[0]).toMatchObject({
+      date: "2026-11-01",
+      hours: 25,
+      changes: ["07:00 → 2-6", "19:00 → 0"],
+    });
+  });
+
+  it("states task-hours saved and their price for a week", () => {
+    const spec = parseScheduleTag("Mon-Fri 07:00-19:00 UTC");
+    // 168 h − 5 × 12 h up = 108 h down; 2 tasks that would run → 216 task-hours; at $0.0123425 per task-hour.
+    expect(weeklySavings(spec, capacity, new Date("2026-11-23T00:00:00Z"), 2, 0.0123425)).toEqual({
+      offHours: 108,
+      taskHours: 216,
+      dollars: Math.round(216 * 0.0123425 * 100) / 100,
+    });
+  });
+});
