@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
@@ -16,6 +17,7 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly eventbridge: EventBridgeClient;
   readonly ssm: SSMClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
 }
 
 export interface AwsClientOptions {
@@ -92,6 +94,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const sqs = lazy(() => counted(new SQSClient(config), "SQS", options.counter));
   const eventbridge = lazy(() => counted(new EventBridgeClient(config), "EventBridge", options.counter));
   const ssm = lazy(() => counted(new SSMClient(config), "SSM", options.counter));
+  const autoscaling = lazy(() =>
+    counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
+  );
   return {
     get ecs() {
       return ecs();
@@ -113,6 +118,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     get ssm() {
       return ssm();
+    },
+    get autoscaling() {
+      return autoscaling();
     },
   };
 }

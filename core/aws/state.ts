@@ -1,4 +1,6 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { CreateTableCommand, UpdateTimeToLiveCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AwsClients } from "./clients.ts";
 
 /**
@@ -57,4 +59,31 @@ export async function createStateTable(
       TimeToLiveSpecification: { AttributeName: STATE_TABLE_KEYS.ttl, Enabled: true },
     }),
   );
+}
+
+/**
+ * True the first time `key` is claimed within `ttlSeconds` (a conditional write; an expired
+ * claim counts as gone because DynamoDB deletes expired items late). The "tell once" primitive.
+ */
+export async function claimOnce(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  key: string,
+  ttlSeconds: number,
+): Promise<boolean> {
+  const now = Math.floor(Date.now() / 1000);
+  try {
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: `once#${key}`, sk: "claim", expiration: now + ttlSeconds },
+        ConditionExpression: "attribute_not_exists(pk) OR expiration < :now",
+        ExpressionAttributeValues: { ":now": now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
 }

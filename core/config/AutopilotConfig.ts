@@ -63,6 +63,38 @@ export const AutopilotConfig = z.strictObject({
       concurrency: z.number().int().min(1).max(20).default(4),
     })
     .prefault({}),
+  schedule: z
+    .strictObject({
+      /** Schedules by name, for services without an `autopilot:schedule` tag (the tag wins). */
+      services: z
+        .array(
+          z.strictObject({
+            cluster: Glob.default("*"),
+            service: Glob.default("*"),
+            /** The tag's language, or the richer object form. */
+            schedule: z.union([
+              z.string().min(1),
+              z.strictObject({
+                windows: z
+                  .array(z.strictObject({ days: z.string(), start: z.string(), end: z.string() }))
+                  .min(1),
+                timezone: z.string(),
+                holidays: z.array(z.string()).optional(),
+                upUntil: z.string().optional(),
+              }),
+            ]),
+            offCapacity: z.number().int().min(0).optional(),
+            upCapacity: z
+              .strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) })
+              .refine((c) => c.max >= c.min, "max must not be below min")
+              .optional(),
+          }),
+        )
+        .default([]),
+      /** Dates (YYYY-MM-DD, in each schedule's own time zone) on which every scheduled service stays down. */
+      holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")).default([]),
+    })
+    .prefault({}),
   monitor: z
     .strictObject({
       /** N abnormal stops of one service within M minutes open one crash-loop incident. */

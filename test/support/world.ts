@@ -27,3 +27,9 @@ export async function createWorld(): Promise<World> {
     context: (config = DEFAULT_CONFIG) => ({ clients, tableName, config }),
   };
 }
+
+/** Clears the worker's moto server (every service's state), for a test that counts calls over the whole account. */
+export async function resetMoto(): Promise<void> {
+  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/reset`, { method: "POST" });
+  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+}

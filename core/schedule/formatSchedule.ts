@@ -1,0 +1,90 @@
+import type { ScheduleReport, ScheduleWrite, ServiceSchedulePlan } from "./reconcileSchedules.ts";
+import { timeline, weeklySavings } from "./timeline.ts";
+
+const range = (c: { min: number; max: number }) => (c.min === c.max ? String(c.min) : `${c.min}-${c.max}`);
+
+export function describeWrite(write: ScheduleWrite): string {
+  switch (write.kind) {
+    case "put-action":
+      return `${write.reason} ${write.action.name}: ${write.action.schedule} ${write.action.timezone} → ${range(write.action.capacity)}${write.action.startTime ? ` from ${write.action.startTime.toISOString()}` : ""}${write.action.endTime ? ` until ${write.action.endTime.toISOString()}` : ""}`;
+    case "delete-action":
+      return `delete ${write.name} (${write.reason})`;
+    case "set-capacity":
+      return `${write.reason === "register" ? "register scalable target" : write.reason === "restore" ? "restore capacity" : "set capacity now"} → ${range(write.capacity)}`;
+    case "remember-capacity":
+      return `remember up capacity ${range(write.capacity)} (from ${write.source})`;
+    case "forget-capacity":
+      return "forget remembered capacity";
+  }
+}
+
+export interface PricedService {
+  /** $ per task-hour of the service's task, when known. */
+  readonly taskHourly?: number;
+  readonly sizeLabel?: string;
+}
+
+/**
+ * The report as a person reads it: per service the schedule, a compact chart of the coming days
+ * in the schedule's time zone (█ up, · down, one cell per half hour), the changes, the weekly
+ * savings and the writes.
+ */
+export function formatScheduleReport(
+  report: ScheduleReport,
+  options: { days: number; prices?: ReadonlyMap<string, PricedService> } = { days: 7 },
+): string {
+  const lines: string[] = [];
+  let totalTaskHours = 0;
+  let totalDollars = 0;
+  for (const plan of report.services)
+    lines.push(
+      ...formatService(plan, report, options, (taskHours, dollars) => {
+        totalTaskHours += taskHours;
+        totalDollars += dollars ?? 0;
+      }),
+    );
+  const writes = report.services.reduce((sum, p) => sum + p.writes.length, 0);
+  lines.push(
+    `${report.services.filter((p) => p.status === "scheduled").length} scheduled, ${report.services.filter((p) => p.status === "invalid").length} invalid, ${report.services.filter((p) => p.status === "unscheduled").length} unscheduled; ${writes} write${writes === 1 ? "" : "s"}${report.dryRun ? " planned (dry run)" : ""}; saves ${Math.round(totalTaskHours)} task-hours/week${totalDollars > 0 ? ` ≈ $${totalDollars.toFixed(2)}/week` : ""}`,
+  );
+  return lines.join("\n");
+}
+
+function formatService(
+  plan: ServiceSchedulePlan,
+  report: ScheduleReport,
+  options: { days: number; prices?: ReadonlyMap<string, PricedService> },
+  total: (taskHours: number, dollars?: number) => void,
+): string[] {
+  const name = `${plan.service.clusterName}/${plan.service.serviceName}`;
+  if (plan.status === "invalid") return [`${name}: INVALID, left untouched: ${plan.error}`, ""];
+  const lines: string[] = [];
+  if (plan.status === "unscheduled") {
+    lines.push(`${name}: schedule removed`);
+  } else if (plan.spec && plan.capacity) {
+    lines.push(
+      `${name}  ${plan.spec.source}  · up ${range(plan.capacity.up)} · off ${range(plan.capacity.off)}`,
+    );
+    lines.push(`                 0     3     6     9     12    15    18    21   (${plan.spec.timezone})`);
+    for (const day of timeline(plan.spec, plan.capacity, report.now, options.days)) {
+      const note = day.hours !== 24 ? ` [${day.hours} h day]` : "";
+      lines.push(`  ${day.weekday} ${day.date}  ${day.cells}  ${day.changes.join("  ")}${note}`);
+    }
+    const price = options.prices?.get(plan.service.serviceArn);
+    const savings = weeklySavings(
+      plan.spec,
+      plan.capacity,
+      report.now,
+      plan.upTasks ?? plan.capacity.up.min,
+      price?.taskHourly,
+    );
+    total(savings.taskHours, savings.dollars);
+    lines.push(
+      `  saves ${savings.taskHours} task-hours/week (${savings.offHours} h down × ${(plan.upTasks ?? 0) - plan.capacity.off.min} tasks)${savings.dollars !== undefined ? ` ≈ $${savings.dollars.toFixed(2)}/week, $${((savings.dollars * 365) / 7 / 12).toFixed(2)}/month${price?.sizeLabel ? ` at ${price.sizeLabel}` : ""}` : price?.sizeLabel ? ` (no price: ${price.sizeLabel})` : ""}`,
+    );
+  }
+  for (const write of plan.writes) lines.push(`  ${report.dryRun ? "would " : ""}${describeWrite(write)}`);
+  if (plan.writes.length === 0) lines.push("  in sync: nothing to write");
+  lines.push("");
+  return lines;
+}

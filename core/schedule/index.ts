@@ -1,0 +1,30 @@
+export { describeWrite, formatScheduleReport, type PricedService } from "./formatSchedule.ts";
+export {
+  ACTION_PREFIX,
+  type Capacity,
+  capacityAt,
+  MAX_ACTIONS_PER_TARGET,
+  type PlannedScheduledAction,
+  planScheduledActions,
+} from "./planScheduledActions.ts";
+export {
+  OFF_CAPACITY_TAG,
+  type ReconcileOptions,
+  reconcileSchedules,
+  SCHEDULE_TAG,
+  type ScheduleReport,
+  type ScheduleWrite,
+  type ServiceSchedulePlan,
+  UP_CAPACITY_TAG,
+} from "./reconcileSchedules.ts";
+export {
+  parseCapacity,
+  parseScheduleObject,
+  parseScheduleTag,
+  ScheduleError,
+  type ScheduleSpec,
+  type ScheduleWindow,
+  TAG_GRAMMAR,
+} from "./ScheduleSpec.ts";
+export { isUp, stateIntervals } from "./ScheduleState.ts";
+export { type TimelineDay, timeline, type WeeklySavings, weeklySavings } from "./timeline.ts";
