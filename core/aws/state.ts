@@ -35,9 +35,6 @@ export async function createStateTable(
   clients: Pick<AwsClients, "dynamodb">,
   tableName: string,
 ): Promise<void> {
-  const { CreateTableCommand, UpdateTimeToLiveCommand, waitUntilTableExists } = await import(
-    "@aws-sdk/client-dynamodb"
-  );
   await clients.dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
