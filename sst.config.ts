@@ -17,12 +17,14 @@ export default $config({
     const shared = await import("./infra/shared.ts");
     const redeploy = await import("./infra/redeploy.ts");
     const monitor = await import("./infra/monitor.ts");
+    const schedule = await import("./infra/schedule.ts");
     return {
       stateTable: shared.stateTable.name,
       deadLetterQueue: shared.deadLetters.url,
       redeployFunction: redeploy.redeployFunction.name,
       serviceIndexFunction: redeploy.serviceIndexFunction.name,
       monitorFunction: monitor.monitorFunction.name,
+      scheduleFunction: schedule.scheduleFunction.name,
     };
   },
 });

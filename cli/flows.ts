@@ -27,6 +27,14 @@ export const FLOWS: Readonly<Record<string, InvokableFlow>> = {
     dryRun: false,
     create: async (runtime) => (await import("../functions/monitor.ts")).createMonitorHandler(runtime),
   },
+  schedule: {
+    flow: "schedule",
+    description:
+      "a Scheduled Event (reconcile every service) or a CloudTrail TagResource/UntagResource (reconcile that service)",
+    dryRun: true,
+    create: async (runtime, options) =>
+      (await import("../functions/schedule.ts")).createScheduleHandler(runtime, options),
+  },
   "service-index": {
     flow: "service-index",
     description:

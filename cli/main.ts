@@ -6,6 +6,7 @@ import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
 import { invoke } from "./invoke.ts";
 import { redeployPlan } from "./redeployPlan.ts";
+import { schedule } from "./schedule.ts";
 
 function fail(message: string, exitCode: number): never {
   process.stderr.write(`ecs-autopilot: ${message}\n`);
@@ -52,6 +53,27 @@ export function buildProgram(): Command {
     .action(async (options) => {
       const { output } = await redeployPlan(options);
       process.stdout.write(`${output}\n`);
+    });
+  const scheduleCommand = program.command("schedule").description("scheduled scaling");
+  const common = (command: Command) =>
+    command
+      .option("--days <n>", "days of timeline to show", "7")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+      .option("--config <file>", "central configuration (JSON)")
+      .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)");
+  common(
+    scheduleCommand
+      .command("plan")
+      .description("print each scheduled service's capacity timeline and what a reconcile would write"),
+  ).action(async (options) => {
+    process.stdout.write(`${await schedule("plan", options)}\n`);
+  });
+  common(
+    scheduleCommand.command("apply").description("reconcile the schedules into Application Auto Scaling"),
+  )
+    .option("--dry-run", "print the writes and change nothing")
+    .action(async (options) => {
+      process.stdout.write(`${await schedule("apply", options)}\n`);
     });
   return program;
 }

@@ -1,5 +1,5 @@
-import type { EventRule } from "../core/events/index.ts";
-import { deadLetters } from "./shared.ts";
+import type { EventRule, ScheduledJob } from "../core/events/index.ts";
+import { account, deadLetters, region } from "./shared.ts";
 
 /** The default bus, where AWS services publish their events. */
 export const defaultBus = sst.aws.Bus.get("Default", "default");
@@ -31,6 +31,30 @@ export function subscribe(rule: EventRule, fn: sst.aws.Function) {
         args.retryPolicy = { maximumEventAgeInSeconds: 24 * 60 * 60, maximumRetryAttempts: 185 };
         args.deadLetterConfig = { arn: deadLetters.arn };
       },
+    },
+  });
+}
+
+/**
+ * Runs a scheduled job on EventBridge Scheduler. The Scheduler fills in its context attributes,
+ * so the function receives a "Scheduled Event" shaped like an EventBridge rule's.
+ */
+export function scheduleJob(job: ScheduledJob, fn: sst.aws.Function) {
+  return new sst.aws.CronV2(job.name, {
+    schedule: job.schedule as `rate(${string})`,
+    function: fn.arn,
+    retries: 2,
+    dlq: deadLetters.arn,
+    event: {
+      version: "0",
+      id: "<aws.scheduler.execution-id>",
+      "detail-type": "Scheduled Event",
+      source: "aws.events",
+      account,
+      time: "<aws.scheduler.scheduled-time>",
+      region,
+      resources: ["<aws.scheduler.schedule-arn>"],
+      detail: {},
     },
   });
 }

@@ -1,6 +1,6 @@
 import { ECR_IMAGE_PUSH, ECS_SERVICE_CHANGES, SCHEDULED_JOBS } from "../core/events/index.ts";
-import { subscribe } from "./eventRules.ts";
-import { account, deadLetters, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
+import { scheduleJob, subscribe } from "./eventRules.ts";
+import { account, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
 
 const ecs = (resource: string) => $interpolate`arn:aws:ecs:${region}:${account}:${resource}`;
 
@@ -76,23 +76,5 @@ new aws.lambda.Invocation("ServiceIndexBuildOnDeploy", {
   triggers: { deployedAt },
 });
 
-for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "service-index")) {
-  new sst.aws.CronV2(job.name, {
-    schedule: job.schedule as `rate(${string})`,
-    function: serviceIndexFunction.arn,
-    retries: 2,
-    dlq: deadLetters.arn,
-    // EventBridge Scheduler fills in its context attributes: the handler gets a "Scheduled Event".
-    event: {
-      version: "0",
-      id: "<aws.scheduler.execution-id>",
-      "detail-type": "Scheduled Event",
-      source: "aws.events",
-      account,
-      time: "<aws.scheduler.scheduled-time>",
-      region,
-      resources: ["<aws.scheduler.schedule-arn>"],
-      detail: {},
-    },
-  });
-}
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "service-index"))
+  scheduleJob(job, serviceIndexFunction);

@@ -8,8 +8,10 @@ import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { Sandbox } from "./Sandbox.ts";
 import { monitorScene } from "./scenes/monitor.ts";
 import { redeployScene } from "./scenes/redeploy.ts";
+import { scheduleScene } from "./scenes/schedule.ts";
 
-const REGION = "eu-west-1";
+// us-east-1: the region with bundled Fargate prices, so the schedule scene can state $ savings.
+const REGION = "us-east-1";
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 // The sandbox's central config: one service is opted in by name rather than by tag, and skips are posted too.
@@ -32,10 +34,12 @@ async function main(): Promise<void> {
     await sandbox.start();
     const changes = await redeployScene(sandbox);
     const monitoring = await monitorScene(sandbox);
+    const scheduling = await scheduleScene(sandbox);
 
     print("\n■ Summary");
     for (const line of changes.lines) print(line);
     for (const line of monitoring) print(line);
+    for (const line of scheduling) print(line);
     const deadLetters = await sandbox.deadLetters();
     print(
       `  Slack messages: ${sandbox.slackMessages}${process.env.SLACK_WEBHOOK_URL ? " (posted)" : " (printed above)"}`,

@@ -148,4 +148,10 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     schedule: "rate(6 hours)",
     description: "Rebuild the repository → services index from ECS, repairing anything CloudTrail missed",
   },
+  {
+    name: "schedule-reconcile",
+    flow: "schedule",
+    schedule: "rate(15 minutes)",
+    description: "Reconcile every service's schedule into Application Auto Scaling; repair drift",
+  },
 ];

@@ -15,10 +15,13 @@ export function renderPlainText(message: SlackMessage): string {
         return "────────";
     }
   };
-  return message.blocks
-    .map(line)
-    .join("\n")
-    .replace(/(^|\s)\*([^*\n]+)\*(?=[\s.,:;!?)]|$)/gm, "$1$2")
+  // Bold markers are dropped outside `code` spans, as Slack renders them.
+  const unbold = (text: string) =>
+    text
+      .split("`")
+      .map((part, i) => (i % 2 === 0 ? part.replace(/(^|\s)\*([^*\n]+)\*(?=[\s.,:;!?)]|$)/gm, "$1$2") : part))
+      .join("`");
+  return unbold(message.blocks.map(line).join("\n"))
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");

@@ -10,4 +10,5 @@ export {
 export { redeployMessage } from "./redeployMessage.ts";
 export { type Block, escapeMrkdwn, LIMITS, type SlackMessage } from "./SlackMessage.ts";
 export { type Notifier, SlackWebhook, SlackWebhookError, type SlackWebhookOptions } from "./SlackWebhook.ts";
+export { invalidScheduleMessage, scheduleChangedMessage } from "./scheduleMessages.ts";
 export { renderPlainText, TerminalNotifier } from "./TerminalNotifier.ts";

@@ -1,4 +1,5 @@
 export { describeWrite, formatScheduleReport, type PricedService } from "./formatSchedule.ts";
+export { scheduleMessages } from "./notifySchedules.ts";
 export {
   ACTION_PREFIX,
   type Capacity,
@@ -27,4 +28,5 @@ export {
   TAG_GRAMMAR,
 } from "./ScheduleSpec.ts";
 export { isUp, stateIntervals } from "./ScheduleState.ts";
+export { serviceFromTagCall } from "./serviceFromTagCall.ts";
 export { type TimelineDay, timeline, type WeeklySavings, weeklySavings } from "./timeline.ts";
