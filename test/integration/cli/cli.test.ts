@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { ListTaskDefinitionsCommand, TagResourceCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   createCluster,
@@ -164,4 +164,24 @@ describe("ecs-autopilot CLI", () => {
       expect(JSON.parse(result.stdout)).toHaveProperty("action");
     }
   }, 60_000);
+
+  it("plans and dry-runs schedules, and refuses a bad --days", async () => {
+    await world.clients.ecs.send(
+      new TagResourceCommand({
+        resourceArn: `arn:aws:ecs:${REGION}:123456789012:service/prod/checkout`,
+        tags: [{ key: "autopilot:schedule", value: "Mon-Fri 07:00-19:00 Europe/Berlin" }],
+      }),
+    );
+    const dry = await cli("schedule", "apply", "--dry-run", "--days", "1");
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      "would create autopilot-up-0700-MON-FRI: cron(0 7 ? * MON-FRI *) Europe/Berlin → 2",
+    );
+    expect(dry.stdout).toMatch(/1 scheduled, 0 invalid, 0 unscheduled; 4 writes planned \(dry run\)/);
+    const after = await cli("schedule", "plan", "--days", "1");
+    expect(after.stdout).toContain("would register scalable target → ");
+    const bad = await cli("schedule", "plan", "--days", "0");
+    expect(bad).toMatchObject({ code: 2 });
+    expect(bad.stderr.trim()).toBe("ecs-autopilot: --days must be a whole number from 1 to 31, not '0'");
+  });
 });
