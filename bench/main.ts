@@ -19,10 +19,18 @@ import {
   redeployPush,
   type ServiceSnapshot,
 } from "../core/redeploy/index.ts";
+import { reconcileSchedules } from "../core/schedule/index.ts";
 import { createMonitorHandler } from "../functions/monitor.ts";
 import { createRuntime } from "../functions/shared/runtime.ts";
 import { stoppedTaskEvent } from "../sandbox/ecsEvents.ts";
-import { ecrPushEvent, pushImage, seedPushFleet } from "../sandbox/seed.ts";
+import {
+  createCluster,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+  seedPushFleet,
+} from "../sandbox/seed.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { measureBundles } from "./bundles.ts";
 
@@ -83,6 +91,35 @@ async function callsPerStop(): Promise<Array<{ stop: number; action: string; cal
   return rows;
 }
 
+/** AWS calls of a schedule reconcile over 300 services (100 scheduled): first run and second run. */
+async function reconcileCalls(): Promise<{
+  services: number;
+  scheduled: number;
+  first: Record<string, number>;
+  second: Record<string, number>;
+}> {
+  const counter = new ApiCallCounter();
+  const clients = createAwsClients({ region: REGION, counter });
+  const table = "bench-schedule";
+  await createStateTable(clients, table);
+  await createCluster(clients, "bench-schedule");
+  for (let i = 0; i < 300; i++) {
+    await createService(clients, {
+      cluster: "bench-schedule",
+      name: `svc-${i}`,
+      family: `sched-${i % 10}`,
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/web", "1.0.0"), essential: true }],
+      ...(i % 3 === 0 ? { tags: { "autopilot:schedule": "Mon-Fri 07:00-19:00 Europe/Berlin" } } : {}),
+    });
+  }
+  counter.reset();
+  await reconcileSchedules(clients, table, DEFAULT_CONFIG);
+  const first = counter.byOperation();
+  counter.reset();
+  await reconcileSchedules(clients, table, DEFAULT_CONFIG);
+  return { services: 300, scheduled: 100, first, second: counter.byOperation() };
+}
+
 function plansPerSecond(services: number): { services: number; plansPerSecond: number } {
   const registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
   const push: ImagePush = {
@@ -128,14 +165,17 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
-  const bundles = await measureBundles(["redeploy", "service-index", "monitor"]);
+  const bundles = await measureBundles(["redeploy", "service-index", "monitor", "schedule"]);
   const moto = await startMotoServer();
   let calls: Awaited<ReturnType<typeof callsPerPush>>[] = [];
   let stops: Awaited<ReturnType<typeof callsPerStop>> = [];
+  let reconcile: Awaited<ReturnType<typeof reconcileCalls>> | undefined;
   try {
     useMotoEnvironment(moto.endpoint, REGION);
     for (const n of [5, 50, 200]) calls.push(await callsPerPush(n));
     stops = await callsPerStop();
+    await resetMoto(moto.endpoint);
+    reconcile = await reconcileCalls();
   } finally {
     await moto.stop();
   }
@@ -169,6 +209,16 @@ async function main(): Promise<void> {
   out("\n| task stop (application error, one service) | monitor's decision | AWS calls |");
   out("|---|---|---|");
   for (const r of stops) out(`| #${r.stop} | ${r.action} | ${r.calls} |`);
+  if (reconcile) {
+    const sum = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+    const list = (calls: Record<string, number>) =>
+      Object.entries(calls)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
+    out(`\nschedule reconcile, ${reconcile.services} services (${reconcile.scheduled} scheduled):`);
+    out(`- first run: ${sum(reconcile.first)} calls (${list(reconcile.first)})`);
+    out(`- second run: ${sum(reconcile.second)} calls (${list(reconcile.second)})`);
+  }
   out("\n| candidate services | plans per second (pure planner) |");
   out("|---|---|");
   for (const p of planner) out(`| ${p.services} | ${p.plansPerSecond} |`);
@@ -180,3 +230,7 @@ main().catch((error: unknown) => {
   );
   process.exit(1);
 });
+
+async function resetMoto(endpoint: string): Promise<void> {
+  await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+}
