@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
 import { invoke } from "./invoke.ts";
+import { type CheckOptions, policyCheck, policyRules } from "./policy.ts";
 import { redeployPlan } from "./redeployPlan.ts";
 import { schedule } from "./schedule.ts";
 
@@ -74,6 +75,35 @@ export function buildProgram(): Command {
     .option("--dry-run", "print the writes and change nothing")
     .action(async (options) => {
       process.stdout.write(`${await schedule("apply", options)}\n`);
+    });
+  const policy = program.command("policy").description("task-definition policy");
+  policy
+    .command("rules")
+    .description("list the rule catalogue with its Security Hub / AWS Config / Checkov mappings")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((options: { format: string }) => {
+      process.stdout.write(`${policyRules(options.format)}\n`);
+    });
+  policy
+    .command("check")
+    .description(
+      "check task definitions (ECS JSON, CloudFormation JSON/YAML, CDK output) in files and directories",
+    )
+    .argument("<paths...>", "files or directories")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
+    )
+    .option("--config <file>", "central configuration (JSON): rule settings and exemptions")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 on findings at or above")
+        .choices(["high", "medium", "low"])
+        .default("low"),
+    )
+    .action(async (paths: string[], options: CheckOptions) => {
+      const { output, errors, exitCode } = await policyCheck(paths, options);
+      process.stdout.write(`${output}\n`);
+      for (const error of errors) process.stderr.write(`ecs-autopilot: ${error}\n`);
+      process.exitCode = exitCode;
     });
   return program;
 }

@@ -63,6 +63,35 @@ export const AutopilotConfig = z.strictObject({
       concurrency: z.number().int().min(1).max(20).default(4),
     })
     .prefault({}),
+  policy: z
+    .strictObject({
+      /** audit: report and tag revisions; enforce: also deregister non-compliant revisions and roll services back. */
+      mode: z.enum(["audit", "enforce"]).default("audit"),
+      /** In enforce mode, the lowest severity that makes a revision non-compliant. */
+      enforceAt: z.enum(["high", "medium", "low"]).default("high"),
+      /** Per rule: switch off, change severity, set parameters (e.g. ECS014 allowedRegistries). */
+      rules: z
+        .record(
+          z.string().regex(/^ECS\d{3}$/, "a rule id such as ECS013"),
+          z.strictObject({
+            enabled: z.boolean().optional(),
+            severity: z.enum(["high", "medium", "low"]).optional(),
+            params: z.record(z.string(), z.unknown()).optional(),
+          }),
+        )
+        .default({}),
+      /** Exemptions by task-definition family glob; a reason is required. */
+      exemptions: z
+        .array(
+          z.strictObject({
+            family: Glob,
+            rule: z.string().regex(/^ECS\d{3}$/),
+            reason: z.string().trim().min(1, "an exemption needs a reason"),
+          }),
+        )
+        .default([]),
+    })
+    .prefault({}),
   schedule: z
     .strictObject({
       /** Schedules by name, for services without an `autopilot:schedule` tag (the tag wins). */

@@ -1,0 +1,101 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { loadConfig } from "../core/config/index.ts";
+import {
+  atOrAbove,
+  type Evaluation,
+  evaluateTaskDefinition,
+  formatJson,
+  formatText,
+  type LoadedTaskDefinition,
+  loadTaskDefinitionFile,
+  PolicyInputError,
+  ruleCatalogue,
+  type Severity,
+  toSarif,
+} from "../core/policy/index.ts";
+import { CliError, EXIT } from "./errors.ts";
+
+const CANDIDATE = /\.(json|ya?ml)$/i;
+const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".sst", ".venv", "dist", "coverage"]);
+
+async function walk(directory: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) files.push(...(await walk(path)));
+    else if (entry.isFile() && CANDIDATE.test(entry.name)) files.push(path);
+  }
+  return files.sort();
+}
+
+export interface CheckOptions {
+  readonly format?: string;
+  readonly config?: string;
+  readonly failOn?: string;
+}
+
+/**
+ * `ecs-autopilot policy check <files|dirs…>`: exit 0 clean, 1 findings at or above `--fail-on`,
+ * 2 bad input or usage. Named files must hold task definitions; in directories, JSON/YAML files
+ * that hold none are passed over, but files that do not parse are errors.
+ */
+export async function policyCheck(
+  paths: readonly string[],
+  options: CheckOptions,
+): Promise<{ output: string; errors: string[]; exitCode: number }> {
+  const format = options.format ?? "text";
+  if (!["text", "json", "sarif"].includes(format))
+    throw new CliError(`--format must be text, json or sarif, not '${format}'`);
+  const failOn = (options.failOn ?? "low") as Severity;
+  if (!["high", "medium", "low"].includes(failOn))
+    throw new CliError(`--fail-on must be high, medium or low, not '${options.failOn}'`);
+  if (paths.length === 0) throw new CliError("name at least one file or directory");
+  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+    (error: Error) => {
+      throw new CliError(error.message);
+    },
+  );
+  const errors: string[] = [];
+  const loaded: LoadedTaskDefinition[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      errors.push(`${path}: no such file or directory`);
+      continue;
+    }
+    const fromDirectory = info.isDirectory();
+    for (const file of fromDirectory ? await walk(path) : [path]) {
+      try {
+        loaded.push(...(await loadTaskDefinitionFile(file)));
+      } catch (error) {
+        if (!(error instanceof PolicyInputError)) throw error;
+        if (fromDirectory && error.problem.startsWith("not a task definition")) continue;
+        if (fromDirectory && error.problem.startsWith("a CloudFormation template without")) continue;
+        errors.push(error.message);
+      }
+    }
+  }
+  const evaluations: Evaluation[] = loaded.map((l) => evaluateTaskDefinition(l, config.policy));
+  const output =
+    format === "sarif"
+      ? JSON.stringify(toSarif(evaluations), null, 2)
+      : format === "json"
+        ? formatJson(evaluations)
+        : formatText(evaluations);
+  const failing = evaluations.some((e) => atOrAbove(e.findings, failOn).length > 0);
+  return { output, errors, exitCode: errors.length > 0 ? EXIT.usage : failing ? EXIT.failed : EXIT.ok };
+}
+
+/** `ecs-autopilot policy rules [--format json]`: the catalogue with its mappings. */
+export function policyRules(format = "text"): string {
+  const catalogue = ruleCatalogue();
+  if (format === "json") return JSON.stringify(catalogue, null, 2);
+  if (format !== "text") throw new CliError(`--format must be text or json, not '${format}'`);
+  return catalogue
+    .map(
+      (r) =>
+        `${r.id}  ${r.severity.padEnd(6)}  ${r.title}${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).length ? `  [${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).join(", ")}]` : ""}`,
+    )
+    .join("\n");
+}

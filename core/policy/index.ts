@@ -1,0 +1,26 @@
+export {
+  atOrAbove,
+  type Evaluation,
+  effectiveRules,
+  evaluateTaskDefinition,
+  type PolicySettings,
+  UNEXPLAINED_SUPPRESSION,
+} from "./evaluate.ts";
+export { FARGATE_SIZES } from "./fields.ts";
+export {
+  type LoadedTaskDefinition,
+  loadTaskDefinitionFile,
+  loadTaskDefinitionText,
+  PolicyInputError,
+  SKIP_TAG_PREFIX,
+} from "./loadTaskDefinitions.ts";
+export { formatJson, formatText, ruleCatalogue, toSarif } from "./reports.ts";
+export { RULES, RULES_BY_ID } from "./rules.ts";
+export {
+  type Finding,
+  type PolicyRule,
+  type RunContext,
+  SEVERITY_ORDER,
+  type Severity,
+  Unknown,
+} from "./types.ts";
