@@ -155,7 +155,7 @@ export function loadTaskDefinitionText(content: string, file: string): LoadedTas
   const document = parseDocument(content, {
     customTags: CLOUDFORMATION_TAGS,
     lineCounter: lines,
-    prettyErrors: false,
+    prettyErrors: true,
     strict: false,
   });
   const error = document.errors[0];

@@ -298,8 +298,10 @@ export const RULES: readonly PolicyRule[] = [
     field: "taskRoleArn, executionRoleArn",
     mappings: { checkov: "CKV_AWS_249" },
     check: (td) => {
-      const task = text(td.taskRoleArn);
-      return task && task === text(td.executionRoleArn)
+      // Unknown values (a template's `!GetAtt Role.Arn`) are the same role when they are the same reference.
+      const role = (value: unknown) => text(value) ?? (isUnknown(value) ? String(value) : undefined);
+      const task = role(td.taskRoleArn);
+      return task && task === role(td.executionRoleArn)
         ? [{ path: ["taskRoleArn"], message: `task role and execution role are both ${task}` }]
         : [];
     },
