@@ -52,7 +52,9 @@ describe("policy inputs", () => {
       "describe.json",
     );
     expect(loaded?.kind).toBe("describe");
-    const container = (loaded?.taskDefinition.containerDefinitions as Array<Record<string, unknown>>)[0];
+    const container = (
+      (loaded?.taskDefinition.containerDefinitions ?? []) as Array<Record<string, unknown>>
+    )[0];
     expect(container?.image).toBeInstanceOf(Unknown);
   });
 

@@ -65,23 +65,49 @@ const evaluate = (td: Json, run: RunContext = RUN, config = DEFAULT_CONFIG) =>
 const container = (td: Json) => (td.containerDefinitions as Json[])[0] as Json;
 
 const FAILING: Record<string, { change: (td: Json) => void; run?: RunContext }> = {
-  ECS001: { change: (td) => void (container(td).privileged = true) },
-  ECS002: { change: (td) => void delete container(td).readonlyRootFilesystem },
-  ECS003: {
-    change: (td) =>
-      void (container(td).environment = [{ name: "STRIPE", value: "sk_live_4eC39HqLyjWDarjtT1zdp7dc" }]),
+  ECS001: {
+    change: (td) => {
+      container(td).privileged = true;
+    },
   },
-  ECS004: { change: (td) => void delete container(td).logConfiguration },
-  ECS005: { change: (td) => void (td.pidMode = "host") },
-  ECS006: { change: (td) => void (td.networkMode = "host") },
-  ECS007: { change: (td) => void (container(td).user = "root") },
+  ECS002: {
+    change: (td) => {
+      delete container(td).readonlyRootFilesystem;
+    },
+  },
+  ECS003: {
+    change: (td) => {
+      container(td).environment = [{ name: "STRIPE", value: "sk_live_4eC39HqLyjWDarjtT1zdp7dc" }];
+    },
+  },
+  ECS004: {
+    change: (td) => {
+      delete container(td).logConfiguration;
+    },
+  },
+  ECS005: {
+    change: (td) => {
+      td.pidMode = "host";
+    },
+  },
+  ECS006: {
+    change: (td) => {
+      td.networkMode = "host";
+    },
+  },
+  ECS007: {
+    change: (td) => {
+      container(td).user = "root";
+    },
+  },
   ECS008: { change: () => {}, run: { ...RUN, platformVersion: "1.3.0" } },
   ECS009: {
-    change: (td) =>
-      void ((td.volumes as Json[])[0] = {
+    change: (td) => {
+      (td.volumes as Json[])[0] = {
         name: "uploads",
         efsVolumeConfiguration: { fileSystemId: "fs-1" },
-      }),
+      };
+    },
   },
   ECS010: {
     change: (td) => {
@@ -89,22 +115,56 @@ const FAILING: Record<string, { change: (td: Json) => void; run?: RunContext }> 
       td.requiresCompatibilities = ["EC2"];
     },
   },
-  ECS011: { change: (td) => void (td.networkMode = "bridge") },
-  ECS012: { change: (td) => void (td.taskRoleArn = td.executionRoleArn) },
+  ECS011: {
+    change: (td) => {
+      td.networkMode = "bridge";
+    },
+  },
+  ECS012: {
+    change: (td) => {
+      td.taskRoleArn = td.executionRoleArn;
+    },
+  },
   ECS013: {
-    change: (td) =>
-      void (container(td).image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:latest"),
+    change: (td) => {
+      container(td).image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:latest";
+    },
   },
-  ECS014: { change: (td) => void (container(td).image = `ghcr.io/acme/web@sha256:${"b".repeat(64)}`) },
+  ECS014: {
+    change: (td) => {
+      container(td).image = `ghcr.io/acme/web@sha256:${"b".repeat(64)}`;
+    },
+  },
   ECS015: {
-    change: (td) =>
-      void (container(td).linuxParameters = { capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] } }),
+    change: (td) => {
+      container(td).linuxParameters = { capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] } };
+    },
   },
-  ECS016: { change: (td) => void (container(td).linuxParameters = { capabilities: { add: [] } }) },
-  ECS017: { change: (td) => void delete td.executionRoleArn },
-  ECS018: { change: (td) => void (td.memory = "3072") },
-  ECS019: { change: (td) => void delete container(td).healthCheck },
-  ECS020: { change: (td) => void (container(td).memory = 1024) },
+  ECS016: {
+    change: (td) => {
+      container(td).linuxParameters = { capabilities: { add: [] } };
+    },
+  },
+  ECS017: {
+    change: (td) => {
+      delete td.executionRoleArn;
+    },
+  },
+  ECS018: {
+    change: (td) => {
+      td.memory = "3072";
+    },
+  },
+  ECS019: {
+    change: (td) => {
+      delete container(td).healthCheck;
+    },
+  },
+  ECS020: {
+    change: (td) => {
+      container(td).memory = 1024;
+    },
+  },
 };
 
 describe("the rule catalogue", () => {

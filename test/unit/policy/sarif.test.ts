@@ -1,13 +1,16 @@
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
+import AjvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { evaluateTaskDefinition, loadTaskDefinitionFile, toSarif } from "../../../core/policy/index.ts";
 
 // The OASIS SARIF 2.1.0 schema (rtm.5), as shipped in Microsoft's @microsoft/jest-sarif package.
 const schema = createRequire(import.meta.url)("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+// Both packages are CommonJS with `exports.default`; under NodeNext the default import is the module.
+const Ajv = AjvDraft04.default;
+const addFormats = ajvFormats.default;
 // The schema is draft-04 and has a pattern that is only valid without the unicode flag.
 const ajv = new Ajv({ strict: false, unicodeRegExp: false, allErrors: true });
 addFormats(ajv);
