@@ -18,6 +18,7 @@ export default $config({
     const redeploy = await import("./infra/redeploy.ts");
     const monitor = await import("./infra/monitor.ts");
     const schedule = await import("./infra/schedule.ts");
+    const policy = await import("./infra/policy.ts");
     return {
       stateTable: shared.stateTable.name,
       deadLetterQueue: shared.deadLetters.url,
@@ -25,6 +26,7 @@ export default $config({
       serviceIndexFunction: redeploy.serviceIndexFunction.name,
       monitorFunction: monitor.monitorFunction.name,
       scheduleFunction: schedule.scheduleFunction.name,
+      policyFunction: policy.policyFunction.name,
     };
   },
 });

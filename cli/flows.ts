@@ -27,6 +27,14 @@ export const FLOWS: Readonly<Record<string, InvokableFlow>> = {
     dryRun: false,
     create: async (runtime) => (await import("../functions/monitor.ts")).createMonitorHandler(runtime),
   },
+  policy: {
+    flow: "policy",
+    description:
+      "a CloudTrail RegisterTaskDefinition/CreateService/UpdateService (audit or enforce) or a Scheduled Event (daily audit)",
+    dryRun: true,
+    create: async (runtime, options) =>
+      (await import("../functions/policy.ts")).createPolicyHandler(runtime, options),
+  },
   schedule: {
     flow: "schedule",
     description:

@@ -41,7 +41,7 @@ export function subscribe(rule: EventRule, fn: sst.aws.Function) {
  */
 export function scheduleJob(job: ScheduledJob, fn: sst.aws.Function) {
   return new sst.aws.CronV2(job.name, {
-    schedule: job.schedule as `rate(${string})`,
+    schedule: job.schedule as `rate(${string})` | `cron(${string})`,
     function: fn.arn,
     retries: 2,
     dlq: deadLetters.arn,

@@ -149,6 +149,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     description: "Rebuild the repository → services index from ECS, repairing anything CloudTrail missed",
   },
   {
+    name: "policy-audit",
+    flow: "policy",
+    schedule: "cron(0 6 * * ? *)",
+    description: "Audit every task-definition revision in use by services and running tasks",
+  },
+  {
     name: "schedule-reconcile",
     flow: "schedule",
     schedule: "rate(15 minutes)",

@@ -7,6 +7,7 @@ export {
   recoveredMessage,
   serviceActionMessage,
 } from "./monitorMessages.ts";
+export { policyAuditMessage, policyEventMessage } from "./policyMessages.ts";
 export { redeployMessage } from "./redeployMessage.ts";
 export { type Block, escapeMrkdwn, LIMITS, type SlackMessage } from "./SlackMessage.ts";
 export { type Notifier, SlackWebhook, SlackWebhookError, type SlackWebhookOptions } from "./SlackWebhook.ts";

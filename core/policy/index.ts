@@ -1,4 +1,17 @@
 export {
+  type AccountAudit,
+  type AuditedRevision,
+  applyPolicyActions,
+  auditAccount,
+  FINDINGS_TAG,
+  POLICY_EXEMPT_TAG,
+  type PolicyAction,
+  type PolicyOutcome,
+  planPolicyForCall,
+  runContextOf,
+  serviceExemptions,
+} from "./account.ts";
+export {
   atOrAbove,
   type Evaluation,
   effectiveRules,
@@ -8,6 +21,7 @@ export {
 } from "./evaluate.ts";
 export { FARGATE_SIZES } from "./fields.ts";
 export {
+  fromEcsApi,
   type LoadedTaskDefinition,
   loadTaskDefinitionFile,
   loadTaskDefinitionText,

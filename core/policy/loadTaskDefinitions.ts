@@ -304,3 +304,33 @@ function locateNode(
   const position = lines.linePos(found[0]);
   return { line: position.line, column: position.col };
 }
+
+/**
+ * A task definition from the ECS API (DescribeTaskDefinition's `taskDefinition` and `tags`, or a
+ * RegisterTaskDefinition input), for checks in the account and before a redeploy.
+ */
+export function fromEcsApi(
+  taskDefinition: object,
+  tags: ReadonlyArray<{ key?: string; value?: string }> = [],
+  run: RunContext = {},
+): LoadedTaskDefinition {
+  const normalized = normalize(taskDefinition, false) as TaskDefinitionDoc;
+  const family = text(normalized.family);
+  const arn = text(normalized.taskDefinitionArn);
+  const revision = text(normalized.revision);
+  const subject = arn
+    ? arn.slice(arn.lastIndexOf("/") + 1)
+    : family
+      ? `${family}${revision ? `:${revision}` : ""}`
+      : "task definition";
+  return {
+    file: subject,
+    kind: "describe",
+    subject,
+    ...(family ? { family } : {}),
+    taskDefinition: normalized,
+    run,
+    suppressions: suppressionsFromTags(tags, "tags"),
+    locate: () => undefined,
+  };
+}

@@ -1,5 +1,8 @@
 import type { ContainerDefinition, Deployment } from "@aws-sdk/client-ecs";
 import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
+import { runContextOf, serviceExemptions } from "../policy/account.ts";
+import { atOrAbove, evaluateTaskDefinition } from "../policy/evaluate.ts";
+import { fromEcsApi } from "../policy/loadTaskDefinitions.ts";
 import { isInRepository, parseImageReference, pinnedImage } from "./ImageReference.ts";
 import { serviceRef } from "./ServiceRef.ts";
 import { decideTag, parseTagPolicy, type TagPolicy, TagPolicyError } from "./TagPolicy.ts";
@@ -181,6 +184,28 @@ function planService(snapshot: ServiceSnapshot, push: ImagePush, config: Autopil
   for (const update of updates)
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
   const images = new Map(updates.map((u) => [u.container, u.toImage]));
+  const register = copyTaskDefinition(
+    snapshot.taskDefinition,
+    images,
+    mergeTags(snapshot.taskDefinitionTags, ourTags),
+  );
+  if (config.policy.mode === "enforce") {
+    // The policy's enforce mode would deregister this revision: do not deploy it in the first place.
+    const evaluation = evaluateTaskDefinition(
+      fromEcsApi(register, register.tags ?? [], runContextOf(snapshot.service)),
+      config.policy,
+      {
+        extraExemptions: serviceExemptions(snapshot.service),
+      },
+    );
+    const blocking = atOrAbove(evaluation.findings, config.policy.enforceAt);
+    if (blocking.length > 0)
+      return skip(
+        ref,
+        "policy-violation",
+        `the new revision violates ${[...new Set(blocking.map((f) => f.ruleId))].join(", ")} (policy enforce mode)`,
+      );
+  }
   return {
     kind: "deploy",
     service: ref,
@@ -192,11 +217,7 @@ function planService(snapshot: ServiceSnapshot, push: ImagePush, config: Autopil
       ...snapshot.service.deploymentConfiguration,
       deploymentCircuitBreaker: { enable: true, rollback: true },
     },
-    register: copyTaskDefinition(
-      snapshot.taskDefinition,
-      images,
-      mergeTags(snapshot.taskDefinitionTags, ourTags),
-    ),
+    register,
   };
 }
 

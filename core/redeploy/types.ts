@@ -69,7 +69,8 @@ export type SkipCategory =
   | "unsupported-controller"
   | "inactive"
   | "no-matching-container"
-  | "duplicate";
+  | "duplicate"
+  | "policy-violation";
 
 export interface SkipAction {
   readonly kind: "skip";

@@ -1,0 +1,67 @@
+import type { AccountAudit, PolicyAction, PolicyOutcome } from "../policy/account.ts";
+import { capBlocks, context, escapeMrkdwn, header, type SlackMessage, section } from "./SlackMessage.ts";
+
+function describeAction(action: PolicyAction): string {
+  switch (action.kind) {
+    case "tag":
+      return `tagged \`${escapeMrkdwn(action.taskDefinitionArn.split("/").pop() ?? "")}\` with ${action.findings} finding(s)`;
+    case "deregister":
+      return `:no_entry: deregistered \`${escapeMrkdwn(action.taskDefinitionArn.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})`;
+    case "rollback":
+      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})`;
+    case "no-rollback":
+      return `:warning: *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}*: ${escapeMrkdwn(action.reason)}`;
+  }
+}
+
+/** One policy event: the findings of the revision and what audit/enforce did about it. Undefined when clean and nothing was done but tagging. */
+export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): SlackMessage | undefined {
+  const findings = outcome.evaluation?.findings ?? [];
+  const acted = outcome.actions.filter((a) => a.kind !== "tag");
+  if (findings.length === 0 && acted.length === 0) return undefined;
+  const subject = outcome.evaluation?.subject ?? "task definition";
+  const lines = findings
+    .slice(0, 15)
+    .map((f) => `• *${f.severity}* ${f.ruleId} ${escapeMrkdwn(f.title)}: ${escapeMrkdwn(f.message)}`);
+  if (findings.length > 15) lines.push(`…and ${findings.length - 15} more`);
+  return {
+    text: `Policy (${outcome.mode}): ${subject}: ${findings.length} finding(s)${acted.length ? `, ${acted.length} action(s)` : ""}`,
+    blocks: capBlocks([
+      header(`Policy ${outcome.mode}: ${subject}`),
+      section(
+        `${outcome.trigger}: ${outcome.compliant ? "compliant" : "*not compliant*"}\n${lines.join("\n")}`,
+      ),
+      ...(acted.length
+        ? [section(`${dryRun ? "Would do" : "Done"}:\n${acted.map(describeAction).join("\n")}`)]
+        : []),
+      context(
+        ...(outcome.evaluation?.suppressed.length
+          ? [`${outcome.evaluation.suppressed.length} finding(s) suppressed with a reason`]
+          : ["exemptions: `autopilot:policy-exempt` service tag, config `policy.exemptions`"]),
+      ),
+    ]),
+  };
+}
+
+/** The daily audit in one message: totals and the revisions with the most severe findings. */
+export function policyAuditMessage(audit: AccountAudit): SlackMessage {
+  const { totals } = audit;
+  const worst = audit.revisions
+    .filter((r) => r.findings > 0)
+    .slice(0, 10)
+    .map(
+      (r) =>
+        `• \`${escapeMrkdwn(r.taskDefinition)}\` ${r.bySeverity.high} high, ${r.bySeverity.medium} medium, ${r.bySeverity.low} low (${r.rules.join(" ")}) — ${escapeMrkdwn(r.usedBy.slice(0, 3).join(", "))}${r.usedBy.length > 3 ? "…" : ""}`,
+    );
+  return {
+    text: `Policy audit: ${totals.revisions} revisions in use, ${totals.compliant} compliant, ${totals.high} high findings`,
+    blocks: capBlocks([
+      header("Daily task-definition audit"),
+      section(
+        `*${totals.revisions}* revisions in use by services and running tasks · *${totals.compliant}* compliant · findings: *${totals.high}* high, ${totals.medium} medium, ${totals.low} low`,
+      ),
+      ...(worst.length ? [section(worst.join("\n"))] : []),
+      context(`full report: \`npx ecs-autopilot policy audit --format json\` (${audit.date.slice(0, 10)})`),
+    ]),
+  };
+}

@@ -1,0 +1,239 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  UpdateServiceCommand,
+} from "@aws-sdk/client-ecs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
+import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
+import { renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
+import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
+import { createPolicyHandler } from "../../../functions/policy.ts";
+import { createRuntime } from "../../../functions/shared/runtime.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+} from "../../../sandbox/seed.ts";
+import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
+import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
+
+let world: World;
+const posts: SlackMessage[] = [];
+const AUDIT = parseConfig("{}", "audit");
+const ENFORCE = parseConfig(JSON.stringify({ policy: { mode: "enforce", enforceAt: "high" } }), "enforce");
+
+const handler = (config: AutopilotConfig) =>
+  createPolicyHandler(
+    createRuntime("policy", {
+      clients: world.clients,
+      tableName: world.tableName,
+      config,
+      notifier: { post: async (m) => void posts.push(m) },
+    }),
+  );
+
+/** A CloudTrail call derived from AWS's sample record, with this call's name, request and response. */
+const call = (
+  eventName: string,
+  requestParameters: Record<string, unknown>,
+  responseElements: Record<string, unknown>,
+) =>
+  cloudTrailEnvelope({
+    ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
+    eventName,
+    awsRegion: REGION,
+    requestParameters,
+    responseElements,
+  });
+
+const GOOD: RegisterTaskDefinitionCommandInput = {
+  family: "payments",
+  requiresCompatibilities: ["FARGATE"],
+  networkMode: "awsvpc",
+  cpu: "256",
+  memory: "512",
+  executionRoleArn: "arn:aws:iam::123456789012:role/payments-exec",
+  containerDefinitions: [
+    {
+      name: "app",
+      image: ecrImage(REGION, "shop/payments", "1.0.0"),
+      user: "1000",
+      readonlyRootFilesystem: true,
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/payments" } },
+      linuxParameters: { capabilities: { drop: ["ALL"] } },
+    },
+  ],
+};
+const BAD: RegisterTaskDefinitionCommandInput = {
+  ...GOOD,
+  containerDefinitions: [
+    {
+      ...GOOD.containerDefinitions?.[0],
+      name: "app",
+      privileged: true,
+      environment: [{ name: "DB_PASSWORD", value: "hunter2" }],
+    },
+  ],
+};
+
+async function register(input: RegisterTaskDefinitionCommandInput): Promise<string> {
+  const response = await world.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
+  return response.taskDefinition?.taskDefinitionArn ?? "";
+}
+const status = async (arn: string) =>
+  await world.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ["TAGS"] }));
+const registered = (arn: string) =>
+  call("RegisterTaskDefinition", { family: "payments" }, { taskDefinition: { taskDefinitionArn: arn } });
+
+describe("functions/policy against moto", () => {
+  beforeAll(async () => {
+    await resetMoto();
+    world = await createWorld();
+    await createCluster(world.clients, "prod");
+  });
+
+  it("audit: reports a non-compliant revision and tags it with its finding count, deregistering nothing", async () => {
+    posts.length = 0;
+    const arn = await register(BAD);
+    const response = await handler(AUDIT)(registered(arn), localContext("policy"));
+    expect(response).toMatchObject({ compliant: false, mode: "audit" });
+    const described = await status(arn);
+    expect(described.taskDefinition?.status).toBe("ACTIVE");
+    expect(described.tags?.find((t) => t.key === "autopilot:policy-findings")?.value).toBe("2");
+    expect(posts.map((p) => p.text)).toEqual(["Policy (audit): payments:1: 2 finding(s)"]);
+    expect(renderPlainText(posts[0] ?? { text: "", blocks: [] })).toContain(
+      "high ECS001 Privileged container: container 'app' runs privileged",
+    );
+  });
+
+  it("enforce: deregisters a non-compliant revision and keeps a compliant one", async () => {
+    const bad = await register(BAD);
+    const good = await register(GOOD);
+    const refused = await handler(ENFORCE)(registered(bad), localContext("policy"));
+    await handler(ENFORCE)(registered(good), localContext("policy"));
+    expect(refused).toMatchObject({
+      compliant: false,
+      actions: [{ kind: "tag" }, { kind: "deregister", taskDefinitionArn: bad }],
+    });
+    expect((await status(bad)).taskDefinition?.status).toBe("INACTIVE");
+    expect((await status(good)).taskDefinition?.status).toBe("ACTIVE");
+  });
+
+  it("enforce: rolls a service pointed at a non-compliant revision back to its previous compliant one", async () => {
+    const { containerDefinitions, ...properties } = GOOD;
+    const service = await createService(world.clients, {
+      cluster: "prod",
+      name: "payments",
+      family: "payments",
+      containers: containerDefinitions ?? [],
+      taskDefinition: properties,
+    });
+    const good = service.taskDefinition ?? "";
+    const bad = await register(BAD);
+    await world.clients.ecs.send(
+      new UpdateServiceCommand({ cluster: "prod", service: "payments", taskDefinition: bad }),
+    );
+
+    const dry = await createPolicyHandler(
+      createRuntime("policy", {
+        clients: world.clients,
+        tableName: world.tableName,
+        config: ENFORCE,
+        notifier: { post: async () => {} },
+      }),
+      { dryRun: true },
+    )(
+      call("UpdateService", { cluster: "prod", service: "payments", taskDefinition: bad }, {}),
+      localContext("policy"),
+    );
+    expect(dry).toMatchObject({ dryRun: true, actions: [{ kind: "rollback", from: bad, to: good }] });
+    const serviceNow = async () =>
+      (await world.clients.ecs.send(new DescribeServicesCommand({ cluster: "prod", services: ["payments"] })))
+        .services?.[0]?.taskDefinition;
+    expect(await serviceNow()).toBe(bad);
+
+    const response = await handler(ENFORCE)(
+      call("UpdateService", { cluster: "prod", service: "payments", taskDefinition: bad }, {}),
+      localContext("policy"),
+    );
+    expect(response).toMatchObject({
+      actions: [{ kind: "rollback", cluster: "prod", service: "payments", from: bad, to: good }],
+    });
+    expect(await serviceNow()).toBe(good);
+  });
+
+  it("honours the service's autopilot:policy-exempt tag", async () => {
+    const bad = await register({
+      ...GOOD,
+      containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
+    });
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "legacy",
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/payments", "1.0.0") }],
+      tags: { "autopilot:policy-exempt": "ECS001" },
+    });
+    await world.clients.ecs.send(
+      new UpdateServiceCommand({ cluster: "prod", service: "legacy", taskDefinition: bad }),
+    );
+    const response = await handler(ENFORCE)(
+      call("UpdateService", { cluster: "prod", service: "legacy" }, {}),
+      localContext("policy"),
+    );
+    expect(response).toMatchObject({ compliant: true, actions: [] });
+  });
+
+  it("audits every revision in use across clusters in one message and as JSON", async () => {
+    posts.length = 0;
+    await createCluster(world.clients, "batch");
+    await createService(world.clients, {
+      cluster: "batch",
+      name: "nightly",
+      containers: [{ name: "job", image: "busybox:latest" }],
+    });
+    const response = (await handler(AUDIT)(loadFixture("scheduled-event.json"), localContext("policy"))) as {
+      action: string;
+      revisions: Array<{ taskDefinition: string; usedBy: string[]; rules: string[] }>;
+      totals: { revisions: number };
+    };
+    expect(response.action).toBe("audit");
+    // The revision prod/payments was rolled back to, and the batch service's only one.
+    expect(
+      response.revisions.filter((r) => r.usedBy.includes("prod/payments")).map((r) => r.taskDefinition),
+    ).toHaveLength(1);
+    expect(response.revisions.find((r) => r.taskDefinition === "nightly:1")?.usedBy).toEqual([
+      "batch/nightly",
+    ]);
+    expect(response.revisions.find((r) => r.taskDefinition === "nightly:1")?.rules).toEqual(
+      expect.arrayContaining(["ECS013", "ECS014"]),
+    );
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.text).toMatch(/^Policy audit: \d+ revisions in use, \d+ compliant, \d+ high findings$/);
+  });
+
+  it("keeps the redeploy flow from deploying a revision enforce mode would reject", async () => {
+    await createRepository(world.clients, "shop/api");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "api",
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "api", image: ecrImage(REGION, "shop/api", "1.0.0"), privileged: true }],
+    });
+    const digest = await pushImage(world.clients, "shop/api", "1.1.0");
+    const report = await redeployPush(
+      pushFromEvent(
+        ecrPushEvent({ region: REGION, repository: "shop/api", digest, tag: "1.1.0", id: "policy-redeploy" }),
+      ),
+      { ...world.context(ENFORCE) },
+    );
+    const api = report.outcomes.find((o) => o.action.service.serviceName === "api");
+    expect(api?.kind === "skipped" && api.action).toMatchObject({ category: "policy-violation" });
+    expect(api?.kind === "skipped" && api.action.reason).toContain("ECS001");
+  });
+});
