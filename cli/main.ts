@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
 import { invoke } from "./invoke.ts";
-import { type CheckOptions, policyCheck, policyRules } from "./policy.ts";
+import { type CheckOptions, policyAudit, policyCheck, policyRules } from "./policy.ts";
 import { redeployPlan } from "./redeployPlan.ts";
 import { schedule } from "./schedule.ts";
 
@@ -104,6 +104,14 @@ export function buildProgram(): Command {
       process.stdout.write(`${output}\n`);
       for (const error of errors) process.stderr.write(`ecs-autopilot: ${error}\n`);
       process.exitCode = exitCode;
+    });
+  policy
+    .command("audit")
+    .description("check every task-definition revision in use by services and running tasks in the account")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--config <file>", "central configuration (JSON)")
+    .action(async (options: { format: string; config?: string }) => {
+      process.stdout.write(`${await policyAudit(options)}\n`);
     });
   return program;
 }

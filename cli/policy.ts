@@ -1,8 +1,10 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { loadConfig } from "../core/config/index.ts";
 import {
   atOrAbove,
+  auditAccount,
   type Evaluation,
   evaluateTaskDefinition,
   formatJson,
@@ -98,4 +100,29 @@ export function policyRules(format = "text"): string {
         `${r.id}  ${r.severity.padEnd(6)}  ${r.title}${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).length ? `  [${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).join(", ")}]` : ""}`,
     )
     .join("\n");
+}
+
+/** `ecs-autopilot policy audit [--format json]`: the daily audit, on demand, against the current account. */
+export async function policyAudit(
+  options: { format?: string; config?: string },
+  clients?: AwsClients,
+): Promise<string> {
+  const format = options.format ?? "text";
+  if (format !== "text" && format !== "json")
+    throw new CliError(`--format must be text or json, not '${format}'`);
+  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+    (error: Error) => {
+      throw new CliError(error.message);
+    },
+  );
+  const audit = await auditAccount(clients ?? createAwsClients(), config.policy);
+  if (format === "json") return JSON.stringify(audit, null, 2);
+  const lines = audit.revisions.map(
+    (r) =>
+      `${r.taskDefinition.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}  (${r.usedBy.join(", ")})`,
+  );
+  lines.push(
+    `${audit.totals.revisions} revisions in use, ${audit.totals.compliant} compliant; ${audit.totals.high} high, ${audit.totals.medium} medium, ${audit.totals.low} low findings`,
+  );
+  return lines.join("\n");
 }

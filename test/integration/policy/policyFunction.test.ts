@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
+import { policyAudit } from "../../../cli/policy.ts";
 import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
 import { renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
 import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
@@ -235,5 +236,13 @@ describe("functions/policy against moto", () => {
     const api = report.outcomes.find((o) => o.action.service.serviceName === "api");
     expect(api?.kind === "skipped" && api.action).toMatchObject({ category: "policy-violation" });
     expect(api?.kind === "skipped" && api.action.reason).toContain("ECS001");
+  });
+
+  it("prints the same audit on demand with `policy audit`", async () => {
+    const text = await policyAudit({ format: "text" }, world.clients);
+    expect(text.split("\n").at(-1)).toMatch(
+      /^\d+ revisions in use, \d+ compliant; \d+ high, \d+ medium, \d+ low findings$/,
+    );
+    expect(text).toMatch(/nightly:1 .*ECS013 ECS014.*\(batch\/nightly\)/);
   });
 });
