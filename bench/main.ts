@@ -6,12 +6,14 @@
  * - plans per second of the pure planner.
  * Writes reports/bench.json and prints a Markdown table.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { join, resolve } from "node:path";
 import { localContext } from "../cli/localContext.ts";
 import { ApiCallCounter, createAwsClients, createStateTable } from "../core/aws/index.ts";
 import { DEFAULT_CONFIG } from "../core/config/index.ts";
 import { TerminalNotifier } from "../core/notify/index.ts";
+import { evaluateTaskDefinition, loadTaskDefinitionFile } from "../core/policy/index.ts";
 import {
   type ImagePush,
   planRedeploy,
@@ -120,6 +122,25 @@ async function reconcileCalls(): Promise<{
   return { services: 300, scheduled: 100, first, second: counter.byOperation() };
 }
 
+/** Task definitions checked per second: the public corpus (20 files), loaded once, evaluated repeatedly. */
+async function checksPerSecond(): Promise<{ taskDefinitions: number; checksPerSecond: number }> {
+  const dir = resolve(import.meta.dirname, "..", "test", "fixtures", "taskdefs");
+  const loaded = (
+    await Promise.all(
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => loadTaskDefinitionFile(join(dir, f))),
+    )
+  ).flat();
+  const rounds = 500;
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) for (const l of loaded) evaluateTaskDefinition(l, DEFAULT_CONFIG.policy);
+  return {
+    taskDefinitions: loaded.length,
+    checksPerSecond: Math.round((rounds * loaded.length) / ((performance.now() - start) / 1000)),
+  };
+}
+
 function plansPerSecond(services: number): { services: number; plansPerSecond: number } {
   const registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
   const push: ImagePush = {
@@ -165,7 +186,7 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
-  const bundles = await measureBundles(["redeploy", "service-index", "monitor", "schedule"]);
+  const bundles = await measureBundles(["redeploy", "service-index", "monitor", "schedule", "policy"]);
   const moto = await startMotoServer();
   let calls: Awaited<ReturnType<typeof callsPerPush>>[] = [];
   let stops: Awaited<ReturnType<typeof callsPerStop>> = [];
@@ -181,6 +202,7 @@ async function main(): Promise<void> {
   }
   calls = calls.sort((a, b) => a.unrelated - b.unrelated);
   const planner = [10, 200].map(plansPerSecond);
+  const policy = await checksPerSecond();
 
   const report = {
     date: new Date().toISOString(),
@@ -219,6 +241,9 @@ async function main(): Promise<void> {
     out(`- first run: ${sum(reconcile.first)} calls (${list(reconcile.first)})`);
     out(`- second run: ${sum(reconcile.second)} calls (${list(reconcile.second)})`);
   }
+  out(
+    `\npolicy: ${policy.checksPerSecond} task definitions checked per second (the ${policy.taskDefinitions}-file public corpus, 20 rules)`,
+  );
   out("\n| candidate services | plans per second (pure planner) |");
   out("|---|---|");
   for (const p of planner) out(`| ${p.services} | ${p.plansPerSecond} |`);

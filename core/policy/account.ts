@@ -16,7 +16,7 @@ import type { CloudTrailRecord } from "../events/schemas.ts";
 import { nameFromArn } from "../redeploy/ServiceRef.ts";
 import { atOrAbove, type Evaluation, evaluateTaskDefinition, type PolicySettings } from "./evaluate.ts";
 import { isObject, text } from "./fields.ts";
-import { fromEcsApi } from "./loadTaskDefinitions.ts";
+import { fromEcsApi } from "./normalize.ts";
 import type { RunContext } from "./types.ts";
 
 export const POLICY_EXEMPT_TAG = "autopilot:policy-exempt";

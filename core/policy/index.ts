@@ -21,13 +21,12 @@ export {
 } from "./evaluate.ts";
 export { FARGATE_SIZES } from "./fields.ts";
 export {
-  fromEcsApi,
   type LoadedTaskDefinition,
   loadTaskDefinitionFile,
   loadTaskDefinitionText,
   PolicyInputError,
-  SKIP_TAG_PREFIX,
 } from "./loadTaskDefinitions.ts";
+export { fromEcsApi, SKIP_TAG_PREFIX } from "./normalize.ts";
 export { formatJson, formatText, ruleCatalogue, toSarif } from "./reports.ts";
 export { RULES, RULES_BY_ID } from "./rules.ts";
 export {

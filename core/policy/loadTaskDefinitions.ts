@@ -10,6 +10,7 @@ import {
   type ScalarTag,
 } from "yaml";
 import { asArray, isObject, type Json, text } from "./fields.ts";
+import { normalize, suppressionsFromTags } from "./normalize.ts";
 import {
   type FieldPath,
   type RunContext,
@@ -44,9 +45,6 @@ export class PolicyInputError extends Error {
     super(`${file}${location ? `:${location.line}:${location.column}` : ""}: ${problem}`);
   }
 }
-
-/** Tags that suppress a rule inline: `autopilot:policy-skip:ECS013` = "reason". */
-export const SKIP_TAG_PREFIX = "autopilot:policy-skip:";
 
 const INTRINSICS = [
   "Ref",
@@ -91,49 +89,6 @@ const CLOUDFORMATION_TAGS: Array<ScalarTag | CollectionTag> = INTRINSICS.flatMap
     } as unknown as CollectionTag,
   ];
 });
-
-const isIntrinsic = (value: Json) => {
-  const keys = Object.keys(value);
-  return (
-    keys.length === 1 && (keys[0] === "Ref" || keys[0] === "Condition" || (keys[0] ?? "").startsWith("Fn::"))
-  );
-};
-
-/** CloudFormation property names → the ECS API's; maps of user keys keep their keys. */
-const KEY_EXCEPTIONS: Record<string, string> = {
-  EFSVolumeConfiguration: "efsVolumeConfiguration",
-  FilesystemId: "fileSystemId",
-};
-const USER_KEYED = new Set(["Options", "DockerLabels", "options", "dockerLabels"]);
-
-function normalize(value: unknown, fromCloudFormation: boolean): unknown {
-  if (Array.isArray(value)) return value.map((v) => normalize(v, fromCloudFormation));
-  if (!isObject(value)) return value;
-  if (isIntrinsic(value)) return new Unknown(JSON.stringify(value));
-  const result: Json = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const name = fromCloudFormation
-      ? (KEY_EXCEPTIONS[key] ?? `${key.charAt(0).toLowerCase()}${key.slice(1)}`)
-      : key;
-    result[name] = USER_KEYED.has(key) && isObject(inner) ? inner : normalize(inner, fromCloudFormation);
-  }
-  return result;
-}
-
-function suppressionsFromTags(tags: unknown, source: string): Suppression[] {
-  return asArray(tags).flatMap((tag) => {
-    if (!isObject(tag)) return [];
-    const key = text(tag.key) ?? text(tag.Key) ?? "";
-    if (!key.startsWith(SKIP_TAG_PREFIX)) return [];
-    return [
-      {
-        ruleId: key.slice(SKIP_TAG_PREFIX.length),
-        reason: (text(tag.value) ?? text(tag.Value) ?? "").trim(),
-        source,
-      },
-    ];
-  });
-}
 
 /** Reads one file (JSON or YAML; ECS JSON in either shape, or a CloudFormation template). */
 export async function loadTaskDefinitionFile(file: string): Promise<LoadedTaskDefinition[]> {
@@ -303,34 +258,4 @@ function locateNode(
   if (!found) return undefined;
   const position = lines.linePos(found[0]);
   return { line: position.line, column: position.col };
-}
-
-/**
- * A task definition from the ECS API (DescribeTaskDefinition's `taskDefinition` and `tags`, or a
- * RegisterTaskDefinition input), for checks in the account and before a redeploy.
- */
-export function fromEcsApi(
-  taskDefinition: object,
-  tags: ReadonlyArray<{ key?: string; value?: string }> = [],
-  run: RunContext = {},
-): LoadedTaskDefinition {
-  const normalized = normalize(taskDefinition, false) as TaskDefinitionDoc;
-  const family = text(normalized.family);
-  const arn = text(normalized.taskDefinitionArn);
-  const revision = text(normalized.revision);
-  const subject = arn
-    ? arn.slice(arn.lastIndexOf("/") + 1)
-    : family
-      ? `${family}${revision ? `:${revision}` : ""}`
-      : "task definition";
-  return {
-    file: subject,
-    kind: "describe",
-    subject,
-    ...(family ? { family } : {}),
-    taskDefinition: normalized,
-    run,
-    suppressions: suppressionsFromTags(tags, "tags"),
-    locate: () => undefined,
-  };
 }

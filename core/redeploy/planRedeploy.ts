@@ -2,7 +2,7 @@ import type { ContainerDefinition, Deployment } from "@aws-sdk/client-ecs";
 import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
 import { runContextOf, serviceExemptions } from "../policy/account.ts";
 import { atOrAbove, evaluateTaskDefinition } from "../policy/evaluate.ts";
-import { fromEcsApi } from "../policy/loadTaskDefinitions.ts";
+import { fromEcsApi } from "../policy/normalize.ts";
 import { isInRepository, parseImageReference, pinnedImage } from "./ImageReference.ts";
 import { serviceRef } from "./ServiceRef.ts";
 import { decideTag, parseTagPolicy, type TagPolicy, TagPolicyError } from "./TagPolicy.ts";
