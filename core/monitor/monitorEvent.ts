@@ -44,6 +44,10 @@ function serviceSubject(event: { resources: string[]; region: string }): Subject
   return serviceArn ? subjectOfServiceArn(serviceArn, event.region) : undefined;
 }
 
+const serviceLinks = (subject: Subject): Link[] => [
+  { label: "service", url: serviceLink(subject.region, subject.clusterName, subject.name) },
+];
+
 const quiet = (action: string, detail?: string): MonitorResult => ({
   action,
   ...(detail ? { detail } : {}),
@@ -173,6 +177,7 @@ export async function monitorDeploymentStateChange(
   const subject = serviceSubject(event);
   if (!subject) return quiet("ignored", "the event names no service");
   const serviceArn = subject.key;
+  const links = serviceLinks(subject);
   const rollingBack =
     detail.eventName === "SERVICE_DEPLOYMENT_IN_PROGRESS" && /rolling back/i.test(detail.reason ?? "");
   const kind =
@@ -190,9 +195,6 @@ export async function monitorDeploymentStateChange(
   if (!(await context.state.claimAlert(`deployment#${detail.deploymentId}#${kind}#${serviceArn}`, 24 * 60)))
     return quiet("duplicate", `${kind} of ${detail.deploymentId} was already reported`);
   const { found, deployments } = await context.lookups.deploymentImages(subject.clusterName, subject.name);
-  const links: Link[] = [
-    { label: "service", url: serviceLink(subject.region, subject.clusterName, subject.name) },
-  ];
   return {
     action: `deployment-${kind}`,
     messages: [
@@ -225,9 +227,7 @@ export async function monitorServiceAction(
   const subject = serviceSubject(event);
   if (!subject) return quiet("ignored", "the event names no service");
   const serviceArn = subject.key;
-  const links: Link[] = [
-    { label: "service", url: serviceLink(subject.region, subject.clusterName, subject.name) },
-  ];
+  const links = serviceLinks(subject);
   const cooldownMinutes = context.config.cooldownMinutes;
   switch (detail.eventName) {
     case "SERVICE_STEADY_STATE": {

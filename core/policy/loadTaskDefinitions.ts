@@ -185,35 +185,22 @@ export function loadTaskDefinitionText(content: string, file: string): LoadedTas
       };
     });
   }
-  if (isObject(value) && isObject(value.taskDefinition)) {
-    const taskDefinition = normalize(value.taskDefinition, false) as TaskDefinitionDoc;
+  // DescribeTaskDefinition's output wraps the definition; RegisterTaskDefinition's input is it.
+  const described = isObject(value) && isObject(value.taskDefinition);
+  const body = isObject(value) ? (described ? value.taskDefinition : value) : undefined;
+  if (isObject(value) && isObject(body) && Array.isArray(body.containerDefinitions)) {
+    const taskDefinition = normalize(body, false) as TaskDefinitionDoc;
     const family = text(taskDefinition.family);
     return [
       {
         file,
-        kind: "describe",
+        kind: described ? "describe" : "ecs",
         subject: family ?? file,
         ...(family ? { family } : {}),
         taskDefinition,
         run: {},
         suppressions: suppressionsFromTags(value.tags, "tags"),
-        locate: locateFrom(["taskDefinition"], false),
-      },
-    ];
-  }
-  if (isObject(value) && Array.isArray(value.containerDefinitions)) {
-    const taskDefinition = normalize(value, false) as TaskDefinitionDoc;
-    const family = text(taskDefinition.family);
-    return [
-      {
-        file,
-        kind: "ecs",
-        subject: family ?? file,
-        ...(family ? { family } : {}),
-        taskDefinition,
-        run: {},
-        suppressions: suppressionsFromTags(value.tags, "tags"),
-        locate: locateFrom([], false),
+        locate: locateFrom(described ? ["taskDefinition"] : [], false),
       },
     ];
   }
