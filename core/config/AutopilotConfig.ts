@@ -134,7 +134,9 @@ export const AutopilotConfig = z.strictObject({
         })
         .prefault({}),
       /** Classes that alert on their first stop (once per service and cooldown), before any crash loop. */
-      alertOnFirstStop: z.array(z.enum(STOP_CLASS_NAMES)).default(["out-of-memory", "image-pull", "secrets"]),
+      alertOnFirstStop: z
+        .array(z.enum(STOP_CLASS_NAMES))
+        .default(["out-of-memory", "image-pull", "secrets", "spot-interruption"]),
       /** How long the same alert (service + cause) stays quiet after it was sent. */
       cooldownMinutes: z.number().int().min(1).max(1440).default(30),
       /** Messages per minute per Slack webhook; more are dropped and counted in the log. */

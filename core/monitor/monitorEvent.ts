@@ -93,7 +93,34 @@ export async function monitorTaskStateChange(
   if (!(await context.state.claimTaskStop(stopKey)))
     return quiet("duplicate", "this stop was already counted");
   await context.state.recordStopStats(subject.key, classification.stopClass, classification.abnormal);
-  if (!classification.abnormal) return quiet("normal-stop", classification.stopClass);
+  if (!classification.abnormal) {
+    // Normal stops never count towards a crash loop; some (Spot reclaims) are still worth a line once per cooldown.
+    if (
+      context.config.alertOnFirstStop.includes(classification.stopClass) &&
+      (await context.state.claimAlert(
+        `${subject.key}#${classification.stopClass}`,
+        context.config.cooldownMinutes,
+      ))
+    ) {
+      const links = await stopLinks(context, subject, detail, classification);
+      return {
+        action: "alerted",
+        detail: classification.stopClass,
+        messages: [
+          {
+            subject,
+            message: firstStopMessage({
+              subject,
+              classification,
+              cooldownMinutes: context.config.cooldownMinutes,
+              links,
+            }),
+          },
+        ],
+      };
+    }
+    return quiet("normal-stop", classification.stopClass);
+  }
 
   const stop = {
     stopClass: classification.stopClass,

@@ -267,4 +267,30 @@ describe("functions/monitor against moto", () => {
       "Image `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/search:9.9.9` is not in ECR.",
     );
   });
+
+  it("tells a Spot reclaim once per cooldown and never counts it towards a crash loop", async () => {
+    world = await createWorld();
+    posts.length = 0;
+    const handler = handlerWith();
+    const spot = (i: number) =>
+      stoppedTaskEvent({
+        id: `spot-${i}`,
+        taskId: `spot${i}`,
+        service: "render",
+        stopCode: "SpotInterruption",
+        stoppedReason: "Your Spot Task was interrupted.",
+      });
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await handler(spot(i), localContext("monitor")));
+    expect(results.map((r) => (r as { action: string }).action)).toEqual([
+      "alerted",
+      "normal-stop",
+      "normal-stop",
+      "normal-stop",
+      "normal-stop",
+    ]);
+    expect(posts.map((p) => p.message.text)).toEqual([
+      "primary-cluster/render: task stopped (spot-interruption)",
+    ]);
+  });
 });
