@@ -93,34 +93,23 @@ export async function monitorTaskStateChange(
   if (!(await context.state.claimTaskStop(stopKey)))
     return quiet("duplicate", "this stop was already counted");
   await context.state.recordStopStats(subject.key, classification.stopClass, classification.abnormal);
-  if (!classification.abnormal) {
-    // Normal stops never count towards a crash loop; some (Spot reclaims) are still worth a line once per cooldown.
-    if (
-      context.config.alertOnFirstStop.includes(classification.stopClass) &&
-      (await context.state.claimAlert(
-        `${subject.key}#${classification.stopClass}`,
-        context.config.cooldownMinutes,
-      ))
-    ) {
-      const links = await stopLinks(context, subject, detail, classification);
-      return {
-        action: "alerted",
-        detail: classification.stopClass,
-        messages: [
-          {
-            subject,
-            message: firstStopMessage({
-              subject,
-              classification,
-              cooldownMinutes: context.config.cooldownMinutes,
-              links,
-            }),
-          },
-        ],
-      };
-    }
-    return quiet("normal-stop", classification.stopClass);
-  }
+  /** One message per service, cause and cooldown for the classes in `alertOnFirstStop`. */
+  const alertOnce = async (extra: { imageExists?: boolean } = {}): Promise<MonitorResult | undefined> => {
+    const { alertOnFirstStop, cooldownMinutes } = context.config;
+    if (!alertOnFirstStop.includes(classification.stopClass)) return undefined;
+    if (!(await context.state.claimAlert(`${subject.key}#${classification.stopClass}`, cooldownMinutes)))
+      return undefined;
+    const links = await stopLinks(context, subject, detail, classification);
+    return {
+      action: "alerted",
+      detail: classification.stopClass,
+      messages: [
+        { subject, message: firstStopMessage({ subject, classification, cooldownMinutes, links, ...extra }) },
+      ],
+    };
+  };
+  // Normal stops never count towards a crash loop; some (Spot reclaims) are still worth a line.
+  if (!classification.abnormal) return (await alertOnce()) ?? quiet("normal-stop", classification.stopClass);
 
   const stop = {
     stopClass: classification.stopClass,
@@ -164,31 +153,8 @@ export async function monitorTaskStateChange(
       ],
     };
   }
-  if (
-    context.config.alertOnFirstStop.includes(classification.stopClass) &&
-    (await context.state.claimAlert(
-      `${subject.key}#${classification.stopClass}`,
-      context.config.cooldownMinutes,
-    ))
-  ) {
-    const links = await stopLinks(context, subject, detail, classification);
-    return {
-      action: "alerted",
-      detail: classification.stopClass,
-      messages: [
-        {
-          subject,
-          message: firstStopMessage({
-            subject,
-            classification,
-            cooldownMinutes: context.config.cooldownMinutes,
-            links,
-            ...exists,
-          }),
-        },
-      ],
-    };
-  }
+  const alerted = await alertOnce(exists);
+  if (alerted) return alerted;
   return quiet("counted", `${recent} of ${threshold} stops within ${withinMinutes} min`);
 }
 
