@@ -1,4 +1,5 @@
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
@@ -18,6 +19,7 @@ export interface AwsClients {
   readonly eventbridge: EventBridgeClient;
   readonly ssm: SSMClient;
   readonly autoscaling: ApplicationAutoScalingClient;
+  readonly cloudwatch: CloudWatchClient;
 }
 
 export interface AwsClientOptions {
@@ -97,6 +99,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const autoscaling = lazy(() =>
     counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
   );
+  const cloudwatch = lazy(() => counted(new CloudWatchClient(config), "CloudWatch", options.counter));
   return {
     get ecs() {
       return ecs();
@@ -121,6 +124,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     get autoscaling() {
       return autoscaling();
+    },
+    get cloudwatch() {
+      return cloudwatch();
     },
   };
 }

@@ -1,0 +1,80 @@
+import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeAll, describe, expect, it } from "vitest";
+import { collectUsage, type UsageTarget } from "../../../core/rightsize/collectUsage.ts";
+import { createWorld, type World } from "../../support/world.ts";
+
+let world: World;
+const END = new Date("2026-11-25T00:00:00Z");
+const targets = (n: number, containerInsights = false): UsageTarget[] =>
+  Array.from({ length: n }, (_, i) => ({ clusterName: "prod", serviceName: `svc-${i}`, containerInsights }));
+
+describe("collectUsage", () => {
+  beforeAll(async () => {
+    world = await createWorld();
+  });
+
+  it("batches at most 500 queries per GetMetricData request (1, 500 and 1,200 services)", async () => {
+    const requests: number[] = [];
+    for (const n of [1, 500, 1200]) {
+      world.counter.reset();
+      await collectUsage(world.clients.cloudwatch, targets(n), { end: END });
+      requests.push(world.counter.byOperation()["CloudWatch.GetMetricData"] ?? 0);
+    }
+    // AWS/ECS: 3 queries per service → 3, 1,500 and 3,600 queries.
+    expect(requests).toEqual([1, 3, 8]);
+  });
+
+  it("reads what CloudWatch (moto) stored, oldest first, per task with Container Insights", async () => {
+    const dimensions = [
+      { Name: "ClusterName", Value: "prod" },
+      { Name: "ServiceName", Value: "svc-0" },
+    ];
+    const hours = [0, 1, 2].map((h) => new Date(END.getTime() - (3 - h) * 3_600_000));
+    const put = (name: string, values: number[]) =>
+      world.clients.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: "ECS/ContainerInsights",
+          MetricData: values.map((v, i) => ({
+            MetricName: name,
+            Dimensions: dimensions,
+            Timestamp: hours[i],
+            Value: v,
+          })),
+        }),
+      );
+    await put("CpuUtilized", [200, 400, 900]);
+    await put("MemoryUtilized", [1000, 1200, 3000]);
+    await put("RunningTaskCount", [2, 2, 3]);
+    const [usage] = await collectUsage(world.clients.cloudwatch, targets(1, true), {
+      end: END,
+      periodSeconds: 3600,
+      lookbackDays: 1,
+    });
+    expect(usage?.runningTasks).toEqual([2, 2, 3]);
+    expect(usage?.cpu).toEqual([100, 200, 300]);
+    expect(usage?.memory).toEqual([500, 600, 1000]);
+    expect(usage?.unit).toBe("per-task");
+  });
+
+  it("follows NextToken pages", async () => {
+    // moto 5.2.1 never pages GetMetricData; the paging is simulated on the client (a fault moto cannot produce).
+    const mock = mockClient(CloudWatchClient);
+    mock
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [{ Id: "s0_cpu", Timestamps: [new Date(1000)], Values: [10] }],
+        NextToken: "page-2",
+      })
+      .resolvesOnce({ MetricDataResults: [{ Id: "s0_cpu", Timestamps: [new Date(2000)], Values: [20] }] });
+    const [usage] = await collectUsage(new CloudWatchClient({ region: "eu-west-1" }), targets(1), {
+      end: END,
+    });
+    expect(usage?.cpu).toEqual([10, 20]);
+    expect(mock.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      "page-2",
+    ]);
+    mock.restore();
+  });
+});
