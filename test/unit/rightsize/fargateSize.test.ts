@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { FARGATE_TASK_SIZES, sizeNeed, smallestFargateSize } from "../../../core/rightsize/fargateSize.ts";
+import { distribution, percentile } from "../../../core/rightsize/percentiles.ts";
+
+describe("Fargate sizes", () => {
+  it("knows every valid size, 8 and 16 vCPU steps included", () => {
+    // 3 + 4 + 7 + 13 + 23 (0.25 … 4 vCPU, 1 GB steps) + 12 (8 vCPU, 4 GB steps) + 12 (16 vCPU, 8 GB steps)
+    expect(FARGATE_TASK_SIZES).toHaveLength(3 + 4 + 7 + 13 + 23 + 12 + 12);
+    expect(FARGATE_TASK_SIZES.at(-1)).toEqual({ cpu: 16384, memory: 122880 });
+  });
+
+  it("picks the smallest size covering the need", () => {
+    expect(smallestFargateSize({ cpu: 200, memory: 400 })).toEqual({ cpu: 256, memory: 512 });
+    expect(smallestFargateSize({ cpu: 300, memory: 900 })).toEqual({ cpu: 512, memory: 1024 });
+    // 2.5 vCPU and 9 GB: 4096 CPU units is the next CPU step; its smallest memory is 8192, so 9216.
+    expect(smallestFargateSize({ cpu: 2560, memory: 9000 })).toEqual({ cpu: 4096, memory: 9216 });
+    expect(smallestFargateSize({ cpu: 20000, memory: 1024 })).toBeUndefined();
+  });
+
+  it("prefers the cheaper of two fitting sizes when rates are known", () => {
+    // Need 0.25 vCPU and 4 GB: 512/4096 costs 0.5×0.04048 + 4×0.004445 = 0.03802;
+    // 1024/4096 costs 0.05826. 256 CPU units cannot have 4 GB.
+    expect(smallestFargateSize({ cpu: 256, memory: 4096 }, { vcpuHour: 0.04048, gbHour: 0.004445 })).toEqual({
+      cpu: 512,
+      memory: 4096,
+    });
+  });
+
+  it("never sizes memory below the observed peak, and after an OOM kill never below the current memory", () => {
+    expect(sizeNeed({ p99Cpu: 100, maxMemory: 1000, currentMemory: 2048, oomKills: 0 })).toEqual({
+      cpu: 120,
+      memory: 1200,
+    });
+    expect(sizeNeed({ p99Cpu: 100, maxMemory: 1000, currentMemory: 2048, oomKills: 3 })).toEqual({
+      cpu: 120,
+      memory: 2048,
+    });
+    expect(sizeNeed({ p99Cpu: 100, maxMemory: 1000, currentMemory: 2048, oomKills: 0, headroom: 0 })).toEqual(
+      { cpu: 100, memory: 1000 },
+    );
+  });
+});
+
+describe("percentiles from per-period values", () => {
+  it("interpolates between ranks", () => {
+    expect(percentile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    // 100 values 1..100: rank 0.99 × 99 = 98.01 → 99 + 0.01 × (100 − 99)
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        0.99,
+      ),
+    ).toBeCloseTo(99.01, 10);
+    expect(percentile([], 0.5)).toBeUndefined();
+  });
+
+  it("describes steadiness", () => {
+    expect(distribution([50, 50, 50, 50])).toMatchObject({ p50: 50, max: 50, variation: 0 });
+    expect(distribution([10, 10, 10, 90])?.variation).toBeCloseTo(Math.sqrt(1200) / 30, 10);
+  });
+});
