@@ -1,6 +1,7 @@
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -20,6 +21,7 @@ export interface AwsClients {
   readonly ssm: SSMClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly cloudwatch: CloudWatchClient;
+  readonly ec2: EC2Client;
 }
 
 export interface AwsClientOptions {
@@ -100,6 +102,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
   );
   const cloudwatch = lazy(() => counted(new CloudWatchClient(config), "CloudWatch", options.counter));
+  const ec2 = lazy(() => counted(new EC2Client(config), "EC2", options.counter));
   return {
     get ecs() {
       return ecs();
@@ -127,6 +130,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     get cloudwatch() {
       return cloudwatch();
+    },
+    get ec2() {
+      return ec2();
     },
   };
 }

@@ -78,3 +78,15 @@ describe("collectUsage", () => {
     mock.restore();
   });
 });
+
+describe("describeInstanceShapes", () => {
+  it("reads vCPUs, memory and architecture from DescribeInstanceTypes (moto)", async () => {
+    const { describeInstanceShapes } = await import("../../../core/rightsize/instanceShapes.ts");
+    const shapes = await describeInstanceShapes(world.clients.ec2, ["m6i.large", "m7g.xlarge", "r6i.large"]);
+    expect(shapes).toEqual([
+      { instanceType: "m6i.large", vcpus: 2, memory: 8192, architecture: "x86_64" },
+      { instanceType: "m7g.xlarge", vcpus: 4, memory: 16384, architecture: "arm64" },
+      { instanceType: "r6i.large", vcpus: 2, memory: 16384, architecture: "x86_64" },
+    ]);
+  });
+});
