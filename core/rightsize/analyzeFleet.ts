@@ -1,0 +1,124 @@
+import { DescribeClustersCommand, type Service } from "@aws-sdk/client-ecs";
+import type { AwsClients } from "../aws/clients.ts";
+import { chunk } from "../aws/concurrency.ts";
+import { describeServices, describeTaskDefinitions, listAllServices } from "../aws/ecs.ts";
+import { MonitorState } from "../monitor/MonitorState.ts";
+import type { InstanceShape } from "./binPacking.ts";
+import { collectUsage } from "./collectUsage.ts";
+import { profileService, serviceFacts } from "./profile.ts";
+import { type PriceBook, type Recommendation, recommend } from "./recommend.ts";
+
+export interface FleetReport {
+  readonly generatedAt: string;
+  readonly region: string;
+  readonly lookbackDays: number;
+  readonly prices: { readonly region: string; readonly source: string };
+  readonly recommendations: readonly Recommendation[];
+  /** Services without enough data to recommend anything. */
+  readonly unmeasured: readonly string[];
+  readonly totals: {
+    readonly currentMonthly: number;
+    readonly recommendedMonthly: number;
+    readonly saving: number;
+  };
+}
+
+/**
+ * Right-sizing for every service of every cluster: facts from ECS, usage from CloudWatch
+ * (Container Insights where the cluster has it), OOM kills from the monitor's statistics,
+ * a recommendation per service, largest saving first.
+ */
+export async function analyzeFleet(
+  clients: Pick<AwsClients, "ecs" | "cloudwatch" | "documents">,
+  tableName: string,
+  options: {
+    prices: PriceBook;
+    candidates: readonly InstanceShape[];
+    end?: Date;
+    lookbackDays?: number;
+    periodSeconds?: number;
+    headroom?: number;
+  },
+): Promise<FleetReport> {
+  const end = options.end ?? new Date();
+  const lookbackDays = options.lookbackDays ?? 14;
+  const byCluster = await listAllServices(clients.ecs);
+  const insights = new Map<string, boolean>();
+  for (const batch of chunk([...byCluster.keys()], 100)) {
+    const described = await clients.ecs.send(
+      new DescribeClustersCommand({ clusters: batch, include: ["SETTINGS"] }),
+    );
+    for (const cluster of described.clusters ?? [])
+      insights.set(
+        cluster.clusterArn ?? "",
+        (cluster.settings ?? []).some((s) => s.name === "containerInsights" && s.value !== "disabled"),
+      );
+  }
+  const services: Service[] = [];
+  for (const [cluster, arns] of byCluster)
+    services.push(
+      ...(await describeServices(clients.ecs, cluster, arns)).services.filter((s) => s.status === "ACTIVE"),
+    );
+  const definitions = await describeTaskDefinitions(
+    clients.ecs,
+    services.map((s) => s.taskDefinition ?? ""),
+  );
+  const facts = services.flatMap((service) => {
+    const definition = definitions.get(service.taskDefinition ?? "");
+    return definition ? [serviceFacts(service, definition.taskDefinition)] : [];
+  });
+  const measured = facts.filter((f) => f.rightsizeMode !== "off");
+  const usage = await collectUsage(
+    clients.cloudwatch,
+    measured.map((f) => ({
+      clusterName: f.clusterName,
+      serviceName: f.serviceName,
+      containerInsights:
+        insights.get(services.find((s) => s.serviceArn === f.serviceArn)?.clusterArn ?? "") ?? false,
+    })),
+    { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
+  );
+  const state = new MonitorState(clients.documents, tableName, () => end);
+  const recommendations: Recommendation[] = [];
+  const unmeasured: string[] = [];
+  for (const [i, fact] of measured.entries()) {
+    const stats = await state.readStopStats(fact.serviceArn, lookbackDays);
+    const profile = profileService(
+      fact,
+      usage[i] ?? {
+        target: { clusterName: "", serviceName: "", containerInsights: false },
+        cpu: [],
+        memory: [],
+        memoryMax: [],
+        runningTasks: [],
+        unit: "per-task",
+      },
+      stats.reduce((n, s) => n + s.outOfMemory, 0),
+    );
+    if (!profile) {
+      unmeasured.push(`${fact.clusterName}/${fact.serviceName}`);
+      continue;
+    }
+    recommendations.push(
+      recommend(profile, options.prices, options.candidates, {
+        ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
+      }),
+    );
+  }
+  recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
+  const sum = (pick: (r: Recommendation) => number | undefined) =>
+    Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
+  return {
+    generatedAt: end.toISOString(),
+    region: options.prices.region,
+    lookbackDays,
+    prices: { region: options.prices.region, source: options.prices.source },
+    recommendations,
+    unmeasured,
+    totals: {
+      currentMonthly: sum((r) => r.currentMonthly),
+      recommendedMonthly: sum((r) => r.recommendedMonthly),
+      saving: sum((r) => r.saving),
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
+import { tagMap } from "../aws/ecs.ts";
+import { cpuUnits, memoryMiB } from "../policy/fields.ts";
+import type { ServiceUsage } from "./collectUsage.ts";
+import { type Distribution, distribution } from "./percentiles.ts";
+
+/** What the recommendation needs to know of a service besides its usage. */
+export interface ServiceFacts {
+  readonly serviceArn: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** FARGATE, FARGATE_SPOT or EC2 (from launch type or capacity provider strategy). */
+  readonly runsOn: "FARGATE" | "FARGATE_SPOT" | "EC2";
+  readonly desiredCount: number;
+  /** Task-level CPU units and MiB (container sums when the task sets none). */
+  readonly taskCpu: number;
+  readonly taskMemory: number;
+  readonly architecture: "X86_64" | "ARM64";
+  /** Reasons this service can only run on EC2. */
+  readonly ec2Only: readonly string[];
+  /** Interruption-tolerant: tagged `autopilot:interruptible=true`. */
+  readonly interruptible: boolean;
+  readonly rightsizeMode: "report" | "apply" | "off";
+}
+
+/** Facts from the service and its task definition. */
+export function serviceFacts(service: Service, taskDefinition: TaskDefinition): ServiceFacts {
+  const containers = taskDefinition.containerDefinitions ?? [];
+  const tags = tagMap(service.tags);
+  const strategy = service.capacityProviderStrategy ?? [];
+  const runsOn =
+    strategy.length > 0
+      ? strategy.every((s) => s.capacityProvider === "FARGATE_SPOT")
+        ? "FARGATE_SPOT"
+        : strategy.some((s) => s.capacityProvider?.startsWith("FARGATE"))
+          ? "FARGATE"
+          : "EC2"
+      : service.launchType === "EC2" || service.launchType === "EXTERNAL"
+        ? "EC2"
+        : "FARGATE";
+  const ec2Only: string[] = [];
+  if (taskDefinition.networkMode === "host" || taskDefinition.networkMode === "bridge")
+    ec2Only.push(`${taskDefinition.networkMode} networking`);
+  if (containers.some((c) => c.privileged)) ec2Only.push("privileged containers");
+  for (const volume of taskDefinition.volumes ?? []) {
+    if (volume.host?.sourcePath)
+      ec2Only.push(`host volume ${volume.name ?? ""} (persistent host storage)`.trim());
+    if (volume.dockerVolumeConfiguration) ec2Only.push(`Docker volume ${volume.name ?? ""}`.trim());
+  }
+  if (containers.some((c) => (c.resourceRequirements ?? []).some((r) => r.type === "GPU")))
+    ec2Only.push("GPUs");
+  if (service.schedulingStrategy === "DAEMON") ec2Only.push("daemon scheduling");
+  const mode = tags["autopilot:rightsize"];
+  return {
+    serviceArn: service.serviceArn ?? "",
+    clusterName: (service.clusterArn ?? "").split("/").pop() ?? "",
+    serviceName: service.serviceName ?? "",
+    runsOn,
+    desiredCount: service.desiredCount ?? 0,
+    taskCpu: cpuUnits(taskDefinition.cpu) ?? containers.reduce((sum, c) => sum + (c.cpu ?? 0), 0),
+    taskMemory:
+      memoryMiB(taskDefinition.memory) ??
+      containers.reduce((sum, c) => sum + (c.memory ?? c.memoryReservation ?? 0), 0),
+    architecture: taskDefinition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64",
+    ec2Only,
+    interruptible: tags["autopilot:interruptible"] === "true",
+    rightsizeMode: mode === "apply" || mode === "off" ? mode : "report",
+  };
+}
+
+export interface ServiceProfile {
+  readonly facts: ServiceFacts;
+  /** CPU units per task, per period. */
+  readonly cpu: Distribution;
+  /** MiB per task, per period (averages). */
+  readonly memory: Distribution;
+  /** The highest memory any period's maximum saw, MiB per task. */
+  readonly memoryPeak: number;
+  /** p99 CPU over median CPU: 1 is flat, 5 and more is bursty. */
+  readonly burstiness: number;
+  /** Share of periods with tasks running (1 for always-on services). */
+  readonly dutyCycle: number;
+  readonly tasks: { readonly min: number; readonly max: number; readonly mean: number };
+  readonly oomKills: number;
+  /** Steady: CPU varies little (coefficient of variation below 0.25). */
+  readonly steady: boolean;
+}
+
+/**
+ * The profile of a service from its usage: percentiles, peak memory, burstiness, duty cycle,
+ * steadiness and task counts. Without Container Insights, percents of the reservation are
+ * turned into per-task units with the task's size.
+ */
+export function profileService(
+  facts: ServiceFacts,
+  usage: ServiceUsage,
+  oomKills: number,
+): ServiceProfile | undefined {
+  const toCpu = (v: number) => (usage.unit === "per-task" ? v : (v / 100) * facts.taskCpu);
+  const toMemory = (v: number) => (usage.unit === "per-task" ? v : (v / 100) * facts.taskMemory);
+  const tasks = usage.runningTasks.length > 0 ? usage.runningTasks : usage.cpu.map(() => facts.desiredCount);
+  // Periods without running tasks say nothing about a task's size.
+  const running = (i: number) => (tasks[i] ?? facts.desiredCount) > 0;
+  const cpu = distribution(usage.cpu.filter((_, i) => running(i)).map(toCpu));
+  const memory = distribution(usage.memory.filter((_, i) => running(i)).map(toMemory));
+  if (!cpu || !memory) return undefined;
+  const peaks = usage.memoryMax.filter((_, i) => running(i)).map(toMemory);
+  const taskCounts = tasks.length > 0 ? tasks : [facts.desiredCount];
+  return {
+    facts,
+    cpu,
+    memory,
+    memoryPeak: Math.max(memory.max, ...peaks),
+    burstiness: cpu.p50 > 0 ? cpu.p99 / cpu.p50 : cpu.p99 > 0 ? Number.POSITIVE_INFINITY : 1,
+    dutyCycle: taskCounts.filter((t) => t > 0).length / taskCounts.length,
+    tasks: {
+      min: Math.min(...taskCounts),
+      max: Math.max(...taskCounts),
+      mean: taskCounts.reduce((a, b) => a + b, 0) / taskCounts.length,
+    },
+    oomKills,
+    steady: cpu.variation < 0.25,
+  };
+}
