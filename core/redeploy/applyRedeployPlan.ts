@@ -12,18 +12,25 @@ import type { DeployAction, DeployOutcome, RedeployPlan } from "./types.ts";
 /** How long a (service, digest) claim lasts: a digest that failed and rolled back is not retried within it. */
 export const DIGEST_CLAIM_SECONDS = 24 * 60 * 60;
 
-interface Deployed {
+export interface Deployed {
   readonly taskDefinitionArn: string;
   readonly deploymentId?: string;
   readonly replayed?: boolean;
 }
 
+/** What a rollout needs: the revision to register and the service to move onto it. */
+export interface RollOut {
+  readonly register: DeployAction["register"];
+  readonly service: { readonly clusterArn: string; readonly serviceArn: string };
+  readonly deploymentConfiguration: DeployAction["deploymentConfiguration"];
+}
+
 /**
  * Registers the new revision and rolls it out with the circuit breaker and rollback on. When the
  * service update fails, the revision just registered is deregistered again, so a failure leaves
- * nothing half-applied.
+ * nothing half-applied. Used by the redeploy and the right-sizing flows.
  */
-async function deploy(ecs: ECSClient, action: DeployAction): Promise<Deployed> {
+export async function rollOut(ecs: ECSClient, action: RollOut): Promise<Deployed> {
   const registered = await ecs.send(new RegisterTaskDefinitionCommand(action.register));
   const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn;
   if (!taskDefinitionArn) throw new Error("RegisterTaskDefinition returned no task definition ARN");
@@ -84,7 +91,7 @@ export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOption
   config.registerLambdaContext({ getRemainingTimeInMillis: remainingTimeMs } as Parameters<
     IdempotencyConfig["registerLambdaContext"]
   >[0]);
-  const deployOnce = makeIdempotent((action: DeployAction) => deploy(options.ecs, action), {
+  const deployOnce = makeIdempotent((action: DeployAction) => rollOut(options.ecs, action), {
     persistenceStore: options.claims,
     keyPrefix: "redeploy-service-digest",
     config,

@@ -1,4 +1,4 @@
-export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
+export { applyRedeployPlan, DIGEST_CLAIM_SECONDS, type RollOut, rollOut } from "./applyRedeployPlan.ts";
 export {
   findRedeployment,
   type RedeploymentRecord,

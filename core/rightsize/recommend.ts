@@ -23,6 +23,8 @@ export interface Recommendation {
   readonly capacity?: Capacity;
   /** The Fargate task size (also the task size to register when staying on Fargate). */
   readonly size?: FargateSize;
+  /** What the task needs (p99 CPU and peak memory with headroom; OOM-aware). */
+  readonly need: { readonly cpu: number; readonly memory: number };
   readonly ec2?: Ec2Option;
   readonly currentMonthly?: number;
   readonly recommendedMonthly?: number;
@@ -109,6 +111,7 @@ export function recommend(
   if (!best) {
     return {
       profile,
+      need,
       ...(size ? { size } : {}),
       ...(currentMonthly !== undefined ? { currentMonthly: round(currentMonthly) } : {}),
       risk: "low",
@@ -150,6 +153,7 @@ export function recommend(
   }
   return {
     profile,
+    need,
     capacity: best.capacity,
     ...(size ? { size } : {}),
     ...(best.ec2 ? { ec2: best.ec2 } : {}),

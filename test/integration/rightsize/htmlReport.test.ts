@@ -40,6 +40,7 @@ const REPORT: FleetReport = {
       oomKills: 0,
       steady: true,
     },
+    need: { cpu: 360, memory: 840 },
     capacity: "FARGATE" as const,
     size: { cpu: 512, memory: 1024 },
     currentMonthly: 144.16,
