@@ -22,8 +22,9 @@ export interface RightsizePlan {
 }
 
 /**
- * The one step down for a service: of the valid Fargate sizes that still cover its need and cost
- * less than now, the most expensive — the smallest reduction. The next run takes the next step.
+ * The one step down for a service: of the valid Fargate sizes no larger in CPU or memory that
+ * still cover its need and cost less than now, the most expensive — the smallest reduction. The
+ * next run takes the next step.
  */
 export function oneStepDown(
   current: FargateSize,
@@ -34,8 +35,14 @@ export function oneStepDown(
   const rate = prices.fargate[architecture] ?? { vcpuHour: 1, gbHour: 0.1 };
   const hourly = (s: FargateSize) => (s.cpu / 1024) * rate.vcpuHour + (s.memory / 1024) * rate.gbHour;
   const now = hourly(current);
+  // A step never grows either dimension: CPU or memory (or both) go down, never up.
   return FARGATE_TASK_SIZES.filter(
-    (s) => s.cpu >= need.cpu && s.memory >= need.memory && hourly(s) < now,
+    (s) =>
+      s.cpu <= current.cpu &&
+      s.memory <= current.memory &&
+      s.cpu >= need.cpu &&
+      s.memory >= need.memory &&
+      hourly(s) < now,
   ).sort((a, b) => hourly(b) - hourly(a))[0];
 }
 

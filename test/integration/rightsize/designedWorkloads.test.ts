@@ -1,9 +1,17 @@
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { CreateClusterCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
+import {
+  CreateClusterCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type TaskDefinition,
+} from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MonitorState } from "../../../core/monitor/index.ts";
 import { FARGATE_PRICES } from "../../../core/pricing/fargatePrices.ts";
 import { analyzeFleet, type FleetReport } from "../../../core/rightsize/analyzeFleet.ts";
+import { applyRightsize, planRightsize } from "../../../core/rightsize/applyRightsize.ts";
 import { describeInstanceShapes } from "../../../core/rightsize/instanceShapes.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createService, ecrImage } from "../../../sandbox/seed.ts";
@@ -70,6 +78,7 @@ const WORKLOADS: Workload[] = [
   },
   {
     name: "over-provisioned",
+    tags: { "autopilot:rightsize": "apply" },
     taskDefinition: { cpu: "2048", memory: "4096" },
     hours: () => ({ tasks: 2, cpu: 300, memory: 700 }),
   },
@@ -233,5 +242,55 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
     const savings = report.recommendations.map((r) => r.saving ?? 0);
     expect(savings).toEqual([...savings].sort((a, b) => b - a));
     expect(report.totals.saving).toBe(round(report.recommendations.reduce((n, r) => n + (r.saving ?? 0), 0)));
+  });
+
+  it("applies one step down where the tag says apply, and only there", async () => {
+    const services = await world.clients.ecs.send(
+      new DescribeServicesCommand({
+        cluster: "fleet",
+        services: WORKLOADS.map((w) => w.name),
+        include: ["TAGS"],
+      }),
+    );
+    const current = new Map<
+      string,
+      { service: Service; taskDefinition: TaskDefinition; tags: Record<string, string> }
+    >();
+    for (const service of services.services ?? []) {
+      const described = await world.clients.ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition, include: ["TAGS"] }),
+      );
+      if (described.taskDefinition)
+        current.set(service.serviceArn ?? "", {
+          service,
+          taskDefinition: described.taskDefinition,
+          tags: Object.fromEntries((described.tags ?? []).map((t) => [t.key ?? "", t.value ?? ""])),
+        });
+    }
+    const prices: PriceBook = {
+      region: "us-east-1",
+      fargate: { X86_64: X86 },
+      fargateSpotDiscount: 0.7,
+      ec2: EC2_TEST_PRICES,
+      source: "test",
+    };
+    const plan = planRightsize(report.recommendations, current, prices);
+    // 2048/4096 → the dearest size below it (no dimension growing) that still covers 360/840: 1024/4096.
+    expect(plan.actions.map((a) => [a.serviceName, a.from, a.to])).toEqual([
+      ["over-provisioned", { cpu: 2048, memory: 4096 }, { cpu: 1024, memory: 4096 }],
+    ]);
+    const done = await applyRightsize(world.clients.ecs, plan);
+    expect(done).toHaveLength(1);
+    const after = await world.clients.ecs.send(
+      new DescribeServicesCommand({ cluster: "fleet", services: ["over-provisioned"] }),
+    );
+    const definition = await world.clients.ecs.send(
+      new DescribeTaskDefinitionCommand({
+        taskDefinition: after.services?.[0]?.taskDefinition,
+        include: ["TAGS"],
+      }),
+    );
+    expect([definition.taskDefinition?.cpu, definition.taskDefinition?.memory]).toEqual(["1024", "4096"]);
+    expect(definition.tags).toContainEqual({ key: "autopilot:rightsized-from", value: "2048/4096" });
   });
 });
