@@ -7,6 +7,7 @@ import { FLOWS } from "./flows.ts";
 import { invoke } from "./invoke.ts";
 import { type CheckOptions, policyAudit, policyCheck, policyRules } from "./policy.ts";
 import { redeployPlan } from "./redeployPlan.ts";
+import { type RightsizeOptions, rightsizeReport } from "./rightsize.ts";
 import { schedule } from "./schedule.ts";
 
 function fail(message: string, exitCode: number): never {
@@ -112,6 +113,19 @@ export function buildProgram(): Command {
     .option("--config <file>", "central configuration (JSON)")
     .action(async (options: { format: string; config?: string }) => {
       process.stdout.write(`${await policyAudit(options)}\n`);
+    });
+  program
+    .command("rightsize")
+    .description("right-sizing EC2 vs Fargate")
+    .command("report")
+    .description("the cheapest safe size and launch type for every service, with $/month")
+    .addOption(new Option("--format <format>", "output format").choices(["md", "json", "html"]).default("md"))
+    .option("--out <file>", "write the report to a file")
+    .option("--days <n>", "lookback window in days", "14")
+    .option("--prices <file>", "price book JSON (default: the Pricing API, else the bundled prices)")
+    .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
+    .action(async (options: RightsizeOptions) => {
+      process.stdout.write(`${(await rightsizeReport(options)).output}\n`);
     });
   return program;
 }
