@@ -31,10 +31,16 @@ export async function priceBookFor(
     const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new CliError(`cannot read price file ${file}: ${error.code ?? String(error)}`);
     });
+    let json: unknown;
     try {
-      return priceBookFromJson({ region, ...JSON.parse(text) });
+      json = JSON.parse(text);
     } catch (error) {
       throw new CliError(`price file ${file} is not valid JSON: ${(error as Error).message}`);
+    }
+    try {
+      return priceBookFromJson(region, json);
+    } catch (error) {
+      throw new CliError(`price file ${file}: ${(error as Error).message}`);
     }
   }
   try {

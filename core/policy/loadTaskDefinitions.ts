@@ -11,14 +11,7 @@ import {
 } from "yaml";
 import { asArray, isObject, type Json, text } from "./fields.ts";
 import { normalize, suppressionsFromTags } from "./normalize.ts";
-import {
-  type FieldPath,
-  type RunContext,
-  type SourceLocation,
-  type Suppression,
-  type TaskDefinitionDoc,
-  Unknown,
-} from "./types.ts";
+import type { FieldPath, RunContext, SourceLocation, Suppression, TaskDefinitionDoc } from "./types.ts";
 
 /** One task definition found in a file, in the ECS API's shape, with a way back to its source lines. */
 export interface LoadedTaskDefinition {

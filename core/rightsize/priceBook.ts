@@ -1,4 +1,5 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
+import { z } from "zod";
 import { FARGATE_PRICE_SOURCE, FARGATE_PRICES } from "../pricing/fargatePrices.ts";
 import { fetchEc2Hourly, fetchFargateRates } from "../pricing/pricingApi.ts";
 import type { PriceBook } from "./recommend.ts";
@@ -43,19 +44,38 @@ export async function livePriceBook(
   };
 }
 
-/** A price book from JSON (`--prices FILE`): `{ region, fargate, fargateSpotDiscount, ec2: { type: $/h }, source }`. */
-export function priceBookFromJson(value: {
-  region: string;
-  fargate?: PriceBook["fargate"];
-  fargateSpotDiscount?: number;
-  ec2?: Record<string, number>;
-  source?: string;
-}): PriceBook {
+const rate = z.strictObject({ vcpuHour: z.number().positive(), gbHour: z.number().positive() });
+const priceFile = z.strictObject({
+  region: z.string().optional(),
+  fargate: z.strictObject({ X86_64: rate.optional(), ARM64: rate.optional() }).optional(),
+  fargateSpotDiscount: z.number().min(0).max(1).optional(),
+  ec2: z
+    .record(
+      z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, "an instance type such as m6i.large"),
+      z.number().positive(),
+    )
+    .optional(),
+  source: z.string().optional(),
+});
+
+/**
+ * A price book from JSON (`--prices FILE`): `{ fargate: { X86_64: { vcpuHour, gbHour } }, fargateSpotDiscount,
+ * ec2: { "m6i.large": 0.096 }, source }`. Throws naming the first wrong field, e.g. `ec2.m6i.large: expected number`.
+ */
+export function priceBookFromJson(region: string, value: unknown): PriceBook {
+  const parsed = priceFile.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
+  }
+  const file = parsed.data;
+  if (file.region && file.region !== region)
+    throw new Error(`region: the file prices ${file.region}, the fleet is in ${region}`);
   return {
-    region: value.region,
-    fargate: value.fargate ?? {},
-    fargateSpotDiscount: value.fargateSpotDiscount ?? DEFAULT_SPOT_DISCOUNT,
-    ec2: new Map(Object.entries(value.ec2 ?? {})),
-    source: value.source ?? "price file",
+    region,
+    fargate: file.fargate ?? {},
+    fargateSpotDiscount: file.fargateSpotDiscount ?? DEFAULT_SPOT_DISCOUNT,
+    ec2: new Map(Object.entries(file.ec2 ?? {})),
+    source: file.source ?? "price file",
   };
 }

@@ -45,6 +45,7 @@ describe("policy inputs", () => {
       JSON.stringify({
         taskDefinition: {
           family: "x",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, literally
           containerDefinitions: [{ name: "a", image: { "Fn::Sub": "${Repo}:1" } }],
         },
         tags: [],

@@ -192,6 +192,7 @@ describe("the rule catalogue", () => {
       { name: "CONFIG", value: "AKIAIOSFODNN7EXAMPLE" },
       { name: "SIGNING", value: "-----BEGIN RSA PRIVATE KEY-----\nMIIE" },
       { name: "DB_PASSWORD", value: "hunter2" },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder, literally
       { name: "GITHUB_TOKEN", value: "${GITHUB_TOKEN}" },
       { name: "API_KEY_PARAMETER", value: "arn:aws:ssm:eu-west-1:123456789012:parameter/api-key" },
     ];
