@@ -19,6 +19,7 @@ export default $config({
     const monitor = await import("./infra/monitor.ts");
     const schedule = await import("./infra/schedule.ts");
     const policy = await import("./infra/policy.ts");
+    const rightsize = await import("./infra/rightsize.ts");
     return {
       stateTable: shared.stateTable.name,
       deadLetterQueue: shared.deadLetters.url,
@@ -27,6 +28,7 @@ export default $config({
       monitorFunction: monitor.monitorFunction.name,
       scheduleFunction: schedule.scheduleFunction.name,
       policyFunction: policy.policyFunction.name,
+      rightsizeFunction: rightsize.rightsizeFunction.name,
     };
   },
 });

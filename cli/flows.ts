@@ -43,6 +43,14 @@ export const FLOWS: Readonly<Record<string, InvokableFlow>> = {
     create: async (runtime, options) =>
       (await import("../functions/schedule.ts")).createScheduleHandler(runtime, options),
   },
+  rightsize: {
+    flow: "rightsize",
+    description:
+      "a Scheduled Event (weekly): right-size every service, Slack summary, one step down where autopilot:rightsize=apply",
+    dryRun: true,
+    create: async (runtime, options) =>
+      (await import("../functions/rightsize.ts")).createRightsizeHandler(runtime, options),
+  },
   "service-index": {
     flow: "service-index",
     description:

@@ -3,14 +3,10 @@ import { PricingClient } from "@aws-sdk/client-pricing";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { analyzeFleet, type FleetReport } from "../core/rightsize/analyzeFleet.ts";
 import { describeInstanceShapes } from "../core/rightsize/instanceShapes.ts";
-import {
-  bundledPriceBook,
-  CANDIDATE_INSTANCE_TYPES,
-  livePriceBook,
-  priceBookFromJson,
-} from "../core/rightsize/priceBook.ts";
+import { CANDIDATE_INSTANCE_TYPES, priceBookFromJson } from "../core/rightsize/priceBook.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
 import { toHtml, toJson, toMarkdown } from "../core/rightsize/reports.ts";
+import { priceBookWithFallback } from "../core/rightsize/runRightsize.ts";
 import { CliError } from "./errors.ts";
 
 export interface RightsizeOptions {
@@ -43,12 +39,9 @@ export async function priceBookFor(
       throw new CliError(`price file ${file}: ${(error as Error).message}`);
     }
   }
-  try {
-    return await livePriceBook(new PricingClient({ region: "us-east-1" }), region);
-  } catch (error) {
-    note(`prices: the Pricing API is not reachable (${(error as Error).name}); using the bundled prices`);
-    return bundledPriceBook(region);
-  }
+  return priceBookWithFallback(new PricingClient({ region: "us-east-1" }), region, (_, error) =>
+    note(`prices: the Pricing API is not reachable (${(error as Error).name}); using the bundled prices`),
+  );
 }
 
 /** `ecs-autopilot rightsize report [--format md|json|html] [--out F]`. */

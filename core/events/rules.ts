@@ -16,7 +16,7 @@ import {
 /** An EventBridge event pattern (the subset of the pattern language the rules use). */
 export type EventPattern = { readonly [field: string]: readonly string[] | EventPattern };
 
-export type Flow = "redeploy" | "service-index" | "policy" | "schedule" | "monitor";
+export type Flow = "redeploy" | "service-index" | "policy" | "schedule" | "monitor" | "rightsize";
 
 export interface EventRule {
   /** Stable rule name; becomes part of the deployed rule's name. */
@@ -159,5 +159,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     flow: "schedule",
     schedule: "rate(15 minutes)",
     description: "Reconcile every service's schedule into Application Auto Scaling; repair drift",
+  },
+  {
+    name: "rightsize-weekly",
+    flow: "rightsize",
+    schedule: "cron(0 7 ? * MON *)",
+    description:
+      "Right-size every service from 14 days of CloudWatch usage; one step down where autopilot:rightsize=apply",
   },
 ];

@@ -1,4 +1,4 @@
-import { DescribeClustersCommand, type Service } from "@aws-sdk/client-ecs";
+import { DescribeClustersCommand, type Service, type TaskDefinition } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../aws/ecs.ts";
@@ -31,15 +31,32 @@ export interface FleetReport {
 export async function analyzeFleet(
   clients: Pick<AwsClients, "ecs" | "cloudwatch" | "documents">,
   tableName: string,
-  options: {
-    prices: PriceBook;
-    candidates: readonly InstanceShape[];
-    end?: Date;
-    lookbackDays?: number;
-    periodSeconds?: number;
-    headroom?: number;
-  },
+  options: AnalyzeOptions,
 ): Promise<FleetReport> {
+  return (await analyzeFleetWithState(clients, tableName, options)).report;
+}
+
+export interface AnalyzeOptions {
+  readonly prices: PriceBook;
+  readonly candidates: readonly InstanceShape[];
+  readonly end?: Date;
+  readonly lookbackDays?: number;
+  readonly periodSeconds?: number;
+  readonly headroom?: number;
+}
+
+/** What the analysis described, by service ARN: what {@link planRightsize} needs to register a revision. */
+export type FleetState = Map<
+  string,
+  { service: Service; taskDefinition: TaskDefinition; tags: Record<string, string> }
+>;
+
+/** {@link analyzeFleet}, also returning the services and task definitions it described (no second round of calls). */
+export async function analyzeFleetWithState(
+  clients: Pick<AwsClients, "ecs" | "cloudwatch" | "documents">,
+  tableName: string,
+  options: AnalyzeOptions,
+): Promise<{ report: FleetReport; state: FleetState }> {
   const end = options.end ?? new Date();
   const lookbackDays = options.lookbackDays ?? 14;
   const byCluster = await listAllServices(clients.ecs);
@@ -108,7 +125,17 @@ export async function analyzeFleet(
   recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
   const sum = (pick: (r: Recommendation) => number | undefined) =>
     Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
-  return {
+  const fleet: FleetState = new Map();
+  for (const service of services) {
+    const definition = definitions.get(service.taskDefinition ?? "");
+    if (definition)
+      fleet.set(service.serviceArn ?? "", {
+        service,
+        taskDefinition: definition.taskDefinition,
+        tags: definition.tags,
+      });
+  }
+  const report: FleetReport = {
     generatedAt: end.toISOString(),
     region: options.prices.region,
     lookbackDays,
@@ -121,4 +148,5 @@ export async function analyzeFleet(
       saving: sum((r) => r.saving),
     },
   };
+  return { report, state: fleet };
 }

@@ -1,7 +1,7 @@
-import type { DeploymentConfiguration, ECSClient, Service, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
 import { rollOut } from "../redeploy/applyRedeployPlan.ts";
 import { copyTaskDefinition, mergeTags } from "../redeploy/TaskDefinitionCopy.ts";
-
+import type { FleetState } from "./analyzeFleet.ts";
 import { FARGATE_TASK_SIZES, type FargateSize } from "./fargateSize.ts";
 import type { PriceBook, Recommendation } from "./recommend.ts";
 
@@ -53,10 +53,7 @@ export function oneStepDown(
  */
 export function planRightsize(
   recommendations: readonly Recommendation[],
-  current: ReadonlyMap<
-    string,
-    { service: Service; taskDefinition: TaskDefinition; tags: Record<string, string> }
-  >,
+  current: FleetState,
   prices: PriceBook,
 ): RightsizePlan {
   const actions: RightsizeAction[] = [];

@@ -81,7 +81,7 @@ describe("ecs-autopilot CLI", () => {
     const unknownFlow = await cli("invoke", "teleport", "--event", "x.json");
     expect(unknownFlow).toMatchObject({ code: 2 });
     expect(unknownFlow.stderr.trim()).toBe(
-      "ecs-autopilot: unknown flow 'teleport'; flows: redeploy, monitor, policy, schedule, service-index",
+      "ecs-autopilot: unknown flow 'teleport'; flows: redeploy, monitor, policy, schedule, rightsize, service-index",
     );
     const missingOption = await cli("redeploy", "plan", "--repository", "shop/checkout");
     expect(missingOption.code).toBe(2);
