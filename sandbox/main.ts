@@ -8,6 +8,7 @@ import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { Sandbox } from "./Sandbox.ts";
 import { monitorScene } from "./scenes/monitor.ts";
 import { redeployScene } from "./scenes/redeploy.ts";
+import { rightsizeScene } from "./scenes/rightsize.ts";
 import { scheduleScene } from "./scenes/schedule.ts";
 
 // us-east-1: the region with bundled Fargate prices, so the schedule scene can state $ savings.
@@ -35,11 +36,13 @@ async function main(): Promise<void> {
     const changes = await redeployScene(sandbox);
     const monitoring = await monitorScene(sandbox);
     const scheduling = await scheduleScene(sandbox);
+    const rightsizing = await rightsizeScene(sandbox);
 
     print("\n■ Summary");
     for (const line of changes.lines) print(line);
     for (const line of monitoring) print(line);
     for (const line of scheduling) print(line);
+    for (const line of rightsizing) print(line);
     const deadLetters = await sandbox.deadLetters();
     print(
       `  Slack messages: ${sandbox.slackMessages}${process.env.SLACK_WEBHOOK_URL ? " (posted)" : " (printed above)"}`,

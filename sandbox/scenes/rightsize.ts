@@ -1,0 +1,117 @@
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateClusterCommand } from "@aws-sdk/client-ecs";
+import { localContext } from "../../cli/localContext.ts";
+import { rightsizeReport } from "../../cli/rightsize.ts";
+import { chunk } from "../../core/aws/concurrency.ts";
+import type { Sandbox } from "../Sandbox.ts";
+import { SANDBOX_TABLE } from "../Sandbox.ts";
+import { ACCOUNT, createService, ecrImage, sampleEvent } from "../seed.ts";
+
+interface Workload {
+  readonly name: string;
+  readonly size: { cpu: number; memory: number };
+  readonly tags?: Record<string, string>;
+  /** Per 5-minute period, oldest first: running tasks, CPU units and MiB used per task. */
+  readonly usage: (period: number) => { tasks: number; cpu: number; memory: number };
+}
+
+const PERIODS = 72; // six hours of 5-minute periods
+
+const WORKLOADS: Workload[] = [
+  {
+    name: "orders-api",
+    size: { cpu: 2048, memory: 4096 },
+    tags: { "autopilot:rightsize": "apply" },
+    usage: () => ({ tasks: 3, cpu: 280, memory: 650 }),
+  },
+  {
+    name: "storefront",
+    size: { cpu: 1024, memory: 2048 },
+    usage: (p) => (p % 12 < 10 ? { tasks: 2, cpu: 120, memory: 500 } : { tasks: 6, cpu: 820, memory: 520 }),
+  },
+  {
+    name: "nightly-export",
+    size: { cpu: 1024, memory: 2048 },
+    usage: (p) => (p < 6 ? { tasks: 1, cpu: 60, memory: 180 } : { tasks: 0, cpu: 0, memory: 0 }),
+  },
+];
+
+/** Right-sizing: the weekly job over six hours of Container Insights metrics, then the reports. */
+export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
+  const { print, clients, region } = sandbox;
+  print("\n▶ The analytics cluster (Container Insights on) has six hours of metrics for three services");
+  await clients.ecs.send(
+    new CreateClusterCommand({
+      clusterName: "analytics",
+      settings: [{ name: "containerInsights", value: "enabled" }],
+    }),
+  );
+  const end = Date.now();
+  for (const w of WORKLOADS) {
+    await createService(clients, {
+      cluster: "analytics",
+      name: w.name,
+      desiredCount: w.usage(0).tasks,
+      containers: [{ name: "app", image: ecrImage(region, `shop/${w.name}`, "1.0.0"), essential: true }],
+      taskDefinition: { cpu: String(w.size.cpu), memory: String(w.size.memory) },
+      ...(w.tags ? { tags: w.tags } : {}),
+    });
+    const points = Array.from({ length: PERIODS }, (_, p) => ({
+      ...w.usage(p),
+      at: new Date(end - (PERIODS - p) * 300_000),
+    }));
+    // Small batches: the SDK gzips larger PutMetricData bodies, which moto 5.2.1 fails to read.
+    for (const [metric, value] of [
+      ["CpuUtilized", (d: (typeof points)[number]) => d.cpu * d.tasks],
+      ["MemoryUtilized", (d: (typeof points)[number]) => d.memory * d.tasks],
+      ["RunningTaskCount", (d: (typeof points)[number]) => d.tasks],
+    ] as const)
+      for (const batch of chunk(points, 20))
+        await clients.cloudwatch.send(
+          new PutMetricDataCommand({
+            Namespace: "ECS/ContainerInsights",
+            MetricData: batch.map((d) => ({
+              MetricName: metric,
+              Dimensions: [
+                { Name: "ClusterName", Value: "analytics" },
+                { Name: "ServiceName", Value: w.name },
+              ],
+              Timestamp: d.at,
+              Value: value(d),
+            })),
+          }),
+        );
+    const tag = w.tags ? ` (${Object.entries(w.tags).map(([k, v]) => `${k}=${v}`)})` : "";
+    print(`  analytics/${w.name}: ${w.size.cpu}/${w.size.memory}${tag}`);
+  }
+
+  print("\n▶ The weekly right-sizing schedule fires (the Scheduled Event sample)");
+  print("  moto has no Pricing API, so the job says so and uses the bundled prices (Fargate, us-east-1)");
+  const handler = await sandbox.handler("rightsize");
+  const result = (await handler(
+    {
+      ...sampleEvent("scheduled-event.json"),
+      id: "sandbox-rightsize-1",
+      account: ACCOUNT,
+      region,
+      time: new Date(end).toISOString().replace(/\.\d+Z$/, "Z"),
+    },
+    localContext("rightsize"),
+  )) as { applied: string[]; totals: { saving: number }; services: number; unmeasured: string[] };
+  for (const line of result.applied) print(`  applied: ${line}`);
+
+  print("\n▶ npx ecs-autopilot rightsize report --format html --out reports/rightsize.html");
+  const dir = resolve(import.meta.dirname, "..", "..", "reports");
+  await mkdir(dir, { recursive: true });
+  const html = await rightsizeReport(
+    { format: "html", out: resolve(dir, "rightsize.html"), table: SANDBOX_TABLE },
+    clients,
+    (line) => print(`  ${line}`),
+  );
+  print(`  ${html.output}`);
+  return [
+    `  right-sizing: ${result.services} services measured, ${result.unmeasured.length} without metrics, $${result.totals.saving.toFixed(2)}/month to save, ${result.applied.length} stepped down (tagged apply); report in reports/rightsize.html`,
+  ];
+}
