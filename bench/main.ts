@@ -3,6 +3,7 @@
  * - bundle size and init time per Lambda function;
  * - AWS API calls per push against moto, for 5, 50 and 200 unrelated services (first push
  *   after install, which builds the index, and steady state);
+ * - AWS API calls of a schedule reconcile and a right-sizing run over 300 services;
  * - plans per second of the pure planner.
  * Writes reports/bench.json and prints a Markdown table.
  */
@@ -21,6 +22,8 @@ import {
   redeployPush,
   type ServiceSnapshot,
 } from "../core/redeploy/index.ts";
+import { bundledPriceBook } from "../core/rightsize/priceBook.ts";
+import { runRightsize } from "../core/rightsize/runRightsize.ts";
 import { reconcileSchedules } from "../core/schedule/index.ts";
 import { createMonitorHandler } from "../functions/monitor.ts";
 import { createRuntime } from "../functions/shared/runtime.ts";
@@ -122,6 +125,14 @@ async function reconcileCalls(): Promise<{
   return { services: 300, scheduled: 100, first, second: counter.byOperation() };
 }
 
+/** AWS calls of one weekly right-sizing run (dry) over the 300 services the reconcile bench left in moto. */
+async function rightsizeCalls(): Promise<Record<string, number>> {
+  const counter = new ApiCallCounter();
+  const clients = createAwsClients({ region: REGION, counter });
+  await runRightsize(clients, "bench-schedule", { prices: bundledPriceBook(REGION), dryRun: true });
+  return counter.byOperation();
+}
+
 /** Task definitions checked per second: the public corpus (20 files), loaded once, evaluated repeatedly. */
 async function checksPerSecond(): Promise<{ taskDefinitions: number; checksPerSecond: number }> {
   const dir = resolve(import.meta.dirname, "..", "test", "fixtures", "taskdefs");
@@ -186,17 +197,26 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
-  const bundles = await measureBundles(["redeploy", "service-index", "monitor", "schedule", "policy"]);
+  const bundles = await measureBundles([
+    "redeploy",
+    "service-index",
+    "monitor",
+    "schedule",
+    "policy",
+    "rightsize",
+  ]);
   const moto = await startMotoServer();
   let calls: Awaited<ReturnType<typeof callsPerPush>>[] = [];
   let stops: Awaited<ReturnType<typeof callsPerStop>> = [];
   let reconcile: Awaited<ReturnType<typeof reconcileCalls>> | undefined;
+  let rightsize: Record<string, number> = {};
   try {
     useMotoEnvironment(moto.endpoint, REGION);
     for (const n of [5, 50, 200]) calls.push(await callsPerPush(n));
     stops = await callsPerStop();
     await resetMoto(moto.endpoint);
     reconcile = await reconcileCalls();
+    rightsize = await rightsizeCalls();
   } finally {
     await moto.stop();
   }
@@ -211,6 +231,7 @@ async function main(): Promise<void> {
     callsPerPush: calls,
     callsPerStop: stops,
     planner,
+    rightsizeCalls: rightsize,
   };
   mkdirSync("reports", { recursive: true });
   writeFileSync("reports/bench.json", `${JSON.stringify(report, null, 2)}\n`);
@@ -240,6 +261,9 @@ async function main(): Promise<void> {
     out(`\nschedule reconcile, ${reconcile.services} services (${reconcile.scheduled} scheduled):`);
     out(`- first run: ${sum(reconcile.first)} calls (${list(reconcile.first)})`);
     out(`- second run: ${sum(reconcile.second)} calls (${list(reconcile.second)})`);
+    out(
+      `\nright-sizing, the same ${reconcile.services} services, one weekly run: ${sum(rightsize)} calls (${list(rightsize)})`,
+    );
   }
   out(
     `\npolicy: ${policy.checksPerSecond} task definitions checked per second (the ${policy.taskDefinitions}-file public corpus, 20 rules)`,
