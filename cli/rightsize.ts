@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import { createAwsClients } from "../core/aws/index.ts";
+import { createInsightClients, type FleetClients } from "../core/aws/insightClients.ts";
 import { analyzeFleet, type FleetReport } from "../core/rightsize/analyzeFleet.ts";
 import { describeInstanceShapes } from "../core/rightsize/instanceShapes.ts";
 import { CANDIDATE_INSTANCE_TYPES, priceBookFromJson } from "../core/rightsize/priceBook.ts";
@@ -47,7 +48,7 @@ export async function priceBookFor(
 /** `ecs-autopilot rightsize report [--format md|json|html] [--out F]`. */
 export async function rightsizeReport(
   options: RightsizeOptions,
-  clients?: AwsClients,
+  clients?: FleetClients,
   note: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): Promise<{ output: string; report: FleetReport }> {
   const format = options.format ?? "md";
@@ -61,7 +62,7 @@ export async function rightsizeReport(
     throw new CliError(
       "no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE (OOM counts come from it)",
     );
-  const aws = clients ?? createAwsClients();
+  const aws = clients ?? { ...createAwsClients(), ...createInsightClients() };
   const region = await aws.ecs.config.region();
   const prices = await priceBookFor(region, options.prices, note);
   const candidates = await describeInstanceShapes(aws.ec2, CANDIDATE_INSTANCE_TYPES);

@@ -6,6 +6,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { PricingClient } from "@aws-sdk/client-pricing";
 import middy from "@middy/core";
+import { createInsightClients, type InsightClients } from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
 import { rightsizeMessage } from "../core/notify/index.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
@@ -22,6 +23,7 @@ export interface RightsizeHandlerOptions {
   /** Prices to use instead of the Pricing API (tests, `invoke` with a price file). */
   readonly prices?: PriceBook;
   readonly pricing?: PricingClient;
+  readonly insight?: InsightClients;
 }
 
 export function createRightsizeHandler(
@@ -30,6 +32,7 @@ export function createRightsizeHandler(
 ): LambdaHandler {
   // The Pricing API's endpoints are us-east-1, eu-central-1 and ap-south-1; it prices every region.
   const pricing = options.pricing ?? new PricingClient({ region: "us-east-1", maxAttempts: 5 });
+  let insight = options.insight;
   return middy()
     .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))
     .use(parser({ schema: ScheduledEvent, safeParse: true }))
@@ -42,7 +45,9 @@ export function createRightsizeHandler(
           runtime.logger.warn(message, { error }),
         ));
       const dryRun = options.dryRun ?? false;
-      const run = await runRightsize(runtime.clients, runtime.tableName, { prices, dryRun });
+      insight ??= createInsightClients();
+      const clients = { ecs: runtime.clients.ecs, documents: runtime.clients.documents, ...insight };
+      const run = await runRightsize(clients, runtime.tableName, { prices, dryRun });
       const plan = describeRightsizePlan(run.plan);
       if (dryRun) runtime.logger.info("right-sizing plan (dry run: nothing changed)", { plan });
       await runtime.notifier.post(rightsizeMessage(run.report, run.applied));

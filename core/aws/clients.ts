@@ -1,7 +1,5 @@
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -20,8 +18,6 @@ export interface AwsClients {
   readonly eventbridge: EventBridgeClient;
   readonly ssm: SSMClient;
   readonly autoscaling: ApplicationAutoScalingClient;
-  readonly cloudwatch: CloudWatchClient;
-  readonly ec2: EC2Client;
 }
 
 export interface AwsClientOptions {
@@ -47,7 +43,8 @@ interface MiddlewareClient {
   };
 }
 
-function counted<T extends { middlewareStack: object }>(
+/** Records every call of `client` in `counter`, when one is given. */
+export function counted<T extends { middlewareStack: object }>(
   client: T,
   service: string,
   counter?: ApiCallCounter,
@@ -66,6 +63,16 @@ function counted<T extends { middlewareStack: object }>(
   return client;
 }
 
+/** Region, adaptive retries and user agent: the configuration every client of the project shares. */
+export function clientConfig(options: AwsClientOptions) {
+  return {
+    ...(options.region ? { region: options.region } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: "adaptive",
+    customUserAgent: USER_AGENT,
+  };
+}
+
 /**
  * Creates the AWS clients, all in one place: region, adaptive retries, user agent, and optional
  * call counting. The endpoint is never set here: the SDK reads `AWS_ENDPOINT_URL` (and the
@@ -75,12 +82,7 @@ function counted<T extends { middlewareStack: object }>(
  * const { ecs } = createAwsClients({ region: "eu-west-1" });
  */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
-    ...(options.region ? { region: options.region } : {}),
-    maxAttempts: options.maxAttempts ?? 5,
-    retryMode: "adaptive",
-    customUserAgent: USER_AGENT,
-  };
+  const config = clientConfig(options);
   // Lazy: a Lambda that only needs ECS and DynamoDB does not pay for building the other clients.
   const lazy = <T>(make: () => T): (() => T) => {
     let value: T | undefined;
@@ -101,8 +103,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const autoscaling = lazy(() =>
     counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
   );
-  const cloudwatch = lazy(() => counted(new CloudWatchClient(config), "CloudWatch", options.counter));
-  const ec2 = lazy(() => counted(new EC2Client(config), "EC2", options.counter));
   return {
     get ecs() {
       return ecs();
@@ -127,12 +127,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     get autoscaling() {
       return autoscaling();
-    },
-    get cloudwatch() {
-      return cloudwatch();
-    },
-    get ec2() {
-      return ec2();
     },
   };
 }

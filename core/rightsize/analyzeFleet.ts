@@ -2,6 +2,7 @@ import { DescribeClustersCommand, type Service, type TaskDefinition } from "@aws
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../aws/ecs.ts";
+import type { InsightClients } from "../aws/insightClients.ts";
 import { MonitorState } from "../monitor/MonitorState.ts";
 import type { InstanceShape } from "./binPacking.ts";
 import { collectUsage } from "./collectUsage.ts";
@@ -29,7 +30,7 @@ export interface FleetReport {
  * a recommendation per service, largest saving first.
  */
 export async function analyzeFleet(
-  clients: Pick<AwsClients, "ecs" | "cloudwatch" | "documents">,
+  clients: Pick<AwsClients, "ecs" | "documents"> & Pick<InsightClients, "cloudwatch">,
   tableName: string,
   options: AnalyzeOptions,
 ): Promise<FleetReport> {
@@ -53,7 +54,7 @@ export type FleetState = Map<
 
 /** {@link analyzeFleet}, also returning the services and task definitions it described (no second round of calls). */
 export async function analyzeFleetWithState(
-  clients: Pick<AwsClients, "ecs" | "cloudwatch" | "documents">,
+  clients: Pick<AwsClients, "ecs" | "documents"> & Pick<InsightClients, "cloudwatch">,
   tableName: string,
   options: AnalyzeOptions,
 ): Promise<{ report: FleetReport; state: FleetState }> {

@@ -1,5 +1,5 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
-import type { AwsClients } from "../aws/clients.ts";
+import type { FleetClients } from "../aws/insightClients.ts";
 import { analyzeFleetWithState, type FleetReport } from "./analyzeFleet.ts";
 import { applyRightsize, planRightsize, type RightsizePlan } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
@@ -33,7 +33,7 @@ export async function priceBookWithFallback(
 
 /** The weekly job: analyse the fleet, plan one step down where tagged `apply`, roll it out unless dry. */
 export async function runRightsize(
-  clients: Pick<AwsClients, "ecs" | "cloudwatch" | "documents" | "ec2">,
+  clients: FleetClients,
   tableName: string,
   options: { prices: PriceBook; lookbackDays?: number; dryRun: boolean; end?: Date },
 ): Promise<RightsizeRun> {

@@ -5,6 +5,7 @@ import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { localContext } from "../../cli/localContext.ts";
 import { rightsizeReport } from "../../cli/rightsize.ts";
 import { chunk } from "../../core/aws/concurrency.ts";
+import { createInsightClients } from "../../core/aws/insightClients.ts";
 import type { Sandbox } from "../Sandbox.ts";
 import { SANDBOX_TABLE } from "../Sandbox.ts";
 import { ACCOUNT, createService, ecrImage, sampleEvent } from "../seed.ts";
@@ -41,6 +42,7 @@ const WORKLOADS: Workload[] = [
 /** Right-sizing: the weekly job over six hours of Container Insights metrics, then the reports. */
 export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
   const { print, clients, region } = sandbox;
+  const insight = createInsightClients({ region });
   print("\n▶ The analytics cluster (Container Insights on) has six hours of metrics for three services");
   await clients.ecs.send(
     new CreateClusterCommand({
@@ -69,7 +71,7 @@ export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
       ["RunningTaskCount", (d: (typeof points)[number]) => d.tasks],
     ] as const)
       for (const batch of chunk(points, 20))
-        await clients.cloudwatch.send(
+        await insight.cloudwatch.send(
           new PutMetricDataCommand({
             Namespace: "ECS/ContainerInsights",
             MetricData: batch.map((d) => ({
@@ -107,7 +109,7 @@ export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const html = await rightsizeReport(
     { format: "html", out: resolve(dir, "rightsize.html"), table: SANDBOX_TABLE },
-    clients,
+    { ecs: clients.ecs, documents: clients.documents, ...insight },
     (line) => print(`  ${line}`),
   );
   print(`  ${html.output}`);

@@ -1,4 +1,9 @@
 import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } from "../../core/aws/index.ts";
+import {
+  createInsightClients,
+  type FleetClients,
+  type InsightClients,
+} from "../../core/aws/insightClients.ts";
 import { type AutopilotConfig, DEFAULT_CONFIG } from "../../core/config/index.ts";
 import type { RedeployContext } from "../../core/redeploy/index.ts";
 
@@ -6,6 +11,10 @@ export const REGION = "eu-west-1";
 
 export interface World {
   readonly clients: AwsClients;
+  /** CloudWatch and EC2 (right-sizing only), on the same counter. */
+  readonly insight: InsightClients;
+  /** What a right-sizing run reads. */
+  readonly fleet: FleetClients;
   readonly counter: ApiCallCounter;
   readonly tableName: string;
   context(config?: AutopilotConfig): RedeployContext;
@@ -20,8 +29,11 @@ export async function createWorld(): Promise<World> {
   const tableName = `autopilot-state-${process.pid}-${++tables}`;
   await createStateTable(clients, tableName);
   counter.reset();
+  const insight = createInsightClients({ region: REGION, counter });
   return {
     clients,
+    insight,
+    fleet: { ecs: clients.ecs, documents: clients.documents, ...insight },
     counter,
     tableName,
     context: (config = DEFAULT_CONFIG) => ({ clients, tableName, config }),

@@ -62,7 +62,7 @@ describe("ecs-autopilot rightsize report", () => {
       ["MemoryUtilized", 1400],
       ["RunningTaskCount", 2],
     ] as const)
-      await world.clients.cloudwatch.send(
+      await world.insight.cloudwatch.send(
         new PutMetricDataCommand({
           Namespace: "ECS/ContainerInsights",
           MetricData: points.map((at) => ({

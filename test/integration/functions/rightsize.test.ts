@@ -34,7 +34,7 @@ async function writeUsage(service: string): Promise<void> {
     ["MemoryUtilized", 1400],
     ["RunningTaskCount", 2],
   ] as const)
-    await world.clients.cloudwatch.send(
+    await world.insight.cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: "ECS/ContainerInsights",
         MetricData: Array.from({ length: 24 }, (_, i) => ({
@@ -57,7 +57,7 @@ const handlerFor = (dryRun: boolean) =>
       tableName: world.tableName,
       notifier: { post: async (message) => void posts.push(message) },
     }),
-    { dryRun, prices: PRICES },
+    { dryRun, prices: PRICES, insight: world.insight },
   );
 
 const sizeOf = async (service: string) => {

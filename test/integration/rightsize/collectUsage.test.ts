@@ -18,7 +18,7 @@ describe("collectUsage", () => {
     const requests: number[] = [];
     for (const n of [1, 500, 1200]) {
       world.counter.reset();
-      await collectUsage(world.clients.cloudwatch, targets(n), { end: END });
+      await collectUsage(world.insight.cloudwatch, targets(n), { end: END });
       requests.push(world.counter.byOperation()["CloudWatch.GetMetricData"] ?? 0);
     }
     // AWS/ECS: 3 queries per service → 3, 1,500 and 3,600 queries.
@@ -32,7 +32,7 @@ describe("collectUsage", () => {
     ];
     const hours = [0, 1, 2].map((h) => new Date(END.getTime() - (3 - h) * 3_600_000));
     const put = (name: string, values: number[]) =>
-      world.clients.cloudwatch.send(
+      world.insight.cloudwatch.send(
         new PutMetricDataCommand({
           Namespace: "ECS/ContainerInsights",
           MetricData: values.map((v, i) => ({
@@ -46,7 +46,7 @@ describe("collectUsage", () => {
     await put("CpuUtilized", [200, 400, 900]);
     await put("MemoryUtilized", [1000, 1200, 3000]);
     await put("RunningTaskCount", [2, 2, 3]);
-    const [usage] = await collectUsage(world.clients.cloudwatch, targets(1, true), {
+    const [usage] = await collectUsage(world.insight.cloudwatch, targets(1, true), {
       end: END,
       periodSeconds: 3600,
       lookbackDays: 1,
@@ -82,7 +82,7 @@ describe("collectUsage", () => {
 describe("describeInstanceShapes", () => {
   it("reads vCPUs, memory and architecture from DescribeInstanceTypes (moto)", async () => {
     const { describeInstanceShapes } = await import("../../../core/rightsize/instanceShapes.ts");
-    const shapes = await describeInstanceShapes(world.clients.ec2, ["m6i.large", "m7g.xlarge", "r6i.large"]);
+    const shapes = await describeInstanceShapes(world.insight.ec2, ["m6i.large", "m7g.xlarge", "r6i.large"]);
     expect(shapes).toEqual([
       { instanceType: "m6i.large", vcpus: 2, memory: 8192, architecture: "x86_64" },
       { instanceType: "m7g.xlarge", vcpus: 4, memory: 16384, architecture: "arm64" },

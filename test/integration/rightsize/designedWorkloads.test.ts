@@ -113,7 +113,7 @@ async function seed(workload: Workload): Promise<void> {
     ["MemoryUtilized", (d: (typeof data)[number]) => d.memory * d.tasks],
     ["RunningTaskCount", (d: (typeof data)[number]) => d.tasks],
   ] as const) {
-    await world.clients.cloudwatch.send(
+    await world.insight.cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: "ECS/ContainerInsights",
         MetricData: data.map((d) => ({
@@ -151,8 +151,8 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
       ec2: EC2_TEST_PRICES,
       source: "test",
     };
-    const candidates = await describeInstanceShapes(world.clients.ec2, [...EC2_TEST_PRICES.keys()]);
-    report = await analyzeFleet(world.clients, world.tableName, {
+    const candidates = await describeInstanceShapes(world.insight.ec2, [...EC2_TEST_PRICES.keys()]);
+    report = await analyzeFleet(world.fleet, world.tableName, {
       prices,
       candidates,
       end: END,

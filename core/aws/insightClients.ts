@@ -1,0 +1,23 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { type AwsClientOptions, type AwsClients, clientConfig, counted } from "./clients.ts";
+
+/**
+ * The clients only right-sizing needs (metrics and instance shapes). Kept out of {@link AwsClients}
+ * on purpose: the EC2 and CloudWatch SDKs would add about a megabyte to every other function's bundle.
+ */
+export interface InsightClients {
+  readonly cloudwatch: CloudWatchClient;
+  readonly ec2: EC2Client;
+}
+
+/** What a right-sizing run reads: the fleet (ECS), OOM history (the state table), metrics and instance shapes. */
+export type FleetClients = Pick<AwsClients, "ecs" | "documents"> & InsightClients;
+
+export function createInsightClients(options: AwsClientOptions = {}): InsightClients {
+  const config = clientConfig(options);
+  return {
+    cloudwatch: counted(new CloudWatchClient(config), "CloudWatch", options.counter),
+    ec2: counted(new EC2Client(config), "EC2", options.counter),
+  };
+}
