@@ -21,7 +21,13 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
       ),
       ...(top.length
         ? [section(top.join("\n"))]
-        : [section("Nothing to save: every service is sized right.")]),
+        : [
+            section(
+              report.recommendations.length === 0
+                ? `No service had usage data in the last ${report.lookbackDays} days${report.unmeasured.length ? ` (${report.unmeasured.length} without metrics)` : ""}.`
+                : `No saving found for the ${report.recommendations.length} measured services.`,
+            ),
+          ]),
       ...(applied.length
         ? [
             section(
