@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { type CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import {
   type ContainerDefinition,
@@ -13,6 +14,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type Service,
 } from "@aws-sdk/client-ecs";
+import { chunk } from "../core/aws/concurrency.ts";
 import type { AwsClients } from "../core/aws/index.ts";
 import type { EcrImageActionEvent } from "../core/events/index.ts";
 
@@ -169,4 +171,47 @@ export async function seedPushFleet(clients: AwsClients, region: string, unrelat
     });
   }
   return repository;
+}
+
+/** One period of a service's usage: running tasks, CPU units and MiB used per task. */
+export interface UsagePoint {
+  readonly at: Date;
+  readonly tasks: number;
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+/**
+ * Writes a service's usage as Container Insights publishes it: `CpuUtilized` and `MemoryUtilized`
+ * summed over the tasks, and `RunningTaskCount`. Small batches: the SDK gzips larger
+ * PutMetricData bodies, which moto 5.2.1 fails to read.
+ */
+export async function putContainerInsights(
+  cloudwatch: CloudWatchClient,
+  cluster: string,
+  service: string,
+  points: readonly UsagePoint[],
+): Promise<void> {
+  const dimensions = [
+    { Name: "ClusterName", Value: cluster },
+    { Name: "ServiceName", Value: service },
+  ];
+  const series: Array<[string, (p: UsagePoint) => number]> = [
+    ["CpuUtilized", (p) => p.cpu * p.tasks],
+    ["MemoryUtilized", (p) => p.memory * p.tasks],
+    ["RunningTaskCount", (p) => p.tasks],
+  ];
+  for (const [metric, value] of series)
+    for (const batch of chunk(points, 20))
+      await cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: "ECS/ContainerInsights",
+          MetricData: batch.map((p) => ({
+            MetricName: metric,
+            Dimensions: dimensions,
+            Timestamp: p.at,
+            Value: value(p),
+          })),
+        }),
+      );
 }

@@ -1,14 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { localContext } from "../../cli/localContext.ts";
 import { rightsizeReport } from "../../cli/rightsize.ts";
-import { chunk } from "../../core/aws/concurrency.ts";
 import { createInsightClients } from "../../core/aws/insightClients.ts";
 import type { Sandbox } from "../Sandbox.ts";
 import { SANDBOX_TABLE } from "../Sandbox.ts";
-import { ACCOUNT, createService, ecrImage, sampleEvent } from "../seed.ts";
+import { ACCOUNT, createService, ecrImage, putContainerInsights, sampleEvent } from "../seed.ts";
 
 interface Workload {
   readonly name: string;
@@ -60,31 +58,15 @@ export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
       taskDefinition: { cpu: String(w.size.cpu), memory: String(w.size.memory) },
       ...(w.tags ? { tags: w.tags } : {}),
     });
-    const points = Array.from({ length: PERIODS }, (_, p) => ({
-      ...w.usage(p),
-      at: new Date(end - (PERIODS - p) * 300_000),
-    }));
-    // Small batches: the SDK gzips larger PutMetricData bodies, which moto 5.2.1 fails to read.
-    for (const [metric, value] of [
-      ["CpuUtilized", (d: (typeof points)[number]) => d.cpu * d.tasks],
-      ["MemoryUtilized", (d: (typeof points)[number]) => d.memory * d.tasks],
-      ["RunningTaskCount", (d: (typeof points)[number]) => d.tasks],
-    ] as const)
-      for (const batch of chunk(points, 20))
-        await insight.cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: "ECS/ContainerInsights",
-            MetricData: batch.map((d) => ({
-              MetricName: metric,
-              Dimensions: [
-                { Name: "ClusterName", Value: "analytics" },
-                { Name: "ServiceName", Value: w.name },
-              ],
-              Timestamp: d.at,
-              Value: value(d),
-            })),
-          }),
-        );
+    await putContainerInsights(
+      insight.cloudwatch,
+      "analytics",
+      w.name,
+      Array.from({ length: PERIODS }, (_, p) => ({
+        ...w.usage(p),
+        at: new Date(end - (PERIODS - p) * 300_000),
+      })),
+    );
     const tag = w.tags ? ` (${Object.entries(w.tags).map(([k, v]) => `${k}=${v}`)})` : "";
     print(`  analytics/${w.name}: ${w.size.cpu}/${w.size.memory}${tag}`);
   }

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { ListTaskDefinitionsCommand, TagResourceCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,33 +12,16 @@ import {
   pushImage,
   sampleEvent,
 } from "../../../sandbox/seed.ts";
+import { runCli } from "../../support/cli.ts";
 import { FIXTURE_DIR, fixtureFiles } from "../../support/fixtures.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
-const ROOT = resolve(import.meta.dirname, "..", "..", "..");
-const run = promisify(execFile);
 let world: World;
 let dir: string;
 let digest: string;
 
-/** Runs the real command as a user would, through npx in the checkout. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["--no-install", "ecs-autopilot", ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        AUTOPILOT_STATE_TABLE: world.tableName,
-        SLACK_WEBHOOK_URL: "",
-        npm_config_loglevel: "error",
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) =>
+  runCli(args, { AUTOPILOT_STATE_TABLE: world.tableName, SLACK_WEBHOOK_URL: "" });
 
 const file = (name: string, content: unknown) => {
   const path = join(dir, name);

@@ -1,25 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../../support/cli.ts";
 
-const ROOT = resolve(import.meta.dirname, "..", "..", "..");
-const run = promisify(execFile);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["--no-install", "ecs-autopilot", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, npm_config_loglevel: "error" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe("ecs-autopilot policy", () => {
   const dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-policy-"));

@@ -1,29 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { join } from "node:path";
 import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createService, ecrImage } from "../../../sandbox/seed.ts";
+import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
+import { runCli } from "../../support/cli.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
-const ROOT = resolve(import.meta.dirname, "..", "..", "..");
-const run = promisify(execFile);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["--no-install", "ecs-autopilot", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, npm_config_loglevel: "error" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 // Test prices for the CLI's --prices file; the figures below are derived from them by hand.
 const PRICES = {
@@ -56,26 +40,17 @@ describe("ecs-autopilot rightsize report", () => {
     });
     // Two tasks using 300 CPU units and 700 MiB each, every 5 minutes for the last two hours.
     const now = Date.now();
-    const points = Array.from({ length: 24 }, (_, i) => new Date(now - (i + 1) * 300_000));
-    for (const [metric, value] of [
-      ["CpuUtilized", 600],
-      ["MemoryUtilized", 1400],
-      ["RunningTaskCount", 2],
-    ] as const)
-      await world.insight.cloudwatch.send(
-        new PutMetricDataCommand({
-          Namespace: "ECS/ContainerInsights",
-          MetricData: points.map((at) => ({
-            MetricName: metric,
-            Dimensions: [
-              { Name: "ClusterName", Value: "web" },
-              { Name: "ServiceName", Value: "api" },
-            ],
-            Timestamp: at,
-            Value: value,
-          })),
-        }),
-      );
+    await putContainerInsights(
+      world.insight.cloudwatch,
+      "web",
+      "api",
+      Array.from({ length: 24 }, (_, i) => ({
+        at: new Date(now - (i + 1) * 300_000),
+        tasks: 2,
+        cpu: 300,
+        memory: 700,
+      })),
+    );
   }, 60_000);
 
   it("prints JSON with the smaller valid size and the saving, from a price file", async () => {

@@ -1,4 +1,3 @@
-import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateClusterCommand,
   DescribeServicesCommand,
@@ -10,7 +9,7 @@ import type { SlackMessage } from "../../../core/notify/SlackMessage.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
 import { createRuntime } from "../../../functions/shared/runtime.ts";
-import { createService, ecrImage } from "../../../sandbox/seed.ts";
+import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
@@ -29,25 +28,17 @@ const posts: SlackMessage[] = [];
 /** Two tasks using 300 CPU units and 700 MiB each, every 5 minutes for the last two hours. */
 async function writeUsage(service: string): Promise<void> {
   const now = Date.now();
-  for (const [metric, value] of [
-    ["CpuUtilized", 600],
-    ["MemoryUtilized", 1400],
-    ["RunningTaskCount", 2],
-  ] as const)
-    await world.insight.cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: "ECS/ContainerInsights",
-        MetricData: Array.from({ length: 24 }, (_, i) => ({
-          MetricName: metric,
-          Dimensions: [
-            { Name: "ClusterName", Value: "shop" },
-            { Name: "ServiceName", Value: service },
-          ],
-          Timestamp: new Date(now - (i + 1) * 300_000),
-          Value: value,
-        })),
-      }),
-    );
+  await putContainerInsights(
+    world.insight.cloudwatch,
+    "shop",
+    service,
+    Array.from({ length: 24 }, (_, i) => ({
+      at: new Date(now - (i + 1) * 300_000),
+      tasks: 2,
+      cpu: 300,
+      memory: 700,
+    })),
+  );
 }
 
 const handlerFor = (dryRun: boolean) =>

@@ -1,4 +1,3 @@
-import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateClusterCommand,
   DescribeServicesCommand,
@@ -14,7 +13,7 @@ import { analyzeFleet, type FleetReport } from "../../../core/rightsize/analyzeF
 import { applyRightsize, planRightsize } from "../../../core/rightsize/applyRightsize.ts";
 import { describeInstanceShapes } from "../../../core/rightsize/instanceShapes.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
-import { createService, ecrImage } from "../../../sandbox/seed.ts";
+import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
@@ -100,31 +99,15 @@ async function seed(workload: Workload): Promise<void> {
     taskDefinition: workload.taskDefinition,
     ...(workload.tags ? { tags: workload.tags } : {}),
   });
-  const dimensions = [
-    { Name: "ClusterName", Value: "fleet" },
-    { Name: "ServiceName", Value: workload.name },
-  ];
-  const data = Array.from({ length: HOURS }, (_, h) => ({
-    ...workload.hours(h),
-    at: new Date(END.getTime() - (HOURS - h) * 3_600_000),
-  }));
-  for (const [metric, value] of [
-    ["CpuUtilized", (d: (typeof data)[number]) => d.cpu * d.tasks],
-    ["MemoryUtilized", (d: (typeof data)[number]) => d.memory * d.tasks],
-    ["RunningTaskCount", (d: (typeof data)[number]) => d.tasks],
-  ] as const) {
-    await world.insight.cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: "ECS/ContainerInsights",
-        MetricData: data.map((d) => ({
-          MetricName: metric,
-          Dimensions: dimensions,
-          Timestamp: d.at,
-          Value: value(d),
-        })),
-      }),
-    );
-  }
+  await putContainerInsights(
+    world.insight.cloudwatch,
+    "fleet",
+    workload.name,
+    Array.from({ length: HOURS }, (_, h) => ({
+      ...workload.hours(h),
+      at: new Date(END.getTime() - (HOURS - h) * 3_600_000),
+    })),
+  );
   const state = new MonitorState(world.clients.documents, world.tableName, () => END);
   for (let i = 0; i < (workload.oomKills ?? 0); i++)
     await state.recordStopStats(service.serviceArn ?? "", "out-of-memory", true);
