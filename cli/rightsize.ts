@@ -41,7 +41,9 @@ export async function priceBookFor(
     }
   }
   return priceBookWithFallback(new PricingClient({ region: "us-east-1" }), region, (_, error) =>
-    note(`prices: the Pricing API is not reachable (${(error as Error).name}); using the bundled prices`),
+    note(
+      `prices: the Pricing API is not reachable (${(error as Error).name}: ${((error as Error).message.split("\n")[0] ?? "").slice(0, 80)}); using the bundled prices`,
+    ),
   );
 }
 
