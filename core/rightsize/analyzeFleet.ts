@@ -1,11 +1,11 @@
 import { DescribeClustersCommand, type Service, type TaskDefinition } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
-import { chunk } from "../aws/concurrency.ts";
+import { chunk, mapWithConcurrency } from "../aws/concurrency.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../aws/ecs.ts";
 import type { InsightClients } from "../aws/insightClients.ts";
 import { MonitorState } from "../monitor/MonitorState.ts";
 import type { InstanceShape } from "./binPacking.ts";
-import { collectUsage } from "./collectUsage.ts";
+import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import { profileService, serviceFacts } from "./profile.ts";
 import { type PriceBook, type Recommendation, recommend } from "./recommend.ts";
 
@@ -99,20 +99,22 @@ export async function analyzeFleetWithState(
   const state = new MonitorState(clients.documents, tableName, () => end);
   const recommendations: Recommendation[] = [];
   const unmeasured: string[] = [];
+  const EMPTY: ServiceUsage = {
+    target: { clusterName: "", serviceName: "", containerInsights: false },
+    cpu: [],
+    memory: [],
+    memoryMax: [],
+    runningTasks: [],
+    unit: "per-task",
+  };
+  // OOM history only for services with usage to size (one Query each, ten at a time).
+  const oomKills = await mapWithConcurrency(measured, 10, async (fact, i) =>
+    profileService(fact, usage[i] ?? EMPTY, 0)
+      ? (await state.readStopStats(fact.serviceArn, lookbackDays)).reduce((n, s) => n + s.outOfMemory, 0)
+      : 0,
+  );
   for (const [i, fact] of measured.entries()) {
-    const stats = await state.readStopStats(fact.serviceArn, lookbackDays);
-    const profile = profileService(
-      fact,
-      usage[i] ?? {
-        target: { clusterName: "", serviceName: "", containerInsights: false },
-        cpu: [],
-        memory: [],
-        memoryMax: [],
-        runningTasks: [],
-        unit: "per-task",
-      },
-      stats.reduce((n, s) => n + s.outOfMemory, 0),
-    );
+    const profile = profileService(fact, usage[i] ?? EMPTY, oomKills[i] ?? 0);
     if (!profile) {
       unmeasured.push(`${fact.clusterName}/${fact.serviceName}`);
       continue;
