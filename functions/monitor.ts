@@ -2,13 +2,7 @@
  * Lambda entry of the monitor flow: task state changes, deployment state changes and service
  * actions from ECS. Composition only; the decisions live in core/monitor.
  */
-import { IdempotencyConfig } from "@aws-lambda-powertools/idempotency";
-import { makeHandlerIdempotent } from "@aws-lambda-powertools/idempotency/middleware";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { parser } from "@aws-lambda-powertools/parser/middleware";
-import middy from "@middy/core";
 import { z } from "zod";
-import { idempotencyStore } from "../core/aws/index.ts";
 import {
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
@@ -24,7 +18,8 @@ import {
   monitorTaskStateChange,
   routeFor,
 } from "../core/monitor/index.ts";
-import { type LambdaHandler, rejectInvalidEvents } from "./shared/rejectInvalidEvents.ts";
+import { flowHandler } from "./shared/flowHandler.ts";
+import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
 
 const MonitorEvent = z.discriminatedUnion("detail-type", [
@@ -32,7 +27,6 @@ const MonitorEvent = z.discriminatedUnion("detail-type", [
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
 ]);
-type MonitorEvent = z.infer<typeof MonitorEvent>;
 
 export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
   const lookups = new Map<string, MonitorLookups>();
@@ -45,21 +39,8 @@ export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
     }
     return found;
   };
-  const handler = middy()
-    .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))
-    .use(parser({ schema: MonitorEvent, safeParse: true }))
-    .use(rejectInvalidEvents(runtime))
-    .use(
-      // The same event delivered twice changes nothing: it is answered from its record.
-      makeHandlerIdempotent({
-        persistenceStore: idempotencyStore(runtime.clients, runtime.tableName, "monitor-events"),
-        config: new IdempotencyConfig({ eventKeyJmesPath: "id", expiresAfterSeconds: 24 * 60 * 60 }),
-        keyPrefix: "monitor-event",
-      }),
-    );
-  return handler.handler(async (input) => {
-    // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event.
-    const event = input as unknown as MonitorEvent;
+  // The same event delivered twice changes nothing: it is answered from its record.
+  return flowHandler(runtime, { schema: MonitorEvent, idempotentAs: "monitor" }, async (event) => {
     const config = await runtime.config();
     const context: MonitorContext = {
       state: new MonitorState(runtime.clients.documents, runtime.tableName),
@@ -100,7 +81,7 @@ export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
     };
     runtime.logger.info("monitor event handled", summary);
     return summary;
-  }) as unknown as LambdaHandler; // middy's types follow the parser's output, not the raw event
+  });
 }
 
 export const handler = createMonitorHandler(createRuntime("monitor"));

@@ -2,10 +2,7 @@
  * Lambda entry of right-sizing: weekly, analyse every service's usage, post the savings to Slack,
  * and take one step down for services tagged `autopilot:rightsize=apply`.
  */
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import middy from "@middy/core";
 import { createInsightClients, type InsightClients } from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
 import { rightsizeMessage } from "../core/notify/index.ts";
@@ -15,7 +12,8 @@ import {
   priceBookWithFallback,
   runRightsize,
 } from "../core/rightsize/runRightsize.ts";
-import { type LambdaHandler, rejectInvalidEvents } from "./shared/rejectInvalidEvents.ts";
+import { flowHandler } from "./shared/flowHandler.ts";
+import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
 
 export interface RightsizeHandlerOptions {
@@ -33,37 +31,33 @@ export function createRightsizeHandler(
   // The Pricing API's endpoints are us-east-1, eu-central-1 and ap-south-1; it prices every region.
   const pricing = options.pricing ?? new PricingClient({ region: "us-east-1", maxAttempts: 5 });
   let insight = options.insight;
-  return middy()
-    .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))
-    .use(parser({ schema: ScheduledEvent, safeParse: true }))
-    .use(rejectInvalidEvents(runtime))
-    .handler(async () => {
-      const region = await runtime.clients.ecs.config.region();
-      const prices =
-        options.prices ??
-        (await priceBookWithFallback(pricing, region, (message, error) =>
-          runtime.logger.warn(message, { error }),
-        ));
-      const dryRun = options.dryRun ?? false;
-      insight ??= createInsightClients();
-      const clients = { ecs: runtime.clients.ecs, documents: runtime.clients.documents, ...insight };
-      const run = await runRightsize(clients, runtime.tableName, { prices, dryRun });
-      const plan = describeRightsizePlan(run.plan);
-      if (dryRun) runtime.logger.info("right-sizing plan (dry run: nothing changed)", { plan });
-      await runtime.notifier.post(rightsizeMessage(run.report, run.applied));
-      const summary = {
-        action: "rightsized",
-        dryRun,
-        prices: run.report.prices.source,
-        services: run.report.recommendations.length,
-        unmeasured: run.report.unmeasured,
-        totals: run.report.totals,
-        plan,
-        applied: run.applied,
-      };
-      runtime.logger.info("right-sizing done", summary);
-      return summary;
-    }) as unknown as LambdaHandler; // middy's types follow the parser's output, not the raw event
+  return flowHandler(runtime, { schema: ScheduledEvent }, async () => {
+    const region = await runtime.clients.ecs.config.region();
+    const prices =
+      options.prices ??
+      (await priceBookWithFallback(pricing, region, (message, error) =>
+        runtime.logger.warn(message, { error }),
+      ));
+    const dryRun = options.dryRun ?? false;
+    insight ??= createInsightClients();
+    const clients = { ecs: runtime.clients.ecs, documents: runtime.clients.documents, ...insight };
+    const run = await runRightsize(clients, runtime.tableName, { prices, dryRun });
+    const plan = describeRightsizePlan(run.plan);
+    if (dryRun) runtime.logger.info("right-sizing plan (dry run: nothing changed)", { plan });
+    await runtime.notifier.post(rightsizeMessage(run.report, run.applied));
+    const summary = {
+      action: "rightsized",
+      dryRun,
+      prices: run.report.prices.source,
+      services: run.report.recommendations.length,
+      unmeasured: run.report.unmeasured,
+      totals: run.report.totals,
+      plan,
+      applied: run.applied,
+    };
+    runtime.logger.info("right-sizing done", summary);
+    return summary;
+  });
 }
 
 export const handler = createRightsizeHandler(createRuntime("rightsize"));
