@@ -1,13 +1,18 @@
 import { ECR_IMAGE_PUSH, ECS_SERVICE_CHANGES, SCHEDULED_JOBS } from "../core/events/index.ts";
 import { scheduleJob, subscribe } from "./eventRules.ts";
-import { account, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
-
-const ecs = (resource: string) => $interpolate`arn:aws:ecs:${region}:${account}:${resource}`;
+import {
+  account,
+  ecsArn,
+  flowFunctionArgs,
+  region,
+  rollOutPermissions,
+  sharedPermissions,
+} from "./shared.ts";
 
 /** Reading the fleet: List* and DescribeTaskDefinition have no resource-level permissions in IAM. */
 const readFleet = [
   { actions: ["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeTaskDefinition"], resources: ["*"] },
-  { actions: ["ecs:DescribeServices"], resources: [ecs("service/*/*")] },
+  { actions: ["ecs:DescribeServices"], resources: [ecsArn("service/*/*")] },
 ];
 
 /**
@@ -19,29 +24,7 @@ export const redeployFunction = new sst.aws.Function("Redeploy", {
   handler: "functions/redeploy.handler",
   description: "ecs-autopilot: redeploy ECS services when an image is pushed to ECR",
   timeout: "2 minutes",
-  permissions: [
-    ...sharedPermissions(),
-    ...readFleet,
-    // RegisterTaskDefinition and DeregisterTaskDefinition have no resource-level permissions.
-    { actions: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"], resources: ["*"] },
-    // Tags on the new revision (autopilot:image-tag:…) are written by RegisterTaskDefinition itself.
-    {
-      actions: ["ecs:TagResource"],
-      resources: [ecs("task-definition/*:*")],
-      conditions: [
-        { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
-      ],
-    },
-    { actions: ["ecs:UpdateService"], resources: [ecs("service/*/*")] },
-    // The copied revision names the same task and execution roles; ECS requires PassRole for them.
-    {
-      actions: ["iam:PassRole"],
-      resources: ["*"],
-      conditions: [
-        { test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] },
-      ],
-    },
-  ],
+  permissions: [...sharedPermissions(), ...readFleet, ...rollOutPermissions()],
 });
 subscribe(ECR_IMAGE_PUSH, redeployFunction);
 

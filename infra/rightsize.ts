@@ -1,8 +1,6 @@
 import { SCHEDULED_JOBS } from "../core/events/index.ts";
 import { scheduleJob } from "./eventRules.ts";
-import { account, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
-
-const ecs = (resource: string) => $interpolate`arn:aws:ecs:${region}:${account}:${resource}`;
+import { ecsArn, flowFunctionArgs, rollOutPermissions, sharedPermissions } from "./shared.ts";
 
 /**
  * Right-sizing: weekly, every service's CloudWatch usage → the cheapest safe size and launch type,
@@ -29,24 +27,10 @@ export const rightsizeFunction = new sst.aws.Function("Rightsize", {
       ],
       resources: ["*"],
     },
-    { actions: ["ecs:DescribeClusters"], resources: [ecs("cluster/*")] },
-    { actions: ["ecs:DescribeServices", "ecs:UpdateService"], resources: [ecs("service/*/*")] },
-    // Applying a step down registers a revision (and deregisters it if the update fails).
-    { actions: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"], resources: ["*"] },
-    {
-      actions: ["ecs:TagResource"],
-      resources: [ecs("task-definition/*:*")],
-      conditions: [
-        { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
-      ],
-    },
-    {
-      actions: ["iam:PassRole"],
-      resources: ["*"],
-      conditions: [
-        { test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] },
-      ],
-    },
+    { actions: ["ecs:DescribeClusters"], resources: [ecsArn("cluster/*")] },
+    { actions: ["ecs:DescribeServices"], resources: [ecsArn("service/*/*")] },
+    // Applying a step down rolls out a copied revision the way the redeploy flow does.
+    ...rollOutPermissions(),
   ],
 });
 for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "rightsize")) scheduleJob(job, rightsizeFunction);

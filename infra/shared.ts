@@ -117,3 +117,35 @@ export function sharedPermissions() {
     { actions: ["ssm:GetParameter"], resources: [configParameter.arn] },
   ];
 }
+
+/** An ECS ARN in this account and region, e.g. `ecsArn("cluster/*")`. */
+export const ecsArn = (resource: string) => $interpolate`arn:aws:ecs:${region}:${account}:${resource}`;
+
+/**
+ * What rolling out a copied revision needs (the redeploy flow's `rollOut`, used by redeploy and
+ * right-sizing): register it (and deregister it if the update fails), tag it at registration,
+ * update the service, and pass the task and execution roles it names.
+ */
+export function rollOutPermissions() {
+  return [
+    // RegisterTaskDefinition and DeregisterTaskDefinition have no resource-level permissions.
+    { actions: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"], resources: ["*"] },
+    // Tags on the new revision (autopilot:…) are written by RegisterTaskDefinition itself.
+    {
+      actions: ["ecs:TagResource"],
+      resources: [ecsArn("task-definition/*:*")],
+      conditions: [
+        { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
+      ],
+    },
+    { actions: ["ecs:UpdateService"], resources: [ecsArn("service/*/*")] },
+    // The copied revision names the same task and execution roles; ECS requires PassRole for them.
+    {
+      actions: ["iam:PassRole"],
+      resources: ["*"],
+      conditions: [
+        { test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] },
+      ],
+    },
+  ];
+}
