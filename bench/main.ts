@@ -12,7 +12,7 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { localContext } from "../cli/localContext.ts";
 import { ApiCallCounter, createAwsClients, createStateTable } from "../core/aws/index.ts";
-import { createInsightClients } from "../core/aws/insightClients.ts";
+import { createInsightClients, fleetClients } from "../core/aws/insightClients.ts";
 import { DEFAULT_CONFIG } from "../core/config/index.ts";
 import { TerminalNotifier } from "../core/notify/index.ts";
 import { evaluateTaskDefinition, loadTaskDefinitionFile } from "../core/policy/index.ts";
@@ -130,10 +130,14 @@ async function reconcileCalls(): Promise<{
 async function rightsizeCalls(): Promise<Record<string, number>> {
   const counter = new ApiCallCounter();
   const clients = createAwsClients({ region: REGION, counter });
-  await runRightsize({ ...clients, ...createInsightClients({ region: REGION, counter }) }, "bench-schedule", {
-    prices: bundledPriceBook(REGION),
-    dryRun: true,
-  });
+  await runRightsize(
+    fleetClients(clients, createInsightClients({ region: REGION, counter })),
+    "bench-schedule",
+    {
+      prices: bundledPriceBook(REGION),
+      dryRun: true,
+    },
+  );
   return counter.byOperation();
 }
 

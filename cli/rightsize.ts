@@ -1,13 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { PricingClient } from "@aws-sdk/client-pricing";
 import { createAwsClients } from "../core/aws/index.ts";
-import { createInsightClients, type FleetClients } from "../core/aws/insightClients.ts";
-import { analyzeFleet, type FleetReport } from "../core/rightsize/analyzeFleet.ts";
-import { describeInstanceShapes } from "../core/rightsize/instanceShapes.ts";
-import { CANDIDATE_INSTANCE_TYPES, priceBookFromJson } from "../core/rightsize/priceBook.ts";
+import { createInsightClients, type FleetClients, fleetClients } from "../core/aws/insightClients.ts";
+import type { FleetReport } from "../core/rightsize/analyzeFleet.ts";
+import { priceBookFromJson } from "../core/rightsize/priceBook.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
 import { toHtml, toJson, toMarkdown } from "../core/rightsize/reports.ts";
-import { priceBookWithFallback } from "../core/rightsize/runRightsize.ts";
+import { analyzeRightsize, priceBookWithFallback } from "../core/rightsize/runRightsize.ts";
 import { CliError } from "./errors.ts";
 
 export interface RightsizeOptions {
@@ -64,11 +63,10 @@ export async function rightsizeReport(
     throw new CliError(
       "no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE (OOM counts come from it)",
     );
-  const aws = clients ?? { ...createAwsClients(), ...createInsightClients() };
+  const aws = clients ?? fleetClients(createAwsClients(), createInsightClients());
   const region = await aws.ecs.config.region();
   const prices = await priceBookFor(region, options.prices, note);
-  const candidates = await describeInstanceShapes(aws.ec2, CANDIDATE_INSTANCE_TYPES);
-  const report = await analyzeFleet(aws, tableName, { prices, candidates, lookbackDays: days });
+  const { report } = await analyzeRightsize(aws, tableName, { prices, lookbackDays: days });
   const output = format === "json" ? toJson(report) : format === "html" ? toHtml(report) : toMarkdown(report);
   if (options.out) {
     await writeFile(options.out, output);

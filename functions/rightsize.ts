@@ -3,7 +3,7 @@
  * and take one step down for services tagged `autopilot:rightsize=apply`.
  */
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { createInsightClients, type InsightClients } from "../core/aws/insightClients.ts";
+import { createInsightClients, fleetClients, type InsightClients } from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
 import { rightsizeMessage } from "../core/notify/index.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
@@ -40,8 +40,10 @@ export function createRightsizeHandler(
       ));
     const dryRun = options.dryRun ?? false;
     insight ??= createInsightClients();
-    const clients = { ecs: runtime.clients.ecs, documents: runtime.clients.documents, ...insight };
-    const run = await runRightsize(clients, runtime.tableName, { prices, dryRun });
+    const run = await runRightsize(fleetClients(runtime.clients, insight), runtime.tableName, {
+      prices,
+      dryRun,
+    });
     const plan = describeRightsizePlan(run.plan);
     if (dryRun) runtime.logger.info("right-sizing plan (dry run: nothing changed)", { plan });
     await runtime.notifier.post(rightsizeMessage(run.report, run.applied));

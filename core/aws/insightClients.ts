@@ -14,6 +14,14 @@ export interface InsightClients {
 /** What a right-sizing run reads: the fleet (ECS), OOM history (the state table), metrics and instance shapes. */
 export type FleetClients = Pick<AwsClients, "ecs" | "documents"> & InsightClients;
 
+/**
+ * The clients a right-sizing run uses. Picks ECS and DynamoDB from `aws` rather than spreading it:
+ * its clients are lazy getters, and a spread would build every one of them.
+ */
+export function fleetClients(aws: AwsClients, insight: InsightClients): FleetClients {
+  return { ecs: aws.ecs, documents: aws.documents, cloudwatch: insight.cloudwatch, ec2: insight.ec2 };
+}
+
 export function createInsightClients(options: AwsClientOptions = {}): InsightClients {
   const config = clientConfig(options);
   return {

@@ -1,6 +1,6 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { FleetClients } from "../aws/insightClients.ts";
-import { analyzeFleetWithState, type FleetReport } from "./analyzeFleet.ts";
+import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
 import { applyRightsize, planRightsize, type RightsizePlan } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
 import { bundledPriceBook, CANDIDATE_INSTANCE_TYPES, livePriceBook } from "./priceBook.ts";
@@ -31,19 +31,28 @@ export async function priceBookWithFallback(
   }
 }
 
+/** The fleet's report against the candidate instance types, and the state it described. */
+export async function analyzeRightsize(
+  clients: FleetClients,
+  tableName: string,
+  options: { prices: PriceBook; lookbackDays?: number; end?: Date },
+): Promise<{ report: FleetReport; state: FleetState }> {
+  const candidates = await describeInstanceShapes(clients.ec2, CANDIDATE_INSTANCE_TYPES);
+  return analyzeFleetWithState(clients, tableName, {
+    prices: options.prices,
+    candidates,
+    ...(options.lookbackDays ? { lookbackDays: options.lookbackDays } : {}),
+    ...(options.end ? { end: options.end } : {}),
+  });
+}
+
 /** The weekly job: analyse the fleet, plan one step down where tagged `apply`, roll it out unless dry. */
 export async function runRightsize(
   clients: FleetClients,
   tableName: string,
   options: { prices: PriceBook; lookbackDays?: number; dryRun: boolean; end?: Date },
 ): Promise<RightsizeRun> {
-  const candidates = await describeInstanceShapes(clients.ec2, CANDIDATE_INSTANCE_TYPES);
-  const { report, state } = await analyzeFleetWithState(clients, tableName, {
-    prices: options.prices,
-    candidates,
-    ...(options.lookbackDays ? { lookbackDays: options.lookbackDays } : {}),
-    ...(options.end ? { end: options.end } : {}),
-  });
+  const { report, state } = await analyzeRightsize(clients, tableName, options);
   const plan = planRightsize(report.recommendations, state, options.prices);
   const applied = options.dryRun ? [] : await applyRightsize(clients.ecs, plan);
   return { report, plan, applied, dryRun: options.dryRun };

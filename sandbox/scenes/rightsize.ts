@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { localContext } from "../../cli/localContext.ts";
 import { rightsizeReport } from "../../cli/rightsize.ts";
-import { createInsightClients } from "../../core/aws/insightClients.ts";
+import { createInsightClients, fleetClients } from "../../core/aws/insightClients.ts";
 import type { Sandbox } from "../Sandbox.ts";
 import { SANDBOX_TABLE } from "../Sandbox.ts";
 import { ACCOUNT, createService, ecrImage, putContainerInsights, sampleEvent } from "../seed.ts";
@@ -91,7 +91,7 @@ export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const html = await rightsizeReport(
     { format: "html", out: resolve(dir, "rightsize.html"), table: SANDBOX_TABLE },
-    { ecs: clients.ecs, documents: clients.documents, ...insight },
+    fleetClients(clients, insight),
     (line) => print(`  ${line}`),
   );
   print(`  ${html.output}`);

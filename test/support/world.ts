@@ -2,6 +2,7 @@ import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } f
 import {
   createInsightClients,
   type FleetClients,
+  fleetClients,
   type InsightClients,
 } from "../../core/aws/insightClients.ts";
 import { type AutopilotConfig, DEFAULT_CONFIG } from "../../core/config/index.ts";
@@ -33,7 +34,7 @@ export async function createWorld(): Promise<World> {
   return {
     clients,
     insight,
-    fleet: { ecs: clients.ecs, documents: clients.documents, ...insight },
+    fleet: fleetClients(clients, insight),
     counter,
     tableName,
     context: (config = DEFAULT_CONFIG) => ({ clients, tableName, config }),
