@@ -81,18 +81,26 @@ export async function analyzeFleetWithState(
     clients.ecs,
     services.map((s) => s.taskDefinition ?? ""),
   );
-  const facts = services.flatMap((service) => {
+  const fleet: FleetState = new Map();
+  for (const service of services) {
     const definition = definitions.get(service.taskDefinition ?? "");
-    return definition ? [serviceFacts(service, definition.taskDefinition)] : [];
-  });
+    if (definition)
+      fleet.set(service.serviceArn ?? "", {
+        service,
+        taskDefinition: definition.taskDefinition,
+        tags: definition.tags,
+      });
+  }
+  const facts = [...fleet.values()].map(({ service, taskDefinition }) =>
+    serviceFacts(service, taskDefinition),
+  );
   const measured = facts.filter((f) => f.rightsizeMode !== "off");
   const usage = await collectUsage(
     clients.cloudwatch,
     measured.map((f) => ({
       clusterName: f.clusterName,
       serviceName: f.serviceName,
-      containerInsights:
-        insights.get(services.find((s) => s.serviceArn === f.serviceArn)?.clusterArn ?? "") ?? false,
+      containerInsights: insights.get(fleet.get(f.serviceArn)?.service.clusterArn ?? "") ?? false,
     })),
     { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
   );
@@ -128,16 +136,6 @@ export async function analyzeFleetWithState(
   recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
   const sum = (pick: (r: Recommendation) => number | undefined) =>
     Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
-  const fleet: FleetState = new Map();
-  for (const service of services) {
-    const definition = definitions.get(service.taskDefinition ?? "");
-    if (definition)
-      fleet.set(service.serviceArn ?? "", {
-        service,
-        taskDefinition: definition.taskDefinition,
-        tags: definition.tags,
-      });
-  }
   const report: FleetReport = {
     generatedAt: end.toISOString(),
     region: options.prices.region,
