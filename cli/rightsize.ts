@@ -1,7 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { PricingClient } from "@aws-sdk/client-pricing";
 import { createAwsClients } from "../core/aws/index.ts";
-import { createInsightClients, type FleetClients, fleetClients } from "../core/aws/insightClients.ts";
+import {
+  createInsightClients,
+  createPricingClient,
+  type FleetClients,
+  fleetClients,
+} from "../core/aws/insightClients.ts";
 import type { FleetReport } from "../core/rightsize/analyzeFleet.ts";
 import { priceBookFromJson } from "../core/rightsize/priceBook.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
@@ -39,7 +43,7 @@ export async function priceBookFor(
       throw new CliError(`price file ${file}: ${(error as Error).message}`);
     }
   }
-  return priceBookWithFallback(new PricingClient({ region: "us-east-1" }), region, (_, error) =>
+  return priceBookWithFallback(createPricingClient(), region, (_, error) =>
     note(
       `prices: the Pricing API is not reachable (${(error as Error).name}: ${((error as Error).message.split("\n")[0] ?? "").slice(0, 80)}); using the bundled prices`,
     ),

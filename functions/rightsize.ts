@@ -2,8 +2,13 @@
  * Lambda entry of right-sizing: weekly, analyse every service's usage, post the savings to Slack,
  * and take one step down for services tagged `autopilot:rightsize=apply`.
  */
-import { PricingClient } from "@aws-sdk/client-pricing";
-import { createInsightClients, fleetClients, type InsightClients } from "../core/aws/insightClients.ts";
+import type { PricingClient } from "@aws-sdk/client-pricing";
+import {
+  createInsightClients,
+  createPricingClient,
+  fleetClients,
+  type InsightClients,
+} from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
 import { rightsizeMessage } from "../core/notify/index.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
@@ -28,8 +33,7 @@ export function createRightsizeHandler(
   runtime: FlowRuntime,
   options: RightsizeHandlerOptions = {},
 ): LambdaHandler {
-  // The Pricing API's endpoints are us-east-1, eu-central-1 and ap-south-1; it prices every region.
-  const pricing = options.pricing ?? new PricingClient({ region: "us-east-1", maxAttempts: 5 });
+  const pricing = options.pricing ?? createPricingClient();
   let insight = options.insight;
   return flowHandler(runtime, { schema: ScheduledEvent }, async () => {
     const region = await runtime.clients.ecs.config.region();

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { PricingClient } from "@aws-sdk/client-pricing";
 import { type AwsClientOptions, type AwsClients, clientConfig, counted } from "./clients.ts";
 
 /**
@@ -28,4 +29,16 @@ export function createInsightClients(options: AwsClientOptions = {}): InsightCli
     cloudwatch: counted(new CloudWatchClient(config), "CloudWatch", options.counter),
     ec2: counted(new EC2Client(config), "EC2", options.counter),
   };
+}
+
+/**
+ * The Pricing API client, configured like every other client. Its endpoints are us-east-1 (and
+ * eu-central-1, ap-south-1); from there it prices every region.
+ */
+export function createPricingClient(options: AwsClientOptions = {}): PricingClient {
+  return counted(
+    new PricingClient(clientConfig({ ...options, region: "us-east-1" })),
+    "Pricing",
+    options.counter,
+  );
 }
