@@ -19,6 +19,7 @@ import {
   routeFor,
 } from "../core/monitor/index.ts";
 import { flowHandler } from "./shared/flowHandler.ts";
+import { idempotentEvents } from "./shared/idempotentEvents.ts";
 import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
 
@@ -40,48 +41,52 @@ export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
     return found;
   };
   // The same event delivered twice changes nothing: it is answered from its record.
-  return flowHandler(runtime, { schema: MonitorEvent, idempotentAs: "monitor" }, async (event) => {
-    const config = await runtime.config();
-    const context: MonitorContext = {
-      state: new MonitorState(runtime.clients.documents, runtime.tableName),
-      lookups: lookupsFor(event.account, event.region),
-      config: config.monitor,
-      documents: runtime.clients.documents,
-      tableName: runtime.tableName,
-    };
-    let result: MonitorResult;
-    switch (event["detail-type"]) {
-      case "ECS Task State Change":
-        result = await monitorTaskStateChange(event, context);
-        break;
-      case "ECS Deployment State Change":
-        result = await monitorDeploymentStateChange(event, context);
-        break;
-      case "ECS Service Action":
-        result = await monitorServiceAction(event, context);
-        break;
-    }
-    const sent: string[] = [];
-    const dropped: string[] = [];
-    for (const { subject, message } of result.messages) {
-      const webhook = routeFor(subject, config.monitor.routes);
-      if (!(await context.state.takeRateToken(webhook, config.monitor.rateLimitPerMinute))) {
-        runtime.logger.warn("Slack rate limit reached: message dropped", { webhook, text: message.text });
-        dropped.push(message.text);
-        continue;
+  return flowHandler(
+    runtime,
+    { schema: MonitorEvent, idempotency: idempotentEvents(runtime, "monitor") },
+    async (event) => {
+      const config = await runtime.config();
+      const context: MonitorContext = {
+        state: new MonitorState(runtime.clients.documents, runtime.tableName),
+        lookups: lookupsFor(event.account, event.region),
+        config: config.monitor,
+        documents: runtime.clients.documents,
+        tableName: runtime.tableName,
+      };
+      let result: MonitorResult;
+      switch (event["detail-type"]) {
+        case "ECS Task State Change":
+          result = await monitorTaskStateChange(event, context);
+          break;
+        case "ECS Deployment State Change":
+          result = await monitorDeploymentStateChange(event, context);
+          break;
+        case "ECS Service Action":
+          result = await monitorServiceAction(event, context);
+          break;
       }
-      await runtime.notifierFor(webhook).post(message);
-      sent.push(`${webhook}: ${message.text}`);
-    }
-    const summary = {
-      action: result.action,
-      ...(result.detail ? { detail: result.detail } : {}),
-      sent,
-      dropped,
-    };
-    runtime.logger.info("monitor event handled", summary);
-    return summary;
-  });
+      const sent: string[] = [];
+      const dropped: string[] = [];
+      for (const { subject, message } of result.messages) {
+        const webhook = routeFor(subject, config.monitor.routes);
+        if (!(await context.state.takeRateToken(webhook, config.monitor.rateLimitPerMinute))) {
+          runtime.logger.warn("Slack rate limit reached: message dropped", { webhook, text: message.text });
+          dropped.push(message.text);
+          continue;
+        }
+        await runtime.notifierFor(webhook).post(message);
+        sent.push(`${webhook}: ${message.text}`);
+      }
+      const summary = {
+        action: result.action,
+        ...(result.detail ? { detail: result.detail } : {}),
+        sent,
+        dropped,
+      };
+      runtime.logger.info("monitor event handled", summary);
+      return summary;
+    },
+  );
 }
 
 export const handler = createMonitorHandler(createRuntime("monitor"));

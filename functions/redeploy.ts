@@ -6,6 +6,7 @@ import { EcrImageActionEvent } from "../core/events/index.ts";
 import { redeployMessage } from "../core/notify/index.ts";
 import { notAPush, pushFromEvent, redeployPush, summarizeReport } from "../core/redeploy/index.ts";
 import { flowHandler } from "./shared/flowHandler.ts";
+import { idempotentEvents } from "./shared/idempotentEvents.ts";
 import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
 
@@ -21,7 +22,10 @@ export function createRedeployHandler(
   return flowHandler(
     runtime,
     // The same event delivered twice is answered from its record; a dry run records nothing.
-    { schema: EcrImageActionEvent, ...(options.dryRun ? {} : { idempotentAs: "redeploy" }) },
+    {
+      schema: EcrImageActionEvent,
+      ...(options.dryRun ? {} : { idempotency: idempotentEvents(runtime, "redeploy") }),
+    },
     async (event, context) => {
       const ignored = notAPush(event);
       if (ignored) {
