@@ -26,8 +26,9 @@ import {
 import { bundledPriceBook } from "../core/rightsize/priceBook.ts";
 import { runRightsize } from "../core/rightsize/runRightsize.ts";
 import { reconcileSchedules } from "../core/schedule/index.ts";
+import { SERVICE_TAGS } from "../core/tags.ts";
 import { createMonitorHandler } from "../functions/monitor.ts";
-import { createRuntime } from "../functions/shared/runtime.ts";
+import { createRuntime } from "../runtime/runtime.ts";
 import { stoppedTaskEvent } from "../sandbox/ecsEvents.ts";
 import {
   createCluster,
@@ -115,7 +116,7 @@ async function reconcileCalls(): Promise<{
       name: `svc-${i}`,
       family: `sched-${i % 10}`,
       containers: [{ name: "app", image: ecrImage(REGION, "shop/web", "1.0.0"), essential: true }],
-      ...(i % 3 === 0 ? { tags: { "autopilot:schedule": "Mon-Fri 07:00-19:00 Europe/Berlin" } } : {}),
+      ...(i % 3 === 0 ? { tags: { [SERVICE_TAGS.schedule]: "Mon-Fri 07:00-19:00 Europe/Berlin" } } : {}),
     });
   }
   counter.reset();
@@ -178,7 +179,7 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
       status: "ACTIVE",
       deployments: [{ id: `ecs-svc/${i}`, status: "PRIMARY", rolloutState: "COMPLETED" }],
     },
-    tags: { "autopilot:redeploy": i % 2 ? "minor" : "patch" },
+    tags: { [SERVICE_TAGS.redeploy]: i % 2 ? "minor" : "patch" },
     taskDefinition: {
       taskDefinitionArn: `arn:aws:ecs:${REGION}:123456789012:task-definition/web-${i}:3`,
       family: `web-${i}`,

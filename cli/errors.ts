@@ -1,3 +1,4 @@
+import { AutopilotError } from "../core/errors.ts";
 /** Exit codes users script against. */
 export const EXIT = {
   ok: 0,
@@ -10,8 +11,9 @@ export const EXIT = {
 } as const;
 
 /** An error the CLI reports as one line with an exit code. */
-export class CliError extends Error {
+export class CliError extends AutopilotError {
   override readonly name = "CliError";
+  readonly code = "cli-usage";
   constructor(
     message: string,
     readonly exitCode: number = EXIT.usage,

@@ -1,6 +1,6 @@
 import type { Flow } from "../core/events/index.ts";
-import type { LambdaHandler } from "../functions/shared/rejectInvalidEvents.ts";
-import type { FlowRuntime } from "../functions/shared/runtime.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import type { FlowRuntime } from "../runtime/runtime.ts";
 
 export interface InvokableFlow {
   readonly flow: Flow;

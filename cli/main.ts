@@ -2,6 +2,7 @@
  * The `ecs-autopilot` command: the same core as the Lambda functions, driven from a terminal or CI.
  */
 import { Command, CommanderError, Option } from "commander";
+import { VERSION } from "../core/version.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
 import { invoke } from "./invoke.ts";
@@ -18,7 +19,7 @@ function fail(message: string, exitCode: number): never {
 export function buildProgram(): Command {
   const program = new Command("ecs-autopilot")
     .description("Event-driven automation for Amazon ECS")
-    .version("0.1.0")
+    .version(VERSION)
     .exitOverride()
     .configureOutput({
       outputError: (text, write) => write(`ecs-autopilot: ${text.replace(/^error: /, "").trim()}\n`),

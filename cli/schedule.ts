@@ -1,5 +1,6 @@
-import { type AwsClients, createAwsClients, describeTaskDefinitions } from "../core/aws/index.ts";
+import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { loadConfig } from "../core/config/index.ts";
+import { describeTaskDefinitions } from "../core/ecs/index.ts";
 import { fargateTaskHourly } from "../core/pricing/fargatePrices.ts";
 import {
   formatScheduleReport,

@@ -18,10 +18,10 @@ import {
   monitorTaskStateChange,
   routeFor,
 } from "../core/monitor/index.ts";
-import { flowHandler } from "./shared/flowHandler.ts";
-import { idempotentEvents } from "./shared/idempotentEvents.ts";
-import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
-import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
+import { flowHandler } from "../runtime/flowHandler.ts";
+import { idempotentEvents } from "../runtime/idempotentEvents.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 const MonitorEvent = z.discriminatedUnion("detail-type", [
   EcsTaskStateChangeEvent,

@@ -4,11 +4,11 @@
  */
 import { z } from "zod";
 import { CloudTrailApiCallEvent, ScheduledEvent } from "../core/events/index.ts";
-import { policyAuditMessage, policyEventMessage } from "../core/notify/index.ts";
 import { applyPolicyActions, auditAccount, planPolicyForCall } from "../core/policy/index.ts";
-import { flowHandler } from "./shared/flowHandler.ts";
-import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
-import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
+import { policyAuditMessage, policyEventMessage } from "../core/policy/messages.ts";
+import { flowHandler } from "../runtime/flowHandler.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 const PolicyEvent = z.discriminatedUnion("detail-type", [CloudTrailApiCallEvent, ScheduledEvent]);
 

@@ -3,12 +3,12 @@
  * SUCCESS). Composition only; the flow lives in core/redeploy.
  */
 import { EcrImageActionEvent } from "../core/events/index.ts";
-import { redeployMessage } from "../core/notify/index.ts";
 import { notAPush, pushFromEvent, redeployPush, summarizeReport } from "../core/redeploy/index.ts";
-import { flowHandler } from "./shared/flowHandler.ts";
-import { idempotentEvents } from "./shared/idempotentEvents.ts";
-import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
-import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
+import { redeployMessage } from "../core/redeploy/messages.ts";
+import { flowHandler } from "../runtime/flowHandler.ts";
+import { idempotentEvents } from "../runtime/idempotentEvents.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 export interface RedeployHandlerOptions {
   readonly dryRun?: boolean;

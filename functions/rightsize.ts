@@ -10,16 +10,16 @@ import {
   type InsightClients,
 } from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
-import { rightsizeMessage } from "../core/notify/index.ts";
+import { rightsizeMessage } from "../core/rightsize/messages.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
 import {
   describeRightsizePlan,
   priceBookWithFallback,
   runRightsize,
 } from "../core/rightsize/runRightsize.ts";
-import { flowHandler } from "./shared/flowHandler.ts";
-import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
-import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
+import { flowHandler } from "../runtime/flowHandler.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 export interface RightsizeHandlerOptions {
   readonly dryRun?: boolean;

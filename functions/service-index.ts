@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { CloudTrailApiCallEvent, ScheduledEvent } from "../core/events/index.ts";
 import { ServiceIndex, serviceChangeFromCloudTrail } from "../core/redeploy/index.ts";
-import { flowHandler } from "./shared/flowHandler.ts";
-import type { LambdaHandler } from "./shared/rejectInvalidEvents.ts";
-import { createRuntime, type FlowRuntime } from "./shared/runtime.ts";
+import { flowHandler } from "../runtime/flowHandler.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 const ServiceIndexEvent = z.discriminatedUnion("detail-type", [CloudTrailApiCallEvent, ScheduledEvent]);
 

@@ -5,8 +5,8 @@ import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } f
 import type { AutopilotConfig } from "../core/config/index.ts";
 import type { Flow } from "../core/events/index.ts";
 import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
-import type { LambdaHandler } from "../functions/shared/rejectInvalidEvents.ts";
-import { createRuntime } from "../functions/shared/runtime.ts";
+import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
+import { createRuntime } from "../runtime/runtime.ts";
 import { type Delivery, EventRouter } from "./eventRouter.ts";
 
 export const SANDBOX_TABLE = "ecs-autopilot-sandbox-state";

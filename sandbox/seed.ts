@@ -17,6 +17,7 @@ import {
 import { chunk } from "../core/aws/concurrency.ts";
 import type { AwsClients } from "../core/aws/index.ts";
 import type { EcrImageActionEvent } from "../core/events/index.ts";
+import { SERVICE_TAGS } from "../core/tags.ts";
 
 export const ACCOUNT = "123456789012";
 const FIXTURES = resolve(import.meta.dirname, "..", "test", "fixtures", "events");
@@ -157,7 +158,7 @@ export async function seedPushFleet(clients: AwsClients, region: string, unrelat
     await createService(clients, {
       cluster,
       name: `web-${i}`,
-      tags: { "autopilot:redeploy": "minor" },
+      tags: { [SERVICE_TAGS.redeploy]: "minor" },
       containers: [{ name: "web", image: ecrImage(region, repository, "1.0.0"), essential: true }],
     });
   }
@@ -166,7 +167,7 @@ export async function seedPushFleet(clients: AwsClients, region: string, unrelat
       cluster: clusters[i % clusters.length] ?? "prod",
       name: `other-${i}`,
       family: `other-${unrelated}-${i % 20}`,
-      tags: { "autopilot:redeploy": "minor" },
+      tags: { [SERVICE_TAGS.redeploy]: "minor" },
       containers: [{ name: "app", image: ecrImage(region, `team-${i % 20}/app`, "1.0.0"), essential: true }],
     });
   }

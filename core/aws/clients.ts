@@ -6,6 +6,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { VERSION } from "../version.ts";
 import type { ApiCallCounter } from "./ApiCallCounter.ts";
 
 /** The AWS clients every flow draws from. Create them once per process with {@link createAwsClients}. */
@@ -29,7 +30,7 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
 }
 
-export const USER_AGENT = "ecs-autopilot/0.1.0";
+export const USER_AGENT = `ecs-autopilot/${VERSION}`;
 
 interface MiddlewareClient {
   middlewareStack: {

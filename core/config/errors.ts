@@ -1,6 +1,8 @@
+import { AutopilotError } from "../errors.ts";
 /** The central configuration is not valid JSON or does not fit the schema. */
-export class ConfigError extends Error {
+export class ConfigError extends AutopilotError {
   override readonly name = "ConfigError";
+  readonly code = "config-invalid";
   constructor(
     /** Where the configuration came from: a file path, an SSM parameter or an environment variable. */
     readonly source: string,

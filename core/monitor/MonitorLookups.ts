@@ -5,8 +5,8 @@ import {
   type ECSClient,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import type { DeploymentImages } from "../notify/monitorMessages.ts";
-import { parseImageReference } from "../redeploy/ImageReference.ts";
+import { parseImageReference } from "../ecs/ImageReference.ts";
+import type { DeploymentImages } from "./messages.ts";
 
 /**
  * The reads that enrich a message (log stream, whether an image exists, the images of a

@@ -5,14 +5,6 @@ import type {
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
 } from "../events/schemas.ts";
-import {
-  crashLoopMessage,
-  deploymentMessage,
-  firstStopMessage,
-  type Link,
-  recoveredMessage,
-  serviceActionMessage,
-} from "../notify/monitorMessages.ts";
 import type { SlackMessage } from "../notify/SlackMessage.ts";
 import { findRedeployment } from "../redeploy/deploymentRecords.ts";
 import { capacityHint } from "./capacityHint.ts";
@@ -20,6 +12,14 @@ import { classifyStop, type StopClassification } from "./classifyStop.ts";
 import { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
 import type { MonitorLookups } from "./MonitorLookups.ts";
 import type { MonitorState } from "./MonitorState.ts";
+import {
+  crashLoopMessage,
+  deploymentMessage,
+  firstStopMessage,
+  type Link,
+  recoveredMessage,
+  serviceActionMessage,
+} from "./messages.ts";
 import { type Subject, subjectOfServiceArn, subjectOfTask } from "./subjects.ts";
 
 export interface MonitorContext {

@@ -1,4 +1,4 @@
-import { nameFromArn } from "../redeploy/ServiceRef.ts";
+import { nameFromArn } from "../ecs/arns.ts";
 
 /** What a monitor message is about: a service, or a group of standalone tasks (`family:…`). */
 export interface Subject {

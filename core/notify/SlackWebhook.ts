@@ -1,3 +1,4 @@
+import { AutopilotError } from "../errors.ts";
 import type { SlackMessage } from "./SlackMessage.ts";
 
 /** Where messages go: Slack, or the terminal for local runs. */
@@ -6,8 +7,9 @@ export interface Notifier {
 }
 
 /** Slack refused a message, or did not answer in time after every retry. Never carries the URL. */
-export class SlackWebhookError extends Error {
+export class SlackWebhookError extends AutopilotError {
   override readonly name = "SlackWebhookError";
+  readonly code = "slack-delivery-failed";
   constructor(
     message: string,
     readonly status: number | undefined,

@@ -1,16 +1,6 @@
-export {
-  type AccountAudit,
-  type AuditedRevision,
-  applyPolicyActions,
-  auditAccount,
-  FINDINGS_TAG,
-  POLICY_EXEMPT_TAG,
-  type PolicyAction,
-  type PolicyOutcome,
-  planPolicyForCall,
-  runContextOf,
-  serviceExemptions,
-} from "./account.ts";
+export { applyPolicyActions } from "./applyPolicyActions.ts";
+export { type AccountAudit, type AuditedRevision, auditAccount } from "./auditAccount.ts";
+export { enforcementBlockers } from "./enforcementGate.ts";
 export {
   atOrAbove,
   type Evaluation,
@@ -19,7 +9,7 @@ export {
   type PolicySettings,
   UNEXPLAINED_SUPPRESSION,
 } from "./evaluate.ts";
-export { FARGATE_SIZES } from "./fields.ts";
+export { evaluateRevision } from "./evaluateRevision.ts";
 export {
   type LoadedTaskDefinition,
   loadTaskDefinitionFile,
@@ -27,8 +17,11 @@ export {
   PolicyInputError,
 } from "./loadTaskDefinitions.ts";
 export { fromEcsApi, SKIP_TAG_PREFIX } from "./normalize.ts";
+export type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
+export { planPolicyForCall } from "./planForApiCall.ts";
 export { formatJson, formatText, ruleCatalogue, toSarif } from "./reports.ts";
 export { RULES, RULES_BY_ID } from "./rules.ts";
+export { runContextOf, serviceExemptions } from "./serviceContext.ts";
 export {
   type Finding,
   type PolicyRule,

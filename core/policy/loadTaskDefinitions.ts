@@ -9,6 +9,7 @@ import {
   parseDocument,
   type ScalarTag,
 } from "yaml";
+import { AutopilotError } from "../errors.ts";
 import { asArray, isObject, type Json, text } from "./fields.ts";
 import { normalize, suppressionsFromTags } from "./normalize.ts";
 import type { FieldPath, RunContext, SourceLocation, Suppression, TaskDefinitionDoc } from "./types.ts";
@@ -28,8 +29,9 @@ export interface LoadedTaskDefinition {
 }
 
 /** A file that is not valid JSON/YAML or holds no task definition. */
-export class PolicyInputError extends Error {
+export class PolicyInputError extends AutopilotError {
   override readonly name = "PolicyInputError";
+  readonly code = "policy-input-invalid";
   constructor(
     readonly file: string,
     readonly problem: string,

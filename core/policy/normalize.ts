@@ -1,9 +1,10 @@
+import { POLICY_SKIP_TAG_PREFIX } from "../tags.ts";
 import { asArray, isObject, type Json, text } from "./fields.ts";
 import type { LoadedTaskDefinition } from "./loadTaskDefinitions.ts";
 import { type RunContext, type Suppression, type TaskDefinitionDoc, Unknown } from "./types.ts";
 
 /** Tags that suppress a rule inline: `autopilot:policy-skip:ECS013` = "reason". */
-export const SKIP_TAG_PREFIX = "autopilot:policy-skip:";
+export const SKIP_TAG_PREFIX = POLICY_SKIP_TAG_PREFIX;
 
 const isIntrinsic = (value: Json) => {
   const keys = Object.keys(value);

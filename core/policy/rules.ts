@@ -1,17 +1,8 @@
 import { matchesGlob } from "../config/nameGlob.ts";
-import { parseImageReference } from "../redeploy/ImageReference.ts";
-import {
-  asArray,
-  containers,
-  cpuUnits,
-  FARGATE_SIZES,
-  flag,
-  isFargate,
-  isObject,
-  isUnknown,
-  memoryMiB,
-  text,
-} from "./fields.ts";
+import { FARGATE_SIZES } from "../ecs/FargateSize.ts";
+import { parseImageReference } from "../ecs/ImageReference.ts";
+import { cpuUnits, memoryMiB } from "../ecs/units.ts";
+import { asArray, containers, flag, isFargate, isObject, isUnknown, text } from "./fields.ts";
 import type { PolicyRule, Violation } from "./types.ts";
 
 const container = (index: number, ...rest: Array<string | number>) => [

@@ -9,9 +9,9 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
-import { describeServices, describeTaskDefinitions, listAllServices } from "../aws/ecs.ts";
-import { parseImageReference } from "./ImageReference.ts";
-import { nameFromArn } from "./ServiceRef.ts";
+import { nameFromArn } from "../ecs/arns.ts";
+import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
+import { parseImageReference } from "../ecs/ImageReference.ts";
 
 /** One service that uses a repository, as the index stores it. */
 export interface IndexEntry {

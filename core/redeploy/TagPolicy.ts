@@ -1,5 +1,6 @@
 import semver from "semver";
 import { matchesGlob } from "../config/nameGlob.ts";
+import { AutopilotError } from "../errors.ts";
 
 /**
  * Which pushed tags a service follows.
@@ -28,8 +29,9 @@ export type TagPolicy =
 export type TagDecision = { readonly accept: boolean; readonly reason: string };
 
 /** A tag policy spec (from the `autopilot:redeploy` tag or the config) that cannot be understood. */
-export class TagPolicyError extends Error {
+export class TagPolicyError extends AutopilotError {
   override readonly name = "TagPolicyError";
+  readonly code = "tag-policy-invalid";
   constructor(
     readonly spec: string,
     readonly problem: string,

@@ -1,57 +1,17 @@
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
-import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import {
-  DeregisterTaskDefinitionCommand,
-  type ECSClient,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-ecs";
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from "@aws-lambda-powertools/idempotency";
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
+import { type Deployed, rollOut } from "../ecs/rollOut.ts";
+import { describeError } from "../errors.ts";
 import type { DeployAction, DeployOutcome, RedeployPlan } from "./types.ts";
 
 /** How long a (service, digest) claim lasts: a digest that failed and rolled back is not retried within it. */
 export const DIGEST_CLAIM_SECONDS = 24 * 60 * 60;
-
-export interface Deployed {
-  readonly taskDefinitionArn: string;
-  readonly deploymentId?: string;
-  readonly replayed?: boolean;
-}
-
-/** What a rollout needs: the revision to register and the service to move onto it. */
-export interface RollOut {
-  readonly register: DeployAction["register"];
-  readonly service: { readonly clusterArn: string; readonly serviceArn: string };
-  readonly deploymentConfiguration: DeployAction["deploymentConfiguration"];
-}
-
-/**
- * Registers the new revision and rolls it out with the circuit breaker and rollback on. When the
- * service update fails, the revision just registered is deregistered again, so a failure leaves
- * nothing half-applied. Used by the redeploy and the right-sizing flows.
- */
-export async function rollOut(ecs: ECSClient, action: RollOut): Promise<Deployed> {
-  const registered = await ecs.send(new RegisterTaskDefinitionCommand(action.register));
-  const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn;
-  if (!taskDefinitionArn) throw new Error("RegisterTaskDefinition returned no task definition ARN");
-  try {
-    const updated = await ecs.send(
-      new UpdateServiceCommand({
-        cluster: action.service.clusterArn,
-        service: action.service.serviceArn,
-        taskDefinition: taskDefinitionArn,
-        deploymentConfiguration: action.deploymentConfiguration,
-      }),
-    );
-    const primary = updated.service?.deployments?.find((d) => d.status === "PRIMARY");
-    return { taskDefinitionArn, ...(primary?.id ? { deploymentId: primary.id } : {}) };
-  } catch (error) {
-    await ecs
-      .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
-      .catch(() => undefined);
-    throw error;
-  }
-}
 
 export interface ApplyOptions {
   readonly ecs: ECSClient;
@@ -118,17 +78,10 @@ export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOption
           ...(result.deploymentId ? { deploymentId: result.deploymentId } : {}),
         };
       } catch (error) {
-        if (error instanceof Error && error.name === "IdempotencyAlreadyInProgressError")
+        if (error instanceof IdempotencyAlreadyInProgressError)
           return duplicate(`another invocation is deploying ${action.updates[0]?.toDigest} here right now`);
         return { kind: "failed", action, error: describeError(error) };
       }
     },
   );
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    return `${error.name}: ${error.message}`;
-  }
-  return String(error);
 }

@@ -1,4 +1,4 @@
-export { applyRedeployPlan, DIGEST_CLAIM_SECONDS, type RollOut, rollOut } from "./applyRedeployPlan.ts";
+export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
 export {
   findRedeployment,
   type RedeploymentRecord,
@@ -6,18 +6,10 @@ export {
   redeploymentRecords,
 } from "./deploymentRecords.ts";
 export { formatPlan } from "./formatPlan.ts";
-export {
-  ecrRegistry,
-  type ImageReference,
-  isInRepository,
-  parseImageReference,
-  pinnedImage,
-} from "./ImageReference.ts";
 export { loadSnapshots } from "./loadSnapshots.ts";
-export { CONTAINER_TAG, planRedeploy, REDEPLOY_TAG } from "./planRedeploy.ts";
+export { planRedeploy } from "./planRedeploy.ts";
 export { notAPush, pushFromEvent, type RedeployContext, redeployPush } from "./redeployPush.ts";
 export { type IndexEntry, type RebuildSummary, repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
-export { nameFromArn, serviceRef } from "./ServiceRef.ts";
 export { type ServiceChange, serviceChangeFromCloudTrail } from "./serviceChange.ts";
 export { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
 export {
@@ -28,10 +20,4 @@ export {
   type TagPolicy,
   TagPolicyError,
 } from "./TagPolicy.ts";
-export {
-  copyTaskDefinition,
-  imageTagKey,
-  PREVIOUS_REVISION_TAG,
-  SOURCE_EVENT_TAG,
-} from "./TaskDefinitionCopy.ts";
 export type * from "./types.ts";

@@ -1,5 +1,5 @@
 import type { ECSClient } from "@aws-sdk/client-ecs";
-import { describeServices, describeTaskDefinitions, tagMap } from "../aws/ecs.ts";
+import { describeServices, describeTaskDefinitions, tagMap } from "../ecs/describe.ts";
 import type { IndexEntry } from "./ServiceIndex.ts";
 import type { ServiceSnapshot } from "./types.ts";
 

@@ -1,18 +1,11 @@
 import type { ContainerDefinition, Deployment } from "@aws-sdk/client-ecs";
 import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
-import { runContextOf, serviceExemptions } from "../policy/account.ts";
-import { atOrAbove, evaluateTaskDefinition } from "../policy/evaluate.ts";
-import { fromEcsApi } from "../policy/normalize.ts";
-import { isInRepository, parseImageReference, pinnedImage } from "./ImageReference.ts";
-import { serviceRef } from "./ServiceRef.ts";
+import { serviceRef } from "../ecs/arns.ts";
+import { isInRepository, parseImageReference, pinnedImage } from "../ecs/ImageReference.ts";
+import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
+import { enforcementBlockers } from "../policy/index.ts";
+import { imageTagKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
 import { decideTag, parseTagPolicy, type TagPolicy, TagPolicyError } from "./TagPolicy.ts";
-import {
-  copyTaskDefinition,
-  imageTagKey,
-  mergeTags,
-  PREVIOUS_REVISION_TAG,
-  SOURCE_EVENT_TAG,
-} from "./TaskDefinitionCopy.ts";
 import type {
   ContainerUpdate,
   ImagePush,
@@ -24,8 +17,8 @@ import type {
   SkipCategory,
 } from "./types.ts";
 
-export const REDEPLOY_TAG = "autopilot:redeploy";
-export const CONTAINER_TAG = "autopilot:container";
+const REDEPLOY_TAG = SERVICE_TAGS.redeploy;
+const CONTAINER_TAG = SERVICE_TAGS.container;
 
 interface ResolvedPolicy {
   readonly policy: TagPolicy;
@@ -178,8 +171,8 @@ function planService(snapshot: ServiceSnapshot, push: ImagePush, config: Autopil
 
   const fromTaskDefinitionArn = snapshot.taskDefinition.taskDefinitionArn ?? "";
   const ourTags: Record<string, string> = {
-    [SOURCE_EVENT_TAG]: push.eventId.slice(0, 256),
-    [PREVIOUS_REVISION_TAG]: fromTaskDefinitionArn.slice(0, 256),
+    [REVISION_TAGS.sourceEvent]: push.eventId.slice(0, 256),
+    [REVISION_TAGS.previousRevision]: fromTaskDefinitionArn.slice(0, 256),
   };
   for (const update of updates)
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
@@ -191,14 +184,7 @@ function planService(snapshot: ServiceSnapshot, push: ImagePush, config: Autopil
   );
   if (config.policy.mode === "enforce") {
     // The policy's enforce mode would deregister this revision: do not deploy it in the first place.
-    const evaluation = evaluateTaskDefinition(
-      fromEcsApi(register, register.tags ?? [], runContextOf(snapshot.service)),
-      config.policy,
-      {
-        extraExemptions: serviceExemptions(snapshot.service),
-      },
-    );
-    const blocking = atOrAbove(evaluation.findings, config.policy.enforceAt);
+    const blocking = enforcementBlockers(register, register.tags ?? [], snapshot.service, config.policy);
     if (blocking.length > 0)
       return skip(
         ref,

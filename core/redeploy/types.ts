@@ -4,6 +4,9 @@ import type {
   Service,
   TaskDefinition,
 } from "@aws-sdk/client-ecs";
+import type { ServiceRef } from "../ecs/arns.ts";
+
+export type { ServiceRef };
 
 /** An image pushed to ECR, from an "ECR Image Action" event or the CLI. */
 export interface ImagePush {
@@ -26,13 +29,6 @@ export interface ServiceSnapshot {
   readonly taskDefinition: TaskDefinition;
   /** Tags of the current task-definition revision (where the human tag of a pinned image is kept). */
   readonly taskDefinitionTags: Readonly<Record<string, string>>;
-}
-
-export interface ServiceRef {
-  readonly clusterArn: string;
-  readonly serviceArn: string;
-  readonly serviceName: string;
-  readonly clusterName: string;
 }
 
 export interface ContainerUpdate {

@@ -1,8 +1,8 @@
 import { DescribeClustersCommand, type Service, type TaskDefinition } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk, mapWithConcurrency } from "../aws/concurrency.ts";
-import { describeServices, describeTaskDefinitions, listAllServices } from "../aws/ecs.ts";
 import type { InsightClients } from "../aws/insightClients.ts";
+import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
 import { MonitorState } from "../monitor/MonitorState.ts";
 import type { InstanceShape } from "./binPacking.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";

@@ -1,8 +1,9 @@
 import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
-import { rollOut } from "../redeploy/applyRedeployPlan.ts";
-import { copyTaskDefinition, mergeTags } from "../redeploy/TaskDefinitionCopy.ts";
+import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
+import { rollOut } from "../ecs/rollOut.ts";
+import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
+import { REVISION_TAGS } from "../tags.ts";
 import type { FleetState } from "./analyzeFleet.ts";
-import { FARGATE_TASK_SIZES, type FargateSize } from "./fargateSize.ts";
 import type { PriceBook, Recommendation } from "./recommend.ts";
 
 export interface RightsizeAction {
@@ -88,7 +89,7 @@ export function planRightsize(
     const base = copyTaskDefinition(
       state.taskDefinition,
       new Map(),
-      mergeTags(state.tags, { "autopilot:rightsized-from": `${from.cpu}/${from.memory}` }),
+      mergeTags(state.tags, { [REVISION_TAGS.rightsizedFrom]: `${from.cpu}/${from.memory}` }),
     );
     actions.push({
       clusterName: f.clusterName,

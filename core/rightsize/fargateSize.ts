@@ -1,16 +1,4 @@
-import { FARGATE_SIZES } from "../policy/fields.ts";
-
-export interface FargateSize {
-  /** CPU units (1024 = 1 vCPU). */
-  readonly cpu: number;
-  /** MiB. */
-  readonly memory: number;
-}
-
-/** Every valid Fargate task size, smallest first (by CPU, then memory). */
-export const FARGATE_TASK_SIZES: readonly FargateSize[] = [...FARGATE_SIZES].flatMap(([cpu, memories]) =>
-  memories.map((memory) => ({ cpu, memory })),
-);
+import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
 
 export interface SizeNeed {
   /** CPU units the task must have (p99 use plus headroom). */

@@ -1,6 +1,7 @@
 import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
-import { tagMap } from "../aws/ecs.ts";
-import { cpuUnits, memoryMiB } from "../policy/fields.ts";
+import { tagMap } from "../ecs/describe.ts";
+import { cpuUnits, memoryMiB } from "../ecs/units.ts";
+import { SERVICE_TAGS } from "../tags.ts";
 import type { ServiceUsage } from "./collectUsage.ts";
 import { type Distribution, distribution } from "./percentiles.ts";
 
@@ -50,7 +51,7 @@ export function serviceFacts(service: Service, taskDefinition: TaskDefinition): 
   if (containers.some((c) => (c.resourceRequirements ?? []).some((r) => r.type === "GPU")))
     ec2Only.push("GPUs");
   if (service.schedulingStrategy === "DAEMON") ec2Only.push("daemon scheduling");
-  const mode = tags["autopilot:rightsize"];
+  const mode = tags[SERVICE_TAGS.rightsize];
   return {
     serviceArn: service.serviceArn ?? "",
     clusterName: (service.clusterArn ?? "").split("/").pop() ?? "",
@@ -63,7 +64,7 @@ export function serviceFacts(service: Service, taskDefinition: TaskDefinition): 
       containers.reduce((sum, c) => sum + (c.memory ?? c.memoryReservation ?? 0), 0),
     architecture: taskDefinition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64",
     ec2Only,
-    interruptible: tags["autopilot:interruptible"] === "true",
+    interruptible: tags[SERVICE_TAGS.interruptible] === "true",
     rightsizeMode: mode === "apply" || mode === "off" ? mode : "report",
   };
 }

@@ -1,6 +1,7 @@
+import type { FargateSize } from "../ecs/FargateSize.ts";
 import type { FargateRate } from "../pricing/fargatePrices.ts";
 import { cheapestEc2, type Ec2Option, type InstanceShape } from "./binPacking.ts";
-import { type FargateSize, sizeNeed, smallestFargateSize } from "./fargateSize.ts";
+import { sizeNeed, smallestFargateSize } from "./fargateSize.ts";
 import type { ServiceProfile } from "./profile.ts";
 
 export const HOURS_PER_MONTH = 730;

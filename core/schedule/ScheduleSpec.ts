@@ -1,3 +1,4 @@
+import { AutopilotError } from "../errors.ts";
 import { isTimeZone } from "./zonedTime.ts";
 
 /** When a service is up, in its own time zone. */
@@ -22,8 +23,9 @@ export interface ScheduleSpec {
 }
 
 /** A schedule that cannot be understood; `part` is the piece that is wrong. */
-export class ScheduleError extends Error {
+export class ScheduleError extends AutopilotError {
   override readonly name = "ScheduleError";
+  readonly code = "schedule-invalid";
   constructor(
     readonly source: string,
     readonly part: string,

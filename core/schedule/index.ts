@@ -9,14 +9,11 @@ export {
   planScheduledActions,
 } from "./planScheduledActions.ts";
 export {
-  OFF_CAPACITY_TAG,
   type ReconcileOptions,
   reconcileSchedules,
-  SCHEDULE_TAG,
   type ScheduleReport,
   type ScheduleWrite,
   type ServiceSchedulePlan,
-  UP_CAPACITY_TAG,
 } from "./reconcileSchedules.ts";
 export {
   parseCapacity,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AwsClients } from "../aws/clients.ts";
 import { claimOnce } from "../aws/state.ts";
 import type { SlackMessage } from "../notify/SlackMessage.ts";
-import { invalidScheduleMessage, scheduleChangedMessage } from "../notify/scheduleMessages.ts";
+import { invalidScheduleMessage, scheduleChangedMessage } from "./messages.ts";
 import type { ScheduleReport } from "./reconcileSchedules.ts";
 import { TAG_GRAMMAR } from "./ScheduleSpec.ts";
 

@@ -11,9 +11,10 @@ import type { Service } from "@aws-sdk/client-ecs";
 import { BatchGetCommand, DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
-import { describeServices, listAllServices, tagMap } from "../aws/ecs.ts";
 import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
-import { nameFromArn } from "../redeploy/ServiceRef.ts";
+import { nameFromArn } from "../ecs/arns.ts";
+import { describeServices, listAllServices, tagMap } from "../ecs/describe.ts";
+import { SERVICE_TAGS } from "../tags.ts";
 import {
   ACTION_PREFIX,
   type Capacity,
@@ -30,9 +31,9 @@ import {
 } from "./ScheduleSpec.ts";
 import { stateIntervals } from "./ScheduleState.ts";
 
-export const SCHEDULE_TAG = "autopilot:schedule";
-export const OFF_CAPACITY_TAG = "autopilot:off-capacity";
-export const UP_CAPACITY_TAG = "autopilot:up-capacity";
+const SCHEDULE_TAG = SERVICE_TAGS.schedule;
+const OFF_CAPACITY_TAG = SERVICE_TAGS.offCapacity;
+const UP_CAPACITY_TAG = SERVICE_TAGS.upCapacity;
 const NAMESPACE = "ecs";
 const DIMENSION = "ecs:service:DesiredCount";
 /** The reconciler leaves the target's capacity alone this close to a scheduled change (the action does it). */

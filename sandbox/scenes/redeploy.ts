@@ -1,4 +1,5 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { SERVICE_TAGS } from "../../core/tags.ts";
 import type { Delivery } from "../eventRouter.ts";
 import type { Sandbox } from "../Sandbox.ts";
 import {
@@ -119,7 +120,7 @@ export async function redeployScene(
       name: row.service,
       launchType: row.launchType,
       ...(row.desiredCount ? { desiredCount: row.desiredCount } : {}),
-      ...(row.policy ? { tags: { "autopilot:redeploy": row.policy } } : {}),
+      ...(row.policy ? { tags: { [SERVICE_TAGS.redeploy]: row.policy } } : {}),
       containers: [
         {
           name: row.service,

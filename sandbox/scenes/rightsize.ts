@@ -4,6 +4,7 @@ import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { localContext } from "../../cli/localContext.ts";
 import { rightsizeReport } from "../../cli/rightsize.ts";
 import { createInsightClients, fleetClients } from "../../core/aws/insightClients.ts";
+import { SERVICE_TAGS } from "../../core/tags.ts";
 import type { Sandbox } from "../Sandbox.ts";
 import { SANDBOX_TABLE } from "../Sandbox.ts";
 import { ACCOUNT, createService, ecrImage, putContainerInsights, sampleEvent } from "../seed.ts";
@@ -22,7 +23,7 @@ const WORKLOADS: Workload[] = [
   {
     name: "orders-api",
     size: { cpu: 2048, memory: 4096 },
-    tags: { "autopilot:rightsize": "apply" },
+    tags: { [SERVICE_TAGS.rightsize]: "apply" },
     usage: () => ({ tasks: 3, cpu: 280, memory: 650 }),
   },
   {

@@ -1,6 +1,7 @@
 import { TagResourceCommand } from "@aws-sdk/client-ecs";
 import { localContext } from "../../cli/localContext.ts";
 import { schedule } from "../../cli/schedule.ts";
+import { SERVICE_TAGS } from "../../core/tags.ts";
 import type { Sandbox } from "../Sandbox.ts";
 import { SANDBOX_TABLE } from "../Sandbox.ts";
 import { ACCOUNT, sampleEvent } from "../seed.ts";
@@ -15,14 +16,14 @@ export async function scheduleScene(sandbox: Sandbox): Promise<string[]> {
   await clients.ecs.send(
     new TagResourceCommand({
       resourceArn: arn("web-main"),
-      tags: [{ key: "autopilot:schedule", value: "Mon-Fri 07:00-19:00 Europe/Berlin except 2026-12-24" }],
+      tags: [{ key: SERVICE_TAGS.schedule, value: "Mon-Fri 07:00-19:00 Europe/Berlin except 2026-12-24" }],
     }),
   );
   print("  and staging/nginx gets a typo: 'Mon-Fry 08:00-18:00 Europe/Berlin'");
   await clients.ecs.send(
     new TagResourceCommand({
       resourceArn: arn("nginx"),
-      tags: [{ key: "autopilot:schedule", value: "Mon-Fry 08:00-18:00 Europe/Berlin" }],
+      tags: [{ key: SERVICE_TAGS.schedule, value: "Mon-Fry 08:00-18:00 Europe/Berlin" }],
     }),
   );
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createRuntime, type FlowRuntime } from "../../../functions/shared/runtime.ts";
+import { createRuntime, type FlowRuntime } from "../../../runtime/runtime.ts";
 import {
   createCluster,
   createRepository,

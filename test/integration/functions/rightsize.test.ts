@@ -8,7 +8,7 @@ import { localContext } from "../../../cli/localContext.ts";
 import type { SlackMessage } from "../../../core/notify/SlackMessage.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
-import { createRuntime } from "../../../functions/shared/runtime.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
 import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";

@@ -4,7 +4,7 @@ import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
 import { repositoryKey, ServiceIndex } from "../../../core/redeploy/index.ts";
 import { createServiceIndexHandler } from "../../../functions/service-index.ts";
-import { createRuntime } from "../../../functions/shared/runtime.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";

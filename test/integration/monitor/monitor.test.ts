@@ -5,7 +5,7 @@ import { MonitorState } from "../../../core/monitor/index.ts";
 import { type Notifier, renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
 import { recordRedeployments } from "../../../core/redeploy/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
-import { createRuntime } from "../../../functions/shared/runtime.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
 import { deploymentEvent, serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
 import {
   createCluster,

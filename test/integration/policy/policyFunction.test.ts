@@ -12,7 +12,7 @@ import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts
 import { renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
 import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
-import { createRuntime } from "../../../functions/shared/runtime.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
 import {
   createCluster,
   createRepository,

@@ -5,7 +5,7 @@ import { localContext } from "../../../cli/localContext.ts";
 import { schedule } from "../../../cli/schedule.ts";
 import { renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
 import { createScheduleHandler } from "../../../functions/schedule.ts";
-import { createRuntime } from "../../../functions/shared/runtime.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FARGATE_TASK_SIZES, sizeNeed, smallestFargateSize } from "../../../core/rightsize/fargateSize.ts";
+import { FARGATE_TASK_SIZES } from "../../../core/ecs/FargateSize.ts";
+import { sizeNeed, smallestFargateSize } from "../../../core/rightsize/fargateSize.ts";
 import { distribution, percentile } from "../../../core/rightsize/percentiles.ts";
 
 describe("Fargate sizes", () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS, redeployMessage, renderPlainText } from "../../../core/notify/index.ts";
+import { LIMITS, renderPlainText } from "../../../core/notify/index.ts";
 import type {
   DeployAction,
   DeployOutcome,
   RedeployReport,
   SkipAction,
 } from "../../../core/redeploy/index.ts";
+import { redeployMessage } from "../../../core/redeploy/messages.ts";
 
 const digest = `sha256:${"b".repeat(64)}`;
 const previous = `sha256:${"a".repeat(64)}`;

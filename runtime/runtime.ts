@@ -8,9 +8,9 @@ import type { JSONObject } from "@aws-lambda-powertools/commons/types";
 import { search } from "@aws-lambda-powertools/jmespath";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst";
-import { type AwsClients, createAwsClients } from "../../core/aws/index.ts";
-import { type AutopilotConfig, loadConfig } from "../../core/config/index.ts";
-import { type Notifier, SlackWebhook, TerminalNotifier } from "../../core/notify/index.ts";
+import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import { type AutopilotConfig, loadConfig } from "../core/config/index.ts";
+import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
 
 export interface FlowRuntime {
   readonly clients: AwsClients;

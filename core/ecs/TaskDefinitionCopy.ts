@@ -1,4 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import { AUTOPILOT_TAG_PREFIX, IMAGE_TAG_PREFIX } from "../tags.ts";
 
 /**
  * Fields of DescribeTaskDefinition's output that RegisterTaskDefinition does not take. Everything
@@ -14,13 +15,6 @@ const READ_ONLY_FIELDS = new Set<string>([
   "registeredBy",
   "deregisteredAt",
 ]);
-
-/** Tag keys under this prefix belong to ecs-autopilot and are rewritten on every new revision. */
-export const AUTOPILOT_TAG_PREFIX = "autopilot:";
-/** Task-definition tag holding the human tag of a container image pinned by digest. */
-export const imageTagKey = (container: string): string => `autopilot:image-tag:${container}`;
-export const SOURCE_EVENT_TAG = "autopilot:source-event";
-export const PREVIOUS_REVISION_TAG = "autopilot:previous-revision";
 
 /**
  * Builds the RegisterTaskDefinition input of a new revision: a copy of the current revision
@@ -56,8 +50,7 @@ export function mergeTags(
 ): Tag[] {
   const merged = new Map<string, string>();
   for (const [key, value] of Object.entries(current)) {
-    if (!key.startsWith(AUTOPILOT_TAG_PREFIX) || key.startsWith("autopilot:image-tag:"))
-      merged.set(key, value);
+    if (!key.startsWith(AUTOPILOT_TAG_PREFIX) || key.startsWith(IMAGE_TAG_PREFIX)) merged.set(key, value);
   }
   for (const [key, value] of Object.entries(ours)) merged.set(key, value);
   return [...merged].map(([key, value]) => ({ key, value }));

@@ -1,5 +1,12 @@
-import type { FleetReport } from "../rightsize/analyzeFleet.ts";
-import { capBlocks, context, escapeMrkdwn, header, type SlackMessage, section } from "./SlackMessage.ts";
+import {
+  capBlocks,
+  context,
+  escapeMrkdwn,
+  header,
+  type SlackMessage,
+  section,
+} from "../notify/SlackMessage.ts";
+import type { FleetReport } from "./analyzeFleet.ts";
 
 const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixed(2)}`);
 

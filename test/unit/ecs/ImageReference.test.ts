@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isInRepository, parseImageReference, pinnedImage } from "../../../core/redeploy/index.ts";
+import { isInRepository, parseImageReference, pinnedImage } from "../../../core/ecs/index.ts";
 
 const repo = { account: "123456789012", region: "eu-west-1", name: "shop/web" };
 

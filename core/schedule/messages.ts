@@ -1,6 +1,13 @@
-import { describeWrite } from "../schedule/formatSchedule.ts";
-import type { ServiceSchedulePlan } from "../schedule/reconcileSchedules.ts";
-import { capBlocks, context, escapeMrkdwn, header, type SlackMessage, section } from "./SlackMessage.ts";
+import {
+  capBlocks,
+  context,
+  escapeMrkdwn,
+  header,
+  type SlackMessage,
+  section,
+} from "../notify/SlackMessage.ts";
+import { describeWrite } from "./formatSchedule.ts";
+import type { ServiceSchedulePlan } from "./reconcileSchedules.ts";
 
 const name = (plan: ServiceSchedulePlan) => `${plan.service.clusterName}/${plan.service.serviceName}`;
 

@@ -1,4 +1,3 @@
-import type { DeployOutcome, RedeployReport } from "../redeploy/types.ts";
 import {
   type Block,
   capBlocks,
@@ -7,7 +6,8 @@ import {
   header,
   type SlackMessage,
   section,
-} from "./SlackMessage.ts";
+} from "../notify/SlackMessage.ts";
+import type { DeployOutcome, RedeployReport } from "./types.ts";
 
 const shortDigest = (digest: string | undefined): string =>
   digest ? digest.replace(/^(sha256:)?(.{12}).*$/, "$2") : "?";

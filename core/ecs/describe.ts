@@ -8,7 +8,7 @@ import {
   type Tag,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import { chunk, mapWithConcurrency } from "./concurrency.ts";
+import { chunk, mapWithConcurrency } from "../aws/concurrency.ts";
 
 /** ECS tags as a plain map. */
 export function tagMap(tags: readonly Tag[] | undefined): Record<string, string> {

@@ -1,8 +1,15 @@
-import type { StopClassification } from "../monitor/classifyStop.ts";
-import type { Incident } from "../monitor/MonitorState.ts";
-import type { Subject } from "../monitor/subjects.ts";
+import {
+  capBlocks,
+  context,
+  escapeMrkdwn,
+  header,
+  type SlackMessage,
+  section,
+} from "../notify/SlackMessage.ts";
 import type { RedeploymentRecord } from "../redeploy/deploymentRecords.ts";
-import { capBlocks, context, escapeMrkdwn, header, type SlackMessage, section } from "./SlackMessage.ts";
+import type { StopClassification } from "./classifyStop.ts";
+import type { Incident } from "./MonitorState.ts";
+import type { Subject } from "./subjects.ts";
 
 export interface Link {
   readonly label: string;

@@ -1,7 +1,8 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
-import { describeIssues, type SchemaIssue } from "../../core/events/index.ts";
+import { AutopilotError } from "../core/errors.ts";
+import { describeIssues, type SchemaIssue } from "../core/events/index.ts";
 import type { FlowRuntime } from "./runtime.ts";
 
 /** A Lambda entry as the runtime calls it: any event in, a JSON-able response out. */
@@ -15,8 +16,9 @@ export interface RejectedEvent {
 }
 
 /** Thrown locally (no DLQ) so that the CLI exits non-zero with the reason. */
-export class InvalidEventError extends Error {
+export class InvalidEventError extends AutopilotError {
   override readonly name = "InvalidEventError";
+  readonly code = "event-invalid";
 }
 
 type SafeParsed =

@@ -53,12 +53,6 @@ export function parseImageReference(image: string): ImageReference | undefined {
   };
 }
 
-/** The ECR registry host of an account and region (commercial partition). */
-export function ecrRegistry(account: string, region: string): string {
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  return `${account}.dkr.ecr.${region}.${suffix}`;
-}
-
 /** True when the image lives in the given ECR repository (same account, region and repository). */
 export function isInRepository(
   reference: ImageReference,

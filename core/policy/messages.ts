@@ -1,5 +1,13 @@
-import type { AccountAudit, PolicyAction, PolicyOutcome } from "../policy/account.ts";
-import { capBlocks, context, escapeMrkdwn, header, type SlackMessage, section } from "./SlackMessage.ts";
+import {
+  capBlocks,
+  context,
+  escapeMrkdwn,
+  header,
+  type SlackMessage,
+  section,
+} from "../notify/SlackMessage.ts";
+import type { AccountAudit } from "./auditAccount.ts";
+import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 
 function describeAction(action: PolicyAction): string {
   switch (action.kind) {

@@ -1,0 +1,39 @@
+/**
+ * The base of every error ecs-autopilot raises on purpose. Callers match on the class (or on
+ * `code`, which is stable and machine-readable), never on `name` strings; each subclass carries
+ * the context needed to act on it (the file, JSON path, spec or service it is about).
+ *
+ * | code | class | where |
+ * | --- | --- | --- |
+ * | `config-invalid` | ConfigError | core/config |
+ * | `tag-policy-invalid` | TagPolicyError | core/redeploy |
+ * | `schedule-invalid` | ScheduleError | core/schedule |
+ * | `policy-input-invalid` | PolicyInputError | core/policy |
+ * | `event-invalid` | InvalidEventError | runtime |
+ * | `slack-delivery-failed` | SlackWebhookError | core/notify |
+ * | `state-incomplete` | StateIncompleteError | core/state |
+ * | `cli-usage` | CliError | cli |
+ *
+ * @example
+ * try { parseConfig(text, "autopilot.config.json") }
+ * catch (error) { if (error instanceof AutopilotError) console.error(error.code, error.message) }
+ */
+export abstract class AutopilotError extends Error {
+  /** Stable identifier of the failure kind. */
+  abstract readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    // Subclasses set `name` as a class field; this covers any that do not.
+    this.name = new.target.name;
+  }
+}
+
+/** True for errors ecs-autopilot raised on purpose (bad input, a refused delivery), as opposed to bugs. */
+export const isAutopilotError = (error: unknown): error is AutopilotError => error instanceof AutopilotError;
+
+/** One line naming an error: its name and message; for non-errors, their string form. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

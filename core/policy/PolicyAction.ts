@@ -1,0 +1,31 @@
+import type { Evaluation, PolicySettings } from "./evaluate.ts";
+
+/** What the policy does about one event, as data: printed on a dry run, reported to Slack. */
+export type PolicyAction =
+  | { readonly kind: "tag"; readonly taskDefinitionArn: string; readonly findings: number }
+  | { readonly kind: "deregister"; readonly taskDefinitionArn: string; readonly reason: string }
+  | {
+      readonly kind: "rollback";
+      readonly cluster: string;
+      readonly service: string;
+      readonly from: string;
+      readonly to: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: "no-rollback";
+      readonly cluster: string;
+      readonly service: string;
+      readonly reason: string;
+    };
+
+export interface PolicyOutcome {
+  readonly trigger: string;
+  readonly mode: PolicySettings["mode"];
+  readonly evaluation?: Evaluation;
+  readonly compliant: boolean;
+  readonly actions: readonly PolicyAction[];
+  readonly ignored?: string;
+}
+
+/** Service exemptions from its `autopilot:policy-exempt` tag (`ECS004 ECS011`). */

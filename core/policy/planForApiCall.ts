@@ -1,0 +1,117 @@
+import { type ECSClient, paginateListTaskDefinitions, type Service } from "@aws-sdk/client-ecs";
+import type { AwsClients } from "../aws/clients.ts";
+import { nameFromArn } from "../ecs/arns.ts";
+import { describeServices } from "../ecs/describe.ts";
+import type { CloudTrailRecord } from "../events/schemas.ts";
+import { atOrAbove, type Evaluation, type PolicySettings } from "./evaluate.ts";
+import { evaluateRevision } from "./evaluateRevision.ts";
+import { isObject, text } from "./fields.ts";
+import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
+
+const nonCompliant = (evaluation: Evaluation | undefined, settings: PolicySettings) =>
+  evaluation !== undefined && atOrAbove(evaluation.findings, settings.enforceAt).length > 0;
+
+/**
+ * The latest revision before `current` that the policy accepts: first the service's other
+ * deployments (what it ran before), then the family's earlier revisions, newest first.
+ */
+async function previousCompliant(
+  ecs: ECSClient,
+  service: Service,
+  current: string,
+  settings: PolicySettings,
+): Promise<string | undefined> {
+  const candidates = (service.deployments ?? [])
+    .map((d) => d.taskDefinition ?? "")
+    .filter((arn) => arn && arn !== current);
+  const family = nameFromArn(current).split(":")[0] ?? "";
+  const currentRevision = Number(nameFromArn(current).split(":")[1] ?? 0);
+  for await (const page of paginateListTaskDefinitions(
+    { client: ecs },
+    { familyPrefix: family, sort: "DESC", status: "ACTIVE" },
+  )) {
+    for (const arn of page.taskDefinitionArns ?? []) {
+      const [name, revision] = nameFromArn(arn).split(":");
+      if (name === family && Number(revision) < currentRevision && !candidates.includes(arn))
+        candidates.push(arn);
+    }
+  }
+  for (const arn of candidates) {
+    if (!nonCompliant(await evaluateRevision(ecs, arn, settings, service), settings)) return arn;
+  }
+  return undefined;
+}
+
+/**
+ * Plans what the policy does about a CloudTrail ECS call. The full task definition is always
+ * fetched: CloudTrail truncates large request parameters. RegisterTaskDefinition: audit tags
+ * the revision with its finding count; enforce also deregisters a non-compliant revision.
+ * CreateService/UpdateService onto a non-compliant revision: enforce rolls the service back to
+ * its previous compliant revision.
+ */
+export async function planPolicyForCall(
+  clients: Pick<AwsClients, "ecs">,
+  record: CloudTrailRecord,
+  settings: PolicySettings,
+): Promise<PolicyOutcome> {
+  const base = { trigger: record.eventName, mode: settings.mode };
+  if (record.errorCode)
+    return { ...base, compliant: true, actions: [], ignored: `the call failed (${record.errorCode})` };
+  const response = record.responseElements ?? {};
+  if (record.eventName === "RegisterTaskDefinition") {
+    const arn = isObject(response.taskDefinition)
+      ? text(response.taskDefinition.taskDefinitionArn)
+      : undefined;
+    if (!arn)
+      return { ...base, compliant: true, actions: [], ignored: "no taskDefinitionArn in the response" };
+    const evaluation = await evaluateRevision(clients.ecs, arn, settings);
+    if (!evaluation) return { ...base, compliant: true, actions: [], ignored: `${arn} cannot be described` };
+    const compliant = !nonCompliant(evaluation, settings);
+    const actions: PolicyAction[] = [
+      { kind: "tag", taskDefinitionArn: arn, findings: evaluation.findings.length },
+    ];
+    if (!compliant && settings.mode === "enforce")
+      actions.push({
+        kind: "deregister",
+        taskDefinitionArn: arn,
+        reason: `${atOrAbove(evaluation.findings, settings.enforceAt)
+          .map((f) => f.ruleId)
+          .join(", ")} at or above ${settings.enforceAt}`,
+      });
+    return { ...base, evaluation, compliant, actions };
+  }
+  if (record.eventName === "CreateService" || record.eventName === "UpdateService") {
+    const service = isObject(response.service) ? response.service : {};
+    const request = record.requestParameters ?? {};
+    const cluster = text(service.clusterArn) ?? text(request.cluster) ?? "default";
+    const name = text(service.serviceArn) ?? text(request.service) ?? text(request.serviceName);
+    if (!name) return { ...base, compliant: true, actions: [], ignored: "no service in the call" };
+    const described = (await describeServices(clients.ecs, cluster, [name])).services[0];
+    const current = described?.taskDefinition;
+    if (!described || !current)
+      return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
+    const evaluation = await evaluateRevision(clients.ecs, current, settings, described);
+    const compliant = !nonCompliant(evaluation, settings);
+    if (compliant || settings.mode === "audit")
+      return { ...base, ...(evaluation ? { evaluation } : {}), compliant, actions: [] };
+    const clusterName = nameFromArn(described.clusterArn ?? cluster);
+    const serviceName = described.serviceName ?? nameFromArn(name);
+    const reason = `${nameFromArn(current)} violates ${atOrAbove(
+      evaluation?.findings ?? [],
+      settings.enforceAt,
+    )
+      .map((f) => f.ruleId)
+      .join(", ")}`;
+    const target = await previousCompliant(clients.ecs, described, current, settings);
+    const action: PolicyAction = target
+      ? { kind: "rollback", cluster: clusterName, service: serviceName, from: current, to: target, reason }
+      : {
+          kind: "no-rollback",
+          cluster: clusterName,
+          service: serviceName,
+          reason: `${reason}; no earlier compliant revision to roll back to`,
+        };
+    return { ...base, ...(evaluation ? { evaluation } : {}), compliant, actions: [action] };
+  }
+  return { ...base, compliant: true, actions: [], ignored: `${record.eventName} is not checked` };
+}

@@ -1,0 +1,51 @@
+/**
+ * Every tag key ecs-autopilot reads or writes, in one place. Users script against these names:
+ * they are a contract (README, "Opting services in"). Keys and values may only use letters,
+ * digits, space and `+ - = . _ : / @`.
+ */
+
+/** Tags a team puts on an ECS service to opt it in. */
+export const SERVICE_TAGS = {
+  /** Tag policy of the auto-redeploy flow: `force`, `patch`, `minor`, `major`, `prefix:<p>`, `off`, … */
+  redeploy: "autopilot:redeploy",
+  /** Which container to update when a task has several. */
+  container: "autopilot:container",
+  /** When the service is up: `Mon-Fri 07:00-19:00 Europe/Berlin`. */
+  schedule: "autopilot:schedule",
+  /** Tasks outside the schedule (default 0). */
+  offCapacity: "autopilot:off-capacity",
+  /** Tasks (min-max) inside the schedule. */
+  upCapacity: "autopilot:up-capacity",
+  /** Right-sizing mode: `report`, `apply` or `off`. */
+  rightsize: "autopilot:rightsize",
+  /** The work tolerates interruption (Fargate Spot may be recommended). */
+  interruptible: "autopilot:interruptible",
+  /** Policy rule ids exempted for this service, space separated. */
+  policyExempt: "autopilot:policy-exempt",
+} as const;
+
+/** Tags ecs-autopilot writes on the task-definition revisions it registers or checks. */
+export const REVISION_TAGS = {
+  /** The EventBridge event that caused the revision. */
+  sourceEvent: "autopilot:source-event",
+  /** The revision the service ran before. */
+  previousRevision: "autopilot:previous-revision",
+  /** Number of policy findings of the revision. */
+  policyFindings: "autopilot:policy-findings",
+  /** When the policy last checked the revision. */
+  policyChecked: "autopilot:policy-checked",
+  /** `cpu/memory` the right-sizing flow stepped down from. */
+  rightsizedFrom: "autopilot:rightsized-from",
+} as const;
+
+/** Every tag key of ecs-autopilot starts with this; they are rewritten on every new revision. */
+export const AUTOPILOT_TAG_PREFIX = "autopilot:";
+
+/** Task-definition tag prefix holding the human tag of a container image pinned by digest. */
+export const IMAGE_TAG_PREFIX = "autopilot:image-tag:";
+
+/** Task-definition tag holding the human tag of `container`'s image, pinned by digest. */
+export const imageTagKey = (container: string): string => `${IMAGE_TAG_PREFIX}${container}`;
+
+/** Tags that suppress a policy rule inline: `autopilot:policy-skip:ECS013` = "reason". */
+export const POLICY_SKIP_TAG_PREFIX = "autopilot:policy-skip:";
