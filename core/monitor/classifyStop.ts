@@ -204,5 +204,3 @@ function classifyContainerExit(detail: Detail): StopClassification | undefined {
     ...(exited.exitCode !== undefined ? { exitCode: exited.exitCode } : {}),
   });
 }
-
-export const STOP_CLASSES = CLASSES;
