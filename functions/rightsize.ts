@@ -31,14 +31,9 @@ export function createRightsizeHandler(
   let insight = options.insight;
   return flowHandler(runtime, { schema: ScheduledEvent }, async () => {
     insight ??= createInsightClients();
+    const { prices } = options;
     const context = await runtime.flowContext({ dryRun: options.dryRun ?? false });
-    return runtime.deliver(
-      await runRightsize(context, {
-        insight,
-        pricing,
-        ...(options.prices ? { prices: options.prices } : {}),
-      }),
-    );
+    return runtime.deliver(await runRightsize(context, { insight, pricing, ...(prices ? { prices } : {}) }));
   });
 }
 

@@ -183,7 +183,7 @@ export async function monitorDeploymentStateChange(
   const redeploy = await findRedeployment(context.table, detail.deploymentId);
   if (kind === "completed" && !redeploy)
     return quiet("ignored", "completed deployment not started by ecs-autopilot");
-  if (!(await context.state.claimAlert(`deployment#${detail.deploymentId}#${kind}#${serviceArn}`, 24 * 60)))
+  if (!(await context.state.claimAlert(`${serviceArn}#deployment-${kind}#${detail.deploymentId}`, 24 * 60)))
     return quiet("duplicate", `${kind} of ${detail.deploymentId} was already reported`);
   const { found, deployments } = await context.lookups.deploymentImages(subject.clusterName, subject.name);
   return {
