@@ -64,8 +64,9 @@ const CORE_LEVEL: Record<string, number> = {
 
 /** Flow-to-flow edges allowed on purpose, each through the other flow's public entry only. */
 const ALLOWED_FLOW_EDGES: Record<string, string[]> = {
-  // The redeploy gate asks the policy engine whether a new revision would be enforced against.
-  "core/redeploy": ["core/policy/index.ts"],
+  // The redeploy gate asks the policy engine whether a new revision would be enforced against,
+  // through the engine's gate entry (not the whole policy index: its loaders would grow the bundle).
+  "core/redeploy": ["core/policy/enforcementGate.ts"],
   // Right-sizing prices what it recommends.
   "core/rightsize": ["core/pricing/"],
 };
