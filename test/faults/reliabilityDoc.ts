@@ -1,0 +1,225 @@
+/**
+ * docs/reliability.md: the matrix and the scale run, each written by its own script into its own
+ * marked section, so running one never erases the other's numbers.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { AWS_FAULT_CLASSES, FLOWS, type MatrixRun, SLACK_FAULT_CLASSES } from "./matrix.ts";
+import type { ScenarioResult, Status } from "./scenario.ts";
+
+export const DOC = resolve(import.meta.dirname, "..", "..", "docs", "reliability.md");
+
+const INTRO = `# Reliability under faults
+
+ecs-autopilot changes production services by itself, so this page publishes how each flow
+behaves when AWS, Slack or the Lambda runtime misbehave — measured, not claimed. Both sections
+are generated: \`npm run test:faults\` writes the matrix, \`npm run test:scale\` the scale run.
+Do not edit them by hand; rerun the scripts.
+`;
+
+/** The commit the numbers belong to, and whether the tree had changes on top of it. */
+export function revision(): string {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      encoding: "utf8",
+    }).trim();
+    return dirty ? `${sha} + uncommitted changes` : sha;
+  } catch {
+    return "unknown revision";
+  }
+}
+
+/** Replaces (or appends) the section between `<!-- name:begin -->` and `<!-- name:end -->`. */
+export function writeSection(name: "matrix" | "scale", body: string): void {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const current = existsSync(DOC) ? readFileSync(DOC, "utf8") : INTRO;
+  const block = `${begin}\n${body.trim()}\n${end}`;
+  const start = current.indexOf(begin);
+  const stop = current.indexOf(end);
+  const next =
+    start >= 0 && stop > start
+      ? `${current.slice(0, start)}${block}${current.slice(stop + end.length)}`
+      : name === "matrix" && current.includes("<!-- scale:begin -->")
+        ? current.replace("<!-- scale:begin -->", `${block}\n\n<!-- scale:begin -->`)
+        : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(DOC, next);
+}
+
+const count = (results: readonly ScenarioResult[], status: Status) =>
+  results.filter((r) => r.status === status).length;
+const sum = (results: readonly ScenarioResult[], pick: (r: ScenarioResult) => number) =>
+  results.reduce((total, r) => total + pick(r), 0);
+const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+
+function row(cells: ReadonlyArray<string | number>): string {
+  return `| ${cells.map((c) => String(c).replaceAll("|", "\\|").replaceAll("\n", " ")).join(" | ")} |`;
+}
+
+function summaryTable(run: MatrixRun): string[] {
+  const lines = [
+    row([
+      "flow",
+      "scenarios",
+      "events in",
+      "invocations",
+      "actions done",
+      "consistent",
+      "inconsistent",
+      "lost",
+      "dead-lettered",
+    ]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+  ];
+  for (const flow of FLOWS) {
+    const results = run.results.filter((r) => r.flow === flow.name);
+    lines.push(
+      row([
+        flow.name,
+        results.length,
+        sum(results, (r) => r.events),
+        sum(results, (r) => r.invocations),
+        sum(results, (r) => r.actionsDone),
+        count(results, "consistent"),
+        `**${count(results, "inconsistent")}**`,
+        `**${count(results, "lost")}**`,
+        sum(results, (r) => (r.deadLettered > 0 ? 1 : 0)),
+      ]),
+    );
+  }
+  const all = run.results;
+  lines.push(
+    row([
+      "**all**",
+      all.length,
+      sum(all, (r) => r.events),
+      sum(all, (r) => r.invocations),
+      sum(all, (r) => r.actionsDone),
+      count(all, "consistent"),
+      `**${count(all, "inconsistent")}**`,
+      `**${count(all, "lost")}**`,
+      sum(all, (r) => (r.deadLettered > 0 ? 1 : 0)),
+    ]),
+  );
+  return lines;
+}
+
+function classTable(run: MatrixRun): string[] {
+  const classes = [...AWS_FAULT_CLASSES.map((c) => c.name), ...SLACK_FAULT_CLASSES.map((c) => c.name)];
+  const lines = [
+    "Each cell: consistent / inconsistent / lost out of the scenarios of that flow and class (one per AWS action the flow calls).",
+    "",
+    row(["fault class", ...FLOWS.map((f) => f.name)]),
+    row(["---", ...FLOWS.map(() => "---:")]),
+  ];
+  for (const name of classes) {
+    lines.push(
+      row([
+        name,
+        ...FLOWS.map((flow) => {
+          const results = run.results.filter((r) => r.flow === flow.name && r.faultClass === name);
+          if (results.length === 0) return "–";
+          const bad = count(results, "inconsistent") + count(results, "lost");
+          const cell = `${count(results, "consistent")} / ${count(results, "inconsistent")} / ${count(results, "lost")}`;
+          return bad > 0 ? `**${cell}**` : cell;
+        }),
+      ]),
+    );
+  }
+  return lines;
+}
+
+function problems(run: MatrixRun): string[] {
+  const lines: string[] = [];
+  for (const flow of FLOWS) {
+    const bad = run.results.filter((r) => r.flow === flow.name && r.status !== "consistent");
+    lines.push(
+      `### ${flow.name}: ${bad.length} of ${run.results.filter((r) => r.flow === flow.name).length}`,
+      "",
+    );
+    if (bad.length === 0) {
+      lines.push("None.", "");
+      continue;
+    }
+    for (const result of bad) {
+      const redrive =
+        result.afterRedrive !== undefined
+          ? ` Dead-lettered; after a fault-free redrive of the DLQ: **${result.afterRedrive}**.`
+          : "";
+      lines.push(
+        `- **${result.status}** — \`${result.target}\` ${result.faultClass} (fired ${result.injected}×, ${result.invocations} invocations).${redrive}`,
+      );
+      const seen = new Set<string>();
+      for (const violation of result.violations) {
+        const text = `${violation.invariant.split(" ")[0]}: ${violation.detail}`;
+        if (seen.has(text)) continue;
+        seen.add(text);
+        lines.push(`  - ${text}`);
+      }
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+function invariantsSection(): string[] {
+  const lines: string[] = [];
+  for (const flow of FLOWS) {
+    lines.push(`**${flow.name}** — ${flow.story}.`, "");
+    for (const invariant of flow.invariants)
+      lines.push(`- ${invariant.id} (${invariant.breaks} when broken): ${invariant.says}`);
+    lines.push("");
+  }
+  return lines;
+}
+
+/** The matrix section of docs/reliability.md. */
+export function matrixSection(run: MatrixRun): string {
+  const all = run.results;
+  const inconsistent = count(all, "inconsistent");
+  const lost = count(all, "lost");
+  const cleanProblems = run.clean.filter((r) => r.status !== "consistent");
+  return [
+    "## Fault matrix",
+    "",
+    `Measured ${run.startedAt.slice(0, 10)} on \`${revision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost.**`,
+    ...(cleanProblems.length > 0
+      ? [
+          "",
+          `**The fault-free run itself is not consistent for: ${cleanProblems.map((r) => r.flow).join(", ")}.**`,
+        ]
+      : [
+          "",
+          "Every flow's fault-free run is consistent (the reference each fault scenario is judged against).",
+        ]),
+    "",
+    ...summaryTable(run),
+    "",
+    "*events in*: events delivered to the flow's Lambda entry; *invocations*: with Lambda's retries; *actions done*: writes that reached AWS outside the state table (ECS, Application Auto Scaling, SQS); *dead-lettered*: scenarios where some event failed all 3 attempts.",
+    "",
+    "### By fault class",
+    "",
+    ...classTable(run),
+    "",
+    "### How it is measured",
+    "",
+    "- **The code under test is the real Lambda entry** (`functions/*.ts` → `createXHandler(createRuntime(flow))`), its runtime built from the environment as deployed: state table, DLQ, config from SSM, Slack webhook.",
+    "- **AWS is moto 5.2.1 behind a fault proxy on loopback** (`test/faults/FaultProxy.ts`). The SDK is pointed at the proxy with `AWS_ENDPOINT_URL`; the proxy names each call by its SigV4 scope and `X-Amz-Target` / `Action=`, and per service and action injects: `throttle` (the service's own throttling error in its protocol — ECS `ThrottlingException`, DynamoDB `ProvisionedThroughputExceededException`, SQS `RequestThrottled`, …), `5xx` (503 `ServiceUnavailable`), `latency`, `drop` (connection closed before the call reaches AWS) and `drop-after` (AWS applies the call, the reply never arrives). ×1 = the first matching call only, so the SDK's own retry usually absorbs it; *always* = every attempt, so the error reaches the flow. Seeding and all assertions read moto directly, never through the proxy.",
+    "- **Every action a flow calls is faulted**: the actions come from the flow's fault-free run (`ApiCallCounter`), one scenario per action and class; actions called twice or more also get the fault on their 2nd call only.",
+    "- **Slack is a stand-in webhook** (`test/faults/SlackStandIn.ts`) that can answer 503, 429 with `Retry-After`, not answer, or take the message and lose the reply; only messages Slack took count as shown.",
+    "- **Lambda's asynchronous invocation is emulated** (`test/faults/asyncInvoke.ts`): a handler that throws is invoked again, up to 2 retries (`retries: 2` in infra/shared.ts), then the event counts as dead-lettered; an invocation running past its function's timeout (read from infra/) is cut off there — the proxy and the stand-in drop everything it sends after its deadline — and retried in a fresh environment. A dead-lettered event is then redriven once, fault-free, as `dlq redrive` would, and the scenario judged again.",
+    "- **Each scenario starts from a fresh account** (`POST /moto-api/reset` on the harness's own moto server) and is judged by its flow's invariants, read from the final AWS state and the Slack posts:",
+    "  - *inconsistent*: an invariant about what holds is broken (a service on a deregistered revision, duplicate or orphan revisions, Slack contradicting AWS, a stop counted twice, an alert shown twice, a capacity lowered without the one to restore remembered, a rerun that does not converge);",
+    "  - *lost*: an effect of an event — a change, or the message reporting it — neither happened, nor was reported as failed, nor reached the DLQ;",
+    '  - *consistent*: everything else, including "failed loudly and dead-lettered".',
+    "",
+    "### Invariants",
+    "",
+    ...invariantsSection(),
+    "### Every scenario that is not consistent",
+    "",
+    ...problems(run),
+  ].join("\n");
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm run test:faults`: the full fault matrix against a dedicated moto server, written to
+ * docs/reliability.md (and every scenario's result to reports/faults.json).
+ *
+ *   npm run test:faults                       # everything (~½ hour on 2 cores)
+ *   npm run test:faults -- --flow redeploy    # one flow
+ *   npm run test:faults -- --class "drop-after always" --no-doc
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Harness } from "./Harness.ts";
+import { FLOWS, runMatrix } from "./matrix.ts";
+import { matrixSection, writeSection } from "./reliabilityDoc.ts";
+
+const { values } = parseArgs({
+  options: {
+    flow: { type: "string", multiple: true },
+    class: { type: "string", multiple: true },
+    "no-doc": { type: "boolean", default: false },
+  },
+});
+
+const flows = values.flow ? FLOWS.filter((f) => values.flow?.includes(f.name)) : FLOWS;
+if (flows.length === 0)
+  throw new Error(`no flow named ${values.flow?.join(", ")}: ${FLOWS.map((f) => f.name).join(", ")}`);
+const partial = Boolean(values.flow || values.class);
+
+const harness = await Harness.start();
+try {
+  const run = await runMatrix(harness, {
+    flows,
+    log: (line) => console.log(line),
+    ...(values.class
+      ? { filter: (s) => s.fault.target !== "none" && values.class?.includes(s.fault.className) === true }
+      : {}),
+  });
+  const reports = resolve(import.meta.dirname, "..", "..", "reports");
+  mkdirSync(reports, { recursive: true });
+  writeFileSync(resolve(reports, "faults.json"), JSON.stringify(run, null, 2));
+  const bad = run.results.filter((r) => r.status !== "consistent");
+  console.log(
+    `\n${run.results.length} scenarios in ${Math.round(run.ms / 1000)} s: ${run.results.filter((r) => r.status === "inconsistent").length} inconsistent, ${run.results.filter((r) => r.status === "lost").length} lost`,
+  );
+  for (const result of bad)
+    console.log(
+      `  ${result.status}: ${result.flow} ${result.target} ${result.faultClass}: ${result.violations[0]?.detail ?? ""}`,
+    );
+  if (partial || values["no-doc"]) console.log("(partial run: docs/reliability.md left as it is)");
+  else {
+    writeSection("matrix", matrixSection(run));
+    console.log("docs/reliability.md: matrix written");
+  }
+  // The promise is inconsistent = 0 and lost = 0: anything else fails the run (after writing it down).
+  if (bad.length > 0 || run.clean.some((r) => r.status !== "consistent")) process.exitCode = 1;
+} finally {
+  await harness.stop();
+}

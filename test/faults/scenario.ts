@@ -1,0 +1,261 @@
+/**
+ * One fault scenario: a flow's seeded account, its events delivered with Lambda's asynchronous
+ * semantics while one fault is armed, then the final state read from moto and the Slack posts,
+ * judged against the flow's invariants.
+ *
+ * Classification (docs/reliability.md says the same):
+ * - `inconsistent`: an invariant about what holds is broken — a service on a deregistered
+ *   revision, a duplicate or orphan revision, Slack contradicting AWS, a stop counted twice, an
+ *   alert shown twice, a capacity lowered without the one to restore remembered.
+ * - `lost`: an effect of an event (a change, or the message that reports it) neither happened,
+ *   nor was reported as failed, nor reached the DLQ — nobody will ever know.
+ * - `consistent`: everything else (including "failed loudly and dead-lettered").
+ */
+import { ApiCallCounter } from "../../core/aws/ApiCallCounter.ts";
+import type { SlackMessage } from "../../core/notify/SlackMessage.ts";
+import type { LambdaHandler } from "../../runtime/rejectInvalidEvents.ts";
+import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts";
+import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
+import { type Harness, LAMBDA_RETRIES } from "./Harness.ts";
+import type { SlackFault, SlackPost } from "./SlackStandIn.ts";
+
+/** One event a flow receives, with what happens in the account just before it (e.g. CreateService). */
+export interface Step {
+  readonly label: string;
+  readonly event: Record<string, unknown>;
+  readonly before?: () => Promise<void>;
+}
+
+/** Everything that happened while the events were delivered. */
+export interface RunRecord {
+  readonly deliveries: ReadonlyArray<{ readonly step: string; readonly delivery: AsyncDelivery }>;
+  /** What Slack showed (a person saw it), in order. */
+  readonly shown: readonly SlackMessage[];
+  readonly slackPosts: readonly SlackPost[];
+  /** Every request the proxy saw (every SDK attempt). */
+  readonly calls: readonly ProxiedCall[];
+}
+
+export type Breaks = "inconsistent" | "lost";
+
+/** A rule a flow's final state must satisfy, as a readable statement and a predicate. */
+export interface Invariant<Observation> {
+  readonly id: string;
+  readonly says: string;
+  /** What the scenario is when the invariant does not hold. */
+  readonly breaks: Breaks;
+  /** The violations, each described ("prod/api runs api:3, which is INACTIVE"); empty when it holds. */
+  readonly check: (observation: Observation, run: RunRecord) => string[];
+}
+
+/** What the harness needs to know about a flow to run it under faults. */
+export interface FlowSpec<World = unknown, Observation = unknown> {
+  /** The matrix's name for the flow. */
+  readonly name: string;
+  /** `functions/<functionName>.ts`: its deployed timeout comes from infra/. */
+  readonly functionName: string;
+  /** The account and the events, in one sentence (docs/reliability.md). */
+  readonly story: string;
+  /** The central config, stored in SSM as deployed. */
+  readonly config: object;
+  seed(harness: Harness): Promise<World>;
+  steps(harness: Harness, world: World): Step[];
+  /** The real Lambda entry: `createXHandler(createRuntime(...))`, its clients on `counter`. */
+  handler(harness: Harness, counter: ApiCallCounter): LambdaHandler;
+  /** Reads the final state from moto (and may rerun the flow fault-free, e.g. to test convergence). */
+  observe(harness: Harness, world: World, run: RunRecord, tools: ObserveTools): Promise<Observation>;
+  readonly invariants: ReadonlyArray<Invariant<Observation>>;
+}
+
+export interface ObserveTools {
+  /** The scenario has no fault: its observation is the flow's reference. */
+  readonly clean: boolean;
+  /** Invokes the flow's handler once more, fault-free; returns the writes it made. */
+  rerun(event: Record<string, unknown>): Promise<{ writes: string[]; delivery: AsyncDelivery }>;
+}
+
+/** The fault of a scenario: on one AWS action, or on Slack, or none (the clean run). */
+export type ScenarioFault =
+  | { readonly target: "none" }
+  | { readonly target: "aws"; readonly className: string; readonly rule: FaultRule }
+  | { readonly target: "slack"; readonly className: string; readonly fault: SlackFault };
+
+export interface Scenario {
+  readonly flow: FlowSpec;
+  readonly fault: ScenarioFault;
+}
+
+export type Status = "consistent" | "inconsistent" | "lost";
+
+export interface Violation {
+  readonly invariant: string;
+  readonly breaks: Breaks;
+  readonly detail: string;
+}
+
+export interface ScenarioResult {
+  readonly flow: string;
+  /** `ECS.UpdateService` or `Slack`, or `-` for the clean run. */
+  readonly target: string;
+  readonly faultClass: string;
+  readonly status: Status;
+  readonly violations: readonly Violation[];
+  readonly events: number;
+  readonly invocations: number;
+  readonly deadLettered: number;
+  readonly timedOut: number;
+  /** Writes that reached AWS outside the state table (ECS, Application Auto Scaling, …). */
+  readonly actionsDone: number;
+  /** How many times the fault fired. */
+  readonly injected: number;
+  readonly shown: number;
+  readonly ms: number;
+  /** The handler's SDK commands during the events (the ApiCallCounter), by `Service.Action`. */
+  readonly commands: Readonly<Record<string, number>>;
+  /** Every attempt the proxy saw during the events, by `Service.Action`. */
+  readonly attempts: Readonly<Record<string, number>>;
+  /** When some event was dead-lettered: the status after redriving them once, fault-free. */
+  readonly afterRedrive?: Status;
+  readonly afterRedriveViolations?: readonly Violation[];
+}
+
+const READ = /^(Describe|List|Get|Query|Scan|BatchGet)/;
+
+/** Whether a proxied call changed something (as opposed to reading). */
+export const isWrite = (call: ProxiedCall): boolean => !READ.test(call.action) && call.service !== "?";
+
+/** Writes that reached AWS and were accepted. */
+export const appliedWrites = (calls: readonly ProxiedCall[]): ProxiedCall[] =>
+  calls.filter((c) => isWrite(c) && c.reachedAws && (c.status ?? 500) < 400);
+
+function judge<O>(spec: FlowSpec<unknown, O>, observation: O, run: RunRecord): Violation[] {
+  return spec.invariants.flatMap((invariant) =>
+    invariant.check(observation, run).map((detail) => ({
+      invariant: `${invariant.id} ${invariant.says}`,
+      breaks: invariant.breaks,
+      detail,
+    })),
+  );
+}
+
+const statusOf = (violations: readonly Violation[]): Status =>
+  violations.some((v) => v.breaks === "inconsistent")
+    ? "inconsistent"
+    : violations.length > 0
+      ? "lost"
+      : "consistent";
+
+/**
+ * Runs one scenario from a fresh account to its verdict.
+ *
+ * @example
+ * const result = await runScenario(harness, { flow: redeployFlow, fault: { target: "aws", className: "drop-after ×1", rule } });
+ */
+export async function runScenario(harness: Harness, scenario: Scenario): Promise<ScenarioResult> {
+  const started = Date.now();
+  const spec = scenario.flow;
+  await harness.reset(spec.config);
+  const world = await spec.seed(harness);
+  const steps = spec.steps(harness, world);
+  const counter = new ApiCallCounter();
+  const env = environments(() => spec.handler(harness, counter));
+  const options = {
+    functionName: spec.functionName,
+    timeoutMs: harness.timeoutOf(spec.functionName),
+    retries: LAMBDA_RETRIES,
+    freeze: () => {
+      harness.proxy.freeze();
+      harness.slack.freeze();
+    },
+    thaw: () => {
+      harness.proxy.thaw();
+      harness.slack.thaw();
+    },
+  };
+  harness.proxy.resetLog();
+  const { fault } = scenario;
+  if (fault.target === "aws") harness.proxy.arm([fault.rule]);
+  if (fault.target === "slack") harness.slack.arm(fault.fault);
+  const deliveries: Array<{ step: string; delivery: AsyncDelivery }> = [];
+  for (const step of steps) {
+    // Seeds between events go to moto directly: never faulted.
+    if (step.before) await step.before();
+    deliveries.push({ step: step.label, delivery: await deliverAsync(step.event, env, options) });
+  }
+  const injected =
+    fault.target === "aws"
+      ? (harness.proxy.injections()[0] ?? 0)
+      : fault.target === "slack"
+        ? harness.slack.injected
+        : 0;
+  harness.proxy.disarm();
+  harness.slack.arm(undefined);
+  const calls = [...harness.proxy.log];
+  const commands = counter.byOperation();
+  const attempts = harness.proxy.attemptsByOperation();
+  const record = (): RunRecord => ({
+    deliveries,
+    shown: harness.slack.shown(),
+    slackPosts: [...harness.slack.posts],
+    calls,
+  });
+  const tools: ObserveTools = {
+    clean: fault.target === "none",
+    rerun: async (event) => {
+      const before = harness.proxy.log.length;
+      const delivery = await deliverAsync(event, env, options);
+      const writes = appliedWrites(harness.proxy.log.slice(before)).map((c) => `${c.service}.${c.action}`);
+      return { writes, delivery };
+    },
+  };
+  const run = record();
+  const observation = await spec.observe(harness, world, run, tools);
+  const violations = judge(spec, observation, run);
+
+  const deadLettered = deliveries.filter((d) => d.delivery.deadLettered);
+  let redrive: Pick<ScenarioResult, "afterRedrive" | "afterRedriveViolations"> = {};
+  if (deadLettered.length > 0) {
+    // What `dlq redrive` would do: the same events through the same handler, the fault gone.
+    const redriven: Array<{ step: string; delivery: AsyncDelivery }> = [];
+    for (const { step } of deadLettered) {
+      const event = steps.find((s) => s.label === step)?.event ?? {};
+      redriven.push({ step, delivery: await deliverAsync(event, env, options) });
+    }
+    const after: RunRecord = {
+      deliveries: deliveries.map((d) => redriven.find((r) => r.step === d.step) ?? d),
+      shown: harness.slack.shown(),
+      slackPosts: [...harness.slack.posts],
+      calls: [...harness.proxy.log],
+    };
+    const again = judge(spec, await spec.observe(harness, world, after, tools), after);
+    redrive = { afterRedrive: statusOf(again), afterRedriveViolations: again };
+  }
+
+  const invocations = deliveries.reduce((sum, d) => sum + d.delivery.invocations.length, 0);
+  return {
+    flow: spec.name,
+    target:
+      fault.target === "aws"
+        ? `${fault.rule.service}.${String(fault.rule.action)}`
+        : fault.target === "slack"
+          ? "Slack"
+          : "-",
+    faultClass: fault.target === "none" ? "none" : fault.className,
+    status: statusOf(violations),
+    violations,
+    events: steps.length,
+    invocations,
+    deadLettered: deadLettered.length,
+    timedOut: deliveries.reduce(
+      (sum, d) => sum + d.delivery.invocations.filter((i) => i.outcome === "timed-out").length,
+      0,
+    ),
+    actionsDone: appliedWrites(calls).filter((c) => c.service !== "DynamoDB").length,
+    injected,
+    shown: run.shown.length,
+    ms: Date.now() - started,
+    commands,
+    attempts,
+    ...redrive,
+  };
+}

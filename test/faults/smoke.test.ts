@@ -1,0 +1,129 @@
+/**
+ * A few scenarios of the fault matrix, so CI keeps the harness alive (the full matrix is
+ * `npm run test:faults`, ~½ hour; its numbers are in docs/reliability.md). For every flow: the
+ * fault-free run satisfies all its invariants, and two faults the SDK's own retry absorbs (a
+ * dropped connection on its first write, a 503 on its first read) change nothing. Then the
+ * invariants themselves are shown to catch what they are there to catch.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monitorFlow } from "./flows/monitor.ts";
+import { redeployFlow } from "./flows/redeploy.ts";
+import { scheduleFlow } from "./flows/schedule.ts";
+import { Harness } from "./Harness.ts";
+import { FLOWS } from "./matrix.ts";
+import { type FlowSpec, type RunRecord, runScenario } from "./scenario.ts";
+
+let harness: Harness;
+const READ = /^(Describe|List|Get|Query|Scan|BatchGet)/;
+
+describe("fault harness smoke", () => {
+  beforeAll(async () => {
+    harness = await Harness.start();
+  });
+  afterAll(async () => harness.stop());
+
+  for (const flow of FLOWS) {
+    it(`${flow.name}: the fault-free run holds every invariant; a dropped write and a 503 read are absorbed`, async () => {
+      const clean = await runScenario(harness, { flow, fault: { target: "none" } });
+      expect(clean.violations).toEqual([]);
+      expect(clean.invocations).toBe(clean.events);
+      expect(clean.attempts).toEqual(clean.commands);
+
+      const operations = Object.keys(clean.commands);
+      const firstWrite = operations.find((op) => !READ.test(op.split(".")[1] ?? ""));
+      const firstRead = operations.find((op) => READ.test(op.split(".")[1] ?? "") && !op.startsWith("SSM."));
+      for (const [operation, fault] of [
+        [firstWrite, "drop"],
+        [firstRead, "5xx"],
+      ] as const) {
+        if (!operation) continue;
+        const [service = "", action = ""] = operation.split(".");
+        const result = await runScenario(harness, {
+          flow,
+          fault: { target: "aws", className: `${fault} ×1`, rule: { service, action, fault, times: 1 } },
+        });
+        expect({ operation, fault, injected: result.injected, violations: result.violations }).toEqual({
+          operation,
+          fault,
+          injected: 1,
+          violations: [],
+        });
+        expect(result.invocations).toBe(result.events);
+      }
+    });
+  }
+});
+
+const noRun: RunRecord = { deliveries: [], shown: [], slackPosts: [], calls: [] };
+const broken = <O>(flow: FlowSpec<unknown, O>, observation: O) =>
+  flow.invariants.flatMap((i) => i.check(observation, noRun).map(() => `${i.id} ${i.breaks}`));
+
+describe("the invariants catch what they are there for", () => {
+  const revision = (name: string, status: string, digest = "sha256:old") => ({
+    arn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/${name}`,
+    name,
+    status,
+    images: [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api@${digest}`],
+    tags: {},
+  });
+
+  it("redeploy: a service left on a deregistered revision, a false 'failed', an undeployed service nobody retries", () => {
+    const api = revision("api:2", "INACTIVE", "sha256:new");
+    expect(
+      broken(redeployFlow as FlowSpec<unknown, unknown>, {
+        services: [
+          {
+            name: "api",
+            runs: api,
+            original: revision("api:1", "ACTIVE").arn,
+            onDigest: true,
+            claims: ["failed"],
+          },
+          {
+            name: "worker",
+            runs: revision("worker:1", "ACTIVE"),
+            original: revision("worker:1", "ACTIVE").arn,
+            onDigest: false,
+            claims: [],
+          },
+        ],
+        pushed: [{ ...api, usedBy: ["api"] }],
+        deadLettered: false,
+      }),
+    ).toEqual(["R1 inconsistent", "R4 inconsistent", "R6 lost", "R7 lost"]);
+  });
+
+  it("monitor: a stop counted twice and an alert shown twice; an alert never shown", () => {
+    const observation = {
+      statsStops: 4,
+      statsOom: 4,
+      windowStops: 3,
+      alerts: { "out-of-memory": 2, "crash-loop": 1, "deployment-failed": 0 },
+      stopsDeadLettered: [false, false, false, false],
+      anyStopDeadLettered: false,
+      deploymentDeadLettered: false,
+    };
+    expect(broken(monitorFlow as FlowSpec<unknown, unknown>, observation)).toEqual([
+      "M1 inconsistent",
+      "M1 inconsistent",
+      "M3 inconsistent",
+      "M4 lost",
+    ]);
+  });
+
+  it("schedule: a capacity lowered to 0 with nothing remembered", () => {
+    const web = { target: { min: 2, max: 2 }, actions: ["a"], memory: { min: 2, max: 2 } };
+    const down = { target: { min: 0, max: 0 }, actions: ["a"] };
+    expect(
+      broken(scheduleFlow as FlowSpec<unknown, unknown>, {
+        afterFault: { web: down, api: web, batch: web },
+        converged: { web, api: web, batch: web },
+        secondRerunWrites: [],
+        reference: { web, api: web, batch: web },
+        applied: {},
+        reportedFailed: [],
+        deadLettered: false,
+      }),
+    ).toEqual(["S1 inconsistent", "S3 lost"]);
+  });
+});
