@@ -18,6 +18,9 @@ export const ACCOUNT = "123456789012";
 const TABLE = "autopilot-state";
 const CONFIG_PARAMETER = "/ecs-autopilot/config";
 const DEAD_LETTERS = "autopilot-dead-letters";
+const OUTBOX = "autopilot-outbox";
+/** SST's default function timeout, for a function infra/ does not deploy (yet): the Notify function. */
+const SST_DEFAULT_TIMEOUT_MS = 20_000;
 
 /** `retries: 2` of every flow function (infra/shared.ts): Lambda's asynchronous retries. */
 export const LAMBDA_RETRIES = 2;
@@ -30,6 +33,7 @@ export class Harness {
   readonly direct: AllClients;
   readonly state: StateTable;
   #deadLetterQueueUrl = "";
+  #outboxQueueUrl = "";
   readonly #saved: Record<string, string | undefined> = {};
 
   private constructor(
@@ -54,6 +58,11 @@ export class Harness {
     return this.#deadLetterQueueUrl;
   }
 
+  /** The Slack outbox queue the flows send their messages to (runtime/deliver.ts). */
+  get outboxQueueUrl(): string {
+    return this.#outboxQueueUrl;
+  }
+
   /** What the functions read from their environment, set as in infra/shared.ts but pointing here. */
   #pointEnvironment(): void {
     const values: Record<string, string> = {
@@ -65,6 +74,7 @@ export class Harness {
     for (const key of [
       ...Object.keys(values),
       "AUTOPILOT_DEAD_LETTER_QUEUE_URL",
+      "AUTOPILOT_OUTBOX_QUEUE_URL",
       "AUTOPILOT_CONFIG",
       "AWS_ENDPOINT_URL",
       "AWS_PROFILE",
@@ -87,11 +97,14 @@ export class Harness {
     this.slack.reset();
     await this.moto.reset();
     await createStateTable(this.direct, TABLE);
-    // Created through the proxy so the queue URL names it (SQS may send calls to the queue URL).
+    // Created through the proxy so the queue URLs name it: the SDK sends SQS calls to the queue URL.
     const viaProxy = clientsAt(this.proxy.endpoint, { region: REGION });
-    const queue = await viaProxy.sqs.send(new CreateQueueCommand({ QueueName: DEAD_LETTERS }));
-    this.#deadLetterQueueUrl = queue.QueueUrl ?? "";
+    const deadLetters = await viaProxy.sqs.send(new CreateQueueCommand({ QueueName: DEAD_LETTERS }));
+    this.#deadLetterQueueUrl = deadLetters.QueueUrl ?? "";
     process.env.AUTOPILOT_DEAD_LETTER_QUEUE_URL = this.#deadLetterQueueUrl;
+    const outbox = await viaProxy.sqs.send(new CreateQueueCommand({ QueueName: OUTBOX }));
+    this.#outboxQueueUrl = outbox.QueueUrl ?? "";
+    process.env.AUTOPILOT_OUTBOX_QUEUE_URL = this.#outboxQueueUrl;
     await this.direct.ssm.send(
       new PutParameterCommand({
         Name: CONFIG_PARAMETER,
@@ -105,7 +118,8 @@ export class Harness {
 
   /** The function's deployed timeout (infra/), in ms. */
   timeoutOf(functionName: string): number {
-    const timeout = this.timeouts.get(functionName);
+    const timeout =
+      this.timeouts.get(functionName) ?? (functionName === "notify" ? SST_DEFAULT_TIMEOUT_MS : undefined);
     if (timeout === undefined) throw new Error(`no timeout for functions/${functionName}.ts in infra/`);
     return timeout;
   }

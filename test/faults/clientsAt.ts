@@ -33,6 +33,7 @@ export function clientsAt(
   const dynamodb = counted(new DynamoDBClient(config), "DynamoDB", counter);
   return {
     ecs: counted(new ECSClient(config), "ECS", counter),
+    ecsSingleAttempt: counted(new ECSClient({ ...config, maxAttempts: 1 }), "ECS", counter),
     ecr: counted(new ECRClient(config), "ECR", counter),
     dynamodb,
     documents: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),

@@ -12,11 +12,15 @@
  * - `consistent`: everything else (including "failed loudly and dead-lettered").
  */
 import { ApiCallCounter } from "../../core/aws/ApiCallCounter.ts";
+import { createAwsClients } from "../../core/aws/index.ts";
 import type { SlackMessage } from "../../core/notify/SlackMessage.ts";
+import { createNotifyHandler } from "../../functions/notify.ts";
 import type { LambdaHandler } from "../../runtime/rejectInvalidEvents.ts";
+import { createRuntime } from "../../runtime/runtime.ts";
 import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts";
 import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
 import { type Harness, LAMBDA_RETRIES } from "./Harness.ts";
+import { OutboxEmulator } from "./outbox.ts";
 import type { SlackFault, SlackPost } from "./SlackStandIn.ts";
 
 /** One event a flow receives, with what happens in the account just before it (e.g. CreateService). */
@@ -31,6 +35,8 @@ export interface RunRecord {
   readonly deliveries: ReadonlyArray<{ readonly step: string; readonly delivery: AsyncDelivery }>;
   /** What Slack showed (a person saw it), in order. */
   readonly shown: readonly SlackMessage[];
+  /** Messages that used up their receives in the outbox: in its DLQ, redrivable, not lost. */
+  readonly parked: readonly SlackMessage[];
   readonly slackPosts: readonly SlackPost[];
   /** Every request the proxy saw (every SDK attempt). */
   readonly calls: readonly ProxiedCall[];
@@ -102,9 +108,13 @@ export interface ScenarioResult {
   readonly violations: readonly Violation[];
   readonly events: number;
   readonly invocations: number;
+  /** Invocations of the Notify function (the outbox's Slack posts). */
+  readonly notifyInvocations: number;
   readonly deadLettered: number;
+  /** Slack messages left in the outbox's DLQ. */
+  readonly parked: number;
   readonly timedOut: number;
-  /** Writes that reached AWS outside the state table (ECS, Application Auto Scaling, …). */
+  /** Writes that reached AWS outside the state table and the queues (ECS, Application Auto Scaling, …). */
   readonly actionsDone: number;
   /** How many times the fault fired. */
   readonly injected: number;
@@ -159,10 +169,7 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
   const steps = spec.steps(harness, world);
   const counter = new ApiCallCounter();
   const env = environments(() => spec.handler(harness, counter));
-  const options = {
-    functionName: spec.functionName,
-    timeoutMs: harness.timeoutOf(spec.functionName),
-    retries: LAMBDA_RETRIES,
+  const freezing = {
     freeze: () => {
       harness.proxy.freeze();
       harness.slack.freeze();
@@ -172,6 +179,25 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
       harness.slack.thaw();
     },
   };
+  const options = {
+    functionName: spec.functionName,
+    timeoutMs: harness.timeoutOf(spec.functionName),
+    retries: LAMBDA_RETRIES,
+    ...freezing,
+  };
+  const outbox = new OutboxEmulator(
+    harness,
+    environments(() =>
+      createNotifyHandler(createRuntime("notify", { clients: createAwsClients({ counter }) })),
+    ),
+    { functionName: "notify", timeoutMs: harness.timeoutOf("notify"), retries: 0, ...freezing },
+  );
+  /** One event, as deployed: Lambda's async invocation, then the outbox's messages to Slack. */
+  const deliver = async (event: Record<string, unknown>): Promise<AsyncDelivery> => {
+    const delivery = await deliverAsync(event, env, options);
+    await outbox.drain();
+    return delivery;
+  };
   harness.proxy.resetLog();
   const { fault } = scenario;
   if (fault.target === "aws") harness.proxy.arm([fault.rule]);
@@ -180,7 +206,7 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
   for (const step of steps) {
     // Seeds between events go to moto directly: never faulted.
     if (step.before) await step.before();
-    deliveries.push({ step: step.label, delivery: await deliverAsync(step.event, env, options) });
+    deliveries.push({ step: step.label, delivery: await deliver(step.event) });
   }
   const injected =
     fault.target === "aws"
@@ -193,45 +219,45 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
   const calls = [...harness.proxy.log];
   const commands = counter.byOperation();
   const attempts = harness.proxy.attemptsByOperation();
-  const record = (): RunRecord => ({
-    deliveries,
+  const notifyInvocations = outbox.invocations.length;
+  const record = (current: typeof deliveries): RunRecord => ({
+    deliveries: current,
     shown: harness.slack.shown(),
+    parked: outbox.parkedMessages(),
     slackPosts: [...harness.slack.posts],
-    calls,
+    calls: [...harness.proxy.log],
   });
   const tools: ObserveTools = {
     clean: fault.target === "none",
     rerun: async (event) => {
       const before = harness.proxy.log.length;
-      const delivery = await deliverAsync(event, env, options);
+      const delivery = await deliver(event);
       const writes = appliedWrites(harness.proxy.log.slice(before)).map((c) => `${c.service}.${c.action}`);
       return { writes, delivery };
     },
   };
-  const run = record();
+  const run = record(deliveries);
   const observation = await spec.observe(harness, world, run, tools);
   const violations = judge(spec, observation, run);
 
   const deadLettered = deliveries.filter((d) => d.delivery.deadLettered);
+  const parked = run.parked.length;
   let redrive: Pick<ScenarioResult, "afterRedrive" | "afterRedriveViolations"> = {};
-  if (deadLettered.length > 0) {
-    // What `dlq redrive` would do: the same events through the same handler, the fault gone.
+  if (deadLettered.length > 0 || parked > 0) {
+    // What `dlq redrive` would do: the same events through the same handler, the outbox's parked
+    // messages through Notify again, the fault gone.
     const redriven: Array<{ step: string; delivery: AsyncDelivery }> = [];
     for (const { step } of deadLettered) {
       const event = steps.find((s) => s.label === step)?.event ?? {};
       redriven.push({ step, delivery: await deliverAsync(event, env, options) });
     }
-    const after: RunRecord = {
-      deliveries: deliveries.map((d) => redriven.find((r) => r.step === d.step) ?? d),
-      shown: harness.slack.shown(),
-      slackPosts: [...harness.slack.posts],
-      calls: [...harness.proxy.log],
-    };
+    await outbox.redrive();
+    const after = record(deliveries.map((d) => redriven.find((r) => r.step === d.step) ?? d));
     const again = judge(spec, await spec.observe(harness, world, after, tools), after);
     redrive = { afterRedrive: statusOf(again), afterRedriveViolations: again };
   }
 
-  const invocations = deliveries.reduce((sum, d) => sum + d.delivery.invocations.length, 0);
+  const all = deliveries.flatMap((d) => d.delivery.invocations);
   return {
     flow: spec.name,
     target:
@@ -244,13 +270,12 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
     status: statusOf(violations),
     violations,
     events: steps.length,
-    invocations,
+    invocations: all.length,
+    notifyInvocations,
     deadLettered: deadLettered.length,
-    timedOut: deliveries.reduce(
-      (sum, d) => sum + d.delivery.invocations.filter((i) => i.outcome === "timed-out").length,
-      0,
-    ),
-    actionsDone: appliedWrites(calls).filter((c) => c.service !== "DynamoDB").length,
+    parked,
+    timedOut: all.filter((i) => i.outcome === "timed-out").length,
+    actionsDone: appliedWrites(calls).filter((c) => c.service !== "DynamoDB" && c.service !== "SQS").length,
     injected,
     shown: run.shown.length,
     ms: Date.now() - started,

@@ -54,7 +54,7 @@ describe("fault harness smoke", () => {
   }
 });
 
-const noRun: RunRecord = { deliveries: [], shown: [], slackPosts: [], calls: [] };
+const noRun: RunRecord = { deliveries: [], shown: [], parked: [], slackPosts: [], calls: [] };
 const broken = <O>(flow: FlowSpec<unknown, O>, observation: O) =>
   flow.invariants.flatMap((i) => i.check(observation, noRun).map(() => `${i.id} ${i.breaks}`));
 
@@ -77,7 +77,8 @@ describe("the invariants catch what they are there for", () => {
             runs: api,
             original: revision("api:1", "ACTIVE").arn,
             onDigest: true,
-            claims: ["failed"],
+            claims: [{ kind: "failed" }],
+            pending: false,
           },
           {
             name: "worker",
@@ -85,6 +86,7 @@ describe("the invariants catch what they are there for", () => {
             original: revision("worker:1", "ACTIVE").arn,
             onDigest: false,
             claims: [],
+            pending: false,
           },
         ],
         pushed: [{ ...api, usedBy: ["api"] }],

@@ -17,7 +17,7 @@ import {
 } from "../../../sandbox/seed.ts";
 import { ACCOUNT, REGION } from "../Harness.ts";
 import type { FlowSpec, Invariant, RunRecord } from "../scenario.ts";
-import { deadLettered } from "./readBack.ts";
+import { deadLettered, told } from "./readBack.ts";
 
 const TASKS = [
   "0a1b2c3d4e5f60718293a4b5c6d7e8f1",
@@ -185,7 +185,7 @@ export const monitorFlow: FlowSpec<MonitorWorld, MonitorObservation> = {
     const window = await h.state.queryRange(
       stateKeys.stopMinutes(world.serviceArn, minute - 120, minute + 1),
     );
-    const count = (pattern: RegExp) => run.shown.filter((m) => pattern.test(m.text)).length;
+    const count = (pattern: RegExp) => told(run).filter((m) => pattern.test(m.text)).length;
     const stopsDeadLettered = STOP_STEPS.map((step) => deadLettered(run, step));
     return {
       statsStops: stats?.stops ?? 0,

@@ -24,6 +24,7 @@ import {
   messageText,
   type Revision,
   revisionName,
+  told,
 } from "./readBack.ts";
 
 const REGISTERED = "CloudTrail RegisterTaskDefinition payments:2";
@@ -205,18 +206,21 @@ export const policyFlow: FlowSpec<PolicyWorld, PolicyObservation> = {
     createPolicyHandler(createRuntime("policy", { clients: createAwsClients({ counter }) })),
   async observe(h, world, run) {
     const service = await describeService(h.direct.ecs, "prod", "payments");
-    const told: Record<string, Array<{ verdict: string; text: string }>> = {};
-    for (const message of run.shown) {
+    const byTrigger: Record<string, Array<{ verdict: string; text: string }>> = {};
+    for (const message of told(run)) {
       const text = messageText(message);
       const line = /^(RegisterTaskDefinition|UpdateService): (compliant|\*not compliant\*)/m.exec(text);
       const trigger = line?.[1] ?? "other";
-      told[trigger] = [...(told[trigger] ?? []), { verdict: (line?.[2] ?? "?").replaceAll("*", ""), text }];
+      byTrigger[trigger] = [
+        ...(byTrigger[trigger] ?? []),
+        { verdict: (line?.[2] ?? "?").replaceAll("*", ""), text },
+      ];
     }
     return {
       runs: service.taskDefinition ?? "",
       good: world.good,
       bad: await describeRevision(h.direct.ecs, world.bad),
-      told,
+      told: byTrigger,
       registerDeadLettered: deadLettered(run, REGISTERED),
       updateDeadLettered: deadLettered(run, UPDATED),
     };

@@ -77,6 +77,12 @@ export function messageText(message: SlackMessage): string {
   ].join("\n");
 }
 
+/**
+ * The messages that were told: shown in Slack, or parked in the outbox's DLQ (a Slack outage
+ * outlasted its receives; `dlq redrive` posts it — late, not lost).
+ */
+export const told = (run: RunRecord): SlackMessage[] => [...run.shown, ...run.parked];
+
 /** Whether any delivery of the run ended in the DLQ. */
 export const anyDeadLettered = (run: RunRecord): boolean =>
   run.deliveries.some((d) => d.delivery.deadLettered);

@@ -3,6 +3,7 @@
  * 3.1.1 is pushed, and its "ECR Image Action" goes to the real Lambda entry.
  */
 import { createAwsClients } from "../../../core/aws/index.ts";
+import { stateKeys } from "../../../core/state/index.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
@@ -16,7 +17,7 @@ import {
 } from "../../../sandbox/seed.ts";
 import { REGION } from "../Harness.ts";
 import type { FlowSpec, Invariant } from "../scenario.ts";
-import { deadLettered, describeService, messageText, type Revision, revisionsOf } from "./readBack.ts";
+import { deadLettered, describeService, messageText, type Revision, revisionsOf, told } from "./readBack.ts";
 
 const CLUSTER = "prod";
 const SERVICES = ["api", "worker"] as const;
@@ -28,7 +29,10 @@ interface RedeployWorld {
 }
 
 /** What Slack said about one service, in message order. */
-type Claim = "deployed" | "already-deployed" | "failed" | "skipped";
+type Claim =
+  | { readonly kind: "deployed" | "already-deployed" | "queued" | "skipped" }
+  /** A failure, and the revision the message says the service still runs, when it says. */
+  | { readonly kind: "failed"; readonly stillRuns?: string };
 
 interface ServiceState {
   readonly name: string;
@@ -36,6 +40,8 @@ interface ServiceState {
   readonly original: string;
   readonly onDigest: boolean;
   readonly claims: readonly Claim[];
+  /** A push waits for the service's deployment to finish (the state table's pending push). */
+  readonly pending: boolean;
 }
 
 interface RedeployObservation {
@@ -50,10 +56,16 @@ function claimsAbout(service: string, texts: readonly string[]): Claim[] {
   const who = `\\*${CLUSTER} / ${service}\\*`;
   const claims: Claim[] = [];
   for (const text of texts) {
-    if (new RegExp(`${who} deployed`).test(text)) claims.push("deployed");
-    if (new RegExp(`${who} failed`).test(text)) claims.push("failed");
+    if (new RegExp(`${who} deployed`).test(text)) claims.push({ kind: "deployed" });
+    if (new RegExp(`${who} queued`).test(text)) claims.push({ kind: "queued" });
+    const failed = new RegExp(`${who} failed(.*)`).exec(text);
+    if (failed) {
+      const stillRuns = /still runs ([\w-]+:\d+)/.exec(failed[1] ?? "")?.[1];
+      claims.push({ kind: "failed", ...(stillRuns ? { stillRuns } : {}) });
+    }
     const skipped = new RegExp(`• ${who}: (.*)`).exec(text);
-    if (skipped) claims.push(/already deployed/.test(skipped[1] ?? "") ? "already-deployed" : "skipped");
+    if (skipped)
+      claims.push({ kind: /already deployed/.test(skipped[1] ?? "") ? "already-deployed" : "skipped" });
   }
   return claims;
 }
@@ -100,12 +112,16 @@ const invariants: Invariant<RedeployObservation>[] = [
     check: (o) =>
       o.services.flatMap((s) => {
         const said = last(s.claims);
-        if ((said === "deployed" || said === "already-deployed") && !s.onDigest)
-          return [`Slack says ${s.name} ${said}, but it runs ${s.runs.name} (${s.runs.images.join(", ")})`];
-        if (said === "failed" && s.runs.arn !== s.original)
+        if ((said?.kind === "deployed" || said?.kind === "already-deployed") && !s.onDigest)
           return [
-            `Slack says ${s.name} failed and nothing changed, but it runs ${s.runs.name}, not its original revision`,
+            `Slack says ${s.name} ${said.kind}, but it runs ${s.runs.name} (${s.runs.images.join(", ")})`,
           ];
+        if (said?.kind === "failed" && s.onDigest)
+          return [
+            `Slack's last word is that ${s.name} failed, but it runs the pushed digest (${s.runs.name})`,
+          ];
+        if (said?.kind === "failed" && said.stillRuns && said.stillRuns !== s.runs.name)
+          return [`Slack says ${s.name} still runs ${said.stillRuns}, but it runs ${s.runs.name}`];
         return [];
       }),
   },
@@ -115,21 +131,24 @@ const invariants: Invariant<RedeployObservation>[] = [
     breaks: "inconsistent",
     check: (o) =>
       o.services
-        .filter((s) => s.claims.filter((c) => c === "deployed").length > 1)
-        .map((s) => `Slack said ${s.name} deployed ${s.claims.filter((c) => c === "deployed").length} times`),
+        .filter((s) => s.claims.filter((c) => c.kind === "deployed").length > 1)
+        .map(
+          (s) =>
+            `Slack said ${s.name} deployed ${s.claims.filter((c) => c.kind === "deployed").length} times`,
+        ),
   },
   {
     id: "R6",
-    says: "every tracked service ends on the pushed digest, or the event is dead-lettered (a failure only told in Slack is never retried)",
+    says: "every tracked service ends on the pushed digest (or waits for it as a queued push), or the event is dead-lettered (a failure only told in Slack is never retried)",
     breaks: "lost",
     check: (o) =>
       o.deadLettered
         ? []
         : o.services
-            .filter((s) => !s.onDigest)
+            .filter((s) => !s.onDigest && !s.pending)
             .map(
               (s) =>
-                `${s.name} still runs ${s.runs.name}; ${last(s.claims) ? `Slack said "${last(s.claims)}"` : "Slack said nothing"} and the invocation returned success, so Lambda never retried it`,
+                `${s.name} still runs ${s.runs.name}; ${last(s.claims) ? `Slack said "${last(s.claims)?.kind}"` : "Slack said nothing"} and the invocation returned success, so Lambda never retried it`,
             ),
   },
   {
@@ -140,7 +159,10 @@ const invariants: Invariant<RedeployObservation>[] = [
       o.deadLettered
         ? []
         : o.services
-            .filter((s) => s.onDigest && !s.claims.some((c) => c === "deployed" || c === "already-deployed"))
+            .filter(
+              (s) =>
+                s.onDigest && !s.claims.some((c) => c.kind === "deployed" || c.kind === "already-deployed"),
+            )
             .map((s) => `${s.name} was deployed but no Slack message says so`),
   },
 ];
@@ -184,13 +206,15 @@ export const redeployFlow: FlowSpec<RedeployWorld, RedeployObservation> = {
   handler: (_h, counter) =>
     createRedeployHandler(createRuntime("redeploy", { clients: createAwsClients({ counter }) })),
   async observe(h, world, run) {
-    const texts = run.shown.map(messageText);
+    const texts = told(run).map(messageText);
     const pushed: Array<Revision & { usedBy: string[] }> = [];
     const services: ServiceState[] = [];
     const running = new Map<string, string>();
+    const arns = new Map<string, string>();
     for (const name of SERVICES) {
       const service = await describeService(h.direct.ecs, CLUSTER, name);
       running.set(name, service.taskDefinition ?? "");
+      arns.set(name, service.serviceArn ?? "");
     }
     for (const name of SERVICES) {
       const revisions = await revisionsOf(h.direct.ecs, name);
@@ -205,6 +229,7 @@ export const redeployFlow: FlowSpec<RedeployWorld, RedeployObservation> = {
         original: world.original[name] ?? "",
         onDigest: runs.images.some((i) => i.endsWith(`@${world.digest}`)),
         claims: claimsAbout(name, texts),
+        pending: (await h.state.get(stateKeys.pendingPush(arns.get(name) ?? ""))) !== undefined,
       });
     }
     return { services, pushed, deadLettered: deadLettered(run, PUSH) };

@@ -20,7 +20,7 @@ import type { Harness } from "../Harness.ts";
 import { REGION } from "../Harness.ts";
 import type { FlowSpec, Invariant } from "../scenario.ts";
 import { scheduledEvent } from "./events.ts";
-import { deadLettered, messageText } from "./readBack.ts";
+import { deadLettered, messageText, told } from "./readBack.ts";
 
 const CLUSTER = "ops";
 const RECONCILE = "scheduled reconcile";
@@ -219,10 +219,10 @@ export const scheduleFlow: FlowSpec<undefined, ScheduleObservation> = {
     await tools.rerun(scheduledEvent("5c4e3d2a-0000-4000-8000-000000000002"));
     const converged = await snapshot(h);
     const second = await tools.rerun(scheduledEvent("5c4e3d2a-0000-4000-8000-000000000003"));
-    const texts = run.shown.map(messageText);
+    const texts = told(run).map(messageText);
     const applied: Record<string, string[]> = {};
     for (const { name } of SERVICES)
-      applied[name] = run.shown
+      applied[name] = told(run)
         .filter((m) => m.text.startsWith(`Schedule applied: ${CLUSTER}/${name} `))
         .map((m) => messageText(m));
     return {
