@@ -10,6 +10,7 @@ import { redeployFlow } from "./flows/redeploy.ts";
 import { rightsizeFlow } from "./flows/rightsize.ts";
 import { scheduleFlow } from "./flows/schedule.ts";
 import { serviceIndexFlow } from "./flows/serviceIndex.ts";
+import { gitRevision } from "./gitRevision.ts";
 import type { Harness } from "./Harness.ts";
 import type { SlackFault } from "./SlackStandIn.ts";
 import {
@@ -86,6 +87,8 @@ export function scenariosFor(flow: FlowSpec, clean: ScenarioResult): Scenario[] 
 
 export interface MatrixRun {
   readonly startedAt: string;
+  /** The commit measured (absent in runs written before it was recorded). */
+  readonly revision?: string;
   readonly ms: number;
   readonly clean: readonly ScenarioResult[];
   readonly results: readonly ScenarioResult[];
@@ -106,6 +109,7 @@ export async function runMatrix(
   } = {},
 ): Promise<MatrixRun> {
   const started = Date.now();
+  const revision = gitRevision();
   const log = options.log ?? (() => {});
   const clean: ScenarioResult[] = [];
   const results: ScenarioResult[] = [];
@@ -128,5 +132,5 @@ export async function runMatrix(
       );
     }
   }
-  return { startedAt: new Date(started).toISOString(), ms: Date.now() - started, clean, results };
+  return { startedAt: new Date(started).toISOString(), revision, ms: Date.now() - started, clean, results };
 }

@@ -2,9 +2,9 @@
  * docs/reliability.md: the matrix and the scale run, each written by its own script into its own
  * marked section, so running one never erases the other's numbers.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { gitRevision } from "./gitRevision.ts";
 import { AWS_FAULT_CLASSES, FLOWS, type MatrixRun, SLACK_FAULT_CLASSES } from "./matrix.ts";
 import type { ScenarioResult, Status } from "./scenario.ts";
 
@@ -17,19 +17,6 @@ behaves when AWS, Slack or the Lambda runtime misbehave — measured, not claime
 are generated: \`npm run test:faults\` writes the matrix, \`npm run test:scale\` the scale run.
 Do not edit them by hand; rerun the scripts.
 `;
-
-/** The commit the numbers belong to, and whether the tree had changes on top of it. */
-export function revision(): string {
-  try {
-    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      encoding: "utf8",
-    }).trim();
-    return dirty ? `${sha} + uncommitted changes` : sha;
-  } catch {
-    return "unknown revision";
-  }
-}
 
 /** Replaces (or appends) the section between `<!-- name:begin -->` and `<!-- name:end -->`. */
 export function writeSection(name: "matrix" | "scale", body: string): void {
@@ -86,6 +73,7 @@ function summaryTable(run: MatrixRun): string[] {
         `**${count(results, "inconsistent")}**`,
         `**${count(results, "lost")}**`,
         sum(results, (r) => (r.deadLettered > 0 ? 1 : 0)),
+        sum(results, (r) => (r.parked > 0 ? 1 : 0)),
       ]),
     );
   }
@@ -101,6 +89,7 @@ function summaryTable(run: MatrixRun): string[] {
       `**${count(all, "inconsistent")}**`,
       `**${count(all, "lost")}**`,
       sum(all, (r) => (r.deadLettered > 0 ? 1 : 0)),
+      sum(all, (r) => (r.parked > 0 ? 1 : 0)),
     ]),
   );
   return lines;
@@ -149,7 +138,7 @@ function problems(run: MatrixRun): string[] {
           ? ` Dead-lettered; after a fault-free redrive of the DLQ: **${result.afterRedrive}**.`
           : "";
       lines.push(
-        `- **${result.status}** — \`${result.target}\` ${result.faultClass} (fired ${result.injected}×, ${result.invocations} invocations).${redrive}`,
+        `- **${result.status}** — \`${result.target}\` ${result.faultClass} (fired ${result.injected}×, ${result.invocations} invocations${result.notifyInvocations ? `, ${result.notifyInvocations} of Notify` : ""}).${redrive}`,
       );
       const seen = new Set<string>();
       for (const violation of result.violations) {
@@ -184,7 +173,7 @@ export function matrixSection(run: MatrixRun): string {
   return [
     "## Fault matrix",
     "",
-    `Measured ${run.startedAt.slice(0, 10)} on \`${revision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost.**`,
+    `Measured ${run.startedAt.slice(0, 10)} on \`${run.revision ?? gitRevision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost.**`,
     ...(cleanProblems.length > 0
       ? [
           "",
@@ -197,7 +186,7 @@ export function matrixSection(run: MatrixRun): string {
     "",
     ...summaryTable(run),
     "",
-    "*events in*: events delivered to the flow's Lambda entry; *invocations*: with Lambda's retries; *actions done*: writes that reached AWS outside the state table (ECS, Application Auto Scaling, SQS); *dead-lettered*: scenarios where some event failed all 3 attempts.",
+    "*events in*: events delivered to the flow's Lambda entry; *invocations*: with Lambda's retries; *actions done*: writes that reached AWS outside the state table (ECS, Application Auto Scaling, SQS); *dead-lettered*: scenarios where some event failed all 3 attempts; *messages parked*: scenarios where a Slack message used up its receives in the outbox and sits in the outbox's DLQ.",
     "",
     "### By fault class",
     "",

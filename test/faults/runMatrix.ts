@@ -6,11 +6,11 @@
  *   npm run test:faults -- --flow redeploy    # one flow
  *   npm run test:faults -- --class "drop-after always" --no-doc
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Harness } from "./Harness.ts";
-import { FLOWS, runMatrix } from "./matrix.ts";
+import { FLOWS, type MatrixRun, runMatrix } from "./matrix.ts";
 import { matrixSection, writeSection } from "./reliabilityDoc.ts";
 
 const { values } = parseArgs({
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     flow: { type: "string", multiple: true },
     class: { type: "string", multiple: true },
     "no-doc": { type: "boolean", default: false },
+    /** Write docs/reliability.md from the last run's reports/faults.json, without running anything. */
+    "render-only": { type: "boolean", default: false },
   },
 });
 
@@ -25,6 +27,14 @@ const flows = values.flow ? FLOWS.filter((f) => values.flow?.includes(f.name)) :
 if (flows.length === 0)
   throw new Error(`no flow named ${values.flow?.join(", ")}: ${FLOWS.map((f) => f.name).join(", ")}`);
 const partial = Boolean(values.flow || values.class);
+
+const reports = resolve(import.meta.dirname, "..", "..", "reports");
+if (values["render-only"]) {
+  const run = JSON.parse(readFileSync(resolve(reports, "faults.json"), "utf8")) as MatrixRun;
+  writeSection("matrix", matrixSection(run));
+  console.log(`docs/reliability.md: matrix of ${run.startedAt} written`);
+  process.exit(0);
+}
 
 const harness = await Harness.start();
 try {
@@ -35,7 +45,6 @@ try {
       ? { filter: (s) => s.fault.target !== "none" && values.class?.includes(s.fault.className) === true }
       : {}),
   });
-  const reports = resolve(import.meta.dirname, "..", "..", "reports");
   mkdirSync(reports, { recursive: true });
   writeFileSync(resolve(reports, "faults.json"), JSON.stringify(run, null, 2));
   const bad = run.results.filter((r) => r.status !== "consistent");

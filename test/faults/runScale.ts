@@ -27,8 +27,9 @@ import { ecrImage, putContainerInsights } from "../../sandbox/seed.ts";
 import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts";
 import type { FaultRule } from "./FaultProxy.ts";
 import { scheduledEvent } from "./flows/events.ts";
+import { gitRevision } from "./gitRevision.ts";
 import { Harness, LAMBDA_RETRIES, REGION } from "./Harness.ts";
-import { revision, writeSection } from "./reliabilityDoc.ts";
+import { writeSection } from "./reliabilityDoc.ts";
 import { appliedWrites } from "./scenario.ts";
 
 const { values } = parseArgs({
@@ -296,7 +297,7 @@ try {
   const section = [
     "## Scale run",
     "",
-    `Measured ${now.toISOString().slice(0, 10)} on \`${revision()}\`: **${SERVICES} services in ${CLUSTERS} clusters** (${PER_CLUSTER} per cluster; half outside their schedule window now, half inside it with \`up-capacity 2-6\`), through the real Lambda entries with Lambda's timeout, against moto 5.2.1 behind the fault proxy. Throttling: ${THROTTLE_NOTE}`,
+    `Measured ${now.toISOString().slice(0, 10)} on \`${gitRevision()}\`: **${SERVICES} services in ${CLUSTERS} clusters** (${PER_CLUSTER} per cluster; half outside their schedule window now, half inside it with \`up-capacity 2-6\`), through the real Lambda entries with Lambda's timeout, against moto 5.2.1 behind the fault proxy. Throttling: ${THROTTLE_NOTE}`,
     "",
     `Seeding (straight into moto, not measured below): services ${seconds(seededServices)}${metricsSeeded ? `, one hour of Container Insights metrics ${seconds(metricsSeeded)}` : ""}. Times are this machine's (2 shared cores, moto in Python on loopback); AWS's own latency is not modelled, so they say how the flow's calls and retries add up, not how long it takes in an AWS account.`,
     "",
