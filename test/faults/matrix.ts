@@ -34,27 +34,55 @@ export const FLOWS: readonly FlowSpec[] = [
 export interface AwsFaultClass {
   readonly name: string;
   readonly rule: Omit<FaultRule, "service" | "action">;
-  /** Only for actions the clean run calls at least twice (it spares the first call). */
-  readonly repeatedOnly?: boolean;
+  /** The row of the per-class table (classes applied to each later call share one). */
+  readonly group: string;
 }
 
+const base = (name: string, rule: AwsFaultClass["rule"]): AwsFaultClass => ({ name, rule, group: name });
+
+/** Applied to every action a flow calls. */
 export const AWS_FAULT_CLASSES: readonly AwsFaultClass[] = [
-  { name: "throttle ×1", rule: { fault: "throttle", times: 1 } },
-  { name: "throttle always", rule: { fault: "throttle" } },
-  { name: "5xx ×1", rule: { fault: "5xx", times: 1 } },
-  { name: "5xx always", rule: { fault: "5xx" } },
-  { name: "latency 300 ms", rule: { fault: "latency", latencyMs: 300 } },
-  { name: "drop ×1", rule: { fault: "drop", times: 1 } },
-  { name: "drop always", rule: { fault: "drop" } },
-  { name: "drop-after ×1", rule: { fault: "drop-after", times: 1 } },
-  { name: "drop-after always", rule: { fault: "drop-after" } },
-  {
-    name: "drop-after ×1 on the 2nd call",
-    rule: { fault: "drop-after", times: 1, after: 1 },
-    repeatedOnly: true,
-  },
-  { name: "5xx always from the 2nd call", rule: { fault: "5xx", after: 1 }, repeatedOnly: true },
+  base("throttle ×1", { fault: "throttle", times: 1 }),
+  base("throttle always", { fault: "throttle" }),
+  base("5xx ×1", { fault: "5xx", times: 1 }),
+  base("5xx always", { fault: "5xx" }),
+  base("latency 300 ms", { fault: "latency", latencyMs: 300 }),
+  base("drop ×1", { fault: "drop", times: 1 }),
+  base("drop always", { fault: "drop" }),
+  base("drop-after ×1", { fault: "drop-after", times: 1 }),
+  base("drop-after always", { fault: "drop-after" }),
 ];
+
+export const LATER_CALL_GROUPS = {
+  failing: "5xx always from the 2nd call",
+  lostReply: "drop-after ×1 on each later call",
+} as const;
+
+/** Later calls of a write whose lost reply is tried one by one (the clean run's order). */
+const MAX_LATER_CALLS = 20;
+const READ = /^(Describe|List|Get|Query|Scan|BatchGet)/;
+
+/**
+ * The fault classes for an action the clean run called `count` times: the base classes; for
+ * repeated actions, a lasting failure from the 2nd call on (one service failing after another
+ * succeeded) and a lost reply on a later call — on each later call of a write (a lost reply of
+ * exactly that write: an ADD counted twice, a claim written but not seen), on the 2nd of a read.
+ */
+export function faultClassesFor(action: string, count: number): AwsFaultClass[] {
+  if (count < 2) return [...AWS_FAULT_CLASSES];
+  const later = READ.test(action)
+    ? [2]
+    : Array.from({ length: Math.min(count, MAX_LATER_CALLS) - 1 }, (_, i) => i + 2);
+  return [
+    ...AWS_FAULT_CLASSES,
+    { name: LATER_CALL_GROUPS.failing, rule: { fault: "5xx", after: 1 }, group: LATER_CALL_GROUPS.failing },
+    ...later.map((call) => ({
+      name: `drop-after ×1 on call ${call} of ${count}`,
+      rule: { fault: "drop-after" as const, times: 1, after: call - 1 },
+      group: LATER_CALL_GROUPS.lostReply,
+    })),
+  ];
+}
 
 export const SLACK_FAULT_CLASSES: ReadonlyArray<{ readonly name: string; readonly fault: SlackFault }> = [
   { name: "Slack 503 ×1", fault: { fault: "503", times: 1 } },
@@ -69,11 +97,11 @@ export function scenariosFor(flow: FlowSpec, clean: ScenarioResult): Scenario[] 
   const scenarios: Scenario[] = [];
   for (const [operation, count] of Object.entries(clean.commands)) {
     const [service = "", action = ""] = operation.split(".");
-    for (const faultClass of AWS_FAULT_CLASSES) {
-      if (faultClass.repeatedOnly && count < 2) continue;
+    for (const faultClass of faultClassesFor(action, count)) {
       const fault: ScenarioFault = {
         target: "aws",
         className: faultClass.name,
+        group: faultClass.group,
         rule: { ...faultClass.rule, service, action },
       };
       scenarios.push({ flow, fault });

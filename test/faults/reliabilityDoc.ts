@@ -5,7 +5,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gitRevision } from "./gitRevision.ts";
-import { AWS_FAULT_CLASSES, FLOWS, type MatrixRun, SLACK_FAULT_CLASSES } from "./matrix.ts";
+import {
+  AWS_FAULT_CLASSES,
+  FLOWS,
+  LATER_CALL_GROUPS,
+  type MatrixRun,
+  SLACK_FAULT_CLASSES,
+} from "./matrix.ts";
 import type { ScenarioResult, Status } from "./scenario.ts";
 
 export const DOC = resolve(import.meta.dirname, "..", "..", "docs", "reliability.md");
@@ -96,7 +102,13 @@ function summaryTable(run: MatrixRun): string[] {
 }
 
 function classTable(run: MatrixRun): string[] {
-  const classes = [...AWS_FAULT_CLASSES.map((c) => c.name), ...SLACK_FAULT_CLASSES.map((c) => c.name)];
+  const classes = [
+    ...AWS_FAULT_CLASSES.map((c) => c.name),
+    ...Object.values(LATER_CALL_GROUPS),
+    ...SLACK_FAULT_CLASSES.map((c) => c.name),
+  ];
+  // Runs recorded before classes had groups: each class is its own row.
+  const groupOf = (r: ScenarioResult) => r.group ?? r.faultClass;
   const lines = [
     "Each cell: consistent / inconsistent / lost out of the scenarios of that flow and class (one per AWS action the flow calls).",
     "",
@@ -108,7 +120,7 @@ function classTable(run: MatrixRun): string[] {
       row([
         name,
         ...FLOWS.map((flow) => {
-          const results = run.results.filter((r) => r.flow === flow.name && r.faultClass === name);
+          const results = run.results.filter((r) => r.flow === flow.name && groupOf(r) === name);
           if (results.length === 0) return "–";
           const bad = count(results, "inconsistent") + count(results, "lost");
           const cell = `${count(results, "consistent")} / ${count(results, "inconsistent")} / ${count(results, "lost")}`;
@@ -196,7 +208,7 @@ export function matrixSection(run: MatrixRun): string {
     "",
     "- **The code under test is the real Lambda entry** (`functions/*.ts` → `createXHandler(createRuntime(flow))`), its runtime built from the environment as deployed: state table, DLQ, config from SSM, Slack webhook.",
     "- **AWS is moto 5.2.1 behind a fault proxy on loopback** (`test/faults/FaultProxy.ts`). The SDK is pointed at the proxy with `AWS_ENDPOINT_URL`; the proxy names each call by its SigV4 scope and `X-Amz-Target` / `Action=`, and per service and action injects: `throttle` (the service's own throttling error in its protocol — ECS `ThrottlingException`, DynamoDB `ProvisionedThroughputExceededException`, SQS `RequestThrottled`, …), `5xx` (503 `ServiceUnavailable`), `latency`, `drop` (connection closed before the call reaches AWS) and `drop-after` (AWS applies the call, the reply never arrives). ×1 = the first matching call only, so the SDK's own retry usually absorbs it; *always* = every attempt, so the error reaches the flow. Seeding and all assertions read moto directly, never through the proxy.",
-    "- **Every action a flow calls is faulted**: the actions come from the flow's fault-free run (`ApiCallCounter`), one scenario per action and class; actions called twice or more also get the fault on their 2nd call only.",
+    "- **Every action a flow calls is faulted**: the actions come from the flow's fault-free run (`ApiCallCounter`), one scenario per action and class. An action called more than once also gets a lasting 503 from its 2nd call on (one service failing after another succeeded), and a lost reply on each of its later calls one at a time for a write (up to its 20th call: a counter ADDed twice, a claim written but its reply lost), on its 2nd call for a read.",
     "- **Slack is a stand-in webhook** (`test/faults/SlackStandIn.ts`) that can answer 503, 429 with `Retry-After`, not answer, or take the message and lose the reply; only messages Slack took count as shown.",
     "- **Lambda's asynchronous invocation is emulated** (`test/faults/asyncInvoke.ts`): a handler that throws is invoked again, up to 2 retries (`retries: 2` in infra/shared.ts), then the event counts as dead-lettered; an invocation running past its function's timeout (read from infra/) is cut off there — the proxy and the stand-in drop everything it sends after its deadline — and retried in a fresh environment. A dead-lettered event is then redriven once, fault-free, as `dlq redrive` would, and the scenario judged again.",
     "- **Each scenario starts from a fresh account** (`POST /moto-api/reset` on the harness's own moto server) and is judged by its flow's invariants, read from the final AWS state and the Slack posts:",

@@ -83,7 +83,13 @@ export interface ObserveTools {
 /** The fault of a scenario: on one AWS action, or on Slack, or none (the clean run). */
 export type ScenarioFault =
   | { readonly target: "none" }
-  | { readonly target: "aws"; readonly className: string; readonly rule: FaultRule }
+  | {
+      readonly target: "aws";
+      readonly className: string;
+      /** The per-class table's row, when several classes share one. */
+      readonly group?: string;
+      readonly rule: FaultRule;
+    }
   | { readonly target: "slack"; readonly className: string; readonly fault: SlackFault };
 
 export interface Scenario {
@@ -104,6 +110,8 @@ export interface ScenarioResult {
   /** `ECS.UpdateService` or `Slack`, or `-` for the clean run. */
   readonly target: string;
   readonly faultClass: string;
+  /** The per-class table's row (`faultClass` unless several classes share one). */
+  readonly group: string;
   readonly status: Status;
   readonly violations: readonly Violation[];
   readonly events: number;
@@ -267,6 +275,12 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
           ? "Slack"
           : "-",
     faultClass: fault.target === "none" ? "none" : fault.className,
+    group:
+      fault.target === "none"
+        ? "none"
+        : fault.target === "aws"
+          ? (fault.group ?? fault.className)
+          : fault.className,
     status: statusOf(violations),
     violations,
     events: steps.length,
