@@ -232,7 +232,7 @@ export const scheduleFlow: FlowSpec<undefined, ScheduleObservation> = {
       reference,
       applied,
       reportedFailed: SERVICES.map((s) => s.name).filter((name) =>
-        texts.some((t) => t.includes(`${CLUSTER}/${name}`) && /fail|error|could not/i.test(t)),
+        texts.some((t) => t.includes(`${CLUSTER}/${name}`) && /fail|error|could not|not applied/i.test(t)),
       ),
       deadLettered: deadLettered(run, RECONCILE),
     };
