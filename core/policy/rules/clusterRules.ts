@@ -117,7 +117,8 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
     severity: "low",
     resource: "cluster",
     enabledByDefault: false,
-    rationale: "Tags say who owns a cluster and what it costs; without them findings and bills have no owner.",
+    rationale:
+      "Tags say who owns a cluster and what it costs; without them findings and bills have no owner.",
     remediation:
       "Tag the cluster (at least the keys in `requiredTagKeys`); tags starting with `aws:` do not count.",
     field: "tags",

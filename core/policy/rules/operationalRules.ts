@@ -75,12 +75,16 @@ function secretReferences(td: TaskDefinitionDoc): Array<{ path: Array<string | n
     if (isObject(log))
       asArray(log.secretOptions).forEach((secret, i) => {
         const ref = isObject(secret) ? text(secret.valueFrom) : undefined;
-        if (ref) refs.push({ path: container(c.index, "logConfiguration", "secretOptions", i, "valueFrom"), ref });
+        if (ref)
+          refs.push({ path: container(c.index, "logConfiguration", "secretOptions", i, "valueFrom"), ref });
       });
     const credentials = c.definition.repositoryCredentials;
     const parameter = isObject(credentials) ? text(credentials.credentialsParameter) : undefined;
     if (parameter)
-      refs.push({ path: container(c.index, "repositoryCredentials", "credentialsParameter"), ref: parameter });
+      refs.push({
+        path: container(c.index, "repositoryCredentials", "credentialsParameter"),
+        ref: parameter,
+      });
     return refs;
   });
 }
@@ -193,12 +197,20 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         const script = words ? shellScript(words) : undefined;
         if (script === undefined) return [];
         if (/\btrap\b/.test(script) || !/;|&&|\|\||\||\n|&|\bdo\b/.test(script)) return [];
-        const segments = script.split(/;|&&|\|\||\n/).map((s) => s.trim()).filter(Boolean);
+        const segments = script
+          .split(/;|&&|\|\||\n/)
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (/^exec\s/.test(segments.at(-1) ?? "")) return [];
         const timeout = text(c.definition.stopTimeout);
         return [
           {
-            path: container(c.index, words && words.length > 0 && asArray(c.definition.entryPoint).length > 0 ? "entryPoint" : "command"),
+            path: container(
+              c.index,
+              words && words.length > 0 && asArray(c.definition.entryPoint).length > 0
+                ? "entryPoint"
+                : "command",
+            ),
             message: `container '${c.name}' runs its process through '${words?.slice(0, 2).join(" ")}' without exec: SIGTERM stops at the shell and the application is killed after ${timeout ? `${timeout} s` : "the default 30 s"}`,
           },
         ];
@@ -228,11 +240,20 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         if (!arn) return [];
         const [, service, region, account] = arn;
         const problems = [
-          ...(home.account && account !== home.account ? [`account ${account} (the task's is ${home.account})`] : []),
-          ...(home.region && region && region !== home.region ? [`region ${region} (the task's is ${home.region})`] : []),
+          ...(home.account && account !== home.account
+            ? [`account ${account} (the task's is ${home.account})`]
+            : []),
+          ...(home.region && region && region !== home.region
+            ? [`region ${region} (the task's is ${home.region})`]
+            : []),
         ];
         return problems.length > 0
-          ? [{ path, message: `${service === "ssm" ? "parameter" : "secret"} ${ref} is in ${problems.join(" and ")}` }]
+          ? [
+              {
+                path,
+                message: `${service === "ssm" ? "parameter" : "secret"} ${ref} is in ${problems.join(" and ")}`,
+              },
+            ]
           : [];
       });
     },
@@ -276,7 +297,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     rationale:
       "`CMD-SHELL` runs the health check with the container's default shell; an image without a shell (distroless) fails it every time, so ECS replaces healthy tasks forever and deployments never stabilise.",
     remediation:
-      "Use the exec form (`[\"CMD\", \"/app/healthcheck\"]`) with a binary the image ships, or a `:debug` variant that has a shell.",
+      'Use the exec form (`["CMD", "/app/healthcheck"]`) with a binary the image ships, or a `:debug` variant that has a shell.',
     field: "containerDefinitions[*].healthCheck.command",
     reads: ["containerDefinitions[*].image", "containerDefinitions[*].healthCheck.command"],
     mappings: {},
@@ -290,7 +311,11 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         if (!image) return [];
         if (PLACEHOLDER.test(image))
           return [
-            { path: container(c.index, "image"), message: `image '${image}' is filled in later`, unknown: true },
+            {
+              path: container(c.index, "image"),
+              message: `image '${image}' is filled in later`,
+              unknown: true,
+            },
           ];
         const reference = parseImageReference(image);
         if (!reference || /debug/.test(reference.tag ?? "")) return [];

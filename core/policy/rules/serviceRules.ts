@@ -1,4 +1,14 @@
-import { asArray, containers, flag, isObject, isUnknown, type Json, lastName, tagsOf, text } from "../fields.ts";
+import {
+  asArray,
+  containers,
+  flag,
+  isObject,
+  isUnknown,
+  type Json,
+  lastName,
+  tagsOf,
+  text,
+} from "../fields.ts";
 import type { PolicyRule, ResourceDoc, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
 
@@ -32,7 +42,11 @@ function productionSign(service: ResourceDoc, cluster: Json | undefined, words: 
   const tokens = (value: string) => value.toLowerCase().split(/[^a-z0-9]+/);
   const names = [
     ["service", text(service.serviceName)],
-    ["cluster", text(cluster?.clusterName) ?? (text(service.cluster) ? lastName(text(service.cluster) ?? "") : undefined)],
+    [
+      "cluster",
+      text(cluster?.clusterName) ??
+        (text(service.cluster) ? lastName(text(service.cluster) ?? "") : undefined),
+    ],
   ] as const;
   for (const [what, name] of names)
     if (name && tokens(name).some((t) => words.includes(t))) return `${what} '${name}'`;
@@ -147,15 +161,26 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
         return [{ path, message: "the cluster's execute-command configuration is not known", unknown: true }];
       const logging = isObject(exec) ? exec.logging : undefined;
       if (isUnknown(logging))
-        return [{ path, message: `the cluster's execute-command logging is ${String(logging)}`, unknown: true }];
+        return [
+          { path, message: `the cluster's execute-command logging is ${String(logging)}`, unknown: true },
+        ];
       const mode = text(logging) ?? "DEFAULT";
       if (mode === "NONE")
-        return [{ path, message: `ECS Exec is on (${sign}) and the cluster logs no sessions (logging NONE)` }];
+        return [
+          { path, message: `ECS Exec is on (${sign}) and the cluster logs no sessions (logging NONE)` },
+        ];
       if (mode === "OVERRIDE") {
         const destination = isObject(exec) && isObject(exec.logConfiguration) ? exec.logConfiguration : {};
-        return text(destination.cloudWatchLogGroupName) || text(destination.s3BucketName) || isUnknown(destination)
+        return text(destination.cloudWatchLogGroupName) ||
+          text(destination.s3BucketName) ||
+          isUnknown(destination)
           ? []
-          : [{ path, message: `ECS Exec is on (${sign}) and the cluster's OVERRIDE logging names no log group or bucket` }];
+          : [
+              {
+                path,
+                message: `ECS Exec is on (${sign}) and the cluster's OVERRIDE logging names no log group or bucket`,
+              },
+            ];
       }
       const taskDefinition = related.taskDefinition;
       if (!isObject(taskDefinition))
@@ -199,17 +224,22 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     notes:
       "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback.",
     check: (service) => {
-      const controller = isObject(service.deploymentController) ? text(service.deploymentController.type) : undefined;
+      const controller = isObject(service.deploymentController)
+        ? text(service.deploymentController.type)
+        : undefined;
       if (controller && controller !== "ECS") return [];
       const configuration = isObject(service.deploymentConfiguration) ? service.deploymentConfiguration : {};
-      const breaker = isObject(configuration.deploymentCircuitBreaker) ? configuration.deploymentCircuitBreaker : {};
+      const breaker = isObject(configuration.deploymentCircuitBreaker)
+        ? configuration.deploymentCircuitBreaker
+        : {};
       const alarms = isObject(configuration.alarms) ? configuration.alarms : {};
       if (flag(breaker.enable) === true || (flag(alarms.enable) === true && flag(alarms.rollback) === true))
         return [];
       return [
         {
           path: ["deploymentConfiguration", "deploymentCircuitBreaker", "enable"],
-          message: "the service deploys without the circuit breaker: a failing deployment never stops by itself",
+          message:
+            "the service deploys without the circuit breaker: a failing deployment never stops by itself",
         },
       ];
     },

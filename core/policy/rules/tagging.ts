@@ -17,6 +17,11 @@ export function missingTags(
     return keys.length === 0 ? [{ path: ["tags"], message: `the ${label} has no tags` }] : [];
   const missing = required.filter((key) => !keys.includes(key));
   return missing.length > 0
-    ? [{ path: ["tags"], message: `the ${label} lacks the tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}` }]
+    ? [
+        {
+          path: ["tags"],
+          message: `the ${label} lacks the tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`,
+        },
+      ]
     : [];
 }

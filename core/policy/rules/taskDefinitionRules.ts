@@ -366,7 +366,11 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
         if (!image) return [];
         if (PLACEHOLDER.test(image))
           return [
-            { path: container(c.index, "image"), message: `image '${image}' is filled in later`, unknown: true },
+            {
+              path: container(c.index, "image"),
+              message: `image '${image}' is filled in later`,
+              unknown: true,
+            },
           ];
         const reference = parseImageReference(image);
         if (!reference || reference.digest) return [];
@@ -405,7 +409,11 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
         if (!image) return [];
         if (PLACEHOLDER.test(image))
           return [
-            { path: container(c.index, "image"), message: `image '${image}' is filled in later`, unknown: true },
+            {
+              path: container(c.index, "image"),
+              message: `image '${image}' is filled in later`,
+              unknown: true,
+            },
           ];
         const reference = parseImageReference(image);
         if (!reference || allowed.some((glob) => matchesGlob(reference.registry, glob))) return [];
