@@ -6,20 +6,22 @@ import {
   atOrAbove,
   auditAccount,
   type Evaluation,
-  evaluateTaskDefinition,
+  evaluateResource,
   formatJson,
   formatText,
-  type LoadedTaskDefinition,
-  loadTaskDefinitionFile,
   PolicyInputError,
+  RESOURCE_LABEL,
   ruleCatalogue,
   type Severity,
   toSarif,
 } from "../core/policy/index.ts";
+import type { LoadedResource } from "../core/policy/LoadedResource.ts";
+import { loadPolicyFile, NOT_AN_ECS_INPUT, POLICY_INPUT } from "../core/policy/loadPolicyFile.ts";
 import { CliError, EXIT } from "./errors.ts";
 
-const CANDIDATE = /\.(json|ya?ml)$/i;
-const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".sst", ".venv", "dist", "coverage"]);
+const CANDIDATE = POLICY_INPUT;
+/** `.terraform` holds downloaded providers and modules, not the user's configuration. */
+const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".sst", ".venv", "dist", "coverage", ".terraform"]);
 
 async function walk(directory: string): Promise<string[]> {
   const files: string[] = [];
@@ -39,8 +41,10 @@ export interface CheckOptions {
 
 /**
  * `ecs-autopilot policy check <files|dirs…>`: exit 0 clean, 1 findings at or above `--fail-on`,
- * 2 bad input or usage. Named files must hold task definitions; in directories, JSON/YAML files
- * that hold none are passed over, but files that do not parse are errors.
+ * 2 bad input or usage. Named files must hold ECS resources (task definitions, services, clusters,
+ * task sets, capacity providers); in directories, JSON/YAML/Terraform files that hold none are
+ * passed over, but files that do not parse are errors. Rules that a file's unknown values keep
+ * from deciding are reported as unknown and change no exit code.
  */
 export async function policyCheck(
   paths: readonly string[],
@@ -59,7 +63,7 @@ export async function policyCheck(
     },
   );
   const errors: string[] = [];
-  const loaded: LoadedTaskDefinition[] = [];
+  const loaded: LoadedResource[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
@@ -69,16 +73,15 @@ export async function policyCheck(
     const fromDirectory = info.isDirectory();
     for (const file of fromDirectory ? await walk(path) : [path]) {
       try {
-        loaded.push(...(await loadTaskDefinitionFile(file)));
+        loaded.push(...(await loadPolicyFile(file)));
       } catch (error) {
         if (!(error instanceof PolicyInputError)) throw error;
-        if (fromDirectory && error.problem.startsWith("not a task definition")) continue;
-        if (fromDirectory && error.problem.startsWith("a CloudFormation template without")) continue;
+        if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
         errors.push(error.message);
       }
     }
   }
-  const evaluations: Evaluation[] = loaded.map((l) => evaluateTaskDefinition(l, config.policy));
+  const evaluations: Evaluation[] = loaded.map((l) => evaluateResource(l, config.policy));
   const output =
     format === "sarif"
       ? JSON.stringify(toSarif(evaluations), null, 2)
@@ -97,7 +100,7 @@ export function policyRules(format = "text"): string {
   return catalogue
     .map(
       (r) =>
-        `${r.id}  ${r.severity.padEnd(6)}  ${r.title}${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).length ? `  [${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).join(", ")}]` : ""}`,
+        `${r.id}  ${r.severity.padEnd(6)}  ${r.title}${r.resource === "taskDefinition" ? "" : ` (${RESOURCE_LABEL[r.resource]})`}${r.enabledByDefault ? "" : " [off by default]"}${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).length ? `  [${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).join(", ")}]` : ""}`,
     )
     .join("\n");
 }

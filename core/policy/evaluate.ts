@@ -78,7 +78,8 @@ export function unknownPaths(document: unknown, pattern: string): FieldPath[] {
     if (i === segments.length) return;
     const segment = segments[i] as string;
     if (segment === "*") {
-      if (Array.isArray(value)) value.forEach((item, index) => walk(item, i + 1, [...path, index]));
+      if (Array.isArray(value))
+        for (const [index, item] of value.entries()) walk(item, i + 1, [...path, index]);
       return;
     }
     if (isObject(value)) walk(value[segment], i + 1, [...path, segment]);

@@ -29,6 +29,8 @@ interface Hcl2Json {
 }
 /** A variable, so that neither tsc nor a bundler reads the package unless Terraform input is checked. */
 const HCL2JSON = "@cdktf/hcl2json";
+/** Terraform's `${path.module}`, the directory of the file. */
+const PATH_MODULE = ["$", "{path.module}"].join("");
 let hcl2json: Promise<Hcl2Json> | undefined;
 
 /**
@@ -55,6 +57,9 @@ async function parseHcl(file: string, content: string): Promise<Json> {
  * A JSON text that may hold Terraform interpolations (`"image": "${var.image}"`, `"cpu": ${var.cpu}`):
  * each interpolation becomes an unknown value, the rest is read as JSON.
  */
+const MARK = String.fromCharCode(1);
+const MARKED = new RegExp(`${MARK}(\\d+)${MARK}`, "g");
+
 export function parseJsonTemplate(template: string): unknown {
   const expressions: string[] = [];
   let out = "";
@@ -75,7 +80,7 @@ export function parseJsonTemplate(template: string): unknown {
         else if (template[j] === "}" && --depth === 0) break;
       }
       expressions.push(template.slice(i + 2, j).trim());
-      const marker = `\u0001${expressions.length - 1}\u0001`;
+      const marker = `${MARK}${expressions.length - 1}${MARK}`;
       out += inString ? marker : `"${marker}"`;
       i = j;
       continue;
@@ -83,10 +88,8 @@ export function parseJsonTemplate(template: string): unknown {
     out += c;
   }
   const restore = (value: unknown): unknown => {
-    if (typeof value === "string" && value.includes("\u0001"))
-      return new Unknown(
-        value.replace(/\u0001(\d+)\u0001/g, (_m, n: string) => `\${${expressions[Number(n)]}}`),
-      );
+    if (typeof value === "string" && value.includes(MARK))
+      return new Unknown(value.replace(MARKED, (_m, n: string) => `\${${expressions[Number(n)]}}`));
     if (Array.isArray(value)) return value.map(restore);
     if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v)]));
     return value;
@@ -111,7 +114,7 @@ async function containerDefinitionsOf(raw: unknown, file: string): Promise<unkno
     }
     const path = call ? /^\s*"([^"]+)"/.exec(call[2] as string)?.[1] : undefined;
     if (call && path && !/\$\{(?!path\.module\})/.test(path)) {
-      const target = resolve(dirname(file), path.replace("${path.module}", "."));
+      const target = resolve(dirname(file), path.replace(PATH_MODULE, "."));
       const content = await readFile(target, "utf8").catch(() => undefined);
       if (content === undefined) return new Unknown(expression);
       try {
