@@ -124,6 +124,13 @@ export async function policyAudit(
     (r) =>
       `${r.taskDefinition.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}  (${r.usedBy.join(", ")})`,
   );
+  for (const r of audit.resources)
+    lines.push(
+      `${`${RESOURCE_LABEL[r.resourceType]} ${r.name}`.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}${r.unknown.length ? `  unknown: ${r.unknown.join(" ")}` : ""}`,
+    );
+  lines.push(
+    `${audit.resourceTotals.resources} services, task sets, clusters and capacity providers, ${audit.resourceTotals.compliant} compliant; ${audit.resourceTotals.high} high, ${audit.resourceTotals.medium} medium, ${audit.resourceTotals.low} low findings (reported, never changed)`,
+  );
   lines.push(
     `${audit.totals.revisions} revisions in use, ${audit.totals.compliant} compliant; ${audit.totals.high} high, ${audit.totals.medium} medium, ${audit.totals.low} low findings`,
   );
