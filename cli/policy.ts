@@ -21,7 +21,15 @@ import { CliError, EXIT } from "./errors.ts";
 
 const CANDIDATE = POLICY_INPUT;
 /** `.terraform` holds downloaded providers and modules, not the user's configuration. */
-const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".sst", ".venv", "dist", "coverage", ".terraform"]);
+const SKIPPED_DIRECTORIES = new Set([
+  "node_modules",
+  ".git",
+  ".sst",
+  ".venv",
+  "dist",
+  "coverage",
+  ".terraform",
+]);
 
 async function walk(directory: string): Promise<string[]> {
   const files: string[] = [];

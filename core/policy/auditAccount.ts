@@ -30,7 +30,9 @@ export interface AccountAudit {
   readonly totals: Readonly<Record<"revisions" | "compliant" | "high" | "medium" | "low", number>>;
   /** Services, their task sets, clusters and capacity providers: reported, never acted on. */
   readonly resources: readonly AuditedResource[];
-  readonly resourceTotals: Readonly<Record<"resources" | "compliant" | "high" | "medium" | "low" | "unknown", number>>;
+  readonly resourceTotals: Readonly<
+    Record<"resources" | "compliant" | "high" | "medium" | "low" | "unknown", number>
+  >;
 }
 
 /**
@@ -115,12 +117,16 @@ export async function auditAccount(
         settings,
       ).map(({ name, evaluation }) => auditedResource(name, evaluation)),
     ),
-    ...clusters.map((c) => auditedResource(c.clusterName ?? nameFromArn(c.clusterArn ?? ""), evaluateCluster(c, settings))),
+    ...clusters.map((c) =>
+      auditedResource(c.clusterName ?? nameFromArn(c.clusterArn ?? ""), evaluateCluster(c, settings)),
+    ),
     ...providers.map((p) => auditedResource(p.name ?? "", evaluateCapacityProvider(p, settings))),
   ].sort(
-    (a, b) => b.bySeverity.high - a.bySeverity.high || b.findings - a.findings || a.name.localeCompare(b.name),
+    (a, b) =>
+      b.bySeverity.high - a.bySeverity.high || b.findings - a.findings || a.name.localeCompare(b.name),
   );
-  const resourceSum = (key: "high" | "medium" | "low") => resources.reduce((n, r) => n + r.bySeverity[key], 0);
+  const resourceSum = (key: "high" | "medium" | "low") =>
+    resources.reduce((n, r) => n + r.bySeverity[key], 0);
   return {
     date: new Date().toISOString(),
     revisions,

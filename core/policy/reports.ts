@@ -27,7 +27,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "20 task definitions" or "7 resources (3 task definitions, 2 services, 2 clusters)". */
 function resourceCount(evaluations: readonly Evaluation[]): string {
-  const count = (kind: ResourceKind) => evaluations.filter((e) => (e.resourceType ?? "taskDefinition") === kind).length;
+  const count = (kind: ResourceKind) =>
+    evaluations.filter((e) => (e.resourceType ?? "taskDefinition") === kind).length;
   const kinds = RESOURCE_KINDS.filter((k) => count(k) > 0);
   if (kinds.length <= 1 && (kinds[0] ?? "taskDefinition") === "taskDefinition")
     return plural(evaluations.length, "task definition");
@@ -75,7 +76,10 @@ export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd())
     help: {
       text: rule.remediation,
       markdown: `${rule.remediation}\n\n${anchorLinks(rule)
-        .map((a) => `[${a.source === "securityHub" ? "Security Hub" : a.source === "awsConfig" ? "AWS Config" : "Checkov"} ${a.id}](${a.url})`)
+        .map(
+          (a) =>
+            `[${a.source === "securityHub" ? "Security Hub" : a.source === "awsConfig" ? "AWS Config" : "Checkov"} ${a.id}](${a.url})`,
+        )
         .join(" · ")}`,
     },
     defaultConfiguration: { level: LEVEL[rule.severity] },

@@ -46,8 +46,15 @@ export function ruleCatalogueMarkdown(): string {
     );
     const anchors = anchorLinks(rule);
     if (anchors.length > 0)
-      lines.push(`**Anchors:** ${anchors.map((a) => `[${SOURCE_LABEL[a.source]} ${a.id}](${a.url})`).join(" · ")}`, "");
-    else lines.push("**Anchors:** none — no Security Hub control, AWS Config rule or Checkov check covers this.", "");
+      lines.push(
+        `**Anchors:** ${anchors.map((a) => `[${SOURCE_LABEL[a.source]} ${a.id}](${a.url})`).join(" · ")}`,
+        "",
+      );
+    else
+      lines.push(
+        "**Anchors:** none — no Security Hub control, AWS Config rule or Checkov check covers this.",
+        "",
+      );
     if (rule.notes) lines.push(`**Differences from the anchors:** ${rule.notes}`, "");
     const params = Object.entries(rule.params ?? {});
     if (params.length > 0)

@@ -75,12 +75,8 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `executeCommandConfiguration.kmsKeyId` to a customer-managed key and, with OVERRIDE logging, `cloudWatchEncryptionEnabled` / `s3EncryptionEnabled` for the destination used.",
     field: "configuration.executeCommandConfiguration.kmsKeyId",
-    reads: [
-      "configuration.executeCommandConfiguration.kmsKeyId",
-      "configuration.executeCommandConfiguration.logging",
-      "configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled",
-      "configuration.executeCommandConfiguration.logConfiguration.s3EncryptionEnabled",
-    ],
+    // A kmsKeyId given as a reference is present, which is what this rule asks.
+    reads: ["configuration.executeCommandConfiguration.logging"],
     mappings: { checkov: "CKV_AWS_224" },
     notes:
       "Checks clusters that configure ECS Exec with logging other than NONE, as Checkov does. Checkov also wants a destination encryption flag with DEFAULT logging, where ECS writes to the task's own awslogs group and the flags do not apply; this rule asks for the flag of the destination actually named.",

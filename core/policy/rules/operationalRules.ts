@@ -109,7 +109,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Remove the bind mount. For logs or metrics use FireLens or the CloudWatch agent's ECS integration; if a sidecar truly needs the runtime, isolate it on dedicated instances and document the exception with a suppression.",
     field: "volumes[*].host.sourcePath",
-    reads: ["volumes[*].host.sourcePath", "containerDefinitions[*].mountPoints[*].sourceVolume"],
+    reads: ["volumes[*].host.sourcePath"],
     mappings: {},
     params: { sensitivePaths: SENSITIVE_HOST_PATHS },
     check: (td, { params }) => {
@@ -146,7 +146,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Remove the `nofile` ulimit (Fargate's default is 65535/65535) or raise its soft limit to at least `minNofileSoftLimit`.",
     field: "containerDefinitions[*].ulimits",
-    reads: ["containerDefinitions[*].portMappings", "containerDefinitions[*].ulimits"],
+    reads: ["containerDefinitions[*].ulimits"],
     mappings: {},
     notes:
       "The default threshold is Fargate's own default nofile limit (65535, ECS API reference `Ulimit`). On EC2 the default comes from the Docker daemon's configuration on the instance, which a task definition does not show, so only explicit limits are checked.",
@@ -299,7 +299,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       'Use the exec form (`["CMD", "/app/healthcheck"]`) with a binary the image ships, or a `:debug` variant that has a shell.',
     field: "containerDefinitions[*].healthCheck.command",
-    reads: ["containerDefinitions[*].image", "containerDefinitions[*].healthCheck.command"],
+    reads: ["containerDefinitions[*].healthCheck.command"],
     mappings: {},
     params: { shellLessImages: SHELL_LESS_IMAGES },
     check: (td, { params }) => {
@@ -307,6 +307,14 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
       return containers(td).flatMap((c): Violation[] => {
         const health = c.definition.healthCheck;
         if (!isObject(health) || asArray(health.command)[0] !== "CMD-SHELL") return [];
+        if (isUnknown(c.definition.image))
+          return [
+            {
+              path: container(c.index, "image"),
+              message: `CMD-SHELL health check, and the image ${String(c.definition.image)} is not known in this input`,
+              unknown: true,
+            },
+          ];
         const image = text(c.definition.image);
         if (!image) return [];
         if (PLACEHOLDER.test(image))

@@ -67,7 +67,7 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     rationale: "Pinned old platform versions miss the kernel and runtime security patches of newer ones.",
     remediation: "Leave `platformVersion` unset or set it to `LATEST` on the service.",
     field: "platformVersion",
-    reads: ["platformVersion", "launchType"],
+    reads: ["platformVersion"],
     mappings: {
       securityHub: "ECS.10",
       awsConfig: "ecs-fargate-latest-platform-version",
@@ -77,6 +77,14 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       "Security Hub ECS.10 also passes a service pinned to the version that is latest today (its parameters say 1.4.0 for Linux, 1.0.0 for Windows); this rule, like Checkov, asks for LATEST so the next version is taken without a change. A platform version only applies to Fargate, so a service with one and no launch type is read as Fargate.",
     check: (service) => {
       const version = text(service.platformVersion);
+      if (version && version !== "LATEST" && isUnknown(service.launchType))
+        return [
+          {
+            path: ["launchType"],
+            message: `launch type ${String(service.launchType)} is not known`,
+            unknown: true,
+          },
+        ];
       return version && version !== "LATEST" && runsOnFargate(service) !== false
         ? [{ path: ["platformVersion"], message: `the service runs Fargate platform version ${version}` }]
         : [];
@@ -215,11 +223,7 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `deploymentConfiguration.deploymentCircuitBreaker` to `{ enable: true, rollback: true }`, or roll back on CloudWatch alarms (`deploymentConfiguration.alarms`).",
     field: "deploymentConfiguration.deploymentCircuitBreaker.enable",
-    reads: [
-      "deploymentController.type",
-      "deploymentConfiguration.deploymentCircuitBreaker.enable",
-      "deploymentConfiguration.alarms.enable",
-    ],
+    reads: ["deploymentController.type"],
     mappings: {},
     notes:
       "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback.",
@@ -235,6 +239,18 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       const alarms = isObject(configuration.alarms) ? configuration.alarms : {};
       if (flag(breaker.enable) === true || (flag(alarms.enable) === true && flag(alarms.rollback) === true))
         return [];
+      if (
+        isUnknown(service.deploymentConfiguration) ||
+        isUnknown(configuration.deploymentCircuitBreaker) ||
+        isUnknown(breaker.enable)
+      )
+        return [
+          {
+            path: ["deploymentConfiguration", "deploymentCircuitBreaker", "enable"],
+            message: "the circuit breaker setting is not known in this input",
+            unknown: true,
+          },
+        ];
       return [
         {
           path: ["deploymentConfiguration", "deploymentCircuitBreaker", "enable"],

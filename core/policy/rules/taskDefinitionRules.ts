@@ -287,17 +287,26 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "A container without a memory limit (and no task-level limit) can take all of the instance's memory and starve its neighbours.",
     remediation: "Set the task's `memory`, or each container's `memory`.",
     field: "memory, containerDefinitions[*].memory",
+    reads: [],
     mappings: { awsConfig: "ecs-task-definition-memory-hard-limit" },
     notes:
       "AWS Config's ecs-task-definition-memory-hard-limit (discontinued by AWS Config on 3 April 2026) wants `memory` on every container; a task-level `memory` is a hard limit for all containers too, so this rule accepts either.",
     check: (td) => {
-      if (memoryMiB(td.memory) !== undefined || isUnknown(td.memory)) return [];
+      if (memoryMiB(td.memory) !== undefined) return [];
       return containers(td)
-        .filter((c) => memoryMiB(c.definition.memory) === undefined && !isUnknown(c.definition.memory))
-        .map((c) => ({
-          path: container(c.index, "memory"),
-          message: `container '${c.name}' has no hard memory limit and the task none either`,
-        }));
+        .filter((c) => memoryMiB(c.definition.memory) === undefined)
+        .map((c) =>
+          isUnknown(td.memory) || isUnknown(c.definition.memory)
+            ? {
+                path: isUnknown(c.definition.memory) ? container(c.index, "memory") : ["memory"],
+                message: `container '${c.name}': memory limits are not known in this input`,
+                unknown: true as const,
+              }
+            : {
+                path: container(c.index, "memory"),
+                message: `container '${c.name}' has no hard memory limit and the task none either`,
+              },
+        );
     },
   },
   {
@@ -485,7 +494,8 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "ECS reads `secrets` and private registry credentials with the execution role; without one, the task fails to start.",
     remediation: "Set `executionRoleArn` to a role that may read the secrets (and pull the image).",
     field: "executionRoleArn",
-    reads: ["executionRoleArn"],
+    // An execution role given as a reference or variable is present: all this rule asks.
+    reads: [],
     mappings: {},
     check: (td) => {
       if (text(td.executionRoleArn) || isUnknown(td.executionRoleArn)) return [];
@@ -508,10 +518,18 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     remediation:
       "Pick a combination from the Fargate task size table (e.g. 256/512, 1024/2048, 4096/8192-30720).",
     field: "cpu, memory",
-    reads: ["requiresCompatibilities", "cpu", "memory"],
+    reads: ["requiresCompatibilities"],
     mappings: {},
     check: (td) => {
-      if (!isFargate(td) || isUnknown(td.cpu) || isUnknown(td.memory)) return [];
+      if (!isFargate(td)) return [];
+      if (isUnknown(td.cpu) || isUnknown(td.memory))
+        return [
+          {
+            path: [isUnknown(td.cpu) ? "cpu" : "memory"],
+            message: `task size ${String(td.cpu)}/${String(td.memory)} is not known in this input`,
+            unknown: true,
+          },
+        ];
       const cpu = cpuUnits(td.cpu);
       const memory = memoryMiB(td.memory);
       if (cpu === undefined || memory === undefined)
@@ -542,16 +560,24 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Behind a load balancer, a container health check lets ECS replace a hung task before the target group's checks drain it, and gates deployments.",
     remediation: "Add a `healthCheck` to each essential container of services behind a load balancer.",
     field: "containerDefinitions[*].healthCheck",
-    reads: ["containerDefinitions[*].essential", "containerDefinitions[*].healthCheck"],
+    reads: [],
     mappings: {},
     check: (td, { run }) =>
       run.behindLoadBalancer
         ? containers(td)
             .filter((c) => flag(c.definition.essential) !== false && !isObject(c.definition.healthCheck))
-            .map((c) => ({
-              path: container(c.index, "healthCheck"),
-              message: `essential container '${c.name}' has no health check and the service is behind a load balancer`,
-            }))
+            .map((c) =>
+              isUnknown(c.definition.healthCheck) || isUnknown(c.definition.essential)
+                ? {
+                    path: container(c.index, "healthCheck"),
+                    message: `container '${c.name}': health check or essential is not known in this input`,
+                    unknown: true as const,
+                  }
+                : {
+                    path: container(c.index, "healthCheck"),
+                    message: `essential container '${c.name}' has no health check and the service is behind a load balancer`,
+                  },
+            )
         : [],
   },
   {
@@ -562,8 +588,14 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "ECS refuses to place a task whose containers' hard limits add up to more than the task's memory.",
     remediation: "Lower the containers' `memory` or raise the task's `memory`.",
     field: "memory, containerDefinitions[*].memory",
+    reads: [],
     mappings: {},
     check: (td) => {
+      if (td.memory === undefined || td.memory === null) return [];
+      if (isUnknown(td.memory) || containers(td).some((c) => isUnknown(c.definition.memory)))
+        return [
+          { path: ["memory"], message: "task or container memory is not known in this input", unknown: true },
+        ];
       const task = memoryMiB(td.memory);
       if (task === undefined) return [];
       const limits = containers(td).map((c) => memoryMiB(c.definition.memory) ?? 0);
