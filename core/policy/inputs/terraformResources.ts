@@ -44,7 +44,8 @@ async function parseHcl(file: string, content: string): Promise<Json> {
     return (await parse(file, content)) as Json;
   } catch (error) {
     const message = String((error as Error).message ?? error);
-    const at = /:(\d+),(\d+)(?:-\d+)?:\s*(.*)/.exec(message);
+    // "parse config: [main.tf:2,10-3,1: Invalid expression; …]"
+    const at = /:(\d+),(\d+)(?:-[\d,]+)?:\s*([^\]]*)/.exec(message);
     throw new PolicyInputError(
       file,
       `not valid HCL: ${(at ? (at[3] as string) : message).split("\n")[0]}`,
@@ -57,7 +58,7 @@ async function parseHcl(file: string, content: string): Promise<Json> {
  * A JSON text that may hold Terraform interpolations (`"image": "${var.image}"`, `"cpu": ${var.cpu}`):
  * each interpolation becomes an unknown value, the rest is read as JSON.
  */
-const MARK = String.fromCharCode(1);
+const MARK = String.fromCharCode(0xe000);
 const MARKED = new RegExp(`${MARK}(\\d+)${MARK}`, "g");
 
 export function parseJsonTemplate(template: string): unknown {
