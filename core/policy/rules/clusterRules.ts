@@ -91,7 +91,9 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
         });
       const destination = isObject(exec.logConfiguration) ? exec.logConfiguration : {};
       const unencrypted = (name: string, flagName: string) =>
-        text(destination[name]) && flag(destination[flagName]) !== true && !isUnknown(destination[flagName]);
+        (text(destination[name]) !== undefined || isUnknown(destination[name])) &&
+        flag(destination[flagName]) !== true &&
+        !isUnknown(destination[flagName]);
       if (text(exec.logging) === "OVERRIDE") {
         if (unencrypted("cloudWatchLogGroupName", "cloudWatchEncryptionEnabled"))
           problems.push({

@@ -179,9 +179,8 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
         ];
       if (mode === "OVERRIDE") {
         const destination = isObject(exec) && isObject(exec.logConfiguration) ? exec.logConfiguration : {};
-        return text(destination.cloudWatchLogGroupName) ||
-          text(destination.s3BucketName) ||
-          isUnknown(destination)
+        const named = (value: unknown) => text(value) !== undefined || isUnknown(value);
+        return named(destination.cloudWatchLogGroupName) || named(destination.s3BucketName)
           ? []
           : [
               {

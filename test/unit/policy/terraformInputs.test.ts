@@ -14,12 +14,15 @@ async function results(file: string, config = DEFAULT_CONFIG) {
   const found: string[] = [];
   for (const resource of await loadPolicyFile(file)) {
     const evaluation = evaluateResource(resource, config.policy);
-    for (const f of evaluation.findings) found.push(`${resource.address} ${f.ruleId} ${f.path} @${f.location?.line}`);
-    for (const u of evaluation.unknown) found.push(`${resource.address} ?${u.ruleId} ${u.path} @${u.location?.line}`);
+    for (const f of evaluation.findings)
+      found.push(`${resource.address} ${f.ruleId} ${f.path} @${f.location?.line}`);
+    for (const u of evaluation.unknown)
+      found.push(`${resource.address} ?${u.ruleId} ${u.path} @${u.location?.line}`);
   }
   return found;
 }
-const only = (list: string[], rule: string) => list.filter((l) => l.includes(` ${rule} `) || l.includes(`?${rule} `));
+const only = (list: string[], rule: string) =>
+  list.filter((l) => l.includes(` ${rule} `) || l.includes(`?${rule} `));
 
 describe("Terraform input (Checkov's own ECS fixtures)", () => {
   it("CKV_AWS_333: only the service with assign_public_ip = true, on that line", async () => {
@@ -78,9 +81,9 @@ describe("Terraform input (Checkov's own ECS fixtures)", () => {
       join(tmpdir(), "pid.tf"),
     );
     const evaluation = task && evaluateResource(task, DEFAULT_CONFIG.policy);
-    expect(evaluation?.findings.filter((f) => f.ruleId === "ECS005").map((f) => `${f.path} @${f.location?.line}`)).toEqual([
-      "pidMode @3",
-    ]);
+    expect(
+      evaluation?.findings.filter((f) => f.ruleId === "ECS005").map((f) => `${f.path} @${f.location?.line}`),
+    ).toEqual(["pidMode @3"]);
   });
 
   it("reads container_definitions from a heredoc and from jsonencode() with comments, secrets on their lines", async () => {
@@ -93,7 +96,9 @@ describe("Terraform input (Checkov's own ECS fixtures)", () => {
     ]);
     const encoded = only(await results(join(CHECKOV, "ecs_jsonencode", "main.tf")), "ECS003");
     expect(encoded.length).toBeGreaterThanOrEqual(5);
-    expect(encoded[0]).toBe("aws_ecs_task_definition.service ECS003 containerDefinitions[0].environment[1] @16");
+    expect(encoded[0]).toBe(
+      "aws_ecs_task_definition.service ECS003 containerDefinitions[0].environment[1] @16",
+    );
   });
 });
 
@@ -127,7 +132,9 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     expect(evaluation?.suppressed.map((s) => [s.finding.ruleId, s.reason])).toEqual([
       ["ECS004", "logs ship through the sidecar-less Fluent Bit DaemonSet (OPS-77)"],
     ]);
-    expect((task?.document.containerDefinitions as Array<{ image: unknown }>)[0]?.image).toBeInstanceOf(Unknown);
+    expect((task?.document.containerDefinitions as Array<{ image: unknown }>)[0]?.image).toBeInstanceOf(
+      Unknown,
+    );
   });
 
   it("reads container definitions from file() and templatefile(), interpolations unknown", async () => {
@@ -161,7 +168,9 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     expect(containers[0]?.privileged).toBe(true);
     expect(containers[0]?.image).toBeInstanceOf(Unknown);
     expect(containers[0]?.memory).toBeInstanceOf(Unknown);
-    expect((plain?.document.containerDefinitions as Array<Record<string, unknown>>)[0]?.image).toBe("nginx:1.27");
+    expect((plain?.document.containerDefinitions as Array<Record<string, unknown>>)[0]?.image).toBe(
+      "nginx:1.27",
+    );
   });
 
   it("reports HCL syntax errors with file, line and column", async () => {
@@ -176,9 +185,9 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
   });
 
   it("says 'no ECS resources' for Terraform without any, so directories pass over it", async () => {
-    await expect(loadPolicyText('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n', "s3.tf")).rejects.toThrow(
-      "no ECS resources in this Terraform file",
-    );
+    await expect(
+      loadPolicyText('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n', "s3.tf"),
+    ).rejects.toThrow("no ECS resources in this Terraform file");
   });
 });
 
@@ -205,7 +214,11 @@ describe("Terraform plan input (terraform show -json)", () => {
           name: "main",
           change: {
             actions: ["create"],
-            after: { name: "prod", setting: [{ name: "containerInsights", value: "disabled" }], configuration: [] },
+            after: {
+              name: "prod",
+              setting: [{ name: "containerInsights", value: "disabled" }],
+              configuration: [],
+            },
             after_unknown: { arn: true, id: true },
           },
         },
