@@ -108,12 +108,20 @@ describe("ecs-autopilot policy", () => {
   });
 
   it("checks Terraform, with findings on their lines and unknowns that change no exit code", async () => {
-    const { code, stdout } = await cli("policy", "check", "test/fixtures/policy/terraform/app", "--fail-on", "high");
+    const { code, stdout } = await cli(
+      "policy",
+      "check",
+      "test/fixtures/policy/terraform/app",
+      "--fail-on",
+      "high",
+    );
     expect(code).toBe(1);
     expect(stdout).toContain(
       "test/fixtures/policy/terraform/app/main.tf:63:5  HIGH   ECS021  Service assigns public IP addresses",
     );
-    expect(stdout).toContain("test/fixtures/policy/terraform/app/main.tf:28:7  UNKNOWN ECS013  Image not pinned");
+    expect(stdout).toContain(
+      "test/fixtures/policy/terraform/app/main.tf:28:7  UNKNOWN ECS013  Image not pinned",
+    );
     expect(stdout.trim().split("\n").at(-1)).toBe(
       "4 resources (1 task definition, 1 service, 1 cluster, 1 capacity provider): 7 findings (3 high, 3 medium, 1 low), 1 suppressed, 3 unknown",
     );
@@ -128,9 +136,9 @@ describe("ecs-autopilot policy", () => {
     const report = JSON.parse(unknown.stdout) as {
       evaluations: Array<{ resourceType: string; findings: unknown[]; unknown: Array<{ ruleId: string }> }>;
     };
-    expect(report.evaluations.map((e) => [e.resourceType, e.findings.length, e.unknown.map((u) => u.ruleId)])).toEqual([
-      ["service", 0, ["ECS021"]],
-    ]);
+    expect(
+      report.evaluations.map((e) => [e.resourceType, e.findings.length, e.unknown.map((u) => u.ruleId)]),
+    ).toEqual([["service", 0, ["ECS021"]]]);
   });
 
   it("writes SARIF", async () => {

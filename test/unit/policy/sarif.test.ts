@@ -85,7 +85,9 @@ describe("SARIF output", () => {
     };
     expect(validate(sarif)).toBe(true);
     const run = sarif.runs[0];
-    expect(run?.tool.driver.rules.map((r) => [r.id, r.helpUri])).toEqual(RULES.map((r) => [r.id, helpUri(r.id)]));
+    expect(run?.tool.driver.rules.map((r) => [r.id, r.helpUri])).toEqual(
+      RULES.map((r) => [r.id, helpUri(r.id)]),
+    );
     expect(helpUri("ECS021")).toBe(
       "https://github.com/ecs-autopilot/ecs-autopilot/blob/main/docs/policy-rules.md#ecs021",
     );
