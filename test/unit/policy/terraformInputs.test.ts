@@ -132,9 +132,8 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     expect(evaluation?.suppressed.map((s) => [s.finding.ruleId, s.reason])).toEqual([
       ["ECS004", "logs ship through the sidecar-less Fluent Bit DaemonSet (OPS-77)"],
     ]);
-    expect((task?.document.containerDefinitions as Array<{ image: unknown }>)[0]?.image).toBeInstanceOf(
-      Unknown,
-    );
+    const taskContainers = (task?.document.containerDefinitions ?? []) as Array<{ image: unknown }>;
+    expect(taskContainers[0]?.image).toBeInstanceOf(Unknown);
   });
 
   it("reads container definitions from file() and templatefile(), interpolations unknown", async () => {
@@ -168,9 +167,8 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     expect(containers[0]?.privileged).toBe(true);
     expect(containers[0]?.image).toBeInstanceOf(Unknown);
     expect(containers[0]?.memory).toBeInstanceOf(Unknown);
-    expect((plain?.document.containerDefinitions as Array<Record<string, unknown>>)[0]?.image).toBe(
-      "nginx:1.27",
-    );
+    const plainContainers = (plain?.document.containerDefinitions ?? []) as Array<Record<string, unknown>>;
+    expect(plainContainers[0]?.image).toBe("nginx:1.27");
   });
 
   it("reports HCL syntax errors with file, line and column", async () => {
