@@ -24,6 +24,7 @@ export { planPolicyForCall } from "./planForApiCall.ts";
 export { formatJson, formatText, ruleCatalogue, toSarif } from "./reports.ts";
 export { anchorLinks, helpUri } from "./ruleDocs.ts";
 export { RULES, RULES_BY_ID } from "./rules.ts";
+export { runPolicy } from "./runPolicy.ts";
 export { runContextOf, serviceExemptions } from "./serviceContext.ts";
 export {
   type Finding,

@@ -1,10 +1,5 @@
 export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
-export {
-  findRedeployment,
-  type RedeploymentRecord,
-  recordRedeployments,
-  redeploymentRecords,
-} from "./deploymentRecords.ts";
+export { redeploymentRecords } from "./deploymentRecords.ts";
 export { formatPlan } from "./formatPlan.ts";
 export { loadSnapshots } from "./loadSnapshots.ts";
 export { planRedeploy } from "./planRedeploy.ts";
