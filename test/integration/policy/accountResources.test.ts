@@ -191,9 +191,15 @@ describe("policy in the account: services, task sets, clusters and capacity prov
     const response = (await handler()(event, localContext("policy"))) as {
       compliant: boolean;
       actions: unknown[];
+      resourceFindings: string[];
     };
     // The revision is compliant: no rollback, no deregistration, whatever the service's findings.
     expect(response).toMatchObject({ compliant: true, actions: [] });
+    expect(response.resourceFindings).toEqual([
+      "service prod/checkout ECS021 networkConfiguration.awsvpcConfiguration.assignPublicIp",
+      "service prod/checkout ECS038 deploymentConfiguration.deploymentCircuitBreaker.enable",
+      "service prod/checkout ECS008 platformVersion",
+    ]);
     const text = renderPlainText(posts[0] ?? { text: "", blocks: [] });
     expect(text).toContain("The service itself (reported, not changed)");
     expect(text).toContain("ECS021 Service assigns public IP addresses (service prod/checkout)");
