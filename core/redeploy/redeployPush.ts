@@ -5,8 +5,9 @@ import type { AutopilotConfig } from "../config/index.ts";
 import type { EcrImageActionEvent } from "../events/schemas.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { recordRedeployments, redeploymentRecords } from "./deploymentRecords.ts";
+import { loadImageFacts } from "./loadImageFacts.ts";
 import { loadSnapshots } from "./loadSnapshots.ts";
-import { planRedeploy } from "./planRedeploy.ts";
+import { imageChecksFor, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 import type { ImagePush, RedeployReport } from "./types.ts";
 
@@ -68,7 +69,9 @@ export async function redeployPush(
     context.log?.("removing a service that no longer exists from the index", { serviceArn });
     if (!options.dryRun) await index.removeService(serviceArn);
   }
-  const plan = planRedeploy(push, snapshots, context.config);
+  const checks = imageChecksFor(push, snapshots, context.config);
+  const image = await loadImageFacts(context.clients.ecr, push, checks);
+  const plan = planRedeploy(push, snapshots, context.config, image);
   const dryRun = options.dryRun ?? false;
   if (dryRun) return { plan, outcomes: [], dryRun };
   const outcomes = await applyRedeployPlan(plan, {

@@ -5,6 +5,7 @@ import type {
   TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import type { ServiceRef } from "../ecs/arns.ts";
+import type { ImageFacts } from "./ImageFacts.ts";
 
 export type { ServiceRef };
 
@@ -53,6 +54,8 @@ export interface DeployAction {
   readonly register: RegisterTaskDefinitionCommandInput;
   /** The service's deployment configuration with the circuit breaker and rollback switched on. */
   readonly deploymentConfiguration: DeploymentConfiguration;
+  /** What the image checks found: the platform that fits, and the signature where one was required. */
+  readonly image?: { readonly platform: string; readonly signature?: string };
 }
 
 export type SkipCategory =
@@ -66,7 +69,15 @@ export type SkipCategory =
   | "inactive"
   | "no-matching-container"
   | "duplicate"
-  | "policy-violation";
+  | "policy-violation"
+  /** The pushed image is not built for the task definition's runtimePlatform. */
+  | "platform-mismatch"
+  /** The pushed image's platforms could not be told from ECR (no such image, no platform in it). */
+  | "platform-unknown"
+  /** The service requires a signature and no signature artifact refers to the pushed digest. */
+  | "unsigned"
+  /** The service requires a signature and the image's signatures were not looked up. */
+  | "signature-unknown";
 
 export interface SkipAction {
   readonly kind: "skip";
@@ -81,6 +92,8 @@ export type RedeployAction = DeployAction | SkipAction;
 export interface RedeployPlan {
   readonly push: ImagePush;
   readonly actions: readonly RedeployAction[];
+  /** What was read of the pushed image (platforms, signatures), when a service needed it. */
+  readonly image?: ImageFacts;
 }
 
 export type DeployOutcome =
