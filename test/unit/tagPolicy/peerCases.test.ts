@@ -54,10 +54,10 @@ describe("the peers' published tag-policy cases, replayed", () => {
       }
       expect(c.why, label(c)).toBeDefined();
       expect(c.ours, label(c)).not.toEqual(c.peer);
-      // The README's tag-policy table carries each difference in its "coming from" column.
-      expect(readme, `${label(c)}: ${c.why}`).toContain(`(${c.why})`);
+      // The README's tag-policy section lists each difference on purpose under its key.
+      expect(readme, `${label(c)}: ${c.why}`).toContain(`- \`${c.why}\` — `);
     }
-    for (const key of Object.keys(DIFFERENCES)) expect(readme).toContain(`(${key})`);
+    for (const key of Object.keys(DIFFERENCES)) expect(readme).toContain(`- \`${key}\` — `);
   });
 
   it.each(of("decide").map((c) => [label(c), c] as [string, DecideCase]))("%s", (_, c) => {
