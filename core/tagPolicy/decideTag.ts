@@ -43,13 +43,34 @@ function compareDecimals(a: string, b: string): number | undefined {
   return x.negative ? -magnitude : magnitude;
 }
 
-/** Orders two extracted parts; undefined when they cannot be ordered (a non-number under `numerical`). */
+/** A part read as a version for natural ordering: a version tag, or a bare number (`42` is 42.0.0). */
+function partVersion(part: string): VersionTag | undefined {
+  const version = parseVersion(part);
+  if (version) return version;
+  const number = /^v?(\d+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/.exec(part);
+  if (!number) return undefined;
+  return {
+    original: part,
+    major: BigInt(number[1] ?? "0"),
+    minor: 0n,
+    patch: 0n,
+    ...(number[2] !== undefined ? { suffix: number[2] } : {}),
+  };
+}
+
+/**
+ * Orders two extracted parts; undefined when they cannot be ordered (a non-number under
+ * `numerical`). Natural order: versions (bare numbers included) as versions, before any other
+ * text, which orders naturally. One total order, so a service can never walk back down through a
+ * chain of "newer" steps (a mix of two orders could: `v0.0-rc.2` < `0.0-rc.10` < `1` < `v0.0-rc.2`).
+ */
 function compareParts(order: PartOrder, a: string, b: string): number | undefined {
   if (order === "numerical") return compareDecimals(a, b);
   if (order === "alphabetical") return a === b ? 0 : a < b ? -1 : 1;
-  const va = parseVersion(a);
-  const vb = parseVersion(b);
+  const va = partVersion(a);
+  const vb = partVersion(b);
   if (va && vb) return compareVersions(va, vb);
+  if (va || vb) return va ? -1 : 1;
   return compareNatural(a, b);
 }
 

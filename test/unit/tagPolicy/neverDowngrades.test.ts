@@ -170,7 +170,7 @@ describe("no policy ever deploys a tag it orders below the running one", () => {
           }
         },
       ),
-      { numRuns: 5_000 },
+      { numRuns: 20_000 },
     );
   });
 });
