@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { localContext } from "../cli/localContext.ts";
-import { ApiCallCounter, createAwsClients, createStateTable } from "../core/aws/index.ts";
+import { ApiCallCounter, createAwsClients } from "../core/aws/index.ts";
 import { createInsightClients, fleetClients } from "../core/aws/insightClients.ts";
 import { DEFAULT_CONFIG } from "../core/config/index.ts";
 import { TerminalNotifier } from "../core/notify/index.ts";
@@ -25,8 +25,9 @@ import {
   type ServiceSnapshot,
 } from "../core/redeploy/index.ts";
 import { bundledPriceBook } from "../core/rightsize/priceBook.ts";
-import { runRightsize } from "../core/rightsize/runRightsize.ts";
+import { rightsizeFleet } from "../core/rightsize/runRightsize.ts";
 import { reconcileSchedules } from "../core/schedule/index.ts";
+import { createStateTable, StateTable } from "../core/state/index.ts";
 import { SERVICE_TAGS } from "../core/tags.ts";
 import { createMonitorHandler } from "../functions/monitor.ts";
 import { createRuntime } from "../runtime/runtime.ts";
@@ -52,7 +53,7 @@ async function callsPerPush(
   const table = `bench-${unrelated}`;
   await createStateTable(clients, table);
   const repository = await seedPushFleet(clients, REGION, unrelated);
-  const context = { clients, tableName: table, config: DEFAULT_CONFIG };
+  const context = { clients, state: new StateTable(clients.documents, table), config: DEFAULT_CONFIG };
   const push = async (tag: string) => {
     const digest = await pushImage(clients, repository, tag);
     counter.reset();
@@ -132,7 +133,7 @@ async function reconcileCalls(): Promise<{
 async function rightsizeCalls(): Promise<Record<string, number>> {
   const counter = new ApiCallCounter();
   const clients = createAwsClients({ region: REGION, counter });
-  await runRightsize(
+  await rightsizeFleet(
     fleetClients(clients, createInsightClients({ region: REGION, counter })),
     "bench-schedule",
     {

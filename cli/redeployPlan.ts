@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { loadConfig } from "../core/config/index.ts";
 import { formatPlan, type RedeployReport, redeployPush } from "../core/redeploy/index.ts";
+import { StateTable } from "../core/state/index.ts";
 import { CliError } from "./errors.ts";
 
 export interface PlanOptions {
@@ -61,7 +62,7 @@ export async function redeployPlan(
       ...(options.tag !== undefined ? { tag: options.tag } : {}),
       eventId: `cli-plan-${Date.now()}`,
     },
-    { clients: aws, tableName, config },
+    { clients: aws, state: new StateTable(aws.documents, tableName), config },
     { dryRun: true },
   );
   return {

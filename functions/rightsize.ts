@@ -6,17 +6,11 @@ import type { PricingClient } from "@aws-sdk/client-pricing";
 import {
   createInsightClients,
   createPricingClient,
-  fleetClients,
   type InsightClients,
 } from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
-import { rightsizeMessage } from "../core/rightsize/messages.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
-import {
-  describeRightsizePlan,
-  priceBookWithFallback,
-  runRightsize,
-} from "../core/rightsize/runRightsize.ts";
+import { runRightsize } from "../core/rightsize/runRightsize.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
@@ -36,33 +30,10 @@ export function createRightsizeHandler(
   const pricing = options.pricing ?? createPricingClient();
   let insight = options.insight;
   return flowHandler(runtime, { schema: ScheduledEvent }, async () => {
-    const region = await runtime.clients.ecs.config.region();
-    const prices =
-      options.prices ??
-      (await priceBookWithFallback(pricing, region, (message, error) =>
-        runtime.logger.warn(message, { error }),
-      ));
-    const dryRun = options.dryRun ?? false;
     insight ??= createInsightClients();
-    const run = await runRightsize(fleetClients(runtime.clients, insight), runtime.tableName, {
-      prices,
-      dryRun,
-    });
-    const plan = describeRightsizePlan(run.plan);
-    if (dryRun) runtime.logger.info("right-sizing plan (dry run: nothing changed)", { plan });
-    await runtime.notifier.post(rightsizeMessage(run.report, run.applied));
-    const summary = {
-      action: "rightsized",
-      dryRun,
-      prices: run.report.prices.source,
-      services: run.report.recommendations.length,
-      unmeasured: run.report.unmeasured,
-      totals: run.report.totals,
-      plan,
-      applied: run.applied,
-    };
-    runtime.logger.info("right-sizing done", summary);
-    return summary;
+    const { prices } = options;
+    const context = await runtime.flowContext({ dryRun: options.dryRun ?? false });
+    return runtime.deliver(await runRightsize(context, { insight, pricing, ...(prices ? { prices } : {}) }));
   });
 }
 

@@ -1,7 +1,7 @@
 import { IdempotencyConfig } from "@aws-lambda-powertools/idempotency";
 import { makeHandlerIdempotent } from "@aws-lambda-powertools/idempotency/middleware";
 import type { MiddlewareObj } from "@middy/core";
-import { idempotencyStore } from "../core/aws/index.ts";
+import { idempotencyStore } from "../core/state/index.ts";
 import type { FlowRuntime } from "./runtime.ts";
 
 /**

@@ -10,12 +10,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { type AutopilotConfig, loadConfig } from "../core/config/index.ts";
+import type { FlowContext, FlowLog, FlowResult } from "../core/flow.ts";
 import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
+import { StateTable } from "../core/state/index.ts";
+import { type Delivery, deliver } from "./deliver.ts";
 
 export interface FlowRuntime {
   readonly clients: AwsClients;
   readonly logger: Logger;
   readonly tableName: string;
+  /** The state table (index, claims, monitor state). */
+  readonly state: StateTable;
   /** Where events that fail validation go; unset locally, where the error is printed instead. */
   readonly deadLetterQueueUrl?: string;
   readonly notifier: Notifier;
@@ -23,6 +28,10 @@ export interface FlowRuntime {
   notifierFor(webhook: string): Notifier;
   /** The central config, cached for {@link CONFIG_TTL_MS} so an SSM change is picked up without a deploy. */
   config(): Promise<AutopilotConfig>;
+  /** The context a flow's core entry runs in: clients, state, the current config, the log. */
+  flowContext(options?: { dryRun?: boolean; remainingTimeMs?: () => number }): Promise<FlowContext>;
+  /** Delivers a flow's messages (the one shared step) and returns its summary with what was sent. */
+  deliver<Summary extends object>(result: FlowResult<Summary>): Promise<Summary | (Summary & Delivery)>;
 }
 
 export const CONFIG_TTL_MS = 60_000;
@@ -78,10 +87,17 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
       return found;
     });
   let cached: { at: number; config: Promise<AutopilotConfig> } | undefined;
-  return {
+  const state = new StateTable(clients.documents, tableName);
+  const log: FlowLog = {
+    info: (message, details) => logger.info(message, details ?? {}),
+    warn: (message, details) => logger.warn(message, details ?? {}),
+    error: (message, details) => logger.error(message, details ?? {}),
+  };
+  const runtime: FlowRuntime = {
     clients,
     logger,
     tableName,
+    state,
     ...(deadLetterQueueUrl ? { deadLetterQueueUrl } : {}),
     notifier,
     notifierFor,
@@ -96,5 +112,17 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
       }
       return cached.config;
     },
+    async flowContext(options = {}) {
+      return {
+        clients,
+        state,
+        config: await runtime.config(),
+        dryRun: options.dryRun ?? false,
+        log,
+        ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
+      };
+    },
+    deliver: (result) => deliver(result, { state, notifierFor, log }),
   };
+  return runtime;
 }

@@ -1,10 +1,11 @@
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { FLOWS } from "../cli/flows.ts";
 import { localContext } from "../cli/localContext.ts";
-import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } from "../core/aws/index.ts";
+import { ApiCallCounter, type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import type { AutopilotConfig } from "../core/config/index.ts";
 import type { Flow } from "../core/events/index.ts";
 import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
+import { createStateTable } from "../core/state/index.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../runtime/runtime.ts";
 import { type Delivery, EventRouter } from "./eventRouter.ts";

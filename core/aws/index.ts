@@ -1,4 +1,3 @@
 export { ApiCallCounter } from "./ApiCallCounter.ts";
 export { type AwsClientOptions, type AwsClients, createAwsClients, USER_AGENT } from "./clients.ts";
 export { chunk, mapWithConcurrency } from "./concurrency.ts";
-export { claimOnce, createStateTable, idempotencyStore, STATE_TABLE_KEYS } from "./state.ts";

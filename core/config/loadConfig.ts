@@ -1,12 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import type { z } from "zod";
+import { describeIssues } from "../schemaIssues.ts";
 import { AutopilotConfig, DEFAULT_CONFIG } from "./AutopilotConfig.ts";
 import { ConfigError } from "./errors.ts";
-
-function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
-}
 
 /**
  * Parses and validates configuration text. Errors name the source and the JSON path.
@@ -22,7 +18,7 @@ export function parseConfig(text: string, source: string): AutopilotConfig {
     throw new ConfigError(source, `not valid JSON (${(error as Error).message})`);
   }
   const result = AutopilotConfig.safeParse(json);
-  if (!result.success) throw new ConfigError(source, formatIssues(result.error));
+  if (!result.success) throw new ConfigError(source, describeIssues(result.error.issues, "(root)"));
   return result.data;
 }
 

@@ -2,9 +2,9 @@ import { EVENT_RULES, type EventPattern, type EventRule } from "./rules.ts";
 
 /**
  * Matches an event against the subset of the EventBridge pattern language the rules use
- * (exact string values, nested objects). It exists for the local runner, which must route
- * events without an AWS account; the test suite proves it agrees with a real EventBridge
- * matcher (moto's rules) on every sample event.
+ * (exact string values, nested objects). `ecs-autopilot invoke` uses it to warn when no
+ * deployed rule would deliver the event it is given (the sandbox routes through moto's real
+ * EventBridge instead); the test suite proves it agrees with moto's matcher on every sample.
  */
 export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
   if (typeof event !== "object" || event === null) return false;

@@ -121,9 +121,9 @@ export const EVENT_RULES: readonly EventRule[] = [
 ];
 
 /**
- * The shape of the event a schedule delivers. Deployed schedules are EventBridge rules with a
- * schedule expression (they deliver exactly this "Scheduled Event"); the rule ARN in `resources`
- * names the job.
+ * The shape of the event a schedule delivers. Deployed schedules are EventBridge Scheduler
+ * schedules (`sst.aws.CronV2`, infra/eventRules.ts) whose input is exactly this "Scheduled Event",
+ * the shape an EventBridge rule with a schedule expression delivers; `resources` names the job.
  */
 export const SCHEDULED_EVENT: EventRule = {
   name: "scheduled",

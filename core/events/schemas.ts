@@ -127,26 +127,4 @@ export const ScheduledEvent = EventBridgeSchema.extend({
 });
 export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
 
-/** A validation issue as zod and Standard Schema report it. */
-export interface SchemaIssue {
-  readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-}
-
-/**
- * Turns validation issues into one line naming each failing field by its path in the event,
- * e.g. `detail.repository-name: Invalid input: expected string, received undefined`.
- */
-export function describeIssues(issues: readonly SchemaIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p));
-      return `${path.length > 0 ? path.join(".") : "(event)"}: ${issue.message}`;
-    })
-    .join("; ");
-}
-
-/** {@link describeIssues} for a zod error. */
-export function describeSchemaError(error: z.ZodError): string {
-  return describeIssues(error.issues);
-}
+export { describeIssues, type SchemaIssue } from "../schemaIssues.ts";

@@ -1,4 +1,9 @@
-import { DescribeImagesCommand, type ECRClient } from "@aws-sdk/client-ecr";
+import {
+  DescribeImagesCommand,
+  type ECRClient,
+  ImageNotFoundException,
+  RepositoryNotFoundException,
+} from "@aws-sdk/client-ecr";
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -68,8 +73,8 @@ export class MonitorLookups {
       );
       return (response.imageDetails ?? []).length > 0;
     } catch (error) {
-      const name = (error as Error).name;
-      if (name === "ImageNotFoundException" || name === "RepositoryNotFoundException") return false;
+      if (error instanceof ImageNotFoundException || error instanceof RepositoryNotFoundException)
+        return false;
       return undefined;
     }
   }

@@ -1,5 +1,6 @@
 import type { STOP_CLASS_NAMES } from "../config/index.ts";
 import type { EcsTaskStateChangeEvent } from "../events/schemas.ts";
+import { SERVICE_TAGS } from "../tags.ts";
 
 /** Why a task (or one of its containers) stopped, in the words an on-call engineer uses. */
 export type StopClass = (typeof STOP_CLASS_NAMES)[number];
@@ -29,8 +30,7 @@ const CLASSES: Record<StopClass, { abnormal: boolean; explanation: string; nextS
     abnormal: true,
     explanation:
       "the container was killed for using more memory than its limit (exit 137 / OutOfMemoryError)",
-    nextStep:
-      "raise the container or task memory, or find the leak; `autopilot:rightsize` uses these OOM counts",
+    nextStep: `raise the container or task memory, or find the leak; \`${SERVICE_TAGS.rightsize}\` uses these OOM counts`,
   },
   "application-error": {
     abnormal: true,
@@ -204,5 +204,3 @@ function classifyContainerExit(detail: Detail): StopClassification | undefined {
     ...(exited.exitCode !== undefined ? { exitCode: exited.exitCode } : {}),
   });
 }
-
-export const STOP_CLASSES = CLASSES;

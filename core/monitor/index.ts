@@ -1,5 +1,5 @@
 export { capacityHint } from "./capacityHint.ts";
-export { classifyStop, STOP_CLASSES, type StopClass, type StopClassification } from "./classifyStop.ts";
+export { classifyStop, type StopClass, type StopClassification } from "./classifyStop.ts";
 export { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
 export { MonitorLookups } from "./MonitorLookups.ts";
 export { type Incident, MonitorState, type StopStats } from "./MonitorState.ts";
@@ -11,4 +11,5 @@ export {
   monitorTaskStateChange,
 } from "./monitorEvent.ts";
 export { DEFAULT_WEBHOOK, routeFor } from "./routeFor.ts";
+export { type MonitorEvent, MonitorLookupsCache, type MonitorSummary, runMonitor } from "./runMonitor.ts";
 export { type Subject, subjectOfServiceArn, subjectOfTask } from "./subjects.ts";

@@ -6,7 +6,7 @@ import {
   type SlackMessage,
   section,
 } from "../notify/SlackMessage.ts";
-import type { RedeploymentRecord } from "../redeploy/deploymentRecords.ts";
+import type { RedeploymentRecord } from "../state/index.ts";
 import type { StopClassification } from "./classifyStop.ts";
 import type { Incident } from "./MonitorState.ts";
 import type { Subject } from "./subjects.ts";

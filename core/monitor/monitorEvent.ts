@@ -1,4 +1,3 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AutopilotConfig } from "../config/index.ts";
 import type {
   EcsDeploymentStateChangeEvent,
@@ -6,7 +5,7 @@ import type {
   EcsTaskStateChangeEvent,
 } from "../events/schemas.ts";
 import type { SlackMessage } from "../notify/SlackMessage.ts";
-import { findRedeployment } from "../redeploy/deploymentRecords.ts";
+import { findRedeployment, type StateTable } from "../state/index.ts";
 import { capacityHint } from "./capacityHint.ts";
 import { classifyStop, type StopClassification } from "./classifyStop.ts";
 import { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
@@ -26,8 +25,7 @@ export interface MonitorContext {
   readonly state: MonitorState;
   readonly lookups: MonitorLookups;
   readonly config: AutopilotConfig["monitor"];
-  readonly documents: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly table: StateTable;
   readonly now?: () => Date;
 }
 
@@ -182,10 +180,10 @@ export async function monitorDeploymentStateChange(
           ? ("completed" as const)
           : undefined;
   if (!kind) return quiet("ignored", detail.eventName);
-  const redeploy = await findRedeployment(context.documents, context.tableName, detail.deploymentId);
+  const redeploy = await findRedeployment(context.table, detail.deploymentId);
   if (kind === "completed" && !redeploy)
     return quiet("ignored", "completed deployment not started by ecs-autopilot");
-  if (!(await context.state.claimAlert(`deployment#${detail.deploymentId}#${kind}#${serviceArn}`, 24 * 60)))
+  if (!(await context.state.claimAlert(`${serviceArn}#deployment-${kind}#${detail.deploymentId}`, 24 * 60)))
     return quiet("duplicate", `${kind} of ${detail.deploymentId} was already reported`);
   const { found, deployments } = await context.lookups.deploymentImages(subject.clusterName, subject.name);
   return {

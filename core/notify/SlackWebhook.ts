@@ -94,7 +94,8 @@ export class SlackWebhook implements Notifier {
         if (error instanceof SlackWebhookError) throw error;
         lastStatus = undefined;
         lastProblem =
-          error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+          // fetch rejects a timed-out or aborted request with a DOMException, which has no subclasses.
+          error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")
             ? `no answer within ${timeoutMs} ms`
             : `network error (${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "unknown"})`;
       }

@@ -21,6 +21,7 @@ export type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 export { planPolicyForCall } from "./planForApiCall.ts";
 export { formatJson, formatText, ruleCatalogue, toSarif } from "./reports.ts";
 export { RULES, RULES_BY_ID } from "./rules.ts";
+export { runPolicy } from "./runPolicy.ts";
 export { runContextOf, serviceExemptions } from "./serviceContext.ts";
 export {
   type Finding,

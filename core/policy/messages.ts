@@ -6,6 +6,7 @@ import {
   type SlackMessage,
   section,
 } from "../notify/SlackMessage.ts";
+import { SERVICE_TAGS } from "../tags.ts";
 import type { AccountAudit } from "./auditAccount.ts";
 import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 
@@ -45,7 +46,7 @@ export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): Sla
       context(
         ...(outcome.evaluation?.suppressed.length
           ? [`${outcome.evaluation.suppressed.length} finding(s) suppressed with a reason`]
-          : ["exemptions: `autopilot:policy-exempt` service tag, config `policy.exemptions`"]),
+          : [`exemptions: \`${SERVICE_TAGS.policyExempt}\` service tag, config \`policy.exemptions\``]),
       ),
     ]),
   };

@@ -9,12 +9,7 @@ export {
   TagPolicyError,
 } from "../tagPolicy/index.ts";
 export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
-export {
-  findRedeployment,
-  type RedeploymentRecord,
-  recordRedeployments,
-  redeploymentRecords,
-} from "./deploymentRecords.ts";
+export { redeploymentRecords } from "./deploymentRecords.ts";
 export { formatPlan } from "./formatPlan.ts";
 export {
   type ImageChecks,

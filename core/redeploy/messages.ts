@@ -7,6 +7,7 @@ import {
   type SlackMessage,
   section,
 } from "../notify/SlackMessage.ts";
+import { SERVICE_TAGS } from "../tags.ts";
 import type { DeployOutcome, RedeployReport } from "./types.ts";
 
 const shortDigest = (digest: string | undefined): string =>
@@ -84,7 +85,9 @@ export function redeployMessage(
   }
   if (untracked > 0)
     blocks.push(
-      context(`${untracked} other service(s) use this repository without opting in (\`autopilot:redeploy\`)`),
+      context(
+        `${untracked} other service(s) use this repository without opting in (\`${SERVICE_TAGS.redeploy}\`)`,
+      ),
     );
   return { text, blocks: capBlocks(blocks) };
 }

@@ -1,24 +1,19 @@
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
-import type { AwsClients } from "../aws/clients.ts";
-import { idempotencyStore } from "../aws/state.ts";
-import type { AutopilotConfig } from "../config/index.ts";
 import type { EcrImageActionEvent } from "../events/schemas.ts";
+import type { FlowContext } from "../flow.ts";
+import { idempotencyStore, recordRedeployments } from "../state/index.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
-import { recordRedeployments, redeploymentRecords } from "./deploymentRecords.ts";
+import { redeploymentRecords } from "./deploymentRecords.ts";
 import { loadImageFacts } from "./loadImageFacts.ts";
 import { loadSnapshots } from "./loadSnapshots.ts";
 import { imageChecksFor, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 import type { ImagePush, RedeployReport } from "./types.ts";
 
-export interface RedeployContext {
-  readonly clients: AwsClients;
-  /** The state table (index, idempotency records). */
-  readonly tableName: string;
-  readonly config: AutopilotConfig;
+export interface RedeployContext extends Pick<FlowContext, "clients" | "state" | "config"> {
   /** Defaults to a Powertools DynamoDB store in the state table. */
   readonly claims?: BasePersistenceLayer;
-  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  readonly log?: FlowContext["log"];
   /** Time left in the Lambda invocation, when there is one. */
   readonly remainingTimeMs?: () => number;
 }
@@ -60,13 +55,13 @@ export async function redeployPush(
   context: RedeployContext,
   options: { dryRun?: boolean } = {},
 ): Promise<RedeployReport> {
-  const index = new ServiceIndex(context.clients, context.tableName);
+  const index = new ServiceIndex(context.clients, context.state);
   const built = await index.ensureBuilt();
-  if (built) context.log?.("built the service index (first use)", { ...built });
+  if (built) context.log?.info("built the service index (first use)", { ...built });
   const entries = await index.lookup(repositoryKey(push.account, push.region, push.repository));
   const { snapshots, missing } = await loadSnapshots(context.clients.ecs, entries);
   for (const serviceArn of missing) {
-    context.log?.("removing a service that no longer exists from the index", { serviceArn });
+    context.log?.info("removing a service that no longer exists from the index", { serviceArn });
     if (!options.dryRun) await index.removeService(serviceArn);
   }
   const checks = imageChecksFor(push, snapshots, context.config);
@@ -76,12 +71,12 @@ export async function redeployPush(
   if (dryRun) return { plan, outcomes: [], dryRun };
   const outcomes = await applyRedeployPlan(plan, {
     ecs: context.clients.ecs,
-    claims: context.claims ?? idempotencyStore(context.clients, context.tableName, "redeploy-claims"),
+    claims: context.claims ?? idempotencyStore(context.clients, context.state.name, "redeploy-claims"),
     concurrency: context.config.redeploy.concurrency,
     ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
   });
   const records = redeploymentRecords(push, outcomes);
   // The monitor flow confirms these deployments when ECS reports them COMPLETED.
-  if (records.length > 0) await recordRedeployments(context.clients.documents, context.tableName, records);
+  if (records.length > 0) await recordRedeployments(context.state, records);
   return { plan, outcomes, dryRun };
 }

@@ -3,7 +3,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import { chunk, mapWithConcurrency } from "../aws/concurrency.ts";
 import type { InsightClients } from "../aws/insightClients.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
-import { MonitorState } from "../monitor/MonitorState.ts";
+import { readStopStats, StateTable } from "../state/index.ts";
 import type { InstanceShape } from "./binPacking.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import { profileService, serviceFacts } from "./profile.ts";
@@ -104,7 +104,7 @@ export async function analyzeFleetWithState(
     })),
     { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
   );
-  const state = new MonitorState(clients.documents, tableName, () => end);
+  const table = new StateTable(clients.documents, tableName);
   const recommendations: Recommendation[] = [];
   const unmeasured: string[] = [];
   const EMPTY: ServiceUsage = {
@@ -118,7 +118,10 @@ export async function analyzeFleetWithState(
   // OOM history only for services with usage to size (one Query each, ten at a time).
   const oomKills = await mapWithConcurrency(measured, 10, async (fact, i) =>
     profileService(fact, usage[i] ?? EMPTY, 0)
-      ? (await state.readStopStats(fact.serviceArn, lookbackDays)).reduce((n, s) => n + s.outOfMemory, 0)
+      ? (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
+          (n, s) => n + s.outOfMemory,
+          0,
+        )
       : 0,
   );
   for (const [i, fact] of measured.entries()) {

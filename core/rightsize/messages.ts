@@ -6,6 +6,7 @@ import {
   type SlackMessage,
   section,
 } from "../notify/SlackMessage.ts";
+import { SERVICE_TAGS } from "../tags.ts";
 import type { FleetReport } from "./analyzeFleet.ts";
 
 const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixed(2)}`);
@@ -38,7 +39,7 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
       ...(applied.length
         ? [
             section(
-              `Applied (\`autopilot:rightsize=apply\`):\n${applied.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}`,
+              `Applied (\`${SERVICE_TAGS.rightsize}=apply\`):\n${applied.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}`,
             ),
           ]
         : []),

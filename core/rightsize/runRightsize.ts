@@ -1,8 +1,11 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { FleetClients } from "../aws/insightClients.ts";
+import { fleetClients, type InsightClients } from "../aws/insightClients.ts";
+import type { FlowContext, FlowResult } from "../flow.ts";
 import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
 import { applyRightsize, planRightsize, type RightsizePlan } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
+import { rightsizeMessage } from "./messages.ts";
 import { bundledPriceBook, CANDIDATE_INSTANCE_TYPES, livePriceBook } from "./priceBook.ts";
 import type { PriceBook } from "./recommend.ts";
 
@@ -46,8 +49,8 @@ export async function analyzeRightsize(
   });
 }
 
-/** The weekly job: analyse the fleet, plan one step down where tagged `apply`, roll it out unless dry. */
-export async function runRightsize(
+/** Analyse the fleet, plan one step down where tagged `apply`, roll it out unless dry. */
+export async function rightsizeFleet(
   clients: FleetClients,
   tableName: string,
   options: { prices: PriceBook; lookbackDays?: number; dryRun: boolean; end?: Date },
@@ -67,4 +70,43 @@ export function describeRightsizePlan(plan: RightsizePlan): string[] {
     ),
     ...plan.skipped.map((s) => `${s.service}: left alone, ${s.reason}`),
   ];
+}
+
+/** What a right-sizing run reads besides the shared clients: metrics, instance shapes, prices. */
+export interface RightsizeSources {
+  readonly insight: InsightClients;
+  readonly pricing: PricingClient;
+  /** Prices to use instead of the Pricing API (tests, `invoke` with a price file). */
+  readonly prices?: PriceBook;
+}
+
+/**
+ * The weekly right-sizing entry: price book (Pricing API, else bundled), fleet analysis, one
+ * step down where tagged `apply` (unless dry), and a Slack summary.
+ */
+export async function runRightsize(context: FlowContext, sources: RightsizeSources): Promise<FlowResult> {
+  const region = await context.clients.ecs.config.region();
+  const prices =
+    sources.prices ??
+    (await priceBookWithFallback(sources.pricing, region, (message, error) =>
+      context.log.warn(message, { error }),
+    ));
+  const run = await rightsizeFleet(fleetClients(context.clients, sources.insight), context.state.name, {
+    prices,
+    dryRun: context.dryRun,
+  });
+  const plan = describeRightsizePlan(run.plan);
+  if (context.dryRun) context.log.info("right-sizing plan (dry run: nothing changed)", { plan });
+  const summary = {
+    action: "rightsized",
+    dryRun: context.dryRun,
+    prices: run.report.prices.source,
+    services: run.report.recommendations.length,
+    unmeasured: run.report.unmeasured,
+    totals: run.report.totals,
+    plan,
+    applied: run.applied,
+  };
+  context.log.info("right-sizing done", summary);
+  return { summary, messages: [{ message: rightsizeMessage(run.report, run.applied) }] };
 }

@@ -1,5 +1,5 @@
-import type { ScheduleReport, ScheduleWrite, ServiceSchedulePlan } from "./reconcileSchedules.ts";
 import { timeline, weeklySavings } from "./timeline.ts";
+import type { ScheduleReport, ScheduleWrite, ServiceSchedulePlan } from "./types.ts";
 
 const range = (c: { min: number; max: number }) => (c.min === c.max ? String(c.min) : `${c.min}-${c.max}`);
 

@@ -1,5 +1,7 @@
+export { applyScheduleWrites } from "./applyScheduleWrites.ts";
 export { describeWrite, formatScheduleReport, type PricedService } from "./formatSchedule.ts";
-export { scheduleMessages } from "./notifySchedules.ts";
+export { loadScheduleInputs } from "./loadScheduleInputs.ts";
+export { scheduleMessages } from "./messages.ts";
 export {
   ACTION_PREFIX,
   type Capacity,
@@ -8,6 +10,7 @@ export {
   type PlannedScheduledAction,
   planScheduledActions,
 } from "./planScheduledActions.ts";
+export { planSchedules } from "./planSchedules.ts";
 export {
   type ReconcileOptions,
   reconcileSchedules,
@@ -15,6 +18,7 @@ export {
   type ScheduleWrite,
   type ServiceSchedulePlan,
 } from "./reconcileSchedules.ts";
+export { runSchedule } from "./runSchedule.ts";
 export {
   parseCapacity,
   parseScheduleObject,
@@ -27,3 +31,4 @@ export {
 export { isUp, stateIntervals } from "./ScheduleState.ts";
 export { serviceFromTagCall } from "./serviceFromTagCall.ts";
 export { type TimelineDay, timeline, type WeeklySavings, weeklySavings } from "./timeline.ts";
+export type { RememberedCapacity, ScheduledServiceRef, ScheduleInputs } from "./types.ts";

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import type { OutgoingMessage } from "../flow.ts";
 import {
   capBlocks,
   context,
@@ -7,7 +9,8 @@ import {
   section,
 } from "../notify/SlackMessage.ts";
 import { describeWrite } from "./formatSchedule.ts";
-import type { ServiceSchedulePlan } from "./reconcileSchedules.ts";
+import { TAG_GRAMMAR } from "./ScheduleSpec.ts";
+import type { ScheduleReport, ServiceSchedulePlan } from "./types.ts";
 
 const name = (plan: ServiceSchedulePlan) => `${plan.service.clusterName}/${plan.service.serviceName}`;
 
@@ -38,4 +41,35 @@ export function scheduleChangedMessage(plan: ServiceSchedulePlan): SlackMessage 
       ),
     ]),
   };
+}
+
+/** How often an invalid schedule is told again while it stays the same. */
+const INVALID_REMINDER_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * The Slack messages a reconcile deserves: one per service whose schedule changed something,
+ * and one per invalid schedule — once per service and error (for 30 days), not on every run.
+ */
+export function scheduleMessages(report: ScheduleReport): OutgoingMessage[] {
+  if (report.dryRun) return [];
+  const messages: OutgoingMessage[] = [];
+  for (const plan of report.services) {
+    if (plan.status === "invalid") {
+      const error = createHash("sha256")
+        .update(plan.error ?? "")
+        .digest("hex")
+        .slice(0, 16);
+      messages.push({
+        message: invalidScheduleMessage(plan, TAG_GRAMMAR),
+        once: {
+          kind: "schedule-invalid",
+          id: `${plan.service.serviceArn}#${error}`,
+          seconds: INVALID_REMINDER_SECONDS,
+        },
+      });
+    } else if (plan.writes.length > 0) {
+      messages.push({ message: scheduleChangedMessage(plan) });
+    }
+  }
+  return messages;
 }

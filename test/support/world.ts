@@ -1,4 +1,4 @@
-import { ApiCallCounter, type AwsClients, createAwsClients, createStateTable } from "../../core/aws/index.ts";
+import { ApiCallCounter, type AwsClients, createAwsClients } from "../../core/aws/index.ts";
 import {
   createInsightClients,
   type FleetClients,
@@ -7,6 +7,7 @@ import {
 } from "../../core/aws/insightClients.ts";
 import { type AutopilotConfig, DEFAULT_CONFIG } from "../../core/config/index.ts";
 import type { RedeployContext } from "../../core/redeploy/index.ts";
+import { createStateTable, StateTable } from "../../core/state/index.ts";
 
 export const REGION = "eu-west-1";
 
@@ -18,6 +19,8 @@ export interface World {
   readonly fleet: FleetClients;
   readonly counter: ApiCallCounter;
   readonly tableName: string;
+  /** The state table, through its one owner. */
+  readonly state: StateTable;
   context(config?: AutopilotConfig): RedeployContext;
 }
 
@@ -30,6 +33,7 @@ export async function createWorld(): Promise<World> {
   const tableName = `autopilot-state-${process.pid}-${++tables}`;
   await createStateTable(clients, tableName);
   counter.reset();
+  const state = new StateTable(clients.documents, tableName);
   const insight = createInsightClients({ region: REGION, counter });
   return {
     clients,
@@ -37,7 +41,8 @@ export async function createWorld(): Promise<World> {
     fleet: fleetClients(clients, insight),
     counter,
     tableName,
-    context: (config = DEFAULT_CONFIG) => ({ clients, tableName, config }),
+    state,
+    context: (config = DEFAULT_CONFIG) => ({ clients, state, config }),
   };
 }
 

@@ -33,7 +33,7 @@ describe("functions/service-index", () => {
         notifier: new TerminalNotifier(() => {}),
       }),
     );
-    index = new ServiceIndex(world.clients, world.tableName);
+    index = new ServiceIndex(world.clients, world.state);
     await createCluster(world.clients, "search");
   });
 

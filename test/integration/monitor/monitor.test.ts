@@ -3,7 +3,7 @@ import { localContext } from "../../../cli/localContext.ts";
 import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
 import { MonitorState } from "../../../core/monitor/index.ts";
 import { type Notifier, renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
-import { recordRedeployments } from "../../../core/redeploy/index.ts";
+import { recordRedeployments } from "../../../core/state/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { deploymentEvent, serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
@@ -86,7 +86,7 @@ describe("functions/monitor against moto", () => {
     );
 
     // The right-sizing flow reads these counts.
-    const stats = await new MonitorState(world.clients.documents, world.tableName).readStopStats(
+    const stats = await new MonitorState(world.state).readStopStats(
       "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/api",
       1,
     );
@@ -167,7 +167,7 @@ describe("functions/monitor against moto", () => {
       ],
     });
     const deploymentId = service.deployments?.[0]?.id ?? "";
-    await recordRedeployments(world.clients.documents, world.tableName, [
+    await recordRedeployments(world.state, [
       {
         deploymentId,
         serviceArn: service.serviceArn ?? "",

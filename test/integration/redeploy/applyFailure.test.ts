@@ -4,7 +4,6 @@ import {
   ServiceNotActiveException,
 } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
-import { idempotencyStore } from "../../../core/aws/index.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import {
   applyRedeployPlan,
@@ -15,6 +14,7 @@ import {
   repositoryKey,
   ServiceIndex,
 } from "../../../core/redeploy/index.ts";
+import { idempotencyStore } from "../../../core/state/index.ts";
 import {
   createCluster,
   createRepository,
@@ -36,7 +36,7 @@ describe("applyRedeployPlan when the service update fails", () => {
       containers: [{ name: "cart", image: ecrImage(REGION, "shop/cart", "1.0.0"), essential: true }],
     });
     const digest = await pushImage(world.clients, "shop/cart", "1.1.0");
-    const index = new ServiceIndex(world.clients, world.tableName);
+    const index = new ServiceIndex(world.clients, world.state);
     await index.rebuild();
     const { snapshots } = await loadSnapshots(
       world.clients.ecs,

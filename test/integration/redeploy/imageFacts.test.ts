@@ -89,7 +89,7 @@ async function service(name: string, repository: string, tags: Record<string, st
       ? { taskDefinition: { runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" } } }
       : {}),
   });
-  await new ServiceIndex(world.clients, world.tableName).refreshService("prod", name);
+  await new ServiceIndex(world.clients, world.state).refreshService("prod", name);
 }
 
 describe("image facts from moto's ECR", () => {
@@ -326,7 +326,7 @@ describe("image facts from moto's ECR", () => {
       tags: { "autopilot:redeploy": "minor" },
       containers: [{ name: "ghost", image: ecrImage(REGION, "shop/ghost", "1.0.0"), essential: true }],
     });
-    await new ServiceIndex(world.clients, world.tableName).refreshService("prod", "ghost");
+    await new ServiceIndex(world.clients, world.state).refreshService("prod", "ghost");
     const event = ecrPushEvent({
       region: REGION,
       repository: "shop/ghost",

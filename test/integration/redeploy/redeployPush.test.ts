@@ -236,7 +236,7 @@ describe("redeployPush against moto", () => {
   });
 
   it("indexes services across all clusters and follows a service that starts using a repository", async () => {
-    const index = new ServiceIndex(world.clients, world.tableName);
+    const index = new ServiceIndex(world.clients, world.state);
     const summary = await index.rebuild();
     expect(summary.clusters).toBe(2);
     await createService(world.clients, {
@@ -266,7 +266,7 @@ describe("redeployPush against moto", () => {
       tags: { "autopilot:redeploy": "major" },
       containers: [{ name: "worker", image: ecrImage(REGION, "shop/worker", "3.0.0"), essential: true }],
     });
-    await new ServiceIndex(world.clients, world.tableName).refreshService("prod", "worker-rolling");
+    await new ServiceIndex(world.clients, world.state).refreshService("prod", "worker-rolling");
     const { event } = await push("shop/worker", "4.0.0");
     const report = await redeployPush(pushFromEvent(event), world.context());
     const outcome = outcomeOf(report, "worker-rolling");

@@ -108,7 +108,7 @@ async function seed(workload: Workload): Promise<void> {
       at: new Date(END.getTime() - (HOURS - h) * 3_600_000),
     })),
   );
-  const state = new MonitorState(world.clients.documents, world.tableName, () => END);
+  const state = new MonitorState(world.state, () => END);
   for (let i = 0; i < (workload.oomKills ?? 0); i++)
     await state.recordStopStats(service.serviceArn ?? "", "out-of-memory", true);
 }

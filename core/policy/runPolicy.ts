@@ -1,0 +1,38 @@
+import type { CloudTrailApiCallEvent, ScheduledEvent } from "../events/schemas.ts";
+import type { FlowContext, FlowResult } from "../flow.ts";
+import { applyPolicyActions } from "./applyPolicyActions.ts";
+import { auditAccount } from "./auditAccount.ts";
+import { policyAuditMessage, policyEventMessage } from "./messages.ts";
+import { planPolicyForCall } from "./planForApiCall.ts";
+
+/**
+ * The policy flow's entry: a scheduled event audits every revision in use; a CloudTrail
+ * RegisterTaskDefinition / CreateService / UpdateService is checked, and in enforce mode acted on
+ * (unless dry). Always says what it found.
+ */
+export async function runPolicy(
+  event: CloudTrailApiCallEvent | ScheduledEvent,
+  context: FlowContext,
+): Promise<FlowResult> {
+  const settings = context.config.policy;
+  if (event["detail-type"] === "Scheduled Event") {
+    const audit = await auditAccount(context.clients, settings);
+    context.log.info("policy audit", { totals: audit.totals });
+    return { summary: { action: "audit", ...audit }, messages: [{ message: policyAuditMessage(audit) }] };
+  }
+  const outcome = await planPolicyForCall(context.clients, event.detail, settings);
+  if (!context.dryRun) await applyPolicyActions(context.clients, outcome.actions);
+  const message = policyEventMessage(outcome, context.dryRun);
+  const summary = {
+    action: outcome.ignored ? "ignored" : "checked",
+    trigger: outcome.trigger,
+    mode: outcome.mode,
+    dryRun: context.dryRun,
+    compliant: outcome.compliant,
+    findings: outcome.evaluation?.findings.map((f) => `${f.ruleId} ${f.path}`) ?? [],
+    actions: outcome.actions,
+    ...(outcome.ignored ? { reason: outcome.ignored } : {}),
+  };
+  context.log.info("policy event", summary);
+  return { summary, messages: message ? [{ message }] : [] };
+}

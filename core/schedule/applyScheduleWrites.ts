@@ -1,0 +1,82 @@
+import {
+  DeleteScheduledActionCommand,
+  PutScheduledActionCommand,
+  RegisterScalableTargetCommand,
+} from "@aws-sdk/client-application-auto-scaling";
+import type { AwsClients } from "../aws/clients.ts";
+import { type StateTable, stateKeys } from "../state/index.ts";
+import { DIMENSION, NAMESPACE } from "./loadScheduleInputs.ts";
+import type { ServiceSchedulePlan } from "./types.ts";
+
+/** Executes one service's planned writes: the scalable target first, then actions and memory. */
+export async function applyScheduleWrites(
+  clients: Pick<AwsClients, "autoscaling">,
+  table: StateTable,
+  plan: ServiceSchedulePlan,
+): Promise<void> {
+  const target = {
+    ServiceNamespace: NAMESPACE,
+    ResourceId: plan.service.resourceId,
+    ScalableDimension: DIMENSION,
+  } as const;
+  // The target first: scheduled actions need a registered scalable target.
+  for (const write of plan.writes) {
+    if (write.kind === "set-capacity" && write.reason === "register")
+      await clients.autoscaling.send(
+        new RegisterScalableTargetCommand({
+          ...target,
+          MinCapacity: write.capacity.min,
+          MaxCapacity: write.capacity.max,
+        }),
+      );
+  }
+  for (const write of plan.writes) {
+    switch (write.kind) {
+      case "delete-action":
+        await clients.autoscaling.send(
+          new DeleteScheduledActionCommand({ ...target, ScheduledActionName: write.name }),
+        );
+        break;
+      case "put-action":
+        await clients.autoscaling.send(
+          new PutScheduledActionCommand({
+            ...target,
+            ScheduledActionName: write.action.name,
+            Schedule: write.action.schedule,
+            Timezone: write.action.timezone,
+            ...(write.action.startTime ? { StartTime: write.action.startTime } : {}),
+            ...(write.action.endTime ? { EndTime: write.action.endTime } : {}),
+            ScalableTargetAction: {
+              MinCapacity: write.action.capacity.min,
+              MaxCapacity: write.action.capacity.max,
+            },
+          }),
+        );
+        break;
+      case "set-capacity":
+        if (write.reason !== "register")
+          await clients.autoscaling.send(
+            new RegisterScalableTargetCommand({
+              ...target,
+              MinCapacity: write.capacity.min,
+              MaxCapacity: write.capacity.max,
+            }),
+          );
+        break;
+      case "remember-capacity":
+        await table.put({
+          ...stateKeys.scheduleMemory(plan.service.serviceArn),
+          kind: "schedule-memory",
+          serviceArn: plan.service.serviceArn,
+          upMin: write.capacity.min,
+          upMax: write.capacity.max,
+          source: write.source,
+          recordedAt: new Date().toISOString(),
+        });
+        break;
+      case "forget-capacity":
+        await table.delete(stateKeys.scheduleMemory(plan.service.serviceArn));
+        break;
+    }
+  }
+}

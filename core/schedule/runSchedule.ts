@@ -1,0 +1,41 @@
+import type { CloudTrailApiCallEvent, ScheduledEvent } from "../events/schemas.ts";
+import { type FlowContext, type FlowResult, quietResult } from "../flow.ts";
+import { scheduleMessages } from "./messages.ts";
+import { reconcileSchedules } from "./reconcileSchedules.ts";
+import { serviceFromTagCall } from "./serviceFromTagCall.ts";
+
+/**
+ * The scheduled-scaling entry: a scheduled event reconciles every service; a CloudTrail
+ * TagResource / UntagResource of a service reconciles that one now.
+ */
+export async function runSchedule(
+  event: CloudTrailApiCallEvent | ScheduledEvent,
+  context: FlowContext,
+): Promise<FlowResult> {
+  let only: { cluster: string; service: string } | undefined;
+  if (event["detail-type"] === "AWS API Call via CloudTrail") {
+    const target = serviceFromTagCall(event.detail);
+    if ("ignore" in target) {
+      context.log.info("nothing to reconcile", { reason: target.ignore });
+      return quietResult({ action: "ignored", reason: target.ignore });
+    }
+    only = target;
+  }
+  const report = await reconcileSchedules(context.clients, context.state, context.config, {
+    dryRun: context.dryRun,
+    ...(only ? { only } : {}),
+  });
+  const summary = {
+    action: only ? "reconciled-service" : "reconciled",
+    dryRun: report.dryRun,
+    services: report.services.map((s) => ({
+      service: `${s.service.clusterName}/${s.service.serviceName}`,
+      status: s.status,
+      writes: s.writes.length,
+      ...(s.error ? { error: s.error } : {}),
+    })),
+    writes: report.services.reduce((sum, s) => sum + s.writes.length, 0),
+  };
+  context.log.info("schedules reconciled", summary);
+  return { summary, messages: scheduleMessages(report) };
+}

@@ -1,0 +1,14 @@
+export { createStateTable } from "./createStateTable.ts";
+export {
+  DEPLOYMENT_RECORD_SECONDS,
+  findRedeployment,
+  type RedeploymentRecord,
+  recordRedeployments,
+} from "./deployments.ts";
+export { idempotencyStore } from "./idempotencyStore.ts";
+export { type ItemKey, type KeyPrefix, type KeyRange, STATE_TABLE_KEYS, stateKeys } from "./keys.ts";
+export { takeRateToken } from "./rateLimit.ts";
+export { StateIncompleteError } from "./StateIncompleteError.ts";
+export { type BatchOptions, type StateItem, StateTable, type StateWrite } from "./StateTable.ts";
+export { readStopStats, recordStopStats, STOP_STATS_DAYS, type StopStats } from "./stopStats.ts";
+export { ABSENT_OR_EXPIRED, epochSeconds, expiresIn, isLive } from "./ttl.ts";

@@ -1,0 +1,122 @@
+/**
+ * The state table's key layout, in one place. Every item ecs-autopilot keeps is addressed by a
+ * constructor here; no other module spells a key (a test greps for key literals elsewhere).
+ *
+ * One DynamoDB table, partition key `pk`, sort key `sk` (both strings), TTL on `expiration`
+ * (epoch seconds).
+ *
+ * | pk | sk | what |
+ * | --- | --- | --- |
+ * | `repo#<account>#<region>#<name>` | `svc#<serviceArn>` | repository → service index entry |
+ * | `svc#<serviceArn>` | `repos` | repositories a service is indexed under |
+ * | `index#meta` | `built` | the index was built once |
+ * | `svc#<serviceArn>` | `stops#<minute>` | stops counted in one minute (crash-loop window) |
+ * | `svc#<serviceArn>` | `incident` | open crash-loop incident |
+ * | `svc#<serviceArn>` | `stats#<YYYY-MM-DD>` | daily stop statistics (read by right-sizing) |
+ * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
+ * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
+ * | `alert#<key>` | `cooldown` | an alert sent, quiet until it expires |
+ * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
+ * | `once#<kind>#<id>` | `claim` | a "tell once" claim |
+ * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
+ * | `idempotency#<scope>` | (Powertools) | Powertools idempotency records |
+ */
+
+/** The primary key of one item. */
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** A partition and an inclusive sort-key range within it. */
+export interface KeyRange {
+  readonly pk: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A partition and a sort-key prefix within it. */
+export interface KeyPrefix {
+  readonly pk: string;
+  readonly prefix: string;
+}
+
+/** Attribute names of the table's layout (what SST and the tests create). */
+export const STATE_TABLE_KEYS = { partitionKey: "pk", sortKey: "sk", ttl: "expiration" } as const;
+
+const service = (serviceArn: string) => `svc#${serviceArn}`;
+const INDEX_ENTRY = "svc#";
+const STOPS = "stops#";
+const STATS = "stats#";
+
+/**
+ * The keys of ecs-autopilot's items.
+ *
+ * @example
+ * await table.get(stateKeys.incident(serviceArn));
+ */
+export const stateKeys = {
+  /** Partition of a repository in the index: account, region and name identify an ECR repository. */
+  repository: (account: string, region: string, name: string): string => `repo#${account}#${region}#${name}`,
+  /** One service under one repository in the index. */
+  indexEntry: (repositoryPartition: string, serviceArn: string): ItemKey => ({
+    pk: repositoryPartition,
+    sk: `${INDEX_ENTRY}${serviceArn}`,
+  }),
+  /** Every service indexed under a repository. */
+  indexEntries: (repositoryPartition: string): KeyPrefix => ({
+    pk: repositoryPartition,
+    prefix: INDEX_ENTRY,
+  }),
+  /** The repositories a service is indexed under (to remove them when it changes). */
+  indexedRepositories: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "repos" }),
+  /** Written once a full index build completed. */
+  indexBuilt: (): ItemKey => ({ pk: "index#meta", sk: "built" }),
+
+  /** Stops of a service counted in one minute (minutes since the epoch). */
+  stopMinute: (serviceArn: string, minute: number): ItemKey => ({
+    pk: service(serviceArn),
+    sk: `${STOPS}${minute}`,
+  }),
+  /** The minutes `[from, to]` of a service's stop counts. */
+  stopMinutes: (serviceArn: string, fromMinute: number, toMinute: number): KeyRange => ({
+    pk: service(serviceArn),
+    from: `${STOPS}${fromMinute}`,
+    to: `${STOPS}${toMinute}`,
+  }),
+  /** The minute a stop-count key stands for. */
+  minuteOf: (sk: string): number => Number(sk.slice(STOPS.length)),
+  /** A service's open crash-loop incident. */
+  incident: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "incident" }),
+  /** A service's stop statistics of one day (`YYYY-MM-DD`, UTC). */
+  stopStatsDay: (serviceArn: string, day: string): ItemKey => ({
+    pk: service(serviceArn),
+    sk: `${STATS}${day}`,
+  }),
+  /** A service's daily stop statistics from `fromDay` on. */
+  stopStatsSince: (serviceArn: string, fromDay: string): KeyRange => ({
+    pk: service(serviceArn),
+    from: `${STATS}${fromDay}`,
+    to: `${STATS}9999`,
+  }),
+  /** The day a stop-statistics key stands for. */
+  dayOf: (sk: string): string => sk.slice(STATS.length),
+  /** A stop already counted (a task, or one container of a task that keeps running). */
+  taskStop: (stopId: string): ItemKey => ({ pk: `task#${stopId}`, sk: "stop" }),
+  /** An alert sent; quiet until the item expires. */
+  alertCooldown: (alert: string): ItemKey => ({ pk: `alert#${alert}`, sk: "cooldown" }),
+  /** Messages a webhook sent in one minute (minutes since the epoch). */
+  rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
+
+  /** The up capacity a schedule restores. */
+  scheduleMemory: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "schedule" }),
+
+  /** A "tell once" claim of one kind (`schedule-invalid`, …) and id. */
+  once: (kind: string, id: string): ItemKey => ({ pk: `once#${kind}#${id}`, sk: "claim" }),
+
+  /** A deployment the redeploy flow started. */
+  deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),
+
+  /** The partition of a Powertools idempotency store. */
+  idempotencyPartition: (scope: string): string => `idempotency#${scope}`,
+} as const;

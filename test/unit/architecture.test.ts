@@ -1,0 +1,178 @@
+/**
+ * Keeps docs/architecture.md true: which folder may import which, no cycles between core's
+ * folders, and the state table's keys spelt in one place only. Reads the sources as text.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const TOP = ["core", "runtime", "functions", "cli", "sandbox", "bench", "scripts", "infra"] as const;
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
+    return path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const FILES = TOP.flatMap((dir) => sources(dir));
+
+/** Relative imports of a file (static, re-exports and dynamic), resolved to paths from the root. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const specifiers = [
+    ...text.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"/g),
+    ...text.matchAll(/import\(\s*"([^"]+)"\s*\)/g),
+  ].map((m) => m[1] ?? "");
+  return specifiers
+    .filter((s) => s.startsWith("."))
+    .map((s) => relative(ROOT, normalize(join(ROOT, dirname(file), s))));
+}
+
+/** A file's unit: `core/<folder>`, `core/<file>` for core's top-level files, else the top folder. */
+function unitOf(file: string): string {
+  const parts = file.split("/");
+  if (parts[0] !== "core") return parts[0] ?? file;
+  return parts.length > 2 ? `core/${parts[1]}` : `core/${(parts[1] ?? "").replace(/\.ts$/, "")}`;
+}
+
+/**
+ * Core's levels: a unit imports only units of a lower level (and its own files). The same table
+ * is in docs/architecture.md.
+ */
+const CORE_LEVEL: Record<string, number> = {
+  "core/errors": 0,
+  "core/tags": 0,
+  "core/version": 0,
+  "core/schemaIssues": 0,
+  // The tag-policy language sits below the config, which checks policies at load.
+  "core/tagPolicy": 0.5,
+  "core/aws": 1,
+  "core/config": 1,
+  "core/events": 1,
+  "core/notify": 1,
+  "core/state": 2,
+  "core/ecs": 2,
+  "core/flow": 3,
+  "core/pricing": 4,
+  "core/policy": 5,
+  "core/monitor": 5,
+  "core/schedule": 5,
+  "core/redeploy": 6,
+  "core/rightsize": 6,
+};
+
+/** Flow-to-flow edges allowed on purpose, each through the other flow's public entry only. */
+const ALLOWED_FLOW_EDGES: Record<string, string[]> = {
+  // The redeploy gate asks the policy engine whether a new revision would be enforced against,
+  // through the engine's gate entry (not the whole policy index: its loaders would grow the bundle).
+  "core/redeploy": ["core/policy/enforcementGate.ts"],
+  // Right-sizing prices what it recommends.
+  "core/rightsize": ["core/pricing/"],
+};
+
+/** Which top-level folders each may import (besides itself). */
+const LAYERS: Record<string, string[]> = {
+  core: [],
+  runtime: ["core"],
+  functions: ["core", "runtime"],
+  // The CLI's `invoke` runs the Lambda entries themselves.
+  cli: ["core", "runtime", "functions"],
+  sandbox: ["core", "runtime", "functions", "cli", "scripts"],
+  bench: ["core", "runtime", "functions", "cli", "sandbox", "scripts"],
+  scripts: ["core"],
+  // infra builds rules and settings from core's data; handlers are named by path, never imported.
+  infra: ["core"],
+};
+
+describe("architecture (docs/architecture.md)", () => {
+  it("finds the sources it checks", () => {
+    expect(FILES.length).toBeGreaterThan(100);
+    expect(FILES).toContain("core/state/keys.ts");
+  });
+
+  it("imports only point down the layers: core ← runtime ← functions ← cli, sandbox, bench", () => {
+    const violations: string[] = [];
+    for (const file of FILES) {
+      const top = file.split("/")[0] ?? "";
+      for (const target of importsOf(file)) {
+        const to = target.split("/")[0] ?? "";
+        if (to !== top && !(LAYERS[top] ?? []).includes(to)) violations.push(`${file} → ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("inside core, a folder imports only lower levels; flows never import each other but on purpose", () => {
+    const violations: string[] = [];
+    for (const file of FILES.filter((f) => f.startsWith("core/"))) {
+      const from = unitOf(file);
+      const level = CORE_LEVEL[from];
+      if (level === undefined) {
+        violations.push(`${file}: ${from} has no level in the table`);
+        continue;
+      }
+      for (const target of importsOf(file)) {
+        const to = unitOf(target);
+        if (to === from) continue;
+        const allowed = (ALLOWED_FLOW_EDGES[from] ?? []).some((prefix) => target.startsWith(prefix));
+        if (allowed) continue;
+        const targetLevel = CORE_LEVEL[to];
+        if (targetLevel === undefined || targetLevel >= level) violations.push(`${file} → ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("core/notify is a leaf: it renders and sends messages and knows no flow", () => {
+    const edges = FILES.filter((f) => f.startsWith("core/notify/")).flatMap((f) =>
+      importsOf(f).filter((t) => unitOf(t) !== "core/notify" && unitOf(t) !== "core/errors"),
+    );
+    expect(edges).toEqual([]);
+  });
+
+  it("spells state-table keys only in core/state/keys.ts", () => {
+    const keyLiteral = /["'`](?:svc|repo|once|task|alert|rate|deployment|index|idempotency|stops|stats)#/;
+    const offenders = FILES.filter((f) => f !== "core/state/keys.ts").flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) => (keyLiteral.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("spells autopilot: tag keys only in core/tags.ts", () => {
+    const tagLiteral = /["'`]autopilot:[a-z]/;
+    const offenders = FILES.filter((f) => f !== "core/tags.ts").flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) =>
+          tagLiteral.test(line) && !/^(\/\*\*|\*|\/\/)/.test(line.trim())
+            ? [`${file}:${i + 1}: ${line.trim()}`]
+            : [],
+        ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps the Lambda entries to composition (≤ 40 lines each)", () => {
+    const entries = sources("functions");
+    expect(entries.length).toBe(6);
+    const long = entries
+      .map((f) => [f, readFileSync(join(ROOT, f), "utf8").trimEnd().split("\n").length] as const)
+      .filter(([, lines]) => lines > 40);
+    expect(long).toEqual([]);
+  });
+
+  it("defines the version once, as package.json has it", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const version = readFileSync(join(ROOT, "core/version.ts"), "utf8");
+    expect(version).toContain(`VERSION = "${pkg.version}"`);
+    const elsewhere = FILES.filter((f) => f !== "core/version.ts").filter((f) =>
+      readFileSync(join(ROOT, f), "utf8").includes(`"${pkg.version}"`),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+});
