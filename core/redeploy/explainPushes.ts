@@ -1,5 +1,8 @@
 import { decideTag, parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
 
+/** What an ECS tag value may hold: letters, digits, spaces and `_ . : / = + - @` (AWS's tag pattern). */
+const ECS_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** One replayed push: what the policy decided and what runs afterwards. */
 export interface ExplainedPush {
   readonly tag: string;
@@ -38,7 +41,9 @@ export function explainPushes(
 ): Explanation {
   const allowPrerelease = options.allowPrerelease ?? false;
   const policy = parseTagPolicy(policySpec, { allowPrerelease, from: "config" });
-  let configOnly = false;
+  // Config only: a form refused in tags (globs, regular expressions), or characters an ECS tag
+  // value cannot hold (`range:>=1.2 <2`).
+  let configOnly = !ECS_TAG_VALUE.test(policySpec.trim());
   try {
     parseTagPolicy(policySpec, { allowPrerelease, from: "tag" });
   } catch (error) {

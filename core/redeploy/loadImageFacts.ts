@@ -120,7 +120,9 @@ export async function loadImageFacts(
         repositoryName: push.repository,
         registryId: push.account,
         imageIds,
-        // Without the index types ECR does not hand out image indexes / manifest lists.
+        // With the index types accepted, an image index or manifest list comes back as it is;
+        // without them a registry may answer with the list's linux/amd64 manifest instead (the
+        // Docker registry's backward-compatibility rule), hiding every other platform.
         acceptedMediaTypes: Object.values(MEDIA_TYPES),
       }),
     )

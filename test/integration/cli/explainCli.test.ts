@@ -71,6 +71,7 @@ describe("ecs-autopilot redeploy explain", () => {
   it("works without a running tag, and takes allowPrerelease from --config", async () => {
     const unknown = await explain("--policy", "range:>=1.2 <2", "--pushed", "1.9.0", "--format", "json");
     expect(JSON.parse(unknown.stdout)).toMatchObject({
+      configOnly: true,
       started: null,
       pushes: [{ decision: "deploy", running: "1.9.0" }],
       running: "1.9.0",
