@@ -205,7 +205,7 @@ function plansPerSecond(services: number): { services: number; plansPerSecond: n
   };
   const rounds = 200;
   const start = performance.now();
-  for (let i = 0; i < rounds; i++) planRedeploy(push, snapshots, DEFAULT_CONFIG, image);
+  for (let i = 0; i < rounds; i++) planRedeploy(push, snapshots, DEFAULT_CONFIG, { image });
   const seconds = (performance.now() - start) / 1000;
   return { services, plansPerSecond: Math.round(rounds / seconds) };
 }

@@ -95,7 +95,7 @@ export interface ImageFactsOptions {
  *
  * @example
  * const image = await loadImageFacts(clients.ecr, push, imageChecksFor(push, snapshots, config));
- * const plan = planRedeploy(push, snapshots, config, image);
+ * const plan = planRedeploy(push, snapshots, config, { image });
  */
 export async function loadImageFacts(
   ecr: ECRClient,

@@ -101,12 +101,44 @@ function resolvePolicy(
   }
 }
 
-/** A deployment still rolling out, or more than one deployment (an old one draining). */
-function deploymentInProgress(deployments: readonly Deployment[] | undefined): Deployment | undefined {
-  const list = deployments ?? [];
+/**
+ * A deployment still rolling out, or more than one deployment (an old one draining). Deployments
+ * ECS has reported finished (`finished`) do not count, whatever DescribeServices says: events are
+ * authoritative for what they name, and DescribeServices can lag behind them.
+ */
+function deploymentInProgress(
+  deployments: readonly Deployment[] | undefined,
+  finished: ReadonlySet<string>,
+): Deployment | undefined {
+  const list = (deployments ?? []).filter((d) => !d.id || !finished.has(d.id));
   const rolling = list.find((d) => d.rolloutState === "IN_PROGRESS");
   if (rolling) return rolling;
   return list.length > 1 ? (list.find((d) => d.status === "PRIMARY") ?? list[0]) : undefined;
+}
+
+/**
+ * Whether `candidate` should replace `queued` as the push waiting for a service: the newer by
+ * the tag policy's order (a push never replaces a newer version), and between tags the policy
+ * cannot order (or the same tag pushed again), the later push.
+ */
+export function newerThanQueued(candidate: ImagePush, queued: ImagePush, policy: TagPolicy): boolean {
+  if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
+    const decision = decideTag(policy, { current: queued.tag, pushed: candidate.tag });
+    return decision.accept;
+  }
+  const byTime = (candidate.time ?? "").localeCompare(queued.time ?? "");
+  return byTime > 0 || (byTime === 0 && candidate.eventId > queued.eventId);
+}
+
+export interface PlanOptions {
+  /** Deployments ECS reported COMPLETED or FAILED (the event that released a queued push). */
+  readonly finishedDeployments?: ReadonlySet<string>;
+  /**
+   * What `loadImageFacts` read of the pushed image for {@link imageChecksFor}. Without it no
+   * service deploys or queues (one the policy accepts is skipped as `platform-unknown`: nothing
+   * goes out unchecked).
+   */
+  readonly image?: ImageFacts;
 }
 
 function skip(service: ServiceRef, category: SkipCategory, reason: string): SkipAction {
@@ -211,9 +243,10 @@ function finishService(
   candidate: Candidate,
   push: ImagePush,
   config: AutopilotConfig,
-  image: ImageFacts | undefined,
+  options: PlanOptions,
 ): RedeployAction {
   const { ref, resolved, snapshot, updates, acceptances } = candidate;
+  const { image } = options;
   // A Graviton service is never handed an amd64-only image (nor the reverse): ECS would accept the
   // revision and the tasks would fail with "exec format error".
   const platform = platformProblem(image, snapshot.taskDefinition);
@@ -222,14 +255,6 @@ function finishService(
     const signature = signatureProblem(image);
     if (signature) return skip(ref, signature.category, signature.reason);
   }
-
-  const inProgress = deploymentInProgress(snapshot.service.deployments);
-  if (inProgress)
-    return skip(
-      ref,
-      "deployment-in-progress",
-      `deployment ${inProgress.id ?? "?"} is still ${inProgress.rolloutState ?? "in progress"}; one deployment at a time`,
-    );
 
   const fromTaskDefinitionArn = snapshot.taskDefinition.taskDefinitionArn ?? "";
   const ourTags: Record<string, string> = {
@@ -253,6 +278,29 @@ function finishService(
         "policy-violation",
         `the new revision violates ${[...new Set(blocking.map((f) => f.ruleId))].join(", ")} (policy enforce mode)`,
       );
+  }
+  const inProgress = deploymentInProgress(
+    snapshot.service.deployments,
+    options.finishedDeployments ?? new Set(),
+  );
+  if (inProgress) {
+    const queued = snapshot.pending;
+    const ownQueued = queued?.push.eventId === push.eventId;
+    if (queued && !ownQueued && !newerThanQueued(push, queued.push, resolved.policy))
+      return skip(
+        ref,
+        "superseded",
+        `${queued.push.tag ?? queued.push.digest} is already queued behind deployment ${queued.behind} and is not older`,
+      );
+    return {
+      kind: "queue",
+      service: ref,
+      reason: `${acceptances.join("; ")}; queued behind deployment ${inProgress.id ?? "?"} (${inProgress.rolloutState ?? "in progress"}), one deployment at a time`,
+      policySource: resolved.source,
+      updates,
+      behind: inProgress.id ?? "?",
+      ...(queued && !ownQueued ? { supersedes: queued } : {}),
+    };
   }
   return {
     kind: "deploy",
@@ -306,24 +354,24 @@ export function imageChecksFor(
 
 /**
  * Plans a push: for every candidate service, deploy (with the complete new task-definition
- * revision) or skip with a stated reason. Pure: no AWS calls, same input → same plan. `image` is
- * what `loadImageFacts` read for {@link imageChecksFor}; without it no service deploys (a service
- * the policy accepts is skipped as `platform-unknown`: nothing is deployed unchecked).
+ * revision), queue behind a running deployment, or skip with a stated reason. Pure: no AWS calls,
+ * same input → same plan. The image checks use `options.image` (see {@link PlanOptions}).
  *
  * @example
- * const plan = planRedeploy(push, snapshots, config, image);
+ * const plan = planRedeploy(push, snapshots, config, { image });
  * plan.actions.filter((a) => a.kind === "deploy");
  */
 export function planRedeploy(
   push: ImagePush,
   snapshots: readonly ServiceSnapshot[],
   config: AutopilotConfig,
-  image?: ImageFacts,
+  options: PlanOptions = {},
 ): RedeployPlan {
+  const { image } = options;
   const actions = snapshots
     .map((snapshot) => {
       const decided = decideService(snapshot, push, config);
-      return decided.kind === "candidate" ? finishService(decided, push, config, image) : decided;
+      return decided.kind === "candidate" ? finishService(decided, push, config, options) : decided;
     })
     .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));
   return { push, actions, ...(image && (image.platform || image.signature) ? { image } : {}) };

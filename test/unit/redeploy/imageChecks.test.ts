@@ -86,7 +86,7 @@ function snapshot(options: {
 }
 
 const plan = (s: ServiceSnapshot, facts: ImageFacts | undefined, config = DEFAULT_CONFIG, p = push) => {
-  const [action] = planRedeploy(p, [s], config, facts).actions;
+  const [action] = planRedeploy(p, [s], config, facts ? { image: facts } : {}).actions;
   if (!action) throw new Error("no action");
   return action;
 };
