@@ -2,6 +2,7 @@
  * Building blocks for a fake-but-real AWS account in moto: clusters, repositories, task
  * definitions, services with tags, image pushes. Used by `npm start` and the integration tests.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -71,6 +72,29 @@ export async function pushImage(
   );
   const digest = response.image?.imageId?.imageDigest;
   if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
+  return digest;
+}
+
+/**
+ * Pushes a real manifest document (an image index, a manifest list, a manifest) as ECR keeps it:
+ * its bytes, its media type and its content digest (moto would invent a digest for an index).
+ */
+export async function pushImageManifest(
+  clients: AwsClients,
+  repository: string,
+  tag: string,
+  manifest: string,
+): Promise<string> {
+  const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
+  await clients.ecr.send(
+    new PutImageCommand({
+      repositoryName: repository,
+      imageTag: tag,
+      imageManifest: manifest,
+      imageManifestMediaType: (JSON.parse(manifest) as { mediaType?: string }).mediaType,
+      imageDigest: digest,
+    }),
+  );
   return digest;
 }
 
