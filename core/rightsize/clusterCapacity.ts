@@ -214,7 +214,9 @@ export function planClusterCapacity(
     notes.push(
       `no instance names its capacity provider; all ${connected.length} are taken as ${facts.providers[0]?.name}'s, the cluster's only one`,
     );
-  const nonBinpacking = facts.services.filter((s) => !binpacks(s));
+  const nonBinpacking = facts.services
+    .filter((s) => !binpacks(s))
+    .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
   for (const [provider, instances] of groups) {
     const groupNeeded = packInto(tasksOn(instances), instances);
     const freedCandidates = [...instances].sort(
