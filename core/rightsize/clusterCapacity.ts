@@ -36,6 +36,8 @@ export interface ClusterFacts {
   /** The cluster's Auto Scaling group capacity providers (FARGATE ones left out). */
   readonly providers: readonly CapacityProviderFacts[];
   readonly services: readonly ServicePlacement[];
+  /** What could not be read (said in the report). */
+  readonly notes?: readonly string[];
 }
 
 export type ClusterFinding =
@@ -141,7 +143,7 @@ export function planClusterCapacity(
   facts: ClusterFacts,
   prices: ReadonlyMap<string, number>,
 ): ClusterCapacityReport {
-  const notes: string[] = [];
+  const notes: string[] = [...(facts.notes ?? [])];
   const active = facts.instances.filter((i) => i.status === "ACTIVE");
   const monthlyOf = (i: ContainerInstanceFacts) => (prices.get(i.instanceType ?? "") ?? 0) * HOURS_PER_MONTH;
   const unpriced = [...new Set(active.map((i) => i.instanceType ?? "unknown"))].filter((t) => !prices.has(t));

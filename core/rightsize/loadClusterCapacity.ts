@@ -1,4 +1,6 @@
 import {
+  AccessDeniedException,
+  type CapacityProvider,
   DescribeCapacityProvidersCommand,
   DescribeTasksCommand,
   type ECSClient,
@@ -66,8 +68,19 @@ export async function loadClusterCapacity(
     }));
     const asgProviders = cluster.capacityProviders.filter((p) => p !== "FARGATE" && p !== "FARGATE_SPOT");
     const providers = [];
+    const notes: string[] = [];
     for (const batch of chunk(asgProviders, 10)) {
-      const described = await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: batch }));
+      let described: { capacityProviders?: CapacityProvider[] };
+      try {
+        described = await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: batch }));
+      } catch (error) {
+        // Capacity providers only refine the findings (target capacity): without them the rest stands.
+        if (!(error instanceof AccessDeniedException)) throw error;
+        notes.push(
+          `capacity providers ${batch.join(", ")} not read (AccessDeniedException): target capacity not checked`,
+        );
+        continue;
+      }
       for (const provider of described.capacityProviders ?? []) {
         const scaling = provider.autoScalingGroupProvider?.managedScaling;
         providers.push({
@@ -86,6 +99,7 @@ export async function loadClusterCapacity(
     const grouped = new Set(running.map((t) => t.group));
     result.push({
       clusterName: nameFromArn(cluster.clusterArn),
+      ...(notes.length ? { notes } : {}),
       instances,
       tasks: running,
       providers,
