@@ -106,7 +106,9 @@ export async function readComputeOptimizer(client: ComputeOptimizerClient): Prom
     const detail =
       error instanceof AccessDeniedException
         ? "no permission for compute-optimizer:GetECSServiceRecommendations"
-        : `GetECSServiceRecommendations failed (${(error as Error).name}: ${((error as Error).message ?? "").split("\n")[0]?.slice(0, 120)})`;
+        : error instanceof SyntaxError
+          ? "the endpoint did not answer as Compute Optimizer (the response was not JSON)"
+          : `GetECSServiceRecommendations failed (${(error as Error).name}: ${((error as Error).message ?? "").split("\n")[0]?.slice(0, 120)})`;
     return { status: "unavailable", detail, recommendations };
   }
   return {

@@ -15,7 +15,7 @@ const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixe
 /** `EC2 On-Demand Linux eu-west-1: vantage-sh/ec2instances.info@a19cd85 (2024-04-04, 966 days old)`. */
 export function priceLine(source: DatedPriceSource): string {
   const age = Number.isFinite(source.ageDays) ? `${source.ageDays} days old` : "date unknown";
-  return `${source.what} ${source.region}: ${shortSource(source.source.split(":")[0] ?? source.source)} (${source.asOf}, ${age})`;
+  return `${source.what} ${source.region}: ${shortSource(source.source).split(":")[0]} (${source.asOf}, ${age})`;
 }
 
 /** The weekly summary: fleet totals, the largest savings, EC2 cluster capacity, then the prices and their age. */

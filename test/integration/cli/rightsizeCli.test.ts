@@ -129,7 +129,7 @@ describe("ecs-autopilot rightsize report", () => {
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(
-      /^prices: the Pricing API is not reachable \(.+\); using the bundled prices\n$/,
+      /^prices: the Pricing API is not reachable \(the endpoint did not answer as the Pricing API: the response was not JSON\); using the bundled prices, each named in the report with its date\n$/,
     );
     const report = JSON.parse(result.stdout);
     expect(report.region).toBe("eu-west-1");
