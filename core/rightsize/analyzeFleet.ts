@@ -202,14 +202,6 @@ export async function analyzeFleetWithState(
       : { overheadFraction: 0.06, reservedMemory: 512 };
   };
 
-  const imagesOf = (arn: string) =>
-    (fleet.get(arn)?.taskDefinition.containerDefinitions ?? []).map((c) => c.image ?? "").filter(Boolean);
-  const platforms = await readImagePlatforms(
-    clients.ecr,
-    region,
-    measured.flatMap((f) => imagesOf(f.serviceArn)),
-  );
-
   const usage = await collectUsage(
     clients.cloudwatch,
     measured.map((f) => ({
@@ -229,14 +221,24 @@ export async function analyzeFleetWithState(
     runningTasks: [],
     unit: "per-task",
   };
+  // Profiled once; the OOM count is filled in below (it only raises the memory floor).
+  const profiles = measured.map((fact, i) => profileService(fact, usage[i] ?? EMPTY, 0));
   // OOM history only for services with usage to size (one Query each, ten at a time).
   const oomKills = await mapWithConcurrency(measured, 10, async (fact, i) =>
-    profileService(fact, usage[i] ?? EMPTY, 0)
+    profiles[i]
       ? (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
           (n, s) => n + s.outOfMemory,
           0,
         )
       : 0,
+  );
+  // Image platforms (Graviton) only for the services there is something to recommend for.
+  const imagesOf = (arn: string) =>
+    (fleet.get(arn)?.taskDefinition.containerDefinitions ?? []).map((c) => c.image ?? "").filter(Boolean);
+  const platforms = await readImagePlatforms(
+    clients.ecr,
+    region,
+    measured.filter((_, i) => profiles[i]).flatMap((f) => imagesOf(f.serviceArn)),
   );
   const computeOptimizer =
     options.computeOptimizer === false || !clients.computeOptimizer
@@ -248,11 +250,12 @@ export async function analyzeFleetWithState(
   const series: Record<string, UsageSeries> = {};
   for (const [i, fact] of measured.entries()) {
     const serviceUsage = usage[i] ?? EMPTY;
-    const profile = profileService(fact, serviceUsage, oomKills[i] ?? 0);
-    if (!profile) {
+    const base = profiles[i];
+    if (!base) {
       unmeasured.push(`${fact.clusterName}/${fact.serviceName}`);
       continue;
     }
+    const profile = { ...base, oomKills: oomKills[i] ?? 0 };
     const recommendation = recommend(profile, options.prices, options.candidates, {
       ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
       images: imageArchitectures(imagesOf(fact.serviceArn), platforms),
