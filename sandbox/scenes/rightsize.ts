@@ -1,13 +1,11 @@
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { DescribeImagesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { CreateRepositoryCommand } from "@aws-sdk/client-ecr";
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
   PutClusterCapacityProvidersCommand,
-  RegisterContainerInstanceCommand,
   StartTaskCommand,
 } from "@aws-sdk/client-ecs";
 import { localContext } from "../../cli/localContext.ts";
@@ -30,6 +28,7 @@ import {
   ecrImage,
   pushImageManifest,
   putContainerInsights,
+  registerContainerInstances,
   sampleEvent,
 } from "../seed.ts";
 
@@ -95,27 +94,9 @@ async function ec2Cluster(
       defaultCapacityProviderStrategy: [{ capacityProvider: "batch-asg", weight: 1 }],
     }),
   );
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }));
-  const launched = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: images.Images?.find((i) => i.PlatformDetails === "Linux/UNIX")?.ImageId,
-      InstanceType: "c5.xlarge",
-      MinCount: 5,
-      MaxCount: 5,
-    }),
+  const instances = (await registerContainerInstances(sandbox.clients, ec2, "batch-ec2", "c5.xlarge", 5)).map(
+    (i) => i.arn,
   );
-  const instances: string[] = [];
-  for (const instance of launched.Instances ?? [])
-    instances.push(
-      (
-        await ecs.send(
-          new RegisterContainerInstanceCommand({
-            cluster: "batch-ec2",
-            instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId }),
-          }),
-        )
-      ).containerInstance?.containerInstanceArn ?? "",
-    );
   for (const [name, cpu, memory] of [
     ["renderer", 1024, 2048],
     ["cache", 512, 7000],
@@ -224,7 +205,9 @@ export async function rightsizeScene(sandbox: Sandbox): Promise<string[]> {
   print(`  Compute Optimizer: ${report.computeOptimizer.status} (${report.computeOptimizer.detail})`);
   print("  prices:");
   for (const line of priceLines(report)) print(`    ${line}`);
-  const findings = report.clusters.flatMap((c) => c.findings.map((f) => `${f.kind} $${f.monthly.toFixed(2)}`));
+  const findings = report.clusters.flatMap((c) =>
+    c.findings.map((f) => `${f.kind} $${f.monthly.toFixed(2)}`),
+  );
   return [
     `  right-sizing: ${result.services} services measured, ${result.unmeasured.length} without metrics, $${result.totals.saving.toFixed(2)}/month to save, ${result.applied.length} stepped down (tagged apply); EC2 cluster findings (per month): ${findings.join(", ")}; report in reports/rightsize.html`,
   ];

@@ -3,12 +3,11 @@
  * which had no price before), Fargate services by their size and EC2 services by the share of the
  * instance type their cluster runs, and names the prices with their age.
  */
-import { DescribeImagesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { CreateClusterCommand, RegisterContainerInstanceCommand } from "@aws-sdk/client-ecs";
+import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { schedule } from "../../../cli/schedule.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
-import { createService, ecrImage } from "../../../sandbox/seed.ts";
+import { createService, ecrImage, registerContainerInstances } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
@@ -29,22 +28,7 @@ describe("schedule plan: savings priced in every bundled region, for Fargate and
     });
     // An EC2 cluster of c5.xlarge instances (moto registers 4,096 CPU units and 7,482 MiB each).
     await world.clients.ecs.send(new CreateClusterCommand({ clusterName: "reports" }));
-    const images = await world.insight.ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }));
-    const launched = await world.insight.ec2.send(
-      new RunInstancesCommand({
-        ImageId: images.Images?.find((i) => i.PlatformDetails === "Linux/UNIX")?.ImageId,
-        InstanceType: "c5.xlarge",
-        MinCount: 2,
-        MaxCount: 2,
-      }),
-    );
-    for (const instance of launched.Instances ?? [])
-      await world.clients.ecs.send(
-        new RegisterContainerInstanceCommand({
-          cluster: "reports",
-          instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId }),
-        }),
-      );
+    await registerContainerInstances(world.clients, world.insight.ec2, "reports", "c5.xlarge", 2);
     await createService(world.clients, {
       cluster: "reports",
       name: "renderer",

@@ -3,10 +3,8 @@
  * two AWS samples as they are, and events derived from them (one field changed at a time) for an
  * instance registered in moto with tasks started on it.
  */
-import { DescribeImagesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import {
   CreateClusterCommand,
-  RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   StartTaskCommand,
   UpdateContainerInstancesStateCommand,
@@ -18,7 +16,7 @@ import { tasksThatStay } from "../../../core/monitor/index.ts";
 import type { SlackMessage } from "../../../core/notify/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { ACCOUNT, createService, ecrImage } from "../../../sandbox/seed.ts";
+import { ACCOUNT, createService, ecrImage, registerContainerInstances } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
@@ -67,27 +65,14 @@ describe("the monitor on ECS Container Instance State Change", () => {
     world = await createWorld();
     const { ecs } = world.clients;
     await ecs.send(new CreateClusterCommand({ clusterName: "batch-ec2" }));
-    const images = await world.insight.ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }));
-    const launched = await world.insight.ec2.send(
-      new RunInstancesCommand({
-        ImageId: images.Images?.find((i) => i.PlatformDetails === "Linux/UNIX")?.ImageId,
-        InstanceType: "c5.xlarge",
-        MinCount: 4,
-        MaxCount: 4,
-      }),
-    );
-    for (const instance of launched.Instances ?? []) {
-      const registered = await ecs.send(
-        new RegisterContainerInstanceCommand({
-          cluster: "batch-ec2",
-          instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId }),
-        }),
-      );
-      instances.push({
-        arn: registered.containerInstance?.containerInstanceArn ?? "",
-        ec2: instance.InstanceId ?? "",
-      });
-    }
+    for (const registered of await registerContainerInstances(
+      world.clients,
+      world.insight.ec2,
+      "batch-ec2",
+      "c5.xlarge",
+      4,
+    ))
+      instances.push({ arn: registered.arn, ec2: registered.ec2InstanceId });
     await createService(world.clients, {
       cluster: "batch-ec2",
       name: "web",

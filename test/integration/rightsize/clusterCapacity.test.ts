@@ -12,18 +12,16 @@
  * - services keep no placementStrategy: every service reads as ECS's default (spread across
  *   Availability Zones), which is what a service without one does.
  */
-import { DescribeImagesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
   PutClusterCapacityProvidersCommand,
-  RegisterContainerInstanceCommand,
   StartTaskCommand,
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyzeFleet, type FleetReport } from "../../../core/rightsize/analyzeFleet.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
-import { createService, ecrImage } from "../../../sandbox/seed.ts";
+import { createService, ecrImage, registerContainerInstances } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
@@ -56,21 +54,9 @@ describe("EC2 cluster capacity (container instances in moto)", () => {
         defaultCapacityProviderStrategy: [{ capacityProvider: "prod-asg", weight: 1 }],
       }),
     );
-    const images = await world.insight.ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }));
-    const linux = images.Images?.find((i) => i.PlatformDetails === "Linux/UNIX")?.ImageId;
-    const launched = await world.insight.ec2.send(
-      new RunInstancesCommand({ ImageId: linux, InstanceType: "c5.xlarge", MinCount: 5, MaxCount: 5 }),
-    );
-    const instances: string[] = [];
-    for (const instance of launched.Instances ?? []) {
-      const registered = await ecs.send(
-        new RegisterContainerInstanceCommand({
-          cluster: "ec2-prod",
-          instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId }),
-        }),
-      );
-      instances.push(registered.containerInstance?.containerInstanceArn ?? "");
-    }
+    const instances = (
+      await registerContainerInstances(world.clients, world.insight.ec2, "ec2-prod", "c5.xlarge", 5)
+    ).map((i) => i.arn);
     // web: 1 vCPU / 2 GiB tasks, one per instance on four instances (spread).
     // cache: 0.5 vCPU / 7,000 MiB, alone on the fifth: its memory is full, its CPU is not.
     for (const [name, cpu, memory] of [
