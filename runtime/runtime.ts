@@ -16,8 +16,12 @@ import { StateTable } from "../core/state/index.ts";
 import { type Delivery, deliver } from "./deliver.ts";
 
 export interface FlowRuntime {
+  /** The flow this runtime serves (`redeploy`, `monitor`, …): names logs, claims and messages. */
+  readonly flow: string;
   readonly clients: AwsClients;
   readonly logger: Logger;
+  /** The logger as core's {@link FlowLog}. */
+  readonly log: FlowLog;
   readonly tableName: string;
   /** The state table (index, claims, monitor state). */
   readonly state: StateTable;
@@ -30,8 +34,17 @@ export interface FlowRuntime {
   config(): Promise<AutopilotConfig>;
   /** The context a flow's core entry runs in: clients, state, the current config, the log. */
   flowContext(options?: { dryRun?: boolean; remainingTimeMs?: () => number }): Promise<FlowContext>;
-  /** Delivers a flow's messages (the one shared step) and returns its summary with what was sent. */
-  deliver<Summary extends object>(result: FlowResult<Summary>): Promise<Summary | (Summary & Delivery)>;
+  /**
+   * Delivers a flow's messages (the one shared step: the outbox when deployed), returns its
+   * summary with what was sent, and fails when the flow reported a failure. `eventId` makes the
+   * messages of a retried event the same messages (posted once).
+   */
+  deliver<Summary extends object>(
+    result: FlowResult<Summary>,
+    eventId?: string,
+  ): Promise<Summary | (Summary & Delivery)>;
+  /** The outbox queue Slack messages go through, when deployed. */
+  readonly outboxQueueUrl?: string;
 }
 
 export const CONFIG_TTL_MS = 60_000;
@@ -53,6 +66,7 @@ export interface RuntimeOverrides {
   readonly notifierFor?: (webhook: string) => Notifier;
   readonly tableName?: string;
   readonly deadLetterQueueUrl?: string;
+  readonly outboxQueueUrl?: string;
   readonly config?: AutopilotConfig;
 }
 
@@ -68,6 +82,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const tableName =
     overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";
   const deadLetterQueueUrl = overrides.deadLetterQueueUrl ?? env.AUTOPILOT_DEAD_LETTER_QUEUE_URL;
+  const outboxQueueUrl = overrides.outboxQueueUrl ?? env.AUTOPILOT_OUTBOX_QUEUE_URL;
   const toNotifier = (url: string | undefined): Notifier =>
     url && url !== "none" ? new SlackWebhook(url) : new TerminalNotifier();
   const notifier =
@@ -94,11 +109,14 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     error: (message, details) => logger.error(message, details ?? {}),
   };
   const runtime: FlowRuntime = {
+    flow,
     clients,
     logger,
+    log,
     tableName,
     state,
     ...(deadLetterQueueUrl ? { deadLetterQueueUrl } : {}),
+    ...(outboxQueueUrl ? { outboxQueueUrl } : {}),
     notifier,
     notifierFor,
     config() {
@@ -122,7 +140,15 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
       };
     },
-    deliver: (result) => deliver(result, { state, notifierFor, log }),
+    deliver: (result, eventId) =>
+      deliver(result, {
+        state,
+        notifierFor,
+        log,
+        flow,
+        ...(eventId ? { eventId } : {}),
+        ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
+      }),
   };
   return runtime;
 }

@@ -1,6 +1,6 @@
 import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
 import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
-import { rollOut } from "../ecs/rollOut.ts";
+import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
 import { REVISION_TAGS } from "../tags.ts";
 import type { FleetState } from "./analyzeFleet.ts";
@@ -112,11 +112,16 @@ export function planRightsize(
 export async function applyRightsize(ecs: ECSClient, plan: RightsizePlan): Promise<string[]> {
   const done: string[] = [];
   for (const action of plan.actions) {
-    const result = await rollOut(ecs, {
-      register: action.register,
-      service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
-      deploymentConfiguration: action.deploymentConfiguration,
-    });
+    const result = await rollOut(
+      ecs,
+      {
+        register: action.register,
+        service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
+        deploymentConfiguration: action.deploymentConfiguration,
+      },
+      // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
+      { rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]), resumed: true },
+    );
     done.push(
       `${action.clusterName}/${action.serviceName}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
     );
