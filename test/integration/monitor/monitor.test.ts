@@ -108,10 +108,18 @@ describe("functions/monitor against moto", () => {
     const first = await handler(event, localContext("monitor"));
     world.counter.reset();
     const second = await handler(structuredClone(event), localContext("monitor"));
-    expect(second).toEqual(first);
+    expect(first).toMatchObject({ action: "alerted", detail: "secrets" });
+    // Decided again, counted once, told once: the redelivery finds its own stop counted and the
+    // alert told, writes nothing and posts nothing.
+    expect(second).toEqual({ action: "counted", detail: "1 of 3 stops within 10 min" });
     expect(posts).toHaveLength(1);
-    // Only the idempotency record was read: no counter, incident or stats write happened.
-    expect(Object.keys(world.counter.byOperation())).toEqual(["DynamoDB.PutItem"]);
+    const operations = Object.keys(world.counter.byOperation());
+    expect(operations.filter((op) => op === "DynamoDB.PutItem" || op === "DynamoDB.UpdateItem")).toEqual([]);
+    const stats = await new MonitorState(world.state).readStopStats(
+      "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/cart",
+      1,
+    );
+    expect(stats[0]).toMatchObject({ stops: 1, byClass: { secrets: 1 } });
   });
 
   it("counts a task once although ECS reports its stop in several events", async () => {
