@@ -28,13 +28,17 @@ import type { EcsContainerInstanceStateChangeEvent } from "../events/schemas.ts"
 import { type StateTable, stateKeys } from "../state/index.ts";
 import type { MonitorState } from "./MonitorState.ts";
 import { containerInstanceMessage, type StuckTask } from "./messages.ts";
-import type { MonitorResult } from "./monitorEvent.ts";
+import type { MonitorMessage, MonitorResult } from "./monitorEvent.ts";
 import type { Subject } from "./subjects.ts";
 
 /** How long a disconnected agent is given to come back before a message (reconnects are routine). */
 export const AGENT_GRACE_MINUTES = 10;
-/** Each kind of container instance alert is sent once a day per instance. */
-const ONCE_A_DAY_MINUTES = 24 * 60;
+/** Each kind of container instance alert is told once a day per instance. */
+const ONCE_A_DAY_SECONDS = 24 * 60 * 60;
+/** The monitor's "tell once" kind for alerts (the delivery step keeps it; `told` reads it). */
+const ALERT = "alert";
+
+type ContainerInstanceAlert = "agent-disconnected" | "draining-stuck" | "leaving";
 
 export interface ContainerInstanceContext {
   readonly state: MonitorState;
@@ -132,8 +136,11 @@ export async function monitorContainerInstanceStateChange(
   const subject = subjectOf(event);
   const arn = detail.containerInstanceArn;
   const at = new Date(event.time);
-  const alert = async (kind: string) => context.state.claimAlert(`${arn}#${kind}`, ONCE_A_DAY_MINUTES);
-  const message = (input: Omit<Parameters<typeof containerInstanceMessage>[0], "subject" | "status">) => ({
+  // Told once a day per instance and kind; whether it was is decided after delivery.
+  const told = (kind: ContainerInstanceAlert) => context.state.told(ALERT, `${arn}#${kind}`);
+  const message = (
+    input: Omit<Parameters<typeof containerInstanceMessage>[0], "subject" | "status">,
+  ): MonitorMessage => ({
     subject,
     message: containerInstanceMessage({
       subject,
@@ -141,12 +148,13 @@ export async function monitorContainerInstanceStateChange(
       ...(detail.statusReason ? { statusReason: detail.statusReason } : {}),
       ...input,
     }),
+    once: { kind: ALERT, id: `${arn}#${input.kind}`, seconds: ONCE_A_DAY_SECONDS },
   });
 
   if (detail.status === "DEREGISTERING" || detail.status === "INACTIVE") {
     const running = detail.runningTasksCount ?? 0;
     if (running === 0) return quiet("instance-left", `${detail.status} with no running task`);
-    if (!(await alert("leaving"))) return quiet("duplicate", "leaving the cluster was already reported");
+    if (await told("leaving")) return quiet("duplicate", "leaving the cluster was already reported");
     return {
       action: "instance-leaving",
       detail: `${running} tasks`,
@@ -167,7 +175,7 @@ export async function monitorContainerInstanceStateChange(
         "agent-disconnected-watching",
         `agent disconnected ${minutes} min ago; agents reconnect several times an hour, a message follows after ${AGENT_GRACE_MINUTES} min`,
       );
-    if (!(await alert("agent-disconnected")))
+    if (await told("agent-disconnected"))
       return quiet("duplicate", "the disconnected agent was already reported");
     return {
       action: "agent-disconnected",
@@ -187,12 +195,12 @@ export async function monitorContainerInstanceStateChange(
 
   if (detail.status === "DRAINING") {
     if (detail.runningTasksCount === 0) return quiet("drained", "no task left on the instance");
+    // Told already: no need to read the tasks again on every event of the drain.
+    if (await told("draining-stuck")) return quiet("duplicate", "the tasks that stay were already reported");
     const { tasks, services } = await tasksOn(context.ecs, detail.clusterArn, arn);
     if (tasks.length === 0) return quiet("drained", "no task left on the instance");
     const stuck = tasksThatStay(tasks, services);
     if (stuck.length === 0) return quiet("draining", `${tasks.length} service tasks being replaced`);
-    if (!(await alert("draining-stuck")))
-      return quiet("duplicate", "the tasks that stay were already reported");
     return {
       action: "draining-stuck",
       detail: `${stuck.length} of ${tasks.length} tasks stay`,
