@@ -221,12 +221,10 @@ export function planClusterCapacity(
     .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
   for (const [provider, instances] of groups) {
     const groupNeeded = packInto(tasksOn(instances), instances);
-    const freedCandidates = [...instances].sort(
-      (a, b) => a.runningTasks - b.runningTasks || monthlyOf(a) - monthlyOf(b),
-    );
     let surplus = instances.length - groupNeeded;
     if (surplus <= 0) continue;
-    const perInstance = freedCandidates.reduce((n, i) => n + monthlyOf(i), 0) / instances.length;
+    // A freed instance is priced at the group's average (a group runs one instance type as a rule).
+    const perInstance = instances.reduce((n, i) => n + monthlyOf(i), 0) / instances.length;
     const scaling = facts.providers.find((p) => p.name === provider)?.managedScaling;
     if (provider && scaling?.status === "ENABLED" && scaling.targetCapacity < 100 && groupNeeded > 0) {
       const spare = Math.min(surplus, Math.ceil((groupNeeded * 100) / scaling.targetCapacity) - groupNeeded);

@@ -87,17 +87,7 @@ export function planEc2(input: Ec2PlanInput): Ec2Plan | undefined {
   const peak = Math.max(1, input.tasks.max);
   const peakTasks = Array.from({ length: peak }, () => input.need);
   // Bin packing per type with its own reserve (registered resources where a cluster runs the type).
-  let best: { instance: InstanceShape; instances: number; hourly: number } | undefined;
-  for (const instance of input.candidates) {
-    const option = cheapestEc2(peakTasks, [instance], input.prices, reserveOf(instance));
-    if (
-      option &&
-      (!best ||
-        option.hourly < best.hourly ||
-        (option.hourly === best.hourly && option.instances < best.instances))
-    )
-      best = option;
-  }
+  const best = cheapestEc2(peakTasks, input.candidates, input.prices, reserveOf);
   if (!best) return undefined;
   const { instance } = best;
   const price = input.prices.get(instance.instanceType) ?? 0;

@@ -166,6 +166,7 @@ export function recommend(
     Array.from({ length: peakTasks }, () => ({ cpu: facts.taskCpu, memory: facts.taskMemory })),
     candidates.filter((c) => c.architecture === archName(own)),
     prices.ec2,
+    ...(options.reserveOf ? [options.reserveOf] : []),
   );
   const currentMonthly =
     facts.runsOn === "EC2"
