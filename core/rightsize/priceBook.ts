@@ -15,6 +15,8 @@ export interface PriceBook {
   readonly fargateSpotDiscount?: number;
   /** Linux On-Demand $/hour per instance type. */
   readonly ec2: ReadonlyMap<string, number>;
+  /** Fargate ephemeral storage above the included 20 GB, $ per GB-hour. */
+  readonly fargateEphemeralGbHour?: number;
   /** One line naming the prices (what `prices.source` of the JSON report has always said). */
   readonly source: string;
   /** Every source of the figures with its date: what the reports list, with each one's age. */
@@ -73,12 +75,14 @@ export function bundledPriceBook(region: string): PriceBook {
   const x86 = bundledPrices.fargate(region, "X86_64");
   const arm = bundledPrices.fargate(region, "ARM64");
   const spot = bundledPrices.fargate(region, "X86_64", "spot");
-  const sources = [...ec2.sources, ...[x86, arm, spot].flatMap((s) => (s ? [s.source] : []))];
+  const ephemeral = bundledPrices.ephemeralStorage(region);
+  const sources = [...ec2.sources, ...[x86, arm, spot, ephemeral].flatMap((s) => (s ? [s.source] : []))];
   return {
     region,
     fargate: { ...(x86 ? { X86_64: x86.price } : {}), ...(arm ? { ARM64: arm.price } : {}) },
     fargateSpot: spot ? { X86_64: spot.price } : {},
     ec2: ec2.prices,
+    ...(ephemeral ? { fargateEphemeralGbHour: ephemeral.price } : {}),
     sources,
     source: sources.length > 0 ? summarise("bundled", sources) : `bundled: no prices for ${region}`,
   };
@@ -115,6 +119,7 @@ export async function livePriceBook(pricing: PricingClient, region: string): Pro
     ...(bundled.sources ?? []).filter(
       (s) =>
         s.what.startsWith("Fargate Spot") ||
+        s.what.startsWith("Fargate ephemeral") ||
         (s.what.startsWith("Fargate On-Demand") &&
           !archs.some((a) => s.what.endsWith(a === "ARM64" ? "arm64" : "x86_64"))),
     ),
@@ -123,6 +128,9 @@ export async function livePriceBook(pricing: PricingClient, region: string): Pro
     region,
     fargate: { ...bundled.fargate, ...fargate.rates },
     ...(bundled.fargateSpot ? { fargateSpot: bundled.fargateSpot } : {}),
+    ...(bundled.fargateEphemeralGbHour !== undefined
+      ? { fargateEphemeralGbHour: bundled.fargateEphemeralGbHour }
+      : {}),
     ec2: ec2.prices.size > 0 ? ec2.prices : bundled.ec2,
     sources,
     source: summarise("AWS Pricing API GetProducts and bundled", sources),

@@ -79,6 +79,13 @@ function fargateHourly(rate: FargateRate | undefined, cpu: number, memory: numbe
   return rate ? (cpu / 1024) * rate.vcpuHour + (memory / 1024) * rate.gbHour : undefined;
 }
 
+/** A Fargate task's ephemeral storage above the included 20 GiB, $/hour; undefined when it has some and no rate is known. */
+function ephemeralHourly(facts: ServiceProfile["facts"], prices: PriceBook): number | undefined {
+  const extra = Math.max(0, (facts.ephemeralStorageGiB ?? 20) - 20);
+  if (extra === 0) return 0;
+  return prices.fargateEphemeralGbHour === undefined ? undefined : extra * prices.fargateEphemeralGbHour;
+}
+
 /** The priced ways to run the service on one architecture. */
 function optionsFor(
   architecture: TaskArchitecture,
@@ -93,13 +100,18 @@ function optionsFor(
   const size = smallestFargateSize(need, rate);
   const meanHours = profile.tasks.mean * HOURS_PER_MONTH;
   const choices: CapacityOption[] = [];
+  // Storage above 20 GiB without a rate: Fargate is priced without it (a lower bound), and the reason says so.
+  const storage = ephemeralHourly(facts, prices) ?? 0;
   if (facts.ec2Only.length === 0 && size) {
-    const hourly = fargateHourly(rate, size.cpu, size.memory);
+    const base = fargateHourly(rate, size.cpu, size.memory);
+    const hourly = base === undefined ? undefined : base + storage;
     if (hourly !== undefined) {
       choices.push({ capacity: "FARGATE", architecture, monthly: hourly * meanHours, size });
       // Fargate Spot runs Linux x86_64 tasks only.
       const spot = architecture === "X86_64" && facts.interruptible ? fargateSpotRate(prices) : undefined;
-      const spotHourly = fargateHourly(spot, size.cpu, size.memory);
+      const spotBase = fargateHourly(spot, size.cpu, size.memory);
+      // The AmazonECS offer file has one ephemeral-storage SKU (no Spot one): Spot tasks' storage at that rate.
+      const spotHourly = spotBase === undefined ? undefined : spotBase + storage;
       if (spotHourly !== undefined)
         choices.push({ capacity: "FARGATE_SPOT", architecture, monthly: spotHourly * meanHours, size });
     }
@@ -157,11 +169,17 @@ export function recommend(
 
   const rate = prices.fargate[own];
   const peakTasks = Math.max(1, profile.tasks.max);
-  const currentFargate = fargateHourly(
+  const currentStorage = ephemeralHourly(facts, prices);
+  const currentBase = fargateHourly(
     facts.runsOn === "FARGATE_SPOT" ? fargateSpotRate(prices) : rate,
     facts.taskCpu,
     facts.taskMemory,
   );
+  const currentFargate = currentBase === undefined ? undefined : currentBase + (currentStorage ?? 0);
+  const storageNote =
+    currentStorage === undefined
+      ? ` Fargate ephemeral storage above 20 GiB (the task asks for ${facts.ephemeralStorageGiB} GiB) is not priced for ${prices.region}: Fargate figures are lower bounds.`
+      : "";
   const currentEc2 = cheapestEc2(
     Array.from({ length: peakTasks }, () => ({ cpu: facts.taskCpu, memory: facts.taskMemory })),
     candidates.filter((c) => c.architecture === archName(own)),
@@ -244,7 +262,7 @@ export function recommend(
       : {}),
     recommendedMonthly,
     risk,
-    reason,
+    reason: `${reason}${storageNote}`,
     ...(graviton ? { graviton } : {}),
   };
 }

@@ -140,6 +140,7 @@ describe("ecs-autopilot rightsize report", () => {
       ["Fargate On-Demand x86_64", "2026-09-29"],
       ["Fargate On-Demand arm64", "2022-08-18"],
       ["Fargate Spot x86_64", "2026-09-29"],
+      ["Fargate ephemeral storage", "2022-08-18"],
     ]);
     expect(report.prices.sources[0].ageDays).toBeGreaterThanOrEqual(966);
     // With no Pricing API, eu-west-1 still prices both and recommends either:

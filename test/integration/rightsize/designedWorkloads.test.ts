@@ -319,6 +319,7 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
       ["Fargate On-Demand x86_64", "2026-09-29", 57],
       ["Fargate On-Demand arm64", "2022-08-18", 1560],
       ["Fargate Spot x86_64", "2026-09-29", 57],
+      ["Fargate ephemeral storage", "2022-08-18", 1560],
     ]);
     // Fargate-only cluster: no container instances, no capacity findings.
     expect(report.clusters).toEqual([]);
