@@ -16,6 +16,17 @@ const readFleet = [
 ];
 
 /**
+ * Reading the pushed image: its manifest or image index (BatchGetImage, which also covers ECR's
+ * referrers API, ListImageReferrers) and, for a single manifest, its config blob
+ * (GetDownloadUrlForLayer): the platform and signature checks. Read-only, repositories of this
+ * account and region only.
+ */
+const readPushedImage = {
+  actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+  resources: [$interpolate`arn:aws:ecr:${region}:${account}:repository/*`],
+};
+
+/**
  * Auto-redeploy: an image pushed to ECR → new task-definition revisions pinned by digest,
  * rolled out with the circuit breaker on.
  */
@@ -24,7 +35,7 @@ export const redeployFunction = new sst.aws.Function("Redeploy", {
   handler: "functions/redeploy.handler",
   description: "ecs-autopilot: redeploy ECS services when an image is pushed to ECR",
   timeout: "2 minutes",
-  permissions: [...sharedPermissions(), ...readFleet, ...rollOutPermissions()],
+  permissions: [...sharedPermissions(), ...readFleet, readPushedImage, ...rollOutPermissions()],
 });
 subscribe(ECR_IMAGE_PUSH, redeployFunction);
 

@@ -23,8 +23,8 @@ describe("readImagePlatforms (ECR BatchGetImage against moto)", () => {
     for (const repositoryName of ["tools/debug", "legacy/ppc", "shop/api"])
       await world.clients.ecr.send(new CreateRepositoryCommand({ repositoryName }));
     await push("tools/debug", "main", "oci-index-amd64-arm64-attested.json");
-    await push("legacy/ppc", "2.0", "docker-manifest-list-ppc64le-amd64.json");
-    await push("shop/api", "1.0", "docker-manifest-v2.json");
+    await push("legacy/ppc", "2.0", "docker-manifest-list.spec-example.json");
+    await push("shop/api", "1.0", "docker-manifest.spec-example.json");
   });
 
   it("reads an OCI index's platforms, leaving BuildKit attestations out", async () => {
@@ -45,7 +45,7 @@ describe("readImagePlatforms (ECR BatchGetImage against moto)", () => {
     const pinned = ecrImage(
       REGION,
       "legacy/ppc",
-      digestOf(manifest("docker-manifest-list-ppc64le-amd64.json")),
+      digestOf(manifest("docker-manifest-list.spec-example.json")),
     );
     const single = ecrImage(REGION, "shop/api", "1.0");
     const images = [

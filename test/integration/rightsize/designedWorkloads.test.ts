@@ -107,7 +107,7 @@ const WORKLOADS: Workload[] = [
   {
     name: "amd64-only",
     taskDefinition: { cpu: "1024", memory: "2048" },
-    manifest: "docker-manifest-list-ppc64le-amd64.json",
+    manifest: "docker-manifest-list.spec-example.json",
     hours: () => ({ tasks: 2, cpu: 300, memory: 700 }),
   },
 ];
