@@ -6,12 +6,15 @@
  * | code | class | where |
  * | --- | --- | --- |
  * | `config-invalid` | ConfigError | core/config |
- * | `tag-policy-invalid` | TagPolicyError | core/redeploy |
+ * | `tag-policy-invalid` | TagPolicyError | core/tagPolicy |
+ * | `pattern-invalid` | PatternError | core/tagPolicy |
+ * | `image-facts-unavailable` | ImageFactsError | core/redeploy |
  * | `schedule-invalid` | ScheduleError | core/schedule |
  * | `policy-input-invalid` | PolicyInputError | core/policy |
  * | `event-invalid` | InvalidEventError | runtime |
  * | `slack-delivery-failed` | SlackWebhookError | core/notify |
  * | `state-incomplete` | StateIncompleteError | core/state |
+ * | `price-offer-invalid` | OfferFileError | core/pricing |
  * | `cli-usage` | CliError | cli |
  *
  * @example

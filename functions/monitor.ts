@@ -1,9 +1,10 @@
 /**
- * Lambda entry of the monitor flow: task state changes, deployment state changes and service
- * actions from ECS. Composition only; the decisions live in core/monitor.
+ * Lambda entry of the monitor flow: task state changes, deployment state changes, service actions
+ * and container instance state changes from ECS. Composition only; the decisions live in core/monitor.
  */
 import { z } from "zod";
 import {
+  EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
@@ -17,12 +18,14 @@ const MonitorEvent = z.discriminatedUnion("detail-type", [
   EcsTaskStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
+  EcsContainerInstanceStateChangeEvent,
 ]);
 
 export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
   const lookups = new MonitorLookupsCache(runtime.clients);
-  // The same event delivered twice changes nothing: it is answered from its record.
-  return flowHandler(runtime, { schema: MonitorEvent, claims: true }, async (event) =>
+  // No event claim: a stop is counted once (a marker in the same transaction as its counters)
+  // and every message is told once, so a redelivered event is decided again and changes nothing.
+  return flowHandler(runtime, { schema: MonitorEvent }, async (event) =>
     runtime.deliver(await runMonitor(event, await runtime.flowContext(), lookups), event.id),
   );
 }

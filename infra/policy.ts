@@ -4,7 +4,8 @@ import { account, flowFunctionArgs, region, sharedPermissions } from "./shared.t
 
 /**
  * Task-definition policy in the account: every RegisterTaskDefinition, CreateService and
- * UpdateService (audit: report and tag; enforce: deregister and roll back), and a daily audit.
+ * UpdateService (audit: report and tag; enforce: deregister and roll back), and a daily audit of
+ * revisions, services, clusters and capacity providers (reported only).
  */
 export const policyFunction = new sst.aws.Function("Policy", {
   ...flowFunctionArgs("policy"),
@@ -29,6 +30,14 @@ export const policyFunction = new sst.aws.Function("Policy", {
       actions: ["ecs:DescribeServices", "ecs:UpdateService"],
       resources: [$interpolate`arn:aws:ecs:${region}:${account}:service/*/*`],
     },
+    // Cluster settings, ECS Exec configuration and tags for the cluster rules (read only).
+    {
+      actions: ["ecs:DescribeClusters"],
+      resources: [$interpolate`arn:aws:ecs:${region}:${account}:cluster/*`],
+    },
+    // Capacity providers the clusters use, by name. Every AWS-managed policy that grants this
+    // action grants it on "*", and resource-level support could not be confirmed: not scoped.
+    { actions: ["ecs:DescribeCapacityProviders"], resources: ["*"] },
     { actions: ["ecs:DescribeTasks"], resources: [$interpolate`arn:aws:ecs:${region}:${account}:task/*/*`] },
     {
       actions: ["ecs:TagResource"],

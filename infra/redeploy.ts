@@ -1,4 +1,9 @@
-import { ECR_IMAGE_PUSH, ECS_SERVICE_CHANGES, SCHEDULED_JOBS } from "../core/events/index.ts";
+import {
+  ECR_IMAGE_PUSH,
+  ECS_DEPLOYMENT_FINISHED,
+  ECS_SERVICE_CHANGES,
+  SCHEDULED_JOBS,
+} from "../core/events/index.ts";
 import { scheduleJob, subscribe } from "./eventRules.ts";
 import {
   account,
@@ -16,6 +21,17 @@ const readFleet = [
 ];
 
 /**
+ * Reading the pushed image: its manifest or image index (BatchGetImage, which also covers ECR's
+ * referrers API, ListImageReferrers) and, for a single manifest, its config blob
+ * (GetDownloadUrlForLayer): the platform and signature checks. Read-only, repositories of this
+ * account and region only.
+ */
+const readPushedImage = {
+  actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+  resources: [$interpolate`arn:aws:ecr:${region}:${account}:repository/*`],
+};
+
+/**
  * Auto-redeploy: an image pushed to ECR → new task-definition revisions pinned by digest,
  * rolled out with the circuit breaker on.
  */
@@ -24,9 +40,13 @@ export const redeployFunction = new sst.aws.Function("Redeploy", {
   handler: "functions/redeploy.handler",
   description: "ecs-autopilot: redeploy ECS services when an image is pushed to ECR",
   timeout: "2 minutes",
-  permissions: [...sharedPermissions(), ...readFleet, ...rollOutPermissions()],
+  permissions: [...sharedPermissions(), ...readFleet, readPushedImage, ...rollOutPermissions()],
 });
 subscribe(ECR_IMAGE_PUSH, redeployFunction);
+// A push queued behind a deployment goes out when ECS reports that deployment finished…
+subscribe(ECS_DEPLOYMENT_FINISHED, redeployFunction);
+// …or, if that event never reaches us, when the sweep finds the service idle.
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "redeploy")) scheduleJob(job, redeployFunction);
 
 /** Keeps the repository → services index current: CloudTrail service calls, and a periodic rebuild. */
 export const serviceIndexFunction = new sst.aws.Function("ServiceIndex", {

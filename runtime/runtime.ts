@@ -49,6 +49,18 @@ export interface FlowRuntime {
 
 export const CONFIG_TTL_MS = 60_000;
 
+/**
+ * Per message: 2 attempts of at most 5 s, 0.5 s apart (at most 2 s when Slack asks to wait
+ * longer) — 12 s at worst. Deployed, only the Notify function posts (infra/notify.ts budgets its
+ * timeout on this); the outbox queue retries for hours beyond it.
+ */
+export const SLACK_BUDGET = {
+  timeoutMs: 5_000,
+  maxAttempts: 2,
+  baseDelayMs: 500,
+  maxDelayMs: 2_000,
+} as const;
+
 /** A linked SST resource's property, or undefined when the resource is not linked (local runs). */
 function linked(resource: string, property: "value" | "name" | "url"): string | undefined {
   // Resource is typed from the generated sst-env.d.ts, which only exists after `sst dev`/`deploy`.
@@ -84,7 +96,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const deadLetterQueueUrl = overrides.deadLetterQueueUrl ?? env.AUTOPILOT_DEAD_LETTER_QUEUE_URL;
   const outboxQueueUrl = overrides.outboxQueueUrl ?? env.AUTOPILOT_OUTBOX_QUEUE_URL;
   const toNotifier = (url: string | undefined): Notifier =>
-    url && url !== "none" ? new SlackWebhook(url) : new TerminalNotifier();
+    url && url !== "none" ? new SlackWebhook(url, SLACK_BUDGET) : new TerminalNotifier();
   const notifier =
     overrides.notifier ?? toNotifier(env.SLACK_WEBHOOK_URL || linked("SlackWebhookUrl", "value"));
   const routed = new Map<string, Notifier>();

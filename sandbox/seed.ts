@@ -2,14 +2,22 @@
  * Building blocks for a fake-but-real AWS account in moto: clusters, repositories, task
  * definitions, services with tags, image pushes. Used by `npm start` and the integration tests.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  type _InstanceType,
+  DescribeImagesCommand,
+  type EC2Client,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import {
   type ContainerDefinition,
   CreateClusterCommand,
   CreateServiceCommand,
+  RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type Service,
@@ -43,39 +51,191 @@ export async function createRepository(clients: AwsClients, name: string): Promi
   );
 }
 
-/** Pushes an image manifest (moto cannot take layer uploads) and returns its digest. */
+const MEDIA = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar+gzip",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  dockerLayer: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+} as const;
+
+export interface ImageOptions {
+  /**
+   * How the image is pushed: `index` (the default) is what `docker buildx build --push` pushes by
+   * default, an OCI image index with one manifest per platform and a provenance attestation
+   * manifest (`unknown/unknown`); `manifest` is one Docker schema 2 manifest, as the classic
+   * `docker push` of a single-platform build.
+   */
+  readonly format?: "index" | "manifest";
+  /** `os/architecture[/variant]` of the image (default `linux/amd64`); `manifest` takes the first. */
+  readonly platforms?: readonly string[];
+}
+
+export interface PushedImage {
+  /** The digest ECR reports for the push (the index's for an index). */
+  readonly digest: string;
+  /** The image configs by digest: what a registry serves as blobs (moto stores none). */
+  readonly configBlobs: ReadonlyMap<string, Buffer>;
+}
+
+const sha256 = (bytes: string | Buffer): string =>
+  `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+/** An image config as BuildKit writes it (the fields a registry client reads). */
+function imageConfig(platform: string, seed: string): Buffer {
+  const [os = "linux", architecture = "amd64", variant] = platform.split("/");
+  return Buffer.from(
+    JSON.stringify({
+      architecture,
+      os,
+      ...(variant ? { variant } : {}),
+      config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/app"] },
+      rootfs: { type: "layers", diff_ids: [sha(`diff-${seed}-${platform}`)] },
+    }),
+  );
+}
+
+/**
+ * Pushes an image's manifests (moto cannot take layer uploads; it stores manifests only) and
+ * returns its digest and config blobs. Digests are the sha256 of the manifest bytes, as a
+ * registry computes them.
+ */
+export async function pushImageWithBlobs(
+  clients: AwsClients,
+  repository: string,
+  tag: string,
+  content = tag,
+  options: ImageOptions = {},
+): Promise<PushedImage> {
+  const platforms = options.platforms ?? ["linux/amd64"];
+  const configBlobs = new Map<string, Buffer>();
+  const put = async (manifest: string, mediaType: string, imageTag?: string) => {
+    const response = await clients.ecr.send(
+      new PutImageCommand({
+        repositoryName: repository,
+        imageManifest: manifest,
+        imageManifestMediaType: mediaType,
+        imageDigest: sha256(manifest),
+        ...(imageTag !== undefined ? { imageTag } : {}),
+      }),
+    );
+    const digest = response.image?.imageId?.imageDigest;
+    if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
+    return { digest, size: Buffer.byteLength(manifest) };
+  };
+  const platformManifest = (platform: string, docker: boolean) => {
+    const config = imageConfig(platform, `${repository}-${content}`);
+    const configDigest = sha256(config);
+    configBlobs.set(configDigest, config);
+    return JSON.stringify({
+      schemaVersion: 2,
+      mediaType: docker ? MEDIA.dockerManifest : MEDIA.ociManifest,
+      config: {
+        mediaType: docker ? MEDIA.dockerConfig : MEDIA.ociConfig,
+        size: config.byteLength,
+        digest: configDigest,
+      },
+      layers: [
+        {
+          mediaType: docker ? MEDIA.dockerLayer : MEDIA.ociLayer,
+          size: 32654,
+          digest: sha(`layer-${repository}-${content}-${platform}`),
+        },
+      ],
+    });
+  };
+  if (options.format === "manifest") {
+    const { digest } = await put(
+      platformManifest(platforms[0] ?? "linux/amd64", true),
+      MEDIA.dockerManifest,
+      tag,
+    );
+    return { digest, configBlobs };
+  }
+  const entries: Record<string, unknown>[] = [];
+  for (const platform of platforms) {
+    const [os = "linux", architecture = "amd64", variant] = platform.split("/");
+    const { digest, size } = await put(platformManifest(platform, false), MEDIA.ociManifest);
+    entries.push({
+      mediaType: MEDIA.ociManifest,
+      digest,
+      size,
+      platform: { architecture, os, ...(variant ? { variant } : {}) },
+    });
+  }
+  // BuildKit's provenance attestation (buildx adds `--attest type=provenance,mode=min` by default).
+  const attestationConfig = Buffer.from("{}");
+  const attestation = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MEDIA.ociManifest,
+    config: {
+      mediaType: MEDIA.ociConfig,
+      digest: sha256(attestationConfig),
+      size: attestationConfig.byteLength,
+    },
+    layers: [
+      {
+        mediaType: "application/vnd.in-toto+json",
+        digest: sha(`provenance-${repository}-${content}`),
+        size: 1433,
+        annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" },
+      },
+    ],
+  });
+  const attested = await put(attestation, MEDIA.ociManifest);
+  entries.push({
+    mediaType: MEDIA.ociManifest,
+    digest: attested.digest,
+    size: attested.size,
+    annotations: {
+      "vnd.docker.reference.digest": String(entries[0]?.digest ?? ""),
+      "vnd.docker.reference.type": "attestation-manifest",
+    },
+    platform: { architecture: "unknown", os: "unknown" },
+  });
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: entries });
+  const { digest } = await put(index, MEDIA.ociIndex, tag);
+  return { digest, configBlobs };
+}
+
+/** Pushes an image (by default a linux/amd64 image index, as docker buildx does) and returns its digest. */
 export async function pushImage(
   clients: AwsClients,
   repository: string,
   tag: string,
   content = tag,
+  options: ImageOptions = {},
 ): Promise<string> {
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-    config: {
-      mediaType: "application/vnd.docker.container.image.v1+json",
-      size: 7023,
-      digest: sha(`config-${repository}-${content}`),
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        size: 32654,
-        digest: sha(`layer-${repository}-${content}`),
-      },
-    ],
-  });
-  const response = await clients.ecr.send(
-    new PutImageCommand({ repositoryName: repository, imageManifest: manifest, imageTag: tag }),
+  return (await pushImageWithBlobs(clients, repository, tag, content, options)).digest;
+}
+
+/**
+ * Pushes a real manifest document (an image index, a manifest list, a manifest) as ECR keeps it:
+ * its bytes, its media type and its content digest (moto would invent a digest for an index).
+ */
+export async function pushImageManifest(
+  clients: AwsClients,
+  repository: string,
+  tag: string,
+  manifest: string,
+): Promise<string> {
+  const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
+  await clients.ecr.send(
+    new PutImageCommand({
+      repositoryName: repository,
+      imageTag: tag,
+      imageManifest: manifest,
+      imageManifestMediaType: (JSON.parse(manifest) as { mediaType?: string }).mediaType,
+      imageDigest: digest,
+    }),
   );
-  const digest = response.image?.imageId?.imageDigest;
-  if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
   return digest;
 }
 
 function sha(seed: string): string {
-  // Deterministic fake layer digests: moto derives the image digest from them.
+  // Deterministic stand-in digests for layers that are never uploaded.
   let hex = "";
   for (let i = 0; hex.length < 64; i++) hex += Buffer.from(`${seed}#${i}`).toString("hex");
   return `sha256:${hex.slice(0, 64)}`;
@@ -114,6 +274,43 @@ export interface ServiceSpec {
   readonly launchType?: "FARGATE" | "EC2";
   readonly taskDefinition?: Partial<RegisterTaskDefinitionCommandInput>;
   readonly desiredCount?: number;
+}
+
+/**
+ * Launches EC2 instances of a type in moto and registers them as container instances of a
+ * cluster (moto registers 4,096 CPU units and 7,482 MiB whatever the type). Returns their
+ * container instance ARNs and EC2 instance ids.
+ */
+export async function registerContainerInstances(
+  clients: AwsClients,
+  ec2: EC2Client,
+  cluster: string,
+  instanceType: _InstanceType,
+  count: number,
+): Promise<Array<{ arn: string; ec2InstanceId: string }>> {
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }));
+  const launched = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: images.Images?.find((i) => i.PlatformDetails === "Linux/UNIX")?.ImageId,
+      InstanceType: instanceType,
+      MinCount: count,
+      MaxCount: count,
+    }),
+  );
+  const registered: Array<{ arn: string; ec2InstanceId: string }> = [];
+  for (const instance of launched.Instances ?? []) {
+    const response = await clients.ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster,
+        instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId }),
+      }),
+    );
+    registered.push({
+      arn: response.containerInstance?.containerInstanceArn ?? "",
+      ec2InstanceId: instance.InstanceId ?? "",
+    });
+  }
+  return registered;
 }
 
 /** Registers a task definition and creates a service running it. */

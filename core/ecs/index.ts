@@ -1,10 +1,19 @@
 export { nameFromArn, type ServiceRef, scalableResourceId, serviceRef } from "./arns.ts";
 export {
+  type ContainerInstanceFacts,
+  containerInstanceFacts,
+  listContainerInstances,
+  type Resources,
+  taskReservation,
+} from "./containerInstances.ts";
+export {
   type DescribedServices,
   type DescribedTaskDefinition,
   describeServices,
   describeTaskDefinitions,
+  describeTaskDefinitionsSettled,
   listAllServices,
+  type SettledTaskDefinitions,
   tagMap,
 } from "./describe.ts";
 export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize, isFargateSize } from "./FargateSize.ts";
@@ -14,6 +23,13 @@ export {
   parseImageReference,
   pinnedImage,
 } from "./ImageReference.ts";
+export {
+  ACCEPTED_MEDIA_TYPES,
+  hasLinuxArm64,
+  type ImagePlatforms,
+  platformsOfIndex,
+  readImagePlatforms,
+} from "./imagePlatforms.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
 export { copyTaskDefinition, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";

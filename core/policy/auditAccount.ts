@@ -2,7 +2,16 @@ import { DescribeTasksCommand, paginateListTasks, type Service } from "@aws-sdk/
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
 import { nameFromArn } from "../ecs/arns.ts";
-import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
+import { describeServices, describeTaskDefinitionsSettled, listAllServices } from "../ecs/describe.ts";
+import {
+  type AuditedResource,
+  auditedResource,
+  describeCapacityProviders,
+  describeClusters,
+  evaluateCapacityProvider,
+  evaluateCluster,
+  evaluateService,
+} from "./auditResources.ts";
 import { evaluateTaskDefinition, type PolicySettings } from "./evaluate.ts";
 import { fromEcsApi } from "./normalize.ts";
 import { runContextOf, serviceExemptions } from "./serviceContext.ts";
@@ -15,15 +24,33 @@ export interface AuditedRevision {
   readonly rules: readonly string[];
 }
 
+/** A revision in use that could not be read: not checked, and said so. */
+export interface UncheckedRevision {
+  readonly taskDefinition: string;
+  readonly usedBy: readonly string[];
+  readonly reason: string;
+}
+
 export interface AccountAudit {
   readonly date: string;
   readonly revisions: readonly AuditedRevision[];
-  readonly totals: Readonly<Record<"revisions" | "compliant" | "high" | "medium" | "low", number>>;
+  /** Revisions in use that could not be read (never counted as compliant). */
+  readonly unchecked: readonly UncheckedRevision[];
+  readonly totals: Readonly<
+    Record<"revisions" | "unchecked" | "compliant" | "high" | "medium" | "low", number>
+  >;
+  /** Services, their task sets, clusters and capacity providers: reported, never acted on. */
+  readonly resources: readonly AuditedResource[];
+  readonly resourceTotals: Readonly<
+    Record<"resources" | "compliant" | "high" | "medium" | "low" | "unknown", number>
+  >;
 }
 
 /**
  * The daily audit: every revision a service (any deployment) or a running task uses, across
- * every cluster, not only each family's latest ACTIVE revision.
+ * every cluster, not only each family's latest ACTIVE revision; and every service (with the task
+ * sets of EXTERNAL services), cluster and capacity provider the clusters use
+ * (DescribeServices, DescribeClusters, DescribeCapacityProviders).
  */
 export async function auditAccount(
   clients: Pick<AwsClients, "ecs">,
@@ -31,13 +58,17 @@ export async function auditAccount(
 ): Promise<AccountAudit> {
   const usedBy = new Map<string, Set<string>>();
   const serviceOf = new Map<string, Service>();
+  const services: Service[] = [];
+  const clusterArns: string[] = [];
   const use = (arn: string | undefined, by: string, service?: Service) => {
     if (!arn) return;
     usedBy.set(arn, (usedBy.get(arn) ?? new Set()).add(by));
     if (service && !serviceOf.has(arn)) serviceOf.set(arn, service);
   };
   for (const [cluster, arns] of await listAllServices(clients.ecs)) {
+    clusterArns.push(cluster);
     for (const service of (await describeServices(clients.ecs, cluster, arns)).services) {
+      services.push(service);
       const name = `${nameFromArn(cluster)}/${service.serviceName}`;
       use(service.taskDefinition, name, service);
       for (const deployment of service.deployments ?? []) use(deployment.taskDefinition, name, service);
@@ -54,7 +85,15 @@ export async function auditAccount(
         use(task.taskDefinitionArn, `${nameFromArn(cluster)}/${task.group ?? "task"}`);
     }
   }
-  const definitions = await describeTaskDefinitions(clients.ecs, [...usedBy.keys()]);
+  // A revision that cannot be read is listed as unchecked with the reason, never as compliant.
+  const { found: definitions, failed } = await describeTaskDefinitionsSettled(clients.ecs, [
+    ...usedBy.keys(),
+  ]);
+  const unchecked: UncheckedRevision[] = [...failed].map(([arn, reason]) => ({
+    taskDefinition: nameFromArn(arn),
+    usedBy: [...(usedBy.get(arn) ?? [])].sort(),
+    reason,
+  }));
   const revisions: AuditedRevision[] = [];
   for (const [arn, users] of usedBy) {
     const described = definitions.get(arn);
@@ -86,15 +125,47 @@ export async function auditAccount(
       a.taskDefinition.localeCompare(b.taskDefinition),
   );
   const sum = (key: "high" | "medium" | "low") => revisions.reduce((n, r) => n + r.bySeverity[key], 0);
+  const clusters = await describeClusters(clients.ecs, clusterArns);
+  const providers = await describeCapacityProviders(clients.ecs, clusters);
+  const resources: AuditedResource[] = [
+    ...services.flatMap((service) =>
+      evaluateService(
+        service,
+        clusters.find((c) => c.clusterArn === service.clusterArn),
+        service.taskDefinition ? definitions.get(service.taskDefinition)?.taskDefinition : undefined,
+        settings,
+      ).map(({ name, evaluation }) => auditedResource(name, evaluation)),
+    ),
+    ...clusters.map((c) =>
+      auditedResource(c.clusterName ?? nameFromArn(c.clusterArn ?? ""), evaluateCluster(c, settings)),
+    ),
+    ...providers.map((p) => auditedResource(p.name ?? "", evaluateCapacityProvider(p, settings))),
+  ].sort(
+    (a, b) =>
+      b.bySeverity.high - a.bySeverity.high || b.findings - a.findings || a.name.localeCompare(b.name),
+  );
+  const resourceSum = (key: "high" | "medium" | "low") =>
+    resources.reduce((n, r) => n + r.bySeverity[key], 0);
   return {
     date: new Date().toISOString(),
     revisions,
+    unchecked,
     totals: {
       revisions: revisions.length,
+      unchecked: unchecked.length,
       compliant: revisions.filter((r) => r.findings === 0).length,
       high: sum("high"),
       medium: sum("medium"),
       low: sum("low"),
+    },
+    resources,
+    resourceTotals: {
+      resources: resources.length,
+      compliant: resources.filter((r) => r.findings === 0).length,
+      high: resourceSum("high"),
+      medium: resourceSum("medium"),
+      low: resourceSum("low"),
+      unknown: resources.reduce((n, r) => n + r.unknown.length, 0),
     },
   };
 }

@@ -1,9 +1,22 @@
+import { AutopilotError } from "../errors.ts";
 import type { CloudTrailApiCallEvent, ScheduledEvent } from "../events/schemas.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { applyPolicyActions } from "./applyPolicyActions.ts";
 import { auditAccount } from "./auditAccount.ts";
 import { policyAuditMessage, policyEventMessage } from "./messages.ts";
 import { planPolicyForCall } from "./planForApiCall.ts";
+
+/** A revision could not be read, so it was not checked (never assumed compliant). */
+export class PolicyUncheckedError extends AutopilotError {
+  override readonly name = "PolicyUncheckedError";
+  readonly code = "policy-unchecked";
+  constructor(
+    readonly taskDefinitionArn: string,
+    readonly reason: string,
+  ) {
+    super(`${taskDefinitionArn} could not be checked: ${reason}`);
+  }
+}
 
 /**
  * The policy flow's entry: a scheduled event audits every revision in use; a CloudTrail
@@ -17,7 +30,7 @@ export async function runPolicy(
   const settings = context.config.policy;
   if (event["detail-type"] === "Scheduled Event") {
     const audit = await auditAccount(context.clients, settings);
-    context.log.info("policy audit", { totals: audit.totals });
+    context.log.info("policy audit", { totals: audit.totals, resourceTotals: audit.resourceTotals });
     return { summary: { action: "audit", ...audit }, messages: [{ message: policyAuditMessage(audit) }] };
   }
   const outcome = await planPolicyForCall(context.clients, event.detail, settings);
@@ -30,9 +43,25 @@ export async function runPolicy(
     dryRun: context.dryRun,
     compliant: outcome.compliant,
     findings: outcome.evaluation?.findings.map((f) => `${f.ruleId} ${f.path}`) ?? [],
+    // The service's own findings (CreateService/UpdateService): reported, never acted on.
+    ...(outcome.resources
+      ? {
+          resourceFindings: outcome.resources.flatMap((e) =>
+            e.findings.map((f) => `${e.resourceType} ${e.subject} ${f.ruleId} ${f.path}`),
+          ),
+        }
+      : {}),
     actions: outcome.actions,
+    ...(outcome.unknown ? { unknown: outcome.unknown } : {}),
     ...(outcome.ignored ? { reason: outcome.ignored } : {}),
   };
   context.log.info("policy event", summary);
-  return { summary, messages: message ? [{ message }] : [] };
+  return {
+    summary,
+    messages: message ? [{ message }] : [],
+    // Fails closed: a revision that could not be read is checked again (retry, then the DLQ).
+    ...(outcome.unknown
+      ? { failure: new PolicyUncheckedError(outcome.unknown.taskDefinitionArn, outcome.unknown.reason) }
+      : {}),
+  };
 }

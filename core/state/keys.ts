@@ -15,10 +15,10 @@
  * | `svc#<serviceArn>` | `stats#<YYYY-MM-DD>` | daily stop statistics (read by right-sizing) |
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
- * | `alert#<key>` | `cooldown` | an alert sent, quiet until it expires |
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
- * | `once#<kind>#<id>` | `claim` | a "tell once" claim |
+ * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
+ * | `instance#<containerInstanceArn>` | `agent-disconnected` | when the monitor first saw its agent disconnected |
  * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
@@ -107,8 +107,6 @@ export const stateKeys = {
   dayOf: (sk: string): string => sk.slice(STATS.length),
   /** A stop already counted (a task, or one container of a task that keeps running). */
   taskStop: (stopId: string): ItemKey => ({ pk: `task#${stopId}`, sk: "stop" }),
-  /** An alert sent; quiet until the item expires. */
-  alertCooldown: (alert: string): ItemKey => ({ pk: `alert#${alert}`, sk: "cooldown" }),
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
 
@@ -117,6 +115,12 @@ export const stateKeys = {
 
   /** A "tell once" claim of one kind (`schedule-invalid`, …) and id. */
   once: (kind: string, id: string): ItemKey => ({ pk: `once#${kind}#${id}`, sk: "claim" }),
+
+  /** When the monitor first saw a container instance's agent disconnected (cleared on reconnect). */
+  agentDisconnected: (containerInstanceArn: string): ItemKey => ({
+    pk: `instance#${containerInstanceArn}`,
+    sk: "agent-disconnected",
+  }),
 
   /** A deployment the redeploy flow started. */
   deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),
