@@ -33,6 +33,7 @@ const SERVICE_NAMES: Record<string, string> = {
   events: "EventBridge",
   sts: "STS",
   pricing: "Pricing",
+  "compute-optimizer": "ComputeOptimizer",
 };
 
 /** `Credential=AKID/20260101/eu-west-1/ecs/aws4_request` → `ecs`. */

@@ -1,5 +1,6 @@
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ComputeOptimizerClient } from "@aws-sdk/client-compute-optimizer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
@@ -43,6 +44,7 @@ export function clientsAt(
     autoscaling: counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", counter),
     cloudwatch: counted(new CloudWatchClient(config), "CloudWatch", counter),
     ec2: counted(new EC2Client(config), "EC2", counter),
+    computeOptimizer: counted(new ComputeOptimizerClient(config), "ComputeOptimizer", counter),
     sts: counted(new STSClient(config), "STS", counter),
   };
 }

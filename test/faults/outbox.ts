@@ -1,9 +1,10 @@
 /**
  * The Slack outbox as deployed, emulated: the flows queue their messages in an SQS queue
  * (`AUTOPILOT_OUTBOX_QUEUE_URL`), and Lambda's SQS event source hands them to the Notify function
- * in batches; records the function reports as failed (partial batch response) — or every record
- * of an invocation that threw or timed out — are received again, and after their last receive
- * land in the outbox's DLQ ("parked": not lost, `dlq redrive` posts them later).
+ * in batches (infra/notify.ts); records the function reports as failed (partial batch response)
+ * — or every record of an invocation that threw or timed out — are received again after the
+ * queue's visibility timeout, and after their last receive (infra/shared.ts) land in the outbox's
+ * DLQ ("parked": not lost, `dlq redrive notify` posts them later).
  *
  * The event source's polling is AWS's side: it reads moto directly, never through the proxy.
  */
@@ -11,14 +12,7 @@ import { DeleteMessageCommand, type Message, ReceiveMessageCommand } from "@aws-
 import type { SlackMessage } from "../../core/notify/SlackMessage.ts";
 import { type DeliveryOptions, deliverAsync, type Environments, type Invocation } from "./asyncInvoke.ts";
 import { ACCOUNT, type Harness, REGION } from "./Harness.ts";
-
-/** Lambda's default batch size for an SQS event source. */
-export const OUTBOX_BATCH_SIZE = 10;
-/**
- * Receives before a message goes to the outbox's DLQ. infra/ does not deploy the outbox yet, so
- * this is the harness's choice (SQS's `maxReceiveCount` of the redrive policy, once it does).
- */
-export const OUTBOX_MAX_RECEIVES = 3;
+import { type OutboxSettings, outboxSettings } from "./outboxSettings.ts";
 
 interface Held {
   readonly message: Message;
@@ -47,43 +41,62 @@ function record(held: Held, queueUrl: string) {
 }
 
 export class OutboxEmulator {
-  /** Messages that used up their receives: in the outbox's DLQ. */
+  /** Messages that used up their receives: in the outbox's DLQ (`dlq redrive notify`). */
   readonly parked: Held[] = [];
+  /** Messages waiting to be received again (after the queue's visibility timeout). */
+  readonly queued: Held[] = [];
+  /** Messages a successful invocation reported as failed while partial responses are off: deleted. */
+  readonly dropped: Held[] = [];
   readonly invocations: Invocation[] = [];
 
   constructor(
     private readonly harness: Harness,
     private readonly env: Environments,
     private readonly options: DeliveryOptions,
+    readonly settings: OutboxSettings = outboxSettings(),
   ) {}
 
-  /** The Slack messages in the outbox's DLQ. */
-  parkedMessages(): SlackMessage[] {
-    return this.parked.flatMap((held) => {
+  /** The Slack messages of `held` records. */
+  static messagesOf(held: readonly Held[]): SlackMessage[] {
+    return held.flatMap((h) => {
       try {
-        return [(JSON.parse(held.message.Body ?? "") as { message: SlackMessage }).message];
+        return [(JSON.parse(h.message.Body ?? "") as { message: SlackMessage }).message];
       } catch {
         return [];
       }
     });
   }
 
-  /** Hands every queued message to the Notify function until the queue is empty. */
+  /**
+   * One receive of every visible message: those just queued and those waiting for another
+   * receive. A failed message waits for the next drain (in AWS: the visibility timeout later).
+   */
   async drain(): Promise<void> {
-    const pending: Held[] = await this.#receiveAll();
-    await this.#deliver(pending);
+    await this.#pass([...this.queued.splice(0), ...(await this.#receiveAll())]);
   }
 
-  /** `dlq redrive` of the outbox: the parked messages go through the Notify function again. */
+  /**
+   * The fault is gone: receive again until the outbox is empty, each pass standing for one
+   * visibility timeout. What still waits after `passes` stays in the outbox (reported as such).
+   */
+  async settle(passes = 5): Promise<void> {
+    for (let pass = 0; pass < passes; pass++) {
+      await this.drain();
+      if (this.queued.length === 0) return;
+    }
+  }
+
+  /** `dlq redrive notify`: the parked messages go through the Notify function again. */
   async redrive(): Promise<void> {
-    const again = this.parked.splice(0).map((held) => ({ message: held.message, receives: 0 }));
-    await this.#deliver([...(await this.#receiveAll()), ...again]);
+    this.queued.push(...this.parked.splice(0).map((held) => ({ message: held.message, receives: 0 })));
+    await this.settle();
   }
 
-  async #deliver(pending: Held[]): Promise<void> {
+  async #pass(pending: Held[]): Promise<void> {
     const queueUrl = this.harness.outboxQueueUrl;
-    while (pending.length > 0) {
-      const batch = pending.splice(0, OUTBOX_BATCH_SIZE);
+    const { batchSize, partialResponses, maxReceives } = this.settings;
+    for (let i = 0; i < pending.length; i += batchSize) {
+      const batch = pending.slice(i, i + batchSize);
       for (const held of batch) held.receives++;
       const delivery = await deliverAsync(
         { Records: batch.map((held) => record(held, queueUrl)) },
@@ -92,21 +105,20 @@ export class OutboxEmulator {
       );
       this.invocations.push(...delivery.invocations);
       const last = delivery.invocations[delivery.invocations.length - 1];
-      const failed = new Set(
-        last?.outcome === "returned"
-          ? (
-              (last.response as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined)
-                ?.batchItemFailures ?? []
-            ).map((f) => f.itemIdentifier)
-          : batch.map((held) => held.message.MessageId ?? ""),
+      const reported = new Set(
+        (
+          (last?.response as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined)
+            ?.batchItemFailures ?? []
+        ).map((f) => f.itemIdentifier),
       );
       for (const held of batch) {
-        if (!failed.has(held.message.MessageId ?? "")) continue;
-        if (held.receives >= OUTBOX_MAX_RECEIVES) this.parked.push(held);
-        else pending.push(held);
+        const id = held.message.MessageId ?? "";
+        const failed = last?.outcome !== "returned" || (partialResponses && reported.has(id));
+        if (last?.outcome === "returned" && !partialResponses && reported.has(id)) this.dropped.push(held);
+        else if (!failed) continue;
+        else if (held.receives >= maxReceives) this.parked.push(held);
+        else this.queued.push(held);
       }
-      // Messages queued while this batch ran (none today: Notify queues nothing) join the queue.
-      pending.push(...(await this.#receiveAll()));
     }
   }
 

@@ -24,13 +24,16 @@ export interface OutboxSettings {
  * outboxSettings(); // { batchSize: 5, partialResponses: true, maxReceives: 100, … }
  */
 export function outboxSettings(): OutboxSettings {
-  const read = (file: string) => (existsSync(resolve(INFRA, file)) ? readFileSync(resolve(INFRA, file), "utf8") : "");
+  const read = (file: string) =>
+    existsSync(resolve(INFRA, file)) ? readFileSync(resolve(INFRA, file), "utf8") : "";
   const notify = read("notify.ts");
   const shared = read("shared.ts");
   const subscription = /outbox\.subscribe\([^)]*batch:\s*\{([^}]*)\}/s.exec(notify)?.[1] ?? "";
   const size = /size:\s*(\d+)/.exec(subscription)?.[1];
   const partial = /partialResponses:\s*(true|false)/.exec(subscription)?.[1];
-  const queue = /new sst\.aws\.Queue\("AutopilotSlackOutbox",[\s\S]*?dlq:\s*\{[^}]*retry:\s*(\d+)/.exec(shared)?.[1];
+  const queue = /new sst\.aws\.Queue\("AutopilotSlackOutbox",[\s\S]*?dlq:\s*\{[^}]*retry:\s*(\d+)/.exec(
+    shared,
+  )?.[1];
   return {
     batchSize: size ? Number(size) : 10,
     partialResponses: partial === "true",

@@ -165,6 +165,16 @@ function problems(run: MatrixRun): string[] {
   return lines;
 }
 
+function unimplementedNote(run: MatrixRun): string[] {
+  const missing = run.clean.flatMap((r) => (r.unimplemented ?? []).map((op) => `\`${op}\` (${r.flow})`));
+  return missing.length === 0
+    ? []
+    : [
+        `Not faulted, because moto 5.2.1 does not implement them (it answers every call with an error, so the flow's fallback runs in every scenario): ${missing.join(", ")}.`,
+        "",
+      ];
+}
+
 function invariantsSection(): string[] {
   const lines: string[] = [];
   for (const flow of FLOWS) {
@@ -200,6 +210,7 @@ export function matrixSection(run: MatrixRun): string {
     "",
     "*events in*: events delivered to the flow's Lambda entry; *invocations*: with Lambda's retries; *actions done*: writes that reached AWS outside the state table (ECS, Application Auto Scaling, SQS); *dead-lettered*: scenarios where some event failed all 3 attempts; *messages parked*: scenarios where a Slack message used up its receives in the outbox and sits in the outbox's DLQ.",
     "",
+    ...unimplementedNote(run),
     "### By fault class",
     "",
     ...classTable(run),

@@ -37,6 +37,10 @@ export interface RunRecord {
   readonly shown: readonly SlackMessage[];
   /** Messages that used up their receives in the outbox: in its DLQ, redrivable, not lost. */
   readonly parked: readonly SlackMessage[];
+  /** Messages still in the outbox once the fault is gone and it was received a few more times. */
+  readonly queued: readonly SlackMessage[];
+  /** Messages the outbox deleted although Slack never took them (partial responses off): lost. */
+  readonly dropped: readonly SlackMessage[];
   readonly slackPosts: readonly SlackPost[];
   /** Every request the proxy saw (every SDK attempt). */
   readonly calls: readonly ProxiedCall[];
@@ -121,6 +125,10 @@ export interface ScenarioResult {
   readonly deadLettered: number;
   /** Slack messages left in the outbox's DLQ. */
   readonly parked: number;
+  /** Slack messages still waiting in the outbox at the end (posted on a later receive). */
+  readonly leftQueued: number;
+  /** Slack messages the outbox deleted unposted (partial responses off in infra/). */
+  readonly droppedByOutbox: number;
   readonly timedOut: number;
   /** Writes that reached AWS outside the state table and the queues (ECS, Application Auto Scaling, …). */
   readonly actionsDone: number;
@@ -132,6 +140,11 @@ export interface ScenarioResult {
   readonly commands: Readonly<Record<string, number>>;
   /** Every attempt the proxy saw during the events, by `Service.Action`. */
   readonly attempts: Readonly<Record<string, number>>;
+  /**
+   * Operations moto answered with a server error on every unfaulted attempt: moto 5.2.1 does not
+   * implement them (Compute Optimizer), so the flow's own fallback runs every time.
+   */
+  readonly unimplemented: readonly string[];
   /** When some event was dead-lettered: the status after redriving them once, fault-free. */
   readonly afterRedrive?: Status;
   readonly afterRedriveViolations?: readonly Violation[];
@@ -146,8 +159,21 @@ export const isWrite = (call: ProxiedCall): boolean => !READ.test(call.action) &
 export const appliedWrites = (calls: readonly ProxiedCall[]): ProxiedCall[] =>
   calls.filter((c) => isWrite(c) && c.reachedAws && (c.status ?? 500) < 400);
 
+/** Invariants of every flow: about the way its messages travel. */
+export const COMMON_INVARIANTS: ReadonlyArray<Invariant<unknown>> = [
+  {
+    id: "O1",
+    says: "the outbox never deletes a message Slack did not take",
+    breaks: "lost",
+    check: (_o, run) =>
+      run.dropped.map(
+        (m) => `"${m.text}" was deleted from the outbox unposted (partial batch responses are off)`,
+      ),
+  },
+];
+
 function judge<O>(spec: FlowSpec<unknown, O>, observation: O, run: RunRecord): Violation[] {
-  return spec.invariants.flatMap((invariant) =>
+  return [...spec.invariants, ...(COMMON_INVARIANTS as ReadonlyArray<Invariant<O>>)].flatMap((invariant) =>
     invariant.check(observation, run).map((detail) => ({
       invariant: `${invariant.id} ${invariant.says}`,
       breaks: invariant.breaks,
@@ -224,14 +250,22 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
         : 0;
   harness.proxy.disarm();
   harness.slack.arm(undefined);
+  // Slack and AWS are back: the outbox's waiting messages are received again, as SQS would.
+  await outbox.settle();
   const calls = [...harness.proxy.log];
   const commands = counter.byOperation();
   const attempts = harness.proxy.attemptsByOperation();
+  const unimplemented = Object.keys(attempts).filter((operation) => {
+    const unfaulted = calls.filter((c) => `${c.service}.${c.action}` === operation && c.fault === undefined);
+    return unfaulted.length > 0 && unfaulted.every((c) => (c.status ?? 0) >= 500);
+  });
   const notifyInvocations = outbox.invocations.length;
   const record = (current: typeof deliveries): RunRecord => ({
     deliveries: current,
     shown: harness.slack.shown(),
-    parked: outbox.parkedMessages(),
+    parked: OutboxEmulator.messagesOf(outbox.parked),
+    queued: OutboxEmulator.messagesOf(outbox.queued),
+    dropped: OutboxEmulator.messagesOf(outbox.dropped),
     slackPosts: [...harness.slack.posts],
     calls: [...harness.proxy.log],
   });
@@ -250,6 +284,7 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
 
   const deadLettered = deliveries.filter((d) => d.delivery.deadLettered);
   const parked = run.parked.length;
+  const leftQueued = run.queued.length;
   let redrive: Pick<ScenarioResult, "afterRedrive" | "afterRedriveViolations"> = {};
   if (deadLettered.length > 0 || parked > 0) {
     // What `dlq redrive` would do: the same events through the same handler, the outbox's parked
@@ -288,6 +323,8 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
     notifyInvocations,
     deadLettered: deadLettered.length,
     parked,
+    leftQueued,
+    droppedByOutbox: run.dropped.length,
     timedOut: all.filter((i) => i.outcome === "timed-out").length,
     actionsDone: appliedWrites(calls).filter((c) => c.service !== "DynamoDB" && c.service !== "SQS").length,
     injected,
@@ -295,6 +332,7 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
     ms: Date.now() - started,
     commands,
     attempts,
+    unimplemented,
     ...redrive,
   };
 }

@@ -27,9 +27,12 @@ describe("fault harness smoke", () => {
       const clean = await runScenario(harness, { flow, fault: { target: "none" } });
       expect(clean.violations).toEqual([]);
       expect(clean.invocations).toBe(clean.events);
-      expect(clean.attempts).toEqual(clean.commands);
+      // No retries needed, except for what moto does not implement (it answers 500 every time).
+      const implemented = (counts: Readonly<Record<string, number>>) =>
+        Object.fromEntries(Object.entries(counts).filter(([op]) => !clean.unimplemented.includes(op)));
+      expect(implemented(clean.attempts)).toEqual(implemented(clean.commands));
 
-      const operations = Object.keys(clean.commands);
+      const operations = Object.keys(clean.commands).filter((op) => !clean.unimplemented.includes(op));
       const firstWrite = operations.find((op) => !READ.test(op.split(".")[1] ?? ""));
       const firstRead = operations.find((op) => READ.test(op.split(".")[1] ?? "") && !op.startsWith("SSM."));
       for (const [operation, fault] of [
@@ -54,7 +57,15 @@ describe("fault harness smoke", () => {
   }
 });
 
-const noRun: RunRecord = { deliveries: [], shown: [], parked: [], slackPosts: [], calls: [] };
+const noRun: RunRecord = {
+  deliveries: [],
+  shown: [],
+  parked: [],
+  queued: [],
+  dropped: [],
+  slackPosts: [],
+  calls: [],
+};
 const broken = <O>(flow: FlowSpec<unknown, O>, observation: O) =>
   flow.invariants.flatMap((i) => i.check(observation, noRun).map(() => `${i.id} ${i.breaks}`));
 

@@ -78,10 +78,10 @@ export function messageText(message: SlackMessage): string {
 }
 
 /**
- * The messages that were told: shown in Slack, or parked in the outbox's DLQ (a Slack outage
- * outlasted its receives; `dlq redrive` posts it — late, not lost).
+ * The messages that were told: shown in Slack, or kept durably for it — waiting in the outbox
+ * for another receive, or parked in its DLQ (`dlq redrive notify` posts them): late, not lost.
  */
-export const told = (run: RunRecord): SlackMessage[] => [...run.shown, ...run.parked];
+export const told = (run: RunRecord): SlackMessage[] => [...run.shown, ...run.queued, ...run.parked];
 
 /** Whether any delivery of the run ended in the DLQ. */
 export const anyDeadLettered = (run: RunRecord): boolean =>
