@@ -1,12 +1,13 @@
 /**
- * `npm run test:scale`: 2,000 services in 40 clusters through the scheduled flows — the schedule
- * reconcile (first run, then the steady-state run every 15 minutes) and the weekly right-sizing
+ * `npm run test:scale`: 2,000 services in 40 clusters through every scheduled job (core/events
+ * rules.ts) — the schedule reconcile (the first run, then the steady one every 15 minutes), the
+ * index rebuild, the queued-push sweep, the daily policy audit and the weekly right-sizing
  * analysis — through the real Lambda entries, against moto behind the fault proxy throttling
  * the hot APIs. Measures wall time against the function's timeout, calls by operation, retries,
  * throttles and peak concurrency, and writes them to docs/reliability.md.
  *
  *   npm run test:scale                        # 40 clusters × 50 services
- *   npm run test:scale -- --clusters 4 --per-cluster 10 --no-doc
+ *   npm run test:scale -- --clusters 4 --per-cluster 10 --only schedule --no-doc
  */
 
 import { parseArgs } from "node:util";
@@ -17,10 +18,14 @@ import {
 } from "@aws-sdk/client-ecs";
 import { ApiCallCounter, createAwsClients, mapWithConcurrency } from "../../core/aws/index.ts";
 import { createInsightClients } from "../../core/aws/insightClients.ts";
+import { SCHEDULED_JOBS } from "../../core/events/index.ts";
 import { bundledPriceBook } from "../../core/rightsize/priceBook.ts";
 import { SERVICE_TAGS } from "../../core/tags.ts";
+import { createPolicyHandler } from "../../functions/policy.ts";
+import { createRedeployHandler } from "../../functions/redeploy.ts";
 import { createRightsizeHandler } from "../../functions/rightsize.ts";
 import { createScheduleHandler } from "../../functions/schedule.ts";
+import { createServiceIndexHandler } from "../../functions/service-index.ts";
 import type { LambdaHandler } from "../../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
 import { ecrImage, putContainerInsights } from "../../sandbox/seed.ts";
@@ -37,7 +42,8 @@ const { values } = parseArgs({
     clusters: { type: "string", default: "40" },
     "per-cluster": { type: "string", default: "50" },
     "no-doc": { type: "boolean", default: false },
-    "skip-rightsize": { type: "boolean", default: false },
+    /** Only these flows' scheduled jobs (e.g. `--only schedule`). */
+    only: { type: "string", multiple: true },
   },
 });
 const CLUSTERS = Number(values.clusters);
@@ -238,60 +244,72 @@ try {
   const seededServices = Date.now() - seedStarted;
   console.log(`seeded ${SERVICES} services in ${CLUSTERS} clusters in ${seconds(seededServices)}`);
 
-  const schedule = (counter: ApiCallCounter) =>
-    createScheduleHandler(createRuntime("schedule", { clients: createAwsClients({ counter }) }));
-  const first = await measure(
-    "Schedule: first reconcile (every service gets its target, actions and memory)",
-    "schedule",
-    schedule,
-    scheduledEvent("9c8d7e6f-0000-4000-8000-000000000001"),
-  );
-  console.log(`first reconcile: ${seconds(first.ms)}, ${total(first.commands)} calls`);
-  const steady = await measure(
-    "Schedule: the next reconcile, 15 minutes later (nothing to change)",
-    "schedule",
-    schedule,
-    scheduledEvent("9c8d7e6f-0000-4000-8000-000000000002"),
-  );
-  console.log(
-    `steady reconcile: ${seconds(steady.ms)}, ${total(steady.commands)} calls, ${steady.writes} writes`,
-  );
-
-  const runs = [first, steady];
+  const builders: Record<string, (counter: ApiCallCounter) => LambdaHandler> = {
+    schedule: (counter) =>
+      createScheduleHandler(createRuntime("schedule", { clients: createAwsClients({ counter }) })),
+    "service-index": (counter) =>
+      createServiceIndexHandler(createRuntime("service-index", { clients: createAwsClients({ counter }) })),
+    redeploy: (counter) =>
+      createRedeployHandler(createRuntime("redeploy", { clients: createAwsClients({ counter }) })),
+    policy: (counter) =>
+      createPolicyHandler(createRuntime("policy", { clients: createAwsClients({ counter }) })),
+    rightsize: (counter) =>
+      createRightsizeHandler(createRuntime("rightsize", { clients: createAwsClients({ counter }) }), {
+        prices: bundledPriceBook(REGION),
+        insight: createInsightClients({ counter }),
+      }),
+  };
+  const runs: Measured[] = [];
   let metricsSeeded = 0;
-  if (!values["skip-rightsize"]) {
-    const metricsStarted = Date.now();
-    const points = Array.from({ length: 12 }, (_, i) => ({
-      at: new Date(Date.now() - (i + 1) * 300_000),
-      tasks: 2,
-      cpu: 200,
-      memory: 600,
-    }));
-    const services = clusters.flatMap((cluster) =>
-      Array.from({ length: PER_CLUSTER }, (_, s) => ({
-        cluster,
-        service: `svc-${String(s).padStart(3, "0")}`,
-      })),
-    );
-    await mapWithConcurrency(services, 4, ({ cluster, service }) =>
-      putContainerInsights(direct.cloudwatch, cluster, service, points),
-    );
-    metricsSeeded = Date.now() - metricsStarted;
+  let sequence = 0;
+  const run = async (label: string, flow: string) => {
+    const build = builders[flow];
+    if (!build) throw new Error(`no handler for the scheduled flow ${flow}`);
+    const id = `9c8d7e6f-0000-4000-8000-${String(++sequence).padStart(12, "0")}`;
+    const measured = await measure(label, flow, build, scheduledEvent(id));
     console.log(
-      `seeded one hour of Container Insights metrics for ${SERVICES} services in ${seconds(metricsSeeded)}`,
+      `${label}: ${seconds(measured.ms)}, ${total(measured.commands)} calls, ${total(measured.throttled)} throttled, ${measured.writes} writes, ${measured.delivery.invocations.map((i) => i.outcome).join("/")}`,
     );
-    const rightsize = await measure(
-      "Right-sizing: the weekly analysis (report only: no service tagged apply)",
-      "rightsize",
-      (counter) =>
-        createRightsizeHandler(createRuntime("rightsize", { clients: createAwsClients({ counter }) }), {
-          prices: bundledPriceBook(REGION),
-          insight: createInsightClients({ counter }),
-        }),
-      scheduledEvent("9c8d7e6f-0000-4000-8000-000000000003"),
-    );
-    console.log(`rightsize: ${seconds(rightsize.ms)}, ${total(rightsize.commands)} calls`);
-    runs.push(rightsize);
+    runs.push(measured);
+  };
+  // Every scheduled job (core/events/rules.ts), in the order they matter at this scale.
+  const only = values.only ? new Set(values.only) : undefined;
+  for (const job of SCHEDULED_JOBS) {
+    if (only && !only.has(job.flow)) continue;
+    if (job.flow === "schedule") {
+      await run(
+        `${job.name} (${job.schedule}): first reconcile — every service gets its target, actions and memory`,
+        job.flow,
+      );
+      await run(`${job.name}: the next reconcile, nothing to change`, job.flow);
+    } else if (job.flow === "rightsize") {
+      const metricsStarted = Date.now();
+      const points = Array.from({ length: 12 }, (_, i) => ({
+        at: new Date(Date.now() - (i + 1) * 300_000),
+        tasks: 2,
+        cpu: 200,
+        memory: 600,
+      }));
+      const services = clusters.flatMap((cluster) =>
+        Array.from({ length: PER_CLUSTER }, (_, s) => ({
+          cluster,
+          service: `svc-${String(s).padStart(3, "0")}`,
+        })),
+      );
+      await mapWithConcurrency(services, 4, ({ cluster, service }) =>
+        putContainerInsights(direct.cloudwatch, cluster, service, points),
+      );
+      metricsSeeded = Date.now() - metricsStarted;
+      console.log(
+        `seeded one hour of Container Insights metrics for ${SERVICES} services in ${seconds(metricsSeeded)}`,
+      );
+      await run(
+        `${job.name} (${job.schedule}): the analysis, report only (no service tagged apply)`,
+        job.flow,
+      );
+    } else {
+      await run(`${job.name} (${job.schedule})`, job.flow);
+    }
   }
 
   const section = [
