@@ -59,6 +59,8 @@ export interface ProxiedCall {
   /** moto's status, when it answered. */
   readonly status?: number;
   readonly at: number;
+  /** From the request's arrival to the proxy's answer (or the dropped connection). */
+  readonly ms: number;
 }
 
 interface ArmedRule {
@@ -226,13 +228,20 @@ export class FaultProxy {
       };
       const at = Date.now();
       if (this.#frozen) {
-        this.log.push({ service: call.service, action: call.action, fault: "drop", reachedAws: false, at });
+        this.log.push({
+          service: call.service,
+          action: call.action,
+          fault: "drop",
+          reachedAws: false,
+          at,
+          ms: 0,
+        });
         req.socket.destroy();
         return;
       }
       const rule = this.#decide(call);
-      const record = (entry: Omit<ProxiedCall, "service" | "action" | "at">) =>
-        this.log.push({ service: call.service, action: call.action, at, ...entry });
+      const record = (entry: Omit<ProxiedCall, "service" | "action" | "at" | "ms">) =>
+        this.log.push({ service: call.service, action: call.action, at, ms: Date.now() - at, ...entry });
       switch (rule?.fault) {
         case "throttle":
         case "5xx": {

@@ -30,7 +30,7 @@ import type { LambdaHandler } from "../../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
 import { ecrImage, putContainerInsights } from "../../sandbox/seed.ts";
 import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts";
-import type { FaultRule } from "./FaultProxy.ts";
+import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
 import { scheduledEvent } from "./flows/events.ts";
 import { gitRevision } from "./gitRevision.ts";
 import { Harness, LAMBDA_RETRIES, REGION } from "./Harness.ts";
@@ -42,6 +42,14 @@ const { values } = parseArgs({
     clusters: { type: "string", default: "40" },
     "per-cluster": { type: "string", default: "50" },
     "no-doc": { type: "boolean", default: false },
+    /**
+     * Clusters whose services get Container Insights metrics for right-sizing. moto's
+     * GetMetricData takes about a minute for 40 services' queries on this machine, so all 40
+     * clusters' would not finish: the rest are read and queried, but unmeasured.
+     */
+    "metrics-clusters": { type: "string", default: "1" },
+    /** No throttling at all: the baseline the throttled figures compare with. */
+    "no-throttle": { type: "boolean", default: false },
     /** Only these flows' scheduled jobs (e.g. `--only schedule`). */
     only: { type: "string", multiple: true },
   },
@@ -111,7 +119,12 @@ interface Measured {
   readonly throttled: Record<string, number>;
   readonly writes: number;
   readonly peakInFlight: number;
-  readonly slackShown: number;
+  /** Slack messages the run queued in the outbox (SendMessage to it that reached SQS). */
+  readonly queuedMessages: number;
+  /** Time spent inside moto (and the proxy) per operation, summed over attempts, ms. */
+  readonly awsMs: Record<string, number>;
+  /** Attempts moto answered with a server error (operations it does not implement). */
+  readonly serverErrors: Record<string, number>;
   readonly response?: unknown;
 }
 
@@ -123,9 +136,8 @@ async function measure(
 ): Promise<Measured> {
   const counter = new ApiCallCounter();
   const env = environments(() => build(counter));
-  harness.proxy.arm(THROTTLES, 2026);
+  harness.proxy.arm(values["no-throttle"] ? [] : THROTTLES, 2026);
   harness.proxy.resetLog();
-  const shownBefore = harness.slack.shown().length;
   const timeoutMs = harness.timeoutOf(functionName);
   const started = Date.now();
   const delivery = await deliverAsync(event, env, {
@@ -143,6 +155,16 @@ async function measure(
   });
   const ms = Date.now() - started;
   harness.proxy.disarm();
+  if (process.env.DEBUG_GAPS) {
+    let previous = started;
+    for (const call of harness.proxy.log) {
+      if (call.at - previous > 500)
+        console.log(`  gap ${call.at - previous} ms before ${call.service}.${call.action}`);
+      if (call.ms > 500) console.log(`  ${call.service}.${call.action} took ${call.ms} ms`);
+      previous = call.at + call.ms;
+    }
+    console.log(`  end gap ${Date.now() - previous} ms`);
+  }
   const throttled: Record<string, number> = {};
   for (const call of harness.proxy.log)
     if (call.fault === "throttle")
@@ -158,9 +180,22 @@ async function measure(
     throttled,
     writes: appliedWrites(harness.proxy.log).length,
     peakInFlight: harness.proxy.peakInFlight,
-    slackShown: harness.slack.shown().length - shownBefore,
+    queuedMessages: harness.proxy.log.filter(
+      (c) => c.service === "SQS" && c.action === "SendMessage" && c.reachedAws && (c.status ?? 500) < 400,
+    ).length,
+    awsMs: sumBy(harness.proxy.log, (c) => c.ms),
+    serverErrors: sumBy(harness.proxy.log, (c) => (c.reachedAws && (c.status ?? 0) >= 500 ? 1 : 0)),
     ...(last?.response !== undefined ? { response: last.response } : {}),
   };
+}
+
+function sumBy(calls: readonly ProxiedCall[], value: (call: ProxiedCall) => number): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const call of calls) {
+    const key = `${call.service}.${call.action}`;
+    sums[key] = (sums[key] ?? 0) + value(call);
+  }
+  return sums;
 }
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -169,12 +204,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function table(run: Measured): string[] {
   const operations = [...new Set([...Object.keys(run.commands), ...Object.keys(run.attempts)])].sort();
   return [
-    "| operation | calls | attempts | throttled |",
-    "| --- | ---: | ---: | ---: |",
+    "| operation | calls | attempts | throttled | moto errors | time in moto |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...operations.map(
-      (op) => `| ${op} | ${run.commands[op] ?? 0} | ${run.attempts[op] ?? 0} | ${run.throttled[op] ?? 0} |`,
+      (op) =>
+        `| ${op} | ${run.commands[op] ?? 0} | ${run.attempts[op] ?? 0} | ${run.throttled[op] ?? 0} | ${run.serverErrors[op] ?? 0} | ${seconds(run.awsMs[op] ?? 0)} |`,
     ),
-    `| **total** | **${total(run.commands)}** | **${total(run.attempts)}** | **${total(run.throttled)}** |`,
+    `| **total** | **${total(run.commands)}** | **${total(run.attempts)}** | **${total(run.throttled)}** | **${total(run.serverErrors)}** | **${seconds(total(run.awsMs))}** |`,
   ];
 }
 
@@ -187,7 +223,7 @@ function describeRun(run: Measured): string[] {
     `### ${run.label}`,
     "",
     `- **${seconds(run.ms)}** wall time against a Lambda timeout of ${seconds(run.timeoutMs)}; invocations: ${outcome}${run.delivery.deadLettered ? " — **dead-lettered**" : ""}.`,
-    `- ${total(run.commands)} SDK calls, ${total(run.attempts)} attempts on the wire: ${retries} retries, ${total(run.throttled)} throttled (${total(run.attempts) > 0 ? ((100 * total(run.throttled)) / total(run.attempts)).toFixed(1) : "0"} % of attempts); peak ${run.peakInFlight} call(s) in flight; ${run.writes} writes applied; ${run.slackShown} Slack message(s) shown.`,
+    `- ${total(run.commands)} SDK calls, ${total(run.attempts)} attempts on the wire: ${retries} retries, ${total(run.throttled)} throttled (${total(run.attempts) > 0 ? ((100 * total(run.throttled)) / total(run.attempts)).toFixed(1) : "0"} % of attempts); peak ${run.peakInFlight} call(s) in flight; ${run.writes} writes applied; ${run.queuedMessages} Slack message(s) queued in the outbox; ${seconds(total(run.awsMs))} of calls' time spent in moto (summed over concurrent calls).`,
     "",
     ...table(run),
     "",
@@ -290,7 +326,8 @@ try {
         cpu: 200,
         memory: 600,
       }));
-      const services = clusters.flatMap((cluster) =>
+      const withMetrics = clusters.slice(0, Number(values["metrics-clusters"]));
+      const services = withMetrics.flatMap((cluster) =>
         Array.from({ length: PER_CLUSTER }, (_, s) => ({
           cluster,
           service: `svc-${String(s).padStart(3, "0")}`,
@@ -301,10 +338,10 @@ try {
       );
       metricsSeeded = Date.now() - metricsStarted;
       console.log(
-        `seeded one hour of Container Insights metrics for ${SERVICES} services in ${seconds(metricsSeeded)}`,
+        `seeded one hour of Container Insights metrics for ${services.length} services in ${seconds(metricsSeeded)}`,
       );
       await run(
-        `${job.name} (${job.schedule}): the analysis, report only (no service tagged apply)`,
+        `${job.name} (${job.schedule}): the analysis, report only (no service tagged apply); ${services.length} of ${SERVICES} services have metrics`,
         job.flow,
       );
     } else {
@@ -317,7 +354,7 @@ try {
     "",
     `Measured ${now.toISOString().slice(0, 10)} on \`${gitRevision()}\`: **${SERVICES} services in ${CLUSTERS} clusters** (${PER_CLUSTER} per cluster; half outside their schedule window now, half inside it with \`up-capacity 2-6\`), through the real Lambda entries with Lambda's timeout, against moto 5.2.1 behind the fault proxy. Throttling: ${THROTTLE_NOTE}`,
     "",
-    `Seeding (straight into moto, not measured below): services ${seconds(seededServices)}${metricsSeeded ? `, one hour of Container Insights metrics ${seconds(metricsSeeded)}` : ""}. Times are this machine's (2 shared cores, moto in Python on loopback); AWS's own latency is not modelled, so they say how the flow's calls and retries add up, not how long it takes in an AWS account.`,
+    `Seeding (straight into moto, not measured below): services ${seconds(seededServices)}${metricsSeeded ? `, one hour of Container Insights metrics for ${Number(values["metrics-clusters"]) * PER_CLUSTER} services ${seconds(metricsSeeded)}` : ""}. Times are this machine's (2 shared cores, moto in Python on loopback); AWS's own latency is not modelled, so they say how the flow's calls and retries add up, not how long it takes in an AWS account.`,
     "",
     ...runs.flatMap(describeRun),
   ].join("\n");
