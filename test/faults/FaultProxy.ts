@@ -24,6 +24,15 @@ import { type AwsCall, identifyAwsCall, throttlingResponse, unavailableResponse 
 
 export type FaultKind = "throttle" | "5xx" | "latency" | "drop" | "drop-after";
 
+/** The header the harness puts on every call of a Lambda execution environment's clients. */
+export const ENVIRONMENT_HEADER = "x-fault-harness-environment";
+
+/**
+ * Where a Lambda execution environment is: running an invocation, idle between invocations
+ * (Lambda freezes it: nothing it sends goes out), or cut off at a timeout (Lambda resets it).
+ */
+export type EnvironmentState = "running" | "idle" | "cut";
+
 export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "5xx", "latency", "drop", "drop-after"];
 
 /** One fault, for the calls it matches. */
@@ -61,6 +70,10 @@ export interface ProxiedCall {
   readonly at: number;
   /** From the request's arrival to the proxy's answer (or the dropped connection). */
   readonly ms: number;
+  /** The Lambda execution environment that sent it (see {@link ENVIRONMENT_HEADER}). */
+  readonly environment?: number;
+  /** Sent while its environment ran no invocation: after it ended, or after it was cut off. */
+  readonly outside?: "ended" | "cut";
 }
 
 interface ArmedRule {
@@ -100,6 +113,7 @@ export class FaultProxy {
   #rules: ArmedRule[] = [];
   #random = seededRandom(1);
   #frozen = false;
+  readonly #environments = new Map<number, EnvironmentState>();
   #inFlight = 0;
   #peakInFlight = 0;
   /** Every request seen since the last {@link resetLog}. */
@@ -162,12 +176,22 @@ export class FaultProxy {
     this.#frozen = false;
   }
 
+  /** Tells the proxy where a Lambda execution environment is; calls from a non-running one are dropped. */
+  setEnvironment(id: number, state: EnvironmentState): void {
+    this.#environments.set(id, state);
+  }
+
   get peakInFlight(): number {
     return this.#peakInFlight;
   }
 
   resetLog(): void {
     this.log.length = 0;
+    this.resetPeak();
+  }
+
+  /** Starts measuring the peak number of calls in flight from now. */
+  resetPeak(): void {
     this.#peakInFlight = this.#inFlight;
   }
 
@@ -227,6 +251,24 @@ export class FaultProxy {
         protocol: "json" as const,
       };
       const at = Date.now();
+      const header = req.headers[ENVIRONMENT_HEADER];
+      const environment = typeof header === "string" ? Number(header) : undefined;
+      const state = environment === undefined ? undefined : this.#environments.get(environment);
+      if (environment !== undefined && (state === "idle" || state === "cut")) {
+        // A frozen or reset environment's calls never reach AWS.
+        this.log.push({
+          service: call.service,
+          action: call.action,
+          fault: "drop",
+          reachedAws: false,
+          at,
+          ms: 0,
+          environment,
+          outside: state === "idle" ? "ended" : "cut",
+        });
+        req.socket.destroy();
+        return;
+      }
       if (this.#frozen) {
         this.log.push({
           service: call.service,
@@ -241,7 +283,14 @@ export class FaultProxy {
       }
       const rule = this.#decide(call);
       const record = (entry: Omit<ProxiedCall, "service" | "action" | "at" | "ms">) =>
-        this.log.push({ service: call.service, action: call.action, at, ms: Date.now() - at, ...entry });
+        this.log.push({
+          service: call.service,
+          action: call.action,
+          at,
+          ms: Date.now() - at,
+          ...(environment !== undefined ? { environment } : {}),
+          ...entry,
+        });
       switch (rule?.fault) {
         case "throttle":
         case "5xx": {
@@ -293,7 +342,11 @@ export class FaultProxy {
           method: req.method,
           path: req.url,
           headers: {
-            ...Object.fromEntries(Object.entries(req.headers).filter(([key]) => !HOP_BY_HOP.has(key))),
+            ...Object.fromEntries(
+              Object.entries(req.headers).filter(
+                ([key]) => !HOP_BY_HOP.has(key) && key !== ENVIRONMENT_HEADER,
+              ),
+            ),
             "content-length": String(body.length),
           },
           agent: this.#agent,

@@ -6,10 +6,14 @@
  */
 import { CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
+import type { ApiCallCounter } from "../../core/aws/ApiCallCounter.ts";
+import { type AwsClients, createAwsClients } from "../../core/aws/index.ts";
+import { createInsightClients, type InsightClients } from "../../core/aws/insightClients.ts";
 import { createStateTable, StateTable } from "../../core/state/index.ts";
 import { type MotoServer, startMotoServer, useMotoEnvironment } from "../../scripts/moto-server.ts";
+import type { DeliveryOptions } from "./asyncInvoke.ts";
 import { type AllClients, clientsAt } from "./clientsAt.ts";
-import { FaultProxy } from "./FaultProxy.ts";
+import { ENVIRONMENT_HEADER, FaultProxy } from "./FaultProxy.ts";
 import { functionTimeouts } from "./functionTimeouts.ts";
 import { SlackStandIn } from "./SlackStandIn.ts";
 
@@ -24,6 +28,33 @@ const SST_DEFAULT_TIMEOUT_MS = 20_000;
 
 /** `retries: 2` of every flow function (infra/shared.ts): Lambda's asynchronous retries. */
 export const LAMBDA_RETRIES = 2;
+
+/** The clients of one Lambda execution environment, as its runtime builds them. */
+export interface EnvironmentClients {
+  readonly aws: AwsClients;
+  readonly insight: InsightClients;
+}
+
+interface TaggableClient {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: { step: "build"; name: string },
+    ): void;
+  };
+}
+
+/** Puts the environment's id on every request of `client`, so the proxy knows who sent it. */
+function tag(client: object, environment: number): void {
+  (client as TaggableClient).middlewareStack.add(
+    (next) => async (args) => {
+      const request = (args as { request?: { headers?: Record<string, string> } }).request;
+      if (request?.headers) request.headers[ENVIRONMENT_HEADER] = String(environment);
+      return next(args);
+    },
+    { step: "build", name: "faultHarnessEnvironment" },
+  );
+}
 
 export class Harness {
   readonly region = REGION;
@@ -114,6 +145,50 @@ export class Harness {
       }),
     );
     this.proxy.resetLog();
+  }
+
+  /**
+   * The clients a Lambda execution environment builds (`createAwsClients`, as the runtime does),
+   * counted on `counter` and tagged with the environment's id.
+   */
+  clientsFor(environment: number, counter: ApiCallCounter): EnvironmentClients {
+    const aws = createAwsClients({ counter });
+    const insight = createInsightClients({ counter });
+    for (const client of [
+      aws.ecs,
+      aws.ecsSingleAttempt,
+      aws.ecr,
+      aws.dynamodb,
+      aws.sqs,
+      aws.eventbridge,
+      aws.ssm,
+      aws.autoscaling,
+      insight.cloudwatch,
+      insight.ec2,
+      insight.computeOptimizer,
+    ])
+      tag(client, environment);
+    return { aws, insight };
+  }
+
+  /**
+   * Lambda's lifecycle of an execution environment, for {@link deliverAsync}: between invocations
+   * it is frozen and at a timeout it is reset, so the proxy drops whatever it sends then. A
+   * function that posts to Slack itself (Notify) is also frozen out of the Slack stand-in until
+   * the cut-off handler has settled.
+   */
+  lifecycle(options: { postsToSlack: boolean }): Pick<DeliveryOptions, "started" | "ended" | "cutOff"> {
+    return {
+      started: (id) => this.proxy.setEnvironment(id, "running"),
+      ended: (id) => this.proxy.setEnvironment(id, "idle"),
+      cutOff: async (id, running) => {
+        this.proxy.setEnvironment(id, "cut");
+        if (!options.postsToSlack) return;
+        this.slack.freeze();
+        await running;
+        this.slack.thaw();
+      },
+    };
   }
 
   /** The function's deployed timeout (infra/), in ms. */

@@ -1,25 +1,27 @@
 /** Lambda's asynchronous invocation as the harness emulates it: retries, DLQ, timeouts, environments. */
 import { describe, expect, it } from "vitest";
-import { deliverAsync, environments } from "./asyncInvoke.ts";
+import { type DeliveryOptions, deliverAsync, environments } from "./asyncInvoke.ts";
 
-const options = (overrides: Partial<Parameters<typeof deliverAsync>[2]> = {}) => ({
+const options = (overrides: Partial<DeliveryOptions> = {}): DeliveryOptions => ({
   functionName: "test",
   timeoutMs: 1000,
   retries: 2,
-  freeze: () => {},
-  thaw: () => {},
+  retryDelaysMs: [50, 100],
+  cutOff: async () => {},
   ...overrides,
 });
 
 describe("deliverAsync", () => {
-  it("returns after the first invocation that does not throw", async () => {
+  it("returns after the first invocation that does not throw, retrying at once after a throw", async () => {
     let calls = 0;
     const env = environments(() => async () => {
       calls++;
       if (calls < 2) throw new Error("boom");
       return { ok: true };
     });
-    const delivery = await deliverAsync({ id: "e" }, env, options());
+    const started = Date.now();
+    const delivery = await deliverAsync({ id: "e" }, env, options({ retryDelaysMs: [5_000, 5_000] }));
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(delivery.deadLettered).toBe(false);
     expect(delivery.invocations.map((i) => i.outcome)).toEqual(["threw", "returned"]);
     expect(delivery.invocations[0]?.error).toBe("Error: boom");
@@ -34,27 +36,40 @@ describe("deliverAsync", () => {
     expect(delivery.invocations).toHaveLength(3);
   });
 
-  it("keeps a warm environment across retries, and starts a fresh one after a timeout", async () => {
-    let built = 0;
+  it("keeps a warm environment across retries; cuts a timed-out one off, waits Lambda's delay, starts a fresh one", async () => {
     let invocation = 0;
-    const env = environments(() => {
-      built++;
-      return async () => {
-        invocation++;
-        if (invocation === 1) throw new Error("first");
-        if (invocation === 2) await new Promise((r) => setTimeout(r, 300));
-        return "done";
-      };
+    const env = environments(() => async () => {
+      invocation++;
+      if (invocation === 1) throw new Error("first");
+      if (invocation === 2) await new Promise((r) => setTimeout(r, 300));
+      return "done";
     });
-    const events: string[] = [];
+    const lifecycle: string[] = [];
     const delivery = await deliverAsync(
       {},
       env,
-      options({ timeoutMs: 100, freeze: () => events.push("freeze"), thaw: () => events.push("thaw") }),
+      options({
+        timeoutMs: 100,
+        retryDelaysMs: [0, 150],
+        started: (id) => lifecycle.push(`start ${id}`),
+        ended: (id) => lifecycle.push(`end ${id}`),
+        cutOff: async (id) => {
+          lifecycle.push(`cut ${id}`);
+        },
+      }),
     );
     expect(delivery.invocations.map((i) => i.outcome)).toEqual(["threw", "timed-out", "returned"]);
-    expect(events).toEqual(["freeze", "thaw"]);
-    expect(built).toBe(2);
+    const [first, second, third] = delivery.invocations.map((i) => i.environment);
+    expect(second).toBe(first);
+    expect(third).not.toBe(first);
+    expect(lifecycle).toEqual([
+      `start ${first}`,
+      `end ${first}`,
+      `start ${first}`,
+      `cut ${first}`,
+      `start ${third}`,
+      `end ${third}`,
+    ]);
   });
 
   it("gives the handler its remaining time, counting down from the function's timeout", async () => {

@@ -10,14 +10,14 @@
  *   npm run test:scale -- --clusters 4 --per-cluster 10 --only schedule --no-doc
  */
 
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
-import { ApiCallCounter, createAwsClients, mapWithConcurrency } from "../../core/aws/index.ts";
-import { createInsightClients } from "../../core/aws/insightClients.ts";
+import { ApiCallCounter, mapWithConcurrency } from "../../core/aws/index.ts";
 import { SCHEDULED_JOBS } from "../../core/events/index.ts";
 import { bundledPriceBook } from "../../core/rightsize/priceBook.ts";
 import { SERVICE_TAGS } from "../../core/tags.ts";
@@ -33,7 +33,7 @@ import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts
 import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
 import { scheduledEvent } from "./flows/events.ts";
 import { gitRevision } from "./gitRevision.ts";
-import { Harness, LAMBDA_RETRIES, REGION } from "./Harness.ts";
+import { type EnvironmentClients, Harness, LAMBDA_RETRIES, REGION } from "./Harness.ts";
 import { writeSection } from "./reliabilityDoc.ts";
 import { appliedWrites } from "./scenario.ts";
 
@@ -109,83 +109,89 @@ const THROTTLE_NOTE =
 
 const harness = await Harness.start();
 
-interface Measured {
+/** One run of a scheduled job, as delivered. */
+interface Run {
   readonly label: string;
   readonly delivery: AsyncDelivery;
   readonly ms: number;
   readonly timeoutMs: number;
+  /** The handler's SDK calls (its ApiCallCounter). */
   readonly commands: Record<string, number>;
+  /** The execution environments that ran it: their calls are this run's, whenever they came. */
+  readonly environments: ReadonlySet<number>;
+  readonly peakInFlight: number;
+  /** The machine's 1-minute load average when the run started and ended (2 cores, shared). */
+  readonly load: readonly [number, number];
+}
+
+/** A run's calls on the wire, read from the proxy's log once every run is over. */
+interface Measured extends Run {
   readonly attempts: Record<string, number>;
   readonly throttled: Record<string, number>;
   readonly writes: number;
-  readonly peakInFlight: number;
-  /** Slack messages the run queued in the outbox (SendMessage to it that reached SQS). */
+  /** Slack messages the run queued in the outbox (SendMessage that reached SQS). */
   readonly queuedMessages: number;
   /** Time spent inside moto (and the proxy) per operation, summed over attempts, ms. */
   readonly awsMs: Record<string, number>;
   /** Attempts moto answered with a server error (operations it does not implement). */
   readonly serverErrors: Record<string, number>;
-  readonly response?: unknown;
+  /** Calls its environments sent after their invocation had returned or thrown (dropped). */
+  readonly afterEnd: Record<string, number>;
+  /** Calls its environments sent after a timeout cut them off (dropped, as Lambda resets them). */
+  readonly afterCut: number;
 }
 
 async function measure(
   label: string,
   functionName: string,
-  build: (counter: ApiCallCounter) => LambdaHandler,
+  build: (clients: EnvironmentClients) => LambdaHandler,
   event: Record<string, unknown>,
-): Promise<Measured> {
+): Promise<Run> {
   const counter = new ApiCallCounter();
-  const env = environments(() => build(counter));
+  const env = environments((id) => build(harness.clientsFor(id, counter)));
   harness.proxy.arm(values["no-throttle"] ? [] : THROTTLES, 2026);
-  harness.proxy.resetLog();
+  harness.proxy.resetPeak();
   const timeoutMs = harness.timeoutOf(functionName);
+  const loadBefore = loadavg()[0] ?? 0;
   const started = Date.now();
   const delivery = await deliverAsync(event, env, {
     functionName,
     timeoutMs,
     retries: LAMBDA_RETRIES,
-    freeze: () => {
-      harness.proxy.freeze();
-      harness.slack.freeze();
-    },
-    thaw: () => {
-      harness.proxy.thaw();
-      harness.slack.thaw();
-    },
+    ...harness.lifecycle({ postsToSlack: false }),
   });
   const ms = Date.now() - started;
   harness.proxy.disarm();
-  if (process.env.DEBUG_GAPS) {
-    let previous = started;
-    for (const call of harness.proxy.log) {
-      if (call.at - previous > 500)
-        console.log(`  gap ${call.at - previous} ms before ${call.service}.${call.action}`);
-      if (call.ms > 500) console.log(`  ${call.service}.${call.action} took ${call.ms} ms`);
-      previous = call.at + call.ms;
-    }
-    console.log(`  end gap ${Date.now() - previous} ms`);
-  }
-  const throttled: Record<string, number> = {};
-  for (const call of harness.proxy.log)
-    if (call.fault === "throttle")
-      throttled[`${call.service}.${call.action}`] = (throttled[`${call.service}.${call.action}`] ?? 0) + 1;
-  const last = delivery.invocations[delivery.invocations.length - 1];
   return {
     label,
     delivery,
     ms,
     timeoutMs,
     commands: counter.byOperation(),
-    attempts: harness.proxy.attemptsByOperation(),
-    throttled,
-    writes: appliedWrites(harness.proxy.log).length,
+    environments: new Set(delivery.invocations.map((i) => i.environment)),
     peakInFlight: harness.proxy.peakInFlight,
-    queuedMessages: harness.proxy.log.filter(
+    load: [loadBefore, loadavg()[0] ?? 0],
+  };
+}
+
+function statsOf(run: Run, log: readonly ProxiedCall[]): Measured {
+  const calls = log.filter((c) => c.environment !== undefined && run.environments.has(c.environment));
+  const sent = calls.filter((c) => c.outside === undefined);
+  return {
+    ...run,
+    attempts: sumBy(sent, () => 1),
+    throttled: sumBy(sent, (c) => (c.fault === "throttle" ? 1 : 0)),
+    writes: appliedWrites(sent).length,
+    queuedMessages: sent.filter(
       (c) => c.service === "SQS" && c.action === "SendMessage" && c.reachedAws && (c.status ?? 500) < 400,
     ).length,
-    awsMs: sumBy(harness.proxy.log, (c) => c.ms),
-    serverErrors: sumBy(harness.proxy.log, (c) => (c.reachedAws && (c.status ?? 0) >= 500 ? 1 : 0)),
-    ...(last?.response !== undefined ? { response: last.response } : {}),
+    awsMs: sumBy(sent, (c) => c.ms),
+    serverErrors: sumBy(sent, (c) => (c.reachedAws && (c.status ?? 0) >= 500 ? 1 : 0)),
+    afterEnd: sumBy(
+      calls.filter((c) => c.outside === "ended"),
+      () => 1,
+    ),
+    afterCut: calls.filter((c) => c.outside === "cut").length,
   };
 }
 
@@ -219,10 +225,27 @@ function describeRun(run: Measured): string[] {
     .map((i) => `${i.outcome}${i.error ? ` (${i.error})` : ""} after ${seconds(i.ms)}`)
     .join("; ");
   const retries = total(run.attempts) - total(run.commands);
+  const late = total(run.afterEnd);
   return [
     `### ${run.label}`,
     "",
-    `- **${seconds(run.ms)}** wall time against a Lambda timeout of ${seconds(run.timeoutMs)}; invocations: ${outcome}${run.delivery.deadLettered ? " — **dead-lettered**" : ""}.`,
+    `- **${seconds(run.ms)}** wall time against a Lambda timeout of ${seconds(run.timeoutMs)}; invocations: ${outcome}${run.delivery.deadLettered ? " — **dead-lettered**" : ""}. Load average of the machine: ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end.`,
+    ...(late > 0
+      ? [
+          `- **${late} call(s) were sent after an invocation had returned or thrown** (${Object.entries(
+            run.afterEnd,
+          )
+            .map(([op, n]) => `${op} ×${n}`)
+            .join(
+              ", ",
+            )}): work still running when the handler settled. Lambda freezes the environment then, so they would go out during a later invocation, or never; the harness drops them.`,
+        ]
+      : []),
+    ...(run.afterCut > 0
+      ? [
+          `- ${run.afterCut} call(s) came from an invocation after its timeout had cut it off (dropped, as Lambda resets the environment).`,
+        ]
+      : []),
     `- ${total(run.commands)} SDK calls, ${total(run.attempts)} attempts on the wire: ${retries} retries, ${total(run.throttled)} throttled (${total(run.attempts) > 0 ? ((100 * total(run.throttled)) / total(run.attempts)).toFixed(1) : "0"} % of attempts); peak ${run.peakInFlight} call(s) in flight; ${run.writes} writes applied; ${run.queuedMessages} Slack message(s) queued in the outbox; ${seconds(total(run.awsMs))} of calls' time spent in moto (summed over concurrent calls).`,
     "",
     ...table(run),
@@ -280,22 +303,19 @@ try {
   const seededServices = Date.now() - seedStarted;
   console.log(`seeded ${SERVICES} services in ${CLUSTERS} clusters in ${seconds(seededServices)}`);
 
-  const builders: Record<string, (counter: ApiCallCounter) => LambdaHandler> = {
-    schedule: (counter) =>
-      createScheduleHandler(createRuntime("schedule", { clients: createAwsClients({ counter }) })),
-    "service-index": (counter) =>
-      createServiceIndexHandler(createRuntime("service-index", { clients: createAwsClients({ counter }) })),
-    redeploy: (counter) =>
-      createRedeployHandler(createRuntime("redeploy", { clients: createAwsClients({ counter }) })),
-    policy: (counter) =>
-      createPolicyHandler(createRuntime("policy", { clients: createAwsClients({ counter }) })),
-    rightsize: (counter) =>
-      createRightsizeHandler(createRuntime("rightsize", { clients: createAwsClients({ counter }) }), {
+  const builders: Record<string, (clients: EnvironmentClients) => LambdaHandler> = {
+    schedule: (clients) => createScheduleHandler(createRuntime("schedule", { clients: clients.aws })),
+    "service-index": (clients) =>
+      createServiceIndexHandler(createRuntime("service-index", { clients: clients.aws })),
+    redeploy: (clients) => createRedeployHandler(createRuntime("redeploy", { clients: clients.aws })),
+    policy: (clients) => createPolicyHandler(createRuntime("policy", { clients: clients.aws })),
+    rightsize: (clients) =>
+      createRightsizeHandler(createRuntime("rightsize", { clients: clients.aws }), {
         prices: bundledPriceBook(REGION),
-        insight: createInsightClients({ counter }),
+        insight: clients.insight,
       }),
   };
-  const runs: Measured[] = [];
+  const runs: Run[] = [];
   let metricsSeeded = 0;
   let sequence = 0;
   const run = async (label: string, flow: string) => {
@@ -304,7 +324,7 @@ try {
     const id = `9c8d7e6f-0000-4000-8000-${String(++sequence).padStart(12, "0")}`;
     const measured = await measure(label, flow, build, scheduledEvent(id));
     console.log(
-      `${label}: ${seconds(measured.ms)}, ${total(measured.commands)} calls, ${total(measured.throttled)} throttled, ${measured.writes} writes, ${measured.delivery.invocations.map((i) => i.outcome).join("/")}`,
+      `${label}: ${seconds(measured.ms)}, ${total(measured.commands)} calls, ${measured.delivery.invocations.map((i) => i.outcome).join("/")}`,
     );
     runs.push(measured);
   };
@@ -349,6 +369,9 @@ try {
     }
   }
 
+  // Orphaned work (an invocation's promises still running after it ended) shows up late: wait a little.
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const measuredRuns = runs.map((r) => statsOf(r, harness.proxy.log));
   const section = [
     "## Scale run",
     "",
@@ -356,7 +379,7 @@ try {
     "",
     `Seeding (straight into moto, not measured below): services ${seconds(seededServices)}${metricsSeeded ? `, one hour of Container Insights metrics for ${Number(values["metrics-clusters"]) * PER_CLUSTER} services ${seconds(metricsSeeded)}` : ""}. Times are this machine's (2 shared cores, moto in Python on loopback); AWS's own latency is not modelled, so they say how the flow's calls and retries add up, not how long it takes in an AWS account.`,
     "",
-    ...runs.flatMap(describeRun),
+    ...measuredRuns.flatMap(describeRun),
   ].join("\n");
   if (values["no-doc"]) console.log(section);
   else {

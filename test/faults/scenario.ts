@@ -12,14 +12,13 @@
  * - `consistent`: everything else (including "failed loudly and dead-lettered").
  */
 import { ApiCallCounter } from "../../core/aws/ApiCallCounter.ts";
-import { createAwsClients } from "../../core/aws/index.ts";
 import type { SlackMessage } from "../../core/notify/SlackMessage.ts";
 import { createNotifyHandler } from "../../functions/notify.ts";
 import type { LambdaHandler } from "../../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
-import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts";
+import { type AsyncDelivery, type DeliveryOptions, deliverAsync, environments } from "./asyncInvoke.ts";
 import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
-import { type Harness, LAMBDA_RETRIES } from "./Harness.ts";
+import { type EnvironmentClients, type Harness, LAMBDA_RETRIES } from "./Harness.ts";
 import { OutboxEmulator } from "./outbox.ts";
 import type { SlackFault, SlackPost } from "./SlackStandIn.ts";
 
@@ -70,8 +69,8 @@ export interface FlowSpec<World = unknown, Observation = unknown> {
   readonly config: object;
   seed(harness: Harness): Promise<World>;
   steps(harness: Harness, world: World): Step[];
-  /** The real Lambda entry: `createXHandler(createRuntime(...))`, its clients on `counter`. */
-  handler(harness: Harness, counter: ApiCallCounter): LambdaHandler;
+  /** The real Lambda entry, `createXHandler(createRuntime(flow, { clients }))`, in one environment. */
+  handler(harness: Harness, clients: EnvironmentClients): LambdaHandler;
   /** Reads the final state from moto (and may rerun the flow fault-free, e.g. to test convergence). */
   observe(harness: Harness, world: World, run: RunRecord, tools: ObserveTools): Promise<Observation>;
   readonly invariants: ReadonlyArray<Invariant<Observation>>;
@@ -162,6 +161,17 @@ export const appliedWrites = (calls: readonly ProxiedCall[]): ProxiedCall[] =>
 /** Invariants of every flow: about the way its messages travel. */
 export const COMMON_INVARIANTS: ReadonlyArray<Invariant<unknown>> = [
   {
+    id: "W1",
+    says: "nothing is sent after the invocation ended (Lambda freezes the environment: it would never, or much later, go out)",
+    breaks: "inconsistent",
+    check: (_o, run) => {
+      const late = run.calls.filter((c) => c.outside === "ended");
+      if (late.length === 0) return [];
+      const operations = [...new Set(late.map((c) => `${c.service}.${c.action}`))].join(", ");
+      return [`${late.length} call(s) after the invocation had returned or thrown: ${operations}`];
+    },
+  },
+  {
     id: "O1",
     says: "the outbox never deletes a message Slack did not take",
     breaks: "lost",
@@ -202,29 +212,24 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
   const world = await spec.seed(harness);
   const steps = spec.steps(harness, world);
   const counter = new ApiCallCounter();
-  const env = environments(() => spec.handler(harness, counter));
-  const freezing = {
-    freeze: () => {
-      harness.proxy.freeze();
-      harness.slack.freeze();
-    },
-    thaw: () => {
-      harness.proxy.thaw();
-      harness.slack.thaw();
-    },
-  };
-  const options = {
+  const env = environments((id) => spec.handler(harness, harness.clientsFor(id, counter)));
+  const options: DeliveryOptions = {
     functionName: spec.functionName,
     timeoutMs: harness.timeoutOf(spec.functionName),
     retries: LAMBDA_RETRIES,
-    ...freezing,
+    ...harness.lifecycle({ postsToSlack: false }),
   };
   const outbox = new OutboxEmulator(
     harness,
-    environments(() =>
-      createNotifyHandler(createRuntime("notify", { clients: createAwsClients({ counter }) })),
+    environments((id) =>
+      createNotifyHandler(createRuntime("notify", { clients: harness.clientsFor(id, counter).aws })),
     ),
-    { functionName: "notify", timeoutMs: harness.timeoutOf("notify"), retries: 0, ...freezing },
+    {
+      functionName: "notify",
+      timeoutMs: harness.timeoutOf("notify"),
+      retries: 0,
+      ...harness.lifecycle({ postsToSlack: true }),
+    },
   );
   /** One event, as deployed: Lambda's async invocation, then the outbox's messages to Slack. */
   const deliver = async (event: Record<string, unknown>): Promise<AsyncDelivery> => {

@@ -3,7 +3,6 @@
  * twice, as ECS does), then its deployment fails. Expected: each stop counted once, one
  * out-of-memory alert, one crash-loop alert (3 stops within 10 min), one deployment alert.
  */
-import { createAwsClients } from "../../../core/aws/index.ts";
 import { readStopStats, stateKeys } from "../../../core/state/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
@@ -177,8 +176,7 @@ export const monitorFlow: FlowSpec<MonitorWorld, MonitorObservation> = {
       },
     ];
   },
-  handler: (_h, counter) =>
-    createMonitorHandler(createRuntime("monitor", { clients: createAwsClients({ counter }) })),
+  handler: (_h, clients) => createMonitorHandler(createRuntime("monitor", { clients: clients.aws })),
   async observe(h, world, run: RunRecord) {
     const [stats] = await readStopStats(h.state, world.serviceArn, 1);
     const minute = Math.floor(Date.now() / 60_000);

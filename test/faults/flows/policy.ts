@@ -10,7 +10,6 @@ import {
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
-import { createAwsClients } from "../../../core/aws/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
@@ -202,8 +201,7 @@ export const policyFlow: FlowSpec<PolicyWorld, PolicyObservation> = {
       ),
     },
   ],
-  handler: (_h, counter) =>
-    createPolicyHandler(createRuntime("policy", { clients: createAwsClients({ counter }) })),
+  handler: (_h, clients) => createPolicyHandler(createRuntime("policy", { clients: clients.aws })),
   async observe(h, world, run) {
     const service = await describeService(h.direct.ecs, "prod", "payments");
     const byTrigger: Record<string, Array<{ verdict: string; text: string }>> = {};

@@ -2,7 +2,6 @@
  * Redeploy under faults: two services track `shop/api` with the `patch` policy and run 3.1.0;
  * 3.1.1 is pushed, and its "ECR Image Action" goes to the real Lambda entry.
  */
-import { createAwsClients } from "../../../core/aws/index.ts";
 import { stateKeys } from "../../../core/state/index.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
@@ -203,8 +202,7 @@ export const redeployFlow: FlowSpec<RedeployWorld, RedeployObservation> = {
       }) as unknown as Record<string, unknown>,
     },
   ],
-  handler: (_h, counter) =>
-    createRedeployHandler(createRuntime("redeploy", { clients: createAwsClients({ counter }) })),
+  handler: (_h, clients) => createRedeployHandler(createRuntime("redeploy", { clients: clients.aws })),
   async observe(h, world, run) {
     const texts = told(run).map(messageText);
     const pushed: Array<Revision & { usedBy: string[] }> = [];

@@ -5,8 +5,6 @@
  * is only reported, one Slack summary.
  */
 import { CreateClusterCommand } from "@aws-sdk/client-ecs";
-import { createAwsClients } from "../../../core/aws/index.ts";
-import { createInsightClients } from "../../../core/aws/insightClients.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
@@ -158,10 +156,10 @@ export const rightsizeFlow: FlowSpec<RightsizeWorld, RightsizeObservation> = {
     return { original };
   },
   steps: () => [{ label: WEEKLY, event: scheduledEvent("7a6b5c4d-0000-4000-8000-000000000001") }],
-  handler: (_h, counter) =>
-    createRightsizeHandler(createRuntime("rightsize", { clients: createAwsClients({ counter }) }), {
+  handler: (_h, clients) =>
+    createRightsizeHandler(createRuntime("rightsize", { clients: clients.aws }), {
       prices: bundledPriceBook(REGION),
-      insight: createInsightClients({ counter }),
+      insight: clients.insight,
     }),
   async observe(h, world, run, tools) {
     const services: Record<string, ServiceSize> = {};

@@ -9,7 +9,6 @@ import {
   DescribeScalableTargetsCommand,
   DescribeScheduledActionsCommand,
 } from "@aws-sdk/client-application-auto-scaling";
-import { createAwsClients } from "../../../core/aws/index.ts";
 import type { RememberedCapacity } from "../../../core/schedule/types.ts";
 import { stateKeys } from "../../../core/state/index.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
@@ -210,8 +209,7 @@ export const scheduleFlow: FlowSpec<undefined, ScheduleObservation> = {
     return undefined;
   },
   steps: () => [{ label: RECONCILE, event: scheduledEvent("5c4e3d2a-0000-4000-8000-000000000001") }],
-  handler: (_h, counter) =>
-    createScheduleHandler(createRuntime("schedule", { clients: createAwsClients({ counter }) })),
+  handler: (_h, clients) => createScheduleHandler(createRuntime("schedule", { clients: clients.aws })),
   async observe(h, _world, run, tools) {
     const afterFault = await snapshot(h);
     if (tools.clean) reference = afterFault;

@@ -3,7 +3,6 @@
  * scheduled rebuild runs, then a third service is created and its CloudTrail CreateService call
  * arrives. The index must list all three (the redeploy flow finds services only through it).
  */
-import { createAwsClients } from "../../../core/aws/index.ts";
 import { repositoryKey, ServiceIndex } from "../../../core/redeploy/index.ts";
 import { createServiceIndexHandler } from "../../../functions/service-index.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
@@ -83,8 +82,8 @@ export const serviceIndexFlow: FlowSpec<undefined, IndexObservation> = {
       }),
     },
   ],
-  handler: (_h, counter) =>
-    createServiceIndexHandler(createRuntime("service-index", { clients: createAwsClients({ counter }) })),
+  handler: (_h, clients) =>
+    createServiceIndexHandler(createRuntime("service-index", { clients: clients.aws })),
   async observe(h, _world, run) {
     const index = new ServiceIndex(h.direct, h.state);
     const entries = await index.lookup(repositoryKey(ACCOUNT, REGION, "shop/search"));
