@@ -36,12 +36,13 @@ export interface FlowRuntime {
   flowContext(options?: { dryRun?: boolean; remainingTimeMs?: () => number }): Promise<FlowContext>;
   /**
    * Delivers a flow's messages (the one shared step: the outbox when deployed), returns its
-   * summary with what was sent, and fails when the flow reported a failure. `eventId` makes the
-   * messages of a retried event the same messages (posted once).
+   * summary with what was sent, and fails when the flow reported a failure. `eventId` (the
+   * event's id) makes the messages of a retried event the same messages, posted once — and those
+   * of another event different ones, even with the same text.
    */
   deliver<Summary extends object>(
     result: FlowResult<Summary>,
-    eventId?: string,
+    eventId: string,
   ): Promise<Summary | (Summary & Delivery)>;
   /** The outbox queue Slack messages go through, when deployed. */
   readonly outboxQueueUrl?: string;
@@ -158,7 +159,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         notifierFor,
         log,
         flow,
-        ...(eventId ? { eventId } : {}),
+        eventId,
         ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
       }),
   };

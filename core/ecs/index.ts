@@ -16,7 +16,7 @@ export {
   type SettledTaskDefinitions,
   tagMap,
 } from "./describe.ts";
-export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize, isFargateSize } from "./FargateSize.ts";
+export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize } from "./FargateSize.ts";
 export {
   type ImageReference,
   isInRepository,
