@@ -1,3 +1,4 @@
 export { type Block, escapeMrkdwn, LIMITS, type SlackMessage } from "./SlackMessage.ts";
 export { type Notifier, SlackWebhook, SlackWebhookError, type SlackWebhookOptions } from "./SlackWebhook.ts";
 export { renderPlainText, TerminalNotifier } from "./TerminalNotifier.ts";
+export { LOG_INSTEAD, WebhookSecretError, type WebhookTarget, webhookTarget } from "./webhookSecret.ts";
