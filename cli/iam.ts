@@ -54,7 +54,8 @@ export async function iamPolicy(fn: string, options: IamPolicyOptions): Promise<
     lines.push(`${s.sid}${s.mutates ? " (changes the account)" : ""}: ${s.why}`);
     lines.push(`  actions:   ${s.actions.join(", ")}`);
     lines.push(`  resources: ${s.resources.join(", ")}`);
-    for (const c of s.conditions ?? []) lines.push(`  condition: ${c.test} ${c.variable} = ${c.values.join(", ")}`);
+    for (const c of s.conditions ?? [])
+      lines.push(`  condition: ${c.test} ${c.variable} = ${c.values.join(", ")}`);
     lines.push("");
   }
   lines.push(

@@ -165,7 +165,10 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
       // The default channel's secret is checked before the flow does anything, so a bad value
       // stops the invocation before it changes the account, not after.
       if (!overrides.notifier && !overrides.notifierFor)
-        defaultNotifier ??= toNotifier(defaultSecret, env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"));
+        defaultNotifier ??= toNotifier(
+          defaultSecret,
+          env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"),
+        );
       return {
         clients,
         state,

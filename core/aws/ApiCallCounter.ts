@@ -16,6 +16,8 @@ export interface ApiCall {
   readonly error?: unknown;
   /** The function the call was made for, when it ran inside {@link withFunctionScope}. */
   readonly scope?: string;
+  /** Where the call was made from (a stack trace), taken only while an observer listens. */
+  readonly stack?: string;
 }
 
 /** Hears every call of every counted client, e.g. the test suite's IAM proof. */
@@ -46,6 +48,15 @@ export function withFunctionScope<T>(name: string, work: () => T): T {
 
 /** The function scope of the code running now, if any. */
 export const currentFunctionScope = (): string | undefined => functionScope.getStore();
+
+/** The caller's stack, up to 60 frames (async frames included): who made a call. */
+export function callerStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  const stack = new Error("caller").stack ?? "";
+  Error.stackTraceLimit = limit;
+  return stack;
+}
 
 /** Tells every observer about a call. */
 export function notifyApiCall(call: ApiCall): void {

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { VERSION } from "../version.ts";
 import {
   type ApiCallCounter,
+  callerStack,
   currentFunctionScope,
   hasApiCallObservers,
   notifyApiCall,
@@ -50,7 +51,7 @@ interface MiddlewareClient {
         next: (args: { input: unknown }) => Promise<{ output: unknown }>,
         context: { clientName?: string; commandName?: string },
       ) => (args: { input: unknown }) => Promise<{ output: unknown }>,
-      options: { step: "initialize"; name: string },
+      options: { step: "initialize"; name: string; priority: "high" },
     ) => void;
   };
   config: { region: () => Promise<string> };
@@ -74,8 +75,11 @@ export function counted<T extends { middlewareStack: object }>(
         const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
         counter?.record(service, operation);
         if (!hasApiCallObservers()) return next(args);
+        // Taken before the first await, while the caller's frames are still on the stack.
+        const stack = callerStack();
         const scope = currentFunctionScope();
-        const call = { service, operation, region: await view.config.region(), input: args.input, scope };
+        const region = await view.config.region();
+        const call = { service, operation, region, input: args.input, scope, stack };
         try {
           const result = await next(args);
           notifyApiCall({ ...call, output: result.output });
@@ -85,7 +89,7 @@ export function counted<T extends { middlewareStack: object }>(
           throw error;
         }
       },
-      { step: "initialize", name: "ecsAutopilotApiCallCounter" },
+      { step: "initialize", name: "ecsAutopilotApiCallCounter", priority: "high" },
     );
   }
   return client;
