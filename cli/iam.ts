@@ -1,4 +1,4 @@
-import { type AutopilotConfig, DEFAULT_CONFIG, loadConfig } from "../core/config/index.ts";
+import { DEFAULT_CONFIG, loadConfig, stageActs } from "../core/config/index.ts";
 import {
   AUTOPILOT_FUNCTIONS,
   type AutopilotFunction,
@@ -17,11 +17,6 @@ export interface IamPolicyOptions {
   readonly partition?: string;
   readonly region?: string;
   readonly account?: string;
-}
-
-/** Whether `stage` acts on the account under `config` (README, "Stages"). */
-export function stageActs(config: AutopilotConfig, stage: string): boolean {
-  return stage === config.deploy.actingStage || config.deploy.alsoActing.includes(stage);
 }
 
 /**

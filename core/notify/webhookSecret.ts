@@ -37,13 +37,14 @@ export type WebhookTarget = { readonly kind: "log" } | { readonly kind: "slack";
 export function webhookTarget(secret: string, value: string | undefined): WebhookTarget {
   const trimmed = value?.trim() ?? "";
   if (trimmed === "" || trimmed === LOG_INSTEAD) return { kind: "log" };
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    // URL's TypeError carries the value as `input`: it must not travel.
-    throw new WebhookSecretError(secret, "it is not a URL");
-  }
+  const url = (() => {
+    try {
+      return new URL(trimmed);
+    } catch {
+      // URL's TypeError carries the value as `input`: it must not travel.
+      throw new WebhookSecretError(secret, "it is not a URL");
+    }
+  })();
   if (url.protocol !== "https:" && url.protocol !== "http:")
     // Not even the scheme is quoted: a pasted token ("xoxb-…:…") would show in it.
     throw new WebhookSecretError(secret, "it is not an http(s) URL");
