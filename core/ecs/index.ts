@@ -15,5 +15,5 @@ export {
   pinnedImage,
 } from "./ImageReference.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
-export { copyTaskDefinition, mergeTags } from "./TaskDefinitionCopy.ts";
+export { copyTaskDefinition, isReservedTagKey, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";
