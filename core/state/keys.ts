@@ -14,6 +14,7 @@
  * | `svc#<serviceArn>` | `incident` | open crash-loop incident |
  * | `svc#<serviceArn>` | `stats#<YYYY-MM-DD>` | daily stop statistics (read by right-sizing) |
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
+ * | `svc#<serviceArn>` | `rightsize#<ISO week>` | right-sizing stepped the service down that week |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
  * | `alert#<key>` | `cooldown` | an alert sent, quiet until it expires |
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
@@ -107,6 +108,12 @@ export const stateKeys = {
   alertCooldown: (alert: string): ItemKey => ({ pk: `alert#${alert}`, sk: "cooldown" }),
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
+
+  /** Right-sizing's step down of a service in one ISO week (`2026-W48`): at most one a week. */
+  rightsizeStep: (serviceArn: string, isoWeek: string): ItemKey => ({
+    pk: service(serviceArn),
+    sk: `rightsize#${isoWeek}`,
+  }),
 
   /** The up capacity a schedule restores. */
   scheduleMemory: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "schedule" }),
