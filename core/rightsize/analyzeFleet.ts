@@ -9,6 +9,28 @@ import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import { profileService, serviceFacts } from "./profile.ts";
 import { type PriceBook, type Recommendation, recommend } from "./recommend.ts";
 
+/**
+ * Services whose usage is read and profiled together: 125 × 4 queries (Container Insights; 3
+ * without) stays within one GetMetricData request's 500 queries, and one batch's 14 days of
+ * 5-minute points (125 × 4 × 4,032 ≈ 2 million) is what memory holds per batch in flight.
+ */
+export const USAGE_BATCH_SERVICES = 125;
+
+/**
+ * Batches read at once: the run's wall time divides by it, its memory grows with it.
+ * `npm run bench` measures a 2,000-service run (bench/rightsizeVolume.ts).
+ */
+export const USAGE_BATCH_CONCURRENCY = 3;
+
+const EMPTY: ServiceUsage = {
+  target: { clusterName: "", serviceName: "", containerInsights: false },
+  cpu: [],
+  memory: [],
+  memoryMax: [],
+  runningTasks: [],
+  unit: "per-task",
+};
+
 export interface FleetReport {
   readonly generatedAt: string;
   readonly region: string;
@@ -95,37 +117,38 @@ export async function analyzeFleetWithState(
     serviceFacts(service, taskDefinition),
   );
   const measured = facts.filter((f) => f.rightsizeMode !== "off");
-  const usage = await collectUsage(
-    clients.cloudwatch,
-    measured.map((f) => ({
-      clusterName: f.clusterName,
-      serviceName: f.serviceName,
-      containerInsights: insights.get(fleet.get(f.serviceArn)?.service.clusterArn ?? "") ?? false,
-    })),
-    { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
-  );
   const table = new StateTable(clients.documents, tableName);
+  // Usage is read and profiled one batch of services at a time, and a batch's series are dropped
+  // once profiled: memory holds a few batches' points, never the fleet's (2,000 services × 14
+  // days × 288 periods × 4 series are 32 million points). See USAGE_BATCH_SERVICES.
+  const batches = await mapWithConcurrency(
+    chunk(measured, USAGE_BATCH_SERVICES),
+    USAGE_BATCH_CONCURRENCY,
+    async (batch) => {
+      const usage = await collectUsage(
+        clients.cloudwatch,
+        batch.map((f) => ({
+          clusterName: f.clusterName,
+          serviceName: f.serviceName,
+          containerInsights: insights.get(fleet.get(f.serviceArn)?.service.clusterArn ?? "") ?? false,
+        })),
+        { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
+      );
+      // OOM history only for services with usage to size (one Query each, ten at a time).
+      return mapWithConcurrency(batch, 10, async (fact, i) => {
+        const serviceUsage = usage[i] ?? EMPTY;
+        if (!profileService(fact, serviceUsage, 0)) return { fact, profile: undefined };
+        const oomKills = (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
+          (n, stats) => n + stats.outOfMemory,
+          0,
+        );
+        return { fact, profile: profileService(fact, serviceUsage, oomKills) };
+      });
+    },
+  );
   const recommendations: Recommendation[] = [];
   const unmeasured: string[] = [];
-  const EMPTY: ServiceUsage = {
-    target: { clusterName: "", serviceName: "", containerInsights: false },
-    cpu: [],
-    memory: [],
-    memoryMax: [],
-    runningTasks: [],
-    unit: "per-task",
-  };
-  // OOM history only for services with usage to size (one Query each, ten at a time).
-  const oomKills = await mapWithConcurrency(measured, 10, async (fact, i) =>
-    profileService(fact, usage[i] ?? EMPTY, 0)
-      ? (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
-          (n, s) => n + s.outOfMemory,
-          0,
-        )
-      : 0,
-  );
-  for (const [i, fact] of measured.entries()) {
-    const profile = profileService(fact, usage[i] ?? EMPTY, oomKills[i] ?? 0);
+  for (const { fact, profile } of batches.flat()) {
     if (!profile) {
       unmeasured.push(`${fact.clusterName}/${fact.serviceName}`);
       continue;
