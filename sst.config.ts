@@ -24,6 +24,7 @@ export default $config({
     const schedule = await import("./infra/schedule.ts");
     const policy = await import("./infra/policy.ts");
     const rightsize = await import("./infra/rightsize.ts");
+    const notify = await import("./infra/notify.ts");
     return {
       stage: $app.stage,
       acting: shared.acting,
@@ -36,6 +37,9 @@ export default $config({
       scheduleFunction: schedule.scheduleFunction.name,
       policyFunction: policy.policyFunction.name,
       rightsizeFunction: rightsize.rightsizeFunction.name,
+      notifyFunction: notify.notifyFunction.name,
+      slackOutbox: shared.outbox.url,
+      slackOutboxDeadLetters: shared.outboxDeadLetters.url,
     };
   },
 });

@@ -46,6 +46,11 @@ export interface OutgoingMessage {
 export interface FlowResult<Summary extends object = Record<string, unknown>> {
   readonly summary: Summary;
   readonly messages: readonly OutgoingMessage[];
+  /**
+   * Set when (part of) the work failed: after the messages are delivered, the invocation fails
+   * with it, so that Lambda retries it and finally dead-letters it — it never reports success.
+   */
+  readonly failure?: Error;
 }
 
 /** A result with nothing to tell. */

@@ -34,6 +34,8 @@ export const REVISION_TAGS = {
   policyFindings: "autopilot:policy-findings",
   /** When the policy last checked the revision. */
   policyChecked: "autopilot:policy-checked",
+  /** The roll-out that registered the revision (a retry finds it by this instead of registering again). */
+  rollout: "autopilot:rollout",
   /** `cpu/memory` the right-sizing flow stepped down from. */
   rightsizedFrom: "autopilot:rightsized-from",
 } as const;

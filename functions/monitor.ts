@@ -10,7 +10,6 @@ import {
 } from "../core/events/index.ts";
 import { MonitorLookupsCache, runMonitor } from "../core/monitor/runMonitor.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
-import { idempotentEvents } from "../runtime/idempotentEvents.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
@@ -23,10 +22,8 @@ const MonitorEvent = z.discriminatedUnion("detail-type", [
 export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
   const lookups = new MonitorLookupsCache(runtime.clients);
   // The same event delivered twice changes nothing: it is answered from its record.
-  return flowHandler(
-    runtime,
-    { schema: MonitorEvent, idempotency: idempotentEvents(runtime, "monitor") },
-    async (event) => runtime.deliver(await runMonitor(event, await runtime.flowContext(), lookups)),
+  return flowHandler(runtime, { schema: MonitorEvent, claims: true }, async (event) =>
+    runtime.deliver(await runMonitor(event, await runtime.flowContext(), lookups), event.id),
   );
 }
 

@@ -13,7 +13,10 @@ const PolicyEvent = z.discriminatedUnion("detail-type", [CloudTrailApiCallEvent,
 
 export function createPolicyHandler(runtime: FlowRuntime, options: { dryRun?: boolean } = {}): LambdaHandler {
   return flowHandler(runtime, { schema: PolicyEvent }, async (event) =>
-    runtime.deliver(await runPolicy(event, await runtime.flowContext({ dryRun: options.dryRun ?? false }))),
+    runtime.deliver(
+      await runPolicy(event, await runtime.flowContext({ dryRun: options.dryRun ?? false })),
+      event.id,
+    ),
   );
 }
 

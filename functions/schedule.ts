@@ -16,7 +16,10 @@ export function createScheduleHandler(
   options: { dryRun?: boolean } = {},
 ): LambdaHandler {
   return flowHandler(runtime, { schema: ScheduleEvent }, async (event) =>
-    runtime.deliver(await runSchedule(event, await runtime.flowContext({ dryRun: options.dryRun ?? false }))),
+    runtime.deliver(
+      await runSchedule(event, await runtime.flowContext({ dryRun: options.dryRun ?? false })),
+      event.id,
+    ),
   );
 }
 

@@ -14,7 +14,7 @@ const ServiceIndexEvent = z.discriminatedUnion("detail-type", [CloudTrailApiCall
 
 export function createServiceIndexHandler(runtime: FlowRuntime): LambdaHandler {
   return flowHandler(runtime, { schema: ServiceIndexEvent }, async (event) =>
-    runtime.deliver(await runServiceIndex(event, await runtime.flowContext())),
+    runtime.deliver(await runServiceIndex(event, await runtime.flowContext()), event.id),
   );
 }
 

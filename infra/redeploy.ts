@@ -1,6 +1,7 @@
 import {
   DEPLOY_BUILD_SOURCE,
   ECR_IMAGE_PUSH,
+  ECS_DEPLOYMENT_FINISHED,
   ECS_SERVICE_CHANGES,
   SCHEDULED_JOBS,
 } from "../core/events/index.ts";
@@ -26,6 +27,9 @@ export const redeployFunction = new sst.aws.Function("Redeploy", {
   description: "ecs-autopilot: redeploy ECS services when an image is pushed to ECR",
 });
 subscribe(ECR_IMAGE_PUSH, redeployFunction);
+// A finished deployment releases the push queued behind it; the sweep catches a missed event.
+subscribe(ECS_DEPLOYMENT_FINISHED, redeployFunction);
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "redeploy")) scheduleJob(job, redeployFunction);
 
 /**
  * Budget of a rebuild: for 2,000 services in 20 clusters, 20 ListServices pages, 200

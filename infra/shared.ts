@@ -1,5 +1,5 @@
 import { type AutopilotFunction, permissionStatements, renderTemplate } from "../core/iam/index.ts";
-import { LOG_INSTEAD, webhookTarget } from "../core/notify/index.ts";
+import { LOG_INSTEAD, SLACK_POST_WORST_CASE_MS, webhookTarget } from "../core/notify/index.ts";
 import { config, stageActs, stored } from "./config.ts";
 
 /** Whether this stage acts on the account (README, "Stages"); every other stage runs in dry-run. */
@@ -62,6 +62,43 @@ export const deadLetters = new sst.aws.Queue("AutopilotDeadLetters", {
   },
 });
 
+/** Slack messages the Notify function could not post after every receive (`ecs-autopilot dlq`). */
+export const outboxDeadLetters = new sst.aws.Queue("SlackOutboxDeadLetters", {
+  transform: {
+    queue: (args: aws.sqs.QueueArgs) => {
+      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
+      args.sqsManagedSseEnabled = true;
+    },
+  },
+});
+
+/** One Slack post's worst case, retries included (core/notify/SlackWebhook.ts): 110 s. */
+const SLACK_POST_SECONDS = SLACK_POST_WORST_CASE_MS / 1000;
+
+/**
+ * The Notify function's batch and timeout (infra/notify.ts): five messages, each posted with its
+ * whole retry budget, and 30 s for their state-table leases.
+ */
+export const NOTIFY_BATCH = 5;
+export const NOTIFY_TIMEOUT_SECONDS = NOTIFY_BATCH * SLACK_POST_SECONDS + 30;
+
+/**
+ * The Slack outbox: every flow queues its messages here (runtime/deliver.ts) and the Notify
+ * function posts them, so a Slack outage neither loses a message nor holds up a flow. Lambda
+ * refuses an SQS event source whose queue's visibility timeout is shorter than the function's
+ * timeout; AWS recommends six times it (Lambda Developer Guide, "Using Lambda with Amazon SQS").
+ * A message Slack refused five receives in a row goes to {@link outboxDeadLetters}.
+ */
+export const outbox = new sst.aws.Queue("SlackOutbox", {
+  visibilityTimeout: `${6 * NOTIFY_TIMEOUT_SECONDS} seconds`,
+  dlq: { queue: outboxDeadLetters.arn, retry: 5 },
+  transform: {
+    queue: (args: aws.sqs.QueueArgs) => {
+      args.sqsManagedSseEnabled = true;
+    },
+  },
+});
+
 /** EventBridge may only drop undeliverable events into the DLQ when the queue allows it. */
 new aws.sqs.QueuePolicy("AutopilotDeadLettersPolicy", {
   queueUrl: deadLetters.url,
@@ -103,6 +140,7 @@ export function permissionsFor(fn: AutopilotFunction) {
     stateTable: stateTable.name,
     deadLetterQueue: deadLetters.nodes.queue.name,
     configParameter: configParameter.name,
+    outboxQueue: outbox.nodes.queue.name,
   });
   return permissionStatements(fn, { acting, passRoles: config.deploy.passRoles }).map((s) => ({
     actions: [...s.actions],
@@ -137,6 +175,7 @@ export function flowFunctionArgs(fn: AutopilotFunction, timeoutSeconds: number) 
       AUTOPILOT_STATE_TABLE: stateTable.name,
       AUTOPILOT_DEAD_LETTER_QUEUE_URL: deadLetters.url,
       AUTOPILOT_CONFIG_PARAMETER: configParameter.name,
+      AUTOPILOT_OUTBOX_QUEUE_URL: outbox.url,
       AUTOPILOT_STAGE: $app.stage,
       // runtime/runtime.ts: anything but "act" plans and changes nothing.
       AUTOPILOT_MODE: acting ? "act" : "dry-run",

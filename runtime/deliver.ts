@@ -1,55 +1,160 @@
+import { createHash } from "node:crypto";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { AutopilotError, describeError } from "../core/errors.ts";
 import { DEFAULT_CHANNEL, type FlowLog, type FlowResult, type OutgoingMessage } from "../core/flow.ts";
-import type { Notifier } from "../core/notify/index.ts";
-import { type StateTable, stateKeys, takeRateToken } from "../core/state/index.ts";
+import type { Notifier, OutboxMessage } from "../core/notify/index.ts";
+import {
+  acquireLease,
+  completeLease,
+  releaseLease,
+  type StateTable,
+  stateKeys,
+  takeRateToken,
+} from "../core/state/index.ts";
 
 /** What the delivery step did with a flow's messages (added to the handler's response). */
 export interface Delivery {
-  /** `<channel>: <text>` of each message posted. */
+  /** `<channel>: <text>` of each message posted (no outbox: local runs) or queued for posting. */
   readonly sent: string[];
   /** Text of each message left out by its channel's rate limit. */
   readonly dropped: string[];
+  /** Text of each message that could not be posted locally (Slack down; no outbox to keep it). */
+  readonly undelivered?: string[];
+}
+
+/** Some messages could not be handed to the outbox: the invocation fails and is retried. */
+export class DeliveryError extends AutopilotError {
+  override readonly name = "DeliveryError";
+  readonly code = "delivery-failed";
+  constructor(readonly failures: readonly string[]) {
+    super(`${failures.length} message(s) could not be queued: ${failures.join("; ")}`);
+  }
 }
 
 export interface DeliveryTargets {
   readonly state: StateTable;
-  /** The notifier of a channel (a webhook secret's name). */
+  /** The notifier of a channel (a webhook secret's name): local runs post directly. */
   notifierFor(channel: string): Notifier;
   readonly log: FlowLog;
+  /** The durable outbox (deployed): messages are queued there and posted by the Notify function. */
+  readonly outbox?: { readonly sqs: SQSClient; readonly queueUrl: string };
+  readonly flow: string;
+  /** The event being handled: a retry of the same event produces the same message ids. */
+  readonly eventId?: string;
+}
+
+/** How long a "tell once" claim is held while its message is being queued. */
+const ONCE_LEASE_SECONDS = 60;
+
+/** The stable id of a message: same flow, event, channel and text → same id (posted once). */
+export function messageId(flow: string, eventId: string | undefined, channel: string, text: string): string {
+  return createHash("sha256")
+    .update(`${flow}\u0000${eventId ?? ""}\u0000${channel}\u0000${text}`)
+    .digest("hex")
+    .slice(0, 40);
 }
 
 /**
- * The one step that delivers every flow's Slack messages: a "tell once" message is skipped when
- * it was already told, a rate-limited one is dropped (and logged) past its channel's limit, the
- * rest are posted to their channel. Returns the summary with what was delivered.
+ * The one step that delivers every flow's Slack messages, then fails the invocation when the flow
+ * reported a failure (so it is retried and dead-lettered, never reported as success).
+ *
+ * - Deployed, messages go to the outbox queue; the Notify function posts them with its own
+ *   retries and DLQ, so a Slack outage neither loses a message nor delays or fails the flow.
+ *   Locally (no outbox), they are posted at once; a Slack failure is reported, not thrown.
+ * - "Tell once" is decided after delivery: the claim is taken as a short lease, the message is
+ *   queued, and only then is the claim kept for its period. A failure gives the lease back, so
+ *   the retry tells it; a concurrent invocation with the same message stays quiet.
+ * - A rate-limited message past its channel's limit is dropped and logged.
  *
  * @example
- * return deliver(await runRedeploy(event, context), runtime);
+ * return deliver(await runRedeploy(event, context), targets);
  */
 export async function deliver<Summary extends object>(
   result: FlowResult<Summary>,
   targets: DeliveryTargets,
 ): Promise<Summary | (Summary & Delivery)> {
-  if (result.messages.length === 0) return result.summary;
-  const delivery: Delivery = { sent: [], dropped: [] };
-  for (const outgoing of result.messages) await deliverOne(outgoing, targets, delivery);
-  return { ...result.summary, ...delivery };
+  let response: Summary | (Summary & Delivery) = result.summary;
+  if (result.messages.length > 0) {
+    const delivery = { sent: [] as string[], dropped: [] as string[], undelivered: [] as string[] };
+    const failures: string[] = [];
+    for (const outgoing of result.messages) {
+      try {
+        await deliverOne(outgoing, targets, delivery);
+      } catch (error) {
+        failures.push(`${outgoing.message.text.slice(0, 80)}: ${describeError(error)}`);
+      }
+    }
+    const { undelivered, ...rest } = delivery;
+    response = { ...result.summary, ...rest, ...(undelivered.length > 0 ? { undelivered } : {}) };
+    if (failures.length > 0) {
+      targets.log.error("messages could not be queued; the invocation fails and is retried", { failures });
+      throw new DeliveryError(failures);
+    }
+  }
+  if (result.failure) {
+    targets.log.error("the flow failed; the invocation fails so that it is retried", {
+      error: describeError(result.failure),
+      summary: result.summary,
+    });
+    throw result.failure;
+  }
+  return response;
 }
 
-async function deliverOne(outgoing: OutgoingMessage, targets: DeliveryTargets, delivery: Delivery) {
+async function deliverOne(
+  outgoing: OutgoingMessage,
+  targets: DeliveryTargets,
+  delivery: { sent: string[]; dropped: string[]; undelivered: string[] },
+): Promise<void> {
   const channel = outgoing.channel ?? DEFAULT_CHANNEL;
   const { message } = outgoing;
-  if (outgoing.once) {
-    const { kind, id, seconds } = outgoing.once;
-    if (!(await targets.state.claim(stateKeys.once(kind, id), seconds))) return;
+  const owner = `${targets.flow}#${targets.eventId ?? "local"}`;
+  const once = outgoing.once ? stateKeys.once(outgoing.once.kind, outgoing.once.id) : undefined;
+  if (once) {
+    const lease = await acquireLease(targets.state, once, owner, { leaseSeconds: ONCE_LEASE_SECONDS });
+    // Told already, or being told right now by another invocation.
+    if (!lease.acquired) return;
   }
-  if (
-    outgoing.rateLimitPerMinute !== undefined &&
-    !(await takeRateToken(targets.state, channel, outgoing.rateLimitPerMinute))
-  ) {
-    targets.log.warn("Slack rate limit reached: message dropped", { channel, text: message.text });
-    delivery.dropped.push(message.text);
-    return;
+  const keep = async () => {
+    if (once && outgoing.once)
+      await completeLease(targets.state, once, owner, { ttlSeconds: outgoing.once.seconds });
+  };
+  try {
+    if (
+      outgoing.rateLimitPerMinute !== undefined &&
+      !(await takeRateToken(targets.state, channel, outgoing.rateLimitPerMinute))
+    ) {
+      targets.log.warn("Slack rate limit reached: message dropped", { channel, text: message.text });
+      delivery.dropped.push(message.text);
+      await keep();
+      return;
+    }
+    if (targets.outbox) {
+      const body: OutboxMessage = {
+        id: messageId(targets.flow, targets.eventId, channel, message.text),
+        channel,
+        flow: targets.flow,
+        ...(targets.eventId ? { eventId: targets.eventId } : {}),
+        message: { text: message.text, blocks: message.blocks as OutboxMessage["message"]["blocks"] },
+      };
+      await targets.outbox.sqs.send(
+        new SendMessageCommand({ QueueUrl: targets.outbox.queueUrl, MessageBody: JSON.stringify(body) }),
+      );
+    } else {
+      try {
+        await targets.notifierFor(channel).post(message);
+      } catch (error) {
+        // Locally there is no outbox to keep it: say so, never fail the action that already happened.
+        targets.log.error("Slack did not take the message", { channel, error: describeError(error) });
+        delivery.undelivered.push(message.text);
+        if (once) await releaseLease(targets.state, once, owner);
+        return;
+      }
+    }
+    delivery.sent.push(`${channel}: ${message.text}`);
+    await keep();
+  } catch (error) {
+    if (once) await releaseLease(targets.state, once, owner).catch(() => undefined);
+    throw error;
   }
-  await targets.notifierFor(channel).post(message);
-  delivery.sent.push(`${channel}: ${message.text}`);
 }

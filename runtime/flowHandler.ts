@@ -1,24 +1,32 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
-import middy, { type MiddlewareObj } from "@middy/core";
+import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import { withFunctionScope } from "../core/aws/index.ts";
+import { claimEvents } from "./eventClaims.ts";
 import { type LambdaHandler, rejectInvalidEvents } from "./rejectInvalidEvents.ts";
 import type { FlowRuntime } from "./runtime.ts";
 
 export interface FlowHandlerOptions<Schema extends z.ZodType> {
   /** The events this entry accepts; anything else is rejected (DLQ, or an error locally). */
   readonly schema: Schema;
-  /** Runs after validation, before the handler: `idempotentEvents` (./idempotentEvents.ts) where a flow needs it. */
-  readonly idempotency?: MiddlewareObj;
+  /**
+   * Handle each event id once (./eventClaims.ts), for flows whose work must not run twice side by
+   * side (redeploy, monitor counting, right-sizing's step down). Off for dry runs: they change
+   * nothing and must not answer a later real run from their record. Flows whose work is
+   * idempotent by itself (reconciles, the index, policy checks) do without: their messages are
+   * still posted once (same event → same message ids).
+   */
+  readonly claims?: boolean;
 }
 
 /**
  * Every Lambda entry's middleware, in one place: Powertools logger with the event id as
- * correlation id, parser with schema rejection, optional idempotency (kept in its own module so that
- * only the flows using it bundle it). `handle` gets the parsed event. The whole chain runs in the
- * function's scope, so each AWS call it makes is recorded as that function's (the IAM proof).
+ * correlation id, parser with schema rejection (DLQ), and the event claim (each event handled
+ * once, concurrent duplicates never side by side). `handle` gets the parsed event. The whole chain
+ * runs in the function's scope, so each AWS call it makes is recorded as that function's (the
+ * IAM proof).
  */
 export function flowHandler<Schema extends z.ZodType>(
   runtime: FlowRuntime,
@@ -29,7 +37,7 @@ export function flowHandler<Schema extends z.ZodType>(
     .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))
     .use(parser({ schema: options.schema, safeParse: true }))
     .use(rejectInvalidEvents(runtime));
-  if (options.idempotency) chain.use(options.idempotency);
+  if (options.claims) chain.use(claimEvents(runtime, runtime.flow));
   // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event; middy's types
   // follow the parser's output, not the raw event the runtime passes in.
   const handler = chain.handler(async (input, context) =>

@@ -54,7 +54,7 @@ export function rejectInvalidEvents(runtime: FlowRuntime): MiddlewareObj {
             reason: { DataType: "String", StringValue: detail.slice(0, 256) },
             flow: {
               DataType: "String",
-              StringValue: String(runtime.logger.getPersistentLogAttributes().flow ?? ""),
+              StringValue: runtime.flow,
             },
           },
         }),

@@ -23,7 +23,7 @@ import { type Delivery, deliver } from "./deliver.ts";
 export type StageMode = "act" | "dry-run";
 
 export interface FlowRuntime {
-  /** The function this runtime serves (`redeploy`, `monitor`, …): the scope of its AWS calls. */
+  /** The function this runtime serves (`redeploy`, `monitor`, …): names logs, claims, messages and the scope of its AWS calls. */
   readonly flow: string;
   readonly clients: AwsClients;
   /** How to build any further AWS client the entry needs (right-sizing's CloudWatch and EC2). */
@@ -33,6 +33,8 @@ export interface FlowRuntime {
   /** `dry-run` forces every invocation to plan only. */
   readonly mode: StageMode;
   readonly logger: Logger;
+  /** The logger as core's {@link FlowLog}. */
+  readonly log: FlowLog;
   readonly tableName: string;
   /** The state table (index, claims, monitor state). */
   readonly state: StateTable;
@@ -45,8 +47,17 @@ export interface FlowRuntime {
   config(): Promise<AutopilotConfig>;
   /** The context a flow's core entry runs in: clients, state, the current config, the log. */
   flowContext(options?: { dryRun?: boolean; remainingTimeMs?: () => number }): Promise<FlowContext>;
-  /** Delivers a flow's messages (the one shared step) and returns its summary with what was sent. */
-  deliver<Summary extends object>(result: FlowResult<Summary>): Promise<Summary | (Summary & Delivery)>;
+  /**
+   * Delivers a flow's messages (the one shared step: the outbox when deployed), returns its
+   * summary with what was sent, and fails when the flow reported a failure. `eventId` makes the
+   * messages of a retried event the same messages (posted once).
+   */
+  deliver<Summary extends object>(
+    result: FlowResult<Summary>,
+    eventId?: string,
+  ): Promise<Summary | (Summary & Delivery)>;
+  /** The outbox queue Slack messages go through, when deployed. */
+  readonly outboxQueueUrl?: string;
 }
 
 export const CONFIG_TTL_MS = 60_000;
@@ -72,6 +83,7 @@ export interface RuntimeOverrides {
   readonly notifierFor?: (webhook: string) => Notifier;
   readonly tableName?: string;
   readonly deadLetterQueueUrl?: string;
+  readonly outboxQueueUrl?: string;
   readonly config?: AutopilotConfig;
 }
 
@@ -116,6 +128,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
       return defaultNotifier.post(message);
     },
   };
+  const outboxQueueUrl = overrides.outboxQueueUrl ?? env.AUTOPILOT_OUTBOX_QUEUE_URL;
   const routed = new Map<string, Notifier>();
   const notifierFor =
     overrides.notifierFor ??
@@ -145,9 +158,11 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     ...(stage ? { stage } : {}),
     mode,
     logger,
+    log,
     tableName,
     state,
     ...(deadLetterQueueUrl ? { deadLetterQueueUrl } : {}),
+    ...(outboxQueueUrl ? { outboxQueueUrl } : {}),
     notifier,
     notifierFor,
     config() {
@@ -178,7 +193,15 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
       };
     },
-    deliver: (result) => deliver(result, { state, notifierFor, log }),
+    deliver: (result, eventId) =>
+      deliver(result, {
+        state,
+        notifierFor,
+        log,
+        flow,
+        ...(eventId ? { eventId } : {}),
+        ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
+      }),
   };
   return runtime;
 }

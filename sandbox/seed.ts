@@ -88,6 +88,8 @@ export function ecrPushEvent(push: {
   digest: string;
   tag?: string;
   id: string;
+  /** When the push happened (default: now). */
+  time?: string;
 }): EcrImageActionEvent {
   const sample = sampleEvent("ecr-image-action-push.json") as unknown as EcrImageActionEvent;
   const detail = { ...sample.detail, "repository-name": push.repository, "image-digest": push.digest };
@@ -98,7 +100,7 @@ export function ecrPushEvent(push: {
     id: push.id,
     account: ACCOUNT,
     region: push.region,
-    time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    time: push.time ?? new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     detail,
   };
 }

@@ -18,6 +18,12 @@ import {
 /** The AWS clients every flow draws from. Create them once per process with {@link createAwsClients}. */
 export interface AwsClients {
   readonly ecs: ECSClient;
+  /**
+   * ECS without the SDK's automatic retries, for calls that have no client token and are not
+   * idempotent (RegisterTaskDefinition): a lost reply retried blindly would apply twice. Callers
+   * retry themselves after looking up what happened (core/ecs/rollOut.ts).
+   */
+  readonly ecsSingleAttempt: ECSClient;
   readonly ecr: ECRClient;
   readonly dynamodb: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
@@ -129,6 +135,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
   );
   const ecs = lazy(() => counted(new ECSClient(config), "ECS", options.counter));
+  const ecsSingleAttempt = lazy(() =>
+    counted(new ECSClient({ ...config, maxAttempts: 1 }), "ECS", options.counter),
+  );
   const ecr = lazy(() => counted(new ECRClient(config), "ECR", options.counter));
   const sqs = lazy(() => counted(new SQSClient(config), "SQS", options.counter));
   const eventbridge = lazy(() => counted(new EventBridgeClient(config), "EventBridge", options.counter));
@@ -139,6 +148,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   return {
     get ecs() {
       return ecs();
+    },
+    get ecsSingleAttempt() {
+      return ecsSingleAttempt();
     },
     get ecr() {
       return ecr();

@@ -101,6 +101,22 @@ export const ECS_DEPLOYMENT_STATE_CHANGE: EventRule = {
   schema: EcsDeploymentStateChangeEvent,
 };
 
+/**
+ * The end of a deployment (COMPLETED or FAILED) releases a push the redeploy flow queued behind
+ * it. The monitor receives the same events through its own rule.
+ */
+export const ECS_DEPLOYMENT_FINISHED: EventRule = {
+  name: "ecs-deployment-finished",
+  flow: "redeploy",
+  description: "Deployments completed or failed: deploy the push queued behind them",
+  pattern: {
+    source: ["aws.ecs"],
+    "detail-type": ["ECS Deployment State Change"],
+    detail: { eventName: ["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED"] },
+  },
+  schema: EcsDeploymentStateChangeEvent,
+};
+
 export const ECS_SERVICE_ACTION: EventRule = {
   name: "ecs-service-action",
   flow: "monitor",
@@ -117,6 +133,7 @@ export const EVENT_RULES: readonly EventRule[] = [
   ECS_SERVICE_TAG_CHANGES,
   ECS_TASK_STATE_CHANGE,
   ECS_DEPLOYMENT_STATE_CHANGE,
+  ECS_DEPLOYMENT_FINISHED,
   ECS_SERVICE_ACTION,
 ];
 
@@ -147,6 +164,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     flow: "service-index",
     schedule: "rate(6 hours)",
     description: "Rebuild the repository → services index from ECS, repairing anything CloudTrail missed",
+  },
+  {
+    name: "redeploy-pending-sweep",
+    flow: "redeploy",
+    schedule: "rate(5 minutes)",
+    description: "Deploy queued pushes whose deployment finished without a state-change event reaching us",
   },
   {
     name: "policy-audit",

@@ -63,8 +63,19 @@ function stateTable(actions: readonly DynamoAction[], why: string): PermissionSt
   };
 }
 
-/** What every function shares: its dead-letter queue (rejected events) and the central config. */
+const OUTBOX_QUEUE = arn("sqs", placeholder("outboxQueue"));
+
+/**
+ * What every flow function shares: its dead-letter queue (rejected events), the central config,
+ * and the Slack outbox its messages are queued to (runtime/deliver.ts; the Notify function posts them).
+ */
 const RUNTIME: readonly PermissionStatement[] = [
+  {
+    sid: "SlackOutbox",
+    actions: ["sqs:SendMessage"],
+    resources: [OUTBOX_QUEUE],
+    why: "queue the flow's Slack messages to the outbox, which the Notify function posts",
+  },
   {
     sid: "DeadLetterQueue",
     actions: ["sqs:SendMessage"],
@@ -106,6 +117,14 @@ function rollOut(options: PermissionOptions): PermissionStatement[] {
     values: ["ecs-tasks.amazonaws.com"],
   } as const;
   return [
+    {
+      // A retried roll-out looks for the revision an earlier attempt registered (its roll-out
+      // tag) before registering again (core/ecs/rollOut.ts): no resource-level permissions exist.
+      sid: "FindEarlierRevisions",
+      actions: ["ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition"],
+      resources: ["*"],
+      why: "find the revision an earlier attempt of the same roll-out registered, instead of registering twice",
+    },
     {
       sid: "RegisterRevisions",
       actions: ["ecs:RegisterTaskDefinition"],
@@ -177,8 +196,8 @@ const DEFINITIONS: Readonly<
     DESCRIBE_SERVICES,
     ...rollOut(options),
     stateTable(
-      ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchWriteItem"],
-      "the repository → services index (built on first use: Scan for the previous entries, BatchWriteItem), idempotency records and (service, digest) claims, deployment records, Slack tell-once and rate limits",
+      ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem"],
+      "the repository → services index (built on first use: Scan for the previous entries, BatchWriteItem), event claims and roll-out leases, pushes queued behind a running deployment (read 100 at a time), deployment records, Slack tell-once and rate limits",
     ),
     ...RUNTIME,
   ],
@@ -276,7 +295,7 @@ const DEFINITIONS: Readonly<
     },
     stateTable(
       ["BatchGetItem", "GetItem", "PutItem", "UpdateItem", "DeleteItem"],
-      "the up capacity each schedule restores (read 100 at a time), tell-once claims for invalid schedules, Slack rate limits",
+      "the up capacity each schedule restores (read 100 at a time, written and forgotten per service), tell-once leases for invalid schedules",
     ),
     ...RUNTIME,
   ],
@@ -329,8 +348,22 @@ const DEFINITIONS: Readonly<
       mutates: true,
       why: "enforce mode: roll a service back to its previous compliant revision",
     },
-    stateTable(["PutItem", "UpdateItem"], "Slack tell-once claims and rate limits"),
+    // No state: the policy flow keeps nothing in the table.
     ...RUNTIME,
+  ],
+  notify: () => [
+    {
+      // The calls Lambda's event source mapping makes with the function's role to feed it
+      // (AWS's AWSLambdaSQSQueueExecutionRole holds the same three).
+      sid: "ReadSlackOutbox",
+      actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+      resources: [OUTBOX_QUEUE],
+      why: "Lambda polls the outbox queue for the function and deletes what it handled",
+    },
+    stateTable(
+      ["GetItem", "PutItem", "UpdateItem", "DeleteItem"],
+      "a lease per message while it is posted, then the record that it was (each message posted once)",
+    ),
   ],
   rightsize: (options) => [
     {
@@ -355,8 +388,8 @@ const DEFINITIONS: Readonly<
     DESCRIBE_SERVICES,
     ...rollOut(options),
     stateTable(
-      ["Query", "PutItem", "UpdateItem"],
-      "OOM history from the monitor's daily statistics, the once-a-week step claim per service, Slack tell-once and rate limits",
+      ["Query", "GetItem", "PutItem", "UpdateItem", "DeleteItem"],
+      "OOM history from the monitor's daily statistics, the event claim of the weekly run, the once-a-week step claim per service, its roll-out leases",
     ),
     ...RUNTIME,
   ],

@@ -11,6 +11,7 @@ export const AUTOPILOT_FUNCTIONS = [
   "schedule",
   "policy",
   "rightsize",
+  "notify",
 ] as const;
 export type AutopilotFunction = (typeof AUTOPILOT_FUNCTIONS)[number];
 
@@ -25,6 +26,7 @@ export const PLACEHOLDERS = [
   "stateTable",
   "deadLetterQueue",
   "configParameter",
+  "outboxQueue",
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Readonly<Record<Placeholder, string>>;

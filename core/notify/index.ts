@@ -1,3 +1,4 @@
+export { OutboxMessage } from "./OutboxMessage.ts";
 export { type Block, escapeMrkdwn, LIMITS, type SlackMessage } from "./SlackMessage.ts";
 export {
   type Notifier,

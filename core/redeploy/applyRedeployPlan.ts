@@ -1,86 +1,126 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  makeIdempotent,
-} from "@aws-lambda-powertools/idempotency";
-import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
-import { type Deployed, rollOut } from "../ecs/rollOut.ts";
+import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
-import type { DeployAction, DeployOutcome, RedeployPlan } from "./types.ts";
+import { acquireLease, completeLease, releaseLease, type StateTable, stateKeys } from "../state/index.ts";
+import { queuePendingPush } from "./pendingPushes.ts";
+import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan } from "./types.ts";
 
-/** How long a (service, digest) claim lasts: a digest that failed and rolled back is not retried within it. */
+/** How long a (service, images) roll-out is remembered: a digest that failed and rolled back is not retried within it. */
 export const DIGEST_CLAIM_SECONDS = 24 * 60 * 60;
 
 export interface ApplyOptions {
   readonly ecs: ECSClient;
-  /**
-   * Claims (service, digest) pairs so that two events for the same digest (for example tags
-   * `1.4.2` and `latest` pushed together, handled concurrently) deploy it once.
-   */
-  readonly claims: BasePersistenceLayer;
+  /** ECS without SDK retries, for RegisterTaskDefinition (see `AwsClients.ecsSingleAttempt`). */
+  readonly ecsSingleAttempt?: ECSClient;
+  /** Roll-out leases and queued pushes live here. */
+  readonly state: StateTable;
   readonly concurrency?: number;
-  /**
-   * Time left in the invocation (Lambda's `context.getRemainingTimeInMillis`). A claim whose
-   * invocation died mid-deploy stops blocking retries once this time has passed.
-   */
+  /** Time left in the invocation (Lambda's `getRemainingTimeInMillis`): a roll-out's lease lasts as long. */
   readonly remainingTimeMs?: () => number;
 }
 
-/** Without a Lambda deadline (CLI, sandbox), a claim left in progress expires after this. */
+/** Without a Lambda deadline (CLI, sandbox), a roll-out's lease lasts this long. */
 const LOCAL_DEADLINE_MS = 15 * 60 * 1000;
 
+/** The roll-out id of a deploy action: the service and the images it moves to. */
+export const rolloutIdOfAction = (action: DeployAction): string =>
+  rolloutIdOf(
+    action.service.serviceArn,
+    action.updates.map((u) => `${u.container}=${u.toImage}`),
+  );
+
+async function deployOne(
+  action: DeployAction,
+  owner: string,
+  options: ApplyOptions,
+  remainingMs: () => number,
+): Promise<DeployOutcome> {
+  const rolloutId = rolloutIdOfAction(action);
+  const key = stateKeys.rollout(action.service.serviceArn, rolloutId);
+  const digest = action.updates[0]?.toDigest;
+  const lease = await acquireLease<{ taskDefinitionArn?: string }>(options.state, key, owner, {
+    leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
+  });
+  if (!lease.acquired) {
+    const reason =
+      lease.holder.status === "done"
+        ? `${digest} was already deployed here as ${lease.holder.taskDefinitionArn ?? "a new revision"}`
+        : `another invocation is deploying ${digest} here right now`;
+    return {
+      kind: "skipped",
+      action: { kind: "skip", service: action.service, category: "duplicate", reason },
+    };
+  }
+  try {
+    const result = await rollOut(options.ecs, action, {
+      rolloutId,
+      ...(options.ecsSingleAttempt ? { registerWith: options.ecsSingleAttempt } : {}),
+      resumed: lease.resumed,
+    });
+    // Deployed: if remembering it fails, a duplicate event finds the digest running instead.
+    await completeLease(options.state, key, owner, {
+      ttlSeconds: DIGEST_CLAIM_SECONDS,
+      attributes: { taskDefinitionArn: result.taskDefinitionArn },
+    }).catch(() => undefined);
+    return {
+      kind: "deployed",
+      action,
+      taskDefinitionArn: result.taskDefinitionArn,
+      ...(result.deploymentId ? { deploymentId: result.deploymentId } : {}),
+    };
+  } catch (error) {
+    // Give the roll-out back so that the retry (or the next push of this digest) can do it.
+    await releaseLease(options.state, key, owner).catch(() => undefined);
+    return { kind: "failed", action, error: describeError(error) };
+  }
+}
+
+async function queueOne(action: QueueAction, plan: RedeployPlan, state: StateTable): Promise<DeployOutcome> {
+  const queued = await queuePendingPush(
+    state,
+    {
+      push: plan.push,
+      serviceArn: action.service.serviceArn,
+      clusterArn: action.service.clusterArn,
+      behind: action.behind,
+      queuedAt: new Date().toISOString(),
+    },
+    action.supersedes,
+  );
+  if (!queued)
+    return {
+      kind: "failed",
+      action,
+      error:
+        "another push changed this service's queue at the same time; the event is retried to decide again",
+    };
+  return { kind: "queued", action, ...(action.supersedes ? { superseded: action.supersedes } : {}) };
+}
+
 /**
- * Executes a plan's deploy actions; skip actions pass through as outcomes. A failure of one
- * service is reported and does not stop the others.
+ * Executes a plan: deploy actions roll out (one lease per service and images, so concurrent
+ * events for the same digest deploy it once and a retry resumes its own roll-out), queue actions
+ * wait for the running deployment, skips pass through. A failure of one service is reported and
+ * does not stop the others.
  *
  * @example
- * const outcomes = await applyRedeployPlan(plan, { ecs, claims });
+ * const outcomes = await applyRedeployPlan(plan, { ecs, state });
  */
 export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOptions): Promise<DeployOutcome[]> {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: "[service.serviceArn, register.family, updates[].toImage]",
-    expiresAfterSeconds: DIGEST_CLAIM_SECONDS,
-    throwOnNoIdempotencyKey: true,
-    responseHook: (response) => ({ ...(response as object), replayed: true }),
-  });
   const started = Date.now();
-  const remainingTimeMs = options.remainingTimeMs ?? (() => LOCAL_DEADLINE_MS - (Date.now() - started));
-  // Powertools reads only getRemainingTimeInMillis from the Lambda context.
-  config.registerLambdaContext({ getRemainingTimeInMillis: remainingTimeMs } as Parameters<
-    IdempotencyConfig["registerLambdaContext"]
-  >[0]);
-  const deployOnce = makeIdempotent((action: DeployAction) => rollOut(options.ecs, action), {
-    persistenceStore: options.claims,
-    keyPrefix: "redeploy-service-digest",
-    config,
-  });
+  const remainingMs = options.remainingTimeMs ?? (() => LOCAL_DEADLINE_MS - (Date.now() - started));
   return mapWithConcurrency(
     plan.actions,
     options.concurrency ?? 4,
     async (action): Promise<DeployOutcome> => {
-      if (action.kind === "skip") return { kind: "skipped", action };
-      const duplicate = (reason: string): DeployOutcome => ({
-        kind: "skipped",
-        action: { kind: "skip", service: action.service, category: "duplicate", reason },
-      });
-      try {
-        const result = (await deployOnce(action)) as Deployed;
-        if (result.replayed)
-          return duplicate(
-            `${action.updates[0]?.toDigest} was already deployed here as ${result.taskDefinitionArn}`,
-          );
-        return {
-          kind: "deployed",
-          action,
-          taskDefinitionArn: result.taskDefinitionArn,
-          ...(result.deploymentId ? { deploymentId: result.deploymentId } : {}),
-        };
-      } catch (error) {
-        if (error instanceof IdempotencyAlreadyInProgressError)
-          return duplicate(`another invocation is deploying ${action.updates[0]?.toDigest} here right now`);
-        return { kind: "failed", action, error: describeError(error) };
+      switch (action.kind) {
+        case "skip":
+          return { kind: "skipped", action };
+        case "queue":
+          return queueOne(action, plan, options.state);
+        case "deploy":
+          return deployOne(action, plan.push.eventId, options, remainingMs);
       }
     },
   );

@@ -27,12 +27,22 @@ export function formatPlan(plan: RedeployPlan): string {
       lines.push(
         `  deploy  ${name}  ${updates.join(", ")}  (${revision(action.fromTaskDefinitionArn)} → new revision; ${action.reason})`,
       );
+    } else if (action.kind === "queue") {
+      const updates = action.updates.map(
+        (u) => `${u.container}: ${u.fromTag ?? short(u.fromDigest)} → ${u.toTag ?? short(u.toDigest)}`,
+      );
+      lines.push(
+        `  queue   ${name}  ${updates.join(", ")}  (behind deployment ${action.behind}; ${action.reason})`,
+      );
     } else {
       lines.push(`  skip    ${name}  ${action.category}: ${action.reason}`);
     }
   }
   if (plan.actions.length === 0) lines.push("  no service in this account and region uses this repository");
   const deploys = plan.actions.filter((a) => a.kind === "deploy").length;
-  lines.push(`${deploys} to deploy, ${plan.actions.length - deploys} skipped`);
+  const queues = plan.actions.filter((a) => a.kind === "queue").length;
+  lines.push(
+    `${deploys} to deploy, ${queues > 0 ? `${queues} queued, ` : ""}${plan.actions.length - deploys - queues} skipped`,
+  );
   return lines.join("\n");
 }

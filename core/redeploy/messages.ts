@@ -37,26 +37,39 @@ export function redeployMessage(
 ): SlackMessage | undefined {
   const { push } = report.plan;
   const outcomes: DeployOutcome[] = report.dryRun
-    ? report.plan.actions.map((action) =>
-        action.kind === "skip"
-          ? { kind: "skipped", action }
-          : { kind: "deployed", action, taskDefinitionArn: "(dry run)" },
-      )
+    ? report.plan.actions.map((action): DeployOutcome => {
+        if (action.kind === "skip") return { kind: "skipped", action };
+        if (action.kind === "queue") return { kind: "queued", action };
+        return { kind: "deployed", action, taskDefinitionArn: "(dry run)" };
+      })
     : [...report.outcomes];
   const deployed = outcomes.filter((o) => o.kind === "deployed");
+  const queued = outcomes.filter((o) => o.kind === "queued");
   const failed = outcomes.filter((o) => o.kind === "failed");
   const skipped = outcomes.filter((o) => o.kind === "skipped" && o.action.category !== "not-tracked");
-  const untracked = outcomes.length - deployed.length - failed.length - skipped.length;
-  if (deployed.length + failed.length === 0 && !(options.notifySkipped && skipped.length > 0))
+  const untracked = outcomes.length - deployed.length - queued.length - failed.length - skipped.length;
+  // A released push was announced as queued: what became of it is always told.
+  const told = report.released !== undefined && skipped.length > 0;
+  if (
+    deployed.length + queued.length + failed.length === 0 &&
+    !told &&
+    !(options.notifySkipped && skipped.length > 0)
+  )
     return undefined;
 
   const image = `${push.repository}:${push.tag ?? shortDigest(push.digest)}`;
   const verb = report.dryRun ? "would deploy" : "deployed";
-  const text = `${image}: ${verb} to ${deployed.length} service(s), ${failed.length} failed, ${skipped.length} skipped`;
+  const text = `${image}: ${verb} to ${deployed.length} service(s)${
+    queued.length > 0 ? `, ${queued.length} queued` : ""
+  }, ${failed.length} failed, ${skipped.length} skipped`;
   const blocks: Block[] = [
     header(`${report.dryRun ? "Redeploy plan" : "Redeploy"}: ${image}`),
     context(`\`${push.digest}\``, `${push.account} · ${push.region}`, `event ${escapeMrkdwn(push.eventId)}`),
   ];
+  if (report.released)
+    blocks.push(
+      context(`queued behind deployment \`${escapeMrkdwn(report.released.behind)}\`, which has finished`),
+    );
   for (const outcome of deployed) {
     if (outcome.kind !== "deployed") continue;
     const { action } = outcome;
@@ -73,9 +86,25 @@ export function redeployMessage(
       ),
     );
   }
+  for (const outcome of queued) {
+    if (outcome.kind !== "queued") continue;
+    const { action } = outcome;
+    const lines = action.updates.map(
+      (u) =>
+        `\`${escapeMrkdwn(u.container)}\`: ${versionOf(u.fromTag, u.fromDigest)} → ${versionOf(u.toTag, u.toDigest)}`,
+    );
+    const replaces = action.supersedes
+      ? `\nReplaces the queued ${versionOf(action.supersedes.push.tag, action.supersedes.push.digest)} (superseded).`
+      : "";
+    blocks.push(
+      section(
+        `:hourglass_flowing_sand: ${where(outcome)} queued behind deployment \`${escapeMrkdwn(action.behind)}\`: deploys when it finishes\n${lines.join("\n")}${replaces}`,
+      ),
+    );
+  }
   for (const outcome of failed) {
     if (outcome.kind !== "failed") continue;
-    blocks.push(section(`:x: ${where(outcome)} failed, nothing changed: ${escapeMrkdwn(outcome.error)}`));
+    blocks.push(section(`:x: ${where(outcome)} failed: ${escapeMrkdwn(outcome.error)}`));
   }
   if (skipped.length > 0) {
     const lines = skipped.map(

@@ -77,19 +77,50 @@ function resolvePolicy(
   }
 }
 
-/** A deployment still rolling out, or more than one deployment (an old one draining). */
-function deploymentInProgress(deployments: readonly Deployment[] | undefined): Deployment | undefined {
-  const list = deployments ?? [];
+/**
+ * A deployment still rolling out, or more than one deployment (an old one draining). Deployments
+ * ECS has reported finished (`finished`) do not count, whatever DescribeServices says: events are
+ * authoritative for what they name, and DescribeServices can lag behind them.
+ */
+function deploymentInProgress(
+  deployments: readonly Deployment[] | undefined,
+  finished: ReadonlySet<string>,
+): Deployment | undefined {
+  const list = (deployments ?? []).filter((d) => !d.id || !finished.has(d.id));
   const rolling = list.find((d) => d.rolloutState === "IN_PROGRESS");
   if (rolling) return rolling;
   return list.length > 1 ? (list.find((d) => d.status === "PRIMARY") ?? list[0]) : undefined;
+}
+
+/**
+ * Whether `candidate` should replace `queued` as the push waiting for a service: the newer by
+ * the tag policy's order (a push never replaces a newer version), and between tags the policy
+ * cannot order (or the same tag pushed again), the later push.
+ */
+export function newerThanQueued(candidate: ImagePush, queued: ImagePush, policy: TagPolicy): boolean {
+  if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
+    const decision = decideTag(policy, { current: queued.tag, pushed: candidate.tag });
+    return decision.accept;
+  }
+  const byTime = (candidate.time ?? "").localeCompare(queued.time ?? "");
+  return byTime > 0 || (byTime === 0 && candidate.eventId > queued.eventId);
+}
+
+export interface PlanOptions {
+  /** Deployments ECS reported COMPLETED or FAILED (the event that released a queued push). */
+  readonly finishedDeployments?: ReadonlySet<string>;
 }
 
 function skip(service: ServiceRef, category: SkipCategory, reason: string): SkipAction {
   return { kind: "skip", service, category, reason };
 }
 
-function planService(snapshot: ServiceSnapshot, push: ImagePush, config: AutopilotConfig): RedeployAction {
+function planService(
+  snapshot: ServiceSnapshot,
+  push: ImagePush,
+  config: AutopilotConfig,
+  options: PlanOptions,
+): RedeployAction {
   const ref = serviceRef(snapshot.service);
   const resolved = resolvePolicy(ref, snapshot.tags, push, config);
   if ("skip" in resolved) return skip(ref, resolved.skip, resolved.reason);
@@ -161,14 +192,6 @@ function planService(snapshot: ServiceSnapshot, push: ImagePush, config: Autopil
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }
 
-  const inProgress = deploymentInProgress(snapshot.service.deployments);
-  if (inProgress)
-    return skip(
-      ref,
-      "deployment-in-progress",
-      `deployment ${inProgress.id ?? "?"} is still ${inProgress.rolloutState ?? "in progress"}; one deployment at a time`,
-    );
-
   const fromTaskDefinitionArn = snapshot.taskDefinition.taskDefinitionArn ?? "";
   const ourTags: Record<string, string> = {
     [REVISION_TAGS.sourceEvent]: push.eventId.slice(0, 256),
@@ -191,6 +214,29 @@ function planService(snapshot: ServiceSnapshot, push: ImagePush, config: Autopil
         "policy-violation",
         `the new revision violates ${[...new Set(blocking.map((f) => f.ruleId))].join(", ")} (policy enforce mode)`,
       );
+  }
+  const inProgress = deploymentInProgress(
+    snapshot.service.deployments,
+    options.finishedDeployments ?? new Set(),
+  );
+  if (inProgress) {
+    const queued = snapshot.pending;
+    const ownQueued = queued?.push.eventId === push.eventId;
+    if (queued && !ownQueued && !newerThanQueued(push, queued.push, resolved.policy))
+      return skip(
+        ref,
+        "superseded",
+        `${queued.push.tag ?? queued.push.digest} is already queued behind deployment ${queued.behind} and is not older`,
+      );
+    return {
+      kind: "queue",
+      service: ref,
+      reason: `${acceptances.join("; ")}; queued behind deployment ${inProgress.id ?? "?"} (${inProgress.rolloutState ?? "in progress"}), one deployment at a time`,
+      policySource: resolved.source,
+      updates,
+      behind: inProgress.id ?? "?",
+      ...(queued && !ownQueued ? { supersedes: queued } : {}),
+    };
   }
   return {
     kind: "deploy",
@@ -219,9 +265,10 @@ export function planRedeploy(
   push: ImagePush,
   snapshots: readonly ServiceSnapshot[],
   config: AutopilotConfig,
+  options: PlanOptions = {},
 ): RedeployPlan {
   const actions = snapshots
-    .map((snapshot) => planService(snapshot, push, config))
+    .map((snapshot) => planService(snapshot, push, config, options))
     .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));
   return { push, actions };
 }

@@ -1,17 +1,16 @@
-import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import { describeError } from "../errors.ts";
 import type { EcrImageActionEvent } from "../events/schemas.ts";
 import type { FlowContext } from "../flow.ts";
-import { idempotencyStore, recordRedeployments } from "../state/index.ts";
+import { recordRedeployments } from "../state/index.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { redeploymentRecords } from "./deploymentRecords.ts";
 import { loadSnapshots } from "./loadSnapshots.ts";
-import { planRedeploy } from "./planRedeploy.ts";
+import { loadPendingPushes } from "./pendingPushes.ts";
+import { type PlanOptions, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
-import type { ImagePush, RedeployReport } from "./types.ts";
+import type { DeployOutcome, ImagePush, RedeployReport, ServiceSnapshot } from "./types.ts";
 
 export interface RedeployContext extends Pick<FlowContext, "clients" | "state" | "config"> {
-  /** Defaults to a Powertools DynamoDB store in the state table. */
-  readonly claims?: BasePersistenceLayer;
   readonly log?: FlowContext["log"];
   /** Time left in the Lambda invocation, when there is one. */
   readonly remainingTimeMs?: () => number;
@@ -42,6 +41,56 @@ export function pushFromEvent(event: EcrImageActionEvent): ImagePush {
   };
 }
 
+/** Whether a service may be rolling out (then a queued push for it matters). */
+const mayBeRollingOut = (snapshot: ServiceSnapshot) =>
+  (snapshot.service.deployments ?? []).length > 1 ||
+  (snapshot.service.deployments ?? []).some((d) => d.rolloutState === "IN_PROGRESS");
+
+/** Adds the pushes already queued for services that may be rolling out (one BatchGetItem, only then). */
+export async function withPendingPushes(
+  context: Pick<RedeployContext, "state">,
+  snapshots: readonly ServiceSnapshot[],
+): Promise<ServiceSnapshot[]> {
+  const rolling = snapshots.filter(mayBeRollingOut).map((s) => s.service.serviceArn ?? "");
+  const pending = await loadPendingPushes(context.state, rolling);
+  return snapshots.map((snapshot) => {
+    const queued = pending.get(snapshot.service.serviceArn ?? "");
+    return queued ? { ...snapshot, pending: queued } : snapshot;
+  });
+}
+
+/**
+ * Plans and (unless `dryRun`) applies a push for the given services, and records the deployments
+ * it started for the monitor to confirm.
+ */
+export async function planAndApply(
+  push: ImagePush,
+  snapshots: readonly ServiceSnapshot[],
+  context: RedeployContext,
+  options: { dryRun?: boolean } & PlanOptions = {},
+): Promise<RedeployReport> {
+  const plan = planRedeploy(push, await withPendingPushes(context, snapshots), context.config, options);
+  const dryRun = options.dryRun ?? false;
+  if (dryRun) return { plan, outcomes: [], dryRun };
+  const outcomes: DeployOutcome[] = await applyRedeployPlan(plan, {
+    ecs: context.clients.ecs,
+    ecsSingleAttempt: context.clients.ecsSingleAttempt,
+    state: context.state,
+    concurrency: context.config.redeploy.concurrency,
+    ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
+  });
+  const records = redeploymentRecords(push, outcomes);
+  const warnings: string[] = [];
+  // The monitor flow confirms these deployments when ECS reports them COMPLETED. A record that
+  // cannot be written (after batch retries) costs that confirmation its origin, never the deploy.
+  if (records.length > 0)
+    await recordRedeployments(context.state, records).catch((error: unknown) => {
+      warnings.push(`the deployment records were not written: ${describeError(error)}`);
+      context.log?.error("deployment records not written", { error: describeError(error) });
+    });
+  return { plan, outcomes, dryRun, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
 /**
  * The redeploy flow for one push: find the services using the repository through the index
  * (built on first use), read their fresh state, plan, and (unless `dryRun`) apply.
@@ -63,17 +112,5 @@ export async function redeployPush(
     context.log?.info("removing a service that no longer exists from the index", { serviceArn });
     if (!options.dryRun) await index.removeService(serviceArn);
   }
-  const plan = planRedeploy(push, snapshots, context.config);
-  const dryRun = options.dryRun ?? false;
-  if (dryRun) return { plan, outcomes: [], dryRun };
-  const outcomes = await applyRedeployPlan(plan, {
-    ecs: context.clients.ecs,
-    claims: context.claims ?? idempotencyStore(context.clients, context.state.name, "redeploy-claims"),
-    concurrency: context.config.redeploy.concurrency,
-    ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
-  });
-  const records = redeploymentRecords(push, outcomes);
-  // The monitor flow confirms these deployments when ECS reports them COMPLETED.
-  if (records.length > 0) await recordRedeployments(context.state, records);
-  return { plan, outcomes, dryRun };
+  return planAndApply(push, snapshots, context, options);
 }

@@ -1,32 +1,109 @@
-import type { EcrImageActionEvent } from "../events/schemas.ts";
-import { type FlowContext, type FlowResult, quietResult } from "../flow.ts";
+import { AutopilotError } from "../errors.ts";
+import type {
+  EcrImageActionEvent,
+  EcsDeploymentStateChangeEvent,
+  ScheduledEvent,
+} from "../events/schemas.ts";
+import { type FlowContext, type FlowResult, type OutgoingMessage, quietResult } from "../flow.ts";
+import { stateKeys } from "../state/index.ts";
 import { redeployMessage } from "./messages.ts";
 import { notAPush, pushFromEvent, redeployPush } from "./redeployPush.ts";
+import { releasePendingPush, sweepPendingPushes } from "./releasePendingPush.ts";
 import { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
+import type { PendingPush, RedeployReport } from "./types.ts";
 
-export type RedeployFlowSummary = RedeploySummary | { readonly status: "ignored"; readonly reason: string };
+export type RedeployEvent = EcrImageActionEvent | EcsDeploymentStateChangeEvent | ScheduledEvent;
+
+export type RedeployFlowSummary =
+  | RedeploySummary
+  | { readonly status: "ignored"; readonly reason: string }
+  | { readonly status: "released"; readonly reports: readonly RedeploySummary[] };
+
+/** Some services could not be redeployed: the invocation fails, so that it is retried and finally dead-lettered. */
+export class RedeployFailedError extends AutopilotError {
+  override readonly name = "RedeployFailedError";
+  readonly code = "redeploy-failed";
+  constructor(readonly failures: readonly string[]) {
+    super(`${failures.length} service(s) failed to redeploy: ${failures.join("; ")}`);
+  }
+}
+
+/** The deployment events that end a roll-out (and so release a push queued behind it). */
+const FINISHED = new Set(["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED"]);
+
+function outcomeOf(
+  reports: readonly RedeployReport[],
+  context: FlowContext,
+): { summaries: RedeploySummary[]; messages: OutgoingMessage[]; failures: string[] } {
+  const summaries = reports.map(summarizeReport);
+  const messages = reports.flatMap((report) => {
+    const message = redeployMessage(report, { notifySkipped: context.config.redeploy.notifySkipped });
+    return message ? [{ message }] : [];
+  });
+  const failures = summaries.flatMap((s) => s.failures);
+  return { summaries, messages, failures };
+}
 
 /**
- * The redeploy flow's entry for one "ECR Image Action" event: ignore what is not a successful
- * push, else plan (and unless dry, apply) the push and say what happened.
+ * The redeploy flow's entry:
+ * - an "ECR Image Action" push: plan it for the services that use the repository and apply it —
+ *   deploying, or queueing behind a deployment that is still rolling out;
+ * - an "ECS Deployment State Change" COMPLETED/FAILED: release the push queued behind it;
+ * - the scheduled sweep: release queued pushes whose release event never came.
+ * When any service fails, the invocation fails after telling Slack (retried, then dead-lettered).
  *
  * @example
- * const { summary, messages } = await runRedeploy(event, context);
+ * const { summary, messages, failure } = await runRedeploy(event, context);
  */
 export async function runRedeploy(
-  event: EcrImageActionEvent,
+  event: RedeployEvent,
   context: FlowContext,
 ): Promise<FlowResult<RedeployFlowSummary>> {
-  const ignored = notAPush(event);
-  if (ignored) {
-    context.log.info("event ignored", { reason: ignored });
-    return quietResult({ status: "ignored", reason: ignored });
+  if (event["detail-type"] === "ECR Image Action") {
+    const ignored = notAPush(event);
+    if (ignored) {
+      context.log.info("event ignored", { reason: ignored });
+      return quietResult({ status: "ignored", reason: ignored });
+    }
+    const report = await redeployPush(pushFromEvent(event), context, { dryRun: context.dryRun });
+    const { summaries, messages, failures } = outcomeOf([report], context);
+    const summary = summaries[0] as RedeploySummary;
+    context.log.info("redeploy finished", { ...summary });
+    return {
+      summary,
+      messages,
+      ...(failures.length > 0 ? { failure: new RedeployFailedError(failures) } : {}),
+    };
   }
-  const report = await redeployPush(pushFromEvent(event), context, { dryRun: context.dryRun });
-  const summary = summarizeReport(report);
-  context.log.info("redeploy finished", { ...summary });
-  if (summary.failed > 0)
-    context.log.error("some services failed to redeploy", { failures: summary.failures });
-  const message = redeployMessage(report, { notifySkipped: context.config.redeploy.notifySkipped });
-  return { summary, messages: message ? [{ message }] : [] };
+
+  let released: RedeployReport[];
+  if (event["detail-type"] === "ECS Deployment State Change") {
+    if (!FINISHED.has(event.detail.eventName))
+      return quietResult({
+        status: "ignored",
+        reason: `${event.detail.eventName} does not end a deployment`,
+      });
+    const serviceArn = event.resources.find((r) => r.includes(":service/"));
+    const pending = serviceArn
+      ? await context.state.get<PendingPush>(stateKeys.pendingPush(serviceArn))
+      : undefined;
+    if (!pending) return quietResult({ status: "ignored", reason: "no push is queued for this service" });
+    if (context.dryRun)
+      return quietResult({ status: "ignored", reason: "dry run: the queued push stays queued" });
+    released = [
+      await releasePendingPush(pending, context, { finishedDeployment: event.detail.deploymentId }),
+    ];
+  } else {
+    if (context.dryRun)
+      return quietResult({ status: "ignored", reason: "dry run: queued pushes stay queued" });
+    released = await sweepPendingPushes(context);
+  }
+  const { summaries, messages, failures } = outcomeOf(released, context);
+  const summary = { status: "released" as const, reports: summaries };
+  context.log.info("queued pushes released", { count: summaries.length });
+  return {
+    summary,
+    messages,
+    ...(failures.length > 0 ? { failure: new RedeployFailedError(failures) } : {}),
+  };
 }

@@ -21,8 +21,20 @@ export interface ImagePush {
   readonly time?: string;
 }
 
+/** A push waiting for a service's deployment to finish (the state table's `pending` items). */
+export interface PendingPush {
+  readonly push: ImagePush;
+  readonly serviceArn: string;
+  readonly clusterArn: string;
+  /** The deployment it waits for. */
+  readonly behind: string;
+  readonly queuedAt: string;
+}
+
 /** What the planner knows of one service: its description, tags and current task definition. */
 export interface ServiceSnapshot {
+  /** The push already waiting for this service's deployment to finish, if any. */
+  readonly pending?: PendingPush;
   readonly service: Service;
   /** Service tags as a map. */
   readonly tags: Readonly<Record<string, string>>;
@@ -66,7 +78,9 @@ export type SkipCategory =
   | "inactive"
   | "no-matching-container"
   | "duplicate"
-  | "policy-violation";
+  | "policy-violation"
+  /** A newer push is already queued for the service (newest wins, by the tag policy's order). */
+  | "superseded";
 
 export interface SkipAction {
   readonly kind: "skip";
@@ -75,7 +89,23 @@ export interface SkipAction {
   readonly reason: string;
 }
 
-export type RedeployAction = DeployAction | SkipAction;
+/**
+ * The service is rolling out a deployment: the push waits for it to finish (ECS's "ECS Deployment
+ * State Change" COMPLETED/FAILED, or the sweep) and is then planned again against what runs.
+ */
+export interface QueueAction {
+  readonly kind: "queue";
+  readonly service: ServiceRef;
+  readonly reason: string;
+  readonly policySource: string;
+  readonly updates: readonly ContainerUpdate[];
+  /** The deployment the push waits for. */
+  readonly behind: string;
+  /** The older push this one replaces in the queue. */
+  readonly supersedes?: PendingPush;
+}
+
+export type RedeployAction = DeployAction | QueueAction | SkipAction;
 
 /** The plan for one push: data, printed by `--dry-run`, asserted by tests, sent to Slack. */
 export interface RedeployPlan {
@@ -91,10 +121,20 @@ export type DeployOutcome =
       readonly deploymentId?: string;
     }
   | { readonly kind: "skipped"; readonly action: SkipAction }
-  | { readonly kind: "failed"; readonly action: DeployAction; readonly error: string };
+  | {
+      readonly kind: "queued";
+      readonly action: QueueAction;
+      /** An older queued push this one replaced. */
+      readonly superseded?: PendingPush;
+    }
+  | { readonly kind: "failed"; readonly action: DeployAction | QueueAction; readonly error: string };
 
 export interface RedeployReport {
   readonly plan: RedeployPlan;
   readonly outcomes: readonly DeployOutcome[];
   readonly dryRun: boolean;
+  /** Set when the push was queued before and is now released by the end of deployment `behind`. */
+  readonly released?: { readonly behind: string };
+  /** Problems that did not stop the roll-outs (e.g. a deployment record not written). */
+  readonly warnings?: readonly string[];
 }

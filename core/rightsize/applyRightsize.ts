@@ -1,6 +1,6 @@
 import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
 import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
-import { rollOut } from "../ecs/rollOut.ts";
+import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
 import { REVISION_TAGS } from "../tags.ts";
@@ -158,11 +158,16 @@ export async function applyRightsize(
       alreadyThisWeek.push(name);
       continue;
     }
-    const result = await rollOut(ecs, {
-      register: action.register,
-      service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
-      deploymentConfiguration: action.deploymentConfiguration,
-    });
+    const result = await rollOut(
+      ecs,
+      {
+        register: action.register,
+        service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
+        deploymentConfiguration: action.deploymentConfiguration,
+      },
+      // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
+      { rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]), resumed: true },
+    );
     applied.push(
       `${name}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
     );

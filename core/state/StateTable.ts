@@ -74,9 +74,15 @@ export class StateTable {
     return isLive(item, this.now()) ? item : undefined;
   }
 
-  /** Writes an item (with extra PutItem options, e.g. a condition). */
-  async put(item: StateItem, options: Omit<PutCommandInput, "TableName" | "Item"> = {}): Promise<void> {
-    await this.documents.send(new PutCommand({ ...options, TableName: this.name, Item: item }));
+  /** Writes an item (with extra PutItem options, e.g. a condition); returns the old item when asked for. */
+  async put(
+    item: StateItem,
+    options: Omit<PutCommandInput, "TableName" | "Item"> = {},
+  ): Promise<Record<string, unknown> | undefined> {
+    const response = await this.documents.send(
+      new PutCommand({ ...options, TableName: this.name, Item: item }),
+    );
+    return response.Attributes;
   }
 
   /** Updates the item at `key` with the given expression. */
@@ -127,6 +133,11 @@ export class StateTable {
       ":pk": prefix.pk,
       ":prefix": prefix.prefix,
     });
+  }
+
+  /** Every live item of a partition, consistently read. */
+  async queryPartition<T extends object = StateItem>(pk: string): Promise<Array<T & ItemKey>> {
+    return this.#query("pk = :pk", { ":pk": pk });
   }
 
   /** Every live item whose `kind` attribute is `kind` (a scan: for rebuilds, not for hot paths). */

@@ -7,6 +7,13 @@ export {
 } from "./deployments.ts";
 export { idempotencyStore } from "./idempotencyStore.ts";
 export { type ItemKey, type KeyPrefix, type KeyRange, STATE_TABLE_KEYS, stateKeys } from "./keys.ts";
+export {
+  acquireLease,
+  completeLease,
+  type LeaseAcquisition,
+  type LeaseItem,
+  releaseLease,
+} from "./leases.ts";
 export { takeRateToken } from "./rateLimit.ts";
 export { StateIncompleteError } from "./StateIncompleteError.ts";
 export { type BatchOptions, type StateItem, StateTable, type StateWrite } from "./StateTable.ts";

@@ -20,6 +20,10 @@
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
+ * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
+ * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
+ * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
+ * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
  * | `idempotency#<scope>` | (Powertools) | Powertools idempotency records |
  */
 
@@ -123,6 +127,20 @@ export const stateKeys = {
 
   /** A deployment the redeploy flow started. */
   deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),
+
+  /** A push waiting for a service's deployment to finish. */
+  pendingPush: (serviceArn: string): ItemKey => ({ pk: "pending", sk: serviceArn }),
+  /** Every pending push (one partition: the sweep queries it). */
+  pendingPushes: (): string => "pending",
+  /** One roll-out of a set of images (hashed) to a service. */
+  rollout: (serviceArn: string, imagesHash: string): ItemKey => ({
+    pk: `rollout#${serviceArn}`,
+    sk: imagesHash,
+  }),
+  /** An event a flow is handling or has handled. */
+  event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
+  /** An outbox message posted to Slack. */
+  delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
 
   /** The partition of a Powertools idempotency store. */
   idempotencyPartition: (scope: string): string => `idempotency#${scope}`,

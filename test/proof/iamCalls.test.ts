@@ -36,6 +36,12 @@ const NOT_EXERCISED: Readonly<Record<string, string>> = {
   "ecs:DeregisterTaskDefinition@rightsize": "as for redeploy: only after a failed UpdateService",
   "ecs:DescribeTasks@policy":
     "the audit describes running tasks, and moto never runs any (ListTasks is empty: README, moto's gaps)",
+  "sqs:ReceiveMessage@notify":
+    "called by Lambda's event source mapping with the role, not by the function's code",
+  "sqs:DeleteMessage@notify":
+    "called by Lambda's event source mapping with the role, not by the function's code",
+  "sqs:GetQueueAttributes@notify":
+    "called by Lambda's event source mapping with the role, not by the function's code",
   "pricing:GetProducts@rightsize":
     "moto has no Pricing API; the client is tested against a local server answering real GetProducts shapes (test/unit/rightsize/pricingApi.test.ts), outside a function",
 };
@@ -62,6 +68,7 @@ const documentFor = (fn: AutopilotFunction, region: string) =>
       account: TEST_ACCOUNT,
       stateTable: OWN.stateTable,
       deadLetterQueue: OWN.deadLetterQueue,
+      outboxQueue: OWN.outboxQueue,
       configParameter: "ecs-autopilot-test-config",
     },
   );

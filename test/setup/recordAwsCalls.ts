@@ -42,7 +42,8 @@ function canonical(resource: string): string {
     .replace(/:table\/([^/]+)$/, (whole, name: string) =>
       stateTables.has(name) ? `:table/${OWN.stateTable}` : whole,
     )
-    .replace(/(:sqs:[^:]+:\d+:)[\w-]*dead-letters$/, `$1${OWN.deadLetterQueue}`);
+    .replace(/(:sqs:[^:]+:\d+:)[\w-]*dead-letters$/, `$1${OWN.deadLetterQueue}`)
+    .replace(/(:sqs:[^:]+:\d+:)[\w-]*outbox$/, `$1${OWN.outboxQueue}`);
 }
 
 observeApiCalls((call) => {

@@ -51,7 +51,7 @@ describe("ecs-autopilot iam policy", () => {
     const { code, stderr } = await runCli(["iam", "policy", "deployer"]);
     expect(code).toBe(2);
     expect(stderr).toContain(
-      'unknown function "deployer": one of redeploy, service-index, monitor, schedule, policy, rightsize',
+      'unknown function "deployer": one of redeploy, service-index, monitor, schedule, policy, rightsize, notify',
     );
   });
 });

@@ -38,11 +38,13 @@ const EXPECTED: Record<
   "ecs-container-instance-state-change.lambda-go.json": { rules: [] },
   "ecs-deployment-state-change-completed.json": {
     schema: EcsDeploymentStateChangeEvent,
-    rules: ["ecs-deployment-state-change"],
+    // The monitor tells Slack; the redeploy flow releases a push queued behind the deployment.
+    rules: ["ecs-deployment-finished", "ecs-deployment-state-change"],
   },
   "ecs-deployment-state-change-failed.json": {
     schema: EcsDeploymentStateChangeEvent,
-    rules: ["ecs-deployment-state-change"],
+    // The monitor tells Slack; the redeploy flow releases a push queued behind the deployment.
+    rules: ["ecs-deployment-finished", "ecs-deployment-state-change"],
   },
   "ecs-deployment-state-change-in-progress-rollback.json": {
     schema: EcsDeploymentStateChangeEvent,

@@ -11,12 +11,14 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { type ApiCall, observeApiCalls } from "../../../core/aws/index.ts";
 import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
 import type { Flow } from "../../../core/events/index.ts";
 import { AUTOPILOT_FUNCTIONS, type AutopilotFunction, policyDocument } from "../../../core/iam/index.ts";
+import { createNotifyHandler } from "../../../functions/notify.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
 import { createServiceIndexHandler } from "../../../functions/service-index.ts";
@@ -39,6 +41,7 @@ const VALUES = {
   stateTable: SANDBOX_TABLE,
   deadLetterQueue: SANDBOX_DEAD_LETTERS,
   configParameter: "ecs-autopilot-test-config",
+  outboxQueue: "ecs-autopilot-test-outbox",
 };
 const CONFIG = parseConfig(
   JSON.stringify({ redeploy: { rules: [{ cluster: "prod", service: "admin", policy: "glob:1.*" }] } }),
@@ -220,9 +223,10 @@ describe("IAM proof (b): each function's scenarios under moto's IAM enforcement,
     expect(calls.filter((c) => c.denied)).toEqual([]);
   }, 120_000);
 
-  it("every function sends an event that fails its schema to its dead-letter queue", async () => {
+  it("every flow function sends an event that fails its schema to its dead-letter queue", async () => {
     const broken = { ...sampleEvent("scheduled-event.json"), "detail-type": "Not An Event" };
-    for (const fn of AUTOPILOT_FUNCTIONS) {
+    // Notify reads an SQS queue, not events: what it cannot post stays in its queue.
+    for (const fn of AUTOPILOT_FUNCTIONS.filter((f) => f !== "notify")) {
       const { FLOWS } = await import("../../../cli/flows.ts");
       const flow = Object.values(FLOWS).find((f) => f.flow === fn);
       const handler = await flow?.create(runtimeFor(fn), { dryRun: false });
@@ -231,6 +235,55 @@ describe("IAM proof (b): each function's scenarios under moto's IAM enforcement,
         deadLettered: true,
       });
     }
+    expect(calls.filter((c) => c.denied)).toEqual([]);
+  });
+
+  it("the Slack outbox: a flow queues its message, the Notify function posts it once", async () => {
+    const queueUrl =
+      (await sandbox.clients.sqs.send(new CreateQueueCommand({ QueueName: "ecs-autopilot-test-outbox" })))
+        .QueueUrl ?? "";
+    const posted: string[] = [];
+    const flow = createRuntime("policy", {
+      clientOptions: { region: REGION, credentials: roles.get("policy") },
+      tableName: SANDBOX_TABLE,
+      outboxQueueUrl: queueUrl,
+      config: CONFIG,
+    });
+    const daily = await createPolicyHandler(flow)(
+      { ...sampleEvent("scheduled-event.json"), id: "iam-outbox-1", region: REGION, account: ACCOUNT },
+      localContext("policy"),
+    );
+    expect(daily).toMatchObject({ action: "audit" });
+    const received = await sandbox.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, AttributeNames: ["All"] }),
+    );
+    const records = (received.Messages ?? []).map((m) => ({
+      messageId: m.MessageId ?? "",
+      receiptHandle: m.ReceiptHandle ?? "",
+      body: m.Body ?? "",
+      attributes: {
+        ApproximateReceiveCount: "1",
+        SentTimestamp: String(Date.now()),
+        SenderId: "AIDAEXAMPLE",
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? "",
+      eventSource: "aws:sqs",
+      eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:ecs-autopilot-test-outbox`,
+      awsRegion: REGION,
+    }));
+    expect(records.length).toBe(1);
+    const notify = createRuntime("notify", {
+      clientOptions: { region: REGION, credentials: roles.get("notify") },
+      tableName: SANDBOX_TABLE,
+      notifier: { post: async (m) => void posted.push(m.text) },
+    });
+    const first = await createNotifyHandler(notify)({ Records: records }, localContext("notify"));
+    const again = await createNotifyHandler(notify)({ Records: records }, localContext("notify"));
+    expect(first).toMatchObject({ batchItemFailures: [], posted: 1 });
+    expect(again).toMatchObject({ batchItemFailures: [], posted: 0, alreadyPosted: 1 });
+    expect(posted).toHaveLength(1);
     expect(calls.filter((c) => c.denied)).toEqual([]);
   });
 

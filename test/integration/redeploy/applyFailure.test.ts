@@ -12,7 +12,6 @@ import {
   repositoryKey,
   ServiceIndex,
 } from "../../../core/redeploy/index.ts";
-import { idempotencyStore } from "../../../core/state/index.ts";
 import {
   createCluster,
   createRepository,
@@ -65,16 +64,17 @@ describe("applyRedeployPlan when the service update fails", () => {
     );
     world.counter.reset();
 
-    const claims = idempotencyStore(world.clients, world.tableName, "redeploy-claims");
-    const [outcome] = await applyRedeployPlan(plan, { ecs: world.clients.ecs, claims });
+    const [outcome] = await applyRedeployPlan(plan, { ecs: world.clients.ecs, state: world.state });
 
     expect(outcome?.kind).toBe("failed");
+    // The error says what holds, read back from ECS: the service still runs cart:1, cart:2 is gone again.
     expect(outcome?.kind === "failed" && outcome.error).toBe(
-      "ServiceNotActiveException: Service was not ACTIVE.",
+      "RollOutError: UpdateService failed: ServiceNotActiveException: Service was not ACTIVE.; the service still runs cart:1; cart:2 was deregistered again",
     );
     expect(world.counter.byOperation()).toMatchObject({
       "ECS.RegisterTaskDefinition": 1,
       "ECS.UpdateService": 1,
+      "ECS.DescribeServices": 1,
       "ECS.DeregisterTaskDefinition": 1,
     });
     const orphan = await world.clients.ecs.send(
@@ -83,7 +83,7 @@ describe("applyRedeployPlan when the service update fails", () => {
     expect(orphan.taskDefinition?.status).toBe("INACTIVE");
 
     // The failed attempt released its claim: a retry of the same plan tries again instead of "duplicate".
-    const [retry] = await applyRedeployPlan(plan, { ecs: world.clients.ecs, claims });
+    const [retry] = await applyRedeployPlan(plan, { ecs: world.clients.ecs, state: world.state });
     expect(retry?.kind).toBe("failed");
   });
 });

@@ -257,7 +257,7 @@ describe("redeployPush against moto", () => {
     ).toEqual(["worker", "worker-canary"]);
   });
 
-  it("skips a service whose deployment is still rolling out: one deployment at a time", async () => {
+  it("queues a push for a service whose deployment is still rolling out: one deployment at a time", async () => {
     // moto reports 2 running tasks; with 4 desired, the service's deployment stays IN_PROGRESS.
     await createService(world.clients, {
       cluster: "prod",
@@ -270,9 +270,10 @@ describe("redeployPush against moto", () => {
     const { event } = await push("shop/worker", "4.0.0");
     const report = await redeployPush(pushFromEvent(event), world.context());
     const outcome = outcomeOf(report, "worker-rolling");
-    expect(outcome?.kind === "skipped" && outcome.action.category).toBe("deployment-in-progress");
-    expect(outcome?.kind === "skipped" && outcome.action.reason).toMatch(
-      /^deployment ecs-svc\/\d+ is still IN_PROGRESS/,
+    expect(outcome?.kind).toBe("queued");
+    expect(outcome?.kind === "queued" && outcome.action.behind).toMatch(/^ecs-svc\/\d+$/);
+    expect(outcome?.kind === "queued" && outcome.action.reason).toMatch(
+      /queued behind deployment ecs-svc\/\d+ \(IN_PROGRESS\)/,
     );
   });
 });

@@ -23,7 +23,8 @@ describe("collectUsage", () => {
     }
     // AWS/ECS: 3 queries per service → 3, 1,500 and 3,600 queries.
     expect(requests).toEqual([1, 3, 8]);
-  });
+    // moto answers 3,600 queries slowly; on a loaded 2-core machine this takes up to a minute.
+  }, 90_000);
 
   it("reads what CloudWatch (moto) stored, oldest first, per task with Container Insights", async () => {
     const dimensions = [

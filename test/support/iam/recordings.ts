@@ -12,7 +12,11 @@ export const callsDir = (): string =>
   process.env.AUTOPILOT_AWS_CALLS_DIR ?? join(ROOT, "reports", "aws-calls");
 
 /** Names that stand for the stack's own resources in the recordings. */
-export const OWN = { stateTable: "STATE-TABLE", deadLetterQueue: "DEAD-LETTER-QUEUE" } as const;
+export const OWN = {
+  stateTable: "STATE-TABLE",
+  deadLetterQueue: "DEAD-LETTER-QUEUE",
+  outboxQueue: "SLACK-OUTBOX",
+} as const;
 
 /** One recorded authorization (or a call the model does not know). */
 export interface RecordedAuthorization {

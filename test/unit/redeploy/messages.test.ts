@@ -88,7 +88,7 @@ describe("redeployMessage", () => {
     expect(text).toContain("prod / web deployed");
     expect(text).toContain("`web`: `1.4.2` (aaaaaaaaaaaa) → `1.5.0` (bbbbbbbbbbbb)");
     expect(text).toContain("`web:7` → `web:8` · deployment `ecs-svc/42`");
-    expect(text).toContain("prod / admin failed, nothing changed: AccessDeniedException");
+    expect(text).toContain("prod / admin failed: AccessDeniedException");
     expect(text).toContain("prod / worker: patch: '1.5.0' is not a patch of 1.4");
     expect(text).toContain("1 other service(s) use this repository without opting in");
     expect(text).not.toContain("legacy");

@@ -1,7 +1,12 @@
 import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
-import { type ImagePush, planRedeploy, type ServiceSnapshot } from "../../../core/redeploy/index.ts";
+import {
+  type ImagePush,
+  type PendingPush,
+  planRedeploy,
+  type ServiceSnapshot,
+} from "../../../core/redeploy/index.ts";
 
 const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const push: ImagePush = {
@@ -18,9 +23,11 @@ function snapshot(overrides: {
   tags?: Record<string, string>;
   service?: Partial<Service>;
   taskDefinition?: Partial<TaskDefinition>;
+  pending?: PendingPush;
 }): ServiceSnapshot {
   const name = overrides.name ?? "web";
   return {
+    ...(overrides.pending ? { pending: overrides.pending } : {}),
     service: {
       serviceArn: `arn:aws:ecs:eu-west-1:123456789012:service/prod/${name}`,
       clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
@@ -95,25 +102,6 @@ describe("planRedeploy", () => {
   });
 
   it.each([
-    [
-      {
-        service: {
-          deployments: [{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" as const }],
-        },
-      },
-      "deployment-in-progress",
-    ],
-    [
-      {
-        service: {
-          deployments: [
-            { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "COMPLETED" as const },
-            { id: "ecs-svc/1", status: "ACTIVE" },
-          ],
-        },
-      },
-      "deployment-in-progress",
-    ],
     [{ service: { deploymentController: { type: "CODE_DEPLOY" as const } } }, "unsupported-controller"],
     [{ service: { status: "DRAINING" } }, "inactive"],
     [{ tags: { "autopilot:redeploy": "off" } }, "policy-off"],
@@ -134,6 +122,58 @@ describe("planRedeploy", () => {
     expect(action?.kind).toBe("skip");
     expect(action?.kind === "skip" && action.category).toBe(category);
     expect(action?.kind === "skip" && action.reason.length).toBeGreaterThan(5);
+  });
+
+  it.each([
+    [[{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" as const }], "ecs-svc/2"],
+    [
+      [
+        { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "COMPLETED" as const },
+        { id: "ecs-svc/1", status: "ACTIVE" },
+      ],
+      "ecs-svc/2",
+    ],
+  ])("queues a push behind a deployment still rolling out (%#)", (deployments, behind) => {
+    const action = only([snapshot({ service: { deployments } })]);
+    expect(action?.kind).toBe("queue");
+    expect(action?.kind === "queue" && action.behind).toBe(behind);
+    expect(action?.kind === "queue" && [...new Set(action.updates.map((u) => u.toTag))]).toEqual(["1.5.0"]);
+    expect(action?.kind === "queue" && action.reason).toMatch(/queued behind deployment ecs-svc\/2/);
+  });
+
+  it("deploys once ECS reported the blocking deployment finished, whatever DescribeServices still says", () => {
+    const rolling = snapshot({
+      service: {
+        deployments: [{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" as const }],
+      },
+    });
+    const plan = planRedeploy(push, [rolling], DEFAULT_CONFIG, {
+      finishedDeployments: new Set(["ecs-svc/2"]),
+    });
+    expect(plan.actions[0]?.kind).toBe("deploy");
+  });
+
+  it("keeps the newest push queued: a newer version replaces the queued one, an older one is superseded", () => {
+    const rolling = {
+      deployments: [{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" as const }],
+    };
+    const queued = (tag: string, eventId: string) => ({
+      push: { ...push, tag, digest: `sha256:${"b".repeat(64)}`, eventId, time: "2026-11-26T10:00:00Z" },
+      serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+      behind: "ecs-svc/2",
+      queuedAt: "2026-11-26T10:00:01Z",
+    });
+    // 1.5.0 pushed while 1.4.9 waits: 1.5.0 replaces it.
+    const newer = only([snapshot({ service: rolling, pending: queued("1.4.9", "older-event") })]);
+    expect(newer?.kind).toBe("queue");
+    expect(newer?.kind === "queue" && newer.supersedes?.push.tag).toBe("1.4.9");
+    // 1.5.0 pushed while 1.5.1 waits (delivered out of order): never queued over the newer one.
+    const older = only([snapshot({ service: rolling, pending: queued("1.5.1", "newer-event") })]);
+    expect(older?.kind === "skip" && older.category).toBe("superseded");
+    expect(older?.kind === "skip" && older.reason).toContain(
+      "1.5.1 is already queued behind deployment ecs-svc/2",
+    );
   });
 
   it("lets the tag win over the config, and the first matching config rule over later ones", () => {

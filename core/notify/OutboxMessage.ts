@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+/** A Slack message on its way through the outbox queue: what the Notify function posts. */
+export const OutboxMessage = z.strictObject({
+  /** Stable id: the same message of the same event has the same id, so it is posted once. */
+  id: z.string().min(1).max(128),
+  /** The webhook secret naming the channel. */
+  channel: z.string().regex(/^[A-Z][A-Za-z0-9]*$/),
+  /** The flow and event it came from (for logs and the DLQ). */
+  flow: z.string().max(64),
+  eventId: z.string().max(256).optional(),
+  message: z.strictObject({
+    text: z.string(),
+    blocks: z.array(z.looseObject({ type: z.string() })),
+  }),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessage>;

@@ -1,0 +1,46 @@
+import { loadSnapshots } from "./loadSnapshots.ts";
+import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
+import { planAndApply, type RedeployContext } from "./redeployPush.ts";
+import type { PendingPush, RedeployReport } from "./types.ts";
+
+/**
+ * Plans a queued push again once the deployment it waited for is over (ECS reported it
+ * COMPLETED or FAILED, or the sweep found the service idle): against what runs now, so it
+ * deploys, stays queued behind a newer deployment, or is dropped with the reason (already
+ * running, no longer accepted by the policy). The queue entry goes only when its fate is settled.
+ */
+export async function releasePendingPush(
+  pending: PendingPush,
+  context: RedeployContext,
+  options: { finishedDeployment?: string } = {},
+): Promise<RedeployReport> {
+  const { snapshots, missing } = await loadSnapshots(context.clients.ecs, [
+    { serviceArn: pending.serviceArn, clusterArn: pending.clusterArn, taskDefinitionArn: "", containers: [] },
+  ]);
+  const report = await planAndApply(pending.push, snapshots, context, {
+    ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
+  });
+  const outcome = report.outcomes[0];
+  // Settled: deployed, dropped with a reason, or the service is gone. Still waiting (behind another
+  // deployment): the apply step has rewritten the entry. Failed: it stays for the retry.
+  if (missing.length > 0 || !outcome || outcome.kind === "deployed" || outcome.kind === "skipped")
+    await removePendingPush(context.state, pending.serviceArn, pending.push.eventId);
+  return { ...report, released: { behind: pending.behind } };
+}
+
+/**
+ * The sweep: queued pushes older than `minAgeMs` whose release event never came (EventBridge
+ * is at-least-once, but a missed rule or a deleted deployment happens) are planned again.
+ */
+export async function sweepPendingPushes(
+  context: RedeployContext,
+  options: { minAgeMs?: number; now?: Date } = {},
+): Promise<RedeployReport[]> {
+  const now = (options.now ?? new Date()).getTime();
+  const due = (await listPendingPushes(context.state)).filter(
+    (p) => now - Date.parse(p.queuedAt) >= (options.minAgeMs ?? 5 * 60_000),
+  );
+  const reports: RedeployReport[] = [];
+  for (const pending of due) reports.push(await releasePendingPush(pending, context));
+  return reports;
+}

@@ -1,0 +1,96 @@
+import { describeError } from "../core/errors.ts";
+import type { FlowLog } from "../core/flow.ts";
+import { type Notifier, OutboxMessage } from "../core/notify/index.ts";
+import {
+  acquireLease,
+  completeLease,
+  releaseLease,
+  type StateTable,
+  stateKeys,
+} from "../core/state/index.ts";
+
+/** An SQS record as the Notify function receives it (only what it reads). */
+export interface OutboxRecord {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/** SQS's partial batch response: the records to deliver again (ReportBatchItemFailures). */
+export interface OutboxResult {
+  readonly batchItemFailures: Array<{ readonly itemIdentifier: string }>;
+  readonly posted: number;
+  readonly alreadyPosted: number;
+}
+
+/** How long a posted message is remembered (longer than any redelivery of the outbox queue). */
+const POSTED_SECONDS = 7 * 24 * 60 * 60;
+/** A post in flight holds its message this long; a concurrent copy waits for its next receive. */
+const POSTING_LEASE_SECONDS = 60;
+
+/**
+ * Posts the outbox's messages to Slack, each once: a message already posted (the same id, from a
+ * retried event or a duplicate SQS delivery) is skipped; a message Slack does not take stays in
+ * the queue (SQS delivers it again after its visibility timeout, and after its last receive it
+ * lands in the outbox's DLQ, where `ecs-autopilot dlq` shows and redrives it). A Slack outage
+ * therefore neither loses a message nor holds up the flow that produced it.
+ *
+ * @example
+ * return postOutbox(event.Records, { state, notifierFor, log, owner: context.awsRequestId });
+ */
+export async function postOutbox(
+  records: readonly OutboxRecord[],
+  targets: {
+    readonly state: StateTable;
+    notifierFor(channel: string): Notifier;
+    readonly log: FlowLog;
+    /** This invocation (holds the posting leases). */
+    readonly owner: string;
+  },
+): Promise<OutboxResult> {
+  const failures: Array<{ itemIdentifier: string }> = [];
+  let posted = 0;
+  let alreadyPosted = 0;
+  for (const record of records) {
+    let parsed: ReturnType<typeof OutboxMessage.safeParse>;
+    try {
+      parsed = OutboxMessage.safeParse(JSON.parse(record.body));
+    } catch {
+      parsed = OutboxMessage.safeParse(undefined);
+    }
+    if (!parsed.success) {
+      // It would fail the same way every time: let it reach the DLQ, where it can be read.
+      targets.log.error("outbox message is not valid", { messageId: record.messageId });
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    const message = parsed.data;
+    const key = stateKeys.delivered(message.id);
+    const lease = await acquireLease(targets.state, key, targets.owner, {
+      leaseSeconds: POSTING_LEASE_SECONDS,
+    });
+    if (!lease.acquired) {
+      if (lease.holder.status === "done") alreadyPosted++;
+      else failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    try {
+      await targets.notifierFor(message.channel).post(message.message as Parameters<Notifier["post"]>[0]);
+    } catch (error) {
+      targets.log.warn("Slack did not take the message; it stays in the outbox", {
+        channel: message.channel,
+        flow: message.flow,
+        error: describeError(error),
+      });
+      await releaseLease(targets.state, key, targets.owner).catch(() => undefined);
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    posted++;
+    // Posted: if remembering it fails, a redelivery may post it again (at least once, never lost).
+    await completeLease(targets.state, key, targets.owner, { ttlSeconds: POSTED_SECONDS }).catch(
+      (error: unknown) =>
+        targets.log.error("posted, but could not remember it", { error: describeError(error) }),
+    );
+  }
+  return { batchItemFailures: failures, posted, alreadyPosted };
+}

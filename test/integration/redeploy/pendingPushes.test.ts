@@ -1,0 +1,173 @@
+/**
+ * No push is lost to a roll-out in progress: it waits for the deployment to finish and is then
+ * deployed, the newest one winning. moto 5.2.1 never finishes a deployment of a service with more
+ * than 2 desired tasks (MOTO_ECS_SERVICE_RUNNING=2), which gives a deployment that stays
+ * IN_PROGRESS; the "ECS Deployment State Change" event is then authoritative for what it names,
+ * as in AWS (DescribeServices can lag behind events).
+ */
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { beforeEach, describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
+import { TerminalNotifier } from "../../../core/notify/index.ts";
+import { pushFromEvent } from "../../../core/redeploy/index.ts";
+import { listPendingPushes, queuePendingPush } from "../../../core/redeploy/pendingPushes.ts";
+import { createRedeployHandler } from "../../../functions/redeploy.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
+import { deploymentEvent } from "../../../sandbox/ecsEvents.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+  sampleEvent,
+} from "../../../sandbox/seed.ts";
+import { createWorld, REGION, type World } from "../../support/world.ts";
+
+let world: World;
+let slack: TerminalNotifier;
+let serial = 0;
+
+async function setUp(service: string, desiredCount: number) {
+  world = await createWorld();
+  slack = new TerminalNotifier(() => undefined);
+  await createCluster(world.clients, "prod");
+  await createRepository(world.clients, `shop/${service}`);
+  await pushImage(world.clients, `shop/${service}`, "1.0.0");
+  const created = await createService(world.clients, {
+    cluster: "prod",
+    name: service,
+    desiredCount,
+    tags: { "autopilot:redeploy": "minor" },
+    containers: [{ name: service, image: ecrImage(REGION, `shop/${service}`, "1.0.0"), essential: true }],
+  });
+  const handler = createRedeployHandler(
+    createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+  );
+  return { handler, serviceArn: created.serviceArn ?? "", deployment: created.deployments?.[0]?.id ?? "" };
+}
+
+async function pushed(service: string, tag: string, time: string) {
+  const digest = await pushImage(world.clients, `shop/${service}`, tag);
+  const id = `00000000-0000-4000-8000-${String(++serial).padStart(12, "0")}`;
+  return {
+    digest,
+    event: ecrPushEvent({ region: REGION, repository: `shop/${service}`, digest, tag, id, time }),
+  };
+}
+
+async function running(service: string) {
+  const described = await world.clients.ecs.send(
+    new DescribeServicesCommand({ cluster: "prod", services: [service] }),
+  );
+  const definition = await world.clients.ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
+  );
+  return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
+}
+
+const finished = (serviceArn: string, deploymentId: string, sample = "completed" as "completed" | "failed") =>
+  deploymentEvent({
+    id: `deployment-${++serial}`,
+    sample: `ecs-deployment-state-change-${sample}.json`,
+    account: "123456789012",
+    region: REGION,
+    serviceArn,
+    deploymentId,
+  });
+
+describe("pushes during a roll-out (redeploy)", () => {
+  beforeEach(() => {
+    serial += 100;
+  });
+
+  it("queues two pushes 10 s apart behind the running deployment and deploys the newer when it completes", async () => {
+    const { handler, serviceArn, deployment } = await setUp("api", 4);
+    const first = await pushed("api", "1.1.0", "2026-11-26T10:00:00Z");
+    const second = await pushed("api", "1.2.0", "2026-11-26T10:00:10Z");
+
+    expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ queued: 1, deployed: 0 });
+    expect(await handler(second.event, localContext("redeploy"))).toMatchObject({ queued: 1, deployed: 0 });
+    const queued = await listPendingPushes(world.state);
+    expect(queued.map((p) => [p.push.tag, p.behind])).toEqual([["1.2.0", deployment]]);
+    expect(await running("api")).toContain(":1.0.0");
+
+    const released = await handler(finished(serviceArn, deployment), localContext("redeploy"));
+    expect(released).toMatchObject({ status: "released", reports: [{ tag: "1.2.0", deployed: 1 }] });
+    expect(await running("api")).toBe(
+      `${ecrImage(REGION, "shop/api", "1.0.0").split(":")[0]}@${second.digest}`,
+    );
+    expect(await listPendingPushes(world.state)).toEqual([]);
+
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      "shop/api:1.1.0: deployed to 0 service(s), 1 queued, 0 failed, 0 skipped",
+      "shop/api:1.2.0: deployed to 0 service(s), 1 queued, 0 failed, 0 skipped",
+      "shop/api:1.2.0: deployed to 1 service(s), 0 failed, 0 skipped",
+    ]);
+    const plain = slack.messages.map((m) => JSON.stringify(m.blocks));
+    expect(plain[0]).toContain(`queued behind deployment \`${deployment}\``);
+    expect(plain[1]).toContain("Replaces the queued `1.1.0`");
+    expect(plain[2]).toContain(`queued behind deployment \`${deployment}\`, which has finished`);
+  });
+
+  it("never deploys the older push when the events arrive out of order", async () => {
+    const { handler, serviceArn, deployment } = await setUp("cart", 4);
+    const older = await pushed("cart", "1.1.0", "2026-11-26T10:00:00Z");
+    const newer = await pushed("cart", "1.2.0", "2026-11-26T10:00:10Z");
+    await handler(newer.event, localContext("redeploy"));
+    const late = await handler(older.event, localContext("redeploy"));
+    expect(late).toMatchObject({ queued: 0, skipped: 1, services: [{ result: "skip:superseded" }] });
+    await handler(finished(serviceArn, deployment), localContext("redeploy"));
+    expect(await running("cart")).toContain(`@${newer.digest}`);
+  });
+
+  it("also releases a queued push when its deployment FAILED (the circuit breaker rolled it back)", async () => {
+    const { handler, serviceArn, deployment } = await setUp("feed", 4);
+    const next = await pushed("feed", "1.1.0", "2026-11-26T10:00:00Z");
+    await handler(next.event, localContext("redeploy"));
+    await handler(finished(serviceArn, deployment, "failed"), localContext("redeploy"));
+    expect(await running("feed")).toContain(`@${next.digest}`);
+  });
+
+  it("releases a queued push from the sweep when no event came and the service is idle", async () => {
+    const { handler, serviceArn } = await setUp("mail", 2);
+    const next = await pushed("mail", "1.1.0", "2026-11-26T10:00:00Z");
+    // Queued behind a deployment that has since finished, without its event reaching us (moto
+    // cannot finish a deployment, so the queue entry is written as the push would have left it).
+    await queuePendingPush(
+      world.state,
+      {
+        push: pushFromEvent(next.event),
+        serviceArn,
+        clusterArn: serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1"),
+        behind: "ecs-svc/finished-unheard",
+        queuedAt: "2026-11-25T10:00:01Z",
+      },
+      undefined,
+    );
+    const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+    const released = await handler(sweep, localContext("redeploy"));
+    expect(released).toMatchObject({ status: "released", reports: [{ tag: "1.1.0", deployed: 1 }] });
+    expect(await running("mail")).toContain(`@${next.digest}`);
+    expect(await listPendingPushes(world.state)).toEqual([]);
+  });
+
+  it("leaves a queued push alone in the sweep while its deployment still runs", async () => {
+    const { handler } = await setUp("jobs", 4);
+    const next = await pushed("jobs", "1.1.0", new Date(Date.now() - 3_600_000).toISOString());
+    await handler(next.event, localContext("redeploy"));
+    const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+    await handler(sweep, localContext("redeploy"));
+    expect(await running("jobs")).toContain(":1.0.0");
+    expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.1.0"]);
+  });
+
+  it("ignores the end of a deployment when nothing is queued", async () => {
+    const { handler, serviceArn, deployment } = await setUp("idle", 2);
+    expect(await handler(finished(serviceArn, deployment), localContext("redeploy"))).toEqual({
+      status: "ignored",
+      reason: "no push is queued for this service",
+    });
+  });
+});
