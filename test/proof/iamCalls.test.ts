@@ -42,6 +42,16 @@ const NOT_EXERCISED: Readonly<Record<string, string>> = {
     "called by Lambda's event source mapping with the role, not by the function's code",
   "sqs:GetQueueAttributes@notify":
     "called by Lambda's event source mapping with the role, not by the function's code",
+  "ecs:ListTaskDefinitions@redeploy":
+    "a roll-out looks for an earlier attempt's revision only after a lost reply; test/integration/ecs/rollOut.test.ts drives rollOut itself, outside a function (right-sizing's resumed roll-outs do record it)",
+  "dynamodb:GetItem@schedule":
+    "a lease is read only when taking it finds one already there (core/state/leases.ts): a concurrent tell-once",
+  "dynamodb:GetItem@rightsize":
+    "as for schedule: a lease found already taken (a duplicate event, a concurrent run)",
+  "dynamodb:DeleteItem@rightsize":
+    "a lease is released only after a failed run, so that its retry can take it",
+  "dynamodb:GetItem@notify": "as for schedule: a message's posting lease found already taken",
+  "dynamodb:DeleteItem@notify": "a posting lease is released only when Slack refused the message",
   "pricing:GetProducts@rightsize":
     "moto has no Pricing API; the client is tested against a local server answering real GetProducts shapes (test/unit/rightsize/pricingApi.test.ts), outside a function",
 };

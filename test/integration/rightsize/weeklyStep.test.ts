@@ -28,7 +28,8 @@ const PRICES: PriceBook = {
 
 let world: World;
 
-const run = () =>
+/** A weekly run: each its own event (a second run of the week is a re-run, not a redelivery). */
+const run = (id: string) =>
   createRightsizeHandler(
     createRuntime("rightsize", {
       clients: world.clients,
@@ -36,7 +37,7 @@ const run = () =>
       notifier: { post: async () => {} },
     }),
     { prices: PRICES, insight: world.insight },
-  )(loadFixture("scheduled-event.json"), localContext("rightsize"));
+  )({ ...loadFixture("scheduled-event.json"), id }, localContext("rightsize"));
 
 const size = async () => {
   const described = await world.clients.ecs.send(
@@ -86,10 +87,10 @@ describe("right-sizing's step down, once per week", () => {
   }, 60_000);
 
   it("steps down on the week's first run and not on a second one", async () => {
-    const first = (await run()) as { applied: string[] };
+    const first = (await run("weekly-run-1")) as { applied: string[] };
     expect(first.applied).toEqual([expect.stringMatching(/^shop\/cart: 4096\/8192 → 2048\/8192/)]);
     const after = await size();
-    const second = (await run()) as { applied: string[]; alreadyThisWeek?: string[] };
+    const second = (await run("weekly-run-2")) as { applied: string[]; alreadyThisWeek?: string[] };
     expect(second.applied).toEqual([]);
     expect(second.alreadyThisWeek).toEqual(["shop/cart"]);
     expect(await size()).toBe(after);
