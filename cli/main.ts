@@ -8,6 +8,7 @@ import { FLOWS } from "./flows.ts";
 import { iamPolicy } from "./iam.ts";
 import { invoke } from "./invoke.ts";
 import { type CheckOptions, policyAudit, policyCheck, policyRules } from "./policy.ts";
+import { redeployExplain } from "./redeployExplain.ts";
 import { redeployPlan } from "./redeployPlan.ts";
 import { type RightsizeOptions, rightsizeReport } from "./rightsize.ts";
 import { schedule } from "./schedule.ts";
@@ -56,6 +57,25 @@ export function buildProgram(): Command {
     .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
     .action(async (options) => {
       const { output } = await redeployPlan(options);
+      process.stdout.write(`${output}\n`);
+    });
+  redeploy
+    .command("explain")
+    .description(
+      "replay pushes against a service running a tag: deploy or skip per push, and why; reads nothing from AWS",
+    )
+    .requiredOption("--policy <policy>", "tag policy, e.g. minor, range:>=1.2 <2, glob:release-*")
+    .option("--running <tag>", "the tag the service runs (omit when unknown)")
+    .option(
+      "--pushed <tag>",
+      "a pushed tag; repeat for several, replayed in order",
+      (tag: string, previous: string[]) => [...previous, tag],
+      [] as string[],
+    )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--config <file>", "central configuration (JSON): redeploy.allowPrerelease")
+    .action(async (options) => {
+      const { output } = await redeployExplain(options);
       process.stdout.write(`${output}\n`);
     });
   const scheduleCommand = program.command("schedule").description("scheduled scaling");

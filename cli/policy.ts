@@ -6,20 +6,30 @@ import {
   atOrAbove,
   auditAccount,
   type Evaluation,
-  evaluateTaskDefinition,
+  evaluateResource,
   formatJson,
   formatText,
-  type LoadedTaskDefinition,
-  loadTaskDefinitionFile,
   PolicyInputError,
+  RESOURCE_LABEL,
   ruleCatalogue,
   type Severity,
   toSarif,
 } from "../core/policy/index.ts";
+import type { LoadedResource } from "../core/policy/LoadedResource.ts";
+import { loadPolicyFile, NOT_AN_ECS_INPUT, POLICY_INPUT } from "../core/policy/loadPolicyFile.ts";
 import { CliError, EXIT } from "./errors.ts";
 
-const CANDIDATE = /\.(json|ya?ml)$/i;
-const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".sst", ".venv", "dist", "coverage"]);
+const CANDIDATE = POLICY_INPUT;
+/** `.terraform` holds downloaded providers and modules, not the user's configuration. */
+const SKIPPED_DIRECTORIES = new Set([
+  "node_modules",
+  ".git",
+  ".sst",
+  ".venv",
+  "dist",
+  "coverage",
+  ".terraform",
+]);
 
 async function walk(directory: string): Promise<string[]> {
   const files: string[] = [];
@@ -39,8 +49,10 @@ export interface CheckOptions {
 
 /**
  * `ecs-autopilot policy check <files|dirs…>`: exit 0 clean, 1 findings at or above `--fail-on`,
- * 2 bad input or usage. Named files must hold task definitions; in directories, JSON/YAML files
- * that hold none are passed over, but files that do not parse are errors.
+ * 2 bad input or usage. Named files must hold ECS resources (task definitions, services, clusters,
+ * task sets, capacity providers); in directories, JSON/YAML/Terraform files that hold none are
+ * passed over, but files that do not parse are errors. Rules that a file's unknown values keep
+ * from deciding are reported as unknown and change no exit code.
  */
 export async function policyCheck(
   paths: readonly string[],
@@ -59,7 +71,7 @@ export async function policyCheck(
     },
   );
   const errors: string[] = [];
-  const loaded: LoadedTaskDefinition[] = [];
+  const loaded: LoadedResource[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
@@ -69,16 +81,15 @@ export async function policyCheck(
     const fromDirectory = info.isDirectory();
     for (const file of fromDirectory ? await walk(path) : [path]) {
       try {
-        loaded.push(...(await loadTaskDefinitionFile(file)));
+        loaded.push(...(await loadPolicyFile(file)));
       } catch (error) {
         if (!(error instanceof PolicyInputError)) throw error;
-        if (fromDirectory && error.problem.startsWith("not a task definition")) continue;
-        if (fromDirectory && error.problem.startsWith("a CloudFormation template without")) continue;
+        if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
         errors.push(error.message);
       }
     }
   }
-  const evaluations: Evaluation[] = loaded.map((l) => evaluateTaskDefinition(l, config.policy));
+  const evaluations: Evaluation[] = loaded.map((l) => evaluateResource(l, config.policy));
   const output =
     format === "sarif"
       ? JSON.stringify(toSarif(evaluations), null, 2)
@@ -97,7 +108,7 @@ export function policyRules(format = "text"): string {
   return catalogue
     .map(
       (r) =>
-        `${r.id}  ${r.severity.padEnd(6)}  ${r.title}${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).length ? `  [${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).join(", ")}]` : ""}`,
+        `${r.id}  ${r.severity.padEnd(6)}  ${r.title}${r.resource === "taskDefinition" ? "" : ` (${RESOURCE_LABEL[r.resource]})`}${r.enabledByDefault ? "" : " [off by default]"}${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).length ? `  [${[r.securityHub && `Security Hub ${r.securityHub}`, r.awsConfig && `Config ${r.awsConfig}`, r.checkov && `Checkov ${r.checkov}`].filter(Boolean).join(", ")}]` : ""}`,
     )
     .join("\n");
 }
@@ -120,6 +131,13 @@ export async function policyAudit(
   const lines = audit.revisions.map(
     (r) =>
       `${r.taskDefinition.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}  (${r.usedBy.join(", ")})`,
+  );
+  for (const r of audit.resources)
+    lines.push(
+      `${`${RESOURCE_LABEL[r.resourceType]} ${r.name}`.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}${r.unknown.length ? `  unknown: ${r.unknown.join(" ")}` : ""}`,
+    );
+  lines.push(
+    `${audit.resourceTotals.resources} services, task sets, clusters and capacity providers, ${audit.resourceTotals.compliant} compliant; ${audit.resourceTotals.high} high, ${audit.resourceTotals.medium} medium, ${audit.resourceTotals.low} low findings (reported, never changed)`,
   );
   lines.push(
     `${audit.totals.revisions} revisions in use, ${audit.totals.compliant} compliant; ${audit.totals.high} high, ${audit.totals.medium} medium, ${audit.totals.low} low findings`,

@@ -6,7 +6,9 @@
  * | code | class | where |
  * | --- | --- | --- |
  * | `config-invalid` | ConfigError | core/config |
- * | `tag-policy-invalid` | TagPolicyError | core/redeploy |
+ * | `tag-policy-invalid` | TagPolicyError | core/tagPolicy |
+ * | `pattern-invalid` | PatternError | core/tagPolicy |
+ * | `image-facts-unavailable` | ImageFactsError | core/redeploy |
  * | `schedule-invalid` | ScheduleError | core/schedule |
  * | `policy-input-invalid` | PolicyInputError | core/policy |
  * | `event-invalid` | InvalidEventError | runtime |

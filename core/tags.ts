@@ -6,8 +6,10 @@
 
 /** Tags a team puts on an ECS service to opt it in. */
 export const SERVICE_TAGS = {
-  /** Tag policy of the auto-redeploy flow: `force`, `patch`, `minor`, `major`, `prefix:<p>`, `off`, … */
+  /** Tag policy of the auto-redeploy flow: `force`, `any`, `patch`, `minor`, `major`, `range:…`, `prefix:<p>`, `off`, … */
   redeploy: "autopilot:redeploy",
+  /** `true`: deploy only images a signature artifact refers to (cosign, Notation); `false` overrides the config. */
+  requireSignature: "autopilot:require-signature",
   /** Which container to update when a task has several. */
   container: "autopilot:container",
   /** When the service is up: `Mon-Fri 07:00-19:00 Europe/Berlin`. */

@@ -21,8 +21,9 @@ const MonitorEvent = z.discriminatedUnion("detail-type", [
 
 export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
   const lookups = new MonitorLookupsCache(runtime.clients);
-  // The same event delivered twice changes nothing: it is answered from its record.
-  return flowHandler(runtime, { schema: MonitorEvent, claims: true }, async (event) =>
+  // No event claim: a stop is counted once (a marker in the same transaction as its counters)
+  // and every message is told once, so a redelivered event is decided again and changes nothing.
+  return flowHandler(runtime, { schema: MonitorEvent }, async (event) =>
     runtime.deliver(await runMonitor(event, await runtime.flowContext(), lookups), event.id),
   );
 }

@@ -12,7 +12,8 @@ const timeout = timeoutFor("Policy", { audit: 480, slack: SLACK_POST_SECONDS });
 
 /**
  * Task-definition policy in the account: every RegisterTaskDefinition, CreateService and
- * UpdateService (audit: report and tag; enforce: deregister and roll back), and a daily audit.
+ * UpdateService (audit: report and tag; enforce: deregister and roll back), and a daily audit of
+ * revisions, services, clusters and capacity providers (reported only).
  */
 export const policyFunction = new sst.aws.Function("Policy", {
   ...flowFunctionArgs("policy", timeout),

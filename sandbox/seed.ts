@@ -2,6 +2,7 @@
  * Building blocks for a fake-but-real AWS account in moto: clusters, repositories, task
  * definitions, services with tags, image pushes. Used by `npm start` and the integration tests.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -43,39 +44,168 @@ export async function createRepository(clients: AwsClients, name: string): Promi
   );
 }
 
-/** Pushes an image manifest (moto cannot take layer uploads) and returns its digest. */
+const MEDIA = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar+gzip",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  dockerLayer: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+} as const;
+
+export interface ImageOptions {
+  /**
+   * How the image is pushed: `index` (the default) is what `docker buildx build --push` pushes by
+   * default, an OCI image index with one manifest per platform and a provenance attestation
+   * manifest (`unknown/unknown`); `manifest` is one Docker schema 2 manifest, as the classic
+   * `docker push` of a single-platform build.
+   */
+  readonly format?: "index" | "manifest";
+  /** `os/architecture[/variant]` of the image (default `linux/amd64`); `manifest` takes the first. */
+  readonly platforms?: readonly string[];
+}
+
+export interface PushedImage {
+  /** The digest ECR reports for the push (the index's for an index). */
+  readonly digest: string;
+  /** The image configs by digest: what a registry serves as blobs (moto stores none). */
+  readonly configBlobs: ReadonlyMap<string, Buffer>;
+}
+
+const sha256 = (bytes: string | Buffer): string =>
+  `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+/** An image config as BuildKit writes it (the fields a registry client reads). */
+function imageConfig(platform: string, seed: string): Buffer {
+  const [os = "linux", architecture = "amd64", variant] = platform.split("/");
+  return Buffer.from(
+    JSON.stringify({
+      architecture,
+      os,
+      ...(variant ? { variant } : {}),
+      config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/app"] },
+      rootfs: { type: "layers", diff_ids: [sha(`diff-${seed}-${platform}`)] },
+    }),
+  );
+}
+
+/**
+ * Pushes an image's manifests (moto cannot take layer uploads; it stores manifests only) and
+ * returns its digest and config blobs. Digests are the sha256 of the manifest bytes, as a
+ * registry computes them.
+ */
+export async function pushImageWithBlobs(
+  clients: AwsClients,
+  repository: string,
+  tag: string,
+  content = tag,
+  options: ImageOptions = {},
+): Promise<PushedImage> {
+  const platforms = options.platforms ?? ["linux/amd64"];
+  const configBlobs = new Map<string, Buffer>();
+  const put = async (manifest: string, mediaType: string, imageTag?: string) => {
+    const response = await clients.ecr.send(
+      new PutImageCommand({
+        repositoryName: repository,
+        imageManifest: manifest,
+        imageManifestMediaType: mediaType,
+        imageDigest: sha256(manifest),
+        ...(imageTag !== undefined ? { imageTag } : {}),
+      }),
+    );
+    const digest = response.image?.imageId?.imageDigest;
+    if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
+    return { digest, size: Buffer.byteLength(manifest) };
+  };
+  const platformManifest = (platform: string, docker: boolean) => {
+    const config = imageConfig(platform, `${repository}-${content}`);
+    const configDigest = sha256(config);
+    configBlobs.set(configDigest, config);
+    return JSON.stringify({
+      schemaVersion: 2,
+      mediaType: docker ? MEDIA.dockerManifest : MEDIA.ociManifest,
+      config: {
+        mediaType: docker ? MEDIA.dockerConfig : MEDIA.ociConfig,
+        size: config.byteLength,
+        digest: configDigest,
+      },
+      layers: [
+        {
+          mediaType: docker ? MEDIA.dockerLayer : MEDIA.ociLayer,
+          size: 32654,
+          digest: sha(`layer-${repository}-${content}-${platform}`),
+        },
+      ],
+    });
+  };
+  if (options.format === "manifest") {
+    const { digest } = await put(
+      platformManifest(platforms[0] ?? "linux/amd64", true),
+      MEDIA.dockerManifest,
+      tag,
+    );
+    return { digest, configBlobs };
+  }
+  const entries: Record<string, unknown>[] = [];
+  for (const platform of platforms) {
+    const [os = "linux", architecture = "amd64", variant] = platform.split("/");
+    const { digest, size } = await put(platformManifest(platform, false), MEDIA.ociManifest);
+    entries.push({
+      mediaType: MEDIA.ociManifest,
+      digest,
+      size,
+      platform: { architecture, os, ...(variant ? { variant } : {}) },
+    });
+  }
+  // BuildKit's provenance attestation (buildx adds `--attest type=provenance,mode=min` by default).
+  const attestationConfig = Buffer.from("{}");
+  const attestation = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MEDIA.ociManifest,
+    config: {
+      mediaType: MEDIA.ociConfig,
+      digest: sha256(attestationConfig),
+      size: attestationConfig.byteLength,
+    },
+    layers: [
+      {
+        mediaType: "application/vnd.in-toto+json",
+        digest: sha(`provenance-${repository}-${content}`),
+        size: 1433,
+        annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" },
+      },
+    ],
+  });
+  const attested = await put(attestation, MEDIA.ociManifest);
+  entries.push({
+    mediaType: MEDIA.ociManifest,
+    digest: attested.digest,
+    size: attested.size,
+    annotations: {
+      "vnd.docker.reference.digest": String(entries[0]?.digest ?? ""),
+      "vnd.docker.reference.type": "attestation-manifest",
+    },
+    platform: { architecture: "unknown", os: "unknown" },
+  });
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: entries });
+  const { digest } = await put(index, MEDIA.ociIndex, tag);
+  return { digest, configBlobs };
+}
+
+/** Pushes an image (by default a linux/amd64 image index, as docker buildx does) and returns its digest. */
 export async function pushImage(
   clients: AwsClients,
   repository: string,
   tag: string,
   content = tag,
+  options: ImageOptions = {},
 ): Promise<string> {
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-    config: {
-      mediaType: "application/vnd.docker.container.image.v1+json",
-      size: 7023,
-      digest: sha(`config-${repository}-${content}`),
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        size: 32654,
-        digest: sha(`layer-${repository}-${content}`),
-      },
-    ],
-  });
-  const response = await clients.ecr.send(
-    new PutImageCommand({ repositoryName: repository, imageManifest: manifest, imageTag: tag }),
-  );
-  const digest = response.image?.imageId?.imageDigest;
-  if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
-  return digest;
+  return (await pushImageWithBlobs(clients, repository, tag, content, options)).digest;
 }
 
 function sha(seed: string): string {
-  // Deterministic fake layer digests: moto derives the image digest from them.
+  // Deterministic stand-in digests for layers that are never uploaded.
   let hex = "";
   for (let i = 0; hex.length < 64; i++) hex += Buffer.from(`${seed}#${i}`).toString("hex");
   return `sha256:${hex.slice(0, 64)}`;

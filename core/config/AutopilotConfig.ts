@@ -1,7 +1,21 @@
 import { z } from "zod";
+import { parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
 
 /** A glob over names (`*` any run of characters, `?` one character), e.g. `prod-*`. */
 const Glob = z.string().min(1);
+
+/** A tag policy spec, parsed at load so that a bad one fails the config, not a push. */
+const TagPolicySpec = z
+  .string()
+  .min(1)
+  .superRefine((spec, context) => {
+    try {
+      parseTagPolicy(spec, { from: "config" });
+    } catch (error) {
+      if (!(error instanceof TagPolicyError)) throw error;
+      context.addIssue({ code: "custom", message: error.problem });
+    }
+  });
 
 export const RedeployRule = z
   .strictObject({
@@ -12,15 +26,19 @@ export const RedeployRule = z
     /** Repository name glob (the ECR repository, without registry). */
     repository: Glob.default("*"),
     /**
-     * Tag policy: `force`, `patch`, `minor`, `major`, `prefix:<p>`, `glob:<pattern>`,
-     * `regex:<pattern>` or `off`. Globs and regular expressions are config-only: ECS tag values
-     * cannot hold `*`, `?`, `^` or `$`.
+     * Tag policy: `force`, `any`, `patch`, `minor`, `major`, `range:<range>`, `prefix:<p>`,
+     * `glob:<pattern>`, `regex:<pattern>`, `order:<alphabetical|numerical>[:<regex>]` or `off`.
+     * Globs and regular expressions are config-only: ECS tag values cannot hold `*`, `?`, `^` or
+     * `$`. Checked at load: a policy that does not parse, or a regular expression RE2 refuses,
+     * fails the config with its JSON path.
      */
-    policy: z.string().min(1),
+    policy: TagPolicySpec,
     /** Container to update when the task has several (default: every container using the repository). */
     container: z.string().min(1).optional(),
     /** Let pre-release versions (`1.3.0-rc.1`) win under semver policies. */
     allowPrerelease: z.boolean().optional(),
+    /** Deploy only images a signature artifact refers to (default: `redeploy.requireSignature`). */
+    requireSignature: z.boolean().optional(),
   })
   .describe("a rule that opts services in by name");
 export type RedeployRule = z.infer<typeof RedeployRule>;
@@ -82,6 +100,8 @@ export const AutopilotConfig = z.strictObject({
       rules: z.array(RedeployRule).default([]),
       /** Default for semver policies. */
       allowPrerelease: z.boolean().default(false),
+      /** Default for every rule and tagged service: deploy only images a signature artifact refers to. */
+      requireSignature: z.boolean().default(false),
       /** Post to Slack when every tracked service was skipped (default: only log it). */
       notifySkipped: z.boolean().default(false),
       /** Concurrent service updates per push. */

@@ -51,7 +51,8 @@ type DynamoAction =
   | "Query"
   | "Scan"
   | "BatchGetItem"
-  | "BatchWriteItem";
+  | "BatchWriteItem"
+  | "ConditionCheckItem";
 
 /** The state table, with only the DynamoDB actions this function uses. */
 function stateTable(actions: readonly DynamoAction[], why: string): PermissionStatement {
@@ -194,6 +195,15 @@ const DEFINITIONS: Readonly<
   redeploy: (options) => [
     LIST_FLEET,
     DESCRIBE_SERVICES,
+    {
+      // Its manifest or image index (BatchGetImage, which ECR also checks for ListImageReferrers,
+      // the referrers API: the Service Authorization Reference has no action of its own for it)
+      // and, for a single manifest, its config blob: the platform and signature checks.
+      sid: "ReadPushedImages",
+      actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      resources: [arn("ecr", "repository/*")],
+      why: "the pushed image's manifest, referrers and config: its platforms and signature before it is deployed",
+    },
     ...rollOut(options),
     stateTable(
       ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem"],
@@ -225,8 +235,8 @@ const DEFINITIONS: Readonly<
       why: "whether an image that failed to pull exists in this account's ECR",
     },
     stateTable(
-      ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"],
-      "counted stops, crash-loop incidents, cooldowns, daily stop statistics, idempotency records, deployment records, Slack rate limits",
+      ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "Query"],
+      "counted stops (one transaction per stop: TransactWriteItems is authorized per item, as PutItem, UpdateItem, ConditionCheckItem), crash-loop incidents, cooldowns, daily stop statistics, event claims, deployment records, Slack rate limits",
     ),
     ...RUNTIME,
   ],
@@ -318,6 +328,18 @@ const DEFINITIONS: Readonly<
       why: "running tasks of each cluster (the daily audit checks the revisions they run)",
     },
     DESCRIBE_SERVICES,
+    {
+      sid: "DescribeClusters",
+      actions: ["ecs:DescribeClusters"],
+      resources: [arn("ecs", "cluster/*")],
+      why: "cluster settings, ECS Exec configuration and tags, for the daily audit's cluster rules (read only)",
+    },
+    {
+      sid: "DescribeCapacityProviders",
+      actions: ["ecs:DescribeCapacityProviders"],
+      resources: [arn("ecs", "capacity-provider/*")],
+      why: "the capacity providers the clusters use, for the daily audit's capacity rules (read only)",
+    },
     {
       sid: "DescribeTasks",
       actions: ["ecs:DescribeTasks"],

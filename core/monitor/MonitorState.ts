@@ -1,15 +1,20 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { createHash } from "node:crypto";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  ABSENT_OR_EXPIRED,
+  epochSeconds,
+  expiresIn,
+  type LeaseItem,
   readStopStats,
-  recordStopStats,
   type StateTable,
   type StopStats,
   stateKeys,
+  stopStatsUpdate,
+  type TransactItem,
 } from "../state/index.ts";
-import { epochSeconds, expiresIn } from "../state/ttl.ts";
 import type { StopClass } from "./classifyStop.ts";
 
-/** An open crash-loop incident of one service. */
+/** An open (or just recovered) crash-loop incident of one service. */
 export interface Incident {
   readonly serviceArn: string;
   readonly openedAt: string;
@@ -18,20 +23,41 @@ export interface Incident {
   readonly lastClass: StopClass;
   readonly lastReason: string;
   readonly lastTaskArn: string;
+  /** The stop that opened it: its own retry tells the opening again (the message is posted once). */
+  readonly openedByStop?: string;
+  /** `recovered` once the service was steady again (kept a day, so a retry can still tell it). */
+  readonly status?: "open" | "recovered";
+  readonly recoveredAt?: string;
 }
 
 export type { StopStats };
 
+/** Who counted a stop: this event (now, or in an earlier attempt of it) or another event of the same stop. */
+export interface StopCount {
+  readonly by: "counted" | "counted-before-by-this-event" | "counted-by-another-event";
+  /** The service's incident as read before counting (abnormal stops only). */
+  readonly incident?: Incident;
+}
+
 /** How long an incident stays open without news. */
 const INCIDENT_SECONDS = 7 * 24 * 60 * 60;
+/** How long a recovered incident is kept (its recovery message may still be retried). */
+const RECOVERED_SECONDS = 24 * 60 * 60;
 /** How long a counted stop is remembered (ECS sends several events per stop, within minutes). */
 const STOP_SECONDS = 24 * 60 * 60;
 
+/** The incident as the transaction left it: one more stop for an open one. */
+const counted = (incident: Incident, stop: { readonly stopClass: StopClass }): Incident =>
+  isOpen(incident) ? { ...incident, stops: incident.stops + 1, lastClass: stop.stopClass } : incident;
+
+const isOpen = (incident: Incident | undefined): incident is Incident =>
+  incident !== undefined && incident.status !== "recovered";
+
 /**
  * The monitor's memory in the state table: which task stops were counted, per-minute stop
- * counts, open incidents, alert cooldowns, per-webhook rate limits and daily stop statistics.
- * Every write that decides "tell Slack or not" is a conditional write, so two concurrent
- * invocations never both send the same message.
+ * counts, crash-loop incidents and daily stop statistics. A stop is counted exactly once across
+ * duplicate events, retries and lost replies: the marker that says "counted" and every counter
+ * it moves are written in one transaction, with a client request token.
  */
 export class MonitorState {
   constructor(
@@ -39,22 +65,103 @@ export class MonitorState {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** True the first time a task's stop is seen (ECS sends several events per stop). */
-  async claimTaskStop(stopId: string): Promise<boolean> {
-    return this.table.claim(stateKeys.taskStop(stopId), STOP_SECONDS);
+  /** The service's incident, open or recovered; undefined when there is none. */
+  async incident(serviceArn: string): Promise<Incident | undefined> {
+    return this.table.get<Incident>(stateKeys.incident(serviceArn));
   }
 
   /**
-   * Counts the stop in its minute and returns the stops of the last `withinMinutes` minutes,
-   * with the start of the earliest minute that had one.
+   * Counts a stop once: the "counted" marker, the daily statistics and — for an abnormal stop —
+   * either the open incident's count or the stop's minute (the crash-loop window), atomically.
+   * A second event of the same stop, or a retry, changes nothing and says who counted it.
    */
-  async countStop(serviceArn: string, withinMinutes: number): Promise<{ stops: number; since: Date }> {
+  async countStopOnce(stop: {
+    readonly stopId: string;
+    readonly eventId: string;
+    readonly serviceArn: string;
+    readonly stopClass: StopClass;
+    readonly abnormal: boolean;
+    readonly reason: string;
+    readonly taskArn: string;
+    readonly windowMinutes: number;
+  }): Promise<StopCount> {
     const now = this.now();
-    const minute = Math.floor(epochSeconds(now) / 60);
-    await this.table.update(stateKeys.stopMinute(serviceArn, minute), {
-      UpdateExpression: "ADD stops :one SET expiration = :expiration",
-      ExpressionAttributeValues: { ":one": 1, ":expiration": expiresIn((withinMinutes + 5) * 60, now) },
-    });
+    const incident = stop.abnormal ? await this.incident(stop.serviceArn) : undefined;
+    const marker = stateKeys.taskStop(stop.stopId);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          Item: {
+            ...marker,
+            kind: "stop-counted",
+            countedBy: stop.eventId,
+            expiration: expiresIn(STOP_SECONDS, now),
+          },
+          ConditionExpression: ABSENT_OR_EXPIRED,
+          ExpressionAttributeValues: { ":now": epochSeconds(now) },
+        },
+      },
+      { Update: stopStatsUpdate(stop.serviceArn, stop, now) },
+    ];
+    if (stop.abnormal && isOpen(incident)) {
+      const key = stateKeys.incident(stop.serviceArn);
+      items.push({
+        Update: {
+          Key: { pk: key.pk, sk: key.sk },
+          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(#status) OR #status = :open)",
+          UpdateExpression:
+            "ADD stops :one SET lastClass = :class, lastReason = :reason, lastTaskArn = :task, expiration = :expiration",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":one": 1,
+            ":open": "open",
+            ":class": stop.stopClass,
+            ":reason": stop.reason.slice(0, 1000),
+            ":task": stop.taskArn,
+            ":expiration": expiresIn(INCIDENT_SECONDS, now),
+          },
+        },
+      });
+    } else if (stop.abnormal) {
+      const key = stateKeys.stopMinute(stop.serviceArn, Math.floor(epochSeconds(now) / 60));
+      items.push({
+        Update: {
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: "ADD stops :one SET expiration = :expiration",
+          ExpressionAttributeValues: {
+            ":one": 1,
+            ":expiration": expiresIn((stop.windowMinutes + 5) * 60, now),
+          },
+        },
+      });
+    }
+    try {
+      // The same stop always gets the same token: a retried call after a lost reply is a no-op.
+      await this.table.transactWrite(
+        items,
+        createHash("sha256").update(stop.stopId).digest("hex").slice(0, 36),
+      );
+      return { by: "counted", ...(incident ? { incident: counted(incident, stop) } : {}) };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === "ConditionalCheckFailed") {
+        const marked = await this.table.get<{ countedBy?: string }>(marker);
+        return {
+          by:
+            marked?.countedBy === stop.eventId ? "counted-before-by-this-event" : "counted-by-another-event",
+          ...(incident ? { incident } : {}),
+        };
+      }
+      // The incident closed between the read and the write: count the stop without it.
+      if (reasons[2]?.Code === "ConditionalCheckFailed") return this.countStopOnce(stop);
+      throw error;
+    }
+  }
+
+  /** The stops of the last `withinMinutes` minutes (counted by {@link countStopOnce}), with the first minute that had one. */
+  async recentStops(serviceArn: string, withinMinutes: number): Promise<{ stops: number; since: Date }> {
+    const minute = Math.floor(epochSeconds(this.now()) / 60);
     const items = await this.table.queryRange(
       stateKeys.stopMinutes(serviceArn, minute - withinMinutes + 1, minute),
     );
@@ -65,60 +172,79 @@ export class MonitorState {
     };
   }
 
-  /** Adds a stop to the open incident; undefined when none is open. */
-  async updateIncident(
-    serviceArn: string,
-    stop: { stopClass: StopClass; reason: string; taskArn: string },
-  ): Promise<Incident | undefined> {
+  /**
+   * Opens an incident; returns it, or the one already open (opened by another invocation, or by
+   * this stop in an earlier attempt — compare `openedByStop`).
+   */
+  async openIncident(
+    incident: Omit<Incident, "openedAt" | "status">,
+  ): Promise<{ opened: boolean; incident: Incident }> {
+    const now = this.now();
+    const item: Incident = { ...incident, openedAt: now.toISOString(), status: "open" };
+    try {
+      await this.table.put(
+        {
+          ...stateKeys.incident(incident.serviceArn),
+          kind: "incident",
+          ...item,
+          expiration: expiresIn(INCIDENT_SECONDS, now),
+        },
+        {
+          ConditionExpression: `${ABSENT_OR_EXPIRED} OR #status = :recovered`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":now": epochSeconds(now), ":recovered": "recovered" },
+        },
+      );
+      return { opened: true, incident: item };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.incident(incident.serviceArn);
+      if (!existing) return this.openIncident(incident);
+      return { opened: false, incident: existing };
+    }
+  }
+
+  /**
+   * Marks the open incident recovered and returns it; a recovered one (a retry of the same
+   * recovery) is returned as it is; undefined when there is none.
+   */
+  async recoverIncident(serviceArn: string): Promise<Incident | undefined> {
+    const incident = await this.incident(serviceArn);
+    if (!incident || incident.status === "recovered") return incident;
+    const now = this.now();
     try {
       const response = await this.table.update(stateKeys.incident(serviceArn), {
-        ConditionExpression: "attribute_exists(pk)",
-        UpdateExpression:
-          "ADD stops :one SET lastClass = :class, lastReason = :reason, lastTaskArn = :task, expiration = :expiration",
+        ConditionExpression: "openedAt = :openedAt",
+        UpdateExpression: "SET #status = :recovered, recoveredAt = :at, expiration = :expiration",
+        ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
-          ":one": 1,
-          ":class": stop.stopClass,
-          ":reason": stop.reason.slice(0, 1000),
-          ":task": stop.taskArn,
-          ":expiration": expiresIn(INCIDENT_SECONDS, this.now()),
+          ":openedAt": incident.openedAt,
+          ":recovered": "recovered",
+          ":at": now.toISOString(),
+          ":expiration": expiresIn(RECOVERED_SECONDS, now),
         },
         ReturnValues: "ALL_NEW",
       });
       return response.Attributes as Incident;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof ConditionalCheckFailedException) return this.recoverIncident(serviceArn);
       throw error;
     }
   }
 
-  /** Opens an incident; undefined when another invocation opened it first. */
-  async openIncident(incident: Omit<Incident, "openedAt">): Promise<Incident | undefined> {
-    const item: Incident = { ...incident, openedAt: this.now().toISOString() };
-    const opened = await this.table.claim(stateKeys.incident(incident.serviceArn), INCIDENT_SECONDS, {
-      kind: "incident",
-      ...item,
-    });
-    return opened ? item : undefined;
-  }
-
-  /** Closes the open incident and returns it; undefined when none was open. */
-  async closeIncident(serviceArn: string): Promise<Incident | undefined> {
-    const response = await this.table.delete(stateKeys.incident(serviceArn), { ReturnValues: "ALL_OLD" });
-    return response.Attributes as Incident | undefined;
-  }
-
-  /** True when this alert was not sent within the cooldown (and marks it sent). */
-  async claimAlert(alert: string, cooldownMinutes: number): Promise<boolean> {
-    return this.table.claim(stateKeys.alertCooldown(alert), cooldownMinutes * 60);
-  }
-
-  /** Counts a stop in the service's daily statistics (kept 90 days). */
-  async recordStopStats(serviceArn: string, stopClass: StopClass, abnormal: boolean): Promise<void> {
-    await recordStopStats(this.table, serviceArn, { stopClass, abnormal }, this.now());
+  /** Whether a "tell once" message of this kind and id was told (or is being told) within its period. */
+  async told(kind: string, id: string): Promise<boolean> {
+    return (await this.table.get<LeaseItem>(stateKeys.once(kind, id))) !== undefined;
   }
 
   /** The service's daily stop statistics for the last `days` days. */
   async readStopStats(serviceArn: string, days: number): Promise<StopStats[]> {
     return readStopStats(this.table, serviceArn, days, this.now());
+  }
+
+  /** Counts a stop in the daily statistics only (tests seed right-sizing's OOM history with it). */
+  async recordStopStats(serviceArn: string, stopClass: StopClass, abnormal: boolean): Promise<void> {
+    const { Key, ...update } = stopStatsUpdate(serviceArn, { stopClass, abnormal }, this.now());
+    await this.table.update(Key, update);
   }
 }

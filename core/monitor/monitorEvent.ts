@@ -10,7 +10,7 @@ import { capacityHint } from "./capacityHint.ts";
 import { classifyStop, type StopClassification } from "./classifyStop.ts";
 import { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
 import type { MonitorLookups } from "./MonitorLookups.ts";
-import type { MonitorState } from "./MonitorState.ts";
+import type { Incident, MonitorState } from "./MonitorState.ts";
 import {
   crashLoopMessage,
   deploymentMessage,
@@ -29,12 +29,27 @@ export interface MonitorContext {
   readonly now?: () => Date;
 }
 
+/** A message about a subject, told once per `kind`/`id` within `seconds` (decided after delivery). */
+export interface MonitorMessage {
+  readonly subject: Subject;
+  readonly message: SlackMessage;
+  readonly once: { readonly kind: string; readonly id: string; readonly seconds: number };
+}
+
 /** What the monitor made of one event: what it did, and the messages to send (usually none). */
 export interface MonitorResult {
   readonly action: string;
   readonly detail?: string;
-  readonly messages: ReadonlyArray<{ readonly subject: Subject; readonly message: SlackMessage }>;
+  readonly messages: readonly MonitorMessage[];
 }
+
+/** Kinds of "tell once" the monitor uses (the delivery step keeps them; `told` reads them). */
+const ONCE = {
+  alert: "alert",
+  incident: "incident",
+  recovery: "recovery",
+  deployment: "deployment",
+} as const;
 
 /** The service a deployment or service action event is about (its `resources`). */
 function serviceSubject(event: { resources: string[]; region: string }): Subject | undefined {
@@ -72,9 +87,10 @@ async function stopLinks(
 }
 
 /**
- * An "ECS Task State Change": classify the stop, count it once per task, and decide:
- * update an open incident (quiet), open a crash-loop incident (one message), alert on a first
- * stop of a serious class (once per cooldown), or stay quiet.
+ * An "ECS Task State Change": classify the stop, count it exactly once, and decide: update an
+ * open incident (quiet), open a crash-loop incident (one message), alert on a first stop of a
+ * serious class (once per cooldown), or stay quiet. The decision is repeatable: a retry of the
+ * same event decides again (the stop is not counted twice) and its messages are told once.
  */
 export async function monitorTaskStateChange(
   event: EcsTaskStateChangeEvent,
@@ -84,55 +100,50 @@ export async function monitorTaskStateChange(
   const classification = classifyStop(detail);
   if (!classification) return quiet("ignored", `task is ${detail.lastStatus}, nothing stopped`);
   const subject = subjectOfTask(detail.clusterArn, detail.group, event.region);
-  const stopKey =
+  const stopId =
     classification.container && detail.lastStatus !== "STOPPED" && detail.desiredStatus !== "STOPPED"
       ? `${detail.taskArn}#${classification.container}`
       : detail.taskArn;
-  if (!(await context.state.claimTaskStop(stopKey)))
-    return quiet("duplicate", "this stop was already counted");
-  await context.state.recordStopStats(subject.key, classification.stopClass, classification.abnormal);
+  const { stops: threshold, withinMinutes } = context.config.crashLoop;
+  const count = await context.state.countStopOnce({
+    stopId,
+    eventId: event.id,
+    serviceArn: subject.key,
+    stopClass: classification.stopClass,
+    abnormal: classification.abnormal,
+    reason: classification.evidence,
+    taskArn: detail.taskArn,
+    windowMinutes: withinMinutes,
+  });
+  if (count.by === "counted-by-another-event") return quiet("duplicate", "this stop was already counted");
+
   /** One message per service, cause and cooldown for the classes in `alertOnFirstStop`. */
   const alertOnce = async (extra: { imageExists?: boolean } = {}): Promise<MonitorResult | undefined> => {
     const { alertOnFirstStop, cooldownMinutes } = context.config;
     if (!alertOnFirstStop.includes(classification.stopClass)) return undefined;
-    if (!(await context.state.claimAlert(`${subject.key}#${classification.stopClass}`, cooldownMinutes)))
-      return undefined;
+    const id = `${subject.key}#${classification.stopClass}`;
+    if (await context.state.told(ONCE.alert, id)) return undefined;
     const links = await stopLinks(context, subject, detail, classification);
     return {
       action: "alerted",
       detail: classification.stopClass,
       messages: [
-        { subject, message: firstStopMessage({ subject, classification, cooldownMinutes, links, ...extra }) },
+        {
+          subject,
+          message: firstStopMessage({ subject, classification, cooldownMinutes, links, ...extra }),
+          once: { kind: ONCE.alert, id, seconds: cooldownMinutes * 60 },
+        },
       ],
     };
   };
   // Normal stops never count towards a crash loop; some (Spot reclaims) are still worth a line.
   if (!classification.abnormal) return (await alertOnce()) ?? quiet("normal-stop", classification.stopClass);
 
-  const stop = {
-    stopClass: classification.stopClass,
-    reason: classification.evidence,
-    taskArn: detail.taskArn,
-  };
-  const open = await context.state.updateIncident(subject.key, stop);
-  if (open) return quiet("incident-updated", `${open.stops} stops so far`);
-
-  const { stops: threshold, withinMinutes } = context.config.crashLoop;
-  const { stops: recent, since } = await context.state.countStop(subject.key, withinMinutes);
-  const imageExists = classification.image
-    ? await context.lookups.imageExists(classification.image)
-    : undefined;
-  const exists = imageExists === undefined ? {} : { imageExists };
-  if (recent >= threshold) {
-    const opened = await context.state.openIncident({
-      serviceArn: subject.key,
-      firstStopAt: since.toISOString(),
-      stops: recent,
-      lastClass: classification.stopClass,
-      lastReason: classification.evidence,
-      lastTaskArn: detail.taskArn,
-    });
-    if (!opened) return quiet("incident-updated", "another invocation opened the incident");
+  const current = count.incident;
+  const crashLoop = async (incident: Incident): Promise<MonitorResult> => {
+    const imageExists = classification.image
+      ? await context.lookups.imageExists(classification.image)
+      : undefined;
     const links = await stopLinks(context, subject, detail, classification);
     return {
       action: "incident-opened",
@@ -141,17 +152,42 @@ export async function monitorTaskStateChange(
           subject,
           message: crashLoopMessage({
             subject,
-            stops: recent,
+            stops: incident.stops,
             withinMinutes,
             classification,
             links,
-            ...exists,
+            ...(imageExists === undefined ? {} : { imageExists }),
           }),
+          once: { kind: ONCE.incident, id: `${subject.key}#${incident.openedAt}`, seconds: 7 * 24 * 60 * 60 },
         },
       ],
     };
+  };
+  if (current && current.status !== "recovered") {
+    // This stop opened it in an earlier attempt whose message may not have gone out: tell it (once).
+    if (current.openedByStop === stopId) return crashLoop(current);
+    return quiet("incident-updated", `${current.stops} stops so far`);
   }
-  const alerted = await alertOnce(exists);
+
+  const { stops: recent, since } = await context.state.recentStops(subject.key, withinMinutes);
+  if (recent >= threshold) {
+    const { opened, incident } = await context.state.openIncident({
+      serviceArn: subject.key,
+      firstStopAt: since.toISOString(),
+      stops: recent,
+      lastClass: classification.stopClass,
+      lastReason: classification.evidence,
+      lastTaskArn: detail.taskArn,
+      openedByStop: stopId,
+    });
+    if (!opened && incident.openedByStop !== stopId)
+      return quiet("incident-updated", "another invocation opened the incident");
+    return crashLoop(incident);
+  }
+  const imageExists = classification.image
+    ? await context.lookups.imageExists(classification.image)
+    : undefined;
+  const alerted = await alertOnce(imageExists === undefined ? {} : { imageExists });
   if (alerted) return alerted;
   return quiet("counted", `${recent} of ${threshold} stops within ${withinMinutes} min`);
 }
@@ -183,7 +219,12 @@ export async function monitorDeploymentStateChange(
   const redeploy = await findRedeployment(context.table, detail.deploymentId);
   if (kind === "completed" && !redeploy)
     return quiet("ignored", "completed deployment not started by ecs-autopilot");
-  if (!(await context.state.claimAlert(`${serviceArn}#deployment-${kind}#${detail.deploymentId}`, 24 * 60)))
+  const once = {
+    kind: ONCE.deployment,
+    id: `${serviceArn}#${kind}#${detail.deploymentId}`,
+    seconds: 24 * 60 * 60,
+  };
+  if (await context.state.told(once.kind, once.id))
     return quiet("duplicate", `${kind} of ${detail.deploymentId} was already reported`);
   const { found, deployments } = await context.lookups.deploymentImages(subject.clusterName, subject.name);
   return {
@@ -201,6 +242,7 @@ export async function monitorDeploymentStateChange(
           ...(redeploy ? { redeploy } : {}),
           links,
         }),
+        once,
       },
     ],
   };
@@ -222,12 +264,17 @@ export async function monitorServiceAction(
   const cooldownMinutes = context.config.cooldownMinutes;
   switch (detail.eventName) {
     case "SERVICE_STEADY_STATE": {
-      const incident = await context.state.closeIncident(subject.key);
+      const incident = await context.state.recoverIncident(subject.key);
       if (!incident) return quiet("steady", "no open incident");
-      const now = (context.now ?? (() => new Date()))();
+      const once = { kind: ONCE.recovery, id: `${subject.key}#${incident.openedAt}`, seconds: 24 * 60 * 60 };
+      // Recovered earlier and told: a later steady state is quiet (a retry that was not told yet tells it).
+      if (await context.state.told(once.kind, once.id)) return quiet("steady", "no open incident");
+      const now = incident.recoveredAt
+        ? new Date(incident.recoveredAt)
+        : (context.now ?? (() => new Date()))();
       return {
         action: "recovered",
-        messages: [{ subject, message: recoveredMessage({ subject, incident, now, links }) }],
+        messages: [{ subject, message: recoveredMessage({ subject, incident, now, links }), once }],
       };
     }
     case "SERVICE_TASK_PLACEMENT_FAILURE":
@@ -236,7 +283,12 @@ export async function monitorServiceAction(
         detail.eventName === "SERVICE_TASK_PLACEMENT_FAILURE"
           ? ("placement-failure" as const)
           : ("start-impaired" as const);
-      if (!(await context.state.claimAlert(`${serviceArn}#${kind}#${detail.reason ?? ""}`, cooldownMinutes)))
+      const once = {
+        kind: ONCE.alert,
+        id: `${serviceArn}#${kind}#${detail.reason ?? ""}`,
+        seconds: cooldownMinutes * 60,
+      };
+      if (await context.state.told(once.kind, once.id))
         return quiet("duplicate", `${kind} already reported within ${cooldownMinutes} min`);
       const hint =
         kind === "placement-failure"
@@ -256,6 +308,7 @@ export async function monitorServiceAction(
               cooldownMinutes,
               links,
             }),
+            once,
           },
         ],
       };

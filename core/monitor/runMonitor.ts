@@ -72,9 +72,10 @@ export async function runMonitor(
   context.log.info("monitor event handled", summary);
   return {
     summary,
-    messages: result.messages.map(({ subject, message }) => ({
+    messages: result.messages.map(({ subject, message, once }) => ({
       message,
       channel: routeFor(subject, config.routes),
+      once,
       rateLimitPerMinute: config.rateLimitPerMinute,
     })),
   };

@@ -23,6 +23,8 @@ export interface PolicyOutcome {
   readonly trigger: string;
   readonly mode: PolicySettings["mode"];
   readonly evaluation?: Evaluation;
+  /** The service (and its task sets) of a CreateService/UpdateService: reported, never acted on. */
+  readonly resources?: readonly Evaluation[];
   readonly compliant: boolean;
   readonly actions: readonly PolicyAction[];
   readonly ignored?: string;

@@ -3,6 +3,15 @@ import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
 import { nameFromArn } from "../ecs/arns.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
+import {
+  type AuditedResource,
+  auditedResource,
+  describeCapacityProviders,
+  describeClusters,
+  evaluateCapacityProvider,
+  evaluateCluster,
+  evaluateService,
+} from "./auditResources.ts";
 import { evaluateTaskDefinition, type PolicySettings } from "./evaluate.ts";
 import { fromEcsApi } from "./normalize.ts";
 import { runContextOf, serviceExemptions } from "./serviceContext.ts";
@@ -19,11 +28,18 @@ export interface AccountAudit {
   readonly date: string;
   readonly revisions: readonly AuditedRevision[];
   readonly totals: Readonly<Record<"revisions" | "compliant" | "high" | "medium" | "low", number>>;
+  /** Services, their task sets, clusters and capacity providers: reported, never acted on. */
+  readonly resources: readonly AuditedResource[];
+  readonly resourceTotals: Readonly<
+    Record<"resources" | "compliant" | "high" | "medium" | "low" | "unknown", number>
+  >;
 }
 
 /**
  * The daily audit: every revision a service (any deployment) or a running task uses, across
- * every cluster, not only each family's latest ACTIVE revision.
+ * every cluster, not only each family's latest ACTIVE revision; and every service (with the task
+ * sets of EXTERNAL services), cluster and capacity provider the clusters use
+ * (DescribeServices, DescribeClusters, DescribeCapacityProviders).
  */
 export async function auditAccount(
   clients: Pick<AwsClients, "ecs">,
@@ -31,13 +47,17 @@ export async function auditAccount(
 ): Promise<AccountAudit> {
   const usedBy = new Map<string, Set<string>>();
   const serviceOf = new Map<string, Service>();
+  const services: Service[] = [];
+  const clusterArns: string[] = [];
   const use = (arn: string | undefined, by: string, service?: Service) => {
     if (!arn) return;
     usedBy.set(arn, (usedBy.get(arn) ?? new Set()).add(by));
     if (service && !serviceOf.has(arn)) serviceOf.set(arn, service);
   };
   for (const [cluster, arns] of await listAllServices(clients.ecs)) {
+    clusterArns.push(cluster);
     for (const service of (await describeServices(clients.ecs, cluster, arns)).services) {
+      services.push(service);
       const name = `${nameFromArn(cluster)}/${service.serviceName}`;
       use(service.taskDefinition, name, service);
       for (const deployment of service.deployments ?? []) use(deployment.taskDefinition, name, service);
@@ -86,6 +106,27 @@ export async function auditAccount(
       a.taskDefinition.localeCompare(b.taskDefinition),
   );
   const sum = (key: "high" | "medium" | "low") => revisions.reduce((n, r) => n + r.bySeverity[key], 0);
+  const clusters = await describeClusters(clients.ecs, clusterArns);
+  const providers = await describeCapacityProviders(clients.ecs, clusters);
+  const resources: AuditedResource[] = [
+    ...services.flatMap((service) =>
+      evaluateService(
+        service,
+        clusters.find((c) => c.clusterArn === service.clusterArn),
+        service.taskDefinition ? definitions.get(service.taskDefinition)?.taskDefinition : undefined,
+        settings,
+      ).map(({ name, evaluation }) => auditedResource(name, evaluation)),
+    ),
+    ...clusters.map((c) =>
+      auditedResource(c.clusterName ?? nameFromArn(c.clusterArn ?? ""), evaluateCluster(c, settings)),
+    ),
+    ...providers.map((p) => auditedResource(p.name ?? "", evaluateCapacityProvider(p, settings))),
+  ].sort(
+    (a, b) =>
+      b.bySeverity.high - a.bySeverity.high || b.findings - a.findings || a.name.localeCompare(b.name),
+  );
+  const resourceSum = (key: "high" | "medium" | "low") =>
+    resources.reduce((n, r) => n + r.bySeverity[key], 0);
   return {
     date: new Date().toISOString(),
     revisions,
@@ -95,6 +136,15 @@ export async function auditAccount(
       high: sum("high"),
       medium: sum("medium"),
       low: sum("low"),
+    },
+    resources,
+    resourceTotals: {
+      resources: resources.length,
+      compliant: resources.filter((r) => r.findings === 0).length,
+      high: resourceSum("high"),
+      medium: resourceSum("medium"),
+      low: resourceSum("low"),
+      unknown: resources.reduce((n, r) => n + r.unknown.length, 0),
     },
   };
 }

@@ -38,3 +38,35 @@ export function containers(taskDefinition: TaskDefinitionDoc): Container[] {
 export function isFargate(taskDefinition: TaskDefinitionDoc): boolean {
   return asArray(taskDefinition.requiresCompatibilities).includes("FARGATE");
 }
+
+/** A path into a container definition: `containerDefinitions[i].…`. */
+export const containerPath = (index: number, ...rest: Array<string | number>): Array<string | number> => [
+  "containerDefinitions",
+  index,
+  ...rest,
+];
+
+/** The task's operating system family when it declares one (`LINUX`, `WINDOWS_SERVER_2022_CORE`…). */
+export function operatingSystemFamily(taskDefinition: TaskDefinitionDoc): string | undefined {
+  const platform = taskDefinition.runtimePlatform;
+  return isObject(platform) ? text(platform.operatingSystemFamily) : undefined;
+}
+
+/** The task declares a Windows operating system family. */
+export const isWindows = (taskDefinition: TaskDefinitionDoc): boolean =>
+  (operatingSystemFamily(taskDefinition) ?? "").startsWith("WINDOWS");
+
+/** A resource's tags as `{key: value}` (ECS `[{key, value}]` shape); undefined when not known. */
+export function tagsOf(document: Json): Record<string, string> | undefined {
+  if (isUnknown(document.tags)) return undefined;
+  const tags: Record<string, string> = {};
+  for (const tag of asArray(document.tags)) {
+    if (!isObject(tag)) continue;
+    const key = text(tag.key) ?? text(tag.Key);
+    if (key !== undefined) tags[key] = text(tag.value) ?? text(tag.Value) ?? "";
+  }
+  return tags;
+}
+
+/** The last part of an ARN or a name as given (`…:cluster/prod` → `prod`). */
+export const lastName = (value: string): string => value.slice(value.lastIndexOf("/") + 1);

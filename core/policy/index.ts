@@ -1,10 +1,12 @@
 export { applyPolicyActions } from "./applyPolicyActions.ts";
 export { type AccountAudit, type AuditedRevision, auditAccount } from "./auditAccount.ts";
+export type { AuditedResource } from "./auditResources.ts";
 export { enforcementBlockers } from "./enforcementGate.ts";
 export {
   atOrAbove,
   type Evaluation,
   effectiveRules,
+  evaluateResource,
   evaluateTaskDefinition,
   type PolicySettings,
   UNEXPLAINED_SUPPRESSION,
@@ -20,14 +22,19 @@ export { fromEcsApi, SKIP_TAG_PREFIX } from "./normalize.ts";
 export type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 export { planPolicyForCall } from "./planForApiCall.ts";
 export { formatJson, formatText, ruleCatalogue, toSarif } from "./reports.ts";
+export { anchorLinks, helpUri } from "./ruleDocs.ts";
 export { RULES, RULES_BY_ID } from "./rules.ts";
 export { runPolicy } from "./runPolicy.ts";
 export { runContextOf, serviceExemptions } from "./serviceContext.ts";
 export {
   type Finding,
   type PolicyRule,
+  RESOURCE_KINDS,
+  RESOURCE_LABEL,
+  type ResourceKind,
   type RunContext,
   SEVERITY_ORDER,
   type Severity,
   Unknown,
+  type UnknownResult,
 } from "./types.ts";

@@ -9,6 +9,7 @@ import {
 import { SERVICE_TAGS } from "../tags.ts";
 import type { AccountAudit } from "./auditAccount.ts";
 import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
+import { RESOURCE_LABEL } from "./types.ts";
 
 function describeAction(action: PolicyAction): string {
   switch (action.kind) {
@@ -27,7 +28,17 @@ function describeAction(action: PolicyAction): string {
 export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): SlackMessage | undefined {
   const findings = outcome.evaluation?.findings ?? [];
   const acted = outcome.actions.filter((a) => a.kind !== "tag");
-  if (findings.length === 0 && acted.length === 0) return undefined;
+  const resourceLines = (outcome.resources ?? []).flatMap((e) => [
+    ...e.findings.map(
+      (f) =>
+        `• *${f.severity}* ${f.ruleId} ${escapeMrkdwn(f.title)} (${RESOURCE_LABEL[e.resourceType]} ${escapeMrkdwn(e.subject)}): ${escapeMrkdwn(f.message)}`,
+    ),
+    ...e.unknown.map(
+      (u) =>
+        `• _unknown_ ${u.ruleId} ${escapeMrkdwn(u.title)} (${RESOURCE_LABEL[e.resourceType]} ${escapeMrkdwn(e.subject)}): ${escapeMrkdwn(u.message)}`,
+    ),
+  ]);
+  if (findings.length === 0 && acted.length === 0 && resourceLines.length === 0) return undefined;
   const subject = outcome.evaluation?.subject ?? "task definition";
   const lines = findings
     .slice(0, 15)
@@ -42,6 +53,13 @@ export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): Sla
       ),
       ...(acted.length
         ? [section(`${dryRun ? "Would do" : "Done"}:\n${acted.map(describeAction).join("\n")}`)]
+        : []),
+      ...(resourceLines.length
+        ? [
+            section(
+              `The service itself (reported, not changed):\n${resourceLines.slice(0, 10).join("\n")}${resourceLines.length > 10 ? `\n…and ${resourceLines.length - 10} more` : ""}`,
+            ),
+          ]
         : []),
       context(
         ...(outcome.evaluation?.suppressed.length
@@ -62,14 +80,29 @@ export function policyAuditMessage(audit: AccountAudit): SlackMessage {
       (r) =>
         `• \`${escapeMrkdwn(r.taskDefinition)}\` ${r.bySeverity.high} high, ${r.bySeverity.medium} medium, ${r.bySeverity.low} low (${r.rules.join(" ")}) — ${escapeMrkdwn(r.usedBy.slice(0, 3).join(", "))}${r.usedBy.length > 3 ? "…" : ""}`,
     );
+  const worstResources = (audit.resources ?? [])
+    .filter((r) => r.findings > 0)
+    .slice(0, 10)
+    .map(
+      (r) =>
+        `• ${RESOURCE_LABEL[r.resourceType]} \`${escapeMrkdwn(r.name)}\` ${r.bySeverity.high} high, ${r.bySeverity.medium} medium, ${r.bySeverity.low} low (${r.rules.join(" ")})`,
+    );
   return {
     text: `Policy audit: ${totals.revisions} revisions in use, ${totals.compliant} compliant, ${totals.high} high findings`,
     blocks: capBlocks([
-      header("Daily task-definition audit"),
+      header("Daily policy audit"),
       section(
         `*${totals.revisions}* revisions in use by services and running tasks · *${totals.compliant}* compliant · findings: *${totals.high}* high, ${totals.medium} medium, ${totals.low} low`,
       ),
       ...(worst.length ? [section(worst.join("\n"))] : []),
+      ...(audit.resources
+        ? [
+            section(
+              `*${audit.resourceTotals.resources}* services, task sets, clusters and capacity providers · *${audit.resourceTotals.compliant}* compliant · findings: *${audit.resourceTotals.high}* high, ${audit.resourceTotals.medium} medium, ${audit.resourceTotals.low} low${audit.resourceTotals.unknown ? `, ${audit.resourceTotals.unknown} unknown` : ""} (reported, never changed)`,
+            ),
+            ...(worstResources.length ? [section(worstResources.join("\n"))] : []),
+          ]
+        : []),
       context(`full report: \`npx ecs-autopilot policy audit --format json\` (${audit.date.slice(0, 10)})`),
     ]),
   };

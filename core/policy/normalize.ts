@@ -17,6 +17,9 @@ const isIntrinsic = (value: Json) => {
 const KEY_EXCEPTIONS: Record<string, string> = {
   EFSVolumeConfiguration: "efsVolumeConfiguration",
   FilesystemId: "fileSystemId",
+  ClusterSettings: "settings",
+  // AWS::ECS::TaskSet spells it AwsVpcConfiguration, AWS::ECS::Service AwsvpcConfiguration.
+  AwsVpcConfiguration: "awsvpcConfiguration",
 };
 const USER_KEYED = new Set(["Options", "DockerLabels", "options", "dockerLabels"]);
 
@@ -59,6 +62,8 @@ export function fromEcsApi(
   run: RunContext = {},
 ): LoadedTaskDefinition {
   const normalized = normalize(taskDefinition, false) as TaskDefinitionDoc;
+  // DescribeTaskDefinition returns tags beside the definition; the tagging rule reads them from it.
+  if (normalized.tags === undefined && tags.length > 0) normalized.tags = tags.map((t) => ({ ...t }));
   const family = text(normalized.family);
   const arn = text(normalized.taskDefinitionArn);
   const revision = text(normalized.revision);

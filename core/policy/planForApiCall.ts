@@ -3,6 +3,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import { nameFromArn } from "../ecs/arns.ts";
 import { describeServices } from "../ecs/describe.ts";
 import type { CloudTrailRecord } from "../events/schemas.ts";
+import { checkServiceCall } from "./checkServiceCall.ts";
 import { atOrAbove, type Evaluation, type PolicySettings } from "./evaluate.ts";
 import { evaluateRevision } from "./evaluateRevision.ts";
 import { isObject, text } from "./fields.ts";
@@ -91,9 +92,11 @@ export async function planPolicyForCall(
     if (!described || !current)
       return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
     const evaluation = await evaluateRevision(clients.ecs, current, settings, described);
+    // The service's own findings are reported beside the revision's; they never change `compliant`.
+    const resources = await checkServiceCall(clients.ecs, described, settings);
     const compliant = !nonCompliant(evaluation, settings);
     if (compliant || settings.mode === "audit")
-      return { ...base, ...(evaluation ? { evaluation } : {}), compliant, actions: [] };
+      return { ...base, ...(evaluation ? { evaluation } : {}), resources, compliant, actions: [] };
     const clusterName = nameFromArn(described.clusterArn ?? cluster);
     const serviceName = described.serviceName ?? nameFromArn(name);
     const reason = `${nameFromArn(current)} violates ${atOrAbove(
@@ -111,7 +114,7 @@ export async function planPolicyForCall(
           service: serviceName,
           reason: `${reason}; no earlier compliant revision to roll back to`,
         };
-    return { ...base, ...(evaluation ? { evaluation } : {}), compliant, actions: [action] };
+    return { ...base, ...(evaluation ? { evaluation } : {}), resources, compliant, actions: [action] };
   }
   return { ...base, compliant: true, actions: [], ignored: `${record.eventName} is not checked` };
 }

@@ -1,8 +1,16 @@
 import { relative, sep } from "node:path";
 import { USER_AGENT } from "../aws/clients.ts";
-import type { Evaluation } from "./evaluate.ts";
+import { type Evaluation, ruleResource } from "./evaluate.ts";
+import { anchorLinks, helpUri, PROJECT_URL } from "./ruleDocs.ts";
 import { RULES } from "./rules.ts";
-import type { Finding, Severity } from "./types.ts";
+import {
+  type Finding,
+  RESOURCE_KINDS,
+  RESOURCE_LABEL,
+  type ResourceKind,
+  type Severity,
+  type UnknownResult,
+} from "./types.ts";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   high: "error",
@@ -12,9 +20,22 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
 /** GitHub code scanning ranks security results by this property. */
 const SECURITY_SEVERITY: Record<Severity, string> = { high: "8.0", medium: "5.0", low: "3.0" };
 
-const where = (f: Finding) =>
+const where = (f: Pick<Finding, "file" | "subject" | "location">) =>
   `${f.file ?? f.subject}${f.location ? `:${f.location.line}:${f.location.column}` : ""}`;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "20 task definitions" or "7 resources (3 task definitions, 2 services, 2 clusters)". */
+function resourceCount(evaluations: readonly Evaluation[]): string {
+  const count = (kind: ResourceKind) =>
+    evaluations.filter((e) => (e.resourceType ?? "taskDefinition") === kind).length;
+  const kinds = RESOURCE_KINDS.filter((k) => count(k) > 0);
+  if (kinds.length <= 1 && (kinds[0] ?? "taskDefinition") === "taskDefinition")
+    return plural(evaluations.length, "task definition");
+  return `${plural(evaluations.length, "resource")} (${kinds.map((k) => plural(count(k), RESOURCE_LABEL[k])).join(", ")})`;
+}
+
+/** One line per finding, suppression and unknown, then the totals. */
 export function formatText(evaluations: readonly Evaluation[]): string {
   const lines: string[] = [];
   for (const evaluation of evaluations) {
@@ -22,11 +43,14 @@ export function formatText(evaluations: readonly Evaluation[]): string {
       lines.push(`${where(f)}  ${f.severity.toUpperCase().padEnd(6)} ${f.ruleId}  ${f.title}: ${f.message}`);
     for (const s of evaluation.suppressed)
       lines.push(`${where(s.finding)}  skip   ${s.finding.ruleId}  suppressed by ${s.by}: ${s.reason}`);
+    for (const u of evaluation.unknown ?? [])
+      lines.push(`${where(u)}  UNKNOWN ${u.ruleId}  ${u.title}: ${u.message}`);
   }
   const all = evaluations.flatMap((e) => e.findings);
+  const unknown = evaluations.reduce((n, e) => n + (e.unknown?.length ?? 0), 0);
   const count = (s: Severity) => all.filter((f) => f.severity === s).length;
   lines.push(
-    `${evaluations.length} task definition${evaluations.length === 1 ? "" : "s"}: ${all.length} finding${all.length === 1 ? "" : "s"} (${count("high")} high, ${count("medium")} medium, ${count("low")} low), ${evaluations.reduce((n, e) => n + e.suppressed.length, 0)} suppressed`,
+    `${resourceCount(evaluations)}: ${plural(all.length, "finding")} (${count("high")} high, ${count("medium")} medium, ${count("low")} low), ${evaluations.reduce((n, e) => n + e.suppressed.length, 0)} suppressed${unknown > 0 ? `, ${unknown} unknown` : ""}`,
   );
   return lines.join("\n");
 }
@@ -37,7 +61,9 @@ export function formatJson(evaluations: readonly Evaluation[]): string {
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and other viewers: one run, the whole rule catalogue as
- * the driver's rules, results located at the offending field's line.
+ * the driver's rules (each with `helpUri` into docs/policy-rules.md), results located at the
+ * offending field's line in every input format; rules that could not be decided are results of
+ * kind `open` (SARIF's "could not determine pass or fail").
  */
 export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd()): object {
   const index = new Map(RULES.map((rule, i) => [rule.id, i]));
@@ -46,30 +72,56 @@ export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd())
     name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.rationale },
+    helpUri: helpUri(rule.id),
     help: {
       text: rule.remediation,
-      markdown: `${rule.remediation}\n\n${[rule.mappings.securityHub ? `Security Hub ${rule.mappings.securityHub}` : "", rule.mappings.awsConfig ? `AWS Config ${rule.mappings.awsConfig}` : "", rule.mappings.checkov ? `Checkov ${rule.mappings.checkov}` : ""].filter(Boolean).join(" · ")}`,
+      markdown: `${rule.remediation}\n\n${anchorLinks(rule)
+        .map(
+          (a) =>
+            `[${a.source === "securityHub" ? "Security Hub" : a.source === "awsConfig" ? "AWS Config" : "Checkov"} ${a.id}](${a.url})`,
+        )
+        .join(" · ")}`,
     },
     defaultConfiguration: { level: LEVEL[rule.severity] },
-    properties: { tags: ["security", "ecs"], "security-severity": SECURITY_SEVERITY[rule.severity] },
+    properties: {
+      tags: ["security", "ecs", ruleResource(rule)],
+      "security-severity": SECURITY_SEVERITY[rule.severity],
+    },
   }));
-  const results = evaluations.flatMap((evaluation) =>
-    evaluation.findings.map((f) => ({
-      ruleId: f.ruleId,
-      ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
-      level: LEVEL[f.severity],
-      message: { text: `${f.message}. ${f.remediation}` },
-      locations: [
+  const location = (f: Pick<Finding, "file" | "subject" | "location">, evaluation: Evaluation) => [
+    {
+      physicalLocation: {
+        artifactLocation: { uri: (f.file ? relative(cwd, f.file) : f.subject).split(sep).join("/") },
+        ...(f.location ? { region: { startLine: f.location.line, startColumn: f.location.column } } : {}),
+      },
+      logicalLocations: [
         {
-          physicalLocation: {
-            artifactLocation: { uri: (f.file ? relative(cwd, f.file) : f.subject).split(sep).join("/") },
-            ...(f.location ? { region: { startLine: f.location.line, startColumn: f.location.column } } : {}),
-          },
+          fullyQualifiedName: evaluation.address ?? evaluation.subject,
+          kind: RESOURCE_LABEL[evaluation.resourceType ?? "taskDefinition"],
         },
       ],
+    },
+  ];
+  const ruleIndex = (id: string) => (index.has(id) ? { ruleIndex: index.get(id) } : {});
+  const results = evaluations.flatMap((evaluation) => [
+    ...evaluation.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ...ruleIndex(f.ruleId),
+      level: LEVEL[f.severity],
+      message: { text: `${f.message}. ${f.remediation}` },
+      locations: location(f, evaluation),
       partialFingerprints: { "ecsAutopilot/v1": `${f.ruleId}:${f.subject}:${f.path}` },
     })),
-  );
+    ...(evaluation.unknown ?? []).map((u: UnknownResult) => ({
+      ruleId: u.ruleId,
+      ...ruleIndex(u.ruleId),
+      kind: "open",
+      level: "none",
+      message: { text: `Not decided: ${u.message}` },
+      locations: location(u, evaluation),
+      partialFingerprints: { "ecsAutopilot/v1": `${u.ruleId}:${u.subject}:${u.path}:unknown` },
+    })),
+  ]);
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -79,7 +131,7 @@ export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd())
           driver: {
             name: "ecs-autopilot",
             semanticVersion: USER_AGENT.split("/")[1],
-            informationUri: "https://github.com/ecs-autopilot/ecs-autopilot",
+            informationUri: PROJECT_URL,
             rules,
           },
         },
@@ -89,7 +141,7 @@ export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd())
   };
 }
 
-/** The catalogue for `policy rules`. */
+/** The catalogue for `policy rules`: the fields of before, then the resource kind, anchors with links, notes. */
 export function ruleCatalogue() {
   return RULES.map((rule) => ({
     id: rule.id,
@@ -102,5 +154,10 @@ export function ruleCatalogue() {
     awsConfig: rule.mappings.awsConfig ?? null,
     checkov: rule.mappings.checkov ?? null,
     params: rule.params ?? {},
+    resource: ruleResource(rule),
+    enabledByDefault: rule.enabledByDefault ?? true,
+    anchors: anchorLinks(rule),
+    notes: rule.notes ?? null,
+    helpUri: helpUri(rule.id),
   }));
 }

@@ -17,7 +17,7 @@ export async function runPolicy(
   const settings = context.config.policy;
   if (event["detail-type"] === "Scheduled Event") {
     const audit = await auditAccount(context.clients, settings);
-    context.log.info("policy audit", { totals: audit.totals });
+    context.log.info("policy audit", { totals: audit.totals, resourceTotals: audit.resourceTotals });
     return { summary: { action: "audit", ...audit }, messages: [{ message: policyAuditMessage(audit) }] };
   }
   const outcome = await planPolicyForCall(context.clients, event.detail, settings);
@@ -30,6 +30,14 @@ export async function runPolicy(
     dryRun: context.dryRun,
     compliant: outcome.compliant,
     findings: outcome.evaluation?.findings.map((f) => `${f.ruleId} ${f.path}`) ?? [],
+    // The service's own findings (CreateService/UpdateService): reported, never acted on.
+    ...(outcome.resources
+      ? {
+          resourceFindings: outcome.resources.flatMap((e) =>
+            e.findings.map((f) => `${e.resourceType} ${e.subject} ${f.ruleId} ${f.path}`),
+          ),
+        }
+      : {}),
     actions: outcome.actions,
     ...(outcome.ignored ? { reason: outcome.ignored } : {}),
   };

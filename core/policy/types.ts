@@ -18,6 +18,40 @@ export const formatPath = (path: FieldPath): string =>
 /** A task definition in the shape of RegisterTaskDefinition's input (values may be {@link Unknown}). */
 export type TaskDefinitionDoc = Record<string, unknown>;
 
+/**
+ * The ECS resources the policy checks. Each is read in the ECS API's shape: a task definition as
+ * RegisterTaskDefinition's input, a service as DescribeServices returns it (CreateService's
+ * input names), a cluster as DescribeClusters, a task set as DescribeTaskSets, a capacity
+ * provider as DescribeCapacityProviders.
+ */
+export type ResourceKind = "taskDefinition" | "service" | "cluster" | "taskSet" | "capacityProvider";
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  "taskDefinition",
+  "service",
+  "cluster",
+  "taskSet",
+  "capacityProvider",
+];
+/** How users call each kind in messages and reports. */
+export const RESOURCE_LABEL: Readonly<Record<ResourceKind, string>> = {
+  taskDefinition: "task definition",
+  service: "service",
+  cluster: "cluster",
+  taskSet: "task set",
+  capacityProvider: "capacity provider",
+};
+
+/** One resource in the ECS API's shape (values may be {@link Unknown}). */
+export type ResourceDoc = Record<string, unknown>;
+
+/** Resources a rule needs besides its own: the cluster and task definition of a service or task set. */
+export interface RelatedResources {
+  /** The service's cluster: a document, {@link Unknown} when referenced but not readable here. */
+  readonly cluster?: ResourceDoc | Unknown;
+  /** The task definition the service or task set runs. */
+  readonly taskDefinition?: ResourceDoc | Unknown;
+}
+
 /** What is known about how the task definition runs: from a template's service, or the account. */
 export interface RunContext {
   /** A service runs it behind a load balancer. */
@@ -25,35 +59,60 @@ export interface RunContext {
   /** The service's Fargate platform version. */
   readonly platformVersion?: string;
   readonly launchType?: string;
+  /** The account and region the task runs in, where the input says (an ARN, the provider, the account). */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 export interface Violation {
   readonly path: FieldPath;
   readonly message: string;
+  /**
+   * The rule cannot decide: a value it needs is not known in this input (a variable, a reference,
+   * a CI placeholder). Reported as unknown, never as a finding and never as a pass.
+   */
+  readonly unknown?: true;
 }
 
 export interface RuleCheckContext {
   readonly params: Readonly<Record<string, unknown>>;
   readonly run: RunContext;
+  /** The cluster and task definition of a service or task set, where the input has them. */
+  readonly related: RelatedResources;
 }
+
+/** Where an anchor checks what a rule checks. */
+export type AnchorSource = "securityHub" | "awsConfig" | "checkov";
 
 /** A policy rule: stable id, what and why, how to fix, and where others check the same. */
 export interface PolicyRule {
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;
+  /** The kind of resource the rule checks (default: task definitions). */
+  readonly resource?: ResourceKind;
   readonly rationale: string;
   readonly remediation: string;
   /** The JSON path of the field the rule looks at (containers: `containerDefinitions[*].…`). */
   readonly field: string;
+  /**
+   * The paths whose value decides the rule (`[*]` for every element). A value there that is not
+   * known in the input makes the rule unknown at that path. Default: {@link field}'s paths.
+   */
+  readonly reads?: readonly string[];
+  /** Security Hub control, AWS Config rule and Checkov check ids; several are comma separated. */
   readonly mappings: {
     readonly securityHub?: string;
     readonly awsConfig?: string;
     readonly checkov?: string;
   };
+  /** Where the rule and an anchor differ, and which meaning the rule follows. */
+  readonly notes?: string;
+  /** False for rules that are off unless the config turns them on (tagging standards). */
+  readonly enabledByDefault?: boolean;
   /** Parameters and their defaults (configurable). */
   readonly params?: Readonly<Record<string, unknown>>;
-  check(taskDefinition: TaskDefinitionDoc, context: RuleCheckContext): Violation[];
+  check(document: ResourceDoc, context: RuleCheckContext): Violation[];
 }
 
 export interface SourceLocation {
@@ -78,4 +137,16 @@ export interface Suppression {
   readonly ruleId: string;
   readonly reason: string;
   readonly source: string;
+}
+
+/** A rule that could not be decided for a resource: a value it needs is not known in the input. */
+export interface UnknownResult {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly path: string;
+  readonly subject: string;
+  readonly file?: string;
+  readonly location?: SourceLocation;
 }

@@ -1,3 +1,4 @@
+import { formatPlatform } from "./ImageFacts.ts";
 import type { RedeployPlan } from "./types.ts";
 
 const short = (digest: string | undefined) => (digest ? digest.replace(/^sha256:/, "").slice(0, 12) : "?");
@@ -14,6 +15,17 @@ export function formatPlan(plan: RedeployPlan): string {
   const lines = [
     `Plan for ${push.repository}:${push.tag ?? "(no tag)"} @ ${short(push.digest)} in ${push.account}/${push.region}`,
   ];
+  const facts = plan.image;
+  if (facts?.platform)
+    lines.push(
+      facts.platform.known
+        ? `  image: ${facts.platform.platforms.map(formatPlatform).join(", ")} (from the ${facts.platform.from})`
+        : `  image: platforms unknown (${facts.platform.reason})`,
+    );
+  if (facts?.signature)
+    lines.push(
+      `  signatures: ${facts.signature.signatures.length > 0 ? facts.signature.signatures.map((s) => `${s.via} ${s.artifactType}`).join(", ") : "none found"}`,
+    );
   const width = Math.max(
     8,
     ...plan.actions.map((a) => `${a.service.clusterName}/${a.service.serviceName}`.length),

@@ -4,8 +4,16 @@ import { serviceRef } from "../ecs/arns.ts";
 import { isInRepository, parseImageReference, pinnedImage } from "../ecs/ImageReference.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
 import { enforcementBlockers } from "../policy/enforcementGate.ts";
+import {
+  DEFAULT_TAG,
+  decideTag,
+  parseTagPolicy,
+  type TagPolicy,
+  TagPolicyError,
+} from "../tagPolicy/index.ts";
 import { imageTagKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
-import { decideTag, parseTagPolicy, type TagPolicy, TagPolicyError } from "./TagPolicy.ts";
+import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
+import { platformProblem, requiredPlatform, signatureEvidence, signatureProblem } from "./imageChecks.ts";
 import type {
   ContainerUpdate,
   ImagePush,
@@ -19,11 +27,14 @@ import type {
 
 const REDEPLOY_TAG = SERVICE_TAGS.redeploy;
 const CONTAINER_TAG = SERVICE_TAGS.container;
+const SIGNATURE_TAG = SERVICE_TAGS.requireSignature;
 
 interface ResolvedPolicy {
   readonly policy: TagPolicy;
   readonly source: string;
   readonly container?: string;
+  /** Deploy only images a signature artifact refers to. */
+  readonly requireSignature: boolean;
 }
 
 type PolicyResolution = ResolvedPolicy | { readonly skip: SkipCategory; readonly reason: string };
@@ -38,11 +49,23 @@ function resolvePolicy(
   const allowPrerelease = config.redeploy.allowPrerelease;
   const tagged = tags[REDEPLOY_TAG];
   const container = tags[CONTAINER_TAG];
+  const signatureTag = tags[SIGNATURE_TAG];
+  if (signatureTag !== undefined && signatureTag !== "true" && signatureTag !== "false")
+    return {
+      skip: "policy-invalid",
+      reason: `tag ${SIGNATURE_TAG}=${signatureTag}: use true or false`,
+    };
+  const signatureFromTag = signatureTag === undefined ? undefined : signatureTag === "true";
   if (tagged !== undefined) {
     try {
       const policy = parseTagPolicy(tagged, { allowPrerelease, from: "tag" });
       if (policy.kind === "off") return { skip: "policy-off", reason: `${REDEPLOY_TAG}=off` };
-      return { policy, source: `tag ${REDEPLOY_TAG}=${tagged}`, ...(container ? { container } : {}) };
+      return {
+        policy,
+        source: `tag ${REDEPLOY_TAG}=${tagged}`,
+        ...(container ? { container } : {}),
+        requireSignature: signatureFromTag ?? config.redeploy.requireSignature,
+      };
     } catch (error) {
       if (error instanceof TagPolicyError)
         return { skip: "policy-invalid", reason: `tag ${REDEPLOY_TAG}: ${error.message}` };
@@ -69,6 +92,7 @@ function resolvePolicy(
       policy,
       source: `config rule #${index + 1} (${rule.policy})`,
       ...(chosen ? { container: chosen } : {}),
+      requireSignature: signatureFromTag ?? rule.requireSignature ?? config.redeploy.requireSignature,
     };
   } catch (error) {
     if (error instanceof TagPolicyError)
@@ -109,18 +133,34 @@ export function newerThanQueued(candidate: ImagePush, queued: ImagePush, policy:
 export interface PlanOptions {
   /** Deployments ECS reported COMPLETED or FAILED (the event that released a queued push). */
   readonly finishedDeployments?: ReadonlySet<string>;
+  /**
+   * What `loadImageFacts` read of the pushed image for {@link imageChecksFor}. Without it no
+   * service deploys or queues (one the policy accepts is skipped as `platform-unknown`: nothing
+   * goes out unchecked).
+   */
+  readonly image?: ImageFacts;
 }
 
 function skip(service: ServiceRef, category: SkipCategory, reason: string): SkipAction {
   return { kind: "skip", service, category, reason };
 }
 
-function planService(
+/** A service the tag policy would update; the image checks and the roll-out state decide the rest. */
+interface Candidate {
+  readonly kind: "candidate";
+  readonly ref: ServiceRef;
+  readonly resolved: ResolvedPolicy;
+  readonly snapshot: ServiceSnapshot;
+  readonly updates: readonly ContainerUpdate[];
+  readonly acceptances: readonly string[];
+}
+
+/** The tag-policy part of the plan: skip, or a candidate whose containers the policy would update. */
+function decideService(
   snapshot: ServiceSnapshot,
   push: ImagePush,
   config: AutopilotConfig,
-  options: PlanOptions,
-): RedeployAction {
+): SkipAction | Candidate {
   const ref = serviceRef(snapshot.service);
   const resolved = resolvePolicy(ref, snapshot.tags, push, config);
   if ("skip" in resolved) return skip(ref, resolved.skip, resolved.reason);
@@ -165,7 +205,11 @@ function planService(
       alreadyRunning++;
       continue;
     }
-    const currentTag = reference.tag ?? snapshot.taskDefinitionTags[imageTagKey(name)];
+    // A pinned image's tag is recorded on the revision; an image with neither tag nor digest is
+    // `latest`, as Docker and ECS resolve it.
+    const currentTag =
+      reference.tag ??
+      (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
     const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
@@ -190,6 +234,26 @@ function planService(
         `${push.digest} already runs (${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision})`,
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
+  }
+  return { kind: "candidate", ref, resolved, snapshot, updates, acceptances };
+}
+
+/** The rest of the plan for a candidate: image checks, one deployment at a time, the new revision. */
+function finishService(
+  candidate: Candidate,
+  push: ImagePush,
+  config: AutopilotConfig,
+  options: PlanOptions,
+): RedeployAction {
+  const { ref, resolved, snapshot, updates, acceptances } = candidate;
+  const { image } = options;
+  // A Graviton service is never handed an amd64-only image (nor the reverse): ECS would accept the
+  // revision and the tasks would fail with "exec format error".
+  const platform = platformProblem(image, snapshot.taskDefinition);
+  if (platform) return skip(ref, platform.category, platform.reason);
+  if (resolved.requireSignature) {
+    const signature = signatureProblem(image);
+    if (signature) return skip(ref, signature.category, signature.reason);
   }
 
   const fromTaskDefinitionArn = snapshot.taskDefinition.taskDefinitionArn ?? "";
@@ -250,15 +314,51 @@ function planService(
       deploymentCircuitBreaker: { enable: true, rollback: true },
     },
     register,
+    image: imageSummary(image, snapshot, resolved.requireSignature),
+  };
+}
+
+function imageSummary(
+  image: ImageFacts | undefined,
+  snapshot: ServiceSnapshot,
+  requireSignature: boolean,
+): { platform: string; signature?: string } {
+  const required = requiredPlatform(snapshot.taskDefinition);
+  const evidence = requireSignature ? signatureEvidence(image) : undefined;
+  return {
+    platform: `${formatPlatform(required)} (${image?.platform?.known ? image.platform.from : "?"})`,
+    ...(evidence ? { signature: evidence } : {}),
+  };
+}
+
+/**
+ * What the image checks of a plan need read from ECR: the platforms when any service would deploy,
+ * the signatures when one of those requires a signature. Nothing when no service would deploy.
+ *
+ * @example
+ * const image = await loadImageFacts(ecr, push, imageChecksFor(push, snapshots, config));
+ */
+export function imageChecksFor(
+  push: ImagePush,
+  snapshots: readonly ServiceSnapshot[],
+  config: AutopilotConfig,
+): ImageChecks {
+  const candidates = snapshots
+    .map((snapshot) => decideService(snapshot, push, config))
+    .filter((d): d is Candidate => d.kind === "candidate");
+  return {
+    platform: candidates.length > 0,
+    signature: candidates.some((c) => c.resolved.requireSignature),
   };
 }
 
 /**
  * Plans a push: for every candidate service, deploy (with the complete new task-definition
- * revision) or skip with a stated reason. Pure: no AWS calls, same input → same plan.
+ * revision), queue behind a running deployment, or skip with a stated reason. Pure: no AWS calls,
+ * same input → same plan. The image checks use `options.image` (see {@link PlanOptions}).
  *
  * @example
- * const plan = planRedeploy(push, snapshots, config);
+ * const plan = planRedeploy(push, snapshots, config, { image });
  * plan.actions.filter((a) => a.kind === "deploy");
  */
 export function planRedeploy(
@@ -267,8 +367,12 @@ export function planRedeploy(
   config: AutopilotConfig,
   options: PlanOptions = {},
 ): RedeployPlan {
+  const { image } = options;
   const actions = snapshots
-    .map((snapshot) => planService(snapshot, push, config, options))
+    .map((snapshot) => {
+      const decided = decideService(snapshot, push, config);
+      return decided.kind === "candidate" ? finishService(decided, push, config, options) : decided;
+    })
     .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));
-  return { push, actions };
+  return { push, actions, ...(image && (image.platform || image.signature) ? { image } : {}) };
 }

@@ -4,9 +4,10 @@ import type { FlowContext } from "../flow.ts";
 import { recordRedeployments } from "../state/index.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { redeploymentRecords } from "./deploymentRecords.ts";
+import { loadImageFacts } from "./loadImageFacts.ts";
 import { loadSnapshots } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
-import { type PlanOptions, planRedeploy } from "./planRedeploy.ts";
+import { imageChecksFor, type PlanOptions, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 import type { DeployOutcome, ImagePush, RedeployReport, ServiceSnapshot } from "./types.ts";
 
@@ -69,7 +70,14 @@ export async function planAndApply(
   context: RedeployContext,
   options: { dryRun?: boolean } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const plan = planRedeploy(push, await withPendingPushes(context, snapshots), context.config, options);
+  const candidates = await withPendingPushes(context, snapshots);
+  // What the image checks need of the pushed image, read only when some service would take it.
+  const image = await loadImageFacts(
+    context.clients.ecr,
+    push,
+    imageChecksFor(push, candidates, context.config),
+  );
+  const plan = planRedeploy(push, candidates, context.config, { ...options, image });
   const dryRun = options.dryRun ?? false;
   if (dryRun) return { plan, outcomes: [], dryRun };
   const outcomes: DeployOutcome[] = await applyRedeployPlan(plan, {

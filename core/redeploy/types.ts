@@ -5,6 +5,7 @@ import type {
   TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import type { ServiceRef } from "../ecs/arns.ts";
+import type { ImageFacts } from "./ImageFacts.ts";
 
 export type { ServiceRef };
 
@@ -65,6 +66,8 @@ export interface DeployAction {
   readonly register: RegisterTaskDefinitionCommandInput;
   /** The service's deployment configuration with the circuit breaker and rollback switched on. */
   readonly deploymentConfiguration: DeploymentConfiguration;
+  /** What the image checks found: the platform that fits, and the signature where one was required. */
+  readonly image?: { readonly platform: string; readonly signature?: string };
 }
 
 export type SkipCategory =
@@ -79,6 +82,14 @@ export type SkipCategory =
   | "no-matching-container"
   | "duplicate"
   | "policy-violation"
+  /** The pushed image is not built for the task definition's runtimePlatform. */
+  | "platform-mismatch"
+  /** The pushed image's platforms could not be told from ECR (no such image, no platform in it). */
+  | "platform-unknown"
+  /** The service requires a signature and no signature artifact refers to the pushed digest. */
+  | "unsigned"
+  /** The service requires a signature and the image's signatures were not looked up. */
+  | "signature-unknown"
   /** A newer push is already queued for the service (newest wins, by the tag policy's order). */
   | "superseded";
 
@@ -111,6 +122,8 @@ export type RedeployAction = DeployAction | QueueAction | SkipAction;
 export interface RedeployPlan {
   readonly push: ImagePush;
   readonly actions: readonly RedeployAction[];
+  /** What was read of the pushed image (platforms, signatures), when a service needed it. */
+  readonly image?: ImageFacts;
 }
 
 export type DeployOutcome =

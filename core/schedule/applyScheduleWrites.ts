@@ -8,7 +8,12 @@ import { type StateTable, stateKeys } from "../state/index.ts";
 import { DIMENSION, NAMESPACE } from "./loadScheduleInputs.ts";
 import type { ServiceSchedulePlan } from "./types.ts";
 
-/** Executes one service's planned writes: the scalable target first, then actions and memory. */
+/**
+ * Executes one service's planned writes in the order that keeps every failure recoverable:
+ * remember the up capacity, register the target, change actions and capacity, and forget the
+ * remembered capacity only once everything else is done. Each write is idempotent (actions by
+ * name, the target by its id), so a rerun after any fault converges.
+ */
 export async function applyScheduleWrites(
   clients: Pick<AwsClients, "autoscaling">,
   table: StateTable,
@@ -19,7 +24,21 @@ export async function applyScheduleWrites(
     ResourceId: plan.service.resourceId,
     ScalableDimension: DIMENSION,
   } as const;
-  // The target first: scheduled actions need a registered scalable target.
+  // The up capacity is remembered before the target is ever lowered: a failure after lowering it
+  // must never leave a service at its off capacity with nothing to restore.
+  for (const write of plan.writes) {
+    if (write.kind === "remember-capacity")
+      await table.put({
+        ...stateKeys.scheduleMemory(plan.service.serviceArn),
+        kind: "schedule-memory",
+        serviceArn: plan.service.serviceArn,
+        upMin: write.capacity.min,
+        upMax: write.capacity.max,
+        source: write.source,
+        recordedAt: new Date().toISOString(),
+      });
+  }
+  // Then the target: scheduled actions need a registered scalable target.
   for (const write of plan.writes) {
     if (write.kind === "set-capacity" && write.reason === "register")
       await clients.autoscaling.send(
@@ -64,19 +83,11 @@ export async function applyScheduleWrites(
           );
         break;
       case "remember-capacity":
-        await table.put({
-          ...stateKeys.scheduleMemory(plan.service.serviceArn),
-          kind: "schedule-memory",
-          serviceArn: plan.service.serviceArn,
-          upMin: write.capacity.min,
-          upMax: write.capacity.max,
-          source: write.source,
-          recordedAt: new Date().toISOString(),
-        });
         break;
       case "forget-capacity":
-        await table.delete(stateKeys.scheduleMemory(plan.service.serviceArn));
         break;
     }
   }
+  if (plan.writes.some((w) => w.kind === "forget-capacity"))
+    await table.delete(stateKeys.scheduleMemory(plan.service.serviceArn));
 }

@@ -43,6 +43,22 @@ export function scheduleChangedMessage(plan: ServiceSchedulePlan): SlackMessage 
   };
 }
 
+/** A reconcile could not apply a service's schedule: what failed; the next run tries again. */
+export function scheduleFailedMessage(plan: ServiceSchedulePlan): SlackMessage {
+  return {
+    text: `Schedule not applied: ${name(plan)}`,
+    blocks: capBlocks([
+      header(`Schedule not applied: ${name(plan)}`),
+      section(
+        `:x: ${escapeMrkdwn(plan.failure ?? "")}\nThe up capacity is remembered first, so nothing is lost; the next reconcile (within 15 minutes) starts again from what holds.`,
+      ),
+    ]),
+  };
+}
+
+/** How often a failure that stays the same is told again. */
+const FAILURE_REMINDER_SECONDS = 24 * 60 * 60;
+
 /** How often an invalid schedule is told again while it stays the same. */
 const INVALID_REMINDER_SECONDS = 30 * 24 * 60 * 60;
 
@@ -54,7 +70,17 @@ export function scheduleMessages(report: ScheduleReport): OutgoingMessage[] {
   if (report.dryRun) return [];
   const messages: OutgoingMessage[] = [];
   for (const plan of report.services) {
-    if (plan.status === "invalid") {
+    if (plan.failure) {
+      const failure = createHash("sha256").update(plan.failure).digest("hex").slice(0, 16);
+      messages.push({
+        message: scheduleFailedMessage(plan),
+        once: {
+          kind: "schedule-failed",
+          id: `${plan.service.serviceArn}#${failure}`,
+          seconds: FAILURE_REMINDER_SECONDS,
+        },
+      });
+    } else if (plan.status === "invalid") {
       const error = createHash("sha256")
         .update(plan.error ?? "")
         .digest("hex")

@@ -1,5 +1,7 @@
 import type { AwsClients } from "../aws/clients.ts";
+import { mapWithConcurrency } from "../aws/concurrency.ts";
 import type { AutopilotConfig } from "../config/index.ts";
+import { describeError } from "../errors.ts";
 import { StateTable } from "../state/index.ts";
 import { applyScheduleWrites } from "./applyScheduleWrites.ts";
 import { loadScheduleInputs } from "./loadScheduleInputs.ts";
@@ -11,6 +13,8 @@ export type { ScheduledServiceRef, ScheduleReport, ScheduleWrite, ServiceSchedul
 export interface ReconcileOptions {
   readonly dryRun?: boolean;
   readonly now?: Date;
+  /** Services applied at once (default 4). */
+  readonly concurrency?: number;
   /** Reconcile one service (a tag change); the default is every service of every cluster. */
   readonly only?: { readonly cluster: string; readonly service: string };
 }
@@ -33,6 +37,17 @@ export async function reconcileSchedules(
   const dryRun = options.dryRun ?? false;
   const inputs = await loadScheduleInputs(clients, state, config, options.only);
   const plans = planSchedules(inputs, config, now);
-  if (!dryRun) for (const plan of plans) await applyScheduleWrites(clients, state, plan);
-  return { now, dryRun, services: plans };
+  if (dryRun) return { now, dryRun, services: plans };
+  // One service's failure never stops the others: each is applied (a few at a time, within the
+  // Application Auto Scaling rate limits with the SDK's adaptive retries) and reported.
+  const applied = await mapWithConcurrency(plans, options.concurrency ?? 4, async (plan) => {
+    if (plan.writes.length === 0) return plan;
+    try {
+      await applyScheduleWrites(clients, state, plan);
+      return plan;
+    } catch (error) {
+      return { ...plan, failure: describeError(error) };
+    }
+  });
+  return { now, dryRun, services: applied };
 }

@@ -1,8 +1,18 @@
+import { AutopilotError } from "../errors.ts";
 import type { CloudTrailApiCallEvent, ScheduledEvent } from "../events/schemas.ts";
 import { type FlowContext, type FlowResult, quietResult } from "../flow.ts";
 import { scheduleMessages } from "./messages.ts";
 import { reconcileSchedules } from "./reconcileSchedules.ts";
 import { serviceFromTagCall } from "./serviceFromTagCall.ts";
+
+/** Some services' schedules could not be applied (the others were): the invocation fails and is retried. */
+export class ScheduleApplyError extends AutopilotError {
+  override readonly name = "ScheduleApplyError";
+  readonly code = "schedule-apply-failed";
+  constructor(readonly failures: readonly string[]) {
+    super(`${failures.length} service schedule(s) not applied: ${failures.join("; ")}`);
+  }
+}
 
 /**
  * The scheduled-scaling entry: a scheduled event reconciles every service; a CloudTrail
@@ -33,9 +43,21 @@ export async function runSchedule(
       status: s.status,
       writes: s.writes.length,
       ...(s.error ? { error: s.error } : {}),
+      ...(s.failure ? { failure: s.failure } : {}),
     })),
     writes: report.services.reduce((sum, s) => sum + s.writes.length, 0),
   };
   context.log.info("schedules reconciled", summary);
-  return { summary, messages: scheduleMessages(report) };
+  const failed = report.services.filter((s) => s.failure);
+  return {
+    summary,
+    messages: scheduleMessages(report),
+    ...(failed.length > 0
+      ? {
+          failure: new ScheduleApplyError(
+            failed.map((s) => `${s.service.clusterName}/${s.service.serviceName}: ${s.failure}`),
+          ),
+        }
+      : {}),
+  };
 }

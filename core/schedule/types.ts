@@ -35,6 +35,11 @@ export interface ServiceSchedulePlan {
   readonly actions?: readonly PlannedScheduledAction[];
   readonly writes: readonly ScheduleWrite[];
   readonly error?: string;
+  /**
+   * Applying the writes failed part-way: what failed. The next reconcile plans again from what
+   * holds and converges; the invocation fails so that it is retried.
+   */
+  readonly failure?: string;
   /** Running tasks when up (for savings) and the task's size. */
   readonly upTasks?: number;
   readonly taskDefinition?: string;

@@ -10,6 +10,8 @@ import {
   type PutCommandInput,
   paginateQuery,
   paginateScan,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
@@ -20,6 +22,15 @@ import { ABSENT_OR_EXPIRED, epochSeconds, isLive } from "./ttl.ts";
 
 /** An item of the state table: its key and any attributes. */
 export type StateItem = ItemKey & Record<string, unknown>;
+
+type Transact = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+type WithoutTable<T> = T extends object ? Omit<T, "TableName"> : never;
+/** One write of a transaction (the table is filled in). */
+export type TransactItem =
+  | { readonly Put: WithoutTable<NonNullable<Transact["Put"]>> }
+  | { readonly Update: WithoutTable<NonNullable<Transact["Update"]>> }
+  | { readonly Delete: WithoutTable<NonNullable<Transact["Delete"]>> }
+  | { readonly ConditionCheck: WithoutTable<NonNullable<Transact["ConditionCheck"]>> };
 
 /** One request of a batch write. */
 export type StateWrite = { readonly put: StateItem } | { readonly delete: ItemKey };
@@ -96,6 +107,22 @@ export class StateTable {
   async delete(key: ItemKey, options: Omit<DeleteCommandInput, "TableName" | "Key"> = {}) {
     return this.documents.send(
       new DeleteCommand({ ...options, TableName: this.name, Key: { pk: key.pk, sk: key.sk } }),
+    );
+  }
+
+  /**
+   * Writes several items atomically (TransactWriteItems): all or none. `token` makes a retried
+   * call (a lost reply) idempotent for 10 minutes — DynamoDB's ClientRequestToken.
+   */
+  async transactWrite(items: ReadonlyArray<TransactItem>, token?: string): Promise<void> {
+    const withTable = items.map((item): NonNullable<TransactWriteCommandInput["TransactItems"]>[number] => {
+      if ("Put" in item) return { Put: { ...item.Put, TableName: this.name } };
+      if ("Update" in item) return { Update: { ...item.Update, TableName: this.name } };
+      if ("Delete" in item) return { Delete: { ...item.Delete, TableName: this.name } };
+      return { ConditionCheck: { ...item.ConditionCheck, TableName: this.name } };
+    });
+    await this.documents.send(
+      new TransactWriteCommand({ TransactItems: withTable, ...(token ? { ClientRequestToken: token } : {}) }),
     );
   }
 

@@ -16,6 +16,18 @@ export {
 } from "./leases.ts";
 export { takeRateToken } from "./rateLimit.ts";
 export { StateIncompleteError } from "./StateIncompleteError.ts";
-export { type BatchOptions, type StateItem, StateTable, type StateWrite } from "./StateTable.ts";
-export { readStopStats, recordStopStats, STOP_STATS_DAYS, type StopStats } from "./stopStats.ts";
+export {
+  type BatchOptions,
+  type StateItem,
+  StateTable,
+  type StateWrite,
+  type TransactItem,
+} from "./StateTable.ts";
+export {
+  readStopStats,
+  recordStopStats,
+  STOP_STATS_DAYS,
+  type StopStats,
+  stopStatsUpdate,
+} from "./stopStats.ts";
 export { ABSENT_OR_EXPIRED, epochSeconds, expiresIn, isLive } from "./ttl.ts";

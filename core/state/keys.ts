@@ -16,9 +16,8 @@
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
  * | `svc#<serviceArn>` | `rightsize#<ISO week>` | right-sizing stepped the service down that week |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
- * | `alert#<key>` | `cooldown` | an alert sent, quiet until it expires |
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
- * | `once#<kind>#<id>` | `claim` | a "tell once" claim |
+ * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
  * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
@@ -108,8 +107,6 @@ export const stateKeys = {
   dayOf: (sk: string): string => sk.slice(STATS.length),
   /** A stop already counted (a task, or one container of a task that keeps running). */
   taskStop: (stopId: string): ItemKey => ({ pk: `task#${stopId}`, sk: "stop" }),
-  /** An alert sent; quiet until the item expires. */
-  alertCooldown: (alert: string): ItemKey => ({ pk: `alert#${alert}`, sk: "cooldown" }),
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
 

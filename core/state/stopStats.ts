@@ -14,17 +14,17 @@ export interface StopStats {
 /** How long daily stop statistics are kept. */
 export const STOP_STATS_DAYS = 90;
 
+type Stop = { readonly stopClass: (typeof STOP_CLASS_NAMES)[number]; readonly abnormal: boolean };
+
 /**
- * Counts one stop in the service's statistics of the day (UTC), kept {@link STOP_STATS_DAYS} days.
- * An ADD: call it once per stop (the monitor's per-stop claim guarantees that).
+ * The update that counts one stop in the service's statistics of the day (UTC), kept
+ * {@link STOP_STATS_DAYS} days: an ADD, so it belongs in the same transaction as the marker that
+ * says the stop was counted (the monitor's `countStopOnce`).
  */
-export async function recordStopStats(
-  table: StateTable,
-  serviceArn: string,
-  stop: { readonly stopClass: (typeof STOP_CLASS_NAMES)[number]; readonly abnormal: boolean },
-  now: Date = new Date(),
-): Promise<void> {
-  await table.update(stateKeys.stopStatsDay(serviceArn, now.toISOString().slice(0, 10)), {
+export function stopStatsUpdate(serviceArn: string, stop: Stop, now: Date = new Date()) {
+  const key = stateKeys.stopStatsDay(serviceArn, now.toISOString().slice(0, 10));
+  return {
+    Key: { pk: key.pk, sk: key.sk },
     UpdateExpression:
       "ADD stops :one, abnormal :abnormal, oom :oom, #class :one SET expiration = :expiration",
     ExpressionAttributeNames: { "#class": `class_${stop.stopClass}` },
@@ -34,7 +34,18 @@ export async function recordStopStats(
       ":oom": stop.stopClass === "out-of-memory" ? 1 : 0,
       ":expiration": expiresIn(STOP_STATS_DAYS * 24 * 60 * 60, now),
     },
-  });
+  };
+}
+
+/** Counts one stop in the service's statistics of the day (tests and tools; the monitor uses {@link stopStatsUpdate}). */
+export async function recordStopStats(
+  table: StateTable,
+  serviceArn: string,
+  stop: Stop,
+  now: Date = new Date(),
+) {
+  const { Key, ...update } = stopStatsUpdate(serviceArn, stop, now);
+  await table.update(Key, update);
 }
 
 /**

@@ -47,6 +47,8 @@ const CORE_LEVEL: Record<string, number> = {
   "core/tags": 0,
   "core/version": 0,
   "core/schemaIssues": 0,
+  // The tag-policy language sits below the config, which checks policies at load.
+  "core/tagPolicy": 0.5,
   "core/aws": 1,
   "core/config": 1,
   "core/events": 1,

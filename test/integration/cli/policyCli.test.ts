@@ -40,15 +40,37 @@ describe("ecs-autopilot policy", () => {
       awsConfig: string | null;
       checkov: string | null;
       path: string;
+      resource: string;
+      anchors: Array<{ source: string; id: string; url: string }>;
     }>;
+    // ECS001–ECS020 keep their ids; the catalogue grows to 38.
     expect(rules.map((r) => r.id)).toEqual(
-      Array.from({ length: 20 }, (_, i) => `ECS${String(i + 1).padStart(3, "0")}`),
+      Array.from({ length: 38 }, (_, i) => `ECS${String(i + 1).padStart(3, "0")}`),
     );
     expect(rules.find((r) => r.id === "ECS001")).toMatchObject({
       securityHub: "ECS.4",
       awsConfig: "ecs-containers-nonprivileged",
       checkov: "CKV_AWS_334",
       path: "containerDefinitions[*].privileged",
+      resource: "taskDefinition",
+    });
+    // Every anchor id of the issue's list, on the resource kind it checks.
+    const kindOf = (anchor: string) =>
+      rules.filter((r) => r.anchors.some((a) => a.id === anchor)).map((r) => `${r.id} ${r.resource}`);
+    expect(kindOf("ECS.2")).toEqual(["ECS021 service"]);
+    expect(kindOf("ECS.10")).toEqual(["ECS008 service"]);
+    expect(kindOf("ECS.12")).toEqual(["ECS023 cluster"]);
+    expect(kindOf("ECS.16")).toEqual(["ECS022 taskSet"]);
+    expect(kindOf("ECS.19")).toEqual(["ECS026 capacityProvider"]);
+    expect(kindOf("CKV_AWS_65")).toEqual(["ECS023 cluster"]);
+    expect(kindOf("CKV_AWS_223")).toEqual(["ECS024 cluster"]);
+    expect(kindOf("CKV_AWS_224")).toEqual(["ECS025 cluster"]);
+    expect(kindOf("CKV_AWS_332")).toEqual(["ECS008 service"]);
+    expect(kindOf("CKV_AWS_333")).toEqual(["ECS021 service"]);
+    expect(rules.find((r) => r.id === "ECS021")?.anchors).toContainEqual({
+      source: "checkov",
+      id: "CKV_AWS_333",
+      url: "https://github.com/bridgecrewio/checkov/blob/main/checkov/terraform/checks/resource/aws/ECSServicePublicIP.py",
     });
   });
 
@@ -60,7 +82,9 @@ describe("ecs-autopilot policy", () => {
       "test/fixtures/taskdefs/21-DnOberon__stalk-bot-discord.json:14:9  HIGH   ECS003",
     );
     expect(corpus.stdout.trim().split("\n").at(-1)).toBe(
-      "20 task definitions: 130 findings (20 high, 79 medium, 31 low), 0 suppressed",
+      // 130 before ECS021–ECS038; the new rules add one: ECS033 on file 17 (see corpus.test.ts).
+      // Files 23 and 29 fill their image in CI: the image rules are unknown there, not passed.
+      "20 task definitions: 131 findings (20 high, 79 medium, 32 low), 0 suppressed, 6 unknown",
     );
     // Only low findings at most in a file that has medium ones suppressed by config.
     const config = join(dir, "config.json");
@@ -81,6 +105,40 @@ describe("ecs-autopilot policy", () => {
         )
       ).code,
     ).toBe(0);
+  });
+
+  it("checks Terraform, with findings on their lines and unknowns that change no exit code", async () => {
+    const { code, stdout } = await cli(
+      "policy",
+      "check",
+      "test/fixtures/policy/terraform/app",
+      "--fail-on",
+      "high",
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "test/fixtures/policy/terraform/app/main.tf:63:5  HIGH   ECS021  Service assigns public IP addresses",
+    );
+    expect(stdout).toContain(
+      "test/fixtures/policy/terraform/app/main.tf:28:7  UNKNOWN ECS013  Image not pinned",
+    );
+    expect(stdout.trim().split("\n").at(-1)).toBe(
+      "4 resources (1 task definition, 1 service, 1 cluster, 1 capacity provider): 7 findings (3 high, 3 medium, 1 low), 1 suppressed, 3 unknown",
+    );
+    // Unknowns alone never fail a check.
+    const dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-unknown-"));
+    writeFileSync(
+      join(dir, "main.tf"),
+      'resource "aws_ecs_service" "web" {\n  name = "web"\n  network_configuration {\n    subnets = ["s"]\n    assign_public_ip = var.public\n  }\n  deployment_circuit_breaker {\n    enable = true\n    rollback = true\n  }\n}\n',
+    );
+    const unknown = await cli("policy", "check", join(dir, "main.tf"), "--format", "json");
+    expect(unknown.code).toBe(0);
+    const report = JSON.parse(unknown.stdout) as {
+      evaluations: Array<{ resourceType: string; findings: unknown[]; unknown: Array<{ ruleId: string }> }>;
+    };
+    expect(
+      report.evaluations.map((e) => [e.resourceType, e.findings.length, e.unknown.map((u) => u.ruleId)]),
+    ).toEqual([["service", 0, ["ECS021"]]]);
   });
 
   it("writes SARIF", async () => {

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import {
   applyRedeployPlan,
+  imageChecksFor,
+  loadImageFacts,
   loadSnapshots,
   planRedeploy,
   repositoryKey,
@@ -39,18 +41,20 @@ describe("applyRedeployPlan when the service update fails", () => {
       world.clients.ecs,
       await index.lookup(repositoryKey("123456789012", REGION, "shop/cart")),
     );
-    const plan = planRedeploy(
-      {
-        account: "123456789012",
-        region: REGION,
-        repository: "shop/cart",
-        digest,
-        tag: "1.1.0",
-        eventId: "e-fail",
-      },
-      snapshots,
-      DEFAULT_CONFIG,
+    const push = {
+      account: "123456789012",
+      region: REGION,
+      repository: "shop/cart",
+      digest,
+      tag: "1.1.0",
+      eventId: "e-fail",
+    };
+    const image = await loadImageFacts(
+      world.clients.ecr,
+      push,
+      imageChecksFor(push, snapshots, DEFAULT_CONFIG),
     );
+    const plan = planRedeploy(push, snapshots, DEFAULT_CONFIG, { image });
     // The service is deleted between plan and apply. moto 5.2.1 keeps answering UpdateService for
     // an INACTIVE service, so this fault is injected on the client; Register/Deregister hit moto.
     await world.clients.ecs.send(new DeleteServiceCommand({ cluster: "prod", service: "cart", force: true }));

@@ -42,10 +42,12 @@ describe("AWS calls per push", () => {
 
   it("does not grow with the number of unrelated services once the index exists", () => {
     expect(measured[200]?.steady).toEqual(measured[5]?.steady);
-    // 2 index reads, DescribeServices per cluster (2), DescribeTaskDefinition per service (2),
+    // 2 index reads, DescribeServices per cluster (2), DescribeTaskDefinition per service (2), one
+    // BatchGetImage for the pushed image's platforms (an image index: no config blob to read),
     // per deployed service: claim put + update, RegisterTaskDefinition, UpdateService; and one
     // BatchWriteItem recording the deployments for the monitor flow.
     expect(measured[5]?.steady.byOperation).toEqual({
+      "ECR.BatchGetImage": 1,
       "DynamoDB.BatchWriteItem": 1,
       "DynamoDB.GetItem": 1,
       "DynamoDB.PutItem": 2,

@@ -141,7 +141,36 @@ export function authorizationsOf(
       return requests;
     }
     case "ecr:DescribeImages":
+    case "ecr:BatchGetImage":
+    case "ecr:GetDownloadUrlForLayer":
       return [{ action, resource: arn("ecr", `repository/${str(input.repositoryName)}`) }];
+    case "ecr:ListImageReferrers":
+      // The referrers API has no action of its own in the Service Authorization Reference; ECR
+      // authorizes it as BatchGetImage on the repository.
+      return [
+        { action: "ecr:BatchGetImage", resource: arn("ecr", `repository/${str(input.repositoryName)}`) },
+      ];
+    case "ecs:DescribeCapacityProviders":
+      return strings(input.capacityProviders).map((name) => ({
+        action,
+        resource: isArn(name) ? name : arn("ecs", `capacity-provider/${name}`),
+      }));
+    case "dynamodb:TransactWriteItems":
+      // Authorized per item, as the item's own action on its table (DynamoDB Developer Guide,
+      // "Using IAM with DynamoDB transactions").
+      return (Array.isArray(input.TransactItems) ? (input.TransactItems as Input[]) : []).flatMap((item) =>
+        Object.entries({
+          Put: "dynamodb:PutItem",
+          Update: "dynamodb:UpdateItem",
+          Delete: "dynamodb:DeleteItem",
+          ConditionCheck: "dynamodb:ConditionCheckItem",
+        })
+          .filter(([kind]) => item[kind])
+          .map(([kind, itemAction]) => ({
+            action: itemAction,
+            resource: arn("dynamodb", `table/${str((item[kind] as Input).TableName)}`),
+          })),
+      );
     case "application-autoscaling:RegisterScalableTarget":
     case "application-autoscaling:PutScheduledAction":
     case "application-autoscaling:DeleteScheduledAction": {

@@ -41,6 +41,18 @@ export interface Credentials {
  */
 const motoAction = (action: string) => action.replace(/^cloudwatch:/, "monitoring:");
 
+/**
+ * Where moto names an API that AWS authorizes as other actions: TransactWriteItems is authorized
+ * per item (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), ECR's ListImageReferrers as
+ * BatchGetImage. moto checks the API's own name, so it is added where the actions AWS checks are.
+ */
+const motoAliases = (actions: readonly string[]): string[] => [
+  ...(actions.some((a) => /^dynamodb:(Put|Update|Delete)Item$|^dynamodb:ConditionCheckItem$/.test(a))
+    ? ["dynamodb:TransactWriteItems"]
+    : []),
+  ...(actions.includes("ecr:BatchGetImage") ? ["ecr:ListImageReferrers"] : []),
+];
+
 /** The document as moto 5.2.1 can check it (see the file's comment). */
 export function forMoto(document: PolicyDocument): PolicyDocument {
   return {
@@ -48,7 +60,7 @@ export function forMoto(document: PolicyDocument): PolicyDocument {
     Statement: document.Statement.map((s) => ({
       Sid: s.Sid,
       Effect: s.Effect,
-      Action: s.Action.map(motoAction),
+      Action: [...s.Action.map(motoAction), ...motoAliases(s.Action)],
       Resource: s.Action.every((a) => a.startsWith("sqs:")) ? s.Resource : ["*"],
     })),
   };

@@ -11,7 +11,10 @@ const CORPUS = resolve(import.meta.dirname, "..", "..", "fixtures", "taskdefs");
  * commit), checked with the default settings. Each list was reviewed against the file: e.g. 21
  * holds DISCORD_BOT_TOKEN and STALK_API_TOKEN in plain environment values (ECS003 twice), 29 has
  * six EFS volumes without transit encryption (ECS009), 39 pins its image by digest (no ECS013),
- * 23 and 11 fill the image in CI (no image rules), 17 has a read-only root filesystem (no ECS002).
+ * 23 and 11 fill the image in CI (no image rules), 17 has a read-only root filesystem (no ECS002)
+ * and runs a compound `sh -c` script as its process (ECS033). Rules ECS021–ECS038 find nothing else
+ * in these files: none mounts a host path, sets ulimits, references secrets elsewhere or uses
+ * CMD-SHELL on a shell-less image.
  */
 const EXPECTED: Record<string, string[]> = {
   "01-Abdelali12-codes__aws_ecs_codedeploy_appmesh_xray.json": [
@@ -80,6 +83,8 @@ const EXPECTED: Record<string, string[]> = {
     "ECS013 containerDefinitions[0].image",
     "ECS011 networkMode",
     "ECS016 containerDefinitions[0].linuxParameters",
+    // `sh -c "touch /readonly && exit 1 || exit 42"`: the shell is PID 1 and would not pass SIGTERM on.
+    "ECS033 containerDefinitions[0].command",
   ],
   "19-Heads-in-the-Cloud__DevOps-AM.json": [
     "ECS014 containerDefinitions[0].image",

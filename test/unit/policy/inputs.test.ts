@@ -2,12 +2,14 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import {
+  evaluateResource,
   evaluateTaskDefinition,
   loadTaskDefinitionFile,
   loadTaskDefinitionText,
   PolicyInputError,
   Unknown,
 } from "../../../core/policy/index.ts";
+import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
 
 const FIXTURES = resolve(import.meta.dirname, "..", "..", "fixtures", "policy");
 const check = async (file: string) => {
@@ -23,11 +25,25 @@ describe("policy inputs", () => {
       "ECS003 containerDefinitions[0].environment[1] @33",
       "ECS012 taskRoleArn @21",
       "ECS019 containerDefinitions[0].healthCheck @23",
-      // The platform version is the service's; the finding points at the task definition it runs.
-      "ECS008 platformVersion @14",
     ]);
     expect(evaluation?.suppressed.map((s) => [s.finding.ruleId, s.reason])).toEqual([
       ["ECS016", "drops are managed by the platform team's base image (OPS-231)"],
+    ]);
+    // The image is `!Sub …:${ImageTag}`: whether it is pinned and allowed is unknown, not passed.
+    expect(evaluation?.unknown.map((u) => `${u.ruleId} ${u.path} @${u.location?.line}`)).toEqual([
+      "ECS014 containerDefinitions[0].image @24",
+      "ECS013 containerDefinitions[0].image @24",
+    ]);
+  });
+
+  it("checks the template's service itself: the platform version is found on the service's own line", async () => {
+    const resources = await loadPolicyFile(resolve(FIXTURES, "service.template.yaml"));
+    const service = resources.find((r) => r.resourceType === "service");
+    const evaluation = service && evaluateResource(service, DEFAULT_CONFIG.policy);
+    expect(evaluation?.address).toBe("WebService");
+    expect(evaluation?.findings.map((f) => `${f.ruleId} ${f.path} @${f.location?.line}`)).toEqual([
+      "ECS038 deploymentConfiguration.deploymentCircuitBreaker.enable @43",
+      "ECS008 platformVersion @47",
     ]);
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
-import { evaluateTaskDefinition, RULES, type RunContext } from "../../../core/policy/index.ts";
+import {
+  evaluateResource,
+  evaluateTaskDefinition,
+  type ResourceKind,
+  RULES,
+  type RunContext,
+} from "../../../core/policy/index.ts";
+import type { RelatedResources } from "../../../core/policy/types.ts";
 
 type Json = Record<string, unknown>;
 
@@ -53,18 +60,36 @@ function compliant(): Json {
         efsVolumeConfiguration: { fileSystemId: "fs-12345678", transitEncryption: "ENABLED" },
       },
     ],
+    tags: [{ key: "team", value: "shop" }],
   };
 }
 
-const RUN: RunContext = { behindLoadBalancer: true, platformVersion: "LATEST" };
-const evaluate = (td: Json, run: RunContext = RUN, config = DEFAULT_CONFIG) =>
+const RUN: RunContext = {
+  behindLoadBalancer: true,
+  platformVersion: "LATEST",
+  account: "123456789012",
+  region: "eu-west-1",
+};
+/** The defaults with the rules that are off by default (tagging) turned on. */
+const ALL_RULES = parseConfig(
+  JSON.stringify({
+    policy: {
+      rules: Object.fromEntries(["ECS028", "ECS029", "ECS030"].map((id) => [id, { enabled: true }])),
+    },
+  }),
+  "all rules",
+);
+const evaluate = (td: Json, run: RunContext = RUN, config = ALL_RULES) =>
   evaluateTaskDefinition(
     { taskDefinition: td, subject: "shop-web", suppressions: [], run },
     config.policy,
   ).findings.map((f) => f.ruleId);
 const container = (td: Json) => (td.containerDefinitions as Json[])[0] as Json;
 
-const FAILING: Record<string, { change: (td: Json) => void; run?: RunContext }> = {
+const TASK_DEFINITION_FAILING: Record<
+  string,
+  { change: (td: Json) => void; run?: RunContext; config?: typeof ALL_RULES }
+> = {
   ECS001: {
     change: (td) => {
       container(td).privileged = true;
@@ -100,7 +125,6 @@ const FAILING: Record<string, { change: (td: Json) => void; run?: RunContext }> 
       container(td).user = "root";
     },
   },
-  ECS008: { change: () => {}, run: { ...RUN, platformVersion: "1.3.0" } },
   ECS009: {
     change: (td) => {
       (td.volumes as Json[])[0] = {
@@ -165,11 +189,202 @@ const FAILING: Record<string, { change: (td: Json) => void; run?: RunContext }> 
       container(td).memory = 1024;
     },
   },
+  ECS027: {
+    change: (td) => {
+      td.runtimePlatform = { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" };
+      // Windows: no readonlyRootFilesystem or capabilities checks (ECS002, ECS016 and ECS007 skip it).
+      container(td).user = "ContainerAdministrator";
+    },
+  },
+  ECS028: {
+    change: (td) => {
+      td.tags = [{ key: "aws:cloudformation:stack-name", value: "shop" }];
+    },
+  },
+  ECS031: {
+    change: (td) => {
+      (td.volumes as Json[]).push({ name: "docker", host: { sourcePath: "/var/run/docker.sock" } });
+      container(td).mountPoints = [
+        { sourceVolume: "docker", containerPath: "/var/run/docker.sock", readOnly: true },
+      ];
+    },
+  },
+  ECS032: {
+    change: (td) => {
+      container(td).portMappings = [{ containerPort: 8080 }];
+      container(td).ulimits = [{ name: "nofile", softLimit: 1024, hardLimit: 4096 }];
+    },
+  },
+  ECS033: {
+    change: (td) => {
+      container(td).entryPoint = ["/bin/sh", "-c"];
+      container(td).command = ["./migrate && node server.js"];
+    },
+  },
+  ECS035: {
+    change: (td) => {
+      container(td).secrets = [
+        { name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" },
+      ];
+    },
+  },
+  ECS036: {
+    change: (td) => {
+      const web = container(td);
+      delete web.essential;
+      td.containerDefinitions = [web, { ...web, name: "log-router" }];
+    },
+  },
+  ECS037: {
+    change: (td) => {
+      container(td).image = `gcr.io/distroless/nodejs22-debian12@sha256:${"d".repeat(64)}`;
+    },
+    // gcr.io allowed, so that only the health-check rule speaks.
+    config: parseConfig(
+      JSON.stringify({
+        policy: {
+          rules: {
+            ECS014: { params: { allowedRegistries: ["*.dkr.ecr.*.amazonaws.com", "gcr.io"] } },
+            ECS028: { enabled: true },
+          },
+        },
+      }),
+      "gcr.io allowed",
+    ),
+  },
+};
+
+/** A service, cluster, task set and capacity provider (ECS API shapes) that pass every rule. */
+const COMPLIANT: Record<Exclude<ResourceKind, "taskDefinition">, () => Json> = {
+  service: () => ({
+    serviceName: "shop-web",
+    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+    launchType: "FARGATE",
+    platformVersion: "LATEST",
+    enableExecuteCommand: false,
+    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "DISABLED" } },
+    deploymentController: { type: "ECS" },
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    tags: [{ key: "team", value: "shop" }],
+  }),
+  cluster: () => ({
+    clusterName: "prod",
+    settings: [{ name: "containerInsights", value: "enabled" }],
+    configuration: {
+      executeCommandConfiguration: {
+        kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        logging: "OVERRIDE",
+        logConfiguration: { cloudWatchLogGroupName: "/ecs/exec", cloudWatchEncryptionEnabled: true },
+      },
+    },
+    tags: [{ key: "team", value: "platform" }],
+  }),
+  taskSet: () => ({
+    id: "ecs-svc/1234",
+    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "DISABLED" } },
+  }),
+  capacityProvider: () => ({
+    name: "on-demand",
+    autoScalingGroupProvider: {
+      autoScalingGroupArn:
+        "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:x:autoScalingGroupName/ecs",
+      managedScaling: { status: "ENABLED", targetCapacity: 100 },
+      managedTerminationProtection: "ENABLED",
+    },
+  }),
+};
+const evaluateKind = (kind: ResourceKind, document: Json, related: RelatedResources = {}) =>
+  evaluateResource(
+    { document, subject: "x", suppressions: [], run: RUN, resourceType: kind, related },
+    ALL_RULES.policy,
+  );
+
+const OTHER_FAILING: Record<
+  string,
+  { kind: Exclude<ResourceKind, "taskDefinition">; change: (doc: Json) => void; related?: RelatedResources }
+> = {
+  ECS008: {
+    kind: "service",
+    change: (s) => {
+      s.platformVersion = "1.3.0";
+    },
+  },
+  ECS021: {
+    kind: "service",
+    change: (s) => {
+      s.networkConfiguration = { awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "ENABLED" } };
+    },
+  },
+  ECS029: {
+    kind: "service",
+    change: (s) => {
+      s.tags = [];
+    },
+  },
+  ECS034: {
+    kind: "service",
+    change: (s) => {
+      s.enableExecuteCommand = true;
+    },
+    related: {
+      cluster: { clusterName: "prod", configuration: { executeCommandConfiguration: { logging: "NONE" } } },
+    },
+  },
+  ECS038: {
+    kind: "service",
+    change: (s) => {
+      delete s.deploymentConfiguration;
+    },
+  },
+  ECS022: {
+    kind: "taskSet",
+    change: (t) => {
+      t.networkConfiguration = { awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "ENABLED" } };
+    },
+  },
+  ECS023: {
+    kind: "cluster",
+    change: (c) => {
+      c.settings = [{ name: "containerInsights", value: "disabled" }];
+    },
+  },
+  ECS024: {
+    kind: "cluster",
+    change: (c) => {
+      c.configuration = {
+        executeCommandConfiguration: {
+          kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k",
+          logging: "NONE",
+        },
+      };
+    },
+  },
+  ECS025: {
+    kind: "cluster",
+    change: (c) => {
+      c.configuration = { executeCommandConfiguration: { logging: "DEFAULT" } };
+    },
+  },
+  ECS030: {
+    kind: "cluster",
+    change: (c) => {
+      delete c.tags;
+    },
+  },
+  ECS026: {
+    kind: "capacityProvider",
+    change: (p) => {
+      (p.autoScalingGroupProvider as Json).managedTerminationProtection = "DISABLED";
+    },
+  },
 };
 
 describe("the rule catalogue", () => {
-  it("has a failing case for every rule, and stable ids with mappings", () => {
-    expect(Object.keys(FAILING).sort()).toEqual(RULES.map((r) => r.id));
+  it("has at least 32 rules, a failing case for every one, and rationale and remediation for each", () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(32);
+    expect([...Object.keys(TASK_DEFINITION_FAILING), ...Object.keys(OTHER_FAILING)].sort()).toEqual(
+      RULES.map((r) => r.id),
+    );
     for (const rule of RULES) {
       expect(rule.rationale.length).toBeGreaterThan(20);
       expect(rule.remediation.length).toBeGreaterThan(10);
@@ -180,11 +395,27 @@ describe("the rule catalogue", () => {
     expect(evaluate(compliant())).toEqual([]);
   });
 
-  it.each(Object.entries(FAILING))("%s fails its case, and only that rule fails", (id, { change, run }) => {
-    const td = compliant();
-    change(td);
-    expect(evaluate(td, run)).toEqual([id]);
+  it.each(Object.entries(COMPLIANT))("passes a %s that follows every rule", (kind, make) => {
+    expect(evaluateKind(kind as ResourceKind, make()).findings).toEqual([]);
   });
+
+  it.each(Object.entries(TASK_DEFINITION_FAILING))(
+    "%s fails its case, and only that rule fails",
+    (id, { change, run, config }) => {
+      const td = compliant();
+      change(td);
+      expect(evaluate(td, run, config)).toEqual([id]);
+    },
+  );
+
+  it.each(Object.entries(OTHER_FAILING))(
+    "%s fails its case on a service/cluster/task set/capacity provider, and only that rule fails",
+    (id, { kind, change, related }) => {
+      const doc = COMPLIANT[kind]();
+      change(doc);
+      expect(evaluateKind(kind, doc, related).findings.map((f) => f.ruleId)).toEqual([id]);
+    },
+  );
 
   it("detects secrets by value shape whatever the name, and by name with a plain value", () => {
     const td = compliant();

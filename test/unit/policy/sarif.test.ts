@@ -4,7 +4,15 @@ import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { evaluateTaskDefinition, loadTaskDefinitionFile, toSarif } from "../../../core/policy/index.ts";
+import {
+  evaluateResource,
+  evaluateTaskDefinition,
+  helpUri,
+  loadTaskDefinitionFile,
+  RULES,
+  toSarif,
+} from "../../../core/policy/index.ts";
+import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
 
 // The OASIS SARIF 2.1.0 schema (rtm.5), as shipped in Microsoft's @microsoft/jest-sarif package.
 const schema = createRequire(import.meta.url)("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
@@ -45,6 +53,75 @@ describe("SARIF output", () => {
       artifactLocation: { uri: "test/fixtures/policy/service.template.yaml" },
       region: { startLine: 33, startColumn: 15 },
     });
+  });
+
+  it("locates results in every input format, links each rule to its documentation and marks unknowns as open", async () => {
+    const root = resolve(import.meta.dirname, "..", "..", "..");
+    const fixtures = resolve(root, "test", "fixtures", "policy");
+    const files = [
+      "terraform/app/main.tf",
+      "checkov/plan/ecs_tfplan.json",
+      "platform.template.yaml",
+      "ecs/describe-services.json",
+      "service.template.yaml",
+    ].map((f) => resolve(fixtures, f));
+    const loaded = (await Promise.all(files.map(loadPolicyFile))).flat();
+    const sarif = toSarif(
+      loaded.map((l) => evaluateResource(l, DEFAULT_CONFIG.policy)),
+      root,
+    ) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string; helpUri: string }> } };
+        results: Array<{
+          ruleId: string;
+          kind?: string;
+          level: string;
+          locations: Array<{
+            physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+            logicalLocations: Array<{ fullyQualifiedName: string; kind: string }>;
+          }>;
+        }>;
+      }>;
+    };
+    expect(validate(sarif)).toBe(true);
+    const run = sarif.runs[0];
+    expect(run?.tool.driver.rules.map((r) => [r.id, r.helpUri])).toEqual(
+      RULES.map((r) => [r.id, helpUri(r.id)]),
+    );
+    expect(helpUri("ECS021")).toBe(
+      "https://github.com/ecs-autopilot/ecs-autopilot/blob/main/docs/policy-rules.md#ecs021",
+    );
+    // Every result, of every format, has a file and a line.
+    const placed = (run?.results ?? []).map((r) => {
+      const location = r.locations[0];
+      return `${location?.physicalLocation.artifactLocation.uri}:${location?.physicalLocation.region?.startLine}`;
+    });
+    expect(placed.every((p) => /:\d+$/.test(p))).toBe(true);
+    const at = (ruleId: string, file: string) =>
+      (run?.results ?? [])
+        .filter((r) => r.ruleId === ruleId && r.locations[0]?.physicalLocation.artifactLocation.uri === file)
+        .map((r) => ({
+          line: r.locations[0]?.physicalLocation.region?.startLine,
+          resource: r.locations[0]?.logicalLocations[0],
+          kind: r.kind ?? "fail",
+        }));
+    expect(at("ECS021", "test/fixtures/policy/terraform/app/main.tf")).toEqual([
+      { line: 63, resource: { fullyQualifiedName: "aws_ecs_service.web", kind: "service" }, kind: "fail" },
+    ]);
+    expect(at("ECS013", "test/fixtures/policy/terraform/app/main.tf")).toEqual([
+      {
+        line: 28,
+        resource: { fullyQualifiedName: "aws_ecs_task_definition.web", kind: "task definition" },
+        kind: "open",
+      },
+    ]);
+    expect(at("ECS013", "test/fixtures/policy/checkov/plan/ecs_tfplan.json")[0]?.line).toBe(59);
+    expect(at("ECS022", "test/fixtures/policy/platform.template.yaml")).toEqual([
+      { line: 42, resource: { fullyQualifiedName: "ApiTaskSet", kind: "task set" }, kind: "fail" },
+    ]);
+    expect(at("ECS008", "test/fixtures/policy/ecs/describe-services.json")[0]?.line).toBe(8);
+    expect(at("ECS008", "test/fixtures/policy/service.template.yaml")[0]?.line).toBe(47);
+    expect((run?.results ?? []).filter((r) => r.kind === "open").every((r) => r.level === "none")).toBe(true);
   });
 
   it("is rejected by the schema when broken (the validation can fail)", () => {

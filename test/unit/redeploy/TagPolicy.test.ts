@@ -25,7 +25,10 @@ describe("TagPolicy", () => {
     ["major", "1.4.2", "2.0.0", true],
     ["major", "2.0.0", "1.9.9", false],
     ["major", "1.4.2", "1.4.2", false],
-    ["minor", "latest", "1.5.0", false],
+    ["minor", "main", "1.5.0", false],
+    // A service on `latest` moves onto the first release pushed (Keel, Argo CD Image Updater).
+    ["minor", "latest", "1.5.0", true],
+    ["minor", "latest", "1.5.0-rc.1", false],
     ["minor", "1.4.2", "nightly", false],
     ["minor", "1.4.2", "1.5.0-rc.1", false],
     ["prefix:release-", "release-41", "release-42", true],

@@ -2,6 +2,7 @@ import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
 import {
+  type ImageFacts,
   type ImagePush,
   type PendingPush,
   planRedeploy,
@@ -56,8 +57,18 @@ function snapshot(overrides: {
   };
 }
 
-const only = (snapshots: ServiceSnapshot[], config = DEFAULT_CONFIG) => {
-  const plan = planRedeploy(push, snapshots, config);
+/** What loadImageFacts reads for a linux/amd64 image index (test/unit/redeploy/imageChecks.test.ts covers the rest). */
+const amd64Image: ImageFacts = {
+  digest: push.digest,
+  platform: { known: true, platforms: [{ os: "linux", architecture: "amd64" }], from: "image index" },
+};
+
+const only = (
+  snapshots: ServiceSnapshot[],
+  config = DEFAULT_CONFIG,
+  image: ImageFacts | undefined = amd64Image,
+) => {
+  const plan = planRedeploy(push, snapshots, config, { image });
   expect(plan.actions).toHaveLength(snapshots.length);
   return plan.actions[0];
 };
@@ -149,6 +160,7 @@ describe("planRedeploy", () => {
     });
     const plan = planRedeploy(push, [rolling], DEFAULT_CONFIG, {
       finishedDeployments: new Set(["ecs-svc/2"]),
+      image: amd64Image,
     });
     expect(plan.actions[0]?.kind).toBe("deploy");
   });
@@ -209,8 +221,10 @@ describe("planRedeploy", () => {
 
   it("is pure: the same input gives the same plan, in a stable order", () => {
     const snapshots = [snapshot({ name: "web-b" }), snapshot({ name: "web-a" })];
-    const first = planRedeploy(push, snapshots, DEFAULT_CONFIG);
-    expect(planRedeploy(push, [...snapshots].reverse(), DEFAULT_CONFIG)).toEqual(first);
+    const first = planRedeploy(push, snapshots, DEFAULT_CONFIG, { image: amd64Image });
+    expect(planRedeploy(push, [...snapshots].reverse(), DEFAULT_CONFIG, { image: amd64Image })).toEqual(
+      first,
+    );
     expect(first.actions.map((a) => a.service.serviceName)).toEqual(["web-a", "web-b"]);
   });
 });

@@ -1,0 +1,132 @@
+import {
+  type CollectionTag,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type ScalarTag,
+} from "yaml";
+import { PolicyInputError } from "../PolicyInputError.ts";
+import type { FieldPath, SourceLocation } from "../types.ts";
+
+const INTRINSICS = [
+  "Ref",
+  "Sub",
+  "GetAtt",
+  "Join",
+  "Select",
+  "Split",
+  "If",
+  "Equals",
+  "And",
+  "Or",
+  "Not",
+  "FindInMap",
+  "Base64",
+  "Cidr",
+  "ImportValue",
+  "GetAZs",
+  "Condition",
+  "Transform",
+  "Length",
+  "ToJsonString",
+];
+
+/** CloudFormation's short-form tags (`!Ref`, `!Sub`…) read as their long form. */
+const CLOUDFORMATION_TAGS: Array<ScalarTag | CollectionTag> = INTRINSICS.flatMap((name) => {
+  const key = name === "Ref" || name === "Condition" ? name : `Fn::${name}`;
+  const wrap = (value: unknown) => ({
+    [key]: name === "GetAtt" && typeof value === "string" ? value.split(".") : value,
+  });
+  return [
+    { tag: `!${name}`, resolve: (value: string) => wrap(value) } as ScalarTag,
+    {
+      tag: `!${name}`,
+      collection: "seq",
+      resolve: (seq: { toJSON(): unknown }) => wrap(seq.toJSON()),
+    } as unknown as CollectionTag,
+    {
+      tag: `!${name}`,
+      collection: "map",
+      resolve: (map: { toJSON(): unknown }) => wrap(map.toJSON()),
+    } as unknown as CollectionTag,
+  ];
+});
+
+/** A parsed JSON or YAML file and a way from a path in it back to its line and column. */
+export interface StructuredText {
+  readonly value: unknown;
+  /**
+   * Where `path` (or its nearest existing parent) is. Keys may match case-insensitively and
+   * through `aliases` (an API name → the source's names); a list index on a map is skipped.
+   */
+  locate(
+    path: FieldPath,
+    options?: { caseInsensitive?: boolean; aliases?: Readonly<Record<string, readonly string[]>> },
+  ): SourceLocation | undefined;
+}
+
+/** Parses JSON or YAML (CloudFormation short forms included); a syntax error names file, line and column. */
+export function parseStructuredText(content: string, file: string): StructuredText {
+  const lines = new LineCounter();
+  const document = parseDocument(content, {
+    customTags: CLOUDFORMATION_TAGS,
+    lineCounter: lines,
+    prettyErrors: true,
+    strict: false,
+  });
+  const error = document.errors[0];
+  if (error) {
+    const at = error.linePos?.[0];
+    const format = /^\s*[[{]/.test(content) ? "JSON" : "YAML";
+    throw new PolicyInputError(
+      file,
+      `not valid ${format}: ${error.message.split("\n")[0]}`,
+      at ? { line: at.line, column: at.col } : undefined,
+    );
+  }
+  return {
+    value: document.toJS({ maxAliasCount: 100 }) as unknown,
+    locate: (path, options = {}) => locateNode(document.contents, path, lines, options),
+  };
+}
+
+function locateNode(
+  root: unknown,
+  path: FieldPath,
+  lines: LineCounter,
+  options: { caseInsensitive?: boolean; aliases?: Readonly<Record<string, readonly string[]>> },
+): SourceLocation | undefined {
+  let node = root as Node | null | undefined;
+  let found: [number, number] | undefined =
+    node && "range" in node && node.range ? [node.range[0], node.range[1]] : undefined;
+  for (const segment of path) {
+    if (isMap(node) && typeof segment === "number") continue;
+    if (isMap(node)) {
+      const names = [String(segment), ...(options.aliases?.[String(segment)] ?? [])];
+      const pair = node.items.find((item) => {
+        const key = isScalar(item.key) ? String(item.key.value) : "";
+        return names.some(
+          (name) =>
+            key === name || (options.caseInsensitive === true && key.toLowerCase() === name.toLowerCase()),
+        );
+      });
+      if (!pair) break;
+      const keyNode = pair.key as Node | undefined;
+      if (keyNode?.range) found = [keyNode.range[0], keyNode.range[1]];
+      node = pair.value as Node | null;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      if (item.range) found = [item.range[0], item.range[1]];
+      node = item;
+    } else {
+      break;
+    }
+  }
+  if (!found) return undefined;
+  const position = lines.linePos(found[0]);
+  return { line: position.line, column: position.col };
+}

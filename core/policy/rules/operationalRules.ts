@@ -1,0 +1,342 @@
+import { matchesGlob } from "../../config/nameGlob.ts";
+import { parseImageReference } from "../../ecs/ImageReference.ts";
+import {
+  asArray,
+  containerPath as container,
+  containers,
+  flag,
+  isObject,
+  isUnknown,
+  type Json,
+  text,
+} from "../fields.ts";
+import type { PolicyRule, RunContext, TaskDefinitionDoc, Violation } from "../types.ts";
+import { PLACEHOLDER } from "./taskDefinitionRules.ts";
+
+/**
+ * Host paths whose mount gives a container the host: the container runtime's sockets (root on the
+ * host to whoever can write to them, read-only mount or not), the host's root, configuration,
+ * kernel interfaces and devices.
+ */
+const SENSITIVE_HOST_PATHS = [
+  "/",
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/boot",
+  "/root",
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run/containerd",
+  "/run/containerd",
+  "/var/lib/docker",
+  "/var/lib/containerd",
+];
+
+/** The Fargate default soft and hard `nofile` limit (ECS API reference, `Ulimit`, read 2026-08). */
+const FARGATE_DEFAULT_NOFILE = 65535;
+
+/** Images that ship no shell (the distroless README: "do not contain package managers, shells…"). */
+const SHELL_LESS_IMAGES = ["gcr.io/distroless/*"];
+
+const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
+
+const underPath = (path: string, root: string) =>
+  root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
+
+const normalizePath = (path: string) => (path.length > 1 ? path.replace(/\/+$/, "") : path);
+
+/** `[…entryPoint, …command]`: the process the container starts, as Docker joins them. */
+function argv(definition: Json): string[] | undefined {
+  const parts = [definition.entryPoint, definition.command];
+  if (parts.some(isUnknown)) return undefined;
+  const words = parts.flatMap((p) => asArray(p));
+  return words.every((w) => typeof w === "string") ? (words as string[]) : undefined;
+}
+
+/** The script of `sh -c '…'` (also `/bin/bash -ec`), or undefined when the process is not a shell. */
+function shellScript(words: readonly string[]): string | undefined {
+  const shell = (words[0] ?? "").split("/").pop() ?? "";
+  const flags = words[1] ?? "";
+  if (!SHELLS.has(shell) || !/^-[a-z]*c[a-z]*$/.test(flags)) return undefined;
+  return words.slice(2).join(" ");
+}
+
+/** Secret references: container secrets, log driver secret options, private registry credentials. */
+function secretReferences(td: TaskDefinitionDoc): Array<{ path: Array<string | number>; ref: string }> {
+  return containers(td).flatMap((c) => {
+    const refs: Array<{ path: Array<string | number>; ref: string }> = [];
+    asArray(c.definition.secrets).forEach((secret, i) => {
+      const ref = isObject(secret) ? text(secret.valueFrom) : undefined;
+      if (ref) refs.push({ path: container(c.index, "secrets", i, "valueFrom"), ref });
+    });
+    const log = c.definition.logConfiguration;
+    if (isObject(log))
+      asArray(log.secretOptions).forEach((secret, i) => {
+        const ref = isObject(secret) ? text(secret.valueFrom) : undefined;
+        if (ref)
+          refs.push({ path: container(c.index, "logConfiguration", "secretOptions", i, "valueFrom"), ref });
+      });
+    const credentials = c.definition.repositoryCredentials;
+    const parameter = isObject(credentials) ? text(credentials.credentialsParameter) : undefined;
+    if (parameter)
+      refs.push({
+        path: container(c.index, "repositoryCredentials", "credentialsParameter"),
+        ref: parameter,
+      });
+    return refs;
+  });
+}
+
+/** The account and region the task runs in: from the run context, its ARN, its execution role. */
+function taskHome(td: TaskDefinitionDoc, run: RunContext): { account?: string; region?: string } {
+  const arn = /^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//.exec(text(td.taskDefinitionArn) ?? "");
+  const role = /^arn:aws[^:]*:iam::(\d{12}):role\//.exec(text(td.executionRoleArn) ?? "");
+  const account = run.account ?? arn?.[2] ?? role?.[1];
+  const region = run.region ?? arn?.[1];
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+}
+
+/** Rules no anchor has, for the ECS settings teams get burnt by. */
+export const OPERATIONAL_RULES: readonly PolicyRule[] = [
+  {
+    id: "ECS031",
+    title: "Sensitive host path mounted",
+    severity: "high",
+    rationale:
+      "A container that mounts the Docker or containerd socket controls the container runtime, which is root on the host (a read-only mount does not limit a socket); mounting /, /etc, /proc, /sys or /dev exposes or alters the host itself.",
+    remediation:
+      "Remove the bind mount. For logs or metrics use FireLens or the CloudWatch agent's ECS integration; if a sidecar truly needs the runtime, isolate it on dedicated instances and document the exception with a suppression.",
+    field: "volumes[*].host.sourcePath",
+    reads: ["volumes[*].host.sourcePath"],
+    mappings: {},
+    params: { sensitivePaths: SENSITIVE_HOST_PATHS },
+    check: (td, { params }) => {
+      const sensitive = (params.sensitivePaths as string[] | undefined) ?? SENSITIVE_HOST_PATHS;
+      return asArray(td.volumes).flatMap((volume, i) => {
+        if (!isObject(volume) || !isObject(volume.host)) return [];
+        const source = text(volume.host.sourcePath);
+        const name = text(volume.name);
+        if (!source || !name) return [];
+        const path = normalizePath(source);
+        if (!sensitive.some((root) => underPath(path, normalizePath(root)))) return [];
+        const mounting = containers(td)
+          .filter((c) =>
+            asArray(c.definition.mountPoints).some((m) => isObject(m) && text(m.sourceVolume) === name),
+          )
+          .map((c) => `'${c.name}'`);
+        return mounting.length > 0
+          ? [
+              {
+                path: ["volumes", i, "host", "sourcePath"],
+                message: `host path ${source} (volume '${name}') is mounted into ${mounting.join(", ")}`,
+              },
+            ]
+          : [];
+      });
+    },
+  },
+  {
+    id: "ECS032",
+    title: "Open-files limit too low for a server",
+    severity: "medium",
+    rationale:
+      "Every connection is a file descriptor: a container that listens on ports with a low `nofile` soft limit fails with 'too many open files' under load, long before CPU or memory run out.",
+    remediation:
+      "Remove the `nofile` ulimit (Fargate's default is 65535/65535) or raise its soft limit to at least `minNofileSoftLimit`.",
+    field: "containerDefinitions[*].ulimits",
+    reads: ["containerDefinitions[*].ulimits"],
+    mappings: {},
+    notes:
+      "The default threshold is Fargate's own default nofile limit (65535, ECS API reference `Ulimit`). On EC2 the default comes from the Docker daemon's configuration on the instance, which a task definition does not show, so only explicit limits are checked.",
+    params: { minNofileSoftLimit: FARGATE_DEFAULT_NOFILE },
+    check: (td, { params }) => {
+      const minimum = Number(params.minNofileSoftLimit ?? FARGATE_DEFAULT_NOFILE);
+      return containers(td).flatMap((c) => {
+        if (asArray(c.definition.portMappings).length === 0) return [];
+        return asArray(c.definition.ulimits).flatMap((limit, i): Violation[] => {
+          if (!isObject(limit) || text(limit.name) !== "nofile") return [];
+          if (isUnknown(limit.softLimit))
+            return [
+              {
+                path: container(c.index, "ulimits", i, "softLimit"),
+                message: `container '${c.name}': nofile soft limit is ${String(limit.softLimit)}`,
+                unknown: true,
+              },
+            ];
+          const soft = Number(limit.softLimit);
+          return Number.isFinite(soft) && soft < minimum
+            ? [
+                {
+                  path: container(c.index, "ulimits", i, "softLimit"),
+                  message: `container '${c.name}' listens on ports with a nofile soft limit of ${soft} (below ${minimum})`,
+                },
+              ]
+            : [];
+        });
+      });
+    },
+  },
+  {
+    id: "ECS033",
+    title: "Stop signal may not reach the application",
+    severity: "low",
+    rationale:
+      "ECS stops a container with SIGTERM, waits `stopTimeout` (30 s by default, at most 120 s on Fargate) and then sends SIGKILL. When the container's process is a shell running several commands, the shell is PID 1: it neither forwards SIGTERM to the application nor dies from it, so every deployment and scale-in kills the application mid-request after the full timeout.",
+    remediation:
+      "Start the application with `exec` as the last command of the script (`… && exec node server.js`), or use the exec form without a shell; trap SIGTERM in the script if it must stay; set `stopTimeout` to what a graceful shutdown needs.",
+    field: "containerDefinitions[*].entryPoint, containerDefinitions[*].command",
+    reads: ["containerDefinitions[*].entryPoint", "containerDefinitions[*].command"],
+    mappings: {},
+    notes:
+      "Shells differ: bash and newer dash may exec a script's last simple command themselves, so this rule only flags scripts with several commands, pipes or loops whose last command is not `exec`'d and that set no `trap`.",
+    check: (td) =>
+      containers(td).flatMap((c) => {
+        const words = argv(c.definition);
+        const script = words ? shellScript(words) : undefined;
+        if (script === undefined) return [];
+        if (/\btrap\b/.test(script) || !/;|&&|\|\||\||\n|&|\bdo\b/.test(script)) return [];
+        const segments = script
+          .split(/;|&&|\|\||\n/)
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (/^exec\s/.test(segments.at(-1) ?? "")) return [];
+        const timeout = text(c.definition.stopTimeout);
+        return [
+          {
+            path: container(
+              c.index,
+              words && words.length > 0 && asArray(c.definition.entryPoint).length > 0
+                ? "entryPoint"
+                : "command",
+            ),
+            message: `container '${c.name}' runs its process through '${words?.slice(0, 2).join(" ")}' without exec: SIGTERM stops at the shell and the application is killed after ${timeout ? `${timeout} s` : "the default 30 s"}`,
+          },
+        ];
+      }),
+  },
+  {
+    id: "ECS035",
+    title: "Secret from another account or region",
+    severity: "medium",
+    rationale:
+      "A secret in another region makes every task start depend on that region's Secrets Manager or Parameter Store; one in another account needs a resource policy and a customer-managed KMS key there (the AWS-managed key cannot be shared), and breaks when either side changes.",
+    remediation:
+      "Replicate the secret into the task's account and region (Secrets Manager replication, or a copy of the parameter) and reference the local ARN.",
+    field: "containerDefinitions[*].secrets[*].valueFrom",
+    reads: [
+      "containerDefinitions[*].secrets[*].valueFrom",
+      "containerDefinitions[*].logConfiguration.secretOptions[*].valueFrom",
+      "containerDefinitions[*].repositoryCredentials.credentialsParameter",
+    ],
+    mappings: {},
+    notes:
+      "The task's account comes from its ARN, its execution role or the account being audited; its region from its ARN, the audited account or a Terraform provider's literal `region`. Where the input does not say, only what it does say is compared.",
+    check: (td, { run }) => {
+      const home = taskHome(td, run);
+      return secretReferences(td).flatMap(({ path, ref }) => {
+        const arn = /^arn:aws[^:]*:(secretsmanager|ssm):([^:]*):(\d{12}):/.exec(ref);
+        if (!arn) return [];
+        const [, service, region, account] = arn;
+        const problems = [
+          ...(home.account && account !== home.account
+            ? [`account ${account} (the task's is ${home.account})`]
+            : []),
+          ...(home.region && region && region !== home.region
+            ? [`region ${region} (the task's is ${home.region})`]
+            : []),
+        ];
+        return problems.length > 0
+          ? [
+              {
+                path,
+                message: `${service === "ssm" ? "parameter" : "secret"} ${ref} is in ${problems.join(" and ")}`,
+              },
+            ]
+          : [];
+      });
+    },
+  },
+  {
+    id: "ECS036",
+    title: "Essential containers not stated",
+    severity: "medium",
+    rationale:
+      "A container without `essential` is essential: when any of them exits, ECS stops the whole task. In a task with sidecars (log router, proxy, agent) that nobody marked, a crashing sidecar takes the application down; a task where every container says `essential: false` is rejected.",
+    remediation:
+      "Set `essential: true` on the application container and `essential: false` on sidecars whose exit the task can survive.",
+    field: "containerDefinitions[*].essential",
+    mappings: {},
+    check: (td) => {
+      const all = containers(td);
+      if (all.length === 0) return [];
+      const values = all.map((c) => c.definition.essential);
+      if (values.some(isUnknown)) return [];
+      if (values.every((v) => flag(v) === false))
+        return [
+          {
+            path: container(0, "essential"),
+            message: "no container is essential: ECS requires at least one",
+          },
+        ];
+      return all.length > 1 && values.every((v) => v === undefined || v === null)
+        ? [
+            {
+              path: container(0, "essential"),
+              message: `none of the ${all.length} containers states 'essential': all are, and any one exiting stops the task`,
+            },
+          ]
+        : [];
+    },
+  },
+  {
+    id: "ECS037",
+    title: "Shell health check on an image without a shell",
+    severity: "high",
+    rationale:
+      "`CMD-SHELL` runs the health check with the container's default shell; an image without a shell (distroless) fails it every time, so ECS replaces healthy tasks forever and deployments never stabilise.",
+    remediation:
+      'Use the exec form (`["CMD", "/app/healthcheck"]`) with a binary the image ships, or a `:debug` variant that has a shell.',
+    field: "containerDefinitions[*].healthCheck.command",
+    reads: ["containerDefinitions[*].healthCheck.command"],
+    mappings: {},
+    params: { shellLessImages: SHELL_LESS_IMAGES },
+    check: (td, { params }) => {
+      const globs = (params.shellLessImages as string[] | undefined) ?? SHELL_LESS_IMAGES;
+      return containers(td).flatMap((c): Violation[] => {
+        const health = c.definition.healthCheck;
+        if (!isObject(health) || asArray(health.command)[0] !== "CMD-SHELL") return [];
+        if (isUnknown(c.definition.image))
+          return [
+            {
+              path: container(c.index, "image"),
+              message: `CMD-SHELL health check, and the image ${String(c.definition.image)} is not known in this input`,
+              unknown: true,
+            },
+          ];
+        const image = text(c.definition.image);
+        if (!image) return [];
+        if (PLACEHOLDER.test(image))
+          return [
+            {
+              path: container(c.index, "image"),
+              message: `image '${image}' is filled in later`,
+              unknown: true,
+            },
+          ];
+        const reference = parseImageReference(image);
+        if (!reference || /debug/.test(reference.tag ?? "")) return [];
+        const name = `${reference.registry}/${reference.repository}`;
+        return globs.some((glob) => matchesGlob(name, glob))
+          ? [
+              {
+                path: container(c.index, "healthCheck", "command"),
+                message: `container '${c.name}': CMD-SHELL health check, but ${name} ships no shell`,
+              },
+            ]
+          : [];
+      });
+    },
+  },
+];

@@ -1,0 +1,262 @@
+import {
+  asArray,
+  containers,
+  flag,
+  isObject,
+  isUnknown,
+  type Json,
+  lastName,
+  tagsOf,
+  text,
+} from "../fields.ts";
+import type { PolicyRule, ResourceDoc, Violation } from "../types.ts";
+import { missingTags } from "./tagging.ts";
+
+/** Words in a cluster name, a service name or an environment tag that mean production. */
+const PRODUCTION_WORDS = ["prod", "production"];
+/** Tag keys whose value names the environment. */
+const ENVIRONMENT_TAG_KEYS = ["env", "environment", "stage"];
+
+/** The service uses Fargate: its launch type, or a Fargate capacity provider. */
+export function runsOnFargate(service: ResourceDoc): boolean | undefined {
+  const launchType = text(service.launchType);
+  if (launchType) return launchType === "FARGATE";
+  const strategy = asArray(service.capacityProviderStrategy);
+  if (strategy.length > 0)
+    return strategy.some((s) => isObject(s) && /^FARGATE/.test(text(s.capacityProvider) ?? ""));
+  return undefined;
+}
+
+/** `ENABLED` when a network configuration assigns public IPs (Terraform's boolean read as ECS's string). */
+export function assignsPublicIp(document: ResourceDoc): { value: unknown; path: Array<string | number> } {
+  const network = isObject(document.networkConfiguration) ? document.networkConfiguration : {};
+  const awsvpc = isObject(network.awsvpcConfiguration) ? network.awsvpcConfiguration : {};
+  return {
+    value: awsvpc.assignPublicIp,
+    path: ["networkConfiguration", "awsvpcConfiguration", "assignPublicIp"],
+  };
+}
+
+/** Why a name or environment tag says production, or undefined. */
+function productionSign(service: ResourceDoc, cluster: Json | undefined, words: readonly string[]) {
+  const tokens = (value: string) => value.toLowerCase().split(/[^a-z0-9]+/);
+  const names = [
+    ["service", text(service.serviceName)],
+    [
+      "cluster",
+      text(cluster?.clusterName) ??
+        (text(service.cluster) ? lastName(text(service.cluster) ?? "") : undefined),
+    ],
+  ] as const;
+  for (const [what, name] of names)
+    if (name && tokens(name).some((t) => words.includes(t))) return `${what} '${name}'`;
+  const tags = tagsOf(service) ?? {};
+  for (const [key, value] of Object.entries(tags))
+    if (ENVIRONMENT_TAG_KEYS.includes(key.toLowerCase()) && tokens(value).some((t) => words.includes(t)))
+      return `tag ${key}=${value}`;
+  return undefined;
+}
+
+/** Rules on services (AWS::ECS::Service, aws_ecs_service, DescribeServices). */
+export const SERVICE_RULES: readonly PolicyRule[] = [
+  {
+    id: "ECS008",
+    title: "Fargate platform version is not LATEST",
+    severity: "low",
+    resource: "service",
+    rationale: "Pinned old platform versions miss the kernel and runtime security patches of newer ones.",
+    remediation: "Leave `platformVersion` unset or set it to `LATEST` on the service.",
+    field: "platformVersion",
+    reads: ["platformVersion"],
+    mappings: {
+      securityHub: "ECS.10",
+      awsConfig: "ecs-fargate-latest-platform-version",
+      checkov: "CKV_AWS_332",
+    },
+    notes:
+      "Security Hub ECS.10 also passes a service pinned to the version that is latest today (its parameters say 1.4.0 for Linux, 1.0.0 for Windows); this rule, like Checkov, asks for LATEST so the next version is taken without a change. A platform version only applies to Fargate, so a service with one and no launch type is read as Fargate.",
+    check: (service) => {
+      const version = text(service.platformVersion);
+      if (version && version !== "LATEST" && isUnknown(service.launchType))
+        return [
+          {
+            path: ["launchType"],
+            message: `launch type ${String(service.launchType)} is not known`,
+            unknown: true,
+          },
+        ];
+      return version && version !== "LATEST" && runsOnFargate(service) !== false
+        ? [{ path: ["platformVersion"], message: `the service runs Fargate platform version ${version}` }]
+        : [];
+    },
+  },
+  {
+    id: "ECS021",
+    title: "Service assigns public IP addresses",
+    severity: "high",
+    resource: "service",
+    rationale:
+      "Tasks with a public IP are reachable from the internet directly, around the load balancer, its TLS and WAF; any debug port or metrics endpoint is then open to scanners.",
+    remediation:
+      "Set `assignPublicIp: DISABLED` and run the tasks in private subnets with a NAT gateway or VPC endpoints for their outbound traffic.",
+    field: "networkConfiguration.awsvpcConfiguration.assignPublicIp",
+    mappings: {
+      securityHub: "ECS.2",
+      awsConfig: "ecs-service-assign-public-ip-disabled",
+      checkov: "CKV_AWS_333",
+    },
+    notes:
+      "ecs-service-assign-public-ip-disabled is a custom AWS Config rule Security Hub runs, not a managed rule you can deploy.",
+    check: (service) => {
+      const { value, path } = assignsPublicIp(service);
+      return value === "ENABLED" || value === true
+        ? [{ path, message: "the service gives every task a public IP address" }]
+        : [];
+    },
+  },
+  {
+    id: "ECS029",
+    title: "Service not tagged",
+    severity: "low",
+    resource: "service",
+    enabledByDefault: false,
+    rationale:
+      "Tags say who owns a service and what it costs; ecs-autopilot's own opt-ins are tags on the service too.",
+    remediation:
+      "Tag the service (at least the keys in `requiredTagKeys`); tags starting with `aws:` do not count.",
+    field: "tags",
+    mappings: { securityHub: "ECS.13", awsConfig: "tagged-ecs-service" },
+    notes:
+      "Part of Security Hub's AWS Resource Tagging Standard; tagged-ecs-service is a rule Security Hub runs. Off by default; turn on with `rules.ECS029.enabled` and set `requiredTagKeys`.",
+    params: { requiredTagKeys: [] },
+    check: (service, { params }) => missingTags(service, params, "service"),
+  },
+  {
+    id: "ECS034",
+    title: "ECS Exec on a production service without logging",
+    severity: "high",
+    resource: "service",
+    rationale:
+      "ECS Exec opens a shell in running production tasks; when its sessions are not logged, nobody can tell afterwards who ran what inside them.",
+    remediation:
+      "Turn `enableExecuteCommand` off on production services, or log sessions: the cluster's `executeCommandConfiguration` with `logging: OVERRIDE` and a log group or bucket, or `DEFAULT` with an awslogs container in the task.",
+    field: "enableExecuteCommand",
+    reads: ["enableExecuteCommand"],
+    mappings: {},
+    notes:
+      "Production is read from the service's and cluster's names and its env/environment/stage tag (param `productionWords`). With logging DEFAULT, ECS logs sessions only through an awslogs log configuration in the task definition, so the task definition is read too; where the cluster or task definition is not in the input the result is unknown.",
+    params: { productionWords: PRODUCTION_WORDS },
+    check: (service, { params, related }): Violation[] => {
+      if (flag(service.enableExecuteCommand) !== true) return [];
+      const words = ((params.productionWords as string[] | undefined) ?? PRODUCTION_WORDS).map((w) =>
+        w.toLowerCase(),
+      );
+      const cluster = isObject(related.cluster) ? related.cluster : undefined;
+      const sign = productionSign(service, cluster, words);
+      if (!sign) return [];
+      const path = ["enableExecuteCommand"];
+      if (!cluster)
+        return [
+          {
+            path,
+            message: `ECS Exec is on (${sign}), and the cluster's execute-command logging is not in this input`,
+            unknown: true,
+          },
+        ];
+      const configuration = isObject(cluster.configuration) ? cluster.configuration : {};
+      const exec = configuration.executeCommandConfiguration;
+      if (isUnknown(configuration) || isUnknown(exec))
+        return [{ path, message: "the cluster's execute-command configuration is not known", unknown: true }];
+      const logging = isObject(exec) ? exec.logging : undefined;
+      if (isUnknown(logging))
+        return [
+          { path, message: `the cluster's execute-command logging is ${String(logging)}`, unknown: true },
+        ];
+      const mode = text(logging) ?? "DEFAULT";
+      if (mode === "NONE")
+        return [
+          { path, message: `ECS Exec is on (${sign}) and the cluster logs no sessions (logging NONE)` },
+        ];
+      if (mode === "OVERRIDE") {
+        const destination = isObject(exec) && isObject(exec.logConfiguration) ? exec.logConfiguration : {};
+        const named = (value: unknown) => text(value) !== undefined || isUnknown(value);
+        return named(destination.cloudWatchLogGroupName) || named(destination.s3BucketName)
+          ? []
+          : [
+              {
+                path,
+                message: `ECS Exec is on (${sign}) and the cluster's OVERRIDE logging names no log group or bucket`,
+              },
+            ];
+      }
+      const taskDefinition = related.taskDefinition;
+      if (!isObject(taskDefinition))
+        return [
+          {
+            path,
+            message: `ECS Exec is on (${sign}) with DEFAULT logging, which depends on the task definition's awslogs configuration, not in this input`,
+            unknown: true,
+          },
+        ];
+      const awslogs = containers(taskDefinition).some((c) => {
+        const log = c.definition.logConfiguration;
+        return isObject(log) && text(log.logDriver) === "awslogs";
+      });
+      return awslogs
+        ? []
+        : [
+            {
+              path,
+              message: `ECS Exec is on (${sign}) with DEFAULT logging, and no container of the task logs with awslogs: sessions are not logged`,
+            },
+          ];
+    },
+  },
+  {
+    id: "ECS038",
+    title: "Deployment circuit breaker off",
+    severity: "medium",
+    resource: "service",
+    rationale:
+      "Without the deployment circuit breaker a deployment whose tasks never become healthy keeps replacing them until someone notices; with it (and rollback) ECS fails the deployment and returns to the last working revision.",
+    remediation:
+      "Set `deploymentConfiguration.deploymentCircuitBreaker` to `{ enable: true, rollback: true }`, or roll back on CloudWatch alarms (`deploymentConfiguration.alarms`).",
+    field: "deploymentConfiguration.deploymentCircuitBreaker.enable",
+    reads: ["deploymentController.type"],
+    mappings: {},
+    notes:
+      "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback.",
+    check: (service) => {
+      const controller = isObject(service.deploymentController)
+        ? text(service.deploymentController.type)
+        : undefined;
+      if (controller && controller !== "ECS") return [];
+      const configuration = isObject(service.deploymentConfiguration) ? service.deploymentConfiguration : {};
+      const breaker = isObject(configuration.deploymentCircuitBreaker)
+        ? configuration.deploymentCircuitBreaker
+        : {};
+      const alarms = isObject(configuration.alarms) ? configuration.alarms : {};
+      if (flag(breaker.enable) === true || (flag(alarms.enable) === true && flag(alarms.rollback) === true))
+        return [];
+      if (
+        isUnknown(service.deploymentConfiguration) ||
+        isUnknown(configuration.deploymentCircuitBreaker) ||
+        isUnknown(breaker.enable)
+      )
+        return [
+          {
+            path: ["deploymentConfiguration", "deploymentCircuitBreaker", "enable"],
+            message: "the circuit breaker setting is not known in this input",
+            unknown: true,
+          },
+        ];
+      return [
+        {
+          path: ["deploymentConfiguration", "deploymentCircuitBreaker", "enable"],
+          message:
+            "the service deploys without the circuit breaker: a failing deployment never stops by itself",
+        },
+      ];
+    },
+  },
+];

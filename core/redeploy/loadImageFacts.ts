@@ -1,0 +1,276 @@
+import { createHash } from "node:crypto";
+import {
+  BatchGetImageCommand,
+  type ECRClient,
+  GetDownloadUrlForLayerCommand,
+  type Image,
+  type ImageFailure,
+  ListImageReferrersCommand,
+} from "@aws-sdk/client-ecr";
+import { AutopilotError, describeError } from "../errors.ts";
+import {
+  type ImageChecks,
+  type ImageFacts,
+  indexPlatforms,
+  isCosignSignatureManifest,
+  isIndexMediaType,
+  isSignatureArtifact,
+  MEDIA_TYPES,
+  manifestMediaType,
+  type PlatformFacts,
+  parseManifest,
+  platformOf,
+  type SignatureArtifact,
+  type SignatureFacts,
+  signatureDescriptors,
+  signatureTags,
+  subjectDigest,
+} from "./ImageFacts.ts";
+import type { ImagePush } from "./types.ts";
+
+/**
+ * ECR could not be asked (permissions, throttling, network): the push fails and is retried
+ * (Lambda, then the dead-letter queue) instead of being planned without the image's facts.
+ */
+export class ImageFactsError extends AutopilotError {
+  override readonly name = "ImageFactsError";
+  readonly code = "image-facts-unavailable";
+  constructor(
+    readonly repository: string,
+    readonly digest: string,
+    problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`cannot read ${repository}@${digest} from ECR: ${problem}`, options);
+  }
+}
+
+/** Reads a blob (an image config) of a repository by digest. */
+export type BlobReader = (repository: string, registryId: string, digest: string) => Promise<Uint8Array>;
+
+/** Image configs are a few KiB; anything far larger is not one (a design bound, not an ECR limit). */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+const BLOB_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads a blob through ECR: `GetDownloadUrlForLayer` (which serves any blob an image references,
+ * its config included) and an HTTPS GET of the pre-signed URL it returns.
+ *
+ * moto 5.2.1 does not implement `GetDownloadUrlForLayer` (moto/ecr/responses.py raises
+ * NotImplementedError, which its server answers with HTTP 500) and stores no blobs, so against
+ * moto only image indexes (whose platforms need no blob) can be checked; tests of single
+ * manifests answer this one call on the client and serve the config from a local HTTP server.
+ */
+export function ecrBlobReader(ecr: ECRClient): BlobReader {
+  return async (repository, registryId, digest) => {
+    const { downloadUrl } = await ecr.send(
+      new GetDownloadUrlForLayerCommand({ repositoryName: repository, registryId, layerDigest: digest }),
+    );
+    if (!downloadUrl) throw new Error("GetDownloadUrlForLayer returned no URL");
+    const response = await fetch(downloadUrl, { signal: AbortSignal.timeout(BLOB_TIMEOUT_MS) });
+    if (!response.ok) throw new Error(`downloading the blob answered HTTP ${response.status}`);
+    const length = Number(response.headers.get("content-length") ?? "0");
+    if (length > MAX_CONFIG_BYTES) throw new Error(`the blob is ${length} bytes, more than an image config`);
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (body.byteLength > MAX_CONFIG_BYTES)
+      throw new Error(`the blob is ${body.byteLength} bytes, more than an image config`);
+    return body;
+  };
+}
+
+export interface ImageFactsOptions {
+  /** How config blobs are read (default: {@link ecrBlobReader}). */
+  readonly readBlob?: BlobReader;
+}
+
+/**
+ * Reads what the plan needs to know of a pushed image, and nothing when no service would deploy
+ * it: the platforms (one `BatchGetImage` for the digest; for a single manifest also its config
+ * blob) and, where a service requires a signature, the signature artifacts that refer to the
+ * digest in the same repository (cosign's `sha256-<hex>.sig` tag and the OCI referrers tag
+ * `sha256-<hex>` in that same call, then ECR's referrers API when neither holds one).
+ *
+ * Facts ECR states (no such image, no platform in the index, unsigned) become facts the plan
+ * skips on; failures to ask ECR throw {@link ImageFactsError}.
+ *
+ * @example
+ * const image = await loadImageFacts(clients.ecr, push, imageChecksFor(push, snapshots, config));
+ * const plan = planRedeploy(push, snapshots, config, { image });
+ */
+export async function loadImageFacts(
+  ecr: ECRClient,
+  push: ImagePush,
+  checks: ImageChecks,
+  options: ImageFactsOptions = {},
+): Promise<ImageFacts> {
+  if (!checks.platform && !checks.signature) return { digest: push.digest };
+  const fail = (step: string, error: unknown): never => {
+    throw new ImageFactsError(push.repository, push.digest, `${step}: ${describeError(error)}`, {
+      cause: error,
+    });
+  };
+  const tags = signatureTags(push.digest);
+  const imageIds = [
+    { imageDigest: push.digest },
+    ...(checks.signature ? [{ imageTag: tags.cosign }, { imageTag: tags.referrers }] : []),
+  ];
+  const response = await ecr
+    .send(
+      new BatchGetImageCommand({
+        repositoryName: push.repository,
+        registryId: push.account,
+        imageIds,
+        // With the index types accepted, an image index or manifest list comes back as it is;
+        // without them a registry may answer with the list's linux/amd64 manifest instead (the
+        // Docker registry's backward-compatibility rule), hiding every other platform.
+        acceptedMediaTypes: Object.values(MEDIA_TYPES),
+      }),
+    )
+    .catch((error: unknown) => fail("BatchGetImage", error));
+  const images = response.images ?? [];
+  const failures = response.failures ?? [];
+  const pushed = images.find((i) => i.imageId?.imageDigest === push.digest);
+  const manifest = parseManifest(pushed?.imageManifest);
+  const mediaType = manifest ? manifestMediaType(manifest, pushed?.imageManifestMediaType) : undefined;
+
+  const platform = checks.platform
+    ? await platformFacts(
+        push,
+        pushed,
+        manifest,
+        mediaType,
+        failures,
+        options.readBlob ?? ecrBlobReader(ecr),
+        fail,
+      )
+    : undefined;
+  const signature = checks.signature ? await signatureFacts(ecr, push, images, tags, fail) : undefined;
+  return {
+    digest: push.digest,
+    ...(mediaType ? { mediaType } : {}),
+    ...(platform ? { platform } : {}),
+    ...(signature ? { signature } : {}),
+  };
+}
+
+async function platformFacts(
+  push: ImagePush,
+  pushed: Image | undefined,
+  manifest: Record<string, unknown> | undefined,
+  mediaType: string | undefined,
+  failures: readonly ImageFailure[],
+  readBlob: BlobReader,
+  fail: (step: string, error: unknown) => never,
+): Promise<PlatformFacts> {
+  if (!pushed) {
+    const failure = failures.find((f) => f.imageId?.imageDigest === push.digest) ?? failures[0];
+    return {
+      known: false,
+      reason: `ECR returned no manifest for ${push.digest} (${failure?.failureCode ?? "no answer"}${failure?.failureReason ? `: ${failure.failureReason}` : ""})`,
+    };
+  }
+  if (!manifest) return { known: false, reason: "the image manifest is not JSON" };
+  if (isIndexMediaType(mediaType)) {
+    const platforms = indexPlatforms(manifest);
+    return platforms.length > 0
+      ? { known: true, platforms, from: "image index" }
+      : { known: false, reason: "the image index lists no runnable platform" };
+  }
+  if (mediaType !== MEDIA_TYPES.dockerManifest && mediaType !== MEDIA_TYPES.ociManifest)
+    return { known: false, reason: `manifest media type ${mediaType ?? "(none)"} is not an image manifest` };
+  const config = manifest.config as { digest?: unknown; mediaType?: unknown } | undefined;
+  const digest = typeof config?.digest === "string" ? config.digest : undefined;
+  if (!digest?.startsWith("sha256:"))
+    return { known: false, reason: "the manifest names no sha256 config blob" };
+  const blob = await readBlob(push.repository, push.account, digest).catch((error: unknown) =>
+    fail(`reading the image config ${digest}`, error),
+  );
+  // The blob is content-addressed: what came back must be what the manifest names.
+  const actual = `sha256:${createHash("sha256").update(blob).digest("hex")}`;
+  if (actual !== digest)
+    return { known: false, reason: `the image config read for ${digest} has digest ${actual}` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(blob));
+  } catch {
+    return { known: false, reason: `the image config ${digest} is not JSON` };
+  }
+  const found = platformOf(parsed);
+  return found
+    ? { known: true, platforms: [found], from: "image config" }
+    : { known: false, reason: `the image config ${digest} names no os and architecture` };
+}
+
+async function signatureFacts(
+  ecr: ECRClient,
+  push: ImagePush,
+  images: readonly Image[],
+  tags: { cosign: string; referrers: string },
+  fail: (step: string, error: unknown) => never,
+): Promise<SignatureFacts> {
+  const signatures: SignatureArtifact[] = [];
+  const byTag = (tag: string) => images.find((i) => i.imageId?.imageTag === tag);
+  const looked = [`cosign tag ${tags.cosign}`, `referrers tag ${tags.referrers}`];
+
+  const cosign = byTag(tags.cosign);
+  const cosignManifest = parseManifest(cosign?.imageManifest);
+  if (cosign && cosignManifest && isCosignSignatureManifest(cosignManifest))
+    signatures.push({
+      via: "cosign tag",
+      digest: cosign.imageId?.imageDigest ?? "",
+      artifactType: "application/vnd.dev.cosign.simplesigning.v1+json",
+      tag: tags.cosign,
+    });
+
+  const referrers = parseManifest(byTag(tags.referrers)?.imageManifest);
+  const candidates = referrers ? signatureDescriptors(referrers) : [];
+  if (candidates.length > 0) {
+    // The tag only claims the relation; each signature manifest's own `subject` must name the digest.
+    const fetched = await ecr
+      .send(
+        new BatchGetImageCommand({
+          repositoryName: push.repository,
+          registryId: push.account,
+          imageIds: candidates.map((c) => ({ imageDigest: c.digest })),
+          acceptedMediaTypes: [MEDIA_TYPES.ociManifest],
+        }),
+      )
+      .catch((error: unknown) => fail("BatchGetImage (referrers)", error));
+    for (const candidate of candidates) {
+      const image = fetched.images?.find((i) => i.imageId?.imageDigest === candidate.digest);
+      const referrer = parseManifest(image?.imageManifest);
+      if (referrer && subjectDigest(referrer) === push.digest)
+        signatures.push({ via: "referrers tag", ...candidate, tag: tags.referrers });
+    }
+  }
+  if (signatures.length > 0) return { signatures, looked };
+
+  looked.push("ECR referrers API (ListImageReferrers)");
+  let nextToken: string | undefined;
+  const seen = new Set<string>();
+  do {
+    const page = await ecr
+      .send(
+        new ListImageReferrersCommand({
+          repositoryName: push.repository,
+          registryId: push.account,
+          subjectId: { imageDigest: push.digest },
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      )
+      .catch((error: unknown) => fail("ListImageReferrers", error));
+    for (const referrer of page.referrers ?? []) {
+      if (referrer.artifactStatus !== undefined && referrer.artifactStatus !== "ACTIVE") continue;
+      if (isSignatureArtifact(referrer.artifactType, referrer.annotations))
+        signatures.push({
+          via: "ECR referrers API",
+          digest: referrer.digest ?? "",
+          artifactType: referrer.artifactType ?? "",
+        });
+    }
+    nextToken = page.nextToken;
+    if (nextToken && seen.has(nextToken)) break;
+    if (nextToken) seen.add(nextToken);
+  } while (nextToken && signatures.length === 0);
+  return { signatures, looked };
+}

@@ -1,0 +1,19 @@
+export { DEFAULT_TAG, decideTag, orderTags, type TagDecision } from "./decideTag.ts";
+export { PatternError, type PatternMatch, TagPattern } from "./TagPattern.ts";
+export {
+  type PartOrder,
+  POLICY_FORMS,
+  parseTagPolicy,
+  type TagPolicy,
+  TagPolicyError,
+  type TagPolicyOptions,
+  VERSION_GROUP,
+} from "./TagPolicy.ts";
+export {
+  compareNatural,
+  compareVersions,
+  describeTrack,
+  parseVersion,
+  suffixTrack,
+  type VersionTag,
+} from "./VersionTag.ts";

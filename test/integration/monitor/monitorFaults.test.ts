@@ -1,0 +1,207 @@
+/**
+ * Alerts are delivered at least once and shown once, and a stop is counted exactly once, under
+ * faults. Requests reach moto; a lost reply or a refused call is injected by a middleware on the
+ * client under test (moto cannot lose a reply). Slack is a real HTTP server on loopback.
+ */
+import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { Context } from "aws-lambda";
+import { beforeEach, describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
+import { createAwsClients } from "../../../core/aws/index.ts";
+import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
+import { MonitorState } from "../../../core/monitor/index.ts";
+import { SlackWebhook } from "../../../core/notify/index.ts";
+import { createMonitorHandler } from "../../../functions/monitor.ts";
+import { createNotifyHandler } from "../../../functions/notify.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
+import { stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
+import { startRecordingServer } from "../../support/recordingServer.ts";
+import { createWorld, REGION, type World } from "../../support/world.ts";
+
+let world: World;
+let serial = 0;
+const SERVICE = "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/orders";
+
+/** Fails the first `times` calls of `command` on `client`, after (drop-after) or before (refuse) moto saw them. */
+function inject(
+  client: { middlewareStack: { add: (...args: never[]) => void } },
+  command: string,
+  mode: "drop-after" | "refuse",
+  times: number,
+) {
+  let left = times;
+  (client.middlewareStack.add as (m: unknown, o: unknown) => void)(
+    (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      if (context.commandName !== `${command}Command` || left <= 0) return next(args);
+      left--;
+      if (mode === "refuse")
+        throw Object.assign(new Error("Service Unavailable"), {
+          name: "ServiceUnavailable",
+          $metadata: { httpStatusCode: 503 },
+        });
+      await next(args);
+      throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    },
+    { step: "deserialize", name: `inject-${command}-${++serial}` },
+  );
+}
+
+const oom = (id: string, task: string) =>
+  stoppedTaskEvent({
+    id,
+    taskId: task,
+    service: "orders",
+    exitCode: 137,
+    containerReason: "OutOfMemoryError: Container killed due to memory usage",
+  });
+
+/** Lambda's asynchronous invocation: a failed attempt is retried, up to 2 times. */
+async function invokeWithRetries(handler: (e: unknown, c: Context) => Promise<unknown>, event: unknown) {
+  const errors: unknown[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return { response: await handler(structuredClone(event), localContext("monitor")), errors };
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return { response: undefined, errors };
+}
+
+async function queued(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (;;) {
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    if (!received.Messages?.length) return texts;
+    texts.push(
+      ...received.Messages.map(
+        (m) => (JSON.parse(m.Body ?? "{}") as { message: { text: string } }).message.text,
+      ),
+    );
+  }
+}
+
+describe("monitor under faults", () => {
+  beforeEach(async () => {
+    world = await createWorld();
+  });
+
+  it("counts a stop once when the reply of its counting transaction is lost (the SDK retries it)", async () => {
+    const clients = createAwsClients({ region: REGION });
+    inject(clients.dynamodb, "TransactWriteItems", "drop-after", 1);
+    const handler = createMonitorHandler(
+      createRuntime("monitor", {
+        clients,
+        tableName: world.tableName,
+        config: DEFAULT_CONFIG,
+        notifier: { post: async () => {} },
+      }),
+    );
+    expect(await handler(oom("lost-1", "t-lost-1"), localContext("monitor"))).toMatchObject({
+      action: "alerted",
+    });
+    const stats = await new MonitorState(world.state).readStopStats(SERVICE, 1);
+    expect(stats[0]).toMatchObject({ stops: 1, outOfMemory: 1 });
+  });
+
+  it("tells the alert on the retry when the outbox refused it, and counts the stop once", async () => {
+    const queueUrl =
+      (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `outbox-${++serial}` }))).QueueUrl ??
+      "";
+    const clients = createAwsClients({ region: REGION });
+    inject(clients.sqs, "SendMessage", "refuse", 5); // every SDK attempt of the first invocation
+    const handler = createMonitorHandler(
+      createRuntime("monitor", {
+        clients,
+        tableName: world.tableName,
+        config: DEFAULT_CONFIG,
+        outboxQueueUrl: queueUrl,
+      }),
+    );
+    const { response, errors } = await invokeWithRetries(handler, oom("outbox-1", "t-outbox-1"));
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).name).toBe("DeliveryError");
+    expect(response).toMatchObject({
+      action: "alerted",
+      sent: ["SlackWebhookUrl: primary-cluster/orders: task stopped (out-of-memory)"],
+    });
+    expect(await queued(world.clients.sqs, queueUrl)).toEqual([
+      "primary-cluster/orders: task stopped (out-of-memory)",
+    ]);
+    const stats = await new MonitorState(world.state).readStopStats(SERVICE, 1);
+    expect(stats[0]).toMatchObject({ stops: 1 });
+  });
+
+  it("keeps messages in the outbox while Slack is down and posts each once when it is back", async () => {
+    const queueUrl =
+      (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `outbox-${++serial}` }))).QueueUrl ??
+      "";
+    let slackUp = false;
+    const slack = await startRecordingServer((_post, _i, res) => {
+      res.writeHead(slackUp ? 200 : 503).end(slackUp ? "ok" : "down");
+    });
+    try {
+      const monitor = createMonitorHandler(
+        createRuntime("monitor", {
+          clients: world.clients,
+          tableName: world.tableName,
+          config: DEFAULT_CONFIG,
+          outboxQueueUrl: queueUrl,
+        }),
+      );
+      // The ECS side never waits for Slack: the alert is queued while Slack is down.
+      expect(await monitor(oom("down-1", "t-down-1"), localContext("monitor"))).toMatchObject({
+        action: "alerted",
+      });
+      const notify = createNotifyHandler(
+        createRuntime("notify", {
+          clients: world.clients,
+          tableName: world.tableName,
+          notifier: new SlackWebhook(slack.url("/services/T/B/secret"), { maxAttempts: 2, baseDelayMs: 1 }),
+        }),
+      );
+      const received = await world.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+      );
+      const records = (received.Messages ?? []).map((m) => ({
+        messageId: m.MessageId ?? "",
+        receiptHandle: m.ReceiptHandle ?? "",
+        body: m.Body ?? "",
+        attributes: {
+          ApproximateReceiveCount: "1",
+          SentTimestamp: "0",
+          SenderId: "x",
+          ApproximateFirstReceiveTimestamp: "0",
+        },
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? "",
+        eventSource: "aws:sqs",
+        eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
+        awsRegion: REGION,
+      }));
+      expect(records).toHaveLength(1);
+      const down = await notify({ Records: records }, localContext("notify"));
+      expect(down).toMatchObject({
+        batchItemFailures: [{ itemIdentifier: records[0]?.messageId }],
+        posted: 0,
+      });
+      slackUp = true;
+      expect(await notify({ Records: records }, localContext("notify"))).toMatchObject({
+        batchItemFailures: [],
+        posted: 1,
+      });
+      // SQS delivers a message twice now and then: the second copy is not posted again.
+      expect(await notify({ Records: records }, localContext("notify"))).toMatchObject({
+        batchItemFailures: [],
+        posted: 0,
+        alreadyPosted: 1,
+      });
+      expect(slack.posts.filter((p) => p.body.includes("task stopped"))).toHaveLength(3); // 2 refused attempts, 1 taken
+      expect(slack.posts.every((p) => !JSON.stringify(down).includes(p.path))).toBe(true);
+    } finally {
+      await slack.close();
+    }
+  });
+});

@@ -1,0 +1,230 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
+import { evaluateResource, type ResourceKind, Unknown } from "../../../core/policy/index.ts";
+import type { RelatedResources, RunContext } from "../../../core/policy/types.ts";
+
+type Json = Record<string, unknown>;
+
+/** `ruleId` of each finding and `?ruleId` of each unknown of one rule, for a document. */
+function decide(
+  ruleId: string,
+  kind: ResourceKind,
+  document: Json,
+  options: { related?: RelatedResources; run?: RunContext } = {},
+): string[] {
+  const evaluation = evaluateResource(
+    {
+      document,
+      subject: "x",
+      suppressions: [],
+      run: options.run ?? {},
+      resourceType: kind,
+      related: options.related ?? {},
+    },
+    DEFAULT_CONFIG.policy,
+  );
+  return [
+    ...evaluation.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.ruleId} ${f.message}`),
+    ...evaluation.unknown.filter((u) => u.ruleId === ruleId).map((u) => `?${u.ruleId}`),
+  ];
+}
+const td = (...containers: Json[]): Json => ({ family: "t", containerDefinitions: containers });
+const app = (extra: Json = {}): Json => ({ name: "app", image: "nginx:1.27", ...extra });
+
+describe("rule decisions beyond one failing case", () => {
+  it("ECS031: the socket read-only is still the runtime; /etc read-only still leaks; a data path or an unmounted volume is fine", () => {
+    const withVolume = (sourcePath: string, mounted = true) => ({
+      ...td(
+        app(mounted ? { mountPoints: [{ sourceVolume: "v", containerPath: "/x", readOnly: true }] } : {}),
+      ),
+      volumes: [{ name: "v", host: { sourcePath } }],
+    });
+    expect(decide("ECS031", "taskDefinition", withVolume("/run/docker.sock"))).toHaveLength(1);
+    expect(decide("ECS031", "taskDefinition", withVolume("/etc/"))).toHaveLength(1);
+    expect(decide("ECS031", "taskDefinition", withVolume("/srv/data"))).toEqual([]);
+    expect(decide("ECS031", "taskDefinition", withVolume("/var/run/docker.sock", false))).toEqual([]);
+  });
+
+  it("ECS032: only containers that listen; Fargate's 65535 passes; an unknown limit is unknown", () => {
+    const nofile = (softLimit: unknown, ports = true) =>
+      td(
+        app({
+          ...(ports ? { portMappings: [{ containerPort: 80 }] } : {}),
+          ulimits: [{ name: "nofile", softLimit, hardLimit: 65535 }],
+        }),
+      );
+    expect(decide("ECS032", "taskDefinition", nofile(4096))).toHaveLength(1);
+    expect(decide("ECS032", "taskDefinition", nofile(4096, false))).toEqual([]);
+    expect(decide("ECS032", "taskDefinition", nofile(65535))).toEqual([]);
+    expect(decide("ECS032", "taskDefinition", nofile(new Unknown("var.nofile")))).toEqual(["?ECS032"]);
+  });
+
+  it("ECS033: exec'd last command, a trap or a single command pass; the exec form has no shell", () => {
+    const cmd = (command: string[]) => td(app({ command }));
+    expect(decide("ECS033", "taskDefinition", cmd(["sh", "-c", "./migrate; node server.js"]))).toHaveLength(
+      1,
+    );
+    expect(decide("ECS033", "taskDefinition", cmd(["sh", "-c", "./migrate && exec node server.js"]))).toEqual(
+      [],
+    );
+    expect(
+      decide(
+        "ECS033",
+        "taskDefinition",
+        cmd(["bash", "-c", "trap 'kill $PID' TERM; node s.js & PID=$!; wait"]),
+      ),
+    ).toEqual([]);
+    expect(decide("ECS033", "taskDefinition", cmd(["sh", "-c", "node server.js"]))).toEqual([]);
+    expect(decide("ECS033", "taskDefinition", cmd(["node", "server.js"]))).toEqual([]);
+  });
+
+  it("ECS035: same account and region, or a bare parameter name, pass; the task's region unknown compares the account only", () => {
+    const secret = (valueFrom: string, executionRoleArn = "arn:aws:iam::123456789012:role/exec") => ({
+      ...td(app({ secrets: [{ name: "S", valueFrom }] })),
+      executionRoleArn,
+    });
+    const home = { run: { region: "eu-west-1" } };
+    expect(
+      decide("ECS035", "taskDefinition", secret("arn:aws:ssm:eu-west-1:123456789012:parameter/db"), home),
+    ).toEqual([]);
+    expect(decide("ECS035", "taskDefinition", secret("db-password"), home)).toEqual([]);
+    expect(
+      decide(
+        "ECS035",
+        "taskDefinition",
+        secret("arn:aws:secretsmanager:eu-west-1:210987654321:secret:db-x"),
+        home,
+      ),
+    ).toEqual([
+      "ECS035 secret arn:aws:secretsmanager:eu-west-1:210987654321:secret:db-x is in account 210987654321 (the task's is 123456789012)",
+    ]);
+    expect(
+      decide("ECS035", "taskDefinition", secret("arn:aws:ssm:us-east-1:123456789012:parameter/db")),
+    ).toEqual([]);
+  });
+
+  it("ECS036: one container needs no statement; every container essential: false is rejected by ECS", () => {
+    expect(decide("ECS036", "taskDefinition", td(app()))).toEqual([]);
+    expect(
+      decide("ECS036", "taskDefinition", td(app({ essential: false }), app({ name: "b", essential: false }))),
+    ).toEqual(["ECS036 no container is essential: ECS requires at least one"]);
+    expect(decide("ECS036", "taskDefinition", td(app({ essential: true }), app({ name: "b" })))).toEqual([]);
+  });
+
+  it("ECS037: a :debug distroless image has a shell; the exec form needs none", () => {
+    const health = (image: string, command: string[]) => td(app({ image, healthCheck: { command } }));
+    expect(
+      decide(
+        "ECS037",
+        "taskDefinition",
+        health("gcr.io/distroless/base-debian12:debug", ["CMD-SHELL", "true"]),
+      ),
+    ).toEqual([]);
+    expect(
+      decide("ECS037", "taskDefinition", health("gcr.io/distroless/base-debian12", ["CMD", "/healthcheck"])),
+    ).toEqual([]);
+    expect(
+      decide("ECS037", "taskDefinition", health("gcr.io/distroless/base-debian12", ["CMD-SHELL", "true"])),
+    ).toHaveLength(1);
+  });
+
+  it("ECS007/ECS027: Linux tasks answer to ECS007, Windows tasks to ECS027", () => {
+    const windows = (user?: string) => ({
+      ...td(app(user ? { user } : {})),
+      runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2019_FULL" },
+    });
+    expect(decide("ECS027", "taskDefinition", windows("ContainerUser"))).toEqual([]);
+    expect(decide("ECS027", "taskDefinition", windows())).toHaveLength(1);
+    expect(decide("ECS007", "taskDefinition", windows())).toEqual([]);
+    expect(decide("ECS027", "taskDefinition", td(app()))).toEqual([]);
+  });
+
+  it("ECS008: a platform version on EC2 is not Fargate's; an unknown launch type is unknown", () => {
+    expect(decide("ECS008", "service", { platformVersion: "1.3.0", launchType: "EC2" })).toEqual([]);
+    expect(
+      decide("ECS008", "service", { platformVersion: "1.3.0", launchType: new Unknown("var.type") }),
+    ).toEqual(["?ECS008"]);
+  });
+
+  it("ECS021/ECS022: DISABLED passes, an unknown choice is unknown, never passed", () => {
+    const network = (assignPublicIp: unknown) => ({
+      networkConfiguration: { awsvpcConfiguration: { subnets: ["s"], assignPublicIp } },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    expect(decide("ECS021", "service", network("DISABLED"))).toEqual([]);
+    expect(decide("ECS021", "service", network(new Unknown("var.public")))).toEqual(["?ECS021"]);
+    expect(decide("ECS022", "taskSet", network(new Unknown("var.public")))).toEqual(["?ECS022"]);
+  });
+
+  it("ECS034: not production, or logged (OVERRIDE destination, or DEFAULT with an awslogs container), passes; no cluster is unknown", () => {
+    const service = (extra: Json = {}) => ({ serviceName: "web", enableExecuteCommand: true, ...extra });
+    const cluster = (exec: Json) => ({
+      cluster: { clusterName: "prod", configuration: { executeCommandConfiguration: exec } },
+    });
+    const awslogs = { taskDefinition: td(app({ logConfiguration: { logDriver: "awslogs" } })) };
+    expect(
+      decide("ECS034", "service", service(), { related: { cluster: { clusterName: "staging" } } }),
+    ).toEqual([]);
+    expect(decide("ECS034", "service", service(), { related: cluster({ logging: "DEFAULT" }) })).toEqual([
+      "?ECS034",
+    ]);
+    expect(
+      decide("ECS034", "service", service(), { related: { ...cluster({ logging: "DEFAULT" }), ...awslogs } }),
+    ).toEqual([]);
+    expect(
+      decide("ECS034", "service", service(), {
+        related: { ...cluster({ logging: "DEFAULT" }), taskDefinition: td(app()) },
+      }),
+    ).toHaveLength(1);
+    expect(
+      decide("ECS034", "service", service(), {
+        related: cluster({ logging: "OVERRIDE", logConfiguration: { cloudWatchLogGroupName: "/ecs/exec" } }),
+      }),
+    ).toEqual([]);
+    // Production by the environment tag; the cluster is not in the input.
+    expect(
+      decide("ECS034", "service", service({ tags: [{ key: "Environment", value: "production" }] }), {
+        related: { cluster: new Unknown("cluster main") },
+      }),
+    ).toEqual(["?ECS034"]);
+  });
+
+  it("ECS038: alarms-based rollback counts; CodeDeploy and external controllers are not checked", () => {
+    expect(
+      decide("ECS038", "service", {
+        deploymentConfiguration: { alarms: { enable: true, rollback: true, alarmNames: ["a"] } },
+      }),
+    ).toEqual([]);
+    expect(decide("ECS038", "service", { deploymentController: { type: "CODE_DEPLOY" } })).toEqual([]);
+    expect(decide("ECS038", "service", {})).toHaveLength(1);
+  });
+
+  it("ECS023–ECS026: enhanced insights and DEFAULT exec logging pass; protection needs managed scaling; Fargate providers have no ASG", () => {
+    expect(
+      decide("ECS023", "cluster", { settings: [{ name: "containerInsights", value: "enhanced" }] }),
+    ).toEqual([]);
+    expect(
+      decide("ECS024", "cluster", { configuration: { executeCommandConfiguration: { logging: "DEFAULT" } } }),
+    ).toEqual([]);
+    expect(
+      decide("ECS025", "cluster", {
+        configuration: {
+          executeCommandConfiguration: {
+            logging: "OVERRIDE",
+            kmsKeyId: "k",
+            logConfiguration: { cloudWatchLogGroupName: "/x" },
+          },
+        },
+      }),
+    ).toEqual(["ECS025 ECS Exec logs go to a CloudWatch log group without cloudWatchEncryptionEnabled"]);
+    expect(
+      decide("ECS026", "capacityProvider", {
+        autoScalingGroupProvider: {
+          managedTerminationProtection: "ENABLED",
+          managedScaling: { status: "DISABLED" },
+        },
+      }),
+    ).toEqual(["ECS026 managed termination protection is on, but managed scaling is off: it has no effect"]);
+    expect(decide("ECS026", "capacityProvider", { name: "FARGATE" })).toEqual([]);
+  });
+});

@@ -1,0 +1,250 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { TaskDefinition } from "@aws-sdk/client-ecs";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
+import {
+  artifactTypeOf,
+  indexPlatforms,
+  isCosignSignatureManifest,
+  isSignatureArtifact,
+  signatureDescriptors,
+} from "../../../core/redeploy/ImageFacts.ts";
+import {
+  type ImageFacts,
+  type ImagePush,
+  imageChecksFor,
+  planRedeploy,
+  platformProblem,
+  requiredPlatform,
+  type ServiceSnapshot,
+  signatureProblem,
+  signatureTags,
+} from "../../../core/redeploy/index.ts";
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(resolve(import.meta.dirname, "../../fixtures/images", name), "utf8")) as Record<
+    string,
+    unknown
+  >;
+
+const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+const DIGEST = `sha256:${"b".repeat(64)}`;
+const push: ImagePush = {
+  account: "123456789012",
+  region: "eu-west-1",
+  repository: "shop/web",
+  digest: DIGEST,
+  tag: "1.5.0",
+  eventId: "e-1",
+};
+
+const image = (platforms: string[], signatures = 0): ImageFacts => ({
+  digest: DIGEST,
+  platform: {
+    known: true,
+    platforms: platforms.map((p) => {
+      const [os = "", architecture = ""] = p.split("/");
+      return { os, architecture };
+    }),
+    from: "image index",
+  },
+  signature: {
+    signatures: Array.from({ length: signatures }, () => ({
+      via: "cosign tag" as const,
+      digest: `sha256:${"c".repeat(64)}`,
+      artifactType: "application/vnd.dev.cosign.simplesigning.v1+json",
+      tag: signatureTags(DIGEST).cosign,
+    })),
+    looked: ["cosign tag", "referrers tag", "ECR referrers API (ListImageReferrers)"],
+  },
+});
+
+function snapshot(options: {
+  tags?: Record<string, string>;
+  image?: string;
+  runtimePlatform?: TaskDefinition["runtimePlatform"];
+}): ServiceSnapshot {
+  return {
+    service: {
+      serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+      serviceName: "web",
+      status: "ACTIVE",
+      deployments: [{ id: "ecs-svc/1", status: "PRIMARY", rolloutState: "COMPLETED" }],
+    },
+    tags: options.tags ?? { "autopilot:redeploy": "minor" },
+    taskDefinition: {
+      taskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+      family: "web",
+      revision: 7,
+      containerDefinitions: [{ name: "web", image: options.image ?? `${REGISTRY}/shop/web:1.4.2` }],
+      ...(options.runtimePlatform ? { runtimePlatform: options.runtimePlatform } : {}),
+    },
+    taskDefinitionTags: {},
+  };
+}
+
+const plan = (s: ServiceSnapshot, facts: ImageFacts | undefined, config = DEFAULT_CONFIG, p = push) => {
+  const [action] = planRedeploy(p, [s], config, facts ? { image: facts } : {}).actions;
+  if (!action) throw new Error("no action");
+  return action;
+};
+
+describe("image facts from real manifest shapes", () => {
+  it("reads the platforms of a buildx image index, leaving its attestation manifest out", () => {
+    expect(indexPlatforms(fixture("oci-index-buildx-provenance.json"))).toEqual([
+      { os: "linux", architecture: "amd64" },
+      { os: "linux", architecture: "arm64" },
+    ]);
+    expect(indexPlatforms(fixture("docker-manifest-list.spec-example.json"))).toEqual([
+      { os: "linux", architecture: "ppc64le" },
+      { os: "linux", architecture: "amd64" },
+    ]);
+  });
+
+  it("tells signatures from other artifacts", () => {
+    const notation = fixture("notation-signature.spec-example.json");
+    expect(isSignatureArtifact(artifactTypeOf(notation), notation.annotations)).toBe(true);
+    expect(isCosignSignatureManifest(fixture("cosign-signature.spec-example.json"))).toBe(true);
+    expect(isCosignSignatureManifest(fixture("docker-manifest.spec-example.json"))).toBe(false);
+    const bundle = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    expect(
+      isSignatureArtifact(bundle, {
+        "dev.sigstore.bundle.predicateType": "https://sigstore.dev/cosign/sign/v1",
+      }),
+    ).toBe(true);
+    expect(
+      isSignatureArtifact(bundle, { "dev.sigstore.bundle.predicateType": "https://slsa.dev/provenance/v1" }),
+    ).toBe(false);
+    expect(isSignatureArtifact("application/spdx+json", {})).toBe(false);
+    expect(
+      signatureDescriptors({
+        manifests: [
+          { digest: "sha256:1", artifactType: "application/vnd.cncf.notary.signature" },
+          { digest: "sha256:2", artifactType: "application/vnd.in-toto+json" },
+        ],
+      }),
+    ).toEqual([{ digest: "sha256:1", artifactType: "application/vnd.cncf.notary.signature" }]);
+  });
+
+  it("names the tags of the signature tag schemes", () => {
+    expect(signatureTags(DIGEST)).toEqual({
+      cosign: `sha256-${"b".repeat(64)}.sig`,
+      referrers: `sha256-${"b".repeat(64)}`,
+    });
+  });
+});
+
+describe("the platform check", () => {
+  it("reads what the task needs from runtimePlatform, with ECS's defaults", () => {
+    expect(requiredPlatform({})).toMatchObject({ os: "linux", architecture: "amd64" });
+    expect(requiredPlatform({ runtimePlatform: { cpuArchitecture: "ARM64" } })).toMatchObject({
+      os: "linux",
+      architecture: "arm64",
+      source: "runtimePlatform ARM64/LINUX",
+    });
+    expect(
+      requiredPlatform({ runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" } }),
+    ).toMatchObject({
+      os: "windows",
+      architecture: "amd64",
+    });
+  });
+
+  it("never hands a Graviton service an amd64-only image", () => {
+    const graviton = snapshot({
+      runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+    });
+    expect(plan(graviton, image(["linux/amd64"]))).toMatchObject({
+      kind: "skip",
+      category: "platform-mismatch",
+      reason:
+        "the image is built for linux/amd64 (image index); the task needs linux/arm64 (runtimePlatform ARM64/LINUX)",
+    });
+    expect(plan(graviton, image(["linux/amd64", "linux/arm64"])).kind).toBe("deploy");
+    expect(plan(snapshot({}), image(["linux/arm64"])).kind).toBe("skip");
+    expect(platformProblem(image(["windows/amd64"]), {})?.category).toBe("platform-mismatch");
+  });
+
+  it("deploys nothing whose platforms are unknown", () => {
+    expect(plan(snapshot({}), undefined)).toMatchObject({ kind: "skip", category: "platform-unknown" });
+    expect(
+      plan(snapshot({}), {
+        digest: DIGEST,
+        platform: { known: false, reason: "the image index lists no runnable platform" },
+      }),
+    ).toMatchObject({
+      category: "platform-unknown",
+      reason:
+        "the image index lists no runnable platform; the task needs linux/amd64 (no runtimePlatform, so ECS's default X86_64/LINUX)",
+    });
+  });
+});
+
+describe("signed images only, where a team asks for it", () => {
+  const signedConfig = parseConfig(JSON.stringify({ redeploy: { requireSignature: true } }), "x.json");
+
+  it("skips an unsigned image for a service tagged autopilot:require-signature=true", () => {
+    const tagged = snapshot({
+      tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "true" },
+    });
+    expect(plan(tagged, image(["linux/amd64"]))).toMatchObject({ kind: "skip", category: "unsigned" });
+    expect(plan(tagged, image(["linux/amd64"])).reason).toContain(
+      "looked at: cosign tag; referrers tag; ECR referrers API",
+    );
+    const deployed = plan(tagged, image(["linux/amd64"], 1));
+    expect(deployed.kind === "deploy" && deployed.image?.signature).toMatch(
+      /^cosign tag sha256-b{64}\.sig: /,
+    );
+    expect(signatureProblem(undefined)?.category).toBe("signature-unknown");
+  });
+
+  it("takes the requirement from the config, a rule, or the tag, the tag winning", () => {
+    expect(plan(snapshot({}), image(["linux/amd64"]), signedConfig).kind).toBe("skip");
+    const optOut = snapshot({
+      tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "false" },
+    });
+    expect(plan(optOut, image(["linux/amd64"]), signedConfig).kind).toBe("deploy");
+    const byRule = parseConfig(
+      JSON.stringify({ redeploy: { rules: [{ service: "web", policy: "minor", requireSignature: true }] } }),
+      "x.json",
+    );
+    expect(plan(snapshot({ tags: {} }), image(["linux/amd64"]), byRule)).toMatchObject({
+      category: "unsigned",
+    });
+    expect(
+      plan(
+        snapshot({ tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "yes" } }),
+        image(["linux/amd64"]),
+      ),
+    ).toMatchObject({
+      category: "policy-invalid",
+      reason: "tag autopilot:require-signature=yes: use true or false",
+    });
+  });
+
+  it("asks ECR only for what a deploying service needs", () => {
+    expect(imageChecksFor(push, [snapshot({})], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
+    });
+    expect(imageChecksFor(push, [snapshot({})], signedConfig)).toEqual({ platform: true, signature: true });
+    expect(imageChecksFor({ ...push, tag: "2.0.0" }, [snapshot({})], signedConfig)).toEqual({
+      platform: false,
+      signature: false,
+    });
+  });
+});
+
+describe("an image without a tag", () => {
+  it("is latest, as Docker and ECS resolve it", () => {
+    const tagless = snapshot({ tags: { "autopilot:redeploy": "force" }, image: `${REGISTRY}/shop/web` });
+    const action = plan(tagless, image(["linux/amd64"]), DEFAULT_CONFIG, { ...push, tag: "latest" });
+    expect(action.kind === "deploy" && action.updates[0]).toMatchObject({
+      fromTag: "latest",
+      toTag: "latest",
+    });
+    expect(plan(tagless, image(["linux/amd64"]), DEFAULT_CONFIG, { ...push, tag: "main" }).kind).toBe("skip");
+  });
+});

@@ -1,0 +1,218 @@
+import { describe, expect, it } from "vitest";
+import { decideTag, orderTags, parseTagPolicy, TagPolicyError } from "../../../core/tagPolicy/index.ts";
+
+const decide = (
+  spec: string,
+  current: string | undefined,
+  pushed: string,
+  options: { allowPrerelease?: boolean; from?: "tag" | "config" } = {},
+) =>
+  decideTag(
+    parseTagPolicy(spec, {
+      allowPrerelease: options.allowPrerelease ?? false,
+      from: options.from ?? "config",
+    }),
+    {
+      ...(current !== undefined ? { current } : {}),
+      pushed,
+    },
+  );
+
+/** Pushes in order; the tag the service ends on. */
+function replay(spec: string, running: string | undefined, pushes: readonly string[]): string | undefined {
+  const policy = parseTagPolicy(spec, { from: "config" });
+  let now = running;
+  for (const pushed of pushes)
+    if (decideTag(policy, { ...(now !== undefined ? { current: now } : {}), pushed }).accept) now = pushed;
+  return now;
+}
+
+describe("the cases of issue 12, decided as the peers decide", () => {
+  it.each([
+    // Two-part versions are X.Y.0 (Keel, Argo CD Image Updater).
+    ["minor", "1.4", "1.5", true],
+    ["minor", "7.2", "7.10", true],
+    ["minor", "1.25", "1.24", false],
+    ["patch", "1.25", "1.25.1", true],
+    ["major", "1.4", "1.4.0", false],
+    // Zero-padded CalVer is a version (Flux on purpose; Masterminds/semver's loose parse for Keel and Argo).
+    ["minor", "v2025.07.03", "v2025.08.01", true],
+    ["major", "v2025.07.03", "v2026.01.02", true],
+    ["major", "v2025.07.03", "v2025.06.30", false],
+    ["patch", "2025.07.03", "2025.07.10", true],
+  ])("%s: %s → %s deploys=%s", (policy, running, pushed, deploys) => {
+    expect(decide(policy, running, pushed).accept).toBe(deploys);
+  });
+
+  it("orders glob:release-* by the number its wildcard matched: never release-41 over release-42", () => {
+    expect(decide("glob:release-*", "release-42", "release-41")).toEqual({
+      accept: false,
+      reason: "glob:release-*: 'release-41' is older than 'release-42' (no downgrades)",
+    });
+    expect(decide("glob:release-*", "release-9", "release-10").accept).toBe(true);
+    expect(decide("glob:release-*", "release-2026.11.25", "release-2026.12.1").accept).toBe(true);
+  });
+
+  it("ends build-* pushes that arrive out of order on the newest build", () => {
+    expect(replay("glob:build-*", "build-7", ["build-9", "build-8", "build-10", "build-9"])).toBe("build-10");
+    expect(replay("glob:build-*-*", "build-1-9", ["build-2-1", "build-1-10"])).toBe("build-2-1");
+  });
+
+  it("accepts Go-style named groups (?P<version>…) and compares what they captured", () => {
+    expect(decide("regex:^build-(?P<version>\\d+)-[a-f0-9]+$", "build-99-abc", "build-100-0ff").accept).toBe(
+      true,
+    );
+    expect(decide("regex:^build-(?P<version>\\d+)-[a-f0-9]+$", "build-100-abc", "build-99-fff").accept).toBe(
+      false,
+    );
+    expect(decide("regex:^build-(?<version>\\d+)$", "build-99", "build-100").accept).toBe(true);
+  });
+
+  it("moves a service on latest onto the first release pushed, under every semver level", () => {
+    for (const level of ["patch", "minor", "major"]) {
+      expect(decide(level, "latest", "1.5.0")).toEqual({
+        accept: true,
+        reason: `${level}: the service runs 'latest'; '1.5.0' puts it on versions`,
+      });
+      expect(decide(level, "latest", "1.5.0-rc.1").accept).toBe(false);
+    }
+    expect(decide("minor", "main", "1.5.0").reason).toBe(
+      "minor: the running tag 'main' is not a version (X.Y or X.Y.Z, optionally v-prefixed, optionally -suffixed)",
+    );
+  });
+});
+
+describe("suffix tracks", () => {
+  it.each([
+    ["patch", "1.4.5-alpine", "1.4.6-alpine", true],
+    ["patch", "1.4.5-alpine", "1.4.6", false],
+    ["patch", "1.4.5", "1.4.6-alpine", false],
+    ["minor", "1.25.3-alpine3.19", "1.26.0-alpine3.19", true],
+    ["minor", "1.25.3-alpine3.19", "1.26.0-alpine3.20", true],
+    ["minor", "1.25.3-alpine3.19", "1.26.0-bookworm", false],
+    // linuxserver.io-style build suffixes: the same upstream version, a newer build.
+    ["patch", "4.0.1-ls45", "4.0.1-ls46", true],
+    ["patch", "4.0.1-ls9", "4.0.1-ls10", true],
+    ["patch", "4.0.1-ls46", "4.0.1-ls45", false],
+    ["patch", "4.0.1-ls46", "4.0.2-ls1", true],
+  ])("%s: %s → %s deploys=%s", (policy, running, pushed, deploys) => {
+    expect(decide(policy, running, pushed).accept).toBe(deploys);
+  });
+
+  it("says which track a push leaves", () => {
+    expect(decide("patch", "1.4.5-alpine", "1.4.6").reason).toBe(
+      "patch: '1.4.6' leaves the -alpine track of '1.4.5-alpine' (allowPrerelease is off)",
+    );
+    expect(decide("patch", "4.0.1-ls45", "4.0.2").reason).toContain("the -lsN track");
+  });
+
+  it("orders across tracks by semver precedence when pre-releases are allowed", () => {
+    expect(decide("patch", "1.4.5-alpine", "1.4.6", { allowPrerelease: true }).accept).toBe(true);
+    expect(decide("minor", "1.5.0-rc.1", "1.5.0", { allowPrerelease: true }).accept).toBe(true);
+    expect(decide("minor", "1.5.0", "1.5.0-rc.9", { allowPrerelease: true }).accept).toBe(false);
+  });
+
+  it("holds in prefix policies too", () => {
+    expect(decide("prefix:v", "v1.4.5-alpine", "v1.4.6-alpine").accept).toBe(true);
+    expect(decide("prefix:v", "v1.4.5-alpine", "v1.4.6").accept).toBe(false);
+  });
+});
+
+describe("ranges", () => {
+  it.each([
+    ["range:>=1.2 <2", "1.2.0", "1.9.3", true],
+    ["range:>=1.2 <2", "1.9.3", "2.0.0", false],
+    ["range:>=1.2 <2", "1.9.3", "2.0.0-rc.1", false],
+    ["range:>=1.2, <2", "1.3.0", "1.4.0", true],
+    ["range:^1.2", "1.3.0", "1.2.9", false],
+    ["range:1.x", "1.3.0", "1.10.0", true],
+    ["range:1.2 - 1.x", "1.3.0", "1.4.0", true],
+    ["range:~1.2", "1.2.3", "1.3.0", false],
+    ["range:1.2.x || 2.x", "1.2.3", "2.5.0", true],
+  ])("%s: %s → %s deploys=%s", (policy, running, pushed, deploys) => {
+    expect(decide(policy, running, pushed).accept).toBe(deploys);
+  });
+
+  it("decides without knowing what runs: a tag never recorded, or one that is not a version", () => {
+    expect(decide("range:>=1.2 <2", undefined, "1.5.0")).toEqual({
+      accept: true,
+      reason: "range >=1.2 <2: '1.5.0' is inside the range (the running tag is unknown)",
+    });
+    expect(decide("range:>=1.2 <2", "latest", "1.5.0").accept).toBe(true);
+    expect(decide("range:>=1.2 <2", undefined, "2.1.0").accept).toBe(false);
+    expect(decide("minor", undefined, "1.5.0").accept).toBe(false);
+  });
+
+  it("can be written in a tag value in its tag-safe forms", () => {
+    for (const spec of ["range:1.x", "range:1.2.x", "range:1.2 - 1.x", "range:=1.4.2"])
+      expect(() => parseTagPolicy(spec, { from: "tag" })).not.toThrow();
+    expect(decide("range:1.2 - 1.x", "1.2.0", "1.9.0", { from: "tag" }).accept).toBe(true);
+  });
+
+  it("refuses what is not a range, naming it", () => {
+    expect(() => parseTagPolicy("range:1x")).toThrow(TagPolicyError);
+    expect(() => parseTagPolicy("range:")).toThrow("range: needs a range");
+  });
+});
+
+describe("orderings for non-semver schemes", () => {
+  it("orders CalVer and RFC 3339 timestamps alphabetically", () => {
+    expect(decide("order:alphabetical", "2024-12-31", "2025-01-01").accept).toBe(true);
+    expect(decide("order:alphabetical", "2025-01-08T21-18-21Z", "2025-01-08T19-20-00Z").accept).toBe(false);
+  });
+
+  it("orders numbers numerically, negative and fractional ones included", () => {
+    expect(decide("order:numerical", "9", "10").accept).toBe(true);
+    expect(decide("order:numerical", "-3", "-10").accept).toBe(false);
+    expect(decide("order:numerical", "1.5", "1.25").accept).toBe(false);
+    expect(decide("order:numerical", "9", "9a")).toEqual({
+      accept: false,
+      reason: "order:numerical: '9a' (from '9a') is not a number",
+    });
+  });
+
+  it("compares what an extraction regex captured", () => {
+    const spec = "order:numerical:^main-[a-f0-9]+-(?P<version>\\d+)$";
+    expect(decide(spec, "main-abc123-1606234201", "main-0ff1ce-1606364286").accept).toBe(true);
+    expect(decide(spec, "main-0ff1ce-1606364286", "main-abc123-1606234201").accept).toBe(false);
+    expect(decide(spec, "main-0ff1ce-1606364286", "release-1").reason).toContain("does not match");
+    const calver = "order:alphabetical:^(?P<version>\\d{4}\\.\\d{2}\\.\\d{2})-[a-f0-9]{7}$";
+    expect(decide(calver, "2025.07.03-abcdef0", "2025.07.10-1234567").accept).toBe(true);
+  });
+
+  it("keeps extraction regexes in the config; the plain orderings fit a tag", () => {
+    expect(() => parseTagPolicy("order:numerical", { from: "tag" })).not.toThrow();
+    expect(() => parseTagPolicy("order:numerical:^b-(\\d+)$", { from: "tag" })).toThrow(
+      "only allowed in the central config",
+    );
+    expect(() => parseTagPolicy("order:newest")).toThrow("order: needs alphabetical or numerical");
+  });
+});
+
+describe("any", () => {
+  it.each([
+    ["main", "develop", true],
+    ["main", "1.2.3", true],
+    ["1.4.2", "1.5.0", true],
+    ["1.4.2", "1.4.1", false],
+    ["1.4.2", "1.4.2", true],
+    ["1.4", "1.4.0", false],
+    ["1.4.2", "nightly", true],
+  ])("%s → %s deploys=%s", (running, pushed, deploys) => {
+    expect(decide("any", running, pushed).accept).toBe(deploys);
+  });
+});
+
+describe("tags without a tag and re-pushes", () => {
+  it("re-deploys a re-push of the running tag under pattern policies (new digest), not under semver levels", () => {
+    expect(decide("prefix:release-", "release-42", "release-42").accept).toBe(true);
+    expect(decide("glob:release-*", "release-42", "release-42").accept).toBe(true);
+    expect(decide("minor", "1.4.2", "1.4.2").reason).toBe("minor: '1.4.2' already runs");
+  });
+
+  it("has no order between tags a pattern does not match", () => {
+    const policy = parseTagPolicy("glob:release-*", { from: "config" });
+    expect(orderTags(policy, "release-1", "hotfix-2")).toBeUndefined();
+    expect(orderTags(policy, "release-2", "release-10")).toBe(-1);
+  });
+});
