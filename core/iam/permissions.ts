@@ -235,8 +235,8 @@ const DEFINITIONS: Readonly<
       why: "whether an image that failed to pull exists in this account's ECR",
     },
     stateTable(
-      ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "Query"],
-      "counted stops (one transaction per stop: TransactWriteItems is authorized per item, as PutItem, UpdateItem, ConditionCheckItem), crash-loop incidents, cooldowns, daily stop statistics, event claims, deployment records, Slack rate limits",
+      ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"],
+      "counted stops (one transaction per stop: TransactWriteItems is authorized per item, as PutItem and UpdateItem), crash-loop incidents, cooldowns, daily stop statistics, event claims, deployment records, Slack rate limits",
     ),
     ...RUNTIME,
   ],

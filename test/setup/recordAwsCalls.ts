@@ -43,7 +43,7 @@ function canonical(resource: string): string {
       stateTables.has(name) ? `:table/${OWN.stateTable}` : whole,
     )
     .replace(/(:sqs:[^:]+:\d+:)[\w-]*dead-letters$/, `$1${OWN.deadLetterQueue}`)
-    .replace(/(:sqs:[^:]+:\d+:)[\w-]*outbox$/, `$1${OWN.outboxQueue}`);
+    .replace(/(:sqs:[^:]+:\d+:)[\w-]*outbox[\w-]*$/, `$1${OWN.outboxQueue}`);
 }
 
 observeApiCalls((call) => {
