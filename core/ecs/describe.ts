@@ -76,3 +76,32 @@ export async function listAllServices(ecs: ECSClient): Promise<Map<string, strin
   }
   return byCluster;
 }
+
+export interface SettledTaskDefinitions {
+  readonly found: Map<string, DescribedTaskDefinition>;
+  /** Revisions that could not be read, with the reason (`ErrorName: message`). */
+  readonly failed: Map<string, string>;
+}
+
+/** Like {@link describeTaskDefinitions}, but a revision that cannot be read is reported, not thrown. */
+export async function describeTaskDefinitionsSettled(
+  ecs: ECSClient,
+  arns: readonly string[],
+  concurrency = 5,
+): Promise<SettledTaskDefinitions> {
+  const found = new Map<string, DescribedTaskDefinition>();
+  const failed = new Map<string, string>();
+  await mapWithConcurrency([...new Set(arns)], concurrency, async (arn) => {
+    try {
+      const response = await ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ["TAGS"] }),
+      );
+      if (response.taskDefinition)
+        found.set(arn, { taskDefinition: response.taskDefinition, tags: tagMap(response.tags) });
+      else failed.set(arn, "DescribeTaskDefinition returned no task definition");
+    } catch (error) {
+      failed.set(arn, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    }
+  });
+  return { found, failed };
+}

@@ -4,7 +4,9 @@ export {
   type DescribedTaskDefinition,
   describeServices,
   describeTaskDefinitions,
+  describeTaskDefinitionsSettled,
   listAllServices,
+  type SettledTaskDefinitions,
   tagMap,
 } from "./describe.ts";
 export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize, isFargateSize } from "./FargateSize.ts";

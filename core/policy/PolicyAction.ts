@@ -25,7 +25,13 @@ export interface PolicyOutcome {
   readonly evaluation?: Evaluation;
   /** The service (and its task sets) of a CreateService/UpdateService: reported, never acted on. */
   readonly resources?: readonly Evaluation[];
+  /** True only for a revision that was read, evaluated and found compliant. */
   readonly compliant: boolean;
+  /**
+   * Set when the revision could not be read (throttling, access denied): it is neither compliant
+   * nor acted on, the outcome says why, and the invocation fails so that it is checked again.
+   */
+  readonly unknown?: { readonly taskDefinitionArn: string; readonly reason: string };
   readonly actions: readonly PolicyAction[];
   readonly ignored?: string;
 }

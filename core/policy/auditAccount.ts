@@ -2,7 +2,7 @@ import { DescribeTasksCommand, paginateListTasks, type Service } from "@aws-sdk/
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
 import { nameFromArn } from "../ecs/arns.ts";
-import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
+import { describeServices, describeTaskDefinitionsSettled, listAllServices } from "../ecs/describe.ts";
 import {
   type AuditedResource,
   auditedResource,
@@ -24,10 +24,21 @@ export interface AuditedRevision {
   readonly rules: readonly string[];
 }
 
+/** A revision in use that could not be read: not checked, and said so. */
+export interface UncheckedRevision {
+  readonly taskDefinition: string;
+  readonly usedBy: readonly string[];
+  readonly reason: string;
+}
+
 export interface AccountAudit {
   readonly date: string;
   readonly revisions: readonly AuditedRevision[];
-  readonly totals: Readonly<Record<"revisions" | "compliant" | "high" | "medium" | "low", number>>;
+  /** Revisions in use that could not be read (never counted as compliant). */
+  readonly unchecked: readonly UncheckedRevision[];
+  readonly totals: Readonly<
+    Record<"revisions" | "unchecked" | "compliant" | "high" | "medium" | "low", number>
+  >;
   /** Services, their task sets, clusters and capacity providers: reported, never acted on. */
   readonly resources: readonly AuditedResource[];
   readonly resourceTotals: Readonly<
@@ -74,7 +85,15 @@ export async function auditAccount(
         use(task.taskDefinitionArn, `${nameFromArn(cluster)}/${task.group ?? "task"}`);
     }
   }
-  const definitions = await describeTaskDefinitions(clients.ecs, [...usedBy.keys()]);
+  // A revision that cannot be read is listed as unchecked with the reason, never as compliant.
+  const { found: definitions, failed } = await describeTaskDefinitionsSettled(clients.ecs, [
+    ...usedBy.keys(),
+  ]);
+  const unchecked: UncheckedRevision[] = [...failed].map(([arn, reason]) => ({
+    taskDefinition: nameFromArn(arn),
+    usedBy: [...(usedBy.get(arn) ?? [])].sort(),
+    reason,
+  }));
   const revisions: AuditedRevision[] = [];
   for (const [arn, users] of usedBy) {
     const described = definitions.get(arn);
@@ -130,8 +149,10 @@ export async function auditAccount(
   return {
     date: new Date().toISOString(),
     revisions,
+    unchecked,
     totals: {
       revisions: revisions.length,
+      unchecked: unchecked.length,
       compliant: revisions.filter((r) => r.findings === 0).length,
       high: sum("high"),
       medium: sum("medium"),

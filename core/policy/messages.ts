@@ -26,6 +26,20 @@ function describeAction(action: PolicyAction): string {
 
 /** One policy event: the findings of the revision and what audit/enforce did about it. Undefined when clean and nothing was done but tagging. */
 export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): SlackMessage | undefined {
+  if (outcome.unknown) {
+    const revision = outcome.unknown.taskDefinitionArn.slice(
+      outcome.unknown.taskDefinitionArn.lastIndexOf("/") + 1,
+    );
+    return {
+      text: `Policy (${outcome.mode}): ${revision} could not be checked`,
+      blocks: capBlocks([
+        header(`Policy ${outcome.mode}: ${revision} not checked`),
+        section(
+          `:grey_question: ${outcome.trigger}: \`${escapeMrkdwn(revision)}\` could not be read, so it is *not* treated as compliant and nothing was done.\n> ${escapeMrkdwn(outcome.unknown.reason)}\nThe check is retried; if it keeps failing, the event lands in the dead-letter queue (\`ecs-autopilot dlq list policy\`).`,
+        ),
+      ]),
+    };
+  }
   const findings = outcome.evaluation?.findings ?? [];
   const acted = outcome.actions.filter((a) => a.kind !== "tag");
   const resourceLines = (outcome.resources ?? []).flatMap((e) => [
@@ -95,6 +109,16 @@ export function policyAuditMessage(audit: AccountAudit): SlackMessage {
         `*${totals.revisions}* revisions in use by services and running tasks · *${totals.compliant}* compliant · findings: *${totals.high}* high, ${totals.medium} medium, ${totals.low} low`,
       ),
       ...(worst.length ? [section(worst.join("\n"))] : []),
+      ...(audit.unchecked?.length
+        ? [
+            section(
+              `:grey_question: *${audit.unchecked.length}* revision(s) in use could not be read and were *not* checked:\n${audit.unchecked
+                .slice(0, 10)
+                .map((u) => `• \`${escapeMrkdwn(u.taskDefinition)}\`: ${escapeMrkdwn(u.reason)}`)
+                .join("\n")}`,
+            ),
+          ]
+        : []),
       ...(audit.resources
         ? [
             section(

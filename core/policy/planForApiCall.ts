@@ -4,24 +4,23 @@ import { nameFromArn } from "../ecs/arns.ts";
 import { describeServices } from "../ecs/describe.ts";
 import type { CloudTrailRecord } from "../events/schemas.ts";
 import { checkServiceCall } from "./checkServiceCall.ts";
-import { atOrAbove, type Evaluation, type PolicySettings } from "./evaluate.ts";
-import { evaluateRevision } from "./evaluateRevision.ts";
+import { atOrAbove, type PolicySettings } from "./evaluate.ts";
+import { complianceOf, evaluateRevision } from "./evaluateRevision.ts";
 import { isObject, text } from "./fields.ts";
 import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 
-const nonCompliant = (evaluation: Evaluation | undefined, settings: PolicySettings) =>
-  evaluation !== undefined && atOrAbove(evaluation.findings, settings.enforceAt).length > 0;
-
 /**
  * The latest revision before `current` that the policy accepts: first the service's other
- * deployments (what it ran before), then the family's earlier revisions, newest first.
+ * deployments (what it ran before), then the family's earlier revisions, newest first. A revision
+ * that could not be read is never a target (enforce never rolls back to what it did not check);
+ * how many were passed over is returned.
  */
 async function previousCompliant(
   ecs: ECSClient,
   service: Service,
   current: string,
   settings: PolicySettings,
-): Promise<string | undefined> {
+): Promise<{ target?: string; unchecked: number }> {
   const candidates = (service.deployments ?? [])
     .map((d) => d.taskDefinition ?? "")
     .filter((arn) => arn && arn !== current);
@@ -37,10 +36,13 @@ async function previousCompliant(
         candidates.push(arn);
     }
   }
+  let unchecked = 0;
   for (const arn of candidates) {
-    if (!nonCompliant(await evaluateRevision(ecs, arn, settings, service), settings)) return arn;
+    const compliance = complianceOf(await evaluateRevision(ecs, arn, settings, service), settings);
+    if (compliance === "compliant") return { target: arn, unchecked };
+    if (compliance === "unknown") unchecked++;
   }
-  return undefined;
+  return { unchecked };
 }
 
 /**
@@ -65,9 +67,16 @@ export async function planPolicyForCall(
       : undefined;
     if (!arn)
       return { ...base, compliant: true, actions: [], ignored: "no taskDefinitionArn in the response" };
-    const evaluation = await evaluateRevision(clients.ecs, arn, settings);
-    if (!evaluation) return { ...base, compliant: true, actions: [], ignored: `${arn} cannot be described` };
-    const compliant = !nonCompliant(evaluation, settings);
+    const check = await evaluateRevision(clients.ecs, arn, settings);
+    if (check.kind === "unknown")
+      return {
+        ...base,
+        compliant: false,
+        unknown: { taskDefinitionArn: arn, reason: check.reason },
+        actions: [],
+      };
+    const { evaluation } = check;
+    const compliant = complianceOf(check, settings) === "compliant";
     const actions: PolicyAction[] = [
       { kind: "tag", taskDefinitionArn: arn, findings: evaluation.findings.length },
     ];
@@ -91,30 +100,45 @@ export async function planPolicyForCall(
     const current = described?.taskDefinition;
     if (!described || !current)
       return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
-    const evaluation = await evaluateRevision(clients.ecs, current, settings, described);
+    const check = await evaluateRevision(clients.ecs, current, settings, described);
     // The service's own findings are reported beside the revision's; they never change `compliant`.
     const resources = await checkServiceCall(clients.ecs, described, settings);
-    const compliant = !nonCompliant(evaluation, settings);
+    if (check.kind === "unknown")
+      return {
+        ...base,
+        resources,
+        compliant: false,
+        unknown: { taskDefinitionArn: current, reason: check.reason },
+        actions: [],
+      };
+    const { evaluation } = check;
+    const compliant = complianceOf(check, settings) === "compliant";
     if (compliant || settings.mode === "audit")
-      return { ...base, ...(evaluation ? { evaluation } : {}), resources, compliant, actions: [] };
+      return { ...base, evaluation, resources, compliant, actions: [] };
     const clusterName = nameFromArn(described.clusterArn ?? cluster);
     const serviceName = described.serviceName ?? nameFromArn(name);
-    const reason = `${nameFromArn(current)} violates ${atOrAbove(
-      evaluation?.findings ?? [],
-      settings.enforceAt,
-    )
+    const reason = `${nameFromArn(current)} violates ${atOrAbove(evaluation.findings, settings.enforceAt)
       .map((f) => f.ruleId)
       .join(", ")}`;
-    const target = await previousCompliant(clients.ecs, described, current, settings);
+    const { target, unchecked } = await previousCompliant(clients.ecs, described, current, settings);
+    const passedOver =
+      unchecked > 0 ? `; ${unchecked} earlier revision(s) could not be read and were not considered` : "";
     const action: PolicyAction = target
-      ? { kind: "rollback", cluster: clusterName, service: serviceName, from: current, to: target, reason }
+      ? {
+          kind: "rollback",
+          cluster: clusterName,
+          service: serviceName,
+          from: current,
+          to: target,
+          reason: `${reason}${passedOver}`,
+        }
       : {
           kind: "no-rollback",
           cluster: clusterName,
           service: serviceName,
-          reason: `${reason}; no earlier compliant revision to roll back to`,
+          reason: `${reason}; no earlier compliant revision to roll back to${passedOver}`,
         };
-    return { ...base, ...(evaluation ? { evaluation } : {}), resources, compliant, actions: [action] };
+    return { ...base, evaluation, resources, compliant, actions: [action] };
   }
   return { ...base, compliant: true, actions: [], ignored: `${record.eventName} is not checked` };
 }

@@ -1,9 +1,22 @@
+import { AutopilotError } from "../errors.ts";
 import type { CloudTrailApiCallEvent, ScheduledEvent } from "../events/schemas.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { applyPolicyActions } from "./applyPolicyActions.ts";
 import { auditAccount } from "./auditAccount.ts";
 import { policyAuditMessage, policyEventMessage } from "./messages.ts";
 import { planPolicyForCall } from "./planForApiCall.ts";
+
+/** A revision could not be read, so it was not checked (never assumed compliant). */
+export class PolicyUncheckedError extends AutopilotError {
+  override readonly name = "PolicyUncheckedError";
+  readonly code = "policy-unchecked";
+  constructor(
+    readonly taskDefinitionArn: string,
+    readonly reason: string,
+  ) {
+    super(`${taskDefinitionArn} could not be checked: ${reason}`);
+  }
+}
 
 /**
  * The policy flow's entry: a scheduled event audits every revision in use; a CloudTrail
@@ -39,8 +52,16 @@ export async function runPolicy(
         }
       : {}),
     actions: outcome.actions,
+    ...(outcome.unknown ? { unknown: outcome.unknown } : {}),
     ...(outcome.ignored ? { reason: outcome.ignored } : {}),
   };
   context.log.info("policy event", summary);
-  return { summary, messages: message ? [{ message }] : [] };
+  return {
+    summary,
+    messages: message ? [{ message }] : [],
+    // Fails closed: a revision that could not be read is checked again (retry, then the DLQ).
+    ...(outcome.unknown
+      ? { failure: new PolicyUncheckedError(outcome.unknown.taskDefinitionArn, outcome.unknown.reason) }
+      : {}),
+  };
 }
