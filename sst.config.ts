@@ -39,7 +39,8 @@ export default $config({
       rightsizeFunction: rightsize.rightsizeFunction.name,
       notifyFunction: notify.notifyFunction.name,
       slackOutbox: shared.outbox.url,
-      slackOutboxDeadLetters: shared.outboxDeadLetters.url,
+      outboxDeadLetterQueue: shared.outboxDeadLetters.url,
+      alarmTopic: shared.alarmTopic.arn,
     };
   },
 });

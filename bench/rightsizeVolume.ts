@@ -14,6 +14,7 @@
  */
 import { CloudWatchClient, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
@@ -122,7 +123,8 @@ function fakeEcs(): ECSClient {
           tags: [],
         };
       default:
-        throw new Error(`stand-in ECS: ${command} is not answered`);
+        // Listings of EC2 capacity (container instances, tasks): none, every service is on Fargate.
+        return {};
     }
   });
 }
@@ -176,12 +178,20 @@ export async function rightsizeVolume(): Promise<VolumeResult> {
   const sampler = setInterval(sample, 20);
   const started = performance.now();
   const { report } = await analyzeFleetWithState(
-    { ecs: fakeEcs(), documents: fakeDocuments, cloudwatch: fakeCloudWatch(counter) },
+    {
+      ecs: fakeEcs(),
+      ecr: answering(new ECRClient(STAND_IN), () => ({ images: [], failures: [] })),
+      documents: fakeDocuments,
+      cloudwatch: fakeCloudWatch(counter),
+    },
     "state",
     {
       prices: bundledPriceBook("us-east-1"),
       candidates: [],
       lookbackDays: LOOKBACK_DAYS,
+      // What the weekly function asks for (core/rightsize/runRightsize.ts): no per-period charts.
+      series: false,
+      computeOptimizer: false,
       end: new Date("2026-11-30T07:00:00Z"),
     },
   );

@@ -14,6 +14,7 @@
  * | `event-invalid` | InvalidEventError | runtime |
  * | `slack-delivery-failed` | SlackWebhookError | core/notify |
  * | `state-incomplete` | StateIncompleteError | core/state |
+ * | `price-offer-invalid` | OfferFileError | core/pricing |
  * | `cli-usage` | CliError | cli |
  *
  * @example

@@ -1,4 +1,5 @@
 import {
+  ECS_CONTAINER_INSTANCE_STATE_CHANGE,
   ECS_DEPLOYMENT_STATE_CHANGE,
   ECS_SERVICE_ACTION,
   ECS_TASK_STATE_CHANGE,
@@ -17,8 +18,9 @@ import { flowFunctionArgs, routeSecrets, routeSecretsChecked, slackWebhookUrl } 
 const timeout = timeoutFor("Monitor", { slack: SLACK_POST_SECONDS, reads: 60 });
 
 /**
- * Monitoring: task stops, crash loops, failed deployments and placement failures, told once.
- * Reads only: the service and task definition for links and images, ECR for missing images.
+ * Monitoring: task stops, crash loops, failed deployments, placement failures and draining
+ * container instances, told once. Reads only (core/iam): the service, task definition and tasks
+ * for links, images and what a draining instance still runs; ECR for missing images.
  */
 const args = flowFunctionArgs("monitor", timeout);
 export const monitorFunction = new sst.aws.Function("Monitor", {
@@ -32,5 +34,10 @@ export const monitorFunction = new sst.aws.Function("Monitor", {
   },
 });
 
-for (const rule of [ECS_TASK_STATE_CHANGE, ECS_DEPLOYMENT_STATE_CHANGE, ECS_SERVICE_ACTION])
+for (const rule of [
+  ECS_TASK_STATE_CHANGE,
+  ECS_DEPLOYMENT_STATE_CHANGE,
+  ECS_SERVICE_ACTION,
+  ECS_CONTAINER_INSTANCE_STATE_CHANGE,
+])
   subscribe(rule, monitorFunction);

@@ -27,7 +27,8 @@ export const redeployFunction = new sst.aws.Function("Redeploy", {
   description: "ecs-autopilot: redeploy ECS services when an image is pushed to ECR",
 });
 subscribe(ECR_IMAGE_PUSH, redeployFunction);
-// A finished deployment releases the push queued behind it; the sweep catches a missed event.
+// A push queued behind a deployment goes out when ECS reports that deployment finished, or, if
+// that event never reaches us, when the sweep finds the service idle.
 subscribe(ECS_DEPLOYMENT_FINISHED, redeployFunction);
 for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "redeploy")) scheduleJob(job, redeployFunction);
 

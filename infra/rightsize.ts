@@ -5,7 +5,8 @@ import { flowFunctionArgs } from "./shared.ts";
 
 /**
  * Budget of the weekly run for 2,000 services: the fleet's reads (200 DescribeServices, up to
- * 2,000 DescribeTaskDefinition) and 14 days of 5-minute CloudWatch usage, read in batches of
+ * 2,000 DescribeTaskDefinition, the EC2 clusters' container instances and tasks, image platforms,
+ * Compute Optimizer's view) and 14 days of 5-minute CloudWatch usage, read in batches of
  * services so that memory holds one batch, not the fleet (core/rightsize/collectUsage.ts;
  * `npm run bench` measures the fetch and profile of 2,000 services), 600 s; the step-downs and one
  * Slack message. Lambda's 900 s maximum is the ceiling.

@@ -1,5 +1,5 @@
 import { type AutopilotFunction, permissionStatements, renderTemplate } from "../core/iam/index.ts";
-import { LOG_INSTEAD, SLACK_POST_WORST_CASE_MS, webhookTarget } from "../core/notify/index.ts";
+import { LOG_INSTEAD, webhookTarget } from "../core/notify/index.ts";
 import { config, stageActs, stored } from "./config.ts";
 
 /** Whether this stage acts on the account (README, "Stages"); every other stage runs in dry-run. */
@@ -62,43 +62,6 @@ export const deadLetters = new sst.aws.Queue("AutopilotDeadLetters", {
   },
 });
 
-/** Slack messages the Notify function could not post after every receive (`ecs-autopilot dlq`). */
-export const outboxDeadLetters = new sst.aws.Queue("SlackOutboxDeadLetters", {
-  transform: {
-    queue: (args: aws.sqs.QueueArgs) => {
-      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
-      args.sqsManagedSseEnabled = true;
-    },
-  },
-});
-
-/** One Slack post's worst case, retries included (core/notify/SlackWebhook.ts): 110 s. */
-const SLACK_POST_SECONDS = SLACK_POST_WORST_CASE_MS / 1000;
-
-/**
- * The Notify function's batch and timeout (infra/notify.ts): five messages, each posted with its
- * whole retry budget, and 30 s for their state-table leases.
- */
-export const NOTIFY_BATCH = 5;
-export const NOTIFY_TIMEOUT_SECONDS = NOTIFY_BATCH * SLACK_POST_SECONDS + 30;
-
-/**
- * The Slack outbox: every flow queues its messages here (runtime/deliver.ts) and the Notify
- * function posts them, so a Slack outage neither loses a message nor holds up a flow. Lambda
- * refuses an SQS event source whose queue's visibility timeout is shorter than the function's
- * timeout; AWS recommends six times it (Lambda Developer Guide, "Using Lambda with Amazon SQS").
- * A message Slack refused five receives in a row goes to {@link outboxDeadLetters}.
- */
-export const outbox = new sst.aws.Queue("SlackOutbox", {
-  visibilityTimeout: `${6 * NOTIFY_TIMEOUT_SECONDS} seconds`,
-  dlq: { queue: outboxDeadLetters.arn, retry: 5 },
-  transform: {
-    queue: (args: aws.sqs.QueueArgs) => {
-      args.sqsManagedSseEnabled = true;
-    },
-  },
-});
-
 /** EventBridge may only drop undeliverable events into the DLQ when the queue allows it. */
 new aws.sqs.QueuePolicy("AutopilotDeadLettersPolicy", {
   queueUrl: deadLetters.url,
@@ -115,6 +78,59 @@ new aws.sqs.QueuePolicy("AutopilotDeadLettersPolicy", {
       },
     ],
   }),
+});
+
+/**
+ * Alarms of ecs-autopilot (a dead-letter queue that is not empty): subscribe an address to it,
+ * `aws sns subscribe --topic-arn <alarmTopic> --protocol email --notification-endpoint you@example.com`.
+ */
+export const alarmTopic = new aws.sns.Topic("AutopilotAlarms", {});
+
+/** An alarm as soon as a dead-letter queue holds a message: something needs a person. */
+export function alarmOnDepth(name: string, queue: sst.aws.Queue) {
+  return new aws.cloudwatch.MetricAlarm(`${name}Alarm`, {
+    alarmDescription: `ecs-autopilot: messages wait in ${name}; \`npx ecs-autopilot dlq list\` shows them`,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: queue.nodes.queue.name },
+    statistic: "Maximum",
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    alarmActions: [alarmTopic.arn],
+    okActions: [alarmTopic.arn],
+  });
+}
+alarmOnDepth("AutopilotDeadLetters", deadLetters);
+
+/** Slack messages that could not be posted after every receive of the outbox: `ecs-autopilot dlq redrive notify`. */
+export const outboxDeadLetters = new sst.aws.Queue("AutopilotOutboxDeadLetters", {
+  transform: {
+    queue: (args: aws.sqs.QueueArgs) => {
+      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
+      args.sqsManagedSseEnabled = true;
+    },
+  },
+});
+alarmOnDepth("AutopilotOutboxDeadLetters", outboxDeadLetters);
+
+/**
+ * The Slack outbox: every flow queues its messages here and goes on; the Notify function posts
+ * them. A message Slack does not take becomes visible again after the visibility timeout (which
+ * must cover the Notify function's timeout) and is tried up to 100 times — about 15 hours of
+ * Slack outage at 9 minutes apart — before it lands in the outbox's DLQ.
+ */
+export const outbox = new sst.aws.Queue("AutopilotSlackOutbox", {
+  visibilityTimeout: "9 minutes",
+  dlq: { queue: outboxDeadLetters.arn, retry: 100 },
+  transform: {
+    queue: (args: aws.sqs.QueueArgs) => {
+      args.messageRetentionSeconds = 4 * 24 * 60 * 60;
+      args.sqsManagedSseEnabled = true;
+    },
+  },
 });
 
 /**
@@ -174,8 +190,8 @@ export function flowFunctionArgs(fn: AutopilotFunction, timeoutSeconds: number) 
     environment: {
       AUTOPILOT_STATE_TABLE: stateTable.name,
       AUTOPILOT_DEAD_LETTER_QUEUE_URL: deadLetters.url,
-      AUTOPILOT_CONFIG_PARAMETER: configParameter.name,
       AUTOPILOT_OUTBOX_QUEUE_URL: outbox.url,
+      AUTOPILOT_CONFIG_PARAMETER: configParameter.name,
       AUTOPILOT_STAGE: $app.stage,
       // runtime/runtime.ts: anything but "act" plans and changes nothing.
       AUTOPILOT_MODE: acting ? "act" : "dry-run",

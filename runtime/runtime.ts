@@ -62,6 +62,18 @@ export interface FlowRuntime {
 
 export const CONFIG_TTL_MS = 60_000;
 
+/**
+ * Per message: 2 attempts of at most 5 s, 0.5 s apart (at most 2 s when Slack asks to wait
+ * longer) — 12 s at worst. Deployed, only the Notify function posts (infra/notify.ts budgets its
+ * timeout on this); the outbox queue retries for hours beyond it.
+ */
+export const SLACK_BUDGET = {
+  timeoutMs: 5_000,
+  maxAttempts: 2,
+  baseDelayMs: 500,
+  maxDelayMs: 2_000,
+} as const;
+
 /** A linked SST resource's property, or undefined when the resource is not linked (local runs). */
 function linked(resource: string, property: "value" | "name" | "url"): string | undefined {
   // Resource is typed from the generated sst-env.d.ts, which only exists after `sst dev`/`deploy`.
@@ -114,7 +126,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   /** A webhook secret's notifier; a malformed value throws WebhookSecretError (the name, never the value). */
   const toNotifier = (secret: string, url: string | undefined): Notifier => {
     const target = webhookTarget(secret, url);
-    return target.kind === "slack" ? new SlackWebhook(target.url) : new TerminalNotifier();
+    return target.kind === "slack" ? new SlackWebhook(target.url, SLACK_BUDGET) : new TerminalNotifier();
   };
   // Locally SLACK_WEBHOOK_URL serves every channel; deployed, each channel is its own linked secret.
   const defaultSecret = env.SLACK_WEBHOOK_URL ? "SLACK_WEBHOOK_URL" : DEFAULT_CHANNEL;

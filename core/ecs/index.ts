@@ -1,5 +1,12 @@
 export { nameFromArn, type ServiceRef, scalableResourceId, serviceRef } from "./arns.ts";
 export {
+  type ContainerInstanceFacts,
+  containerInstanceFacts,
+  listContainerInstances,
+  type Resources,
+  taskReservation,
+} from "./containerInstances.ts";
+export {
   type DescribedServices,
   type DescribedTaskDefinition,
   describeServices,
@@ -16,6 +23,13 @@ export {
   parseImageReference,
   pinnedImage,
 } from "./ImageReference.ts";
+export {
+  ACCEPTED_MEDIA_TYPES,
+  hasLinuxArm64,
+  type ImagePlatforms,
+  platformsOfIndex,
+  readImagePlatforms,
+} from "./imagePlatforms.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
 export { copyTaskDefinition, isReservedTagKey, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";

@@ -99,6 +99,26 @@ const LIST_FLEET: PermissionStatement = {
   why: "find every service of every cluster and read its task definition (no resource-level permissions exist for these)",
 };
 
+/**
+ * Tasks of a cluster: ListTasks is authorised on `*` narrowed by the `ecs:cluster` condition (the
+ * reference lists container-instance as its resource type, yet a container-instance ARN is not
+ * what a cluster's task listing names), then DescribeTasks on the tasks.
+ */
+const LIST_TASKS: PermissionStatement = {
+  sid: "ListTasks",
+  actions: ["ecs:ListTasks"],
+  resources: ["*"],
+  conditions: [{ test: "ArnLike", variable: "ecs:cluster", values: [arn("ecs", "cluster/*")] }],
+  why: "the tasks of a cluster in this account and region",
+};
+
+const DESCRIBE_TASKS: PermissionStatement = {
+  sid: "DescribeTasks",
+  actions: ["ecs:DescribeTasks"],
+  resources: [arn("ecs", "task/*")],
+  why: "the revision and state of those tasks",
+};
+
 const DESCRIBE_SERVICES: PermissionStatement = {
   sid: "DescribeServices",
   actions: ["ecs:DescribeServices"],
@@ -222,6 +242,9 @@ const DEFINITIONS: Readonly<
   ],
   monitor: () => [
     DESCRIBE_SERVICES,
+    // A draining container instance: which tasks it still runs.
+    LIST_TASKS,
+    DESCRIBE_TASKS,
     {
       sid: "DescribeTaskDefinitions",
       actions: ["ecs:DescribeTaskDefinition"],
@@ -321,12 +344,7 @@ const DEFINITIONS: Readonly<
       resources: ["*"],
       why: "every revision in use, and a family's earlier revisions to roll back to (no resource-level permissions exist for these)",
     },
-    {
-      sid: "ListTasks",
-      actions: ["ecs:ListTasks"],
-      resources: [arn("ecs", "container-instance/*")],
-      why: "running tasks of each cluster (the daily audit checks the revisions they run)",
-    },
+    LIST_TASKS,
     DESCRIBE_SERVICES,
     {
       sid: "DescribeClusters",
@@ -340,12 +358,7 @@ const DEFINITIONS: Readonly<
       resources: [arn("ecs", "capacity-provider/*")],
       why: "the capacity providers the clusters use, for the daily audit's capacity rules (read only)",
     },
-    {
-      sid: "DescribeTasks",
-      actions: ["ecs:DescribeTasks"],
-      resources: [arn("ecs", "task/*")],
-      why: "the revision each running task uses",
-    },
+    DESCRIBE_TASKS,
     {
       sid: "TagCheckedRevisions",
       actions: ["ecs:TagResource"],
@@ -397,9 +410,36 @@ const DEFINITIONS: Readonly<
         "cloudwatch:GetMetricData",
         "pricing:GetProducts",
         "ec2:DescribeInstanceTypes",
+        "compute-optimizer:GetECSServiceRecommendations",
       ],
       resources: ["*"],
-      why: "services, their CloudWatch usage, prices and instance shapes (no resource-level permissions exist for these)",
+      why: "services, their CloudWatch usage, prices, instance shapes and Compute Optimizer's view (no resource-level permissions exist for these)",
+    },
+    {
+      sid: "ListContainerInstances",
+      actions: ["ecs:ListContainerInstances"],
+      resources: [arn("ecs", "cluster/*")],
+      why: "the container instances of EC2 clusters, to plan their capacity",
+    },
+    {
+      sid: "DescribeContainerInstances",
+      actions: ["ecs:DescribeContainerInstances"],
+      resources: [arn("ecs", "container-instance/*")],
+      why: "their instance types and registered and remaining CPU and memory",
+    },
+    {
+      sid: "DescribeCapacityProviders",
+      actions: ["ecs:DescribeCapacityProviders"],
+      resources: [arn("ecs", "capacity-provider/*")],
+      why: "the capacity providers the clusters use",
+    },
+    LIST_TASKS,
+    DESCRIBE_TASKS,
+    {
+      sid: "ReadImagePlatforms",
+      actions: ["ecr:BatchGetImage"],
+      resources: [arn("ecr", "repository/*")],
+      why: "the platforms of the services' images (Graviton): their image index or manifest",
     },
     {
       sid: "DescribeClusters",

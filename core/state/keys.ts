@@ -19,6 +19,7 @@
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
+ * | `instance#<containerInstanceArn>` | `agent-disconnected` | when the monitor first saw its agent disconnected |
  * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
@@ -121,6 +122,12 @@ export const stateKeys = {
 
   /** A "tell once" claim of one kind (`schedule-invalid`, …) and id. */
   once: (kind: string, id: string): ItemKey => ({ pk: `once#${kind}#${id}`, sk: "claim" }),
+
+  /** When the monitor first saw a container instance's agent disconnected (cleared on reconnect). */
+  agentDisconnected: (containerInstanceArn: string): ItemKey => ({
+    pk: `instance#${containerInstanceArn}`,
+    sk: "agent-disconnected",
+  }),
 
   /** A deployment the redeploy flow started. */
   deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),

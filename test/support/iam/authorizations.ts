@@ -33,6 +33,7 @@ const PREFIX: Record<string, string> = {
   CloudWatch: "cloudwatch",
   EC2: "ec2",
   Pricing: "pricing",
+  ComputeOptimizer: "compute-optimizer",
 };
 
 /** Operations whose action has no resource-level permission: authorized against `*`. */
@@ -47,6 +48,7 @@ const UNSCOPED = new Set([
   "cloudwatch:GetMetricData",
   "ec2:DescribeInstanceTypes",
   "pricing:GetProducts",
+  "compute-optimizer:GetECSServiceRecommendations",
 ]);
 
 const tagContext = (tags: unknown, keyName: "key" | "Key", valueName: "value" | "Value") => {
@@ -113,6 +115,16 @@ export function authorizationsOf(
           context: { "ecs:cluster": clusterArn(input.cluster) },
         },
       ];
+    case "ecs:ListContainerInstances":
+      return [{ action, resource: clusterArn(input.cluster) }];
+    case "ecs:DescribeContainerInstances":
+      return strings(input.containerInstances).map((id) => ({
+        action,
+        resource: isArn(id)
+          ? id
+          : arn("ecs", `container-instance/${lastPart(clusterArn(input.cluster))}/${id}`),
+        context: { "ecs:cluster": clusterArn(input.cluster) },
+      }));
     case "ecs:TagResource":
       return [
         { action, resource: str(input.resourceArn) ?? "", context: tagContext(input.tags, "key", "value") },
