@@ -166,7 +166,8 @@ export function permissionsFor(fn: AutopilotFunction) {
           conditions: s.conditions.map((c) => ({
             test: c.test,
             variable: c.variable,
-            values: [...c.values],
+            // Condition values may be ARN templates too (ecs:cluster).
+            values: c.values.map((template) => values.apply((v) => renderTemplate(template, v))),
           })),
         }
       : {}),

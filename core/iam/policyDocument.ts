@@ -27,12 +27,23 @@ export function renderTemplate(template: string, values: Partial<TemplateValues>
   });
 }
 
-/** A statement with its resources rendered (and conditions, which may name tag keys only). */
+/** A statement with its resources and condition values rendered (a condition may name an ARN: `ecs:cluster`). */
 export function renderStatement(
   statement: PermissionStatement,
   values: Partial<TemplateValues>,
 ): PermissionStatement {
-  return { ...statement, resources: statement.resources.map((r) => renderTemplate(r, values)) };
+  return {
+    ...statement,
+    resources: statement.resources.map((r) => renderTemplate(r, values)),
+    ...(statement.conditions
+      ? {
+          conditions: statement.conditions.map((c) => ({
+            ...c,
+            values: c.values.map((v) => renderTemplate(v, values)),
+          })),
+        }
+      : {}),
+  };
 }
 
 /** Statements as an IAM policy document: conditions grouped by operator, then by key. */

@@ -128,6 +128,25 @@ describe("core/iam against the Service Authorization Reference", () => {
     expect(permissionStatements("redeploy", { acting: true }).some((s) => s.mutates)).toBe(true);
   });
 
+  it("renders every placeholder, in resources and in condition values alike", () => {
+    for (const fn of AUTOPILOT_FUNCTIONS) {
+      const document = policyDocument(
+        fn,
+        { acting: true },
+        {
+          partition: "aws",
+          region: "eu-west-1",
+          account: "123456789012",
+          stateTable: "t",
+          deadLetterQueue: "q",
+          configParameter: "p",
+          outboxQueue: "o",
+        },
+      );
+      expect(JSON.stringify(document), fn).not.toContain("${");
+    }
+  });
+
   it("fits IAM's 10,240-character limit for a role's inline policies, with room to spare", () => {
     for (const fn of AUTOPILOT_FUNCTIONS) {
       const document = policyDocument(
