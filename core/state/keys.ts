@@ -24,7 +24,6 @@
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
- * | `idempotency#<scope>` | (Powertools) | Powertools idempotency records |
  */
 
 /** The primary key of one item. */
@@ -145,7 +144,4 @@ export const stateKeys = {
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
-
-  /** The partition of a Powertools idempotency store. */
-  idempotencyPartition: (scope: string): string => `idempotency#${scope}`,
 } as const;

@@ -135,7 +135,8 @@ describe("architecture (docs/architecture.md)", () => {
   });
 
   it("spells state-table keys only in core/state/keys.ts", () => {
-    const keyLiteral = /["'`](?:svc|repo|once|task|alert|rate|deployment|index|idempotency|stops|stats)#/;
+    const keyLiteral =
+      /["'`](?:svc|repo|once|task|alert|rate|deployment|index|event|pending|rollout|delivered|stops|stats)#/;
     const offenders = FILES.filter((f) => f !== "core/state/keys.ts").flatMap((file) =>
       readFileSync(join(ROOT, file), "utf8")
         .split("\n")
