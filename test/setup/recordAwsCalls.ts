@@ -42,7 +42,7 @@ function canonical(resource: string): string {
     .replace(/:table\/([^/]+)$/, (whole, name: string) =>
       stateTables.has(name) ? `:table/${OWN.stateTable}` : whole,
     )
-    .replace(/(:sqs:[^:]+:\d+:)[\w-]*dead-letters$/, `$1${OWN.deadLetterQueue}`)
+    .replace(/(:sqs:[^:]+:\d+:)[\w-]*(?:dead-letters|dlq)[\w-]*$/, `$1${OWN.deadLetterQueue}`)
     .replace(/(:sqs:[^:]+:\d+:)[\w-]*outbox[\w-]*$/, `$1${OWN.outboxQueue}`);
 }
 
