@@ -196,9 +196,9 @@ export function buildProgram(): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--config <file>", "central configuration (JSON): deploy.passRoles, deploy.actingStage")
     .option("--stage <name>", "the stage to print for (default: the acting stage)")
-    .option("--partition <partition>", "fill ${partition}, e.g. aws")
-    .option("--region <region>", "fill ${region}")
-    .option("--account <id>", "fill ${account}")
+    .option("--partition <partition>", "the partition to fill in, e.g. aws")
+    .option("--region <region>", "the region to fill in")
+    .option("--account <id>", "the account to fill in")
     .action(async (fn: string, options) => {
       process.stdout.write(`${await iamPolicy(fn, options)}\n`);
     });
