@@ -14,6 +14,7 @@
  * | `svc#<serviceArn>` | `incident` | open crash-loop incident |
  * | `svc#<serviceArn>` | `stats#<YYYY-MM-DD>` | daily stop statistics (read by right-sizing) |
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
+ * | `svc#<serviceArn>` | `rightsize#<ISO week>` | right-sizing stepped the service down that week |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
@@ -23,7 +24,6 @@
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
- * | `idempotency#<scope>` | (Powertools) | Powertools idempotency records |
  */
 
 /** The primary key of one item. */
@@ -110,6 +110,12 @@ export const stateKeys = {
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
 
+  /** Right-sizing's step down of a service in one ISO week (`2026-W48`): at most one a week. */
+  rightsizeStep: (serviceArn: string, isoWeek: string): ItemKey => ({
+    pk: service(serviceArn),
+    sk: `rightsize#${isoWeek}`,
+  }),
+
   /** The up capacity a schedule restores. */
   scheduleMemory: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "schedule" }),
 
@@ -138,7 +144,4 @@ export const stateKeys = {
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
-
-  /** The partition of a Powertools idempotency store. */
-  idempotencyPartition: (scope: string): string => `idempotency#${scope}`,
 } as const;

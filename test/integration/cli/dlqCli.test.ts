@@ -154,7 +154,8 @@ describe("ecs-autopilot dlq", () => {
     const again = await cli("dlq", "redrive", "notify");
     expect(again.stdout).toContain("redriven m-0001: posted");
     expect(JSON.parse((await cli("dlq", "list", "notify", "--format", "json")).stdout)).toEqual([]);
-  });
+    // Seven runs of the real command through npx (each a fresh Node process).
+  }, 120_000);
 
   it("refuses an unknown flow and a missing queue with one line and exit 2", async () => {
     const unknown = await cli("dlq", "list", "nosuch");
