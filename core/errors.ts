@@ -13,6 +13,7 @@
  * | `policy-input-invalid` | PolicyInputError | core/policy |
  * | `event-invalid` | InvalidEventError | runtime |
  * | `slack-delivery-failed` | SlackWebhookError | core/notify |
+ * | `secret-invalid` | WebhookSecretError | core/notify |
  * | `state-incomplete` | StateIncompleteError | core/state |
  * | `price-offer-invalid` | OfferFileError | core/pricing |
  * | `rollout-failed` | RollOutError | core/ecs |
