@@ -2,6 +2,7 @@
  * docs/reliability.md: the matrix and the scale run, each written by its own script into its own
  * marked section, so running one never erases the other's numbers.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gitRevision } from "./gitRevision.ts";
@@ -39,6 +40,18 @@ export function writeSection(name: "matrix" | "scale", body: string): void {
         ? current.replace("<!-- scale:begin -->", `${block}\n\n<!-- scale:begin -->`)
         : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(DOC, next);
+  // The project formats Markdown with Biome too (aligned tables): keep the generated page clean.
+  try {
+    execFileSync(
+      resolve(import.meta.dirname, "..", "..", "node_modules", ".bin", "biome"),
+      ["format", "--write", DOC],
+      {
+        stdio: "ignore",
+      },
+    );
+  } catch {
+    // Formatting is cosmetic; the numbers are written either way.
+  }
 }
 
 const count = (results: readonly ScenarioResult[], status: Status) =>
