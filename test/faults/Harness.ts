@@ -14,7 +14,7 @@ import { type MotoServer, startMotoServer, useMotoEnvironment } from "../../scri
 import type { DeliveryOptions } from "./asyncInvoke.ts";
 import { type AllClients, clientsAt } from "./clientsAt.ts";
 import { ENVIRONMENT_HEADER, FaultProxy } from "./FaultProxy.ts";
-import { functionTimeouts } from "./functionTimeouts.ts";
+import { type DeployedFunction, functionTimeouts } from "./functionTimeouts.ts";
 import { SlackStandIn } from "./SlackStandIn.ts";
 
 export const REGION = "eu-west-1";
@@ -23,11 +23,6 @@ const TABLE = "autopilot-state";
 const CONFIG_PARAMETER = "/ecs-autopilot/config";
 const DEAD_LETTERS = "autopilot-dead-letters";
 const OUTBOX = "autopilot-outbox";
-/** SST's default function timeout, for a function infra/ does not deploy (yet): the Notify function. */
-const SST_DEFAULT_TIMEOUT_MS = 20_000;
-
-/** `retries: 2` of every flow function (infra/shared.ts): Lambda's asynchronous retries. */
-export const LAMBDA_RETRIES = 2;
 
 /** The clients of one Lambda execution environment, as its runtime builds them. */
 export interface EnvironmentClients {
@@ -193,10 +188,18 @@ export class Harness {
 
   /** The function's deployed timeout (infra/), in ms. */
   timeoutOf(functionName: string): number {
-    const timeout =
-      this.timeouts.get(functionName) ?? (functionName === "notify" ? SST_DEFAULT_TIMEOUT_MS : undefined);
-    if (timeout === undefined) throw new Error(`no timeout for functions/${functionName}.ts in infra/`);
-    return timeout;
+    return this.#deployed(functionName).timeoutMs;
+  }
+
+  /** Lambda's retries of the function's failed asynchronous invocations (infra/). */
+  retriesOf(functionName: string): number {
+    return this.#deployed(functionName).retries;
+  }
+
+  #deployed(functionName: string): DeployedFunction {
+    const deployed = this.timeouts.get(functionName);
+    if (!deployed) throw new Error(`functions/${functionName}.ts is not deployed by infra/`);
+    return deployed;
   }
 
   async stop(): Promise<void> {

@@ -33,7 +33,7 @@ import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts
 import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
 import { scheduledEvent } from "./flows/events.ts";
 import { gitRevision } from "./gitRevision.ts";
-import { type EnvironmentClients, Harness, LAMBDA_RETRIES, REGION } from "./Harness.ts";
+import { type EnvironmentClients, Harness, REGION } from "./Harness.ts";
 import { writeSection } from "./reliabilityDoc.ts";
 import { appliedWrites } from "./scenario.ts";
 
@@ -157,7 +157,7 @@ async function measure(
   const delivery = await deliverAsync(event, env, {
     functionName,
     timeoutMs,
-    retries: LAMBDA_RETRIES,
+    retries: harness.retriesOf(functionName),
     ...harness.lifecycle({ postsToSlack: false }),
   });
   const ms = Date.now() - started;

@@ -18,7 +18,7 @@ import type { LambdaHandler } from "../../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
 import { type AsyncDelivery, type DeliveryOptions, deliverAsync, environments } from "./asyncInvoke.ts";
 import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
-import { type EnvironmentClients, type Harness, LAMBDA_RETRIES } from "./Harness.ts";
+import type { EnvironmentClients, Harness } from "./Harness.ts";
 import { OutboxEmulator } from "./outbox.ts";
 import type { SlackFault, SlackPost } from "./SlackStandIn.ts";
 
@@ -216,7 +216,7 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
   const options: DeliveryOptions = {
     functionName: spec.functionName,
     timeoutMs: harness.timeoutOf(spec.functionName),
-    retries: LAMBDA_RETRIES,
+    retries: harness.retriesOf(spec.functionName),
     ...harness.lifecycle({ postsToSlack: false }),
   };
   const outbox = new OutboxEmulator(
