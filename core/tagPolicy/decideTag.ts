@@ -110,6 +110,12 @@ export function orderTags(policy: TagPolicy, a: string, b: string): number | und
   }
 }
 
+/** A version and the tag it was read from, which is what reasons name (`v1.2.0`, not the `1.2.0` a prefix left). */
+interface Tagged {
+  readonly version: VersionTag;
+  readonly tag: string;
+}
+
 /**
  * Whether a pushed suffixed version may replace what runs, unless pre-releases are allowed: a
  * release only by a release, a `-alpine` (`-lsN`, `-rc.N`) version only by one on the same track —
@@ -118,23 +124,27 @@ export function orderTags(policy: TagPolicy, a: string, b: string): number | und
  */
 function trackProblem(
   label: string,
-  pushed: VersionTag,
-  running: VersionTag | undefined,
+  pushed: Tagged,
+  running: Tagged | undefined,
   allowPrerelease: boolean,
 ): string | undefined {
   if (allowPrerelease) return undefined;
-  const track = suffixTrack(pushed);
+  const track = suffixTrack(pushed.version);
   if (!running) {
     return track === ""
       ? undefined
-      : `${label}: '${pushed.original}' is a pre-release or suffixed build (allowPrerelease is off)`;
+      : `${label}: '${pushed.tag}' is a pre-release or suffixed build (allowPrerelease is off)`;
   }
-  const runningTrack = suffixTrack(running);
+  const runningTrack = suffixTrack(running.version);
   if (track === runningTrack) return undefined;
   if (runningTrack === "")
-    return `${label}: '${pushed.original}' is a pre-release or suffixed build, '${running.original}' a release (allowPrerelease is off)`;
-  return `${label}: '${pushed.original}' leaves the ${describeTrack(runningTrack)} track of '${running.original}' (allowPrerelease is off)`;
+    return `${label}: '${pushed.tag}' is a pre-release or suffixed build, '${running.tag}' a release (allowPrerelease is off)`;
+  return `${label}: '${pushed.tag}' leaves the ${describeTrack(runningTrack)} track of '${running.tag}' (allowPrerelease is off)`;
 }
+
+/** A version tag with the tag it was read from. */
+const tagged = (version: VersionTag | undefined): Tagged | undefined =>
+  version && { version, tag: version.original };
 
 function decideSemver(
   policy: Extract<TagPolicy, { kind: "semver" }>,
@@ -145,7 +155,7 @@ function decideSemver(
   const next = parseVersion(pushed);
   if (!next) return reject(`${level}: '${pushed}' is ${NOT_A_VERSION}`);
   if (current === undefined) {
-    const problem = trackProblem(level, next, undefined, policy.allowPrerelease);
+    const problem = trackProblem(level, { version: next, tag: pushed }, undefined, policy.allowPrerelease);
     return reject(
       problem ??
         `${level}: the version the service runs is unknown (use range:… to deploy without knowing it)`,
@@ -156,13 +166,13 @@ function decideSemver(
     if (current === DEFAULT_TAG) {
       // Keel's rule: `latest` is the newest release, so the first version pushed moves the service
       // onto the version track it then follows.
-      const problem = trackProblem(level, next, undefined, policy.allowPrerelease);
+      const problem = trackProblem(level, { version: next, tag: pushed }, undefined, policy.allowPrerelease);
       if (problem) return reject(problem);
       return accept(`${level}: the service runs '${DEFAULT_TAG}'; '${pushed}' puts it on versions`);
     }
     return reject(`${level}: the running tag '${current}' is ${NOT_A_VERSION}`);
   }
-  const problem = trackProblem(level, next, now, policy.allowPrerelease);
+  const problem = trackProblem(level, { version: next, tag: pushed }, tagged(now), policy.allowPrerelease);
   if (problem) return reject(problem);
   const order = compareVersions(next, now);
   if (order === 0)
@@ -191,7 +201,7 @@ function decideRange(
   // 2.0.0 and outside `<2` (node-semver alone would let it in under includePrerelease).
   if (!policy.includes(formatCore(next))) return reject(`${label}: '${pushed}' is outside the range`);
   const now = current === undefined ? undefined : parseVersion(current);
-  const problem = trackProblem(label, next, now, policy.allowPrerelease);
+  const problem = trackProblem(label, { version: next, tag: pushed }, tagged(now), policy.allowPrerelease);
   if (problem) return reject(problem);
   if (!now) {
     const running = current === undefined ? "is unknown" : `'${current}' is not a version`;
@@ -239,8 +249,14 @@ function decideMatch(
     for (let i = 0; i < next.length; i++) {
       const part = parseVersion(next[i] ?? "");
       if (!part) continue;
-      const problem = trackProblem(label, part, parseVersion(now?.[i] ?? ""), policy.allowPrerelease);
-      if (problem) return reject(problem.replace(`'${part.original}'`, `'${pushed}'`));
+      const running = parseVersion(now?.[i] ?? "");
+      const problem = trackProblem(
+        label,
+        { version: part, tag: pushed },
+        running && current !== undefined ? { version: running, tag: current } : undefined,
+        policy.allowPrerelease,
+      );
+      if (problem) return reject(problem);
     }
   }
   if (now === undefined) {

@@ -216,3 +216,22 @@ describe("tags without a tag and re-pushes", () => {
     expect(orderTags(policy, "release-2", "release-10")).toBe(-1);
   });
 });
+
+describe("reasons of pattern policies name the tags, not the part the pattern extracted", () => {
+  it("names the running tag as it runs (review of issue 12, defect 6)", () => {
+    expect(decide("prefix:v", "v1.2.0", "v1.3.0-beta.1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:v: 'v1.3.0-beta.1' is a pre-release or suffixed build, 'v1.2.0' a release (allowPrerelease is off)",
+    });
+    expect(decide("prefix:v", "v1.4.5-alpine", "v1.4.6")).toEqual({
+      accept: false,
+      reason: "prefix:v: 'v1.4.6' leaves the -alpine track of 'v1.4.5-alpine' (allowPrerelease is off)",
+    });
+    expect(decide("glob:release-*", "release-1.4.5-alpine", "release-1.4.6")).toEqual({
+      accept: false,
+      reason:
+        "glob:release-*: 'release-1.4.6' leaves the -alpine track of 'release-1.4.5-alpine' (allowPrerelease is off)",
+    });
+  });
+});
