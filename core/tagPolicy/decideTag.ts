@@ -247,9 +247,11 @@ function decideMatch(
   const now = current === undefined ? undefined : policy.extract(current);
   if (policy.order === "natural") {
     for (let i = 0; i < next.length; i++) {
-      const part = parseVersion(next[i] ?? "");
+      // The same reading of a part as the order's (a bare `42-rc1` is 42 with suffix `rc1`), so that
+      // nothing the order calls a pre-release slips past the track check.
+      const part = partVersion(next[i] ?? "");
       if (!part) continue;
-      const running = parseVersion(now?.[i] ?? "");
+      const running = partVersion(now?.[i] ?? "");
       const problem = trackProblem(
         label,
         { version: part, tag: pushed },

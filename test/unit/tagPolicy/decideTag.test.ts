@@ -235,3 +235,30 @@ describe("reasons of pattern policies name the tags, not the part the pattern ex
     });
   });
 });
+
+describe("pre-releases of bare numbers in pattern policies", () => {
+  it("keeps a service on releases off a suffixed number, as off a suffixed version (review of issue 12, defect 3)", () => {
+    expect(decide("prefix:release-", "release-41", "release-42-rc1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-42-rc1' is a pre-release or suffixed build, 'release-41' a release (allowPrerelease is off)",
+    });
+    expect(decide("glob:build-*", "build-7", "build-8-rc1").accept).toBe(false);
+    expect(decide("regex:^b-(\\d+(?:-\\w+)?)$", "b-7", "b-8-beta").accept).toBe(false);
+    // The same as for versions after the prefix:
+    expect(decide("prefix:release-", "release-1.2.0", "release-1.3.0-rc1").accept).toBe(false);
+  });
+
+  it("follows the suffix track of a suffixed number, and takes it where pre-releases are allowed", () => {
+    expect(decide("prefix:release-", "release-41-alpine", "release-42-alpine")).toEqual({
+      accept: true,
+      reason: "prefix:release-: release-41-alpine → release-42-alpine",
+    });
+    expect(decide("prefix:release-", "release-41-alpine", "release-42").reason).toBe(
+      "prefix:release-: 'release-42' leaves the -alpine track of 'release-41-alpine' (allowPrerelease is off)",
+    );
+    expect(decide("prefix:release-", "release-41", "release-42-rc1", { allowPrerelease: true }).accept).toBe(
+      true,
+    );
+  });
+});
