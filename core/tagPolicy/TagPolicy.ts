@@ -4,7 +4,10 @@ import { PatternError, TagPattern } from "./TagPattern.ts";
 
 /** How the parts a pattern extracted from two tags are ordered. */
 export type PartOrder =
-  /** Versions as versions, runs of digits as numbers, the rest byte by byte (prefix, glob, regex). */
+  /**
+   * Versions as versions (a bare number is X.0.0), other text naturally (runs of digits as numbers)
+   * and below every version or number (prefix, glob, regex).
+   */
   | "natural"
   /** Byte order of the whole part, like Flux's `alphabetical` (CalVer, RFC 3339 timestamps). */
   | "alphabetical"

@@ -60,9 +60,13 @@ function partVersion(part: string): VersionTag | undefined {
 
 /**
  * Orders two extracted parts; undefined when they cannot be ordered (a non-number under
- * `numerical`). Natural order: versions (bare numbers included) as versions, before any other
- * text, which orders naturally. One total order, so a service can never walk back down through a
- * chain of "newer" steps (a mix of two orders could: `v0.0-rc.2` < `0.0-rc.10` < `1` < `v0.0-rc.2`).
+ * `numerical`). Natural order: versions (bare numbers included) as versions, above any other
+ * text, which orders naturally below them. Text below versions is what keeps a stray tag
+ * (`release-candidate`, `release-latest`) from becoming "the newest" and holding back every
+ * numbered release after it; the peers agree (Keel's `force` sorts non-versions after the versions,
+ * its semver policies, Flux's and Argo's ignore them). One total order, so a service can never walk
+ * back down through a chain of "newer" steps (a mix of two orders could:
+ * `v0.0-rc.2` < `0.0-rc.10` < `1` < `v0.0-rc.2`).
  */
 function compareParts(order: PartOrder, a: string, b: string): number | undefined {
   if (order === "numerical") return compareDecimals(a, b);
@@ -70,8 +74,24 @@ function compareParts(order: PartOrder, a: string, b: string): number | undefine
   const va = partVersion(a);
   const vb = partVersion(b);
   if (va && vb) return compareVersions(va, vb);
-  if (va || vb) return va ? -1 : 1;
+  if (va || vb) return va ? 1 : -1;
   return compareNatural(a, b);
+}
+
+/**
+ * The first extracted part where `pushed` has text and `running` a version or number, when that
+ * part decides their order: for a reason that says why, rather than "older".
+ */
+function textAgainstVersion(
+  pushed: readonly string[],
+  running: readonly string[],
+): { readonly pushed: string; readonly running: string } | undefined {
+  for (let i = 0; i < Math.max(pushed.length, running.length); i++) {
+    const [p, r] = [pushed[i] ?? "", running[i] ?? ""];
+    if (compareParts("natural", p, r) === 0) continue;
+    return !partVersion(p) && partVersion(r) ? { pushed: p, running: r } : undefined;
+  }
+  return undefined;
 }
 
 function compareTuples(order: PartOrder, a: readonly string[], b: readonly string[]): number | undefined {
@@ -272,7 +292,14 @@ function decideMatch(
     // Only `numerical` cannot order, and only when the running tag's part is no number: it is then
     // as unknown as a tag that does not match.
     return accept(`${label}: '${pushed}' is the first match ('${current}' has no number to compare)`);
-  if (order < 0) return reject(`${label}: '${pushed}' is older than '${current}' (no downgrades)`);
+  if (order < 0) {
+    const text = policy.order === "natural" ? textAgainstVersion(next, now) : undefined;
+    if (text)
+      return reject(
+        `${label}: '${pushed}' has text ('${text.pushed}') where '${current}' has a version or number ('${text.running}'); text never replaces a version or number`,
+      );
+    return reject(`${label}: '${pushed}' is older than '${current}' (no downgrades)`);
+  }
   if (order === 0) return reject(`${label}: '${pushed}' is the same version as '${current}'`);
   return accept(`${label}: ${current} → ${pushed}`);
 }

@@ -262,3 +262,18 @@ describe("pre-releases of bare numbers in pattern policies", () => {
     );
   });
 });
+
+describe("text against numbers in pattern policies", () => {
+  it("orders a text part below every version or number, so orderTags and decideTag agree", () => {
+    const policy = parseTagPolicy("prefix:release-", { from: "config" });
+    expect(orderTags(policy, "release-candidate", "release-42")).toBe(-1);
+    expect(orderTags(policy, "release-42", "release-candidate")).toBe(1);
+    expect(orderTags(policy, "release-candidate", "release-1.2.0")).toBe(-1);
+    const glob = parseTagPolicy("glob:build-*-*", { from: "config" });
+    expect(decide("glob:build-*-*", "build-2-1", "build-2-hotfix").reason).toBe(
+      "glob:build-*-*: 'build-2-hotfix' has text ('hotfix') where 'build-2-1' has a version or number ('1'); text never replaces a version or number",
+    );
+    expect(orderTags(glob, "build-3-hotfix", "build-2-1")).toBe(1);
+    expect(decide("glob:build-*-*", "build-2-1", "build-3-hotfix").accept).toBe(true);
+  });
+});
