@@ -1,6 +1,7 @@
 export { DEFAULT_TAG, decideTag, orderTags, type TagDecision } from "./decideTag.ts";
 export { PatternError, type PatternMatch, TagPattern } from "./TagPattern.ts";
 export {
+  COMPARE_GROUP,
   type PartOrder,
   POLICY_FORMS,
   parseTagPolicy,

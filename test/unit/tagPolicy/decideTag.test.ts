@@ -277,3 +277,38 @@ describe("text against numbers in pattern policies", () => {
     expect(decide("glob:build-*-*", "build-2-1", "build-3-hotfix").accept).toBe(true);
   });
 });
+
+describe("which group of a regular expression is compared (review of issue 12, defect 4)", () => {
+  it("compares Keel's (?P<compare>…) group wherever it stands", () => {
+    const spec = "regex:^(?P<branch>[a-z]+)-(?P<compare>\\d+)$";
+    expect(decide(spec, "main-9", "main-10")).toEqual({ accept: true, reason: `${spec}: main-9 → main-10` });
+    expect(decide(spec, "main-10", "main-9")).toEqual({
+      accept: false,
+      reason: `${spec}: 'main-9' is older than 'main-10' (no downgrades)`,
+    });
+    expect(decide("order:numerical:^(?P<branch>[a-z]+)-(?P<compare>\\d+)$", "main-9", "main-10").accept).toBe(
+      true,
+    );
+  });
+
+  it("compares the only named group, after unnamed ones (Flux's extract: $ts)", () => {
+    const spec = "regex:^([a-z]+)-(?P<ts>\\d+)$";
+    expect(decide(spec, "main-9", "main-10")).toEqual({ accept: true, reason: `${spec}: main-9 → main-10` });
+    expect(decide(spec, "main-10", "dev-9").reason).toBe(
+      `${spec}: 'dev-9' is older than 'main-10' (no downgrades)`,
+    );
+  });
+
+  it("prefers version, and refuses a choice it would have to guess", () => {
+    expect(decide("regex:^(?P<branch>[a-z]+)-(?P<version>\\d+)$", "zed-9", "abc-10").accept).toBe(true);
+    expect(() => parseTagPolicy("regex:^(?P<branch>[a-z]+)-(?P<ts>\\d+)$", { from: "config" })).toThrow(
+      new TagPolicyError(
+        "regex:^(?P<branch>[a-z]+)-(?P<ts>\\d+)$",
+        "named groups 'branch', 'ts': name the one to compare 'version' (or 'compare')",
+      ),
+    );
+    expect(() => parseTagPolicy("regex:^(?P<compare>[a-z]+)-(?P<version>\\d+)$", { from: "config" })).toThrow(
+      "both 'version' and 'compare' name a group; keep the one to compare",
+    );
+  });
+});
