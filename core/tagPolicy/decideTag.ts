@@ -4,6 +4,7 @@ import {
   compareVersions,
   describeTrack,
   formatCore,
+  PRE_RELEASE_TRACK,
   parseVersion,
   suffixTrack,
   type VersionTag,
@@ -138,9 +139,12 @@ interface Tagged {
 
 /**
  * Whether a pushed suffixed version may replace what runs, unless pre-releases are allowed: a
- * release only by a release, a `-alpine` (`-lsN`, `-rc.N`) version only by one on the same track —
- * Keel's pre-release matching, widened from "the same suffix" to "the same suffix shape" so that
- * `-ls45` → `-ls46` builds move too.
+ * release only by a release, a `-alpine` (`-lsN`) version only by one on the same track — Keel's
+ * pre-release matching, widened from "the same suffix" to "the same suffix shape" so that
+ * `-ls45` → `-ls46` builds move too — and a pre-release (`-rc.1`, `-beta.2`) by a later pre-release
+ * or by a release: a service on `1.5.0-rc.1` takes `1.5.0` when it ships (as Flux's and Argo's
+ * "highest version in range" do; Keel's default keeps it on `-rc.1`). The order still decides
+ * whether the release is newer (`1.4.9` is not).
  */
 function trackProblem(
   label: string,
@@ -157,6 +161,7 @@ function trackProblem(
   }
   const runningTrack = suffixTrack(running.version);
   if (track === runningTrack) return undefined;
+  if (runningTrack === PRE_RELEASE_TRACK && track === "") return undefined;
   if (runningTrack === "")
     return `${label}: '${pushed.tag}' is a pre-release or suffixed build, '${running.tag}' a release (allowPrerelease is off)`;
   return `${label}: '${pushed.tag}' leaves the ${describeTrack(runningTrack)} track of '${running.tag}' (allowPrerelease is off)`;

@@ -14,6 +14,7 @@ export {
   compareNatural,
   compareVersions,
   describeTrack,
+  PRE_RELEASE_TRACK,
   parseVersion,
   suffixTrack,
   type VersionTag,

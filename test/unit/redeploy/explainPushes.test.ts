@@ -64,3 +64,19 @@ describe("explainPushes: a stray text tag never traps a numbered service (review
     ).toEqual(["skip", "deploy"]);
   });
 });
+
+describe("explainPushes: a service on a pre-release takes the release (review of issue 12, defect 7)", () => {
+  it("walks beta → rc → release, then keeps to releases", () => {
+    expect(replay("minor", "1.5.0-beta.2", ["1.5.0-rc.1", "1.5.0", "1.5.1-rc.1", "1.5.1"])).toEqual([
+      { tag: "1.5.0-rc.1", decision: "deploy", reason: "minor: 1.5.0-beta.2 → 1.5.0-rc.1" },
+      { tag: "1.5.0", decision: "deploy", reason: "minor: 1.5.0-rc.1 → 1.5.0" },
+      {
+        tag: "1.5.1-rc.1",
+        decision: "skip",
+        reason:
+          "minor: '1.5.1-rc.1' is a pre-release or suffixed build, '1.5.0' a release (allowPrerelease is off)",
+      },
+      { tag: "1.5.1", decision: "deploy", reason: "minor: 1.5.0 → 1.5.1" },
+    ]);
+  });
+});

@@ -312,3 +312,43 @@ describe("which group of a regular expression is compared (review of issue 12, d
     );
   });
 });
+
+describe("a pre-release leads to its release (review of issue 12, defect 7)", () => {
+  it("moves a service on 1.5.0-rc.1 to 1.5.0, under every semver level and in pattern policies", () => {
+    for (const level of ["patch", "minor", "major"])
+      expect(decide(level, "1.5.0-rc.1", "1.5.0")).toEqual({
+        accept: true,
+        reason: `${level}: 1.5.0-rc.1 → 1.5.0`,
+      });
+    expect(decide("minor", "1.5.0-rc.1", "1.6.0").accept).toBe(true);
+    expect(decide("range:>=1.5 <2", "1.5.0-rc.1", "1.5.0").accept).toBe(true);
+    expect(decide("prefix:v", "v1.5.0-rc.1", "v1.5.0").accept).toBe(true);
+    expect(decide("prefix:release-", "release-42-rc1", "release-42").accept).toBe(true);
+  });
+
+  it("follows alpha, beta and rc as one track, and never goes below the pre-release", () => {
+    expect(decide("minor", "1.5.0-beta.2", "1.5.0-rc.1").accept).toBe(true);
+    expect(decide("minor", "1.5.0-rc.1", "1.5.0-beta.3")).toEqual({
+      accept: false,
+      reason: "minor: '1.5.0-beta.3' is older than '1.5.0-rc.1' (no downgrades)",
+    });
+    expect(decide("minor", "1.5.0-rc.1", "1.4.9")).toEqual({
+      accept: false,
+      reason: "minor: '1.4.9' is older than '1.5.0-rc.1' (no downgrades)",
+    });
+    // Once on the release, the service is on releases.
+    expect(decide("minor", "1.5.0", "1.5.1-rc.1").accept).toBe(false);
+  });
+
+  it("keeps variants and builds on their track: only alpha, beta and rc lead to a release", () => {
+    expect(decide("patch", "1.4.5-alpine", "1.4.5").accept).toBe(false);
+    expect(decide("patch", "4.0.1-ls45", "4.0.1").accept).toBe(false);
+    expect(decide("minor", "1.5.0-rc.1", "1.5.0-alpine")).toEqual({
+      accept: false,
+      reason:
+        "minor: '1.5.0-alpine' leaves the pre-release (alpha, beta, rc) track of '1.5.0-rc.1' (allowPrerelease is off)",
+    });
+    // Argo's own example of a suffix that is more than a pre-release: a track of its own shape.
+    expect(decide("minor", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le", "v2.3.0").accept).toBe(false);
+  });
+});

@@ -108,6 +108,19 @@ describe("the README's tag-policy table, replayed through redeploy explain", () 
     expect(rows.size).toBeGreaterThanOrEqual(11);
   });
 
+  it("shows deploy arrows only in the table, where they are replayed", () => {
+    const section = README.slice(
+      README.indexOf("Tag policies: each decides"),
+      README.indexOf("### Platform check"),
+    );
+    const prose = section
+      .split("\n")
+      .filter((line) => !line.startsWith("|"))
+      .join("\n");
+    expect(section.length).toBeGreaterThan(1000);
+    expect(prose.match(/`[^`]+`\s*→\s*`[^`]+`/g) ?? []).toEqual([]);
+  });
+
   it.each(
     ALL.map((e) => [
       `${e.policy}: ${e.running ?? "(unknown)"} → ${e.pushed.join(" → ")} ${e.deploys ? "deploys" : "does not deploy"}`,
