@@ -243,17 +243,34 @@ function decideRange(
   return accept(`${label}: ${current} → ${pushed}`);
 }
 
-function decideAny(current: string | undefined, pushed: string): TagDecision {
+function decideAny(
+  current: string | undefined,
+  pushed: string,
+  lastVersion: string | undefined,
+): TagDecision {
+  const next = parseVersion(pushed);
+  const now = current === undefined ? undefined : parseVersion(current);
+  // What runs is no version (`main`, or unknown): a version pushed now must not be below the last
+  // version the service ran before it, or `1.2.3 → main → 1.0.0` would walk it down in two "newer" steps.
+  const last = now === undefined && lastVersion !== undefined ? parseVersion(lastVersion) : undefined;
+  if (next && last && compareVersions(next, last) < 0) {
+    const before = current === undefined ? "" : ` before '${current}'`;
+    return reject(
+      `any: '${pushed}' is older than '${lastVersion}', the last version the service ran${before} (no downgrades)`,
+    );
+  }
   if (current === undefined) return accept(`any: the running tag is unknown; '${pushed}' follows`);
   if (current === pushed) return accept(`any: '${pushed}' was pushed again`);
-  const next = parseVersion(pushed);
-  const now = parseVersion(current);
   if (next && now) {
     const order = compareVersions(next, now);
     if (order < 0) return reject(`any: '${pushed}' is older than '${current}' (no downgrades)`);
     if (order === 0) return reject(`any: '${pushed}' is the same version as '${current}'`);
     return accept(`any: ${current} → ${pushed}`);
   }
+  if (next && last)
+    return accept(
+      `any: ${current} → ${pushed} (not below '${lastVersion}', the last version the service ran)`,
+    );
   return accept(`any: ${current} → ${pushed} (not both versions, so there is no order to keep)`);
 }
 
@@ -313,14 +330,19 @@ function decideMatch(
  * Decides whether a pushed tag should replace the tag a container runs now (`current`, undefined
  * when unknown: an image pinned by digest whose tag was never recorded). Never a step down in the
  * policy's own order ({@link orderTags}); pre-releases and suffixed builds only on their track or
- * where allowed.
+ * where allowed. `lastVersion` is the last version tag the container ran (see
+ * {@link lastVersionAfter}): under `any`, a version pushed over a non-version tag is never below it.
  *
  * @example
  * decideTag(parseTagPolicy("minor"), { current: "1.4.2", pushed: "1.5.0" }); // accept
  * decideTag(parseTagPolicy("minor"), { current: "1.4.2", pushed: "2.0.0" }); // reject: major bump
  * decideTag(parseTagPolicy("patch"), { current: "1.4.5-alpine", pushed: "1.4.6-alpine" }); // accept
+ * decideTag(parseTagPolicy("any"), { current: "main", pushed: "1.0.0", lastVersion: "1.2.3" }); // reject
  */
-export function decideTag(policy: TagPolicy, tags: { current?: string; pushed?: string }): TagDecision {
+export function decideTag(
+  policy: TagPolicy,
+  tags: { current?: string; pushed?: string; lastVersion?: string },
+): TagDecision {
   const { current, pushed } = tags;
   if (policy.kind === "off") return reject("redeploy is off");
   if (pushed === undefined) return reject("the image was pushed without a tag");
@@ -331,7 +353,7 @@ export function decideTag(policy: TagPolicy, tags: { current?: string; pushed?: 
         ? accept(`force: '${pushed}' was pushed again`)
         : reject(`force follows '${current}', not '${pushed}'`);
     case "any":
-      return decideAny(current, pushed);
+      return decideAny(current, pushed, tags.lastVersion);
     case "semver":
       return decideSemver(policy, current, pushed);
     case "range":
@@ -339,4 +361,25 @@ export function decideTag(policy: TagPolicy, tags: { current?: string; pushed?: 
     case "match":
       return decideMatch(policy, current, pushed);
   }
+}
+
+/**
+ * The last version tag a container has run once `pushed` replaced `current`: `pushed` when it is a
+ * version, else `current` when that is one, else the one recorded before (`lastVersion`). What the
+ * redeploy flow records on the new revision (`autopilot:last-version:<container>`) and `redeploy
+ * explain` carries from push to push.
+ *
+ * @example
+ * lastVersionAfter({ current: "1.2.3", pushed: "main" });                       // "1.2.3"
+ * lastVersionAfter({ current: "main", pushed: "develop", lastVersion: "1.2.3" }); // "1.2.3"
+ */
+export function lastVersionAfter(tags: {
+  current?: string | undefined;
+  pushed?: string | undefined;
+  lastVersion?: string | undefined;
+}): string | undefined {
+  const { current, pushed, lastVersion } = tags;
+  if (pushed !== undefined && parseVersion(pushed)) return pushed;
+  if (current !== undefined && parseVersion(current)) return current;
+  return lastVersion !== undefined && parseVersion(lastVersion) ? lastVersion : undefined;
 }

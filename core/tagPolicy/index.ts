@@ -1,4 +1,4 @@
-export { DEFAULT_TAG, decideTag, orderTags, type TagDecision } from "./decideTag.ts";
+export { DEFAULT_TAG, decideTag, lastVersionAfter, orderTags, type TagDecision } from "./decideTag.ts";
 export { PatternError, type PatternMatch, TagPattern } from "./TagPattern.ts";
 export {
   COMPARE_GROUP,

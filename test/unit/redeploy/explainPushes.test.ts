@@ -80,3 +80,52 @@ describe("explainPushes: a service on a pre-release takes the release (review of
     ]);
   });
 });
+
+describe("explainPushes: any never walks a version down through a non-version tag (review of issue 12, defect 5)", () => {
+  it("skips 1.0.0 after 1.2.3 → main, and carries the last version over further non-version tags", () => {
+    expect(replay("any", "1.2.3", ["main", "1.0.0", "develop", "1.2.2", "1.2.3", "1.3.0"])).toEqual([
+      {
+        tag: "main",
+        decision: "deploy",
+        reason: "any: 1.2.3 → main (not both versions, so there is no order to keep)",
+      },
+      {
+        tag: "1.0.0",
+        decision: "skip",
+        reason:
+          "any: '1.0.0' is older than '1.2.3', the last version the service ran before 'main' (no downgrades)",
+      },
+      {
+        tag: "develop",
+        decision: "deploy",
+        reason: "any: main → develop (not both versions, so there is no order to keep)",
+      },
+      {
+        tag: "1.2.2",
+        decision: "skip",
+        reason:
+          "any: '1.2.2' is older than '1.2.3', the last version the service ran before 'develop' (no downgrades)",
+      },
+      {
+        tag: "1.2.3",
+        decision: "deploy",
+        reason: "any: develop → 1.2.3 (not below '1.2.3', the last version the service ran)",
+      },
+      { tag: "1.3.0", decision: "deploy", reason: "any: 1.2.3 → 1.3.0" },
+    ]);
+  });
+
+  it("starts from the service's recorded last version, and reports the last version after the replay", () => {
+    const explanation = explainPushes("any", { running: "main", lastVersion: "2.0.0", pushed: ["1.9.0"] });
+    expect(explanation.pushes[0]).toMatchObject({
+      decision: "skip",
+      reason:
+        "any: '1.9.0' is older than '2.0.0', the last version the service ran before 'main' (no downgrades)",
+    });
+    expect(explanation.lastVersion).toBe("2.0.0");
+    expect(explainPushes("any", { running: "main", pushed: ["1.9.0", "nightly"] }).lastVersion).toBe("1.9.0");
+    expect(explainPushes("any", { pushed: ["1.9.0"], lastVersion: "2.0.0" }).pushes[0]?.reason).toBe(
+      "any: '1.9.0' is older than '2.0.0', the last version the service ran (no downgrades)",
+    );
+  });
+});

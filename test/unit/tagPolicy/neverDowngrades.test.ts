@@ -139,10 +139,11 @@ describe("no policy ever deploys a tag it orders below the running one", () => {
   });
 
   // A policy may move to a tag it cannot order against what runs (`any` onto `nightly`, a pattern
-  // policy onto its first match): the order starts again from there. Within every stretch of
-  // ordered moves, the order must hold across the whole stretch, not only step by step (a
-  // comparison that is not transitive would let a service walk back down one "newer" step at a time).
-  it("holds over a sequence of pushes: within a stretch of ordered moves, nothing later is below anything earlier", () => {
+  // policy onto its first match); the order must still hold across the whole sequence, not only
+  // step by step: a comparison that is not transitive, or a step through an unordered tag
+  // (`any`: 1.2.3 → main → 1.0.0), would let a service walk back down one "newer" step at a time.
+  // The last version is threaded as the flow records it on each revision (autopilot:last-version).
+  it("holds over a sequence of pushes: nothing deployed is below anything deployed before it", () => {
     fc.assert(
       fc.property(
         policy,
@@ -152,21 +153,29 @@ describe("no policy ever deploys a tag it orders below the running one", () => {
           const parsed = parseTagPolicy(spec, { allowPrerelease, from: "config" });
           const history: string[] = start === undefined ? [] : [start];
           let running = start;
+          let lastVersion = start !== undefined && parseVersion(start) ? start : undefined;
           for (const pushed of pushes) {
             const decision = decideTag(parsed, {
               ...(running !== undefined ? { current: running } : {}),
               pushed,
+              ...(lastVersion !== undefined ? { lastVersion } : {}),
             });
             if (!decision.accept) continue;
-            if (running !== undefined && orderTags(parsed, pushed, running) === undefined) history.length = 0;
-            running = pushed;
+            const trail = `${spec}: ${[...history, pushed].join(" → ")}`;
             for (const earlier of history) {
               const order = orderTags(parsed, pushed, earlier);
-              expect(order === undefined || order >= 0, `${spec}: ${[...history, pushed].join(" → ")}`).toBe(
-                true,
-              );
+              expect(order === undefined || order >= 0, trail).toBe(true);
+              // Version policies, by the independent oracle: never a lower major.minor.patch than a
+              // version deployed before, whatever ran in between.
+              if (parsed.kind === "semver" || parsed.kind === "range" || parsed.kind === "any") {
+                const [next, then] = [core(pushed), core(earlier)];
+                if (next && then && parseVersion(pushed) && parseVersion(earlier))
+                  expect(coreOrder(next.parts, then.parts) >= 0, trail).toBe(true);
+              }
             }
             history.push(pushed);
+            running = pushed;
+            if (parseVersion(pushed)) lastVersion = pushed;
           }
         },
       ),
