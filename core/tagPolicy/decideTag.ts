@@ -271,7 +271,10 @@ function decideAny(
     return accept(
       `any: ${current} → ${pushed} (not below '${lastVersion}', the last version the service ran)`,
     );
-  return accept(`any: ${current} → ${pushed} (not both versions, so there is no order to keep)`);
+  // No order between the two; a version pushed later is still kept at or above the last version.
+  const floor = now ? current : last ? lastVersion : undefined;
+  const kept = floor === undefined ? "" : `; a version pushed later must not be below '${floor}'`;
+  return accept(`any: ${current} → ${pushed} (not both versions, so no order between them${kept})`);
 }
 
 function decideMatch(

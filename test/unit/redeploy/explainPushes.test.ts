@@ -87,7 +87,8 @@ describe("explainPushes: any never walks a version down through a non-version ta
       {
         tag: "main",
         decision: "deploy",
-        reason: "any: 1.2.3 → main (not both versions, so there is no order to keep)",
+        reason:
+          "any: 1.2.3 → main (not both versions, so no order between them; a version pushed later must not be below '1.2.3')",
       },
       {
         tag: "1.0.0",
@@ -98,7 +99,8 @@ describe("explainPushes: any never walks a version down through a non-version ta
       {
         tag: "develop",
         decision: "deploy",
-        reason: "any: main → develop (not both versions, so there is no order to keep)",
+        reason:
+          "any: main → develop (not both versions, so no order between them; a version pushed later must not be below '1.2.3')",
       },
       {
         tag: "1.2.2",
