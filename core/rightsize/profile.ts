@@ -3,6 +3,7 @@ import { tagMap } from "../ecs/describe.ts";
 import { cpuUnits, memoryMiB } from "../ecs/units.ts";
 import { SERVICE_TAGS } from "../tags.ts";
 import type { ServiceUsage } from "./collectUsage.ts";
+import { type DeploymentLimits, ECS_DEFAULT_DEPLOYMENT } from "./ec2Plan.ts";
 import { type Distribution, distribution } from "./percentiles.ts";
 
 /** What the recommendation needs to know of a service besides its usage. */
@@ -24,6 +25,8 @@ export interface ServiceFacts {
   /** Fargate ephemeral storage the task asks for, GiB (20 are included in the task price). */
   readonly ephemeralStorageGiB?: number;
   readonly rightsizeMode: "report" | "apply" | "off";
+  /** The service's rolling-update limits (absent: ECS's defaults, 100 / 200). */
+  readonly deployment?: DeploymentLimits;
 }
 
 /** Facts from the service and its task definition. */
@@ -71,6 +74,13 @@ export function serviceFacts(service: Service, taskDefinition: TaskDefinition): 
       ? { ephemeralStorageGiB: taskDefinition.ephemeralStorage.sizeInGiB }
       : {}),
     rightsizeMode: mode === "apply" || mode === "off" ? mode : "report",
+    deployment: {
+      minimumHealthyPercent:
+        service.deploymentConfiguration?.minimumHealthyPercent ??
+        ECS_DEFAULT_DEPLOYMENT.minimumHealthyPercent,
+      maximumPercent:
+        service.deploymentConfiguration?.maximumPercent ?? ECS_DEFAULT_DEPLOYMENT.maximumPercent,
+    },
   };
 }
 

@@ -120,6 +120,7 @@ function optionsFor(
     need,
     tasks: profile.tasks,
     interruptible: facts.interruptible,
+    ...(facts.deployment ? { deployment: facts.deployment } : {}),
     candidates: candidates.filter((c) => c.architecture === archName(architecture)),
     prices: prices.ec2,
     ...(options.reserveOf ? { reserveOf: options.reserveOf } : {}),

@@ -30,8 +30,23 @@ export function ec2Lines(r: FleetRecommendation): string[] {
     `${serviceName(r)}: ${plan.instances} × ${plan.instance.instanceType} (${plan.instance.vcpus} vCPU, ${gib(plan.instance.memory)}) at ${money(r.recommendedMonthly)}/month`,
     `  capacity provider: managed scaling ENABLED, targetCapacity ${managedScaling.targetCapacity}, step ${managedScaling.minimumScalingStepSize}-${managedScaling.maximumScalingStepSize}, managed termination protection ENABLED`,
     `  Auto Scaling group: min ${autoScalingGroup.minSize}, max ${autoScalingGroup.maxSize}, instance types ${autoScalingGroup.instanceTypes.join(", ")}; On-Demand base ${autoScalingGroup.onDemandBaseCapacity}, ${autoScalingGroup.onDemandPercentageAboveBaseCapacity}% On-Demand above it${autoScalingGroup.spotAllocationStrategy ? `, Spot ${autoScalingGroup.spotAllocationStrategy}` : ""}`,
+    deploymentLine(plan),
     `  headroom: ${money(plan.headroom.monthly)}/month (${plan.headroom.spareInstances} spare instance${plan.headroom.spareInstances === 1 ? "" : "s"} ${money(plan.headroom.spareMonthly)}, ${Math.round(plan.headroom.unreservedShare * 100)}% of the packed capacity unreserved at the peak ${money(plan.headroom.unreservedMonthly)})${plan.spotNote ? `; ${plan.spotNote}` : ""}`,
   ];
+}
+
+/** What the group's maximum size leaves room for: a rolling deployment (or a drain) at the peak. */
+function deploymentLine(plan: NonNullable<FleetRecommendation["ec2"]>): string {
+  const { deployment } = plan;
+  const { minimumHealthyPercent, maximumPercent } = deployment.limits;
+  const limits = `minimumHealthyPercent ${minimumHealthyPercent}, maximumPercent ${maximumPercent}`;
+  if (deployment.extraInstances > 0)
+    return `  deployments: up to ${deployment.maxTasks} tasks run or wait while a rolling deployment or an instance drain runs at the peak (${limits}); max ${deployment.instances} lets managed scaling add ${deployment.extraInstances} instance${deployment.extraInstances === 1 ? "" : "s"} for them (${money(deployment.extraHourly)}/hour while they run; without them new tasks stay PROVISIONING)`;
+  if (deployment.maxTasks > deployment.peakTasks)
+    return `  deployments: up to ${deployment.maxTasks} tasks at the peak (${limits}) fit on the ${deployment.instances} instances planned`;
+  return minimumHealthyPercent < 100
+    ? `  deployments: ${limits}: ECS stops old tasks before it starts new ones, no extra instance is needed`
+    : `  deployments: ${limits}: ECS may neither start new tasks first nor stop old ones first, so deployments cannot proceed; raise maximumPercent or lower minimumHealthyPercent`;
 }
 
 /** The Graviton line of a recommendation, when there is something to say. */

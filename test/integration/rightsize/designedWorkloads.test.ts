@@ -187,7 +187,8 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
           managedTerminationProtection: "ENABLED",
           autoScalingGroup: {
             minSize: 5,
-            maxSize: 5,
+            // A rolling deployment (maximumPercent 200, moto's service default as ECS's) runs up to 40 tasks: 10 instances.
+            maxSize: 10,
             // Same 16 vCPU / 32 GiB shape, cheapest first: c6i $0.7296, c7i $0.76608, c5 $0.768.
             instanceTypes: ["c6i.4xlarge", "c7i.4xlarge", "c5.4xlarge"],
             onDemandBaseCapacity: 0,
