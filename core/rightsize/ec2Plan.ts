@@ -86,6 +86,13 @@ export interface Ec2Plan {
   readonly spotNote?: string;
   /** The room a rolling deployment at the peak needs (what sets the group's maximum size). */
   readonly deployment: DeploymentRoom;
+  /**
+   * What each task must reserve for the packing to hold (task-level `cpu` and `memory` of the
+   * task definition): the packing assumes every task reserves exactly this.
+   */
+  readonly taskReservation: TaskShape;
+  /** How many tasks of today's size the same instances hold (when today's size is known and differs). */
+  readonly atCurrentSize?: { readonly size: TaskShape; readonly tasks: number; readonly of: number };
 }
 
 export interface Ec2PlanInput {
@@ -98,9 +105,18 @@ export interface Ec2PlanInput {
   readonly reserveOf?: (instance: InstanceShape) => AgentReserve;
   /** The service's rolling-update limits (default: ECS's, 100 / 200). */
   readonly deployment?: DeploymentLimits;
+  /** What each task reserves today (to say what the plan holds if the task definition is not changed). */
+  readonly current?: TaskShape;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** How many tasks of one shape fit on one instance with `room` (identical tasks: the tighter dimension decides). */
+function tasksPerInstance(task: TaskShape, room: TaskShape): number {
+  const by = (need: number, have: number) => (need > 0 ? Math.floor(have / need) : Number.POSITIVE_INFINITY);
+  const n = Math.min(by(task.cpu, room.cpu), by(task.memory, room.memory));
+  return Number.isFinite(n) ? n : 0;
+}
 
 /**
  * The cheapest EC2 capacity for a service's peak task count, and how to run it: a capacity
@@ -225,6 +241,16 @@ export function planEc2(input: Ec2PlanInput): Ec2Plan | undefined {
       extraInstances: deploymentInstances - instances,
       extraHourly: (deploymentInstances - instances) * price,
     },
+    taskReservation: { cpu: input.need.cpu, memory: input.need.memory },
+    ...(input.current && (input.current.cpu !== input.need.cpu || input.current.memory !== input.need.memory)
+      ? {
+          atCurrentSize: {
+            size: { cpu: input.current.cpu, memory: input.current.memory },
+            tasks: Math.min(peak, instances * tasksPerInstance(input.current, room)),
+            of: peak,
+          },
+        }
+      : {}),
     ...(input.interruptible && instances > baseInstances
       ? {
           spotNote: `${instances - baseInstances} of ${instances} instances may run as Spot; priced at On-Demand here (no EC2 Spot prices are bundled), so the real cost is lower`,

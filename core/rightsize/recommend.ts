@@ -121,6 +121,7 @@ function optionsFor(
     tasks: profile.tasks,
     interruptible: facts.interruptible,
     ...(facts.deployment ? { deployment: facts.deployment } : {}),
+    current: { cpu: facts.taskCpu, memory: facts.taskMemory },
     candidates: candidates.filter((c) => c.architecture === archName(architecture)),
     prices: prices.ec2,
     ...(options.reserveOf ? { reserveOf: options.reserveOf } : {}),
@@ -237,7 +238,7 @@ export function recommend(
         ? `Runs only on EC2 (${facts.ec2Only.join(", ")})`
         : `${profile.steady ? "Steady" : "Varying"} load (${shape})`;
     const plan = best.ec2;
-    reason = `${why}: ${plan.instances} × ${plan.instance.instanceType}${on} at ${money(recommendedMonthly)}/month (managed scaling target ${plan.capacityProvider.managedScaling.targetCapacity}, headroom ${money(plan.headroom.monthly)}/month)${fargate ? ` cost less than Fargate at ${money(fargate.monthly)}/month` : ""}.`;
+    reason = `${why}: ${plan.instances} × ${plan.instance.instanceType}${on} ${reservationText(plan)} at ${money(recommendedMonthly)}/month (managed scaling target ${plan.capacityProvider.managedScaling.targetCapacity}, headroom ${money(plan.headroom.monthly)}/month)${fargate ? ` cost less than Fargate at ${money(fargate.monthly)}/month` : ""}.`;
   } else {
     const kind =
       profile.dutyCycle < 0.5
@@ -266,6 +267,18 @@ export function recommend(
     reason: `${reason}${storageNote}`,
     ...(graviton ? { graviton } : {}),
   };
+}
+
+/**
+ * What each task must reserve for an EC2 plan to hold, and what today's size would do on the same
+ * instances: `with each task reserving 3720 CPU units / 7200 MiB (today 4096 / 8192: these instances hold 9 of 12 at that size)`.
+ */
+export function reservationText(plan: Ec2Plan): string {
+  const { taskReservation: r, atCurrentSize: today } = plan;
+  const now = today
+    ? ` (today ${today.size.cpu} / ${today.size.memory}: ${today.tasks < today.of ? `these instances hold ${today.tasks} of ${today.of} at that size` : `all ${today.of} fit at that size too`})`
+    : "";
+  return `with each task reserving ${r.cpu} CPU units / ${r.memory} MiB${now}`;
 }
 
 /** What Graviton would do for the service, told apart by what its images are built for. */

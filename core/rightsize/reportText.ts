@@ -11,7 +11,8 @@ export const serviceName = (r: FleetRecommendation) =>
 
 /** What a recommendation runs on, in a few words: `EC2 10 × c6i.2xlarge`, `Fargate ARM 0.5 vCPU / 1 GiB`. */
 export function target(r: FleetRecommendation): string {
-  if (r.capacity === "EC2") return `EC2 ${r.ec2?.instances} × ${r.ec2?.instance.instanceType}`;
+  if (r.capacity === "EC2")
+    return `EC2 ${r.ec2?.instances} × ${r.ec2?.instance.instanceType}${r.ec2 ? `, tasks ${r.ec2.taskReservation.cpu} CPU / ${r.ec2.taskReservation.memory} MiB` : ""}`;
   if (!r.capacity) return "no priced option";
   const arm = r.architecture === "ARM64" ? " ARM" : "";
   return `${r.capacity === "FARGATE_SPOT" ? "Fargate Spot" : "Fargate"}${arm} ${r.size ? `${vcpu(r.size.cpu)} / ${gib(r.size.memory)}` : ""}`;
@@ -28,6 +29,7 @@ export function ec2Lines(r: FleetRecommendation): string[] {
   const { managedScaling, autoScalingGroup } = plan.capacityProvider;
   return [
     `${serviceName(r)}: ${plan.instances} × ${plan.instance.instanceType} (${plan.instance.vcpus} vCPU, ${gib(plan.instance.memory)}) at ${money(r.recommendedMonthly)}/month`,
+    `  task definition: cpu ${plan.taskReservation.cpu}, memory ${plan.taskReservation.memory} (MiB) per task — the packing holds only if each task reserves this${plan.atCurrentSize ? `; at today's ${plan.atCurrentSize.size.cpu} / ${plan.atCurrentSize.size.memory} these instances hold ${plan.atCurrentSize.tasks} of ${plan.atCurrentSize.of} tasks` : ""}`,
     `  capacity provider: managed scaling ENABLED, targetCapacity ${managedScaling.targetCapacity}, step ${managedScaling.minimumScalingStepSize}-${managedScaling.maximumScalingStepSize}, managed termination protection ENABLED`,
     `  Auto Scaling group: min ${autoScalingGroup.minSize}, max ${autoScalingGroup.maxSize}, instance types ${autoScalingGroup.instanceTypes.join(", ")}; On-Demand base ${autoScalingGroup.onDemandBaseCapacity}, ${autoScalingGroup.onDemandPercentageAboveBaseCapacity}% On-Demand above it${autoScalingGroup.spotAllocationStrategy ? `, Spot ${autoScalingGroup.spotAllocationStrategy}` : ""}`,
     deploymentLine(plan),

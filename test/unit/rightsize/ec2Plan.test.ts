@@ -131,4 +131,22 @@ describe("planEc2: the capacity provider behind an EC2 recommendation", () => {
       extraInstances: 0,
     });
   });
+
+  it("says what each task must reserve, and how many tasks of today's size the same instances hold", () => {
+    // The sandbox's ledger: 12 steady tasks of 4 vCPU / 8 GiB that use 3,100 units and 6,000 MiB:
+    // need 3,720 / 7,200. c5.4xlarge (16 vCPU, 32 GiB) takes 4 of those, so 3 instances; at today's
+    // 4,096 / 8,192 memory lets only 3 onto each (3 × 8,192 ≤ usable < 4 × 8,192): 9 of 12.
+    const c5 = { instanceType: "c5.4xlarge", vcpus: 16, memory: 32768, architecture: "x86_64" as const };
+    const plan = planEc2({
+      need: { cpu: 3720, memory: 7200 },
+      tasks: { min: 12, max: 12 },
+      interruptible: false,
+      candidates: [c5],
+      prices: PRICES,
+      current: { cpu: 4096, memory: 8192 },
+    });
+    expect(plan?.instances).toBe(3);
+    expect(plan?.taskReservation).toEqual({ cpu: 3720, memory: 7200 });
+    expect(plan?.atCurrentSize).toEqual({ size: { cpu: 4096, memory: 8192 }, tasks: 9, of: 12 });
+  });
 });
