@@ -3,8 +3,9 @@ import {
   ECS_DEPLOYMENT_STATE_CHANGE,
   ECS_SERVICE_ACTION,
   ECS_TASK_STATE_CHANGE,
+  SCHEDULED_JOBS,
 } from "../core/events/index.ts";
-import { subscribe } from "./eventRules.ts";
+import { scheduleJob, subscribe } from "./eventRules.ts";
 import { account, config, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
 
 /**
@@ -44,6 +45,11 @@ export const monitorFunction = new sst.aws.Function("Monitor", {
         },
       ],
     },
+    // The agent sweep: is a remembered disconnected agent still away?
+    {
+      actions: ["ecs:DescribeContainerInstances"],
+      resources: [$interpolate`arn:aws:ecs:${region}:${account}:container-instance/*/*`],
+    },
     {
       actions: ["ecs:DescribeTasks"],
       resources: [$interpolate`arn:aws:ecs:${region}:${account}:task/*/*`],
@@ -64,3 +70,4 @@ for (const rule of [
   ECS_CONTAINER_INSTANCE_STATE_CHANGE,
 ])
   subscribe(rule, monitorFunction);
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "monitor")) scheduleJob(job, monitorFunction);
