@@ -15,6 +15,7 @@ import {
   compareWithComputeOptimizer,
   readComputeOptimizer,
 } from "./computeOptimizer.ts";
+import { currentEc2Cost } from "./currentEc2Cost.ts";
 import { loadClusterCapacity } from "./loadClusterCapacity.ts";
 import { profileService, serviceFacts } from "./profile.ts";
 import { type ImageArchitectures, type PriceBook, type Recommendation, recommend } from "./recommend.ts";
@@ -256,10 +257,19 @@ export async function analyzeFleetWithState(
       continue;
     }
     const profile = { ...base, oomKills: oomKills[i] ?? 0 };
+    const currentEc2 =
+      fact.runsOn === "EC2"
+        ? currentEc2Cost(
+            clusterFacts.find((c) => c.clusterName === fact.clusterName),
+            fact.serviceName,
+            options.prices.ec2,
+          )
+        : undefined;
     const recommendation = recommend(profile, options.prices, options.candidates, {
       ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
       images: imageArchitectures(imagesOf(fact.serviceArn), platforms),
       reserveOf,
+      ...(currentEc2 ? { currentEc2 } : {}),
     });
     const theirs = computeOptimizer.recommendations.get(fact.serviceArn);
     recommendations.push(

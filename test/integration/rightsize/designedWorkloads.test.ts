@@ -251,6 +251,10 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
       recommendedMonthly: round(0.0912 * 730),
     });
     expect(r?.reason).toMatch(/^Runs only on EC2 \(bridge networking, host volume data/);
+    // The fleet cluster has no container instances to go by: "now" is an estimate, and says so.
+    expect(r?.currentBasis).toBe(
+      `Now is an estimate: the cluster's instances were not read, so 3 tasks at today's 512 / 1024 are packed onto the cheapest candidate type, 1 × c6i.large, $${(0.0912 * 730).toFixed(2)}/month`,
+    );
   });
 
   it("shrinks an over-provisioned Fargate service to the smaller valid size, with the exact saving", () => {
