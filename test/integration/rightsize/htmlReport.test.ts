@@ -353,6 +353,10 @@ describe("the HTML report", () => {
       /- EC2 On-Demand Linux us-east-1: aws\/karpenter-provider-aws@6fc13b5:pkg\/providers\/pricing\/zz_generated\.pricing_aws\.go \(as of 2026-07-20, 128 days old; /,
     );
     expect(markdown).toContain("capacity provider: managed scaling ENABLED, targetCapacity 100");
+    // search: 12 tasks need 3,780 / 8,160 each; today's 4,096 / 8,192 fit the same 6 × m6i.2xlarge too.
+    expect(markdown).toContain(
+      "task definition: cpu 3780, memory 8160 (MiB) per task — the packing holds only if each task reserves this; at today's 4096 / 8192 all 12 tasks fit too",
+    );
     expect(markdown).toContain(
       "- Compute Optimizer: not-enabled (the account has not opted in to AWS Compute Optimizer)",
     );
