@@ -40,6 +40,11 @@ export interface FleetReport {
   readonly generatedAt: string;
   readonly region: string;
   readonly lookbackDays: number;
+  /**
+   * The metrics the figures rest on, across the fleet: the earliest period to the end of the latest
+   * (hours 0 when no service had any). Often less than the lookback: a new service, a new cluster.
+   */
+  readonly data: { readonly from?: string; readonly to?: string; readonly hours: number };
   readonly prices: {
     readonly region: string;
     readonly source: string;
@@ -221,6 +226,7 @@ export async function analyzeFleetWithState(
     memoryMax: [],
     runningTasks: [],
     unit: "per-task",
+    periodSeconds: options.periodSeconds ?? 300,
   };
   // Profiled once; the OOM count is filled in below (it only raises the memory floor).
   const profiles = measured.map((fact, i) => profileService(fact, usage[i] ?? EMPTY, 0));
@@ -294,10 +300,17 @@ export async function analyzeFleetWithState(
   recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
   const sum = (pick: (r: FleetRecommendation) => number | undefined) =>
     Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
+  const spans = recommendations.flatMap((r) => (r.profile.data ? [r.profile.data] : []));
+  const from = spans.map((s) => s.from).sort()[0];
+  const to = spans
+    .map((s) => s.to)
+    .sort()
+    .at(-1);
   const report: FleetReport = {
     generatedAt: end.toISOString(),
     region,
     lookbackDays,
+    data: from && to ? { from, to, hours: (Date.parse(to) - Date.parse(from)) / 3_600_000 } : { hours: 0 },
     prices: {
       region,
       source: options.prices.source,

@@ -5,6 +5,7 @@ import {
   GetECSServiceRecommendationsCommand,
   OptInRequiredException,
 } from "@aws-sdk/client-compute-optimizer";
+import { spanText } from "./profile.ts";
 import type { Recommendation } from "./recommend.ts";
 
 /** Compute Optimizer's view of one ECS service, as GetECSServiceRecommendations gives it. */
@@ -154,9 +155,11 @@ export function compareWithComputeOptimizer(
     differences.push(
       "we also price Graviton (the images have linux/arm64); Compute Optimizer keeps the architecture",
     );
-  if (theirs.lookbackPeriodInDays !== undefined && theirs.lookbackPeriodInDays !== lookbackDays)
+  const ourData =
+    p.data && p.data.hours < lookbackDays * 24 ? ` (${spanText(p.data.hours)} of metrics in it)` : "";
+  if (theirs.lookbackPeriodInDays !== undefined && (theirs.lookbackPeriodInDays !== lookbackDays || ourData))
     differences.push(
-      `lookback: ours ${lookbackDays} days, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
+      `lookback: ours ${lookbackDays} days${ourData}, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
     );
   const theirMemory = theirs.recommended?.memory;
   const theirCpu = theirs.recommended?.cpu;

@@ -12,6 +12,8 @@ import {
   computeOptimizerLines,
   ec2Lines,
   gravitonLine,
+  lookbackText,
+  metricsCaveat,
   money,
   now,
   priceLines,
@@ -230,7 +232,8 @@ ul.plan ul,ul.clusters ul,ul.compute-optimizer ul{padding-left:1.25rem}
 .prices li.old{color:#b30000} .chart{margin:.75rem 0}
 </style></head>
 <body><h1>Right-sizing report</h1>
-<p>${escapeHtml(report.region)}, ${report.lookbackDays}-day lookback, generated ${escapeHtml(report.generatedAt)}. Fleet: ${money(report.totals.currentMonthly)}/month now, ${money(report.totals.recommendedMonthly)}/month recommended, saving ${money(report.totals.saving)}/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more.` : ""} Click a column to sort.</p>
+<p>${escapeHtml(report.region)}, ${escapeHtml(lookbackText(report))}, generated ${escapeHtml(report.generatedAt)}. Fleet: ${money(report.totals.currentMonthly)}/month now, ${money(report.totals.recommendedMonthly)}/month recommended, saving ${money(report.totals.saving)}/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more.` : ""} Click a column to sort.</p>
+${metricsCaveat(report) ? `<p class="risk-medium">${escapeHtml(metricsCaveat(report) ?? "")}</p>` : ""}
 ${summaryTable(report)}
 <h2>Prices used</h2>
 <ul class="prices">${priceLines(report)

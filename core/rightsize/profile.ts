@@ -100,6 +100,35 @@ export interface ServiceProfile {
   readonly oomKills: number;
   /** Steady: CPU varies little (coefficient of variation below 0.25). */
   readonly steady: boolean;
+  /** The metrics the profile rests on: first period start to last period end (may be far less than the lookback). */
+  readonly data?: MetricsSpan;
+}
+
+/** The time the metrics cover. */
+export interface MetricsSpan {
+  readonly from: string;
+  readonly to: string;
+  readonly hours: number;
+}
+
+/** `6 h`, `2.5 days`: how much metrics a figure rests on. */
+export function spanText(hours: number): string {
+  const one = (n: number) => Math.round(n * 10) / 10;
+  return hours < 48 ? `${one(hours)} h` : `${one(hours / 24)} days`;
+}
+
+/** The span of a service's metrics: first timestamp to the end of the last period. */
+export function metricsSpan(
+  usage: Pick<ServiceUsage, "timestamps" | "periodSeconds">,
+): MetricsSpan | undefined {
+  if (usage.timestamps.length === 0) return undefined;
+  const from = Math.min(...usage.timestamps);
+  const to = Math.max(...usage.timestamps) + usage.periodSeconds * 1000;
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    hours: (to - from) / 3_600_000,
+  };
 }
 
 /**
@@ -121,6 +150,7 @@ export function profileService(
   const memory = distribution(usage.memory.filter((_, i) => running(i)).map(toMemory));
   if (!cpu || !memory) return undefined;
   const peaks = usage.memoryMax.filter((_, i) => running(i)).map(toMemory);
+  const data = metricsSpan(usage);
   const taskCounts = tasks.length > 0 ? tasks : [facts.desiredCount];
   return {
     facts,
@@ -136,5 +166,6 @@ export function profileService(
     },
     oomKills,
     steady: cpu.variation < 0.25,
+    ...(data ? { data } : {}),
   };
 }

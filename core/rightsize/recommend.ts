@@ -5,7 +5,7 @@ import type { CurrentEc2 } from "./currentEc2Cost.ts";
 import { type Ec2Plan, HOURS_PER_MONTH, planEc2 } from "./ec2Plan.ts";
 import { sizeNeed, smallestFargateSize } from "./fargateSize.ts";
 import { fargateSpotRate, type PriceBook } from "./priceBook.ts";
-import type { ServiceProfile } from "./profile.ts";
+import { type ServiceProfile, spanText } from "./profile.ts";
 
 export type { PriceBook };
 export { HOURS_PER_MONTH };
@@ -198,7 +198,8 @@ export function recommend(
   const graviton = gravitonAdvice(own, images, best, real, () =>
     optionsFor("ARM64", profile, need, prices, candidates, options),
   );
-  const shape = `p99 ${vcpu(profile.cpu.p99)} and peak ${gib(profile.memoryPeak)} per task, ${profile.tasks.min === profile.tasks.max ? `${profile.tasks.max} tasks` : `${profile.tasks.min}-${profile.tasks.max} tasks`}`;
+  const over = profile.data ? ` over ${spanText(profile.data.hours)} of metrics` : "";
+  const shape = `p99 ${vcpu(profile.cpu.p99)} and peak ${gib(profile.memoryPeak)} per task, ${profile.tasks.min === profile.tasks.max ? `${profile.tasks.max} tasks` : `${profile.tasks.min}-${profile.tasks.max} tasks`}${over}`;
   const fallbackSize = smallestFargateSize(need, rate);
   if (!best) {
     return {

@@ -2,6 +2,7 @@
 import { describePriceSource } from "../pricing/PriceSource.ts";
 import type { FleetRecommendation, FleetReport } from "./analyzeFleet.ts";
 import type { ClusterCapacityReport } from "./clusterCapacity.ts";
+import { spanText } from "./profile.ts";
 
 export const vcpu = (units: number) => `${Math.round((units / 1024) * 100) / 100} vCPU`;
 export const gib = (mib: number) => `${Math.round((mib / 1024) * 100) / 100} GiB`;
@@ -16,6 +17,22 @@ export function target(r: FleetRecommendation): string {
   if (!r.capacity) return "no priced option";
   const arm = r.architecture === "ARM64" ? " ARM" : "";
   return `${r.capacity === "FARGATE_SPOT" ? "Fargate Spot" : "Fargate"}${arm} ${r.size ? `${vcpu(r.size.cpu)} / ${gib(r.size.memory)}` : ""}`;
+}
+
+/** The lookback and the metrics in it: `14-day lookback, 6 h of metrics`. */
+export function lookbackText(report: FleetReport): string {
+  return `${report.lookbackDays}-day lookback, ${report.data.hours > 0 ? `${spanText(report.data.hours)} of metrics` : "no metrics"}`;
+}
+
+/**
+ * Said when the metrics cover less than the lookback: what the figures rest on, from when to when.
+ * Undefined when they cover it (one period short of it counts as covering).
+ */
+export function metricsCaveat(report: FleetReport): string | undefined {
+  const { data } = report;
+  if (!data.from || !data.to || data.hours >= report.lookbackDays * 24 - 1) return undefined;
+  const at = (iso: string) => iso.slice(0, 16).replace("T", " ");
+  return `The figures rest on ${spanText(data.hours)} of metrics (${at(data.from)} to ${at(data.to)} UTC), not ${report.lookbackDays} days: a daily or weekly pattern outside that window is not in them.`;
 }
 
 /** What runs now: `FARGATE 2 vCPU / 4 GiB`. */

@@ -328,6 +328,13 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
     ]);
     // Fargate-only cluster: no container instances, no capacity findings.
     expect(report.clusters).toEqual([]);
+    // The metrics the figures rest on: the 24 hourly periods put into moto's CloudWatch.
+    expect(report.data).toEqual({
+      from: new Date(END.getTime() - HOURS * 3_600_000).toISOString(),
+      to: END.toISOString(),
+      hours: HOURS,
+    });
+    expect(recommendationOf("over-provisioned")?.reason).toContain("2 tasks over 24 h of metrics)");
   });
 
   it("applies one step down where the tag says apply, and only there", async () => {

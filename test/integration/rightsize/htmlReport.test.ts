@@ -90,6 +90,8 @@ const REPORT: FleetReport = {
   generatedAt: END.toISOString(),
   region: "us-east-1",
   lookbackDays: 14,
+  // 14 days of hourly points: the metrics cover the lookback.
+  data: { from: new Date((T[0] ?? 0) * 1000).toISOString(), to: END.toISOString(), hours: 14 * 24 },
   prices: {
     region: "us-east-1",
     source: PRICES.source,

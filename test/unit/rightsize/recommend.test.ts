@@ -95,6 +95,7 @@ describe("recommend: an EC2 plan names the task size it packs", () => {
       generatedAt: "2026-11-26T07:00:00.000Z",
       region: "us-east-1",
       lookbackDays: 14,
+      data: { hours: 0 },
       prices: { region: "us-east-1", source: "bundled", sources: [] },
       recommendations: [r],
       unmeasured: [],
