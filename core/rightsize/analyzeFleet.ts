@@ -7,7 +7,7 @@ import { parseImageReference } from "../ecs/ImageReference.ts";
 import { hasLinuxArm64, type ImagePlatforms, readImagePlatforms } from "../ecs/imagePlatforms.ts";
 import { type PriceSource, priceAgeDays } from "../pricing/PriceSource.ts";
 import { readStopStats, StateTable } from "../state/index.ts";
-import type { AgentReserve, InstanceShape } from "./binPacking.ts";
+import { type AgentReserve, DEFAULT_AGENT_RESERVE, type InstanceShape } from "./binPacking.ts";
 import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import {
@@ -204,8 +204,8 @@ export async function analyzeFleetWithState(
   const reserveOf = (instance: InstanceShape): AgentReserve => {
     const registered = registeredMemory.get(instance.instanceType);
     return registered && registered <= instance.memory
-      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0 }
-      : { overheadFraction: 0.06, reservedMemory: 512 };
+      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0, basis: "registered" }
+      : DEFAULT_AGENT_RESERVE;
   };
 
   const usage = await collectUsage(

@@ -87,6 +87,11 @@ export interface Ec2Plan {
   /** The room a rolling deployment at the peak needs (what sets the group's maximum size). */
   readonly deployment: DeploymentRoom;
   /**
+   * The memory the packing assumed ECS places on one instance: as registered in a cluster of the
+   * account, or estimated (binPacking.ts DEFAULT_AGENT_RESERVE) where none runs the type.
+   */
+  readonly memoryPerInstance: { readonly usable: number; readonly basis: "registered" | "estimated" };
+  /**
    * What each task must reserve for the packing to hold (task-level `cpu` and `memory` of the
    * task definition): the packing assumes every task reserves exactly this.
    */
@@ -242,6 +247,7 @@ export function planEc2(input: Ec2PlanInput): Ec2Plan | undefined {
       extraHourly: (deploymentInstances - instances) * price,
     },
     taskReservation: { cpu: input.need.cpu, memory: input.need.memory },
+    memoryPerInstance: { usable: room.memory, basis: reserve.basis },
     ...(input.current && (input.current.cpu !== input.need.cpu || input.current.memory !== input.need.memory)
       ? {
           atCurrentSize: {

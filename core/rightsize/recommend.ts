@@ -306,7 +306,7 @@ function currentEc2Monthly(
       architecture: archName(facts.architecture),
     };
     // What ECS registered is what it places: no reserve on top.
-    const n = packTasks(today, shape, { overheadFraction: 0, reservedMemory: 0 });
+    const n = packTasks(today, shape, { overheadFraction: 0, reservedMemory: 0, basis: "registered" });
     if (n !== undefined) {
       const monthly = n * c.hourly * HOURS_PER_MONTH;
       return {
@@ -338,7 +338,11 @@ export function reservationText(plan: Ec2Plan): string {
   const now = today
     ? ` (today ${today.size.cpu} / ${today.size.memory}: ${today.tasks < today.of ? `these instances hold ${today.tasks} of ${today.of} at that size` : `all ${today.of} fit at that size too`})`
     : "";
-  return `with each task reserving ${r.cpu} CPU units / ${r.memory} MiB${now}`;
+  const estimated =
+    plan.memoryPerInstance.basis === "estimated"
+      ? `, ${plan.memoryPerInstance.usable} MiB usable per instance estimated (no cluster here runs ${plan.instance.instanceType})`
+      : "";
+  return `with each task reserving ${r.cpu} CPU units / ${r.memory} MiB${now}${estimated}`;
 }
 
 /** What Graviton would do for the service, told apart by what its images are built for. */

@@ -1,6 +1,7 @@
 /** The pieces every right-sizing report says the same way (Markdown, HTML, the CLI). */
 import { describePriceSource } from "../pricing/PriceSource.ts";
 import type { FleetRecommendation, FleetReport } from "./analyzeFleet.ts";
+import { AGENT_BUFFER_SHARE, KERNEL_SHARE } from "./binPacking.ts";
 import type { ClusterCapacityReport } from "./clusterCapacity.ts";
 import { spanText } from "./profile.ts";
 
@@ -49,9 +50,18 @@ export function ec2Lines(r: FleetRecommendation): string[] {
     `  task definition: cpu ${plan.taskReservation.cpu}, memory ${plan.taskReservation.memory} (MiB) per task — the packing holds only if each task reserves this${plan.atCurrentSize ? `; at today's ${plan.atCurrentSize.size.cpu} / ${plan.atCurrentSize.size.memory} ${plan.atCurrentSize.tasks < plan.atCurrentSize.of ? `these instances hold ${plan.atCurrentSize.tasks} of ${plan.atCurrentSize.of} tasks` : `all ${plan.atCurrentSize.of} tasks fit too`}` : ""}`,
     `  capacity provider: managed scaling ENABLED, targetCapacity ${managedScaling.targetCapacity}, step ${managedScaling.minimumScalingStepSize}-${managedScaling.maximumScalingStepSize}, managed termination protection ENABLED`,
     `  Auto Scaling group: min ${autoScalingGroup.minSize}, max ${autoScalingGroup.maxSize}, instance types ${autoScalingGroup.instanceTypes.join(", ")}; On-Demand base ${autoScalingGroup.onDemandBaseCapacity}, ${autoScalingGroup.onDemandPercentageAboveBaseCapacity}% On-Demand above it${autoScalingGroup.spotAllocationStrategy ? `, Spot ${autoScalingGroup.spotAllocationStrategy}` : ""}`,
+    memoryLine(plan),
     deploymentLine(plan),
     `  headroom: ${money(plan.headroom.monthly)}/month (${plan.headroom.spareInstances} spare instance${plan.headroom.spareInstances === 1 ? "" : "s"} ${money(plan.headroom.spareMonthly)}, ${Math.round(plan.headroom.unreservedShare * 100)}% of the packed capacity unreserved at the peak ${money(plan.headroom.unreservedMonthly)})${plan.spotNote ? `; ${plan.spotNote}` : ""}`,
   ];
+}
+
+/** The usable memory per instance the packing assumed, and whether it is what ECS registered or an estimate. */
+function memoryLine(plan: NonNullable<FleetRecommendation["ec2"]>): string {
+  const { usable, basis } = plan.memoryPerInstance;
+  return basis === "registered"
+    ? `  memory per instance: ${usable} MiB, as ECS registered ${plan.instance.instanceType} in a cluster of this account`
+    : `  memory per instance: ${usable} MiB of ${plan.instance.memory} is an estimate (no cluster of this account runs ${plan.instance.instanceType}): installed memory less ${(KERNEL_SHARE * 100).toFixed(1)} % for the kernel and platform (AWS Batch User Guide: an m4.large registers 7,985 of 8,192 MiB) and the ${AGENT_BUFFER_SHARE * 100} % buffer AWS recommends for the ECS agent and system processes (ECS_RESERVED_MEMORY); check what your instances register (DescribeContainerInstances)`;
 }
 
 /** What the group's maximum size leaves room for: a rolling deployment (or a drain) at the peak. */

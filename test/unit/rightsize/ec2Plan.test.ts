@@ -148,5 +148,7 @@ describe("planEc2: the capacity provider behind an EC2 recommendation", () => {
     expect(plan?.instances).toBe(3);
     expect(plan?.taskReservation).toEqual({ cpu: 3720, memory: 7200 });
     expect(plan?.atCurrentSize).toEqual({ size: { cpu: 4096, memory: 8192 }, tasks: 9, of: 12 });
+    // No cluster runs c5.4xlarge here: 32,768 × (7,985 / 8,192 − 0.05) = 30,301 MiB, flagged as an estimate.
+    expect(plan?.memoryPerInstance).toEqual({ usable: 30301, basis: "estimated" });
   });
 });

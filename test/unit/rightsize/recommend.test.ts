@@ -106,6 +106,10 @@ describe("recommend: an EC2 plan names the task size it packs", () => {
     expect(JSON.stringify(rightsizeMessage(report).blocks)).toContain(sentence);
     const markdown = toMarkdown(report);
     expect(markdown).toContain("| EC2 3 × c5.4xlarge, tasks 3720 CPU / 7200 MiB |");
+    expect(r.reason).toContain("30301 MiB usable per instance estimated (no cluster here runs c5.4xlarge)");
+    expect(markdown).toContain(
+      "  memory per instance: 30301 MiB of 32768 is an estimate (no cluster of this account runs c5.4xlarge): installed memory less 2.5 % for the kernel and platform (AWS Batch User Guide: an m4.large registers 7,985 of 8,192 MiB) and the 5 % buffer AWS recommends for the ECS agent and system processes (ECS_RESERVED_MEMORY)",
+    );
     expect(markdown).toContain(
       "  task definition: cpu 3720, memory 7200 (MiB) per task — the packing holds only if each task reserves this; at today's 4096 / 8192 these instances hold 9 of 12 tasks",
     );
