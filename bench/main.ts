@@ -42,6 +42,7 @@ import {
 } from "../sandbox/seed.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { measureBundles } from "./bundles.ts";
+import { rightsizeVolume } from "./rightsizeVolume.ts";
 
 const REGION = "eu-west-1";
 
@@ -122,10 +123,10 @@ async function reconcileCalls(): Promise<{
     });
   }
   counter.reset();
-  await reconcileSchedules(clients, table, DEFAULT_CONFIG);
+  await reconcileSchedules(clients, new StateTable(clients.documents, table), DEFAULT_CONFIG);
   const first = counter.byOperation();
   counter.reset();
-  await reconcileSchedules(clients, table, DEFAULT_CONFIG);
+  await reconcileSchedules(clients, new StateTable(clients.documents, table), DEFAULT_CONFIG);
   return { services: 300, scheduled: 100, first, second: counter.byOperation() };
 }
 
@@ -239,8 +240,10 @@ async function main(): Promise<void> {
   calls = calls.sort((a, b) => a.unrelated - b.unrelated);
   const planner = [10, 200].map(plansPerSecond);
   const policy = await checksPerSecond();
+  const volume = await rightsizeVolume();
 
   const report = {
+    rightsizeVolume: volume,
     date: new Date().toISOString(),
     machine,
     bundles,
@@ -281,6 +284,9 @@ async function main(): Promise<void> {
       `\nright-sizing, the same ${reconcile.services} services, one weekly run: ${sum(rightsize)} calls (${list(rightsize)})`,
     );
   }
+  out(
+    `\nright-sizing data volume, ${volume.services} services × 14 days × 5-minute periods × 4 series: ${volume.points} points in ${volume.getMetricDataRequests} GetMetricData responses (≤ 100,800 points each), batches of ${volume.batchServices} services, ${volume.batchConcurrency} at a time: ${volume.seconds} s in this process (AWS latency not included), peak heap ${volume.peakHeapMiB} MiB sampled, peak RSS ${volume.peakRssMiB} MiB`,
+  );
   out(
     `\npolicy: ${policy.checksPerSecond} task definitions checked per second (the ${policy.taskDefinitions}-file public corpus, 20 rules)`,
   );

@@ -16,6 +16,7 @@ import {
   reconcileSchedules,
   type ScheduleReport,
 } from "../core/schedule/index.ts";
+import { StateTable } from "../core/state/index.ts";
 import { CliError } from "./errors.ts";
 
 export interface ScheduleOptions {
@@ -119,7 +120,7 @@ export async function schedule(
   );
   const aws = clients ?? createAwsClients();
   const dryRun = command === "plan" || options.dryRun === true;
-  const report = await reconcileSchedules(aws, tableName, config, { dryRun });
+  const report = await reconcileSchedules(aws, new StateTable(aws.documents, tableName), config, { dryRun });
   const priced = await prices(aws, report);
   if (format === "json") {
     const sources = distinctSources([...priced.values()].flatMap((p) => (p.source ? [p.source] : []))).map(
