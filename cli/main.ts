@@ -105,6 +105,10 @@ export function buildProgram(): Command {
     .requiredOption("--policy <policy>", "tag policy, e.g. minor, range:>=1.2 <2, glob:release-*")
     .option("--running <tag>", "the tag the service runs (omit when unknown)")
     .option(
+      "--last-version <tag>",
+      "the last version the service ran before a non-version tag (its revision's autopilot:last-version:<container> tag)",
+    )
+    .option(
       "--pushed <tag>",
       "a pushed tag; repeat for several, replayed in order",
       (tag: string, previous: string[]) => [...previous, tag],

@@ -61,5 +61,14 @@ export const IMAGE_TAG_PREFIX = "autopilot:image-tag:";
 /** Task-definition tag holding the human tag of `container`'s image, pinned by digest. */
 export const imageTagKey = (container: string): string => `${IMAGE_TAG_PREFIX}${container}`;
 
+/**
+ * Task-definition tag prefix holding the last version tag (`1.2.3`) a container ran, carried over
+ * non-version tags (`main`), so that the `any` policy never deploys a version below it.
+ */
+export const LAST_VERSION_PREFIX = "autopilot:last-version:";
+
+/** Task-definition tag holding the last version tag `container` ran. */
+export const lastVersionKey = (container: string): string => `${LAST_VERSION_PREFIX}${container}`;
+
 /** Tags that suppress a policy rule inline: `autopilot:policy-skip:ECS013` = "reason". */
 export const POLICY_SKIP_TAG_PREFIX = "autopilot:policy-skip:";

@@ -3,9 +3,10 @@ import {
   ECS_DEPLOYMENT_STATE_CHANGE,
   ECS_SERVICE_ACTION,
   ECS_TASK_STATE_CHANGE,
+  SCHEDULED_JOBS,
 } from "../core/events/index.ts";
 import { SLACK_POST_SECONDS, timeoutFor } from "./budgets.ts";
-import { subscribe } from "./eventRules.ts";
+import { scheduleJob, subscribe } from "./eventRules.ts";
 import { flowFunctionArgs, routeSecrets, routeSecretsChecked, slackWebhookUrl } from "./shared.ts";
 
 /**
@@ -19,8 +20,9 @@ const timeout = timeoutFor("Monitor", { slack: SLACK_POST_SECONDS, reads: 60 });
 
 /**
  * Monitoring: task stops, crash loops, failed deployments, placement failures and draining
- * container instances, told once. Reads only (core/iam): the service, task definition and tasks
- * for links, images and what a draining instance still runs; ECR for missing images.
+ * container instances, told once; every 5 minutes the sweep re-checks agents remembered as
+ * disconnected. Reads only (core/iam): the service, task definition and tasks for links, images
+ * and what a draining instance still runs; container instances for the sweep; ECR for missing images.
  */
 const args = flowFunctionArgs("monitor", timeout);
 export const monitorFunction = new sst.aws.Function("Monitor", {
@@ -41,3 +43,4 @@ for (const rule of [
   ECS_CONTAINER_INSTANCE_STATE_CHANGE,
 ])
   subscribe(rule, monitorFunction);
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "monitor")) scheduleJob(job, monitorFunction);

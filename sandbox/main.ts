@@ -11,7 +11,9 @@ import { redeployScene } from "./scenes/redeploy.ts";
 import { rightsizeScene } from "./scenes/rightsize.ts";
 import { scheduleScene } from "./scenes/schedule.ts";
 
-// us-east-1: the region with bundled Fargate prices, so the schedule scene can state $ savings.
+// us-east-1: one of the two regions with bundled Fargate ARM prices (the right-sizing scene's Graviton
+// service needs them; EC2 and Fargate x86 are bundled in 31 and 22 regions), and its prices come from
+// AWS itself (EC2: the Pricing API through Karpenter's table, 2026-07-20; Fargate: an AWS offer file).
 const REGION = "us-east-1";
 const print = (line: string) => process.stdout.write(`${line}\n`);
 

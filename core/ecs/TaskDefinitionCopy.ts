@@ -1,5 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
-import { AUTOPILOT_TAG_PREFIX, IMAGE_TAG_PREFIX } from "../tags.ts";
+import { AUTOPILOT_TAG_PREFIX, IMAGE_TAG_PREFIX, LAST_VERSION_PREFIX } from "../tags.ts";
 
 /**
  * Fields of DescribeTaskDefinition's output that RegisterTaskDefinition does not take. Everything
@@ -55,7 +55,9 @@ export const isReservedTagKey = (key: string): boolean => key.toLowerCase().star
 
 /**
  * Merges tags: the current revision's own tags, with the autopilot ones replaced by `ours` and
- * AWS's reserved `aws:` tags left out (AWS writes those itself).
+ * AWS's reserved `aws:` tags left out (AWS writes those itself). What a container runs
+ * (`autopilot:image-tag:*`, `autopilot:last-version:*`) is kept: a copy that does not change the
+ * image (right-sizing) still runs the same tags.
  */
 export function mergeTags(
   current: Readonly<Record<string, string>>,
@@ -64,7 +66,11 @@ export function mergeTags(
   const merged = new Map<string, string>();
   for (const [key, value] of Object.entries(current)) {
     if (isReservedTagKey(key)) continue;
-    if (!key.startsWith(AUTOPILOT_TAG_PREFIX) || key.startsWith(IMAGE_TAG_PREFIX)) merged.set(key, value);
+    const kept =
+      !key.startsWith(AUTOPILOT_TAG_PREFIX) ||
+      key.startsWith(IMAGE_TAG_PREFIX) ||
+      key.startsWith(LAST_VERSION_PREFIX);
+    if (kept) merged.set(key, value);
   }
   for (const [key, value] of Object.entries(ours)) merged.set(key, value);
   return [...merged].map(([key, value]) => ({ key, value }));

@@ -195,6 +195,13 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     description: "Reconcile every service's schedule into Application Auto Scaling; repair drift",
   },
   {
+    name: "monitor-agent-sweep",
+    flow: "monitor",
+    schedule: "rate(5 minutes)",
+    description:
+      "Re-check ECS agents remembered as disconnected: ECS sends no further event while an agent stays away",
+  },
+  {
     name: "rightsize-weekly",
     flow: "rightsize",
     schedule: "cron(0 7 ? * MON *)",

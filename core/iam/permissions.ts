@@ -246,6 +246,12 @@ const DEFINITIONS: Readonly<
     LIST_TASKS,
     DESCRIBE_TASKS,
     {
+      sid: "DescribeContainerInstances",
+      actions: ["ecs:DescribeContainerInstances"],
+      resources: [arn("ecs", "container-instance/*")],
+      why: "the agent sweep (monitor-agent-sweep): whether an agent remembered as disconnected is still away",
+    },
+    {
       sid: "DescribeTaskDefinitions",
       actions: ["ecs:DescribeTaskDefinition"],
       resources: ["*"],

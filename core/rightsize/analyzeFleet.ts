@@ -7,7 +7,7 @@ import { parseImageReference } from "../ecs/ImageReference.ts";
 import { hasLinuxArm64, type ImagePlatforms, readImagePlatforms } from "../ecs/imagePlatforms.ts";
 import { type PriceSource, priceAgeDays } from "../pricing/PriceSource.ts";
 import { readStopStats, StateTable } from "../state/index.ts";
-import type { AgentReserve, InstanceShape } from "./binPacking.ts";
+import { type AgentReserve, DEFAULT_AGENT_RESERVE, type InstanceShape } from "./binPacking.ts";
 import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import {
@@ -15,6 +15,7 @@ import {
   compareWithComputeOptimizer,
   readComputeOptimizer,
 } from "./computeOptimizer.ts";
+import { currentEc2Cost } from "./currentEc2Cost.ts";
 import { loadClusterCapacity } from "./loadClusterCapacity.ts";
 import { profileService, serviceFacts } from "./profile.ts";
 import { type ImageArchitectures, type PriceBook, type Recommendation, recommend } from "./recommend.ts";
@@ -39,6 +40,11 @@ export interface FleetReport {
   readonly generatedAt: string;
   readonly region: string;
   readonly lookbackDays: number;
+  /**
+   * The metrics the figures rest on, across the fleet: the earliest period to the end of the latest
+   * (hours 0 when no service had any). Often less than the lookback: a new service, a new cluster.
+   */
+  readonly data: { readonly from?: string; readonly to?: string; readonly hours: number };
   readonly prices: {
     readonly region: string;
     readonly source: string;
@@ -217,8 +223,8 @@ export async function analyzeFleetWithState(
   const reserveOf = (instance: InstanceShape): AgentReserve => {
     const registered = registeredMemory.get(instance.instanceType);
     return registered && registered <= instance.memory
-      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0 }
-      : { overheadFraction: 0.06, reservedMemory: 512 };
+      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0, basis: "registered" }
+      : DEFAULT_AGENT_RESERVE;
   };
 
   const table = new StateTable(clients.documents, tableName);
@@ -230,6 +236,7 @@ export async function analyzeFleetWithState(
     memoryMax: [],
     runningTasks: [],
     unit: "per-task",
+    periodSeconds: options.periodSeconds ?? 300,
   };
   const keepSeries = options.series ?? true;
   // Usage is read and profiled one batch of services at a time, and a batch's raw series are
@@ -303,10 +310,19 @@ export async function analyzeFleetWithState(
       continue;
     }
     const profile = { ...base, oomKills: oomKills[i] ?? 0 };
+    const currentEc2 =
+      fact.runsOn === "EC2"
+        ? currentEc2Cost(
+            clusterFacts.find((c) => c.clusterName === fact.clusterName),
+            fact.serviceName,
+            options.prices.ec2,
+          )
+        : undefined;
     const recommendation = recommend(profile, options.prices, options.candidates, {
       ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
       images: imageArchitectures(imagesOf(fact.serviceArn), platforms),
       reserveOf,
+      ...(currentEc2 ? { currentEc2 } : {}),
     });
     const theirs = computeOptimizer.recommendations.get(fact.serviceArn);
     recommendations.push(
@@ -323,10 +339,17 @@ export async function analyzeFleetWithState(
   recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
   const sum = (pick: (r: FleetRecommendation) => number | undefined) =>
     Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
+  const spans = recommendations.flatMap((r) => (r.profile.data ? [r.profile.data] : []));
+  const from = spans.map((s) => s.from).sort()[0];
+  const to = spans
+    .map((s) => s.to)
+    .sort()
+    .at(-1);
   const report: FleetReport = {
     generatedAt: end.toISOString(),
     region,
     lookbackDays,
+    data: from && to ? { from, to, hours: (Date.parse(to) - Date.parse(from)) / 3_600_000 } : { hours: 0 },
     prices: {
       region,
       source: options.prices.source,
