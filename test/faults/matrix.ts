@@ -136,6 +136,8 @@ export async function runMatrix(
     flows?: readonly FlowSpec[];
     log?: (line: string) => void;
     filter?: (s: Scenario) => boolean;
+    /** After each flow: the run so far (a long run that is stopped still leaves what it measured). */
+    checkpoint?: (run: MatrixRun) => void;
   } = {},
 ): Promise<MatrixRun> {
   const started = Date.now();
@@ -161,6 +163,13 @@ export async function runMatrix(
         `  [${i + 1}/${scenarios.length}] ${result.target} ${result.faultClass}: ${result.status}${result.deadLettered ? ` (dead-lettered${result.afterRedrive ? `, after redrive ${result.afterRedrive}` : ""})` : ""} ${result.ms} ms`,
       );
     }
+    options.checkpoint?.({
+      startedAt: new Date(started).toISOString(),
+      revision,
+      ms: Date.now() - started,
+      clean,
+      results,
+    });
   }
   return { startedAt: new Date(started).toISOString(), revision, ms: Date.now() - started, clean, results };
 }

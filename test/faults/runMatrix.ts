@@ -41,6 +41,10 @@ try {
   const run = await runMatrix(harness, {
     flows,
     log: (line) => console.log(line),
+    checkpoint: (sofar) => {
+      mkdirSync(reports, { recursive: true });
+      writeFileSync(resolve(reports, "faults.partial.json"), JSON.stringify(sofar, null, 2));
+    },
     ...(values.class
       ? { filter: (s) => s.fault.target !== "none" && values.class?.includes(s.fault.className) === true }
       : {}),

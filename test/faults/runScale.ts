@@ -1,8 +1,8 @@
 /**
  * `npm run test:scale`: 2,000 services in 40 clusters through every scheduled job (core/events
  * rules.ts) — the schedule reconcile (the first run, then the steady one every 15 minutes), the
- * index rebuild, the queued-push sweep, the daily policy audit and the weekly right-sizing
- * analysis — through the real Lambda entries, against moto behind the fault proxy throttling
+ * index rebuild, the queued-push sweep, the daily policy audit, the agent sweep and the weekly
+ * right-sizing analysis — through the real Lambda entries, against moto behind the fault proxy throttling
  * the hot APIs. Measures wall time against the function's timeout, calls by operation, retries,
  * throttles and peak concurrency, and writes them to docs/reliability.md.
  *
@@ -21,6 +21,7 @@ import { ApiCallCounter, mapWithConcurrency } from "../../core/aws/index.ts";
 import { SCHEDULED_JOBS } from "../../core/events/index.ts";
 import { bundledPriceBook } from "../../core/rightsize/priceBook.ts";
 import { SERVICE_TAGS } from "../../core/tags.ts";
+import { createMonitorHandler } from "../../functions/monitor.ts";
 import { createPolicyHandler } from "../../functions/policy.ts";
 import { createRedeployHandler } from "../../functions/redeploy.ts";
 import { createRightsizeHandler } from "../../functions/rightsize.ts";
@@ -309,6 +310,7 @@ try {
       createServiceIndexHandler(createRuntime("service-index", { clients: clients.aws })),
     redeploy: (clients) => createRedeployHandler(createRuntime("redeploy", { clients: clients.aws })),
     policy: (clients) => createPolicyHandler(createRuntime("policy", { clients: clients.aws })),
+    monitor: (clients) => createMonitorHandler(createRuntime("monitor", { clients: clients.aws })),
     rightsize: (clients) =>
       createRightsizeHandler(createRuntime("rightsize", { clients: clients.aws }), {
         prices: bundledPriceBook(REGION),
