@@ -48,8 +48,11 @@ export function redeployMessage(
   const failed = outcomes.filter((o) => o.kind === "failed");
   const skipped = outcomes.filter((o) => o.kind === "skipped" && o.action.category !== "not-tracked");
   const untracked = outcomes.length - deployed.length - queued.length - failed.length - skipped.length;
-  // A released push was announced as queued: what became of it is always told.
-  const told = report.released !== undefined && skipped.length > 0;
+  // A released push was announced as queued: what became of it is always told. So is a deploy an
+  // earlier attempt of this event made without reporting it.
+  const told =
+    (report.released !== undefined && skipped.length > 0) ||
+    skipped.some((o) => o.action.kind === "skip" && o.action.category === "deployed-earlier");
   if (
     deployed.length + queued.length + failed.length === 0 &&
     !told &&

@@ -233,12 +233,18 @@ function decideService(
     });
   }
   if (updates.length === 0) {
-    if (alreadyRunning > 0 && rejections.length === 0)
-      return skip(
-        ref,
-        "already-running",
-        `${push.digest} already runs (${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision})`,
-      );
+    if (alreadyRunning > 0 && rejections.length === 0) {
+      const running = `${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision}`;
+      // An earlier attempt of this very event deployed it and then failed (e.g. its Slack message
+      // could not be queued): the retry must still tell it, or the deploy is never reported.
+      if (snapshot.taskDefinitionTags[REVISION_TAGS.sourceEvent] === push.eventId.slice(0, 256))
+        return skip(
+          ref,
+          "deployed-earlier",
+          `${push.digest} was already deployed here by this event as ${running} (an earlier attempt, whose outcome was not reported)`,
+        );
+      return skip(ref, "already-running", `${push.digest} already runs (${running})`);
+    }
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }
   return { kind: "candidate", ref, resolved, snapshot, updates, acceptances };

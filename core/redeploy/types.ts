@@ -76,6 +76,8 @@ export type SkipCategory =
   | "policy-invalid"
   | "policy-rejected"
   | "already-running"
+  /** An earlier attempt of the same event deployed it (then failed before reporting): told, never silent. */
+  | "deployed-earlier"
   | "deployment-in-progress"
   | "unsupported-controller"
   | "inactive"

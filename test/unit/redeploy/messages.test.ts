@@ -100,6 +100,20 @@ describe("redeployMessage", () => {
     expect(redeployMessage(skipped, { notifySkipped: true })?.text).toContain("1 skipped");
   });
 
+  it("tells a deploy an earlier attempt of the same event made without reporting it, skips off or not", () => {
+    const retried = report([
+      {
+        kind: "skipped",
+        action: skip("web", "deployed-earlier", `${digest} was already deployed here by this event as web:8`),
+      },
+    ]);
+    const message = redeployMessage(retried);
+    expect(message && renderPlainText(message)).toContain("already deployed here by this event as web:8");
+    expect(
+      redeployMessage(report([{ kind: "skipped", action: skip("web", "already-running", "runs") }])),
+    ).toBe(undefined);
+  });
+
   it("keeps within Slack's limits for a large fleet", () => {
     const many = Array.from(
       { length: 120 },

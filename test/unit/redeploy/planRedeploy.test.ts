@@ -135,6 +135,15 @@ describe("planRedeploy", () => {
     expect(action?.kind === "skip" && action.reason.length).toBeGreaterThan(5);
   });
 
+  it("tells a digest this very event deployed on an earlier attempt apart from one that already ran", () => {
+    const running = { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${push.digest}` }] };
+    const ours = snapshot({ taskDefinition: running });
+    const retried = only([{ ...ours, taskDefinitionTags: { "autopilot:source-event": push.eventId } }]);
+    expect(retried?.kind === "skip" && retried.category).toBe("deployed-earlier");
+    const other = only([{ ...ours, taskDefinitionTags: { "autopilot:source-event": "another-push" } }]);
+    expect(other?.kind === "skip" && other.category).toBe("already-running");
+  });
+
   it.each([
     [[{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" as const }], "ecs-svc/2"],
     [
