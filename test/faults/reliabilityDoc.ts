@@ -76,8 +76,9 @@ function summaryTable(run: MatrixRun): string[] {
       "inconsistent",
       "lost",
       "dead-lettered",
+      "messages parked",
     ]),
-    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
   ];
   for (const flow of FLOWS) {
     const results = run.results.filter((r) => r.flow === flow.name);
@@ -221,7 +222,7 @@ export function matrixSection(run: MatrixRun): string {
     "",
     ...summaryTable(run),
     "",
-    "*events in*: events delivered to the flow's Lambda entry; *invocations*: with Lambda's retries; *actions done*: writes that reached AWS outside the state table (ECS, Application Auto Scaling, SQS); *dead-lettered*: scenarios where some event failed all 3 attempts; *messages parked*: scenarios where a Slack message used up its receives in the outbox and sits in the outbox's DLQ.",
+    "*events in*: events delivered to the flow's Lambda entry; *invocations*: with Lambda's retries; *actions done*: writes that reached AWS outside the state table (ECS, Application Auto Scaling, SQS); *dead-lettered*: scenarios where some event failed every attempt Lambda makes (3; 1 for right-sizing); *messages parked*: scenarios where a Slack message used up its receives in the outbox and sits in the outbox's DLQ.",
     "",
     ...unimplementedNote(run),
     "### By fault class",
