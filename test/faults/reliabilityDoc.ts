@@ -179,6 +179,36 @@ function problems(run: MatrixRun): string[] {
   return lines;
 }
 
+/** Dead-lettered scenarios whose fault-free redrive (`dlq redrive`) did not end consistent. */
+export function redriveProblems(run: MatrixRun): ScenarioResult[] {
+  return run.results.filter((r) => r.afterRedrive !== undefined && r.afterRedrive !== "consistent");
+}
+
+function redriveSection(run: MatrixRun): string[] {
+  const bad = redriveProblems(run);
+  const redriven = run.results.filter((r) => r.afterRedrive !== undefined).length;
+  const lines = [
+    "### After a redrive of the DLQ",
+    "",
+    `A scenario that failed loudly (dead-lettered) counts as consistent above; each such scenario is then redriven once, fault-free, as \`dlq redrive\` would, and judged again. ${redriven} scenarios were redriven; ${bad.length} of them did not end consistent${bad.length > 0 ? ":" : "."}`,
+    "",
+  ];
+  for (const result of bad) {
+    lines.push(
+      `- **${result.afterRedrive} after redrive** — ${result.flow} \`${result.target}\` ${result.faultClass} (${result.deadLettered} event(s) dead-lettered).`,
+    );
+    const seen = new Set<string>();
+    for (const violation of result.afterRedriveViolations ?? []) {
+      const text = `${violation.invariant.split(" ")[0]}: ${violation.detail}`;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      lines.push(`  - ${text}`);
+    }
+  }
+  if (bad.length > 0) lines.push("");
+  return lines;
+}
+
 function unimplementedNote(run: MatrixRun): string[] {
   const missing = run.clean.flatMap((r) => (r.unimplemented ?? []).map((op) => `\`${op}\` (${r.flow})`));
   return missing.length === 0
@@ -209,7 +239,7 @@ export function matrixSection(run: MatrixRun): string {
   return [
     "## Fault matrix",
     "",
-    `Measured ${run.startedAt.slice(0, 10)} on \`${run.revision ?? gitRevision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost.**`,
+    `Measured ${run.startedAt.slice(0, 10)} on \`${run.revision ?? gitRevision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost; ${redriveProblems(run).length} not consistent after a redrive of the DLQ.**`,
     ...(cleanProblems.length > 0
       ? [
           "",
@@ -248,5 +278,6 @@ export function matrixSection(run: MatrixRun): string {
     "### Every scenario that is not consistent",
     "",
     ...problems(run),
+    ...redriveSection(run),
   ].join("\n");
 }

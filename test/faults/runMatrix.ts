@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Harness } from "./Harness.ts";
 import { FLOWS, type MatrixRun, runMatrix } from "./matrix.ts";
-import { matrixSection, writeSection } from "./reliabilityDoc.ts";
+import { matrixSection, redriveProblems, writeSection } from "./reliabilityDoc.ts";
 
 const { values } = parseArgs({
   options: {
@@ -59,13 +59,18 @@ try {
     console.log(
       `  ${result.status}: ${result.flow} ${result.target} ${result.faultClass}: ${result.violations[0]?.detail ?? ""}`,
     );
+  for (const result of redriveProblems(run))
+    console.log(
+      `  ${result.afterRedrive} after redrive: ${result.flow} ${result.target} ${result.faultClass}: ${result.afterRedriveViolations?.[0]?.detail ?? ""}`,
+    );
   if (partial || values["no-doc"]) console.log("(partial run: docs/reliability.md left as it is)");
   else {
     writeSection("matrix", matrixSection(run));
     console.log("docs/reliability.md: matrix written");
   }
   // The promise is inconsistent = 0 and lost = 0: anything else fails the run (after writing it down).
-  if (bad.length > 0 || run.clean.some((r) => r.status !== "consistent")) process.exitCode = 1;
+  if (bad.length > 0 || redriveProblems(run).length > 0 || run.clean.some((r) => r.status !== "consistent"))
+    process.exitCode = 1;
 } finally {
   await harness.stop();
 }
