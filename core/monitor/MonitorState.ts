@@ -232,9 +232,15 @@ export class MonitorState {
     }
   }
 
-  /** Whether a "tell once" message of this kind and id was told (or is being told) within its period. */
+  /**
+   * Whether a "tell once" message of this kind and id was told within its period. A claim still
+   * pending is not "told": another invocation may be telling it right now — or an earlier attempt
+   * of this very event left it when queueing failed (a write applied, its reply lost) and the
+   * retry must tell it. The delivery step's lease decides between the two (runtime/deliver.ts).
+   */
   async told(kind: string, id: string): Promise<boolean> {
-    return (await this.table.get<LeaseItem>(stateKeys.once(kind, id))) !== undefined;
+    const claim = await this.table.get<LeaseItem>(stateKeys.once(kind, id));
+    return claim?.status === "done" && Number(claim.expiration) >= epochSeconds(this.now());
   }
 
   /** The service's daily stop statistics for the last `days` days. */

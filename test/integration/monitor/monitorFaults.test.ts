@@ -11,6 +11,7 @@ import { createAwsClients } from "../../../core/aws/index.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { MonitorState } from "../../../core/monitor/index.ts";
 import { SlackWebhook } from "../../../core/notify/index.ts";
+import { acquireLease, stateKeys } from "../../../core/state/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createNotifyHandler } from "../../../functions/notify.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
@@ -133,6 +134,40 @@ describe("monitor under faults", () => {
     ]);
     const stats = await new MonitorState(world.state).readStopStats(SERVICE, 1);
     expect(stats[0]).toMatchObject({ stops: 1 });
+  });
+
+  it("tells the alert on the retry when an earlier attempt left its tell-once claim pending (a write applied, its reply lost)", async () => {
+    const queueUrl =
+      (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `outbox-${++serial}` }))).QueueUrl ??
+      "";
+    // What the fault matrix found: the claim's PutItem reached DynamoDB after the failed attempt
+    // had already tried to give it back, so the retry finds it pending under its own event.
+    await acquireLease(
+      world.state,
+      stateKeys.once("alert", `${SERVICE}#out-of-memory`),
+      "monitor#leftover-1",
+      {
+        leaseSeconds: 600,
+      },
+    );
+    const handler = createMonitorHandler(
+      createRuntime("monitor", {
+        clients: createAwsClients({ region: REGION }),
+        tableName: world.tableName,
+        config: DEFAULT_CONFIG,
+        outboxQueueUrl: queueUrl,
+      }),
+    );
+    expect(await handler(oom("leftover-1", "t-leftover-1"), localContext("monitor"))).toMatchObject({
+      action: "alerted",
+    });
+    expect(await queued(world.clients.sqs, queueUrl)).toEqual([
+      "primary-cluster/orders: task stopped (out-of-memory)",
+    ]);
+    // Once told, it is told: another task's stop within the cooldown stays quiet.
+    expect(await handler(oom("leftover-2", "t-leftover-2"), localContext("monitor"))).toMatchObject({
+      action: "counted",
+    });
   });
 
   it("keeps messages in the outbox while Slack is down and posts each once when it is back", async () => {
