@@ -82,6 +82,10 @@ function summaryTable(run: MatrixRun): string[] {
   ];
   for (const flow of FLOWS) {
     const results = run.results.filter((r) => r.flow === flow.name);
+    if (!run.clean.some((r) => r.flow === flow.name)) {
+      lines.push(row([flow.name, "**not measured in this run**", "", "", "", "", "", "", "", ""]));
+      continue;
+    }
     lines.push(
       row([
         flow.name,
@@ -149,6 +153,7 @@ function classTable(run: MatrixRun): string[] {
 function problems(run: MatrixRun): string[] {
   const lines: string[] = [];
   for (const flow of FLOWS) {
+    if (!run.clean.some((r) => r.flow === flow.name)) continue;
     const bad = run.results.filter((r) => r.flow === flow.name && r.status !== "consistent");
     lines.push(
       `### ${flow.name}: ${bad.length} of ${run.results.filter((r) => r.flow === flow.name).length}`,
@@ -236,10 +241,17 @@ export function matrixSection(run: MatrixRun): string {
   const inconsistent = count(all, "inconsistent");
   const lost = count(all, "lost");
   const cleanProblems = run.clean.filter((r) => r.status !== "consistent");
+  const unmeasured = FLOWS.filter((f) => !run.clean.some((r) => r.flow === f.name)).map((f) => f.name);
   return [
     "## Fault matrix",
     "",
     `Measured ${run.startedAt.slice(0, 10)} on \`${run.revision ?? gitRevision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost; ${redriveProblems(run).length} not consistent after a redrive of the DLQ.**`,
+    ...(unmeasured.length > 0
+      ? [
+          "",
+          `**Partial run: ${unmeasured.join(", ")} ${unmeasured.length === 1 ? "was" : "were"} not measured (the run was stopped before ${unmeasured.length === 1 ? "it" : "them"}); the figures below cover the other flows only.**`,
+        ]
+      : []),
     ...(cleanProblems.length > 0
       ? [
           "",
