@@ -7,4 +7,4 @@ export {
 } from "./AutopilotConfig.ts";
 export { ConfigError } from "./errors.ts";
 export { type ConfigSources, loadConfig, parseConfig } from "./loadConfig.ts";
-export { matchesGlob } from "./nameGlob.ts";
+export { compileNameGlob, matchesGlob, NAME_GLOB_SYNTAX } from "./nameGlob.ts";
