@@ -1,6 +1,6 @@
-import { loadConfig } from "../core/config/index.ts";
 import { type Explanation, explainPushes, formatExplanation } from "../core/redeploy/explainPushes.ts";
 import { TagPolicyError } from "../core/tagPolicy/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface ExplainOptions {
@@ -32,7 +32,7 @@ export async function redeployExplain(
     ...pushed.map((tag) => ["--pushed", tag] as const),
   ])
     if (!TAG.test(tag)) throw new CliError(`${flag} '${tag}' is not a valid image tag`);
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

@@ -1,5 +1,4 @@
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { loadConfig } from "../core/config/index.ts";
 import { describeTaskDefinitions } from "../core/ecs/index.ts";
 import { fargateTaskHourly } from "../core/pricing/fargatePrices.ts";
 import {
@@ -8,6 +7,7 @@ import {
   reconcileSchedules,
   type ScheduleReport,
 } from "../core/schedule/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface ScheduleOptions {
@@ -67,7 +67,7 @@ export async function schedule(
     throw new CliError(`--format must be text or json, not '${format}'`);
   const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE;
   if (!tableName) throw new CliError("no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE");
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

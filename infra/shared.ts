@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseConfig } from "../core/config/index.ts";
+import { parseValidConfig } from "../core/validateConfig.ts";
 
 /** The Slack incoming-webhook URL: `npx sst secret set SlackWebhookUrl https://hooks.slack.com/services/…`. */
 export const slackWebhookUrl = new sst.Secret("SlackWebhookUrl");
@@ -50,7 +50,9 @@ new aws.sqs.QueuePolicy("AutopilotDeadLettersPolicy", {
 
 /**
  * The central config: `autopilot.config.json` next to sst.config.ts when present, validated here
- * so that a bad config fails `sst deploy` instead of the first push; stored in SSM.
+ * (schema and the flows' languages: tag policies, globs, schedules, holidays, rule ids and
+ * parameters) so that a bad config fails `sst deploy` with its JSON path instead of the first
+ * push; stored in SSM.
  */
 function readConfigFile(): string {
   try {
@@ -60,7 +62,7 @@ function readConfigFile(): string {
   }
 }
 const configText = readConfigFile();
-export const config = parseConfig(configText, "autopilot.config.json");
+export const config = parseValidConfig(configText, "autopilot.config.json");
 export const configParameter = new aws.ssm.Parameter("AutopilotConfig", {
   type: "String",
   tier: "Standard",
