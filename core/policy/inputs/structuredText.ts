@@ -87,11 +87,28 @@ export function parseStructuredText(content: string, file: string): StructuredTe
       at ? { line: at.line, column: at.col } : undefined,
     );
   }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    // The yaml package refuses, with a ReferenceError, an alias without its anchor and aliases
+    // that expand too far (an alias bomb: a few lines that would unfold into gigabytes).
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new PolicyInputError(
+      file,
+      /excessive alias count/i.test(error.message)
+        ? `not valid YAML: its aliases expand more than ${MAX_ALIAS_COUNT} times (refused as a resource-exhaustion attack)`
+        : `not valid YAML: ${error.message.split("\n")[0]}`,
+    );
+  }
   return {
-    value: document.toJS({ maxAliasCount: 100 }) as unknown,
+    value,
     locate: (path, options = {}) => locateNode(document.contents, path, lines, options),
   };
 }
+
+/** Aliases a file may resolve (the yaml package's `maxAliasCount`: each alias counts what it expands to). */
+const MAX_ALIAS_COUNT = 100;
 
 function locateNode(
   root: unknown,
