@@ -147,19 +147,27 @@ export function withAt(value: unknown, path: Path, replacement: unknown): unknow
  * Real inputs with one to three fields replaced by hostile values, deleted, or given an extra
  * key: mostly "almost valid" documents, which reach deeper into a parser than random JSON does.
  */
-export function mutationsOf(samples: readonly unknown[]): fc.Arbitrary<unknown> {
+export function mutationsOf(
+  samples: readonly unknown[],
+  /** Which paths may be mutated (default: all); e.g. list entries only, to reach what lists hold. */
+  where: (path: Path) => boolean = () => true,
+): fc.Arbitrary<unknown> {
   const mutation = fc.tuple(fc.nat(), fc.oneof(hostileJson, fc.constant<unknown>(DELETE)));
   return fc
     .tuple(fc.constantFrom(...samples), fc.array(mutation, { minLength: 1, maxLength: 3 }))
     .map(([sample, mutations]) => {
       let value: unknown = sample;
       for (const [pick, replacement] of mutations) {
-        const paths = pathsOf(value);
+        const paths = pathsOf(value).filter(where);
+        if (paths.length === 0) break;
         value = withAt(value, paths[pick % paths.length] ?? [], replacement);
       }
       return value;
     });
 }
+
+/** Paths to list entries (`…[3]`): what a parser reads entry by entry. */
+export const listEntry = (path: Path): boolean => typeof path[path.length - 1] === "number";
 
 /** Runs per fuzz property: enough to find the classes of bug found so far in a few seconds. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 300);

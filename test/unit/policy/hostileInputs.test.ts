@@ -37,4 +37,60 @@ describe("hostile policy inputs", () => {
       "taskdef.json: not valid YAML: Unresolved alias (the anchor must be set before the alias): a*a*a*a*a*a*a*a*b",
     );
   });
+
+  it("refuses containerDefinitions: [null] naming the path and its line (was checked as if valid), in every input format", async () => {
+    expect(
+      (
+        await refused(
+          JSON.stringify({ family: "web", containerDefinitions: [null] }, null, 2),
+          "taskdef.json",
+        )
+      ).message,
+    ).toBe("taskdef.json:4:5: web: containerDefinitions[0] must be an object, not null");
+    expect(
+      (
+        await refused(
+          "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n        - 42\n",
+          "template.yaml",
+        )
+      ).message,
+    ).toBe("template.yaml:8:11: Task: containerDefinitions[1] must be an object, not 42");
+    expect(
+      (
+        await refused(
+          'resource "aws_ecs_task_definition" "web" {\n  family = "web"\n  container_definitions = jsonencode([null])\n}\n',
+          "main.tf",
+        )
+      ).message,
+    ).toMatch(
+      /^main\.tf(:\d+:\d+)?: aws_ecs_task_definition\.web: containerDefinitions\[0\] must be an object, not null$/,
+    );
+    expect(() =>
+      loadTaskDefinitionText(JSON.stringify({ family: "web", containerDefinitions: [null] }), "taskdef.json"),
+    ).toThrow("taskdef.json:1:41: web: containerDefinitions[0] must be an object, not null");
+  });
+
+  it("refuses a container's list that holds something other than objects, and a list that is not one", async () => {
+    const container = { name: "web", image: "nginx", portMappings: [{ containerPort: 80 }, "8080"] };
+    expect(
+      (await refused(JSON.stringify({ family: "web", containerDefinitions: [container] }), "taskdef.json"))
+        .message,
+    ).toMatch(
+      /^taskdef\.json:\d+:\d+: web: containerDefinitions\[0\]\.portMappings\[1\] must be an object, not "8080"$/,
+    );
+    expect(
+      (
+        await refused(
+          "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes: data\n      ContainerDefinitions: []\n",
+          "template.yaml",
+        )
+      ).message,
+    ).toBe("template.yaml:5:7: Task: volumes must be a list");
+  });
+
+  it("takes values it cannot know (intrinsics, Terraform expressions) as they are", async () => {
+    const template =
+      "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - !If [IsProd, {Name: web, Image: nginx}, !Ref AWS::NoValue]\n      Volumes: !Ref Volumes\n";
+    expect(await loadPolicyText(template, "template.yaml")).toHaveLength(1);
+  });
 });
