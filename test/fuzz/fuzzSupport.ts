@@ -97,6 +97,9 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
     "1e309",
     "9".repeat(400),
     "a".repeat(70_000),
+    "[".repeat(5_000),
+    '{"a":'.repeat(2_000),
+    "- ".repeat(2_000),
     "(a+)+$",
     "*a*a*a*a*a*a*a*a*b",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI placeholder, literally.

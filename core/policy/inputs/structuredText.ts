@@ -10,6 +10,7 @@ import {
 } from "yaml";
 import { PolicyInputError } from "../PolicyInputError.ts";
 import type { FieldPath, SourceLocation } from "../types.ts";
+import { MAX_NESTING, yamlNestingDepth } from "./nestingDepth.ts";
 
 const INTRINSICS = [
   "Ref",
@@ -70,6 +71,12 @@ export interface StructuredText {
 
 /** Parses JSON or YAML (CloudFormation short forms included); a syntax error names file, line and column. */
 export function parseStructuredText(content: string, file: string): StructuredText {
+  const depth = yamlNestingDepth(content);
+  if (depth > MAX_NESTING)
+    throw new PolicyInputError(
+      file,
+      `nested more than ${MAX_NESTING} levels deep; refused before parsing (real task definitions and templates nest far less)`,
+    );
   const lines = new LineCounter();
   const document = parseDocument(content, {
     customTags: CLOUDFORMATION_TAGS,

@@ -93,4 +93,23 @@ describe("hostile policy inputs", () => {
       "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - !If [IsProd, {Name: web, Image: nginx}, !Ref AWS::NoValue]\n      Volumes: !Ref Volumes\n";
     expect(await loadPolicyText(template, "template.yaml")).toHaveLength(1);
   });
+
+  it("refuses a file nested deeper than real inputs before parsing it (nesting made the YAML parser overflow the stack, and V8 then ended the process)", async () => {
+    const deep = [
+      ["deep-maps.json", `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`],
+      ["deep-lists.json", `${"[".repeat(100_000)}${"]".repeat(100_000)}`],
+      ["deep-block.yaml", `${"- ".repeat(20_000)}x\n`],
+      ["deep-maps-again.json", `${'{"a":'.repeat(3_000)}1${"}".repeat(3_000)}`],
+    ] as const;
+    for (const [file, text] of deep)
+      expect((await refused(text, file)).message).toBe(
+        `${file}: nested more than 100 levels deep; refused before parsing (real task definitions and templates nest far less)`,
+      );
+    const fine = { family: "web", containerDefinitions: [{ name: "web", image: "nginx" }] };
+    let nested: unknown = fine;
+    for (let i = 0; i < 90; i++) nested = { x: nested };
+    await expect(
+      loadPolicyText(JSON.stringify({ ...fine, tags: [{ key: "k", value: "v" }], extra: nested }), "ok.json"),
+    ).resolves.toHaveLength(1);
+  });
 });
