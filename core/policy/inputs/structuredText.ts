@@ -83,6 +83,9 @@ export function parseStructuredText(content: string, file: string): StructuredTe
     lineCounter: lines,
     prettyErrors: true,
     strict: false,
+    // Errors are reported as PolicyInputError; the package's warnings (a map key that is itself a
+    // collection) would otherwise go to stderr through process.emitWarning.
+    logLevel: "error",
   });
   const error = document.errors[0];
   if (error) {

@@ -3,6 +3,7 @@
  * the case that found it: every one now fails as a PolicyInputError naming the file, or loads.
  */
 import { describe, expect, it } from "vitest";
+import { hclNestingDepth, yamlNestingDepth } from "../../../core/policy/inputs/nestingDepth.ts";
 import { loadPolicyText } from "../../../core/policy/loadPolicyFile.ts";
 import { loadTaskDefinitionText, PolicyInputError } from "../../../core/policy/loadTaskDefinitions.ts";
 
@@ -111,5 +112,41 @@ describe("hostile policy inputs", () => {
     await expect(
       loadPolicyText(JSON.stringify({ ...fine, tags: [{ key: "k", value: "v" }], extra: nested }), "ok.json"),
     ).resolves.toHaveLength(1);
+  });
+
+  it("refuses Terraform nested deeper than real files before HCL's parser sees it (it overflowed, and its Go runtime then never parsed another file)", async () => {
+    const resource = (value: string) =>
+      `resource "aws_ecs_task_definition" "t" {\n  family = "x"\n  tags = { a = ${value} }\n}\n`;
+    const hostile = [
+      ["brackets.tf", resource(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)],
+      ["interpolations.tf", resource(`${'"${'.repeat(10_000)}1${'}"'.repeat(10_000)}`)],
+      ["unary.tf", resource(`${"!".repeat(100_000)}true`)],
+    ] as const;
+    for (const [file, text] of hostile)
+      expect((await refused(text, file)).message).toBe(
+        `${file}: nested more than 100 levels deep; refused before parsing (real Terraform nests far less)`,
+      );
+    // The parser still works afterwards.
+    const good = resource('"web"').replace(
+      'tags = { a = "web" }',
+      'container_definitions = jsonencode([{ name = "a", image = "b" }])',
+    );
+    await expect(loadPolicyText(good, "good.tf")).resolves.toHaveLength(1);
+  });
+});
+
+/** `${x}` in HCL (spelt so that it is not read as a JavaScript template). */
+const interpolation = (expression: string) => ["$", "{", expression, "}"].join("");
+
+describe("nesting depth, read without recursion", () => {
+  it("counts what the parsers recurse into, skipping strings, heredocs and comments", () => {
+    expect(yamlNestingDepth('{"a": {"b": [1, "[[[["]}}')).toBe(3);
+    expect(yamlNestingDepth("a:\n  b:\n    - c: |\n        [[[[\n")).toBe(4);
+    expect(hclNestingDepth(`a = [{ b = "${interpolation("x")}" }]`)).toBe(3);
+    expect(
+      hclNestingDepth(`a = "]]]]" # [[[[\nb = <<EOF\n]]]] ${interpolation("[1]")}\nEOF\nc = [[1]]`),
+    ).toBe(2);
+    expect(hclNestingDepth('a = "$${[[[[" // ((((\n/* {{{{ */')).toBe(0);
+    expect(hclNestingDepth("a = !!!true")).toBe(3);
   });
 });
