@@ -20,6 +20,7 @@ export default $config({
     const schedule = await import("./infra/schedule.ts");
     const policy = await import("./infra/policy.ts");
     const rightsize = await import("./infra/rightsize.ts");
+    const notify = await import("./infra/notify.ts");
     return {
       stateTable: shared.stateTable.name,
       deadLetterQueue: shared.deadLetters.url,
@@ -29,6 +30,10 @@ export default $config({
       scheduleFunction: schedule.scheduleFunction.name,
       policyFunction: policy.policyFunction.name,
       rightsizeFunction: rightsize.rightsizeFunction.name,
+      notifyFunction: notify.notifyFunction.name,
+      slackOutbox: shared.outbox.url,
+      outboxDeadLetterQueue: shared.outboxDeadLetters.url,
+      alarmTopic: shared.alarmTopic.arn,
     };
   },
 });

@@ -122,10 +122,10 @@ async function reconcileCalls(): Promise<{
     });
   }
   counter.reset();
-  await reconcileSchedules(clients, table, DEFAULT_CONFIG);
+  await reconcileSchedules(clients, new StateTable(clients.documents, table), DEFAULT_CONFIG);
   const first = counter.byOperation();
   counter.reset();
-  await reconcileSchedules(clients, table, DEFAULT_CONFIG);
+  await reconcileSchedules(clients, new StateTable(clients.documents, table), DEFAULT_CONFIG);
   return { services: 300, scheduled: 100, first, second: counter.byOperation() };
 }
 

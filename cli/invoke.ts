@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import { AutopilotError } from "../core/errors.ts";
 import { EVENT_RULES, rulesMatching } from "../core/events/index.ts";
 import { TerminalNotifier } from "../core/notify/index.ts";
 import { loadValidConfig } from "../core/validateConfig.ts";
@@ -42,11 +43,23 @@ export async function invoke(
   options: InvokeOptions,
   clients?: AwsClients,
 ): Promise<{ response: unknown; exitCode: number }> {
+  if (!FLOWS[flowName])
+    throw new CliError(`unknown flow '${flowName}'; flows: ${Object.keys(FLOWS).join(", ")}`);
+  const event = await readJsonFile(options.event, "event file");
+  return invokeEvent(flowName, event, { ...options, source: options.event }, clients);
+}
+
+/** Runs a flow's Lambda handler on an event (a file's, or a dead letter's): the response and the exit code. */
+export async function invokeEvent(
+  flowName: string,
+  event: unknown,
+  options: Omit<InvokeOptions, "event"> & { readonly source?: string },
+  clients?: AwsClients,
+): Promise<{ response: unknown; exitCode: number }> {
   const flow = FLOWS[flowName];
   if (!flow) throw new CliError(`unknown flow '${flowName}'; flows: ${Object.keys(FLOWS).join(", ")}`);
   if (options.dryRun && !flow.dryRun)
     throw new CliError(`flow '${flowName}' has no --dry-run: it only maintains ecs-autopilot's own state`);
-  const event = await readJsonFile(options.event, "event file");
   const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE;
   if (!tableName)
     throw new CliError(
@@ -66,6 +79,10 @@ export async function invoke(
     clients: clients ?? createAwsClients(),
     tableName,
     config,
+    // Locally an invalid event is an error on the terminal (exit 3), never a new dead letter, and
+    // Slack messages are posted (or printed) here, not queued — whatever the environment says.
+    deadLetterQueueUrl: "",
+    outboxQueueUrl: "",
     ...(process.env.SLACK_WEBHOOK_URL
       ? {}
       : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
@@ -81,7 +98,13 @@ export async function invoke(
     return { response, exitCode: failed ? EXIT.failed : EXIT.ok };
   } catch (error) {
     if (error instanceof InvalidEventError)
-      throw new CliError(`${options.event}: ${error.message}`, EXIT.invalidEvent);
+      throw new CliError(`${options.source ?? "event"}: ${error.message}`, EXIT.invalidEvent);
+    // The flow did what it could, told Slack, and failed (deployed, Lambda would retry it).
+    if (error instanceof AutopilotError)
+      return {
+        response: { status: "failed", code: error.code, error: error.message },
+        exitCode: EXIT.failed,
+      };
     throw error;
   }
 }

@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../core/version.ts";
+import { type DlqOptions, dlqList, dlqRedrive } from "./dlq.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
 import { invoke } from "./invoke.ts";
@@ -41,6 +42,43 @@ export function buildProgram(): Command {
         process.exitCode = exitCode;
       },
     );
+
+  const dlq = program
+    .command("dlq")
+    .description("dead letters: events and Slack messages that could not be handled");
+  const queueOptions = (command: Command) =>
+    command
+      .option("--queue <url>", "the events' dead-letter queue (default: AUTOPILOT_DEAD_LETTER_QUEUE_URL)")
+      .option(
+        "--outbox-queue <url>",
+        "the Slack outbox's dead-letter queue (default: AUTOPILOT_OUTBOX_DEAD_LETTER_QUEUE_URL)",
+      );
+  queueOptions(
+    dlq
+      .command("list")
+      .description("show every dead letter with its flow, reason and event (nothing is taken off the queue)")
+      .argument("[flow]", "only this flow's"),
+  )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (flow: string | undefined, options: DlqOptions) => {
+      process.stdout.write(`${await dlqList(flow, options)}\n`);
+    });
+  queueOptions(
+    dlq
+      .command("redrive")
+      .description(
+        "replay a flow's dead letters through its handler; each one that succeeds leaves the queue",
+      )
+      .argument("<flow>", `one of: ${[...Object.keys(FLOWS), "notify"].join(", ")}`),
+  )
+    .option("--dry-run", "print what each replay would do and change nothing")
+    .option("--config <file>", "central configuration (JSON)")
+    .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
+    .action(async (flow: string, options: DlqOptions) => {
+      const { output, exitCode } = await dlqRedrive(flow, options);
+      process.stdout.write(`${output}\n`);
+      process.exitCode = exitCode;
+    });
 
   const redeploy = program.command("redeploy").description("the auto-redeploy flow");
   redeploy

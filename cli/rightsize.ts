@@ -45,7 +45,7 @@ export async function priceBookFor(
   }
   return priceBookWithFallback(createPricingClient(), region, (_, error) =>
     note(
-      `prices: the Pricing API is not reachable (${(error as Error).name}: ${((error as Error).message.split("\n")[0] ?? "").slice(0, 80)}); using the bundled prices`,
+      `prices: the Pricing API is not reachable (${error instanceof SyntaxError ? "the endpoint did not answer as the Pricing API: the response was not JSON" : `${(error as Error).name}: ${((error as Error).message.split("\n")[0] ?? "").slice(0, 80)}`}); using the bundled prices, each named in the report with its date`,
     ),
   );
 }

@@ -1,12 +1,21 @@
+import type { Service } from "@aws-sdk/client-ecs";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { describeTaskDefinitions } from "../core/ecs/index.ts";
-import { fargateTaskHourly } from "../core/pricing/fargatePrices.ts";
+import {
+  type ContainerInstanceFacts,
+  describeServices,
+  describeTaskDefinitions,
+  listContainerInstances,
+  taskReservation,
+} from "../core/ecs/index.ts";
+import { distinctSources, priceAgeDays } from "../core/pricing/PriceSource.ts";
+import { ec2TaskPrice, fargateTaskPrice } from "../core/pricing/taskPrice.ts";
 import {
   formatScheduleReport,
   type PricedService,
   reconcileSchedules,
   type ScheduleReport,
 } from "../core/schedule/index.ts";
+import { StateTable } from "../core/state/index.ts";
 import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
@@ -18,7 +27,11 @@ export interface ScheduleOptions {
   readonly dryRun?: boolean;
 }
 
-/** The price of each scheduled service's task, where the task runs on Fargate in a priced region. */
+/**
+ * The price of each scheduled service's task-hour in any region with bundled prices: Fargate
+ * tasks by their size, EC2 tasks by the share of the instance type their cluster runs (what a
+ * task-hour frees when the cluster scales in), each with its source and date.
+ */
 async function prices(clients: AwsClients, report: ScheduleReport): Promise<Map<string, PricedService>> {
   const region = await clients.ecs.config.region();
   const scheduled = report.services.filter((s) => s.status === "scheduled" && s.taskDefinition);
@@ -26,25 +39,58 @@ async function prices(clients: AwsClients, report: ScheduleReport): Promise<Map<
     clients.ecs,
     scheduled.map((s) => s.taskDefinition ?? ""),
   );
+  const services = new Map<string, Service>();
+  const byCluster = new Map<string, string[]>();
+  for (const plan of scheduled)
+    byCluster.set(plan.service.clusterName, [
+      ...(byCluster.get(plan.service.clusterName) ?? []),
+      plan.service.serviceArn,
+    ]);
+  for (const [cluster, arns] of byCluster)
+    for (const service of (await describeServices(clients.ecs, cluster, arns)).services)
+      services.set(service.serviceArn ?? "", service);
+  const instancesOf = new Map<string, Promise<ContainerInstanceFacts[]>>();
   const result = new Map<string, PricedService>();
   for (const plan of scheduled) {
     const definition = definitions.get(plan.taskDefinition ?? "")?.taskDefinition;
-    const cpu = Number(definition?.cpu);
-    const memory = Number(definition?.memory);
-    if (!definition?.requiresCompatibilities?.includes("FARGATE") || !cpu || !memory) {
-      result.set(plan.service.serviceArn, {
-        sizeLabel: "EC2 capacity: the saving depends on the cluster scaling in",
-      });
+    const service = services.get(plan.service.serviceArn);
+    const ec2 =
+      service?.launchType === "EC2" ||
+      (service?.capacityProviderStrategy ?? []).some((s) => !s.capacityProvider?.startsWith("FARGATE")) ||
+      (!service && !definition?.requiresCompatibilities?.includes("FARGATE"));
+    const task = taskReservation(definition);
+    if (ec2) {
+      let instances = instancesOf.get(plan.service.clusterName);
+      if (!instances) {
+        instances = listContainerInstances(clients.ecs, plan.service.clusterName);
+        instancesOf.set(plan.service.clusterName, instances);
+      }
+      const active = (await instances).filter((i) => i.status === "ACTIVE" && i.instanceType);
+      const counts = new Map<string, number>();
+      for (const i of active) counts.set(i.instanceType ?? "", (counts.get(i.instanceType ?? "") ?? 0) + 1);
+      const type = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+      const registered = active.find((i) => i.instanceType === type)?.registered;
+      const price = type && registered ? ec2TaskPrice(region, type, registered, task) : undefined;
+      result.set(
+        plan.service.serviceArn,
+        price
+          ? { ...price, sizeLabel: `${price.sizeLabel}; saved only when the cluster scales in` }
+          : {
+              sizeLabel: type
+                ? `EC2 ${type}: no bundled price for ${region}`
+                : "EC2: no container instances registered, capacity not priced",
+            },
+      );
       continue;
     }
-    const architecture = definition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64";
-    const hourly = fargateTaskHourly(region, architecture, cpu, memory);
-    const sizeLabel = `${cpu / 1024} vCPU / ${memory / 1024} GB Fargate ${architecture === "ARM64" ? "ARM " : ""}${region}`;
+    const architecture = definition?.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64";
+    const price =
+      task.cpu && task.memory ? fargateTaskPrice(region, architecture, task.cpu, task.memory) : undefined;
     result.set(
       plan.service.serviceArn,
-      hourly === undefined
-        ? { sizeLabel: `${sizeLabel}, no bundled price for ${region}` }
-        : { taskHourly: hourly, sizeLabel },
+      price ?? {
+        sizeLabel: `${task.cpu / 1024} vCPU / ${task.memory / 1024} GB Fargate ${architecture === "ARM64" ? "arm64" : "x86_64"}: no bundled price for ${region}`,
+      },
     );
   }
   return result;
@@ -74,7 +120,13 @@ export async function schedule(
   );
   const aws = clients ?? createAwsClients();
   const dryRun = command === "plan" || options.dryRun === true;
-  const report = await reconcileSchedules(aws, tableName, config, { dryRun });
-  if (format === "json") return JSON.stringify(report, null, 2);
-  return formatScheduleReport(report, { days, prices: await prices(aws, report) });
+  const report = await reconcileSchedules(aws, new StateTable(aws.documents, tableName), config, { dryRun });
+  const priced = await prices(aws, report);
+  if (format === "json") {
+    const sources = distinctSources([...priced.values()].flatMap((p) => (p.source ? [p.source] : []))).map(
+      (source) => ({ ...source, ageDays: priceAgeDays(source.asOf, report.now) }),
+    );
+    return JSON.stringify({ ...report, pricing: { services: Object.fromEntries(priced), sources } }, null, 2);
+  }
+  return formatScheduleReport(report, { days, prices: priced });
 }

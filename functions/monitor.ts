@@ -1,9 +1,10 @@
 /**
- * Lambda entry of the monitor flow: task state changes, deployment state changes and service
- * actions from ECS. Composition only; the decisions live in core/monitor.
+ * Lambda entry of the monitor flow: task state changes, deployment state changes, service actions
+ * and container instance state changes from ECS. Composition only; the decisions live in core/monitor.
  */
 import { z } from "zod";
 import {
+  EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
@@ -17,6 +18,7 @@ const MonitorEvent = z.discriminatedUnion("detail-type", [
   EcsTaskStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
+  EcsContainerInstanceStateChangeEvent,
 ]);
 
 export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {

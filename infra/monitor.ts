@@ -1,4 +1,5 @@
 import {
+  ECS_CONTAINER_INSTANCE_STATE_CHANGE,
   ECS_DEPLOYMENT_STATE_CHANGE,
   ECS_SERVICE_ACTION,
   ECS_TASK_STATE_CHANGE,
@@ -30,6 +31,23 @@ export const monitorFunction = new sst.aws.Function("Monitor", {
       actions: ["ecs:DescribeServices"],
       resources: [$interpolate`arn:aws:ecs:${region}:${account}:service/*/*`],
     },
+    // A draining container instance: which tasks it still runs. ListTasks is authorised on "*"
+    // narrowed by the ecs:cluster condition (a container-instance ARN is not what it is checked against).
+    {
+      actions: ["ecs:ListTasks"],
+      resources: ["*"],
+      conditions: [
+        {
+          test: "ArnLike",
+          variable: "ecs:cluster",
+          values: [$interpolate`arn:aws:ecs:${region}:${account}:cluster/*`],
+        },
+      ],
+    },
+    {
+      actions: ["ecs:DescribeTasks"],
+      resources: [$interpolate`arn:aws:ecs:${region}:${account}:task/*/*`],
+    },
     // DescribeTaskDefinition has no resource-level permission in IAM.
     { actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] },
     {
@@ -39,5 +57,10 @@ export const monitorFunction = new sst.aws.Function("Monitor", {
   ],
 });
 
-for (const rule of [ECS_TASK_STATE_CHANGE, ECS_DEPLOYMENT_STATE_CHANGE, ECS_SERVICE_ACTION])
+for (const rule of [
+  ECS_TASK_STATE_CHANGE,
+  ECS_DEPLOYMENT_STATE_CHANGE,
+  ECS_SERVICE_ACTION,
+  ECS_CONTAINER_INSTANCE_STATE_CHANGE,
+])
   subscribe(rule, monitorFunction);

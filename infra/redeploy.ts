@@ -1,4 +1,9 @@
-import { ECR_IMAGE_PUSH, ECS_SERVICE_CHANGES, SCHEDULED_JOBS } from "../core/events/index.ts";
+import {
+  ECR_IMAGE_PUSH,
+  ECS_DEPLOYMENT_FINISHED,
+  ECS_SERVICE_CHANGES,
+  SCHEDULED_JOBS,
+} from "../core/events/index.ts";
 import { scheduleJob, subscribe } from "./eventRules.ts";
 import {
   account,
@@ -38,6 +43,10 @@ export const redeployFunction = new sst.aws.Function("Redeploy", {
   permissions: [...sharedPermissions(), ...readFleet, readPushedImage, ...rollOutPermissions()],
 });
 subscribe(ECR_IMAGE_PUSH, redeployFunction);
+// A push queued behind a deployment goes out when ECS reports that deployment finished…
+subscribe(ECS_DEPLOYMENT_FINISHED, redeployFunction);
+// …or, if that event never reaches us, when the sweep finds the service idle.
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "redeploy")) scheduleJob(job, redeployFunction);
 
 /** Keeps the repository → services index current: CloudTrail service calls, and a periodic rebuild. */
 export const serviceIndexFunction = new sst.aws.Function("ServiceIndex", {

@@ -1,6 +1,13 @@
 import { SCHEDULED_JOBS } from "../core/events/index.ts";
 import { scheduleJob } from "./eventRules.ts";
-import { ecsArn, flowFunctionArgs, rollOutPermissions, sharedPermissions } from "./shared.ts";
+import {
+  account,
+  ecsArn,
+  flowFunctionArgs,
+  region,
+  rollOutPermissions,
+  sharedPermissions,
+} from "./shared.ts";
 
 /**
  * Right-sizing: weekly, every service's CloudWatch usage → the cheapest safe size and launch type,
@@ -14,8 +21,8 @@ export const rightsizeFunction = new sst.aws.Function("Rightsize", {
   memory: "1024 MB",
   permissions: [
     ...sharedPermissions(),
-    // List*, DescribeTaskDefinition, GetMetricData, GetProducts and DescribeInstanceTypes have no
-    // resource-level permissions in IAM.
+    // List*, DescribeTaskDefinition, GetMetricData, GetProducts, DescribeInstanceTypes and
+    // GetECSServiceRecommendations have no resource-level permissions in IAM.
     {
       actions: [
         "ecs:ListClusters",
@@ -24,11 +31,26 @@ export const rightsizeFunction = new sst.aws.Function("Rightsize", {
         "cloudwatch:GetMetricData",
         "pricing:GetProducts",
         "ec2:DescribeInstanceTypes",
+        "compute-optimizer:GetECSServiceRecommendations",
       ],
       resources: ["*"],
     },
-    { actions: ["ecs:DescribeClusters"], resources: [ecsArn("cluster/*")] },
+    { actions: ["ecs:DescribeClusters", "ecs:ListContainerInstances"], resources: [ecsArn("cluster/*")] },
     { actions: ["ecs:DescribeServices"], resources: [ecsArn("service/*/*")] },
+    // EC2 cluster capacity: container instances, their running tasks, the clusters' capacity providers.
+    { actions: ["ecs:DescribeContainerInstances"], resources: [ecsArn("container-instance/*/*")] },
+    {
+      actions: ["ecs:ListTasks"],
+      resources: ["*"],
+      conditions: [{ test: "ArnLike", variable: "ecs:cluster", values: [ecsArn("cluster/*")] }],
+    },
+    { actions: ["ecs:DescribeTasks"], resources: [ecsArn("task/*/*")] },
+    { actions: ["ecs:DescribeCapacityProviders"], resources: [ecsArn("capacity-provider/*")] },
+    // Graviton: the platforms of the services' images (image index / manifest list).
+    {
+      actions: ["ecr:BatchGetImage"],
+      resources: [$interpolate`arn:aws:ecr:${region}:${account}:repository/*`],
+    },
     // Applying a step down rolls out a copied revision the way the redeploy flow does.
     ...rollOutPermissions(),
   ],

@@ -49,6 +49,59 @@ new aws.sqs.QueuePolicy("AutopilotDeadLettersPolicy", {
 });
 
 /**
+ * Alarms of ecs-autopilot (a dead-letter queue that is not empty): subscribe an address to it,
+ * `aws sns subscribe --topic-arn <alarmTopic> --protocol email --notification-endpoint you@example.com`.
+ */
+export const alarmTopic = new aws.sns.Topic("AutopilotAlarms", {});
+
+/** An alarm as soon as a dead-letter queue holds a message: something needs a person. */
+export function alarmOnDepth(name: string, queue: sst.aws.Queue) {
+  return new aws.cloudwatch.MetricAlarm(`${name}Alarm`, {
+    alarmDescription: `ecs-autopilot: messages wait in ${name}; \`npx ecs-autopilot dlq list\` shows them`,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: queue.nodes.queue.name },
+    statistic: "Maximum",
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    alarmActions: [alarmTopic.arn],
+    okActions: [alarmTopic.arn],
+  });
+}
+alarmOnDepth("AutopilotDeadLetters", deadLetters);
+
+/** Slack messages that could not be posted after every receive of the outbox: `ecs-autopilot dlq redrive notify`. */
+export const outboxDeadLetters = new sst.aws.Queue("AutopilotOutboxDeadLetters", {
+  transform: {
+    queue: (args: aws.sqs.QueueArgs) => {
+      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
+      args.sqsManagedSseEnabled = true;
+    },
+  },
+});
+alarmOnDepth("AutopilotOutboxDeadLetters", outboxDeadLetters);
+
+/**
+ * The Slack outbox: every flow queues its messages here and goes on; the Notify function posts
+ * them. A message Slack does not take becomes visible again after the visibility timeout (which
+ * must cover the Notify function's timeout) and is tried up to 100 times — about 15 hours of
+ * Slack outage at 9 minutes apart — before it lands in the outbox's DLQ.
+ */
+export const outbox = new sst.aws.Queue("AutopilotSlackOutbox", {
+  visibilityTimeout: "9 minutes",
+  dlq: { queue: outboxDeadLetters.arn, retry: 100 },
+  transform: {
+    queue: (args: aws.sqs.QueueArgs) => {
+      args.messageRetentionSeconds = 4 * 24 * 60 * 60;
+      args.sqsManagedSseEnabled = true;
+    },
+  },
+});
+
+/**
  * The central config: `autopilot.config.json` next to sst.config.ts when present, validated here
  * (schema and the flows' languages: tag policies, globs, schedules, holidays, rule ids and
  * parameters) so that a bad config fails `sst deploy` with its JSON path instead of the first
@@ -84,6 +137,7 @@ export function flowFunctionArgs(flow: string) {
     environment: {
       AUTOPILOT_STATE_TABLE: stateTable.name,
       AUTOPILOT_DEAD_LETTER_QUEUE_URL: deadLetters.url,
+      AUTOPILOT_OUTBOX_QUEUE_URL: outbox.url,
       AUTOPILOT_CONFIG_PARAMETER: configParameter.name,
       POWERTOOLS_SERVICE_NAME: "ecs-autopilot",
       POWERTOOLS_LOG_LEVEL: "INFO",
@@ -111,11 +165,14 @@ export function sharedPermissions() {
         "dynamodb:DeleteItem",
         "dynamodb:Query",
         "dynamodb:Scan",
+        "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
+        "dynamodb:TransactWriteItems",
       ],
       resources: [stateTable.arn],
     },
-    { actions: ["sqs:SendMessage"], resources: [deadLetters.arn] },
+    // Invalid events go to the DLQ; Slack messages go to the outbox.
+    { actions: ["sqs:SendMessage"], resources: [deadLetters.arn, outbox.arn] },
     { actions: ["ssm:GetParameter"], resources: [configParameter.arn] },
   ];
 }

@@ -37,18 +37,31 @@ export interface FlowRuntime {
   flowContext(options?: { dryRun?: boolean; remainingTimeMs?: () => number }): Promise<FlowContext>;
   /**
    * Delivers a flow's messages (the one shared step: the outbox when deployed), returns its
-   * summary with what was sent, and fails when the flow reported a failure. `eventId` makes the
-   * messages of a retried event the same messages (posted once).
+   * summary with what was sent, and fails when the flow reported a failure. `eventId` (the
+   * event's id) makes the messages of a retried event the same messages, posted once — and those
+   * of another event different ones, even with the same text.
    */
   deliver<Summary extends object>(
     result: FlowResult<Summary>,
-    eventId?: string,
+    eventId: string,
   ): Promise<Summary | (Summary & Delivery)>;
   /** The outbox queue Slack messages go through, when deployed. */
   readonly outboxQueueUrl?: string;
 }
 
 export const CONFIG_TTL_MS = 60_000;
+
+/**
+ * Per message: 2 attempts of at most 5 s, 0.5 s apart (at most 2 s when Slack asks to wait
+ * longer) — 12 s at worst. Deployed, only the Notify function posts (infra/notify.ts budgets its
+ * timeout on this); the outbox queue retries for hours beyond it.
+ */
+export const SLACK_BUDGET = {
+  timeoutMs: 5_000,
+  maxAttempts: 2,
+  baseDelayMs: 500,
+  maxDelayMs: 2_000,
+} as const;
 
 /** A linked SST resource's property, or undefined when the resource is not linked (local runs). */
 function linked(resource: string, property: "value" | "name" | "url"): string | undefined {
@@ -85,7 +98,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const deadLetterQueueUrl = overrides.deadLetterQueueUrl ?? env.AUTOPILOT_DEAD_LETTER_QUEUE_URL;
   const outboxQueueUrl = overrides.outboxQueueUrl ?? env.AUTOPILOT_OUTBOX_QUEUE_URL;
   const toNotifier = (url: string | undefined): Notifier =>
-    url && url !== "none" ? new SlackWebhook(url) : new TerminalNotifier();
+    url && url !== "none" ? new SlackWebhook(url, SLACK_BUDGET) : new TerminalNotifier();
   const notifier =
     overrides.notifier ?? toNotifier(env.SLACK_WEBHOOK_URL || linked("SlackWebhookUrl", "value"));
   const routed = new Map<string, Notifier>();
@@ -148,7 +161,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         notifierFor,
         log,
         flow,
-        ...(eventId ? { eventId } : {}),
+        eventId,
         ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
       }),
   };

@@ -6,11 +6,18 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  type _InstanceType,
+  DescribeImagesCommand,
+  type EC2Client,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import {
   type ContainerDefinition,
   CreateClusterCommand,
   CreateServiceCommand,
+  RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type Service,
@@ -204,6 +211,29 @@ export async function pushImage(
   return (await pushImageWithBlobs(clients, repository, tag, content, options)).digest;
 }
 
+/**
+ * Pushes a real manifest document (an image index, a manifest list, a manifest) as ECR keeps it:
+ * its bytes, its media type and its content digest (moto would invent a digest for an index).
+ */
+export async function pushImageManifest(
+  clients: AwsClients,
+  repository: string,
+  tag: string,
+  manifest: string,
+): Promise<string> {
+  const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
+  await clients.ecr.send(
+    new PutImageCommand({
+      repositoryName: repository,
+      imageTag: tag,
+      imageManifest: manifest,
+      imageManifestMediaType: (JSON.parse(manifest) as { mediaType?: string }).mediaType,
+      imageDigest: digest,
+    }),
+  );
+  return digest;
+}
+
 function sha(seed: string): string {
   // Deterministic stand-in digests for layers that are never uploaded.
   let hex = "";
@@ -244,6 +274,43 @@ export interface ServiceSpec {
   readonly launchType?: "FARGATE" | "EC2";
   readonly taskDefinition?: Partial<RegisterTaskDefinitionCommandInput>;
   readonly desiredCount?: number;
+}
+
+/**
+ * Launches EC2 instances of a type in moto and registers them as container instances of a
+ * cluster (moto registers 4,096 CPU units and 7,482 MiB whatever the type). Returns their
+ * container instance ARNs and EC2 instance ids.
+ */
+export async function registerContainerInstances(
+  clients: AwsClients,
+  ec2: EC2Client,
+  cluster: string,
+  instanceType: _InstanceType,
+  count: number,
+): Promise<Array<{ arn: string; ec2InstanceId: string }>> {
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }));
+  const launched = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: images.Images?.find((i) => i.PlatformDetails === "Linux/UNIX")?.ImageId,
+      InstanceType: instanceType,
+      MinCount: count,
+      MaxCount: count,
+    }),
+  );
+  const registered: Array<{ arn: string; ec2InstanceId: string }> = [];
+  for (const instance of launched.Instances ?? []) {
+    const response = await clients.ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster,
+        instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId }),
+      }),
+    );
+    registered.push({
+      arn: response.containerInstance?.containerInstanceArn ?? "",
+      ec2InstanceId: instance.InstanceId ?? "",
+    });
+  }
+  return registered;
 }
 
 /** Registers a task definition and creates a service running it. */

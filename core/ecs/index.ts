@@ -1,5 +1,12 @@
 export { nameFromArn, type ServiceRef, scalableResourceId, serviceRef } from "./arns.ts";
 export {
+  type ContainerInstanceFacts,
+  containerInstanceFacts,
+  listContainerInstances,
+  type Resources,
+  taskReservation,
+} from "./containerInstances.ts";
+export {
   type DescribedServices,
   type DescribedTaskDefinition,
   describeServices,
@@ -9,13 +16,20 @@ export {
   type SettledTaskDefinitions,
   tagMap,
 } from "./describe.ts";
-export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize, isFargateSize } from "./FargateSize.ts";
+export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize } from "./FargateSize.ts";
 export {
   type ImageReference,
   isInRepository,
   parseImageReference,
   pinnedImage,
 } from "./ImageReference.ts";
+export {
+  ACCEPTED_MEDIA_TYPES,
+  hasLinuxArm64,
+  type ImagePlatforms,
+  platformsOfIndex,
+  readImagePlatforms,
+} from "./imagePlatforms.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
 export { copyTaskDefinition, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";

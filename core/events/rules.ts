@@ -7,6 +7,7 @@ import type { z } from "zod";
 import {
   CloudTrailApiCallEvent,
   EcrImageActionEvent,
+  EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
@@ -125,6 +126,15 @@ export const ECS_SERVICE_ACTION: EventRule = {
   schema: EcsServiceActionEvent,
 };
 
+export const ECS_CONTAINER_INSTANCE_STATE_CHANGE: EventRule = {
+  name: "ecs-container-instance-state-change",
+  flow: "monitor",
+  description:
+    "Container instances: agent disconnected, draining with tasks that do not move, leaving with tasks",
+  pattern: { source: ["aws.ecs"], "detail-type": ["ECS Container Instance State Change"] },
+  schema: EcsContainerInstanceStateChangeEvent,
+};
+
 /** Every rule on the default bus. Scheduled jobs are in {@link SCHEDULED_JOBS}. */
 export const EVENT_RULES: readonly EventRule[] = [
   ECR_IMAGE_PUSH,
@@ -135,6 +145,7 @@ export const EVENT_RULES: readonly EventRule[] = [
   ECS_DEPLOYMENT_STATE_CHANGE,
   ECS_DEPLOYMENT_FINISHED,
   ECS_SERVICE_ACTION,
+  ECS_CONTAINER_INSTANCE_STATE_CHANGE,
 ];
 
 /**

@@ -173,6 +173,41 @@ export const EcsServiceActionEvent = eventSchema({
 });
 export type EcsServiceActionEvent = z.infer<typeof EcsServiceActionEvent>;
 
+/** A registered or remaining resource of a container instance (`CPU`, `MEMORY`, `PORTS`, …). */
+const EcsInstanceResource = z.looseObject({
+  name: z.string(),
+  type: z.string().optional(),
+  integerValue: z.number().optional(),
+  stringSetValue: z.array(z.string()).optional(),
+});
+
+/**
+ * "ECS Container Instance State Change": the container instance as DescribeContainerInstances
+ * describes it. The AWS samples carry no task counts or status reason; newer events (the
+ * EventBridge schema registry's aws.ecs@ECSContainerInstanceStateChange) do, so they are optional.
+ */
+export const EcsContainerInstanceStateChangeEvent = EventBridgeSchema.extend({
+  source: z.literal("aws.ecs"),
+  "detail-type": z.literal("ECS Container Instance State Change"),
+  detail: z.looseObject({
+    clusterArn: z.string(),
+    containerInstanceArn: z.string(),
+    ec2InstanceId: z.string().optional(),
+    agentConnected: z.boolean(),
+    status: z.string(),
+    statusReason: z.string().optional(),
+    runningTasksCount: z.number().int().optional(),
+    pendingTasksCount: z.number().int().optional(),
+    registeredResources: z.array(EcsInstanceResource).optional(),
+    remainingResources: z.array(EcsInstanceResource).optional(),
+    attributes: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
+    capacityProviderName: z.string().optional(),
+    version: z.number().int().optional(),
+    updatedAt: z.string().optional(),
+  }),
+});
+export type EcsContainerInstanceStateChangeEvent = z.infer<typeof EcsContainerInstanceStateChangeEvent>;
+
 /** The CloudTrail record that EventBridge carries in `detail` of an "AWS API Call via CloudTrail" event. */
 export const CloudTrailRecord = z.looseObject({
   eventVersion: z.string(),

@@ -1,6 +1,11 @@
 export { capacityHint } from "./capacityHint.ts";
 export { classifyStop, type StopClass, type StopClassification } from "./classifyStop.ts";
 export { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
+export {
+  AGENT_GRACE_MINUTES,
+  monitorContainerInstanceStateChange,
+  tasksThatStay,
+} from "./containerInstanceEvent.ts";
 export { MonitorLookups } from "./MonitorLookups.ts";
 export { type Incident, MonitorState, type StopStats } from "./MonitorState.ts";
 export {

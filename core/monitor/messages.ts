@@ -176,3 +176,67 @@ export function serviceActionMessage(input: {
     ]),
   };
 }
+
+/** A task a draining instance keeps, and why ECS will not move it. */
+export interface StuckTask {
+  readonly taskArn: string;
+  readonly group: string;
+  readonly why: string;
+}
+
+/** A container instance worth a message: agent disconnected, drain that leaves tasks, leaving with tasks. */
+export function containerInstanceMessage(input: {
+  subject: Subject;
+  kind: "agent-disconnected" | "draining-stuck" | "leaving";
+  status: string;
+  statusReason?: string;
+  minutes?: number;
+  pendingTasks?: number;
+  runningTasks?: number;
+  stuck?: readonly StuckTask[];
+}): SlackMessage {
+  const { subject } = input;
+  const where = `${subject.clusterName}/${subject.name}`;
+  const reason = input.statusReason ? `\n> ${escapeMrkdwn(input.statusReason)}` : "";
+  const tasks = (n: number | undefined) =>
+    n === undefined ? "" : ` (${n} task${n === 1 ? "" : "s"} running)`;
+  let title: string;
+  let body: string;
+  let next: string;
+  switch (input.kind) {
+    case "agent-disconnected":
+      title = "ECS agent disconnected";
+      body = `:electric_plug: The ECS agent on \`${escapeMrkdwn(subject.name)}\` has been disconnected for ${input.minutes ?? 0} min${tasks(input.runningTasks)}${input.pendingTasks ? `; ${input.pendingTasks} task${input.pendingTasks === 1 ? " waits" : "s wait"} to start there and cannot` : ""}. ECS places nothing on it while it is away.`;
+      next =
+        "check the instance (EC2 status checks), then the agent: `sudo systemctl status ecs` and `/var/log/ecs/ecs-agent.log` (SSM Session Manager); if it does not come back, drain and replace the instance";
+      break;
+    case "draining-stuck":
+      title = "Draining instance keeps tasks";
+      body = `:hourglass: \`${escapeMrkdwn(subject.name)}\` is DRAINING, and ${input.stuck?.length ?? 0} of its ${input.runningTasks ?? 0} tasks will not move:\n${(
+        input.stuck ?? []
+      )
+        .slice(0, 10)
+        .map(
+          (t) =>
+            `• \`${escapeMrkdwn(t.taskArn.slice(t.taskArn.lastIndexOf("/") + 1))}\` (${escapeMrkdwn(t.group)}): ${escapeMrkdwn(t.why)}`,
+        )
+        .join("\n")}`;
+      next =
+        "stop the standalone tasks (`aws ecs stop-task`) or let them finish; for a service, lower minimumHealthyPercent or raise maximumPercent so ECS can replace its tasks";
+      break;
+    case "leaving":
+      title = "Instance leaving the cluster with tasks";
+      body = `:warning: \`${escapeMrkdwn(subject.name)}\` is ${escapeMrkdwn(input.status)}${tasks(input.runningTasks)}: service tasks are replaced elsewhere if there is room, standalone tasks are gone.`;
+      next =
+        "if nobody meant this: check the Auto Scaling group's activity history and the instance's EC2 scheduled events (instance-retirement); drain instances before terminating them (managed termination protection or a lifecycle hook)";
+      break;
+  }
+  return {
+    text: `${title}: ${where}`,
+    blocks: capBlocks([
+      header(`${title}: ${where}`),
+      section(`${body}${reason}\n*Next:* ${escapeMrkdwn(next)}`),
+      context(`status ${escapeMrkdwn(input.status)} · told once a day per instance`),
+    ]),
+  };
+}

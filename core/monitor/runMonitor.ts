@@ -1,9 +1,11 @@
 import type {
+  EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
 } from "../events/schemas.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
+import { monitorContainerInstanceStateChange } from "./containerInstanceEvent.ts";
 import { MonitorLookups } from "./MonitorLookups.ts";
 import { MonitorState } from "./MonitorState.ts";
 import {
@@ -14,7 +16,11 @@ import {
 } from "./monitorEvent.ts";
 import { routeFor } from "./routeFor.ts";
 
-export type MonitorEvent = EcsTaskStateChangeEvent | EcsDeploymentStateChangeEvent | EcsServiceActionEvent;
+export type MonitorEvent =
+  | EcsTaskStateChangeEvent
+  | EcsDeploymentStateChangeEvent
+  | EcsServiceActionEvent
+  | EcsContainerInstanceStateChangeEvent;
 
 export interface MonitorSummary {
   readonly action: string;
@@ -66,6 +72,9 @@ export async function runMonitor(
       break;
     case "ECS Service Action":
       result = await monitorServiceAction(event, monitor);
+      break;
+    case "ECS Container Instance State Change":
+      result = await monitorContainerInstanceStateChange(event, { ...monitor, ecs: context.clients.ecs });
       break;
   }
   const summary = { action: result.action, ...(result.detail ? { detail: result.detail } : {}) };

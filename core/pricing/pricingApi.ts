@@ -1,8 +1,10 @@
 import { type Filter, type PricingClient, paginateGetProducts } from "@aws-sdk/client-pricing";
-import type { FargateRate } from "./fargatePrices.ts";
+import type { FargateRate } from "./bundledPrices.ts";
 
 /** One product of a GetProducts price list, as the Pricing API serialises it (a JSON string). */
 interface PriceListItem {
+  /** When AWS published the price list the item comes from (ISO timestamp). */
+  readonly publicationDate?: string;
   readonly product?: { readonly attributes?: Readonly<Record<string, string>> };
   readonly terms?: {
     readonly OnDemand?: Readonly<
@@ -44,19 +46,27 @@ async function products(
   return items;
 }
 
+/** The newest publication date among items (YYYY-MM-DD), what "as of" means for prices read from the API. */
+function publishedOn(items: readonly PriceListItem[]): string | undefined {
+  const dates = items.map((i) => i.publicationDate?.slice(0, 10)).filter((d): d is string => Boolean(d));
+  return dates.sort().at(-1);
+}
+
 /**
  * Fargate Linux on-demand rates of a region from the Pricing API (`AmazonECS` products whose
  * usage type is `<REGION>-Fargate-vCPU-Hours:perCPU`, `-Fargate-GB-Hours` and the `-ARM-`
- * variants). The Pricing API answers from us-east-1, eu-central-1 and ap-south-1 only.
+ * variants), and the price list's publication date. The Pricing API answers from us-east-1,
+ * eu-central-1 and ap-south-1 only.
  */
 export async function fetchFargateRates(
   pricing: PricingClient,
   region: string,
-): Promise<Partial<Record<"X86_64" | "ARM64", FargateRate>>> {
+): Promise<{ rates: Partial<Record<"X86_64" | "ARM64", FargateRate>>; publicationDate?: string }> {
   const found: Record<string, number> = {};
-  for (const item of await products(pricing, "AmazonECS", [
+  const items = await products(pricing, "AmazonECS", [
     { Type: "TERM_MATCH", Field: "regionCode", Value: region },
-  ])) {
+  ]);
+  for (const item of items) {
     const usage = item.product?.attributes?.usagetype ?? "";
     const price = onDemandUsd(item);
     const kind = /-Fargate-(ARM-)?(vCPU-Hours:perCPU|GB-Hours)$/.exec(usage);
@@ -70,16 +80,21 @@ export async function fetchFargateRates(
   };
   const x86 = rate("X86_64");
   const arm = rate("ARM64");
-  return { ...(x86 ? { X86_64: x86 } : {}), ...(arm ? { ARM64: arm } : {}) };
+  const publicationDate = publishedOn(items);
+  return {
+    rates: { ...(x86 ? { X86_64: x86 } : {}), ...(arm ? { ARM64: arm } : {}) },
+    ...(publicationDate ? { publicationDate } : {}),
+  };
 }
 
-/** Linux, shared-tenancy on-demand hourly prices of EC2 instance types in a region. */
+/** Linux, shared-tenancy on-demand hourly prices of EC2 instance types in a region, and the publication date. */
 export async function fetchEc2Hourly(
   pricing: PricingClient,
   region: string,
   instanceTypes: readonly string[],
-): Promise<Map<string, number>> {
+): Promise<{ prices: Map<string, number>; publicationDate?: string }> {
   const prices = new Map<string, number>();
+  const dates: string[] = [];
   for (const instanceType of instanceTypes) {
     const items = await products(pricing, "AmazonEC2", [
       { Type: "TERM_MATCH", Field: "regionCode", Value: region },
@@ -88,9 +103,13 @@ export async function fetchEc2Hourly(
       { Type: "TERM_MATCH", Field: "tenancy", Value: "Shared" },
       { Type: "TERM_MATCH", Field: "preInstalledSw", Value: "NA" },
       { Type: "TERM_MATCH", Field: "capacitystatus", Value: "Used" },
+      { Type: "TERM_MATCH", Field: "marketoption", Value: "OnDemand" },
     ]);
     const price = items.map(onDemandUsd).find((p): p is number => p !== undefined && p > 0);
     if (price !== undefined) prices.set(instanceType, price);
+    const published = publishedOn(items);
+    if (published) dates.push(published);
   }
-  return prices;
+  const publicationDate = dates.sort().at(-1);
+  return { prices, ...(publicationDate ? { publicationDate } : {}) };
 }

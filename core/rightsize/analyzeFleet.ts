@@ -3,38 +3,62 @@ import type { AwsClients } from "../aws/clients.ts";
 import { chunk, mapWithConcurrency } from "../aws/concurrency.ts";
 import type { InsightClients } from "../aws/insightClients.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
+import { parseImageReference } from "../ecs/ImageReference.ts";
+import { hasLinuxArm64, type ImagePlatforms, readImagePlatforms } from "../ecs/imagePlatforms.ts";
+import { type PriceSource, priceAgeDays } from "../pricing/PriceSource.ts";
 import { readStopStats, StateTable } from "../state/index.ts";
-import type { InstanceShape } from "./binPacking.ts";
+import type { AgentReserve, InstanceShape } from "./binPacking.ts";
+import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
+import {
+  type ComputeOptimizerComparison,
+  compareWithComputeOptimizer,
+  readComputeOptimizer,
+} from "./computeOptimizer.ts";
+import { loadClusterCapacity } from "./loadClusterCapacity.ts";
 import { profileService, serviceFacts } from "./profile.ts";
-import { type PriceBook, type Recommendation, recommend } from "./recommend.ts";
+import { type ImageArchitectures, type PriceBook, type Recommendation, recommend } from "./recommend.ts";
+
+/** A price source as reports show it: with its age on the day of the report. */
+export interface DatedPriceSource extends PriceSource {
+  readonly ageDays: number;
+}
+
+/** A recommendation with Compute Optimizer's view next to it, where the account has one. */
+export type FleetRecommendation = Recommendation & { readonly computeOptimizer?: ComputeOptimizerComparison };
+
+/** Per service, per period: CPU units and MiB per task (what the HTML report draws). */
+export interface UsageSeries {
+  /** Period starts, seconds since the epoch. */
+  readonly t: readonly number[];
+  readonly cpu: readonly number[];
+  readonly memory: readonly number[];
+}
 
 export interface FleetReport {
   readonly generatedAt: string;
   readonly region: string;
   readonly lookbackDays: number;
-  readonly prices: { readonly region: string; readonly source: string };
-  readonly recommendations: readonly Recommendation[];
+  readonly prices: {
+    readonly region: string;
+    readonly source: string;
+    readonly sources: readonly DatedPriceSource[];
+  };
+  readonly recommendations: readonly FleetRecommendation[];
   /** Services without enough data to recommend anything. */
   readonly unmeasured: readonly string[];
   readonly totals: {
     readonly currentMonthly: number;
     readonly recommendedMonthly: number;
     readonly saving: number;
+    /** What Graviton would save on top, for services whose images are not built for arm64 yet. */
+    readonly ifBuiltForArm64: number;
   };
-}
-
-/**
- * Right-sizing for every service of every cluster: facts from ECS, usage from CloudWatch
- * (Container Insights where the cluster has it), OOM kills from the monitor's statistics,
- * a recommendation per service, largest saving first.
- */
-export async function analyzeFleet(
-  clients: Pick<AwsClients, "ecs" | "documents"> & Pick<InsightClients, "cloudwatch">,
-  tableName: string,
-  options: AnalyzeOptions,
-): Promise<FleetReport> {
-  return (await analyzeFleetWithState(clients, tableName, options)).report;
+  /** EC2 clusters: what their instances cost and what of it is stranded, spare or spread out. */
+  readonly clusters: readonly ClusterCapacityReport[];
+  readonly computeOptimizer: { readonly status: string; readonly detail: string };
+  /** Per service ARN. Left out of the JSON report (large); drawn by the HTML one. */
+  readonly series?: Readonly<Record<string, UsageSeries>>;
 }
 
 export interface AnalyzeOptions {
@@ -44,6 +68,8 @@ export interface AnalyzeOptions {
   readonly lookbackDays?: number;
   readonly periodSeconds?: number;
   readonly headroom?: number;
+  /** Ask Compute Optimizer too (default true). */
+  readonly computeOptimizer?: boolean;
 }
 
 /** What the analysis described, by service ARN: what {@link planRightsize} needs to register a revision. */
@@ -52,31 +78,86 @@ export type FleetState = Map<
   { service: Service; taskDefinition: TaskDefinition; tags: Record<string, string> }
 >;
 
+type Clients = Pick<AwsClients, "ecs" | "ecr" | "documents"> &
+  Pick<InsightClients, "cloudwatch"> &
+  Partial<Pick<InsightClients, "computeOptimizer">>;
+
+/**
+ * Right-sizing for every service of every cluster: facts from ECS, usage from CloudWatch
+ * (Container Insights where the cluster has it), OOM kills from the monitor's statistics, image
+ * platforms from ECR, EC2 cluster capacity from the container instances, Compute Optimizer's
+ * view where the account has it, a recommendation per service, largest saving first.
+ */
+export async function analyzeFleet(
+  clients: Clients,
+  tableName: string,
+  options: AnalyzeOptions,
+): Promise<FleetReport> {
+  return (await analyzeFleetWithState(clients, tableName, options)).report;
+}
+
+/** `shop/api:1.4` for an image reference (what a person recognises). */
+function shortImage(image: string): string {
+  const ref = parseImageReference(image);
+  return ref
+    ? `${ref.repository}${ref.tag ? `:${ref.tag}` : ref.digest ? `@${ref.digest.slice(0, 19)}` : ""}`
+    : image;
+}
+
+/** Whether every image of a task has linux/arm64, with what was read. */
+export function imageArchitectures(
+  images: readonly string[],
+  platforms: ReadonlyMap<string, ImagePlatforms>,
+): ImageArchitectures {
+  const read = images.map(
+    (image) =>
+      platforms.get(image) ?? { image, kind: "not-read" as const, platforms: [], reason: "not read" },
+  );
+  const lines = read.map((p) =>
+    p.kind === "index"
+      ? `${shortImage(p.image)} has ${p.platforms.join(", ")}`
+      : p.kind === "manifest"
+        ? `${shortImage(p.image)} is a single-platform image`
+        : `${shortImage(p.image)} not read (${p.reason})`,
+  );
+  const evidence = lines.join("; ") || "no container images";
+  if (read.some((p) => p.kind === "manifest" || (p.kind === "index" && !hasLinuxArm64(p.platforms))))
+    return { arm64: "no", evidence };
+  if (read.length === 0 || read.some((p) => p.kind === "not-read")) return { arm64: "unknown", evidence };
+  return { arm64: "yes", evidence };
+}
+
 /** {@link analyzeFleet}, also returning the services and task definitions it described (no second round of calls). */
 export async function analyzeFleetWithState(
-  clients: Pick<AwsClients, "ecs" | "documents"> & Pick<InsightClients, "cloudwatch">,
+  clients: Clients,
   tableName: string,
   options: AnalyzeOptions,
 ): Promise<{ report: FleetReport; state: FleetState }> {
   const end = options.end ?? new Date();
   const lookbackDays = options.lookbackDays ?? 14;
+  const region = options.prices.region;
   const byCluster = await listAllServices(clients.ecs);
   const insights = new Map<string, boolean>();
+  const clusterProviders = new Map<string, string[]>();
   for (const batch of chunk([...byCluster.keys()], 100)) {
     const described = await clients.ecs.send(
       new DescribeClustersCommand({ clusters: batch, include: ["SETTINGS"] }),
     );
-    for (const cluster of described.clusters ?? [])
+    for (const cluster of described.clusters ?? []) {
       insights.set(
         cluster.clusterArn ?? "",
         (cluster.settings ?? []).some((s) => s.name === "containerInsights" && s.value !== "disabled"),
       );
+      clusterProviders.set(cluster.clusterArn ?? "", cluster.capacityProviders ?? []);
+    }
   }
-  const services: Service[] = [];
+  const servicesByCluster = new Map<string, Service[]>();
   for (const [cluster, arns] of byCluster)
-    services.push(
-      ...(await describeServices(clients.ecs, cluster, arns)).services.filter((s) => s.status === "ACTIVE"),
+    servicesByCluster.set(
+      cluster,
+      (await describeServices(clients.ecs, cluster, arns)).services.filter((s) => s.status === "ACTIVE"),
     );
+  const services = [...servicesByCluster.values()].flat();
   const definitions = await describeTaskDefinitions(
     clients.ecs,
     services.map((s) => s.taskDefinition ?? ""),
@@ -95,6 +176,32 @@ export async function analyzeFleetWithState(
     serviceFacts(service, taskDefinition),
   );
   const measured = facts.filter((f) => f.rightsizeMode !== "off");
+
+  // EC2 clusters: container instances, running tasks, capacity providers.
+  const knownDefinitions = new Map([...definitions].map(([arn, d]) => [arn, d.taskDefinition]));
+  const clusterFacts = await loadClusterCapacity(
+    clients.ecs,
+    [...byCluster.keys()].map((clusterArn) => ({
+      clusterArn,
+      capacityProviders: clusterProviders.get(clusterArn) ?? [],
+      services: servicesByCluster.get(clusterArn) ?? [],
+    })),
+    knownDefinitions,
+  );
+  const clusters = clusterFacts.map((c) => planClusterCapacity(c, options.prices.ec2));
+  // What ECS registers of an instance type where a cluster runs it: the real agent reserve.
+  const registeredMemory = new Map<string, number>();
+  for (const c of clusterFacts)
+    for (const i of c.instances)
+      if (i.instanceType && i.registered.memory > 0)
+        registeredMemory.set(i.instanceType, i.registered.memory);
+  const reserveOf = (instance: InstanceShape): AgentReserve => {
+    const registered = registeredMemory.get(instance.instanceType);
+    return registered && registered <= instance.memory
+      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0 }
+      : { overheadFraction: 0.06, reservedMemory: 512 };
+  };
+
   const usage = await collectUsage(
     clients.cloudwatch,
     measured.map((f) => ({
@@ -105,52 +212,102 @@ export async function analyzeFleetWithState(
     { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
   );
   const table = new StateTable(clients.documents, tableName);
-  const recommendations: Recommendation[] = [];
-  const unmeasured: string[] = [];
   const EMPTY: ServiceUsage = {
     target: { clusterName: "", serviceName: "", containerInsights: false },
+    timestamps: [],
     cpu: [],
     memory: [],
     memoryMax: [],
     runningTasks: [],
     unit: "per-task",
   };
+  // Profiled once; the OOM count is filled in below (it only raises the memory floor).
+  const profiles = measured.map((fact, i) => profileService(fact, usage[i] ?? EMPTY, 0));
   // OOM history only for services with usage to size (one Query each, ten at a time).
   const oomKills = await mapWithConcurrency(measured, 10, async (fact, i) =>
-    profileService(fact, usage[i] ?? EMPTY, 0)
+    profiles[i]
       ? (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
           (n, s) => n + s.outOfMemory,
           0,
         )
       : 0,
   );
+  // Image platforms (Graviton) only for the services there is something to recommend for.
+  const imagesOf = (arn: string) =>
+    (fleet.get(arn)?.taskDefinition.containerDefinitions ?? []).map((c) => c.image ?? "").filter(Boolean);
+  const platforms = await readImagePlatforms(
+    clients.ecr,
+    region,
+    measured.filter((_, i) => profiles[i]).flatMap((f) => imagesOf(f.serviceArn)),
+  );
+  const computeOptimizer =
+    options.computeOptimizer === false || !clients.computeOptimizer
+      ? { status: "unavailable" as const, detail: "not asked", recommendations: new Map() }
+      : await readComputeOptimizer(clients.computeOptimizer);
+
+  const recommendations: FleetRecommendation[] = [];
+  const unmeasured: string[] = [];
+  const series: Record<string, UsageSeries> = {};
   for (const [i, fact] of measured.entries()) {
-    const profile = profileService(fact, usage[i] ?? EMPTY, oomKills[i] ?? 0);
-    if (!profile) {
+    const serviceUsage = usage[i] ?? EMPTY;
+    const base = profiles[i];
+    if (!base) {
       unmeasured.push(`${fact.clusterName}/${fact.serviceName}`);
       continue;
     }
+    const profile = { ...base, oomKills: oomKills[i] ?? 0 };
+    const recommendation = recommend(profile, options.prices, options.candidates, {
+      ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
+      images: imageArchitectures(imagesOf(fact.serviceArn), platforms),
+      reserveOf,
+    });
+    const theirs = computeOptimizer.recommendations.get(fact.serviceArn);
     recommendations.push(
-      recommend(profile, options.prices, options.candidates, {
-        ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
-      }),
+      theirs
+        ? {
+            ...recommendation,
+            computeOptimizer: compareWithComputeOptimizer(recommendation, theirs, lookbackDays),
+          }
+        : recommendation,
     );
+    const perTask = (values: readonly number[], size: number) =>
+      values.map((v) => (serviceUsage.unit === "per-task" ? v : (v / 100) * size));
+    series[fact.serviceArn] = {
+      t: serviceUsage.timestamps.map((t) => Math.round(t / 1000)),
+      cpu: perTask(serviceUsage.cpu, fact.taskCpu).map((v) => Math.round(v * 10) / 10),
+      memory: perTask(
+        serviceUsage.memoryMax.length ? serviceUsage.memoryMax : serviceUsage.memory,
+        fact.taskMemory,
+      ).map((v) => Math.round(v * 10) / 10),
+    };
   }
   recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
-  const sum = (pick: (r: Recommendation) => number | undefined) =>
+  const sum = (pick: (r: FleetRecommendation) => number | undefined) =>
     Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
   const report: FleetReport = {
     generatedAt: end.toISOString(),
-    region: options.prices.region,
+    region,
     lookbackDays,
-    prices: { region: options.prices.region, source: options.prices.source },
+    prices: {
+      region,
+      source: options.prices.source,
+      sources: (options.prices.sources ?? []).map((s) => ({ ...s, ageDays: priceAgeDays(s.asOf, end) })),
+    },
     recommendations,
     unmeasured,
     totals: {
       currentMonthly: sum((r) => r.currentMonthly),
       recommendedMonthly: sum((r) => r.recommendedMonthly),
       saving: sum((r) => r.saving),
+      ifBuiltForArm64: sum((r) =>
+        r.graviton?.status === "if-you-build-for-arm64" && (r.graviton.saving ?? 0) > 0
+          ? r.graviton.saving
+          : 0,
+      ),
     },
+    clusters,
+    computeOptimizer: { status: computeOptimizer.status, detail: computeOptimizer.detail },
+    series,
   };
   return { report, state: fleet };
 }

@@ -69,17 +69,20 @@ export interface Ec2Option {
   readonly hourly: number;
 }
 
-/** The cheapest instance type (of those with a price) to run the tasks on, by bin packing. */
+/**
+ * The cheapest instance type (of those with a price) to run the tasks on, by bin packing. The
+ * reserve may differ per type (what ECS registers where a cluster runs it).
+ */
 export function cheapestEc2(
   tasks: readonly TaskShape[],
   candidates: readonly InstanceShape[],
   prices: ReadonlyMap<string, number>,
-  reserve: AgentReserve = DEFAULT_AGENT_RESERVE,
+  reserve: AgentReserve | ((instance: InstanceShape) => AgentReserve) = DEFAULT_AGENT_RESERVE,
 ): Ec2Option | undefined {
   const options: Ec2Option[] = [];
   for (const instance of candidates) {
     const price = prices.get(instance.instanceType);
-    const count = packTasks(tasks, instance, reserve);
+    const count = packTasks(tasks, instance, typeof reserve === "function" ? reserve(instance) : reserve);
     if (price === undefined || count === undefined) continue;
     options.push({ instance, instances: count, hourly: count * price });
   }

@@ -19,6 +19,8 @@ export interface UsageTarget {
 /** Per-period values of one service over the lookback window, oldest first. */
 export interface ServiceUsage {
   readonly target: UsageTarget;
+  /** Start of each period (ms since the epoch), oldest first; the other series are aligned to it. */
+  readonly timestamps: readonly number[];
   /**
    * With Container Insights: CPU units used per task (CpuUtilized / RunningTaskCount).
    * Without: percent of the service's reserved CPU (AWS/ECS CPUUtilization).
@@ -66,10 +68,11 @@ function queries(target: UsageTarget, index: number, period: number): MetricData
 
 /** Values ordered oldest first (GetMetricData returns newest first by default). */
 function ordered(result: { timestamps: number[]; values: number[] }): number[] {
-  return result.timestamps
-    .map((t, i) => [t, result.values[i] ?? 0] as const)
-    .sort((a, b) => a[0] - b[0])
-    .map(([, v]) => v);
+  return pairs(result).map(([, v]) => v);
+}
+
+function pairs(result: { timestamps: number[]; values: number[] }): Array<readonly [number, number]> {
+  return result.timestamps.map((t, i) => [t, result.values[i] ?? 0] as const).sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -109,9 +112,16 @@ export async function collectUsage(
   return targets.map((target, index) => {
     const series = (id: Series) =>
       ordered(collected.get(`s${index}_${id}`) ?? { timestamps: [], values: [] });
+    const timestamps = pairs(
+      collected.get(`s${index}_${target.containerInsights ? "cpuTotal" : "cpu"}`) ?? {
+        timestamps: [],
+        values: [],
+      },
+    ).map(([t]) => t);
     if (!target.containerInsights) {
       return {
         target,
+        timestamps,
         cpu: series("cpu"),
         memory: series("memory"),
         memoryMax: series("memoryMax"),
@@ -124,6 +134,7 @@ export async function collectUsage(
     const perTask = (values: number[]) => values.map((v, i) => v / Math.max(1, tasks[i] ?? 1));
     return {
       target,
+      timestamps,
       cpu: perTask(series("cpuTotal")),
       memory: perTask(series("memoryTotal")),
       memoryMax: perTask(series("memoryTotalMax")),

@@ -7,6 +7,8 @@ export async function describeInstanceShapes(
   instanceTypes: readonly string[],
 ): Promise<InstanceShape[]> {
   const shapes: InstanceShape[] = [];
+  // DescribeInstanceTypes without InstanceTypes lists every type there is: nothing to describe.
+  if (instanceTypes.length === 0) return shapes;
   for (let i = 0; i < instanceTypes.length; i += 100) {
     const batch = instanceTypes.slice(i, i + 100) as never[];
     for await (const page of paginateDescribeInstanceTypes({ client: ec2 }, { InstanceTypes: batch })) {

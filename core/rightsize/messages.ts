@@ -6,12 +6,19 @@ import {
   type SlackMessage,
   section,
 } from "../notify/SlackMessage.ts";
+import { shortSource } from "../pricing/PriceSource.ts";
 import { SERVICE_TAGS } from "../tags.ts";
-import type { FleetReport } from "./analyzeFleet.ts";
+import type { DatedPriceSource, FleetReport } from "./analyzeFleet.ts";
 
 const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixed(2)}`);
 
-/** The weekly summary: fleet totals, then the largest savings first. */
+/** `EC2 On-Demand Linux eu-west-1: vantage-sh/ec2instances.info@a19cd85 (2024-04-04, 966 days old)`. */
+export function priceLine(source: DatedPriceSource): string {
+  const age = Number.isFinite(source.ageDays) ? `${source.ageDays} days old` : "date unknown";
+  return `${source.what} ${source.region}: ${shortSource(source.source).split(":")[0]} (${source.asOf}, ${age})`;
+}
+
+/** The weekly summary: fleet totals, the largest savings, EC2 cluster capacity, then the prices and their age. */
 export function rightsizeMessage(report: FleetReport, applied: readonly string[] = []): SlackMessage {
   const top = report.recommendations
     .filter((r) => (r.saving ?? 0) > 0)
@@ -20,12 +27,19 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
       (r) =>
         `• *${escapeMrkdwn(`${r.profile.facts.clusterName}/${r.profile.facts.serviceName}`)}* saves ${money(r.saving)}/month (${r.risk} risk): ${escapeMrkdwn(r.reason)}`,
     );
+  const capacity = report.clusters
+    .flatMap((c) => c.findings.map((f) => ({ cluster: c.clusterName, finding: f })))
+    .filter(({ finding }) => finding.monthly > 0)
+    .sort((a, b) => b.finding.monthly - a.finding.monthly)
+    .slice(0, 5)
+    .map(({ cluster, finding }) => `• *${escapeMrkdwn(cluster)}*: ${escapeMrkdwn(finding.message)}`);
+  const oldest = [...report.prices.sources].sort((a, b) => b.ageDays - a.ageDays)[0];
   return {
     text: `Right-sizing: ${money(report.totals.saving)}/month to save across ${report.recommendations.length} services`,
     blocks: capBlocks([
       header(`Right-sizing (${report.region}, ${report.lookbackDays} days)`),
       section(
-        `Fleet: *${money(report.totals.currentMonthly)}*/month now → *${money(report.totals.recommendedMonthly)}*/month recommended, saving *${money(report.totals.saving)}*/month.`,
+        `Fleet: *${money(report.totals.currentMonthly)}*/month now → *${money(report.totals.recommendedMonthly)}*/month recommended, saving *${money(report.totals.saving)}*/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more (Graviton).` : ""}`,
       ),
       ...(top.length
         ? [section(top.join("\n"))]
@@ -36,6 +50,7 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
                 : `No saving found for the ${report.recommendations.length} measured services.`,
             ),
           ]),
+      ...(capacity.length ? [section(`EC2 cluster capacity:\n${capacity.join("\n")}`)] : []),
       ...(applied.length
         ? [
             section(
@@ -44,7 +59,13 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
           ]
         : []),
       context(
-        `prices: ${escapeMrkdwn(report.prices.source)}`,
+        `prices: ${escapeMrkdwn(report.prices.sources.length ? report.prices.sources.map(priceLine).join("; ") : report.prices.source)}`,
+        ...(oldest && oldest.ageDays > 365
+          ? [
+              `oldest prices are ${oldest.ageDays} days old (${escapeMrkdwn(oldest.what)} ${oldest.region}): refresh with \`npm run prices:update\``,
+            ]
+          : []),
+        `Compute Optimizer: ${escapeMrkdwn(report.computeOptimizer.status === "ok" ? report.computeOptimizer.detail : `${report.computeOptimizer.status} (${report.computeOptimizer.detail})`)}`,
         "`npx ecs-autopilot rightsize report --format html` for the charts",
       ),
     ]),

@@ -1,46 +1,139 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import { z } from "zod";
-import { FARGATE_PRICE_SOURCE, FARGATE_PRICES } from "../pricing/fargatePrices.ts";
+import { bundledPrices, type FargateRate, type TaskArchitecture } from "../pricing/bundledPrices.ts";
+import { distinctSources, type PriceSource, shortSource } from "../pricing/PriceSource.ts";
 import { fetchEc2Hourly, fetchFargateRates } from "../pricing/pricingApi.ts";
-import type { PriceBook } from "./recommend.ts";
 
-/** Instance types considered for EC2 capacity: current general, compute and memory families, x86 and Graviton. */
-export const CANDIDATE_INSTANCE_TYPES: readonly string[] = ["m6i", "m7g", "c6i", "c7g", "r6i", "r7g"].flatMap(
-  (family) => ["large", "xlarge", "2xlarge", "4xlarge"].map((size) => `${family}.${size}`),
-);
+/** The prices a recommendation is made with, and where each came from. */
+export interface PriceBook {
+  readonly region: string;
+  /** Fargate On-Demand rates per architecture. */
+  readonly fargate: Partial<Record<TaskArchitecture, FargateRate>>;
+  /** Fargate Spot rates (x86 only: Fargate Spot does not run ARM64 tasks). */
+  readonly fargateSpot?: Partial<Record<"X86_64", FargateRate>>;
+  /** Only from a price file without Spot rates: the share Spot takes off the On-Demand price. */
+  readonly fargateSpotDiscount?: number;
+  /** Linux On-Demand $/hour per instance type. */
+  readonly ec2: ReadonlyMap<string, number>;
+  /** Fargate ephemeral storage above the included 20 GB, $ per GB-hour. */
+  readonly fargateEphemeralGbHour?: number;
+  /** One line naming the prices (what `prices.source` of the JSON report has always said). */
+  readonly source: string;
+  /** Every source of the figures with its date: what the reports list, with each one's age. */
+  readonly sources?: readonly PriceSource[];
+}
 
-/** AWS advertises Fargate Spot at up to 70% off; configurable because the real discount varies. */
-export const DEFAULT_SPOT_DISCOUNT = 0.7;
+/**
+ * The instance families considered for EC2 capacity: general, compute and memory optimised,
+ * x86 (m5/c5/r5, m6i/c6i/r6i, m7i/c7i/r7i) and Graviton (m6g/c6g/r6g, m7g/c7g/r7g). Burstable
+ * t3/t4g are bundled too but left out: sustained container load spends CPU credits and then
+ * costs more than the list price says.
+ */
+export const CANDIDATE_FAMILIES: readonly string[] = [
+  "m5",
+  "c5",
+  "r5",
+  "m6i",
+  "c6i",
+  "r6i",
+  "m7i",
+  "c7i",
+  "r7i",
+  "m6g",
+  "c6g",
+  "r6g",
+  "m7g",
+  "c7g",
+  "r7g",
+];
+const CANDIDATE_SIZES = new Set(["large", "xlarge", "2xlarge", "4xlarge", "8xlarge"]);
 
-/** The bundled prices: Fargate where sourced (see core/pricing/fargatePrices.ts); no EC2 prices are bundled. */
+/** The candidate instance types among those a price book prices (sizes large to 8xlarge). */
+export function candidateInstanceTypes(prices: PriceBook): string[] {
+  return [...prices.ec2.keys()]
+    .filter((type) => {
+      const [family = "", size = ""] = type.split(".");
+      return CANDIDATE_FAMILIES.includes(family) && CANDIDATE_SIZES.has(size);
+    })
+    .sort();
+}
+
+/** The sources as one line for `prices.source`: `bundled: EC2 … (2024-04-04); Fargate … (2026-09-29)`. */
+function summarise(prefix: string, sources: readonly PriceSource[]): string {
+  return `${prefix}: ${distinctSources(sources)
+    .map((s) => `${s.what} ${shortSource(s.source)} (${s.asOf})`)
+    .join("; ")}`;
+}
+
+/**
+ * The bundled prices of a region (core/pricing/data): EC2 On-Demand, Fargate On-Demand x86/ARM
+ * and Spot x86, each with its source and date. A region without bundled prices gets an empty book
+ * that says so.
+ */
 export function bundledPriceBook(region: string): PriceBook {
+  const ec2 = bundledPrices.ec2Region(region);
+  const x86 = bundledPrices.fargate(region, "X86_64");
+  const arm = bundledPrices.fargate(region, "ARM64");
+  const spot = bundledPrices.fargate(region, "X86_64", "spot");
+  const ephemeral = bundledPrices.ephemeralStorage(region);
+  const sources = [...ec2.sources, ...[x86, arm, spot, ephemeral].flatMap((s) => (s ? [s.source] : []))];
   return {
     region,
-    fargate: FARGATE_PRICES[region] ?? {},
-    fargateSpotDiscount: DEFAULT_SPOT_DISCOUNT,
-    ec2: new Map(),
-    source: `bundled: ${FARGATE_PRICES[region] ? FARGATE_PRICE_SOURCE : `no Fargate price for ${region}`}; no EC2 prices (they come from the Pricing API)`,
+    fargate: { ...(x86 ? { X86_64: x86.price } : {}), ...(arm ? { ARM64: arm.price } : {}) },
+    fargateSpot: spot ? { X86_64: spot.price } : {},
+    ec2: ec2.prices,
+    ...(ephemeral ? { fargateEphemeralGbHour: ephemeral.price } : {}),
+    sources,
+    source: sources.length > 0 ? summarise("bundled", sources) : `bundled: no prices for ${region}`,
   };
 }
 
 /**
- * Prices from the AWS Pricing API (GetProducts), with the bundled ones where the API has none.
- * The Pricing API answers from us-east-1 (and eu-central-1, ap-south-1) for every region.
+ * Prices from the AWS Pricing API (GetProducts), with the bundled ones where the API has none
+ * (Fargate Spot never is in it). The Pricing API answers from us-east-1 (and eu-central-1,
+ * ap-south-1) for every region.
  */
-export async function livePriceBook(
-  pricing: PricingClient,
-  region: string,
-  instanceTypes: readonly string[] = CANDIDATE_INSTANCE_TYPES,
-): Promise<PriceBook> {
+export async function livePriceBook(pricing: PricingClient, region: string): Promise<PriceBook> {
   const bundled = bundledPriceBook(region);
+  const instanceTypes = candidateInstanceTypes(
+    bundled.ec2.size > 0 ? bundled : bundledPriceBook("us-east-1"),
+  );
   const fargate = await fetchFargateRates(pricing, region);
   const ec2 = await fetchEc2Hourly(pricing, region, instanceTypes);
+  const today = new Date().toISOString().slice(0, 10);
+  const api = (what: string, date: string | undefined): PriceSource => ({
+    what,
+    region,
+    source: "AWS Pricing API GetProducts",
+    asOf: date ?? today,
+    ...(date ? { dateDetail: `price list published ${date}` } : {}),
+  });
+  const archs = Object.keys(fargate.rates) as TaskArchitecture[];
+  const sources = [
+    ...(ec2.prices.size > 0
+      ? [api("EC2 On-Demand Linux", ec2.publicationDate)]
+      : (bundled.sources ?? []).filter((s) => s.what.startsWith("EC2"))),
+    ...archs.map((arch) =>
+      api(`Fargate On-Demand ${arch === "ARM64" ? "arm64" : "x86_64"}`, fargate.publicationDate),
+    ),
+    ...(bundled.sources ?? []).filter(
+      (s) =>
+        s.what.startsWith("Fargate Spot") ||
+        s.what.startsWith("Fargate ephemeral") ||
+        (s.what.startsWith("Fargate On-Demand") &&
+          !archs.some((a) => s.what.endsWith(a === "ARM64" ? "arm64" : "x86_64"))),
+    ),
+  ];
   return {
     region,
-    fargate: { ...bundled.fargate, ...fargate },
-    fargateSpotDiscount: DEFAULT_SPOT_DISCOUNT,
-    ec2,
-    source: `AWS Pricing API GetProducts, ${new Date().toISOString().slice(0, 10)} (${Object.keys(fargate).length} Fargate rates, ${ec2.size} EC2 prices)`,
+    fargate: { ...bundled.fargate, ...fargate.rates },
+    ...(bundled.fargateSpot ? { fargateSpot: bundled.fargateSpot } : {}),
+    ...(bundled.fargateEphemeralGbHour !== undefined
+      ? { fargateEphemeralGbHour: bundled.fargateEphemeralGbHour }
+      : {}),
+    ec2: ec2.prices.size > 0 ? ec2.prices : bundled.ec2,
+    sources,
+    source: summarise("AWS Pricing API GetProducts and bundled", sources),
   };
 }
 
@@ -48,6 +141,7 @@ const rate = z.strictObject({ vcpuHour: z.number().positive(), gbHour: z.number(
 const priceFile = z.strictObject({
   region: z.string().optional(),
   fargate: z.strictObject({ X86_64: rate.optional(), ARM64: rate.optional() }).optional(),
+  fargateSpot: z.strictObject({ X86_64: rate.optional() }).optional(),
   fargateSpotDiscount: z.number().min(0).max(1).optional(),
   ec2: z
     .record(
@@ -56,11 +150,16 @@ const priceFile = z.strictObject({
     )
     .optional(),
   source: z.string().optional(),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")
+    .optional(),
 });
 
 /**
- * A price book from JSON (`--prices FILE`): `{ fargate: { X86_64: { vcpuHour, gbHour } }, fargateSpotDiscount,
- * ec2: { "m6i.large": 0.096 }, source }`. Throws naming the first wrong field, e.g. `ec2.m6i.large: expected number`.
+ * A price book from JSON (`--prices FILE`): `{ fargate: { X86_64: { vcpuHour, gbHour } }, fargateSpot,
+ * fargateSpotDiscount, ec2: { "m6i.large": 0.096 }, source, asOf }`. Throws naming the first wrong field,
+ * e.g. `ec2.m6i.large: expected number`.
  */
 export function priceBookFromJson(region: string, value: unknown): PriceBook {
   const parsed = priceFile.safeParse(value);
@@ -71,11 +170,35 @@ export function priceBookFromJson(region: string, value: unknown): PriceBook {
   const file = parsed.data;
   if (file.region && file.region !== region)
     throw new Error(`region: the file prices ${file.region}, the fleet is in ${region}`);
+  const source = file.source ?? "price file";
+  const fileSource = (what: string): PriceSource => ({
+    what,
+    region,
+    source,
+    asOf: file.asOf ?? "unknown",
+    caveat: file.asOf ? "from a price file" : "from a price file that gives no date (asOf)",
+  });
   return {
     region,
     fargate: file.fargate ?? {},
-    fargateSpotDiscount: file.fargateSpotDiscount ?? DEFAULT_SPOT_DISCOUNT,
+    ...(file.fargateSpot ? { fargateSpot: file.fargateSpot } : {}),
+    ...(file.fargateSpotDiscount !== undefined ? { fargateSpotDiscount: file.fargateSpotDiscount } : {}),
     ec2: new Map(Object.entries(file.ec2 ?? {})),
-    source: file.source ?? "price file",
+    sources: [
+      ...(file.ec2 ? [fileSource("EC2 On-Demand Linux")] : []),
+      ...(file.fargate ? [fileSource("Fargate On-Demand")] : []),
+      ...(file.fargateSpot || file.fargateSpotDiscount !== undefined ? [fileSource("Fargate Spot")] : []),
+    ],
+    source,
   };
+}
+
+/** The Fargate Spot rate a book has for x86 tasks: a sourced rate, else the file's discount off On-Demand. */
+export function fargateSpotRate(prices: PriceBook): FargateRate | undefined {
+  const spot = prices.fargateSpot?.X86_64;
+  if (spot) return spot;
+  const onDemand = prices.fargate.X86_64;
+  if (!onDemand || prices.fargateSpotDiscount === undefined) return undefined;
+  const keep = 1 - prices.fargateSpotDiscount;
+  return { vcpuHour: onDemand.vcpuHour * keep, gbHour: onDemand.gbHour * keep };
 }

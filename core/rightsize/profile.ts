@@ -21,6 +21,8 @@ export interface ServiceFacts {
   readonly ec2Only: readonly string[];
   /** Interruption-tolerant: tagged `autopilot:interruptible=true`. */
   readonly interruptible: boolean;
+  /** Fargate ephemeral storage the task asks for, GiB (20 are included in the task price). */
+  readonly ephemeralStorageGiB?: number;
   readonly rightsizeMode: "report" | "apply" | "off";
 }
 
@@ -65,6 +67,9 @@ export function serviceFacts(service: Service, taskDefinition: TaskDefinition): 
     architecture: taskDefinition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64",
     ec2Only,
     interruptible: tags[SERVICE_TAGS.interruptible] === "true",
+    ...(taskDefinition.ephemeralStorage?.sizeInGiB
+      ? { ephemeralStorageGiB: taskDefinition.ephemeralStorage.sizeInGiB }
+      : {}),
     rightsizeMode: mode === "apply" || mode === "off" ? mode : "report",
   };
 }

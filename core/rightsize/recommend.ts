@@ -1,64 +1,157 @@
 import type { FargateSize } from "../ecs/FargateSize.ts";
-import type { FargateRate } from "../pricing/fargatePrices.ts";
-import { cheapestEc2, type Ec2Option, type InstanceShape } from "./binPacking.ts";
+import type { FargateRate, TaskArchitecture } from "../pricing/bundledPrices.ts";
+import { type AgentReserve, cheapestEc2, type InstanceShape } from "./binPacking.ts";
+import { type Ec2Plan, HOURS_PER_MONTH, planEc2 } from "./ec2Plan.ts";
 import { sizeNeed, smallestFargateSize } from "./fargateSize.ts";
+import { fargateSpotRate, type PriceBook } from "./priceBook.ts";
 import type { ServiceProfile } from "./profile.ts";
 
-export const HOURS_PER_MONTH = 730;
-
-/** The prices a recommendation is made with, and where they came from. */
-export interface PriceBook {
-  readonly region: string;
-  readonly fargate: Partial<Record<"X86_64" | "ARM64", FargateRate>>;
-  /** Share Fargate Spot takes off the Fargate price (AWS advertises up to 70%). */
-  readonly fargateSpotDiscount: number;
-  /** Linux on-demand $/hour per instance type. */
-  readonly ec2: ReadonlyMap<string, number>;
-  readonly source: string;
-}
+export type { PriceBook };
+export { HOURS_PER_MONTH };
 
 export type Capacity = "FARGATE" | "FARGATE_SPOT" | "EC2";
+
+/** Whether every image of the task has a linux/arm64 build, as ECR says (core/ecs/imagePlatforms.ts). */
+export interface ImageArchitectures {
+  readonly arm64: "yes" | "no" | "unknown";
+  /** What was read, e.g. `shop/api:1.4 has linux/amd64, linux/arm64`. */
+  readonly evidence: string;
+}
+
+/** One way to run the service and what it costs. */
+export interface CapacityOption {
+  readonly capacity: Capacity;
+  readonly architecture: TaskArchitecture;
+  readonly monthly: number;
+  /** The Fargate task size (also for EC2: the size the task would register on Fargate). */
+  readonly size?: FargateSize;
+  readonly ec2?: Ec2Plan;
+}
+
+/**
+ * Graviton: where the images already have linux/arm64, ARM is priced like any other option and may
+ * be the recommendation; where they do not, what ARM would save "if you build for arm64" is shown
+ * apart and never recommended.
+ */
+export interface GravitonAdvice {
+  readonly status: "recommended" | "not-cheaper" | "if-you-build-for-arm64" | "already-arm64" | "not-priced";
+  readonly evidence: string;
+  /** The cheapest ARM option (for `if-you-build-for-arm64`: what it would cost once built). */
+  readonly option?: CapacityOption;
+  /** $/month the ARM option saves against the recommendation (against now when there is none). */
+  readonly saving?: number;
+}
 
 export interface Recommendation {
   readonly profile: ServiceProfile;
   readonly capacity?: Capacity;
+  /** The architecture to run on (a change from the task's own is a Graviton move). */
+  readonly architecture: TaskArchitecture;
   /** The Fargate task size (also the task size to register when staying on Fargate). */
   readonly size?: FargateSize;
   /** What the task needs (p99 CPU and peak memory with headroom; OOM-aware). */
   readonly need: { readonly cpu: number; readonly memory: number };
-  readonly ec2?: Ec2Option;
+  readonly ec2?: Ec2Plan;
   readonly currentMonthly?: number;
   readonly recommendedMonthly?: number;
   readonly saving?: number;
   readonly risk: "low" | "medium" | "high";
   /** One sentence a person accepts or rejects. */
   readonly reason: string;
+  readonly graviton?: GravitonAdvice;
+}
+
+export interface RecommendOptions {
+  readonly headroom?: number;
+  /** The images' architectures (default: not read, so ARM is only shown as "if you build for arm64"). */
+  readonly images?: ImageArchitectures;
+  /** What ECS can place on an instance type (registered resources where a cluster runs it). */
+  readonly reserveOf?: (instance: InstanceShape) => AgentReserve;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
 const vcpu = (units: number) => `${Math.round((units / 1024) * 100) / 100} vCPU`;
 const gib = (mib: number) => `${Math.round((mib / 1024) * 10) / 10} GiB`;
 const money = (n: number) => `$${n.toFixed(2)}`;
+const archName = (a: TaskArchitecture) => (a === "ARM64" ? "arm64" : "x86_64");
 
 function fargateHourly(rate: FargateRate | undefined, cpu: number, memory: number): number | undefined {
   return rate ? (cpu / 1024) * rate.vcpuHour + (memory / 1024) * rate.gbHour : undefined;
 }
 
+/** A Fargate task's ephemeral storage above the included 20 GiB, $/hour; undefined when it has some and no rate is known. */
+function ephemeralHourly(facts: ServiceProfile["facts"], prices: PriceBook): number | undefined {
+  const extra = Math.max(0, (facts.ephemeralStorageGiB ?? 20) - 20);
+  if (extra === 0) return 0;
+  return prices.fargateEphemeralGbHour === undefined ? undefined : extra * prices.fargateEphemeralGbHour;
+}
+
+/** The priced ways to run the service on one architecture. */
+function optionsFor(
+  architecture: TaskArchitecture,
+  profile: ServiceProfile,
+  need: { cpu: number; memory: number },
+  prices: PriceBook,
+  candidates: readonly InstanceShape[],
+  options: RecommendOptions,
+): CapacityOption[] {
+  const { facts } = profile;
+  const rate = prices.fargate[architecture];
+  const size = smallestFargateSize(need, rate);
+  const meanHours = profile.tasks.mean * HOURS_PER_MONTH;
+  const choices: CapacityOption[] = [];
+  // Storage above 20 GiB without a rate: Fargate is priced without it (a lower bound), and the reason says so.
+  const storage = ephemeralHourly(facts, prices) ?? 0;
+  if (facts.ec2Only.length === 0 && size) {
+    const base = fargateHourly(rate, size.cpu, size.memory);
+    const hourly = base === undefined ? undefined : base + storage;
+    if (hourly !== undefined) {
+      choices.push({ capacity: "FARGATE", architecture, monthly: hourly * meanHours, size });
+      // Fargate Spot runs Linux x86_64 tasks only.
+      const spot = architecture === "X86_64" && facts.interruptible ? fargateSpotRate(prices) : undefined;
+      const spotBase = fargateHourly(spot, size.cpu, size.memory);
+      // The AmazonECS offer file has one ephemeral-storage SKU (no Spot one): Spot tasks' storage at that rate.
+      const spotHourly = spotBase === undefined ? undefined : spotBase + storage;
+      if (spotHourly !== undefined)
+        choices.push({ capacity: "FARGATE_SPOT", architecture, monthly: spotHourly * meanHours, size });
+    }
+  }
+  const ec2 = planEc2({
+    need,
+    tasks: profile.tasks,
+    interruptible: facts.interruptible,
+    candidates: candidates.filter((c) => c.architecture === archName(architecture)),
+    prices: prices.ec2,
+    ...(options.reserveOf ? { reserveOf: options.reserveOf } : {}),
+  });
+  if (ec2)
+    choices.push({
+      capacity: "EC2",
+      architecture,
+      monthly: ec2.hourly * HOURS_PER_MONTH,
+      ...(size ? { size } : {}),
+      ec2,
+    });
+  return choices.sort((a, b) => a.monthly - b.monthly);
+}
+
 /**
  * The cheapest capacity that is safe for the service: the smallest valid Fargate size covering
  * p99 CPU and peak memory with headroom (never below peak memory, never less memory after an OOM
- * kill), against EC2 capacity bin-packed for the peak task count, against Fargate Spot for
- * interruption-tolerant work. Fargate pays for the mean running tasks, EC2 for capacity at the
- * peak — which is why bursty and batch work lands on Fargate and steady fleets on EC2.
+ * kill), against EC2 capacity bin-packed for the peak task count (with the capacity provider
+ * settings and the cost of their headroom), against Fargate Spot for interruption-tolerant work,
+ * on x86 and, where the images have linux/arm64, on Graviton. Fargate pays for the mean running
+ * tasks, EC2 for capacity at the peak — which is why bursty and batch work lands on Fargate and
+ * steady fleets on EC2.
  */
 export function recommend(
   profile: ServiceProfile,
   prices: PriceBook,
   candidates: readonly InstanceShape[],
-  options: { headroom?: number } = {},
+  options: RecommendOptions = {},
 ): Recommendation {
   const { facts } = profile;
-  const rate = prices.fargate[facts.architecture];
+  const images = options.images ?? { arm64: "unknown", evidence: "images not read" };
   const need = sizeNeed({
     p99Cpu: profile.cpu.p99,
     maxMemory: profile.memoryPeak,
@@ -66,79 +159,84 @@ export function recommend(
     oomKills: profile.oomKills,
     headroom: options.headroom ?? 0.2,
   });
-  const size = smallestFargateSize(need, rate);
-  const arch = facts.architecture === "ARM64" ? "arm64" : "x86_64";
-  const instances = candidates.filter((c) => c.architecture === arch);
-  const peakTasks = Math.max(1, profile.tasks.max);
-  const meanTasks = profile.tasks.mean;
+  const own = facts.architecture;
+  const armReady = own === "ARM64" || images.arm64 === "yes";
+  const real = [
+    ...optionsFor(own, profile, need, prices, candidates, options),
+    ...(own === "X86_64" && armReady ? optionsFor("ARM64", profile, need, prices, candidates, options) : []),
+  ].sort((a, b) => a.monthly - b.monthly);
+  const best = real[0];
 
-  const currentFargate = fargateHourly(rate, facts.taskCpu, facts.taskMemory);
+  const rate = prices.fargate[own];
+  const peakTasks = Math.max(1, profile.tasks.max);
+  const currentStorage = ephemeralHourly(facts, prices);
+  const currentBase = fargateHourly(
+    facts.runsOn === "FARGATE_SPOT" ? fargateSpotRate(prices) : rate,
+    facts.taskCpu,
+    facts.taskMemory,
+  );
+  const currentFargate = currentBase === undefined ? undefined : currentBase + (currentStorage ?? 0);
+  const storageNote =
+    currentStorage === undefined
+      ? ` Fargate ephemeral storage above 20 GiB (the task asks for ${facts.ephemeralStorageGiB} GiB) is not priced for ${prices.region}: Fargate figures are lower bounds.`
+      : "";
   const currentEc2 = cheapestEc2(
     Array.from({ length: peakTasks }, () => ({ cpu: facts.taskCpu, memory: facts.taskMemory })),
-    instances,
+    candidates.filter((c) => c.architecture === archName(own)),
     prices.ec2,
+    ...(options.reserveOf ? [options.reserveOf] : []),
   );
   const currentMonthly =
     facts.runsOn === "EC2"
       ? currentEc2 && currentEc2.hourly * HOURS_PER_MONTH
       : currentFargate !== undefined
-        ? currentFargate *
-          meanTasks *
-          HOURS_PER_MONTH *
-          (facts.runsOn === "FARGATE_SPOT" ? 1 - prices.fargateSpotDiscount : 1)
+        ? currentFargate * profile.tasks.mean * HOURS_PER_MONTH
         : undefined;
 
-  const choices: Array<{ capacity: Capacity; monthly: number; ec2?: Ec2Option }> = [];
-  if (facts.ec2Only.length === 0 && size) {
-    const hourly = fargateHourly(rate, size.cpu, size.memory);
-    if (hourly !== undefined) {
-      choices.push({ capacity: "FARGATE", monthly: hourly * meanTasks * HOURS_PER_MONTH });
-      if (facts.interruptible)
-        choices.push({
-          capacity: "FARGATE_SPOT",
-          monthly: hourly * meanTasks * HOURS_PER_MONTH * (1 - prices.fargateSpotDiscount),
-        });
-    }
-  }
-  const ec2 = cheapestEc2(
-    Array.from({ length: peakTasks }, () => need),
-    instances,
-    prices.ec2,
+  const graviton = gravitonAdvice(own, images, best, real, () =>
+    optionsFor("ARM64", profile, need, prices, candidates, options),
   );
-  if (ec2) choices.push({ capacity: "EC2", monthly: ec2.hourly * HOURS_PER_MONTH, ec2 });
-  const best = choices.sort((a, b) => a.monthly - b.monthly)[0];
-
   const shape = `p99 ${vcpu(profile.cpu.p99)} and peak ${gib(profile.memoryPeak)} per task, ${profile.tasks.min === profile.tasks.max ? `${profile.tasks.max} tasks` : `${profile.tasks.min}-${profile.tasks.max} tasks`}`;
+  const fallbackSize = smallestFargateSize(need, rate);
   if (!best) {
     return {
       profile,
       need,
-      ...(size ? { size } : {}),
+      architecture: own,
+      ...(fallbackSize ? { size: fallbackSize } : {}),
       ...(currentMonthly !== undefined ? { currentMonthly: round(currentMonthly) } : {}),
       risk: "low",
       reason:
         facts.ec2Only.length > 0
           ? `Runs only on EC2 (${facts.ec2Only.join(", ")}), and no instance price is known for ${prices.region}.`
           : `No price is known for ${prices.region}: ${shape}.`,
+      ...(graviton ? { graviton } : {}),
     };
   }
   const recommendedMonthly = round(best.monthly);
-  const fargate = choices.find((c) => c.capacity === "FARGATE");
+  const fargate = real.find((c) => c.capacity === "FARGATE" && c.architecture === own);
+  const ec2Alternative = real.find((c) => c.capacity === "EC2");
+  const size = best.size ?? fallbackSize;
   const memoryCut =
     best.capacity !== "EC2" && size ? size.memory < facts.taskMemory : need.memory < facts.taskMemory;
+  const launchMove = (best.capacity === "EC2") !== (facts.runsOn === "EC2");
   const risk: Recommendation["risk"] =
-    (best.capacity === "EC2") !== (facts.runsOn === "EC2") || (profile.oomKills > 0 && memoryCut)
+    launchMove || (profile.oomKills > 0 && memoryCut)
       ? "high"
-      : best.capacity === "FARGATE_SPOT" || (size && size.memory < facts.taskMemory * 0.7)
+      : best.capacity === "FARGATE_SPOT" ||
+          best.architecture !== own ||
+          (size && size.memory < facts.taskMemory * 0.7)
         ? "medium"
         : "low";
+  const on = best.architecture !== own ? " on Graviton (the images have linux/arm64)" : "";
   let reason: string;
-  if (best.capacity === "EC2") {
+  if (best.capacity === "EC2" && best.ec2) {
     const why =
       facts.ec2Only.length > 0
         ? `Runs only on EC2 (${facts.ec2Only.join(", ")})`
         : `${profile.steady ? "Steady" : "Varying"} load (${shape})`;
-    reason = `${why}: ${best.ec2?.instances} × ${best.ec2?.instance.instanceType} at ${money(recommendedMonthly)}/month${fargate ? ` cost less than Fargate at ${money(fargate.monthly)}/month` : ""}.`;
+    const plan = best.ec2;
+    reason = `${why}: ${plan.instances} × ${plan.instance.instanceType}${on} at ${money(recommendedMonthly)}/month (managed scaling target ${plan.capacityProvider.managedScaling.targetCapacity}, headroom ${money(plan.headroom.monthly)}/month)${fargate ? ` cost less than Fargate at ${money(fargate.monthly)}/month` : ""}.`;
   } else {
     const kind =
       profile.dutyCycle < 0.5
@@ -147,15 +245,16 @@ export function recommend(
           ? `bursty (p99 is ${profile.burstiness.toFixed(1)}× the median)`
           : "sized";
     const sizeText = size ? `${vcpu(size.cpu)} / ${gib(size.memory)}` : "";
-    const ec2Text = ec2
-      ? `; EC2 capacity for the peak would cost ${money(ec2.hourly * HOURS_PER_MONTH)}/month`
+    const ec2Text = ec2Alternative
+      ? `; EC2 capacity for the peak would cost ${money(ec2Alternative.monthly)}/month`
       : "";
-    reason = `${kind[0]?.toUpperCase()}${kind.slice(1)} work (${shape}): ${best.capacity === "FARGATE_SPOT" ? "Fargate Spot" : "Fargate"} ${sizeText} at ${money(recommendedMonthly)}/month${ec2Text}.`;
+    reason = `${kind[0]?.toUpperCase()}${kind.slice(1)} work (${shape}): ${best.capacity === "FARGATE_SPOT" ? "Fargate Spot" : "Fargate"} ${sizeText}${on} at ${money(recommendedMonthly)}/month${ec2Text}.`;
   }
   return {
     profile,
     need,
     capacity: best.capacity,
+    architecture: best.architecture,
     ...(size ? { size } : {}),
     ...(best.ec2 ? { ec2: best.ec2 } : {}),
     ...(currentMonthly !== undefined
@@ -163,6 +262,42 @@ export function recommend(
       : {}),
     recommendedMonthly,
     risk,
-    reason,
+    reason: `${reason}${storageNote}`,
+    ...(graviton ? { graviton } : {}),
+  };
+}
+
+/** What Graviton would do for the service, told apart by what its images are built for. */
+function gravitonAdvice(
+  own: TaskArchitecture,
+  images: ImageArchitectures,
+  best: CapacityOption | undefined,
+  real: readonly CapacityOption[],
+  armOptions: () => CapacityOption[],
+): GravitonAdvice | undefined {
+  if (own === "ARM64") return { status: "already-arm64", evidence: "the task definition runs ARM64" };
+  const against = (option: CapacityOption) =>
+    best ? round(round(best.monthly) - round(option.monthly)) : undefined;
+  if (images.arm64 === "yes") {
+    const arm = real.find((c) => c.architecture === "ARM64");
+    if (!arm) return { status: "not-priced", evidence: `${images.evidence}; no ARM price for this region` };
+    const saving = against(arm);
+    return best?.architecture === "ARM64"
+      ? { status: "recommended", evidence: images.evidence, option: arm }
+      : {
+          status: "not-cheaper",
+          evidence: images.evidence,
+          option: arm,
+          ...(saving !== undefined ? { saving } : {}),
+        };
+  }
+  const arm = armOptions()[0];
+  if (!arm) return { status: "not-priced", evidence: `${images.evidence}; no ARM price for this region` };
+  const saving = against(arm);
+  return {
+    status: "if-you-build-for-arm64",
+    evidence: images.evidence,
+    option: arm,
+    ...(saving !== undefined ? { saving } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { analyzeFleetWithState, type FleetReport, type FleetState } from "./anal
 import { applyRightsize, planRightsize, type RightsizePlan } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
 import { rightsizeMessage } from "./messages.ts";
-import { bundledPriceBook, CANDIDATE_INSTANCE_TYPES, livePriceBook } from "./priceBook.ts";
+import { bundledPriceBook, candidateInstanceTypes, livePriceBook } from "./priceBook.ts";
 import type { PriceBook } from "./recommend.ts";
 
 export interface RightsizeRun {
@@ -34,18 +34,19 @@ export async function priceBookWithFallback(
   }
 }
 
-/** The fleet's report against the candidate instance types, and the state it described. */
+/** The fleet's report against the candidate instance types the price book prices, and the state it described. */
 export async function analyzeRightsize(
   clients: FleetClients,
   tableName: string,
-  options: { prices: PriceBook; lookbackDays?: number; end?: Date },
+  options: { prices: PriceBook; lookbackDays?: number; end?: Date; computeOptimizer?: boolean },
 ): Promise<{ report: FleetReport; state: FleetState }> {
-  const candidates = await describeInstanceShapes(clients.ec2, CANDIDATE_INSTANCE_TYPES);
+  const candidates = await describeInstanceShapes(clients.ec2, candidateInstanceTypes(options.prices));
   return analyzeFleetWithState(clients, tableName, {
     prices: options.prices,
     candidates,
     ...(options.lookbackDays ? { lookbackDays: options.lookbackDays } : {}),
     ...(options.end ? { end: options.end } : {}),
+    ...(options.computeOptimizer !== undefined ? { computeOptimizer: options.computeOptimizer } : {}),
   });
 }
 
@@ -101,6 +102,16 @@ export async function runRightsize(context: FlowContext, sources: RightsizeSourc
     action: "rightsized",
     dryRun: context.dryRun,
     prices: run.report.prices.source,
+    priceSources: run.report.prices.sources.map(
+      (p) => `${p.what} ${p.region}: ${p.source} (as of ${p.asOf}, ${p.ageDays} days old)`,
+    ),
+    computeOptimizer: run.report.computeOptimizer,
+    clusters: run.report.clusters.map((c) => ({
+      cluster: c.clusterName,
+      instances: c.instances,
+      monthly: c.monthly,
+      findings: c.findings.map((f) => `${f.kind}: $${f.monthly.toFixed(2)}/month`),
+    })),
     services: run.report.recommendations.length,
     unmeasured: run.report.unmeasured,
     totals: run.report.totals,

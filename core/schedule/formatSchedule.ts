@@ -1,3 +1,4 @@
+import { describePriceSource, distinctSources, type PriceSource } from "../pricing/PriceSource.ts";
 import { timeline, weeklySavings } from "./timeline.ts";
 import type { ScheduleReport, ScheduleWrite, ServiceSchedulePlan } from "./types.ts";
 
@@ -22,6 +23,8 @@ export interface PricedService {
   /** $ per task-hour of the service's task, when known. */
   readonly taskHourly?: number;
   readonly sizeLabel?: string;
+  /** Where the price came from and its date (named at the end of the report with its age). */
+  readonly source?: PriceSource;
 }
 
 /**
@@ -44,6 +47,11 @@ export function formatScheduleReport(
       }),
     );
   const writes = report.services.reduce((sum, p) => sum + p.writes.length, 0);
+  const sources = distinctSources(
+    [...(options.prices?.values() ?? [])].flatMap((p) => (p.source ? [p.source] : [])),
+  );
+  if (sources.length > 0)
+    lines.push("prices:", ...sources.map((s) => `  ${describePriceSource(s, report.now)}`), "");
   lines.push(
     `${report.services.filter((p) => p.status === "scheduled").length} scheduled, ${report.services.filter((p) => p.status === "invalid").length} invalid, ${report.services.filter((p) => p.status === "unscheduled").length} unscheduled; ${writes} write${writes === 1 ? "" : "s"}${report.dryRun ? " planned (dry run)" : ""}; saves ${Math.round(totalTaskHours)} task-hours/week${totalDollars > 0 ? ` ≈ $${totalDollars.toFixed(2)}/week` : ""}`,
   );

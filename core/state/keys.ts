@@ -18,11 +18,11 @@
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
+ * | `instance#<containerInstanceArn>` | `agent-disconnected` | when the monitor first saw its agent disconnected |
  * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
- * | `idempotency#<scope>` | (Powertools) | Powertools idempotency records |
  */
 
 /** The primary key of one item. */
@@ -115,6 +115,12 @@ export const stateKeys = {
   /** A "tell once" claim of one kind (`schedule-invalid`, …) and id. */
   once: (kind: string, id: string): ItemKey => ({ pk: `once#${kind}#${id}`, sk: "claim" }),
 
+  /** When the monitor first saw a container instance's agent disconnected (cleared on reconnect). */
+  agentDisconnected: (containerInstanceArn: string): ItemKey => ({
+    pk: `instance#${containerInstanceArn}`,
+    sk: "agent-disconnected",
+  }),
+
   /** A deployment the redeploy flow started. */
   deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),
 
@@ -131,7 +137,4 @@ export const stateKeys = {
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
-
-  /** The partition of a Powertools idempotency store. */
-  idempotencyPartition: (scope: string): string => `idempotency#${scope}`,
 } as const;

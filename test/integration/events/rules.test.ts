@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   CloudTrailApiCallEvent,
   EcrImageActionEvent,
+  EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
@@ -34,8 +35,14 @@ const EXPECTED: Record<
   "ecr-image-scan.awsdocs.json": { rules: [] },
   "ecr-image-scan.json": { rules: [] },
   "ecr-scan-resource-change-enhanced.json": { rules: [] },
-  "ecs-container-instance-state-change.json": { rules: [] },
-  "ecs-container-instance-state-change.lambda-go.json": { rules: [] },
+  "ecs-container-instance-state-change.json": {
+    schema: EcsContainerInstanceStateChangeEvent,
+    rules: ["ecs-container-instance-state-change"],
+  },
+  "ecs-container-instance-state-change.lambda-go.json": {
+    schema: EcsContainerInstanceStateChangeEvent,
+    rules: ["ecs-container-instance-state-change"],
+  },
   "ecs-deployment-state-change-completed.json": {
     schema: EcsDeploymentStateChangeEvent,
     // The monitor tells Slack; the redeploy flow releases a push queued behind the deployment.

@@ -1,42 +1,53 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CreateRepositoryCommand } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
-  type Service,
-  type TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MonitorState } from "../../../core/monitor/index.ts";
-import { FARGATE_PRICES } from "../../../core/pricing/fargatePrices.ts";
-import { analyzeFleet, type FleetReport } from "../../../core/rightsize/analyzeFleet.ts";
+import {
+  analyzeFleetWithState,
+  type FleetReport,
+  type FleetState,
+} from "../../../core/rightsize/analyzeFleet.ts";
 import { applyRightsize, planRightsize } from "../../../core/rightsize/applyRightsize.ts";
 import { describeInstanceShapes } from "../../../core/rightsize/instanceShapes.ts";
-import type { PriceBook } from "../../../core/rightsize/recommend.ts";
-import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
+import { bundledPriceBook, candidateInstanceTypes } from "../../../core/rightsize/priceBook.ts";
+import { createService, ecrImage, pushImageManifest, putContainerInsights } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
 let report: FleetReport;
+let state: FleetState;
 const END = new Date("2026-11-25T00:00:00Z");
 const HOURS = 24;
 
-// Fargate: the bundled us-east-1 rates. EC2: illustrative test prices for the three candidate types.
-const X86 = FARGATE_PRICES["us-east-1"]?.X86_64 ?? { vcpuHour: 0, gbHour: 0 };
-const EC2_TEST_PRICES = new Map([
-  ["m6i.large", 0.096],
-  ["c6i.2xlarge", 0.34],
-  ["m6i.2xlarge", 0.384],
-]);
-const fargateHourly = (cpu: number, memory: number) =>
-  (cpu / 1024) * X86.vcpuHour + (memory / 1024) * X86.gbHour;
+/**
+ * The bundled eu-west-1 prices, as core/pricing/data has them (each figure's source and date is
+ * in the report; the checks below say which row each figure is):
+ * Fargate x86 On-Demand $0.04048/vCPU-h, $0.004445/GB-h (theuves/fgcalc, 2026-09-29);
+ * Fargate ARM $0.03238/$0.00356 (ligoj's AWS offer rows, 2022); Fargate Spot x86 $0.01225536/$0.00134573
+ * (fgcalc Spot snapshot, 2026-09-29); EC2 c6i.large $0.0912/h, c6i.4xlarge $0.7296/h, c6g.2xlarge
+ * $0.2918/h (ec2instances.info, 2024-04-04).
+ */
+const PRICES = bundledPriceBook(REGION);
+const fargate = (cpu: number, memory: number) => (cpu / 1024) * 0.04048 + (memory / 1024) * 0.004445;
+const fargateArm = (cpu: number, memory: number) => (cpu / 1024) * 0.03238 + (memory / 1024) * 0.00356;
+const fargateSpot = (cpu: number, memory: number) => (cpu / 1024) * 0.01225536 + (memory / 1024) * 0.00134573;
 const round = (n: number) => Math.round(n * 100) / 100;
+const IMAGES = resolve(import.meta.dirname, "..", "..", "fixtures", "images");
 
 interface Workload {
   readonly name: string;
   readonly launchType?: "FARGATE" | "EC2";
   readonly taskDefinition: Partial<RegisterTaskDefinitionCommandInput>;
   readonly tags?: Record<string, string>;
+  /** A real manifest document pushed as the service's image (default: no image in ECR). */
+  readonly manifest?: string;
   /** Per hour: running tasks, CPU units per task, MiB per task. */
   readonly hours: (hour: number) => { tasks: number; cpu: number; memory: number };
   readonly oomKills?: number;
@@ -87,15 +98,37 @@ const WORKLOADS: Workload[] = [
     hours: () => ({ tasks: 2, cpu: 200, memory: 1500 }),
     oomKills: 3,
   },
+  {
+    name: "arm-ready",
+    taskDefinition: { cpu: "1024", memory: "2048" },
+    manifest: "oci-index-amd64-arm64-attested.json",
+    hours: () => ({ tasks: 2, cpu: 300, memory: 700 }),
+  },
+  {
+    name: "amd64-only",
+    taskDefinition: { cpu: "1024", memory: "2048" },
+    manifest: "docker-manifest-list.spec-example.json",
+    hours: () => ({ tasks: 2, cpu: 300, memory: 700 }),
+  },
 ];
 
 async function seed(workload: Workload): Promise<void> {
+  const repository = `shop/${workload.name}`;
+  if (workload.manifest) {
+    await world.clients.ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
+    await pushImageManifest(
+      world.clients,
+      repository,
+      "1.0.0",
+      readFileSync(resolve(IMAGES, workload.manifest), "utf8"),
+    );
+  }
   const service = await createService(world.clients, {
     cluster: "fleet",
     name: workload.name,
     launchType: workload.launchType ?? "FARGATE",
     desiredCount: workload.hours(0).tasks,
-    containers: [{ name: "app", image: ecrImage(REGION, "shop/app", "1.0.0"), essential: true }],
+    containers: [{ name: "app", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
     taskDefinition: workload.taskDefinition,
     ...(workload.tags ? { tags: workload.tags } : {}),
   });
@@ -108,15 +141,15 @@ async function seed(workload: Workload): Promise<void> {
       at: new Date(END.getTime() - (HOURS - h) * 3_600_000),
     })),
   );
-  const state = new MonitorState(world.state, () => END);
+  const monitor = new MonitorState(world.state, () => END);
   for (let i = 0; i < (workload.oomKills ?? 0); i++)
-    await state.recordStopStats(service.serviceArn ?? "", "out-of-memory", true);
+    await monitor.recordStopStats(service.serviceArn ?? "", "out-of-memory", true);
 }
 
 const recommendationOf = (name: string) =>
   report.recommendations.find((r) => r.profile.facts.serviceName === name);
 
-describe("right-sizing designed workloads (metrics written to moto's CloudWatch)", () => {
+describe("right-sizing designed workloads in eu-west-1 on the bundled prices (metrics in moto's CloudWatch)", () => {
   beforeAll(async () => {
     await resetMoto();
     world = await createWorld();
@@ -127,44 +160,62 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
       }),
     );
     for (const workload of WORKLOADS) await seed(workload);
-    const prices: PriceBook = {
-      region: "us-east-1",
-      fargate: { X86_64: X86 },
-      fargateSpotDiscount: 0.7,
-      ec2: EC2_TEST_PRICES,
-      source: "test",
-    };
-    const candidates = await describeInstanceShapes(world.insight.ec2, [...EC2_TEST_PRICES.keys()]);
-    report = await analyzeFleet(world.fleet, world.tableName, {
-      prices,
+    const candidates = await describeInstanceShapes(world.insight.ec2, candidateInstanceTypes(PRICES));
+    ({ report, state } = await analyzeFleetWithState(world.fleet, world.tableName, {
+      prices: PRICES,
       candidates,
       end: END,
       lookbackDays: 1,
       periodSeconds: 3600,
-    });
-  }, 60_000);
+    }));
+  }, 90_000);
 
-  it("moves a steady high-CPU/memory fleet to EC2", () => {
+  it("moves a steady high-CPU/memory fleet to EC2, with the capacity provider to create and its headroom", () => {
     const r = recommendationOf("steady-fleet");
-    // Need: 3,100 × 1.2 = 3,720 CPU units, 6,000 × 1.2 = 7,200 MiB per task, 20 tasks.
-    // c6i.2xlarge places 2 (CPU 7,440 ≤ 8,192; memory 14,400 ≤ 16,384 × 0.94 − 512): 10 × $0.34 × 730.
+    // Need: 3,100 × 1.2 = 3,720 CPU units, 6,000 × 1.2 = 7,200 MiB per task, 20 tasks all day.
+    // c6i.4xlarge (16 vCPU, 32 GiB; 32,768 × 0.94 − 512 = 30,289 MiB placeable) takes 4 → 5 instances:
+    // 5 × $0.7296 × 730 = $2,663.04; Fargate 4 vCPU / 8 GB × 20 tasks = $2,883.21.
     expect(r).toMatchObject({
       capacity: "EC2",
-      ec2: { instances: 10, instance: { instanceType: "c6i.2xlarge" } },
+      architecture: "X86_64",
+      ec2: {
+        instances: 5,
+        instance: { instanceType: "c6i.4xlarge", vcpus: 16, memory: 32768 },
+        capacityProvider: {
+          // The task count never changes: no spare instance.
+          managedScaling: { status: "ENABLED", targetCapacity: 100 },
+          managedTerminationProtection: "ENABLED",
+          autoScalingGroup: {
+            minSize: 5,
+            maxSize: 5,
+            // Same 16 vCPU / 32 GiB shape, cheapest first: c6i $0.7296, c7i $0.76608, c5 $0.768.
+            instanceTypes: ["c6i.4xlarge", "c7i.4xlarge", "c5.4xlarge"],
+            onDemandBaseCapacity: 0,
+            onDemandPercentageAboveBaseCapacity: 100,
+          },
+        },
+      },
       risk: "high",
     });
-    expect(r?.recommendedMonthly).toBe(round(10 * 0.34 * 730));
-    expect(r?.currentMonthly).toBe(round(fargateHourly(4096, 8192) * 20 * 730));
-    expect(r?.reason).toMatch(/^Steady load .*10 × c6i\.2xlarge .* cost less than Fargate/);
+    expect(r?.recommendedMonthly).toBe(round(5 * 0.7296 * 730));
+    expect(r?.currentMonthly).toBe(round(fargate(4096, 8192) * 20 * 730));
+    // Headroom: memory binds (144,000 of 5 × 30,289 MiB reserved): 4.9 % unreserved of $2,663.04.
+    expect(r?.ec2?.headroom).toMatchObject({ spareInstances: 0, spareMonthly: 0, unreservedShare: 0.049 });
+    expect(r?.ec2?.headroom.monthly).toBeCloseTo((1 - 144_000 / (5 * 30_289)) * 5 * 0.7296 * 730, 1);
+    expect(r?.reason).toMatch(
+      /^Steady load .*5 × c6i\.4xlarge at \$2663\.04\/month \(managed scaling target 100, headroom \$130\.9\d\/month\) cost less than Fargate at \$2883\.21/,
+    );
   });
 
-  it("keeps a bursty web service on Fargate: EC2 would be sized for the peak", () => {
+  it("keeps a bursty web service on Fargate: EC2 would be sized for the peak plus a spare instance", () => {
     const r = recommendationOf("bursty-web");
     // p99 CPU 800 → 960 units → 1024/2048; mean tasks (2 × 20 + 10 × 4) / 24.
     expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 1024, memory: 2048 } });
-    expect(r?.recommendedMonthly).toBe(round(fargateHourly(1024, 2048) * (80 / 24) * 730));
-    // EC2 for 10 tasks of (960, 480): m6i.large takes 2 → 5 × $0.096 × 730 = $350.40.
-    expect(r?.reason).toContain("EC2 capacity for the peak would cost $350.40/month");
+    expect(r?.recommendedMonthly).toBe(round(fargate(1024, 2048) * (80 / 24) * 730));
+    // EC2 for 10 tasks of (960, 480): c6i.large takes 2 → 5, plus one spare for scale-out → 6 × $0.0912 × 730.
+    expect(r?.reason).toContain(
+      `EC2 capacity for the peak would cost $${(6 * 0.0912 * 730).toFixed(2)}/month`,
+    );
     expect(r?.profile.burstiness).toBe(8);
   });
 
@@ -172,20 +223,18 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
     const r = recommendationOf("tiny-cron");
     expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 256, memory: 512 } });
     expect(r?.profile.dutyCycle).toBe(3 / 24);
-    expect(r?.recommendedMonthly).toBe(round(fargateHourly(256, 512) * (3 / 24) * 730));
+    expect(r?.recommendedMonthly).toBe(round(fargate(256, 512) * (3 / 24) * 730));
     // The saving is the difference of the two monthly figures as shown (each rounded to cents).
     expect(r?.saving).toBe(
-      round(
-        round(fargateHourly(512, 1024) * (3 / 24) * 730) - round(fargateHourly(256, 512) * (3 / 24) * 730),
-      ),
+      round(round(fargate(512, 1024) * (3 / 24) * 730) - round(fargate(256, 512) * (3 / 24) * 730)),
     );
   });
 
-  it("puts interruption-tolerant batch work on Fargate Spot", () => {
+  it("puts interruption-tolerant batch work on Fargate Spot at the sourced Spot rate", () => {
     const r = recommendationOf("batch");
     // 900 × 1.2 = 1,080 CPU units → 2048 CPU units, whose smallest memory is 4096 MiB; 4 tasks × 6 of 24 hours.
     expect(r).toMatchObject({ capacity: "FARGATE_SPOT", size: { cpu: 2048, memory: 4096 }, risk: "medium" });
-    expect(r?.recommendedMonthly).toBe(round(fargateHourly(2048, 4096) * 1 * 730 * 0.3));
+    expect(r?.recommendedMonthly).toBe(round(fargateSpot(2048, 4096) * 1 * 730));
   });
 
   it("keeps a service with persistent host storage on EC2, never Fargate", () => {
@@ -194,11 +243,11 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
       "bridge networking",
       "host volume data (persistent host storage)",
     ]);
-    // 3 tasks of (360, 840) fit one m6i.large.
+    // 3 tasks of (360, 840) fit one c6i.large (2 vCPU, 4,096 × 0.94 − 512 = 3,338 MiB placeable).
     expect(r).toMatchObject({
       capacity: "EC2",
-      ec2: { instances: 1, instance: { instanceType: "m6i.large" } },
-      recommendedMonthly: round(0.096 * 730),
+      ec2: { instances: 1, instance: { instanceType: "c6i.large" } },
+      recommendedMonthly: round(0.0912 * 730),
     });
     expect(r?.reason).toMatch(/^Runs only on EC2 \(bridge networking, host volume data/);
   });
@@ -207,8 +256,8 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
     const r = recommendationOf("over-provisioned");
     // 300 × 1.2 = 360 units (> 256) and 700 × 1.2 = 840 MiB → 512 CPU units / 1024 MiB.
     expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 512, memory: 1024 }, risk: "medium" });
-    const current = fargateHourly(2048, 4096) * 2 * 730;
-    const next = fargateHourly(512, 1024) * 2 * 730;
+    const current = fargate(2048, 4096) * 2 * 730;
+    const next = fargate(512, 1024) * 2 * 730;
     expect(r?.currentMonthly).toBe(round(current));
     expect(r?.recommendedMonthly).toBe(round(next));
     expect(r?.saving).toBe(round(round(current) - round(next)));
@@ -221,43 +270,63 @@ describe("right-sizing designed workloads (metrics written to moto's CloudWatch)
     expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 256, memory: 2048 } });
   });
 
-  it("orders the fleet by saving and totals it", () => {
+  it("recommends Graviton where the image index already has linux/arm64, with its price", () => {
+    const r = recommendationOf("arm-ready");
+    // Need 360/840 → 512/1024: Fargate ARM 2 × $0.01975 × 730 = $28.84 beats x86 ($36.04) and
+    // one c6g.large ($0.073 × 730 = $53.29).
+    expect(r).toMatchObject({
+      capacity: "FARGATE",
+      architecture: "ARM64",
+      size: { cpu: 512, memory: 1024 },
+      recommendedMonthly: round(fargateArm(512, 1024) * 2 * 730),
+      risk: "medium",
+      graviton: { status: "recommended", evidence: "shop/arm-ready:1.0.0 has linux/amd64, linux/arm64" },
+    });
+    expect(r?.reason).toContain("on Graviton (the images have linux/arm64)");
+  });
+
+  it("shows what ARM would save only 'if you build for arm64' where the image has no arm64", () => {
+    const r = recommendationOf("amd64-only");
+    // The recommendation stays x86: 512/1024 Fargate, $36.04.
+    expect(r).toMatchObject({
+      capacity: "FARGATE",
+      architecture: "X86_64",
+      size: { cpu: 512, memory: 1024 },
+    });
+    expect(r?.recommendedMonthly).toBe(round(fargate(512, 1024) * 2 * 730));
+    expect(r?.graviton).toMatchObject({
+      status: "if-you-build-for-arm64",
+      evidence: "shop/amd64-only:1.0.0 has linux/ppc64le, linux/amd64",
+      option: { capacity: "FARGATE", architecture: "ARM64" },
+      saving: round(round(fargate(512, 1024) * 2 * 730) - round(fargateArm(512, 1024) * 2 * 730)),
+    });
+    // An image ECR does not have is not evidence either way: the same "if you build" advice, never a recommendation.
+    expect(recommendationOf("steady-fleet")?.graviton).toMatchObject({
+      status: "if-you-build-for-arm64",
+      evidence: "shop/steady-fleet:1.0.0 not read (repository not found)",
+      // 10 × c6g.2xlarge ($0.2918 each) = $2,130.14 against $2,663.04.
+      option: { capacity: "EC2", ec2: { instances: 10, instance: { instanceType: "c6g.2xlarge" } } },
+      saving: round(round(5 * 0.7296 * 730) - round(10 * 0.2918 * 730)),
+    });
+  });
+
+  it("orders the fleet by saving, totals it, and names every price source with its age", () => {
     const savings = report.recommendations.map((r) => r.saving ?? 0);
     expect(savings).toEqual([...savings].sort((a, b) => b - a));
     expect(report.totals.saving).toBe(round(report.recommendations.reduce((n, r) => n + (r.saving ?? 0), 0)));
+    expect(report.prices.sources.map((s) => [s.what, s.asOf, s.ageDays])).toEqual([
+      ["EC2 On-Demand Linux", "2024-04-04", 965],
+      ["Fargate On-Demand x86_64", "2026-09-29", 57],
+      ["Fargate On-Demand arm64", "2022-08-18", 1560],
+      ["Fargate Spot x86_64", "2026-09-29", 57],
+      ["Fargate ephemeral storage", "2022-08-18", 1560],
+    ]);
+    // Fargate-only cluster: no container instances, no capacity findings.
+    expect(report.clusters).toEqual([]);
   });
 
   it("applies one step down where the tag says apply, and only there", async () => {
-    const services = await world.clients.ecs.send(
-      new DescribeServicesCommand({
-        cluster: "fleet",
-        services: WORKLOADS.map((w) => w.name),
-        include: ["TAGS"],
-      }),
-    );
-    const current = new Map<
-      string,
-      { service: Service; taskDefinition: TaskDefinition; tags: Record<string, string> }
-    >();
-    for (const service of services.services ?? []) {
-      const described = await world.clients.ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition, include: ["TAGS"] }),
-      );
-      if (described.taskDefinition)
-        current.set(service.serviceArn ?? "", {
-          service,
-          taskDefinition: described.taskDefinition,
-          tags: Object.fromEntries((described.tags ?? []).map((t) => [t.key ?? "", t.value ?? ""])),
-        });
-    }
-    const prices: PriceBook = {
-      region: "us-east-1",
-      fargate: { X86_64: X86 },
-      fargateSpotDiscount: 0.7,
-      ec2: EC2_TEST_PRICES,
-      source: "test",
-    };
-    const plan = planRightsize(report.recommendations, current, prices);
+    const plan = planRightsize(report.recommendations, state, PRICES);
     // 2048/4096 → the dearest size below it (no dimension growing) that still covers 360/840: 1024/4096.
     expect(plan.actions.map((a) => [a.serviceName, a.from, a.to])).toEqual([
       ["over-provisioned", { cpu: 2048, memory: 4096 }, { cpu: 1024, memory: 4096 }],

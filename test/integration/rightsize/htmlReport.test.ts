@@ -2,103 +2,270 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { FleetReport } from "../../../core/rightsize/analyzeFleet.ts";
-import type { ServiceFacts } from "../../../core/rightsize/profile.ts";
+import type { FleetReport, UsageSeries } from "../../../core/rightsize/analyzeFleet.ts";
+import type { InstanceShape } from "../../../core/rightsize/binPacking.ts";
+import { distribution } from "../../../core/rightsize/percentiles.ts";
+import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
+import type { ServiceFacts, ServiceProfile } from "../../../core/rightsize/profile.ts";
+import { recommend } from "../../../core/rightsize/recommend.ts";
 import { toHtml, toMarkdown } from "../../../core/rightsize/reports.ts";
 import { launchBrowser } from "../../support/browser.ts";
 
-const facts = (serviceName: string): ServiceFacts => ({
+const END = new Date("2026-11-25T00:00:00Z");
+const PRICES = bundledPriceBook("us-east-1");
+/** Shapes as DescribeInstanceTypes gives them (moto serves AWS's instance type data). */
+const CANDIDATES: InstanceShape[] = [
+  { instanceType: "c6i.2xlarge", vcpus: 8, memory: 16384, architecture: "x86_64" },
+  { instanceType: "m6i.2xlarge", vcpus: 8, memory: 32768, architecture: "x86_64" },
+];
+
+const facts = (serviceName: string, cpu: number, memory: number): ServiceFacts => ({
   serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/prod/${serviceName}`,
   clusterName: "prod",
   serviceName,
   runsOn: "FARGATE",
   desiredCount: 2,
-  taskCpu: 2048,
-  taskMemory: 4096,
+  taskCpu: cpu,
+  taskMemory: memory,
   architecture: "X86_64",
   ec2Only: [],
   interruptible: false,
   rightsizeMode: "report",
 });
-const distribution = { p50: 250, p95: 290, p99: 300, max: 320, mean: 260, variation: 0.1, samples: 24 };
+
+/** 14 days of hourly usage per task: a daily wave, so the chart has something to show. */
+function usage(base: number, swing: number): number[] {
+  return Array.from({ length: 14 * 24 }, (_, h) =>
+    Math.round(base + swing * Math.sin((h / 24) * 2 * Math.PI)),
+  );
+}
+const T = Array.from({ length: 14 * 24 }, (_, h) => END.getTime() / 1000 - (14 * 24 - h) * 3600);
+
+function profileOf(f: ServiceFacts, cpu: number[], memory: number[], tasks: number): ServiceProfile {
+  const c = distribution(cpu);
+  const m = distribution(memory);
+  if (!c || !m) throw new Error("no samples");
+  return {
+    facts: f,
+    cpu: c,
+    memory: m,
+    memoryPeak: m.max,
+    burstiness: c.p99 / c.p50,
+    dutyCycle: 1,
+    tasks: { min: tasks, max: tasks, mean: tasks },
+    oomKills: 0,
+    steady: c.variation < 0.25,
+  };
+}
+
+const checkout = {
+  facts: facts("checkout", 2048, 4096),
+  cpu: usage(260, 40),
+  memory: usage(650, 50),
+  tasks: 2,
+};
+const search = {
+  facts: facts("search", 4096, 8192),
+  cpu: usage(3000, 150),
+  memory: usage(6500, 300),
+  tasks: 12,
+};
+const recommendations = [search, checkout].map((s) =>
+  recommend(profileOf(s.facts, s.cpu, s.memory, s.tasks), PRICES, CANDIDATES),
+);
+const series: Record<string, UsageSeries> = Object.fromEntries(
+  [checkout, search].map((s) => [s.facts.serviceArn, { t: T, cpu: s.cpu, memory: s.memory }]),
+);
+const sum = (pick: (r: (typeof recommendations)[number]) => number | undefined) =>
+  Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
 const REPORT: FleetReport = {
-  generatedAt: "2026-11-25T00:00:00.000Z",
+  generatedAt: END.toISOString(),
   region: "us-east-1",
   lookbackDays: 14,
-  prices: { region: "us-east-1", source: "test" },
+  prices: {
+    region: "us-east-1",
+    source: PRICES.source,
+    sources: (PRICES.sources ?? []).map((s) => ({ ...s, ageDays: 100 })),
+  },
   unmeasured: [],
-  totals: { currentMonthly: 288.32, recommendedMonthly: 72.08, saving: 216.24 },
-  recommendations: ["checkout", "search"].map((name) => ({
-    profile: {
-      facts: facts(name),
-      cpu: distribution,
-      memory: { ...distribution, p50: 600, p95: 680, p99: 690, max: 700 },
-      memoryPeak: 700,
-      burstiness: 1.2,
-      dutyCycle: 1,
-      tasks: { min: 2, max: 2, mean: 2 },
-      oomKills: 0,
-      steady: true,
-    },
-    need: { cpu: 360, memory: 840 },
-    capacity: "FARGATE" as const,
-    size: { cpu: 512, memory: 1024 },
-    currentMonthly: 144.16,
-    recommendedMonthly: 36.04,
-    saving: 108.12,
-    risk: "medium" as const,
-    reason:
-      "Sized work (p99 0.29 vCPU and peak 0.68 GiB per task, 2 tasks): Fargate 0.5 vCPU / 1 GiB at $36.04/month.",
-  })),
+  recommendations,
+  totals: {
+    currentMonthly: sum((r) => r.currentMonthly),
+    recommendedMonthly: sum((r) => r.recommendedMonthly),
+    saving: sum((r) => r.saving),
+    ifBuiltForArm64: 0,
+  },
+  clusters: [],
+  computeOptimizer: {
+    status: "not-enabled",
+    detail: "the account has not opted in to AWS Compute Optimizer",
+  },
+  series,
 };
 
 describe("the HTML report", () => {
-  it("renders its charts in headless Chromium", async () => {
+  it("opens offline in headless Chromium: sortable summary, uPlot charts with axes, units and legend, no console errors", async () => {
+    // The two recommendations the page shows: search moves to EC2, checkout shrinks on Fargate.
+    expect(recommendations.map((r) => [r.profile.facts.serviceName, r.capacity])).toEqual([
+      ["search", "EC2"],
+      ["checkout", "FARGATE"],
+    ]);
     const dir = resolve(import.meta.dirname, "..", "..", "..", "reports");
     mkdirSync(dir, { recursive: true });
     const file = resolve(dir, "rightsize-test.html");
-    writeFileSync(file, toHtml(REPORT));
+    const html = toHtml(REPORT);
+    writeFileSync(file, html);
+    // One file: uPlot is inlined, nothing is fetched.
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/i);
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
       const errors: string[] = [];
+      const requests: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") errors.push(m.text());
+      });
+      page.on("request", (r) => requests.push(r.url()));
       await page.goto(pathToFileURL(file).href);
-      const charts = await page.$$eval("svg.chart", (svgs) =>
-        svgs.map((svg) => {
-          const box = svg.getBoundingClientRect();
-          const shapes = [...svg.querySelectorAll("rect, line")]
-            .map((s) => s.getBoundingClientRect())
-            .filter((b) => b.width > 0 || b.height > 0);
-          return {
-            kind: svg.getAttribute("class"),
-            width: Math.round(box.width),
-            height: Math.round(box.height),
-            drawn: shapes.length,
-          };
-        }),
+      await page.waitForFunction(
+        () => (globalThis as unknown as { rightsizeCharts?: unknown[] }).rightsizeCharts,
       );
-      // One cost chart, then CPU and memory for each of the two services.
-      expect(charts.map((c) => c.kind)).toEqual([
-        "chart cost",
-        "chart distribution",
-        "chart distribution",
-        "chart distribution",
-        "chart distribution",
+
+      // Sortable summary table: by saving, descending then ascending.
+      const column = (index: number) =>
+        page.$$eval(
+          `#summary tbody tr`,
+          (rows, i) => rows.map((r) => r.querySelectorAll("td")[i]?.textContent),
+          index,
+        );
+      const savings = recommendations.map((r) => `$${(r.saving ?? 0).toFixed(2)}`);
+      await page.click("#summary th:nth-child(6)");
+      expect(await column(5)).toEqual([...savings].sort((a, b) => Number(b.slice(1)) - Number(a.slice(1))));
+      expect(await page.getAttribute("#summary th:nth-child(6)", "aria-sort")).toBe("descending");
+      await page.click("#summary th:nth-child(6)");
+      expect(await column(5)).toEqual([...savings].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
+      await page.click("#summary th:nth-child(1)");
+      expect(await column(0)).toEqual(["prod/search", "prod/checkout"]);
+
+      const charts = await page.evaluate(() => {
+        type Plot = {
+          axes: Array<{ label?: string; _size?: number }>;
+          series: Array<{ label?: string; stroke?: unknown }>;
+          ctx: { canvas: { width: number; height: number } };
+          root: { querySelectorAll: (s: string) => ArrayLike<{ textContent: string | null }> };
+        };
+        // This runs in the page; the project compiles without the DOM library, so the page's globals are typed here.
+        type Reader = {
+          drawImage(source: unknown, x: number, y: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+        const page = globalThis as unknown as {
+          rightsizeCharts: Array<{ id: string; kind: string; points: number; plot: Plot }>;
+          document: {
+            createElement(tag: "canvas"): {
+              width: number;
+              height: number;
+              getContext(kind: "2d", options: { willReadFrequently: boolean }): Reader | null;
+            };
+          };
+        };
+        const list = page.rightsizeCharts;
+        const colour = (data: Uint8ClampedArray, r: number, g: number, b: number) => {
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4)
+            if (
+              Math.abs((data[i] ?? 0) - r) < 40 &&
+              Math.abs((data[i + 1] ?? 0) - g) < 40 &&
+              Math.abs((data[i + 2] ?? 0) - b) < 40 &&
+              (data[i + 3] ?? 0) > 200
+            )
+              n++;
+          return n;
+        };
+        return list.map((c) => {
+          const canvas = c.plot.ctx.canvas;
+          // Read the pixels from a copy made for reading, so the page's own canvas stays untouched.
+          const copy = page.document.createElement("canvas");
+          copy.width = canvas.width;
+          copy.height = canvas.height;
+          const reader = copy.getContext("2d", { willReadFrequently: true });
+          reader?.drawImage(canvas, 0, 0);
+          const all = reader?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+          // The y axis gutter (left 60 px): tick values with units are drawn there.
+          const gutter = reader?.getImageData(0, 0, 60, canvas.height).data ?? new Uint8ClampedArray();
+          return {
+            id: c.id,
+            kind: c.kind,
+            points: c.points,
+            axes: c.plot.axes.map((a) => ({ label: a.label, drawn: (a._size ?? 0) > 0 })),
+            legend: Array.from(c.plot.root.querySelectorAll(".u-legend .u-series .u-label")).map(
+              (l) => l.textContent,
+            ),
+            canvas: { width: canvas.width, height: canvas.height },
+            usage: colour(all, 49, 130, 189),
+            current: colour(all, 222, 45, 38),
+            recommended: colour(all, 49, 163, 84),
+            gutterInk: colour(gutter, 0, 0, 0),
+          };
+        });
+      });
+      expect(charts.map((c) => [c.id, c.kind, c.points])).toEqual([
+        ["svc-0-cpu", "cpu", 336],
+        ["svc-0-memory", "memory", 336],
+        ["svc-1-cpu", "cpu", 336],
+        ["svc-1-memory", "memory", 336],
       ]);
-      expect(charts.every((c) => c.width > 100 && c.height > 40 && c.drawn >= 2)).toBe(true);
-      await page.screenshot({ path: resolve(dir, "rightsize-test.png") });
+      for (const chart of charts) {
+        const unit = chart.kind === "cpu" ? "vCPU" : "GiB";
+        expect(chart.axes).toEqual([
+          { label: "time (UTC)", drawn: true },
+          { label: `${unit} per task`, drawn: true },
+        ]);
+        const recommended = chart.id.startsWith("svc-0")
+          ? "recommended reservation (EC2)"
+          : "recommended size";
+        expect(chart.legend).toEqual([
+          "Time",
+          chart.kind === "cpu" ? "CPU used per task" : "peak memory per task",
+          "current size",
+          recommended,
+        ]);
+        expect(chart.canvas.width).toBeGreaterThan(800);
+        // The usage line, the current size (red, dashed) and the recommended size (green) are drawn.
+        expect(chart.usage, `${chart.id} usage`).toBeGreaterThan(300);
+        expect(chart.current, `${chart.id} current`).toBeGreaterThan(200);
+        expect(chart.recommended, `${chart.id} recommended`).toBeGreaterThan(100);
+        expect(chart.gutterInk, `${chart.id} y axis ticks`).toBeGreaterThan(50);
+      }
+      await page.screenshot({ path: resolve(dir, "rightsize-test.png"), fullPage: true });
       expect(errors).toEqual([]);
+      expect(requests).toEqual([pathToFileURL(file).href]);
     } finally {
       await browser.close();
     }
   }, 60_000);
 
-  it("has a Markdown twin with the same figures", () => {
+  it("names its prices and their age, and has a Markdown twin with the same figures", () => {
     const markdown = toMarkdown(REPORT);
-    expect(markdown).toContain("Fleet: $288.32/month now, $72.08/month recommended, saving $216.24/month.");
     expect(markdown).toContain(
-      "| prod/checkout | FARGATE 2 vCPU / 4 GiB | Fargate 0.5 vCPU / 1 GiB | $144.16 | $36.04 | $108.12 | medium |",
+      `Fleet: $${REPORT.totals.currentMonthly.toFixed(2)}/month now, $${REPORT.totals.recommendedMonthly.toFixed(2)}/month recommended, saving $${REPORT.totals.saving.toFixed(2)}/month.`,
     );
+    // checkout: 2048/4096 → 512/1024 on Fargate, us-east-1 rates (opencost's AWS offer file).
+    const now = (2 * 0.04048 + 4 * 0.004445) * 2 * 730;
+    const next = (0.5 * 0.04048 + 1 * 0.004445) * 2 * 730;
+    expect(markdown).toContain(
+      `| prod/checkout | FARGATE 2 vCPU / 4 GiB | Fargate 0.5 vCPU / 1 GiB | $${now.toFixed(2)} | $${next.toFixed(2)} |`,
+    );
+    expect(markdown).toContain("## Prices used");
+    expect(markdown).toMatch(
+      /- EC2 On-Demand Linux us-east-1: aws\/karpenter-provider-aws@6fc13b5:pkg\/providers\/pricing\/zz_generated\.pricing_aws\.go \(as of 2026-07-20, 128 days old; /,
+    );
+    expect(markdown).toContain("capacity provider: managed scaling ENABLED, targetCapacity 100");
+    expect(markdown).toContain(
+      "- Compute Optimizer: not-enabled (the account has not opted in to AWS Compute Optimizer)",
+    );
+    const html = toHtml(REPORT);
+    expect(html).toContain("Fargate On-Demand x86_64 us-east-1: opencost/opencost@c656118");
   });
 });

@@ -83,8 +83,12 @@ describe("the Pricing API client against a local server", () => {
       },
     ]);
     expect(await fetchFargateRates(client, "us-east-1")).toEqual({
-      X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
-      ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+      rates: {
+        X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+        ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+      },
+      // The price list's own date: what the report calls "as of".
+      publicationDate: "2026-11-01",
     });
     expect(server.posts).toHaveLength(2);
     expect(server.posts[0]?.headers["x-amz-target"]).toBe("AWSPriceListService.GetProducts");
@@ -109,11 +113,19 @@ describe("the Pricing API client against a local server", () => {
         ],
       },
     ]);
-    expect(await fetchEc2Hourly(client, "us-east-1", ["m6i.large"])).toEqual(new Map([["m6i.large", 0.096]]));
+    expect(await fetchEc2Hourly(client, "us-east-1", ["m6i.large"])).toEqual({
+      prices: new Map([["m6i.large", 0.096]]),
+      publicationDate: "2026-11-01",
+    });
     expect(JSON.parse(server.posts[0]?.body ?? "{}").Filters).toContainEqual({
       Type: "TERM_MATCH",
       Field: "instanceType",
       Value: "m6i.large",
+    });
+    expect(JSON.parse(server.posts[0]?.body ?? "{}").Filters).toContainEqual({
+      Type: "TERM_MATCH",
+      Field: "marketoption",
+      Value: "OnDemand",
     });
   });
 });

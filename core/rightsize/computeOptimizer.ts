@@ -1,0 +1,194 @@
+import {
+  AccessDeniedException,
+  type ComputeOptimizerClient,
+  type ECSServiceRecommendation,
+  GetECSServiceRecommendationsCommand,
+  OptInRequiredException,
+} from "@aws-sdk/client-compute-optimizer";
+import type { Recommendation } from "./recommend.ts";
+
+/** Compute Optimizer's view of one ECS service, as GetECSServiceRecommendations gives it. */
+export interface ComputeOptimizerRecommendation {
+  readonly serviceArn: string;
+  /** Optimized, Overprovisioned or Underprovisioned. */
+  readonly finding?: string;
+  readonly findingReasonCodes: readonly string[];
+  readonly current: { readonly cpu?: number; readonly memory?: number };
+  /** Its first (best) option. */
+  readonly recommended?: { readonly cpu?: number; readonly memory?: number };
+  /** Cost Explorer's On-Demand based estimate, in its currency. */
+  readonly estimatedMonthlySavings?: { readonly currency: string; readonly value: number };
+  readonly lookbackPeriodInDays?: number;
+  /** Maximum utilisation it saw, percent. */
+  readonly utilization: { readonly cpuMaximum?: number; readonly memoryMaximum?: number };
+  /** Target tracking on CPU or memory (it then makes no recommendation for that resource). */
+  readonly autoScaling: readonly string[];
+  readonly lastRefresh?: string;
+}
+
+export interface ComputeOptimizerView {
+  /** `not-enabled`: the account has not opted in; `unavailable`: no answer (permission, endpoint). */
+  readonly status: "ok" | "not-enabled" | "unavailable";
+  readonly detail: string;
+  readonly recommendations: ReadonlyMap<string, ComputeOptimizerRecommendation>;
+}
+
+function fromApi(r: ECSServiceRecommendation): ComputeOptimizerRecommendation {
+  const option = r.serviceRecommendationOptions?.[0];
+  const metric = (name: string) =>
+    r.utilizationMetrics?.find((m) => m.name === name && (m.statistic ?? "Maximum") === "Maximum")?.value;
+  const cpuMaximum = metric("Cpu");
+  const memoryMaximum = metric("Memory");
+  const savings = option?.savingsOpportunity?.estimatedMonthlySavings;
+  return {
+    serviceArn: r.serviceArn ?? "",
+    ...(r.finding ? { finding: r.finding } : {}),
+    findingReasonCodes: r.findingReasonCodes ?? [],
+    current: {
+      ...(r.currentServiceConfiguration?.cpu !== undefined ? { cpu: r.currentServiceConfiguration.cpu } : {}),
+      ...(r.currentServiceConfiguration?.memory !== undefined
+        ? { memory: r.currentServiceConfiguration.memory }
+        : {}),
+    },
+    ...(option
+      ? {
+          recommended: {
+            ...(option.cpu !== undefined ? { cpu: option.cpu } : {}),
+            ...(option.memory !== undefined ? { memory: option.memory } : {}),
+          },
+        }
+      : {}),
+    ...(savings?.value !== undefined
+      ? { estimatedMonthlySavings: { currency: savings.currency ?? "USD", value: savings.value } }
+      : {}),
+    ...(r.lookbackPeriodInDays !== undefined ? { lookbackPeriodInDays: r.lookbackPeriodInDays } : {}),
+    utilization: {
+      ...(cpuMaximum !== undefined ? { cpuMaximum } : {}),
+      ...(memoryMaximum !== undefined ? { memoryMaximum } : {}),
+    },
+    autoScaling: r.currentServiceConfiguration?.autoScalingConfiguration
+      ? [r.currentServiceConfiguration.autoScalingConfiguration]
+      : [],
+    ...(r.lastRefreshTimestamp ? { lastRefresh: r.lastRefreshTimestamp.toISOString() } : {}),
+  };
+}
+
+/**
+ * Every ECS service recommendation Compute Optimizer has for the region, following `nextToken`.
+ * An account that has not opted in, or a role without `compute-optimizer:GetECSServiceRecommendations`,
+ * is a status in the report, not a failure of the run.
+ *
+ * @example
+ * const view = await readComputeOptimizer(insight.computeOptimizer);
+ * view.recommendations.get(serviceArn)?.finding; // "Overprovisioned"
+ */
+export async function readComputeOptimizer(client: ComputeOptimizerClient): Promise<ComputeOptimizerView> {
+  const recommendations = new Map<string, ComputeOptimizerRecommendation>();
+  const errors: string[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new GetECSServiceRecommendationsCommand({ maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
+      );
+      for (const r of page.ecsServiceRecommendations ?? [])
+        if (r.serviceArn) recommendations.set(r.serviceArn, fromApi(r));
+      for (const e of page.errors ?? []) errors.push(`${e.code ?? "error"}: ${e.message ?? ""}`.trim());
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    if (error instanceof OptInRequiredException)
+      return {
+        status: "not-enabled",
+        detail: "the account has not opted in to AWS Compute Optimizer",
+        recommendations,
+      };
+    const detail =
+      error instanceof AccessDeniedException
+        ? "no permission for compute-optimizer:GetECSServiceRecommendations"
+        : error instanceof SyntaxError
+          ? "the endpoint did not answer as Compute Optimizer (the response was not JSON)"
+          : `GetECSServiceRecommendations failed (${(error as Error).name}: ${((error as Error).message ?? "").split("\n")[0]?.slice(0, 120)})`;
+    return { status: "unavailable", detail, recommendations };
+  }
+  return {
+    status: "ok",
+    detail: `${recommendations.size} ECS service recommendation${recommendations.size === 1 ? "" : "s"}${errors.length ? `; errors: ${errors.join("; ")}` : ""}`,
+    recommendations,
+  };
+}
+
+/** Compute Optimizer next to our recommendation for a service: its figures and why the two differ. */
+export interface ComputeOptimizerComparison {
+  readonly finding?: string;
+  readonly recommended?: { readonly cpu?: number; readonly memory?: number };
+  readonly estimatedMonthlySavings?: { readonly currency: string; readonly value: number };
+  readonly lookbackPeriodInDays?: number;
+  readonly differences: readonly string[];
+}
+
+const units = (cpu?: number, memory?: number) =>
+  `${cpu !== undefined ? `${cpu} CPU units` : "CPU not sized"} / ${memory !== undefined ? `${memory} MiB` : "memory not sized"}`;
+
+/**
+ * Why our recommendation and Compute Optimizer's differ, in terms a person can check: what each
+ * considers (Compute Optimizer sizes Fargate tasks only), the lookback, the sizing rule, the OOM
+ * floor, Spot and Graviton, and where the money figures come from.
+ */
+export function compareWithComputeOptimizer(
+  ours: Recommendation,
+  theirs: ComputeOptimizerRecommendation,
+  lookbackDays: number,
+): ComputeOptimizerComparison {
+  const differences: string[] = [];
+  const p = ours.profile;
+  if (ours.capacity === "EC2")
+    differences.push(
+      "we compare Fargate with EC2 capacity and recommend EC2; Compute Optimizer sizes Fargate tasks only",
+    );
+  if (ours.capacity === "FARGATE_SPOT")
+    differences.push(
+      "we price Fargate Spot (the service is tagged interruptible); Compute Optimizer prices On-Demand",
+    );
+  if (ours.architecture !== p.facts.architecture)
+    differences.push(
+      "we also price Graviton (the images have linux/arm64); Compute Optimizer keeps the architecture",
+    );
+  if (theirs.lookbackPeriodInDays !== undefined && theirs.lookbackPeriodInDays !== lookbackDays)
+    differences.push(
+      `lookback: ours ${lookbackDays} days, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
+    );
+  const theirMemory = theirs.recommended?.memory;
+  const theirCpu = theirs.recommended?.cpu;
+  if (p.oomKills > 0 && theirMemory !== undefined && theirMemory < ours.need.memory)
+    differences.push(
+      `${p.oomKills} out-of-memory stop${p.oomKills === 1 ? "" : "s"} in our window: we never give the task less memory than it has (${p.facts.taskMemory} MiB)`,
+    );
+  const oursSize = ours.size;
+  if (
+    oursSize &&
+    ((theirCpu !== undefined && theirCpu !== oursSize.cpu) ||
+      (theirMemory !== undefined && theirMemory !== oursSize.memory))
+  )
+    differences.push(
+      `sizes: ours ${units(oursSize.cpu, oursSize.memory)} from p99 CPU ${Math.round(p.cpu.p99)} units and peak memory ${Math.round(p.memoryPeak)} MiB + ${Math.round((ours.need.cpu / Math.max(1, p.cpu.p99) - 1) * 100)} % headroom; Compute Optimizer's ${units(theirCpu, theirMemory)} from its maximum utilisation (CPU ${theirs.utilization.cpuMaximum ?? "?"} %, memory ${theirs.utilization.memoryMaximum ?? "?"} %)`,
+    );
+  if (theirs.autoScaling.length > 0)
+    differences.push(
+      `Compute Optimizer does not size a resource the service scales on (${theirs.autoScaling.join(", ")})`,
+    );
+  if (theirs.estimatedMonthlySavings && ours.saving !== undefined)
+    differences.push(
+      `savings: ours $${ours.saving.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's ${theirs.estimatedMonthlySavings.currency} ${theirs.estimatedMonthlySavings.value.toFixed(2)}/month from Cost Explorer`,
+    );
+  if (differences.length === 0) differences.push("the same size and capacity");
+  return {
+    ...(theirs.finding ? { finding: theirs.finding } : {}),
+    ...(theirs.recommended ? { recommended: theirs.recommended } : {}),
+    ...(theirs.estimatedMonthlySavings ? { estimatedMonthlySavings: theirs.estimatedMonthlySavings } : {}),
+    ...(theirs.lookbackPeriodInDays !== undefined
+      ? { lookbackPeriodInDays: theirs.lookbackPeriodInDays }
+      : {}),
+    differences,
+  };
+}

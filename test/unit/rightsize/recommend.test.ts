@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { distribution } from "../../../core/rightsize/percentiles.ts";
+import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
+import type { ServiceFacts, ServiceProfile } from "../../../core/rightsize/profile.ts";
+import { recommend } from "../../../core/rightsize/recommend.ts";
+
+const facts = (extra: Partial<ServiceFacts> = {}): ServiceFacts => ({
+  serviceArn: "arn:aws:ecs:us-east-1:123456789012:service/prod/indexer",
+  clusterName: "prod",
+  serviceName: "indexer",
+  runsOn: "FARGATE",
+  desiredCount: 2,
+  taskCpu: 1024,
+  taskMemory: 2048,
+  architecture: "X86_64",
+  ec2Only: [],
+  interruptible: false,
+  rightsizeMode: "report",
+  ...extra,
+});
+
+/** Two tasks always on, using 300 CPU units and 700 MiB: the need is 360 / 840 → 0.5 vCPU / 1 GB. */
+function profile(f: ServiceFacts): ServiceProfile {
+  const cpu = distribution(Array.from({ length: 24 }, () => 300));
+  const memory = distribution(Array.from({ length: 24 }, () => 700));
+  if (!cpu || !memory) throw new Error("no samples");
+  return {
+    facts: f,
+    cpu,
+    memory,
+    memoryPeak: 700,
+    burstiness: 1,
+    dutyCycle: 1,
+    tasks: { min: 2, max: 2, mean: 2 },
+    oomKills: 0,
+    steady: true,
+  };
+}
+
+describe("recommend: Fargate ephemeral storage", () => {
+  it("adds storage above the included 20 GiB at the bundled rate (us-east-1, AWS offer file 2025-08-28)", () => {
+    const r = recommend(profile(facts({ ephemeralStorageGiB: 50 })), bundledPriceBook("us-east-1"), []);
+    // (0.5 × $0.04048 + 1 × $0.004445 + 30 GiB × $0.000111) × 2 tasks × 730 h.
+    const hourly = 0.5 * 0.04048 + 0.004445 + 30 * 0.000111;
+    expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 512, memory: 1024 } });
+    expect(r.recommendedMonthly).toBe(Math.round(hourly * 2 * 730 * 100) / 100);
+    expect(r.reason).not.toContain("ephemeral storage");
+  });
+
+  it("says so where no storage rate is bundled, and prices Fargate without it (a lower bound)", () => {
+    const r = recommend(profile(facts({ ephemeralStorageGiB: 50 })), bundledPriceBook("eu-central-1"), []);
+    expect(r.recommendedMonthly).toBe(Math.round((0.5 * 0.04656 + 0.00511) * 2 * 730 * 100) / 100);
+    expect(r.reason).toContain(
+      "Fargate ephemeral storage above 20 GiB (the task asks for 50 GiB) is not priced for eu-central-1: Fargate figures are lower bounds.",
+    );
+  });
+
+  it("costs nothing extra up to 20 GiB", () => {
+    const r = recommend(profile(facts({ ephemeralStorageGiB: 20 })), bundledPriceBook("eu-central-1"), []);
+    expect(r.recommendedMonthly).toBe(Math.round((0.5 * 0.04656 + 0.00511) * 2 * 730 * 100) / 100);
+    expect(r.reason).not.toContain("ephemeral");
+  });
+});
