@@ -186,12 +186,12 @@ const EcsInstanceResource = z.looseObject({
  * describes it. The AWS samples carry no task counts or status reason; newer events (the
  * EventBridge schema registry's aws.ecs@ECSContainerInstanceStateChange) do, so they are optional.
  */
-export const EcsContainerInstanceStateChangeEvent = EventBridgeSchema.extend({
+export const EcsContainerInstanceStateChangeEvent = eventSchema({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Container Instance State Change"),
   detail: z.looseObject({
-    clusterArn: z.string(),
-    containerInstanceArn: z.string(),
+    clusterArn: KeyPart,
+    containerInstanceArn: KeyPart,
     ec2InstanceId: z.string().optional(),
     agentConnected: z.boolean(),
     status: z.string(),

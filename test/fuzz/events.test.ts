@@ -12,6 +12,7 @@ import {
   CloudTrailApiCallEvent,
   describeIssues,
   EcrImageActionEvent,
+  EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
@@ -45,6 +46,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   EcsTaskStateChangeEvent,
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
+  EcsContainerInstanceStateChangeEvent,
   CloudTrailApiCallEvent,
   ScheduledEvent,
 };
@@ -52,7 +54,12 @@ const SCHEMAS: Record<string, z.ZodType> = {
 /** Which events each Lambda entry takes (its schema's options). */
 const ACCEPTS: Record<string, readonly z.ZodType[]> = {
   redeploy: [EcrImageActionEvent, EcsDeploymentStateChangeEvent, ScheduledEvent],
-  monitor: [EcsTaskStateChangeEvent, EcsDeploymentStateChangeEvent, EcsServiceActionEvent],
+  monitor: [
+    EcsTaskStateChangeEvent,
+    EcsDeploymentStateChangeEvent,
+    EcsServiceActionEvent,
+    EcsContainerInstanceStateChangeEvent,
+  ],
   policy: [CloudTrailApiCallEvent, ScheduledEvent],
   schedule: [CloudTrailApiCallEvent, ScheduledEvent],
   "service-index": [CloudTrailApiCallEvent, ScheduledEvent],
