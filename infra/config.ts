@@ -3,12 +3,8 @@
  * so `app()` in sst.config.ts can import it too (to protect the acting stage).
  */
 import { readFileSync } from "node:fs";
-import {
-  type AutopilotConfig,
-  stageActs as actsOn,
-  parseConfig,
-  storedConfig,
-} from "../core/config/index.ts";
+import { type AutopilotConfig, stageActs as actsOn, storedConfig } from "../core/config/index.ts";
+import { parseValidConfig } from "../core/validateConfig.ts";
 
 /** `autopilot.config.json` next to sst.config.ts when present, else `{}` (the defaults). */
 function readConfigFile(): string {
@@ -21,8 +17,12 @@ function readConfigFile(): string {
 
 const configText = readConfigFile();
 
-/** Validated here, so that a bad config fails `sst deploy` (with its JSON path) instead of the first event. */
-export const config: AutopilotConfig = parseConfig(configText, "autopilot.config.json");
+/**
+ * Validated here (schema and the flows' languages: tag policies, globs, schedules, holidays, rule
+ * ids and parameters), so that a bad config fails `sst deploy` with its JSON path instead of the
+ * first event.
+ */
+export const config: AutopilotConfig = parseValidConfig(configText, "autopilot.config.json");
 
 /** What goes into the SSM parameter: its value and tier (compressed when over the Standard tier's 4,096 characters). */
 export const stored = storedConfig(configText);

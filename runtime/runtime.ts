@@ -9,10 +9,11 @@ import { search } from "@aws-lambda-powertools/jmespath";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst";
 import { type AwsClientOptions, type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { type AutopilotConfig, loadConfig } from "../core/config/index.ts";
+import type { AutopilotConfig } from "../core/config/index.ts";
 import { DEFAULT_CHANNEL, type FlowContext, type FlowLog, type FlowResult } from "../core/flow.ts";
 import { type Notifier, SlackWebhook, TerminalNotifier, webhookTarget } from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { type Delivery, deliver } from "./deliver.ts";
 
 /**
@@ -181,7 +182,8 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     config() {
       if (overrides.config) return Promise.resolve(overrides.config);
       if (!cached || Date.now() - cached.at > CONFIG_TTL_MS) {
-        const config = loadConfig({ env, ssm: clients.ssm });
+        // Checked against the flows' languages (issue 11): a bad config fails here, with its path.
+        const config = loadValidConfig({ env, ssm: clients.ssm });
         config.catch(() => {
           cached = undefined;
         });
