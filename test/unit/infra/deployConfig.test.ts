@@ -1,7 +1,7 @@
 /**
  * `sst deploy` cannot run here (no AWS account, no Pulumi), so this runs the deploy-time module
- * that reads the config, infra/shared.ts, with SST's and Pulumi's globals replaced by an inert
- * stand-in: what is under test is that a bad `autopilot.config.json` throws while the app is
+ * that reads the config, infra/config.ts (imported by infra/shared.ts and sst.config.ts), with
+ * SST's and Pulumi's globals replaced by an inert stand-in in case it ever reaches for one: what is under test is that a bad `autopilot.config.json` throws while the app is
  * being built (which fails the deploy), with the file and the JSON path.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-/** Any property, call or construction gives itself back: enough for infra/shared.ts to build. */
+/** Any property, call or construction gives itself back: enough for an infra/ module to build. */
 const inert: unknown = new Proxy(function inertTarget() {}, {
   get: (_target, key) => (key === Symbol.toPrimitive ? () => "inert" : inert),
   apply: () => inert,
@@ -20,7 +20,7 @@ const GLOBALS = ["sst", "aws", "$jsonStringify", "$interpolate"] as const;
  * infra/ is type-checked against SST's generated types by tsconfig.infra.json only; imported by
  * URL, it stays out of the main type check (which has no SST globals).
  */
-const SHARED = new URL("../../../infra/shared.ts", import.meta.url).href;
+const SHARED = new URL("../../../infra/config.ts", import.meta.url).href;
 const importShared = (): Promise<{ config: { schedule: { holidays: string[] } } }> => import(SHARED);
 const cwd = process.cwd();
 
