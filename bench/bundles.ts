@@ -5,7 +5,7 @@
  * noise hits both; the figure is the ratio of each pair. Optionally, instruction counts under
  * callgrind give a noise-free ratio. The esbuild metafile says what the rest of the bundle is.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -142,7 +142,7 @@ function importMs(file: string): number {
 function instructions(file: string | undefined, dir: string): number {
   const script = file ? `await import(${JSON.stringify(file)});` : "";
   const outFile = join(dir, "callgrind.out");
-  const log = execFileSync(
+  const run = spawnSync(
     "valgrind",
     [
       "--tool=callgrind",
@@ -153,11 +153,9 @@ function instructions(file: string | undefined, dir: string): number {
       "-e",
       script,
     ],
-    {
-      env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" },
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  ).toString();
+    { env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" }, encoding: "utf8" },
+  );
+  const log = run.stderr ?? "";
   rmSync(outFile, { force: true });
   const refs = log.match(/Collected\s*:\s*(\d+)/);
   if (!refs?.[1]) throw new Error(`callgrind reported no instruction count for ${file ?? "node"}`);

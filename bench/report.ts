@@ -1,4 +1,5 @@
 /** docs/benchmarks.md from one run's figures: machine, versions, method, then one table per question. */
+import { SERVICE_TAGS } from "../core/tags.ts";
 import type { BundleFigures } from "./bundles.ts";
 import type { MonthlyBill, RATES } from "./cost.ts";
 import type { EventCost } from "./eventCalls.ts";
@@ -122,7 +123,7 @@ export function renderMarkdown(r: BenchReport): string {
   line("## Schedule reconcile: reads per service, writes on later runs");
   line();
   line(
-    "Every 15 minutes the reconcile reads every service of every cluster; a third of the services carry `autopilot:schedule`. The account grows in steps; the first run after a step writes the new services' scheduled actions, every later run must write nothing (the bench fails otherwise).",
+    `Every 15 minutes the reconcile reads every service of every cluster; a third of the services carry \`${SERVICE_TAGS.schedule}\`. The account grows in steps; the first run after a step writes the new services' scheduled actions, every later run must write nothing (the bench fails otherwise).`,
   );
   line();
   line(
