@@ -20,6 +20,7 @@ import { metricsCalls } from "./metricsCalls.ts";
 import { PRICES } from "./prices.ts";
 import { pushCalls } from "./pushCalls.ts";
 import { renderMarkdown } from "./report.ts";
+import { rightsizeVolume } from "./rightsizeVolume.ts";
 import { scheduleCalls } from "./scheduleCalls.ts";
 import { throughput } from "./throughput.ts";
 
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
   });
   log("throughput of the pure parts");
   const pure = await throughput(PLAN.throughput);
+  // 32 million points in this process: the full run only.
+  const volume = smoke ? undefined : (log("right-sizing data volume, 2,000 services"), await rightsizeVolume());
 
   const moto = await startMotoServer();
   let push: Awaited<ReturnType<typeof pushCalls>>;
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
     throughput: pure,
     callsPerPush: push,
     metricsCalls: metrics,
+    ...(volume ? { rightsizeVolume: volume } : {}),
     scheduleReconcile: schedule,
     callsPerEvent: events,
     cost: { rates: RATES, prices: PRICES, bills },

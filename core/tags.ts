@@ -42,6 +42,16 @@ export const REVISION_TAGS = {
   rightsizedFrom: "autopilot:rightsized-from",
 } as const;
 
+/**
+ * Tags a team puts on an IAM role. A role tagged `autopilot:pass-role` = `true` may be passed to
+ * ECS by the functions that register revisions (redeploy, right-sizing): the task and execution
+ * roles of the services they roll out (core/iam/permissions.ts, README "IAM").
+ */
+export const ROLE_TAGS = {
+  /** `true`: ecs-autopilot may pass this role to ECS tasks (iam:PassRole). */
+  passRole: "autopilot:pass-role",
+} as const;
+
 /** Every tag key of ecs-autopilot starts with this; they are rewritten on every new revision. */
 export const AUTOPILOT_TAG_PREFIX = "autopilot:";
 

@@ -3,6 +3,7 @@ import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { describeIssues } from "../schemaIssues.ts";
 import { AutopilotConfig, DEFAULT_CONFIG } from "./AutopilotConfig.ts";
 import { ConfigError } from "./errors.ts";
+import { configFromStored } from "./storedConfig.ts";
 
 /**
  * Parses and validates configuration text. Errors name the source and the JSON path.
@@ -54,7 +55,8 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<Autopilot
     const response = await sources.ssm.send(
       new GetParameterCommand({ Name: parameter, WithDecryption: true }),
     );
-    return parseConfig(response.Parameter?.Value ?? "{}", `SSM parameter ${parameter}`);
+    const source = `SSM parameter ${parameter}`;
+    return parseConfig(configFromStored(response.Parameter?.Value ?? "{}", source), source);
   }
   return DEFAULT_CONFIG;
 }

@@ -32,6 +32,7 @@ export function copyTaskDefinition(
   for (const [field, value] of Object.entries(current)) {
     if (!READ_ONLY_FIELDS.has(field) && value !== undefined) copy[field] = structuredClone(value);
   }
+  const kept = tags.filter((tag) => !isReservedTagKey(tag.key ?? ""));
   const containers = (current.containerDefinitions ?? []).map((definition) => {
     const image = definition.name === undefined ? undefined : images.get(definition.name);
     return image === undefined ? structuredClone(definition) : { ...structuredClone(definition), image };
@@ -39,17 +40,30 @@ export function copyTaskDefinition(
   return {
     ...(copy as unknown as RegisterTaskDefinitionCommandInput),
     containerDefinitions: containers,
-    ...(tags.length > 0 ? { tags: [...tags] } : {}),
+    ...(kept.length > 0 ? { tags: kept } : {}),
   };
 }
 
-/** Merges tags: the current revision's own tags, with the autopilot ones replaced by `ours`. */
+/**
+ * True for tag keys AWS reserves: `aws:` in any case (CloudFormation writes
+ * `aws:cloudformation:stack-name` and friends on the revisions it registers). ECS refuses them
+ * in RegisterTaskDefinition ("Do not use aws:, AWS:, or any upper or lowercase combination of
+ * such as a prefix for either keys or values as it is reserved for AWS use", Amazon ECS
+ * Developer Guide, "Tagging your resources"), so a copy that carried them could never register.
+ */
+export const isReservedTagKey = (key: string): boolean => key.toLowerCase().startsWith("aws:");
+
+/**
+ * Merges tags: the current revision's own tags, with the autopilot ones replaced by `ours` and
+ * AWS's reserved `aws:` tags left out (AWS writes those itself).
+ */
 export function mergeTags(
   current: Readonly<Record<string, string>>,
   ours: Readonly<Record<string, string>>,
 ): Tag[] {
   const merged = new Map<string, string>();
   for (const [key, value] of Object.entries(current)) {
+    if (isReservedTagKey(key)) continue;
     if (!key.startsWith(AUTOPILOT_TAG_PREFIX) || key.startsWith(IMAGE_TAG_PREFIX)) merged.set(key, value);
   }
   for (const [key, value] of Object.entries(ours)) merged.set(key, value);

@@ -31,5 +31,5 @@ export {
   readImagePlatforms,
 } from "./imagePlatforms.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
-export { copyTaskDefinition, mergeTags } from "./TaskDefinitionCopy.ts";
+export { copyTaskDefinition, isReservedTagKey, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";

@@ -202,3 +202,10 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       "Right-size every service from 14 days of CloudWatch usage; one step down where autopilot:rightsize=apply",
   },
 ];
+
+/**
+ * The `resources` entry of the Scheduled Event `sst deploy` sends the ServiceIndex function to
+ * build the index (infra/redeploy.ts). That invocation reports, never fails: a failure would fail
+ * the deploy after everything else was applied (runtime/deployTimeBuild.ts).
+ */
+export const DEPLOY_BUILD_SOURCE = "ecs-autopilot:deploy-build";

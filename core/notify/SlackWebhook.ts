@@ -31,6 +31,14 @@ export interface SlackWebhookOptions {
 
 const DEFAULTS = { timeoutMs: 5000, maxAttempts: 4, maxDelayMs: 30_000, baseDelayMs: 500 } as const;
 
+/**
+ * The longest one post can take with the default options: every attempt times out and every wait
+ * is the longest allowed (a `Retry-After` is capped at `maxDelayMs`): 4 × 5 s + 3 × 30 s = 110 s.
+ * Function timeouts in infra/ are sized from it.
+ */
+export const SLACK_POST_WORST_CASE_MS =
+  DEFAULTS.maxAttempts * DEFAULTS.timeoutMs + (DEFAULTS.maxAttempts - 1) * DEFAULTS.maxDelayMs;
+
 function retryAfterMs(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);

@@ -14,6 +14,7 @@
  * | `svc#<serviceArn>` | `incident` | open crash-loop incident |
  * | `svc#<serviceArn>` | `stats#<YYYY-MM-DD>` | daily stop statistics (read by right-sizing) |
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
+ * | `svc#<serviceArn>` | `rightsize#<ISO week>` | right-sizing stepped the service down that week |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
@@ -108,6 +109,12 @@ export const stateKeys = {
   taskStop: (stopId: string): ItemKey => ({ pk: `task#${stopId}`, sk: "stop" }),
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
+
+  /** Right-sizing's step down of a service in one ISO week (`2026-W48`): at most one a week. */
+  rightsizeStep: (serviceArn: string, isoWeek: string): ItemKey => ({
+    pk: service(serviceArn),
+    sk: `rightsize#${isoWeek}`,
+  }),
 
   /** The up capacity a schedule restores. */
   scheduleMemory: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "schedule" }),

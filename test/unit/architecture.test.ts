@@ -55,6 +55,7 @@ const CORE_LEVEL: Record<string, number> = {
   "core/config": 1,
   "core/events": 1,
   "core/notify": 1,
+  "core/iam": 1,
   "core/state": 2,
   "core/ecs": 2,
   "core/flow": 3,
