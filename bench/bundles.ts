@@ -6,10 +6,10 @@
  * callgrind give a noise-free ratio. The esbuild metafile says what the rest of the bundle is.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BuildOptions, build, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { type Spread, spread } from "./stats.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -100,6 +100,12 @@ export interface BundleFigures {
   readonly baselineInitMs: Spread;
   /** Instructions of the import (callgrind, Node's own start-up subtracted), function over baseline. */
   readonly instructionRatio?: number;
+  /** What-if: the same function with zod imported as a namespace everywhere (see zodAsNamespace). */
+  readonly zodNamespace: {
+    readonly bytes: number;
+    readonly initRatio: Spread;
+    readonly instructionRatio?: number;
+  };
   /** What the function's bundle has beyond the baseline, by package, largest first. */
   readonly overhead: readonly PackageShare[];
   /** Bytes of re2js + semver: the config's tag-policy validation, loaded by every function. */
@@ -163,38 +169,90 @@ function instructions(file: string | undefined, dir: string): number {
 }
 
 export interface BundleOptions {
-  /** Interleaved pairs per function (at least 5). */
+  /** Interleaved rounds per function (at least 5). */
   readonly pairs: number;
   /** Also count instructions with callgrind (slow: about a minute per bundle on a loaded machine). */
   readonly instructions: boolean;
 }
 
+/**
+ * An esbuild plugin for a what-if, never for the deployed build: rewrites `import { z } from
+ * "zod"` (in this project and in Powertools' parser) to `import * as z from "zod"`. The named
+ * import is a namespace object esbuild keeps whole — all of zod 4's locales — while property
+ * accesses on a namespace import are tree-shaken. Same API, same behaviour.
+ */
+const zodAsNamespace: Plugin = {
+  name: "zod-as-namespace",
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
+      if (args.path.includes("/node_modules/zod/")) return undefined;
+      const text = readFileSync(args.path, "utf8");
+      const named = /import\s*\{([^}]*)\}\s*from\s*["']zod["'];?/g;
+      if (!named.test(text)) return undefined;
+      const contents = text.replace(named, (whole, names: string) => {
+        const parts = names
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean);
+        if (!parts.includes("z")) return whole;
+        const rest = parts.filter((n) => n !== "z");
+        return `import * as z from "zod";${rest.length ? ` import { ${rest.join(", ")} } from "zod";` : ""}`;
+      });
+      return { contents, loader: args.path.endsWith(".ts") ? "ts" : "js" };
+    });
+  },
+};
+
+/** Imports each file once per round, in turn, and returns each one's times and its ratio to the last file's. */
+function interleave(files: readonly string[], rounds: number): { ms: number[][]; ratios: number[][] } {
+  for (const file of files) importMs(file); // warm the file cache before the first round
+  const ms = files.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) for (const [i, file] of files.entries()) ms[i]?.push(importMs(file));
+  const base = ms[files.length - 1] ?? [];
+  return { ms, ratios: ms.map((times) => times.map((t, r) => t / (base[r] ?? t))) };
+}
+
+export interface TagPolicyShare {
+  readonly bytes: number;
+  /** Init of (a baseline + re2js + semver) over the same baseline's. */
+  readonly initRatio: Spread;
+  readonly instructionRatio?: number;
+}
+
 export async function measureBundles(
   functions: readonly string[],
   options: BundleOptions,
-): Promise<BundleFigures[]> {
+): Promise<{ functions: BundleFigures[]; tagPolicy: TagPolicyShare }> {
   const dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-bench-"));
   const figures: BundleFigures[] = [];
   const nodeStart = options.instructions ? instructions(undefined, dir) : 0;
+  const instructionRatio = (file: string, baselineFile: string) =>
+    options.instructions
+      ? (instructions(file, dir) - nodeStart) / (instructions(baselineFile, dir) - nodeStart)
+      : undefined;
+  const baselineOf = async (name: string, clients: readonly string[], extra = "") => {
+    const source = join(dir, `${name}.ts`);
+    writeFileSync(
+      source,
+      `${clients.map((c) => `import { ${MAIN_EXPORT[c]} } from "@aws-sdk/${c}";`).join("\n")}\n${extra}` +
+        `export const clients = [${clients.map((c) => MAIN_EXPORT[c]).join(", ")}];\n`,
+    );
+    const file = join(dir, `${name}.mjs`);
+    const metafile = await bundle({ entryPoints: [source], nodePaths: [join(ROOT, "node_modules")] }, file);
+    return { file, metafile };
+  };
   try {
     for (const fn of functions) {
       const clients = CLIENTS_USED[fn];
       if (!clients) throw new Error(`bench/bundles.ts: no AWS SDK clients listed for functions/${fn}.ts`);
+      const entry = join(ROOT, "functions", `${fn}.ts`);
       const outfile = join(dir, `${fn}.mjs`);
-      const metafile = await bundle({ entryPoints: [join(ROOT, "functions", `${fn}.ts`)] }, outfile);
-      const baselineFile = join(dir, `${fn}.baseline.mjs`);
-      const source = join(dir, `${fn}.baseline.ts`);
-      writeFileSync(
-        source,
-        `${clients.map((c) => `import { ${MAIN_EXPORT[c]} } from "@aws-sdk/${c}";`).join("\n")}\n` +
-          `export const clients = [${clients.map((c) => MAIN_EXPORT[c]).join(", ")}];\n`,
-      );
-      const baseline = await bundle(
-        { entryPoints: [source], nodePaths: [join(ROOT, "node_modules")] },
-        baselineFile,
-      );
+      const metafile = await bundle({ entryPoints: [entry] }, outfile);
+      const zodFile = join(dir, `${fn}.zod-namespace.mjs`);
+      await bundle({ entryPoints: [entry], plugins: [zodAsNamespace] }, zodFile);
+      const baseline = await baselineOf(`${fn}.baseline`, clients);
       const shares = packageShares(metafile);
-      const baseShares = packageShares(baseline);
+      const baseShares = packageShares(baseline.metafile);
       const usedPackages = new Set(clients.map((c) => `@aws-sdk/${c}`));
       for (const used of usedPackages)
         if (!shares.has(used))
@@ -206,37 +264,47 @@ export async function measureBundles(
       const unusedClients = overhead.filter(
         (p) => /^@aws-sdk\/client-/.test(p.name) && !usedPackages.has(p.name),
       );
-      const fnMs: number[] = [];
-      const baseMs: number[] = [];
-      const ratios: number[] = [];
-      importMs(outfile); // warm the file cache for both before the first measured pair
-      importMs(baselineFile);
-      for (let i = 0; i < options.pairs; i++) {
-        const a = importMs(outfile);
-        const b = importMs(baselineFile);
-        fnMs.push(a);
-        baseMs.push(b);
-        ratios.push(a / b);
-      }
-      const instructionRatio = options.instructions
-        ? (instructions(outfile, dir) - nodeStart) / (instructions(baselineFile, dir) - nodeStart)
-        : undefined;
+      const { ms, ratios } = interleave([outfile, zodFile, baseline.file], options.pairs);
+      const fnInstructions = instructionRatio(outfile, baseline.file);
+      const zodInstructions = instructionRatio(zodFile, baseline.file);
       figures.push({
         fn,
         bytes: statSync(outfile).size,
-        baselineBytes: statSync(baselineFile).size,
+        baselineBytes: statSync(baseline.file).size,
         clients,
         unusedClients,
-        initRatio: spread(ratios),
-        initMs: spread(fnMs),
-        baselineInitMs: spread(baseMs),
-        ...(instructionRatio !== undefined ? { instructionRatio } : {}),
+        initRatio: spread(ratios[0] ?? []),
+        initMs: spread(ms[0] ?? []),
+        baselineInitMs: spread(ms[2] ?? []),
+        ...(fnInstructions !== undefined ? { instructionRatio: fnInstructions } : {}),
+        zodNamespace: {
+          bytes: statSync(zodFile).size,
+          initRatio: spread(ratios[1] ?? []),
+          ...(zodInstructions !== undefined ? { instructionRatio: zodInstructions } : {}),
+        },
         overhead,
         tagPolicyBytes: (shares.get("re2js") ?? 0) + (shares.get("semver") ?? 0),
       });
     }
+    // The config's tag-policy validation (re2js + semver) on its own, over the redeploy baseline.
+    const clients = CLIENTS_USED.redeploy ?? [];
+    const plain = await baselineOf("tag-policy.baseline", clients);
+    const withTagPolicy = await baselineOf(
+      "tag-policy",
+      clients,
+      'import { RE2JS } from "re2js";\nimport semver from "semver";\nexport const tagPolicy = [RE2JS, semver];\n',
+    );
+    const { ratios } = interleave([withTagPolicy.file, plain.file], options.pairs);
+    const tagInstructions = instructionRatio(withTagPolicy.file, plain.file);
+    return {
+      functions: figures,
+      tagPolicy: {
+        bytes: statSync(withTagPolicy.file).size - statSync(plain.file).size,
+        initRatio: spread(ratios[0] ?? []),
+        ...(tagInstructions !== undefined ? { instructionRatio: tagInstructions } : {}),
+      },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return figures;
 }

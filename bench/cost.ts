@@ -108,8 +108,8 @@ export function monthlyBills(
     const pushes = services * RATES.pushesPerServicePerDay * DAYS;
     const deployments = pushes * RATES.servicesRedeployedPerPush;
     const scheduled = services * RATES.scheduledShare;
-    const tasksStarted =
-      deployments * RATES.tasksPerService + scheduled * RATES.tasksPerService * WEEKDAYS + 0; // schedule: up every weekday morning
+    // Deployments start a new set of tasks; scheduled services start theirs every weekday morning.
+    const tasksStarted = deployments * RATES.tasksPerService + scheduled * RATES.tasksPerService * WEEKDAYS;
     const plannedStops = deployments * RATES.tasksPerService + scheduled * RATES.tasksPerService * WEEKDAYS;
     const unplannedStops = services * RATES.unplannedStopsPerServicePerWeek * (DAYS / 7);
     const taskEvents =
@@ -189,7 +189,18 @@ export function monthlyBills(
         unit: "RRU",
         usd: (usage.readUnits / 1e6) * PRICES.dynamoReadUnits.usd,
       },
-      { item: "EventBridge events from AWS services", quantity: taskEvents + pushes, unit: "events", usd: 0 },
+      {
+        item: "EventBridge events from AWS services",
+        quantity:
+          pushes +
+          taskEvents +
+          plannedStops +
+          unplannedStops +
+          deployments * RATES.deploymentEventsPerDeployment +
+          deployments * RATES.cloudTrailInvocationsPerDeployment,
+        unit: "events",
+        usd: 0,
+      },
       {
         item: "EventBridge Scheduler",
         quantity: usage.schedulerInvocations,

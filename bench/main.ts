@@ -6,6 +6,7 @@
  *   npm run bench -- --instructions    also count instructions under callgrind (noise-free cold start)
  *   npm run bench -- --smoke           a small run for CI (seconds): same code, small sizes,
  *                                      writes reports/bench-smoke.{md,json}, never docs/
+ *   npm run bench -- --render          docs/benchmarks.md again from reports/bench.json (no measuring)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,7 +20,7 @@ import { eventCalls } from "./eventCalls.ts";
 import { metricsCalls } from "./metricsCalls.ts";
 import { PRICES } from "./prices.ts";
 import { pushCalls } from "./pushCalls.ts";
-import { renderMarkdown } from "./report.ts";
+import { type BenchReport, renderMarkdown } from "./report.ts";
 import { rightsizeVolume } from "./rightsizeVolume.ts";
 import { scheduleCalls } from "./scheduleCalls.ts";
 import { throughput } from "./throughput.ts";
@@ -81,6 +82,11 @@ function packageVersion(name: string): string {
 }
 
 async function main(): Promise<void> {
+  if (args.has("--render")) {
+    const report = JSON.parse(readFileSync(resolve(ROOT, "reports", "bench.json"), "utf8")) as BenchReport;
+    writeFileSync(resolve(ROOT, "docs", "benchmarks.md"), renderMarkdown(report));
+    return;
+  }
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const started = Date.now();
@@ -106,7 +112,8 @@ async function main(): Promise<void> {
   log("throughput of the pure parts");
   const pure = await throughput(PLAN.throughput);
   // 32 million points in this process: the full run only.
-  const volume = smoke ? undefined : (log("right-sizing data volume, 2,000 services"), await rightsizeVolume());
+  if (!smoke) log("right-sizing data volume, 2,000 services");
+  const volume = smoke ? undefined : await rightsizeVolume();
 
   const moto = await startMotoServer();
   let push: Awaited<ReturnType<typeof pushCalls>>;
