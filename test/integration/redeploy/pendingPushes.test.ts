@@ -150,6 +150,39 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(await running("site")).toContain(`@${newer.digest}`);
   });
 
+  it("deploys a mutable tag moved back to an earlier digest: that digest's first roll-out is history, not a duplicate", async () => {
+    world = await createWorld();
+    slack = new TerminalNotifier(() => undefined);
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/docs");
+    await pushImage(world.clients, "shop/docs", "main", "build-0");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "docs",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "force" },
+      containers: [{ name: "docs", image: ecrImage(REGION, "shop/docs", "main"), essential: true }],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+    );
+    await pushImage(world.clients, "shop/docs", "keep-build-1", "build-1");
+    const first = await pushed("docs", "main", "2026-11-26T10:00:00Z", "build-1");
+    expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    await handler(
+      (await pushed("docs", "main", "2026-11-26T10:10:00Z", "build-2")).event,
+      localContext("redeploy"),
+    );
+    // `main` is moved back to build-1 (a revert): a new push of a digest deployed an hour ago.
+    const revert = await pushed("docs", "main", "2026-11-26T10:20:00Z", "build-1");
+    expect(revert.digest).toBe(first.digest);
+    expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await running("docs")).toContain(`@${first.digest}`);
+    // Its redelivery is answered from its record: still one roll-out.
+    expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await running("docs")).toContain(`@${first.digest}`);
+  });
+
   it("also releases a queued push when its deployment FAILED (the circuit breaker rolled it back)", async () => {
     const { handler, serviceArn, deployment } = await setUp("feed", 4);
     const next = await pushed("feed", "1.1.0", "2026-11-26T10:00:00Z");
