@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
+import { createAwsClients } from "../../../core/aws/index.ts";
 import { isoWeek } from "../../../core/rightsize/applyRightsize.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
@@ -94,6 +95,57 @@ describe("right-sizing's step down, once per week", () => {
     expect(second.applied).toEqual([]);
     expect(second.alreadyThisWeek).toEqual(["shop/cart"]);
     expect(await size()).toBe(after);
+  });
+
+  it("gives the week's claim back when the step fails, so the redriven run steps the service", async () => {
+    await createService(world.clients, {
+      cluster: "shop",
+      name: "basket",
+      desiredCount: 2,
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/basket", "1.0.0"), essential: true }],
+      taskDefinition: {
+        cpu: "4096",
+        memory: "8192",
+        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+      },
+      tags: { "autopilot:rightsize": "apply" },
+    });
+    const now = Date.now();
+    await putContainerInsights(
+      world.insight.cloudwatch,
+      "shop",
+      "basket",
+      Array.from({ length: 24 }, (_, i) => ({
+        at: new Date(now - (i + 1) * 300_000),
+        tasks: 2,
+        cpu: 300,
+        memory: 700,
+      })),
+    );
+    // UpdateService refused (moto cannot be made to refuse it): the step does not happen.
+    const clients = createAwsClients({ region: REGION });
+    (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (context.commandName === "UpdateServiceCommand")
+            throw Object.assign(new Error("Service Unavailable"), {
+              name: "ServerException",
+              $fault: "server",
+            });
+          return next(args);
+        },
+      { step: "initialize", name: "refuse-update-service" },
+    );
+    const failing = createRightsizeHandler(
+      createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
+      { prices: PRICES, insight: world.insight },
+    );
+    const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-failing" };
+    await expect(failing(event, localContext("rightsize"))).rejects.toThrow(/UpdateService failed/);
+    // The dead letter redriven (`ecs-autopilot dlq redrive rightsize`): the same event, AWS healthy.
+    const redriven = (await run("weekly-run-failing")) as { applied: string[]; alreadyThisWeek?: string[] };
+    expect(redriven.applied).toEqual([expect.stringMatching(/^shop\/basket: 4096\/8192 → 2048\/8192/)]);
+    expect(redriven.alreadyThisWeek).toEqual(["shop/cart"]);
   });
 
   it("keys the claim by ISO 8601 week (Monday to Sunday; week 1 holds the year's first Thursday)", () => {
