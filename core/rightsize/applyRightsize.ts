@@ -139,6 +139,8 @@ export async function applyRightsize(
   ecs: ECSClient,
   plan: RightsizePlan,
   claims?: StepClaims,
+  /** ECS without SDK retries, for RegisterTaskDefinition (`AwsClients.ecsSingleAttempt`, see rollOut). */
+  registerWith?: ECSClient,
 ): Promise<{ applied: string[]; alreadyThisWeek: string[] }> {
   const applied: string[] = [];
   const alreadyThisWeek: string[] = [];
@@ -167,7 +169,11 @@ export async function applyRightsize(
         deploymentConfiguration: action.deploymentConfiguration,
       },
       // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
-      { rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]), resumed: true },
+      {
+        rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]),
+        resumed: true,
+        ...(registerWith ? { registerWith } : {}),
+      },
     ).catch(async (error: unknown) => {
       // Not stepped: give the week's claim back, so that the redriven run steps it instead of
       // calling it done this week.
