@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, loadConfig, stageActs } from "../core/config/index.ts";
+import { DEFAULT_CONFIG, stageActs } from "../core/config/index.ts";
 import {
   AUTOPILOT_FUNCTIONS,
   type AutopilotFunction,
@@ -7,6 +7,7 @@ import {
   type TemplateValues,
   toPolicyDocument,
 } from "../core/iam/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface IamPolicyOptions {
@@ -28,7 +29,7 @@ export interface IamPolicyOptions {
 export async function iamPolicy(fn: string, options: IamPolicyOptions): Promise<string> {
   if (!(AUTOPILOT_FUNCTIONS as readonly string[]).includes(fn))
     throw new CliError(`unknown function "${fn}": one of ${AUTOPILOT_FUNCTIONS.join(", ")}`);
-  const config = options.config ? await loadConfig({ file: options.config }) : DEFAULT_CONFIG;
+  const config = options.config ? await loadValidConfig({ file: options.config }) : DEFAULT_CONFIG;
   const stage = options.stage ?? config.deploy.actingStage;
   const acting = stageActs(config, stage);
   const values: Partial<TemplateValues> = {

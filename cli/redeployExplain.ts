@@ -1,6 +1,6 @@
-import { loadConfig } from "../core/config/index.ts";
 import { type Explanation, explainPushes, formatExplanation } from "../core/redeploy/explainPushes.ts";
 import { parseVersion, TagPolicyError } from "../core/tagPolicy/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface ExplainOptions {
@@ -41,7 +41,7 @@ export async function redeployExplain(
     throw new CliError(
       `--last-version '${options.lastVersion}' is not a version (X.Y or X.Y.Z, optionally v-prefixed)`,
     );
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

@@ -1,6 +1,5 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { loadConfig } from "../core/config/index.ts";
 import {
   type ContainerInstanceFacts,
   describeServices,
@@ -17,6 +16,7 @@ import {
   type ScheduleReport,
 } from "../core/schedule/index.ts";
 import { StateTable } from "../core/state/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface ScheduleOptions {
@@ -113,7 +113,7 @@ export async function schedule(
     throw new CliError(`--format must be text or json, not '${format}'`);
   const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE;
   if (!tableName) throw new CliError("no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE");
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

@@ -9,10 +9,11 @@ import { search } from "@aws-lambda-powertools/jmespath";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst";
 import { type AwsClientOptions, type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { type AutopilotConfig, loadConfig } from "../core/config/index.ts";
+import type { AutopilotConfig } from "../core/config/index.ts";
 import { DEFAULT_CHANNEL, type FlowContext, type FlowLog, type FlowResult } from "../core/flow.ts";
 import { type Notifier, SlackWebhook, TerminalNotifier, webhookTarget } from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { type Delivery, deliver } from "./deliver.ts";
 
 /**
@@ -110,6 +111,18 @@ function modeFrom(value: string | undefined): StageMode {
  * here throws: a bad secret is reported by the invocation that needs it, naming the secret
  * (a throw at module load would fail every invocation of the function without saying why).
  */
+/**
+ * The event id as every log line's correlation id, cut to {@link CORRELATION_ID_MAX} characters:
+ * the id is read before the schema rejects an oversized event (issue 11), and a 1 MB id would
+ * otherwise be repeated in every line the rejection logs.
+ */
+export function boundedCorrelationId(id: unknown): unknown {
+  if (typeof id !== "string" || id.length <= CORRELATION_ID_MAX) return id;
+  return `${id.slice(0, CORRELATION_ID_MAX)}… (${id.length} characters)`;
+}
+/** EventBridge event ids are UUIDs (36 characters); 128 leaves room for any other caller's id. */
+export const CORRELATION_ID_MAX = 128;
+
 export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): FlowRuntime {
   const env = process.env;
   const clientOptions = overrides.clientOptions ?? {};
@@ -117,7 +130,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const logger = new Logger({
     serviceName: "ecs-autopilot",
     persistentKeys: { flow },
-    correlationIdSearchFn: (expression, data) => search(expression, data as JSONObject),
+    correlationIdSearchFn: (expression, data) => boundedCorrelationId(search(expression, data as JSONObject)),
   });
   const tableName =
     overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";
@@ -181,7 +194,8 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     config() {
       if (overrides.config) return Promise.resolve(overrides.config);
       if (!cached || Date.now() - cached.at > CONFIG_TTL_MS) {
-        const config = loadConfig({ env, ssm: clients.ssm });
+        // Checked against the flows' languages (issue 11): a bad config fails here, with its path.
+        const config = loadValidConfig({ env, ssm: clients.ssm });
         config.catch(() => {
           cached = undefined;
         });

@@ -3,7 +3,7 @@
  * and plays scenes through the same EventBridge patterns and Lambda handlers that are deployed.
  * Slack messages are printed here, or posted when SLACK_WEBHOOK_URL is set.
  */
-import { parseConfig } from "../core/config/index.ts";
+import { parseValidConfig } from "../core/validateConfig.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { Sandbox } from "./Sandbox.ts";
 import { monitorScene } from "./scenes/monitor.ts";
@@ -18,7 +18,7 @@ const REGION = "us-east-1";
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 // The sandbox's central config: one service is opted in by name rather than by tag, and skips are posted too.
-const CONFIG = parseConfig(
+const CONFIG = parseValidConfig(
   JSON.stringify({
     redeploy: { rules: [{ cluster: "prod", service: "admin", policy: "glob:1.*" }], notifySkipped: true },
   }),

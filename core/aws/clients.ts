@@ -2,7 +2,6 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -28,7 +27,6 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
-  readonly eventbridge: EventBridgeClient;
   readonly ssm: SSMClient;
   readonly autoscaling: ApplicationAutoScalingClient;
 }
@@ -140,7 +138,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   );
   const ecr = lazy(() => counted(new ECRClient(config), "ECR", options.counter));
   const sqs = lazy(() => counted(new SQSClient(config), "SQS", options.counter));
-  const eventbridge = lazy(() => counted(new EventBridgeClient(config), "EventBridge", options.counter));
   const ssm = lazy(() => counted(new SSMClient(config), "SSM", options.counter));
   const autoscaling = lazy(() =>
     counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
@@ -163,9 +160,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     get sqs() {
       return sqs();
-    },
-    get eventbridge() {
-      return eventbridge();
     },
     get ssm() {
       return ssm();

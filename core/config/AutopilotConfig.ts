@@ -1,8 +1,23 @@
 import { z } from "zod";
-import { parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
+import { PatternError, parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
+import { compileNameGlob } from "./nameGlob.ts";
 
-/** A glob over names (`*` any run of characters, `?` one character), e.g. `prod-*`. */
-const Glob = z.string().min(1);
+/**
+ * A glob over names (`*` any run of characters, `/` included; `?` one character; `[a-z]`,
+ * `{a,b}`), e.g. `prod-*`; compiled at load to a linear-time matcher (./nameGlob.ts), so that a
+ * glob that does not compile fails the config with its JSON path, not a push.
+ */
+export const Glob = z
+  .string()
+  .min(1)
+  .superRefine((glob, context) => {
+    try {
+      compileNameGlob(glob);
+    } catch (error) {
+      if (!(error instanceof PatternError)) throw error;
+      context.addIssue({ code: "custom", message: `not a valid glob (${error.problem})` });
+    }
+  });
 
 /** A tag policy spec, parsed at load so that a bad one fails the config, not a push. */
 const TagPolicySpec = z

@@ -155,7 +155,6 @@ export class Harness {
       aws.ecr,
       aws.dynamodb,
       aws.sqs,
-      aws.eventbridge,
       aws.ssm,
       aws.autoscaling,
       insight.cloudwatch,

@@ -5,7 +5,6 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -39,7 +38,6 @@ export function clientsAt(
     dynamodb,
     documents: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     sqs: counted(new SQSClient(config), "SQS", counter),
-    eventbridge: counted(new EventBridgeClient(config), "EventBridge", counter),
     ssm: counted(new SSMClient(config), "SSM", counter),
     autoscaling: counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", counter),
     cloudwatch: counted(new CloudWatchClient(config), "CloudWatch", counter),

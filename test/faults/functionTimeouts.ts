@@ -60,18 +60,21 @@ export function functionTimeouts(): Map<string, DeployedFunction> {
         );
       budgets.set(name, seconds);
     }
-    // `const args = flowFunctionArgs("monitor", timeout)` spread later, or spread in place.
-    const argsOf = new Map<string, string>();
-    for (const [, variable = "", flow = "", budget = ""] of text.matchAll(
-      /const (\w+) = flowFunctionArgs\("([\w-]+)",\s*(\w+)\)/g,
-    ))
-      argsOf.set(variable, `${flow}\u0000${budget}`);
+    // `const args = flowFunctionArgs("monitor", timeout)` spread later, or spread in place, or
+    // `const { retries: _none, ...args } = flowFunctionArgs(…)`: the rest spread, without retries.
+    const argsOf = new Map<string, { budget: string; noRetries: boolean }>();
+    for (const [, binding = "", budget = ""] of text.matchAll(
+      /const (\w+|\{[^}]*\}) = flowFunctionArgs\("[\w-]+",\s*(\w+)\)/g,
+    )) {
+      const variable = binding.startsWith("{") ? /\.\.\.(\w+)/.exec(binding)?.[1] : binding;
+      if (variable) argsOf.set(variable, { budget, noRetries: /\bretries\s*:/.test(binding) });
+    }
     for (const block of text.split("new sst.aws.Function(").slice(1)) {
       const flow = block.match(/handler:\s*"functions\/([\w-]+)\.handler"/)?.[1];
       if (!flow) continue;
       const inline = /flowFunctionArgs\("[\w-]+",\s*(\w+)\)/.exec(block)?.[1];
-      const spread = /\.\.\.(\w+),/.exec(block)?.[1];
-      const budget = inline ?? argsOf.get(spread ?? "")?.split("\u0000")[1];
+      const spread = argsOf.get(/\.\.\.(\w+),/.exec(block)?.[1] ?? "");
+      const budget = inline ?? spread?.budget;
       const seconds =
         (budget !== undefined ? budgets.get(budget) : undefined) ??
         (() => {
@@ -82,7 +85,8 @@ export function functionTimeouts(): Map<string, DeployedFunction> {
       const ownRetries = /\bretries:\s*(\d+)/.exec(block.split("});")[0] ?? "")?.[1];
       functions.set(flow, {
         timeoutMs: seconds * 1000,
-        retries: ownRetries !== undefined ? Number(ownRetries) : defaultRetries,
+        // Without `retries` the function is only invoked synchronously (Notify: its SQS event source).
+        retries: ownRetries !== undefined ? Number(ownRetries) : spread?.noRetries ? 0 : defaultRetries,
       });
     }
   }

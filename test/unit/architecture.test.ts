@@ -65,6 +65,8 @@ const CORE_LEVEL: Record<string, number> = {
   "core/schedule": 5,
   "core/redeploy": 6,
   "core/rightsize": 6,
+  // The config checked against the flows' languages (schedules, rule ids and parameters).
+  "core/validateConfig": 7,
 };
 
 /** The flows: none imports another, but for the edges below. (`core/pricing` is a library they use.) */
@@ -213,6 +215,26 @@ describe("architecture (docs/architecture.md)", () => {
       .map((f) => [f, readFileSync(join(ROOT, f), "utf8").trimEnd().split("\n").length] as const)
       .filter(([, lines]) => lines > 40);
     expect(long).toEqual([]);
+  });
+
+  it("loads the central config only through validateConfig, so every loader checks every field", () => {
+    // core/config parses and checks the schema; the checks against the flows' languages sit above
+    // the flows (core/validateConfig.ts). A loader that called core/config directly would skip them.
+    const direct = /\b(?:loadConfig|parseConfig)\(/;
+    const offenders = FILES.filter(
+      (f) => !f.startsWith("core/config/") && f !== "core/validateConfig.ts",
+    ).flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) =>
+          direct.test(line) && !/^(\/\*\*|\*|\/\/)/.test(line.trim())
+            ? [`${file}:${i + 1}: ${line.trim()}`]
+            : [],
+        ),
+    );
+    expect(offenders).toEqual([]);
+    for (const loader of ["runtime/runtime.ts", "infra/config.ts", "cli/invoke.ts", "cli/policy.ts"])
+      expect(readFileSync(join(ROOT, loader), "utf8")).toMatch(/\b(?:loadValidConfig|parseValidConfig)\(/);
   });
 
   it("defines the version once, as package.json has it", () => {
