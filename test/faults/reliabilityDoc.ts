@@ -26,7 +26,7 @@ Do not edit them by hand; rerun the scripts.
 `;
 
 /** Replaces (or appends) the section between `<!-- name:begin -->` and `<!-- name:end -->`. */
-export function writeSection(name: "matrix" | "scale", body: string): void {
+export function writeSection(name: "matrix" | "recheck" | "scale", body: string): void {
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
   const current = existsSync(DOC) ? readFileSync(DOC, "utf8") : INTRO;
@@ -36,7 +36,7 @@ export function writeSection(name: "matrix" | "scale", body: string): void {
   const next =
     start >= 0 && stop > start
       ? `${current.slice(0, start)}${block}${current.slice(stop + end.length)}`
-      : name === "matrix" && current.includes("<!-- scale:begin -->")
+      : name !== "scale" && current.includes("<!-- scale:begin -->")
         ? current.replace("<!-- scale:begin -->", `${block}\n\n<!-- scale:begin -->`)
         : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(DOC, next);
@@ -292,4 +292,57 @@ export function matrixSection(run: MatrixRun): string {
     ...problems(run),
     ...redriveSection(run),
   ].join("\n");
+}
+
+/**
+ * The recheck section: the last matrix run's failing scenarios, run again on the current code
+ * (`npm run test:faults -- --recheck`).
+ */
+export function recheckSection(
+  run: MatrixRun,
+  rechecked: ReadonlyArray<{ readonly before: ScenarioResult; readonly now?: ScenarioResult }>,
+): string {
+  const revision = gitRevision();
+  const outcome = (r: ScenarioResult) =>
+    `${r.status}${r.afterRedrive !== undefined ? ` (after redrive: ${r.afterRedrive})` : ""}`;
+  // A scenario the current code no longer has (its action is not called) was not shown to pass.
+  const notConsistent = (now: ScenarioResult | undefined) =>
+    now === undefined ||
+    now.status !== "consistent" ||
+    (now.afterRedrive !== undefined && now.afterRedrive !== "consistent");
+  const still = rechecked.filter((r) => notConsistent(r.now));
+  const lines = [
+    "## Recheck of the matrix's failures",
+    "",
+    `Every scenario the matrix above (\`${run.revision ?? "?"}\`) found not consistent, or not consistent after its redrive, run again on \`${revision}\` on ${new Date().toISOString().slice(0, 10)} (\`npm run test:faults -- --recheck\`): **${rechecked.length} rechecked, ${rechecked.length - still.length} now consistent, ${still.length} still not.** Only these scenarios were rerun; the rest of the matrix was not run on \`${revision}\`.`,
+    "",
+    row(["flow", "target", "fault class", `on ${run.revision ?? "?"}`, `on ${revision}`]),
+    row(["---", "---", "---", "---", "---"]),
+    ...rechecked.map(({ before, now }) =>
+      row([
+        before.flow,
+        `\`${before.target}\``,
+        before.faultClass,
+        outcome(before),
+        now
+          ? still.some((s) => s.now === now)
+            ? `**${outcome(now)}**`
+            : outcome(now)
+          : "no longer a scenario",
+      ]),
+    ),
+    "",
+  ];
+  for (const { before, now } of still) {
+    if (!now) continue;
+    lines.push(`- **${before.flow} \`${before.target}\` ${before.faultClass}** still:`);
+    const seen = new Set<string>();
+    for (const violation of [...now.violations, ...(now.afterRedriveViolations ?? [])]) {
+      const text = `${violation.invariant.split(" ")[0]}: ${violation.detail}`;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      lines.push(`  - ${text}`);
+    }
+  }
+  return lines.join("\n");
 }

@@ -2,16 +2,18 @@
  * `npm run test:faults`: the full fault matrix against a dedicated moto server, written to
  * docs/reliability.md (and every scenario's result to reports/faults.json).
  *
- *   npm run test:faults                       # everything (~½ hour on 2 cores)
+ *   npm run test:faults                       # everything (1½–2 hours on 2 shared cores)
  *   npm run test:faults -- --flow redeploy    # one flow
  *   npm run test:faults -- --class "drop-after always" --no-doc
+ *   npm run test:faults -- --recheck          # the last run's failures again, on the code as it is now
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Harness } from "./Harness.ts";
-import { FLOWS, type MatrixRun, runMatrix } from "./matrix.ts";
-import { matrixSection, redriveProblems, writeSection } from "./reliabilityDoc.ts";
+import { FLOWS, type MatrixRun, runMatrix, scenariosFor } from "./matrix.ts";
+import { matrixSection, recheckSection, redriveProblems, writeSection } from "./reliabilityDoc.ts";
+import { runScenario, type ScenarioResult } from "./scenario.ts";
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +22,11 @@ const { values } = parseArgs({
     "no-doc": { type: "boolean", default: false },
     /** Write docs/reliability.md from the last run's reports/faults.json, without running anything. */
     "render-only": { type: "boolean", default: false },
+    /**
+     * Run again, on the current code, every scenario the last run (reports/faults.json) found not
+     * consistent (or not consistent after its redrive), and write the outcome to its own section.
+     */
+    recheck: { type: "boolean", default: false },
   },
 });
 
@@ -33,6 +40,43 @@ if (values["render-only"]) {
   const run = JSON.parse(readFileSync(resolve(reports, "faults.json"), "utf8")) as MatrixRun;
   writeSection("matrix", matrixSection(run));
   console.log(`docs/reliability.md: matrix of ${run.startedAt} written`);
+  process.exit(0);
+}
+
+if (values.recheck) {
+  const last = JSON.parse(readFileSync(resolve(reports, "faults.json"), "utf8")) as MatrixRun;
+  const failing = last.results.filter(
+    (r) => r.status !== "consistent" || (r.afterRedrive !== undefined && r.afterRedrive !== "consistent"),
+  );
+  const harness = await Harness.start();
+  const rechecked: Array<{ readonly before: ScenarioResult; readonly now?: ScenarioResult }> = [];
+  try {
+    for (const flow of FLOWS.filter((f) => failing.some((r) => r.flow === f.name))) {
+      const clean = await runScenario(harness, { flow, fault: { target: "none" } });
+      const scenarios = scenariosFor(flow, clean);
+      for (const before of failing.filter((r) => r.flow === flow.name)) {
+        const scenario = scenarios.find((s) => {
+          const target =
+            s.fault.target === "aws"
+              ? `${s.fault.rule.service}.${String(s.fault.rule.action)}`
+              : s.fault.target === "slack"
+                ? "Slack"
+                : "-";
+          return (
+            target === before.target && s.fault.target !== "none" && s.fault.className === before.faultClass
+          );
+        });
+        const now = scenario ? await runScenario(harness, scenario) : undefined;
+        rechecked.push({ before, ...(now ? { now } : {}) });
+        console.log(
+          `${flow.name} ${before.target} ${before.faultClass}: was ${before.status}${before.afterRedrive ? ` (after redrive ${before.afterRedrive})` : ""}, now ${now ? `${now.status}${now.afterRedrive ? ` (after redrive ${now.afterRedrive})` : ""}` : "no longer a scenario"}`,
+        );
+      }
+    }
+  } finally {
+    await harness.stop();
+  }
+  if (!values["no-doc"]) writeSection("recheck", recheckSection(last, rechecked));
   process.exit(0);
 }
 
