@@ -1,6 +1,6 @@
 /**
  * A few scenarios of the fault matrix, so CI keeps the harness alive (the full matrix is
- * `npm run test:faults`, ~½ hour; its numbers are in docs/reliability.md). For every flow: the
+ * `npm run test:faults`, 1½–2 hours; its numbers are in docs/reliability.md). For every flow: the
  * fault-free run satisfies all its invariants, and two faults the SDK's own retry absorbs (a
  * dropped connection on its first write, a 503 on its first read) change nothing. Then the
  * invariants themselves are shown to catch what they are there to catch.
