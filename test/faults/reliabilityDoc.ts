@@ -298,11 +298,16 @@ export function matrixSection(run: MatrixRun): string {
  * The recheck section: the last matrix run's failing scenarios, run again on the current code
  * (`npm run test:faults -- --recheck`).
  */
-export function recheckSection(
-  run: MatrixRun,
-  rechecked: ReadonlyArray<{ readonly before: ScenarioResult; readonly now?: ScenarioResult }>,
-): string {
-  const revision = gitRevision();
+export interface Recheck {
+  readonly revision: string;
+  readonly at: string;
+  /** The flows whose failures were rechecked. */
+  readonly flows: readonly string[];
+  readonly rechecked: ReadonlyArray<{ readonly before: ScenarioResult; readonly now?: ScenarioResult }>;
+}
+
+export function recheckSection(run: MatrixRun, recheck: Recheck): string {
+  const { revision, rechecked } = recheck;
   const outcome = (r: ScenarioResult) =>
     `${r.status}${r.afterRedrive !== undefined ? ` (after redrive: ${r.afterRedrive})` : ""}`;
   // A scenario the current code no longer has (its action is not called) was not shown to pass.
@@ -314,7 +319,13 @@ export function recheckSection(
   const lines = [
     "## Recheck of the matrix's failures",
     "",
-    `Every scenario the matrix above (\`${run.revision ?? "?"}\`) found not consistent, or not consistent after its redrive, run again on \`${revision}\` on ${new Date().toISOString().slice(0, 10)} (\`npm run test:faults -- --recheck\`): **${rechecked.length} rechecked, ${rechecked.length - still.length} now consistent, ${still.length} still not.** Only these scenarios were rerun; the rest of the matrix was not run on \`${revision}\`.`,
+    `Every scenario of ${recheck.flows.join(", ")} that the matrix above (\`${run.revision ?? "?"}\`) found not consistent, or not consistent after its redrive, run again on \`${revision}\` on ${recheck.at.slice(0, 10)} (\`npm run test:faults -- --recheck\`): **${rechecked.length} rechecked, ${rechecked.length - still.length} now consistent, ${still.length} still not.** Only these scenarios were rerun; the rest of the matrix was not run on \`${revision}\`${
+      FLOWS.some((f) => !recheck.flows.includes(f.name))
+        ? `, and the failures of ${FLOWS.filter((f) => !recheck.flows.includes(f.name))
+            .map((f) => f.name)
+            .join(", ")} were not rechecked`
+        : ""
+    }.`,
     "",
     row(["flow", "target", "fault class", `on ${run.revision ?? "?"}`, `on ${revision}`]),
     row(["---", "---", "---", "---", "---"]),

@@ -10,9 +10,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { gitRevision } from "./gitRevision.ts";
 import { Harness } from "./Harness.ts";
 import { FLOWS, type MatrixRun, runMatrix, scenariosFor } from "./matrix.ts";
-import { matrixSection, recheckSection, redriveProblems, writeSection } from "./reliabilityDoc.ts";
+import {
+  matrixSection,
+  type Recheck,
+  recheckSection,
+  redriveProblems,
+  writeSection,
+} from "./reliabilityDoc.ts";
 import { runScenario, type ScenarioResult } from "./scenario.ts";
 
 const { values } = parseArgs({
@@ -39,6 +46,14 @@ const reports = resolve(import.meta.dirname, "..", "..", "reports");
 if (values["render-only"]) {
   const run = JSON.parse(readFileSync(resolve(reports, "faults.json"), "utf8")) as MatrixRun;
   writeSection("matrix", matrixSection(run));
+  if (values.recheck)
+    writeSection(
+      "recheck",
+      recheckSection(
+        run,
+        JSON.parse(readFileSync(resolve(reports, "faults-recheck.json"), "utf8")) as Recheck,
+      ),
+    );
   console.log(`docs/reliability.md: matrix of ${run.startedAt} written`);
   process.exit(0);
 }
@@ -46,7 +61,9 @@ if (values["render-only"]) {
 if (values.recheck) {
   const last = JSON.parse(readFileSync(resolve(reports, "faults.json"), "utf8")) as MatrixRun;
   const failing = last.results.filter(
-    (r) => r.status !== "consistent" || (r.afterRedrive !== undefined && r.afterRedrive !== "consistent"),
+    (r) =>
+      flows.some((f) => f.name === r.flow) &&
+      (r.status !== "consistent" || (r.afterRedrive !== undefined && r.afterRedrive !== "consistent")),
   );
   const harness = await Harness.start();
   const rechecked: Array<{ readonly before: ScenarioResult; readonly now?: ScenarioResult }> = [];
@@ -76,7 +93,15 @@ if (values.recheck) {
   } finally {
     await harness.stop();
   }
-  if (!values["no-doc"]) writeSection("recheck", recheckSection(last, rechecked));
+  const checkedFlows = flows.filter((f) => last.clean.some((r) => r.flow === f.name)).map((f) => f.name);
+  const recheck: Recheck = {
+    revision: gitRevision(),
+    at: new Date().toISOString(),
+    flows: checkedFlows,
+    rechecked,
+  };
+  writeFileSync(resolve(reports, "faults-recheck.json"), JSON.stringify(recheck, null, 2));
+  if (!values["no-doc"]) writeSection("recheck", recheckSection(last, recheck));
   process.exit(0);
 }
 
