@@ -143,10 +143,15 @@ const invariants: Invariant<PolicyObservation>[] = [
     id: "P6",
     says: "each event's outcome is told once",
     breaks: "inconsistent",
+    // "Could not be checked" and, after a retry or a redrive, the verdict are two outcomes, each
+    // told once; the same verdict told twice is the duplicate.
     check: (o) =>
-      Object.entries(o.told)
-        .filter(([, messages]) => messages.length > 1)
-        .map(([trigger, messages]) => `${trigger} was told ${messages.length} times`),
+      Object.entries(o.told).flatMap(([trigger, messages]) =>
+        [...new Set(messages.map((m) => m.verdict))]
+          .map((verdict) => ({ verdict, times: messages.filter((m) => m.verdict === verdict).length }))
+          .filter(({ times }) => times > 1)
+          .map(({ verdict, times }) => `${trigger}: "${verdict}" was told ${times} times`),
+      ),
   },
 ];
 
@@ -207,11 +212,16 @@ export const policyFlow: FlowSpec<PolicyWorld, PolicyObservation> = {
     const byTrigger: Record<string, Array<{ verdict: string; text: string }>> = {};
     for (const message of told(run)) {
       const text = messageText(message);
-      const line = /^(RegisterTaskDefinition|UpdateService): (compliant|\*not compliant\*)/m.exec(text);
+      // The verdict line, or the one of a revision that could not be read (core/policy/messages.ts).
+      const line =
+        /^(?::grey_question: )?(RegisterTaskDefinition|UpdateService): (compliant|\*not compliant\*|`[^`]*` could not be read)/m.exec(
+          text,
+        );
       const trigger = line?.[1] ?? "other";
+      const verdict = line?.[2]?.endsWith("could not be read") ? "could not be checked" : line?.[2];
       byTrigger[trigger] = [
         ...(byTrigger[trigger] ?? []),
-        { verdict: (line?.[2] ?? "?").replaceAll("*", ""), text },
+        { verdict: (verdict ?? "?").replaceAll("*", ""), text },
       ];
     }
     return {
