@@ -7,6 +7,7 @@ export {
   type Evaluation,
   effectiveRules,
   evaluateResource,
+  evaluateRule,
   evaluateTaskDefinition,
   type PolicySettings,
   UNEXPLAINED_SUPPRESSION,

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { asArray, isObject, type Json, text } from "../fields.ts";
+import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
 import type { InputFormat, LoadedResource } from "../LoadedResource.ts";
 import { suppressionsFromTags } from "../normalize.ts";
 import { PolicyInputError } from "../PolicyInputError.ts";
@@ -238,7 +238,7 @@ function linkResources(
     return {
       related: {},
       run: {
-        ...(asArray(s.loadBalancers).length > 0 ? { behindLoadBalancer: true } : {}),
+        ...behindLoadBalancer(s.loadBalancers),
         ...(text(s.platformVersion) ? { platformVersion: text(s.platformVersion) } : {}),
         ...(text(s.launchType) ? { launchType: text(s.launchType) } : {}),
       },
@@ -472,7 +472,7 @@ export function resourcesFromTerraformPlan(
       const s = service?.document ?? {};
       run = {
         ...run,
-        ...(asArray(s.loadBalancers).length > 0 ? { behindLoadBalancer: true } : {}),
+        ...behindLoadBalancer(s.loadBalancers),
         ...(text(s.launchType) ? { launchType: text(s.launchType) } : {}),
       };
     }

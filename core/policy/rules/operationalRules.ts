@@ -10,7 +10,8 @@ import {
   type Json,
   text,
 } from "../fields.ts";
-import type { PolicyRule, RunContext, TaskDefinitionDoc, Violation } from "../types.ts";
+import { decideOn } from "../ReadLog.ts";
+import type { PolicyRule, TaskDefinitionDoc, Violation } from "../types.ts";
 import { PLACEHOLDER } from "./taskDefinitionRules.ts";
 
 /**
@@ -89,15 +90,6 @@ function secretReferences(td: TaskDefinitionDoc): Array<{ path: Array<string | n
   });
 }
 
-/** The account and region the task runs in: from the run context, its ARN, its execution role. */
-function taskHome(td: TaskDefinitionDoc, run: RunContext): { account?: string; region?: string } {
-  const arn = /^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//.exec(text(td.taskDefinitionArn) ?? "");
-  const role = /^arn:aws[^:]*:iam::(\d{12}):role\//.exec(text(td.executionRoleArn) ?? "");
-  const account = run.account ?? arn?.[2] ?? role?.[1];
-  const region = run.region ?? arn?.[1];
-  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
-}
-
 /** Rules no anchor has, for the ECS settings teams get burnt by. */
 export const OPERATIONAL_RULES: readonly PolicyRule[] = [
   {
@@ -109,7 +101,6 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Remove the bind mount. For logs or metrics use FireLens or the CloudWatch agent's ECS integration; if a sidecar truly needs the runtime, isolate it on dedicated instances and document the exception with a suppression.",
     field: "volumes[*].host.sourcePath",
-    reads: ["volumes[*].host.sourcePath"],
     mappings: {},
     params: { sensitivePaths: SENSITIVE_HOST_PATHS },
     check: (td, { params }) => {
@@ -146,7 +137,6 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Remove the `nofile` ulimit (Fargate's default is 65535/65535) or raise its soft limit to at least `minNofileSoftLimit`.",
     field: "containerDefinitions[*].ulimits",
-    reads: ["containerDefinitions[*].ulimits"],
     mappings: {},
     notes:
       "The default threshold is Fargate's own default nofile limit (65535, ECS API reference `Ulimit`). On EC2 the default comes from the Docker daemon's configuration on the instance, which a task definition does not show, so only explicit limits are checked.",
@@ -187,7 +177,6 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Start the application with `exec` as the last command of the script (`… && exec node server.js`), or use the exec form without a shell; trap SIGTERM in the script if it must stay; set `stopTimeout` to what a graceful shutdown needs.",
     field: "containerDefinitions[*].entryPoint, containerDefinitions[*].command",
-    reads: ["containerDefinitions[*].entryPoint", "containerDefinitions[*].command"],
     mappings: {},
     notes:
       "Shells differ: bash and newer dash may exec a script's last simple command themselves, so this rule only flags scripts with several commands, pipes or loops whose last command is not `exec`'d and that set no `trap`.",
@@ -225,27 +214,32 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Replicate the secret into the task's account and region (Secrets Manager replication, or a copy of the parameter) and reference the local ARN.",
     field: "containerDefinitions[*].secrets[*].valueFrom",
-    reads: [
-      "containerDefinitions[*].secrets[*].valueFrom",
-      "containerDefinitions[*].logConfiguration.secretOptions[*].valueFrom",
-      "containerDefinitions[*].repositoryCredentials.credentialsParameter",
-    ],
     mappings: {},
     notes:
-      "The task's account comes from its ARN, its execution role or the account being audited; its region from its ARN, the audited account or a Terraform provider's literal `region`. Where the input does not say, only what it does say is compared.",
+      "The task's account comes from its ARN, its execution role or the account being audited; its region from its ARN, the audited account or a Terraform provider's literal `region`. Where the input does not say (no ARN, no execution role), only what it does say is compared; an execution role that is not known in the input leaves the account unknown, unless the region already differs.",
     check: (td, { run }) => {
-      const home = taskHome(td, run);
-      return secretReferences(td).flatMap(({ path, ref }) => {
-        const arn = /^arn:aws[^:]*:(secretsmanager|ssm):([^:]*):(\d{12}):/.exec(ref);
-        if (!arn) return [];
-        const [, service, region, account] = arn;
+      const references = secretReferences(td);
+      if (references.length === 0) return [];
+      // The task's account and region: the run context, its ARN, its execution role. The role is
+      // read only when the account matters: a secret in another region is a finding whatever it is.
+      const arn = /^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//.exec(
+        text(td.taskDefinitionArn) ?? "",
+      );
+      const home = run.region ?? arn?.[1];
+      const account = () =>
+        run.account ??
+        arn?.[2] ??
+        /^arn:aws[^:]*:iam::(\d{12}):role\//.exec(text(td.executionRoleArn) ?? "")?.[1];
+      return references.flatMap(({ path, ref }) => {
+        const secret = /^arn:aws[^:]*:(secretsmanager|ssm):([^:]*):(\d{12}):/.exec(ref);
+        if (!secret) return [];
+        const [, service, region, owner] = secret;
+        const otherRegion = home !== undefined && region !== undefined && region !== "" && region !== home;
+        const mine = account();
+        if (otherRegion) decideOn(td.executionRoleArn);
         const problems = [
-          ...(home.account && account !== home.account
-            ? [`account ${account} (the task's is ${home.account})`]
-            : []),
-          ...(home.region && region && region !== home.region
-            ? [`region ${region} (the task's is ${home.region})`]
-            : []),
+          ...(mine && owner !== mine ? [`account ${owner} (the task's is ${mine})`] : []),
+          ...(otherRegion ? [`region ${region} (the task's is ${home})`] : []),
         ];
         return problems.length > 0
           ? [
@@ -273,17 +267,18 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
       if (all.length === 0) return [];
       const values = all.map((c) => c.definition.essential);
       if (values.some(isUnknown)) return [];
+      // About the list, not one container: reported on `containerDefinitions`.
       if (values.every((v) => flag(v) === false))
         return [
           {
-            path: container(0, "essential"),
+            path: ["containerDefinitions"],
             message: "no container is essential: ECS requires at least one",
           },
         ];
       return all.length > 1 && values.every((v) => v === undefined || v === null)
         ? [
             {
-              path: container(0, "essential"),
+              path: ["containerDefinitions"],
               message: `none of the ${all.length} containers states 'essential': all are, and any one exiting stops the task`,
             },
           ]
@@ -299,7 +294,6 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       'Use the exec form (`["CMD", "/app/healthcheck"]`) with a binary the image ships, or a `:debug` variant that has a shell.',
     field: "containerDefinitions[*].healthCheck.command",
-    reads: ["containerDefinitions[*].healthCheck.command"],
     mappings: {},
     params: { shellLessImages: SHELL_LESS_IMAGES },
     check: (td, { params }) => {

@@ -1,0 +1,127 @@
+import { type FieldPath, Unknown } from "./types.ts";
+
+/** One value a rule read that the input does not know: where it is, how to name it, and what it is. */
+export interface UnknownRead {
+  /** Where it is reported: the path in the checked resource (a related resource's is the field naming it). */
+  readonly path: FieldPath;
+  /** What to call it in the report (`containerDefinitions[0].memory`, `the cluster's settings`). */
+  readonly label: string;
+  readonly value: Unknown;
+}
+
+/**
+ * What one rule check read that the input does not know. The evaluator hands the check its
+ * documents through {@link ReadLog.track}: every unknown value the check reads is logged with its
+ * path. A check that decides on an unknown on purpose says so with {@link decideOn} or {@link present}.
+ *
+ * Checks run synchronously, one at a time: the log of the running check is a module variable so
+ * that rules need not pass it around.
+ */
+export class ReadLog {
+  /** The unknown values read, by value: one value may be read at several places (shared objects). */
+  private readonly reads = new Map<Unknown, UnknownRead[]>();
+  private readonly decided = new Set<Unknown>();
+  /** One proxy per object and path (an object may be shared by several places of a document). */
+  private readonly proxies = new WeakMap<object, Map<string, object>>();
+
+  /** The unknown values read and not decided on. */
+  unknownReads(): UnknownRead[] {
+    return [...this.reads.entries()].flatMap(([value, reads]) => (this.decided.has(value) ? [] : reads));
+  }
+
+  decide(value: Unknown): void {
+    this.decided.add(value);
+  }
+
+  private read(value: Unknown, path: FieldPath, label: string) {
+    const reads = this.reads.get(value) ?? [];
+    if (!reads.some((read) => read.label === label)) reads.push({ path, label, value });
+    this.reads.set(value, reads);
+  }
+
+  /**
+   * `value` as the check sees it: objects and lists behind a proxy that logs the unknown values
+   * read below it. `label` names the value read at a path; `at` says where it is reported (the
+   * path itself when not given: the checked resource).
+   */
+  track<T extends object>(
+    value: T,
+    label: (path: FieldPath) => string,
+    at?: (path: FieldPath) => FieldPath,
+  ): T {
+    return this.below(value, label, at, []) as T;
+  }
+
+  private below(
+    value: unknown,
+    label: (path: FieldPath) => string,
+    at: ((path: FieldPath) => FieldPath) | undefined,
+    path: FieldPath,
+  ): unknown {
+    if (value instanceof Unknown) {
+      this.read(value, at ? at(path) : path, label(path));
+      return value;
+    }
+    if (typeof value !== "object" || value === null) return value;
+    const byPath = this.proxies.get(value) ?? new Map<string, object>();
+    this.proxies.set(value, byPath);
+    const pathKey = path.join("\u0000");
+    const known = byPath.get(pathKey);
+    if (known) return known;
+    const log = this;
+    const proxy = new Proxy(value, {
+      get(target, key, receiver) {
+        const inner = Reflect.get(target, key, receiver) as unknown;
+        if (typeof key === "symbol") return inner;
+        const isIndex = Array.isArray(target) && /^\d+$/.test(key);
+        if (Array.isArray(target) && !isIndex) return inner;
+        const child = [...path, isIndex ? Number(key) : key];
+        return log.below(inner, label, at, child);
+      },
+    });
+    byPath.set(pathKey, proxy);
+    return proxy;
+  }
+}
+
+let running: ReadLog | undefined;
+
+/**
+ * Runs `check` with `log` as the running check's log.
+ *
+ * @example
+ * const log = new ReadLog();
+ * const violations = withReadLog(log, () => rule.check(log.track(document, formatPath), context));
+ */
+export function withReadLog<T>(log: ReadLog, check: () => T): T {
+  const outer = running;
+  running = log;
+  try {
+    return check();
+  } finally {
+    running = outer;
+  }
+}
+
+/**
+ * The running check decides on these unknown values on purpose (e.g. a secret-like name with an
+ * unknown value is a finding whatever the value): they do not make the rule unknown.
+ */
+export function decideOn(...values: unknown[]): void {
+  for (const value of values) if (value instanceof Unknown) running?.decide(value);
+}
+
+/**
+ * Whether a value is there: a non-empty literal, or a reference to another resource's attribute
+ * (which always has one). A variable or function may be empty: it is neither, and stays unknown.
+ *
+ * @example
+ * if (present(td.executionRoleArn)) return []; // `!GetAtt Role.Arn` is a role; `var.role` may be null
+ */
+export function present(value: unknown): boolean {
+  if (value instanceof Unknown) {
+    if (value.reference) decideOn(value);
+    return value.reference;
+  }
+  return value !== undefined && value !== null && value !== "";
+}
