@@ -7,12 +7,66 @@ export interface UnknownRead {
   /** What to call it in the report (`containerDefinitions[0].memory`, `the cluster's settings`). */
   readonly label: string;
   readonly value: Unknown;
+  /** Why it is unknown when it is not a value of the input's language: a value of the wrong type. */
+  readonly problem?: string;
 }
+
+/**
+ * Fields of the ECS API whose value is a boolean (ECS API reference: ContainerDefinition,
+ * MountPoint, CreateService, DeploymentCircuitBreaker, DeploymentAlarms,
+ * ExecuteCommandLogConfiguration). CloudFormation also accepts the strings "true" and "false";
+ * anything else (`"TRUE"`, `"yes"`, `1`) is not a value ECS accepts, so a rule reads it as unknown.
+ */
+const BOOLEAN_FIELDS = new Set([
+  "privileged",
+  "essential",
+  "readonlyRootFilesystem",
+  "disableNetworking",
+  "interactive",
+  "pseudoTerminal",
+  "initProcessEnabled",
+  "readOnly",
+  "enableExecuteCommand",
+  "enableECSManagedTags",
+  "enable",
+  "rollback",
+  "cloudWatchEncryptionEnabled",
+  "s3EncryptionEnabled",
+]);
+/**
+ * Lists whose entries are objects (ECS API reference: RegisterTaskDefinition, ContainerDefinition,
+ * Cluster). An entry that is not (`containerDefinitions: [null]`) is read as unknown, never as an
+ * entry that is not there.
+ */
+const OBJECT_LISTS = new Set([
+  "containerDefinitions",
+  "volumes",
+  "portMappings",
+  "mountPoints",
+  "environment",
+  "secrets",
+  "ulimits",
+  "secretOptions",
+  "settings",
+  "tags",
+  "loadBalancers",
+  "capacityProviderStrategy",
+]);
+
+const isBooleanValue = (value: unknown) =>
+  value === undefined ||
+  value === null ||
+  typeof value === "boolean" ||
+  value === "true" ||
+  value === "false";
+const isEntry = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * What one rule check read that the input does not know. The evaluator hands the check its
  * documents through {@link ReadLog.track}: every unknown value the check reads is logged with its
- * path. A check that decides on an unknown on purpose says so with {@link decideOn} or {@link present}.
+ * path, and so is a value of the wrong type for its field (`"privileged": "TRUE"`, a `null`
+ * container definition), which the check reads as unknown. A check that decides on an unknown on
+ * purpose says so with {@link decideOn} or {@link present}.
  *
  * Checks run synchronously, one at a time: the log of the running check is a module variable so
  * that rules need not pass it around.
@@ -23,6 +77,8 @@ export class ReadLog {
   private readonly decided = new Set<Unknown>();
   /** One proxy per object and path (an object may be shared by several places of a document). */
   private readonly proxies = new WeakMap<object, Map<string, object>>();
+  /** Values of the wrong type, replaced by one unknown each (so that deciding on it sticks). */
+  private readonly invalid = new WeakMap<object, Map<PropertyKey, Unknown>>();
 
   /** The unknown values read and not decided on. */
   unknownReads(): UnknownRead[] {
@@ -33,9 +89,10 @@ export class ReadLog {
     this.decided.add(value);
   }
 
-  private read(value: Unknown, path: FieldPath, label: string) {
+  private read(value: Unknown, path: FieldPath, label: string, problem?: string) {
     const reads = this.reads.get(value) ?? [];
-    if (!reads.some((read) => read.label === label)) reads.push({ path, label, value });
+    if (!reads.some((read) => read.label === label))
+      reads.push({ path, label, value, ...(problem ? { problem } : {}) });
     this.reads.set(value, reads);
   }
 
@@ -76,6 +133,27 @@ export class ReadLog {
         const isIndex = Array.isArray(target) && /^\d+$/.test(key);
         if (Array.isArray(target) && !isIndex) return inner;
         const child = [...path, isIndex ? Number(key) : key];
+        const where = at ? at(child) : child;
+        const parentKey = path[path.length - 1];
+        const wrong =
+          (!isIndex && BOOLEAN_FIELDS.has(key) && !isBooleanValue(inner)) ||
+          (isIndex &&
+            typeof parentKey === "string" &&
+            OBJECT_LISTS.has(parentKey) &&
+            !isEntry(inner) &&
+            !(inner instanceof Unknown));
+        if (wrong) {
+          const byKey = log.invalid.get(target) ?? new Map<PropertyKey, Unknown>();
+          log.invalid.set(target, byKey);
+          let replaced = byKey.get(key);
+          if (!replaced) {
+            replaced = new Unknown(JSON.stringify(inner) ?? String(inner));
+            byKey.set(key, replaced);
+          }
+          const expected = isIndex ? "an object" : "a boolean";
+          log.read(replaced, where, label(child), `is ${String(replaced.description)}, not ${expected}`);
+          return replaced;
+        }
         return log.below(inner, label, at, child);
       },
     });

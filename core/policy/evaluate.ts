@@ -137,7 +137,9 @@ export function evaluateRule(
         .filter((read) => !explicit.some((v) => sameElement(v.path, read.path)))
         .map((read) => ({
           path: read.path,
-          message: `${read.label} is not known in this input (${String(read.value)})`,
+          message: read.problem
+            ? `${read.label} ${read.problem}: read as not known`
+            : `${read.label} is not known in this input (${String(read.value)})`,
         })),
     ],
   };

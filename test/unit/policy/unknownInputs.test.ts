@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { evaluateResource } from "../../../core/policy/index.ts";
+import { evaluateResource, evaluateTaskDefinition, fromEcsApi } from "../../../core/policy/index.ts";
 import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
 
 const UNKNOWNS = resolve(import.meta.dirname, "..", "..", "fixtures", "policy", "unknowns");
@@ -83,6 +83,37 @@ describe("unknown values from the review's reproductions", () => {
     expect((await outcomes("expressions/main.tf", ["ECS032"]))["aws_ecs_task_definition.merged"]).toEqual([
       "?ECS032 containerDefinitions[0] @43",
       "?ECS032 containerDefinitions[1].portMappings @47",
+    ]);
+  });
+});
+
+describe("values of the wrong type (defect 6)", () => {
+  it("a null container definition is never a compliant container: every container rule is unknown there", async () => {
+    const found = await outcomes("wrong-types/null-container.json", ["ECS001", "ECS004", "ECS007"]);
+    expect(found.n).toEqual([
+      "?ECS001 containerDefinitions[0] @1",
+      "?ECS004 containerDefinitions[0] @1",
+      "?ECS007 containerDefinitions[0] @1",
+    ]);
+  });
+
+  it('"privileged": "TRUE" and "essential": "yes" are not booleans ECS accepts: unknown, not passed', async () => {
+    const found = await outcomes("wrong-types/strings.json", ["ECS001", "ECS036"]);
+    expect(found.x).toEqual([
+      "?ECS001 containerDefinitions[0].privileged @1",
+      "?ECS036 containerDefinitions[0].essential @1",
+    ]);
+  });
+
+  it("in the account too (DescribeTaskDefinition read through fromEcsApi, no loader in between)", () => {
+    const evaluation = evaluateTaskDefinition(
+      fromEcsApi({ family: "n", containerDefinitions: [null, { name: "a", privileged: "TRUE" }] }),
+      DEFAULT_CONFIG.policy,
+    );
+    expect(evaluation.findings.filter((f) => f.ruleId === "ECS001")).toEqual([]);
+    expect(evaluation.unknown.filter((u) => u.ruleId === "ECS001").map((u) => u.message)).toEqual([
+      "containerDefinitions[0] is null, not an object: read as not known",
+      'containerDefinitions[1].privileged is "TRUE", not a boolean: read as not known',
     ]);
   });
 });
