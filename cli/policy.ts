@@ -47,12 +47,17 @@ export interface CheckOptions {
   readonly failOn?: string;
 }
 
+/** An unexpected error as one line: its class and the first line of its message. */
+const oneLine = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+
 /**
  * `ecs-autopilot policy check <files|dirs…>`: exit 0 clean, 1 findings at or above `--fail-on`,
  * 2 bad input or usage. Named files must hold ECS resources (task definitions, services, clusters,
  * task sets, capacity providers); in directories, JSON/YAML/Terraform files that hold none are
- * passed over, but files that do not parse are errors. Rules that a file's unknown values keep
- * from deciding are reported as unknown and change no exit code.
+ * passed over, but files that do not parse are errors. A file that cannot be checked, for any
+ * reason, is one line naming it and exit 2; the other files are still checked and reported. Rules
+ * that a file's unknown values keep from deciding are reported as unknown and change no exit code.
  */
 export async function policyCheck(
   paths: readonly string[],
@@ -71,7 +76,7 @@ export async function policyCheck(
     },
   );
   const errors: string[] = [];
-  const loaded: LoadedResource[] = [];
+  const evaluations: Evaluation[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
@@ -79,17 +84,25 @@ export async function policyCheck(
       continue;
     }
     const fromDirectory = info.isDirectory();
-    for (const file of fromDirectory ? await walk(path) : [path]) {
+    const files = fromDirectory
+      ? await walk(path).catch((error: unknown) => {
+          errors.push(`${path}: cannot be listed (${oneLine(error)})`);
+          return [];
+        })
+      : [path];
+    // One file's failure, whatever it is, is that file's: the others are still checked and reported.
+    for (const file of files) {
       try {
-        loaded.push(...(await loadPolicyFile(file)));
+        const resources: LoadedResource[] = await loadPolicyFile(file);
+        evaluations.push(...resources.map((resource) => evaluateResource(resource, config.policy)));
       } catch (error) {
-        if (!(error instanceof PolicyInputError)) throw error;
-        if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
-        errors.push(error.message);
+        if (error instanceof PolicyInputError) {
+          if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
+          errors.push(error.message);
+        } else errors.push(`${file}: could not be checked (${oneLine(error)})`);
       }
     }
   }
-  const evaluations: Evaluation[] = loaded.map((l) => evaluateResource(l, config.policy));
   const output =
     format === "sarif"
       ? JSON.stringify(toSarif(evaluations), null, 2)

@@ -147,6 +147,51 @@ describe("ecs-autopilot policy", () => {
     expect(JSON.parse(stdout)).toMatchObject({ version: "2.1.0" });
   });
 
+  it("reports a file that cannot be checked, whatever the error, and still checks and writes the others (exit 2)", async () => {
+    // The review's mixdir: a YAML alias bomb beside a valid task definition. Before, the bomb's
+    // ReferenceError ended the run: an empty SARIF file, no file named, exit 1.
+    const mixed = mkdtempSync(join(tmpdir(), "ecs-autopilot-mixed-"));
+    const levels = "abcdefghi".split("");
+    writeFileSync(
+      join(mixed, "bomb.yaml"),
+      [
+        `a: &a [${Array(9).fill('"lol"').join(",")}]`,
+        ...levels.slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(",")}]`),
+        "Resources:",
+        "  TD:",
+        "    Type: AWS::ECS::TaskDefinition",
+        "    Properties:",
+        "      Family: bomb",
+        "      ContainerDefinitions: *i",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(mixed, "td.json"),
+      JSON.stringify({
+        family: "web",
+        containerDefinitions: [{ name: "app", image: "nginx", privileged: true }],
+      }),
+    );
+    const result = await cli("policy", "check", mixed, "--format", "sarif");
+    expect(result.code).toBe(2);
+    const errors = result.stderr.split("\n").filter((l) => l.startsWith("ecs-autopilot:"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.startsWith(`ecs-autopilot: ${join(mixed, "bomb.yaml")}`)).toBe(true);
+    const sarif = JSON.parse(result.stdout) as {
+      runs: Array<{
+        results: Array<{
+          ruleId: string;
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+        }>;
+      }>;
+    };
+    const results = sarif.runs[0]?.results ?? [];
+    expect(
+      results.find((r) => r.ruleId === "ECS001")?.locations[0]?.physicalLocation.artifactLocation.uri,
+    ).toMatch(/td\.json$/);
+  });
+
   it("exits 2 with one line naming the file and position for bad input", async () => {
     const broken = join(dir, "broken.json");
     writeFileSync(broken, '{\n  "family": "x",\n  "containerDefinitions": [ }\n');
