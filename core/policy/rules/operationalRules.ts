@@ -17,7 +17,14 @@ import { PLACEHOLDER } from "./taskDefinitionRules.ts";
 /**
  * Host paths whose mount gives a container the host: the container runtime's sockets (root on the
  * host to whoever can write to them, read-only mount or not), the host's root, configuration,
- * kernel interfaces and devices.
+ * kernel interfaces and devices. A mount of one of them, of a path below one, or of a directory
+ * that holds one (`/var/run` holds the Docker socket) is flagged.
+ *
+ * Sources: the Docker daemon's socket is /var/run/docker.sock (the Docker client's
+ * DefaultDockerHost; CIS Docker Benchmark 3.15, 5.31) and its data root /var/lib/docker (dockerd
+ * reference, `--data-root`); containerd's socket is /run/containerd/containerd.sock, its state
+ * /run/containerd and its root /var/lib/containerd (containerd-config.toml(5)); /var/run may be a
+ * symlink to /run (FHS 3.0, 5.13; systemd requires it), so both spellings are listed.
  */
 const SENSITIVE_HOST_PATHS = [
   "/",
@@ -97,7 +104,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     title: "Sensitive host path mounted",
     severity: "high",
     rationale:
-      "A container that mounts the Docker or containerd socket controls the container runtime, which is root on the host (a read-only mount does not limit a socket); mounting /, /etc, /proc, /sys or /dev exposes or alters the host itself.",
+      "A container that mounts the Docker or containerd socket controls the container runtime, which is root on the host (a read-only mount does not limit a socket), and so does one that mounts a directory holding it (/var/run, /run, /var/lib); mounting /, /etc, /proc, /sys or /dev exposes or alters the host itself.",
     remediation:
       "Remove the bind mount. For logs or metrics use FireLens or the CloudWatch agent's ECS integration; if a sidecar truly needs the runtime, isolate it on dedicated instances and document the exception with a suppression.",
     field: "volumes[*].host.sourcePath",
@@ -111,7 +118,10 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         const name = text(volume.name);
         if (!source || !name) return [];
         const path = normalizePath(source);
-        if (!sensitive.some((root) => underPath(path, normalizePath(root)))) return [];
+        const below = sensitive.find((root) => underPath(path, normalizePath(root)));
+        // A parent of a sensitive path holds it: mounting /var/run mounts /var/run/docker.sock.
+        const holds = below ? undefined : sensitive.find((root) => underPath(normalizePath(root), path));
+        if (!below && !holds) return [];
         const mounting = containers(td)
           .filter((c) =>
             asArray(c.definition.mountPoints).some((m) => isObject(m) && text(m.sourceVolume) === name),
@@ -121,7 +131,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
           ? [
               {
                 path: ["volumes", i, "host", "sourcePath"],
-                message: `host path ${source} (volume '${name}') is mounted into ${mounting.join(", ")}`,
+                message: `host path ${source} (volume '${name}') is mounted into ${mounting.join(", ")}${holds ? `: it holds ${holds}` : ""}`,
               },
             ]
           : [];

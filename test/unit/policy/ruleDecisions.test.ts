@@ -1,7 +1,11 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { evaluateResource, type ResourceKind, Unknown } from "../../../core/policy/index.ts";
+import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
 import type { RelatedResources, RunContext } from "../../../core/policy/types.ts";
+
+const FIXTURES = resolve(import.meta.dirname, "..", "..", "fixtures", "policy");
 
 type Json = Record<string, unknown>;
 
@@ -43,6 +47,27 @@ describe("rule decisions beyond one failing case", () => {
     expect(decide("ECS031", "taskDefinition", withVolume("/etc/"))).toHaveLength(1);
     expect(decide("ECS031", "taskDefinition", withVolume("/srv/data"))).toEqual([]);
     expect(decide("ECS031", "taskDefinition", withVolume("/var/run/docker.sock", false))).toEqual([]);
+  });
+
+  it("ECS031: a directory that holds the runtime's socket or data (/var/run, /run, /var/lib) is flagged like the socket, on its line", async () => {
+    const [resource] = await loadPolicyFile(resolve(FIXTURES, "host-paths.json"));
+    if (!resource) throw new Error("host-paths.json holds a task definition");
+    const found = evaluateResource(resource, DEFAULT_CONFIG.policy)
+      .findings.filter((f) => f.ruleId === "ECS031")
+      .map((f) => `${f.path} @${f.location?.line}: ${f.message}`);
+    expect(found).toEqual([
+      "volumes[0].host.sourcePath @5: host path /var/run (volume 'varrun') is mounted into 'agent': it holds /var/run/docker.sock",
+      "volumes[1].host.sourcePath @6: host path /run (volume 'run') is mounted into 'agent': it holds /run/docker.sock",
+      "volumes[2].host.sourcePath @7: host path /var/lib (volume 'varlib') is mounted into 'agent': it holds /var/lib/docker",
+      "volumes[3].host.sourcePath @8: host path /sys/fs/cgroup (volume 'cgroup') is mounted into 'agent'",
+    ]);
+    // /var/log holds none of them.
+    const mounting = (sourcePath: string) => ({
+      ...td(app({ mountPoints: [{ sourceVolume: "v", containerPath: "/x" }] })),
+      volumes: [{ name: "v", host: { sourcePath } }],
+    });
+    expect(decide("ECS031", "taskDefinition", mounting("/var/log"))).toEqual([]);
+    expect(decide("ECS031", "taskDefinition", mounting("/var"))).toHaveLength(1);
   });
 
   it("ECS032: only containers that listen; Fargate's 65535 passes; an unknown limit is unknown", () => {
