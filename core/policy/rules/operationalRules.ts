@@ -12,6 +12,7 @@ import {
 } from "../fields.ts";
 import { decideOn } from "../ReadLog.ts";
 import type { PolicyRule, TaskDefinitionDoc, Violation } from "../types.ts";
+import { shellCommands } from "./shellCommands.ts";
 import { PLACEHOLDER } from "./taskDefinitionRules.ts";
 
 /**
@@ -63,12 +64,16 @@ function argv(definition: Json): string[] | undefined {
   return words.every((w) => typeof w === "string") ? (words as string[]) : undefined;
 }
 
-/** The script of `sh -c '…'` (also `/bin/bash -ec`), or undefined when the process is not a shell. */
+/**
+ * The script of `sh -c '…'` (also `/bin/bash -ec`, `bash -e -c`), or undefined when the process is
+ * not a shell running a script. Words after the script are its `$0`, `$1`…, not part of it.
+ */
 function shellScript(words: readonly string[]): string | undefined {
   const shell = (words[0] ?? "").split("/").pop() ?? "";
-  const flags = words[1] ?? "";
-  if (!SHELLS.has(shell) || !/^-[a-z]*c[a-z]*$/.test(flags)) return undefined;
-  return words.slice(2).join(" ");
+  if (!SHELLS.has(shell)) return undefined;
+  for (let i = 1; i < words.length && /^-[a-zA-Z]+$/.test(words[i] ?? ""); i++)
+    if ((words[i] ?? "").includes("c")) return words[i + 1];
+  return undefined;
 }
 
 /** Secret references: container secrets, log driver secret options, private registry credentials. */
@@ -189,28 +194,27 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     field: "containerDefinitions[*].entryPoint, containerDefinitions[*].command",
     mappings: {},
     notes:
-      "Shells differ: bash and newer dash may exec a script's last simple command themselves, so this rule only flags scripts with several commands, pipes or loops whose last command is not `exec`'d and that set no `trap`.",
+      "Shells differ: bash and newer dash may exec a script's last simple command themselves, so this rule only flags scripts with several commands, pipes or loops whose last command is not `exec`'d and that set no `trap` (commands are split as the shell does: quoted `;` and comments do not split). ECS has no stop signal setting: StopTask does the equivalent of `docker stop` (SIGTERM, then SIGKILL after the timeout). A `stopTimeout` does not let the signal through, it only sets the wait before SIGKILL, so the rule fires with or without one and names the wait: the container's `stopTimeout`, else the default (ECS API reference, ContainerDefinition.stopTimeout: 30 s on Fargate, at most 120 s; on EC2 the agent's ECS_CONTAINER_STOP_TIMEOUT, 30 s unless set).",
     check: (td) =>
       containers(td).flatMap((c) => {
         const words = argv(c.definition);
         const script = words ? shellScript(words) : undefined;
         if (script === undefined) return [];
-        if (/\btrap\b/.test(script) || !/;|&&|\|\||\||\n|&|\bdo\b/.test(script)) return [];
-        const segments = script
-          .split(/;|&&|\|\||\n/)
-          .map((s) => s.trim())
-          .filter(Boolean);
-        if (/^exec\s/.test(segments.at(-1) ?? "")) return [];
-        const timeout = text(c.definition.stopTimeout);
+        const commands = shellCommands(script);
+        // One command: shells may exec it themselves. A trap: the script handles the signal.
+        if (commands.length <= 1 || commands.some((command) => command[0] === "trap")) return [];
+        if (commands.at(-1)?.[0] === "exec") return [];
+        // The timeout only names the wait in the message; the finding holds whatever it is.
+        const timeout = c.definition.stopTimeout;
+        decideOn(timeout);
+        const wait =
+          timeout !== undefined && timeout !== null
+            ? `its stopTimeout of ${String(timeout)} s`
+            : "the default stop timeout (no stopTimeout: 30 s on Fargate; on EC2 the agent's ECS_CONTAINER_STOP_TIMEOUT, 30 s unless set)";
         return [
           {
-            path: container(
-              c.index,
-              words && words.length > 0 && asArray(c.definition.entryPoint).length > 0
-                ? "entryPoint"
-                : "command",
-            ),
-            message: `container '${c.name}' runs its process through '${words?.slice(0, 2).join(" ")}' without exec: SIGTERM stops at the shell and the application is killed after ${timeout ? `${timeout} s` : "the default 30 s"}`,
+            path: container(c.index, asArray(c.definition.entryPoint).length > 0 ? "entryPoint" : "command"),
+            message: `container '${c.name}' runs ${commands.length} commands through '${words?.slice(0, 2).join(" ")}' and does not exec the last: SIGTERM stops at the shell and the application is killed after ${wait}`,
           },
         ];
       }),
