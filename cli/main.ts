@@ -160,8 +160,9 @@ export function buildProgram(): Command {
         .default("low"),
     )
     .action(async (paths: string[], options: CheckOptions) => {
-      const { output, errors, exitCode } = await policyCheck(paths, options);
+      const { output, errors, notes, exitCode } = await policyCheck(paths, options);
       process.stdout.write(`${output}\n`);
+      for (const note of notes) process.stderr.write(`ecs-autopilot: note: ${note}\n`);
       for (const error of errors) process.stderr.write(`ecs-autopilot: ${error}\n`);
       process.exitCode = exitCode;
     });

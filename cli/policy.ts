@@ -9,6 +9,7 @@ import {
   evaluateResource,
   formatJson,
   formatText,
+  ModulesNotExpandedError,
   PolicyInputError,
   RESOURCE_LABEL,
   ruleCatalogue,
@@ -58,11 +59,13 @@ const oneLine = (error: unknown) =>
  * passed over, but files that do not parse are errors. A file that cannot be checked, for any
  * reason, is one line naming it and exit 2; the other files are still checked and reported. Rules
  * that a file's unknown values keep from deciding are reported as unknown and change no exit code.
+ * A Terraform file in a directory that only calls modules is a note (its modules are not looked
+ * into); a run that checked nothing at all says so and exits 2, never passes.
  */
 export async function policyCheck(
   paths: readonly string[],
   options: CheckOptions,
-): Promise<{ output: string; errors: string[]; exitCode: number }> {
+): Promise<{ output: string; errors: string[]; notes: string[]; exitCode: number }> {
   const format = options.format ?? "text";
   if (!["text", "json", "sarif"].includes(format))
     throw new CliError(`--format must be text, json or sarif, not '${format}'`);
@@ -76,6 +79,7 @@ export async function policyCheck(
     },
   );
   const errors: string[] = [];
+  const notes: string[] = [];
   const evaluations: Evaluation[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -96,13 +100,19 @@ export async function policyCheck(
         const resources: LoadedResource[] = await loadPolicyFile(file);
         evaluations.push(...resources.map((resource) => evaluateResource(resource, config.policy)));
       } catch (error) {
-        if (error instanceof PolicyInputError) {
+        if (error instanceof ModulesNotExpandedError && fromDirectory) notes.push(error.message);
+        else if (error instanceof PolicyInputError) {
           if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
           errors.push(error.message);
         } else errors.push(`${file}: could not be checked (${oneLine(error)})`);
       }
     }
   }
+  // Nothing checked is not clean: a CI job pointed at the wrong directory, or at modules only, must not pass.
+  if (evaluations.length === 0 && errors.length === 0)
+    errors.push(
+      `nothing was checked: no ECS resource found in ${paths.join(", ")}${notes.length > 0 ? " (see the notes above)" : ""}`,
+    );
   const output =
     format === "sarif"
       ? JSON.stringify(toSarif(evaluations), null, 2)
@@ -110,7 +120,12 @@ export async function policyCheck(
         ? formatJson(evaluations)
         : formatText(evaluations);
   const failing = evaluations.some((e) => atOrAbove(e.findings, failOn).length > 0);
-  return { output, errors, exitCode: errors.length > 0 ? EXIT.usage : failing ? EXIT.failed : EXIT.ok };
+  return {
+    output,
+    errors,
+    notes,
+    exitCode: errors.length > 0 ? EXIT.usage : failing ? EXIT.failed : EXIT.ok,
+  };
 }
 
 /** `ecs-autopilot policy rules [--format json]`: the catalogue with its mappings. */

@@ -54,7 +54,7 @@ export async function loadPolicyText(content: string, file: string): Promise<Loa
     if (resources.length === 0) throw new PolicyInputError(file, "no ECS resources in this Terraform plan");
     return resources;
   }
-  if (isObject(value) && isObject(value.resource) && /\.tf\.json$/i.test(file)) {
+  if (isObject(value) && (isObject(value.resource) || isObject(value.module)) && /\.tf\.json$/i.test(file)) {
     const resources = await resourcesFromTerraformJson(value, file, source);
     if (resources.length === 0) throw new PolicyInputError(file, "no ECS resources in this Terraform file");
     return resources;

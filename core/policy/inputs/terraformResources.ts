@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
 import type { InputFormat, LoadedResource } from "../LoadedResource.ts";
+import { type ModuleCall, ModulesNotExpandedError } from "../ModulesNotExpandedError.ts";
 import { suppressionsFromTags } from "../normalize.ts";
 import { PolicyInputError } from "../PolicyInputError.ts";
 import type {
@@ -165,6 +166,20 @@ async function terraformResources(config: Json, file: string): Promise<Terraform
   return found;
 }
 
+/** The `module` blocks of hcl2json output or a `.tf.json` file: `{name: [args] | args}`. */
+export function moduleCallsOf(config: Json): ModuleCall[] {
+  const sections = Array.isArray(config.module) ? config.module : [config.module];
+  return sections.flatMap((section) =>
+    isObject(section)
+      ? Object.entries(section).map(([name, body]) => {
+          const args = Array.isArray(body) ? body[0] : body;
+          const source = isObject(args) ? text(args.source) : undefined;
+          return { name, ...(source === undefined ? {} : { source }) };
+        })
+      : [],
+  );
+}
+
 /** The literal region of the directory's default `aws` provider. */
 function providerRegion(configs: readonly Json[]): string | undefined {
   for (const config of configs) {
@@ -318,6 +333,12 @@ function parseTerraformFile(file: string, content?: string) {
   return parsed;
 }
 
+/** No ECS resource in a file that calls modules: say that the modules were not looked into. */
+function noResourcesBut(resources: readonly TerraformResource[], config: Json, file: string): void {
+  const modules = resources.length === 0 ? moduleCallsOf(config) : [];
+  if (modules.length > 0) throw new ModulesNotExpandedError(file, modules);
+}
+
 /**
  * The ECS resources of a `.tf` file. The other `.tf` files of its directory (the same Terraform
  * module) are read too, for references between resources and the provider's region; only this
@@ -326,6 +347,7 @@ function parseTerraformFile(file: string, content?: string) {
  */
 export async function resourcesFromTerraformFile(file: string, content: string): Promise<LoadedResource[]> {
   const own = await parseTerraformFile(file, content);
+  noResourcesBut(own.resources, own.config, file);
   const directory = dirname(file);
   const siblings = (await readdir(directory).catch(() => [] as string[]))
     .filter((f) => f.endsWith(".tf") && resolve(directory, f) !== resolve(file))
@@ -347,6 +369,7 @@ export async function resourcesFromTerraformJson(
   source: StructuredText,
 ): Promise<LoadedResource[]> {
   const resources = await terraformResources(config, file);
+  noResourcesBut(resources, config, file);
   const region = providerRegion([config]);
   return resources.map((r) =>
     loaded(r, resources, file, "terraform-json", region, (where) =>

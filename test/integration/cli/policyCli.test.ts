@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -139,6 +139,44 @@ describe("ecs-autopilot policy", () => {
     expect(
       report.evaluations.map((e) => [e.resourceType, e.findings.length, e.unknown.map((u) => u.ruleId)]),
     ).toEqual([["service", 0, ["ECS021"]]]);
+  });
+
+  it("says when a Terraform directory only calls modules, and never passes a run that checked nothing (exit 2)", async () => {
+    // The review's mod/: before, "0 task definitions: 0 findings", exit 0, with the module's
+    // privileged container never looked at.
+    const modules = mkdtempSync(join(tmpdir(), "ecs-autopilot-modules-"));
+    writeFileSync(
+      join(modules, "main.tf"),
+      'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws"\n  version = "~> 5.11"\n  cluster_name = "prod"\n}\nmodule "net" {\n  source = "./net"\n}\n',
+    );
+    const note = `ecs-autopilot: note: ${join(modules, "main.tf")}: no ECS resource found; module calls are not expanded (module "ecs" from terraform-aws-modules/ecs/aws, module "net" from ./net): run \`terraform show -json\` on a plan and check that`;
+    const only = await cli("policy", "check", modules);
+    expect(only.code).toBe(2);
+    expect(only.stdout.trim()).toBe(
+      "nothing checked (no ECS resource found): 0 findings (0 high, 0 medium, 0 low), 0 suppressed",
+    );
+    expect(only.stderr.trim().split("\n")).toEqual([
+      note,
+      `ecs-autopilot: nothing was checked: no ECS resource found in ${modules} (see the notes above)`,
+    ]);
+    // Named, the file is an error like any file without ECS resources, with the same reason.
+    const named = await cli("policy", "check", join(modules, "main.tf"));
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(
+      `ecs-autopilot: ${join(modules, "main.tf")}: no ECS resource found; module calls`,
+    );
+    // Beside a checked resource, the note stays and the exit code is the findings' (here: clean).
+    writeFileSync(join(modules, "clean.json"), readFileSync(clean));
+    const mixed = await cli("policy", "check", modules);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stderr.trim()).toBe(note);
+    expect(mixed.stdout.trim().split("\n").at(-1)).toBe(
+      "1 task definition: 0 findings (0 high, 0 medium, 0 low), 0 suppressed",
+    );
+    // A directory with nothing ECS in it at all.
+    const empty = await cli("policy", "check", mkdtempSync(join(tmpdir(), "ecs-autopilot-empty-")));
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("nothing was checked: no ECS resource found in");
   });
 
   it("writes SARIF", async () => {

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { evaluateResource, PolicyInputError, Unknown } from "../../../core/policy/index.ts";
+import {
+  evaluateResource,
+  ModulesNotExpandedError,
+  PolicyInputError,
+  Unknown,
+} from "../../../core/policy/index.ts";
 import { loadPolicyFile, loadPolicyText } from "../../../core/policy/loadPolicyFile.ts";
 
 const FIXTURES = resolve(import.meta.dirname, "..", "..", "fixtures", "policy");
@@ -186,6 +191,29 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     await expect(
       loadPolicyText('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n', "s3.tf"),
     ).rejects.toThrow("no ECS resources in this Terraform file");
+  });
+});
+
+describe("Terraform that only calls modules (review 14, defect 8)", () => {
+  it("is not 'nothing to check': the error names each module call, its source and the way to a plan", async () => {
+    const call =
+      'module "ecs" {\n  source = "terraform-aws-modules/ecs/aws"\n}\nmodule "app" {\n  source = var.app_source\n}\n';
+    const error = await loadPolicyText(call, "main.tf").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModulesNotExpandedError);
+    // hcl2json gives blocks by name.
+    expect((error as ModulesNotExpandedError).modules).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, literally
+      { name: "app", source: "${var.app_source}" },
+      { name: "ecs", source: "terraform-aws-modules/ecs/aws" },
+    ]);
+    const json = JSON.stringify({ module: { ecs: { source: "terraform-aws-modules/ecs/aws" } } });
+    const fromJson = await loadPolicyText(json, "main.tf.json").catch((caught: unknown) => caught);
+    expect((fromJson as ModulesNotExpandedError).modules).toEqual([
+      { name: "ecs", source: "terraform-aws-modules/ecs/aws" },
+    ]);
+    // With an ECS resource of its own, the file is checked as before.
+    const both = `${call}resource "aws_ecs_cluster" "c" {\n  name = "c"\n}\n`;
+    expect((await loadPolicyText(both, "main.tf")).map((r) => r.address)).toEqual(["aws_ecs_cluster.c"]);
   });
 });
 
