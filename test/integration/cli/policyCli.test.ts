@@ -74,6 +74,29 @@ describe("ecs-autopilot policy", () => {
     });
   });
 
+  it("says in its help what it checks and reads: every resource kind, every input (review 14, defect 10)", async () => {
+    // Commander wraps help at 80 columns: read it as one line.
+    const help = async (...args: string[]) => ({
+      stdout: (await cli(...args, "--help")).stdout.replace(/\s+/g, " "),
+    });
+    const policy = await help("policy");
+    const check = await help("policy", "check");
+    const audit = await help("policy", "audit");
+    const kinds = ["task definitions", "services", "clusters", "task sets", "capacity providers"];
+    for (const help of [policy, check]) for (const kind of kinds) expect(help.stdout).toContain(kind);
+    for (const input of ["ECS JSON", "CloudFormation", "CDK", "Terraform (.tf, .tf.json)", "Terraform plans"])
+      expect(check.stdout).toContain(input);
+    for (const kind of [
+      "task-definition revision",
+      "services",
+      "task sets",
+      "clusters",
+      "capacity providers",
+    ])
+      expect(audit.stdout).toContain(kind);
+    expect(policy.stdout).not.toContain("task-definition policy");
+  });
+
   it("exits 0 on a clean file, 1 on findings at or above --fail-on", async () => {
     expect((await cli("policy", "check", clean)).code).toBe(0);
     const corpus = await cli("policy", "check", "test/fixtures/taskdefs", "--fail-on", "high");
