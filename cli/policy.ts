@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { loadConfig } from "../core/config/index.ts";
 import {
@@ -40,6 +41,18 @@ async function walk(directory: string): Promise<string[]> {
     else if (entry.isFile() && CANDIDATE.test(entry.name)) files.push(path);
   }
   return files.sort();
+}
+
+/**
+ * The root SARIF paths are relative to: the git repository around `cwd` (GitHub code scanning
+ * maps paths from the checkout's root, so a check run in `infra/` still lands on the right
+ * file), else `cwd` itself.
+ */
+export function sourceRoot(cwd = process.cwd()): string {
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    if (existsSync(join(directory, ".git"))) return directory;
+    if (dirname(directory) === directory) return resolve(cwd);
+  }
 }
 
 export interface CheckOptions {
@@ -115,7 +128,7 @@ export async function policyCheck(
     );
   const output =
     format === "sarif"
-      ? JSON.stringify(toSarif(evaluations), null, 2)
+      ? JSON.stringify(toSarif(evaluations, sourceRoot()), null, 2)
       : format === "json"
         ? formatJson(evaluations)
         : formatText(evaluations);

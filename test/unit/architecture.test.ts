@@ -167,6 +167,20 @@ describe("architecture (docs/architecture.md)", () => {
     expect(long).toEqual([]);
   });
 
+  it("names the repository once, as package.json has it (SARIF informationUri and every rule's helpUri)", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      repository?: { type: string; url: string };
+    };
+    const match = /REPOSITORY_URL = "([^"]+)"/.exec(readFileSync(join(ROOT, "core/version.ts"), "utf8"));
+    const url = match?.[1];
+    expect(url).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+    expect(pkg.repository).toEqual({ type: "git", url: `git+${url}.git` });
+    const elsewhere = FILES.filter((f) => f !== "core/version.ts").filter((f) =>
+      readFileSync(join(ROOT, f), "utf8").includes(url ?? "(none)"),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
   it("defines the version once, as package.json has it", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     const version = readFileSync(join(ROOT, "core/version.ts"), "utf8");
