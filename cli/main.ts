@@ -156,6 +156,12 @@ export function buildProgram(): Command {
       new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
     )
     .option("--config <file>", "central configuration (JSON): rule settings and exemptions")
+    .option(
+      "--exclude <glob>",
+      "in directories, skip files and directories matching (charts/**, *.tpl.yaml); repeat for several",
+      (glob: string, previous: string[]) => [...previous, glob],
+      [] as string[],
+    )
     .addOption(
       new Option("--fail-on <severity>", "exit 1 on findings at or above")
         .choices(["high", "medium", "low"])

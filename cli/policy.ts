@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import picomatch from "picomatch";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { loadConfig } from "../core/config/index.ts";
 import {
@@ -33,11 +34,30 @@ const SKIPPED_DIRECTORIES = new Set([
   ".terraform",
 ]);
 
-async function walk(directory: string): Promise<string[]> {
+/**
+ * `--exclude` globs: one with a `/` matches the path from the directory given on the command line
+ * (`charts/**`), one without matches any file or directory name (`*.tpl.yaml`, `fixtures`).
+ */
+function excluder(globs: readonly string[]): (relativePath: string) => boolean {
+  const matchers = globs.map((glob) => {
+    const match = picomatch(glob.replace(/^\.\//, ""), { dot: true });
+    return glob.includes("/") ? match : (path: string) => match(path.slice(path.lastIndexOf("/") + 1));
+  });
+  return (path) => matchers.some((match) => match(path));
+}
+
+async function walk(
+  directory: string,
+  excluded: (relativePath: string) => boolean,
+  prefix = "",
+): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) files.push(...(await walk(path)));
+    const relativePath = `${prefix}${entry.name}`;
+    if (excluded(relativePath)) continue;
+    if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name))
+      files.push(...(await walk(path, excluded, `${relativePath}/`)));
     else if (entry.isFile() && CANDIDATE.test(entry.name)) files.push(path);
   }
   return files.sort();
@@ -59,6 +79,8 @@ export interface CheckOptions {
   readonly format?: string;
   readonly config?: string;
   readonly failOn?: string;
+  /** Globs of files and directories not to check (`--exclude`, repeatable). */
+  readonly exclude?: readonly string[];
 }
 
 /** An unexpected error as one line: its class and the first line of its message. */
@@ -91,6 +113,7 @@ export async function policyCheck(
       throw new CliError(error.message);
     },
   );
+  const excluded = excluder(options.exclude ?? []);
   const errors: string[] = [];
   const notes: string[] = [];
   const evaluations: Evaluation[] = [];
@@ -102,7 +125,7 @@ export async function policyCheck(
     }
     const fromDirectory = info.isDirectory();
     const files = fromDirectory
-      ? await walk(path).catch((error: unknown) => {
+      ? await walk(path, excluded).catch((error: unknown) => {
           errors.push(`${path}: cannot be listed (${oneLine(error)})`);
           return [];
         })

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -200,6 +200,53 @@ describe("ecs-autopilot policy", () => {
     const empty = await cli("policy", "check", mkdtempSync(join(tmpdir(), "ecs-autopilot-empty-")));
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("nothing was checked: no ECS resource found in");
+  });
+
+  it("passes over Helm templates in directories and skips what --exclude names (review 14, defect 4)", async () => {
+    // Before: a chart's template in the repository failed every `policy check .` with exit 2.
+    const repository = mkdtempSync(join(tmpdir(), "ecs-autopilot-helm-"));
+    mkdirSync(join(repository, "charts", "templates"), { recursive: true });
+    writeFileSync(
+      join(repository, "charts", "templates", "deploy.yaml"),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include "chart.labels" . | nindent 4 }}\n',
+    );
+    // A CloudFormation dynamic reference is not a Go template: still checked.
+    writeFileSync(
+      join(repository, "cluster.yaml"),
+      "Resources:\n  C:\n    Type: AWS::ECS::Cluster\n    Properties:\n      ClusterName: '{{resolve:ssm:/ecs/cluster-name}}'\n",
+    );
+    writeFileSync(join(repository, "clean.json"), readFileSync(clean));
+    const all = await cli("policy", "check", repository, "--format", "json");
+    expect(all.stderr).toBe("");
+    const report = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { evaluations: Array<{ file: string }> }).evaluations.map((e) =>
+        e.file.slice(repository.length + 1),
+      );
+    expect(report(all)).toEqual(["clean.json", "cluster.yaml"]);
+    expect(all.code).toBe(1); // the cluster has no Container Insights
+    // Named, the template is an error saying what it is.
+    const named = await cli("policy", "check", join(repository, "charts", "templates", "deploy.yaml"));
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(
+      "deploy.yaml:4:9: not an ECS input: skipped, a Go template (Helm chart or similar: {{ .Release.Name }}), not CloudFormation or ECS JSON",
+    );
+    // --exclude: a path from the directory (with a /) or any name (without), repeatable.
+    const excluded = await cli("policy", "check", repository, "--exclude", "*.yaml", "--format", "json");
+    expect([excluded.code, report(excluded)]).toEqual([0, ["clean.json"]]);
+    const both = await cli(
+      "policy",
+      "check",
+      repository,
+      "--exclude",
+      "cluster.yaml",
+      "--exclude",
+      "clean.json",
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("nothing was checked");
+    writeFileSync(join(repository, "charts", "td.json"), readFileSync(clean));
+    const inCharts = await cli("policy", "check", repository, "--exclude", "charts/**", "--format", "json");
+    expect(report(inCharts)).toEqual(["clean.json", "cluster.yaml"]);
   });
 
   it("writes SARIF", async () => {
