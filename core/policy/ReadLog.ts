@@ -75,8 +75,16 @@ export class ReadLog {
   /** The unknown values read, by value: one value may be read at several places (shared objects). */
   private readonly reads = new Map<Unknown, UnknownRead[]>();
   private readonly decided = new Set<Unknown>();
-  /** One proxy per object and path (an object may be shared by several places of a document). */
-  private readonly proxies = new WeakMap<object, Map<string, object>>();
+  /**
+   * The proxy of each object and the path it was first reached by. An object shared by several
+   * places of a document (a YAML alias, a Terraform local) gets a proxy per place, so that reads
+   * are reported where they happen; those are looked up by the joined path, which only shared
+   * objects pay for.
+   */
+  private readonly proxies = new WeakMap<
+    object,
+    { readonly path: FieldPath; readonly proxy: object; others?: Map<string, object> }
+  >();
   /** Values of the wrong type, replaced by one unknown each (so that deciding on it sticks). */
   private readonly invalid = new WeakMap<object, Map<PropertyKey, Unknown>>();
 
@@ -120,47 +128,69 @@ export class ReadLog {
       return value;
     }
     if (typeof value !== "object" || value === null) return value;
-    const byPath = this.proxies.get(value) ?? new Map<string, object>();
-    this.proxies.set(value, byPath);
-    const pathKey = path.join("\u0000");
-    const known = byPath.get(pathKey);
-    if (known) return known;
-    const log = this;
-    const proxy = new Proxy(value, {
-      get(target, key, receiver) {
-        const inner = Reflect.get(target, key, receiver) as unknown;
-        if (typeof key === "symbol") return inner;
-        const isIndex = Array.isArray(target) && /^\d+$/.test(key);
-        if (Array.isArray(target) && !isIndex) return inner;
-        const child = [...path, isIndex ? Number(key) : key];
-        const where = at ? at(child) : child;
-        const parentKey = path[path.length - 1];
-        const wrong =
-          (!isIndex && BOOLEAN_FIELDS.has(key) && !isBooleanValue(inner)) ||
-          (isIndex &&
-            typeof parentKey === "string" &&
-            OBJECT_LISTS.has(parentKey) &&
-            !isEntry(inner) &&
-            !(inner instanceof Unknown));
-        if (wrong) {
-          const byKey = log.invalid.get(target) ?? new Map<PropertyKey, Unknown>();
-          log.invalid.set(target, byKey);
-          let replaced = byKey.get(key);
-          if (!replaced) {
-            replaced = new Unknown(JSON.stringify(inner) ?? String(inner));
-            byKey.set(key, replaced);
-          }
-          const expected = isIndex ? "an object" : "a boolean";
-          log.read(replaced, where, label(child), `is ${String(replaced.description)}, not ${expected}`);
-          return replaced;
-        }
-        return log.below(inner, label, at, child);
-      },
-    });
-    byPath.set(pathKey, proxy);
+    const known = this.proxies.get(value);
+    if (known && samePath(known.path, path)) return known.proxy;
+    const key = known ? path.join("\u0000") : "";
+    const other = known?.others?.get(key);
+    if (other) return other;
+    const proxy = new Proxy(value, this.handler(label, at, path));
+    if (!known) this.proxies.set(value, { path, proxy });
+    else {
+      known.others ??= new Map();
+      known.others.set(key, proxy);
+    }
     return proxy;
   }
+
+  /** Reads through a proxy: plain values as they are (no path is built for them), the rest logged or wrapped. */
+  private handler(
+    label: (path: FieldPath) => string,
+    at: ((path: FieldPath) => FieldPath) | undefined,
+    path: FieldPath,
+  ): ProxyHandler<object> {
+    const log = this;
+    const parentKey = path[path.length - 1];
+    const objectList = typeof parentKey === "string" && OBJECT_LISTS.has(parentKey);
+    return {
+      get(target, key, receiver) {
+        const inner = Reflect.get(target, key, receiver) as unknown;
+        if (typeof key === "symbol" || typeof inner === "function") return inner;
+        const list = Array.isArray(target);
+        const index = list ? Number(key) : -1;
+        if (list && !Number.isInteger(index)) return inner; // `length`, a method
+        const nested = inner instanceof Unknown || (typeof inner === "object" && inner !== null);
+        const wrong = list
+          ? objectList && inner !== undefined && !(inner instanceof Unknown) && !isEntry(inner)
+          : BOOLEAN_FIELDS.has(key) && !(inner instanceof Unknown) && !isBooleanValue(inner);
+        if (!nested && !wrong) return inner;
+        const child = [...path, list ? index : key];
+        if (!wrong) return log.below(inner, label, at, child);
+        const replaced = log.replacement(target, key, inner);
+        const expected = list ? "an object" : "a boolean";
+        log.read(
+          replaced,
+          at ? at(child) : child,
+          label(child),
+          `is ${replaced.description}, not ${expected}`,
+        );
+        return replaced;
+      },
+    };
+  }
+
+  /** The one unknown that stands for a value of the wrong type (so that deciding on it sticks). */
+  private replacement(target: object, key: PropertyKey, value: unknown): Unknown {
+    const byKey = this.invalid.get(target) ?? new Map<PropertyKey, Unknown>();
+    this.invalid.set(target, byKey);
+    const known = byKey.get(key);
+    if (known) return known;
+    const replaced = new Unknown(JSON.stringify(value) ?? String(value));
+    byKey.set(key, replaced);
+    return replaced;
+  }
 }
+
+const samePath = (a: FieldPath, b: FieldPath) => a.length === b.length && a.every((part, i) => part === b[i]);
 
 let running: ReadLog | undefined;
 
