@@ -14,6 +14,7 @@ import {
   type RunContext,
   SEVERITY_ORDER,
   type Severity,
+  type SourceLocation,
   type Suppression,
   type UnknownResult,
   type Violation,
@@ -168,10 +169,11 @@ export function evaluateResource(
   const kind = loaded.resourceType ?? "taskDefinition";
   const related = loaded.related ?? {};
   const where = (path: FieldPath) => {
-    const location = loaded.locate?.(path);
+    const found = loaded.locate?.(path);
+    const { file = loaded.file, ...location } = found ?? {};
     return {
-      ...(loaded.file ? { file: loaded.file } : {}),
-      ...(location ? { location } : {}),
+      ...(file ? { file } : {}),
+      ...(found ? { location: location as SourceLocation } : {}),
     };
   };
   const raw: Finding[] = [];

@@ -133,6 +133,8 @@ export interface PolicyRule {
 export interface SourceLocation {
   readonly line: number;
   readonly column: number;
+  /** The file it is in, when not the resource's own (container definitions Terraform reads with file()). */
+  readonly file?: string;
 }
 
 export interface Finding {

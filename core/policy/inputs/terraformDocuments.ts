@@ -57,10 +57,25 @@ const snake = (key: string) => REVERSE_RENAMES[key] ?? key.replace(/[A-Z]/g, (c)
 const RESOURCE_ATTRIBUTE =
   /^(data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(\[[^\]]+\])?\.[A-Za-z_][\w.]*$/;
 
-/** The expression of a value that is one interpolation, `${…}`, and nothing else. */
+/**
+ * The expression of a value that is one interpolation, `${…}`, and nothing else: the brace that
+ * closes the first `${` must be the last character (`${var.repo}:${var.tag}` is a template of two).
+ */
 export function wholeExpression(value: string): string | undefined {
-  const whole = /^\$\{([\s\S]*)\}$/.exec(value.trim());
-  return whole ? (whole[1] as string).trim() : undefined;
+  const text = value.trim();
+  if (!text.startsWith("${") || !text.endsWith("}")) return undefined;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i === text.length - 1 ? text.slice(2, -1).trim() : undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
 } from "../types.ts";
 import { Unknown } from "../types.ts";
 import { type HclBlock, HclOutline } from "./hclOutline.ts";
+import { JsonLocator } from "./JsonLocator.ts";
 import type { StructuredText } from "./structuredText.ts";
 import {
   ecsDocumentFromTerraform,
@@ -22,6 +23,7 @@ import {
   type TerraformPath,
   terraformPathOf,
   terraformValue,
+  wholeExpression,
 } from "./terraformDocuments.ts";
 
 /** The part of @cdktf/hcl2json used here (its own typings pull in the DOM library). */
@@ -99,39 +101,62 @@ export function parseJsonTemplate(template: string): unknown {
   return restore(JSON.parse(out));
 }
 
-/** `container_definitions`: jsonencode(…), a heredoc, file()/templatefile() of a JSON file, or unknown. */
-async function containerDefinitionsOf(raw: unknown, file: string): Promise<unknown> {
-  if (raw === undefined) return undefined;
-  if (typeof raw !== "string") return terraformValue(raw);
-  const whole = /^\$\{([\s\S]*)\}$/.exec(raw.trim());
+/**
+ * `container_definitions`: jsonencode(…), a heredoc, file()/templatefile() of a JSON file, or
+ * unknown. A file()/templatefile() of a file that is not there is bad input, as `terraform plan`
+ * says too: one error at the argument, not every container rule unknown.
+ */
+async function containerDefinitionsOf(
+  raw: unknown,
+  file: string,
+  at: () => SourceLocation | undefined,
+): Promise<{ value: unknown; from?: ContainersFile }> {
+  if (raw === undefined) return { value: undefined };
+  if (typeof raw !== "string") return { value: terraformValue(raw) };
   const fail = (problem: string): never => {
-    throw new PolicyInputError(file, `container_definitions ${problem}`);
+    throw new PolicyInputError(file, `container_definitions ${problem}`, at());
   };
-  if (whole) {
-    const expression = (whole[1] as string).trim();
+  const expression = wholeExpression(raw);
+  if (expression !== undefined) {
     const call = /^(jsonencode|file|templatefile)\(([\s\S]*)\)$/.exec(expression);
     if (call?.[1] === "jsonencode") {
       const parsed = await parseHcl(file, `value = ${call[2]}\n`);
-      return terraformValue(parsed.value);
+      return { value: terraformValue(parsed.value) };
     }
     const path = call ? /^\s*"([^"]+)"/.exec(call[2] as string)?.[1] : undefined;
     if (call && path && !/\$\{(?!path\.module\})/.test(path)) {
       const target = resolve(dirname(file), path.replace(PATH_MODULE, "."));
-      const content = await readFile(target, "utf8").catch(() => undefined);
-      if (content === undefined) return new Unknown(expression);
+      const content = await readFile(target, "utf8").catch(
+        (error: NodeJS.ErrnoException) => new Error(error.code ?? String(error)),
+      );
+      if (content instanceof Error)
+        return fail(
+          `reads ${path} (${target}), which ${content.message === "ENOENT" ? "does not exist" : `cannot be read (${content.message})`}`,
+        );
       try {
-        return call[1] === "templatefile" ? parseJsonTemplate(content) : JSON.parse(content);
+        if (call[1] === "templatefile") return { value: parseJsonTemplate(content) };
+        const value = JSON.parse(content) as unknown;
+        // file() is read as it is: findings inside it point into it.
+        const locator = new JsonLocator(content);
+        return { value, from: { file: target, locate: (inner) => locator.locate(inner) } };
       } catch (error) {
         return fail(`in ${path} is not valid JSON (${(error as Error).message})`);
       }
     }
-    return new Unknown(expression);
+    return { value: new Unknown(expression) };
   }
   try {
-    return parseJsonTemplate(raw);
+    return { value: parseJsonTemplate(raw) };
   } catch (error) {
     return fail(`is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The JSON file that `file()` read a task definition's container definitions from. */
+interface ContainersFile {
+  readonly file: string;
+  /** Where a path inside the container definitions (`[0, "image"]`) is in that file. */
+  locate(inner: FieldPath): SourceLocation | undefined;
 }
 
 interface TerraformResource {
@@ -140,10 +165,18 @@ interface TerraformResource {
   readonly kind: ResourceKind;
   readonly raw: Json;
   readonly document: ResourceDoc;
+  readonly containersFrom?: ContainersFile;
 }
 
-/** `resource` blocks of hcl2json output or a `.tf.json` file: `{type: {name: [args] | args}}`. */
-async function terraformResources(config: Json, file: string): Promise<TerraformResource[]> {
+/**
+ * `resource` blocks of hcl2json output or a `.tf.json` file: `{type: {name: [args] | args}}`.
+ * `locate` places an argument of a resource, for errors.
+ */
+async function terraformResources(
+  config: Json,
+  file: string,
+  locate: (type: string, name: string, argument: string) => SourceLocation | undefined,
+): Promise<TerraformResource[]> {
   const found: TerraformResource[] = [];
   const sections = Array.isArray(config.resource) ? config.resource : [config.resource];
   for (const section of sections) {
@@ -156,10 +189,19 @@ async function terraformResources(config: Json, file: string): Promise<Terraform
         if (!isObject(raw)) continue;
         const containers =
           kind === "taskDefinition"
-            ? await containerDefinitionsOf(raw.container_definitions, file)
-            : undefined;
+            ? await containerDefinitionsOf(raw.container_definitions, file, () =>
+                locate(type, name, "container_definitions"),
+              )
+            : { value: undefined };
         const values = terraformValue(raw) as Json;
-        found.push({ type, name, kind, raw, document: ecsDocumentFromTerraform(kind, values, containers) });
+        found.push({
+          type,
+          name,
+          kind,
+          raw,
+          document: ecsDocumentFromTerraform(kind, values, containers.value),
+          ...(containers.from ? { containersFrom: containers.from } : {}),
+        });
       }
     }
   }
@@ -284,7 +326,14 @@ function loaded(
     run: { ...run, ...(region ? { region } : {}) },
     related,
     suppressions: suppressionsFromTags(resource.document.tags, `${address} tags`),
-    locate: (path: FieldPath) => locate(terraformPathOf(resource.kind, path)),
+    locate: (path: FieldPath) => {
+      const from = resource.containersFrom;
+      if (from && path[0] === "containerDefinitions" && path.length > 1) {
+        const inner = from.locate(path.slice(1));
+        if (inner) return { ...inner, file: from.file };
+      }
+      return locate(terraformPathOf(resource.kind, path));
+    },
   };
 }
 
@@ -326,7 +375,9 @@ function parseTerraformFile(file: string, content?: string) {
     parsed = (async () => {
       const text = content ?? (await readFile(file, "utf8"));
       const config = await parseHcl(file, text);
-      return { config, resources: await terraformResources(config, file) };
+      const locate = (type: string, name: string, argument: string) =>
+        locateInHcl(new HclOutline(text), type, name, { path: [argument] });
+      return { config, resources: await terraformResources(config, file, locate) };
     })();
     if (content === undefined) parsedFiles.set(key, parsed);
   }
@@ -368,7 +419,9 @@ export async function resourcesFromTerraformJson(
   file: string,
   source: StructuredText,
 ): Promise<LoadedResource[]> {
-  const resources = await terraformResources(config, file);
+  const resources = await terraformResources(config, file, (type, name, argument) =>
+    source.locate(["resource", type, name, argument]),
+  );
   noResourcesBut(resources, config, file);
   const region = providerRegion([config]);
   return resources.map((r) =>
