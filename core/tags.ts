@@ -30,6 +30,8 @@ export const SERVICE_TAGS = {
 export const REVISION_TAGS = {
   /** The EventBridge event that caused the revision. */
   sourceEvent: "autopilot:source-event",
+  /** When the push that caused the revision happened (its event's time): a late older push of the same tag loses. */
+  sourceTime: "autopilot:source-time",
   /** The revision the service ran before. */
   previousRevision: "autopilot:previous-revision",
   /** Number of policy findings of the revision. */
@@ -42,6 +44,16 @@ export const REVISION_TAGS = {
   rightsizedFrom: "autopilot:rightsized-from",
 } as const;
 
+/**
+ * Tags a team puts on an IAM role. A role tagged `autopilot:pass-role` = `true` may be passed to
+ * ECS by the functions that register revisions (redeploy, right-sizing): the task and execution
+ * roles of the services they roll out (core/iam/permissions.ts, README "IAM").
+ */
+export const ROLE_TAGS = {
+  /** `true`: ecs-autopilot may pass this role to ECS tasks (iam:PassRole). */
+  passRole: "autopilot:pass-role",
+} as const;
+
 /** Every tag key of ecs-autopilot starts with this; they are rewritten on every new revision. */
 export const AUTOPILOT_TAG_PREFIX = "autopilot:";
 
@@ -50,6 +62,15 @@ export const IMAGE_TAG_PREFIX = "autopilot:image-tag:";
 
 /** Task-definition tag holding the human tag of `container`'s image, pinned by digest. */
 export const imageTagKey = (container: string): string => `${IMAGE_TAG_PREFIX}${container}`;
+
+/**
+ * Task-definition tag prefix holding the last version tag (`1.2.3`) a container ran, carried over
+ * non-version tags (`main`), so that the `any` policy never deploys a version below it.
+ */
+export const LAST_VERSION_PREFIX = "autopilot:last-version:";
+
+/** Task-definition tag holding the last version tag `container` ran. */
+export const lastVersionKey = (container: string): string => `${LAST_VERSION_PREFIX}${container}`;
 
 /** Tags that suppress a policy rule inline: `autopilot:policy-skip:ECS013` = "reason". */
 export const POLICY_SKIP_TAG_PREFIX = "autopilot:policy-skip:";

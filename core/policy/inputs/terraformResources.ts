@@ -16,6 +16,7 @@ import type {
 import { Unknown } from "../types.ts";
 import { type HclBlock, HclOutline } from "./hclOutline.ts";
 import { JsonLocator } from "./JsonLocator.ts";
+import { hclNestingDepth, jsonNestingDepth, MAX_NESTING } from "./nestingDepth.ts";
 import type { StructuredText } from "./structuredText.ts";
 import {
   ecsDocumentFromTerraform,
@@ -41,6 +42,12 @@ let hcl2json: Promise<Hcl2Json> | undefined;
  * use so that nothing else pays for it. A syntax error names the file, line and column.
  */
 async function parseHcl(file: string, content: string): Promise<Json> {
+  // Refused before the parser sees it: too deep a file overflows it and kills its Go runtime.
+  if (hclNestingDepth(content) > MAX_NESTING)
+    throw new PolicyInputError(
+      file,
+      `nested more than ${MAX_NESTING} levels deep; refused before parsing (real Terraform nests far less)`,
+    );
   hcl2json ??= import(HCL2JSON) as Promise<Hcl2Json>;
   const { parse } = await hcl2json;
   try {
@@ -136,6 +143,8 @@ async function containerDefinitionsOf(
       try {
         if (call[1] === "templatefile") return { value: parseJsonTemplate(content) };
         const value = JSON.parse(content) as unknown;
+        if (jsonNestingDepth(content) > MAX_NESTING)
+          return fail(`in ${path} is nested more than ${MAX_NESTING} levels deep`);
         // file() is read as it is: findings inside it point into it.
         const locator = new JsonLocator(content);
         return { value, from: { file: target, locate: (inner) => locator.locate(inner) } };

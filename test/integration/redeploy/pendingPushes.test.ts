@@ -48,8 +48,8 @@ async function setUp(service: string, desiredCount: number) {
   return { handler, serviceArn: created.serviceArn ?? "", deployment: created.deployments?.[0]?.id ?? "" };
 }
 
-async function pushed(service: string, tag: string, time: string) {
-  const digest = await pushImage(world.clients, `shop/${service}`, tag);
+async function pushed(service: string, tag: string, time: string, content = tag) {
+  const digest = await pushImage(world.clients, `shop/${service}`, tag, content);
   const id = `00000000-0000-4000-8000-${String(++serial).padStart(12, "0")}`;
   return {
     digest,
@@ -120,6 +120,67 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(late).toMatchObject({ queued: 0, skipped: 1, services: [{ result: "skip:superseded" }] });
     await handler(finished(serviceArn, deployment), localContext("redeploy"));
     expect(await running("cart")).toContain(`@${newer.digest}`);
+  });
+
+  it("never deploys an older push of a mutable tag delivered after the newer one (force, `main`)", async () => {
+    world = await createWorld();
+    slack = new TerminalNotifier(() => undefined);
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/site");
+    await pushImage(world.clients, "shop/site", "main", "build-0");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "site",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "force" },
+      containers: [{ name: "site", image: ecrImage(REGION, "shop/site", "main"), essential: true }],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+    );
+    // ECR keeps an image whose tag moved on untagged; moto drops it, so build-1 keeps a second tag.
+    await pushImage(world.clients, "shop/site", "keep-build-1", "build-1");
+    const older = await pushed("site", "main", "2026-11-26T10:00:00Z", "build-1");
+    const newer = await pushed("site", "main", "2026-11-26T10:00:10Z", "build-2");
+    expect(await handler(newer.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await handler(older.event, localContext("redeploy"))).toMatchObject({
+      deployed: 0,
+      services: [{ result: "skip:superseded" }],
+    });
+    expect(await running("site")).toContain(`@${newer.digest}`);
+  });
+
+  it("deploys a mutable tag moved back to an earlier digest: that digest's first roll-out is history, not a duplicate", async () => {
+    world = await createWorld();
+    slack = new TerminalNotifier(() => undefined);
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/docs");
+    await pushImage(world.clients, "shop/docs", "main", "build-0");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "docs",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "force" },
+      containers: [{ name: "docs", image: ecrImage(REGION, "shop/docs", "main"), essential: true }],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+    );
+    await pushImage(world.clients, "shop/docs", "keep-build-1", "build-1");
+    const first = await pushed("docs", "main", "2026-11-26T10:00:00Z", "build-1");
+    expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    await handler(
+      (await pushed("docs", "main", "2026-11-26T10:10:00Z", "build-2")).event,
+      localContext("redeploy"),
+    );
+    // `main` is moved back to build-1 (a revert): a new push of a digest deployed an hour ago.
+    const revert = await pushed("docs", "main", "2026-11-26T10:20:00Z", "build-1");
+    expect(revert.digest).toBe(first.digest);
+    expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await running("docs")).toContain(`@${first.digest}`);
+    // Its redelivery is answered from its record: still one roll-out.
+    expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await running("docs")).toContain(`@${first.digest}`);
   });
 
   it("also releases a queued push when its deployment FAILED (the circuit breaker rolled it back)", async () => {

@@ -88,12 +88,25 @@ describe("unknown values from the review's reproductions", () => {
 });
 
 describe("values of the wrong type (defect 6)", () => {
-  it("a null container definition is never a compliant container: every container rule is unknown there", async () => {
-    const found = await outcomes("wrong-types/null-container.json", ["ECS001", "ECS004", "ECS007"]);
-    expect(found.n).toEqual([
-      "?ECS001 containerDefinitions[0] @1",
-      "?ECS004 containerDefinitions[0] @1",
-      "?ECS007 containerDefinitions[0] @1",
+  it("a null container definition is never a compliant container: refused by the loader, unknown to every container rule", async () => {
+    // From a file, the loader refuses it (issue 11's input checks) with the path and line.
+    const file = resolve(UNKNOWNS, "wrong-types/null-container.json");
+    await expect(loadPolicyFile(file)).rejects.toThrow(
+      `${file}:1:39: n: containerDefinitions[0] must be an object, not null`,
+    );
+    // The rules never read one as a container that passes, whatever hands it to them.
+    const evaluation = evaluateResource(
+      { document: { family: "n", containerDefinitions: [null] }, subject: "n", suppressions: [], run: {} },
+      DEFAULT_CONFIG.policy,
+    );
+    const rules = ["ECS001", "ECS004", "ECS007"];
+    expect(evaluation.findings.filter((f) => rules.includes(f.ruleId))).toEqual([]);
+    expect(
+      evaluation.unknown.filter((u) => rules.includes(u.ruleId)).map((u) => `?${u.ruleId} ${u.path}`),
+    ).toEqual([
+      "?ECS001 containerDefinitions[0]",
+      "?ECS004 containerDefinitions[0]",
+      "?ECS007 containerDefinitions[0]",
     ]);
   });
 
