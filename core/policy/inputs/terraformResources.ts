@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
 import type { InputFormat, LoadedResource } from "../LoadedResource.ts";
 import { type ModuleCall, ModulesNotExpandedError } from "../ModulesNotExpandedError.ts";
@@ -132,7 +132,9 @@ async function containerDefinitionsOf(
     }
     const path = call ? /^\s*"([^"]+)"/.exec(call[2] as string)?.[1] : undefined;
     if (call && path && !/\$\{(?!path\.module\})/.test(path)) {
-      const target = resolve(dirname(file), path.replace(PATH_MODULE, "."));
+      // Named the way the .tf file is (relative stays relative), for the findings that point into it.
+      const relativePath = path.replace(PATH_MODULE, ".");
+      const target = isAbsolute(relativePath) ? relativePath : join(dirname(file), relativePath);
       const content = await readFile(target, "utf8").catch(
         (error: NodeJS.ErrnoException) => new Error(error.code ?? String(error)),
       );
