@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { evaluateResource, evaluateTaskDefinition, fromEcsApi } from "../../../core/policy/index.ts";
-import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
+import { loadPolicyFile, loadPolicyText } from "../../../core/policy/loadPolicyFile.ts";
 
 const UNKNOWNS = resolve(import.meta.dirname, "..", "..", "fixtures", "policy", "unknowns");
 
@@ -89,11 +89,11 @@ describe("unknown values from the review's reproductions", () => {
 
 describe("values of the wrong type (defect 6)", () => {
   it("a null container definition is never a compliant container: refused by the loader, unknown to every container rule", async () => {
-    // From a file, the loader refuses it (issue 11's input checks) with the path and line.
-    const file = resolve(UNKNOWNS, "wrong-types/null-container.json");
-    await expect(loadPolicyFile(file)).rejects.toThrow(
-      `${file}:1:39: n: containerDefinitions[0] must be an object, not null`,
-    );
+    // From a file, the loader refuses it (issue 11's input checks) with the path and line, so a
+    // directory holding it exits 2 (it is no fixture of test/fixtures/policy for that reason).
+    await expect(
+      loadPolicyText('{"family":"n","containerDefinitions":[null]}', "null-container.json"),
+    ).rejects.toThrow("null-container.json:1:39: n: containerDefinitions[0] must be an object, not null");
     // The rules never read one as a container that passes, whatever hands it to them.
     const evaluation = evaluateResource(
       { document: { family: "n", containerDefinitions: [null] }, subject: "n", suppressions: [], run: {} },
