@@ -214,6 +214,69 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(await listPendingPushes(world.state)).toEqual([]);
   });
 
+  it("releases the other queued pushes when one release fails, keeps that one queued and fails the run", async () => {
+    const { handler, serviceArn } = await setUp("letters", 2);
+    await createRepository(world.clients, "shop/parcels");
+    await pushImage(world.clients, "shop/parcels", "1.0.0");
+    const post = await createService(world.clients, {
+      cluster: "prod",
+      name: "parcels",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "parcels", image: ecrImage(REGION, "shop/parcels", "1.0.0"), essential: true }],
+    });
+    const postArn = post.serviceArn ?? "";
+    const clusterArn = serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1");
+    // Both queued behind deployments whose end was never heard (moto cannot finish one).
+    const digests = new Map<string, string>();
+    for (const [service, arn] of [
+      ["letters", serviceArn],
+      ["parcels", postArn],
+    ] as const) {
+      const next = await pushed(service, "1.1.0", "2026-11-26T10:00:00Z");
+      digests.set(service, next.digest);
+      await queuePendingPush(
+        world.state,
+        {
+          push: pushFromEvent(next.event),
+          serviceArn: arn,
+          clusterArn,
+          behind: "ecs-svc/finished-unheard",
+          queuedAt: "2026-11-25T10:00:01Z",
+        },
+        undefined,
+      );
+    }
+    // A lasting throttle on reading one service: moto cannot throttle, so the fault is injected
+    // between the SDK and moto for DescribeServices of that service only.
+    const fault = world.clients.ecs.middlewareStack;
+    fault.add(
+      (next, context) => async (args) => {
+        const input = args.input as { services?: string[] };
+        if (context.commandName === "DescribeServicesCommand" && input.services?.includes(postArn))
+          throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+        return next(args);
+      },
+      { step: "initialize", name: "throttlePost" },
+    );
+    const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+    const failed = await handler(sweep, localContext("redeploy")).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toContain(`${postArn}: the queued push could not be released`);
+    expect(await running("letters")).toContain(`@${digests.get("letters")}`);
+    expect(await running("parcels")).toContain(":1.0.0");
+    expect((await listPendingPushes(world.state)).map((p) => p.serviceArn)).toEqual([postArn]);
+
+    fault.remove("throttlePost");
+    const retried = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+    expect(await handler(retried, localContext("redeploy"))).toMatchObject({
+      status: "released",
+      reports: [{ tag: "1.1.0", deployed: 1 }],
+    });
+    expect(await running("parcels")).toContain(`@${digests.get("parcels")}`);
+    expect(await listPendingPushes(world.state)).toEqual([]);
+  });
+
   it("leaves a queued push alone in the sweep while its deployment still runs", async () => {
     const { handler } = await setUp("jobs", 4);
     const next = await pushed("jobs", "1.1.0", new Date(Date.now() - 3_600_000).toISOString());
