@@ -225,10 +225,12 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     );
     const containers = (task?.document.containerDefinitions ?? []) as Array<{ image: unknown }>;
     const image = containers[0]?.image;
-    expect(String(image)).toBe("<${var.repo}:${var.tag}>");
-    expect(wholeExpression("${var.repo}:${var.tag}")).toBeUndefined();
-    expect(wholeExpression('${format("%s-${var.x}", var.y)}')).toBe('format("%s-${var.x}", var.y)');
-    expect(wholeExpression(" ${ var.image } ")).toBe("var.image");
+    // Terraform's interpolation syntax, spelt without a JavaScript template's `${`.
+    const $ = (expression: string) => `$\{${expression}}`;
+    expect(String(image)).toBe(`<${$("var.repo")}:${$("var.tag")}>`);
+    expect(wholeExpression(`${$("var.repo")}:${$("var.tag")}`)).toBeUndefined();
+    expect(wholeExpression($(`format("%s-${$("var.x")}", var.y)`))).toBe(`format("%s-${$("var.x")}", var.y)`);
+    expect(wholeExpression(` ${$(" var.image ")} `)).toBe("var.image");
   });
 
   it("reports HCL syntax errors with file, line and column", async () => {
