@@ -29,7 +29,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "20 task definitions", "7 resources (3 task definitions, 2 services, 2 clusters)" or "nothing checked". */
 function resourceCount(evaluations: readonly Evaluation[]): string {
-  if (evaluations.length === 0) return "nothing checked (no ECS resource found)";
+  // Why is on stderr: no ECS resource found, or files that could not be checked.
+  if (evaluations.length === 0) return "nothing checked";
   const count = (kind: ResourceKind) =>
     evaluations.filter((e) => (e.resourceType ?? "taskDefinition") === kind).length;
   const kinds = RESOURCE_KINDS.filter((k) => count(k) > 0);
