@@ -174,7 +174,7 @@ export function renderMarkdown(r: BenchReport): string {
   const v = r.rightsizeVolume;
   if (v) {
     line(
-      `The data volume of one weekly run with Container Insights (\`bench/rightsizeVolume.ts\`, CloudWatch answered in this process because moto cannot hold it): ${n(v.services)} services × 14 days × 5-minute periods × 4 series = ${n(v.points)} points in ${n(v.getMetricDataRequests)} GetMetricData responses (at most 100,800 points each), read in batches of ${v.batchServices} services, ${v.batchConcurrency} at a time; in a Node process of its own${v.heapLimitMiB ? ` with a ${v.heapLimitMiB} MiB V8 heap limit` : ""}, peak heap ${n(v.peakHeapMiB)} MiB, peak RSS ${n(v.peakRssMiB)} MiB (sampled). Its duration is in the JSON only: it has no baseline.`,
+      `The data volume of one weekly run with Container Insights (\`bench/rightsizeVolume.ts\`, CloudWatch answered in this process because moto cannot hold it): ${n(v.services)} services × 14 days × 5-minute periods × 4 series = ${n(v.points)} points in ${n(v.getMetricDataRequests)} GetMetricData responses (at most 100,800 points each), read in batches of ${v.batchServices} services, ${v.batchConcurrency} at a time; ${v.heapLimitMiB ? `in a Node process of its own with a ${v.heapLimitMiB} MiB V8 heap limit` : "in the bench's own process, after everything before it (so the RSS is the bench's, not the analysis's)"}, peak heap ${n(v.peakHeapMiB)} MiB, peak RSS ${n(v.peakRssMiB)} MiB (sampled). Its duration is in the JSON only: it has no baseline.`,
     );
     line();
   }
