@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { type Spread, spread } from "./stats.ts";
 
@@ -181,7 +182,10 @@ function profileImport(file: string, map: SourceMap, dir: string): Map<string, n
   // The last mapping on or before a generated position (the profiled bundle has one statement a line).
   const partAt = (line: number, column: number) => {
     const source = (map.findEntry(line, column) as { originalSource?: string }).originalSource;
-    return source ? packageOf(source.replace(/^file:\/\//, "").replace(`${ROOT}/`, "")) : UNMAPPED_PART;
+    if (!source) return UNMAPPED_PART;
+    // The map's sources are relative to the bundle's folder: the project's own show as its folders.
+    const path = source.startsWith("file://") ? fileURLToPath(source) : resolve(dirname(file), source);
+    return packageOf(relative(ROOT, path));
   };
   for (const node of profile.nodes) {
     const micros = selfMicros.get(node.id);

@@ -51,6 +51,14 @@ function verdict(median: number, max: number): string {
   return max > GOAL ? `met (max ${n(max, 2)}×)` : "met";
 }
 
+/**
+ * A part's name as printed. Runs before 2026-11-26 12:30 UTC named the project's folders through
+ * the source map's relative path with the checkout's path cut out (`../../..core/policy`).
+ */
+function partLabel(name: string): string {
+  return name.replace(/^(?:\.\.\/)*\.\.(?=[a-z])/, "");
+}
+
 /** The parts of the extra import time, summed over every function, as shares of the whole extra. */
 function timeShares(fns: BenchReport["bundles"]["functions"]): string {
   const byPart = new Map<string, number>();
@@ -63,7 +71,7 @@ function timeShares(fns: BenchReport["bundles"]["functions"]): string {
   const top = [...byPart]
     .filter(([, ms]) => ms / extra >= 0.03)
     .sort((a, b) => b[1] - a[1])
-    .map(([name, ms]) => `${name} ${n((ms / extra) * 100)}%`);
+    .map(([name, ms]) => `${partLabel(name)} ${n((ms / extra) * 100)}%`);
   return `Where the extra time goes (CPU profiles, table below), summed over the ${fns.length} functions: ${top.join(", ")} of it; parts under 3% are left out.`;
 }
 
@@ -240,7 +248,7 @@ export function renderMarkdown(r: BenchReport): string {
         `| ${b.fn} | ${n(b.profiledExtraMs ?? 0, 1)} ms | ${(b.initParts ?? [])
           .filter((p) => p.ms - p.baselineMs >= 1)
           .slice(0, 6)
-          .map((p) => `${p.name} +${n(p.ms - p.baselineMs, 1)}`)
+          .map((p) => `${partLabel(p.name)} +${n(p.ms - p.baselineMs, 1)}`)
           .join(", ")} |`,
       );
     line();
