@@ -20,7 +20,8 @@ import { SlackStandIn } from "./SlackStandIn.ts";
 export const REGION = "eu-west-1";
 export const ACCOUNT = "123456789012";
 const TABLE = "autopilot-state";
-const CONFIG_PARAMETER = "/ecs-autopilot/config";
+/** The name the rest of the suite uses, so the IAM proof (test/proof/iamCalls.test.ts) allows its reads. */
+const CONFIG_PARAMETER = "ecs-autopilot-test-config";
 const DEAD_LETTERS = "autopilot-dead-letters";
 const OUTBOX = "autopilot-outbox";
 
