@@ -216,3 +216,56 @@ describe("tags without a tag and re-pushes", () => {
     expect(orderTags(policy, "release-2", "release-10")).toBe(-1);
   });
 });
+
+describe("decisions a one-line bug would turn (issue 16)", () => {
+  it("patch refuses a major bump that keeps the minor (1.4.2 → 2.4.3), naming the minor it follows", () => {
+    expect(decide("patch", "1.4.2", "2.4.3")).toEqual({
+      accept: false,
+      reason: "patch: '2.4.3' is not a patch of 1.4",
+    });
+    expect(decide("patch", "1.4.2", "1.5.2")).toEqual({
+      accept: false,
+      reason: "patch: '1.5.2' is not a patch of 1.4",
+    });
+    expect(decide("patch", "1.4.2", "1.4.3")).toEqual({ accept: true, reason: "patch: 1.4.2 → 1.4.3" });
+    expect(decide("minor", "1.4.2", "2.4.3")).toEqual({
+      accept: false,
+      reason: "minor: '2.4.3' is a major bump from '1.4.2'",
+    });
+    expect(decide("major", "1.4.2", "2.4.3")).toEqual({ accept: true, reason: "major: 1.4.2 → 2.4.3" });
+  });
+
+  it("reads a pre-release in the part after a prefix, and names the whole pushed tag", () => {
+    expect(decide("prefix:release-", "release-1.4.2", "release-1.5.0-rc.1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-1.5.0-rc.1' is a pre-release or suffixed build, '1.4.2' a release (allowPrerelease is off)",
+    });
+    expect(decide("prefix:release-", undefined, "release-1.5.0-rc.1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-1.5.0-rc.1' is a pre-release or suffixed build (allowPrerelease is off)",
+    });
+    expect(
+      decide("prefix:release-", "release-1.4.2", "release-1.5.0-rc.1", { allowPrerelease: true }),
+    ).toEqual({ accept: true, reason: "prefix:release-: release-1.4.2 → release-1.5.0-rc.1" });
+    // The same track after the prefix moves on.
+    expect(decide("prefix:release-", "release-1.5.0-rc.1", "release-1.5.0-rc.2").accept).toBe(true);
+  });
+
+  it("compares release-042 and release-42 as the same number, and 042 above 5", () => {
+    expect(decide("prefix:release-", "release-042", "release-42")).toEqual({
+      accept: false,
+      reason: "prefix:release-: 'release-42' is the same version as 'release-042'",
+    });
+    expect(decide("prefix:release-", "release-042", "release-5")).toEqual({
+      accept: false,
+      reason: "prefix:release-: 'release-5' is older than 'release-042' (no downgrades)",
+    });
+    expect(decide("prefix:release-", "release-042", "release-43")).toEqual({
+      accept: true,
+      reason: "prefix:release-: release-042 → release-43",
+    });
+    expect(decide("glob:release-*", "release-042", "release-42").accept).toBe(false);
+  });
+});
