@@ -5,12 +5,16 @@
  * Each infra/ file is one concern; this file reads as the table of contents.
  */
 export default $config({
-  app(input) {
+  async app(input) {
+    // The acting stage (config deploy.actingStage, default production) keeps its table on
+    // removal and refuses `sst remove`; every other stage is removed whole.
+    const { stageActs } = await import("./infra/config.ts");
+    const acts = stageActs(input?.stage ?? "");
     return {
       name: "ecs-autopilot",
       home: "aws",
-      removal: input?.stage === "production" ? "retain" : "remove",
-      protect: input?.stage === "production",
+      removal: acts ? "retain" : "remove",
+      protect: acts,
     };
   },
   async run() {
@@ -22,8 +26,11 @@ export default $config({
     const rightsize = await import("./infra/rightsize.ts");
     const notify = await import("./infra/notify.ts");
     return {
+      stage: $app.stage,
+      acting: shared.acting,
       stateTable: shared.stateTable.name,
       deadLetterQueue: shared.deadLetters.url,
+      configParameter: shared.configParameter.name,
       redeployFunction: redeploy.redeployFunction.name,
       serviceIndexFunction: redeploy.serviceIndexFunction.name,
       monitorFunction: monitor.monitorFunction.name,

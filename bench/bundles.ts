@@ -1,61 +1,310 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, statSync } from "node:fs";
+/**
+ * Cold start per Lambda function, each beside its baseline: a bundle built with the same esbuild
+ * settings that only imports the AWS SDK clients the function uses. Both are imported in fresh
+ * Node processes, interleaved (function, baseline, function, baseline, …) so that the machine's
+ * noise hits both; the figure is the ratio of each pair. Optionally, instruction counts under
+ * callgrind give a noise-free ratio. The esbuild metafile says what the rest of the bundle is.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
+import { type Spread, spread } from "./stats.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+
+/**
+ * The AWS SDK packages each function calls at run time (read from the code: every function
+ * reads its config from SSM, its state from DynamoDB, and queues Slack messages to SQS; see
+ * runtime/runtime.ts). The baseline of a function imports these and nothing else.
+ */
+export const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
+  redeploy: ["client-ecs", "client-ecr", "client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
+  "service-index": ["client-ecs", "client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
+  monitor: ["client-ecs", "client-ecr", "client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
+  schedule: [
+    "client-ecs",
+    "client-application-auto-scaling",
+    "client-dynamodb",
+    "lib-dynamodb",
+    "client-sqs",
+    "client-ssm",
+  ],
+  policy: ["client-ecs", "client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
+  rightsize: [
+    "client-ecs",
+    "client-ecr",
+    "client-dynamodb",
+    "lib-dynamodb",
+    "client-sqs",
+    "client-ssm",
+    "client-cloudwatch",
+    "client-ec2",
+    "client-compute-optimizer",
+    "client-pricing",
+  ],
+  notify: ["client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
+};
+
+/** The main export of each package, referenced so that esbuild keeps the module. */
+const MAIN_EXPORT: Readonly<Record<string, string>> = {
+  "client-ecs": "ECSClient",
+  "client-ecr": "ECRClient",
+  "client-dynamodb": "DynamoDBClient",
+  "lib-dynamodb": "DynamoDBDocumentClient",
+  "client-sqs": "SQSClient",
+  "client-ssm": "SSMClient",
+  "client-application-auto-scaling": "ApplicationAutoScalingClient",
+  "client-cloudwatch": "CloudWatchClient",
+  "client-ec2": "EC2Client",
+  "client-compute-optimizer": "ComputeOptimizerClient",
+  "client-pricing": "PricingClient",
+};
+
+/** The Lambda entries: every file of functions/. */
+export function lambdaEntries(): string[] {
+  return readdirSync(join(ROOT, "functions"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+/** How SST bundles a function: esbuild, ESM, Node 22, minified, AWS SDK included. */
+const SETTINGS: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  minify: true,
+  metafile: true,
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  logLevel: "error",
+};
+
+export interface PackageShare {
+  readonly name: string;
+  readonly bytes: number;
+}
 
 export interface BundleFigures {
   readonly fn: string;
   readonly bytes: number;
-  readonly initMsMedian: number;
-  readonly initMsRuns: number[];
+  readonly baselineBytes: number;
+  readonly clients: readonly string[];
+  /** AWS SDK client packages in the bundle that the function never calls. */
+  readonly unusedClients: readonly PackageShare[];
+  /** Init time of the function over its baseline's, one ratio per interleaved pair. */
+  readonly initRatio: Spread;
+  readonly initMs: Spread;
+  readonly baselineInitMs: Spread;
+  /** Instructions of the import (callgrind, Node's own start-up subtracted), function over baseline. */
+  readonly instructionRatio?: number;
+  /** What-if: the same function with zod imported as a namespace everywhere (see zodAsNamespace). */
+  readonly zodNamespace: {
+    readonly bytes: number;
+    readonly initRatio: Spread;
+    readonly instructionRatio?: number;
+  };
+  /** What the function's bundle has beyond the baseline, by package, largest first. */
+  readonly overhead: readonly PackageShare[];
+  /** Bytes of re2js + semver: the config's tag-policy validation, loaded by every function. */
+  readonly tagPolicyBytes: number;
+}
+
+/** Bytes in the output per package (node_modules package, or the project's folder). */
+export function packageShares(metafile: Metafile): Map<string, number> {
+  const shares = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs))
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const inModules = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const name = inModules?.[1] ?? path.split("/").slice(0, -1).join("/") ?? path;
+      shares.set(name, (shares.get(name) ?? 0) + input.bytesInOutput);
+    }
+  return shares;
+}
+
+async function bundle(entry: BuildOptions, outfile: string): Promise<Metafile> {
+  const result = await build({ ...SETTINGS, ...entry, outfile });
+  if (!result.metafile) throw new Error(`esbuild wrote no metafile for ${outfile}`);
+  return result.metafile;
+}
+
+/** Milliseconds to import `file` in a fresh Node process. */
+function importMs(file: string): number {
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `const t=performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now()-t));`,
+    ],
+    { env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" } },
+  ).toString();
+  return Number(out);
+}
+
+/** Instructions Node executes to import `file` (or to start, when `file` is undefined), by callgrind. */
+function instructions(file: string | undefined, dir: string): number {
+  const script = file ? `await import(${JSON.stringify(file)});` : "";
+  const outFile = join(dir, "callgrind.out");
+  const run = spawnSync(
+    "valgrind",
+    [
+      "--tool=callgrind",
+      `--callgrind-out-file=${outFile}`,
+      process.execPath,
+      "--single-threaded",
+      "--input-type=module",
+      "-e",
+      script,
+    ],
+    { env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" }, encoding: "utf8" },
+  );
+  const log = run.stderr ?? "";
+  rmSync(outFile, { force: true });
+  const refs = log.match(/Collected\s*:\s*(\d+)/);
+  if (!refs?.[1]) throw new Error(`callgrind reported no instruction count for ${file ?? "node"}`);
+  return Number(refs[1]);
+}
+
+export interface BundleOptions {
+  /** Interleaved rounds per function (at least 5). */
+  readonly pairs: number;
+  /** Also count instructions with callgrind (slow: about a minute per bundle on a loaded machine). */
+  readonly instructions: boolean;
 }
 
 /**
- * Bundles each Lambda entry the way SST does (esbuild, ESM, Node 22, minified, AWS SDK
- * included), then measures its init: importing the bundle in a fresh Node process, the work
- * Lambda does on a cold start before the first event.
+ * An esbuild plugin for a what-if, never for the deployed build: rewrites `import { z } from
+ * "zod"` (in this project and in Powertools' parser) to `import * as z from "zod"`. The named
+ * import is a namespace object esbuild keeps whole — all of zod 4's locales — while property
+ * accesses on a namespace import are tree-shaken. Same API, same behaviour.
  */
-export async function measureBundles(functions: readonly string[], runs = 7): Promise<BundleFigures[]> {
-  const out = mkdtempSync(join(tmpdir(), "ecs-autopilot-bench-"));
+const zodAsNamespace: Plugin = {
+  name: "zod-as-namespace",
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
+      if (args.path.includes("/node_modules/zod/")) return undefined;
+      const text = readFileSync(args.path, "utf8");
+      const named = /import\s*\{([^}]*)\}\s*from\s*["']zod["'];?/g;
+      if (!named.test(text)) return undefined;
+      const contents = text.replace(named, (whole, names: string) => {
+        const parts = names
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean);
+        if (!parts.includes("z")) return whole;
+        const rest = parts.filter((n) => n !== "z");
+        return `import * as z from "zod";${rest.length ? ` import { ${rest.join(", ")} } from "zod";` : ""}`;
+      });
+      return { contents, loader: args.path.endsWith(".ts") ? "ts" : "js" };
+    });
+  },
+};
+
+/** Imports each file once per round, in turn, and returns each one's times and its ratio to the last file's. */
+function interleave(files: readonly string[], rounds: number): { ms: number[][]; ratios: number[][] } {
+  for (const file of files) importMs(file); // warm the file cache before the first round
+  const ms = files.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) for (const [i, file] of files.entries()) ms[i]?.push(importMs(file));
+  const base = ms[files.length - 1] ?? [];
+  return { ms, ratios: ms.map((times) => times.map((t, r) => t / (base[r] ?? t))) };
+}
+
+export interface TagPolicyShare {
+  readonly bytes: number;
+  /** Init of (a baseline + re2js + semver) over the same baseline's. */
+  readonly initRatio: Spread;
+  readonly instructionRatio?: number;
+}
+
+export async function measureBundles(
+  functions: readonly string[],
+  options: BundleOptions,
+): Promise<{ functions: BundleFigures[]; tagPolicy: TagPolicyShare }> {
+  const dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-bench-"));
   const figures: BundleFigures[] = [];
-  for (const fn of functions) {
-    const outfile = join(out, `${fn}.mjs`);
-    await build({
-      entryPoints: [join(ROOT, "functions", `${fn}.ts`)],
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
-      minify: true,
-      outfile,
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
-      logLevel: "error",
-    });
-    const timings: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const ms = execFileSync(
-        process.execPath,
-        [
-          "--input-type=module",
-          "-e",
-          `const t=performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now()-t));`,
-        ],
-        { env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" } },
-      ).toString();
-      timings.push(Number(ms));
+  const nodeStart = options.instructions ? instructions(undefined, dir) : 0;
+  const instructionRatio = (file: string, baselineFile: string) =>
+    options.instructions
+      ? (instructions(file, dir) - nodeStart) / (instructions(baselineFile, dir) - nodeStart)
+      : undefined;
+  const baselineOf = async (name: string, clients: readonly string[], extra = "") => {
+    const source = join(dir, `${name}.ts`);
+    writeFileSync(
+      source,
+      `${clients.map((c) => `import { ${MAIN_EXPORT[c]} } from "@aws-sdk/${c}";`).join("\n")}\n${extra}` +
+        `export const clients = [${clients.map((c) => MAIN_EXPORT[c]).join(", ")}];\n`,
+    );
+    const file = join(dir, `${name}.mjs`);
+    const metafile = await bundle({ entryPoints: [source], nodePaths: [join(ROOT, "node_modules")] }, file);
+    return { file, metafile };
+  };
+  try {
+    for (const fn of functions) {
+      const clients = CLIENTS_USED[fn];
+      if (!clients) throw new Error(`bench/bundles.ts: no AWS SDK clients listed for functions/${fn}.ts`);
+      const entry = join(ROOT, "functions", `${fn}.ts`);
+      const outfile = join(dir, `${fn}.mjs`);
+      const metafile = await bundle({ entryPoints: [entry] }, outfile);
+      const zodFile = join(dir, `${fn}.zod-namespace.mjs`);
+      await bundle({ entryPoints: [entry], plugins: [zodAsNamespace] }, zodFile);
+      const baseline = await baselineOf(`${fn}.baseline`, clients);
+      const shares = packageShares(metafile);
+      const baseShares = packageShares(baseline.metafile);
+      const usedPackages = new Set(clients.map((c) => `@aws-sdk/${c}`));
+      for (const used of usedPackages)
+        if (!shares.has(used))
+          throw new Error(`functions/${fn}.ts: the bundle has no ${used}, listed as used`);
+      const overhead = [...shares]
+        .map(([name, bytes]) => ({ name, bytes: bytes - (baseShares.get(name) ?? 0) }))
+        .filter((p) => p.bytes > 1024)
+        .sort((a, b) => b.bytes - a.bytes);
+      const unusedClients = overhead.filter(
+        (p) => /^@aws-sdk\/client-/.test(p.name) && !usedPackages.has(p.name),
+      );
+      const { ms, ratios } = interleave([outfile, zodFile, baseline.file], options.pairs);
+      const fnInstructions = instructionRatio(outfile, baseline.file);
+      const zodInstructions = instructionRatio(zodFile, baseline.file);
+      figures.push({
+        fn,
+        bytes: statSync(outfile).size,
+        baselineBytes: statSync(baseline.file).size,
+        clients,
+        unusedClients,
+        initRatio: spread(ratios[0] ?? []),
+        initMs: spread(ms[0] ?? []),
+        baselineInitMs: spread(ms[2] ?? []),
+        ...(fnInstructions !== undefined ? { instructionRatio: fnInstructions } : {}),
+        zodNamespace: {
+          bytes: statSync(zodFile).size,
+          initRatio: spread(ratios[1] ?? []),
+          ...(zodInstructions !== undefined ? { instructionRatio: zodInstructions } : {}),
+        },
+        overhead,
+        tagPolicyBytes: (shares.get("re2js") ?? 0) + (shares.get("semver") ?? 0),
+      });
     }
-    const sorted = [...timings].sort((a, b) => a - b);
-    figures.push({
-      fn,
-      bytes: statSync(outfile).size,
-      initMsMedian: Math.round((sorted[Math.floor(sorted.length / 2)] ?? 0) * 10) / 10,
-      initMsRuns: timings.map((t) => Math.round(t * 10) / 10),
-    });
+    // The config's tag-policy validation (re2js + semver) on its own, over the redeploy baseline.
+    const clients = CLIENTS_USED.redeploy ?? [];
+    const plain = await baselineOf("tag-policy.baseline", clients);
+    const withTagPolicy = await baselineOf(
+      "tag-policy",
+      clients,
+      'import { RE2JS } from "re2js";\nimport semver from "semver";\nexport const tagPolicy = [RE2JS, semver];\n',
+    );
+    const { ratios } = interleave([withTagPolicy.file, plain.file], options.pairs);
+    const tagInstructions = instructionRatio(withTagPolicy.file, plain.file);
+    return {
+      functions: figures,
+      tagPolicy: {
+        bytes: statSync(withTagPolicy.file).size - statSync(plain.file).size,
+        initRatio: spread(ratios[0] ?? []),
+        ...(tagInstructions !== undefined ? { instructionRatio: tagInstructions } : {}),
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return figures;
 }

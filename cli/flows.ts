@@ -23,7 +23,7 @@ export const FLOWS: Readonly<Record<string, InvokableFlow>> = {
   monitor: {
     flow: "monitor",
     description:
-      "an ECS Task State Change, Deployment State Change or Service Action event: classify, correlate, alert once",
+      "an ECS Task State Change, Deployment State Change, Service Action or Container Instance State Change event: classify, correlate, alert once; or a Scheduled Event (re-check disconnected agents)",
     dryRun: false,
     create: async (runtime) => (await import("../functions/monitor.ts")).createMonitorHandler(runtime),
   },

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { loadConfig } from "../core/config/index.ts";
 import { AutopilotError } from "../core/errors.ts";
 import { EVENT_RULES, rulesMatching } from "../core/events/index.ts";
 import { TerminalNotifier } from "../core/notify/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { InvalidEventError } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../runtime/runtime.ts";
 import { CliError, EXIT } from "./errors.ts";
@@ -70,7 +70,7 @@ export async function invokeEvent(
     process.stderr.write(
       `note: no ${flow.flow} rule would deliver this event in AWS; running the handler anyway\n`,
     );
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

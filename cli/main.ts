@@ -6,6 +6,7 @@ import { VERSION } from "../core/version.ts";
 import { type DlqOptions, dlqList, dlqRedrive } from "./dlq.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
+import { iamPolicy } from "./iam.ts";
 import { invoke } from "./invoke.ts";
 import { type CheckOptions, policyAudit, policyCheck, policyRules } from "./policy.ts";
 import { redeployExplain } from "./redeployExplain.ts";
@@ -104,6 +105,10 @@ export function buildProgram(): Command {
     .requiredOption("--policy <policy>", "tag policy, e.g. minor, range:>=1.2 <2, glob:release-*")
     .option("--running <tag>", "the tag the service runs (omit when unknown)")
     .option(
+      "--last-version <tag>",
+      "the last version the service ran before a non-version tag (its revision's autopilot:last-version:<container> tag)",
+    )
+    .option(
       "--pushed <tag>",
       "a pushed tag; repeat for several, replayed in order",
       (tag: string, previous: string[]) => [...previous, tag],
@@ -185,6 +190,21 @@ export function buildProgram(): Command {
     .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
     .action(async (options: RightsizeOptions) => {
       process.stdout.write(`${(await rightsizeReport(options)).output}\n`);
+    });
+  program
+    .command("iam")
+    .description("the IAM permissions of the deployed functions")
+    .command("policy")
+    .description("print one function's IAM statements, from the same definition sst deploy uses")
+    .argument("<function>", "redeploy, service-index, monitor, schedule, policy or rightsize")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--config <file>", "central configuration (JSON): deploy.passRoles, deploy.actingStage")
+    .option("--stage <name>", "the stage to print for (default: the acting stage)")
+    .option("--partition <partition>", "the partition to fill in, e.g. aws")
+    .option("--region <region>", "the region to fill in")
+    .option("--account <id>", "the account to fill in")
+    .action(async (fn: string, options) => {
+      process.stdout.write(`${await iamPolicy(fn, options)}\n`);
     });
   return program;
 }

@@ -1,7 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { loadConfig } from "../core/config/index.ts";
 import {
   atOrAbove,
   auditAccount,
@@ -17,6 +16,7 @@ import {
 } from "../core/policy/index.ts";
 import type { LoadedResource } from "../core/policy/LoadedResource.ts";
 import { loadPolicyFile, NOT_AN_ECS_INPUT, POLICY_INPUT } from "../core/policy/loadPolicyFile.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError, EXIT } from "./errors.ts";
 
 const CANDIDATE = POLICY_INPUT;
@@ -65,7 +65,7 @@ export async function policyCheck(
   if (!["high", "medium", "low"].includes(failOn))
     throw new CliError(`--fail-on must be high, medium or low, not '${options.failOn}'`);
   if (paths.length === 0) throw new CliError("name at least one file or directory");
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },
@@ -121,7 +121,7 @@ export async function policyAudit(
   const format = options.format ?? "text";
   if (format !== "text" && format !== "json")
     throw new CliError(`--format must be text or json, not '${format}'`);
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

@@ -1,8 +1,8 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { loadConfig } from "../core/config/index.ts";
 import { formatPlan, type RedeployReport, redeployPush } from "../core/redeploy/index.ts";
 import { StateTable } from "../core/state/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface PlanOptions {
@@ -48,7 +48,7 @@ export async function redeployPlan(
       )
     ).Account;
   if (!account) throw new CliError("cannot tell the account: pass --account");
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },

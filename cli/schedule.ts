@@ -1,6 +1,5 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { loadConfig } from "../core/config/index.ts";
 import {
   type ContainerInstanceFacts,
   describeServices,
@@ -16,6 +15,8 @@ import {
   reconcileSchedules,
   type ScheduleReport,
 } from "../core/schedule/index.ts";
+import { StateTable } from "../core/state/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
 
 export interface ScheduleOptions {
@@ -112,14 +113,14 @@ export async function schedule(
     throw new CliError(`--format must be text or json, not '${format}'`);
   const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE;
   if (!tableName) throw new CliError("no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE");
-  const config = await loadConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
+  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
     (error: Error) => {
       throw new CliError(error.message);
     },
   );
   const aws = clients ?? createAwsClients();
   const dryRun = command === "plan" || options.dryRun === true;
-  const report = await reconcileSchedules(aws, tableName, config, { dryRun });
+  const report = await reconcileSchedules(aws, new StateTable(aws.documents, tableName), config, { dryRun });
   const priced = await prices(aws, report);
   if (format === "json") {
     const sources = distinctSources([...priced.values()].flatMap((p) => (p.source ? [p.source] : []))).map(

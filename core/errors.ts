@@ -13,8 +13,15 @@
  * | `policy-input-invalid` | PolicyInputError | core/policy |
  * | `event-invalid` | InvalidEventError | runtime |
  * | `slack-delivery-failed` | SlackWebhookError | core/notify |
+ * | `secret-invalid` | WebhookSecretError | core/notify |
  * | `state-incomplete` | StateIncompleteError | core/state |
  * | `price-offer-invalid` | OfferFileError | core/pricing |
+ * | `rollout-failed` | RollOutError | core/ecs |
+ * | `redeploy-failed` | RedeployFailedError | core/redeploy |
+ * | `schedule-apply-failed` | ScheduleApplyError | core/schedule |
+ * | `policy-unchecked` | PolicyUncheckedError | core/policy |
+ * | `event-in-progress` | EventInProgressError | runtime |
+ * | `delivery-failed` | DeliveryError | runtime |
  * | `cli-usage` | CliError | cli |
  *
  * @example
@@ -31,9 +38,6 @@ export abstract class AutopilotError extends Error {
     this.name = new.target.name;
   }
 }
-
-/** True for errors ecs-autopilot raised on purpose (bad input, a refused delivery), as opposed to bugs. */
-export const isAutopilotError = (error: unknown): error is AutopilotError => error instanceof AutopilotError;
 
 /** One line naming an error: its name and message; for non-errors, their string form. */
 export function describeError(error: unknown): string {

@@ -58,6 +58,3 @@ export const quietResult = <Summary extends object>(summary: Summary): FlowResul
   summary,
   messages: [],
 });
-
-/** A log that discards everything (tests, pure callers). */
-export const SILENT_LOG: FlowLog = { info: () => {}, warn: () => {}, error: () => {} };

@@ -42,6 +42,16 @@ export const REVISION_TAGS = {
   rightsizedFrom: "autopilot:rightsized-from",
 } as const;
 
+/**
+ * Tags a team puts on an IAM role. A role tagged `autopilot:pass-role` = `true` may be passed to
+ * ECS by the functions that register revisions (redeploy, right-sizing): the task and execution
+ * roles of the services they roll out (core/iam/permissions.ts, README "IAM").
+ */
+export const ROLE_TAGS = {
+  /** `true`: ecs-autopilot may pass this role to ECS tasks (iam:PassRole). */
+  passRole: "autopilot:pass-role",
+} as const;
+
 /** Every tag key of ecs-autopilot starts with this; they are rewritten on every new revision. */
 export const AUTOPILOT_TAG_PREFIX = "autopilot:";
 
@@ -50,6 +60,15 @@ export const IMAGE_TAG_PREFIX = "autopilot:image-tag:";
 
 /** Task-definition tag holding the human tag of `container`'s image, pinned by digest. */
 export const imageTagKey = (container: string): string => `${IMAGE_TAG_PREFIX}${container}`;
+
+/**
+ * Task-definition tag prefix holding the last version tag (`1.2.3`) a container ran, carried over
+ * non-version tags (`main`), so that the `any` policy never deploys a version below it.
+ */
+export const LAST_VERSION_PREFIX = "autopilot:last-version:";
+
+/** Task-definition tag holding the last version tag `container` ran. */
+export const lastVersionKey = (container: string): string => `${LAST_VERSION_PREFIX}${container}`;
 
 /** Tags that suppress a policy rule inline: `autopilot:policy-skip:ECS013` = "reason". */
 export const POLICY_SKIP_TAG_PREFIX = "autopilot:policy-skip:";

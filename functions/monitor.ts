@@ -1,6 +1,7 @@
 /**
  * Lambda entry of the monitor flow: task state changes, deployment state changes, service actions
- * and container instance state changes from ECS. Composition only; the decisions live in core/monitor.
+ * and container instance state changes from ECS, and the scheduled sweep of disconnected agents.
+ * Composition only; the decisions live in core/monitor.
  */
 import { z } from "zod";
 import {
@@ -8,6 +9,7 @@ import {
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
+  ScheduledEvent,
 } from "../core/events/index.ts";
 import { MonitorLookupsCache, runMonitor } from "../core/monitor/runMonitor.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
@@ -19,6 +21,7 @@ const MonitorEvent = z.discriminatedUnion("detail-type", [
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsContainerInstanceStateChangeEvent,
+  ScheduledEvent,
 ]);
 
 export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {

@@ -7,12 +7,13 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { SqsSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import middy from "@middy/core";
 import type { z } from "zod";
+import { withFunctionScope } from "../core/aws/index.ts";
 import { postOutbox } from "../runtime/postOutbox.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 export function createNotifyHandler(runtime: FlowRuntime): LambdaHandler {
-  return middy()
+  const handler = middy()
     .use(injectLambdaContext(runtime.logger))
     .use(parser({ schema: SqsSchema }))
     .handler(async (event: z.infer<typeof SqsSchema>, context) =>
@@ -23,6 +24,8 @@ export function createNotifyHandler(runtime: FlowRuntime): LambdaHandler {
         owner: context.awsRequestId,
       }),
     ) as unknown as LambdaHandler;
+  // Its AWS calls are recorded as the Notify function's (the IAM proof).
+  return (event, context) => withFunctionScope(runtime.flow, () => handler(event, context));
 }
 
 export const handler = createNotifyHandler(createRuntime("notify"));

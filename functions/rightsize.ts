@@ -16,10 +16,10 @@ export function createRightsizeHandler(
   runtime: FlowRuntime,
   options: RightsizeHandlerOptions = {},
 ): LambdaHandler {
-  const pricing = options.pricing ?? createPricingClient();
+  const pricing = options.pricing ?? createPricingClient(runtime.clientOptions);
   let insight = options.insight;
   return flowHandler(runtime, { schema: ScheduledEvent, claims: !options.dryRun }, async (event) => {
-    insight ??= createInsightClients();
+    insight ??= createInsightClients(runtime.clientOptions);
     const { prices } = options;
     const context = await runtime.flowContext({ dryRun: options.dryRun ?? false });
     return runtime.deliver(

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { CloudTrailApiCallEvent, ScheduledEvent } from "../core/events/index.ts";
 import { runServiceIndex } from "../core/redeploy/runServiceIndex.ts";
+import { reportDeployBuild } from "../runtime/deployTimeBuild.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
@@ -17,4 +18,6 @@ export function createServiceIndexHandler(runtime: FlowRuntime): LambdaHandler {
   );
 }
 
-export const handler = createServiceIndexHandler(createRuntime("service-index"));
+const runtime = createRuntime("service-index");
+// The build `sst deploy` asks for answers with a report, never an error (runtime/deployTimeBuild.ts).
+export const handler = reportDeployBuild(createServiceIndexHandler(runtime), runtime);

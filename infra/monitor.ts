@@ -3,58 +3,37 @@ import {
   ECS_DEPLOYMENT_STATE_CHANGE,
   ECS_SERVICE_ACTION,
   ECS_TASK_STATE_CHANGE,
+  SCHEDULED_JOBS,
 } from "../core/events/index.ts";
-import { subscribe } from "./eventRules.ts";
-import { account, config, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
+import { SLACK_POST_SECONDS, timeoutFor } from "./budgets.ts";
+import { scheduleJob, subscribe } from "./eventRules.ts";
+import { flowFunctionArgs, routeSecrets, routeSecretsChecked, slackWebhookUrl } from "./shared.ts";
 
 /**
- * One secret per Slack route in the config's `monitor.routes`
- * (`npx sst secret set SlackWebhookUrlPayments https://hooks.slack.com/…`).
+ * Budget of one event: at most one Slack message (core/monitor/monitorEvent.ts returns one per
+ * event), so one post's worst case, plus its reads — one DescribeServices, one
+ * DescribeTaskDefinition, one ECR DescribeImages and about ten state-table calls — for which
+ * 60 s leaves each SDK call several retries. 30 s was shorter than the Slack budget alone: the
+ * invocation timed out, Lambda retried it, and the stop was counted again.
  */
-const routeSecrets = [...new Set(config.monitor.routes.map((route) => route.webhook))]
-  .filter((name) => name !== "SlackWebhookUrl")
-  .map((name) => new sst.Secret(name));
+const timeout = timeoutFor("Monitor", { slack: SLACK_POST_SECONDS, reads: 60 });
 
 /**
- * Monitoring: task stops, crash loops, failed deployments and placement failures, told once.
- * Reads only: the service and task definition for links and images, ECR for missing images.
+ * Monitoring: task stops, crash loops, failed deployments, placement failures and draining
+ * container instances, told once; every 5 minutes the sweep re-checks agents remembered as
+ * disconnected. Reads only (core/iam): the service, task definition and tasks for links, images
+ * and what a draining instance still runs; container instances for the sweep; ECR for missing images.
  */
+const args = flowFunctionArgs("monitor", timeout);
 export const monitorFunction = new sst.aws.Function("Monitor", {
-  ...flowFunctionArgs("monitor"),
+  ...args,
   handler: "functions/monitor.handler",
   description: "ecs-autopilot: classify ECS task stops, deployments and service actions; tell Slack once",
-  timeout: "30 seconds",
-  link: [...flowFunctionArgs("monitor").link, ...routeSecrets],
-  permissions: [
-    ...sharedPermissions(),
-    {
-      actions: ["ecs:DescribeServices"],
-      resources: [$interpolate`arn:aws:ecs:${region}:${account}:service/*/*`],
-    },
-    // A draining container instance: which tasks it still runs. ListTasks is authorised on "*"
-    // narrowed by the ecs:cluster condition (a container-instance ARN is not what it is checked against).
-    {
-      actions: ["ecs:ListTasks"],
-      resources: ["*"],
-      conditions: [
-        {
-          test: "ArnLike",
-          variable: "ecs:cluster",
-          values: [$interpolate`arn:aws:ecs:${region}:${account}:cluster/*`],
-        },
-      ],
-    },
-    {
-      actions: ["ecs:DescribeTasks"],
-      resources: [$interpolate`arn:aws:ecs:${region}:${account}:task/*/*`],
-    },
-    // DescribeTaskDefinition has no resource-level permission in IAM.
-    { actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] },
-    {
-      actions: ["ecr:DescribeImages"],
-      resources: [$interpolate`arn:aws:ecr:${region}:${account}:repository/*`],
-    },
-  ],
+  link: [slackWebhookUrl, ...routeSecrets],
+  environment: {
+    ...args.environment,
+    AUTOPILOT_ROUTES_CHECKED: routeSecretsChecked,
+  },
 });
 
 for (const rule of [
@@ -64,3 +43,4 @@ for (const rule of [
   ECS_CONTAINER_INSTANCE_STATE_CHANGE,
 ])
   subscribe(rule, monitorFunction);
+for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "monitor")) scheduleJob(job, monitorFunction);

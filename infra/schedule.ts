@@ -1,56 +1,25 @@
 import { ECS_SERVICE_TAG_CHANGES, SCHEDULED_JOBS } from "../core/events/index.ts";
+import { SLACK_POST_SECONDS, timeoutFor } from "./budgets.ts";
 import { scheduleJob, subscribe } from "./eventRules.ts";
-import { account, flowFunctionArgs, region, sharedPermissions } from "./shared.ts";
+import { flowFunctionArgs } from "./shared.ts";
+
+/**
+ * Budget: the reconcile reads (for 2,000 services: 200 DescribeServices, 40 DescribeScalableTargets,
+ * 20 BatchGetItem; the 300-service run makes 36 calls when nothing changed) and writes only what
+ * drifted, 240 s; then its messages: the run's summary and each newly invalid schedule (told once
+ * a month), budgeted at three posts. A run that does not finish is retried by Lambda and is
+ * idempotent: it writes only what still differs.
+ */
+const timeout = timeoutFor("Schedule", { reconcile: 240, slack: 3 * SLACK_POST_SECONDS });
 
 /**
  * Scheduled scaling: per-service schedules reconciled into Application Auto Scaling scheduled
  * actions every 15 minutes and whenever a service's tags change.
  */
 export const scheduleFunction = new sst.aws.Function("Schedule", {
-  ...flowFunctionArgs("schedule"),
+  ...flowFunctionArgs("schedule", timeout),
   handler: "functions/schedule.handler",
   description: "ecs-autopilot: reconcile service schedules into Application Auto Scaling",
-  timeout: "5 minutes",
-  permissions: [
-    ...sharedPermissions(),
-    { actions: ["ecs:ListClusters", "ecs:ListServices"], resources: ["*"] },
-    // RegisterScalableTarget on an ECS service needs DescribeServices and UpdateService on it.
-    {
-      actions: ["ecs:DescribeServices", "ecs:UpdateService"],
-      resources: [$interpolate`arn:aws:ecs:${region}:${account}:service/*/*`],
-    },
-    // DescribeTaskDefinition (sizes for the savings estimate) has no resource-level permission.
-    { actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] },
-    {
-      actions: [
-        "application-autoscaling:DescribeScalableTargets",
-        "application-autoscaling:DescribeScheduledActions",
-      ],
-      resources: ["*"],
-    },
-    {
-      actions: [
-        "application-autoscaling:RegisterScalableTarget",
-        "application-autoscaling:PutScheduledAction",
-        "application-autoscaling:DeleteScheduledAction",
-      ],
-      resources: [$interpolate`arn:aws:application-autoscaling:${region}:${account}:scalable-target/*`],
-    },
-    // The first RegisterScalableTarget of the account creates Application Auto Scaling's ECS role.
-    {
-      actions: ["iam:CreateServiceLinkedRole"],
-      resources: [
-        $interpolate`arn:aws:iam::${account}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/*`,
-      ],
-      conditions: [
-        {
-          test: "StringEquals",
-          variable: "iam:AWSServiceName",
-          values: ["ecs.application-autoscaling.amazonaws.com"],
-        },
-      ],
-    },
-  ],
 });
 subscribe(ECS_SERVICE_TAG_CHANGES, scheduleFunction);
 for (const job of SCHEDULED_JOBS.filter((j) => j.flow === "schedule")) scheduleJob(job, scheduleFunction);

@@ -1,12 +1,43 @@
-import { readFileSync } from "node:fs";
-import { parseConfig } from "../core/config/index.ts";
+import { type AutopilotFunction, permissionStatements, renderTemplate } from "../core/iam/index.ts";
+import { LOG_INSTEAD, webhookTarget } from "../core/notify/index.ts";
+import { config, stageActs, stored } from "./config.ts";
 
-/** The Slack incoming-webhook URL: `npx sst secret set SlackWebhookUrl https://hooks.slack.com/services/…`. */
-export const slackWebhookUrl = new sst.Secret("SlackWebhookUrl");
+/** Whether this stage acts on the account (README, "Stages"); every other stage runs in dry-run. */
+export const acting = stageActs($app.stage);
+
+export const account = aws.getCallerIdentityOutput().accountId;
+export const region = aws.getRegionOutput().name;
+export const partition = aws.getPartitionOutput().partition;
 
 /**
- * One table for ecs-autopilot's state: the repository → services index and idempotency records
- * (layout: core/aws/state.ts). Records that only prevent duplicates expire through TTL.
+ * A Slack webhook secret. Its placeholder `none` means "write messages to the log", so `sst
+ * deploy` works before any webhook is set (an `sst.Secret` without a value or placeholder fails
+ * the deploy: SecretMissingError in SST's secret.ts). A value that is neither `none` nor an
+ * http(s) URL fails `sst deploy` here, naming the secret and never quoting the value.
+ */
+function webhookSecret(name: string) {
+  const secret = new sst.Secret(name, LOG_INSTEAD);
+  const checked = secret.value.apply((value) => webhookTarget(name, value).kind);
+  return { secret, checked };
+}
+
+/** The default channel: `npx sst secret set SlackWebhookUrl https://hooks.slack.com/services/… --stage production`. */
+const slack = webhookSecret("SlackWebhookUrl");
+export const slackWebhookUrl = slack.secret;
+
+/**
+ * One secret per Slack route in the config's `monitor.routes` (linked to the Monitor function):
+ * `npx sst secret set SlackWebhookUrlPayments https://hooks.slack.com/… --stage production`.
+ */
+const routes = [...new Set(config.monitor.routes.map((route) => route.webhook))]
+  .filter((name) => name !== "SlackWebhookUrl")
+  .map(webhookSecret);
+export const routeSecrets = routes.map((r) => r.secret);
+
+/**
+ * One table for ecs-autopilot's state (layout: core/state/keys.ts). Records that only prevent
+ * duplicates expire through TTL. The acting stage's table has DynamoDB deletion protection (a
+ * DeleteTable fails until it is switched off) on top of SST's `removal: "retain"` and `protect`.
  */
 export const stateTable = new sst.aws.Dynamo("AutopilotState", {
   fields: { pk: "string", sk: "string" },
@@ -16,6 +47,7 @@ export const stateTable = new sst.aws.Dynamo("AutopilotState", {
     table: (args: aws.dynamodb.TableArgs) => {
       args.pointInTimeRecovery = { enabled: true };
       args.serverSideEncryption = { enabled: true };
+      args.deletionProtectionEnabled = acting;
     },
   },
 });
@@ -42,7 +74,7 @@ new aws.sqs.QueuePolicy("AutopilotDeadLettersPolicy", {
         Principal: { Service: "events.amazonaws.com" },
         Action: "sqs:SendMessage",
         Resource: deadLetters.arn,
-        Condition: { StringEquals: { "aws:SourceAccount": aws.getCallerIdentityOutput().accountId } },
+        Condition: { StringEquals: { "aws:SourceAccount": account } },
       },
     ],
   }),
@@ -102,46 +134,76 @@ export const outbox = new sst.aws.Queue("AutopilotSlackOutbox", {
 });
 
 /**
- * The central config: `autopilot.config.json` next to sst.config.ts when present, validated here
- * so that a bad config fails `sst deploy` instead of the first push; stored in SSM.
+ * The central config in SSM as `ecs-autopilot-<stage>-config` (the name the README gives), its
+ * tier fitted to its size: minified in the Standard tier (4,096 characters), compressed when
+ * larger, in the Advanced tier (8,192) only when compressed it still needs it (infra/config.ts).
  */
-function readConfigFile(): string {
-  try {
-    return readFileSync("autopilot.config.json", "utf8");
-  } catch {
-    return "{}";
-  }
-}
-const configText = readConfigFile();
-export const config = parseConfig(configText, "autopilot.config.json");
+export const configParameterName = `ecs-autopilot-${$app.stage}-config`;
 export const configParameter = new aws.ssm.Parameter("AutopilotConfig", {
+  name: configParameterName,
   type: "String",
-  tier: "Standard",
-  value: configText,
-  description: "ecs-autopilot central configuration (validated at deploy)",
+  tier: stored.tier,
+  value: stored.value,
+  description: `ecs-autopilot central configuration, validated at deploy${stored.compressed ? " (gzip+base64)" : ""}`,
 });
 
-export const account = aws.getCallerIdentityOutput().accountId;
-export const region = aws.getRegionOutput().name;
+/** The IAM statements of one function (core/iam), rendered for this stack: SST's `permissions`. */
+export function permissionsFor(fn: AutopilotFunction) {
+  const values = $resolve({
+    partition,
+    region,
+    account,
+    stateTable: stateTable.name,
+    deadLetterQueue: deadLetters.nodes.queue.name,
+    configParameter: configParameter.name,
+    outboxQueue: outbox.nodes.queue.name,
+  });
+  return permissionStatements(fn, { acting, passRoles: config.deploy.passRoles }).map((s) => ({
+    actions: [...s.actions],
+    resources: s.resources.map((template) => values.apply((v) => renderTemplate(template, v))),
+    ...(s.conditions
+      ? {
+          conditions: s.conditions.map((c) => ({
+            test: c.test,
+            variable: c.variable,
+            // Condition values may be ARN templates too (ecs:cluster).
+            values: c.values.map((template) => values.apply((v) => renderTemplate(template, v))),
+          })),
+        }
+      : {}),
+  }));
+}
 
-/** What every flow function shares: runtime, logging, state, DLQ, config. */
-export function flowFunctionArgs(flow: string) {
+/**
+ * What every function shares: runtime, logging, state, DLQ, config, its stage mode, its
+ * permissions (core/iam) and how long it may run. `timeoutSeconds` must cover the function's
+ * worst case, retries included; each infra file states that budget beside it.
+ */
+export function flowFunctionArgs(fn: AutopilotFunction, timeoutSeconds: number) {
   return {
     runtime: "nodejs22.x" as const,
     architecture: "arm64" as const,
     memory: "512 MB" as const,
+    timeout: `${timeoutSeconds} seconds` as const,
     logging: { retention: "1 month" as const, format: "json" as const },
+    // Lambda retries a failed asynchronous invocation twice; right-sizing opts out.
     retries: 2,
     environment: {
       AUTOPILOT_STATE_TABLE: stateTable.name,
       AUTOPILOT_DEAD_LETTER_QUEUE_URL: deadLetters.url,
       AUTOPILOT_OUTBOX_QUEUE_URL: outbox.url,
       AUTOPILOT_CONFIG_PARAMETER: configParameter.name,
+      AUTOPILOT_STAGE: $app.stage,
+      // runtime/runtime.ts: anything but "act" plans and changes nothing.
+      AUTOPILOT_MODE: acting ? "act" : "dry-run",
+      // Consumes the deploy-time check of the default webhook secret (its kind: slack or log).
+      AUTOPILOT_NOTIFY: slack.checked,
       POWERTOOLS_SERVICE_NAME: "ecs-autopilot",
       POWERTOOLS_LOG_LEVEL: "INFO",
-      AUTOPILOT_FLOW: flow,
+      AUTOPILOT_FLOW: fn,
     },
     link: [slackWebhookUrl],
+    permissions: permissionsFor(fn),
     transform: {
       // After its retries, a failed asynchronous invocation goes to the DLQ with its event.
       eventInvokeConfig: {
@@ -152,57 +214,5 @@ export function flowFunctionArgs(flow: string) {
   };
 }
 
-/** The IAM statements every flow needs for its state, its DLQ and its config. */
-export function sharedPermissions() {
-  return [
-    {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:Query",
-        "dynamodb:Scan",
-        "dynamodb:BatchGetItem",
-        "dynamodb:BatchWriteItem",
-        "dynamodb:TransactWriteItems",
-      ],
-      resources: [stateTable.arn],
-    },
-    // Invalid events go to the DLQ; Slack messages go to the outbox.
-    { actions: ["sqs:SendMessage"], resources: [deadLetters.arn, outbox.arn] },
-    { actions: ["ssm:GetParameter"], resources: [configParameter.arn] },
-  ];
-}
-
-/** An ECS ARN in this account and region, e.g. `ecsArn("cluster/*")`. */
-export const ecsArn = (resource: string) => $interpolate`arn:aws:ecs:${region}:${account}:${resource}`;
-
-/**
- * What rolling out a copied revision needs (the redeploy flow's `rollOut`, used by redeploy and
- * right-sizing): register it (and deregister it if the update fails), tag it at registration,
- * update the service, and pass the task and execution roles it names.
- */
-export function rollOutPermissions() {
-  return [
-    // RegisterTaskDefinition and DeregisterTaskDefinition have no resource-level permissions.
-    { actions: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"], resources: ["*"] },
-    // Tags on the new revision (autopilot:…) are written by RegisterTaskDefinition itself.
-    {
-      actions: ["ecs:TagResource"],
-      resources: [ecsArn("task-definition/*:*")],
-      conditions: [
-        { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
-      ],
-    },
-    { actions: ["ecs:UpdateService"], resources: [ecsArn("service/*/*")] },
-    // The copied revision names the same task and execution roles; ECS requires PassRole for them.
-    {
-      actions: ["iam:PassRole"],
-      resources: ["*"],
-      conditions: [
-        { test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] },
-      ],
-    },
-  ];
-}
+/** The route secrets' deploy-time checks, for the Monitor function's environment. */
+export const routeSecretsChecked = $resolve(routes.map((r) => r.checked)).apply((kinds) => kinds.join(","));

@@ -40,14 +40,14 @@ export interface DeliveryTargets {
   readonly outbox?: { readonly sqs: SQSClient; readonly queueUrl: string };
   readonly flow: string;
   /** The event being handled: a retry of the same event produces the same message ids. */
-  readonly eventId?: string;
+  readonly eventId: string;
 }
 
 /** How long a "tell once" claim is held while its message is being queued. */
 const ONCE_LEASE_SECONDS = 60;
 
 /** The stable id of a message: same flow, event, channel and text → same id (posted once). */
-export function messageId(flow: string, eventId: string | undefined, channel: string, text: string): string {
+export function messageId(flow: string, eventId: string, channel: string, text: string): string {
   return createHash("sha256")
     .update(`${flow}\u0000${eventId ?? ""}\u0000${channel}\u0000${text}`)
     .digest("hex")
@@ -108,7 +108,7 @@ async function deliverOne(
 ): Promise<void> {
   const channel = outgoing.channel ?? DEFAULT_CHANNEL;
   const { message } = outgoing;
-  const owner = `${targets.flow}#${targets.eventId ?? "local"}`;
+  const owner = `${targets.flow}#${targets.eventId}`;
   const once = outgoing.once ? stateKeys.once(outgoing.once.kind, outgoing.once.id) : undefined;
   if (once) {
     const lease = await acquireLease(targets.state, once, owner, { leaseSeconds: ONCE_LEASE_SECONDS });
@@ -134,7 +134,7 @@ async function deliverOne(
         id: messageId(targets.flow, targets.eventId, channel, message.text),
         channel,
         flow: targets.flow,
-        ...(targets.eventId ? { eventId: targets.eventId } : {}),
+        eventId: targets.eventId,
         message: { text: message.text, blocks: message.blocks as OutboxMessage["message"]["blocks"] },
       };
       await targets.outbox.sqs.send(

@@ -3,6 +3,7 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
+import { withFunctionScope } from "../core/aws/index.ts";
 import { claimEvents } from "./eventClaims.ts";
 import { type LambdaHandler, rejectInvalidEvents } from "./rejectInvalidEvents.ts";
 import type { FlowRuntime } from "./runtime.ts";
@@ -23,7 +24,9 @@ export interface FlowHandlerOptions<Schema extends z.ZodType> {
 /**
  * Every Lambda entry's middleware, in one place: Powertools logger with the event id as
  * correlation id, parser with schema rejection (DLQ), and the event claim (each event handled
- * once, concurrent duplicates never side by side). `handle` gets the parsed event.
+ * once, concurrent duplicates never side by side). `handle` gets the parsed event. The whole chain
+ * runs in the function's scope, so each AWS call it makes is recorded as that function's (the
+ * IAM proof).
  */
 export function flowHandler<Schema extends z.ZodType>(
   runtime: FlowRuntime,
@@ -37,7 +40,8 @@ export function flowHandler<Schema extends z.ZodType>(
   if (options.claims) chain.use(claimEvents(runtime, runtime.flow));
   // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event; middy's types
   // follow the parser's output, not the raw event the runtime passes in.
-  return chain.handler(async (input, context) =>
+  const handler = chain.handler(async (input, context) =>
     handle(input as unknown as z.infer<Schema>, context),
   ) as unknown as LambdaHandler;
+  return (event, context) => withFunctionScope(runtime.flow, () => handler(event, context));
 }

@@ -21,6 +21,41 @@ export class InvalidEventError extends AutopilotError {
   readonly code = "event-invalid";
 }
 
+/**
+ * The dead-letter queue takes messages up to SQS's default `MaximumMessageSize`, 262,144 bytes
+ * (256 KiB) with the attributes (SQS API reference, SetQueueAttributes); 1 KiB is left for them.
+ */
+const MAX_DEAD_LETTER_BODY = 256 * 1024 - 1024;
+const MAX_REASON = 4096;
+
+/**
+ * The rejection as the DLQ keeps it: the reason and the event. An event too large for the queue
+ * (one larger than EventBridge delivers: that is why it was rejected) or that cannot be written
+ * as JSON (nested too deep) is kept as the start of its text, with its size, so the message can
+ * still be sent and read instead of failing the invocation again on every retry.
+ */
+export function deadLetterBody(reason: string, event: unknown): string {
+  const shortReason = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
+  let text: string;
+  try {
+    text = JSON.stringify(event) ?? "null";
+  } catch {
+    return JSON.stringify({ reason: shortReason, event: null, eventNotSerialisable: true });
+  }
+  const whole = `{"reason":${JSON.stringify(shortReason)},"event":${text}}`;
+  if (Buffer.byteLength(whole, "utf8") <= MAX_DEAD_LETTER_BODY) return whole;
+  const bytes = Buffer.from(text, "utf8");
+  // Escaping in JSON can grow the start again (a quote takes two bytes): halve until it fits.
+  for (let room = MAX_DEAD_LETTER_BODY - 2 * MAX_REASON; ; room = Math.floor(room / 2)) {
+    const body = JSON.stringify({
+      reason: shortReason,
+      eventBytes: bytes.length,
+      eventStart: bytes.subarray(0, room).toString("utf8"),
+    });
+    if (Buffer.byteLength(body, "utf8") <= MAX_DEAD_LETTER_BODY) return body;
+  }
+}
+
 type SafeParsed =
   | { success: true; data: unknown }
   | { success: false; error: unknown; originalEvent?: unknown };
@@ -49,7 +84,7 @@ export function rejectInvalidEvents(runtime: FlowRuntime): MiddlewareObj {
       await runtime.clients.sqs.send(
         new SendMessageCommand({
           QueueUrl: runtime.deadLetterQueueUrl,
-          MessageBody: JSON.stringify({ reason: detail, event: parsed.originalEvent }),
+          MessageBody: deadLetterBody(detail, parsed.originalEvent),
           MessageAttributes: {
             reason: { DataType: "String", StringValue: detail.slice(0, 256) },
             flow: {

@@ -8,17 +8,31 @@ import type { JSONObject } from "@aws-lambda-powertools/commons/types";
 import { search } from "@aws-lambda-powertools/jmespath";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst";
-import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { type AutopilotConfig, loadConfig } from "../core/config/index.ts";
-import type { FlowContext, FlowLog, FlowResult } from "../core/flow.ts";
-import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
+import { type AwsClientOptions, type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import type { AutopilotConfig } from "../core/config/index.ts";
+import { DEFAULT_CHANNEL, type FlowContext, type FlowLog, type FlowResult } from "../core/flow.ts";
+import { type Notifier, SlackWebhook, TerminalNotifier, webhookTarget } from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
+import { loadValidConfig } from "../core/validateConfig.ts";
 import { type Delivery, deliver } from "./deliver.ts";
 
+/**
+ * Whether this deployment acts on the account: `act` for the acting stage (default
+ * `production`), `dry-run` for every other stage, which plans and reports but changes nothing
+ * (README, "Stages"). infra/ sets `AUTOPILOT_MODE`; anything but `act` is a dry run.
+ */
+export type StageMode = "act" | "dry-run";
+
 export interface FlowRuntime {
-  /** The flow this runtime serves (`redeploy`, `monitor`, …): names logs, claims and messages. */
+  /** The function this runtime serves (`redeploy`, `monitor`, …): names logs, claims, messages and the scope of its AWS calls. */
   readonly flow: string;
   readonly clients: AwsClients;
+  /** How to build any further AWS client the entry needs (right-sizing's CloudWatch and EC2). */
+  readonly clientOptions: AwsClientOptions;
+  /** The SST stage (`AUTOPILOT_STAGE`), when deployed. */
+  readonly stage?: string;
+  /** `dry-run` forces every invocation to plan only. */
+  readonly mode: StageMode;
   readonly logger: Logger;
   /** The logger as core's {@link FlowLog}. */
   readonly log: FlowLog;
@@ -36,12 +50,13 @@ export interface FlowRuntime {
   flowContext(options?: { dryRun?: boolean; remainingTimeMs?: () => number }): Promise<FlowContext>;
   /**
    * Delivers a flow's messages (the one shared step: the outbox when deployed), returns its
-   * summary with what was sent, and fails when the flow reported a failure. `eventId` makes the
-   * messages of a retried event the same messages (posted once).
+   * summary with what was sent, and fails when the flow reported a failure. `eventId` (the
+   * event's id) makes the messages of a retried event the same messages, posted once — and those
+   * of another event different ones, even with the same text.
    */
   deliver<Summary extends object>(
     result: FlowResult<Summary>,
-    eventId?: string,
+    eventId: string,
   ): Promise<Summary | (Summary & Delivery)>;
   /** The outbox queue Slack messages go through, when deployed. */
   readonly outboxQueueUrl?: string;
@@ -74,6 +89,10 @@ function linked(resource: string, property: "value" | "name" | "url"): string | 
 
 export interface RuntimeOverrides {
   readonly clients?: AwsClients;
+  /** Options for clients the entry builds itself (e.g. credentials of one function's role). */
+  readonly clientOptions?: AwsClientOptions;
+  /** Default: `AUTOPILOT_MODE` (`act` unless it says otherwise). */
+  readonly mode?: StageMode;
   readonly notifier?: Notifier;
   readonly notifierFor?: (webhook: string) => Notifier;
   readonly tableName?: string;
@@ -82,10 +101,20 @@ export interface RuntimeOverrides {
   readonly config?: AutopilotConfig;
 }
 
-/** Builds the runtime from the environment; nothing is called until a handler runs. */
+/** The stage mode from `AUTOPILOT_MODE`: unset (local runs) acts; any value but `act` is a dry run. */
+function modeFrom(value: string | undefined): StageMode {
+  return value === undefined || value === "act" ? "act" : "dry-run";
+}
+
+/**
+ * Builds the runtime from the environment; nothing is called until a handler runs, and nothing
+ * here throws: a bad secret is reported by the invocation that needs it, naming the secret
+ * (a throw at module load would fail every invocation of the function without saying why).
+ */
 export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): FlowRuntime {
   const env = process.env;
-  const clients = overrides.clients ?? createAwsClients();
+  const clientOptions = overrides.clientOptions ?? {};
+  const clients = overrides.clients ?? createAwsClients(clientOptions);
   const logger = new Logger({
     serviceName: "ecs-autopilot",
     persistentKeys: { flow },
@@ -94,21 +123,35 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const tableName =
     overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";
   const deadLetterQueueUrl = overrides.deadLetterQueueUrl ?? env.AUTOPILOT_DEAD_LETTER_QUEUE_URL;
+  const mode = overrides.mode ?? modeFrom(env.AUTOPILOT_MODE);
+  const stage = env.AUTOPILOT_STAGE;
+  /** A webhook secret's notifier; a malformed value throws WebhookSecretError (the name, never the value). */
+  const toNotifier = (secret: string, url: string | undefined): Notifier => {
+    const target = webhookTarget(secret, url);
+    return target.kind === "slack" ? new SlackWebhook(target.url, SLACK_BUDGET) : new TerminalNotifier();
+  };
+  // Locally SLACK_WEBHOOK_URL serves every channel; deployed, each channel is its own linked secret.
+  const defaultSecret = env.SLACK_WEBHOOK_URL ? "SLACK_WEBHOOK_URL" : DEFAULT_CHANNEL;
+  let defaultNotifier: Notifier | undefined = overrides.notifier;
+  const notifier: Notifier = {
+    post: (message) => {
+      defaultNotifier ??= toNotifier(
+        defaultSecret,
+        env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"),
+      );
+      return defaultNotifier.post(message);
+    },
+  };
   const outboxQueueUrl = overrides.outboxQueueUrl ?? env.AUTOPILOT_OUTBOX_QUEUE_URL;
-  const toNotifier = (url: string | undefined): Notifier =>
-    url && url !== "none" ? new SlackWebhook(url, SLACK_BUDGET) : new TerminalNotifier();
-  const notifier =
-    overrides.notifier ?? toNotifier(env.SLACK_WEBHOOK_URL || linked("SlackWebhookUrl", "value"));
   const routed = new Map<string, Notifier>();
-  // Deployed, each route's webhook is its own linked secret; locally SLACK_WEBHOOK_URL serves all.
   const notifierFor =
     overrides.notifierFor ??
     ((webhook: string): Notifier => {
-      if (webhook === "SlackWebhookUrl") return notifier;
+      if (webhook === DEFAULT_CHANNEL) return notifier;
       let found = routed.get(webhook);
       if (!found) {
         const url = linked(webhook, "value");
-        found = url ? toNotifier(url) : notifier;
+        found = url ? toNotifier(webhook, url) : notifier;
         routed.set(webhook, found);
       }
       return found;
@@ -120,9 +163,14 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     warn: (message, details) => logger.warn(message, details ?? {}),
     error: (message, details) => logger.error(message, details ?? {}),
   };
+  if (mode === "dry-run")
+    logger.appendPersistentKeys({ stage: stage ?? "(unset)", mode: "dry-run (this stage does not act)" });
   const runtime: FlowRuntime = {
     flow,
     clients,
+    clientOptions,
+    ...(stage ? { stage } : {}),
+    mode,
     logger,
     log,
     tableName,
@@ -134,7 +182,8 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
     config() {
       if (overrides.config) return Promise.resolve(overrides.config);
       if (!cached || Date.now() - cached.at > CONFIG_TTL_MS) {
-        const config = loadConfig({ env, ssm: clients.ssm });
+        // Checked against the flows' languages (issue 11): a bad config fails here, with its path.
+        const config = loadValidConfig({ env, ssm: clients.ssm });
         config.catch(() => {
           cached = undefined;
         });
@@ -143,11 +192,18 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
       return cached.config;
     },
     async flowContext(options = {}) {
+      // The default channel's secret is checked before the flow does anything, so a bad value
+      // stops the invocation before it changes the account, not after.
+      if (!overrides.notifier && !overrides.notifierFor)
+        defaultNotifier ??= toNotifier(
+          defaultSecret,
+          env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"),
+        );
       return {
         clients,
         state,
         config: await runtime.config(),
-        dryRun: options.dryRun ?? false,
+        dryRun: (options.dryRun ?? false) || mode === "dry-run",
         log,
         ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
       };
@@ -158,7 +214,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         notifierFor,
         log,
         flow,
-        ...(eventId ? { eventId } : {}),
+        eventId,
         ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
       }),
   };

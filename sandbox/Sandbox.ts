@@ -1,7 +1,12 @@
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { FLOWS } from "../cli/flows.ts";
 import { localContext } from "../cli/localContext.ts";
-import { ApiCallCounter, type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import {
+  ApiCallCounter,
+  type AwsClientOptions,
+  type AwsClients,
+  createAwsClients,
+} from "../core/aws/index.ts";
 import type { AutopilotConfig } from "../core/config/index.ts";
 import type { Flow } from "../core/events/index.ts";
 import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
@@ -11,6 +16,15 @@ import { createRuntime } from "../runtime/runtime.ts";
 import { type Delivery, EventRouter } from "./eventRouter.ts";
 
 export const SANDBOX_TABLE = "ecs-autopilot-sandbox-state";
+export const SANDBOX_DEAD_LETTERS = "ecs-autopilot-sandbox-dead-letters";
+
+export interface SandboxOptions {
+  /**
+   * The client options each function's handler runs with (e.g. the credentials of that
+   * function's role, test/integration/iam). Default: the sandbox's own clients for every flow.
+   */
+  readonly functionClients?: (flow: Flow) => AwsClientOptions;
+}
 
 /** The embedded account every scene works in: clients on moto, the state table, routing, Slack. */
 export class Sandbox {
@@ -26,6 +40,7 @@ export class Sandbox {
     readonly region: string,
     private readonly config: AutopilotConfig,
     readonly print: (line: string) => void,
+    private readonly options: SandboxOptions = {},
   ) {
     this.clients = createAwsClients({ region, counter: this.counter });
     const webhook = process.env.SLACK_WEBHOOK_URL;
@@ -44,11 +59,8 @@ export class Sandbox {
   async start(): Promise<void> {
     await createStateTable(this.clients, SANDBOX_TABLE);
     this.#deadLetterQueueUrl =
-      (
-        await this.clients.sqs.send(
-          new CreateQueueCommand({ QueueName: "ecs-autopilot-sandbox-dead-letters" }),
-        )
-      ).QueueUrl ?? "";
+      (await this.clients.sqs.send(new CreateQueueCommand({ QueueName: SANDBOX_DEAD_LETTERS }))).QueueUrl ??
+      "";
     this.#router = await EventRouter.create(this.clients);
   }
 
@@ -57,8 +69,10 @@ export class Sandbox {
     if (existing) return existing;
     const invokable = Object.values(FLOWS).find((f) => f.flow === flow);
     if (!invokable) throw new Error(`no handler for flow ${flow}`);
+    const own = this.options.functionClients?.(flow);
     const runtime = createRuntime(flow, {
-      clients: this.clients,
+      clients: own ? createAwsClients({ region: this.region, counter: this.counter, ...own }) : this.clients,
+      ...(own ? { clientOptions: { region: this.region, counter: this.counter, ...own } } : {}),
       tableName: SANDBOX_TABLE,
       deadLetterQueueUrl: this.#deadLetterQueueUrl,
       notifier: this.notifier,

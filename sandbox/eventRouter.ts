@@ -1,4 +1,9 @@
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -6,6 +11,7 @@ import {
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { createEventBridgeClient } from "../core/aws/eventBridgeClient.ts";
 import type { AwsClients } from "../core/aws/index.ts";
 import { EVENT_RULES, type EventRule, type Flow } from "../core/events/index.ts";
 
@@ -25,14 +31,15 @@ export class EventRouter {
 
   private constructor(
     private readonly clients: AwsClients,
+    private readonly eventbridge: EventBridgeClient,
     private readonly account: string,
   ) {}
 
   static async create(clients: AwsClients, rules: readonly EventRule[] = EVENT_RULES): Promise<EventRouter> {
-    const identity = await new STSClient({ region: await clients.sqs.config.region() }).send(
-      new GetCallerIdentityCommand({}),
-    );
-    const router = new EventRouter(clients, identity.Account ?? "123456789012");
+    const region = await clients.sqs.config.region();
+    const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+    const eventbridge = createEventBridgeClient({ region });
+    const router = new EventRouter(clients, eventbridge, identity.Account ?? "123456789012");
     for (const rule of rules) {
       const url =
         (await clients.sqs.send(new CreateQueueCommand({ QueueName: `sandbox-${rule.name}` }))).QueueUrl ??
@@ -40,10 +47,10 @@ export class EventRouter {
       const attributes = await clients.sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
       );
-      await clients.eventbridge.send(
+      await eventbridge.send(
         new PutRuleCommand({ Name: rule.name, EventPattern: JSON.stringify(rule.pattern) }),
       );
-      await clients.eventbridge.send(
+      await eventbridge.send(
         new PutTargetsCommand({
           Rule: rule.name,
           Targets: [{ Id: "flow", Arn: attributes.Attributes?.QueueArn }],
@@ -60,7 +67,7 @@ export class EventRouter {
     detail: unknown;
     resources?: string[];
   }): Promise<Delivery[]> {
-    const result = await this.clients.eventbridge.send(
+    const result = await this.eventbridge.send(
       new PutEventsCommand({
         Entries: [
           {

@@ -3,7 +3,7 @@
  * and plays scenes through the same EventBridge patterns and Lambda handlers that are deployed.
  * Slack messages are printed here, or posted when SLACK_WEBHOOK_URL is set.
  */
-import { parseConfig } from "../core/config/index.ts";
+import { parseValidConfig } from "../core/validateConfig.ts";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
 import { Sandbox } from "./Sandbox.ts";
 import { monitorScene } from "./scenes/monitor.ts";
@@ -11,12 +11,14 @@ import { redeployScene } from "./scenes/redeploy.ts";
 import { rightsizeScene } from "./scenes/rightsize.ts";
 import { scheduleScene } from "./scenes/schedule.ts";
 
-// us-east-1: the region with bundled Fargate prices, so the schedule scene can state $ savings.
+// us-east-1: one of the two regions with bundled Fargate ARM prices (the right-sizing scene's Graviton
+// service needs them; EC2 and Fargate x86 are bundled in 31 and 22 regions), and its prices come from
+// AWS itself (EC2: the Pricing API through Karpenter's table, 2026-07-20; Fargate: an AWS offer file).
 const REGION = "us-east-1";
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 // The sandbox's central config: one service is opted in by name rather than by tag, and skips are posted too.
-const CONFIG = parseConfig(
+const CONFIG = parseValidConfig(
   JSON.stringify({
     redeploy: { rules: [{ cluster: "prod", service: "admin", policy: "glob:1.*" }], notifySkipped: true },
   }),

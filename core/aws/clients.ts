@@ -2,12 +2,17 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { VERSION } from "../version.ts";
-import type { ApiCallCounter } from "./ApiCallCounter.ts";
+import {
+  type ApiCallCounter,
+  callerStack,
+  currentFunctionScope,
+  hasApiCallObservers,
+  notifyApiCall,
+} from "./ApiCallCounter.ts";
 
 /** The AWS clients every flow draws from. Create them once per process with {@link createAwsClients}. */
 export interface AwsClients {
@@ -22,7 +27,6 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
-  readonly eventbridge: EventBridgeClient;
   readonly ssm: SSMClient;
   readonly autoscaling: ApplicationAutoScalingClient;
 }
@@ -34,6 +38,12 @@ export interface AwsClientOptions {
   readonly counter?: ApiCallCounter;
   /** Attempts per call with the SDK's adaptive retry mode (client-side rate limiting + backoff). */
   readonly maxAttempts?: number;
+  /** Fixed credentials (tests acting as one function's role); default: the SDK's own chain. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
 }
 
 export const USER_AGENT = `ecs-autopilot/${VERSION}`;
@@ -42,29 +52,48 @@ interface MiddlewareClient {
   middlewareStack: {
     add: (
       middleware: (
-        next: (args: unknown) => Promise<unknown>,
+        next: (args: { input: unknown }) => Promise<{ output: unknown }>,
         context: { clientName?: string; commandName?: string },
-      ) => (args: unknown) => Promise<unknown>,
-      options: { step: "initialize"; name: string },
+      ) => (args: { input: unknown }) => Promise<{ output: unknown }>,
+      options: { step: "initialize"; name: string; priority: "high" },
     ) => void;
   };
+  config: { region: () => Promise<string> };
 }
 
-/** Records every call of `client` in `counter`, when one is given. */
+/**
+ * Records every call of `client` in `counter`, when one is given, and tells the call (with its
+ * input, output and function scope) to any observer (core/aws/ApiCallCounter.ts).
+ */
 export function counted<T extends { middlewareStack: object }>(
   client: T,
   service: string,
   counter?: ApiCallCounter,
 ): T {
-  if (counter) {
+  if (counter || hasApiCallObservers()) {
     // Each client's stack is typed by its own input/output unions; the counter only reads the
-    // command name from the context, so one structural view serves all of them.
-    (client as unknown as MiddlewareClient).middlewareStack.add(
+    // command name, input and output, so one structural view serves all of them.
+    const view = client as unknown as MiddlewareClient;
+    view.middlewareStack.add(
       (next, context) => async (args) => {
-        counter.record(service, (context.commandName ?? "Unknown").replace(/Command$/, ""));
-        return next(args);
+        const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
+        counter?.record(service, operation);
+        if (!hasApiCallObservers()) return next(args);
+        // Taken before the first await, while the caller's frames are still on the stack.
+        const stack = callerStack();
+        const scope = currentFunctionScope();
+        const region = await view.config.region();
+        const call = { service, operation, region, input: args.input, scope, stack };
+        try {
+          const result = await next(args);
+          notifyApiCall({ ...call, output: result.output });
+          return result;
+        } catch (error) {
+          notifyApiCall({ ...call, error });
+          throw error;
+        }
       },
-      { step: "initialize", name: "ecsAutopilotApiCallCounter" },
+      { step: "initialize", name: "ecsAutopilotApiCallCounter", priority: "high" },
     );
   }
   return client;
@@ -74,6 +103,7 @@ export function counted<T extends { middlewareStack: object }>(
 export function clientConfig(options: AwsClientOptions) {
   return {
     ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: "adaptive",
     customUserAgent: USER_AGENT,
@@ -108,7 +138,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   );
   const ecr = lazy(() => counted(new ECRClient(config), "ECR", options.counter));
   const sqs = lazy(() => counted(new SQSClient(config), "SQS", options.counter));
-  const eventbridge = lazy(() => counted(new EventBridgeClient(config), "EventBridge", options.counter));
   const ssm = lazy(() => counted(new SSMClient(config), "SSM", options.counter));
   const autoscaling = lazy(() =>
     counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
@@ -131,9 +160,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     get sqs() {
       return sqs();
-    },
-    get eventbridge() {
-      return eventbridge();
     },
     get ssm() {
       return ssm();

@@ -1,8 +1,23 @@
 import { z } from "zod";
-import { parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
+import { PatternError, parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
+import { compileNameGlob } from "./nameGlob.ts";
 
-/** A glob over names (`*` any run of characters, `?` one character), e.g. `prod-*`. */
-const Glob = z.string().min(1);
+/**
+ * A glob over names (`*` any run of characters, `/` included; `?` one character; `[a-z]`,
+ * `{a,b}`), e.g. `prod-*`; compiled at load to a linear-time matcher (./nameGlob.ts), so that a
+ * glob that does not compile fails the config with its JSON path, not a push.
+ */
+export const Glob = z
+  .string()
+  .min(1)
+  .superRefine((glob, context) => {
+    try {
+      compileNameGlob(glob);
+    } catch (error) {
+      if (!(error instanceof PatternError)) throw error;
+      context.addIssue({ code: "custom", message: `not a valid glob (${error.problem})` });
+    }
+  });
 
 /** A tag policy spec, parsed at load so that a bad one fails the config, not a push. */
 const TagPolicySpec = z
@@ -68,7 +83,32 @@ export const SlackRoute = z.strictObject({
 });
 export type SlackRoute = z.infer<typeof SlackRoute>;
 
+/** An SST stage name (`sst deploy --stage NAME`). */
+const StageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "a stage name such as production");
+
+/** An IAM role ARN, `*` and `?` allowed, e.g. `arn:aws:iam::123456789012:role/shop-*`. */
+const RoleArnPattern = z
+  .string()
+  .regex(
+    /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|\*):role\/[\w+=,.@/*?-]+$/,
+    "an IAM role ARN such as arn:aws:iam::123456789012:role/shop-*",
+  );
+
 export const AutopilotConfig = z.strictObject({
+  /**
+   * Read by `sst deploy` (infra/), ignored by the functions: which stage acts on the account
+   * and which task and execution roles the functions may pass to ECS.
+   */
+  deploy: z
+    .strictObject({
+      /** The one stage that acts; every other stage runs the same code in dry-run. */
+      actingStage: StageName.default("production"),
+      /** Further stages that act too: only for a stage alone in its account and region. */
+      alsoActing: z.array(StageName).default([]),
+      /** Roles (ARN patterns) that may be passed to ECS besides those tagged autopilot:pass-role=true. */
+      passRoles: z.array(RoleArnPattern).default([]),
+    })
+    .prefault({}),
   redeploy: z
     .strictObject({
       /** First matching rule wins; a service's `autopilot:redeploy` tag wins over every rule. */

@@ -1,8 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { describeIssues } from "../schemaIssues.ts";
+import { describeIssues, type SchemaIssue } from "../schemaIssues.ts";
 import { AutopilotConfig, DEFAULT_CONFIG } from "./AutopilotConfig.ts";
 import { ConfigError } from "./errors.ts";
+import { configFromStored } from "./storedConfig.ts";
+
+/**
+ * Checks of a config that fits the schema against the languages of the flows (schedules, rule
+ * ids, rule parameters), each problem with its JSON path. The config sits below the flows, so the
+ * check is passed in from above: `validateConfig` in core/validateConfig.ts, which every loader
+ * uses (`loadValidConfig`, `parseValidConfig`).
+ */
+export type ConfigCheck = (config: AutopilotConfig) => readonly SchemaIssue[];
 
 /**
  * Parses and validates configuration text. Errors name the source and the JSON path.
@@ -10,7 +19,7 @@ import { ConfigError } from "./errors.ts";
  * @example
  * parseConfig('{"redeploy":{"rules":[{"cluster":"prod-*","policy":"minor"}]}}', "config.json");
  */
-export function parseConfig(text: string, source: string): AutopilotConfig {
+export function parseConfig(text: string, source: string, check?: ConfigCheck): AutopilotConfig {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -19,6 +28,8 @@ export function parseConfig(text: string, source: string): AutopilotConfig {
   }
   const result = AutopilotConfig.safeParse(json);
   if (!result.success) throw new ConfigError(source, describeIssues(result.error.issues, "(root)"));
+  const problems = check?.(result.data) ?? [];
+  if (problems.length > 0) throw new ConfigError(source, describeIssues(problems, "(root)"));
   return result.data;
 }
 
@@ -28,6 +39,8 @@ export interface ConfigSources {
   /** Environment: `AUTOPILOT_CONFIG` (inline JSON) or `AUTOPILOT_CONFIG_PARAMETER` (SSM parameter name). */
   readonly env?: NodeJS.ProcessEnv;
   readonly ssm?: SSMClient;
+  /** The checks beyond the schema ({@link ConfigCheck}). */
+  readonly check?: ConfigCheck;
 }
 
 /**
@@ -36,6 +49,7 @@ export interface ConfigSources {
  */
 export async function loadConfig(sources: ConfigSources = {}): Promise<AutopilotConfig> {
   const env = sources.env ?? process.env;
+  const { check } = sources;
   if (sources.file) {
     let text: string;
     try {
@@ -46,15 +60,16 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<Autopilot
         `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
       );
     }
-    return parseConfig(text, sources.file);
+    return parseConfig(text, sources.file, check);
   }
-  if (env.AUTOPILOT_CONFIG) return parseConfig(env.AUTOPILOT_CONFIG, "AUTOPILOT_CONFIG");
+  if (env.AUTOPILOT_CONFIG) return parseConfig(env.AUTOPILOT_CONFIG, "AUTOPILOT_CONFIG", check);
   const parameter = env.AUTOPILOT_CONFIG_PARAMETER;
   if (parameter && sources.ssm) {
     const response = await sources.ssm.send(
       new GetParameterCommand({ Name: parameter, WithDecryption: true }),
     );
-    return parseConfig(response.Parameter?.Value ?? "{}", `SSM parameter ${parameter}`);
+    const source = `SSM parameter ${parameter}`;
+    return parseConfig(configFromStored(response.Parameter?.Value ?? "{}", source), source, check);
   }
   return DEFAULT_CONFIG;
 }

@@ -31,8 +31,3 @@ export interface FargateSize {
 export const FARGATE_TASK_SIZES: readonly FargateSize[] = [...FARGATE_SIZES].flatMap(([cpu, memories]) =>
   memories.map((memory) => ({ cpu, memory })),
 );
-
-/** True when `cpu`/`memory` is a size Fargate accepts. */
-export function isFargateSize(cpu: number, memory: number): boolean {
-  return FARGATE_SIZES.get(cpu)?.includes(memory) ?? false;
-}

@@ -27,6 +27,8 @@ export interface ContainerInstanceFacts {
   readonly runningTasks: number;
   /** The capacity provider that launched it (absent for instances registered by hand). */
   readonly capacityProvider?: string;
+  /** From the `ecs.availability-zone` attribute the agent registers. */
+  readonly availabilityZone?: string;
 }
 
 function resources(
@@ -39,7 +41,9 @@ function resources(
 
 /** The facts of a described container instance. */
 export function containerInstanceFacts(instance: ContainerInstance): ContainerInstanceFacts {
-  const type = instance.attributes?.find((a) => a.name === "ecs.instance-type")?.value;
+  const attribute = (name: string) => instance.attributes?.find((a) => a.name === name)?.value;
+  const type = attribute("ecs.instance-type");
+  const zone = attribute("ecs.availability-zone");
   return {
     arn: instance.containerInstanceArn ?? "",
     ec2InstanceId: instance.ec2InstanceId ?? "",
@@ -50,6 +54,7 @@ export function containerInstanceFacts(instance: ContainerInstance): ContainerIn
     remaining: resources(instance, "remainingResources"),
     runningTasks: instance.runningTasksCount ?? 0,
     ...(instance.capacityProviderName ? { capacityProvider: instance.capacityProviderName } : {}),
+    ...(zone ? { availabilityZone: zone } : {}),
   };
 }
 

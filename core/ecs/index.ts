@@ -16,7 +16,7 @@ export {
   type SettledTaskDefinitions,
   tagMap,
 } from "./describe.ts";
-export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize, isFargateSize } from "./FargateSize.ts";
+export { FARGATE_SIZES, FARGATE_TASK_SIZES, type FargateSize } from "./FargateSize.ts";
 export {
   type ImageReference,
   isInRepository,
@@ -31,5 +31,5 @@ export {
   readImagePlatforms,
 } from "./imagePlatforms.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
-export { copyTaskDefinition, mergeTags } from "./TaskDefinitionCopy.ts";
+export { copyTaskDefinition, isReservedTagKey, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";

@@ -195,6 +195,13 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     description: "Reconcile every service's schedule into Application Auto Scaling; repair drift",
   },
   {
+    name: "monitor-agent-sweep",
+    flow: "monitor",
+    schedule: "rate(5 minutes)",
+    description:
+      "Re-check ECS agents remembered as disconnected: ECS sends no further event while an agent stays away",
+  },
+  {
     name: "rightsize-weekly",
     flow: "rightsize",
     schedule: "cron(0 7 ? * MON *)",
@@ -202,3 +209,10 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       "Right-size every service from 14 days of CloudWatch usage; one step down where autopilot:rightsize=apply",
   },
 ];
+
+/**
+ * The `resources` entry of the Scheduled Event `sst deploy` sends the ServiceIndex function to
+ * build the index (infra/redeploy.ts). That invocation reports, never fails: a failure would fail
+ * the deploy after everything else was applied (runtime/deployTimeBuild.ts).
+ */
+export const DEPLOY_BUILD_SOURCE = "ecs-autopilot:deploy-build";

@@ -5,26 +5,102 @@
  * payload that AWS extends later still parses.
  *
  * Shapes follow the AWS documentation samples in test/fixtures/events (ECR user guide, ECS
- * developer guide, EventBridge user guide).
+ * developer guide, EventBridge user guide). Sizes are bounded at the edge, before any AWS call,
+ * by the limits AWS documents (below): an event that no AWS service could have sent is rejected
+ * with the field that is too large, instead of failing later, half-way, on a DynamoDB key.
  */
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
 
-/** OCI digest grammar (`algorithm:encoded`); the length is not fixed because AWS's own ECR sample is short. */
+/**
+ * EventBridge delivers no event larger than this: "The maximum size for a PutEvents event entry
+ * is 256 KB" (EventBridge API reference, PutEvents; the same for events AWS services send).
+ */
+export const MAX_EVENT_BYTES = 256 * 1024;
+/** "PutEvents will only process nested JSON up to 1100 levels deep" (EventBridge API reference, PutEvents). */
+export const MAX_EVENT_DEPTH = 1100;
+/**
+ * A string the flows write into a state-table key (the event id, ARNs, deployment ids, names):
+ * at most 1,024 printable ASCII characters, DynamoDB's sort-key limit and half its 2,048-byte
+ * partition-key limit (DynamoDB developer guide, Constraints: partition and sort keys), so that
+ * any key built from one fits. AWS's own values are far shorter: an event id is a 36-character
+ * UUID (EventBridge event structure reference), an ECS name at most 255 characters (ECS API
+ * reference, CreateService `serviceName`).
+ */
+export const MAX_KEY_PART = 1024;
+const KeyPart = z
+  .string()
+  .min(1, { abort: true })
+  .max(MAX_KEY_PART, { abort: true })
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
+/** The envelope with its fields bounded: the account is 12 digits (EventBridge event structure reference). */
+const Envelope = EventBridgeSchema.extend({
+  id: KeyPart,
+  account: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
+  region: KeyPart,
+  resources: z.array(KeyPart),
+});
+
+/**
+ * Refuses an event larger or deeper than EventBridge delivers. Depth is measured without
+ * recursion, so a hostile nesting cannot overflow the stack before it is refused.
+ */
+function withinEventBridgeLimits(event: unknown, context: z.core.$RefinementCtx): void {
+  const stack: Array<[unknown, number]> = [[event, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (depth > MAX_EVENT_DEPTH) {
+      context.addIssue({
+        code: "custom",
+        message: `nested deeper than the ${MAX_EVENT_DEPTH} levels EventBridge delivers`,
+      });
+      return;
+    }
+    if (value !== null && typeof value === "object")
+      for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(event) ?? "", "utf8");
+  if (bytes > MAX_EVENT_BYTES)
+    context.addIssue({
+      code: "custom",
+      message: `${bytes} bytes, larger than the ${MAX_EVENT_BYTES} bytes (256 KB) EventBridge delivers`,
+    });
+}
+
+/** An event schema on the bounded envelope, refused whole when larger than EventBridge delivers. */
+function eventSchema<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return Envelope.extend(shape).superRefine(withinEventBridgeLimits);
+}
+
+/**
+ * OCI digest grammar (`algorithm:encoded`); the length is not fixed because AWS's own ECR sample
+ * is short, but bounded by the longest registered algorithm (sha512: 7 + 128 characters; OCI
+ * image spec, descriptor.md, "Registered algorithms").
+ */
 const Digest = z
   .string()
+  .max(135, { abort: true })
   .regex(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, "an image digest like sha256:…");
 
 export const EcrImageActionDetail = z.looseObject({
   result: z.enum(["SUCCESS", "FAILURE"]),
-  "repository-name": z.string().min(2).max(256),
+  /** ECR API reference, `repositoryName`: 2 to 256 characters of this pattern. */
+  "repository-name": z
+    .string()
+    .min(2, { abort: true })
+    .max(256, { abort: true })
+    .regex(
+      /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+      "an ECR repository name (lowercase letters, digits, . _ - and /)",
+    ),
   "image-digest": Digest,
   "action-type": z.enum(["PUSH", "DELETE"]),
-  /** Absent when an image is pushed by digest only. */
+  /** Absent when an image is pushed by digest only; 1 to 300 characters (ECR API reference, `ImageIdentifier.imageTag`). */
   "image-tag": z.string().min(1).max(300).optional(),
 });
 
-export const EcrImageActionEvent = EventBridgeSchema.extend({
+export const EcrImageActionEvent = eventSchema({
   source: z.literal("aws.ecr"),
   "detail-type": z.literal("ECR Image Action"),
   detail: EcrImageActionDetail,
@@ -43,13 +119,13 @@ const EcsContainerState = z.looseObject({
 });
 
 export const EcsTaskStateChangeDetail = z.looseObject({
-  clusterArn: z.string(),
-  taskArn: z.string(),
-  taskDefinitionArn: z.string(),
+  clusterArn: KeyPart,
+  taskArn: KeyPart,
+  taskDefinitionArn: KeyPart,
   lastStatus: z.string(),
   desiredStatus: z.string(),
   containers: z.array(EcsContainerState),
-  group: z.string().optional(),
+  group: KeyPart.optional(),
   launchType: z.string().optional(),
   stopCode: z.string().optional(),
   stoppedReason: z.string().optional(),
@@ -58,7 +134,7 @@ export const EcsTaskStateChangeDetail = z.looseObject({
   version: z.number().int().optional(),
 });
 
-export const EcsTaskStateChangeEvent = EventBridgeSchema.extend({
+export const EcsTaskStateChangeEvent = eventSchema({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Task State Change"),
   detail: EcsTaskStateChangeDetail,
@@ -68,26 +144,26 @@ export type EcsTaskStateChangeEvent = z.infer<typeof EcsTaskStateChangeEvent>;
 /** Severity ECS puts on deployment and service action events. */
 const EcsEventSeverity = z.enum(["INFO", "WARN", "ERROR"]);
 
-export const EcsDeploymentStateChangeEvent = EventBridgeSchema.extend({
+export const EcsDeploymentStateChangeEvent = eventSchema({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Deployment State Change"),
   detail: z.looseObject({
     eventType: EcsEventSeverity,
     eventName: z.string(),
-    deploymentId: z.string(),
+    deploymentId: KeyPart,
     updatedAt: z.string(),
     reason: z.string().optional(),
   }),
 });
 export type EcsDeploymentStateChangeEvent = z.infer<typeof EcsDeploymentStateChangeEvent>;
 
-export const EcsServiceActionEvent = EventBridgeSchema.extend({
+export const EcsServiceActionEvent = eventSchema({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Service Action"),
   detail: z.looseObject({
     eventType: EcsEventSeverity,
     eventName: z.string(),
-    clusterArn: z.string(),
+    clusterArn: KeyPart,
     createdAt: z.string(),
     reason: z.string().optional(),
     capacityProviderArns: z.array(z.string()).optional(),
@@ -110,12 +186,12 @@ const EcsInstanceResource = z.looseObject({
  * describes it. The AWS samples carry no task counts or status reason; newer events (the
  * EventBridge schema registry's aws.ecs@ECSContainerInstanceStateChange) do, so they are optional.
  */
-export const EcsContainerInstanceStateChangeEvent = EventBridgeSchema.extend({
+export const EcsContainerInstanceStateChangeEvent = eventSchema({
   source: z.literal("aws.ecs"),
   "detail-type": z.literal("ECS Container Instance State Change"),
   detail: z.looseObject({
-    clusterArn: z.string(),
-    containerInstanceArn: z.string(),
+    clusterArn: KeyPart,
+    containerInstanceArn: KeyPart,
     ec2InstanceId: z.string().optional(),
     agentConnected: z.boolean(),
     status: z.string(),
@@ -149,13 +225,13 @@ export const CloudTrailRecord = z.looseObject({
 });
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;
 
-export const CloudTrailApiCallEvent = EventBridgeSchema.extend({
+export const CloudTrailApiCallEvent = eventSchema({
   "detail-type": z.literal("AWS API Call via CloudTrail"),
   detail: CloudTrailRecord,
 });
 export type CloudTrailApiCallEvent = z.infer<typeof CloudTrailApiCallEvent>;
 
-export const ScheduledEvent = EventBridgeSchema.extend({
+export const ScheduledEvent = eventSchema({
   source: z.literal("aws.events"),
   "detail-type": z.literal("Scheduled Event"),
   detail: z.looseObject({}),

@@ -5,7 +5,9 @@
  *   of normal operation (Amazon ECS Developer Guide, "container instance state change events"),
  *   so a single disconnect is only remembered. A later event of the same instance still
  *   disconnected 10 minutes after the first alerts; so does a disconnect with tasks waiting to
- *   start on the instance. A reconnect forgets it.
+ *   start on the instance. A reconnect forgets it. ECS sends these events only when something
+ *   changes, so an agent that stays away may send nothing more: the scheduled sweep
+ *   (sweepAgentDisconnects.ts, `monitor-agent-sweep`) re-checks every remembered disconnect.
  * - **Draining with tasks that don't move**: ECS stops and replaces service tasks on a DRAINING
  *   instance, honouring minimumHealthyPercent and maximumPercent; tasks that belong to no service
  *   are not affected (Developer Guide, "Draining Amazon ECS container instances"). The tasks on the
@@ -38,7 +40,39 @@ const ONCE_A_DAY_SECONDS = 24 * 60 * 60;
 /** The monitor's "tell once" kind for alerts (the delivery step keeps it; `told` reads it). */
 const ALERT = "alert";
 
-type ContainerInstanceAlert = "agent-disconnected" | "draining-stuck" | "leaving";
+export type ContainerInstanceAlert = "agent-disconnected" | "draining-stuck" | "leaving";
+
+/** What the state table keeps of a disconnected agent (what the sweep needs to re-check and tell it). */
+export interface RememberedDisconnect {
+  /** When the first event of the disconnect was seen (ISO). */
+  readonly since: string;
+  readonly clusterArn: string;
+  readonly region: string;
+  readonly ec2InstanceId?: string;
+}
+
+/** The "tell once" id of one alert of one instance: the event path and the sweep share it, so it is told once. */
+export const alertOnce = (containerInstanceArn: string, kind: ContainerInstanceAlert) => ({
+  kind: ALERT,
+  id: `${containerInstanceArn}#${kind}`,
+  seconds: ONCE_A_DAY_SECONDS,
+});
+
+/** An instance as a message subject: its cluster, and its EC2 instance id as the name. */
+export function instanceSubject(
+  containerInstanceArn: string,
+  clusterArn: string,
+  region: string,
+  ec2InstanceId: string | undefined,
+): Subject {
+  return {
+    key: containerInstanceArn,
+    region,
+    clusterName: nameFromArn(clusterArn),
+    name: ec2InstanceId ?? nameFromArn(containerInstanceArn),
+    isService: false,
+  };
+}
 
 export interface ContainerInstanceContext {
   readonly state: MonitorState;
@@ -49,16 +83,10 @@ export interface ContainerInstanceContext {
 
 const quiet = (action: string, detail: string): MonitorResult => ({ action, detail, messages: [] });
 
-/** The instance as a message subject: its cluster, and its EC2 instance id as the name. */
+/** The instance of an event as a message subject. */
 function subjectOf(event: EcsContainerInstanceStateChangeEvent): Subject {
   const { detail } = event;
-  return {
-    key: detail.containerInstanceArn,
-    region: event.region,
-    clusterName: nameFromArn(detail.clusterArn),
-    name: detail.ec2InstanceId ?? nameFromArn(detail.containerInstanceArn),
-    isService: false,
-  };
+  return instanceSubject(detail.containerInstanceArn, detail.clusterArn, event.region, detail.ec2InstanceId);
 }
 
 /**
@@ -137,7 +165,10 @@ export async function monitorContainerInstanceStateChange(
   const arn = detail.containerInstanceArn;
   const at = new Date(event.time);
   // Told once a day per instance and kind; whether it was is decided after delivery.
-  const told = (kind: ContainerInstanceAlert) => context.state.told(ALERT, `${arn}#${kind}`);
+  const told = (kind: ContainerInstanceAlert) => {
+    const once = alertOnce(arn, kind);
+    return context.state.told(once.kind, once.id);
+  };
   const message = (
     input: Omit<Parameters<typeof containerInstanceMessage>[0], "subject" | "status">,
   ): MonitorMessage => ({
@@ -148,7 +179,7 @@ export async function monitorContainerInstanceStateChange(
       ...(detail.statusReason ? { statusReason: detail.statusReason } : {}),
       ...input,
     }),
-    once: { kind: ALERT, id: `${arn}#${input.kind}`, seconds: ONCE_A_DAY_SECONDS },
+    once: alertOnce(arn, input.kind),
   });
 
   if (detail.status === "DEREGISTERING" || detail.status === "INACTIVE") {
@@ -165,7 +196,13 @@ export async function monitorContainerInstanceStateChange(
   if (!detail.agentConnected) {
     const key = stateKeys.agentDisconnected(arn);
     const pending = detail.pendingTasksCount ?? 0;
-    const first = await context.table.claim(key, 24 * 60 * 60, { since: at.toISOString() });
+    const remembered: RememberedDisconnect = {
+      since: at.toISOString(),
+      clusterArn: detail.clusterArn,
+      region: event.region,
+      ...(detail.ec2InstanceId ? { ec2InstanceId: detail.ec2InstanceId } : {}),
+    };
+    const first = await context.table.claim(key, 24 * 60 * 60, { ...remembered });
     const since = first
       ? at
       : new Date(String((await context.table.get<{ since: string }>(key))?.since ?? at.toISOString()));
@@ -173,7 +210,7 @@ export async function monitorContainerInstanceStateChange(
     if (pending === 0 && minutes < AGENT_GRACE_MINUTES)
       return quiet(
         "agent-disconnected-watching",
-        `agent disconnected ${minutes} min ago; agents reconnect several times an hour, a message follows after ${AGENT_GRACE_MINUTES} min`,
+        `agent disconnected ${minutes} min ago; agents reconnect several times an hour, a message follows after ${AGENT_GRACE_MINUTES} min (the next event or the sweep)`,
       );
     if (await told("agent-disconnected"))
       return quiet("duplicate", "the disconnected agent was already reported");

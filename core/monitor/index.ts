@@ -18,3 +18,9 @@ export {
 export { DEFAULT_WEBHOOK, routeFor } from "./routeFor.ts";
 export { type MonitorEvent, MonitorLookupsCache, type MonitorSummary, runMonitor } from "./runMonitor.ts";
 export { type Subject, subjectOfServiceArn, subjectOfTask } from "./subjects.ts";
+export {
+  type InstanceNow,
+  planAgentSweep,
+  type SweepDecision,
+  sweepAgentDisconnects,
+} from "./sweepAgentDisconnects.ts";

@@ -52,9 +52,14 @@ const ONCE = {
 } as const;
 
 /** The service a deployment or service action event is about (its `resources`). */
-function serviceSubject(event: { resources: string[]; region: string }): Subject | undefined {
+function serviceSubject(event: {
+  resources: string[];
+  region: string;
+  detail: Record<string, unknown>;
+}): Subject | undefined {
   const serviceArn = event.resources.find((r) => r.includes(":service/"));
-  return serviceArn ? subjectOfServiceArn(serviceArn, event.region) : undefined;
+  const clusterArn = typeof event.detail.clusterArn === "string" ? event.detail.clusterArn : undefined;
+  return serviceArn ? subjectOfServiceArn(serviceArn, event.region, clusterArn) : undefined;
 }
 
 const serviceLinks = (subject: Subject): Link[] => [

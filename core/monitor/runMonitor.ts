@@ -3,6 +3,7 @@ import type {
   EcsDeploymentStateChangeEvent,
   EcsServiceActionEvent,
   EcsTaskStateChangeEvent,
+  ScheduledEvent,
 } from "../events/schemas.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { monitorContainerInstanceStateChange } from "./containerInstanceEvent.ts";
@@ -15,12 +16,15 @@ import {
   monitorTaskStateChange,
 } from "./monitorEvent.ts";
 import { routeFor } from "./routeFor.ts";
+import { sweepAgentDisconnects } from "./sweepAgentDisconnects.ts";
 
 export type MonitorEvent =
   | EcsTaskStateChangeEvent
   | EcsDeploymentStateChangeEvent
   | EcsServiceActionEvent
-  | EcsContainerInstanceStateChangeEvent;
+  | EcsContainerInstanceStateChangeEvent
+  /** `monitor-agent-sweep`: re-check the agents remembered as disconnected. */
+  | ScheduledEvent;
 
 export interface MonitorSummary {
   readonly action: string;
@@ -75,6 +79,9 @@ export async function runMonitor(
       break;
     case "ECS Container Instance State Change":
       result = await monitorContainerInstanceStateChange(event, { ...monitor, ecs: context.clients.ecs });
+      break;
+    case "Scheduled Event":
+      result = await sweepAgentDisconnects({ ...monitor, ecs: context.clients.ecs }, new Date(event.time));
       break;
   }
   const summary = { action: result.action, ...(result.detail ? { detail: result.detail } : {}) };

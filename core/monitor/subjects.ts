@@ -27,15 +27,22 @@ export function subjectOfTask(clusterArn: string, group: string | undefined, reg
   return { key: `${clusterArn}#${name}`, region, clusterName, name, isService: false };
 }
 
-/** From a service ARN (`…:service/<cluster>/<service>`), as in deployment and service action events. */
-export function subjectOfServiceArn(serviceArn: string, region: string): Subject {
+/**
+ * From a service ARN, as in deployment and service action events. Both formats: the long one
+ * (`…:service/<cluster>/<service>`) and the short one of services created before 2021
+ * (`…:service/<service>`), which names no cluster — then `clusterArn` (service action events
+ * carry it) supplies it, so that the key is the long ARN task events build for the same service.
+ */
+export function subjectOfServiceArn(serviceArn: string, region: string, clusterArn?: string): Subject {
   const parts = serviceArn.slice(serviceArn.indexOf(":service/") + ":service/".length).split("/");
-  const clusterName = parts.length > 1 ? (parts[0] ?? "default") : "default";
+  const short = parts.length === 1;
+  const clusterName = !short ? (parts[0] ?? "default") : clusterArn ? nameFromArn(clusterArn) : "default";
+  const name = parts[parts.length - 1] ?? serviceArn;
   return {
-    key: serviceArn,
+    key: short && clusterArn ? `${clusterArn.replace(":cluster/", ":service/")}/${name}` : serviceArn,
     region,
     clusterName,
-    name: parts[parts.length - 1] ?? serviceArn,
+    name,
     isService: true,
   };
 }

@@ -31,6 +31,43 @@ export interface SlackWebhookOptions {
 
 const DEFAULTS = { timeoutMs: 5000, maxAttempts: 4, maxDelayMs: 30_000, baseDelayMs: 500 } as const;
 
+/**
+ * The longest one post can take with the default options: every attempt times out and every wait
+ * is the longest allowed (a `Retry-After` is capped at `maxDelayMs`): 4 × 5 s + 3 × 30 s = 110 s.
+ * Function timeouts in infra/ are sized from it.
+ */
+export const SLACK_POST_WORST_CASE_MS =
+  DEFAULTS.maxAttempts * DEFAULTS.timeoutMs + (DEFAULTS.maxAttempts - 1) * DEFAULTS.maxDelayMs;
+
+/**
+ * The parts of a webhook URL that are secret, longest first: the URL itself (as given and as
+ * normalised), its path (`/services/T…/B…/<token>`: the path is the credential), each path
+ * segment but the first (`services`), the query and any user name or password. Encoded forms
+ * are included, so a text that quotes them percent-encoded is redacted too.
+ */
+function secretPartsOf(url: string): string[] {
+  const parsed = new URL(url);
+  const segments = parsed.pathname.split("/").filter(Boolean).slice(1);
+  const parts = [
+    url,
+    parsed.href,
+    `${parsed.host}${parsed.pathname}`,
+    parsed.pathname,
+    parsed.search,
+    parsed.username,
+    parsed.password,
+    ...segments,
+  ].filter((part) => part.length > 1 && part !== "/");
+  const withDecoded = parts.flatMap((part) => {
+    try {
+      return [part, decodeURIComponent(part), encodeURIComponent(part)];
+    } catch {
+      return [part, encodeURIComponent(part)];
+    }
+  });
+  return [...new Set(withDecoded)].sort((a, b) => b.length - a.length);
+}
+
 function retryAfterMs(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
@@ -50,12 +87,16 @@ function retryAfterMs(header: string | null): number | undefined {
  */
 export class SlackWebhook implements Notifier {
   readonly #url: string;
+  /** The URL's secret parts, longest first, each replaced wherever a text quotes it. */
+  readonly #secrets: readonly string[];
   readonly #options: Required<SlackWebhookOptions>;
 
   constructor(url: string, options: SlackWebhookOptions = {}) {
-    if (!/^https?:\/\//.test(url))
-      throw new SlackWebhookError("the Slack webhook URL is not an http(s) URL", undefined, 0);
+    // URL.canParse, never `new URL(…)`: the TypeError that throws keeps the whole URL in `input`.
+    if (!/^https?:\/\//.test(url) || !URL.canParse(url))
+      throw new SlackWebhookError("the Slack webhook URL is not a valid http(s) URL", undefined, 0);
     this.#url = url;
+    this.#secrets = secretPartsOf(url);
     this.#options = {
       ...DEFAULTS,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -108,12 +149,9 @@ export class SlackWebhook implements Notifier {
     );
   }
 
-  /** Error texts from the network stack may quote the address; the path is the secret part. */
+  /** Error texts from the network stack or a proxy may quote the address or a part of it. */
   #redact(text: string): string {
-    const path = new URL(this.#url).pathname;
-    return text
-      .replaceAll(this.#url, "[webhook]")
-      .replaceAll(path.length > 1 ? path : this.#url, "[webhook]");
+    return this.#secrets.reduce((redacted, secret) => redacted.replaceAll(secret, "[webhook]"), text);
   }
 
   toJSON(): object {

@@ -9,6 +9,7 @@ import {
   resourcesFromTerraformJson,
   resourcesFromTerraformPlan,
 } from "./inputs/terraformResources.ts";
+import { assertWellFormed } from "./inputs/wellFormedTaskDefinition.ts";
 import type { LoadedResource } from "./LoadedResource.ts";
 import { PolicyInputError } from "./PolicyInputError.ts";
 
@@ -40,8 +41,17 @@ export async function loadPolicyFile(file: string): Promise<LoadedResource[]> {
   return loadPolicyText(content, file);
 }
 
-/** Finds the ECS resources in a file's text (see {@link loadPolicyFile}). */
+/**
+ * Finds the ECS resources in a file's text (see {@link loadPolicyFile}); a task definition whose
+ * lists hold something other than objects (`containerDefinitions: [null]`) is refused.
+ */
 export async function loadPolicyText(content: string, file: string): Promise<LoadedResource[]> {
+  const resources = await findPolicyResources(content, file);
+  for (const resource of resources) assertWellFormed(resource);
+  return resources;
+}
+
+async function findPolicyResources(content: string, file: string): Promise<LoadedResource[]> {
   if (/\.tf$/i.test(file)) {
     const resources = await resourcesFromTerraformFile(file, content);
     if (resources.length === 0) throw new PolicyInputError(file, "no ECS resources in this Terraform file");

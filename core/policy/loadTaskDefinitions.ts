@@ -3,6 +3,7 @@ import { isObject } from "./fields.ts";
 import { resourcesFromTemplate } from "./inputs/cloudFormationResources.ts";
 import { resourcesFromEcsJson } from "./inputs/ecsJsonResources.ts";
 import { parseStructuredText } from "./inputs/structuredText.ts";
+import { assertWellFormed } from "./inputs/wellFormedTaskDefinition.ts";
 import type { LoadedResource } from "./LoadedResource.ts";
 import { PolicyInputError } from "./PolicyInputError.ts";
 import type { FieldPath, RunContext, SourceLocation, Suppression, TaskDefinitionDoc } from "./types.ts";
@@ -64,6 +65,7 @@ export function loadTaskDefinitionText(content: string, file: string): LoadedTas
     const found = resourcesFromTemplate(value, file, source).filter(
       (r) => r.resourceType === "taskDefinition",
     );
+    for (const resource of found) assertWellFormed(resource);
     if (found.length === 0)
       throw new PolicyInputError(
         file,
@@ -74,6 +76,7 @@ export function loadTaskDefinitionText(content: string, file: string): LoadedTas
   const found = isObject(value)
     ? resourcesFromEcsJson(value, file, source).filter((r) => r.resourceType === "taskDefinition")
     : [];
+  for (const resource of found) assertWellFormed(resource);
   if (found.length > 0) return found.map(asLoadedTaskDefinition);
   throw new PolicyInputError(
     file,

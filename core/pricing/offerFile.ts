@@ -107,6 +107,7 @@ const CSV_ATTRIBUTES: Readonly<Record<string, string>> = {
   operation: "operation",
   MarketOption: "marketoption",
   "Region Code": "regionCode",
+  "Location Type": "locationType",
   usageType: "usagetype",
   "License Model": "licenseModel",
   "CPU Architecture": "cpuArchitecture",
@@ -218,6 +219,21 @@ export function notEc2LinuxOnDemand(price: OfferPrice): string | undefined {
     [Number.isFinite(price.usd) && price.usd > 0, `price ${price.usd}`],
   ];
   return checks.find(([ok]) => !ok)?.[1];
+}
+
+/**
+ * Why a row does not price `region` itself, or undefined when it does. A regional offer file holds
+ * the region's rows, but a row of another region, or of a Local Zone or Wavelength Zone of it
+ * (`regionCode` us-east-1-bos-1, `locationType` "AWS Local Zone"), has the same instance type and
+ * operation and would overwrite the region's price; only `locationType` "AWS Region" rows with the
+ * region's own `regionCode` are the region's.
+ */
+export function notInRegion(price: OfferPrice, region: string): string | undefined {
+  const a = price.attributes;
+  if (a.regionCode !== region) return `region code ${a.regionCode ?? "(none)"}`;
+  if (a.locationType !== undefined && a.locationType !== "AWS Region")
+    return `location type ${a.locationType}`;
+  return undefined;
 }
 
 export type FargateDimension = "vcpu" | "gb" | "ephemeral-storage";

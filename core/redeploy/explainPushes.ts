@@ -1,4 +1,4 @@
-import { decideTag, parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
+import { decideTag, lastVersionAfter, parseTagPolicy, TagPolicyError } from "../tagPolicy/index.ts";
 
 /** What an ECS tag value may hold: letters, digits, spaces and `_ . : / = + - @` (AWS's tag pattern). */
 const ECS_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -23,6 +23,11 @@ export interface Explanation {
   readonly pushes: readonly ExplainedPush[];
   /** The tag the service runs after the last push (null: unknown). */
   readonly running: string | null;
+  /**
+   * The last version tag the service ran, after the last push (null: none): what the redeploy flow
+   * records as `autopilot:last-version:<container>`, below which `any` deploys no version.
+   */
+  readonly lastVersion: string | null;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface Explanation {
  */
 export function explainPushes(
   policySpec: string,
-  options: { running?: string; pushed: readonly string[]; allowPrerelease?: boolean },
+  options: { running?: string; lastVersion?: string; pushed: readonly string[]; allowPrerelease?: boolean },
 ): Explanation {
   const allowPrerelease = options.allowPrerelease ?? false;
   const policy = parseTagPolicy(policySpec, { allowPrerelease, from: "config" });
@@ -51,13 +56,19 @@ export function explainPushes(
     configOnly = true;
   }
   let running = options.running;
+  // As the flow records it on each revision it registers (the service's own record, when given).
+  let lastVersion = lastVersionAfter({ current: running, lastVersion: options.lastVersion });
   const pushes: ExplainedPush[] = [];
   for (const tag of options.pushed) {
     const decision = decideTag(policy, {
       ...(running !== undefined ? { current: running } : {}),
       pushed: tag,
+      ...(lastVersion !== undefined ? { lastVersion } : {}),
     });
-    if (decision.accept) running = tag;
+    if (decision.accept) {
+      lastVersion = lastVersionAfter({ current: running, pushed: tag, lastVersion });
+      running = tag;
+    }
     pushes.push({
       tag,
       decision: decision.accept ? "deploy" : "skip",
@@ -72,6 +83,7 @@ export function explainPushes(
     started: options.running ?? null,
     pushes,
     running: running ?? null,
+    lastVersion: lastVersion ?? null,
   };
 }
 

@@ -29,7 +29,7 @@ function versionOf(tag: string | undefined, digest: string | undefined): string 
  *
  * @example
  * const message = redeployMessage(report, { notifySkipped: false });
- * if (message) await notifier.post(message);
+ * return { summary, messages: message ? [{ message }] : [] };
  */
 export function redeployMessage(
   report: RedeployReport,

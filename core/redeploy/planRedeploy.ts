@@ -7,11 +7,12 @@ import { enforcementBlockers } from "../policy/enforcementGate.ts";
 import {
   DEFAULT_TAG,
   decideTag,
+  lastVersionAfter,
   parseTagPolicy,
   type TagPolicy,
   TagPolicyError,
 } from "../tagPolicy/index.ts";
-import { imageTagKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
+import { imageTagKey, lastVersionKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
 import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
 import { platformProblem, requiredPlatform, signatureEvidence, signatureProblem } from "./imageChecks.ts";
 import type {
@@ -210,7 +211,12 @@ function decideService(
     const currentTag =
       reference.tag ??
       (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
-    const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag });
+    const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
+    const decision = decideTag(resolved.policy, {
+      ...(currentTag !== undefined ? { current: currentTag } : {}),
+      ...(push.tag !== undefined ? { pushed: push.tag } : {}),
+      ...(lastVersion !== undefined ? { lastVersion } : {}),
+    });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
       continue;
@@ -261,8 +267,17 @@ function finishService(
     [REVISION_TAGS.sourceEvent]: push.eventId.slice(0, 256),
     [REVISION_TAGS.previousRevision]: fromTaskDefinitionArn.slice(0, 256),
   };
-  for (const update of updates)
+  for (const update of updates) {
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
+    // The last version the container ran, carried over non-version tags: what keeps `any` from
+    // walking a service down through one (`1.2.3 → main → 1.0.0`).
+    const lastVersion = lastVersionAfter({
+      current: update.fromTag,
+      pushed: update.toTag,
+      lastVersion: snapshot.taskDefinitionTags[lastVersionKey(update.container)],
+    });
+    if (lastVersion !== undefined) ourTags[lastVersionKey(update.container)] = lastVersion;
+  }
   const images = new Map(updates.map((u) => [u.container, u.toImage]));
   const register = copyTaskDefinition(
     snapshot.taskDefinition,

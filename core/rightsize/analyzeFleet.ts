@@ -7,7 +7,7 @@ import { parseImageReference } from "../ecs/ImageReference.ts";
 import { hasLinuxArm64, type ImagePlatforms, readImagePlatforms } from "../ecs/imagePlatforms.ts";
 import { type PriceSource, priceAgeDays } from "../pricing/PriceSource.ts";
 import { readStopStats, StateTable } from "../state/index.ts";
-import type { AgentReserve, InstanceShape } from "./binPacking.ts";
+import { type AgentReserve, DEFAULT_AGENT_RESERVE, type InstanceShape } from "./binPacking.ts";
 import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import {
@@ -15,6 +15,7 @@ import {
   compareWithComputeOptimizer,
   readComputeOptimizer,
 } from "./computeOptimizer.ts";
+import { currentEc2Cost } from "./currentEc2Cost.ts";
 import { loadClusterCapacity } from "./loadClusterCapacity.ts";
 import { profileService, serviceFacts } from "./profile.ts";
 import { type ImageArchitectures, type PriceBook, type Recommendation, recommend } from "./recommend.ts";
@@ -39,6 +40,11 @@ export interface FleetReport {
   readonly generatedAt: string;
   readonly region: string;
   readonly lookbackDays: number;
+  /**
+   * The metrics the figures rest on, across the fleet: the earliest period to the end of the latest
+   * (hours 0 when no service had any). Often less than the lookback: a new service, a new cluster.
+   */
+  readonly data: { readonly from?: string; readonly to?: string; readonly hours: number };
   readonly prices: {
     readonly region: string;
     readonly source: string;
@@ -70,7 +76,26 @@ export interface AnalyzeOptions {
   readonly headroom?: number;
   /** Ask Compute Optimizer too (default true). */
   readonly computeOptimizer?: boolean;
+  /**
+   * Keep each service's per-period usage in the report for the HTML charts (default true). The
+   * weekly run sends a Slack summary and leaves them out: they are the one part of the analysis
+   * that grows with the fleet × the window (2,000 services × 4,032 periods × 3 series).
+   */
+  readonly series?: boolean;
 }
+
+/**
+ * Services whose usage is read and profiled together: 125 × 4 queries (Container Insights; 3
+ * without) stays within one GetMetricData request's 500 queries, and one batch's 14 days of
+ * 5-minute points (125 × 4 × 4,032 ≈ 2 million) is what memory holds per batch in flight.
+ */
+export const USAGE_BATCH_SERVICES = 125;
+
+/**
+ * Batches read at once: the run's wall time divides by it, its memory grows with it.
+ * `npm run bench` measures a 2,000-service run (bench/rightsizeVolume.ts).
+ */
+export const USAGE_BATCH_CONCURRENCY = 3;
 
 /** What the analysis described, by service ARN: what {@link planRightsize} needs to register a revision. */
 export type FleetState = Map<
@@ -198,19 +223,10 @@ export async function analyzeFleetWithState(
   const reserveOf = (instance: InstanceShape): AgentReserve => {
     const registered = registeredMemory.get(instance.instanceType);
     return registered && registered <= instance.memory
-      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0 }
-      : { overheadFraction: 0.06, reservedMemory: 512 };
+      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0, basis: "registered" }
+      : DEFAULT_AGENT_RESERVE;
   };
 
-  const usage = await collectUsage(
-    clients.cloudwatch,
-    measured.map((f) => ({
-      clusterName: f.clusterName,
-      serviceName: f.serviceName,
-      containerInsights: insights.get(fleet.get(f.serviceArn)?.service.clusterArn ?? "") ?? false,
-    })),
-    { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
-  );
   const table = new StateTable(clients.documents, tableName);
   const EMPTY: ServiceUsage = {
     target: { clusterName: "", serviceName: "", containerInsights: false },
@@ -220,18 +236,57 @@ export async function analyzeFleetWithState(
     memoryMax: [],
     runningTasks: [],
     unit: "per-task",
+    periodSeconds: options.periodSeconds ?? 300,
   };
-  // Profiled once; the OOM count is filled in below (it only raises the memory floor).
-  const profiles = measured.map((fact, i) => profileService(fact, usage[i] ?? EMPTY, 0));
-  // OOM history only for services with usage to size (one Query each, ten at a time).
-  const oomKills = await mapWithConcurrency(measured, 10, async (fact, i) =>
-    profiles[i]
-      ? (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
-          (n, s) => n + s.outOfMemory,
-          0,
-        )
-      : 0,
+  const keepSeries = options.series ?? true;
+  // Usage is read and profiled one batch of services at a time, and a batch's raw series are
+  // dropped once profiled: memory holds a few batches' points, never the fleet's (2,000 services
+  // × 14 days × 288 periods × 4 series are 32 million points). See USAGE_BATCH_SERVICES.
+  const batches = await mapWithConcurrency(
+    chunk(measured, USAGE_BATCH_SERVICES),
+    USAGE_BATCH_CONCURRENCY,
+    async (batch) => {
+      const usage = await collectUsage(
+        clients.cloudwatch,
+        batch.map((f) => ({
+          clusterName: f.clusterName,
+          serviceName: f.serviceName,
+          containerInsights: insights.get(fleet.get(f.serviceArn)?.service.clusterArn ?? "") ?? false,
+        })),
+        { end, lookbackDays, ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}) },
+      );
+      // Profiled once; the OOM count is filled in below (it only raises the memory floor).
+      const profiled = batch.map((fact, i) => profileService(fact, usage[i] ?? EMPTY, 0));
+      // OOM history only for services with usage to size (one Query each, ten at a time).
+      const oom = await mapWithConcurrency(batch, 10, async (fact, i) =>
+        profiled[i]
+          ? (await readStopStats(table, fact.serviceArn, lookbackDays, end)).reduce(
+              (n, s) => n + s.outOfMemory,
+              0,
+            )
+          : 0,
+      );
+      return batch.map((fact, i) => {
+        const serviceUsage = usage[i] ?? EMPTY;
+        const perTask = (values: readonly number[], size: number) =>
+          values.map((v) => (serviceUsage.unit === "per-task" ? v : (v / 100) * size));
+        const chart: UsageSeries | undefined = keepSeries
+          ? {
+              t: serviceUsage.timestamps.map((t) => Math.round(t / 1000)),
+              cpu: perTask(serviceUsage.cpu, fact.taskCpu).map((v) => Math.round(v * 10) / 10),
+              memory: perTask(
+                serviceUsage.memoryMax.length ? serviceUsage.memoryMax : serviceUsage.memory,
+                fact.taskMemory,
+              ).map((v) => Math.round(v * 10) / 10),
+            }
+          : undefined;
+        return { profile: profiled[i], oomKills: oom[i] ?? 0, chart };
+      });
+    },
   );
+  const analysed = batches.flat();
+  const profiles = analysed.map((a) => a.profile);
+  const oomKills = analysed.map((a) => a.oomKills);
   // Image platforms (Graviton) only for the services there is something to recommend for.
   const imagesOf = (arn: string) =>
     (fleet.get(arn)?.taskDefinition.containerDefinitions ?? []).map((c) => c.image ?? "").filter(Boolean);
@@ -249,17 +304,25 @@ export async function analyzeFleetWithState(
   const unmeasured: string[] = [];
   const series: Record<string, UsageSeries> = {};
   for (const [i, fact] of measured.entries()) {
-    const serviceUsage = usage[i] ?? EMPTY;
     const base = profiles[i];
     if (!base) {
       unmeasured.push(`${fact.clusterName}/${fact.serviceName}`);
       continue;
     }
     const profile = { ...base, oomKills: oomKills[i] ?? 0 };
+    const currentEc2 =
+      fact.runsOn === "EC2"
+        ? currentEc2Cost(
+            clusterFacts.find((c) => c.clusterName === fact.clusterName),
+            fact.serviceName,
+            options.prices.ec2,
+          )
+        : undefined;
     const recommendation = recommend(profile, options.prices, options.candidates, {
       ...(options.headroom !== undefined ? { headroom: options.headroom } : {}),
       images: imageArchitectures(imagesOf(fact.serviceArn), platforms),
       reserveOf,
+      ...(currentEc2 ? { currentEc2 } : {}),
     });
     const theirs = computeOptimizer.recommendations.get(fact.serviceArn);
     recommendations.push(
@@ -270,24 +333,23 @@ export async function analyzeFleetWithState(
           }
         : recommendation,
     );
-    const perTask = (values: readonly number[], size: number) =>
-      values.map((v) => (serviceUsage.unit === "per-task" ? v : (v / 100) * size));
-    series[fact.serviceArn] = {
-      t: serviceUsage.timestamps.map((t) => Math.round(t / 1000)),
-      cpu: perTask(serviceUsage.cpu, fact.taskCpu).map((v) => Math.round(v * 10) / 10),
-      memory: perTask(
-        serviceUsage.memoryMax.length ? serviceUsage.memoryMax : serviceUsage.memory,
-        fact.taskMemory,
-      ).map((v) => Math.round(v * 10) / 10),
-    };
+    const chart = analysed[i]?.chart;
+    if (chart) series[fact.serviceArn] = chart;
   }
   recommendations.sort((a, b) => (b.saving ?? 0) - (a.saving ?? 0));
   const sum = (pick: (r: FleetRecommendation) => number | undefined) =>
     Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
+  const spans = recommendations.flatMap((r) => (r.profile.data ? [r.profile.data] : []));
+  const from = spans.map((s) => s.from).sort()[0];
+  const to = spans
+    .map((s) => s.to)
+    .sort()
+    .at(-1);
   const report: FleetReport = {
     generatedAt: end.toISOString(),
     region,
     lookbackDays,
+    data: from && to ? { from, to, hours: (Date.parse(to) - Date.parse(from)) / 3_600_000 } : { hours: 0 },
     prices: {
       region,
       source: options.prices.source,

@@ -2,6 +2,7 @@ import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
 import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
+import { type StateTable, stateKeys } from "../state/index.ts";
 import { REVISION_TAGS } from "../tags.ts";
 import type { FleetState } from "./analyzeFleet.ts";
 import type { PriceBook, Recommendation } from "./recommend.ts";
@@ -108,10 +109,55 @@ export function planRightsize(
   return { actions, skipped };
 }
 
-/** Rolls the right-sized revisions out, the same way as the redeploy flow. */
-export async function applyRightsize(ecs: ECSClient, plan: RightsizePlan): Promise<string[]> {
-  const done: string[] = [];
+/** The ISO 8601 week of an instant (`2026-W48`): weeks start on Monday, week 1 holds the year's first Thursday. */
+export function isoWeek(at: Date): string {
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+/** How long a week's step claim is kept: past the end of any ISO week it was taken in. */
+const STEP_CLAIM_SECONDS = 8 * 24 * 60 * 60;
+
+export interface StepClaims {
+  readonly state: StateTable;
+  /** The run's time; its ISO week keys the claim. */
+  readonly at: Date;
+}
+
+/**
+ * Rolls the right-sized revisions out, the same way as the redeploy flow. With `claims`, each
+ * service is stepped down at most once per ISO week whatever runs (a retry, a manual re-run):
+ * the step is claimed in the state table before anything is registered, and a service already
+ * claimed this week is left alone and listed in `alreadyThisWeek`.
+ */
+export async function applyRightsize(
+  ecs: ECSClient,
+  plan: RightsizePlan,
+  claims?: StepClaims,
+): Promise<{ applied: string[]; alreadyThisWeek: string[] }> {
+  const applied: string[] = [];
+  const alreadyThisWeek: string[] = [];
   for (const action of plan.actions) {
+    const name = `${action.clusterName}/${action.serviceName}`;
+    if (
+      claims &&
+      !(await claims.state.claim(
+        stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at)),
+        STEP_CLAIM_SECONDS,
+        {
+          kind: "rightsize-step",
+          from: `${action.from.cpu}/${action.from.memory}`,
+          to: `${action.to.cpu}/${action.to.memory}`,
+        },
+      ))
+    ) {
+      alreadyThisWeek.push(name);
+      continue;
+    }
     const result = await rollOut(
       ecs,
       {
@@ -122,9 +168,9 @@ export async function applyRightsize(ecs: ECSClient, plan: RightsizePlan): Promi
       // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
       { rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]), resumed: true },
     );
-    done.push(
-      `${action.clusterName}/${action.serviceName}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
+    applied.push(
+      `${name}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
     );
   }
-  return done;
+  return { applied, alreadyThisWeek };
 }

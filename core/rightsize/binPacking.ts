@@ -13,18 +13,46 @@ export interface InstanceShape {
 }
 
 export interface AgentReserve {
-  /** Share of nominal memory the OS and the ECS agent keep (what ECS registers is less than nominal). */
+  /** Share of nominal memory ECS cannot place tasks in (kernel, platform, agent buffer). */
   readonly overheadFraction: number;
   /** MiB kept back for the agent and daemons (ECS_RESERVED_MEMORY). */
   readonly reservedMemory: number;
+  /**
+   * `registered`: what ECS registered for the type in a cluster of the account (DescribeContainerInstances);
+   * `estimated`: {@link DEFAULT_AGENT_RESERVE}, for a type no cluster runs — the reports say so.
+   */
+  readonly basis: "registered" | "estimated";
 }
 
 /**
- * A conservative estimate of what ECS can place on an instance: 6% of nominal memory for the
- * OS and agent, and 512 MiB reserved. Set it from your cluster's registered resources
- * (DescribeContainerInstances) where they are known.
+ * Share of installed memory that the kernel and platform take before ECS registers anything:
+ * an m4.large (8 GiB installed) on the ECS-optimized Amazon Linux AMI reports 8,373,026,816 bytes
+ * total memory, "7985 MiB available" for tasks (AWS Batch User Guide, "Compute resource memory
+ * management", https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html; the
+ * Amazon ECS Developer Guide's "Reserving Amazon ECS Linux container instance memory" describes the
+ * same m4.large gap). One documented instance: an estimate for other types.
  */
-export const DEFAULT_AGENT_RESERVE: AgentReserve = { overheadFraction: 0.06, reservedMemory: 512 };
+export const KERNEL_SHARE = 1 - 7985 / 8192;
+
+/**
+ * The buffer AWS recommends keeping from tasks for the ECS agent and critical system processes
+ * (set with ECS_RESERVED_MEMORY): "We recommend reserving a 5% memory buffer for Amazon ECS container
+ * agent and other critical system processes" (AWS Batch User Guide, "Reserve system memory",
+ * https://docs.aws.amazon.com/batch/latest/userguide/ecs-reserved-memory.html). The ECS agent's own
+ * default reserve is 0 MiB, so a cluster that does not set it registers more than this.
+ */
+export const AGENT_BUFFER_SHARE = 0.05;
+
+/**
+ * What ECS can place on an instance type no cluster of the account runs: installed memory less
+ * {@link KERNEL_SHARE} and {@link AGENT_BUFFER_SHARE} (8,192 MiB → 7,575 MiB). An estimate, said in
+ * every report that uses it; where a cluster runs the type its registered memory is used instead.
+ */
+export const DEFAULT_AGENT_RESERVE: AgentReserve = {
+  overheadFraction: KERNEL_SHARE + AGENT_BUFFER_SHARE,
+  reservedMemory: 0,
+  basis: "estimated",
+};
 
 /** What ECS can place on one instance of a type. */
 export function placeable(instance: InstanceShape, reserve: AgentReserve = DEFAULT_AGENT_RESERVE): TaskShape {

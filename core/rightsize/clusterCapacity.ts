@@ -245,14 +245,35 @@ export function planClusterCapacity(
     const monthly = round(surplus * perInstance);
     const idleOnly = instances.filter((i) => i.runningTasks === 0).length >= surplus;
     if (nonBinpacking.length > 0 && !idleOnly) {
-      findings.push({
-        kind: "spread",
-        monthly,
-        services: nonBinpacking.map((s) => s.serviceName),
-        freedInstances: surplus,
-        suggestedStrategy: AZ_SPREAD_THEN_BINPACK,
-        message: `${nonBinpacking.map((s) => s.serviceName).join(", ")} spread${nonBinpacking.length === 1 ? "s" : ""} tasks over instances${provider ? ` of ${provider}` : ""}; bin packing would free ${surplus} of ${instances.length} instances ($${monthly.toFixed(2)}/month): use placementStrategy [spread attribute:ecs.availability-zone, binpack memory] to keep Availability Zone balance and pack within each zone`,
-      });
+      // The suggested strategy keeps the tasks' Availability Zone balance and packs within each zone:
+      // what it frees is what packing each zone's tasks onto that zone's instances frees, not what
+      // packing the whole group would (that would move tasks across zones).
+      const zones = new Map<string, ContainerInstanceFacts[]>();
+      for (const i of instances)
+        zones.set(i.availabilityZone ?? "", [...(zones.get(i.availabilityZone ?? "") ?? []), i]);
+      const zoneNeeded = [...zones.values()].reduce((n, zone) => n + packInto(tasksOn(zone), zone), 0);
+      const spare = instances.length - groupNeeded - surplus;
+      const freed = Math.min(surplus, instances.length - zoneNeeded - spare);
+      const unzoned = zones.get("")?.length ?? 0;
+      if (unzoned > 0)
+        notes.push(
+          `${unzoned} instance${unzoned === 1 ? "" : "s"}${provider ? ` of ${provider}` : ""} without an ecs.availability-zone attribute: packed as one zone`,
+        );
+      if (freed > 0) {
+        const zoneMonthly = round(freed * perInstance);
+        const acrossZones = surplus - freed;
+        findings.push({
+          kind: "spread",
+          monthly: zoneMonthly,
+          services: nonBinpacking.map((s) => s.serviceName),
+          freedInstances: freed,
+          suggestedStrategy: AZ_SPREAD_THEN_BINPACK,
+          message: `${nonBinpacking.map((s) => s.serviceName).join(", ")} spread${nonBinpacking.length === 1 ? "s" : ""} tasks over instances${provider ? ` of ${provider}` : ""}; bin packing within each Availability Zone would free ${freed} of ${instances.length} instances ($${zoneMonthly.toFixed(2)}/month): use placementStrategy [spread attribute:ecs.availability-zone, binpack memory] to keep Availability Zone balance and pack within each zone${acrossZones > 0 ? ` (packing across zones would free ${acrossZones} more, at the cost of that balance)` : ""}`,
+        });
+      } else
+        notes.push(
+          `${nonBinpacking.map((s) => s.serviceName).join(", ")}: bin packing within each Availability Zone frees no instance${provider ? ` of ${provider}` : ""}; only packing across zones would (${surplus}), at the cost of zone balance`,
+        );
     } else {
       findings.push({
         kind: "idle",

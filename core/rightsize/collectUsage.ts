@@ -33,6 +33,8 @@ export interface ServiceUsage {
   /** Running tasks per period (Container Insights only; empty otherwise). */
   readonly runningTasks: readonly number[];
   readonly unit: "per-task" | "percent-of-reservation";
+  /** The period of each value, seconds (what a timestamp stands for). */
+  readonly periodSeconds: number;
 }
 
 type Series = "cpu" | "memory" | "memoryMax" | "runningTasks" | "cpuTotal" | "memoryTotal" | "memoryTotalMax";
@@ -127,6 +129,7 @@ export async function collectUsage(
         memoryMax: series("memoryMax"),
         runningTasks: [],
         unit: "percent-of-reservation" as const,
+        periodSeconds: period,
       };
     }
     // Container Insights reports the service's total; per task is total / running tasks of the same period.
@@ -140,6 +143,7 @@ export async function collectUsage(
       memoryMax: perTask(series("memoryTotalMax")),
       runningTasks: tasks,
       unit: "per-task" as const,
+      periodSeconds: period,
     };
   });
 }

@@ -5,6 +5,7 @@ import {
   GetECSServiceRecommendationsCommand,
   OptInRequiredException,
 } from "@aws-sdk/client-compute-optimizer";
+import { spanText } from "./profile.ts";
 import type { Recommendation } from "./recommend.ts";
 
 /** Compute Optimizer's view of one ECS service, as GetECSServiceRecommendations gives it. */
@@ -16,8 +17,14 @@ export interface ComputeOptimizerRecommendation {
   readonly current: { readonly cpu?: number; readonly memory?: number };
   /** Its first (best) option. */
   readonly recommended?: { readonly cpu?: number; readonly memory?: number };
-  /** Cost Explorer's On-Demand based estimate, in its currency. */
+  /** Its estimate of the saving, in its currency; priced as `savingsSource` says. */
   readonly estimatedMonthlySavings?: { readonly currency: string; readonly value: number };
+  /**
+   * What the saving is priced from, as the API states it in
+   * `effectiveRecommendationPreferences.savingsEstimationMode.source`: PublicPricing,
+   * CostExplorerRightsizing or CostOptimizationHub (absent when the API does not say).
+   */
+  readonly savingsSource?: string;
   readonly lookbackPeriodInDays?: number;
   /** Maximum utilisation it saw, percent. */
   readonly utilization: { readonly cpuMaximum?: number; readonly memoryMaximum?: number };
@@ -40,6 +47,7 @@ function fromApi(r: ECSServiceRecommendation): ComputeOptimizerRecommendation {
   const cpuMaximum = metric("Cpu");
   const memoryMaximum = metric("Memory");
   const savings = option?.savingsOpportunity?.estimatedMonthlySavings;
+  const savingsSource = r.effectiveRecommendationPreferences?.savingsEstimationMode?.source;
   return {
     serviceArn: r.serviceArn ?? "",
     ...(r.finding ? { finding: r.finding } : {}),
@@ -61,6 +69,7 @@ function fromApi(r: ECSServiceRecommendation): ComputeOptimizerRecommendation {
     ...(savings?.value !== undefined
       ? { estimatedMonthlySavings: { currency: savings.currency ?? "USD", value: savings.value } }
       : {}),
+    ...(savingsSource ? { savingsSource } : {}),
     ...(r.lookbackPeriodInDays !== undefined ? { lookbackPeriodInDays: r.lookbackPeriodInDays } : {}),
     utilization: {
       ...(cpuMaximum !== undefined ? { cpuMaximum } : {}),
@@ -127,6 +136,22 @@ export interface ComputeOptimizerComparison {
   readonly differences: readonly string[];
 }
 
+/** Where Compute Optimizer's saving comes from, in words, with the API's own value. */
+function savingsSourceText(source: string | undefined): string {
+  switch (source) {
+    case "PublicPricing":
+      return "public On-Demand pricing (savingsEstimationMode PublicPricing)";
+    case "CostExplorerRightsizing":
+      return "Cost Explorer rightsizing, after the account's discounts (savingsEstimationMode CostExplorerRightsizing)";
+    case "CostOptimizationHub":
+      return "Cost Optimization Hub (savingsEstimationMode CostOptimizationHub)";
+    case undefined:
+      return "a source the API does not state (no savingsEstimationMode)";
+    default:
+      return `savingsEstimationMode ${source}`;
+  }
+}
+
 const units = (cpu?: number, memory?: number) =>
   `${cpu !== undefined ? `${cpu} CPU units` : "CPU not sized"} / ${memory !== undefined ? `${memory} MiB` : "memory not sized"}`;
 
@@ -154,9 +179,11 @@ export function compareWithComputeOptimizer(
     differences.push(
       "we also price Graviton (the images have linux/arm64); Compute Optimizer keeps the architecture",
     );
-  if (theirs.lookbackPeriodInDays !== undefined && theirs.lookbackPeriodInDays !== lookbackDays)
+  const ourData =
+    p.data && p.data.hours < lookbackDays * 24 ? ` (${spanText(p.data.hours)} of metrics in it)` : "";
+  if (theirs.lookbackPeriodInDays !== undefined && (theirs.lookbackPeriodInDays !== lookbackDays || ourData))
     differences.push(
-      `lookback: ours ${lookbackDays} days, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
+      `lookback: ours ${lookbackDays} days${ourData}, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
     );
   const theirMemory = theirs.recommended?.memory;
   const theirCpu = theirs.recommended?.cpu;
@@ -179,7 +206,7 @@ export function compareWithComputeOptimizer(
     );
   if (theirs.estimatedMonthlySavings && ours.saving !== undefined)
     differences.push(
-      `savings: ours $${ours.saving.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's ${theirs.estimatedMonthlySavings.currency} ${theirs.estimatedMonthlySavings.value.toFixed(2)}/month from Cost Explorer`,
+      `savings: ours $${ours.saving.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's ${theirs.estimatedMonthlySavings.currency} ${theirs.estimatedMonthlySavings.value.toFixed(2)}/month from ${savingsSourceText(theirs.savingsSource)}`,
     );
   if (differences.length === 0) differences.push("the same size and capacity");
   return {

@@ -12,6 +12,8 @@ import {
   computeOptimizerLines,
   ec2Lines,
   gravitonLine,
+  lookbackText,
+  metricsCaveat,
   money,
   now,
   priceLines,
@@ -71,6 +73,19 @@ const PAGE_SCRIPT = `
   var data = JSON.parse(document.getElementById("rightsize-data").textContent);
   var utc = function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); };
   var charts = [];
+  // The y axis is as wide as its widest tick label plus the tick and the gap, so the tick labels
+  // never run into the axis label (uPlot keeps labelSize for the label outside this size).
+  function axisSize(u, values, axisIdx) {
+    var axis = u.axes[axisIdx];
+    var size = axis.ticks.size + axis.gap;
+    if (values && values.length) {
+      u.ctx.font = axis.font[0];
+      var widest = 0;
+      values.forEach(function (v) { widest = Math.max(widest, u.ctx.measureText(String(v)).width); });
+      size += widest / uPlot.pxRatio;
+    }
+    return Math.ceil(size) + 4;
+  }
   function draw(el, svc, kind) {
     var unit = kind === "cpu" ? "vCPU" : "GiB";
     var used = (kind === "cpu" ? svc.cpu : svc.memory).map(function (v) { return v / 1024; });
@@ -97,7 +112,7 @@ const PAGE_SCRIPT = `
       series: series,
       axes: [
         { label: "time (UTC)" },
-        { label: unit + " per task", size: 70, values: function (u, vals) { return vals.map(function (v) { return v + " " + unit; }); } }
+        { label: unit + " per task", size: axisSize, values: function (u, vals) { return vals.map(function (v) { return v + " " + unit; }); } }
       ]
     }, columns, el);
     charts.push({ id: el.id, kind: kind, service: svc.title, points: svc.t.length, plot: u });
@@ -154,6 +169,25 @@ ${rows.join("\n")}
 </table>`;
 }
 
+/**
+ * Report lines as a list that wraps at the page width (a `<pre>` cuts long lines off or scrolls
+ * them sideways): a line is an item, the indented lines under it a nested list.
+ */
+function lineList(lines: readonly string[], className: string): string {
+  const items: Array<{ text: string; details: string[] }> = [];
+  for (const line of lines) {
+    const last = items[items.length - 1];
+    if (line.startsWith("  ") && last) last.details.push(line.trim());
+    else items.push({ text: line.trim(), details: [] });
+  }
+  return `<ul class="${className}">${items
+    .map(
+      (item) =>
+        `<li>${escapeHtml(item.text)}${item.details.length ? `<ul>${item.details.map((d) => `<li>${escapeHtml(d)}</li>`).join("")}</ul>` : ""}</li>`,
+    )
+    .join("")}</ul>`;
+}
+
 function serviceSection(r: FleetRecommendation, index: number): string {
   const details = [...ec2Lines(r)];
   const graviton = gravitonLine(r);
@@ -161,7 +195,7 @@ function serviceSection(r: FleetRecommendation, index: number): string {
   return `<section class="service" id="svc-${index}">
 <h2>${escapeHtml(serviceName(r))} — ${escapeHtml(target(r))}</h2>
 <p>${escapeHtml(r.reason)} Risk: <span class="risk-${r.risk}">${r.risk}</span>. Now ${money(r.currentMonthly)}/month, recommended ${money(r.recommendedMonthly)}/month, saving ${money(r.saving)}/month.</p>
-${details.length ? `<pre>${escapeHtml(details.join("\n"))}</pre>` : ""}
+${details.length ? lineList(details, "plan") : ""}
 ${graviton ? `<p class="graviton">${escapeHtml(graviton)}</p>` : ""}
 ${co ? `<div class="co"><strong>Compute Optimizer:</strong> ${escapeHtml(`${co.finding ?? "?"}${co.recommended ? `, ${co.recommended.cpu ?? "?"} CPU units / ${co.recommended.memory ?? "?"} MiB` : ""}${co.estimatedMonthlySavings ? `, saving ${co.estimatedMonthlySavings.currency} ${co.estimatedMonthlySavings.value.toFixed(2)}/month` : ""}`)}<ul>${co.differences.map((d) => `<li>${escapeHtml(d)}</li>`).join("")}</ul></div>` : ""}
 <div class="chart" id="svc-${index}-cpu" data-kind="cpu"></div>
@@ -193,11 +227,13 @@ th[aria-sort=descending]::after{content:" ▼"} th[aria-sort=ascending]::after{c
 td.num{text-align:right;white-space:nowrap} td.why{font-size:.8rem;color:#444}
 .risk-high{color:#b30000;font-weight:600} .risk-medium{color:#b36b00}
 section.service{border-top:1px solid #ccc;margin-top:1.5rem;padding-top:.5rem}
-pre{background:#f7f7f7;padding:.5rem;overflow-x:auto;font-size:.8rem}
+ul.plan,ul.clusters,ul.compute-optimizer{background:#f7f7f7;padding:.5rem .5rem .5rem 1.5rem;font-size:.85rem;overflow-wrap:anywhere}
+ul.plan ul,ul.clusters ul,ul.compute-optimizer ul{padding-left:1.25rem}
 .prices li.old{color:#b30000} .chart{margin:.75rem 0}
 </style></head>
 <body><h1>Right-sizing report</h1>
-<p>${escapeHtml(report.region)}, ${report.lookbackDays}-day lookback, generated ${escapeHtml(report.generatedAt)}. Fleet: ${money(report.totals.currentMonthly)}/month now, ${money(report.totals.recommendedMonthly)}/month recommended, saving ${money(report.totals.saving)}/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more.` : ""} Click a column to sort.</p>
+<p>${escapeHtml(report.region)}, ${escapeHtml(lookbackText(report))}, generated ${escapeHtml(report.generatedAt)}. Fleet: ${money(report.totals.currentMonthly)}/month now, ${money(report.totals.recommendedMonthly)}/month recommended, saving ${money(report.totals.saving)}/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more.` : ""} Click a column to sort.</p>
+${metricsCaveat(report) ? `<p class="risk-medium">${escapeHtml(metricsCaveat(report) ?? "")}</p>` : ""}
 ${summaryTable(report)}
 <h2>Prices used</h2>
 <ul class="prices">${priceLines(report)
@@ -209,8 +245,8 @@ ${summaryTable(report)}
 ${oldPrices.length ? `<p class="risk-high">${oldPrices.length} price source${oldPrices.length === 1 ? " is" : "s are"} more than a year old on ${escapeHtml(at.toISOString().slice(0, 10))}: refresh with <code>npm run prices:update</code> or run with the Pricing API.</p>` : ""}
 ${report.recommendations.map((r, i) => serviceSection(r, i)).join("\n")}
 ${report.unmeasured.length ? `<p>No usage data: ${escapeHtml(report.unmeasured.join(", "))}.</p>` : ""}
-${report.clusters.length ? `<h2>EC2 clusters</h2><pre>${escapeHtml(report.clusters.flatMap(clusterLines).join("\n"))}</pre>` : ""}
-<h2>Compute Optimizer</h2><pre>${escapeHtml(computeOptimizerLines(report).join("\n"))}</pre>
+${report.clusters.length ? `<h2>EC2 clusters</h2>${lineList(report.clusters.flatMap(clusterLines), "clusters")}` : ""}
+<h2>Compute Optimizer</h2>${lineList(computeOptimizerLines(report), "compute-optimizer")}
 <script id="rightsize-data" type="application/json">${json}</script>
 <script>/*! uPlot, MIT License, (c) Leon Sorokin */
 ${js.replace(/<\/script/gi, "<\\/script")}</script>

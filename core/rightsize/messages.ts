@@ -9,6 +9,8 @@ import {
 import { shortSource } from "../pricing/PriceSource.ts";
 import { SERVICE_TAGS } from "../tags.ts";
 import type { DatedPriceSource, FleetReport } from "./analyzeFleet.ts";
+import { spanText } from "./profile.ts";
+import { metricsCaveat } from "./reportText.ts";
 
 const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixed(2)}`);
 
@@ -33,13 +35,16 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
     .sort((a, b) => b.finding.monthly - a.finding.monthly)
     .slice(0, 5)
     .map(({ cluster, finding }) => `• *${escapeMrkdwn(cluster)}*: ${escapeMrkdwn(finding.message)}`);
+  const caveat = metricsCaveat(report);
   const oldest = [...report.prices.sources].sort((a, b) => b.ageDays - a.ageDays)[0];
   return {
     text: `Right-sizing: ${money(report.totals.saving)}/month to save across ${report.recommendations.length} services`,
     blocks: capBlocks([
-      header(`Right-sizing (${report.region}, ${report.lookbackDays} days)`),
+      header(
+        `Right-sizing (${report.region}, ${report.data.hours > 0 ? `${spanText(report.data.hours)} of metrics in ${report.lookbackDays} days` : `${report.lookbackDays} days`})`,
+      ),
       section(
-        `Fleet: *${money(report.totals.currentMonthly)}*/month now → *${money(report.totals.recommendedMonthly)}*/month recommended, saving *${money(report.totals.saving)}*/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more (Graviton).` : ""}`,
+        `Fleet: *${money(report.totals.currentMonthly)}*/month now → *${money(report.totals.recommendedMonthly)}*/month recommended, saving *${money(report.totals.saving)}*/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more (Graviton).` : ""}${caveat ? ` ${escapeMrkdwn(caveat)}` : ""}`,
       ),
       ...(top.length
         ? [section(top.join("\n"))]

@@ -3,6 +3,7 @@ import { tagMap } from "../ecs/describe.ts";
 import { cpuUnits, memoryMiB } from "../ecs/units.ts";
 import { SERVICE_TAGS } from "../tags.ts";
 import type { ServiceUsage } from "./collectUsage.ts";
+import { type DeploymentLimits, ECS_DEFAULT_DEPLOYMENT } from "./ec2Plan.ts";
 import { type Distribution, distribution } from "./percentiles.ts";
 
 /** What the recommendation needs to know of a service besides its usage. */
@@ -24,6 +25,8 @@ export interface ServiceFacts {
   /** Fargate ephemeral storage the task asks for, GiB (20 are included in the task price). */
   readonly ephemeralStorageGiB?: number;
   readonly rightsizeMode: "report" | "apply" | "off";
+  /** The service's rolling-update limits (absent: ECS's defaults, 100 / 200). */
+  readonly deployment?: DeploymentLimits;
 }
 
 /** Facts from the service and its task definition. */
@@ -71,6 +74,13 @@ export function serviceFacts(service: Service, taskDefinition: TaskDefinition): 
       ? { ephemeralStorageGiB: taskDefinition.ephemeralStorage.sizeInGiB }
       : {}),
     rightsizeMode: mode === "apply" || mode === "off" ? mode : "report",
+    deployment: {
+      minimumHealthyPercent:
+        service.deploymentConfiguration?.minimumHealthyPercent ??
+        ECS_DEFAULT_DEPLOYMENT.minimumHealthyPercent,
+      maximumPercent:
+        service.deploymentConfiguration?.maximumPercent ?? ECS_DEFAULT_DEPLOYMENT.maximumPercent,
+    },
   };
 }
 
@@ -90,6 +100,35 @@ export interface ServiceProfile {
   readonly oomKills: number;
   /** Steady: CPU varies little (coefficient of variation below 0.25). */
   readonly steady: boolean;
+  /** The metrics the profile rests on: first period start to last period end (may be far less than the lookback). */
+  readonly data?: MetricsSpan;
+}
+
+/** The time the metrics cover. */
+export interface MetricsSpan {
+  readonly from: string;
+  readonly to: string;
+  readonly hours: number;
+}
+
+/** `6 h`, `2.5 days`: how much metrics a figure rests on. */
+export function spanText(hours: number): string {
+  const one = (n: number) => Math.round(n * 10) / 10;
+  return hours < 48 ? `${one(hours)} h` : `${one(hours / 24)} days`;
+}
+
+/** The span of a service's metrics: first timestamp to the end of the last period. */
+export function metricsSpan(
+  usage: Pick<ServiceUsage, "timestamps" | "periodSeconds">,
+): MetricsSpan | undefined {
+  if (usage.timestamps.length === 0) return undefined;
+  const from = Math.min(...usage.timestamps);
+  const to = Math.max(...usage.timestamps) + usage.periodSeconds * 1000;
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    hours: (to - from) / 3_600_000,
+  };
 }
 
 /**
@@ -111,6 +150,7 @@ export function profileService(
   const memory = distribution(usage.memory.filter((_, i) => running(i)).map(toMemory));
   if (!cpu || !memory) return undefined;
   const peaks = usage.memoryMax.filter((_, i) => running(i)).map(toMemory);
+  const data = metricsSpan(usage);
   const taskCounts = tasks.length > 0 ? tasks : [facts.desiredCount];
   return {
     facts,
@@ -126,5 +166,6 @@ export function profileService(
     },
     oomKills,
     steady: cpu.variation < 0.25,
+    ...(data ? { data } : {}),
   };
 }

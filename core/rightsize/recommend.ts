@@ -1,10 +1,11 @@
 import type { FargateSize } from "../ecs/FargateSize.ts";
 import type { FargateRate, TaskArchitecture } from "../pricing/bundledPrices.ts";
-import { type AgentReserve, cheapestEc2, type InstanceShape } from "./binPacking.ts";
+import { type AgentReserve, cheapestEc2, type InstanceShape, packTasks } from "./binPacking.ts";
+import type { CurrentEc2 } from "./currentEc2Cost.ts";
 import { type Ec2Plan, HOURS_PER_MONTH, planEc2 } from "./ec2Plan.ts";
 import { sizeNeed, smallestFargateSize } from "./fargateSize.ts";
 import { fargateSpotRate, type PriceBook } from "./priceBook.ts";
-import type { ServiceProfile } from "./profile.ts";
+import { type ServiceProfile, spanText } from "./profile.ts";
 
 export type { PriceBook };
 export { HOURS_PER_MONTH };
@@ -53,6 +54,8 @@ export interface Recommendation {
   readonly need: { readonly cpu: number; readonly memory: number };
   readonly ec2?: Ec2Plan;
   readonly currentMonthly?: number;
+  /** For an EC2 service: what `currentMonthly` rests on (its cluster's instances, or an estimate). */
+  readonly currentBasis?: string;
   readonly recommendedMonthly?: number;
   readonly saving?: number;
   readonly risk: "low" | "medium" | "high";
@@ -67,6 +70,8 @@ export interface RecommendOptions {
   readonly images?: ImageArchitectures;
   /** What ECS can place on an instance type (registered resources where a cluster runs it). */
   readonly reserveOf?: (instance: InstanceShape) => AgentReserve;
+  /** For an EC2 service: what its cluster's instances say it costs now (currentEc2Cost.ts). */
+  readonly currentEc2?: CurrentEc2;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -120,6 +125,8 @@ function optionsFor(
     need,
     tasks: profile.tasks,
     interruptible: facts.interruptible,
+    ...(facts.deployment ? { deployment: facts.deployment } : {}),
+    current: { cpu: facts.taskCpu, memory: facts.taskMemory },
     candidates: candidates.filter((c) => c.architecture === archName(architecture)),
     prices: prices.ec2,
     ...(options.reserveOf ? { reserveOf: options.reserveOf } : {}),
@@ -168,7 +175,6 @@ export function recommend(
   const best = real[0];
 
   const rate = prices.fargate[own];
-  const peakTasks = Math.max(1, profile.tasks.max);
   const currentStorage = ephemeralHourly(facts, prices);
   const currentBase = fargateHourly(
     facts.runsOn === "FARGATE_SPOT" ? fargateSpotRate(prices) : rate,
@@ -180,23 +186,20 @@ export function recommend(
     currentStorage === undefined
       ? ` Fargate ephemeral storage above 20 GiB (the task asks for ${facts.ephemeralStorageGiB} GiB) is not priced for ${prices.region}: Fargate figures are lower bounds.`
       : "";
-  const currentEc2 = cheapestEc2(
-    Array.from({ length: peakTasks }, () => ({ cpu: facts.taskCpu, memory: facts.taskMemory })),
-    candidates.filter((c) => c.architecture === archName(own)),
-    prices.ec2,
-    ...(options.reserveOf ? [options.reserveOf] : []),
-  );
-  const currentMonthly =
+  const current: { monthly: number; basis?: string } | undefined =
     facts.runsOn === "EC2"
-      ? currentEc2 && currentEc2.hourly * HOURS_PER_MONTH
+      ? currentEc2Monthly(profile, prices, candidates, options)
       : currentFargate !== undefined
-        ? currentFargate * profile.tasks.mean * HOURS_PER_MONTH
+        ? { monthly: currentFargate * profile.tasks.mean * HOURS_PER_MONTH }
         : undefined;
+  const currentMonthly = current?.monthly;
+  const basisNote = current?.basis ? ` ${current.basis}.` : "";
 
   const graviton = gravitonAdvice(own, images, best, real, () =>
     optionsFor("ARM64", profile, need, prices, candidates, options),
   );
-  const shape = `p99 ${vcpu(profile.cpu.p99)} and peak ${gib(profile.memoryPeak)} per task, ${profile.tasks.min === profile.tasks.max ? `${profile.tasks.max} tasks` : `${profile.tasks.min}-${profile.tasks.max} tasks`}`;
+  const over = profile.data ? ` over ${spanText(profile.data.hours)} of metrics` : "";
+  const shape = `p99 ${vcpu(profile.cpu.p99)} and peak ${gib(profile.memoryPeak)} per task, ${profile.tasks.min === profile.tasks.max ? `${profile.tasks.max} tasks` : `${profile.tasks.min}-${profile.tasks.max} tasks`}${over}`;
   const fallbackSize = smallestFargateSize(need, rate);
   if (!best) {
     return {
@@ -205,11 +208,13 @@ export function recommend(
       architecture: own,
       ...(fallbackSize ? { size: fallbackSize } : {}),
       ...(currentMonthly !== undefined ? { currentMonthly: round(currentMonthly) } : {}),
+      ...(current?.basis ? { currentBasis: current.basis } : {}),
       risk: "low",
-      reason:
+      reason: `${
         facts.ec2Only.length > 0
           ? `Runs only on EC2 (${facts.ec2Only.join(", ")}), and no instance price is known for ${prices.region}.`
-          : `No price is known for ${prices.region}: ${shape}.`,
+          : `No price is known for ${prices.region}: ${shape}.`
+      }${basisNote}`,
       ...(graviton ? { graviton } : {}),
     };
   }
@@ -236,7 +241,7 @@ export function recommend(
         ? `Runs only on EC2 (${facts.ec2Only.join(", ")})`
         : `${profile.steady ? "Steady" : "Varying"} load (${shape})`;
     const plan = best.ec2;
-    reason = `${why}: ${plan.instances} × ${plan.instance.instanceType}${on} at ${money(recommendedMonthly)}/month (managed scaling target ${plan.capacityProvider.managedScaling.targetCapacity}, headroom ${money(plan.headroom.monthly)}/month)${fargate ? ` cost less than Fargate at ${money(fargate.monthly)}/month` : ""}.`;
+    reason = `${why}: ${plan.instances} × ${plan.instance.instanceType}${on} ${reservationText(plan)} at ${money(recommendedMonthly)}/month (managed scaling target ${plan.capacityProvider.managedScaling.targetCapacity}, headroom ${money(plan.headroom.monthly)}/month)${fargate ? ` cost less than Fargate at ${money(fargate.monthly)}/month` : ""}.`;
   } else {
     const kind =
       profile.dutyCycle < 0.5
@@ -260,11 +265,84 @@ export function recommend(
     ...(currentMonthly !== undefined
       ? { currentMonthly: round(currentMonthly), saving: round(round(currentMonthly) - recommendedMonthly) }
       : {}),
+    ...(current?.basis ? { currentBasis: current.basis } : {}),
     recommendedMonthly,
     risk,
-    reason: `${reason}${storageNote}`,
+    reason: `${reason}${storageNote}${basisNote}`,
     ...(graviton ? { graviton } : {}),
   };
+}
+
+/**
+ * What an EC2 service costs now, and on what that rests: its running tasks' share of its cluster's
+ * instances; else its peak tasks at today's size packed onto the instance type its cluster runs
+ * (as ECS registered it); else, said to be an estimate, onto the cheapest candidate type.
+ */
+function currentEc2Monthly(
+  profile: ServiceProfile,
+  prices: PriceBook,
+  candidates: readonly InstanceShape[],
+  options: RecommendOptions,
+): { monthly: number; basis: string } | undefined {
+  const { facts } = profile;
+  const peak = Math.max(1, profile.tasks.max);
+  const today = Array.from({ length: peak }, () => ({ cpu: facts.taskCpu, memory: facts.taskMemory }));
+  const tasks = (n: number) => `${n} task${n === 1 ? "" : "s"}`;
+  const c = options.currentEc2;
+  if (c?.kind === "running") {
+    const types = Object.entries(c.instanceTypes)
+      .map(([type, n]) => `${n} × ${type}`)
+      .join(", ");
+    return {
+      monthly: c.monthly,
+      basis: `Now: its ${tasks(c.tasks)}' share of the instances they run on in ${c.clusterName} (${types}), ${money(c.monthly)}/month`,
+    };
+  }
+  if (c?.kind === "cluster-type") {
+    const shape: InstanceShape = {
+      instanceType: c.instanceType,
+      vcpus: c.registered.cpu / 1024,
+      memory: c.registered.memory,
+      architecture: archName(facts.architecture),
+    };
+    // What ECS registered is what it places: no reserve on top.
+    const n = packTasks(today, shape, { overheadFraction: 0, reservedMemory: 0, basis: "registered" });
+    if (n !== undefined) {
+      const monthly = n * c.hourly * HOURS_PER_MONTH;
+      return {
+        monthly,
+        basis: `Now: no task of it was running; ${tasks(peak)} at today's ${facts.taskCpu} / ${facts.taskMemory} packed onto ${c.clusterName}'s ${c.instanceType} (${c.registered.cpu} CPU / ${c.registered.memory} MiB registered) take ${n}, ${money(monthly)}/month`,
+      };
+    }
+  }
+  const estimate = cheapestEc2(
+    today,
+    candidates.filter((i) => i.architecture === archName(facts.architecture)),
+    prices.ec2,
+    ...(options.reserveOf ? [options.reserveOf] : []),
+  );
+  if (!estimate) return undefined;
+  const monthly = estimate.hourly * HOURS_PER_MONTH;
+  return {
+    monthly,
+    basis: `Now is an estimate: the cluster's instances were not read, so ${tasks(peak)} at today's ${facts.taskCpu} / ${facts.taskMemory} are packed onto the cheapest candidate type, ${estimate.instances} × ${estimate.instance.instanceType}, ${money(monthly)}/month`,
+  };
+}
+
+/**
+ * What each task must reserve for an EC2 plan to hold, and what today's size would do on the same
+ * instances: `with each task reserving 3720 CPU units / 7200 MiB (today 4096 / 8192: these instances hold 9 of 12 at that size)`.
+ */
+export function reservationText(plan: Ec2Plan): string {
+  const { taskReservation: r, atCurrentSize: today } = plan;
+  const now = today
+    ? ` (today ${today.size.cpu} / ${today.size.memory}: ${today.tasks < today.of ? `these instances hold ${today.tasks} of ${today.of} at that size` : `all ${today.of} fit at that size too`})`
+    : "";
+  const estimated =
+    plan.memoryPerInstance.basis === "estimated"
+      ? `, ${plan.memoryPerInstance.usable} MiB usable per instance estimated (no cluster here runs ${plan.instance.instanceType})`
+      : "";
+  return `with each task reserving ${r.cpu} CPU units / ${r.memory} MiB${now}${estimated}`;
 }
 
 /** What Graviton would do for the service, told apart by what its images are built for. */

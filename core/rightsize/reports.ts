@@ -4,6 +4,8 @@ import {
   computeOptimizerLines,
   ec2Lines,
   gravitonLine,
+  lookbackText,
+  metricsCaveat,
   money,
   now,
   priceLines,
@@ -22,9 +24,9 @@ export function toJson(report: FleetReport): string {
 export function toMarkdown(report: FleetReport): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|");
   const lines = [
-    `# Right-sizing report (${report.region}, ${report.lookbackDays}-day lookback, ${report.generatedAt.slice(0, 10)})`,
+    `# Right-sizing report (${report.region}, ${lookbackText(report)}, ${report.generatedAt.slice(0, 10)})`,
     "",
-    `Fleet: ${money(report.totals.currentMonthly)}/month now, ${money(report.totals.recommendedMonthly)}/month recommended, saving ${money(report.totals.saving)}/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more.` : ""}`,
+    `Fleet: ${money(report.totals.currentMonthly)}/month now, ${money(report.totals.recommendedMonthly)}/month recommended, saving ${money(report.totals.saving)}/month.${report.totals.ifBuiltForArm64 > 0 ? ` Building the images for arm64 would save ${money(report.totals.ifBuiltForArm64)}/month more.` : ""}${metricsCaveat(report) ? ` ${metricsCaveat(report)}` : ""}`,
     "",
     "| service | runs on now | recommended | $/month now | $/month recommended | saving | risk | why |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -2,6 +2,7 @@ import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { FleetClients } from "../aws/insightClients.ts";
 import { fleetClients, type InsightClients } from "../aws/insightClients.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
+import { StateTable } from "../state/index.ts";
 import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
 import { applyRightsize, planRightsize, type RightsizePlan } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
@@ -14,6 +15,8 @@ export interface RightsizeRun {
   readonly plan: RightsizePlan;
   /** One line per service rolled out; empty on a dry run. */
   readonly applied: readonly string[];
+  /** Services already stepped down this ISO week (a re-run of the same week changes nothing). */
+  readonly alreadyThisWeek: readonly string[];
   readonly dryRun: boolean;
 }
 
@@ -38,12 +41,19 @@ export async function priceBookWithFallback(
 export async function analyzeRightsize(
   clients: FleetClients,
   tableName: string,
-  options: { prices: PriceBook; lookbackDays?: number; end?: Date; computeOptimizer?: boolean },
+  options: {
+    prices: PriceBook;
+    lookbackDays?: number;
+    end?: Date;
+    computeOptimizer?: boolean;
+    series?: boolean;
+  },
 ): Promise<{ report: FleetReport; state: FleetState }> {
   const candidates = await describeInstanceShapes(clients.ec2, candidateInstanceTypes(options.prices));
   return analyzeFleetWithState(clients, tableName, {
     prices: options.prices,
     candidates,
+    ...(options.series !== undefined ? { series: options.series } : {}),
     ...(options.lookbackDays ? { lookbackDays: options.lookbackDays } : {}),
     ...(options.end ? { end: options.end } : {}),
     ...(options.computeOptimizer !== undefined ? { computeOptimizer: options.computeOptimizer } : {}),
@@ -56,10 +66,15 @@ export async function rightsizeFleet(
   tableName: string,
   options: { prices: PriceBook; lookbackDays?: number; dryRun: boolean; end?: Date },
 ): Promise<RightsizeRun> {
-  const { report, state } = await analyzeRightsize(clients, tableName, options);
+  // The weekly run tells Slack a summary: it keeps no per-period charts (the CLI's report does).
+  const { report, state } = await analyzeRightsize(clients, tableName, { ...options, series: false });
   const plan = planRightsize(report.recommendations, state, options.prices);
-  const applied = options.dryRun ? [] : await applyRightsize(clients.ecs, plan);
-  return { report, plan, applied, dryRun: options.dryRun };
+  if (options.dryRun) return { report, plan, applied: [], alreadyThisWeek: [], dryRun: true };
+  const { applied, alreadyThisWeek } = await applyRightsize(clients.ecs, plan, {
+    state: new StateTable(clients.documents, tableName),
+    at: options.end ?? new Date(),
+  });
+  return { report, plan, applied, alreadyThisWeek, dryRun: false };
 }
 
 /** The plan as lines a person reads before anything changes (`--dry-run`). */
@@ -117,6 +132,7 @@ export async function runRightsize(context: FlowContext, sources: RightsizeSourc
     totals: run.report.totals,
     plan,
     applied: run.applied,
+    ...(run.alreadyThisWeek.length > 0 ? { alreadyThisWeek: run.alreadyThisWeek } : {}),
   };
   context.log.info("right-sizing done", summary);
   return { summary, messages: [{ message: rightsizeMessage(run.report, run.applied) }] };

@@ -99,7 +99,8 @@ export function parseWindowTimes(source: string, text: string): { start: number;
   return { start, end };
 }
 
-function parseDate(source: string, text: string): string {
+/** A real calendar date `YYYY-MM-DD` (`2026-13-45` is not one); `source` names the schedule in the error. */
+export function parseDate(source: string, text: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = match ? new Date(`${text}T00:00:00Z`) : undefined;
   if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text)

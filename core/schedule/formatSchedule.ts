@@ -88,7 +88,7 @@ function formatService(
     );
     total(savings.taskHours, savings.dollars);
     lines.push(
-      `  saves ${savings.taskHours} task-hours/week (${savings.offHours} h down × ${(plan.upTasks ?? 0) - plan.capacity.off.min} tasks)${savings.dollars !== undefined ? ` ≈ $${savings.dollars.toFixed(2)}/week, $${((savings.dollars * 365) / 7 / 12).toFixed(2)}/month${price?.sizeLabel ? ` at ${price.sizeLabel}` : ""}` : price?.sizeLabel ? ` (${price.sizeLabel})` : ""}`,
+      `  saves ${savings.taskHours} task-hours/week (${savings.offHours} h down × ${(plan.upTasks ?? 0) - plan.capacity.off.min} tasks)${savings.dollars !== undefined ? ` ≈ $${savings.dollars.toFixed(2)}/week, $${(savings.monthlyDollars ?? 0).toFixed(2)}/month${price?.sizeLabel ? ` at ${price.sizeLabel}` : ""}` : price?.sizeLabel ? ` (${price.sizeLabel})` : ""}`,
     );
   }
   for (const write of plan.writes) lines.push(`  ${report.dryRun ? "would " : ""}${describeWrite(write)}`);

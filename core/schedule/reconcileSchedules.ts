@@ -2,7 +2,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
 import type { AutopilotConfig } from "../config/index.ts";
 import { describeError } from "../errors.ts";
-import { StateTable } from "../state/index.ts";
+import type { StateTable } from "../state/index.ts";
 import { applyScheduleWrites } from "./applyScheduleWrites.ts";
 import { loadScheduleInputs } from "./loadScheduleInputs.ts";
 import { planSchedules } from "./planSchedules.ts";
@@ -27,12 +27,11 @@ export interface ReconcileOptions {
  * capacity restored; an invalid schedule leaves its service untouched.
  */
 export async function reconcileSchedules(
-  clients: Pick<AwsClients, "ecs" | "autoscaling" | "documents">,
-  table: StateTable | string,
+  clients: Pick<AwsClients, "ecs" | "autoscaling">,
+  state: StateTable,
   config: AutopilotConfig,
   options: ReconcileOptions = {},
 ): Promise<ScheduleReport> {
-  const state = typeof table === "string" ? new StateTable(clients.documents, table) : table;
   const now = options.now ?? new Date();
   const dryRun = options.dryRun ?? false;
   const inputs = await loadScheduleInputs(clients, state, config, options.only);

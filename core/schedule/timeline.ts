@@ -67,7 +67,15 @@ export interface WeeklySavings {
   readonly taskHours: number;
   /** $ per week, when a price is known. */
   readonly dollars?: number;
+  /**
+   * $ per month (365 / 7 / 12 weeks), from the exact weekly figure: the rounded weekly dollars
+   * times 4.35 would be off by cents ($2.67 × 4.345 = $11.60 where $2.666 × 4.345 = $11.58).
+   */
+  readonly monthlyDollars?: number;
 }
+
+/** Weeks in an average month. */
+const WEEKS_PER_MONTH = 365 / 7 / 12;
 
 /** What the schedule saves over the week from `from`, against running `upTasks` all the time. */
 export function weeklySavings(
@@ -86,6 +94,11 @@ export function weeklySavings(
   return {
     offHours: Math.round(offHours * 100) / 100,
     taskHours: Math.round(taskHours * 100) / 100,
-    ...(taskHourly !== undefined ? { dollars: Math.round(taskHours * taskHourly * 100) / 100 } : {}),
+    ...(taskHourly !== undefined
+      ? {
+          dollars: Math.round(taskHours * taskHourly * 100) / 100,
+          monthlyDollars: Math.round(taskHours * taskHourly * WEEKS_PER_MONTH * 100) / 100,
+        }
+      : {}),
   };
 }

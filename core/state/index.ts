@@ -5,7 +5,6 @@ export {
   type RedeploymentRecord,
   recordRedeployments,
 } from "./deployments.ts";
-export { idempotencyStore } from "./idempotencyStore.ts";
 export { type ItemKey, type KeyPrefix, type KeyRange, STATE_TABLE_KEYS, stateKeys } from "./keys.ts";
 export {
   acquireLease,

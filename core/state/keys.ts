@@ -14,16 +14,16 @@
  * | `svc#<serviceArn>` | `incident` | open crash-loop incident |
  * | `svc#<serviceArn>` | `stats#<YYYY-MM-DD>` | daily stop statistics (read by right-sizing) |
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
+ * | `svc#<serviceArn>` | `rightsize#<ISO week>` | right-sizing stepped the service down that week |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
  * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
- * | `instance#<containerInstanceArn>` | `agent-disconnected` | when the monitor first saw its agent disconnected |
+ * | `agent-disconnected` | `<containerInstanceArn>` | when the monitor first saw an instance's agent disconnected (one partition: the sweep queries it) |
  * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
- * | `idempotency#<scope>` | (Powertools) | Powertools idempotency records |
  */
 
 /** The primary key of one item. */
@@ -52,6 +52,7 @@ const service = (serviceArn: string) => `svc#${serviceArn}`;
 const INDEX_ENTRY = "svc#";
 const STOPS = "stops#";
 const STATS = "stats#";
+const AGENT_DISCONNECTED = "agent-disconnected";
 
 /**
  * The keys of ecs-autopilot's items.
@@ -110,6 +111,12 @@ export const stateKeys = {
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
 
+  /** Right-sizing's step down of a service in one ISO week (`2026-W48`): at most one a week. */
+  rightsizeStep: (serviceArn: string, isoWeek: string): ItemKey => ({
+    pk: service(serviceArn),
+    sk: `rightsize#${isoWeek}`,
+  }),
+
   /** The up capacity a schedule restores. */
   scheduleMemory: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "schedule" }),
 
@@ -118,9 +125,11 @@ export const stateKeys = {
 
   /** When the monitor first saw a container instance's agent disconnected (cleared on reconnect). */
   agentDisconnected: (containerInstanceArn: string): ItemKey => ({
-    pk: `instance#${containerInstanceArn}`,
-    sk: "agent-disconnected",
+    pk: AGENT_DISCONNECTED,
+    sk: containerInstanceArn,
   }),
+  /** Every remembered agent disconnect (one partition: the monitor's sweep queries it). */
+  agentDisconnects: (): string => AGENT_DISCONNECTED,
 
   /** A deployment the redeploy flow started. */
   deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),
@@ -138,7 +147,4 @@ export const stateKeys = {
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
-
-  /** The partition of a Powertools idempotency store. */
-  idempotencyPartition: (scope: string): string => `idempotency#${scope}`,
 } as const;

@@ -4,7 +4,10 @@ import { PatternError, TagPattern } from "./TagPattern.ts";
 
 /** How the parts a pattern extracted from two tags are ordered. */
 export type PartOrder =
-  /** Versions as versions, runs of digits as numbers, the rest byte by byte (prefix, glob, regex). */
+  /**
+   * Versions as versions (a bare number is X.0.0), other text naturally (runs of digits as numbers)
+   * and below every version or number (prefix, glob, regex).
+   */
   | "natural"
   /** Byte order of the whole part, like Flux's `alphabetical` (CalVer, RFC 3339 timestamps). */
   | "alphabetical"
@@ -74,6 +77,9 @@ export const POLICY_FORMS =
 /** The group whose text is compared, when a regular expression names it. */
 export const VERSION_GROUP = "version";
 
+/** Keel's name for the compared group (its `regexp:` policy sorts by `(?P<compare>…)`). */
+export const COMPARE_GROUP = "compare";
+
 /**
  * Parses a policy spec. Throws {@link TagPolicyError} naming the problem.
  *
@@ -81,6 +87,7 @@ export const VERSION_GROUP = "version";
  * parseTagPolicy("minor");                                  // { kind: "semver", level: "minor", … }
  * parseTagPolicy("range:>=1.2 <2", { from: "config" });
  * parseTagPolicy("regex:^build-(?P<version>\\d+)$", { from: "config" });
+ * parseTagPolicy("regex:^(?P<branch>[a-z]+)-(?P<compare>\\d+)$", { from: "config" }); // compares `compare`
  * parseTagPolicy("order:alphabetical:^main-(?P<version>\\d{8}T\\d{6})$", { from: "config" });
  */
 export function parseTagPolicy(spec: string, options: TagPolicyOptions = {}): TagPolicy {
@@ -143,7 +150,13 @@ export function parseTagPolicy(spec: string, options: TagPolicyOptions = {}): Ta
       configOnly("regex:");
       if (!argument) throw new TagPolicyError(spec, "regex: needs a pattern, e.g. regex:^build-(\\d+)$");
       const regex = pattern("regular expression", () => TagPattern.regex(argument));
-      return { kind: "match", label: value, order: "natural", allowPrerelease, extract: extractor(regex) };
+      return {
+        kind: "match",
+        label: value,
+        order: "natural",
+        allowPrerelease,
+        extract: extractor(spec, regex),
+      };
     }
     case "order": {
       const [order, ...rest] = argument.split(":");
@@ -154,7 +167,7 @@ export function parseTagPolicy(spec: string, options: TagPolicyOptions = {}): Ta
         return { kind: "match", label: value, order, allowPrerelease, extract: (tag) => [tag] };
       configOnly(`order:${order}:<regex>`);
       const regex = pattern("regular expression", () => TagPattern.regex(source));
-      return { kind: "match", label: value, order, allowPrerelease, extract: extractor(regex) };
+      return { kind: "match", label: value, order, allowPrerelease, extract: extractor(spec, regex) };
     }
     default:
       throw new TagPolicyError(spec, `unknown policy; use one of ${POLICY_FORMS}`);
@@ -162,15 +175,35 @@ export function parseTagPolicy(spec: string, options: TagPolicyOptions = {}): Ta
 }
 
 /**
- * What a regular expression makes comparable: the named group `version`, else the first group,
- * else the whole tag (as Flux compares whole tags when no `extract` is given).
+ * What a regular expression makes comparable: the group named `version`, else the group named
+ * `compare` (Keel's name), else its only named group (`(?P<ts>…)`, as a Flux user extracts with
+ * `extract: $ts`), else group 1, else the whole tag (as Flux compares whole tags when no `extract`
+ * is given). Several named groups and none of them `version` or `compare`, or both of those, are
+ * refused: which one is compared must not be a guess.
  */
-function extractor(regex: TagPattern): (tag: string) => readonly string[] | undefined {
-  const named = regex.groupNames.includes(VERSION_GROUP);
+function extractor(spec: string, regex: TagPattern): (tag: string) => readonly string[] | undefined {
+  const names = regex.groupNames;
+  if (names.includes(VERSION_GROUP) && names.includes(COMPARE_GROUP))
+    throw new TagPolicyError(
+      spec,
+      `both '${VERSION_GROUP}' and '${COMPARE_GROUP}' name a group; keep the one to compare`,
+    );
+  const named = names.includes(VERSION_GROUP)
+    ? VERSION_GROUP
+    : names.includes(COMPARE_GROUP)
+      ? COMPARE_GROUP
+      : names.length === 1
+        ? names[0]
+        : undefined;
+  if (named === undefined && names.length > 1)
+    throw new TagPolicyError(
+      spec,
+      `named groups ${names.map((n) => `'${n}'`).join(", ")}: name the one to compare '${VERSION_GROUP}' (or '${COMPARE_GROUP}')`,
+    );
   return (tag) => {
     const match = regex.match(tag);
     if (!match) return undefined;
-    if (named) return [match.named[VERSION_GROUP] ?? ""];
+    if (named !== undefined) return [match.named[named] ?? ""];
     if (regex.groupCount > 0) return [match.groups[0] ?? ""];
     return [tag];
   };

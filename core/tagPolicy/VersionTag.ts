@@ -108,16 +108,31 @@ export function compareVersions(a: VersionTag, b: VersionTag): number {
 }
 
 /**
- * The suffix track a version is on: its suffix with every run of digits replaced by `N`
- * (`alpine` → `alpine`, `ls45` → `lsN`, `rc.1` → `rc.N`); "" for a release. A service on
- * `1.4.5-alpine` follows `-alpine` tags, one on `4.0.1-ls45` follows `-lsN` builds.
+ * A pre-release in the sense of semver.org's own precedence example (`1.0.0-alpha` <
+ * `1.0.0-beta.2` < `1.0.0-rc.1` < `1.0.0`): `alpha`, `beta` or `rc`, optionally numbered (`rc.1`,
+ * `rc1`, `beta.11`), and nothing else. Other suffixes (`alpine`, `ls45`, `rc.0.18.g1abb7b5dd-ppc64le`)
+ * name a variant or a build that a service keeps to.
+ */
+const PRE_RELEASE = /^(?:alpha|beta|rc)(?:\.?\d+)*$/i;
+
+/** The track of every pre-release (alpha, beta, rc); parentheses keep it apart from any suffix's shape. */
+export const PRE_RELEASE_TRACK = "(alpha|beta|rc)";
+
+/**
+ * The suffix track a version is on: for a pre-release (`rc.1`, `beta2`) the one pre-release track,
+ * which leads to the release; for any other suffix, the suffix with every run of digits replaced by
+ * `N` (`alpine` → `alpine`, `ls45` → `lsN`); "" for a release. A service on `1.4.5-alpine` follows
+ * `-alpine` tags, one on `4.0.1-ls45` follows `-lsN` builds, one on `1.5.0-rc.1` follows the
+ * pre-releases and the releases they lead to.
  */
 export function suffixTrack(version: VersionTag): string {
-  return version.suffix === undefined ? "" : version.suffix.replace(/\d+/g, "N");
+  if (version.suffix === undefined) return "";
+  return PRE_RELEASE.test(version.suffix) ? PRE_RELEASE_TRACK : version.suffix.replace(/\d+/g, "N");
 }
 
-/** How a track reads in a reason: `-alpine`, `-lsN`, or "releases". */
+/** How a track reads in a reason: `-alpine`, `-lsN`, "pre-release (alpha, beta, rc)" or "releases". */
 export function describeTrack(track: string): string {
+  if (track === PRE_RELEASE_TRACK) return "pre-release (alpha, beta, rc)";
   return track === "" ? "releases (no suffix)" : `-${track}`;
 }
 

@@ -4,6 +4,7 @@ import {
   compareVersions,
   describeTrack,
   formatCore,
+  PRE_RELEASE_TRACK,
   parseVersion,
   suffixTrack,
   type VersionTag,
@@ -60,9 +61,13 @@ function partVersion(part: string): VersionTag | undefined {
 
 /**
  * Orders two extracted parts; undefined when they cannot be ordered (a non-number under
- * `numerical`). Natural order: versions (bare numbers included) as versions, before any other
- * text, which orders naturally. One total order, so a service can never walk back down through a
- * chain of "newer" steps (a mix of two orders could: `v0.0-rc.2` < `0.0-rc.10` < `1` < `v0.0-rc.2`).
+ * `numerical`). Natural order: versions (bare numbers included) as versions, above any other
+ * text, which orders naturally below them. Text below versions is what keeps a stray tag
+ * (`release-candidate`, `release-latest`) from becoming "the newest" and holding back every
+ * numbered release after it; the peers agree (Keel's `force` sorts non-versions after the versions,
+ * its semver policies, Flux's and Argo's ignore them). One total order, so a service can never walk
+ * back down through a chain of "newer" steps (a mix of two orders could:
+ * `v0.0-rc.2` < `0.0-rc.10` < `1` < `v0.0-rc.2`).
  */
 function compareParts(order: PartOrder, a: string, b: string): number | undefined {
   if (order === "numerical") return compareDecimals(a, b);
@@ -70,8 +75,24 @@ function compareParts(order: PartOrder, a: string, b: string): number | undefine
   const va = partVersion(a);
   const vb = partVersion(b);
   if (va && vb) return compareVersions(va, vb);
-  if (va || vb) return va ? -1 : 1;
+  if (va || vb) return va ? 1 : -1;
   return compareNatural(a, b);
+}
+
+/**
+ * The first extracted part where `pushed` has text and `running` a version or number, when that
+ * part decides their order: for a reason that says why, rather than "older".
+ */
+function textAgainstVersion(
+  pushed: readonly string[],
+  running: readonly string[],
+): { readonly pushed: string; readonly running: string } | undefined {
+  for (let i = 0; i < Math.max(pushed.length, running.length); i++) {
+    const [p, r] = [pushed[i] ?? "", running[i] ?? ""];
+    if (compareParts("natural", p, r) === 0) continue;
+    return !partVersion(p) && partVersion(r) ? { pushed: p, running: r } : undefined;
+  }
+  return undefined;
 }
 
 function compareTuples(order: PartOrder, a: readonly string[], b: readonly string[]): number | undefined {
@@ -110,31 +131,45 @@ export function orderTags(policy: TagPolicy, a: string, b: string): number | und
   }
 }
 
+/** A version and the tag it was read from, which is what reasons name (`v1.2.0`, not the `1.2.0` a prefix left). */
+interface Tagged {
+  readonly version: VersionTag;
+  readonly tag: string;
+}
+
 /**
  * Whether a pushed suffixed version may replace what runs, unless pre-releases are allowed: a
- * release only by a release, a `-alpine` (`-lsN`, `-rc.N`) version only by one on the same track —
- * Keel's pre-release matching, widened from "the same suffix" to "the same suffix shape" so that
- * `-ls45` → `-ls46` builds move too.
+ * release only by a release, a `-alpine` (`-lsN`) version only by one on the same track — Keel's
+ * pre-release matching, widened from "the same suffix" to "the same suffix shape" so that
+ * `-ls45` → `-ls46` builds move too — and a pre-release (`-rc.1`, `-beta.2`) by a later pre-release
+ * or by a release: a service on `1.5.0-rc.1` takes `1.5.0` when it ships (as Flux's and Argo's
+ * "highest version in range" do; Keel's default keeps it on `-rc.1`). The order still decides
+ * whether the release is newer (`1.4.9` is not).
  */
 function trackProblem(
   label: string,
-  pushed: VersionTag,
-  running: VersionTag | undefined,
+  pushed: Tagged,
+  running: Tagged | undefined,
   allowPrerelease: boolean,
 ): string | undefined {
   if (allowPrerelease) return undefined;
-  const track = suffixTrack(pushed);
+  const track = suffixTrack(pushed.version);
   if (!running) {
     return track === ""
       ? undefined
-      : `${label}: '${pushed.original}' is a pre-release or suffixed build (allowPrerelease is off)`;
+      : `${label}: '${pushed.tag}' is a pre-release or suffixed build (allowPrerelease is off)`;
   }
-  const runningTrack = suffixTrack(running);
+  const runningTrack = suffixTrack(running.version);
   if (track === runningTrack) return undefined;
+  if (runningTrack === PRE_RELEASE_TRACK && track === "") return undefined;
   if (runningTrack === "")
-    return `${label}: '${pushed.original}' is a pre-release or suffixed build, '${running.original}' a release (allowPrerelease is off)`;
-  return `${label}: '${pushed.original}' leaves the ${describeTrack(runningTrack)} track of '${running.original}' (allowPrerelease is off)`;
+    return `${label}: '${pushed.tag}' is a pre-release or suffixed build, '${running.tag}' a release (allowPrerelease is off)`;
+  return `${label}: '${pushed.tag}' leaves the ${describeTrack(runningTrack)} track of '${running.tag}' (allowPrerelease is off)`;
 }
+
+/** A version tag with the tag it was read from. */
+const tagged = (version: VersionTag | undefined): Tagged | undefined =>
+  version && { version, tag: version.original };
 
 function decideSemver(
   policy: Extract<TagPolicy, { kind: "semver" }>,
@@ -145,7 +180,7 @@ function decideSemver(
   const next = parseVersion(pushed);
   if (!next) return reject(`${level}: '${pushed}' is ${NOT_A_VERSION}`);
   if (current === undefined) {
-    const problem = trackProblem(level, next, undefined, policy.allowPrerelease);
+    const problem = trackProblem(level, { version: next, tag: pushed }, undefined, policy.allowPrerelease);
     return reject(
       problem ??
         `${level}: the version the service runs is unknown (use range:… to deploy without knowing it)`,
@@ -156,13 +191,13 @@ function decideSemver(
     if (current === DEFAULT_TAG) {
       // Keel's rule: `latest` is the newest release, so the first version pushed moves the service
       // onto the version track it then follows.
-      const problem = trackProblem(level, next, undefined, policy.allowPrerelease);
+      const problem = trackProblem(level, { version: next, tag: pushed }, undefined, policy.allowPrerelease);
       if (problem) return reject(problem);
       return accept(`${level}: the service runs '${DEFAULT_TAG}'; '${pushed}' puts it on versions`);
     }
     return reject(`${level}: the running tag '${current}' is ${NOT_A_VERSION}`);
   }
-  const problem = trackProblem(level, next, now, policy.allowPrerelease);
+  const problem = trackProblem(level, { version: next, tag: pushed }, tagged(now), policy.allowPrerelease);
   if (problem) return reject(problem);
   const order = compareVersions(next, now);
   if (order === 0)
@@ -191,7 +226,7 @@ function decideRange(
   // 2.0.0 and outside `<2` (node-semver alone would let it in under includePrerelease).
   if (!policy.includes(formatCore(next))) return reject(`${label}: '${pushed}' is outside the range`);
   const now = current === undefined ? undefined : parseVersion(current);
-  const problem = trackProblem(label, next, now, policy.allowPrerelease);
+  const problem = trackProblem(label, { version: next, tag: pushed }, tagged(now), policy.allowPrerelease);
   if (problem) return reject(problem);
   if (!now) {
     const running = current === undefined ? "is unknown" : `'${current}' is not a version`;
@@ -208,18 +243,38 @@ function decideRange(
   return accept(`${label}: ${current} → ${pushed}`);
 }
 
-function decideAny(current: string | undefined, pushed: string): TagDecision {
+function decideAny(
+  current: string | undefined,
+  pushed: string,
+  lastVersion: string | undefined,
+): TagDecision {
+  const next = parseVersion(pushed);
+  const now = current === undefined ? undefined : parseVersion(current);
+  // What runs is no version (`main`, or unknown): a version pushed now must not be below the last
+  // version the service ran before it, or `1.2.3 → main → 1.0.0` would walk it down in two "newer" steps.
+  const last = now === undefined && lastVersion !== undefined ? parseVersion(lastVersion) : undefined;
+  if (next && last && compareVersions(next, last) < 0) {
+    const before = current === undefined ? "" : ` before '${current}'`;
+    return reject(
+      `any: '${pushed}' is older than '${lastVersion}', the last version the service ran${before} (no downgrades)`,
+    );
+  }
   if (current === undefined) return accept(`any: the running tag is unknown; '${pushed}' follows`);
   if (current === pushed) return accept(`any: '${pushed}' was pushed again`);
-  const next = parseVersion(pushed);
-  const now = parseVersion(current);
   if (next && now) {
     const order = compareVersions(next, now);
     if (order < 0) return reject(`any: '${pushed}' is older than '${current}' (no downgrades)`);
     if (order === 0) return reject(`any: '${pushed}' is the same version as '${current}'`);
     return accept(`any: ${current} → ${pushed}`);
   }
-  return accept(`any: ${current} → ${pushed} (not both versions, so there is no order to keep)`);
+  if (next && last)
+    return accept(
+      `any: ${current} → ${pushed} (not below '${lastVersion}', the last version the service ran)`,
+    );
+  // No order between the two; a version pushed later is still kept at or above the last version.
+  const floor = now ? current : last ? lastVersion : undefined;
+  const kept = floor === undefined ? "" : `; a version pushed later must not be below '${floor}'`;
+  return accept(`any: ${current} → ${pushed} (not both versions, so no order between them${kept})`);
 }
 
 function decideMatch(
@@ -237,10 +292,18 @@ function decideMatch(
   const now = current === undefined ? undefined : policy.extract(current);
   if (policy.order === "natural") {
     for (let i = 0; i < next.length; i++) {
-      const part = parseVersion(next[i] ?? "");
+      // The same reading of a part as the order's (a bare `42-rc1` is 42 with suffix `rc1`), so that
+      // nothing the order calls a pre-release slips past the track check.
+      const part = partVersion(next[i] ?? "");
       if (!part) continue;
-      const problem = trackProblem(label, part, parseVersion(now?.[i] ?? ""), policy.allowPrerelease);
-      if (problem) return reject(problem.replace(`'${part.original}'`, `'${pushed}'`));
+      const running = partVersion(now?.[i] ?? "");
+      const problem = trackProblem(
+        label,
+        { version: part, tag: pushed },
+        running && current !== undefined ? { version: running, tag: current } : undefined,
+        policy.allowPrerelease,
+      );
+      if (problem) return reject(problem);
     }
   }
   if (now === undefined) {
@@ -254,7 +317,14 @@ function decideMatch(
     // Only `numerical` cannot order, and only when the running tag's part is no number: it is then
     // as unknown as a tag that does not match.
     return accept(`${label}: '${pushed}' is the first match ('${current}' has no number to compare)`);
-  if (order < 0) return reject(`${label}: '${pushed}' is older than '${current}' (no downgrades)`);
+  if (order < 0) {
+    const text = policy.order === "natural" ? textAgainstVersion(next, now) : undefined;
+    if (text)
+      return reject(
+        `${label}: '${pushed}' has text ('${text.pushed}') where '${current}' has a version or number ('${text.running}'); text never replaces a version or number`,
+      );
+    return reject(`${label}: '${pushed}' is older than '${current}' (no downgrades)`);
+  }
   if (order === 0) return reject(`${label}: '${pushed}' is the same version as '${current}'`);
   return accept(`${label}: ${current} → ${pushed}`);
 }
@@ -263,14 +333,19 @@ function decideMatch(
  * Decides whether a pushed tag should replace the tag a container runs now (`current`, undefined
  * when unknown: an image pinned by digest whose tag was never recorded). Never a step down in the
  * policy's own order ({@link orderTags}); pre-releases and suffixed builds only on their track or
- * where allowed.
+ * where allowed. `lastVersion` is the last version tag the container ran (see
+ * {@link lastVersionAfter}): under `any`, a version pushed over a non-version tag is never below it.
  *
  * @example
  * decideTag(parseTagPolicy("minor"), { current: "1.4.2", pushed: "1.5.0" }); // accept
  * decideTag(parseTagPolicy("minor"), { current: "1.4.2", pushed: "2.0.0" }); // reject: major bump
  * decideTag(parseTagPolicy("patch"), { current: "1.4.5-alpine", pushed: "1.4.6-alpine" }); // accept
+ * decideTag(parseTagPolicy("any"), { current: "main", pushed: "1.0.0", lastVersion: "1.2.3" }); // reject
  */
-export function decideTag(policy: TagPolicy, tags: { current?: string; pushed?: string }): TagDecision {
+export function decideTag(
+  policy: TagPolicy,
+  tags: { current?: string; pushed?: string; lastVersion?: string },
+): TagDecision {
   const { current, pushed } = tags;
   if (policy.kind === "off") return reject("redeploy is off");
   if (pushed === undefined) return reject("the image was pushed without a tag");
@@ -281,7 +356,7 @@ export function decideTag(policy: TagPolicy, tags: { current?: string; pushed?: 
         ? accept(`force: '${pushed}' was pushed again`)
         : reject(`force follows '${current}', not '${pushed}'`);
     case "any":
-      return decideAny(current, pushed);
+      return decideAny(current, pushed, tags.lastVersion);
     case "semver":
       return decideSemver(policy, current, pushed);
     case "range":
@@ -289,4 +364,25 @@ export function decideTag(policy: TagPolicy, tags: { current?: string; pushed?: 
     case "match":
       return decideMatch(policy, current, pushed);
   }
+}
+
+/**
+ * The last version tag a container has run once `pushed` replaced `current`: `pushed` when it is a
+ * version, else `current` when that is one, else the one recorded before (`lastVersion`). What the
+ * redeploy flow records on the new revision (`autopilot:last-version:<container>`) and `redeploy
+ * explain` carries from push to push.
+ *
+ * @example
+ * lastVersionAfter({ current: "1.2.3", pushed: "main" });                       // "1.2.3"
+ * lastVersionAfter({ current: "main", pushed: "develop", lastVersion: "1.2.3" }); // "1.2.3"
+ */
+export function lastVersionAfter(tags: {
+  current?: string | undefined;
+  pushed?: string | undefined;
+  lastVersion?: string | undefined;
+}): string | undefined {
+  const { current, pushed, lastVersion } = tags;
+  if (pushed !== undefined && parseVersion(pushed)) return pushed;
+  if (current !== undefined && parseVersion(current)) return current;
+  return lastVersion !== undefined && parseVersion(lastVersion) ? lastVersion : undefined;
 }

@@ -1,6 +1,7 @@
-export { DEFAULT_TAG, decideTag, orderTags, type TagDecision } from "./decideTag.ts";
+export { DEFAULT_TAG, decideTag, lastVersionAfter, orderTags, type TagDecision } from "./decideTag.ts";
 export { PatternError, type PatternMatch, TagPattern } from "./TagPattern.ts";
 export {
+  COMPARE_GROUP,
   type PartOrder,
   POLICY_FORMS,
   parseTagPolicy,
@@ -13,6 +14,7 @@ export {
   compareNatural,
   compareVersions,
   describeTrack,
+  PRE_RELEASE_TRACK,
   parseVersion,
   suffixTrack,
   type VersionTag,

@@ -158,7 +158,7 @@ export async function redeployScene(
   print("\n▶ EventBridge delivers the shop/worker:release-42 event a second time (at-least-once delivery)");
   const first = worker[0]?.delivery as Delivery;
   const again = await sandbox.deliver(first);
-  print(`  answered from the idempotency record, nothing redeployed: ${JSON.stringify(again).slice(0, 90)}…`);
+  print(`  answered from its record, nothing redeployed: ${JSON.stringify(again).slice(0, 90)}…`);
 
   print("\n▶ A malformed ECR event (no repository-name) reaches the handler");
   const broken = sampleEvent("ecr-image-action-push.json");

@@ -14,6 +14,8 @@ import { Readable } from "node:stream";
 import {
   fargateDimension,
   notEc2LinuxOnDemand,
+  notInRegion,
+  OfferFileError,
   type OfferHeader,
   type OfferPrice,
   readCsvOffer,
@@ -96,6 +98,8 @@ async function fargateRows(
   const found = new Map<string, OfferPrice>();
   let ephemeral: EphemeralRow | undefined;
   for (const price of prices) {
+    // Only the region's own rows (not a Local Zone's or another region's), as for EC2.
+    if (notInRegion(price, region)) continue;
     const kind = fargateDimension(price);
     if (!kind) continue;
     if (kind.dimension === "ephemeral-storage")
@@ -133,37 +137,53 @@ async function ec2Rows(
   base: string,
   region: string,
   families: ReadonlySet<string>,
-): Promise<Ec2Row[]> {
+): Promise<{ rows: Ec2Row[]; leftOut: string }> {
   const url = offerUrl(base, "AmazonEC2", region, "csv");
   const response = await get(fetcher, url);
   const lines = createInterface({
     input: Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  const prices = new Map<string, number>();
+  const prices = new Map<string, { usd: number; sku: string }>();
+  // Rows that would be prices but are of another region or a Local/Wavelength Zone: counted, said.
+  const elsewhere = new Set<string>();
   const header = await readCsvOffer(
     lines,
     (price) => {
       const type = price.attributes.instanceType ?? "";
       // Metal sizes stay out, as in the bundled table (core/pricing/data/SOURCES.md).
       if (!families.has(familyOf(type)) || type.includes("metal") || notEc2LinuxOnDemand(price)) return;
-      prices.set(type, price.usd);
+      if (notInRegion(price, region)) {
+        elsewhere.add(price.attributes.regionCode ?? "(none)");
+        return;
+      }
+      const seen = prices.get(type);
+      // One price per type and region; two are a file we do not understand, never "last row wins".
+      if (seen && seen.usd !== price.usd)
+        throw new OfferFileError(
+          `${url}: two Linux On-Demand prices for ${type} in ${region} (SKU ${seen.sku} $${seen.usd}, SKU ${price.sku} $${price.usd})`,
+        );
+      prices.set(type, { usd: price.usd, sku: price.sku });
     },
     url,
   );
+  const skipped = elsewhere.size
+    ? ` (rows of ${[...elsewhere].sort().join(", ")} were left out: not ${region} itself)`
+    : "";
   if (prices.size === 0)
     throw new Error(
-      `${url}: no Linux On-Demand (shared tenancy) instance-hour price for the bundled families (${[...families].join(", ")})`,
+      `${url}: no Linux On-Demand (shared tenancy) instance-hour price for ${region} in the bundled families (${[...families].join(", ")})${skipped}`,
     );
   const { source, sourceDate } = offerSource(url, header);
   const familyOrder = [...families];
-  return [...prices]
-    .map(([instanceType, usdPerHour]) => ({ region, instanceType, usdPerHour, source, sourceDate }))
+  const rows = [...prices]
+    .map(([instanceType, { usd }]) => ({ region, instanceType, usdPerHour: usd, source, sourceDate }))
     .sort(
       (a, b) =>
         familyOrder.indexOf(familyOf(a.instanceType)) - familyOrder.indexOf(familyOf(b.instanceType)) ||
         sizeRank(a.instanceType) - sizeRank(b.instanceType),
     );
+  return { rows, leftOut: skipped };
 }
 
 /**
@@ -203,10 +223,12 @@ export async function updatePrices(options: UpdateOptions = {}): Promise<UpdateR
       }
       if (wanted.has("ec2")) {
         try {
-          const fresh = await ec2Rows(fetcher, base, region, families);
+          const { rows: fresh, leftOut } = await ec2Rows(fetcher, base, region, families);
           const before = ec2.filter((r) => r.region === region).length;
           ec2 = [...ec2.filter((r) => r.region !== region), ...fresh];
-          log(`${region}: EC2 ${fresh.length} instance types (was ${before}) from ${fresh[0]?.source}`);
+          log(
+            `${region}: EC2 ${fresh.length} instance types (was ${before}) from ${fresh[0]?.source}${leftOut}`,
+          );
         } catch (error) {
           failures.push(`${region} EC2: ${(error as Error).message}`);
         }

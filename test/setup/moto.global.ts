@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { type MotoServer, startMotoServer } from "../../scripts/moto-server.ts";
+import { startRecording } from "../support/iam/recordings.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,6 +12,8 @@ const WORKERS = 2;
 
 /** Starts one moto server per test worker, so test files on different workers never share state. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // A fresh folder for this run's recorded AWS authorizations (the IAM proof reads them).
+  startRecording();
   const servers: MotoServer[] = await Promise.all(
     Array.from({ length: WORKERS }, () => startMotoServer({ log: (line) => console.log(line) })),
   );

@@ -25,6 +25,8 @@ function importsOf(file: string): string[] {
   const specifiers = [
     ...text.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"/g),
     ...text.matchAll(/import\(\s*"([^"]+)"\s*\)/g),
+    // Side-effect imports: `import "./x.ts";`
+    ...text.matchAll(/^\s*import\s+"([^"]+)"/gm),
   ].map((m) => m[1] ?? "");
   return specifiers
     .filter((s) => s.startsWith("."))
@@ -53,6 +55,7 @@ const CORE_LEVEL: Record<string, number> = {
   "core/config": 1,
   "core/events": 1,
   "core/notify": 1,
+  "core/iam": 1,
   "core/state": 2,
   "core/ecs": 2,
   "core/flow": 3,
@@ -62,15 +65,18 @@ const CORE_LEVEL: Record<string, number> = {
   "core/schedule": 5,
   "core/redeploy": 6,
   "core/rightsize": 6,
+  // The config checked against the flows' languages (schedules, rule ids and parameters).
+  "core/validateConfig": 7,
 };
+
+/** The flows: none imports another, but for the edges below. (`core/pricing` is a library they use.) */
+const FLOWS = new Set(["core/policy", "core/monitor", "core/schedule", "core/redeploy", "core/rightsize"]);
 
 /** Flow-to-flow edges allowed on purpose, each through the other flow's public entry only. */
 const ALLOWED_FLOW_EDGES: Record<string, string[]> = {
   // The redeploy gate asks the policy engine whether a new revision would be enforced against,
   // through the engine's gate entry (not the whole policy index: its loaders would grow the bundle).
   "core/redeploy": ["core/policy/enforcementGate.ts"],
-  // Right-sizing prices what it recommends.
-  "core/rightsize": ["core/pricing/"],
 };
 
 /** Which top-level folders each may import (besides itself). */
@@ -119,6 +125,10 @@ describe("architecture (docs/architecture.md)", () => {
         if (to === from) continue;
         const allowed = (ALLOWED_FLOW_EDGES[from] ?? []).some((prefix) => target.startsWith(prefix));
         if (allowed) continue;
+        if (FLOWS.has(from) && FLOWS.has(to)) {
+          violations.push(`${file} → ${target} (a flow imports another flow)`);
+          continue;
+        }
         const targetLevel = CORE_LEVEL[to];
         if (targetLevel === undefined || targetLevel >= level) violations.push(`${file} → ${target}`);
       }
@@ -134,13 +144,54 @@ describe("architecture (docs/architecture.md)", () => {
   });
 
   it("spells state-table keys only in core/state/keys.ts", () => {
-    const keyLiteral = /["'`](?:svc|repo|once|task|alert|rate|deployment|index|idempotency|stops|stats)#/;
+    // Every key prefix the layout uses, read from keys.ts itself (`svc#`, `repo#`, …).
+    const keysSource = readFileSync(join(ROOT, "core/state/keys.ts"), "utf8");
+    const prefixes = [...new Set([...keysSource.matchAll(/[`"]([a-z]+)#/g)].map((m) => m[1] ?? ""))];
+    expect(prefixes).toEqual(
+      expect.arrayContaining(["svc", "repo", "task", "once", "rollout", "event", "delivered"]),
+    );
+    const keyLiteral = new RegExp(`["'\`](?:${prefixes.join("|")}|stops|stats)#`);
     const offenders = FILES.filter((f) => f !== "core/state/keys.ts").flatMap((file) =>
       readFileSync(join(ROOT, file), "utf8")
         .split("\n")
         .flatMap((line, i) => (keyLiteral.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it("matches errors by class, never by name strings (SDK errors by their exported classes)", () => {
+    const byName = /\.name\s*[!=]==\s*["'`]\w*(?:Exception|Error)["'`]/;
+    const offenders = FILES.flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) => (byName.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    // fetch's timeout is a DOMException, which has no subclass to match: its name is the platform's way.
+    expect(offenders.filter((o) => !o.includes("DOMException"))).toEqual([]);
+  });
+
+  it("lists every error code in core/errors.ts's table", () => {
+    const table = readFileSync(join(ROOT, "core/errors.ts"), "utf8");
+    const codes = FILES.flatMap((file) =>
+      [...readFileSync(join(ROOT, file), "utf8").matchAll(/readonly code = "([a-z-]+)"/g)].map(
+        (m) => m[1] ?? "",
+      ),
+    );
+    expect(codes.length).toBeGreaterThan(15);
+    expect(codes.filter((code) => !table.includes(`| \`${code}\` |`))).toEqual([]);
+  });
+
+  it("lets no flow post to Slack itself: messages are returned and delivered by runtime/deliver.ts", () => {
+    const posting = FILES.filter((f) => FLOWS.has(unitOf(f))).flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) =>
+          /\.post\(|SlackWebhook|SendMessageCommand/.test(line) && !/^\s*(\*|\/\/)/.test(line)
+            ? [`${file}:${i + 1}: ${line.trim()}`]
+            : [],
+        ),
+    );
+    expect(posting).toEqual([]);
   });
 
   it("spells autopilot: tag keys only in core/tags.ts", () => {
@@ -164,6 +215,26 @@ describe("architecture (docs/architecture.md)", () => {
       .map((f) => [f, readFileSync(join(ROOT, f), "utf8").trimEnd().split("\n").length] as const)
       .filter(([, lines]) => lines > 40);
     expect(long).toEqual([]);
+  });
+
+  it("loads the central config only through validateConfig, so every loader checks every field", () => {
+    // core/config parses and checks the schema; the checks against the flows' languages sit above
+    // the flows (core/validateConfig.ts). A loader that called core/config directly would skip them.
+    const direct = /\b(?:loadConfig|parseConfig)\(/;
+    const offenders = FILES.filter(
+      (f) => !f.startsWith("core/config/") && f !== "core/validateConfig.ts",
+    ).flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) =>
+          direct.test(line) && !/^(\/\*\*|\*|\/\/)/.test(line.trim())
+            ? [`${file}:${i + 1}: ${line.trim()}`]
+            : [],
+        ),
+    );
+    expect(offenders).toEqual([]);
+    for (const loader of ["runtime/runtime.ts", "infra/config.ts", "cli/invoke.ts", "cli/policy.ts"])
+      expect(readFileSync(join(ROOT, loader), "utf8")).toMatch(/\b(?:loadValidConfig|parseValidConfig)\(/);
   });
 
   it("defines the version once, as package.json has it", () => {

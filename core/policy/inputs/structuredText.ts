@@ -10,6 +10,7 @@ import {
 } from "yaml";
 import { PolicyInputError } from "../PolicyInputError.ts";
 import type { FieldPath, SourceLocation } from "../types.ts";
+import { MAX_NESTING, yamlNestingDepth } from "./nestingDepth.ts";
 
 const INTRINSICS = [
   "Ref",
@@ -70,12 +71,21 @@ export interface StructuredText {
 
 /** Parses JSON or YAML (CloudFormation short forms included); a syntax error names file, line and column. */
 export function parseStructuredText(content: string, file: string): StructuredText {
+  const depth = yamlNestingDepth(content);
+  if (depth > MAX_NESTING)
+    throw new PolicyInputError(
+      file,
+      `nested more than ${MAX_NESTING} levels deep; refused before parsing (real task definitions and templates nest far less)`,
+    );
   const lines = new LineCounter();
   const document = parseDocument(content, {
     customTags: CLOUDFORMATION_TAGS,
     lineCounter: lines,
     prettyErrors: true,
     strict: false,
+    // Errors are reported as PolicyInputError; the package's warnings (a map key that is itself a
+    // collection) would otherwise go to stderr through process.emitWarning.
+    logLevel: "error",
   });
   const error = document.errors[0];
   if (error) {
@@ -87,11 +97,28 @@ export function parseStructuredText(content: string, file: string): StructuredTe
       at ? { line: at.line, column: at.col } : undefined,
     );
   }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    // The yaml package refuses, with a ReferenceError, an alias without its anchor and aliases
+    // that expand too far (an alias bomb: a few lines that would unfold into gigabytes).
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new PolicyInputError(
+      file,
+      /excessive alias count/i.test(error.message)
+        ? `not valid YAML: its aliases expand more than ${MAX_ALIAS_COUNT} times (refused as a resource-exhaustion attack)`
+        : `not valid YAML: ${error.message.split("\n")[0]}`,
+    );
+  }
   return {
-    value: document.toJS({ maxAliasCount: 100 }) as unknown,
+    value,
     locate: (path, options = {}) => locateNode(document.contents, path, lines, options),
   };
 }
+
+/** Aliases a file may resolve (the yaml package's `maxAliasCount`: each alias counts what it expands to). */
+const MAX_ALIAS_COUNT = 100;
 
 function locateNode(
   root: unknown,

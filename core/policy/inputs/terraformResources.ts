@@ -14,6 +14,7 @@ import type {
 } from "../types.ts";
 import { Unknown } from "../types.ts";
 import { type HclBlock, HclOutline } from "./hclOutline.ts";
+import { hclNestingDepth, MAX_NESTING } from "./nestingDepth.ts";
 import type { StructuredText } from "./structuredText.ts";
 import {
   ecsDocumentFromTerraform,
@@ -38,6 +39,12 @@ let hcl2json: Promise<Hcl2Json> | undefined;
  * use so that nothing else pays for it. A syntax error names the file, line and column.
  */
 async function parseHcl(file: string, content: string): Promise<Json> {
+  // Refused before the parser sees it: too deep a file overflows it and kills its Go runtime.
+  if (hclNestingDepth(content) > MAX_NESTING)
+    throw new PolicyInputError(
+      file,
+      `nested more than ${MAX_NESTING} levels deep; refused before parsing (real Terraform nests far less)`,
+    );
   hcl2json ??= import(HCL2JSON) as Promise<Hcl2Json>;
   const { parse } = await hcl2json;
   try {

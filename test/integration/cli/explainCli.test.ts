@@ -47,6 +47,7 @@ describe("ecs-autopilot redeploy explain", () => {
         { tag: "1.5.0", decision: "deploy", reason: "minor: 1.4.3 → 1.5.0", running: "1.5.0" },
       ],
       running: "1.5.0",
+      lastVersion: "1.5.0",
     });
   });
 
@@ -92,6 +93,44 @@ describe("ecs-autopilot redeploy explain", () => {
       "json",
     );
     expect(JSON.parse(allowed.stdout)).toMatchObject({ allowPrerelease: true, running: "1.5.0-rc.1" });
+  });
+
+  it("replays any from the service's recorded last version (--last-version)", async () => {
+    const result = await explain(
+      "--policy",
+      "any",
+      "--running",
+      "main",
+      "--last-version",
+      "1.2.3",
+      "--pushed",
+      "1.0.0",
+      "--pushed",
+      "1.3.0",
+      "--format",
+      "json",
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      started: "main",
+      pushes: [
+        {
+          tag: "1.0.0",
+          decision: "skip",
+          reason:
+            "any: '1.0.0' is older than '1.2.3', the last version the service ran before 'main' (no downgrades)",
+          running: "main",
+        },
+        { tag: "1.3.0", decision: "deploy", running: "1.3.0" },
+      ],
+      running: "1.3.0",
+      lastVersion: "1.3.0",
+    });
+    const badLast = await explain("--policy", "any", "--last-version", "main", "--pushed", "1.0.0");
+    expect(badLast).toMatchObject({
+      code: 2,
+      stderr: "ecs-autopilot: --last-version 'main' is not a version (X.Y or X.Y.Z, optionally v-prefixed)\n",
+    });
   });
 
   it("refuses a bad policy, tag or config with one line and exit 2", async () => {

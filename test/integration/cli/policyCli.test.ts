@@ -74,6 +74,27 @@ describe("ecs-autopilot policy", () => {
     });
   });
 
+  it("refuses a config whose rule parameters do not fit at load: one line naming the JSON path, exit 2, never a TypeError", async () => {
+    // Before issue 11 this config reached ECS014's check and crashed it with a TypeError.
+    const config = join(dir, "registries.json");
+    writeFileSync(
+      config,
+      JSON.stringify({ policy: { rules: { ECS014: { params: { allowedRegistries: "ghcr.io" } } } } }),
+    );
+    const result = await cli("policy", "check", clean, "--config", config);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `ecs-autopilot: invalid configuration in ${config}: policy.rules.ECS014.params.allowedRegistries: Invalid input: expected array, received string\n`,
+    );
+    writeFileSync(config, JSON.stringify({ policy: { rules: { ECS999: { enabled: false } } } }));
+    const unknown = await cli("policy", "check", clean, "--config", config);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      `invalid configuration in ${config}: policy.rules.ECS999: unknown rule id 'ECS999'`,
+    );
+  });
+
   it("exits 0 on a clean file, 1 on findings at or above --fail-on", async () => {
     expect((await cli("policy", "check", clean)).code).toBe(0);
     const corpus = await cli("policy", "check", "test/fixtures/taskdefs", "--fail-on", "high");

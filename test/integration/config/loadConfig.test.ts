@@ -1,6 +1,8 @@
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, parseConfig } from "../../../core/config/index.ts";
+import { parseValidConfig } from "../../../core/validateConfig.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
 import { createWorld } from "../../support/world.ts";
 
 describe("central config", () => {
@@ -36,10 +38,40 @@ describe("central config", () => {
   });
 });
 
+describe("the functions' runtime", () => {
+  it("refuses a deployed config that a flow could not use, naming the parameter and the JSON path, before any ECS call", async () => {
+    const world = await createWorld();
+    await world.clients.ssm.send(
+      new PutParameterCommand({
+        Name: "/ecs-autopilot/bad-config",
+        Type: "String",
+        Value: JSON.stringify({
+          schedule: { services: [{ service: "web", schedule: "Mon-Fry 07:00-19:00 UTC" }] },
+        }),
+      }),
+    );
+    const saved = process.env.AUTOPILOT_CONFIG_PARAMETER;
+    process.env.AUTOPILOT_CONFIG_PARAMETER = "/ecs-autopilot/bad-config";
+    try {
+      const runtime = createRuntime("schedule", { clients: world.clients, tableName: world.tableName });
+      world.counter.reset();
+      const failed = await runtime.flowContext().catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(ConfigError);
+      expect((failed as ConfigError).message).toBe(
+        "invalid configuration in SSM parameter /ecs-autopilot/bad-config: schedule.services.0.schedule: 'Mon-Fry': unknown day 'Fry' (use Sun, Mon, Tue, Wed, Thu, Fri, Sat)",
+      );
+      expect(world.counter.byOperation()).toEqual({ "SSM.GetParameter": 1 });
+    } finally {
+      if (saved === undefined) delete process.env.AUTOPILOT_CONFIG_PARAMETER;
+      else process.env.AUTOPILOT_CONFIG_PARAMETER = saved;
+    }
+  });
+});
+
 describe("autopilot.config.example.json", () => {
   it("is a valid config (the README tells users to start from it)", async () => {
     const { readFileSync } = await import("node:fs");
     const text = readFileSync(new URL("../../../autopilot.config.example.json", import.meta.url), "utf8");
-    expect(parseConfig(text, "autopilot.config.example.json").redeploy.rules).toHaveLength(2);
+    expect(parseValidConfig(text, "autopilot.config.example.json").redeploy.rules).toHaveLength(2);
   });
 });

@@ -1,4 +1,9 @@
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -6,6 +11,7 @@ import {
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createEventBridgeClient } from "../../../core/aws/eventBridgeClient.ts";
 import {
   CloudTrailApiCallEvent,
   EcrImageActionEvent,
@@ -20,7 +26,7 @@ import {
   ScheduledEvent,
 } from "../../../core/events/index.ts";
 import { cloudTrailEnvelope, loadFixture, sampleEvents } from "../../support/fixtures.ts";
-import { createWorld, type World } from "../../support/world.ts";
+import { createWorld, REGION, type World } from "../../support/world.ts";
 
 const RULES: readonly EventRule[] = [...EVENT_RULES, SCHEDULED_EVENT];
 
@@ -95,11 +101,12 @@ const EXPECTED: Record<
 };
 
 let world: World;
+let eventbridge: EventBridgeClient;
 const queues = new Map<string, string>();
 
 /** Puts an event on moto's default bus and returns the rules whose SQS target received it. */
 async function deliver(event: Record<string, unknown>): Promise<string[]> {
-  const put = await world.clients.eventbridge.send(
+  const put = await eventbridge.send(
     new PutEventsCommand({
       Entries: [
         {
@@ -136,6 +143,7 @@ async function deliver(event: Record<string, unknown>): Promise<string[]> {
 describe("event rules, matched by EventBridge (moto) on the real AWS samples", () => {
   beforeAll(async () => {
     world = await createWorld();
+    eventbridge = createEventBridgeClient({ region: REGION });
     for (const rule of RULES) {
       const url =
         (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `rule-${rule.name}` }))).QueueUrl ??
@@ -145,10 +153,10 @@ describe("event rules, matched by EventBridge (moto) on the real AWS samples", (
           new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
         )
       ).Attributes?.QueueArn;
-      await world.clients.eventbridge.send(
+      await eventbridge.send(
         new PutRuleCommand({ Name: rule.name, EventPattern: JSON.stringify(rule.pattern) }),
       );
-      await world.clients.eventbridge.send(
+      await eventbridge.send(
         new PutTargetsCommand({ Rule: rule.name, Targets: [{ Id: "queue", Arn: arn }] }),
       );
       queues.set(rule.name, url);

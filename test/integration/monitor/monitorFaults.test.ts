@@ -13,6 +13,7 @@ import { MonitorState } from "../../../core/monitor/index.ts";
 import { SlackWebhook } from "../../../core/notify/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createNotifyHandler } from "../../../functions/notify.ts";
+import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
 import { startRecordingServer } from "../../support/recordingServer.ts";
@@ -122,7 +123,7 @@ describe("monitor under faults", () => {
     );
     const { response, errors } = await invokeWithRetries(handler, oom("outbox-1", "t-outbox-1"));
     expect(errors).toHaveLength(1);
-    expect((errors[0] as Error).name).toBe("DeliveryError");
+    expect(errors[0]).toBeInstanceOf(DeliveryError);
     expect(response).toMatchObject({
       action: "alerted",
       sent: ["SlackWebhookUrl: primary-cluster/orders: task stopped (out-of-memory)"],

@@ -19,6 +19,7 @@ import { parseConfig } from "../../../core/config/index.ts";
 import type { CloudTrailRecord } from "../../../core/events/index.ts";
 import type { SlackMessage } from "../../../core/notify/index.ts";
 import { auditAccount, planPolicyForCall } from "../../../core/policy/index.ts";
+import { PolicyUncheckedError } from "../../../core/policy/runPolicy.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
@@ -115,7 +116,8 @@ describe("policy fails closed", () => {
       call("RegisterTaskDefinition", { family: "ledger" }, { taskDefinition: { taskDefinitionArn: arn } }),
       localContext("policy"),
     ).catch((e: unknown) => e);
-    expect((error as Error).name).toBe("PolicyUncheckedError");
+    expect(error).toBeInstanceOf(PolicyUncheckedError);
+    expect((error as PolicyUncheckedError).code).toBe("policy-unchecked");
     expect(posts.map((p) => p.text)).toEqual(["Policy (enforce): ledger:1 could not be checked"]);
     expect(JSON.stringify(posts[0]?.blocks)).toContain("AccessDeniedException");
     const outcome = await planPolicyForCall(

@@ -26,9 +26,11 @@ import { createWorld, REGION, type World } from "../../support/world.ts";
 
 /**
  * The platform and signature checks against moto's ECR, with real manifest and image index JSON
- * shapes put into it (test/fixtures/images). moto 5.2.1 stores manifests but no blobs and does not
- * implement GetDownloadUrlForLayer or ListImageReferrers (moto/ecr/responses.py raises
- * NotImplementedError; its server answers HTTP 500). Those two calls, and only they, are answered
+ * shapes put into it (test/fixtures/images). moto 5.2.1 stores manifests but no blobs, and answers
+ * neither GetDownloadUrlForLayer (moto/ecr/responses.py's get_download_url_for_layer raises
+ * NotImplementedError) nor ListImageReferrers (ecr/responses.py has no handler for it at all, so
+ * moto/core/responses.py's dispatcher raises "The list_image_referrers action has not been
+ * implemented"); its server answers HTTP 500 to both. Those two calls, and only they, are answered
  * on the ECR client here; the config blobs they point at are served by a local HTTP server, so
  * the download and its digest check run for real.
  */

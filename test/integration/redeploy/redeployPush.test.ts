@@ -133,6 +133,7 @@ describe("redeployPush against moto", () => {
     expect(comparable(after.taskDefinition)).toEqual(comparable(before.taskDefinition));
     const tags = Object.fromEntries((after.tags ?? []).map((t) => [t.key, t.value]));
     expect(tags["autopilot:image-tag:web"]).toBe("1.5.0");
+    expect(tags["autopilot:last-version:web"]).toBe("1.5.0");
     expect(tags["autopilot:source-event"]).toBe(event.id);
     expect(tags["autopilot:previous-revision"]).toBe(before.taskDefinition?.taskDefinitionArn);
   });

@@ -108,6 +108,8 @@ describe("Compute Optimizer's GetECSServiceRecommendations (a local server speak
       current: { cpu: 2048, memory: 4096 },
       recommended: { cpu: 512, memory: 2048 },
       estimatedMonthlySavings: { currency: "USD", value: 88.2 },
+      // effectiveRecommendationPreferences.savingsEstimationMode.source, as the API states it.
+      savingsSource: "PublicPricing",
       lookbackPeriodInDays: 14,
       utilization: { cpuMaximum: 14.6, memoryMaximum: 17.1 },
       autoScaling: [],
@@ -188,7 +190,7 @@ describe("our recommendation next to Compute Optimizer's, in a report (fleet in 
     expect(api?.computeOptimizer?.differences).toEqual([
       "lookback: ours 1 days, Compute Optimizer's 14",
       "sizes: ours 512 CPU units / 1024 MiB from p99 CPU 300 units and peak memory 700 MiB + 20 % headroom; Compute Optimizer's 512 CPU units / 2048 MiB from its maximum utilisation (CPU 14.6 %, memory 17.1 %)",
-      `savings: ours $${api?.saving?.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's USD 88.20/month from Cost Explorer`,
+      `savings: ours $${api?.saving?.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's USD 88.20/month from public On-Demand pricing (savingsEstimationMode PublicPricing)`,
     ]);
   });
 });

@@ -173,7 +173,8 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
   it("moves a steady high-CPU/memory fleet to EC2, with the capacity provider to create and its headroom", () => {
     const r = recommendationOf("steady-fleet");
     // Need: 3,100 × 1.2 = 3,720 CPU units, 6,000 × 1.2 = 7,200 MiB per task, 20 tasks all day.
-    // c6i.4xlarge (16 vCPU, 32 GiB; 32,768 × 0.94 − 512 = 30,289 MiB placeable) takes 4 → 5 instances:
+    // c6i.4xlarge (16 vCPU, 32 GiB; no cluster runs it: 32,768 × (7,985 / 8,192 − 0.05) = 30,301 MiB
+    // placeable, the sourced estimate of binPacking.ts) takes 4 → 5 instances:
     // 5 × $0.7296 × 730 = $2,663.04; Fargate 4 vCPU / 8 GB × 20 tasks = $2,883.21.
     expect(r).toMatchObject({
       capacity: "EC2",
@@ -187,7 +188,8 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
           managedTerminationProtection: "ENABLED",
           autoScalingGroup: {
             minSize: 5,
-            maxSize: 5,
+            // A rolling deployment (maximumPercent 200, moto's service default as ECS's) runs up to 40 tasks: 10 instances.
+            maxSize: 10,
             // Same 16 vCPU / 32 GiB shape, cheapest first: c6i $0.7296, c7i $0.76608, c5 $0.768.
             instanceTypes: ["c6i.4xlarge", "c7i.4xlarge", "c5.4xlarge"],
             onDemandBaseCapacity: 0,
@@ -199,11 +201,12 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
     });
     expect(r?.recommendedMonthly).toBe(round(5 * 0.7296 * 730));
     expect(r?.currentMonthly).toBe(round(fargate(4096, 8192) * 20 * 730));
-    // Headroom: memory binds (144,000 of 5 × 30,289 MiB reserved): 4.9 % unreserved of $2,663.04.
-    expect(r?.ec2?.headroom).toMatchObject({ spareInstances: 0, spareMonthly: 0, unreservedShare: 0.049 });
-    expect(r?.ec2?.headroom.monthly).toBeCloseTo((1 - 144_000 / (5 * 30_289)) * 5 * 0.7296 * 730, 1);
+    // Headroom: memory binds (144,000 of 5 × 30,301 MiB reserved): 5.0 % unreserved of $2,663.04.
+    expect(r?.ec2?.headroom).toMatchObject({ spareInstances: 0, spareMonthly: 0, unreservedShare: 0.05 });
+    expect(r?.ec2?.headroom.monthly).toBeCloseTo((1 - 144_000 / (5 * 30_301)) * 5 * 0.7296 * 730, 1);
+    expect(r?.ec2?.memoryPerInstance).toEqual({ usable: 30301, basis: "estimated" });
     expect(r?.reason).toMatch(
-      /^Steady load .*5 × c6i\.4xlarge at \$2663\.04\/month \(managed scaling target 100, headroom \$130\.9\d\/month\) cost less than Fargate at \$2883\.21/,
+      /^Steady load .*5 × c6i\.4xlarge with each task reserving 3720 CPU units \/ 7200 MiB \(today 4096 \/ 8192: these instances hold 15 of 20 at that size\), 30301 MiB usable per instance estimated \(no cluster here runs c6i\.4xlarge\) at \$2663\.04\/month \(managed scaling target 100, headroom \$131\.9\d\/month\) cost less than Fargate at \$2883\.21/,
     );
   });
 
@@ -243,13 +246,17 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
       "bridge networking",
       "host volume data (persistent host storage)",
     ]);
-    // 3 tasks of (360, 840) fit one c6i.large (2 vCPU, 4,096 × 0.94 − 512 = 3,338 MiB placeable).
+    // 3 tasks of (360, 840) fit one c6i.large (2 vCPU, 4,096 × (7,985 / 8,192 − 0.05) = 3,787 MiB placeable).
     expect(r).toMatchObject({
       capacity: "EC2",
       ec2: { instances: 1, instance: { instanceType: "c6i.large" } },
       recommendedMonthly: round(0.0912 * 730),
     });
     expect(r?.reason).toMatch(/^Runs only on EC2 \(bridge networking, host volume data/);
+    // The fleet cluster has no container instances to go by: "now" is an estimate, and says so.
+    expect(r?.currentBasis).toBe(
+      `Now is an estimate: the cluster's instances were not read, so 3 tasks at today's 512 / 1024 are packed onto the cheapest candidate type, 1 × c6i.large, $${(0.0912 * 730).toFixed(2)}/month`,
+    );
   });
 
   it("shrinks an over-provisioned Fargate service to the smaller valid size, with the exact saving", () => {
@@ -323,6 +330,13 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
     ]);
     // Fargate-only cluster: no container instances, no capacity findings.
     expect(report.clusters).toEqual([]);
+    // The metrics the figures rest on: the 24 hourly periods put into moto's CloudWatch.
+    expect(report.data).toEqual({
+      from: new Date(END.getTime() - HOURS * 3_600_000).toISOString(),
+      to: END.toISOString(),
+      hours: HOURS,
+    });
+    expect(recommendationOf("over-provisioned")?.reason).toContain("2 tasks over 24 h of metrics)");
   });
 
   it("applies one step down where the tag says apply, and only there", async () => {
@@ -331,7 +345,7 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
     expect(plan.actions.map((a) => [a.serviceName, a.from, a.to])).toEqual([
       ["over-provisioned", { cpu: 2048, memory: 4096 }, { cpu: 1024, memory: 4096 }],
     ]);
-    const done = await applyRightsize(world.clients.ecs, plan);
+    const { applied: done } = await applyRightsize(world.clients.ecs, plan);
     expect(done).toHaveLength(1);
     const after = await world.clients.ecs.send(
       new DescribeServicesCommand({ cluster: "fleet", services: ["over-provisioned"] }),

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { FleetReport, UsageSeries } from "../../../core/rightsize/analyzeFleet.ts";
 import type { InstanceShape } from "../../../core/rightsize/binPacking.ts";
+import { planClusterCapacity } from "../../../core/rightsize/clusterCapacity.ts";
 import { distribution } from "../../../core/rightsize/percentiles.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
 import type { ServiceFacts, ServiceProfile } from "../../../core/rightsize/profile.ts";
@@ -70,11 +71,18 @@ const search = {
   memory: usage(6500, 300),
   tasks: 12,
 };
-const recommendations = [search, checkout].map((s) =>
+// A small worker: its charts' ticks come in quarters ("0.75 vCPU"), the widest y-axis labels here.
+const worker = {
+  facts: facts("worker", 1024, 2048),
+  cpu: usage(100, 20),
+  memory: usage(600, 50),
+  tasks: 2,
+};
+const recommendations = [search, checkout, worker].map((s) =>
   recommend(profileOf(s.facts, s.cpu, s.memory, s.tasks), PRICES, CANDIDATES),
 );
 const series: Record<string, UsageSeries> = Object.fromEntries(
-  [checkout, search].map((s) => [s.facts.serviceArn, { t: T, cpu: s.cpu, memory: s.memory }]),
+  [checkout, search, worker].map((s) => [s.facts.serviceArn, { t: T, cpu: s.cpu, memory: s.memory }]),
 );
 const sum = (pick: (r: (typeof recommendations)[number]) => number | undefined) =>
   Math.round(recommendations.reduce((n, r) => n + (pick(r) ?? 0), 0) * 100) / 100;
@@ -82,6 +90,8 @@ const REPORT: FleetReport = {
   generatedAt: END.toISOString(),
   region: "us-east-1",
   lookbackDays: 14,
+  // 14 days of hourly points: the metrics cover the lookback.
+  data: { from: new Date((T[0] ?? 0) * 1000).toISOString(), to: END.toISOString(), hours: 14 * 24 },
   prices: {
     region: "us-east-1",
     source: PRICES.source,
@@ -95,7 +105,28 @@ const REPORT: FleetReport = {
     saving: sum((r) => r.saving),
     ifBuiltForArm64: 0,
   },
-  clusters: [],
+  clusters: [
+    // A c6i.large cluster: one idle instance, one whose agent is disconnected (the findings' long lines).
+    planClusterCapacity(
+      {
+        clusterName: "batch",
+        instances: [true, false].map((connected, i) => ({
+          arn: `arn:aws:ecs:us-east-1:123456789012:container-instance/batch/${i}`,
+          ec2InstanceId: `i-0${i}`,
+          instanceType: "c6i.large",
+          status: "ACTIVE",
+          agentConnected: connected,
+          registered: { cpu: 2048, memory: 3600 },
+          remaining: { cpu: 2048, memory: 3600 },
+          runningTasks: 0,
+        })),
+        tasks: [],
+        providers: [],
+        services: [],
+      },
+      PRICES.ec2,
+    ),
+  ],
   computeOptimizer: {
     status: "not-enabled",
     detail: "the account has not opted in to AWS Compute Optimizer",
@@ -109,6 +140,7 @@ describe("the HTML report", () => {
     expect(recommendations.map((r) => [r.profile.facts.serviceName, r.capacity])).toEqual([
       ["search", "EC2"],
       ["checkout", "FARGATE"],
+      ["worker", "FARGATE"],
     ]);
     const dir = resolve(import.meta.dirname, "..", "..", "..", "reports");
     mkdirSync(dir, { recursive: true });
@@ -146,7 +178,7 @@ describe("the HTML report", () => {
       await page.click("#summary th:nth-child(6)");
       expect(await column(5)).toEqual([...savings].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
       await page.click("#summary th:nth-child(1)");
-      expect(await column(0)).toEqual(["prod/search", "prod/checkout"]);
+      expect(await column(0)).toEqual(["prod/worker", "prod/search", "prod/checkout"]);
 
       const charts = await page.evaluate(() => {
         type Plot = {
@@ -215,6 +247,8 @@ describe("the HTML report", () => {
         ["svc-0-memory", "memory", 336],
         ["svc-1-cpu", "cpu", 336],
         ["svc-1-memory", "memory", 336],
+        ["svc-2-cpu", "cpu", 336],
+        ["svc-2-memory", "memory", 336],
       ]);
       for (const chart of charts) {
         const unit = chart.kind === "cpu" ? "vCPU" : "GiB";
@@ -238,6 +272,65 @@ describe("the HTML report", () => {
         expect(chart.recommended, `${chart.id} recommended`).toBeGreaterThan(100);
         expect(chart.gutterInk, `${chart.id} y axis ticks`).toBeGreaterThan(50);
       }
+      // Nothing is cut off at 1,200 px: the EC2 plan, the cluster findings and Compute Optimizer
+      // wrap inside the page, and every y axis is wider than its widest tick label.
+      await page.setViewportSize({ width: 1200, height: 1400 });
+      const layout = await page.evaluate(() => {
+        type Box = { right: number };
+        type El = {
+          textContent: string | null;
+          scrollWidth: number;
+          clientWidth: number;
+          getBoundingClientRect(): Box;
+          closest(s: string): El | null;
+        };
+        type Axis = {
+          _size: number;
+          _values?: string[];
+          font: [string];
+          gap: number;
+          ticks: { size: number };
+        };
+        const page = globalThis as unknown as {
+          uPlot: { pxRatio: number };
+          rightsizeCharts: Array<{
+            id: string;
+            plot: { axes: Axis[]; ctx: { font: string; measureText(t: string): { width: number } } };
+          }>;
+          document: { querySelectorAll(s: string): ArrayLike<El> };
+        };
+        const lists = Array.from(
+          page.document.querySelectorAll("ul.plan li, ul.clusters li, ul.compute-optimizer li"),
+        );
+        return {
+          pre: page.document.querySelectorAll("pre").length,
+          items: lists.length,
+          cut: lists
+            .filter((li) => {
+              const list = li.closest("ul.plan, ul.clusters, ul.compute-optimizer");
+              return (
+                li.scrollWidth > li.clientWidth ||
+                li.getBoundingClientRect().right > (list?.getBoundingClientRect().right ?? 0) + 0.5
+              );
+            })
+            .map((li) => li.textContent),
+          texts: lists.map((li) => li.textContent ?? ""),
+          yAxes: page.rightsizeCharts.map((c) => {
+            const axis = c.plot.axes[1] as Axis;
+            c.plot.ctx.font = axis.font[0];
+            const widest = Math.max(
+              ...(axis._values ?? []).map((v) => c.plot.ctx.measureText(v).width / page.uPlot.pxRatio),
+            );
+            return { id: c.id, room: axis._size - axis.ticks.size - axis.gap, widest };
+          }),
+        };
+      });
+      expect(layout.pre).toBe(0);
+      expect(layout.cut).toEqual([]);
+      expect(layout.texts.some((t) => t.startsWith("task definition: cpu "))).toBe(true);
+      expect(layout.texts.some((t) => t.startsWith("batch: 2 instances (2 × c6i.large)"))).toBe(true);
+      for (const axis of layout.yAxes)
+        expect(axis.room, `${axis.id} y tick labels`).toBeGreaterThanOrEqual(axis.widest);
       await page.screenshot({ path: resolve(dir, "rightsize-test.png"), fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([pathToFileURL(file).href]);
@@ -262,6 +355,10 @@ describe("the HTML report", () => {
       /- EC2 On-Demand Linux us-east-1: aws\/karpenter-provider-aws@6fc13b5:pkg\/providers\/pricing\/zz_generated\.pricing_aws\.go \(as of 2026-07-20, 128 days old; /,
     );
     expect(markdown).toContain("capacity provider: managed scaling ENABLED, targetCapacity 100");
+    // search: 12 tasks need 3,780 / 8,160 each; today's 4,096 / 8,192 fit the same 6 × m6i.2xlarge too.
+    expect(markdown).toContain(
+      "task definition: cpu 3780, memory 8160 (MiB) per task — the packing holds only if each task reserves this; at today's 4096 / 8192 all 12 tasks fit too",
+    );
     expect(markdown).toContain(
       "- Compute Optimizer: not-enabled (the account has not opted in to AWS Compute Optimizer)",
     );

@@ -55,7 +55,7 @@ const tag = (service: string, value: string) =>
   );
 
 const reconcile = (options: { dryRun?: boolean } = {}): Promise<ScheduleReport> =>
-  reconcileSchedules(world.clients, world.tableName, DEFAULT_CONFIG, { now: NOW, ...options });
+  reconcileSchedules(world.clients, world.state, DEFAULT_CONFIG, { now: NOW, ...options });
 
 describe("reconcileSchedules against moto", () => {
   beforeAll(async () => {
@@ -209,7 +209,7 @@ describe("reconcileSchedules against moto", () => {
   it("removes only its own actions and restores the remembered capacity when the tag goes", async () => {
     // Off-hours now: the reconciler scales web down, then the tag is removed.
     await tag("web", "Mon-Fri 08:00-19:00 Europe/Berlin");
-    await reconcileSchedules(world.clients, world.tableName, DEFAULT_CONFIG, {
+    await reconcileSchedules(world.clients, world.state, DEFAULT_CONFIG, {
       now: new Date("2026-11-25T22:00:00Z"),
     });
     expect(await target("web")).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
@@ -252,11 +252,11 @@ describe("reconciling a cluster of 300 services", () => {
       });
     }
     world.counter.reset();
-    const first = await reconcileSchedules(world.clients, world.tableName, DEFAULT_CONFIG, { now: NOW });
+    const first = await reconcileSchedules(world.clients, world.state, DEFAULT_CONFIG, { now: NOW });
     expect(first.services).toHaveLength(100);
     const firstReads = world.counter.byOperation();
     world.counter.reset();
-    await reconcileSchedules(world.clients, world.tableName, DEFAULT_CONFIG, { now: NOW });
+    await reconcileSchedules(world.clients, world.state, DEFAULT_CONFIG, { now: NOW });
     expect(writes()).toBe(0);
     // 300 services: 30 DescribeServices (10 each); 100 scheduled: 2 DescribeScalableTargets (50
     // each), 1 BatchGetItem (100 each); one DescribeScheduledActions for the whole namespace.

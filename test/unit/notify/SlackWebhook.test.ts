@@ -106,4 +106,52 @@ describe("SlackWebhook against a local HTTP server", () => {
     }
     expect(refused.message).toMatch(/^Slack webhook failed after 1 attempts: network error/);
   });
+
+  it("refuses a malformed webhook URL without keeping it anywhere in the error (new URL's TypeError kept it in `input`)", () => {
+    const malformed = "https://[hooks.slack.com/services/T0/B0/MALFORMEDSECRET";
+    // What the old code did when it redacted: the TypeError of `new URL` holds the whole URL.
+    const typeError = (() => {
+      try {
+        new URL(malformed);
+      } catch (error) {
+        return error as Error & { input?: string };
+      }
+    })();
+    expect(typeError?.input).toBe(malformed);
+    const error = (() => {
+      try {
+        new SlackWebhook(malformed);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(SlackWebhookError);
+    expect((error as Error).message).toBe("the Slack webhook URL is not a valid http(s) URL");
+    expect(everything(error)).not.toContain("MALFORMEDSECRET");
+  });
+
+  it("redacts the URL, its path and its token wherever Slack's (or a proxy's) answer quotes them, encoded or not", async () => {
+    const slack = await server((post, _index, res) =>
+      res
+        .writeHead(503, { "retry-after": "0" })
+        .end(`no route for ${post.path} (${encodeURIComponent(post.path)}) token=XXXXXXXXXXXXXXXXXXXXXXXX`),
+    );
+    const error = await new SlackWebhook(slack.url(SECRET_PATH), { maxAttempts: 2, sleep: async () => {} })
+      .post(message)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackWebhookError);
+    expect(everything(error)).not.toContain("XXXXXXXX");
+    expect(everything(error)).not.toContain("T0000");
+    expect((error as Error).message).toContain("no route for [webhook] ([webhook]) token=[webhook]");
+  });
 });
+
+/** An error as a log or a runtime would serialise it: every own property, enumerable or not, and its causes. */
+function everything(value: unknown, seen = new Set<unknown>()): string {
+  if (value === null || typeof value !== "object") return String(value);
+  if (seen.has(value)) return "";
+  seen.add(value);
+  return Object.getOwnPropertyNames(value)
+    .map((key) => `${key}=${everything((value as Record<string, unknown>)[key], seen)}`)
+    .join(" ");
+}

@@ -292,6 +292,54 @@ describe("planRedeploy", () => {
     });
   });
 
+  it("never lets any walk a service down through a non-version tag: it records and compares the last version (review of issue 12, defect 5)", () => {
+    const tags = { "autopilot:redeploy": "any" };
+    const pinned = `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}`;
+    const onVersion = snapshot({
+      tags,
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:1.2.3` }] },
+    });
+    const toMain = planRedeploy({ ...push, tag: "main" }, [onVersion], DEFAULT_CONFIG, { image: amd64Image })
+      .actions[0];
+    expect(toMain?.kind).toBe("deploy");
+    if (toMain?.kind !== "deploy") return;
+    expect(toMain.register.tags).toEqual(
+      expect.arrayContaining([
+        { key: "autopilot:image-tag:web", value: "main" },
+        { key: "autopilot:last-version:web", value: "1.2.3" },
+      ]),
+    );
+
+    const onMain = {
+      ...snapshot({ tags, taskDefinition: { containerDefinitions: [{ name: "web", image: pinned }] } }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "main", "autopilot:last-version:web": "1.2.3" },
+    };
+    expect(
+      planRedeploy({ ...push, tag: "1.0.0" }, [onMain], DEFAULT_CONFIG, { image: amd64Image }).actions[0],
+    ).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason:
+        "tag autopilot:redeploy=any: any: '1.0.0' is older than '1.2.3', the last version the service ran before 'main' (no downgrades)",
+    });
+    const up = planRedeploy({ ...push, tag: "1.3.0" }, [onMain], DEFAULT_CONFIG, { image: amd64Image })
+      .actions[0];
+    expect(up?.kind).toBe("deploy");
+    if (up?.kind !== "deploy") return;
+    expect(up.register.tags).toEqual(
+      expect.arrayContaining([
+        { key: "autopilot:image-tag:web", value: "1.3.0" },
+        { key: "autopilot:last-version:web", value: "1.3.0" },
+      ]),
+    );
+    // Over another non-version tag, the recorded version is carried forward.
+    const onward = planRedeploy({ ...push, tag: "develop" }, [onMain], DEFAULT_CONFIG, { image: amd64Image })
+      .actions[0];
+    expect(onward?.kind === "deploy" && onward.register.tags).toEqual(
+      expect.arrayContaining([{ key: "autopilot:last-version:web", value: "1.2.3" }]),
+    );
+  });
+
   it("is pure: the same input gives the same plan, in a stable order", () => {
     const snapshots = [snapshot({ name: "web-b" }), snapshot({ name: "web-a" })];
     const first = planRedeploy(push, snapshots, DEFAULT_CONFIG, { image: amd64Image });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { cheapestEc2, type InstanceShape, packTasks, placeable } from "../../../core/rightsize/binPacking.ts";
+import {
+  AGENT_BUFFER_SHARE,
+  cheapestEc2,
+  DEFAULT_AGENT_RESERVE,
+  type InstanceShape,
+  KERNEL_SHARE,
+  packTasks,
+  placeable,
+} from "../../../core/rightsize/binPacking.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
 
 // Shapes as DescribeInstanceTypes gives them.
@@ -9,16 +17,27 @@ const rLarge: InstanceShape = { instanceType: "r6i.large", vcpus: 2, memory: 163
 const tasks = (n: number, cpu: number, memory: number) => Array.from({ length: n }, () => ({ cpu, memory }));
 
 describe("bin packing tasks onto instances", () => {
-  it("leaves the agent reserve off each instance", () => {
-    // 8192 × 0.94 − 512 = 7188.48 → 7188 MiB; 2 vCPU = 2048 units.
-    expect(placeable(large)).toEqual({ cpu: 2048, memory: 7188 });
+  it("leaves the sourced kernel share and agent buffer off an instance type no cluster runs", () => {
+    // AWS Batch User Guide: an m4.large's 8,192 MiB installed leave 7,985 MiB for tasks (2.53 %),
+    // and AWS recommends keeping a 5 % buffer for the agent: 8,192 × (7,985 / 8,192 − 0.05) = 7,575.4.
+    expect(KERNEL_SHARE).toBeCloseTo(0.02527, 5);
+    expect(AGENT_BUFFER_SHARE).toBe(0.05);
+    expect(DEFAULT_AGENT_RESERVE.basis).toBe("estimated");
+    expect(placeable(large)).toEqual({ cpu: 2048, memory: 7575 });
+    // What a cluster registered is used as is.
+    expect(
+      placeable(large, { overheadFraction: 1 - 7482 / 8192, reservedMemory: 0, basis: "registered" }),
+    ).toEqual({
+      cpu: 2048,
+      memory: 7482,
+    });
   });
 
   it("packs first-fit decreasing over CPU and memory", () => {
     // 1 vCPU / 2 GiB tasks: CPU allows 2 per m6i.large → 10 tasks need 5; m6i.xlarge takes 4 → 3.
     expect(packTasks(tasks(10, 1024, 2048), large)).toBe(5);
     expect(packTasks(tasks(10, 1024, 2048), xlarge)).toBe(3);
-    // 0.25 vCPU / 3 GiB tasks: memory allows 2 per m6i.large (7188 / 3072) → 10 tasks need 5; r6i.large (14,888 MiB) takes 4 → 3.
+    // 0.25 vCPU / 3 GiB tasks: memory allows 2 per m6i.large (7,575 / 3,072) → 10 tasks need 5; r6i.large (15,150 MiB) takes 4 → 3.
     expect(packTasks(tasks(10, 256, 3072), large)).toBe(5);
     expect(packTasks(tasks(10, 256, 3072), rLarge)).toBe(3);
     // Largest first: 2 × (1.5 vCPU) and 2 × (0.5 vCPU) fill 2 m6i.large exactly (1.5 + 0.5 each);
@@ -51,8 +70,8 @@ describe("bin packing tasks onto instances", () => {
     expect([prices.get("m6i.large"), prices.get("m6i.xlarge"), prices.get("r6i.large")]).toEqual([
       0.096, 0.192, 0.126,
     ]);
-    // 10 × (0.25 vCPU, 3 GiB): m6i.large 5 × 0.096 = 0.48; m6i.xlarge: 4 vCPU, 14,888 MiB → 4 per instance → 3 × 0.192 = 0.576;
-    // r6i.large: 14,888 MiB → 4 per instance → 3 × 0.126 = 0.378.
+    // 10 × (0.25 vCPU, 3 GiB): m6i.large 5 × 0.096 = 0.48; m6i.xlarge: 4 vCPU, 15,150 MiB → 4 per instance → 3 × 0.192 = 0.576;
+    // r6i.large: 15,150 MiB → 4 per instance → 3 × 0.126 = 0.378.
     expect(cheapestEc2(tasks(10, 256, 3072), [large, xlarge, rLarge], prices)).toMatchObject({
       instance: rLarge,
       instances: 3,

@@ -101,4 +101,59 @@ describe("planClusterCapacity", () => {
     expect(report.unpriced).toEqual(["x9z.huge"]);
     expect(report.monthly).toBe(0);
   });
+
+  it("prices the spread finding by packing within each Availability Zone, as the strategy it suggests does", () => {
+    // web spreads one 1 vCPU / 2 GiB task onto each of 4 instances, 2 in each of 2 zones. Packed
+    // across the cluster the 4 tasks fit one instance (3 freed); [spread AZ, binpack memory] keeps
+    // 2 tasks in each zone, which fit one instance per zone: 2 freed.
+    const facts: ClusterFacts = {
+      clusterName: "prod",
+      instances: ["a", "b", "c", "d"].map((id, i) =>
+        instance(
+          id,
+          1,
+          { cpu: 3072, memory: 12_952 },
+          { availabilityZone: i < 2 ? "us-east-1a" : "us-east-1b" },
+        ),
+      ),
+      tasks: ["a", "b", "c", "d"].map((id) => task(id, "service:web")),
+      providers: [],
+      services: [{ serviceName: "web", placementStrategy: [], placementConstraints: [] }],
+    };
+    const report = planClusterCapacity(facts, PRICES);
+    expect(report.neededInstances).toBe(1);
+    expect(report.findings).toEqual([
+      {
+        kind: "spread",
+        monthly: round(2 * M6I_XLARGE_MONTHLY),
+        services: ["web"],
+        freedInstances: 2,
+        suggestedStrategy: [
+          { type: "spread", field: "attribute:ecs.availability-zone" },
+          { type: "binpack", field: "memory" },
+        ],
+        message: `web spreads tasks over instances; bin packing within each Availability Zone would free 2 of 4 instances ($${round(2 * M6I_XLARGE_MONTHLY).toFixed(2)}/month): use placementStrategy [spread attribute:ecs.availability-zone, binpack memory] to keep Availability Zone balance and pack within each zone (packing across zones would free 1 more, at the cost of that balance)`,
+      },
+    ]);
+    // One instance per zone: nothing to free within a zone; said as a note, not priced as a finding.
+    const oneEach = planClusterCapacity(
+      {
+        ...facts,
+        instances: ["a", "b"].map((id, i) =>
+          instance(
+            id,
+            1,
+            { cpu: 3072, memory: 12_952 },
+            { availabilityZone: i === 0 ? "us-east-1a" : "us-east-1b" },
+          ),
+        ),
+        tasks: ["a", "b"].map((id) => task(id, "service:web")),
+      },
+      PRICES,
+    );
+    expect(oneEach.findings).toEqual([]);
+    expect(oneEach.notes).toEqual([
+      "web: bin packing within each Availability Zone frees no instance; only packing across zones would (1), at the cost of zone balance",
+    ]);
+  });
 });

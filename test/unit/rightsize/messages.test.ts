@@ -3,7 +3,10 @@ import { priceAgeDays } from "../../../core/pricing/PriceSource.ts";
 import type { FleetReport } from "../../../core/rightsize/analyzeFleet.ts";
 import { planClusterCapacity } from "../../../core/rightsize/clusterCapacity.ts";
 import { rightsizeMessage } from "../../../core/rightsize/messages.ts";
+import { distribution } from "../../../core/rightsize/percentiles.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
+import { recommend } from "../../../core/rightsize/recommend.ts";
+import { toHtml, toMarkdown } from "../../../core/rightsize/reports.ts";
 
 const AT = new Date("2026-11-26T07:00:00Z");
 const PRICES = bundledPriceBook("eu-west-1");
@@ -33,6 +36,7 @@ describe("the weekly Slack summary", () => {
       generatedAt: AT.toISOString(),
       region: "eu-west-1",
       lookbackDays: 14,
+      data: { hours: 0 },
       prices: {
         region: "eu-west-1",
         source: PRICES.source,
@@ -64,5 +68,67 @@ describe("the weekly Slack summary", () => {
     expect(text).toContain(
       "Compute Optimizer: not-enabled (the account has not opted in to AWS Compute Optimizer)",
     );
+  });
+
+  it("says how much metrics the figures rest on, wherever they are shown, when it is less than the lookback", () => {
+    // Six hours of 5-minute periods (the sandbox's window) in a 14-day lookback.
+    const cpu = distribution(Array.from({ length: 72 }, () => 300));
+    const memory = distribution(Array.from({ length: 72 }, () => 700));
+    if (!cpu || !memory) throw new Error("no samples");
+    const data = { from: "2026-11-26T01:00:00.000Z", to: "2026-11-26T07:00:00.000Z", hours: 6 };
+    const r = recommend(
+      {
+        facts: {
+          serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/api",
+          clusterName: "prod",
+          serviceName: "api",
+          runsOn: "FARGATE",
+          desiredCount: 2,
+          taskCpu: 2048,
+          taskMemory: 4096,
+          architecture: "X86_64",
+          ec2Only: [],
+          interruptible: false,
+          rightsizeMode: "report",
+        },
+        cpu,
+        memory,
+        memoryPeak: 700,
+        burstiness: 1,
+        dutyCycle: 1,
+        tasks: { min: 2, max: 2, mean: 2 },
+        oomKills: 0,
+        steady: true,
+        data,
+      },
+      PRICES,
+      [],
+    );
+    expect(r.reason).toContain("(p99 0.29 vCPU and peak 0.7 GiB per task, 2 tasks over 6 h of metrics)");
+    const report: FleetReport = {
+      generatedAt: AT.toISOString(),
+      region: "eu-west-1",
+      lookbackDays: 14,
+      data,
+      prices: { region: "eu-west-1", source: PRICES.source, sources: [] },
+      recommendations: [r],
+      unmeasured: [],
+      totals: { currentMonthly: 0, recommendedMonthly: 0, saving: r.saving ?? 0, ifBuiltForArm64: 0 },
+      clusters: [],
+      computeOptimizer: { status: "unavailable", detail: "not asked" },
+    };
+    const caveat =
+      "The figures rest on 6 h of metrics (2026-11-26 01:00 to 2026-11-26 07:00 UTC), not 14 days: a daily or weekly pattern outside that window is not in them.";
+    const slack = rightsizeMessage(report);
+    expect(JSON.stringify(slack.blocks[0])).toContain("Right-sizing (eu-west-1, 6 h of metrics in 14 days)");
+    expect(JSON.stringify(slack.blocks)).toContain(caveat);
+    const markdown = toMarkdown(report);
+    expect(markdown.split("\n")[0]).toBe(
+      "# Right-sizing report (eu-west-1, 14-day lookback, 6 h of metrics, 2026-11-26)",
+    );
+    expect(markdown).toContain(caveat);
+    expect(toHtml(report)).toContain(`<p class="risk-medium">${caveat}</p>`);
+    // Metrics that cover the lookback need no caveat.
+    expect(toMarkdown({ ...report, data: { ...data, hours: 14 * 24 } })).not.toContain("The figures rest on");
   });
 });

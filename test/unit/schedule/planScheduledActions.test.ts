@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatScheduleReport } from "../../../core/schedule/formatSchedule.ts";
 import { capacityAt, planScheduledActions } from "../../../core/schedule/planScheduledActions.ts";
 import { parseScheduleTag } from "../../../core/schedule/ScheduleSpec.ts";
 import { timeline, weeklySavings } from "../../../core/schedule/timeline.ts";
@@ -220,6 +221,38 @@ describe("timeline and savings across daylight-saving changes", () => {
       offHours: 108,
       taskHours: 216,
       dollars: Math.round(216 * 0.0123425 * 100) / 100,
+      // 216 × $0.0123425 = $2.66598 a week; × 365 / 7 / 12 = $11.584 a month (not $2.67 × 4.345 = $11.60).
+      monthlyDollars: 11.58,
     });
+  });
+
+  it("prints the monthly figure from the exact weekly one, not the rounded one", () => {
+    const spec = parseScheduleTag("Mon-Fri 07:00-19:00 UTC");
+    const text = formatScheduleReport(
+      {
+        now: new Date("2026-11-23T00:00:00Z"),
+        dryRun: true,
+        services: [
+          {
+            service: {
+              serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+              clusterName: "prod",
+              serviceName: "web",
+              resourceId: "service/prod/web",
+            },
+            status: "scheduled",
+            spec,
+            capacity,
+            writes: [],
+            upTasks: 2,
+          },
+        ],
+      },
+      {
+        days: 1,
+        prices: new Map([["arn:aws:ecs:eu-west-1:123456789012:service/prod/web", { taskHourly: 0.0123425 }]]),
+      },
+    );
+    expect(text).toContain("saves 216 task-hours/week (108 h down × 2 tasks) ≈ $2.67/week, $11.58/month");
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compareNatural, compareVersions, parseVersion, suffixTrack } from "../../../core/tagPolicy/index.ts";
+import {
+  compareNatural,
+  compareVersions,
+  PRE_RELEASE_TRACK,
+  parseVersion,
+  suffixTrack,
+} from "../../../core/tagPolicy/index.ts";
 
 const v = (tag: string) => {
   const parsed = parseVersion(tag);
@@ -48,5 +54,8 @@ describe("VersionTag", () => {
     expect(suffixTrack(v("1.4.5"))).toBe("");
     expect(suffixTrack(v("1.4.5-alpine3.19"))).toBe("alpineN.N");
     expect(suffixTrack(v("4.0.1-ls45"))).toBe("lsN");
+    for (const tag of ["1.5.0-rc.1", "1.5.0-rc1", "1.5.0-RC1", "1.5.0-beta", "1.5.0-alpha.2.1"])
+      expect(suffixTrack(v(tag)), tag).toBe(PRE_RELEASE_TRACK);
+    expect(suffixTrack(v("2.3.0-rc.0.18.g1abb7b5dd-ppc64le"))).toBe("rc.N.N.gNabbNbNdd-ppcNle");
   });
 });

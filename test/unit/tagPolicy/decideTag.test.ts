@@ -239,7 +239,7 @@ describe("decisions a one-line bug would turn (issue 16)", () => {
     expect(decide("prefix:release-", "release-1.4.2", "release-1.5.0-rc.1")).toEqual({
       accept: false,
       reason:
-        "prefix:release-: 'release-1.5.0-rc.1' is a pre-release or suffixed build, '1.4.2' a release (allowPrerelease is off)",
+        "prefix:release-: 'release-1.5.0-rc.1' is a pre-release or suffixed build, 'release-1.4.2' a release (allowPrerelease is off)",
     });
     expect(decide("prefix:release-", undefined, "release-1.5.0-rc.1")).toEqual({
       accept: false,
@@ -267,5 +267,141 @@ describe("decisions a one-line bug would turn (issue 16)", () => {
       reason: "prefix:release-: release-042 → release-43",
     });
     expect(decide("glob:release-*", "release-042", "release-42").accept).toBe(false);
+  });
+});
+
+describe("reasons of pattern policies name the tags, not the part the pattern extracted", () => {
+  it("names the running tag as it runs (review of issue 12, defect 6)", () => {
+    expect(decide("prefix:v", "v1.2.0", "v1.3.0-beta.1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:v: 'v1.3.0-beta.1' is a pre-release or suffixed build, 'v1.2.0' a release (allowPrerelease is off)",
+    });
+    expect(decide("prefix:v", "v1.4.5-alpine", "v1.4.6")).toEqual({
+      accept: false,
+      reason: "prefix:v: 'v1.4.6' leaves the -alpine track of 'v1.4.5-alpine' (allowPrerelease is off)",
+    });
+    expect(decide("glob:release-*", "release-1.4.5-alpine", "release-1.4.6")).toEqual({
+      accept: false,
+      reason:
+        "glob:release-*: 'release-1.4.6' leaves the -alpine track of 'release-1.4.5-alpine' (allowPrerelease is off)",
+    });
+  });
+});
+
+describe("pre-releases of bare numbers in pattern policies", () => {
+  it("keeps a service on releases off a suffixed number, as off a suffixed version (review of issue 12, defect 3)", () => {
+    expect(decide("prefix:release-", "release-41", "release-42-rc1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-42-rc1' is a pre-release or suffixed build, 'release-41' a release (allowPrerelease is off)",
+    });
+    expect(decide("glob:build-*", "build-7", "build-8-rc1").accept).toBe(false);
+    expect(decide("regex:^b-(\\d+(?:-\\w+)?)$", "b-7", "b-8-beta").accept).toBe(false);
+    // The same as for versions after the prefix:
+    expect(decide("prefix:release-", "release-1.2.0", "release-1.3.0-rc1").accept).toBe(false);
+  });
+
+  it("follows the suffix track of a suffixed number, and takes it where pre-releases are allowed", () => {
+    expect(decide("prefix:release-", "release-41-alpine", "release-42-alpine")).toEqual({
+      accept: true,
+      reason: "prefix:release-: release-41-alpine → release-42-alpine",
+    });
+    expect(decide("prefix:release-", "release-41-alpine", "release-42").reason).toBe(
+      "prefix:release-: 'release-42' leaves the -alpine track of 'release-41-alpine' (allowPrerelease is off)",
+    );
+    expect(decide("prefix:release-", "release-41", "release-42-rc1", { allowPrerelease: true }).accept).toBe(
+      true,
+    );
+  });
+});
+
+describe("text against numbers in pattern policies", () => {
+  it("orders a text part below every version or number, so orderTags and decideTag agree", () => {
+    const policy = parseTagPolicy("prefix:release-", { from: "config" });
+    expect(orderTags(policy, "release-candidate", "release-42")).toBe(-1);
+    expect(orderTags(policy, "release-42", "release-candidate")).toBe(1);
+    expect(orderTags(policy, "release-candidate", "release-1.2.0")).toBe(-1);
+    const glob = parseTagPolicy("glob:build-*-*", { from: "config" });
+    expect(decide("glob:build-*-*", "build-2-1", "build-2-hotfix").reason).toBe(
+      "glob:build-*-*: 'build-2-hotfix' has text ('hotfix') where 'build-2-1' has a version or number ('1'); text never replaces a version or number",
+    );
+    expect(orderTags(glob, "build-3-hotfix", "build-2-1")).toBe(1);
+    expect(decide("glob:build-*-*", "build-2-1", "build-3-hotfix").accept).toBe(true);
+  });
+});
+
+describe("which group of a regular expression is compared (review of issue 12, defect 4)", () => {
+  it("compares Keel's (?P<compare>…) group wherever it stands", () => {
+    const spec = "regex:^(?P<branch>[a-z]+)-(?P<compare>\\d+)$";
+    expect(decide(spec, "main-9", "main-10")).toEqual({ accept: true, reason: `${spec}: main-9 → main-10` });
+    expect(decide(spec, "main-10", "main-9")).toEqual({
+      accept: false,
+      reason: `${spec}: 'main-9' is older than 'main-10' (no downgrades)`,
+    });
+    expect(decide("order:numerical:^(?P<branch>[a-z]+)-(?P<compare>\\d+)$", "main-9", "main-10").accept).toBe(
+      true,
+    );
+  });
+
+  it("compares the only named group, after unnamed ones (Flux's extract: $ts)", () => {
+    const spec = "regex:^([a-z]+)-(?P<ts>\\d+)$";
+    expect(decide(spec, "main-9", "main-10")).toEqual({ accept: true, reason: `${spec}: main-9 → main-10` });
+    expect(decide(spec, "main-10", "dev-9").reason).toBe(
+      `${spec}: 'dev-9' is older than 'main-10' (no downgrades)`,
+    );
+  });
+
+  it("prefers version, and refuses a choice it would have to guess", () => {
+    expect(decide("regex:^(?P<branch>[a-z]+)-(?P<version>\\d+)$", "zed-9", "abc-10").accept).toBe(true);
+    expect(() => parseTagPolicy("regex:^(?P<branch>[a-z]+)-(?P<ts>\\d+)$", { from: "config" })).toThrow(
+      new TagPolicyError(
+        "regex:^(?P<branch>[a-z]+)-(?P<ts>\\d+)$",
+        "named groups 'branch', 'ts': name the one to compare 'version' (or 'compare')",
+      ),
+    );
+    expect(() => parseTagPolicy("regex:^(?P<compare>[a-z]+)-(?P<version>\\d+)$", { from: "config" })).toThrow(
+      "both 'version' and 'compare' name a group; keep the one to compare",
+    );
+  });
+});
+
+describe("a pre-release leads to its release (review of issue 12, defect 7)", () => {
+  it("moves a service on 1.5.0-rc.1 to 1.5.0, under every semver level and in pattern policies", () => {
+    for (const level of ["patch", "minor", "major"])
+      expect(decide(level, "1.5.0-rc.1", "1.5.0")).toEqual({
+        accept: true,
+        reason: `${level}: 1.5.0-rc.1 → 1.5.0`,
+      });
+    expect(decide("minor", "1.5.0-rc.1", "1.6.0").accept).toBe(true);
+    expect(decide("range:>=1.5 <2", "1.5.0-rc.1", "1.5.0").accept).toBe(true);
+    expect(decide("prefix:v", "v1.5.0-rc.1", "v1.5.0").accept).toBe(true);
+    expect(decide("prefix:release-", "release-42-rc1", "release-42").accept).toBe(true);
+  });
+
+  it("follows alpha, beta and rc as one track, and never goes below the pre-release", () => {
+    expect(decide("minor", "1.5.0-beta.2", "1.5.0-rc.1").accept).toBe(true);
+    expect(decide("minor", "1.5.0-rc.1", "1.5.0-beta.3")).toEqual({
+      accept: false,
+      reason: "minor: '1.5.0-beta.3' is older than '1.5.0-rc.1' (no downgrades)",
+    });
+    expect(decide("minor", "1.5.0-rc.1", "1.4.9")).toEqual({
+      accept: false,
+      reason: "minor: '1.4.9' is older than '1.5.0-rc.1' (no downgrades)",
+    });
+    // Once on the release, the service is on releases.
+    expect(decide("minor", "1.5.0", "1.5.1-rc.1").accept).toBe(false);
+  });
+
+  it("keeps variants and builds on their track: only alpha, beta and rc lead to a release", () => {
+    expect(decide("patch", "1.4.5-alpine", "1.4.5").accept).toBe(false);
+    expect(decide("patch", "4.0.1-ls45", "4.0.1").accept).toBe(false);
+    expect(decide("minor", "1.5.0-rc.1", "1.5.0-alpine")).toEqual({
+      accept: false,
+      reason:
+        "minor: '1.5.0-alpine' leaves the pre-release (alpha, beta, rc) track of '1.5.0-rc.1' (allowPrerelease is off)",
+    });
+    // Argo's own example of a suffix that is more than a pre-release: a track of its own shape.
+    expect(decide("minor", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le", "v2.3.0").accept).toBe(false);
   });
 });

@@ -1,0 +1,277 @@
+/** docs/benchmarks.md from one run's figures: machine, versions, method, then one table per question. */
+import { SERVICE_TAGS } from "../core/tags.ts";
+import type { BundleFigures, TagPolicyShare } from "./bundles.ts";
+import type { MonthlyBill, RATES } from "./cost.ts";
+import type { EventCost } from "./eventCalls.ts";
+import type { MetricsCallsRow } from "./metricsCalls.ts";
+import type { PRICES, Price } from "./prices.ts";
+import type { PushCallsRow } from "./pushCalls.ts";
+import type { VolumeResult } from "./rightsizeVolume.ts";
+import type { ScheduleCallsRow } from "./scheduleCalls.ts";
+import { formatSpread } from "./stats.ts";
+import type { Throughput } from "./throughput.ts";
+
+export interface BenchReport {
+  readonly date: string;
+  readonly mode: string;
+  readonly machine: Record<string, unknown> & { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  readonly minutes: number;
+  readonly bundles: { readonly functions: readonly BundleFigures[]; readonly tagPolicy: TagPolicyShare };
+  readonly throughput: { readonly corpus: string; readonly rows: readonly Throughput[] };
+  readonly callsPerPush: readonly PushCallsRow[];
+  readonly metricsCalls: readonly MetricsCallsRow[];
+  readonly rightsizeVolume?: VolumeResult;
+  readonly scheduleReconcile: readonly ScheduleCallsRow[];
+  readonly callsPerEvent: readonly EventCost[];
+  readonly cost: {
+    readonly rates: typeof RATES;
+    readonly prices: typeof PRICES;
+    readonly bills: readonly MonthlyBill[];
+  };
+}
+
+const n = (v: number, digits = 0) =>
+  v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const kib = (bytes: number) => `${n(bytes / 1024)} KiB`;
+const usd = (v: number) => {
+  if (v === 0) return "$0";
+  return v < 0.01 ? "< $0.01" : `$${n(v, 2)}`;
+};
+const ops = (byOperation: Record<string, number>) =>
+  Object.entries(byOperation)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+
+export function renderMarkdown(r: BenchReport): string {
+  const out: string[] = [];
+  const line = (s = "") => out.push(s);
+  const m = r.machine;
+  line("# Benchmarks");
+  line();
+  line(
+    `Written by \`npm run bench\` on ${r.date.slice(0, 10)} (${r.mode} run, ${r.minutes} minutes, commit ${String(m.commit)}); \`npm run bench -- --json\` prints the same figures as JSON (also in \`reports/bench.json\`). Do not edit by hand: run the bench.`,
+  );
+  line();
+  line("## Machine and method");
+  line();
+  line(`- Machine: ${String(m.cpus)}, ${String(m.memoryGiB)} GiB, shared with other work.`);
+  line(
+    `- Load average (1, 5, 15 min) at the start ${m.loadAverageAtStart.join(", ")}, at the end ${m.loadAverageAtEnd.join(", ")}: on 2 cores, a load above 2 means every process waited for a core. Absolute times below are therefore not the point; the ratios are.`,
+  );
+  line(
+    `- Versions: Node ${String(m.node)}, esbuild ${String(m.esbuild)}, AWS SDK ${String(m.awsSdk)}, zod ${String(m.zod)}, ${String(m.moto)}, ${String(m.valgrind)}.`,
+  );
+  line(
+    "- Every figure stands beside its baseline, measured in the same run: AWS calls are exact counts against moto (no spread needed); timings are ratios of interleaved runs (measured, baseline, measured, baseline, …) so that the machine's noise hits both, given as median (min–max, n = pairs).",
+  );
+  line(
+    "- moto answers every List/Describe call in one page, where AWS pages (ListServices at 100, DescribeScheduledActions at 50…): on AWS the listing calls are a few more, on both sides of each comparison.",
+  );
+  line();
+
+  line("## Calls per ECR push, with 10 to 5,000 services in the account");
+  line();
+  line(
+    "One moto account grown from 10 to 5,000 services (clusters of 250), each size seeded once and then measured three times: ecs-autopilot's first push after install (it builds the repository → services index), its steady state, and a naive implementation written in the bench (`bench/naiveRedeploy.ts`: list every cluster and service, describe each, compare images, roll out the matches). 1% of the services (at least one) track the pushed repository; every push must roll out exactly those, or the bench fails.",
+  );
+  line();
+  line(
+    "| services | clusters | tracking | seeding (s) | autopilot, first push | autopilot, steady | naive | naive ÷ steady |",
+  );
+  line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const p of r.callsPerPush)
+    line(
+      `| ${n(p.services)} | ${p.clusters} | ${p.tracking} | ${n(p.seed.seconds, 1)} (+${n(p.seed.added)}) | ${n(p.first.calls)} | ${n(p.steady.calls)} | ${n(p.naive.calls)} | ${n(p.naive.calls / p.steady.calls, 1)}× |`,
+    );
+  line();
+  const small = r.callsPerPush[0];
+  if (small) {
+    line(`Steady state with ${small.tracking} tracking service: ${ops(small.steady.byOperation)}.`);
+    line();
+    line(`Naive at ${n(small.services)} services: ${ops(small.naive.byOperation)}.`);
+    line();
+  }
+  const large = r.callsPerPush[r.callsPerPush.length - 1];
+  if (large && large !== small) {
+    line(
+      `Steady state at ${n(large.services)} services (${large.tracking} tracking): ${ops(large.steady.byOperation)}.`,
+    );
+    line();
+    line(`Naive at ${n(large.services)} services: ${ops(large.naive.byOperation)}.`);
+    line();
+  }
+  line(
+    "The steady state grows only with the services that track the pushed repository (each adds its own describe, register, update and lease calls) and not with the unrelated ones — the bench fails if two sizes with the same number of tracking services differ. The naive push grows with every service: about one DescribeTaskDefinition per service plus one DescribeServices per ten. The first push pays the naive price once, to build the index; the service-index function keeps it current from then on.",
+  );
+  line();
+
+  line("## Right-sizing: metrics calls and their CloudWatch cost per run");
+  line();
+  line(
+    "One weekly run reads 14 days of 5-minute CPU and memory statistics per service (3 metric queries per service without Container Insights). What the code does (`collectUsage`: every query batched into GetMetricData, 500 per request) against one GetMetricStatistics per metric per service — which takes 3 calls per metric, because GetMetricStatistics returns at most 1,440 data points and 14 days hold 4,032. Both sent to moto for the same services.",
+  );
+  line();
+  line(
+    "| services | GetMetricData requests | metrics requested | cost per run | GetMetricStatistics requests | cost per run (beyond the free million a month) |",
+  );
+  line("| ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const x of r.metricsCalls)
+    line(
+      `| ${n(x.services)} | ${n(x.batched.requests)} | ${n(x.batched.metricsRequested)} | ${usd((x.batched.metricsRequested / 1000) * r.cost.prices.cloudWatchGetMetricData.usd)} | ${n(x.perMetric.requests)} | ${usd((x.perMetric.requests / 1000) * r.cost.prices.cloudWatchRequests.usd)} |`,
+    );
+  line();
+  line(
+    `GetMetricData is billed per metric requested (${usd(r.cost.prices.cloudWatchGetMetricData.usd)} per 1,000, no free tier), GetMetricStatistics per request (${usd(r.cost.prices.cloudWatchRequests.usd)} per 1,000, after the account's free million a month, which other tools share). At the largest size the batched read sends ${n(r.metricsCalls.at(-1)?.batched.requests ?? 0)} requests where the per-metric read sends ${n(r.metricsCalls.at(-1)?.perMetric.requests ?? 0)}: the request count, not the price, is what decides — GetMetricStatistics is throttled per second, and the weekly run must finish inside the function's timeout.`,
+  );
+  line();
+  const v = r.rightsizeVolume;
+  if (v) {
+    line(
+      `The data volume of one weekly run with Container Insights (\`bench/rightsizeVolume.ts\`, CloudWatch answered in this process because moto cannot hold it): ${n(v.services)} services × 14 days × 5-minute periods × 4 series = ${n(v.points)} points in ${n(v.getMetricDataRequests)} GetMetricData responses (at most 100,800 points each), read in batches of ${v.batchServices} services, ${v.batchConcurrency} at a time; peak heap ${n(v.peakHeapMiB)} MiB, peak RSS ${n(v.peakRssMiB)} MiB (sampled). Its duration is in the JSON only: it has no baseline.`,
+    );
+    line();
+  }
+
+  line("## Schedule reconcile: reads per service, writes on later runs");
+  line();
+  line(
+    `Every 15 minutes the reconcile reads every service of every cluster; a third of the services carry \`${SERVICE_TAGS.schedule}\`. The account grows in steps; the first run after a step writes the new services' scheduled actions, every later run must write nothing (the bench fails otherwise).`,
+  );
+  line();
+  line(
+    "| services | scheduled | reads per run | reads per service | writes, first run after growing | writes, 2nd run | writes, 3rd run | DynamoDB read units per run |",
+  );
+  line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const s of r.scheduleReconcile)
+    line(
+      `| ${n(s.services)} | ${n(s.scheduled)} | ${n(s.second.reads)} | ${n(s.second.reads / s.services, 3)} | ${n(s.first.writes)} | ${s.second.writes} | ${s.third.writes} | ${n(s.second.readUnits)} |`,
+    );
+  const last = r.scheduleReconcile.at(-1);
+  if (last) {
+    line();
+    line(`A later run at ${n(last.services)} services: ${ops(last.second.byOperation)}.`);
+  }
+  line();
+
+  line("## Cold start per function");
+  line();
+  line(
+    "Each function bundled as SST does (esbuild, ESM, Node 22, minified, AWS SDK included) beside a baseline bundle built with the same settings that only imports the AWS SDK clients the function calls (`CLIENTS_USED` in `bench/bundles.ts`). Init = importing the bundle in a fresh Node process, what Lambda does before the first event. Goal: ≤ 1.15×.",
+  );
+  line();
+  const fns = r.bundles.functions;
+  const withInstructions = fns.some((b) => b.instructionRatio !== undefined);
+  line(
+    `| function | bundle | baseline | init ÷ baseline (time) |${withInstructions ? " init ÷ baseline (instructions) |" : ""} init here (ms, median) | SDK clients bundled, never called |`,
+  );
+  line(`| --- | ---: | ---: | ---: |${withInstructions ? " ---: |" : ""} ---: | --- |`);
+  for (const b of fns)
+    line(
+      `| ${b.fn} | ${kib(b.bytes)} | ${kib(b.baselineBytes)} | ${formatSpread(b.initRatio)} |${withInstructions ? ` ${b.instructionRatio !== undefined ? `${n(b.instructionRatio, 2)}×` : "–"} |` : ""} ${n(b.initMs.median)} | ${b.unusedClients.map((c) => `${c.name.replace("@aws-sdk/client-", "")} (${kib(c.bytes)})`).join(", ") || "none"} |`,
+    );
+  line();
+  if (withInstructions)
+    line(
+      "Instructions: callgrind's count for importing the bundle minus Node's own start-up, function over baseline — the same on a quiet or a loaded machine (two runs of one bundle differed by 0.03%).",
+    );
+  line();
+  line("What a bundle has beyond its baseline (esbuild metafile, bytes in the output, packages over 8 KiB):");
+  line();
+  line("| function | beyond the baseline | largest parts |");
+  line("| --- | ---: | --- |");
+  for (const b of fns)
+    line(
+      `| ${b.fn} | ${kib(b.bytes - b.baselineBytes)} | ${b.overhead
+        .filter((p) => p.bytes > 8 * 1024)
+        .map((p) => `${p.name} ${kib(p.bytes)}`)
+        .join(", ")} |`,
+    );
+  line();
+  const t = r.bundles.tagPolicy;
+  line(
+    `**Tag-policy validation** (re2js + semver, loaded by every function because the config checks tag policies and their patterns at load): ${kib(t.bytes)} of every bundle; importing them on top of the redeploy baseline costs ${formatSpread(t.initRatio)} of that baseline's init${t.instructionRatio !== undefined ? ` (${n(t.instructionRatio, 2)}× in instructions)` : ""}. Validation stays.`,
+  );
+  line();
+  line(
+    "**zod** is the largest part. This project and Powertools' parser import `{ z }` from \"zod\": a namespace object that esbuild keeps whole, with all of zod 4's locales. What-if, measured in the same rounds: the same function built with an esbuild plugin that rewrites those imports to `import * as z from \"zod\"` (same API, tree-shaken) — not what is deployed; SST would need the plugin in `nodejs.esbuild` (infra), or Powertools its imports changed, because changing only this project's imports leaves Powertools' `{ z }` in every bundle.",
+  );
+  line();
+  line(
+    `| function | bundle, zod as namespace | init ÷ baseline (time) |${withInstructions ? " init ÷ baseline (instructions) |" : ""}`,
+  );
+  line(`| --- | ---: | ---: |${withInstructions ? " ---: |" : ""}`);
+  for (const b of fns)
+    line(
+      `| ${b.fn} | ${kib(b.zodNamespace.bytes)} (−${kib(b.bytes - b.zodNamespace.bytes)}) | ${formatSpread(b.zodNamespace.initRatio)} |${withInstructions ? ` ${b.zodNamespace.instructionRatio !== undefined ? `${n(b.zodNamespace.instructionRatio, 2)}×` : "–"} |` : ""}`,
+    );
+  line();
+
+  line("## Throughput of the pure parts");
+  line();
+  line(
+    `Each part timed interleaved with a copy of its input (\`structuredClone\`), round after round: the rate is the median of the rounds, the ratio says how many copies of its input a run costs. Policy corpus: \`${r.throughput.corpus}\`.`,
+  );
+  line();
+  line("| part | input | per second, median (min–max) | time ÷ copying its input |");
+  line("| --- | --- | ---: | ---: |");
+  for (const t of r.throughput.rows)
+    line(`| ${t.part} | ${t.input} | ${formatSpread(t.perSecond, 0, "")} | ${formatSpread(t.overCopy, 1)} |`);
+  line();
+
+  line("## AWS calls per event, through the Lambda handlers");
+  line();
+  line(
+    "Measured through each handler (event lease, config, flow, delivery to the Slack outbox queue) against moto; DynamoDB request units counted per item, items taken as ≤ 1 KB and reads as strongly consistent (an upper bound). Durations are here, against moto on loopback.",
+  );
+  line();
+  line(
+    "| event | function | AWS calls | DynamoDB read / write units | outbox messages | duration here (ms) | calls |",
+  );
+  line("| --- | --- | ---: | ---: | ---: | ---: | --- |");
+  for (const e of r.callsPerEvent)
+    line(
+      `| ${e.event} | ${e.fn} | ${e.calls} | ${e.readUnits} / ${e.writeUnits} | ${e.outboxMessages} | ${n(e.ms, 1)} | ${ops(e.byOperation)} |`,
+    );
+  line();
+
+  line("## What it costs to run, per month");
+  line();
+  line(
+    "From the calls and durations measured above and these event rates (assumptions, in `RATES` of `bench/cost.ts`): " +
+      `${r.cost.rates.pushesPerServicePerDay} pushes per service per day, each rolling out ${r.cost.rates.servicesRedeployedPerPush} service of ${r.cost.rates.tasksPerService} tasks; ` +
+      `${r.cost.rates.taskEventsPerTaskStarted} task state changes per task started; ${n(r.cost.rates.scheduledShare * 100)}% of services scheduled (down each weekday evening, up each morning); ` +
+      `${r.cost.rates.unplannedStopsPerServicePerWeek} unplanned task stop per service per week; the scheduled jobs as deployed (reconcile every 15 minutes, queued-push sweep every 5, index resync every 6 hours, daily audit, weekly right-sizing). ` +
+      "US East prices, no free tier. Lambda durations are the handler durations measured here against moto, on 512 MB (right-sizing 1,024 MB).",
+  );
+  line();
+  const bills = r.cost.bills;
+  line(`| item | ${bills.map((b) => `${n(b.services)} services`).join(" | ")} |`);
+  line(`| --- | ${bills.map(() => "---:").join(" | ")} |`);
+  const items = bills[0]?.items.map((i) => i.item) ?? [];
+  for (const item of items)
+    line(
+      `| ${item} | ${bills
+        .map((b) => {
+          const i = b.items.find((x) => x.item === item);
+          return i ? `${usd(i.usd)} (${n(i.quantity)} ${i.unit})` : "–";
+        })
+        .join(" | ")} |`,
+    );
+  line(`| **total per month** | ${bills.map((b) => `**${usd(b.totalUsd)}**`).join(" | ")} |`);
+  line();
+  const compute = (b: MonthlyBill) => b.items.find((i) => i.item.startsWith("Lambda compute"))?.usd ?? 0;
+  line(
+    `Lambda durations against real AWS are longer than against moto on loopback (each AWS call takes milliseconds, not tenths): at ten times the durations measured here, Lambda compute would be ${bills.map((b) => `${usd(compute(b) * 10)} (${n(b.services)} services)`).join(", ")} and the totals ${bills.map((b) => usd(b.totalUsd + compute(b) * 9)).join(", ")}. With the account's free tiers (Lambda's million requests and 400,000 GB-s, SQS's million requests, the Scheduler's 14 million invocations) most lines are $0 for an account that uses little else.`,
+  );
+  line();
+  line(
+    "Not included: CloudWatch Logs ingestion of the functions' logs, CloudTrail (the trail that feeds the CloudTrail-based rules is the account's), Lambda's idle polling of the outbox queue, SSM GetParameter (standard parameters, standard throughput), data transfer. The Policy and Service-index invocations triggered by CloudTrail are counted as Lambda requests with a push's duration, their DynamoDB writes not measured; the schedule reconcile at 5,000 services is scaled linearly from the largest measured size.",
+  );
+  line();
+  line("Prices used:");
+  line();
+  for (const [name, price] of Object.entries(r.cost.prices) as Array<[string, Price]>)
+    line(`- ${name}: $${price.usd} per ${price.per} — ${price.source}.`);
+  line();
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,160 @@
+/**
+ * The monitor's `monitor-agent-sweep` job: an agent that disconnects and sends no further event is
+ * still told, once. The first event, the state table and the delivery are real (moto); the instance
+ * is registered in moto. moto 5.2.1 always reports `agentConnected: true` (moto/ecs/models.py sets
+ * it and nothing changes it), so the case "still disconnected 15 minutes later" answers
+ * DescribeContainerInstances from aws-sdk-client-mock; everything else is moto's.
+ */
+import { CreateClusterCommand, DescribeContainerInstancesCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeAll, describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
+import { parseConfig } from "../../../core/config/index.ts";
+import { SCHEDULED_JOBS } from "../../../core/events/index.ts";
+import type { SlackMessage } from "../../../core/notify/index.ts";
+import { stateKeys } from "../../../core/state/index.ts";
+import { createMonitorHandler } from "../../../functions/monitor.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
+import { ACCOUNT, registerContainerInstances } from "../../../sandbox/seed.ts";
+import { loadFixture } from "../../support/fixtures.ts";
+import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
+
+let world: World;
+const posts: SlackMessage[] = [];
+const instances: Array<{ arn: string; ec2: string }> = [];
+const CLUSTER = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/batch-ec2`;
+const SAMPLE = loadFixture("ecs-container-instance-state-change.json") as {
+  detail: Record<string, unknown>;
+} & Record<string, unknown>;
+const SCHEDULED = loadFixture("scheduled-event.json") as Record<string, unknown>;
+let eventId = 0;
+
+const handler = (ecs = world.clients.ecs) =>
+  createMonitorHandler(
+    createRuntime("monitor", {
+      clients: { ...world.clients, ecs },
+      tableName: world.tableName,
+      config: parseConfig("{}", "test"),
+      notifier: { post: async (message) => void posts.push(message) },
+    }),
+  );
+
+const disconnected = (instance: number, at: string) => {
+  const target = instances[instance];
+  return {
+    ...SAMPLE,
+    id: `sweep-event-${++eventId}`,
+    account: ACCOUNT,
+    region: REGION,
+    time: at,
+    resources: [target?.arn],
+    detail: {
+      ...SAMPLE.detail,
+      clusterArn: CLUSTER,
+      containerInstanceArn: target?.arn,
+      ec2InstanceId: target?.ec2,
+      agentConnected: false,
+      status: "ACTIVE",
+      runningTasksCount: 1,
+      pendingTasksCount: 0,
+      updatedAt: at,
+    },
+  };
+};
+
+/** The Scheduled Event sample as the `monitor-agent-sweep` schedule delivers it. */
+const sweep = (at: string) => ({
+  ...SCHEDULED,
+  id: `sweep-${++eventId}`,
+  account: ACCOUNT,
+  region: REGION,
+  time: at,
+  resources: [`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/monitor-agent-sweep`],
+});
+
+describe("the monitor's agent sweep (a disconnect that sends no second event)", () => {
+  beforeAll(async () => {
+    await resetMoto();
+    world = await createWorld();
+    await world.clients.ecs.send(new CreateClusterCommand({ clusterName: "batch-ec2" }));
+    for (const registered of await registerContainerInstances(
+      world.clients,
+      world.insight.ec2,
+      "batch-ec2",
+      "c5.xlarge",
+      2,
+    ))
+      instances.push({ arn: registered.arn, ec2: registered.ec2InstanceId });
+  }, 60_000);
+
+  it("is a scheduled job of the monitor", () => {
+    expect(SCHEDULED_JOBS.find((j) => j.name === "monitor-agent-sweep")).toMatchObject({
+      flow: "monitor",
+      schedule: "rate(5 minutes)",
+    });
+  });
+
+  it("tells an agent still away after the grace period once, with no further event from ECS", async () => {
+    posts.length = 0;
+    const ecs = new ECSClient({ region: REGION });
+    const mock = mockClient(ecs);
+    mock.on(DescribeContainerInstancesCommand).resolves({
+      containerInstances: [
+        {
+          containerInstanceArn: instances[1]?.arn,
+          ec2InstanceId: instances[1]?.ec2,
+          status: "ACTIVE",
+          agentConnected: false,
+          runningTasksCount: 1,
+          pendingTasksCount: 0,
+        },
+      ],
+      failures: [],
+    });
+    const h = handler(ecs);
+    expect(await h(disconnected(1, "2026-11-26T10:00:00Z"), localContext("monitor"))).toMatchObject({
+      action: "agent-disconnected-watching",
+    });
+    // 5 minutes in: within the grace period, ECS is not even asked.
+    expect(await h(sweep("2026-11-26T10:05:00Z"), localContext("monitor"))).toMatchObject({
+      action: "agent-sweep",
+      detail: "1 remembered: 0 to tell, 0 already told, 0 forgotten, 1 within 10 min",
+    });
+    expect(mock.commandCalls(DescribeContainerInstancesCommand)).toHaveLength(0);
+    // 15 minutes in, no event since: ECS says the agent is still away → told.
+    expect(await h(sweep("2026-11-26T10:15:00Z"), localContext("monitor"))).toMatchObject({
+      action: "agent-sweep",
+      detail: "1 remembered: 1 to tell, 0 already told, 0 forgotten, 0 within 10 min",
+    });
+    expect(mock.commandCalls(DescribeContainerInstancesCommand).map((c) => c.args[0].input)).toEqual([
+      { cluster: CLUSTER, containerInstances: [instances[1]?.arn] },
+    ]);
+    expect(posts.map((p) => p.text)).toEqual([`ECS agent disconnected: batch-ec2/${instances[1]?.ec2}`]);
+    expect(JSON.stringify(posts[0]?.blocks)).toContain("has been disconnected for 15 min (1 task running)");
+    // Once: neither the next sweep nor a late event tells it again.
+    expect(await h(sweep("2026-11-26T10:20:00Z"), localContext("monitor"))).toMatchObject({
+      detail: "1 remembered: 0 to tell, 1 already told, 0 forgotten, 0 within 10 min",
+    });
+    expect(await h(disconnected(1, "2026-11-26T10:25:00Z"), localContext("monitor"))).toMatchObject({
+      action: "duplicate",
+    });
+    expect(posts).toHaveLength(1);
+  });
+
+  it("forgets a disconnect ECS no longer sees (moto: the agent is connected; then the instance is gone)", async () => {
+    posts.length = 0;
+    const h = handler();
+    await world.state.delete(stateKeys.agentDisconnected(instances[1]?.arn ?? ""));
+    await h(disconnected(0, "2026-11-26T11:00:00Z"), localContext("monitor"));
+    expect(await world.state.get(stateKeys.agentDisconnected(instances[0]?.arn ?? ""))).toMatchObject({
+      since: "2026-11-26T11:00:00.000Z",
+      clusterArn: CLUSTER,
+    });
+    expect(await h(sweep("2026-11-26T11:12:00Z"), localContext("monitor"))).toMatchObject({
+      action: "agent-sweep",
+      detail: "1 remembered: 0 to tell, 0 already told, 1 forgotten, 0 within 10 min",
+    });
+    expect(await world.state.get(stateKeys.agentDisconnected(instances[0]?.arn ?? ""))).toBeUndefined();
+    expect(posts).toEqual([]);
+  });
+});
