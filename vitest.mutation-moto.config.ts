@@ -8,7 +8,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/unit/**/*.test.ts", "test/integration/monitor/**/*.test.ts"],
-    exclude: ["test/unit/architecture.test.ts"],
+    exclude: [
+      "test/unit/architecture.test.ts",
+      // Deploy-time config loading (infra/): process.chdir(), which Stryker's worker threads refuse.
+      "test/unit/infra/**",
+    ],
     globalSetup: ["test/setup/moto.global.ts"],
     setupFiles: ["test/setup/aws-environment.ts"],
     testTimeout: 30_000,

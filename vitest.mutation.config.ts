@@ -10,7 +10,11 @@ export default defineConfig({
   test: {
     include: ["test/unit/**/*.test.ts"],
     // Reads source files as text, never imports them: nothing to learn from it under mutation.
-    exclude: ["test/unit/architecture.test.ts"],
+    exclude: [
+      "test/unit/architecture.test.ts",
+      // Deploy-time config loading (infra/): process.chdir(), which Stryker's worker threads refuse.
+      "test/unit/infra/**",
+    ],
     testTimeout: 30_000,
   },
 });
