@@ -6,9 +6,11 @@
  * callgrind give a noise-free ratio. The esbuild metafile says what the rest of the bundle is.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { type Spread, spread } from "./stats.ts";
 
@@ -110,6 +112,130 @@ export interface BundleFigures {
   readonly overhead: readonly PackageShare[];
   /** Bytes of re2js + semver: the config's tag-policy validation, loaded by every function. */
   readonly tagPolicyBytes: number;
+  /** Where the init time beyond the baseline goes, by part, from CPU profiles of both imports. */
+  readonly initParts: readonly InitPart[];
+  /** Function's import minus the baseline's under the profiler (ms, mean of the profiled runs). */
+  readonly profiledExtraMs: number;
+}
+
+/** One part of an import's CPU time under the profiler: the function's, the baseline's (ms, mean). */
+export interface InitPart {
+  readonly name: string;
+  readonly ms: number;
+  readonly baselineMs: number;
+}
+
+/**
+ * How the profiled copies differ from the timed bundles: a source map, and line breaks kept
+ * (identifiers and syntax still minified) so that V8's per-line ticks say which module ran.
+ */
+const PROFILED: BuildOptions = {
+  sourcemap: "external",
+  minify: false,
+  minifyIdentifiers: true,
+  minifySyntax: true,
+  minifyWhitespace: false,
+};
+
+export const COMPILE_PART = "V8 parsing and compiling the bundle";
+/** Lines without a mapping: esbuild's runtime helpers, through which every bundled module's first run goes. */
+const UNMAPPED_PART = "esbuild's module wrappers (`__commonJS`, `__esm`, `__export`)";
+const NODE_PART = "Node and V8 (start-up, loader, other)";
+
+/**
+ * Self time of importing `file`, by part, from a V8 CPU profile (100 µs sampling) mapped through
+ * the bundle's source map: a node_modules package or a project folder for the bundle's own code,
+ * V8's compilation of the bundle, garbage collection, the rest of Node and V8. Milliseconds.
+ */
+function profileImport(file: string, map: SourceMap, dir: string): Map<string, number> {
+  const out = mkdtempSync(join(dir, "profile-"));
+  execFileSync(
+    process.execPath,
+    [
+      "--cpu-prof",
+      "--cpu-prof-interval",
+      "100",
+      `--cpu-prof-dir=${out}`,
+      "--input-type=module",
+      "-e",
+      `await import(${JSON.stringify(file)});`,
+    ],
+    { env: { ...process.env, AWS_REGION: "eu-west-1", POWERTOOLS_LOG_LEVEL: "SILENT" } },
+  );
+  const name = readdirSync(out)[0];
+  if (!name) throw new Error(`node --cpu-prof wrote no profile for ${file}`);
+  const profile = JSON.parse(readFileSync(join(out, name), "utf8")) as {
+    nodes: Array<{
+      id: number;
+      callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+      positionTicks?: Array<{ line: number; ticks: number }>;
+    }>;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  rmSync(out, { recursive: true, force: true });
+  const selfMicros = new Map<number, number>();
+  for (const [i, id] of profile.samples.entries())
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const parts = new Map<string, number>();
+  const add = (part: string, micros: number) => parts.set(part, (parts.get(part) ?? 0) + micros / 1000);
+  // The last mapping on or before a generated position (the profiled bundle has one statement a line).
+  const partAt = (line: number, column: number) => {
+    const source = (map.findEntry(line, column) as { originalSource?: string }).originalSource;
+    if (!source) return UNMAPPED_PART;
+    // The map's sources are relative to the bundle's folder: the project's own show as its folders.
+    const path = source.startsWith("file://") ? fileURLToPath(source) : resolve(dirname(file), source);
+    return packageOf(relative(ROOT, path));
+  };
+  for (const node of profile.nodes) {
+    const micros = selfMicros.get(node.id);
+    if (!micros) continue;
+    const frame = node.callFrame;
+    if (frame.url.endsWith(file)) {
+      // By line where V8 recorded lines: the bundle's top level runs every ES module's top-level
+      // statements, which only their lines tell apart.
+      const ticks = node.positionTicks ?? [];
+      const all = ticks.reduce((sum, t) => sum + t.ticks, 0);
+      if (all > 0) for (const t of ticks) add(partAt(t.line - 1, 1e6), (micros * t.ticks) / all);
+      else add(partAt(frame.lineNumber, frame.columnNumber), micros);
+    } else if (frame.functionName === "compileSourceTextModule") add(COMPILE_PART, micros);
+    else if (frame.functionName === "(garbage collector)") add("garbage collection", micros);
+    else add(NODE_PART, micros);
+  }
+  return parts;
+}
+
+/** A node_modules package (`zod`, `@aws-sdk/client-ecs`) or the project folder of a source path. */
+function packageOf(path: string): string {
+  const inModules = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  return inModules?.[1] ?? path.split("/").slice(0, -1).join("/") ?? path;
+}
+
+/**
+ * Profiles the function's bundle and its baseline's, interleaved, `runs` times each, and returns
+ * the parts where the function spends more than its baseline, largest difference first.
+ */
+function initParts(
+  fnFile: string,
+  baselineFile: string,
+  runs: number,
+  dir: string,
+): { parts: InitPart[]; extraMs: number } {
+  const load = (file: string) => new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
+  const maps = [load(fnFile), load(baselineFile)] as const;
+  const totals = [new Map<string, number>(), new Map<string, number>()] as const;
+  for (let r = 0; r < runs; r++)
+    for (const [i, file] of [fnFile, baselineFile].entries()) {
+      const total = totals[i] as Map<string, number>;
+      for (const [part, ms] of profileImport(file, maps[i] as SourceMap, dir))
+        total.set(part, (total.get(part) ?? 0) + ms / runs);
+    }
+  const names = new Set([...totals[0].keys(), ...totals[1].keys()]);
+  const parts = [...names]
+    .map((name) => ({ name, ms: totals[0].get(name) ?? 0, baselineMs: totals[1].get(name) ?? 0 }))
+    .sort((a, b) => b.ms - b.baselineMs - (a.ms - a.baselineMs));
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  return { parts, extraMs: sum(totals[0]) - sum(totals[1]) };
 }
 
 /** Bytes in the output per package (node_modules package, or the project's folder). */
@@ -238,9 +364,14 @@ export async function measureBundles(
         `export const clients = [${clients.map((c) => MAIN_EXPORT[c]).join(", ")}];\n`,
     );
     const file = join(dir, `${name}.mjs`);
-    const metafile = await bundle({ entryPoints: [source], nodePaths: [join(ROOT, "node_modules")] }, file);
-    return { file, metafile };
+    const entry = { entryPoints: [source], nodePaths: [join(ROOT, "node_modules")] };
+    const metafile = await bundle(entry, file);
+    // The same bundle with a source map, for the profile only: the timed bundles carry none.
+    const profiled = join(dir, "profiled", `${name}.mjs`);
+    await bundle({ ...entry, ...PROFILED }, profiled);
+    return { file, metafile, profiled };
   };
+  mkdirSync(join(dir, "profiled"));
   try {
     for (const fn of functions) {
       const clients = CLIENTS_USED[fn];
@@ -248,6 +379,8 @@ export async function measureBundles(
       const entry = join(ROOT, "functions", `${fn}.ts`);
       const outfile = join(dir, `${fn}.mjs`);
       const metafile = await bundle({ entryPoints: [entry] }, outfile);
+      const profiled = join(dir, "profiled", `${fn}.mjs`);
+      await bundle({ entryPoints: [entry], ...PROFILED }, profiled);
       const zodFile = join(dir, `${fn}.zod-namespace.mjs`);
       await bundle({ entryPoints: [entry], plugins: [zodAsNamespace] }, zodFile);
       const baseline = await baselineOf(`${fn}.baseline`, clients);
@@ -265,6 +398,7 @@ export async function measureBundles(
         (p) => /^@aws-sdk\/client-/.test(p.name) && !usedPackages.has(p.name),
       );
       const { ms, ratios } = interleave([outfile, zodFile, baseline.file], options.pairs);
+      const profile = initParts(profiled, baseline.profiled, options.pairs, dir);
       const fnInstructions = instructionRatio(outfile, baseline.file);
       const zodInstructions = instructionRatio(zodFile, baseline.file);
       figures.push({
@@ -284,6 +418,8 @@ export async function measureBundles(
         },
         overhead,
         tagPolicyBytes: (shares.get("re2js") ?? 0) + (shares.get("semver") ?? 0),
+        initParts: profile.parts,
+        profiledExtraMs: profile.extraMs,
       });
     }
     // The config's tag-policy validation (re2js + semver) on its own, over the redeploy baseline.

@@ -21,7 +21,7 @@ import { metricsCalls } from "./metricsCalls.ts";
 import { PRICES } from "./prices.ts";
 import { pushCalls } from "./pushCalls.ts";
 import { type BenchReport, renderMarkdown } from "./report.ts";
-import { rightsizeVolume } from "./rightsizeVolume.ts";
+import type { VolumeResult } from "./rightsizeVolume.ts";
 import { scheduleCalls } from "./scheduleCalls.ts";
 import { throughput } from "./throughput.ts";
 
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const pure = await throughput(PLAN.throughput);
   // 32 million points in this process: the full run only.
   if (!smoke) log("right-sizing data volume, 2,000 services");
-  const volume = smoke ? undefined : await rightsizeVolume();
+  const volume = smoke ? undefined : rightsizeVolumeAlone();
 
   const moto = await startMotoServer();
   let push: Awaited<ReturnType<typeof pushCalls>>;
@@ -164,6 +164,31 @@ async function main(): Promise<void> {
   process.stdout.write(args.has("--json") ? json : markdown);
   log(`done in ${report.minutes} minutes`);
 }
+
+/**
+ * bench/rightsizeVolume.ts in a Node process of its own (same loader flags as this one), so that
+ * its peak heap and RSS are the analysis's and not this process's, which has bundled and timed
+ * everything before it.
+ */
+function rightsizeVolumeAlone(): VolumeResult {
+  const out = execFileSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${VOLUME_HEAP_MIB}`,
+      ...process.execArgv,
+      resolve(ROOT, "bench", "rightsizeVolume.ts"),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  ).toString();
+  return { ...(JSON.parse(out) as VolumeResult), heapLimitMiB: VOLUME_HEAP_MIB };
+}
+
+/**
+ * The V8 heap limit the volume run gets: half the function's 1,024 MB. Without a limit V8 lets
+ * garbage pile up and the peak says nothing; with 256 MiB the run (analysis and its in-process
+ * stand-ins) aborted out of memory after 2.5 s when tried on 2026-11-26.
+ */
+const VOLUME_HEAP_MIB = 512;
 
 /**
  * The claims the tables make, checked on every run (counts, never timings): a push costs the

@@ -17,12 +17,12 @@ export const PRICES = {
   lambdaRequests: {
     usd: 0.2,
     per: "1 million requests",
-    source: `AWS whitepaper "How AWS Pricing Works", Lambda (docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html), ${READ}`,
+    source: `aws.amazon.com/lambda/pricing as transcribed by api-evangelist/aws-lambda plans/aws-lambda-plans-pricing.yml (page read 2026-09-20, "$0.20 per million requests", found verbatim on the page) and the lambda_local_runner docs on git.mcrn.ar, lambda-13-cost.md (2026-05-11: $0.20 per 1M, x86_64 and arm64 alike), ${READ}`,
   },
   lambdaArmGbSecond: {
     usd: 0.0000133334,
     per: "GB-second, arm64 (first 7.5 billion GB-s a month)",
-    source: `aws.amazon.com/lambda/pricing as quoted by cloudchipr.com "AWS Lambda Pricing Breakdown" (2025) and wring.co "AWS Lambda pricing guide" (2026); AWS's page renders its rates with scripts, ${READ}`,
+    source: `aws.amazon.com/lambda/pricing as quoted by cloudchipr.com "AWS Lambda Pricing Breakdown: Ultimate Guide 2024" (US East, ARM: first 7.5 billion GB-s a month) and the lambda_local_runner docs on git.mcrn.ar, lambda-13-cost.md (2026-05-11); AWS's page renders its rates with scripts, ${READ}`,
   },
   dynamoWriteUnits: {
     usd: 0.625,

@@ -40,6 +40,8 @@ export interface VolumeResult {
   readonly peakRssMiB: number;
   readonly seconds: number;
   readonly recommendations: number;
+  /** The V8 heap limit of the process it ran in (`--max-old-space-size`), when `npm run bench` set one. */
+  readonly heapLimitMiB?: number;
 }
 
 const arnOf = (cluster: number, service: number) =>

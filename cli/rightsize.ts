@@ -7,7 +7,7 @@ import {
   fleetClients,
 } from "../core/aws/insightClients.ts";
 import type { FleetReport } from "../core/rightsize/analyzeFleet.ts";
-import { priceBookFromJson } from "../core/rightsize/priceBook.ts";
+import { PriceFileError, priceBookFromJson } from "../core/rightsize/priceBook.ts";
 import type { PriceBook } from "../core/rightsize/recommend.ts";
 import { toHtml, toJson, toMarkdown } from "../core/rightsize/reports.ts";
 import { analyzeRightsize, priceBookWithFallback } from "../core/rightsize/runRightsize.ts";
@@ -40,7 +40,8 @@ export async function priceBookFor(
     try {
       return priceBookFromJson(region, json);
     } catch (error) {
-      throw new CliError(`price file ${file}: ${(error as Error).message}`);
+      if (error instanceof PriceFileError) throw new CliError(`price file ${file}: ${error.message}`);
+      throw error;
     }
   }
   return priceBookWithFallback(createPricingClient(), region, (_, error) =>

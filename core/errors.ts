@@ -16,6 +16,7 @@
  * | `secret-invalid` | WebhookSecretError | core/notify |
  * | `state-incomplete` | StateIncompleteError | core/state |
  * | `price-offer-invalid` | OfferFileError | core/pricing |
+ * | `price-file-invalid` | PriceFileError | core/rightsize |
  * | `rollout-failed` | RollOutError | core/ecs |
  * | `redeploy-failed` | RedeployFailedError | core/redeploy |
  * | `schedule-apply-failed` | ScheduleApplyError | core/schedule |

@@ -30,6 +30,8 @@ export const SERVICE_TAGS = {
 export const REVISION_TAGS = {
   /** The EventBridge event that caused the revision. */
   sourceEvent: "autopilot:source-event",
+  /** When the push that caused the revision happened (its event's time): a late older push of the same tag loses. */
+  sourceTime: "autopilot:source-time",
   /** The revision the service ran before. */
   previousRevision: "autopilot:previous-revision",
   /** Number of policy findings of the revision. */

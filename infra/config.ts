@@ -3,15 +3,25 @@
  * so `app()` in sst.config.ts can import it too (to protect the acting stage).
  */
 import { readFileSync } from "node:fs";
-import { type AutopilotConfig, stageActs as actsOn, storedConfig } from "../core/config/index.ts";
+import {
+  type AutopilotConfig,
+  stageActs as actsOn,
+  ConfigError,
+  storedConfig,
+} from "../core/config/index.ts";
 import { parseValidConfig } from "../core/validateConfig.ts";
 
-/** `autopilot.config.json` next to sst.config.ts when present, else `{}` (the defaults). */
+/**
+ * `autopilot.config.json` next to sst.config.ts when present, else `{}` (the defaults). Only a
+ * missing file means the defaults: one that is there but cannot be read fails the deploy, instead
+ * of deploying without its acting stage, pass roles and rules.
+ */
 function readConfigFile(): string {
   try {
     return readFileSync("autopilot.config.json", "utf8");
-  } catch {
-    return "{}";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "{}";
+    throw new ConfigError("autopilot.config.json", `cannot be read (${(error as Error).message})`);
   }
 }
 

@@ -12,15 +12,26 @@ const BATCH = 5;
  */
 const timeout = timeoutFor("Notify", { posts: BATCH * 12, leases: 30 });
 
+/**
+ * Only the outbox's event source mapping invokes this function, synchronously: what failed is
+ * redelivered by the queue and lands in the outbox's own DLQ. So no asynchronous retries and no
+ * on-failure destination (SST creates neither without `retries`): Lambda checks a destination
+ * against the role when it is configured ("The function's execution role does not have
+ * permissions to call SendMessage"), and this role has no statement for the flows' DLQ.
+ */
+const {
+  retries: _noAsyncRetries,
+  transform: _noFailureDestination,
+  ...args
+} = flowFunctionArgs("notify", timeout);
+
 /** Posts the Slack outbox, each message once; what Slack does not take stays queued (partial batch responses). */
 export const notifyFunction = new sst.aws.Function("Notify", {
-  ...flowFunctionArgs("notify", timeout),
+  ...args,
   handler: "functions/notify.handler",
   description: "ecs-autopilot: post queued Slack messages, each once",
   // Every channel's secret: the Monitor's routes are posted here too.
   link: [slackWebhookUrl, ...routeSecrets],
-  // The queue redelivers what failed; a Lambda retry on top would post twice as often.
-  retries: 0,
 });
 
 outbox.subscribe(notifyFunction.arn, { batch: { size: BATCH, partialResponses: true } });

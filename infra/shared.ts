@@ -40,6 +40,8 @@ export const routeSecrets = routes.map((r) => r.secret);
  * DeleteTable fails until it is switched off) on top of SST's `removal: "retain"` and `protect`.
  */
 export const stateTable = new sst.aws.Dynamo("AutopilotState", {
+  // Generic key names: every record kind shares the table, its prefix in pk says which
+  // (core/state/keys.ts builds every key; nothing else spells one).
   fields: { pk: "string", sk: "string" },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   ttl: "expiration",

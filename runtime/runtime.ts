@@ -111,6 +111,18 @@ function modeFrom(value: string | undefined): StageMode {
  * here throws: a bad secret is reported by the invocation that needs it, naming the secret
  * (a throw at module load would fail every invocation of the function without saying why).
  */
+/**
+ * The event id as every log line's correlation id, cut to {@link CORRELATION_ID_MAX} characters:
+ * the id is read before the schema rejects an oversized event (issue 11), and a 1 MB id would
+ * otherwise be repeated in every line the rejection logs.
+ */
+export function boundedCorrelationId(id: unknown): unknown {
+  if (typeof id !== "string" || id.length <= CORRELATION_ID_MAX) return id;
+  return `${id.slice(0, CORRELATION_ID_MAX)}… (${id.length} characters)`;
+}
+/** EventBridge event ids are UUIDs (36 characters); 128 leaves room for any other caller's id. */
+export const CORRELATION_ID_MAX = 128;
+
 export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): FlowRuntime {
   const env = process.env;
   const clientOptions = overrides.clientOptions ?? {};
@@ -118,7 +130,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const logger = new Logger({
     serviceName: "ecs-autopilot",
     persistentKeys: { flow },
-    correlationIdSearchFn: (expression, data) => search(expression, data as JSONObject),
+    correlationIdSearchFn: (expression, data) => boundedCorrelationId(search(expression, data as JSONObject)),
   });
   const tableName =
     overrides.tableName ?? env.AUTOPILOT_STATE_TABLE ?? linked("AutopilotState", "name") ?? "";

@@ -18,7 +18,8 @@ export interface InsightClients {
  * What a right-sizing run reads: the fleet (ECS), image platforms (ECR), OOM history (the state
  * table), metrics, instance shapes and Compute Optimizer's recommendations.
  */
-export type FleetClients = Pick<AwsClients, "ecs" | "ecr" | "documents"> & InsightClients;
+export type FleetClients = Pick<AwsClients, "ecs" | "ecsSingleAttempt" | "ecr" | "documents"> &
+  InsightClients;
 
 /**
  * The clients a right-sizing run uses. Picks ECS, ECR and DynamoDB from `aws` rather than spreading
@@ -27,6 +28,10 @@ export type FleetClients = Pick<AwsClients, "ecs" | "ecr" | "documents"> & Insig
 export function fleetClients(aws: AwsClients, insight: InsightClients): FleetClients {
   return {
     ecs: aws.ecs,
+    // RegisterTaskDefinition has no client token: the step down registers without SDK retries.
+    get ecsSingleAttempt() {
+      return aws.ecsSingleAttempt;
+    },
     ecr: aws.ecr,
     documents: aws.documents,
     cloudwatch: insight.cloudwatch,

@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  IdempotentParameterMismatchException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import {
   ABSENT_OR_EXPIRED,
   epochSeconds,
@@ -74,17 +78,21 @@ export class MonitorState {
    * Counts a stop once: the "counted" marker, the daily statistics and — for an abnormal stop —
    * either the open incident's count or the stop's minute (the crash-loop window), atomically.
    * A second event of the same stop, or a retry, changes nothing and says who counted it.
+   * `token` is off only for the second try after DynamoDB refused the token (see below).
    */
-  async countStopOnce(stop: {
-    readonly stopId: string;
-    readonly eventId: string;
-    readonly serviceArn: string;
-    readonly stopClass: StopClass;
-    readonly abnormal: boolean;
-    readonly reason: string;
-    readonly taskArn: string;
-    readonly windowMinutes: number;
-  }): Promise<StopCount> {
+  async countStopOnce(
+    stop: {
+      readonly stopId: string;
+      readonly eventId: string;
+      readonly serviceArn: string;
+      readonly stopClass: StopClass;
+      readonly abnormal: boolean;
+      readonly reason: string;
+      readonly taskArn: string;
+      readonly windowMinutes: number;
+    },
+    token = true,
+  ): Promise<StopCount> {
     const now = this.now();
     const incident = stop.abnormal ? await this.incident(stop.serviceArn) : undefined;
     const marker = stateKeys.taskStop(stop.stopId);
@@ -139,10 +147,15 @@ export class MonitorState {
       // The same stop always gets the same token: a retried call after a lost reply is a no-op.
       await this.table.transactWrite(
         items,
-        createHash("sha256").update(stop.stopId).digest("hex").slice(0, 36),
+        token ? createHash("sha256").update(stop.stopId).digest("hex").slice(0, 36) : undefined,
       );
       return { by: "counted", ...(incident ? { incident: counted(incident, stop) } : {}) };
     } catch (error) {
+      // DynamoDB keeps a token for 10 minutes and refuses it with other values: a retried
+      // invocation (a later expiration, maybe another minute) or the retry below. The marker's
+      // condition alone still counts the stop once; a lost reply then reads as counted before.
+      if (error instanceof IdempotentParameterMismatchException && token)
+        return this.countStopOnce(stop, false);
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (reasons[0]?.Code === "ConditionalCheckFailed") {
@@ -154,7 +167,7 @@ export class MonitorState {
         };
       }
       // The incident closed between the read and the write: count the stop without it.
-      if (reasons[2]?.Code === "ConditionalCheckFailed") return this.countStopOnce(stop);
+      if (reasons[2]?.Code === "ConditionalCheckFailed") return this.countStopOnce(stop, false);
       throw error;
     }
   }

@@ -92,8 +92,10 @@ export class SlackWebhook implements Notifier {
   readonly #options: Required<SlackWebhookOptions>;
 
   constructor(url: string, options: SlackWebhookOptions = {}) {
-    // URL.canParse, never `new URL(…)`: the TypeError that throws keeps the whole URL in `input`.
-    if (!/^https?:\/\//.test(url) || !URL.canParse(url))
+    // URL.parse, never `new URL(…)`: the TypeError that throws keeps the whole URL in `input`.
+    // The same test as the secret's check (webhookTarget): a URL one takes, the other takes too.
+    const protocol = URL.parse(url)?.protocol;
+    if (protocol !== "https:" && protocol !== "http:")
       throw new SlackWebhookError("the Slack webhook URL is not a valid http(s) URL", undefined, 0);
     this.#url = url;
     this.#secrets = secretPartsOf(url);

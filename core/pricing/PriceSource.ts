@@ -52,8 +52,3 @@ export function distinctSources(sources: readonly PriceSource[]): PriceSource[] 
   for (const s of sources) seen.set(`${s.what}|${s.region}|${s.source}|${s.asOf}`, s);
   return [...seen.values()];
 }
-
-/** The oldest date among sources (what "how old are these prices" means for a report). */
-export function oldestSource(sources: readonly PriceSource[]): PriceSource | undefined {
-  return [...sources].sort((a, b) => a.asOf.localeCompare(b.asOf))[0];
-}

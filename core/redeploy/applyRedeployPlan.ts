@@ -1,12 +1,17 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
+import { nameFromArn } from "../ecs/arns.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
 import { acquireLease, completeLease, releaseLease, type StateTable, stateKeys } from "../state/index.ts";
 import { queuePendingPush } from "./pendingPushes.ts";
 import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan } from "./types.ts";
 
-/** How long a (service, images) roll-out is remembered: a digest that failed and rolled back is not retried within it. */
+/**
+ * How long a (service, images) roll-out is remembered: a digest that failed and rolled back is not
+ * retried within it — unless the service has run a later revision since (a revert to that digest).
+ */
 export const DIGEST_CLAIM_SECONDS = 24 * 60 * 60;
 
 export interface ApplyOptions {
@@ -30,6 +35,17 @@ export const rolloutIdOfAction = (action: DeployAction): string =>
     action.updates.map((u) => `${u.container}=${u.toImage}`),
   );
 
+/**
+ * Whether the service ran a later revision of the family than `deployed` (the revision a done
+ * roll-out registered) when the plan was made: the roll-out was replaced since, so a push of its
+ * digest again (a mutable tag reverted to an earlier image) is new work, not a duplicate.
+ */
+function replacedSince(deployed: string | undefined, from: string): boolean {
+  const [family, revision] = nameFromArn(deployed ?? "").split(":");
+  const [fromFamily, fromRevision] = nameFromArn(from).split(":");
+  return family !== "" && family === fromFamily && Number(fromRevision) > Number(revision);
+}
+
 async function deployOne(
   action: DeployAction,
   owner: string,
@@ -39,9 +55,28 @@ async function deployOne(
   const rolloutId = rolloutIdOfAction(action);
   const key = stateKeys.rollout(action.service.serviceArn, rolloutId);
   const digest = action.updates[0]?.toDigest;
-  const lease = await acquireLease<{ taskDefinitionArn?: string }>(options.state, key, owner, {
-    leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
-  });
+  const acquire = () =>
+    acquireLease<{ taskDefinitionArn?: string }>(options.state, key, owner, {
+      leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
+    });
+  let lease = await acquire();
+  if (
+    !lease.acquired &&
+    lease.holder.status === "done" &&
+    replacedSince(lease.holder.taskDefinitionArn, action.fromTaskDefinitionArn)
+  ) {
+    // Forget that record (only if it is still the same one) and take the roll-out afresh.
+    await options.state
+      .delete(key, {
+        ConditionExpression: "#owner = :owner AND #status = :done",
+        ExpressionAttributeNames: { "#owner": "owner", "#status": "status" },
+        ExpressionAttributeValues: { ":owner": lease.holder.owner, ":done": "done" },
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+    lease = await acquire();
+  }
   if (!lease.acquired) {
     const reason =
       lease.holder.status === "done"

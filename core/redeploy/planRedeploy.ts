@@ -197,6 +197,10 @@ function decideService(
   const rejections: string[] = [];
   const acceptances: string[] = [];
   let alreadyRunning = 0;
+  // Events can arrive out of order: a push of the tag a container runs that happened before the
+  // push that made the running revision is older content under that tag, never deployed.
+  const runningSince = snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
+  let pushedEarlier = 0;
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
@@ -211,6 +215,14 @@ function decideService(
     const currentTag =
       reference.tag ??
       (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
+    if (
+      push.tag !== undefined &&
+      push.tag === currentTag &&
+      Date.parse(push.time ?? "") < Date.parse(runningSince ?? "")
+    ) {
+      pushedEarlier++;
+      continue;
+    }
     const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
     const decision = decideTag(resolved.policy, {
       ...(currentTag !== undefined ? { current: currentTag } : {}),
@@ -238,6 +250,12 @@ function decideService(
         ref,
         "already-running",
         `${push.digest} already runs (${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision})`,
+      );
+    if (pushedEarlier > 0 && rejections.length === 0)
+      return skip(
+        ref,
+        "superseded",
+        `'${push.tag}' was pushed at ${push.time}, before the push of it that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}): delivered out of order`,
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }
@@ -267,6 +285,7 @@ function finishService(
     [REVISION_TAGS.sourceEvent]: push.eventId.slice(0, 256),
     [REVISION_TAGS.previousRevision]: fromTaskDefinitionArn.slice(0, 256),
   };
+  if (push.time !== undefined) ourTags[REVISION_TAGS.sourceTime] = push.time;
   for (const update of updates) {
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
     // The last version the container ran, carried over non-version tags: what keeps `any` from

@@ -30,17 +30,26 @@ export async function releasePendingPush(
 
 /**
  * The sweep: queued pushes older than `minAgeMs` whose release event never came (EventBridge
- * is at-least-once, but a missed rule or a deleted deployment happens) are planned again.
+ * is at-least-once, but a missed rule or a deleted deployment happens) are planned again. Each
+ * release stands alone: one that throws (a throttled read, a state write) is returned in
+ * `errors` with its service, its queue entry stays for the next sweep, and the others still go.
  */
 export async function sweepPendingPushes(
   context: RedeployContext,
   options: { minAgeMs?: number; now?: Date } = {},
-): Promise<RedeployReport[]> {
+): Promise<{ reports: RedeployReport[]; errors: Array<{ serviceArn: string; error: unknown }> }> {
   const now = (options.now ?? new Date()).getTime();
   const due = (await listPendingPushes(context.state)).filter(
     (p) => now - Date.parse(p.queuedAt) >= (options.minAgeMs ?? 5 * 60_000),
   );
   const reports: RedeployReport[] = [];
-  for (const pending of due) reports.push(await releasePendingPush(pending, context));
-  return reports;
+  const errors: Array<{ serviceArn: string; error: unknown }> = [];
+  for (const pending of due) {
+    try {
+      reports.push(await releasePendingPush(pending, context));
+    } catch (error) {
+      errors.push({ serviceArn: pending.serviceArn, error });
+    }
+  }
+  return { reports, errors };
 }

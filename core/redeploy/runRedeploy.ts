@@ -77,6 +77,7 @@ export async function runRedeploy(
   }
 
   let released: RedeployReport[];
+  let sweepErrors: string[] = [];
   if (event["detail-type"] === "ECS Deployment State Change") {
     if (!FINISHED.has(event.detail.eventName))
       return quietResult({
@@ -96,9 +97,16 @@ export async function runRedeploy(
   } else {
     if (context.dryRun)
       return quietResult({ status: "ignored", reason: "dry run: queued pushes stay queued" });
-    released = await sweepPendingPushes(context);
+    const swept = await sweepPendingPushes(context);
+    released = swept.reports;
+    sweepErrors = swept.errors.map(
+      ({ serviceArn, error }) =>
+        `${serviceArn}: the queued push could not be released (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}); it stays queued`,
+    );
   }
-  const { summaries, messages, failures } = outcomeOf(released, context);
+  const outcome = outcomeOf(released, context);
+  const { summaries, messages } = outcome;
+  const failures = [...outcome.failures, ...sweepErrors];
   const summary = { status: "released" as const, reports: summaries };
   context.log.info("queued pushes released", { count: summaries.length });
   return {

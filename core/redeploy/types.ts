@@ -90,7 +90,10 @@ export type SkipCategory =
   | "unsigned"
   /** The service requires a signature and the image's signatures were not looked up. */
   | "signature-unknown"
-  /** A newer push is already queued for the service (newest wins, by the tag policy's order). */
+  /**
+   * A newer push is already queued for the service (newest wins, by the tag policy's order), or
+   * a later push of the same tag made the revision it runs (an older push delivered late).
+   */
   | "superseded";
 
 export interface SkipAction {

@@ -132,12 +132,15 @@ export interface StepClaims {
  * Rolls the right-sized revisions out, the same way as the redeploy flow. With `claims`, each
  * service is stepped down at most once per ISO week whatever runs (a retry, a manual re-run):
  * the step is claimed in the state table before anything is registered, and a service already
- * claimed this week is left alone and listed in `alreadyThisWeek`.
+ * claimed this week is left alone and listed in `alreadyThisWeek`. A step that fails gives its
+ * claim back and fails the run (dead-lettered; its redrive steps the service).
  */
 export async function applyRightsize(
   ecs: ECSClient,
   plan: RightsizePlan,
   claims?: StepClaims,
+  /** ECS without SDK retries, for RegisterTaskDefinition (`AwsClients.ecsSingleAttempt`, see rollOut). */
+  registerWith?: ECSClient,
 ): Promise<{ applied: string[]; alreadyThisWeek: string[] }> {
   const applied: string[] = [];
   const alreadyThisWeek: string[] = [];
@@ -166,8 +169,21 @@ export async function applyRightsize(
         deploymentConfiguration: action.deploymentConfiguration,
       },
       // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
-      { rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]), resumed: true },
-    );
+      {
+        rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]),
+        resumed: true,
+        ...(registerWith ? { registerWith } : {}),
+      },
+    ).catch(async (error: unknown) => {
+      // Not stepped: give the week's claim back, so that the redriven run steps it instead of
+      // calling it done this week.
+      // (If that fails too, the roll-out's own error is the one worth reporting.)
+      if (claims)
+        await claims.state
+          .delete(stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at)))
+          .catch(() => undefined);
+      throw error;
+    });
     applied.push(
       `${name}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
     );

@@ -1,5 +1,6 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import { z } from "zod";
+import { AutopilotError } from "../errors.ts";
 import { bundledPrices, type FargateRate, type TaskArchitecture } from "../pricing/bundledPrices.ts";
 import { distinctSources, type PriceSource, shortSource } from "../pricing/PriceSource.ts";
 import { fetchEc2Hourly, fetchFargateRates } from "../pricing/pricingApi.ts";
@@ -156,6 +157,11 @@ const priceFile = z.strictObject({
     .optional(),
 });
 
+/** A price file (`--prices FILE`) that is not a price book: names the field that is wrong. */
+export class PriceFileError extends AutopilotError {
+  readonly code = "price-file-invalid";
+}
+
 /**
  * A price book from JSON (`--prices FILE`): `{ fargate: { X86_64: { vcpuHour, gbHour } }, fargateSpot,
  * fargateSpotDiscount, ec2: { "m6i.large": 0.096 }, source, asOf }`. Throws naming the first wrong field,
@@ -165,11 +171,11 @@ export function priceBookFromJson(region: string, value: unknown): PriceBook {
   const parsed = priceFile.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
+    throw new PriceFileError(`${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
   }
   const file = parsed.data;
   if (file.region && file.region !== region)
-    throw new Error(`region: the file prices ${file.region}, the fleet is in ${region}`);
+    throw new PriceFileError(`region: the file prices ${file.region}, the fleet is in ${region}`);
   const source = file.source ?? "price file";
   const fileSource = (what: string): PriceSource => ({
     what,

@@ -70,10 +70,12 @@ export async function rightsizeFleet(
   const { report, state } = await analyzeRightsize(clients, tableName, { ...options, series: false });
   const plan = planRightsize(report.recommendations, state, options.prices);
   if (options.dryRun) return { report, plan, applied: [], alreadyThisWeek: [], dryRun: true };
-  const { applied, alreadyThisWeek } = await applyRightsize(clients.ecs, plan, {
-    state: new StateTable(clients.documents, tableName),
-    at: options.end ?? new Date(),
-  });
+  const { applied, alreadyThisWeek } = await applyRightsize(
+    clients.ecs,
+    plan,
+    { state: new StateTable(clients.documents, tableName), at: options.end ?? new Date() },
+    clients.ecsSingleAttempt,
+  );
   return { report, plan, applied, alreadyThisWeek, dryRun: false };
 }
 

@@ -325,7 +325,14 @@ function decideMatch(
       );
     return reject(`${label}: '${pushed}' is older than '${current}' (no downgrades)`);
   }
-  if (order === 0) return reject(`${label}: '${pushed}' is the same version as '${current}'`);
+  if (order === 0) {
+    // Two different tags tie on what the pattern extracted, which may be no version at all
+    // (`regex:^([a-z]+)-(\d+)$` compares group 1, `main`): name it, so the user sees what ties.
+    const parts = next.map((part) => `'${part}'`).join(", ");
+    return reject(
+      `${label}: '${pushed}' and '${current}' are equal in the part${next.length === 1 ? "" : "s"} the policy compares (${parts}); nothing newer to deploy`,
+    );
+  }
   return accept(`${label}: ${current} → ${pushed}`);
 }
 

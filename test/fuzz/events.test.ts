@@ -59,6 +59,8 @@ const ACCEPTS: Record<string, readonly z.ZodType[]> = {
     EcsDeploymentStateChangeEvent,
     EcsServiceActionEvent,
     EcsContainerInstanceStateChangeEvent,
+    // The agent-disconnect sweep (monitor-agent-sweep, every 5 minutes).
+    ScheduledEvent,
   ],
   policy: [CloudTrailApiCallEvent, ScheduledEvent],
   schedule: [CloudTrailApiCallEvent, ScheduledEvent],

@@ -16,8 +16,14 @@ import {
 } from "../../sandbox/seed.ts";
 import { REGION } from "./world.ts";
 
-type Phase = "direct" | "outbox" | "refused";
-const TAG_OF: Record<Phase, string> = { direct: "3.1.1", outbox: "3.1.2", refused: "3.1.3" };
+type Phase = "direct" | "outbox" | "refused" | "malformed";
+/** The malformed-webhook phase fails before any change, so it reuses the refused phase's image. */
+const TAG_OF: Record<Phase, string> = {
+  direct: "3.1.1",
+  outbox: "3.1.2",
+  refused: "3.1.3",
+  malformed: "3.1.3",
+};
 const digests = new Map<string, string>();
 
 const scheduled = (id: string) => ({ ...sampleEvent("scheduled-event.json"), id, region: REGION });
@@ -28,7 +34,8 @@ export const ecsEventsSample = {
     await createCluster(clients, "prod");
     await createRepository(clients, "shop/api");
     await pushImage(clients, "shop/api", "3.1.0");
-    for (const tag of Object.values(TAG_OF)) digests.set(tag, await pushImage(clients, "shop/api", tag));
+    for (const tag of new Set(Object.values(TAG_OF)))
+      digests.set(tag, await pushImage(clients, "shop/api", tag));
     await createService(clients, {
       cluster: "prod",
       name: "api",

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { MAX_EVENT_BYTES } from "../../../core/events/index.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -44,6 +44,36 @@ describe("events larger than AWS sends are rejected at the edge, before any AWS 
     expect(error).toBeInstanceOf(InvalidEventError);
     expect((error as Error).message).toContain("id: Too big: expected string to have <=1024 characters");
     expect(world.counter.total()).toBe(0);
+  });
+
+  it("logs its id cut to 128 characters, not 1 MiB in every line", async () => {
+    const lines: string[] = [];
+    // The suite silences Powertools (test/setup/aws-environment.ts); this runtime logs as deployed.
+    const level = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = "INFO";
+    const handler = createRedeployHandler(runtimeFor("redeploy", false));
+    process.env.POWERTOOLS_LOG_LEVEL = level;
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, "write").mockImplementation(capture),
+      vi.spyOn(process.stderr, "write").mockImplementation(capture),
+    ];
+    try {
+      await handler(pushWithHugeId(), localContext("redeploy")).catch(() => undefined);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const logged = lines
+      .flatMap((chunk) => chunk.split("\n"))
+      .filter((line) => line.includes('"correlation_id"'));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged)
+      expect((JSON.parse(line) as { correlation_id: string }).correlation_id).toBe(
+        `${"x".repeat(128)}… (1048576 characters)`,
+      );
   });
 
   it("dead-letters it deployed: the only call is the DLQ's SendMessage, with a body the queue takes", async () => {

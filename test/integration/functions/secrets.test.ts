@@ -248,17 +248,24 @@ describe("secrets stay secret: every Lambda entry under faults", () => {
     }
   }, 180_000);
 
-  it("with a malformed webhook URL: the entry refuses to start, without the URL in the error", async () => {
+  it("with a malformed webhook URL: each invocation fails before it acts, naming the secret, never the URL", async () => {
     const good = process.env.SLACK_WEBHOOK_URL;
     process.env.SLACK_WEBHOOK_URL = `https://[hooks.slack.com${DEFAULT_PATH}`;
     try {
-      const failed = await loadEntries().catch((error: unknown) => error);
-      capture("malformed webhook", failed);
-      expect((failed as Error).message).toBe("the Slack webhook URL is not a valid http(s) URL");
+      const entries = await loadEntries();
+      for (const flow of FLOWS) {
+        const [event] = ecsEventsSample.events(flow, "malformed");
+        const outcome = await invoke(entries[flow], flow, event);
+        // core/notify/webhookSecret.ts: checked when the flow's context is built, before any change.
+        expect(outcome, flow).toBeInstanceOf(Error);
+        expect((outcome as Error).message, flow).toBe(
+          'secret SLACK_WEBHOOK_URL is not usable: it is not a URL. Set it to a Slack incoming-webhook URL, or to "none" to write messages to the log instead',
+        );
+      }
     } finally {
       process.env.SLACK_WEBHOOK_URL = good;
     }
-  });
+  }, 180_000);
 
   it("leaves no token in any output, error, Slack body, queue message or state item", async () => {
     for (const message of await drain(deadLetters)) capture("dead letter", message.raw);

@@ -3,6 +3,7 @@
  * faults. Requests reach moto; a lost reply or a refused call is injected by a middleware on the
  * client under test (moto cannot lose a reply). Slack is a real HTTP server on loopback.
  */
+import { IdempotentParameterMismatchException } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import { createAwsClients } from "../../../core/aws/index.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { MonitorState } from "../../../core/monitor/index.ts";
 import { SlackWebhook } from "../../../core/notify/index.ts";
+import { StateTable } from "../../../core/state/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createNotifyHandler } from "../../../functions/notify.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
@@ -102,6 +104,47 @@ describe("monitor under faults", () => {
     );
     expect(await handler(oom("lost-1", "t-lost-1"), localContext("monitor"))).toMatchObject({
       action: "alerted",
+    });
+    const stats = await new MonitorState(world.state).readStopStats(SERVICE, 1);
+    expect(stats[0]).toMatchObject({ stops: 1, outOfMemory: 1 });
+  });
+
+  it("counts a stop once when a retried invocation reuses its token within DynamoDB's 10 minutes", async () => {
+    // DynamoDB refuses a TransactWriteItems token seen within 10 minutes with other values
+    // (IdempotentParameterMismatchException, TransactWriteItems API reference); moto 5.2.1 does
+    // not check tokens, so that check is emulated on the client, in front of moto.
+    const clients = createAwsClients({ region: REGION });
+    const seen = new Map<string, string>();
+    (clients.dynamodb.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input: { ClientRequestToken?: string; TransactItems?: unknown } }) => {
+          const token = args.input.ClientRequestToken;
+          if (context.commandName === "TransactWriteItemsCommand" && token !== undefined) {
+            const body = JSON.stringify(args.input.TransactItems);
+            if ((seen.get(token) ?? body) !== body)
+              throw new IdempotentParameterMismatchException({ message: "token reused", $metadata: {} });
+            seen.set(token, body);
+          }
+          return next(args);
+        },
+      { step: "initialize", name: "emulate-client-request-token" },
+    );
+    const table = new StateTable(clients.documents, world.tableName);
+    const stop = {
+      stopId: "arn:aws:ecs:us-east-2:667471847564:task/primary-cluster/t-token",
+      eventId: "token-1",
+      serviceArn: SERVICE,
+      stopClass: "out-of-memory" as const,
+      abnormal: true,
+      reason: "OutOfMemoryError",
+      taskArn: "arn:aws:ecs:us-east-2:667471847564:task/primary-cluster/t-token",
+      windowMinutes: 10,
+    };
+    const first = new Date();
+    const retry = new Date(first.getTime() + 60_000); // Lambda's first retry of a failed invocation
+    expect(await new MonitorState(table, () => first).countStopOnce(stop)).toMatchObject({ by: "counted" });
+    expect(await new MonitorState(table, () => retry).countStopOnce(stop)).toMatchObject({
+      by: "counted-before-by-this-event",
     });
     const stats = await new MonitorState(world.state).readStopStats(SERVICE, 1);
     expect(stats[0]).toMatchObject({ stops: 1, outOfMemory: 1 });

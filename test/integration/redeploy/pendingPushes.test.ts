@@ -48,8 +48,8 @@ async function setUp(service: string, desiredCount: number) {
   return { handler, serviceArn: created.serviceArn ?? "", deployment: created.deployments?.[0]?.id ?? "" };
 }
 
-async function pushed(service: string, tag: string, time: string) {
-  const digest = await pushImage(world.clients, `shop/${service}`, tag);
+async function pushed(service: string, tag: string, time: string, content = tag) {
+  const digest = await pushImage(world.clients, `shop/${service}`, tag, content);
   const id = `00000000-0000-4000-8000-${String(++serial).padStart(12, "0")}`;
   return {
     digest,
@@ -122,6 +122,67 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(await running("cart")).toContain(`@${newer.digest}`);
   });
 
+  it("never deploys an older push of a mutable tag delivered after the newer one (force, `main`)", async () => {
+    world = await createWorld();
+    slack = new TerminalNotifier(() => undefined);
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/site");
+    await pushImage(world.clients, "shop/site", "main", "build-0");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "site",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "force" },
+      containers: [{ name: "site", image: ecrImage(REGION, "shop/site", "main"), essential: true }],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+    );
+    // ECR keeps an image whose tag moved on untagged; moto drops it, so build-1 keeps a second tag.
+    await pushImage(world.clients, "shop/site", "keep-build-1", "build-1");
+    const older = await pushed("site", "main", "2026-11-26T10:00:00Z", "build-1");
+    const newer = await pushed("site", "main", "2026-11-26T10:00:10Z", "build-2");
+    expect(await handler(newer.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await handler(older.event, localContext("redeploy"))).toMatchObject({
+      deployed: 0,
+      services: [{ result: "skip:superseded" }],
+    });
+    expect(await running("site")).toContain(`@${newer.digest}`);
+  });
+
+  it("deploys a mutable tag moved back to an earlier digest: that digest's first roll-out is history, not a duplicate", async () => {
+    world = await createWorld();
+    slack = new TerminalNotifier(() => undefined);
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/docs");
+    await pushImage(world.clients, "shop/docs", "main", "build-0");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "docs",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "force" },
+      containers: [{ name: "docs", image: ecrImage(REGION, "shop/docs", "main"), essential: true }],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+    );
+    await pushImage(world.clients, "shop/docs", "keep-build-1", "build-1");
+    const first = await pushed("docs", "main", "2026-11-26T10:00:00Z", "build-1");
+    expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    await handler(
+      (await pushed("docs", "main", "2026-11-26T10:10:00Z", "build-2")).event,
+      localContext("redeploy"),
+    );
+    // `main` is moved back to build-1 (a revert): a new push of a digest deployed an hour ago.
+    const revert = await pushed("docs", "main", "2026-11-26T10:20:00Z", "build-1");
+    expect(revert.digest).toBe(first.digest);
+    expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await running("docs")).toContain(`@${first.digest}`);
+    // Its redelivery is answered from its record: still one roll-out.
+    expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    expect(await running("docs")).toContain(`@${first.digest}`);
+  });
+
   it("also releases a queued push when its deployment FAILED (the circuit breaker rolled it back)", async () => {
     const { handler, serviceArn, deployment } = await setUp("feed", 4);
     const next = await pushed("feed", "1.1.0", "2026-11-26T10:00:00Z");
@@ -150,6 +211,69 @@ describe("pushes during a roll-out (redeploy)", () => {
     const released = await handler(sweep, localContext("redeploy"));
     expect(released).toMatchObject({ status: "released", reports: [{ tag: "1.1.0", deployed: 1 }] });
     expect(await running("mail")).toContain(`@${next.digest}`);
+    expect(await listPendingPushes(world.state)).toEqual([]);
+  });
+
+  it("releases the other queued pushes when one release fails, keeps that one queued and fails the run", async () => {
+    const { handler, serviceArn } = await setUp("letters", 2);
+    await createRepository(world.clients, "shop/parcels");
+    await pushImage(world.clients, "shop/parcels", "1.0.0");
+    const post = await createService(world.clients, {
+      cluster: "prod",
+      name: "parcels",
+      desiredCount: 2,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "parcels", image: ecrImage(REGION, "shop/parcels", "1.0.0"), essential: true }],
+    });
+    const postArn = post.serviceArn ?? "";
+    const clusterArn = serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1");
+    // Both queued behind deployments whose end was never heard (moto cannot finish one).
+    const digests = new Map<string, string>();
+    for (const [service, arn] of [
+      ["letters", serviceArn],
+      ["parcels", postArn],
+    ] as const) {
+      const next = await pushed(service, "1.1.0", "2026-11-26T10:00:00Z");
+      digests.set(service, next.digest);
+      await queuePendingPush(
+        world.state,
+        {
+          push: pushFromEvent(next.event),
+          serviceArn: arn,
+          clusterArn,
+          behind: "ecs-svc/finished-unheard",
+          queuedAt: "2026-11-25T10:00:01Z",
+        },
+        undefined,
+      );
+    }
+    // A lasting throttle on reading one service: moto cannot throttle, so the fault is injected
+    // between the SDK and moto for DescribeServices of that service only.
+    const fault = world.clients.ecs.middlewareStack;
+    fault.add(
+      (next, context) => async (args) => {
+        const input = args.input as { services?: string[] };
+        if (context.commandName === "DescribeServicesCommand" && input.services?.includes(postArn))
+          throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+        return next(args);
+      },
+      { step: "initialize", name: "throttlePost" },
+    );
+    const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+    const failed = await handler(sweep, localContext("redeploy")).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toContain(`${postArn}: the queued push could not be released`);
+    expect(await running("letters")).toContain(`@${digests.get("letters")}`);
+    expect(await running("parcels")).toContain(":1.0.0");
+    expect((await listPendingPushes(world.state)).map((p) => p.serviceArn)).toEqual([postArn]);
+
+    fault.remove("throttlePost");
+    const retried = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+    expect(await handler(retried, localContext("redeploy"))).toMatchObject({
+      status: "released",
+      reports: [{ tag: "1.1.0", deployed: 1 }],
+    });
+    expect(await running("parcels")).toContain(`@${digests.get("parcels")}`);
     expect(await listPendingPushes(world.state)).toEqual([]);
   });
 

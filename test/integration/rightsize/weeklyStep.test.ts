@@ -7,9 +7,11 @@ import {
   CreateClusterCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
+import { createAwsClients } from "../../../core/aws/index.ts";
 import { isoWeek } from "../../../core/rightsize/applyRightsize.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
@@ -94,6 +96,113 @@ describe("right-sizing's step down, once per week", () => {
     expect(second.applied).toEqual([]);
     expect(second.alreadyThisWeek).toEqual(["shop/cart"]);
     expect(await size()).toBe(after);
+  });
+
+  it("gives the week's claim back when the step fails, so the redriven run steps the service", async () => {
+    await createService(world.clients, {
+      cluster: "shop",
+      name: "basket",
+      desiredCount: 2,
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/basket", "1.0.0"), essential: true }],
+      taskDefinition: {
+        cpu: "4096",
+        memory: "8192",
+        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+      },
+      tags: { "autopilot:rightsize": "apply" },
+    });
+    const now = Date.now();
+    await putContainerInsights(
+      world.insight.cloudwatch,
+      "shop",
+      "basket",
+      Array.from({ length: 24 }, (_, i) => ({
+        at: new Date(now - (i + 1) * 300_000),
+        tasks: 2,
+        cpu: 300,
+        memory: 700,
+      })),
+    );
+    // UpdateService refused (moto cannot be made to refuse it): the step does not happen.
+    const clients = createAwsClients({ region: REGION });
+    (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (context.commandName === "UpdateServiceCommand")
+            throw Object.assign(new Error("Service Unavailable"), {
+              name: "ServerException",
+              $fault: "server",
+            });
+          return next(args);
+        },
+      { step: "initialize", name: "refuse-update-service" },
+    );
+    const failing = createRightsizeHandler(
+      createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
+      { prices: PRICES, insight: world.insight },
+    );
+    const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-failing" };
+    await expect(failing(event, localContext("rightsize"))).rejects.toThrow(/UpdateService failed/);
+    // The dead letter redriven (`ecs-autopilot dlq redrive rightsize`): the same event, AWS healthy.
+    const redriven = (await run("weekly-run-failing")) as { applied: string[]; alreadyThisWeek?: string[] };
+    expect(redriven.applied).toEqual([expect.stringMatching(/^shop\/basket: 4096\/8192 → 2048\/8192/)]);
+    expect(redriven.alreadyThisWeek).toEqual(["shop/cart"]);
+  });
+
+  it("registers one revision when the RegisterTaskDefinition reply is lost (no SDK retry; it looks the revision up)", async () => {
+    await createService(world.clients, {
+      cluster: "shop",
+      name: "wishlist",
+      desiredCount: 2,
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/wishlist", "1.0.0"), essential: true }],
+      taskDefinition: {
+        cpu: "4096",
+        memory: "8192",
+        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+      },
+      tags: { "autopilot:rightsize": "apply" },
+    });
+    const now = Date.now();
+    await putContainerInsights(
+      world.insight.cloudwatch,
+      "shop",
+      "wishlist",
+      Array.from({ length: 24 }, (_, i) => ({
+        at: new Date(now - (i + 1) * 300_000),
+        tasks: 2,
+        cpu: 300,
+        memory: 700,
+      })),
+    );
+    // The first RegisterTaskDefinition, whichever ECS client sends it, reaches moto and its reply
+    // is lost (moto cannot lose a reply: a middleware drops it after moto answered).
+    const clients = createAwsClients({ region: REGION });
+    let lost = 0;
+    for (const ecs of [clients.ecs, clients.ecsSingleAttempt])
+      (ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
+        (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+          async (args: unknown) => {
+            if (context.commandName !== "RegisterTaskDefinitionCommand" || lost > 0) return next(args);
+            lost++;
+            await next(args);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          },
+        { step: "deserialize", name: "lose-register-reply" },
+      );
+    const handler = createRightsizeHandler(
+      createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
+      { prices: PRICES, insight: world.insight },
+    );
+    const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-lost-reply" };
+    const result = (await handler(event, localContext("rightsize"))) as { applied: string[] };
+    expect(lost).toBe(1);
+    expect(result.applied).toEqual([expect.stringMatching(/^shop\/wishlist: 4096\/8192 → 2048\/8192/)]);
+    const revisions = await world.clients.ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: "wishlist" }),
+    );
+    expect(
+      revisions.taskDefinitionArns?.filter((arn) => /task-definition\/wishlist:/.test(arn)),
+    ).toHaveLength(2);
   });
 
   it("keys the claim by ISO 8601 week (Monday to Sunday; week 1 holds the year's first Thursday)", () => {

@@ -4,7 +4,7 @@
  * SST's and Pulumi's globals replaced by an inert stand-in in case it ever reaches for one: what is under test is that a bad `autopilot.config.json` throws while the app is
  * being built (which fails the deploy), with the file and the JSON path.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -48,6 +48,18 @@ describe("sst deploy reads autopilot.config.json through the validating loader",
     expect(failed).toBeInstanceOf(ConfigError);
     expect((failed as Error).message).toBe(
       "invalid configuration in autopilot.config.json: policy.rules.ECS999: unknown rule id 'ECS999' (the catalogue: ECS001–ECS038, listed by `ecs-autopilot policy rules`); schedule.holidays.0: '2026-13-45' is not a calendar date (YYYY-MM-DD)",
+    );
+  });
+
+  it("fails the deploy on a config file that is there but cannot be read, instead of using the defaults", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-deploy-"));
+    mkdirSync(join(dir, "autopilot.config.json"));
+    process.chdir(dir);
+    const failed = await importShared().catch((error: unknown) => error);
+    const { ConfigError } = await import("../../../core/config/index.ts");
+    expect(failed).toBeInstanceOf(ConfigError);
+    expect((failed as Error).message).toMatch(
+      /^invalid configuration in autopilot\.config\.json: cannot be read \(EISDIR/,
     );
   });
 

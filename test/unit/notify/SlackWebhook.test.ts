@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type SlackMessage, SlackWebhook, SlackWebhookError } from "../../../core/notify/index.ts";
+import {
+  type SlackMessage,
+  SlackWebhook,
+  SlackWebhookError,
+  webhookTarget,
+} from "../../../core/notify/index.ts";
 import { type Responder, startRecordingServer } from "../../support/recordingServer.ts";
 
 const SECRET_PATH = "/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX";
@@ -105,6 +110,18 @@ describe("SlackWebhook against a local HTTP server", () => {
       expect(text).not.toContain("SECRETSECRET");
     }
     expect(refused.message).toMatch(/^Slack webhook failed after 1 attempts: network error/);
+  });
+
+  it("takes every URL the secret's check takes: a scheme in capitals, no slashes after it (as URL parses them)", async () => {
+    const slack = await server(answer(200));
+    for (const url of [
+      slack.url(SECRET_PATH).replace(/^http:/, "HTTP:"),
+      slack.url(SECRET_PATH).replace(/^http:\/\//, "http:"),
+    ]) {
+      expect(webhookTarget("SlackWebhookUrl", url)).toEqual({ kind: "slack", url });
+      await new SlackWebhook(url).post(message);
+    }
+    expect(slack.posts).toHaveLength(2);
   });
 
   it("refuses a malformed webhook URL without keeping it anywhere in the error (new URL's TypeError kept it in `input`)", () => {

@@ -364,6 +364,18 @@ describe("which group of a regular expression is compared (review of issue 12, d
       "both 'version' and 'compare' name a group; keep the one to compare",
     );
   });
+
+  it("says which part compared equal when two different tags tie, since it may be no version at all", () => {
+    // Unnamed groups: group 1 ('main') is compared, so every main-N ties; "the same version" hid that.
+    const spec = "regex:^([a-z]+)-(\\d+)$";
+    expect(decide(spec, "main-9", "main-10")).toEqual({
+      accept: false,
+      reason: `${spec}: 'main-10' and 'main-9' are equal in the part the policy compares ('main'); nothing newer to deploy`,
+    });
+    expect(decide("regex:^build-(?P<version>\\d+)-[a-f0-9]+$", "build-100-abc", "build-100-0ff").reason).toBe(
+      "regex:^build-(?P<version>\\d+)-[a-f0-9]+$: 'build-100-0ff' and 'build-100-abc' are equal in the part the policy compares ('100'); nothing newer to deploy",
+    );
+  });
 });
 
 describe("a pre-release leads to its release (review of issue 12, defect 7)", () => {
