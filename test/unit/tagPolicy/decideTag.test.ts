@@ -256,7 +256,8 @@ describe("decisions a one-line bug would turn (issue 16)", () => {
   it("compares release-042 and release-42 as the same number, and 042 above 5", () => {
     expect(decide("prefix:release-", "release-042", "release-42")).toEqual({
       accept: false,
-      reason: "prefix:release-: 'release-42' is the same version as 'release-042'",
+      reason:
+        "prefix:release-: 'release-42' and 'release-042' are equal in the part the policy compares ('42'); nothing newer to deploy",
     });
     expect(decide("prefix:release-", "release-042", "release-5")).toEqual({
       accept: false,
