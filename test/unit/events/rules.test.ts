@@ -136,6 +136,7 @@ describe("scheduled jobs", () => {
       ["redeploy-pending-sweep", "redeploy", "rate(5 minutes)"],
       ["policy-audit", "policy", "cron(0 6 * * ? *)"],
       ["schedule-reconcile", "schedule", "rate(15 minutes)"],
+      ["monitor-agent-sweep", "monitor", "rate(5 minutes)"],
       ["rightsize-weekly", "rightsize", "cron(0 7 ? * MON *)"],
     ]);
     const readme = readFileSync(resolve(import.meta.dirname, "../../../README.md"), "utf8");
@@ -144,6 +145,7 @@ describe("scheduled jobs", () => {
       "rate(15 minutes)",
       "Every day at 06:00 UTC",
       "`rightsize-weekly`, `cron(0 7 ? * MON *)`",
+      "`monitor-agent-sweep` job (every 5 minutes",
     ])
       expect(readme).toContain(phrase);
   });

@@ -47,13 +47,13 @@ describe("bin packing tasks onto instances", () => {
   });
 
   it("refuses a task too big for an instance in memory, and one too big in CPU, but fits one exactly its size", () => {
-    // m6i.large places 2048 units and 7188 MiB.
-    expect(packTasks(tasks(1, 512, 7189), large)).toBeUndefined();
-    expect(packTasks([...tasks(3, 256, 512), ...tasks(1, 512, 7189)], large)).toBeUndefined();
+    // m6i.large places 2048 units and 7575 MiB (placeable above).
+    expect(packTasks(tasks(1, 512, 7576), large)).toBeUndefined();
+    expect(packTasks([...tasks(3, 256, 512), ...tasks(1, 512, 7576)], large)).toBeUndefined();
     expect(packTasks(tasks(1, 2049, 512), large)).toBeUndefined();
-    expect(packTasks(tasks(1, 2048, 7188), large)).toBe(1);
-    expect(packTasks(tasks(2, 1024, 3594), large)).toBe(1);
-    expect(packTasks(tasks(2, 1024, 3595), large)).toBe(2);
+    expect(packTasks(tasks(1, 2048, 7575), large)).toBe(1);
+    expect(packTasks(tasks(2, 1024, 3787), large)).toBe(1);
+    expect(packTasks(tasks(2, 1024, 3788), large)).toBe(2);
     expect(packTasks([], large)).toBe(0);
     // The cheapest type is one the tasks fit: r6i.large holds 8 GiB tasks, m6i.large cannot.
     const prices = bundledPriceBook("us-east-1").ec2;
