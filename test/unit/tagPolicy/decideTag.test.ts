@@ -418,3 +418,29 @@ describe("a pre-release leads to its release (review of issue 12, defect 7)", ()
     expect(decide("minor", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le", "v2.3.0").accept).toBe(false);
   });
 });
+
+describe("decisions mutation testing found unheld (docs/testing.md)", () => {
+  it("order:numerical: -0 and -0.00 are 0, trailing zeros of a fraction count for nothing, leading ones do", () => {
+    const numerical = parseTagPolicy("order:numerical", { from: "config" });
+    expect(orderTags(numerical, "-0", "0")).toBe(0);
+    expect(orderTags(numerical, "-0.00", "0")).toBe(0);
+    expect(orderTags(numerical, "-0.5", "0")).toBe(-1);
+    expect(orderTags(numerical, "1.50", "1.5")).toBe(0);
+    expect(orderTags(numerical, "1.05", "1.5")).toBe(-1);
+    expect(decide("order:numerical", "9", "a10")).toEqual({
+      accept: false,
+      reason: "order:numerical: 'a10' (from 'a10') is not a number",
+    });
+  });
+
+  it("semver levels say why they refuse an unknown running version and a version written differently", () => {
+    expect(decide("minor", undefined, "1.5.0")).toEqual({
+      accept: false,
+      reason: "minor: the version the service runs is unknown (use range:… to deploy without knowing it)",
+    });
+    expect(decide("minor", "1.4", "v1.4.0")).toEqual({
+      accept: false,
+      reason: "minor: 'v1.4.0' is the same version as '1.4'",
+    });
+  });
+});
