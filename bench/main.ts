@@ -44,6 +44,7 @@ const PLAN = smoke
         plannerServices: [10],
         syntheticDefinitions: 50,
         scheduleServices: 20,
+        planResources: 200,
       },
     }
   : {
@@ -59,6 +60,7 @@ const PLAN = smoke
         plannerServices: [10, 200, 2000],
         syntheticDefinitions: 10_000,
         scheduleServices: 2000,
+        planResources: 40_000,
       },
     };
 

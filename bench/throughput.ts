@@ -8,12 +8,16 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Service } from "@aws-sdk/client-ecs";
 import { DEFAULT_CONFIG } from "../core/config/index.ts";
+import type { Json } from "../core/policy/fields.ts";
 import {
+  evaluateResource,
   evaluateTaskDefinition,
   type LoadedTaskDefinition,
   loadTaskDefinitionFile,
   loadTaskDefinitionText,
 } from "../core/policy/index.ts";
+import { parseStructuredText } from "../core/policy/inputs/structuredText.ts";
+import { resourcesFromTerraformPlan } from "../core/policy/inputs/terraformResources.ts";
 import {
   type ImageFacts,
   type ImagePush,
@@ -219,6 +223,66 @@ function schedulePlannerThroughput(services: number, rounds: number, minMs: numb
   };
 }
 
+/**
+ * A `terraform show -json` plan of `others` S3 objects and one Fargate service with its task
+ * definition and cluster: the shape of a large real plan, where ECS is a small part (review 14,
+ * defect 7: such a plan of 40,000 resources took 15-67 s and 2.4 GB through the YAML parser).
+ */
+export function syntheticPlan(others: number): string {
+  const change = (type: string, name: string, after: Record<string, unknown>) => ({
+    address: `${type}.${name}`,
+    mode: "managed",
+    type,
+    name,
+    provider_name: "registry.terraform.io/hashicorp/aws",
+    change: { actions: ["create"], before: null, after, after_unknown: { id: true, arn: true } },
+  });
+  const changes = Array.from({ length: others }, (_, i) =>
+    change("aws_s3_object", `o${i}`, {
+      bucket: "assets",
+      key: `static/${i}.js`,
+      content_type: "application/javascript",
+      tags: { team: "web", index: String(i) },
+    }),
+  );
+  changes.push(
+    change("aws_ecs_cluster", "main", {
+      name: "main",
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    }),
+    change("aws_ecs_task_definition", "web", {
+      family: "web",
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+      cpu: "256",
+      memory: "512",
+      container_definitions: JSON.stringify([{ name: "web", image: "nginx:1.27", essential: true }]),
+    }),
+    change("aws_ecs_service", "web", { name: "web", launch_type: "FARGATE", desired_count: 2 }),
+  );
+  return JSON.stringify(
+    { format_version: "1.2", terraform_version: "1.9.8", resource_changes: changes, configuration: {} },
+    null,
+    2,
+  );
+}
+
+/** Reading a large plan (parse, find the ECS resources, locate each finding) against `JSON.parse` of it. */
+function planInputThroughput(others: number, rounds: number, minMs: number): Throughput {
+  const text = syntheticPlan(others);
+  const file = "synthetic-plan.json";
+  const check = () => {
+    const source = parseStructuredText(text, file);
+    for (const resource of resourcesFromTerraformPlan(source.value as Json, file, source))
+      evaluateResource(resource, DEFAULT_CONFIG.policy);
+  };
+  return {
+    part: "policy input (`terraform show -json` plan: parse, ECS resources, evaluate, locate)",
+    input: `a ${(text.length / 2 ** 20).toFixed(1)} MiB plan of ${others.toLocaleString("en-US")} S3 objects and 3 ECS resources; the ratio is over \`JSON.parse\` of it`,
+    ...interleaved(1, check, () => JSON.parse(text), rounds, minMs),
+  };
+}
+
 export interface ThroughputOptions {
   readonly rounds: number;
   /** Milliseconds per timing (each round times the part and the copy once). */
@@ -226,6 +290,8 @@ export interface ThroughputOptions {
   readonly plannerServices: readonly number[];
   readonly syntheticDefinitions: number;
   readonly scheduleServices: number;
+  /** Non-ECS resources in the synthetic Terraform plan. */
+  readonly planResources: number;
 }
 
 export async function throughput(
@@ -247,5 +313,6 @@ export async function throughput(
     ),
   );
   rows.push(schedulePlannerThroughput(options.scheduleServices, rounds, minMs));
+  rows.push(planInputThroughput(options.planResources, rounds, minMs));
   return { corpus: dir, rows };
 }

@@ -141,7 +141,9 @@ export function buildProgram(): Command {
     .action(async (options) => {
       process.stdout.write(`${await schedule("apply", options)}\n`);
     });
-  const policy = program.command("policy").description("task-definition policy");
+  const policy = program
+    .command("policy")
+    .description("policy checks of task definitions, services, clusters, task sets and capacity providers");
   policy
     .command("rules")
     .description("list the rule catalogue with its Security Hub / AWS Config / Checkov mappings")
@@ -152,27 +154,36 @@ export function buildProgram(): Command {
   policy
     .command("check")
     .description(
-      "check task definitions (ECS JSON, CloudFormation JSON/YAML, CDK output) in files and directories",
+      "check the task definitions, services, clusters, task sets and capacity providers in files and directories: ECS JSON, CloudFormation JSON/YAML, CDK output, Terraform (.tf, .tf.json) and Terraform plans (terraform show -json)",
     )
     .argument("<paths...>", "files or directories")
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
     )
     .option("--config <file>", "central configuration (JSON): rule settings and exemptions")
+    .option(
+      "--exclude <glob>",
+      "in directories, skip files and directories matching (charts/**, *.tpl.yaml); repeat for several",
+      (glob: string, previous: string[]) => [...previous, glob],
+      [] as string[],
+    )
     .addOption(
       new Option("--fail-on <severity>", "exit 1 on findings at or above")
         .choices(["high", "medium", "low"])
         .default("low"),
     )
     .action(async (paths: string[], options: CheckOptions) => {
-      const { output, errors, exitCode } = await policyCheck(paths, options);
+      const { output, errors, notes, exitCode } = await policyCheck(paths, options);
       process.stdout.write(`${output}\n`);
+      for (const note of notes) process.stderr.write(`ecs-autopilot: note: ${note}\n`);
       for (const error of errors) process.stderr.write(`ecs-autopilot: ${error}\n`);
       process.exitCode = exitCode;
     });
   policy
     .command("audit")
-    .description("check every task-definition revision in use by services and running tasks in the account")
+    .description(
+      "check the account: every task-definition revision in use by services and running tasks, and its services (with task sets), clusters and capacity providers",
+    )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--config <file>", "central configuration (JSON)")
     .action(async (options: { format: string; config?: string }) => {

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import picomatch from "picomatch";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import {
   atOrAbove,
@@ -8,6 +10,7 @@ import {
   evaluateResource,
   formatJson,
   formatText,
+  ModulesNotExpandedError,
   PolicyInputError,
   RESOURCE_LABEL,
   ruleCatalogue,
@@ -31,33 +34,73 @@ const SKIPPED_DIRECTORIES = new Set([
   ".terraform",
 ]);
 
-async function walk(directory: string): Promise<string[]> {
+/**
+ * `--exclude` globs: one with a `/` matches the path from the directory given on the command line
+ * (`charts/**`), one without matches any file or directory name (`*.tpl.yaml`, `fixtures`).
+ */
+function excluder(globs: readonly string[]): (relativePath: string) => boolean {
+  const matchers = globs.map((glob) => {
+    const match = picomatch(glob.replace(/^\.\//, ""), { dot: true });
+    return glob.includes("/") ? match : (path: string) => match(path.slice(path.lastIndexOf("/") + 1));
+  });
+  return (path) => matchers.some((match) => match(path));
+}
+
+async function walk(
+  directory: string,
+  excluded: (relativePath: string) => boolean,
+  prefix = "",
+): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) files.push(...(await walk(path)));
+    const relativePath = `${prefix}${entry.name}`;
+    if (excluded(relativePath)) continue;
+    if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name))
+      files.push(...(await walk(path, excluded, `${relativePath}/`)));
     else if (entry.isFile() && CANDIDATE.test(entry.name)) files.push(path);
   }
   return files.sort();
+}
+
+/**
+ * The root SARIF paths are relative to: the git repository around `cwd` (GitHub code scanning
+ * maps paths from the checkout's root, so a check run in `infra/` still lands on the right
+ * file), else `cwd` itself.
+ */
+export function sourceRoot(cwd = process.cwd()): string {
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    if (existsSync(join(directory, ".git"))) return directory;
+    if (dirname(directory) === directory) return resolve(cwd);
+  }
 }
 
 export interface CheckOptions {
   readonly format?: string;
   readonly config?: string;
   readonly failOn?: string;
+  /** Globs of files and directories not to check (`--exclude`, repeatable). */
+  readonly exclude?: readonly string[];
 }
+
+/** An unexpected error as one line: its class and the first line of its message. */
+const oneLine = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
 
 /**
  * `ecs-autopilot policy check <files|dirs…>`: exit 0 clean, 1 findings at or above `--fail-on`,
  * 2 bad input or usage. Named files must hold ECS resources (task definitions, services, clusters,
  * task sets, capacity providers); in directories, JSON/YAML/Terraform files that hold none are
- * passed over, but files that do not parse are errors. Rules that a file's unknown values keep
- * from deciding are reported as unknown and change no exit code.
+ * passed over, but files that do not parse are errors. A file that cannot be checked, for any
+ * reason, is one line naming it and exit 2; the other files are still checked and reported. Rules
+ * that a file's unknown values keep from deciding are reported as unknown and change no exit code.
+ * A Terraform file in a directory that only calls modules is a note (its modules are not looked
+ * into); a run that checked nothing at all says so and exits 2, never passes.
  */
 export async function policyCheck(
   paths: readonly string[],
   options: CheckOptions,
-): Promise<{ output: string; errors: string[]; exitCode: number }> {
+): Promise<{ output: string; errors: string[]; notes: string[]; exitCode: number }> {
   const format = options.format ?? "text";
   if (!["text", "json", "sarif"].includes(format))
     throw new CliError(`--format must be text, json or sarif, not '${format}'`);
@@ -70,8 +113,10 @@ export async function policyCheck(
       throw new CliError(error.message);
     },
   );
+  const excluded = excluder(options.exclude ?? []);
   const errors: string[] = [];
-  const loaded: LoadedResource[] = [];
+  const notes: string[] = [];
+  const evaluations: Evaluation[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
@@ -79,25 +124,44 @@ export async function policyCheck(
       continue;
     }
     const fromDirectory = info.isDirectory();
-    for (const file of fromDirectory ? await walk(path) : [path]) {
+    const files = fromDirectory
+      ? await walk(path, excluded).catch((error: unknown) => {
+          errors.push(`${path}: cannot be listed (${oneLine(error)})`);
+          return [];
+        })
+      : [path];
+    // One file's failure, whatever it is, is that file's: the others are still checked and reported.
+    for (const file of files) {
       try {
-        loaded.push(...(await loadPolicyFile(file)));
+        const resources: LoadedResource[] = await loadPolicyFile(file);
+        evaluations.push(...resources.map((resource) => evaluateResource(resource, config.policy)));
       } catch (error) {
-        if (!(error instanceof PolicyInputError)) throw error;
-        if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
-        errors.push(error.message);
+        if (error instanceof ModulesNotExpandedError && fromDirectory) notes.push(error.message);
+        else if (error instanceof PolicyInputError) {
+          if (fromDirectory && NOT_AN_ECS_INPUT.test(error.problem)) continue;
+          errors.push(error.message);
+        } else errors.push(`${file}: could not be checked (${oneLine(error)})`);
       }
     }
   }
-  const evaluations: Evaluation[] = loaded.map((l) => evaluateResource(l, config.policy));
+  // Nothing checked is not clean: a CI job pointed at the wrong directory, or at modules only, must not pass.
+  if (evaluations.length === 0 && errors.length === 0)
+    errors.push(
+      `nothing was checked: no ECS resource found in ${paths.join(", ")}${notes.length > 0 ? " (see the notes above)" : ""}`,
+    );
   const output =
     format === "sarif"
-      ? JSON.stringify(toSarif(evaluations), null, 2)
+      ? JSON.stringify(toSarif(evaluations, sourceRoot()), null, 2)
       : format === "json"
         ? formatJson(evaluations)
         : formatText(evaluations);
   const failing = evaluations.some((e) => atOrAbove(e.findings, failOn).length > 0);
-  return { output, errors, exitCode: errors.length > 0 ? EXIT.usage : failing ? EXIT.failed : EXIT.ok };
+  return {
+    output,
+    errors,
+    notes,
+    exitCode: errors.length > 0 ? EXIT.usage : failing ? EXIT.failed : EXIT.ok,
+  };
 }
 
 /** `ecs-autopilot policy rules [--format json]`: the catalogue with its mappings. */

@@ -11,6 +11,7 @@
  * | `image-facts-unavailable` | ImageFactsError | core/redeploy |
  * | `schedule-invalid` | ScheduleError | core/schedule |
  * | `policy-input-invalid` | PolicyInputError | core/policy |
+ * | `policy-input-invalid` | ModulesNotExpandedError (a PolicyInputError: Terraform that only calls modules) | core/policy |
  * | `event-invalid` | InvalidEventError | runtime |
  * | `slack-delivery-failed` | SlackWebhookError | core/notify |
  * | `secret-invalid` | WebhookSecretError | core/notify |

@@ -3,7 +3,7 @@ import type { SourceLocation } from "./types.ts";
 
 /** A file that cannot be read, does not parse, or holds nothing the policy checks. */
 export class PolicyInputError extends AutopilotError {
-  override readonly name = "PolicyInputError";
+  override readonly name: string = "PolicyInputError";
   readonly code = "policy-input-invalid";
   constructor(
     readonly file: string,

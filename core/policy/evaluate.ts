@@ -1,17 +1,20 @@
 import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
-import { isObject, isUnknown } from "./fields.ts";
 import type { LoadedResource } from "./LoadedResource.ts";
 import type { LoadedTaskDefinition } from "./loadTaskDefinitions.ts";
+import { ReadLog, withReadLog } from "./ReadLog.ts";
 import { RULES, RULES_BY_ID } from "./rules.ts";
 import {
   type FieldPath,
   type Finding,
   formatPath,
   type PolicyRule,
+  type ResourceDoc,
   type ResourceKind,
+  type RuleCheckContext,
   type RunContext,
   SEVERITY_ORDER,
   type Severity,
+  type SourceLocation,
   type Suppression,
   type UnknownResult,
   type Violation,
@@ -58,40 +61,89 @@ export function effectiveRules(
 /** Rule id for a suppression without a reason: suppressions must say why. */
 export const UNEXPLAINED_SUPPRESSION = "ECS000";
 
-/** The paths a rule reads: its `reads`, else the paths named in its `field`. */
-export function readPaths(rule: PolicyRule): string[] {
-  return rule.reads ? [...rule.reads] : rule.field.split(",").map((p) => p.trim());
+/** A path up to its last list index: the element a violation or an unknown value belongs to. */
+function elementOf(path: FieldPath): FieldPath {
+  let last = -1;
+  for (const [i, part] of path.entries()) if (typeof part === "number") last = i;
+  return path.slice(0, last + 1);
+}
+const startsWith = (path: FieldPath, prefix: FieldPath) =>
+  prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
+/**
+ * Two paths in one element, or one in an element and the other in its parent (a top-level field
+ * is in every element's parent): a violation at one may depend on the value at the other.
+ */
+function sameElement(a: FieldPath, b: FieldPath): boolean {
+  const x = elementOf(a);
+  const y = elementOf(b);
+  return startsWith(x, y) || startsWith(y, x);
 }
 
-/** Every concrete path under `pattern` (`a[*].b`) whose value, or a parent's, is not known. */
-export function unknownPaths(document: unknown, pattern: string): FieldPath[] {
-  const segments = pattern
-    .replace(/\[\*\]/g, ".*")
-    .split(".")
-    .filter((s) => s.length > 0);
-  const found: FieldPath[] = [];
-  const walk = (value: unknown, i: number, path: FieldPath) => {
-    if (isUnknown(value)) {
-      found.push(path);
-      return;
-    }
-    if (i === segments.length) return;
-    const segment = segments[i] as string;
-    if (segment === "*") {
-      if (Array.isArray(value))
-        for (const [index, item] of value.entries()) walk(item, i + 1, [...path, index]);
-      return;
-    }
-    if (isObject(value)) walk(value[segment], i + 1, [...path, segment]);
+/** What one rule decided for one resource. */
+export interface RuleOutcome {
+  /** Violations that hold whatever the unknown values turn out to be. */
+  readonly violations: readonly Violation[];
+  /** Where the rule could not decide, and why. */
+  readonly unknown: ReadonlyArray<{ readonly path: FieldPath; readonly message: string }>;
+}
+
+/** How a related resource's value is named in an unknown result: `the cluster's settings`. */
+function relatedLabel([what, ...path]: FieldPath): string {
+  const name = what === "taskDefinition" ? "task definition" : String(what);
+  return path.length > 0 ? `the ${name}'s ${formatPath(path)}` : `the ${name}`;
+}
+/** What a task definition's run context says, named for an unknown result. */
+const RUN_LABELS: Readonly<Record<string, string>> = {
+  behindLoadBalancer: "whether its service runs behind a load balancer",
+};
+
+/**
+ * One rule against one resource, with unknown values decided by what the rule reads, not by what
+ * it declares: the documents reach the check through a {@link ReadLog}, which sees every value the
+ * check reads. An unknown value it read (and did not decide on with `decideOn`/`present`) makes
+ * the rule unknown there, and a violation in the same element (or any violation, for a top-level
+ * value) is not reported: it may be the unknown read as absent. So unknown values are never a
+ * silent pass and never a finding, whatever a rule does with them.
+ *
+ * @example
+ * evaluateRule(RULES_BY_ID.get("ECS023"), { settings: new Unknown('dynamic "setting" block') }, context);
+ * // → { violations: [], unknown: [{ path: ["settings"], message: "settings is not known …" }] }
+ */
+export function evaluateRule(
+  rule: PolicyRule,
+  document: ResourceDoc,
+  context: RuleCheckContext,
+): RuleOutcome {
+  const log = new ReadLog();
+  const tracked: RuleCheckContext = {
+    params: context.params,
+    // What a task definition's service says is reported on the task definition as a whole.
+    run: log.track(
+      context.run,
+      (path) => RUN_LABELS[String(path[0])] ?? `its ${formatPath(path)}`,
+      () => [],
+    ),
+    // A related resource's values are reported at the field naming it (`cluster`, `taskDefinition`).
+    related: log.track(context.related, relatedLabel, (path) => path.slice(0, 1)),
   };
-  walk(document, 0, []);
-  return found;
-}
-
-/** The part of a path that names one element (`containerDefinitions[2]`), or none for a top-level field. */
-function elementKey(path: FieldPath): string | undefined {
-  const index = path.findIndex((p) => typeof p === "number");
-  return index === -1 ? undefined : formatPath(path.slice(0, index + 1));
+  const results = withReadLog(log, () => rule.check(log.track(document, formatPath), tracked));
+  const reads = log.unknownReads();
+  const explicit = results.filter((v) => v.unknown);
+  return {
+    violations: results.filter((v) => !v.unknown && !reads.some((read) => sameElement(read.path, v.path))),
+    unknown: [
+      ...explicit.map((v) => ({ path: v.path, message: v.message })),
+      // What the rule said it could not decide covers the unknown values it read there.
+      ...reads
+        .filter((read) => !explicit.some((v) => sameElement(v.path, read.path)))
+        .map((read) => ({
+          path: read.path,
+          message: read.problem
+            ? `${read.label} ${read.problem}: read as not known`
+            : `${read.label} is not known in this input (${String(read.value)})`,
+        })),
+    ],
+  };
 }
 
 /** A resource as the evaluator needs it. */
@@ -117,22 +169,18 @@ export function evaluateResource(
   const kind = loaded.resourceType ?? "taskDefinition";
   const related = loaded.related ?? {};
   const where = (path: FieldPath) => {
-    const location = loaded.locate?.(path);
+    const found = loaded.locate?.(path);
+    const { file = loaded.file, ...location } = found ?? {};
     return {
-      ...(loaded.file ? { file: loaded.file } : {}),
-      ...(location ? { location } : {}),
+      ...(file ? { file } : {}),
+      ...(found ? { location: location as SourceLocation } : {}),
     };
   };
   const raw: Finding[] = [];
   const rawUnknown: UnknownResult[] = [];
   for (const rule of effectiveRules(settings, kind)) {
-    const results: Violation[] = rule.check(loaded.document, {
-      params: rule.effectiveParams,
-      run,
-      related,
-    });
-    const violations = results.filter((v) => !v.unknown);
-    for (const violation of violations)
+    const outcome = evaluateRule(rule, loaded.document, { params: rule.effectiveParams, run, related });
+    for (const violation of outcome.violations)
       raw.push({
         ruleId: rule.id,
         title: rule.title,
@@ -143,22 +191,8 @@ export function evaluateResource(
         remediation: rule.remediation,
         ...where(violation.path),
       });
-    const decided = new Set(violations.map((v) => elementKey(v.path) ?? ""));
-    const unknowns: Array<{ path: FieldPath; message: string }> = results
-      .filter((v) => v.unknown)
-      .map((v) => ({ path: v.path, message: v.message }));
-    for (const pattern of readPaths(rule))
-      for (const path of unknownPaths(loaded.document, pattern)) {
-        // A rule that already failed for this element (or, for top-level fields, at all) has decided.
-        if (decided.has(elementKey(path) ?? "")) continue;
-        const value = path.reduce<unknown>(
-          (v, p) => (isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[p as string] : v),
-          loaded.document,
-        );
-        unknowns.push({ path, message: `${formatPath(path)} is not known in this input (${String(value)})` });
-      }
     const seen = new Set<string>();
-    for (const u of unknowns) {
+    for (const u of outcome.unknown) {
       const key = formatPath(u.path);
       if (seen.has(key)) continue;
       seen.add(key);

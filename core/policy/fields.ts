@@ -29,6 +29,11 @@ export interface Container {
   readonly definition: Json;
 }
 
+/**
+ * The container definitions that are objects. An entry that is not (an unknown value, `null`) is
+ * not a container here, but it is not passed over: reading it is what makes a rule unknown there
+ * (the evaluator's `ReadLog` reads a non-object entry as unknown).
+ */
 export function containers(taskDefinition: TaskDefinitionDoc): Container[] {
   return asArray(taskDefinition.containerDefinitions).flatMap((definition, index) =>
     isObject(definition) ? [{ index, name: text(definition.name) ?? `#${index}`, definition }] : [],
@@ -56,16 +61,16 @@ export function operatingSystemFamily(taskDefinition: TaskDefinitionDoc): string
 export const isWindows = (taskDefinition: TaskDefinitionDoc): boolean =>
   (operatingSystemFamily(taskDefinition) ?? "").startsWith("WINDOWS");
 
-/** A resource's tags as `{key: value}` (ECS `[{key, value}]` shape); undefined when not known. */
-export function tagsOf(document: Json): Record<string, string> | undefined {
-  if (isUnknown(document.tags)) return undefined;
-  const tags: Record<string, string> = {};
-  for (const tag of asArray(document.tags)) {
-    if (!isObject(tag)) continue;
-    const key = text(tag.key) ?? text(tag.Key);
-    if (key !== undefined) tags[key] = text(tag.value) ?? text(tag.Value) ?? "";
-  }
-  return tags;
+/**
+ * What a service's load balancers say about how it runs its task definition: behind one when
+ * there are any, unknown when the list is (a `dynamic "load_balancer"` block, an `!If`).
+ *
+ * @example
+ * run = { ...behindLoadBalancer(service.loadBalancers) };
+ */
+export function behindLoadBalancer(loadBalancers: unknown): { behindLoadBalancer?: true | Unknown } {
+  if (isUnknown(loadBalancers)) return { behindLoadBalancer: loadBalancers };
+  return asArray(loadBalancers).length > 0 ? { behindLoadBalancer: true } : {};
 }
 
 /** The last part of an ARN or a name as given (`…:cluster/prod` → `prod`). */

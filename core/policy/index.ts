@@ -7,6 +7,7 @@ export {
   type Evaluation,
   effectiveRules,
   evaluateResource,
+  evaluateRule,
   evaluateTaskDefinition,
   type PolicySettings,
   UNEXPLAINED_SUPPRESSION,
@@ -18,6 +19,7 @@ export {
   loadTaskDefinitionText,
   PolicyInputError,
 } from "./loadTaskDefinitions.ts";
+export { type ModuleCall, ModulesNotExpandedError } from "./ModulesNotExpandedError.ts";
 export { fromEcsApi, SKIP_TAG_PREFIX } from "./normalize.ts";
 export type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 export { planPolicyForCall } from "./planForApiCall.ts";

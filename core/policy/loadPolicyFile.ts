@@ -20,6 +20,14 @@ export const POLICY_INPUT = /\.(json|ya?ml|tf)$/i;
 export const NOT_AN_ECS_INPUT = /^(not an ECS input|a CloudFormation template without|no ECS resources)/;
 
 /**
+ * A Go template action (`{{ .Values.image }}`, `{{- include "x" . }}`, `{{ if … }}`): Helm charts'
+ * templates are YAML only once rendered. CloudFormation's dynamic references
+ * (`{{resolve:ssm:/db/host}}`) are not actions.
+ */
+const GO_TEMPLATE =
+  /\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|template|include|block|toYaml|tpl|printf|default|required|quote)\b)/;
+
+/**
  * Reads one file and finds the ECS resources in it: task definitions, services, clusters, task sets
  * and capacity providers. Inputs: ECS API JSON (RegisterTaskDefinition/CreateService input,
  * Describe* output), CloudFormation templates (CDK synth output included), Terraform (`.tf`,
@@ -57,6 +65,17 @@ async function findPolicyResources(content: string, file: string): Promise<Loade
     if (resources.length === 0) throw new PolicyInputError(file, "no ECS resources in this Terraform file");
     return resources;
   }
+  const template = /^\s*[[{]/.test(content) ? null : GO_TEMPLATE.exec(content);
+  if (template) {
+    const line = content.slice(0, template.index).split("\n").length;
+    const end = content.indexOf("}}", template.index);
+    const action = content.slice(template.index, end === -1 ? undefined : end + 2).slice(0, 60);
+    throw new PolicyInputError(
+      file,
+      `not an ECS input: skipped, a Go template (Helm chart or similar: ${action}), not CloudFormation or ECS JSON`,
+      { line, column: template.index - content.lastIndexOf("\n", template.index - 1) },
+    );
+  }
   const source = parseStructuredText(content, file);
   const value = source.value;
   if (isObject(value) && isTerraformPlan(value)) {
@@ -64,7 +83,7 @@ async function findPolicyResources(content: string, file: string): Promise<Loade
     if (resources.length === 0) throw new PolicyInputError(file, "no ECS resources in this Terraform plan");
     return resources;
   }
-  if (isObject(value) && isObject(value.resource) && /\.tf\.json$/i.test(file)) {
+  if (isObject(value) && (isObject(value.resource) || isObject(value.module)) && /\.tf\.json$/i.test(file)) {
     const resources = await resourcesFromTerraformJson(value, file, source);
     if (resources.length === 0) throw new PolicyInputError(file, "no ECS resources in this Terraform file");
     return resources;

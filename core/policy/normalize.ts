@@ -23,16 +23,36 @@ const KEY_EXCEPTIONS: Record<string, string> = {
 };
 const USER_KEYED = new Set(["Options", "DockerLabels", "options", "dockerLabels"]);
 
-export function normalize(value: unknown, fromCloudFormation: boolean): unknown {
-  if (Array.isArray(value)) return value.map((v) => normalize(v, fromCloudFormation));
+/**
+ * `Fn::GetAtt`, or `Ref` of a resource (not of a parameter or a pseudo parameter such as
+ * `AWS::NoValue`): another resource's value, which is always there.
+ */
+function refersToResource(intrinsic: Json, parameters: ReadonlySet<string>): boolean {
+  const ref = intrinsic.Ref;
+  if (typeof ref === "string") return !parameters.has(ref) && !ref.startsWith("AWS::");
+  return intrinsic["Fn::GetAtt"] !== undefined;
+}
+
+/**
+ * A value in the ECS API's shape: CloudFormation property names in camel case, intrinsics as
+ * {@link Unknown} (a reference when it is `GetAtt`, or `Ref` of anything but the template's
+ * `parameters` and pseudo parameters, which may be empty; functions may be anything).
+ */
+export function normalize(
+  value: unknown,
+  fromCloudFormation: boolean,
+  parameters: ReadonlySet<string> = new Set(),
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => normalize(v, fromCloudFormation, parameters));
   if (!isObject(value)) return value;
-  if (isIntrinsic(value)) return new Unknown(JSON.stringify(value));
+  if (isIntrinsic(value)) return new Unknown(JSON.stringify(value), refersToResource(value, parameters));
   const result: Json = {};
   for (const [key, inner] of Object.entries(value)) {
     const name = fromCloudFormation
       ? (KEY_EXCEPTIONS[key] ?? `${key.charAt(0).toLowerCase()}${key.slice(1)}`)
       : key;
-    result[name] = USER_KEYED.has(key) && isObject(inner) ? inner : normalize(inner, fromCloudFormation);
+    result[name] =
+      USER_KEYED.has(key) && isObject(inner) ? inner : normalize(inner, fromCloudFormation, parameters);
   }
   return result;
 }

@@ -1,7 +1,9 @@
-import { relative, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { USER_AGENT } from "../aws/clients.ts";
+import { REPOSITORY_URL } from "../version.ts";
 import { type Evaluation, ruleResource } from "./evaluate.ts";
-import { anchorLinks, helpUri, PROJECT_URL } from "./ruleDocs.ts";
+import { anchorLinks, helpUri } from "./ruleDocs.ts";
 import { RULES } from "./rules.ts";
 import {
   type Finding,
@@ -25,8 +27,10 @@ const where = (f: Pick<Finding, "file" | "subject" | "location">) =>
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** "20 task definitions" or "7 resources (3 task definitions, 2 services, 2 clusters)". */
+/** "20 task definitions", "7 resources (3 task definitions, 2 services, 2 clusters)" or "nothing checked". */
 function resourceCount(evaluations: readonly Evaluation[]): string {
+  // Why is on stderr: no ECS resource found, or files that could not be checked.
+  if (evaluations.length === 0) return "nothing checked";
   const count = (kind: ResourceKind) =>
     evaluations.filter((e) => (e.resourceType ?? "taskDefinition") === kind).length;
   const kinds = RESOURCE_KINDS.filter((k) => count(k) > 0);
@@ -59,13 +63,21 @@ export function formatJson(evaluations: readonly Evaluation[]): string {
   return JSON.stringify({ evaluations }, null, 2);
 }
 
+/** SARIF's conventional name for the root of the sources, which GitHub code scanning maps to the checkout. */
+export const SOURCE_ROOT_ID = "%SRCROOT%";
+
 /**
  * SARIF 2.1.0 for GitHub code scanning and other viewers: one run, the whole rule catalogue as
  * the driver's rules (each with `helpUri` into docs/policy-rules.md), results located at the
  * offending field's line in every input format; rules that could not be decided are results of
- * kind `open` (SARIF's "could not determine pass or fail").
+ * kind `open` (SARIF's "could not determine pass or fail"). File paths are relative to
+ * `sourceRoot` (the repository's root, whatever directory the check ran in) with `uriBaseId`
+ * `%SRCROOT%`, which `originalUriBaseIds` resolves; a file outside it is an absolute `file:` URI.
+ *
+ * @example
+ * toSarif(evaluations, "/home/runner/work/shop/shop"); // infra/ecs.tf → { uri: "infra/ecs.tf", uriBaseId: "%SRCROOT%" }
  */
-export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd()): object {
+export function toSarif(evaluations: readonly Evaluation[], sourceRoot = process.cwd()): object {
   const index = new Map(RULES.map((rule, i) => [rule.id, i]));
   const rules = RULES.map((rule) => ({
     id: rule.id,
@@ -88,10 +100,15 @@ export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd())
       "security-severity": SECURITY_SEVERITY[rule.severity],
     },
   }));
+  const artifact = (file: string) => {
+    const path = relative(sourceRoot, file);
+    if (path.startsWith("..") || isAbsolute(path)) return { uri: pathToFileURL(file).href };
+    return { uri: path.split(sep).map(encodeURIComponent).join("/"), uriBaseId: SOURCE_ROOT_ID };
+  };
   const location = (f: Pick<Finding, "file" | "subject" | "location">, evaluation: Evaluation) => [
     {
       physicalLocation: {
-        artifactLocation: { uri: (f.file ? relative(cwd, f.file) : f.subject).split(sep).join("/") },
+        artifactLocation: f.file ? artifact(f.file) : { uri: f.subject },
         ...(f.location ? { region: { startLine: f.location.line, startColumn: f.location.column } } : {}),
       },
       logicalLocations: [
@@ -131,10 +148,11 @@ export function toSarif(evaluations: readonly Evaluation[], cwd = process.cwd())
           driver: {
             name: "ecs-autopilot",
             semanticVersion: USER_AGENT.split("/")[1],
-            informationUri: PROJECT_URL,
+            informationUri: REPOSITORY_URL,
             rules,
           },
         },
+        originalUriBaseIds: { [SOURCE_ROOT_ID]: { uri: pathToFileURL(`${sourceRoot}${sep}`).href } },
         results,
       },
     ],

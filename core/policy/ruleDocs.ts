@@ -1,9 +1,8 @@
+import { REPOSITORY_URL } from "../version.ts";
 import type { AnchorSource, PolicyRule } from "./types.ts";
 
-/** The project's home; `helpUri` of every rule points into its rule catalogue. */
-export const PROJECT_URL = "https://github.com/ecs-autopilot/ecs-autopilot";
-/** The rule catalogue, generated from the rule data (`npm run docs:policy-rules`). */
-export const RULES_DOC_URL = `${PROJECT_URL}/blob/main/docs/policy-rules.md`;
+/** The rule catalogue, generated from the rule data (`npm run docs:policy-rules`), in the project's repository. */
+export const RULES_DOC_URL = `${REPOSITORY_URL}/blob/main/docs/policy-rules.md`;
 
 /** Where a rule is documented: its section in docs/policy-rules.md. */
 export const helpUri = (ruleId: string): string => `${RULES_DOC_URL}#${ruleId.toLowerCase()}`;

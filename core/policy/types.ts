@@ -1,9 +1,22 @@
 export type Severity = "high" | "medium" | "low";
 export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { high: 3, medium: 2, low: 1 };
 
-/** A value the policy cannot know: a CloudFormation intrinsic (`Ref`, `Fn::Sub`…) or a CI placeholder. */
+/**
+ * A value the policy cannot know: a CloudFormation intrinsic (`Ref`, `Fn::Sub`…), a Terraform
+ * variable, reference or function, a value known only after apply. A rule that reads one is
+ * unknown for what it decides there (see `evaluateRule`), never passed and never failed.
+ */
 export class Unknown {
-  constructor(readonly description: string) {}
+  /**
+   * @param reference an attribute of another resource of the same template or module
+   *   (`!GetAtt Role.Arn`, `!Ref Cluster`, `aws_iam_role.task.arn`): it always has a value once
+   *   deployed, and two different references name two different resources. A variable, a
+   *   parameter or a function may be empty, or anything.
+   */
+  constructor(
+    readonly description: string,
+    readonly reference = false,
+  ) {}
   toString(): string {
     return `<${this.description}>`;
   }
@@ -54,8 +67,8 @@ export interface RelatedResources {
 
 /** What is known about how the task definition runs: from a template's service, or the account. */
 export interface RunContext {
-  /** A service runs it behind a load balancer. */
-  readonly behindLoadBalancer?: boolean;
+  /** A service runs it behind a load balancer ({@link Unknown} when its load balancers are not known). */
+  readonly behindLoadBalancer?: boolean | Unknown;
   /** The service's Fargate platform version. */
   readonly platformVersion?: string;
   readonly launchType?: string;
@@ -95,11 +108,6 @@ export interface PolicyRule {
   readonly remediation: string;
   /** The JSON path of the field the rule looks at (containers: `containerDefinitions[*].…`). */
   readonly field: string;
-  /**
-   * The paths whose value decides the rule (`[*]` for every element). A value there that is not
-   * known in the input makes the rule unknown at that path. Default: {@link field}'s paths.
-   */
-  readonly reads?: readonly string[];
   /** Security Hub control, AWS Config rule and Checkov check ids; several are comma separated. */
   readonly mappings: {
     readonly securityHub?: string;
@@ -112,12 +120,21 @@ export interface PolicyRule {
   readonly enabledByDefault?: boolean;
   /** Parameters and their defaults (configurable). */
   readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * Decides the rule for one resource. The evaluator sees every value the check reads: one that is
+   * not known in the input makes the rule unknown there, and a violation that could depend on it
+   * is not reported (see `evaluateRule`). So a violation on an element (`containerDefinitions[2]…`)
+   * must depend only on that element, its parents and top-level fields; a violation about several
+   * elements goes on the list (`containerDefinitions`) or a top-level field.
+   */
   check(document: ResourceDoc, context: RuleCheckContext): Violation[];
 }
 
 export interface SourceLocation {
   readonly line: number;
   readonly column: number;
+  /** The file it is in, when not the resource's own (container definitions Terraform reads with file()). */
+  readonly file?: string;
 }
 
 export interface Finding {

@@ -217,6 +217,20 @@ describe("architecture (docs/architecture.md)", () => {
     expect(long).toEqual([]);
   });
 
+  it("names the repository once, as package.json has it (SARIF informationUri and every rule's helpUri)", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      repository?: { type: string; url: string };
+    };
+    const match = /REPOSITORY_URL = "([^"]+)"/.exec(readFileSync(join(ROOT, "core/version.ts"), "utf8"));
+    const url = match?.[1];
+    expect(url).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+    expect(pkg.repository).toEqual({ type: "git", url: `git+${url}.git` });
+    const elsewhere = FILES.filter((f) => f !== "core/version.ts").filter((f) =>
+      readFileSync(join(ROOT, f), "utf8").includes(url ?? "(none)"),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
   it("loads the central config only through validateConfig, so every loader checks every field", () => {
     // core/config parses and checks the schema; the checks against the flows' languages sit above
     // the flows (core/validateConfig.ts). A loader that called core/config directly would skip them.

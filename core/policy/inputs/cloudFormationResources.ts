@@ -1,4 +1,4 @@
-import { asArray, isObject, type Json, text } from "../fields.ts";
+import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
 import type { LoadedResource } from "../LoadedResource.ts";
 import { normalize, suppressionsFromTags } from "../normalize.ts";
 import type { RelatedResources, ResourceDoc, ResourceKind, RunContext, Suppression } from "../types.ts";
@@ -57,12 +57,14 @@ export function resourcesFromTemplate(
   source: StructuredText,
 ): LoadedResource[] {
   const resources = isObject(template.Resources) ? template.Resources : {};
+  const parameters = new Set(isObject(template.Parameters) ? Object.keys(template.Parameters) : []);
   const entries = Object.entries(resources).flatMap(([logicalId, resource]) => {
     if (!isObject(resource)) return [];
     const kind = CLOUDFORMATION_TYPES[text(resource.Type) ?? ""];
     if (!kind) return [];
     const properties = isObject(resource.Properties) ? resource.Properties : {};
-    return [{ logicalId, kind, properties, resource, document: normalize(properties, true) as ResourceDoc }];
+    const document = normalize(properties, true, parameters) as ResourceDoc;
+    return [{ logicalId, kind, properties, resource, document }];
   });
   const byId = new Map(entries.map((e) => [e.logicalId, e]));
   /** The cluster a service names: by reference, or by a literal name one of the template's clusters has. */
@@ -94,7 +96,7 @@ export function resourcesFromTemplate(
       );
       const serviceProperties = service?.properties ?? {};
       run = {
-        ...(asArray(serviceProperties.LoadBalancers).length > 0 ? { behindLoadBalancer: true } : {}),
+        ...behindLoadBalancer(normalize(serviceProperties.LoadBalancers, true, parameters)),
         ...(text(serviceProperties.PlatformVersion)
           ? { platformVersion: text(serviceProperties.PlatformVersion) }
           : {}),

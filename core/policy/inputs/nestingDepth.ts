@@ -132,3 +132,38 @@ export function hclNestingDepth(text: string, limit = MAX_NESTING): number {
   }
   return deepest;
 }
+
+/**
+ * The nesting depth of a text that `JSON.parse` accepted, counted over its brackets outside
+ * strings, without building anything (a 50 MB plan costs one scan). Stops once it passes `limit`.
+ *
+ * @example
+ * jsonNestingDepth('{"a": {"b": [1, "]]"]}}'); // 3
+ */
+export function jsonNestingDepth(text: string, limit = MAX_NESTING): number {
+  const structure = /["[\]{}]/g;
+  let depth = 0;
+  let deepest = 0;
+  for (let m = structure.exec(text); m; m = structure.exec(text)) {
+    const c = m[0];
+    if (c === '"') {
+      // To the closing quote: one not preceded by an odd number of backslashes.
+      let end = m.index;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end === -1) return deepest;
+        let backslashes = 0;
+        while (text[end - 1 - backslashes] === "\\") backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      structure.lastIndex = end + 1;
+    } else if (c === "[" || c === "{") {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else depth--;
+  }
+  return deepest;
+}

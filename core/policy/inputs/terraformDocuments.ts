@@ -49,11 +49,43 @@ const REVERSE_RENAMES = Object.fromEntries(Object.entries(RENAMES).map(([tf, ecs
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 const snake = (key: string) => REVERSE_RENAMES[key] ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** A Terraform expression hcl2json could not evaluate (`${var.x}`, `${aws_iam_role.task.arn}`), as an unknown. */
+/**
+ * An attribute of a managed or data resource (`aws_iam_role.task.arn`, `data.aws_kms_key.k.arn`,
+ * `aws_ecs_cluster.main[0].id`): resource types are `<provider>_<type>`, which `var`, `local`,
+ * `module`, `each`, `count`, `path` and `self` are not.
+ */
+const RESOURCE_ATTRIBUTE =
+  /^(data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(\[[^\]]+\])?\.[A-Za-z_][\w.]*$/;
+
+/**
+ * The expression of a value that is one interpolation, `${…}`, and nothing else: the brace that
+ * closes the first `${` must be the last character (`${var.repo}:${var.tag}` is a template of two).
+ */
+export function wholeExpression(value: string): string | undefined {
+  const text = value.trim();
+  if (!text.startsWith("${") || !text.endsWith("}")) return undefined;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i === text.length - 1 ? text.slice(2, -1).trim() : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A Terraform expression hcl2json could not evaluate (`${var.x}`, `${aws_iam_role.task.arn}`), as
+ * an unknown; a whole-value reference to a resource's attribute is a reference (it has a value).
+ */
 export function terraformValue(value: unknown): unknown {
   if (typeof value === "string" && /(^|[^$])\$\{/.test(value)) {
-    const whole = /^\$\{([\s\S]*)\}$/.exec(value);
-    return new Unknown(whole ? (whole[1] as string).trim() : value);
+    const whole = wholeExpression(value);
+    return whole === undefined ? new Unknown(value) : new Unknown(whole, RESOURCE_ATTRIBUTE.test(whole));
   }
   if (Array.isArray(value)) return value.map(terraformValue);
   if (isObject(value))

@@ -1,7 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { asArray, isObject, type Json, text } from "../fields.ts";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
 import type { InputFormat, LoadedResource } from "../LoadedResource.ts";
+import { type ModuleCall, ModulesNotExpandedError } from "../ModulesNotExpandedError.ts";
 import { suppressionsFromTags } from "../normalize.ts";
 import { PolicyInputError } from "../PolicyInputError.ts";
 import type {
@@ -14,7 +15,8 @@ import type {
 } from "../types.ts";
 import { Unknown } from "../types.ts";
 import { type HclBlock, HclOutline } from "./hclOutline.ts";
-import { hclNestingDepth, MAX_NESTING } from "./nestingDepth.ts";
+import { JsonLocator } from "./JsonLocator.ts";
+import { hclNestingDepth, jsonNestingDepth, MAX_NESTING } from "./nestingDepth.ts";
 import type { StructuredText } from "./structuredText.ts";
 import {
   ecsDocumentFromTerraform,
@@ -22,6 +24,7 @@ import {
   type TerraformPath,
   terraformPathOf,
   terraformValue,
+  wholeExpression,
 } from "./terraformDocuments.ts";
 
 /** The part of @cdktf/hcl2json used here (its own typings pull in the DOM library). */
@@ -105,39 +108,66 @@ export function parseJsonTemplate(template: string): unknown {
   return restore(JSON.parse(out));
 }
 
-/** `container_definitions`: jsonencode(…), a heredoc, file()/templatefile() of a JSON file, or unknown. */
-async function containerDefinitionsOf(raw: unknown, file: string): Promise<unknown> {
-  if (raw === undefined) return undefined;
-  if (typeof raw !== "string") return terraformValue(raw);
-  const whole = /^\$\{([\s\S]*)\}$/.exec(raw.trim());
+/**
+ * `container_definitions`: jsonencode(…), a heredoc, file()/templatefile() of a JSON file, or
+ * unknown. A file()/templatefile() of a file that is not there is bad input, as `terraform plan`
+ * says too: one error at the argument, not every container rule unknown.
+ */
+async function containerDefinitionsOf(
+  raw: unknown,
+  file: string,
+  at: () => SourceLocation | undefined,
+): Promise<{ value: unknown; from?: ContainersFile }> {
+  if (raw === undefined) return { value: undefined };
+  if (typeof raw !== "string") return { value: terraformValue(raw) };
   const fail = (problem: string): never => {
-    throw new PolicyInputError(file, `container_definitions ${problem}`);
+    throw new PolicyInputError(file, `container_definitions ${problem}`, at());
   };
-  if (whole) {
-    const expression = (whole[1] as string).trim();
+  const expression = wholeExpression(raw);
+  if (expression !== undefined) {
     const call = /^(jsonencode|file|templatefile)\(([\s\S]*)\)$/.exec(expression);
     if (call?.[1] === "jsonencode") {
       const parsed = await parseHcl(file, `value = ${call[2]}\n`);
-      return terraformValue(parsed.value);
+      return { value: terraformValue(parsed.value) };
     }
     const path = call ? /^\s*"([^"]+)"/.exec(call[2] as string)?.[1] : undefined;
     if (call && path && !/\$\{(?!path\.module\})/.test(path)) {
-      const target = resolve(dirname(file), path.replace(PATH_MODULE, "."));
-      const content = await readFile(target, "utf8").catch(() => undefined);
-      if (content === undefined) return new Unknown(expression);
+      // Named the way the .tf file is (relative stays relative), for the findings that point into it.
+      const relativePath = path.replace(PATH_MODULE, ".");
+      const target = isAbsolute(relativePath) ? relativePath : join(dirname(file), relativePath);
+      const content = await readFile(target, "utf8").catch(
+        (error: NodeJS.ErrnoException) => new Error(error.code ?? String(error)),
+      );
+      if (content instanceof Error)
+        return fail(
+          `reads ${path} (${target}), which ${content.message === "ENOENT" ? "does not exist" : `cannot be read (${content.message})`}`,
+        );
       try {
-        return call[1] === "templatefile" ? parseJsonTemplate(content) : JSON.parse(content);
+        if (call[1] === "templatefile") return { value: parseJsonTemplate(content) };
+        const value = JSON.parse(content) as unknown;
+        if (jsonNestingDepth(content) > MAX_NESTING)
+          return fail(`in ${path} is nested more than ${MAX_NESTING} levels deep`);
+        // file() is read as it is: findings inside it point into it.
+        const locator = new JsonLocator(content);
+        return { value, from: { file: target, locate: (inner) => locator.locate(inner) } };
       } catch (error) {
         return fail(`in ${path} is not valid JSON (${(error as Error).message})`);
       }
     }
-    return new Unknown(expression);
+    return { value: new Unknown(expression) };
   }
   try {
-    return parseJsonTemplate(raw);
+    return { value: parseJsonTemplate(raw) };
   } catch (error) {
     return fail(`is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The JSON file that `file()` read a task definition's container definitions from. */
+interface ContainersFile {
+  readonly file: string;
+  /** Where a path inside the container definitions (`[0, "image"]`) is in that file. */
+  locate(inner: FieldPath): SourceLocation | undefined;
 }
 
 interface TerraformResource {
@@ -146,10 +176,18 @@ interface TerraformResource {
   readonly kind: ResourceKind;
   readonly raw: Json;
   readonly document: ResourceDoc;
+  readonly containersFrom?: ContainersFile;
 }
 
-/** `resource` blocks of hcl2json output or a `.tf.json` file: `{type: {name: [args] | args}}`. */
-async function terraformResources(config: Json, file: string): Promise<TerraformResource[]> {
+/**
+ * `resource` blocks of hcl2json output or a `.tf.json` file: `{type: {name: [args] | args}}`.
+ * `locate` places an argument of a resource, for errors.
+ */
+async function terraformResources(
+  config: Json,
+  file: string,
+  locate: (type: string, name: string, argument: string) => SourceLocation | undefined,
+): Promise<TerraformResource[]> {
   const found: TerraformResource[] = [];
   const sections = Array.isArray(config.resource) ? config.resource : [config.resource];
   for (const section of sections) {
@@ -162,14 +200,37 @@ async function terraformResources(config: Json, file: string): Promise<Terraform
         if (!isObject(raw)) continue;
         const containers =
           kind === "taskDefinition"
-            ? await containerDefinitionsOf(raw.container_definitions, file)
-            : undefined;
+            ? await containerDefinitionsOf(raw.container_definitions, file, () =>
+                locate(type, name, "container_definitions"),
+              )
+            : { value: undefined };
         const values = terraformValue(raw) as Json;
-        found.push({ type, name, kind, raw, document: ecsDocumentFromTerraform(kind, values, containers) });
+        found.push({
+          type,
+          name,
+          kind,
+          raw,
+          document: ecsDocumentFromTerraform(kind, values, containers.value),
+          ...(containers.from ? { containersFrom: containers.from } : {}),
+        });
       }
     }
   }
   return found;
+}
+
+/** The `module` blocks of hcl2json output or a `.tf.json` file: `{name: [args] | args}`. */
+export function moduleCallsOf(config: Json): ModuleCall[] {
+  const sections = Array.isArray(config.module) ? config.module : [config.module];
+  return sections.flatMap((section) =>
+    isObject(section)
+      ? Object.entries(section).map(([name, body]) => {
+          const args = Array.isArray(body) ? body[0] : body;
+          const source = isObject(args) ? text(args.source) : undefined;
+          return { name, ...(source === undefined ? {} : { source }) };
+        })
+      : [],
+  );
 }
 
 /** The literal region of the directory's default `aws` provider. */
@@ -245,7 +306,7 @@ function linkResources(
     return {
       related: {},
       run: {
-        ...(asArray(s.loadBalancers).length > 0 ? { behindLoadBalancer: true } : {}),
+        ...behindLoadBalancer(s.loadBalancers),
         ...(text(s.platformVersion) ? { platformVersion: text(s.platformVersion) } : {}),
         ...(text(s.launchType) ? { launchType: text(s.launchType) } : {}),
       },
@@ -276,7 +337,14 @@ function loaded(
     run: { ...run, ...(region ? { region } : {}) },
     related,
     suppressions: suppressionsFromTags(resource.document.tags, `${address} tags`),
-    locate: (path: FieldPath) => locate(terraformPathOf(resource.kind, path)),
+    locate: (path: FieldPath) => {
+      const from = resource.containersFrom;
+      if (from && path[0] === "containerDefinitions" && path.length > 1) {
+        const inner = from.locate(path.slice(1));
+        if (inner) return { ...inner, file: from.file };
+      }
+      return locate(terraformPathOf(resource.kind, path));
+    },
   };
 }
 
@@ -318,11 +386,19 @@ function parseTerraformFile(file: string, content?: string) {
     parsed = (async () => {
       const text = content ?? (await readFile(file, "utf8"));
       const config = await parseHcl(file, text);
-      return { config, resources: await terraformResources(config, file) };
+      const locate = (type: string, name: string, argument: string) =>
+        locateInHcl(new HclOutline(text), type, name, { path: [argument] });
+      return { config, resources: await terraformResources(config, file, locate) };
     })();
     if (content === undefined) parsedFiles.set(key, parsed);
   }
   return parsed;
+}
+
+/** No ECS resource in a file that calls modules: say that the modules were not looked into. */
+function noResourcesBut(resources: readonly TerraformResource[], config: Json, file: string): void {
+  const modules = resources.length === 0 ? moduleCallsOf(config) : [];
+  if (modules.length > 0) throw new ModulesNotExpandedError(file, modules);
 }
 
 /**
@@ -333,6 +409,7 @@ function parseTerraformFile(file: string, content?: string) {
  */
 export async function resourcesFromTerraformFile(file: string, content: string): Promise<LoadedResource[]> {
   const own = await parseTerraformFile(file, content);
+  noResourcesBut(own.resources, own.config, file);
   const directory = dirname(file);
   const siblings = (await readdir(directory).catch(() => [] as string[]))
     .filter((f) => f.endsWith(".tf") && resolve(directory, f) !== resolve(file))
@@ -353,7 +430,10 @@ export async function resourcesFromTerraformJson(
   file: string,
   source: StructuredText,
 ): Promise<LoadedResource[]> {
-  const resources = await terraformResources(config, file);
+  const resources = await terraformResources(config, file, (type, name, argument) =>
+    source.locate(["resource", type, name, argument]),
+  );
+  noResourcesBut(resources, config, file);
   const region = providerRegion([config]);
   return resources.map((r) =>
     loaded(r, resources, file, "terraform-json", region, (where) =>
@@ -479,7 +559,7 @@ export function resourcesFromTerraformPlan(
       const s = service?.document ?? {};
       run = {
         ...run,
-        ...(asArray(s.loadBalancers).length > 0 ? { behindLoadBalancer: true } : {}),
+        ...behindLoadBalancer(s.loadBalancers),
         ...(text(s.launchType) ? { launchType: text(s.launchType) } : {}),
       };
     }

@@ -13,10 +13,6 @@ export const CAPACITY_PROVIDER_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `managedTerminationProtection: ENABLED` and `managedScaling.status: ENABLED` on the capacity provider, and turn on instance scale-in protection on its Auto Scaling group.",
     field: "autoScalingGroupProvider.managedTerminationProtection",
-    reads: [
-      "autoScalingGroupProvider.managedTerminationProtection",
-      "autoScalingGroupProvider.managedScaling.status",
-    ],
     mappings: { securityHub: "ECS.19", awsConfig: "ecs-capacity-provider-termination-check" },
     notes:
       "Only capacity providers backed by an Auto Scaling group (Fargate and managed-instances providers have no such setting). Security Hub notes that protection without managed scaling does not work; this rule fails that case too.",

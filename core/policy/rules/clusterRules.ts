@@ -1,4 +1,5 @@
 import { asArray, flag, isObject, isUnknown, text } from "../fields.ts";
+import { present } from "../ReadLog.ts";
 import type { PolicyRule, ResourceDoc, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
 
@@ -21,7 +22,6 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
       "Without Container Insights there are no per-task CPU, memory, network and restart metrics: OOM kills and crash loops are found from user reports, and right-sizing has nothing to measure.",
     remediation: "Set the cluster setting `containerInsights` to `enabled` (or `enhanced`).",
     field: "settings[*]",
-    reads: ["settings", "settings[*].name", "settings[*].value"],
     mappings: {
       securityHub: "ECS.12",
       awsConfig: "ecs-container-insights-enabled",
@@ -75,8 +75,6 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `executeCommandConfiguration.kmsKeyId` to a customer-managed key and, with OVERRIDE logging, `cloudWatchEncryptionEnabled` / `s3EncryptionEnabled` for the destination used.",
     field: "configuration.executeCommandConfiguration.kmsKeyId",
-    // A kmsKeyId given as a reference is present, which is what this rule asks.
-    reads: ["configuration.executeCommandConfiguration.logging"],
     mappings: { checkov: "CKV_AWS_224" },
     notes:
       "Checks clusters that configure ECS Exec with logging other than NONE, as Checkov does. Checkov also wants a destination encryption flag with DEFAULT logging, where ECS writes to the task's own awslogs group and the flags do not apply; this rule asks for the flag of the destination actually named.",
@@ -84,16 +82,14 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
       const exec = execConfiguration(cluster);
       if (!exec || text(exec.logging) === "NONE") return [];
       const problems: Violation[] = [];
-      if (!text(exec.kmsKeyId) && !isUnknown(exec.kmsKeyId))
+      if (!present(exec.kmsKeyId))
         problems.push({
           path: [...EXEC_PATH, "kmsKeyId"],
           message: "ECS Exec sessions are not encrypted with a customer-managed KMS key (no kmsKeyId)",
         });
       const destination = isObject(exec.logConfiguration) ? exec.logConfiguration : {};
       const unencrypted = (name: string, flagName: string) =>
-        (text(destination[name]) !== undefined || isUnknown(destination[name])) &&
-        flag(destination[flagName]) !== true &&
-        !isUnknown(destination[flagName]);
+        present(destination[name]) && flag(destination[flagName]) !== true;
       if (text(exec.logging) === "OVERRIDE") {
         if (unencrypted("cloudWatchLogGroupName", "cloudWatchEncryptionEnabled"))
           problems.push({

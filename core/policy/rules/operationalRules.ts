@@ -10,13 +10,22 @@ import {
   type Json,
   text,
 } from "../fields.ts";
-import type { PolicyRule, RunContext, TaskDefinitionDoc, Violation } from "../types.ts";
+import { decideOn } from "../ReadLog.ts";
+import type { PolicyRule, TaskDefinitionDoc, Violation } from "../types.ts";
+import { shellCommands } from "./shellCommands.ts";
 import { PLACEHOLDER } from "./taskDefinitionRules.ts";
 
 /**
  * Host paths whose mount gives a container the host: the container runtime's sockets (root on the
  * host to whoever can write to them, read-only mount or not), the host's root, configuration,
- * kernel interfaces and devices.
+ * kernel interfaces and devices. A mount of one of them, of a path below one, or of a directory
+ * that holds one (`/var/run` holds the Docker socket) is flagged.
+ *
+ * Sources: the Docker daemon's socket is /var/run/docker.sock (the Docker client's
+ * DefaultDockerHost; CIS Docker Benchmark 3.15, 5.31) and its data root /var/lib/docker (dockerd
+ * reference, `--data-root`); containerd's socket is /run/containerd/containerd.sock, its state
+ * /run/containerd and its root /var/lib/containerd (containerd-config.toml(5)); /var/run may be a
+ * symlink to /run (FHS 3.0, 5.13; systemd requires it), so both spellings are listed.
  */
 const SENSITIVE_HOST_PATHS = [
   "/",
@@ -55,12 +64,16 @@ function argv(definition: Json): string[] | undefined {
   return words.every((w) => typeof w === "string") ? (words as string[]) : undefined;
 }
 
-/** The script of `sh -c '…'` (also `/bin/bash -ec`), or undefined when the process is not a shell. */
+/**
+ * The script of `sh -c '…'` (also `/bin/bash -ec`, `bash -e -c`), or undefined when the process is
+ * not a shell running a script. Words after the script are its `$0`, `$1`…, not part of it.
+ */
 function shellScript(words: readonly string[]): string | undefined {
   const shell = (words[0] ?? "").split("/").pop() ?? "";
-  const flags = words[1] ?? "";
-  if (!SHELLS.has(shell) || !/^-[a-z]*c[a-z]*$/.test(flags)) return undefined;
-  return words.slice(2).join(" ");
+  if (!SHELLS.has(shell)) return undefined;
+  for (let i = 1; i < words.length && /^-[a-zA-Z]+$/.test(words[i] ?? ""); i++)
+    if ((words[i] ?? "").includes("c")) return words[i + 1];
+  return undefined;
 }
 
 /** Secret references: container secrets, log driver secret options, private registry credentials. */
@@ -89,15 +102,6 @@ function secretReferences(td: TaskDefinitionDoc): Array<{ path: Array<string | n
   });
 }
 
-/** The account and region the task runs in: from the run context, its ARN, its execution role. */
-function taskHome(td: TaskDefinitionDoc, run: RunContext): { account?: string; region?: string } {
-  const arn = /^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//.exec(text(td.taskDefinitionArn) ?? "");
-  const role = /^arn:aws[^:]*:iam::(\d{12}):role\//.exec(text(td.executionRoleArn) ?? "");
-  const account = run.account ?? arn?.[2] ?? role?.[1];
-  const region = run.region ?? arn?.[1];
-  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
-}
-
 /** Rules no anchor has, for the ECS settings teams get burnt by. */
 export const OPERATIONAL_RULES: readonly PolicyRule[] = [
   {
@@ -105,11 +109,10 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     title: "Sensitive host path mounted",
     severity: "high",
     rationale:
-      "A container that mounts the Docker or containerd socket controls the container runtime, which is root on the host (a read-only mount does not limit a socket); mounting /, /etc, /proc, /sys or /dev exposes or alters the host itself.",
+      "A container that mounts the Docker or containerd socket controls the container runtime, which is root on the host (a read-only mount does not limit a socket), and so does one that mounts a directory holding it (/var/run, /run, /var/lib); mounting /, /etc, /proc, /sys or /dev exposes or alters the host itself.",
     remediation:
       "Remove the bind mount. For logs or metrics use FireLens or the CloudWatch agent's ECS integration; if a sidecar truly needs the runtime, isolate it on dedicated instances and document the exception with a suppression.",
     field: "volumes[*].host.sourcePath",
-    reads: ["volumes[*].host.sourcePath"],
     mappings: {},
     params: { sensitivePaths: SENSITIVE_HOST_PATHS },
     check: (td, { params }) => {
@@ -120,7 +123,10 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         const name = text(volume.name);
         if (!source || !name) return [];
         const path = normalizePath(source);
-        if (!sensitive.some((root) => underPath(path, normalizePath(root)))) return [];
+        const below = sensitive.find((root) => underPath(path, normalizePath(root)));
+        // A parent of a sensitive path holds it: mounting /var/run mounts /var/run/docker.sock.
+        const holds = below ? undefined : sensitive.find((root) => underPath(normalizePath(root), path));
+        if (!below && !holds) return [];
         const mounting = containers(td)
           .filter((c) =>
             asArray(c.definition.mountPoints).some((m) => isObject(m) && text(m.sourceVolume) === name),
@@ -130,7 +136,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
           ? [
               {
                 path: ["volumes", i, "host", "sourcePath"],
-                message: `host path ${source} (volume '${name}') is mounted into ${mounting.join(", ")}`,
+                message: `host path ${source} (volume '${name}') is mounted into ${mounting.join(", ")}${holds ? `: it holds ${holds}` : ""}`,
               },
             ]
           : [];
@@ -146,7 +152,6 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Remove the `nofile` ulimit (Fargate's default is 65535/65535) or raise its soft limit to at least `minNofileSoftLimit`.",
     field: "containerDefinitions[*].ulimits",
-    reads: ["containerDefinitions[*].ulimits"],
     mappings: {},
     notes:
       "The default threshold is Fargate's own default nofile limit (65535, ECS API reference `Ulimit`). On EC2 the default comes from the Docker daemon's configuration on the instance, which a task definition does not show, so only explicit limits are checked.",
@@ -187,31 +192,29 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Start the application with `exec` as the last command of the script (`… && exec node server.js`), or use the exec form without a shell; trap SIGTERM in the script if it must stay; set `stopTimeout` to what a graceful shutdown needs.",
     field: "containerDefinitions[*].entryPoint, containerDefinitions[*].command",
-    reads: ["containerDefinitions[*].entryPoint", "containerDefinitions[*].command"],
     mappings: {},
     notes:
-      "Shells differ: bash and newer dash may exec a script's last simple command themselves, so this rule only flags scripts with several commands, pipes or loops whose last command is not `exec`'d and that set no `trap`.",
+      "Shells differ: bash and newer dash may exec a script's last simple command themselves, so this rule only flags scripts with several commands, pipes or loops whose last command is not `exec`'d and that set no `trap` (commands are split as the shell does: quoted `;` and comments do not split). ECS has no stop signal setting: StopTask does the equivalent of `docker stop` (SIGTERM, then SIGKILL after the timeout). A `stopTimeout` does not let the signal through, it only sets the wait before SIGKILL, so the rule fires with or without one and names the wait: the container's `stopTimeout`, else the default (ECS API reference, ContainerDefinition.stopTimeout: 30 s on Fargate, at most 120 s; on EC2 the agent's ECS_CONTAINER_STOP_TIMEOUT, 30 s unless set).",
     check: (td) =>
       containers(td).flatMap((c) => {
         const words = argv(c.definition);
         const script = words ? shellScript(words) : undefined;
         if (script === undefined) return [];
-        if (/\btrap\b/.test(script) || !/;|&&|\|\||\||\n|&|\bdo\b/.test(script)) return [];
-        const segments = script
-          .split(/;|&&|\|\||\n/)
-          .map((s) => s.trim())
-          .filter(Boolean);
-        if (/^exec\s/.test(segments.at(-1) ?? "")) return [];
-        const timeout = text(c.definition.stopTimeout);
+        const commands = shellCommands(script);
+        // One command: shells may exec it themselves. A trap: the script handles the signal.
+        if (commands.length <= 1 || commands.some((command) => command[0] === "trap")) return [];
+        if (commands.at(-1)?.[0] === "exec") return [];
+        // The timeout only names the wait in the message; the finding holds whatever it is.
+        const timeout = c.definition.stopTimeout;
+        decideOn(timeout);
+        const wait =
+          timeout !== undefined && timeout !== null
+            ? `its stopTimeout of ${String(timeout)} s`
+            : "the default stop timeout (no stopTimeout: 30 s on Fargate; on EC2 the agent's ECS_CONTAINER_STOP_TIMEOUT, 30 s unless set)";
         return [
           {
-            path: container(
-              c.index,
-              words && words.length > 0 && asArray(c.definition.entryPoint).length > 0
-                ? "entryPoint"
-                : "command",
-            ),
-            message: `container '${c.name}' runs its process through '${words?.slice(0, 2).join(" ")}' without exec: SIGTERM stops at the shell and the application is killed after ${timeout ? `${timeout} s` : "the default 30 s"}`,
+            path: container(c.index, asArray(c.definition.entryPoint).length > 0 ? "entryPoint" : "command"),
+            message: `container '${c.name}' runs ${commands.length} commands through '${words?.slice(0, 2).join(" ")}' and does not exec the last: SIGTERM stops at the shell and the application is killed after ${wait}`,
           },
         ];
       }),
@@ -225,27 +228,32 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       "Replicate the secret into the task's account and region (Secrets Manager replication, or a copy of the parameter) and reference the local ARN.",
     field: "containerDefinitions[*].secrets[*].valueFrom",
-    reads: [
-      "containerDefinitions[*].secrets[*].valueFrom",
-      "containerDefinitions[*].logConfiguration.secretOptions[*].valueFrom",
-      "containerDefinitions[*].repositoryCredentials.credentialsParameter",
-    ],
     mappings: {},
     notes:
-      "The task's account comes from its ARN, its execution role or the account being audited; its region from its ARN, the audited account or a Terraform provider's literal `region`. Where the input does not say, only what it does say is compared.",
+      "The task's account comes from its ARN, its execution role or the account being audited; its region from its ARN, the audited account or a Terraform provider's literal `region`. Where the input does not say (no ARN, no execution role), only what it does say is compared; an execution role that is not known in the input leaves the account unknown, unless the region already differs.",
     check: (td, { run }) => {
-      const home = taskHome(td, run);
-      return secretReferences(td).flatMap(({ path, ref }) => {
-        const arn = /^arn:aws[^:]*:(secretsmanager|ssm):([^:]*):(\d{12}):/.exec(ref);
-        if (!arn) return [];
-        const [, service, region, account] = arn;
+      const references = secretReferences(td);
+      if (references.length === 0) return [];
+      // The task's account and region: the run context, its ARN, its execution role. The role is
+      // read only when the account matters: a secret in another region is a finding whatever it is.
+      const arn = /^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//.exec(
+        text(td.taskDefinitionArn) ?? "",
+      );
+      const home = run.region ?? arn?.[1];
+      const account = () =>
+        run.account ??
+        arn?.[2] ??
+        /^arn:aws[^:]*:iam::(\d{12}):role\//.exec(text(td.executionRoleArn) ?? "")?.[1];
+      return references.flatMap(({ path, ref }) => {
+        const secret = /^arn:aws[^:]*:(secretsmanager|ssm):([^:]*):(\d{12}):/.exec(ref);
+        if (!secret) return [];
+        const [, service, region, owner] = secret;
+        const otherRegion = home !== undefined && region !== undefined && region !== "" && region !== home;
+        const mine = account();
+        if (otherRegion) decideOn(td.executionRoleArn);
         const problems = [
-          ...(home.account && account !== home.account
-            ? [`account ${account} (the task's is ${home.account})`]
-            : []),
-          ...(home.region && region && region !== home.region
-            ? [`region ${region} (the task's is ${home.region})`]
-            : []),
+          ...(mine && owner !== mine ? [`account ${owner} (the task's is ${mine})`] : []),
+          ...(otherRegion ? [`region ${region} (the task's is ${home})`] : []),
         ];
         return problems.length > 0
           ? [
@@ -273,17 +281,18 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
       if (all.length === 0) return [];
       const values = all.map((c) => c.definition.essential);
       if (values.some(isUnknown)) return [];
+      // About the list, not one container: reported on `containerDefinitions`.
       if (values.every((v) => flag(v) === false))
         return [
           {
-            path: container(0, "essential"),
+            path: ["containerDefinitions"],
             message: "no container is essential: ECS requires at least one",
           },
         ];
       return all.length > 1 && values.every((v) => v === undefined || v === null)
         ? [
             {
-              path: container(0, "essential"),
+              path: ["containerDefinitions"],
               message: `none of the ${all.length} containers states 'essential': all are, and any one exiting stops the task`,
             },
           ]
@@ -299,7 +308,6 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     remediation:
       'Use the exec form (`["CMD", "/app/healthcheck"]`) with a binary the image ships, or a `:debug` variant that has a shell.',
     field: "containerDefinitions[*].healthCheck.command",
-    reads: ["containerDefinitions[*].healthCheck.command"],
     mappings: {},
     params: { shellLessImages: SHELL_LESS_IMAGES },
     check: (td, { params }) => {

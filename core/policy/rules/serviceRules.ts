@@ -1,14 +1,5 @@
-import {
-  asArray,
-  containers,
-  flag,
-  isObject,
-  isUnknown,
-  type Json,
-  lastName,
-  tagsOf,
-  text,
-} from "../fields.ts";
+import { asArray, containers, flag, isObject, isUnknown, type Json, lastName, text } from "../fields.ts";
+import { decideOn, present } from "../ReadLog.ts";
 import type { PolicyRule, ResourceDoc, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
 
@@ -37,23 +28,37 @@ export function assignsPublicIp(document: ResourceDoc): { value: unknown; path: 
   };
 }
 
-/** Why a name or environment tag says production, or undefined. */
+/**
+ * Why the service's name, its cluster's name or its environment tag says production, or
+ * undefined. One known sign decides, whatever the unknown others are; with none, an unknown sign
+ * (`ServiceName: !Sub "${Env}-api"`, `tags = { env = var.env }`) leaves the rule unknown.
+ */
 function productionSign(service: ResourceDoc, cluster: Json | undefined, words: readonly string[]) {
-  const tokens = (value: string) => value.toLowerCase().split(/[^a-z0-9]+/);
-  const names = [
-    ["service", text(service.serviceName)],
-    [
-      "cluster",
-      text(cluster?.clusterName) ??
-        (text(service.cluster) ? lastName(text(service.cluster) ?? "") : undefined),
-    ],
-  ] as const;
-  for (const [what, name] of names)
-    if (name && tokens(name).some((t) => words.includes(t))) return `${what} '${name}'`;
-  const tags = tagsOf(service) ?? {};
-  for (const [key, value] of Object.entries(tags))
-    if (ENVIRONMENT_TAG_KEYS.includes(key.toLowerCase()) && tokens(value).some((t) => words.includes(t)))
-      return `tag ${key}=${value}`;
+  const says = (value: string) =>
+    value
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .some((t) => words.includes(t));
+  const signs: Array<[string, unknown]> = [
+    ["service", service.serviceName],
+    ["cluster", cluster?.clusterName ?? service.cluster ?? service.clusterArn],
+  ];
+  const tags = service.tags;
+  if (isUnknown(tags)) signs.push(["tags", tags]);
+  for (const tag of asArray(tags)) {
+    if (!isObject(tag)) continue;
+    const key = text(tag.key) ?? text(tag.Key);
+    if (key !== undefined && ENVIRONMENT_TAG_KEYS.includes(key.toLowerCase()))
+      signs.push([`tag ${key}`, tag.value ?? tag.Value]);
+  }
+  for (const [what, value] of signs) {
+    const name = text(value);
+    if (name === undefined || !says(what === "cluster" ? lastName(name) : name)) continue;
+    decideOn(...signs.map(([, other]) => other));
+    return what.startsWith("tag ")
+      ? `${what}=${name}`
+      : `${what} '${what === "cluster" ? lastName(name) : name}'`;
+  }
   return undefined;
 }
 
@@ -67,7 +72,6 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     rationale: "Pinned old platform versions miss the kernel and runtime security patches of newer ones.",
     remediation: "Leave `platformVersion` unset or set it to `LATEST` on the service.",
     field: "platformVersion",
-    reads: ["platformVersion"],
     mappings: {
       securityHub: "ECS.10",
       awsConfig: "ecs-fargate-latest-platform-version",
@@ -141,7 +145,6 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     remediation:
       "Turn `enableExecuteCommand` off on production services, or log sessions: the cluster's `executeCommandConfiguration` with `logging: OVERRIDE` and a log group or bucket, or `DEFAULT` with an awslogs container in the task.",
     field: "enableExecuteCommand",
-    reads: ["enableExecuteCommand"],
     mappings: {},
     notes:
       "Production is read from the service's and cluster's names and its env/environment/stage tag (param `productionWords`). With logging DEFAULT, ECS logs sessions only through an awslogs log configuration in the task definition, so the task definition is read too; where the cluster or task definition is not in the input the result is unknown.",
@@ -163,24 +166,17 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
             unknown: true,
           },
         ];
+      // Unknown configuration, exec configuration or logging are read as such by the evaluator.
       const configuration = isObject(cluster.configuration) ? cluster.configuration : {};
       const exec = configuration.executeCommandConfiguration;
-      if (isUnknown(configuration) || isUnknown(exec))
-        return [{ path, message: "the cluster's execute-command configuration is not known", unknown: true }];
-      const logging = isObject(exec) ? exec.logging : undefined;
-      if (isUnknown(logging))
-        return [
-          { path, message: `the cluster's execute-command logging is ${String(logging)}`, unknown: true },
-        ];
-      const mode = text(logging) ?? "DEFAULT";
+      const mode = text(isObject(exec) ? exec.logging : undefined) ?? "DEFAULT";
       if (mode === "NONE")
         return [
           { path, message: `ECS Exec is on (${sign}) and the cluster logs no sessions (logging NONE)` },
         ];
       if (mode === "OVERRIDE") {
         const destination = isObject(exec) && isObject(exec.logConfiguration) ? exec.logConfiguration : {};
-        const named = (value: unknown) => text(value) !== undefined || isUnknown(value);
-        return named(destination.cloudWatchLogGroupName) || named(destination.s3BucketName)
+        return present(destination.cloudWatchLogGroupName) || present(destination.s3BucketName)
           ? []
           : [
               {
@@ -222,15 +218,10 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `deploymentConfiguration.deploymentCircuitBreaker` to `{ enable: true, rollback: true }`, or roll back on CloudWatch alarms (`deploymentConfiguration.alarms`).",
     field: "deploymentConfiguration.deploymentCircuitBreaker.enable",
-    reads: ["deploymentController.type"],
     mappings: {},
     notes:
       "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback.",
     check: (service) => {
-      const controller = isObject(service.deploymentController)
-        ? text(service.deploymentController.type)
-        : undefined;
-      if (controller && controller !== "ECS") return [];
       const configuration = isObject(service.deploymentConfiguration) ? service.deploymentConfiguration : {};
       const breaker = isObject(configuration.deploymentCircuitBreaker)
         ? configuration.deploymentCircuitBreaker
@@ -238,6 +229,11 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       const alarms = isObject(configuration.alarms) ? configuration.alarms : {};
       if (flag(breaker.enable) === true || (flag(alarms.enable) === true && flag(alarms.rollback) === true))
         return [];
+      // The controller is read only when it matters: an unknown one leaves the rule unknown.
+      const controller = isObject(service.deploymentController)
+        ? text(service.deploymentController.type)
+        : undefined;
+      if (controller && controller !== "ECS") return [];
       if (
         isUnknown(service.deploymentConfiguration) ||
         isUnknown(configuration.deploymentCircuitBreaker) ||

@@ -1,4 +1,4 @@
-import { isUnknown, tagsOf } from "../fields.ts";
+import { asArray, isObject, isUnknown, text } from "../fields.ts";
 import type { ResourceDoc, Violation } from "../types.ts";
 
 /**
@@ -12,7 +12,10 @@ export function missingTags(
 ): Violation[] {
   if (isUnknown(document.tags)) return [];
   const required = Array.isArray(params.requiredTagKeys) ? params.requiredTagKeys.map(String) : [];
-  const keys = Object.keys(tagsOf(document) ?? {}).filter((key) => !key.startsWith("aws:"));
+  // Keys only: a tag whose value is not known (`env = var.env`) is there all the same.
+  const keys = asArray(document.tags)
+    .flatMap((tag) => (isObject(tag) ? [text(tag.key) ?? text(tag.Key)] : []))
+    .filter((key): key is string => key !== undefined && !key.startsWith("aws:"));
   if (required.length === 0)
     return keys.length === 0 ? [{ path: ["tags"], message: `the ${label} has no tags` }] : [];
   const missing = required.filter((key) => !keys.includes(key));

@@ -13,6 +13,7 @@ import {
   isWindows,
   text,
 } from "../fields.ts";
+import { decideOn, present } from "../ReadLog.ts";
 import type { PolicyRule, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
 
@@ -72,7 +73,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "A privileged container has every capability and the host's devices: escaping it is escaping to the host.",
     remediation: "Remove `privileged: true`; add only the Linux capabilities the container needs.",
     field: "containerDefinitions[*].privileged",
-    reads: ["containerDefinitions[*].privileged"],
     mappings: { securityHub: "ECS.4", awsConfig: "ecs-containers-nonprivileged", checkov: "CKV_AWS_334" },
     notes:
       "Checkov's CKV_AWS_334 reads a `privilege` key, which ECS does not have; this rule reads `privileged`, the field ECS and AWS Config's ecs-containers-nonprivileged read.",
@@ -93,7 +93,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `readonlyRootFilesystem: true` and mount writable volumes for the paths that need writes (/tmp).",
     field: "containerDefinitions[*].readonlyRootFilesystem",
-    reads: ["runtimePlatform.operatingSystemFamily", "containerDefinitions[*].readonlyRootFilesystem"],
     mappings: { securityHub: "ECS.5", awsConfig: "ecs-containers-readonly-access", checkov: "CKV_AWS_336" },
     notes:
       "Windows containers do not support `readonlyRootFilesystem`: like Security Hub ECS.5, task definitions with a WINDOWS_SERVER family are not checked.",
@@ -118,23 +117,15 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     remediation:
       "Move the value to Secrets Manager or an SSM SecureString and reference it under `secrets` (valueFrom).",
     field: "containerDefinitions[*].environment[*]",
-    reads: ["containerDefinitions[*].environment[*].value"],
     mappings: { securityHub: "ECS.8", awsConfig: "ecs-no-environment-secrets" },
     notes:
-      "AWS Config's ecs-no-environment-secrets matches only the names AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA; this rule matches those and other secret-like names, and secret-shaped values under any name.",
+      "AWS Config's ecs-no-environment-secrets matches only the names AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA; this rule matches those and other secret-like names, and secret-shaped values under any name. A secret-like name whose value is not known in the input (`value = var.db_password`) is unknown: the value may be a reference such as a parameter's ARN.",
     check: (td) => {
       const violations: Violation[] = [];
       for (const c of containers(td)) {
         asArray(c.definition.environment).forEach((entry, i) => {
           if (!isObject(entry)) return;
           const name = text(entry.name) ?? "";
-          if (isUnknown(entry.value) && SECRET_NAME.test(name)) {
-            violations.push({
-              path: container(c.index, "environment", i),
-              message: `container '${c.name}': ${name} looks like a secret and gets a plain value from ${String(entry.value)}`,
-            });
-            return;
-          }
           const value = text(entry.value);
           if (value === undefined || NOT_A_SECRET_VALUE.test(value.trim())) return;
           const shape = SECRET_VALUES.find(([, pattern]) => pattern.test(value));
@@ -161,7 +152,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Without a log driver the container's output is lost when the task stops, and with it the cause of the stop.",
     remediation: "Add a `logConfiguration` (awslogs with a log group, or FireLens).",
     field: "containerDefinitions[*].logConfiguration",
-    reads: ["containerDefinitions[*].logConfiguration", "containerDefinitions[*].logConfiguration.logDriver"],
     mappings: { securityHub: "ECS.9", awsConfig: "ecs-task-definition-log-configuration" },
     check: (td) =>
       containers(td).flatMap((c) => {
@@ -229,7 +219,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     rationale: "A process running as root in the container is root on the host if it escapes.",
     remediation: "Set `user` to a non-root UID (e.g. `1000:1000`) and build the image to run as that user.",
     field: "containerDefinitions[*].user",
-    reads: ["runtimePlatform.operatingSystemFamily", "containerDefinitions[*].user"],
     mappings: {
       securityHub: "ECS.20",
       awsConfig: "ecs-task-definition-linux-user-non-root, ecs-task-definition-nonroot-user",
@@ -287,7 +276,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "A container without a memory limit (and no task-level limit) can take all of the instance's memory and starve its neighbours.",
     remediation: "Set the task's `memory`, or each container's `memory`.",
     field: "memory, containerDefinitions[*].memory",
-    reads: [],
     mappings: { awsConfig: "ecs-task-definition-memory-hard-limit" },
     notes:
       "AWS Config's ecs-task-definition-memory-hard-limit (discontinued by AWS Config on 3 April 2026) wants `memory` on every container; a task-level `memory` is a hard limit for all containers too, so this rule accepts either.",
@@ -334,27 +322,30 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     remediation:
       "Use separate roles: an execution role for ECS and a task role with only what the application needs.",
     field: "taskRoleArn, executionRoleArn",
-    reads: [],
     mappings: { checkov: "CKV_AWS_249" },
+    notes:
+      "Roles given by reference compare by the resource they name: the same `!GetAtt Role.Arn` twice is one role, two role resources are two roles. Roles given by variables or functions may be the same or not, so the rule is unknown.",
     check: (td) => {
-      // Unknown values (a template's `!GetAtt Role.Arn`) are the same role when they are the same reference.
-      const role = (value: unknown) => text(value) ?? (isUnknown(value) ? String(value) : undefined);
-      const task = role(td.taskRoleArn);
-      const execution = role(td.executionRoleArn);
-      if (task && task === execution)
-        return [{ path: ["taskRoleArn"], message: `task role and execution role are both ${task}` }];
-      // Two references to different role resources are different roles; variables may be the same one.
-      const variable = (value: unknown) =>
-        isUnknown(value) && !/GetAtt|^<aws_iam_role\.|^<module\./.test(String(value));
-      return task && execution && (variable(td.taskRoleArn) || variable(td.executionRoleArn))
-        ? [
-            {
-              path: ["taskRoleArn"],
-              message: `task role ${task} and execution role ${execution} are not known in this input`,
-              unknown: true,
-            },
-          ]
-        : [];
+      const task = td.taskRoleArn;
+      const execution = td.executionRoleArn;
+      const same = [
+        { path: ["taskRoleArn"], message: `task role and execution role are both ${String(task)}` },
+      ];
+      if (isUnknown(task) || isUnknown(execution)) {
+        // The same reference twice is one role; references to two resources are two roles; a role
+        // and no role are not the same. Anything else (variables, functions) stays unknown.
+        const absent = (value: unknown) => value === undefined || value === null || value === "";
+        if (absent(task) || absent(execution)) {
+          decideOn(task, execution);
+          return [];
+        }
+        if (isUnknown(task) && isUnknown(execution) && task.reference && execution.reference) {
+          decideOn(task, execution);
+          return task.description === execution.description ? same : [];
+        }
+        return [];
+      }
+      return text(task) && text(task) === text(execution) ? same : [];
     },
   },
   {
@@ -494,11 +485,12 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "ECS reads `secrets` and private registry credentials with the execution role; without one, the task fails to start.",
     remediation: "Set `executionRoleArn` to a role that may read the secrets (and pull the image).",
     field: "executionRoleArn",
-    // An execution role given as a reference or variable is present: all this rule asks.
-    reads: [],
     mappings: {},
+    notes:
+      "An execution role given by reference to a role resource (`!GetAtt Role.Arn`, `aws_iam_role.exec.arn`) is there; one given by a variable, a parameter or a value known only after apply may be null, so the rule is unknown.",
     check: (td) => {
-      if (text(td.executionRoleArn) || isUnknown(td.executionRoleArn)) return [];
+      // A role given by reference is there; one given by a variable may be null, and stays unknown.
+      if (present(td.executionRoleArn)) return [];
       return containers(td)
         .filter(
           (c) => asArray(c.definition.secrets).length > 0 || isObject(c.definition.repositoryCredentials),
@@ -518,7 +510,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     remediation:
       "Pick a combination from the Fargate task size table (e.g. 256/512, 1024/2048, 4096/8192-30720).",
     field: "cpu, memory",
-    reads: ["requiresCompatibilities"],
     mappings: {},
     check: (td) => {
       if (!isFargate(td)) return [];
@@ -560,25 +551,25 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Behind a load balancer, a container health check lets ECS replace a hung task before the target group's checks drain it, and gates deployments.",
     remediation: "Add a `healthCheck` to each essential container of services behind a load balancer.",
     field: "containerDefinitions[*].healthCheck",
-    reads: [],
     mappings: {},
-    check: (td, { run }) =>
-      run.behindLoadBalancer
-        ? containers(td)
-            .filter((c) => flag(c.definition.essential) !== false && !isObject(c.definition.healthCheck))
-            .map((c) =>
-              isUnknown(c.definition.healthCheck) || isUnknown(c.definition.essential)
-                ? {
-                    path: container(c.index, "healthCheck"),
-                    message: `container '${c.name}': health check or essential is not known in this input`,
-                    unknown: true as const,
-                  }
-                : {
-                    path: container(c.index, "healthCheck"),
-                    message: `essential container '${c.name}' has no health check and the service is behind a load balancer`,
-                  },
-            )
-        : [],
+    check: (td, { run }) => {
+      const behind = run.behindLoadBalancer;
+      if (behind !== true && !isUnknown(behind)) return [];
+      return containers(td)
+        .filter((c) => flag(c.definition.essential) !== false && !isObject(c.definition.healthCheck))
+        .map((c) =>
+          isUnknown(behind)
+            ? {
+                path: container(c.index, "healthCheck"),
+                message: `container '${c.name}' has no health check, and whether its service runs behind a load balancer is not known in this input (${String(behind)})`,
+                unknown: true as const,
+              }
+            : {
+                path: container(c.index, "healthCheck"),
+                message: `essential container '${c.name}' has no health check and the service is behind a load balancer`,
+              },
+        );
+    },
   },
   {
     id: "ECS020",
@@ -588,7 +579,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "ECS refuses to place a task whose containers' hard limits add up to more than the task's memory.",
     remediation: "Lower the containers' `memory` or raise the task's `memory`.",
     field: "memory, containerDefinitions[*].memory",
-    reads: [],
     mappings: {},
     check: (td) => {
       if (td.memory === undefined || td.memory === null) return [];
@@ -619,7 +609,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     remediation:
       "Set `user` to a non-administrator account (e.g. `ContainerUser`) on every container of a Windows task definition.",
     field: "containerDefinitions[*].user",
-    reads: ["runtimePlatform.operatingSystemFamily", "containerDefinitions[*].user"],
     mappings: { securityHub: "ECS.21", awsConfig: "ecs-task-definition-windows-user-non-admin" },
     notes:
       "Security Hub ECS.21 also evaluates task definitions that declare no operating system family, so a Linux task without `user` fails both ECS.20 and ECS.21; this rule checks only task definitions that declare a WINDOWS_SERVER family and leaves the rest to ECS007.",

@@ -3,7 +3,11 @@
  * the case that found it: every one now fails as a PolicyInputError naming the file, or loads.
  */
 import { describe, expect, it } from "vitest";
-import { hclNestingDepth, yamlNestingDepth } from "../../../core/policy/inputs/nestingDepth.ts";
+import {
+  hclNestingDepth,
+  jsonNestingDepth,
+  yamlNestingDepth,
+} from "../../../core/policy/inputs/nestingDepth.ts";
 import { loadPolicyText } from "../../../core/policy/loadPolicyFile.ts";
 import { loadTaskDefinitionText, PolicyInputError } from "../../../core/policy/loadTaskDefinitions.ts";
 
@@ -141,6 +145,9 @@ const interpolation = (expression: string) => ["$", "{", expression, "}"].join("
 describe("nesting depth, read without recursion", () => {
   it("counts what the parsers recurse into, skipping strings, heredocs and comments", () => {
     expect(yamlNestingDepth('{"a": {"b": [1, "[[[["]}}')).toBe(3);
+    // JSON as JSON.parse read it (the fast path): brackets in strings, escaped quotes included.
+    expect(jsonNestingDepth('{"a": {"b": [1, "[[[[", "\\"{{", "\\\\"], "c\\"": [[]]}}')).toBe(4);
+    expect(jsonNestingDepth(`${"[".repeat(150)}${"]".repeat(150)}`)).toBe(101);
     expect(yamlNestingDepth("a:\n  b:\n    - c: |\n        [[[[\n")).toBe(4);
     expect(hclNestingDepth(`a = [{ b = "${interpolation("x")}" }]`)).toBe(3);
     expect(

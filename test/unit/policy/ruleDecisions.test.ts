@@ -1,7 +1,12 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { evaluateResource, type ResourceKind, Unknown } from "../../../core/policy/index.ts";
+import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
+import { shellCommands } from "../../../core/policy/rules/shellCommands.ts";
 import type { RelatedResources, RunContext } from "../../../core/policy/types.ts";
+
+const FIXTURES = resolve(import.meta.dirname, "..", "..", "fixtures", "policy");
 
 type Json = Record<string, unknown>;
 
@@ -45,6 +50,27 @@ describe("rule decisions beyond one failing case", () => {
     expect(decide("ECS031", "taskDefinition", withVolume("/var/run/docker.sock", false))).toEqual([]);
   });
 
+  it("ECS031: a directory that holds the runtime's socket or data (/var/run, /run, /var/lib) is flagged like the socket, on its line", async () => {
+    const [resource] = await loadPolicyFile(resolve(FIXTURES, "host-paths.json"));
+    if (!resource) throw new Error("host-paths.json holds a task definition");
+    const found = evaluateResource(resource, DEFAULT_CONFIG.policy)
+      .findings.filter((f) => f.ruleId === "ECS031")
+      .map((f) => `${f.path} @${f.location?.line}: ${f.message}`);
+    expect(found).toEqual([
+      "volumes[0].host.sourcePath @5: host path /var/run (volume 'varrun') is mounted into 'agent': it holds /var/run/docker.sock",
+      "volumes[1].host.sourcePath @6: host path /run (volume 'run') is mounted into 'agent': it holds /run/docker.sock",
+      "volumes[2].host.sourcePath @7: host path /var/lib (volume 'varlib') is mounted into 'agent': it holds /var/lib/docker",
+      "volumes[3].host.sourcePath @8: host path /sys/fs/cgroup (volume 'cgroup') is mounted into 'agent'",
+    ]);
+    // /var/log holds none of them.
+    const mounting = (sourcePath: string) => ({
+      ...td(app({ mountPoints: [{ sourceVolume: "v", containerPath: "/x" }] })),
+      volumes: [{ name: "v", host: { sourcePath } }],
+    });
+    expect(decide("ECS031", "taskDefinition", mounting("/var/log"))).toEqual([]);
+    expect(decide("ECS031", "taskDefinition", mounting("/var"))).toHaveLength(1);
+  });
+
   it("ECS032: only containers that listen; Fargate's 65535 passes; an unknown limit is unknown", () => {
     const nofile = (softLimit: unknown, ports = true) =>
       td(
@@ -76,6 +102,49 @@ describe("rule decisions beyond one failing case", () => {
     ).toEqual([]);
     expect(decide("ECS033", "taskDefinition", cmd(["sh", "-c", "node server.js"]))).toEqual([]);
     expect(decide("ECS033", "taskDefinition", cmd(["node", "server.js"]))).toEqual([]);
+  });
+
+  it("ECS033: a ';' inside quotes or a comment does not split the script; only 'cd && node' without exec is flagged, on its line", async () => {
+    const [resource] = await loadPolicyFile(resolve(FIXTURES, "shell-commands.json"));
+    if (!resource) throw new Error("shell-commands.json holds a task definition");
+    const found = evaluateResource(resource, DEFAULT_CONFIG.policy)
+      .findings.filter((f) => f.ruleId === "ECS033")
+      .map((f) => `${f.path} @${f.location?.line}`);
+    // a: `… && exec nginx -g 'daemon off;'`; b: `echo hi; exec node server.js # done; really`; c: trap.
+    expect(found).toEqual(["containerDefinitions[3].command @12"]);
+  });
+
+  it("ECS033: the wait before SIGKILL is the container's stopTimeout, else the platform's default, named in the finding", () => {
+    const message = (extra: Json) =>
+      evaluateResource(
+        {
+          document: td(app({ command: ["sh", "-c", "./migrate; node s.js"], ...extra })),
+          subject: "x",
+          suppressions: [],
+          run: {},
+        },
+        DEFAULT_CONFIG.policy,
+      ).findings.find((f) => f.ruleId === "ECS033")?.message;
+    expect(message({ stopTimeout: 90 })).toMatch(/killed after its stopTimeout of 90 s$/);
+    expect(message({})).toMatch(
+      /killed after the default stop timeout \(no stopTimeout: 30 s on Fargate; on EC2 the agent's ECS_CONTAINER_STOP_TIMEOUT, 30 s unless set\)$/,
+    );
+    // A stopTimeout not known in the input changes the wait, not the finding.
+    expect(message({ stopTimeout: new Unknown("var.stop") })).toMatch(
+      /after its stopTimeout of <var.stop> s$/,
+    );
+  });
+
+  it("shellCommands: quotes, escapes, comments and redirections as the shell reads them", () => {
+    expect(shellCommands("envsubst < t > c && exec nginx -g 'daemon off;'")).toEqual([
+      ["envsubst", "<", "t", ">", "c"],
+      ["exec", "nginx", "-g", "daemon off;"],
+    ]);
+    expect(shellCommands('echo "a; b" 2>&1 # x; y\nexec node s.js')).toEqual([
+      ["echo", "a; b", "2>&1"],
+      ["exec", "node", "s.js"],
+    ]);
+    expect(shellCommands("a & b | c || d; e\\; f")).toEqual([["a"], ["b"], ["c"], ["d"], ["e;", "f"]]);
   });
 
   it("ECS035: same account and region, or a bare parameter name, pass; the task's region unknown compares the account only", () => {

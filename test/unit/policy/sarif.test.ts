@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { sourceRoot } from "../../../cli/policy.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import {
   evaluateResource,
@@ -13,6 +17,7 @@ import {
   toSarif,
 } from "../../../core/policy/index.ts";
 import { loadPolicyFile } from "../../../core/policy/loadPolicyFile.ts";
+import { REPOSITORY_URL } from "../../../core/version.ts";
 
 // The OASIS SARIF 2.1.0 schema (rtm.5), as shipped in Microsoft's @microsoft/jest-sarif package.
 const schema = createRequire(import.meta.url)("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
@@ -50,7 +55,7 @@ describe("SARIF output", () => {
     const secret = sarif.runs[0]?.results.find((r) => r.ruleId === "ECS003");
     expect(secret?.level).toBe("error");
     expect(secret?.locations[0]?.physicalLocation).toEqual({
-      artifactLocation: { uri: "test/fixtures/policy/service.template.yaml" },
+      artifactLocation: { uri: "test/fixtures/policy/service.template.yaml", uriBaseId: "%SRCROOT%" },
       region: { startLine: 33, startColumn: 15 },
     });
   });
@@ -88,9 +93,7 @@ describe("SARIF output", () => {
     expect(run?.tool.driver.rules.map((r) => [r.id, r.helpUri])).toEqual(
       RULES.map((r) => [r.id, helpUri(r.id)]),
     );
-    expect(helpUri("ECS021")).toBe(
-      "https://github.com/ecs-autopilot/ecs-autopilot/blob/main/docs/policy-rules.md#ecs021",
-    );
+    expect(helpUri("ECS021")).toBe(`${REPOSITORY_URL}/blob/main/docs/policy-rules.md#ecs021`);
     // Every result, of every format, has a file and a line.
     const placed = (run?.results ?? []).map((r) => {
       const location = r.locations[0];
@@ -122,6 +125,54 @@ describe("SARIF output", () => {
     expect(at("ECS008", "test/fixtures/policy/ecs/describe-services.json")[0]?.line).toBe(8);
     expect(at("ECS008", "test/fixtures/policy/service.template.yaml")[0]?.line).toBe(47);
     expect((run?.results ?? []).filter((r) => r.kind === "open").every((r) => r.level === "none")).toBe(true);
+  });
+
+  it("gives paths from the repository's root as %SRCROOT%, wherever the check runs (review 14, defect 11)", async () => {
+    // A repository checked from its infra/ directory: code scanning knows files by their path from
+    // the checkout's root, so "td.json" (relative to the cwd, as before) would match no file.
+    const repository = mkdtempSync(join(tmpdir(), "ecs-autopilot-repo-"));
+    mkdirSync(join(repository, ".git"));
+    mkdirSync(join(repository, "infra", "web app"), { recursive: true });
+    const file = join(repository, "infra", "web app", "td.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        family: "web",
+        containerDefinitions: [{ name: "a", image: "nginx", privileged: true }],
+      }),
+    );
+    const outside = join(mkdtempSync(join(tmpdir(), "ecs-autopilot-elsewhere-")), "td.json");
+    writeFileSync(outside, readFileSync(file));
+    const root = sourceRoot(join(repository, "infra"));
+    expect(root).toBe(repository);
+    const loaded = [...(await loadPolicyFile(file)), ...(await loadPolicyFile(outside))];
+    const sarif = toSarif(
+      loaded.map((l) => evaluateResource(l, DEFAULT_CONFIG.policy)),
+      root,
+    ) as {
+      runs: Array<{
+        originalUriBaseIds: Record<string, { uri: string }>;
+        results: Array<{
+          ruleId: string;
+          locations: Array<{ physicalLocation: { artifactLocation: object } }>;
+        }>;
+      }>;
+    };
+    expect(validate(sarif)).toBe(true);
+    const run = sarif.runs[0];
+    expect(run?.originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: pathToFileURL(`${repository}/`).href } });
+    expect(
+      run?.results
+        .filter((r) => r.ruleId === "ECS001")
+        .map((r) => r.locations[0]?.physicalLocation.artifactLocation),
+    ).toEqual([
+      { uri: "infra/web%20app/td.json", uriBaseId: "%SRCROOT%" },
+      // Outside the repository: an absolute URI, no base to resolve against.
+      { uri: pathToFileURL(outside).href },
+    ]);
+    // Without a repository around it, the directory the check runs in is the root.
+    const bare = mkdtempSync(join(tmpdir(), "ecs-autopilot-bare-"));
+    expect(sourceRoot(bare)).toBe(bare);
   });
 
   it("is rejected by the schema when broken (the validation can fail)", () => {

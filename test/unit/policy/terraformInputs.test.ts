@@ -1,9 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { evaluateResource, PolicyInputError, Unknown } from "../../../core/policy/index.ts";
+import {
+  evaluateResource,
+  ModulesNotExpandedError,
+  PolicyInputError,
+  Unknown,
+} from "../../../core/policy/index.ts";
+import { wholeExpression } from "../../../core/policy/inputs/terraformDocuments.ts";
 import { loadPolicyFile, loadPolicyText } from "../../../core/policy/loadPolicyFile.ts";
 
 const FIXTURES = resolve(import.meta.dirname, "..", "..", "fixtures", "policy");
@@ -171,6 +177,62 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     expect(plainContainers[0]?.image).toBe("nginx:1.27");
   });
 
+  it("puts findings in file()-read container definitions on their line in that file; a missing file is one error (review 14, defect 9)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-autopilot-tf-file-"));
+    mkdirSync(join(dir, "defs"));
+    writeFileSync(
+      join(dir, "defs", "web.json"),
+      '[\n  {\n    "name": "web",\n    "image": "nginx:1.27",\n    "privileged": true\n  }\n]\n',
+    );
+    const main = join(dir, "main.tf");
+    const web = [
+      'resource "aws_ecs_task_definition" "web" {',
+      '  family                = "web"',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's path.module, literally
+      '  container_definitions = file("${path.module}/defs/web.json")',
+      "}",
+      "",
+    ].join("\n");
+    writeFileSync(main, web);
+    const [task] = await loadPolicyFile(main);
+    const privileged =
+      task && evaluateResource(task, DEFAULT_CONFIG.policy).findings.find((f) => f.ruleId === "ECS001");
+    expect([privileged?.file, privileged?.location]).toEqual([
+      join(dir, "defs", "web.json"),
+      { line: 5, column: 5 },
+    ]);
+    // What is not inside the container definitions stays in main.tf.
+    const network =
+      task && evaluateResource(task, DEFAULT_CONFIG.policy).findings.find((f) => f.ruleId === "ECS011");
+    expect([network?.file, network?.location?.line]).toEqual([main, 1]);
+    // Before: every container rule unknown, 16 lines of `<file("defs/nope.json")>`.
+    writeFileSync(
+      main,
+      `${web}resource "aws_ecs_task_definition" "missing" {\n  family                = "missing"\n  container_definitions = file("defs/nope.json")\n}\n`,
+    );
+    const error = await loadPolicyFile(main).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PolicyInputError);
+    expect((error as PolicyInputError).message).toBe(
+      `${main}:7:3: container_definitions reads defs/nope.json (${join(dir, "defs", "nope.json")}), which does not exist`,
+    );
+  });
+
+  it("prints a template of several interpolations as written (review 14, defect 9)", async () => {
+    const [task] = await loadPolicyText(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform interpolations, literally
+      'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n  container_definitions = jsonencode([{ name = "a", image = "${var.repo}:${var.tag}" }])\n}\n',
+      "t.tf",
+    );
+    const containers = (task?.document.containerDefinitions ?? []) as Array<{ image: unknown }>;
+    const image = containers[0]?.image;
+    // Terraform's interpolation syntax, spelt without a JavaScript template's `${`.
+    const $ = (expression: string) => `$\{${expression}}`;
+    expect(String(image)).toBe(`<${$("var.repo")}:${$("var.tag")}>`);
+    expect(wholeExpression(`${$("var.repo")}:${$("var.tag")}`)).toBeUndefined();
+    expect(wholeExpression($(`format("%s-${$("var.x")}", var.y)`))).toBe(`format("%s-${$("var.x")}", var.y)`);
+    expect(wholeExpression(` ${$(" var.image ")} `)).toBe("var.image");
+  });
+
   it("reports HCL syntax errors with file, line and column", async () => {
     let error: unknown;
     try {
@@ -186,6 +248,29 @@ describe("Terraform input (a module: references, unknowns, suppressions)", () =>
     await expect(
       loadPolicyText('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n', "s3.tf"),
     ).rejects.toThrow("no ECS resources in this Terraform file");
+  });
+});
+
+describe("Terraform that only calls modules (review 14, defect 8)", () => {
+  it("is not 'nothing to check': the error names each module call, its source and the way to a plan", async () => {
+    const call =
+      'module "ecs" {\n  source = "terraform-aws-modules/ecs/aws"\n}\nmodule "app" {\n  source = var.app_source\n}\n';
+    const error = await loadPolicyText(call, "main.tf").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModulesNotExpandedError);
+    // hcl2json gives blocks by name.
+    expect((error as ModulesNotExpandedError).modules).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, literally
+      { name: "app", source: "${var.app_source}" },
+      { name: "ecs", source: "terraform-aws-modules/ecs/aws" },
+    ]);
+    const json = JSON.stringify({ module: { ecs: { source: "terraform-aws-modules/ecs/aws" } } });
+    const fromJson = await loadPolicyText(json, "main.tf.json").catch((caught: unknown) => caught);
+    expect((fromJson as ModulesNotExpandedError).modules).toEqual([
+      { name: "ecs", source: "terraform-aws-modules/ecs/aws" },
+    ]);
+    // With an ECS resource of its own, the file is checked as before.
+    const both = `${call}resource "aws_ecs_cluster" "c" {\n  name = "c"\n}\n`;
+    expect((await loadPolicyText(both, "main.tf")).map((r) => r.address)).toEqual(["aws_ecs_cluster.c"]);
   });
 });
 
