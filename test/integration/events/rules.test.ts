@@ -187,6 +187,7 @@ describe("event rules, matched by EventBridge (moto) on the real AWS samples", (
     const derived = (eventName: string) =>
       cloudTrailEnvelope({ ...record, eventName, requestParameters: { cluster: "prod" } });
     expect(await deliver(derived("TagResource"))).toEqual(["ecs-service-tag-changes"]);
+    expect(await deliver(derived("UntagResource"))).toEqual(["ecs-service-tag-changes"]);
     expect(await deliver(derived("RegisterTaskDefinition"))).toEqual(["ecs-task-definition-changes"]);
     expect(await deliver(derived("UpdateService"))).toEqual([
       "ecs-service-changes",

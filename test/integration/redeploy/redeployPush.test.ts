@@ -5,7 +5,14 @@ import {
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
-import { pushFromEvent, redeployPush, ServiceIndex } from "../../../core/redeploy/index.ts";
+import { rolloutIdOfAction } from "../../../core/redeploy/applyRedeployPlan.ts";
+import {
+  DIGEST_CLAIM_SECONDS,
+  pushFromEvent,
+  redeployPush,
+  ServiceIndex,
+} from "../../../core/redeploy/index.ts";
+import { epochSeconds, type LeaseItem, stateKeys } from "../../../core/state/index.ts";
 import {
   createCluster,
   createRepository,
@@ -208,6 +215,23 @@ describe("redeployPush against moto", () => {
       new ListTaskDefinitionsCommand({ familyPrefix: "worker" }),
     );
     expect(familyAfter.taskDefinitionArns?.length).toBe((familyBefore.taskDefinitionArns?.length ?? 0) + 1);
+  });
+
+  it("remembers a deployed roll-out for 24 hours (DIGEST_CLAIM_SECONDS), with the revision it registered", async () => {
+    const { event } = await push("shop/worker", "2.2.0");
+    const before = epochSeconds(new Date());
+    const report = await redeployPush(pushFromEvent(event), world.context());
+    const after = epochSeconds(new Date());
+    const outcome = outcomeOf(report, "worker");
+    expect(outcome?.kind).toBe("deployed");
+    if (outcome?.kind !== "deployed") return;
+    const claim = await world.state.get<LeaseItem & { taskDefinitionArn?: string }>(
+      stateKeys.rollout(outcome.action.service.serviceArn, rolloutIdOfAction(outcome.action)),
+    );
+    expect(claim).toMatchObject({ status: "done", taskDefinitionArn: outcome.taskDefinitionArn });
+    expect(DIGEST_CLAIM_SECONDS).toBe(24 * 60 * 60);
+    expect(claim?.expiration).toBeGreaterThanOrEqual(before + 24 * 60 * 60);
+    expect(claim?.expiration).toBeLessThanOrEqual(after + 24 * 60 * 60);
   });
 
   it("uses the central config's glob policy for services without a tag", async () => {

@@ -208,6 +208,50 @@ describe("rule decisions beyond one failing case", () => {
     expect(decide("ECS027", "taskDefinition", td(app()))).toEqual([]);
   });
 
+  it("ECS007: uid 0 is root as much as the name root, with or without a group; other users pass", () => {
+    const user = (value?: unknown) => td(app(value === undefined ? {} : { user: value }));
+    expect(decide("ECS007", "taskDefinition", user("0"))).toEqual(["ECS007 container 'app' runs as 0"]);
+    expect(decide("ECS007", "taskDefinition", user("0:0"))).toEqual(["ECS007 container 'app' runs as 0:0"]);
+    expect(decide("ECS007", "taskDefinition", user("root"))).toEqual(["ECS007 container 'app' runs as root"]);
+    expect(decide("ECS007", "taskDefinition", user("root:1000"))).toEqual([
+      "ECS007 container 'app' runs as root:1000",
+    ]);
+    expect(decide("ECS007", "taskDefinition", user())).toEqual([
+      "ECS007 container 'app' sets no user: it runs as the image's user, root by default",
+    ]);
+    expect(decide("ECS007", "taskDefinition", user(""))).toHaveLength(1);
+    for (const ok of ["1000", "1000:1000", "10", "app", "rootless", "0app"])
+      expect(decide("ECS007", "taskDefinition", user(ok)), ok).toEqual([]);
+    expect(decide("ECS007", "taskDefinition", user(new Unknown("var.user")))).toEqual(["?ECS007"]);
+    // Linux declared outright is still ECS007's.
+    expect(
+      decide("ECS007", "taskDefinition", {
+        ...user("0"),
+        runtimePlatform: { operatingSystemFamily: "LINUX" },
+      }),
+    ).toHaveLength(1);
+  });
+
+  it("ECS019: a container without `essential` is essential (ECS's default); behind no load balancer nothing is asked", () => {
+    const lb = { run: { behindLoadBalancer: true } };
+    expect(decide("ECS019", "taskDefinition", td(app()), lb)).toEqual([
+      "ECS019 essential container 'app' has no health check and the service is behind a load balancer",
+    ]);
+    expect(decide("ECS019", "taskDefinition", td(app({ essential: true })), lb)).toHaveLength(1);
+    expect(decide("ECS019", "taskDefinition", td(app({ essential: false })), lb)).toEqual([]);
+    expect(
+      decide("ECS019", "taskDefinition", td(app({ healthCheck: { command: ["CMD", "/health"] } })), lb),
+    ).toEqual([]);
+    expect(decide("ECS019", "taskDefinition", td(app()))).toEqual([]);
+    expect(decide("ECS019", "taskDefinition", td(app()), { run: { behindLoadBalancer: false } })).toEqual([]);
+    expect(
+      decide("ECS019", "taskDefinition", td(app({ essential: new Unknown("var.essential") })), lb),
+    ).toEqual(["?ECS019"]);
+    expect(decide("ECS019", "taskDefinition", td(app({ healthCheck: new Unknown("var.hc") })), lb)).toEqual([
+      "?ECS019",
+    ]);
+  });
+
   it("ECS008: a platform version on EC2 is not Fargate's; an unknown launch type is unknown", () => {
     expect(decide("ECS008", "service", { platformVersion: "1.3.0", launchType: "EC2" })).toEqual([]);
     expect(

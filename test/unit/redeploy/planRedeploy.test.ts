@@ -8,6 +8,7 @@ import {
   planRedeploy,
   type ServiceSnapshot,
 } from "../../../core/redeploy/index.ts";
+import { POLICY_FORMS } from "../../../core/tagPolicy/index.ts";
 
 const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const push: ImagePush = {
@@ -113,12 +114,43 @@ describe("planRedeploy", () => {
   });
 
   it.each([
-    [{ service: { deploymentController: { type: "CODE_DEPLOY" as const } } }, "unsupported-controller"],
-    [{ service: { status: "DRAINING" } }, "inactive"],
-    [{ tags: { "autopilot:redeploy": "off" } }, "policy-off"],
-    [{ tags: { "autopilot:redeploy": "sometimes" } }, "policy-invalid"],
-    [{ tags: {} }, "not-tracked"],
-    [{ tags: { "autopilot:redeploy": "minor", "autopilot:container": "sidecar" } }, "no-matching-container"],
+    [
+      { service: { deploymentController: { type: "CODE_DEPLOY" as const } } },
+      "unsupported-controller",
+      "deployment controller CODE_DEPLOY: rolling updates need the ECS controller",
+    ],
+    [
+      { service: { deploymentController: { type: "EXTERNAL" as const } } },
+      "unsupported-controller",
+      "deployment controller EXTERNAL: rolling updates need the ECS controller",
+    ],
+    [{ service: { status: "DRAINING" } }, "inactive", "service is DRAINING"],
+    [{ tags: { "autopilot:redeploy": "off" } }, "policy-off", "autopilot:redeploy=off"],
+    [
+      { tags: { "autopilot:redeploy": "sometimes" } },
+      "policy-invalid",
+      `tag autopilot:redeploy: invalid tag policy 'sometimes': unknown policy; use one of ${POLICY_FORMS}`,
+    ],
+    [
+      { tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "yes" } },
+      "policy-invalid",
+      "tag autopilot:require-signature=yes: use true or false",
+    ],
+    [{ tags: {} }, "not-tracked", "no autopilot:redeploy tag and no config rule matches"],
+    [
+      { tags: { "autopilot:redeploy": "minor", "autopilot:container": "sidecar" } },
+      "no-matching-container",
+      "container 'sidecar' of web:7 uses shop/web",
+    ],
+    [
+      {
+        taskDefinition: {
+          containerDefinitions: [{ name: "envoy", image: "public.ecr.aws/appmesh/envoy:v1" }],
+        },
+      },
+      "no-matching-container",
+      "no container of web:7 uses shop/web",
+    ],
     [
       {
         taskDefinition: {
@@ -126,13 +158,16 @@ describe("planRedeploy", () => {
         },
       },
       "already-running",
+      `${push.digest} already runs (web:7)`,
     ],
-    [{ tags: { "autopilot:redeploy": "patch" } }, "policy-rejected"],
-  ])("skips with a stated reason (%#: %s)", (overrides, category) => {
+    [
+      { tags: { "autopilot:redeploy": "patch" } },
+      "policy-rejected",
+      "tag autopilot:redeploy=patch: web: patch: '1.5.0' is not a patch of 1.4; migrate: patch: '1.5.0' is not a patch of 1.4",
+    ],
+  ])("skips with a stated reason (%#: %s)", (overrides, category, reason) => {
     const action = only([snapshot(overrides)]);
-    expect(action?.kind).toBe("skip");
-    expect(action?.kind === "skip" && action.category).toBe(category);
-    expect(action?.kind === "skip" && action.reason.length).toBeGreaterThan(5);
+    expect(action).toMatchObject({ kind: "skip", category, reason });
   });
 
   it("tells a digest this very event deployed on an earlier attempt apart from one that already ran", () => {
@@ -213,6 +248,44 @@ describe("planRedeploy", () => {
     expect(fromConfig?.kind === "skip" && fromConfig.reason).toContain("config rule #1 (patch)");
     const fromTag = only([snapshot({ tags: { "autopilot:redeploy": "minor" } })], config);
     expect(fromTag?.kind).toBe("deploy");
+  });
+
+  it("lets autopilot:container win over a config rule's container, and uses the rule's when no tag names one", () => {
+    const config = parseConfig(
+      JSON.stringify({ redeploy: { rules: [{ cluster: "prod", policy: "minor", container: "migrate" }] } }),
+      "test",
+    );
+    const fromRule = only([snapshot({ tags: {} })], config);
+    expect(fromRule).toMatchObject({ kind: "deploy", policySource: "config rule #1 (minor)" });
+    expect(fromRule?.kind === "deploy" && fromRule.updates.map((u) => u.container)).toEqual(["migrate"]);
+    const fromTag = only([snapshot({ tags: { "autopilot:container": "web" } })], config);
+    expect(fromTag?.kind === "deploy" && fromTag.updates.map((u) => u.container)).toEqual(["web"]);
+  });
+
+  it("takes a config rule's allowPrerelease and requireSignature over the defaults, and the tag's signature setting over both", () => {
+    const config = parseConfig(
+      JSON.stringify({
+        redeploy: {
+          rules: [{ cluster: "prod", policy: "minor", allowPrerelease: true, requireSignature: true }],
+        },
+      }),
+      "test",
+    );
+    const rc = { ...push, tag: "1.5.0-rc.1" };
+    const unsigned = planRedeploy(rc, [snapshot({ tags: {} })], config, { image: amd64Image }).actions[0];
+    expect(unsigned).toMatchObject({ kind: "skip", category: "signature-unknown" });
+    const tagSaysNo = planRedeploy(
+      rc,
+      [snapshot({ tags: { "autopilot:require-signature": "false" } })],
+      config,
+      {
+        image: amd64Image,
+      },
+    ).actions[0];
+    expect(tagSaysNo).toMatchObject({
+      kind: "deploy",
+      reason: "web: minor: 1.4.2 → 1.5.0-rc.1; migrate: minor: 1.4.2 → 1.5.0-rc.1",
+    });
   });
 
   it("reads the running tag of a pinned image from the revision's tag", () => {

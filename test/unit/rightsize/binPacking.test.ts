@@ -46,6 +46,24 @@ describe("bin packing tasks onto instances", () => {
     expect(packTasks(tasks(1, 4096, 1024), large)).toBeUndefined();
   });
 
+  it("refuses a task too big for an instance in memory, and one too big in CPU, but fits one exactly its size", () => {
+    // m6i.large places 2048 units and 7575 MiB (placeable above).
+    expect(packTasks(tasks(1, 512, 7576), large)).toBeUndefined();
+    expect(packTasks([...tasks(3, 256, 512), ...tasks(1, 512, 7576)], large)).toBeUndefined();
+    expect(packTasks(tasks(1, 2049, 512), large)).toBeUndefined();
+    expect(packTasks(tasks(1, 2048, 7575), large)).toBe(1);
+    expect(packTasks(tasks(2, 1024, 3787), large)).toBe(1);
+    expect(packTasks(tasks(2, 1024, 3788), large)).toBe(2);
+    expect(packTasks([], large)).toBe(0);
+    // The cheapest type is one the tasks fit: r6i.large holds 8 GiB tasks, m6i.large cannot.
+    const prices = bundledPriceBook("us-east-1").ec2;
+    expect(cheapestEc2(tasks(2, 512, 8192), [large, rLarge], prices)).toMatchObject({
+      instance: rLarge,
+      instances: 2,
+    });
+    expect(cheapestEc2(tasks(1, 512, 20000), [large, rLarge], prices)).toBeUndefined();
+  });
+
   it("chooses the instance type with the lowest total price", () => {
     // The bundled us-east-1 prices (Karpenter's table, 2026-07-20): m6i.large $0.096, m6i.xlarge $0.192, r6i.large $0.126.
     const prices = bundledPriceBook("us-east-1").ec2;

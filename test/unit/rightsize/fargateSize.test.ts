@@ -36,6 +36,21 @@ describe("Fargate sizes", () => {
       cpu: 120,
       memory: 2048,
     });
+    // One OOM kill is enough: the memory it had was too little once.
+    expect(sizeNeed({ p99Cpu: 100, maxMemory: 1000, currentMemory: 2048, oomKills: 1 })).toEqual({
+      cpu: 120,
+      memory: 2048,
+    });
+    // After an OOM kill, a peak with headroom above the current memory still wins.
+    expect(sizeNeed({ p99Cpu: 100, maxMemory: 2000, currentMemory: 2048, oomKills: 1 })).toEqual({
+      cpu: 120,
+      memory: 2400,
+    });
+    // Fractions round up, never down.
+    expect(sizeNeed({ p99Cpu: 101, maxMemory: 1001, currentMemory: 512, oomKills: 0 })).toEqual({
+      cpu: 122,
+      memory: 1202,
+    });
     expect(sizeNeed({ p99Cpu: 100, maxMemory: 1000, currentMemory: 2048, oomKills: 0, headroom: 0 })).toEqual(
       { cpu: 100, memory: 1000 },
     );

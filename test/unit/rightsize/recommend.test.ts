@@ -65,6 +65,31 @@ describe("recommend: Fargate ephemeral storage", () => {
   });
 });
 
+describe("recommend: what a task needs", () => {
+  it("sizes CPU on p99 with 20 % headroom, not on p95", () => {
+    // 100 periods: 95 at 300 units, then 400, 500, 600, 700, 1000 → p95 = 305, p99 = 703.
+    const cpu = distribution([...Array.from({ length: 95 }, () => 300), 400, 500, 600, 700, 1000]);
+    if (!cpu) throw new Error("no samples");
+    expect(cpu.p95).toBeCloseTo(305, 9);
+    expect(cpu.p99).toBeCloseTo(703, 9);
+    const r = recommend({ ...profile(facts()), cpu }, bundledPriceBook("us-east-1"), []);
+    // ceil(703 × 1.2) = 844 units → 1 vCPU; on p95 it would be ceil(305 × 1.2) = 366 → 0.5 vCPU.
+    expect(r.need).toEqual({ cpu: 844, memory: 840 });
+    expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 1024, memory: 2048 } });
+  });
+
+  it("keeps the current memory after a single OOM kill instead of sizing it down to the peak", () => {
+    const oomed = { ...profile(facts()), oomKills: 1 };
+    const r = recommend(oomed, bundledPriceBook("us-east-1"), []);
+    expect(r.need).toEqual({ cpu: 360, memory: 2048 });
+    expect(r).toMatchObject({ capacity: "FARGATE", size: { cpu: 512, memory: 2048 } });
+    expect(recommend(profile(facts()), bundledPriceBook("us-east-1"), []).need).toEqual({
+      cpu: 360,
+      memory: 840,
+    });
+  });
+});
+
 describe("recommend: an EC2 plan names the task size it packs", () => {
   it("tells Slack and the Markdown report what each task must reserve, and what today's size would fit", () => {
     // The sandbox's ledger: 12 tasks of 4 vCPU / 8 GiB using 3,100 units and 6,000 MiB all the time.

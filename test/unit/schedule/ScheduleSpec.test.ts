@@ -48,6 +48,22 @@ describe("the autopilot:schedule tag", () => {
       "Mon-Fri 07:00-25:00 Europe/Berlin",
       "'07:00-25:00': '25:00' is not a time of day (HH:MM, 00:00 to 24:00)",
     ],
+    [
+      "Mon-Fri 07:60-19:00 Europe/Berlin",
+      "'07:60-19:00': '07:60' is not a time of day (HH:MM, 00:00 to 23:59)",
+    ],
+    [
+      "Mon-Fri 07:00-18:60 Europe/Berlin",
+      "'07:00-18:60': '18:60' is not a time of day (HH:MM, 00:00 to 24:00)",
+    ],
+    [
+      "Mon-Fri 07:00-24:01 Europe/Berlin",
+      "'07:00-24:01': '24:01' is not a time of day (HH:MM, 00:00 to 24:00)",
+    ],
+    [
+      "Mon-Fri 24:00-06:00 Europe/Berlin",
+      "'24:00-06:00': '24:00' is not a time of day (HH:MM, 00:00 to 23:59)",
+    ],
     ["Mon-Fri 07:00-19:00 Europe/Berlinn", "'Europe/Berlinn': not an IANA time zone"],
     ["Mon-Fri 07:00-19:00", "the time zone is missing"],
     ["Mon-Fri Europe/Berlin", "'Europe/Berlin': expected a window HH:MM-HH:MM after 'Mon-Fri'"],

@@ -101,6 +101,78 @@ describe("planScheduledActions", () => {
   });
 });
 
+describe("planScheduledActions at the edges", () => {
+  it("merges windows touching at Saturday→Sunday midnight: no up and down both at Sunday 00:00", () => {
+    expect(brief(plan("Sat 20:00-24:00 Sun 00:00-06:00 UTC"))).toEqual([
+      ["autopilot-up-2000-SAT", "cron(0 20 ? * SAT *)", "2-6", undefined, undefined],
+      ["autopilot-down-0600-SUN", "cron(0 6 ? * SUN *)", "0-0", undefined, undefined],
+    ]);
+    // The same week written the other way round, and a window that overlaps Sunday's first one.
+    expect(brief(plan("Sun 00:00-06:00 Sat 20:00-24:00 UTC")).map((a) => a[0])).toEqual([
+      "autopilot-up-2000-SAT",
+      "autopilot-down-0600-SUN",
+    ]);
+    expect(brief(plan("Sat 20:00-02:00 Sun 01:00-06:00 UTC")).map((a) => a[1])).toEqual([
+      "cron(0 20 ? * SAT *)",
+      "cron(0 6 ? * SUN *)",
+    ]);
+    // A minute apart they stay two windows.
+    expect(brief(plan("Sat 20:00-23:59 Sun 00:00-06:00 UTC")).map((a) => a[0])).toEqual([
+      "autopilot-up-0000-SUN",
+      "autopilot-up-2000-SAT",
+      "autopilot-down-0600-SUN",
+      "autopilot-down-2359-SAT",
+    ]);
+  });
+
+  it("keeps a service that is up all week without any action", () => {
+    expect(plan("Daily 00:00-12:00 12:00-24:00 UTC")).toEqual([]);
+  });
+
+  it("takes the service down on a holiday that is today, and keeps the recurring actions off it", () => {
+    // 2026-12-24 05:00 in Berlin: the 07:00 scale-up must not fire today.
+    const actions = plan("Mon-Fri 07:00-19:00 Europe/Berlin except 2026-12-24", "2026-12-24T04:00:00Z");
+    expect(brief(actions)).toEqual([
+      [
+        "autopilot-up-0700-MON-FRI-base",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        undefined,
+        "2026-12-23T23:00:00.000Z",
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-base",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        undefined,
+        "2026-12-23T23:00:00.000Z",
+      ],
+      [
+        "autopilot-up-0700-MON-FRI-from-20261225",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2026-12-24T23:00:00.000Z",
+        undefined,
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-from-20261225",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        "2026-12-24T23:00:00.000Z",
+        undefined,
+      ],
+      ["autopilot-holiday-20261224", "at(2026-12-24T00:00:00)", "0-0", undefined, undefined],
+    ]);
+    const spec = parseScheduleTag("Mon-Fri 07:00-19:00 Europe/Berlin except 2026-12-24");
+    expect(capacityAt(spec, capacity, new Date("2026-12-24T09:00:00Z"))).toEqual(capacity.off);
+    expect(capacityAt(spec, capacity, new Date("2026-12-23T09:00:00Z"))).toEqual(capacity.up);
+    // The day after, the holiday is past: nothing is split any more.
+    expect(
+      plan("Mon-Fri 07:00-19:00 Europe/Berlin except 2026-12-24", "2026-12-25T04:00:00Z").map((a) => a.name),
+    ).toEqual(["autopilot-up-0700-MON-FRI", "autopilot-down-1900-MON-FRI"]);
+  });
+});
+
 describe("timeline and savings across daylight-saving changes", () => {
   it("Europe/Berlin on the spring-forward Sunday 2026-03-29: a 23-hour day, changes at local times", () => {
     const spec = parseScheduleTag("Daily 01:00-05:00 Europe/Berlin");

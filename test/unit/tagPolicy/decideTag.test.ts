@@ -217,6 +217,60 @@ describe("tags without a tag and re-pushes", () => {
   });
 });
 
+describe("decisions a one-line bug would turn (issue 16)", () => {
+  it("patch refuses a major bump that keeps the minor (1.4.2 → 2.4.3), naming the minor it follows", () => {
+    expect(decide("patch", "1.4.2", "2.4.3")).toEqual({
+      accept: false,
+      reason: "patch: '2.4.3' is not a patch of 1.4",
+    });
+    expect(decide("patch", "1.4.2", "1.5.2")).toEqual({
+      accept: false,
+      reason: "patch: '1.5.2' is not a patch of 1.4",
+    });
+    expect(decide("patch", "1.4.2", "1.4.3")).toEqual({ accept: true, reason: "patch: 1.4.2 → 1.4.3" });
+    expect(decide("minor", "1.4.2", "2.4.3")).toEqual({
+      accept: false,
+      reason: "minor: '2.4.3' is a major bump from '1.4.2'",
+    });
+    expect(decide("major", "1.4.2", "2.4.3")).toEqual({ accept: true, reason: "major: 1.4.2 → 2.4.3" });
+  });
+
+  it("reads a pre-release in the part after a prefix, and names the whole pushed tag", () => {
+    expect(decide("prefix:release-", "release-1.4.2", "release-1.5.0-rc.1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-1.5.0-rc.1' is a pre-release or suffixed build, 'release-1.4.2' a release (allowPrerelease is off)",
+    });
+    expect(decide("prefix:release-", undefined, "release-1.5.0-rc.1")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-1.5.0-rc.1' is a pre-release or suffixed build (allowPrerelease is off)",
+    });
+    expect(
+      decide("prefix:release-", "release-1.4.2", "release-1.5.0-rc.1", { allowPrerelease: true }),
+    ).toEqual({ accept: true, reason: "prefix:release-: release-1.4.2 → release-1.5.0-rc.1" });
+    // The same track after the prefix moves on.
+    expect(decide("prefix:release-", "release-1.5.0-rc.1", "release-1.5.0-rc.2").accept).toBe(true);
+  });
+
+  it("compares release-042 and release-42 as the same number, and 042 above 5", () => {
+    expect(decide("prefix:release-", "release-042", "release-42")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-42' and 'release-042' are equal in the part the policy compares ('42'); nothing newer to deploy",
+    });
+    expect(decide("prefix:release-", "release-042", "release-5")).toEqual({
+      accept: false,
+      reason: "prefix:release-: 'release-5' is older than 'release-042' (no downgrades)",
+    });
+    expect(decide("prefix:release-", "release-042", "release-43")).toEqual({
+      accept: true,
+      reason: "prefix:release-: release-042 → release-43",
+    });
+    expect(decide("glob:release-*", "release-042", "release-42").accept).toBe(false);
+  });
+});
+
 describe("reasons of pattern policies name the tags, not the part the pattern extracted", () => {
   it("names the running tag as it runs (review of issue 12, defect 6)", () => {
     expect(decide("prefix:v", "v1.2.0", "v1.3.0-beta.1")).toEqual({
@@ -362,5 +416,31 @@ describe("a pre-release leads to its release (review of issue 12, defect 7)", ()
     });
     // Argo's own example of a suffix that is more than a pre-release: a track of its own shape.
     expect(decide("minor", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le", "v2.3.0").accept).toBe(false);
+  });
+});
+
+describe("decisions mutation testing found unheld (docs/testing.md)", () => {
+  it("order:numerical: -0 and -0.00 are 0, trailing zeros of a fraction count for nothing, leading ones do", () => {
+    const numerical = parseTagPolicy("order:numerical", { from: "config" });
+    expect(orderTags(numerical, "-0", "0")).toBe(0);
+    expect(orderTags(numerical, "-0.00", "0")).toBe(0);
+    expect(orderTags(numerical, "-0.5", "0")).toBe(-1);
+    expect(orderTags(numerical, "1.50", "1.5")).toBe(0);
+    expect(orderTags(numerical, "1.05", "1.5")).toBe(-1);
+    expect(decide("order:numerical", "9", "a10")).toEqual({
+      accept: false,
+      reason: "order:numerical: 'a10' (from 'a10') is not a number",
+    });
+  });
+
+  it("semver levels say why they refuse an unknown running version and a version written differently", () => {
+    expect(decide("minor", undefined, "1.5.0")).toEqual({
+      accept: false,
+      reason: "minor: the version the service runs is unknown (use range:… to deploy without knowing it)",
+    });
+    expect(decide("minor", "1.4", "v1.4.0")).toEqual({
+      accept: false,
+      reason: "minor: 'v1.4.0' is the same version as '1.4'",
+    });
   });
 });

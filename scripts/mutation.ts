@@ -1,0 +1,86 @@
+/**
+ * Mutation testing of the decision modules (`npm run test:mutation [group…]`), one group at a
+ * time: Stryker with the vitest runner and the TypeScript checker, configured in
+ * stryker.config.mjs. Each group keeps its incremental file under reports/mutation/<group>/, so a
+ * rerun tests only the mutants whose code or covering tests changed. Prints the score of every
+ * module and fails when a group is below the break threshold (85 %). docs/testing.md explains
+ * the groups, the last recorded scores and the mutants that survive on purpose.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const ROOT = resolve(import.meta.dirname, "..");
+/** The groups, from the Stryker config itself (plain JavaScript, so Stryker reads it without a build). */
+const { GROUPS } = (await import(pathToFileURL(resolve(ROOT, "stryker.config.mjs")).href)) as {
+  GROUPS: Record<string, readonly string[]>;
+};
+type Group = string;
+const names = Object.keys(GROUPS);
+
+const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = asked.filter((a) => !names.includes(a));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown group ${unknown.join(", ")}; the groups are ${names.join(", ")}\n`);
+  process.exit(2);
+}
+const groups = asked.length > 0 ? asked : names;
+const passOn = process.argv.slice(2).filter((a) => a.startsWith("-"));
+
+/** The parts of Stryker's mutation-testing-report-schema JSON this script reads. */
+interface Report {
+  files: Record<string, { mutants: Array<{ status: string }> }>;
+}
+
+const DETECTED = new Set(["Killed", "Timeout"]);
+const UNDETECTED = new Set(["Survived", "NoCoverage"]);
+
+function scores(group: Group): Array<{ file: string; detected: number; undetected: number }> {
+  const path = resolve(ROOT, "reports", "mutation", group, "mutation.json");
+  if (!existsSync(path)) return [];
+  const report = JSON.parse(readFileSync(path, "utf8")) as Report;
+  return Object.entries(report.files).map(([file, { mutants }]) => ({
+    file,
+    detected: mutants.filter((m) => DETECTED.has(m.status)).length,
+    undetected: mutants.filter((m) => UNDETECTED.has(m.status)).length,
+  }));
+}
+
+const percent = (detected: number, undetected: number) =>
+  detected + undetected === 0 ? "n/a" : `${((100 * detected) / (detected + undetected)).toFixed(2)} %`;
+
+const rows: string[] = [];
+let failed = false;
+for (const group of groups) {
+  process.stdout.write(`\n=== mutation testing: ${group} (${(GROUPS[group] ?? []).join(", ")})\n`);
+  const run = spawnSync("npx", ["stryker", "run", "stryker.config.mjs", ...passOn], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, MUTATION_GROUP: group },
+  });
+  if (run.status !== 0) failed = true;
+  let detected = 0;
+  let undetected = 0;
+  for (const row of scores(group)) {
+    rows.push(
+      `| ${group} | \`${row.file}\` | ${row.detected} | ${row.undetected} | ${percent(row.detected, row.undetected)} |`,
+    );
+    detected += row.detected;
+    undetected += row.undetected;
+  }
+  rows.push(
+    `| **${group}** | | **${detected}** | **${undetected}** | **${percent(detected, undetected)}** |`,
+  );
+}
+
+process.stdout.write(
+  [
+    "",
+    "| group | module | killed | survived | score |",
+    "| ----- | ------ | -----: | -------: | ----: |",
+    ...rows,
+    "",
+  ].join("\n"),
+);
+process.exit(failed ? 1 : 0);

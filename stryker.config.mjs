@@ -1,0 +1,81 @@
+// @ts-check
+/**
+ * Mutation testing of the decision modules (`npm run test:mutation`, docs/testing.md).
+ *
+ * Stryker plants one small bug at a time in a decision module (a flipped comparison, a dropped
+ * condition, an emptied string) and runs the tests that cover it; a mutant the tests do not
+ * notice is a decision no test holds. One group of modules per run (`MUTATION_GROUP`), each
+ * with its own incremental file, so a rerun only tests what changed in that group.
+ */
+
+/**
+ * The decision modules, by group: what `npm run test:mutation [group…]` runs. A group is a few
+ * hundred mutants at most, so one run takes minutes on a shared 2-core machine and the
+ * incremental file of one group never waits on another.
+ */
+export const GROUPS = {
+  "tag-decision": ["core/tagPolicy/decideTag.ts"],
+  "tag-version": ["core/tagPolicy/VersionTag.ts", "core/tagPolicy/TagPattern.ts"],
+  "tag-policy": ["core/tagPolicy/TagPolicy.ts"],
+  "stop-classification": ["core/monitor/classifyStop.ts"],
+  "incident-state": ["core/monitor/MonitorState.ts"],
+  "schedule-language": ["core/schedule/ScheduleSpec.ts", "core/schedule/zonedTime.ts"],
+  "schedule-planning": [
+    "core/schedule/planScheduledActions.ts",
+    "core/schedule/timeline.ts",
+    "core/schedule/ScheduleState.ts",
+  ],
+  // The reconcile diff (desired vs live actions) is planSchedules; reconcileSchedules.ts only loads and applies.
+  "schedule-reconcile": ["core/schedule/planSchedules.ts"],
+  recommendation: ["core/rightsize/recommend.ts"],
+  sizing: [
+    "core/ecs/FargateSize.ts",
+    "core/rightsize/fargateSize.ts",
+    "core/rightsize/percentiles.ts",
+    "core/rightsize/binPacking.ts",
+  ],
+  "redeploy-plan": ["core/redeploy/planRedeploy.ts"],
+  "redeploy-copy": ["core/redeploy/imageChecks.ts", "core/ecs/TaskDefinitionCopy.ts"],
+  "policy-task-definition": ["core/policy/rules/taskDefinitionRules.ts"],
+  "policy-service": [
+    "core/policy/rules/serviceRules.ts",
+    "core/policy/rules/clusterRules.ts",
+    "core/policy/rules/capacityProviderRules.ts",
+    "core/policy/rules/taskSetRules.ts",
+    "core/policy/rules/tagging.ts",
+  ],
+  "policy-operational": ["core/policy/rules/operationalRules.ts"],
+  events: ["core/events/rules.ts", "core/events/match.ts"],
+  "monitor-event": ["core/monitor/monitorEvent.ts"],
+};
+
+/** Groups whose decisions are reached through the state table: their tests need moto. */
+const MOTO_GROUPS = new Set(["incident-state", "monitor-event"]);
+
+const group = process.env.MUTATION_GROUP ?? "tag-decision";
+const mutate = GROUPS[/** @type {keyof typeof GROUPS} */ (group)];
+if (!mutate) throw new Error(`unknown MUTATION_GROUP '${group}'; one of ${Object.keys(GROUPS).join(", ")}`);
+const out = `reports/mutation/${group}`;
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: {
+    configFile: MOTO_GROUPS.has(group) ? "vitest.mutation-moto.config.ts" : "vitest.mutation.config.ts",
+    related: true,
+  },
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.mutation.json",
+  mutate,
+  coverageAnalysis: "perTest",
+  // The machine is shared: one test process at a time.
+  concurrency: 1,
+  incremental: true,
+  incrementalFile: `${out}/stryker-incremental.json`,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: `${out}/mutation.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
+  clearTextReporter: { allowColor: false, logTests: false },
+  thresholds: { high: 95, low: 85, break: 85 },
+  tempDirName: ".stryker-tmp",
+};

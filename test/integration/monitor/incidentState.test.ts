@@ -1,0 +1,191 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../core/config/index.ts";
+import { EcsServiceActionEvent, EcsTaskStateChangeEvent } from "../../../core/events/index.ts";
+import {
+  type MonitorContext,
+  MonitorLookups,
+  type MonitorResult,
+  MonitorState,
+  monitorServiceAction,
+  monitorTaskStateChange,
+} from "../../../core/monitor/index.ts";
+import { acquireLease, completeLease, StateTable, stateKeys } from "../../../core/state/index.ts";
+import { serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
+import { createWorld } from "../../support/world.ts";
+
+/**
+ * The monitor's decisions over time, against moto's DynamoDB with a clock the test moves: the
+ * crash-loop window counts the minutes it says, an alert's cooldown ends when it says. Both the
+ * state table and the monitor's memory read the same clock; "tell once" claims are kept as
+ * runtime/deliver.ts keeps them (a lease, completed for the message's period).
+ */
+const START = new Date("2026-11-25T12:00:00Z");
+let clock: Date;
+let context: MonitorContext;
+let tasks = 0;
+
+const at = (minutes: number, seconds = 0) => {
+  clock = new Date(START.getTime() + minutes * 60_000 + seconds * 1000);
+};
+
+async function setUp(monitor: Record<string, unknown>) {
+  const world = await createWorld();
+  const table = new StateTable(world.clients.documents, world.tableName, () => clock);
+  context = {
+    state: new MonitorState(table, () => clock),
+    lookups: new MonitorLookups(world.clients.ecs, world.clients.ecr, "667471847564", "us-east-2"),
+    config: parseConfig(JSON.stringify({ monitor }), "test").monitor,
+    table,
+    now: () => clock,
+  };
+}
+
+/** Delivers the result's messages the way runtime/deliver.ts claims them, at the test's clock. */
+async function delivered(result: MonitorResult): Promise<MonitorResult> {
+  for (const { once } of result.messages) {
+    const key = stateKeys.once(once.kind, once.id);
+    const lease = await acquireLease(context.table, key, "test", { leaseSeconds: 60 }, clock);
+    expect(lease.acquired).toBe(true);
+    await completeLease(context.table, key, "test", { ttlSeconds: once.seconds }, clock);
+  }
+  return result;
+}
+
+/** A task of `service` stops with `exitCode` (1: an application error, 137: out of memory). */
+async function stop(service: string, exitCode: number) {
+  const n = ++tasks;
+  const event = stoppedTaskEvent({ id: `stop-${n}`, taskId: `task${n}`, service, exitCode });
+  return delivered(await monitorTaskStateChange(EcsTaskStateChangeEvent.parse(event), context));
+}
+
+const brief = (r: MonitorResult) => [r.action, r.detail, r.messages.map((m) => m.message.text)];
+
+describe("the crash-loop window", () => {
+  beforeEach(async () => setUp({ crashLoop: { stops: 3, withinMinutes: 10 } }));
+
+  it("counts the stops of the last 10 minutes: one 10 minutes before the third is outside", async () => {
+    at(0);
+    expect(brief(await stop("api", 1))).toEqual(["counted", "1 of 3 stops within 10 min", []]);
+    at(1);
+    expect(brief(await stop("api", 1))).toEqual(["counted", "2 of 3 stops within 10 min", []]);
+    // Minute 10: the window is minutes 1 to 10, the first stop has left it.
+    at(10);
+    expect(brief(await stop("api", 1))).toEqual(["counted", "2 of 3 stops within 10 min", []]);
+    at(10, 30);
+    expect(brief(await stop("api", 1))).toEqual([
+      "incident-opened",
+      undefined,
+      ["Crash loop: primary-cluster/api: 3 tasks stopped within 10 min (application-error)"],
+    ]);
+  });
+
+  it("opens the incident on the third stop within the window, exactly at the threshold", async () => {
+    at(0);
+    await stop("web", 1);
+    at(5);
+    await stop("web", 1);
+    at(9, 59);
+    const third = await stop("web", 1);
+    expect(third.action).toBe("incident-opened");
+    expect(third.messages[0]?.once).toEqual({
+      kind: "incident",
+      id: "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/web#2026-11-25T12:09:59.000Z",
+      seconds: 7 * 24 * 60 * 60,
+    });
+    const incident = await context.state.incident(
+      "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/web",
+    );
+    expect(incident).toMatchObject({
+      status: "open",
+      stops: 3,
+      firstStopAt: "2026-11-25T12:00:00.000Z",
+      openedAt: "2026-11-25T12:09:59.000Z",
+      lastClass: "application-error",
+    });
+  });
+
+  it("keeps an open incident quiet while counting it, and tells its recovery once", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("cart", 1);
+    }
+    at(3);
+    expect(brief(await stop("cart", 1))).toEqual(["incident-updated", "4 stops so far", []]);
+    at(4);
+    expect(brief(await stop("cart", 137))).toEqual(["incident-updated", "5 stops so far", []]);
+    const arn = "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/cart";
+    expect(await context.state.incident(arn)).toMatchObject({ stops: 5, lastClass: "out-of-memory" });
+
+    at(20);
+    const steady = (id: string) =>
+      EcsServiceActionEvent.parse(
+        serviceActionEvent({
+          id,
+          sample: "ecs-service-action-steady-state.json",
+          account: "667471847564",
+          region: "us-east-2",
+          cluster: "primary-cluster",
+          service: "cart",
+        }),
+      );
+    const recovered = await delivered(await monitorServiceAction(steady("s1"), context));
+    expect(brief(recovered)).toEqual([
+      "recovered",
+      undefined,
+      ["Recovered: primary-cluster/cart is steady again after 5 stops over 20 min"],
+    ]);
+    expect(await context.state.incident(arn)).toMatchObject({
+      status: "recovered",
+      recoveredAt: "2026-11-25T12:20:00.000Z",
+    });
+    at(21);
+    expect(brief(await monitorServiceAction(steady("s2"), context))).toEqual([
+      "steady",
+      "no open incident",
+      [],
+    ]);
+    // After the recovery, stops count from nothing again.
+    at(30);
+    expect(brief(await stop("cart", 1))).toEqual(["counted", "1 of 3 stops within 10 min", []]);
+  });
+});
+
+describe("the alert cooldown", () => {
+  // A crash loop needs 10 stops here, so that only the first-stop alert speaks.
+  beforeEach(async () => setUp({ crashLoop: { stops: 10, withinMinutes: 10 }, cooldownMinutes: 30 }));
+
+  it("tells a cause once per service within the cooldown, and again once it has run out", async () => {
+    at(0);
+    const first = await stop("search", 137);
+    expect(brief(first)).toEqual([
+      "alerted",
+      "out-of-memory",
+      ["primary-cluster/search: task stopped (out-of-memory)"],
+    ]);
+    expect(first.messages[0]?.once).toEqual({
+      kind: "alert",
+      id: "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/search#out-of-memory",
+      seconds: 30 * 60,
+    });
+    at(29);
+    expect(brief(await stop("search", 137))).toEqual(["counted", "1 of 10 stops within 10 min", []]);
+    at(30);
+    expect((await stop("search", 137)).action).toBe("counted");
+    at(30, 1);
+    expect(brief(await stop("search", 137))).toEqual([
+      "alerted",
+      "out-of-memory",
+      ["primary-cluster/search: task stopped (out-of-memory)"],
+    ]);
+  });
+
+  it("keeps the cooldown per service and per cause", async () => {
+    at(0);
+    expect((await stop("search", 137)).action).toBe("alerted");
+    at(1);
+    expect((await stop("index", 137)).action).toBe("alerted");
+    // An application error is not in alertOnFirstStop: counted, not told.
+    at(2);
+    expect(brief(await stop("search", 1))).toEqual(["counted", "2 of 10 stops within 10 min", []]);
+  });
+});
