@@ -1,0 +1,61 @@
+/**
+ * Decisions of the sizing modules that mutation testing (group `sizing`, docs/testing.md) found
+ * no test held: each assertion is the value a recommendation is built from.
+ */
+import { describe, expect, it } from "vitest";
+import { type InstanceShape, packTasks, placeable } from "../../../core/rightsize/binPacking.ts";
+import { smallestFargateSize } from "../../../core/rightsize/fargateSize.ts";
+import { distribution, percentile } from "../../../core/rightsize/percentiles.ts";
+
+/** A shape for the arithmetic only (not a real instance type's figures). */
+const shape = (vcpus: number, memory: number): InstanceShape => ({
+  instanceType: "test.shape",
+  vcpus,
+  memory,
+  architecture: "x86_64",
+});
+
+describe("percentiles and distribution", () => {
+  it("sorts its own copy: unsorted input gives the same percentile, and the input is left as given", () => {
+    const values = [4, 1, 3, 2];
+    expect(percentile(values, 0.25)).toBe(1.75);
+    expect(percentile(values, 0.75)).toBe(3.25);
+    expect(values).toEqual([4, 1, 3, 2]);
+  });
+
+  it("has no distribution for no values, the largest value as max, and variation 0 for all zeros", () => {
+    expect(distribution([])).toBeUndefined();
+    expect(distribution([30, 90, 10, 10])).toMatchObject({ max: 90, mean: 35, samples: 4 });
+    expect(distribution([0, 0, 0])).toMatchObject({ mean: 0, variation: 0 });
+  });
+});
+
+describe("bin-packing", () => {
+  it("takes the agent's reserved memory off what an instance can place", () => {
+    expect(
+      placeable(shape(2, 1000), { overheadFraction: 0.1, reservedMemory: 100, basis: "estimated" as const }),
+    ).toEqual({
+      cpu: 2048,
+      memory: 800,
+    });
+  });
+
+  it("fills an instance to the last MiB and CPU unit: two tasks of exactly half fit on one", () => {
+    const reserve = { overheadFraction: 0, reservedMemory: 0, basis: "estimated" as const };
+    const half = { cpu: 1024, memory: 4096 };
+    expect(packTasks([half, half], shape(2, 8192), reserve)).toBe(1);
+    expect(packTasks([half, half, half], shape(2, 8192), reserve)).toBe(2);
+  });
+});
+
+describe("Fargate size", () => {
+  it("takes a size whose CPU is exactly the need", () => {
+    expect(smallestFargateSize({ cpu: 512, memory: 1024 })).toEqual({ cpu: 512, memory: 1024 });
+    expect(smallestFargateSize({ cpu: 1024, memory: 2048 }, { vcpuHour: 0.04048, gbHour: 0.004445 })).toEqual(
+      {
+        cpu: 1024,
+        memory: 2048,
+      },
+    );
+  });
+});
