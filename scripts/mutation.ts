@@ -7,7 +7,7 @@
  * the groups, the last recorded scores and the mutants that survive on purpose.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -26,7 +26,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const groups = asked.length > 0 ? asked : names;
-const passOn = process.argv.slice(2).filter((a) => a.startsWith("-"));
+// Options for Stryker (`--force`, `--mutate=…`); npm's own `--` separator is not one of them.
+const passOn = process.argv.slice(2).filter((a) => a.startsWith("-") && a !== "--");
 
 /** The parts of Stryker's mutation-testing-report-schema JSON this script reads. */
 interface Report {
@@ -36,8 +37,12 @@ interface Report {
 const DETECTED = new Set(["Killed", "Timeout"]);
 const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
+const reportPath = (group: Group) => resolve(ROOT, "reports", "mutation", group, "mutation.json");
+const reportTime = (group: Group) =>
+  existsSync(reportPath(group)) ? statSync(reportPath(group)).mtimeMs : 0;
+
 function scores(group: Group): Array<{ file: string; detected: number; undetected: number }> {
-  const path = resolve(ROOT, "reports", "mutation", group, "mutation.json");
+  const path = reportPath(group);
   if (!existsSync(path)) return [];
   const report = JSON.parse(readFileSync(path, "utf8")) as Report;
   return Object.entries(report.files).map(([file, { mutants }]) => ({
@@ -54,12 +59,18 @@ const rows: string[] = [];
 let failed = false;
 for (const group of groups) {
   process.stdout.write(`\n=== mutation testing: ${group} (${(GROUPS[group] ?? []).join(", ")})\n`);
+  const before = reportTime(group);
   const run = spawnSync("npx", ["stryker", "run", "stryker.config.mjs", ...passOn], {
     cwd: ROOT,
     stdio: "inherit",
     env: { ...process.env, MUTATION_GROUP: group },
   });
   if (run.status !== 0) failed = true;
+  if (reportTime(group) === before) {
+    // Stryker stopped before writing a report: an earlier run's scores must not pass for this one's.
+    rows.push(`| **${group}** | | | | **not run** (Stryker exited ${run.status ?? run.signal}) |`);
+    continue;
+  }
   let detected = 0;
   let undetected = 0;
   for (const row of scores(group)) {
