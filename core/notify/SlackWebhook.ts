@@ -1,5 +1,6 @@
 import { AutopilotError } from "../errors.ts";
 import type { SlackMessage } from "./SlackMessage.ts";
+import { webhookUrlProblem } from "./webhookSecret.ts";
 
 /** Where messages go: Slack, or the terminal for local runs. */
 export interface Notifier {
@@ -92,10 +93,8 @@ export class SlackWebhook implements Notifier {
   readonly #options: Required<SlackWebhookOptions>;
 
   constructor(url: string, options: SlackWebhookOptions = {}) {
-    // URL.parse, never `new URL(…)`: the TypeError that throws keeps the whole URL in `input`.
     // The same test as the secret's check (webhookTarget): a URL one takes, the other takes too.
-    const protocol = URL.parse(url)?.protocol;
-    if (protocol !== "https:" && protocol !== "http:")
+    if (webhookUrlProblem(url))
       throw new SlackWebhookError("the Slack webhook URL is not a valid http(s) URL", undefined, 0);
     this.#url = url;
     this.#secrets = secretPartsOf(url);

@@ -26,6 +26,23 @@ export class WebhookSecretError extends AutopilotError {
 export type WebhookTarget = { readonly kind: "log" } | { readonly kind: "slack"; readonly url: string };
 
 /**
+ * What keeps `value` from being a webhook URL, or undefined when it is one: an http(s) URL with a
+ * host. The one test both the secret's check and SlackWebhook apply, so a URL one takes the other
+ * takes too. Read with URL.parse, never `new URL(…)`, whose TypeError keeps the value in `input`;
+ * the problem never quotes the value, not even its scheme (a pasted token "xoxb-…:…" would show).
+ *
+ * @example
+ * webhookUrlProblem("hooks.slack.com/x"); // "it is not a URL"
+ */
+export function webhookUrlProblem(value: string): string | undefined {
+  const url = URL.parse(value);
+  if (!url) return "it is not a URL";
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "it is not an http(s) URL";
+  if (!url.hostname) return "it names no host";
+  return undefined;
+}
+
+/**
  * Reads a webhook secret's value: {@link LOG_INSTEAD} (or nothing) means the log, an http(s) URL
  * means Slack. Anything else is a {@link WebhookSecretError} naming the secret and the problem —
  * never the value, which is a credential (not even through a parser error's `input`).
@@ -37,17 +54,7 @@ export type WebhookTarget = { readonly kind: "log" } | { readonly kind: "slack";
 export function webhookTarget(secret: string, value: string | undefined): WebhookTarget {
   const trimmed = value?.trim() ?? "";
   if (trimmed === "" || trimmed === LOG_INSTEAD) return { kind: "log" };
-  const url = (() => {
-    try {
-      return new URL(trimmed);
-    } catch {
-      // URL's TypeError carries the value as `input`: it must not travel.
-      throw new WebhookSecretError(secret, "it is not a URL");
-    }
-  })();
-  if (url.protocol !== "https:" && url.protocol !== "http:")
-    // Not even the scheme is quoted: a pasted token ("xoxb-…:…") would show in it.
-    throw new WebhookSecretError(secret, "it is not an http(s) URL");
-  if (!url.hostname) throw new WebhookSecretError(secret, "it names no host");
+  const problem = webhookUrlProblem(trimmed);
+  if (problem) throw new WebhookSecretError(secret, problem);
   return { kind: "slack", url: trimmed };
 }
