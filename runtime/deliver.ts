@@ -135,6 +135,7 @@ async function deliverOne(
         channel,
         flow: targets.flow,
         eventId: targets.eventId,
+        ...(outgoing.once ? { once: outgoing.once } : {}),
         message: { text: message.text, blocks: message.blocks as OutboxMessage["message"]["blocks"] },
       };
       await targets.outbox.sqs.send(

@@ -73,6 +73,35 @@ export async function postOutbox(
       else failures.push({ itemIdentifier: record.messageId });
       continue;
     }
+    const remember = (what: string) =>
+      completeLease(targets.state, key, targets.owner, { ttlSeconds: POSTED_SECONDS }).catch(
+        (error: unknown) =>
+          targets.log.error(`${what}, but could not remember it`, { error: describeError(error) }),
+      );
+    // A flow that could not tell whether its message was queued (the queue's reply lost) gives
+    // its claim back, and the next event of the same cause queues another copy under another
+    // id: the claim's own record here shows the cause once. Its holder is the message id, so a
+    // redelivery of the same message may take it again.
+    const told = message.once?.seconds ? stateKeys.told(message.once.kind, message.once.id) : undefined;
+    if (told) {
+      const claim = await acquireLease(targets.state, told, message.id, {
+        leaseSeconds: POSTING_LEASE_SECONDS,
+      });
+      if (!claim.acquired) {
+        if (claim.holder.status === "done") {
+          targets.log.info("another message already told this; not posted again", {
+            flow: message.flow,
+            once: message.once?.kind,
+          });
+          alreadyPosted++;
+          await remember("skipped as told");
+        } else {
+          await releaseLease(targets.state, key, targets.owner).catch(() => undefined);
+          failures.push({ itemIdentifier: record.messageId });
+        }
+        continue;
+      }
+    }
     try {
       await targets.notifierFor(message.channel).post(message.message as Parameters<Notifier["post"]>[0]);
     } catch (error) {
@@ -81,16 +110,21 @@ export async function postOutbox(
         flow: message.flow,
         error: describeError(error),
       });
+      if (told) await releaseLease(targets.state, told, message.id).catch(() => undefined);
       await releaseLease(targets.state, key, targets.owner).catch(() => undefined);
       failures.push({ itemIdentifier: record.messageId });
       continue;
     }
     posted++;
     // Posted: if remembering it fails, a redelivery may post it again (at least once, never lost).
-    await completeLease(targets.state, key, targets.owner, { ttlSeconds: POSTED_SECONDS }).catch(
-      (error: unknown) =>
-        targets.log.error("posted, but could not remember it", { error: describeError(error) }),
-    );
+    if (told && message.once)
+      await completeLease(targets.state, told, message.id, { ttlSeconds: message.once.seconds }).catch(
+        (error: unknown) =>
+          targets.log.error("posted, but could not remember that its cause was told", {
+            error: describeError(error),
+          }),
+      );
+    await remember("posted");
   }
   return { batchItemFailures: failures, posted, alreadyPosted };
 }

@@ -9,6 +9,18 @@ export const OutboxMessage = z.strictObject({
   /** The flow and event it came from (for logs and the DLQ). */
   flow: z.string().max(64),
   eventId: z.string().max(256).optional(),
+  /**
+   * The "tell once" claim the flow took for it (an alert and its cooldown): Notify posts one
+   * message per claim, so the copies of a cause queued by different events while a queue reply
+   * was lost (the flow could not know it was queued) are shown once.
+   */
+  once: z
+    .strictObject({
+      kind: z.string().min(1).max(64),
+      id: z.string().min(1).max(1024),
+      seconds: z.number().int().nonnegative(),
+    })
+    .optional(),
   message: z.strictObject({
     text: z.string(),
     blocks: z.array(z.looseObject({ type: z.string() })),

@@ -24,6 +24,7 @@
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
+ * | `told#<kind>#<id>` | `slack` | a "tell once" claim's message posted to Slack (by Notify, for its period) |
  */
 
 /** The primary key of one item. */
@@ -147,4 +148,6 @@ export const stateKeys = {
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
+  /** A "tell once" claim whose message Notify posted (held for the claim's period). */
+  told: (kind: string, id: string): ItemKey => ({ pk: `told#${kind}#${id}`, sk: "slack" }),
 } as const;

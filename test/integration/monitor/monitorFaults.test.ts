@@ -86,6 +86,27 @@ async function queued(sqs: SQSClient, queueUrl: string): Promise<string[]> {
   }
 }
 
+/** Receives what the outbox holds, as the records of one Notify invocation. */
+async function outboxRecords(sqs: SQSClient, queueUrl: string) {
+  const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  return (received.Messages ?? []).map((m) => ({
+    messageId: m.MessageId ?? "",
+    receiptHandle: m.ReceiptHandle ?? "",
+    body: m.Body ?? "",
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: "0",
+      SenderId: "x",
+      ApproximateFirstReceiveTimestamp: "0",
+    },
+    messageAttributes: {},
+    md5OfBody: m.MD5OfBody ?? "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
+    awsRegion: REGION,
+  }));
+}
+
 describe("monitor under faults", () => {
   beforeEach(async () => {
     world = await createWorld();
@@ -240,25 +261,7 @@ describe("monitor under faults", () => {
           notifier: new SlackWebhook(slack.url("/services/T/B/secret"), { maxAttempts: 2, baseDelayMs: 1 }),
         }),
       );
-      const received = await world.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-      );
-      const records = (received.Messages ?? []).map((m) => ({
-        messageId: m.MessageId ?? "",
-        receiptHandle: m.ReceiptHandle ?? "",
-        body: m.Body ?? "",
-        attributes: {
-          ApproximateReceiveCount: "1",
-          SentTimestamp: "0",
-          SenderId: "x",
-          ApproximateFirstReceiveTimestamp: "0",
-        },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? "",
-        eventSource: "aws:sqs",
-        eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
-        awsRegion: REGION,
-      }));
+      const records = await outboxRecords(world.clients.sqs, queueUrl);
       expect(records).toHaveLength(1);
       const down = await notify({ Records: records }, localContext("notify"));
       expect(down).toMatchObject({
@@ -278,6 +281,63 @@ describe("monitor under faults", () => {
       });
       expect(slack.posts.filter((p) => p.body.includes("task stopped"))).toHaveLength(3); // 2 refused attempts, 1 taken
       expect(slack.posts.every((p) => !JSON.stringify(down).includes(p.path))).toBe(true);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it("shows an alert once when every queue reply of its first event was lost and the next stop queued it again", async () => {
+    // The fault matrix's case (SQS SendMessage, drop-after always): each attempt of the first
+    // stop queued the alert but never heard so, gave its claim back and failed; the second stop
+    // (another event, so another message id) queued the same alert again.
+    const queueUrl =
+      (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `outbox-${++serial}` }))).QueueUrl ??
+      "";
+    const slack = await startRecordingServer((_post, _i, res) => {
+      res.writeHead(200).end("ok");
+    });
+    try {
+      const lossy = createAwsClients({ region: REGION });
+      inject(lossy.sqs, "SendMessage", "drop-after", Number.POSITIVE_INFINITY); // every call, SDK retries too
+      const monitor = (clients: typeof lossy) =>
+        createMonitorHandler(
+          createRuntime("monitor", {
+            clients,
+            tableName: world.tableName,
+            config: DEFAULT_CONFIG,
+            outboxQueueUrl: queueUrl,
+          }),
+        );
+      const first = await invokeWithRetries(monitor(lossy), oom("lostq-1", "t-lostq-1"));
+      expect(first.response).toBeUndefined();
+      expect(first.errors.every((e) => e instanceof DeliveryError)).toBe(true);
+      expect(
+        await monitor(world.clients)(oom("lostq-2", "t-lostq-2"), localContext("monitor")),
+      ).toMatchObject({
+        action: "alerted",
+      });
+      const records = [];
+      for (;;) {
+        const batch = await outboxRecords(world.clients.sqs, queueUrl);
+        if (batch.length === 0) break;
+        records.push(...batch);
+      }
+      const ids = new Set(records.map((r) => (JSON.parse(r.body) as { id: string }).id));
+      expect(ids.size).toBe(2); // the first stop's alert (queued by every attempt), the second's
+      expect(records.length).toBeGreaterThan(3);
+      const notify = createNotifyHandler(
+        createRuntime("notify", {
+          clients: world.clients,
+          tableName: world.tableName,
+          notifier: new SlackWebhook(slack.url("/services/T/B/secret"), { maxAttempts: 1, baseDelayMs: 1 }),
+        }),
+      );
+      expect(await notify({ Records: records }, localContext("notify"))).toMatchObject({
+        batchItemFailures: [],
+        posted: 1,
+        alreadyPosted: records.length - 1,
+      });
+      expect(slack.posts.filter((p) => p.body.includes("task stopped (out-of-memory)"))).toHaveLength(1);
     } finally {
       await slack.close();
     }
