@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { PatternError, TagPattern } from "../../../core/tagPolicy/index.ts";
 
+const thrown = (compile: () => unknown): unknown => {
+  try {
+    compile();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("compiled without an error");
+};
+
+/** What a one-wildcard glob captured in `tag`, or undefined when the glob does not match it. */
+const captured = (glob: string, tag: string) => TagPattern.glob(glob).match(tag)?.groups[0];
+
 describe("TagPattern", () => {
   it("reads Go-style and JavaScript-style named groups", () => {
     expect(TagPattern.regex("^build-(?P<version>\\d+)$").match("build-42")?.named).toEqual({ version: "42" });
@@ -41,5 +53,26 @@ describe("TagPattern", () => {
   it("refuses a broken glob", () => {
     expect(() => TagPattern.glob("rc[0-9")).toThrow("unclosed '['");
     expect(() => TagPattern.glob("a\\")).toThrow("trailing '\\'");
+  });
+
+  it("refuses a glob class RE2 refuses with a PatternError, not RE2's own exception", () => {
+    const error = thrown(() => TagPattern.glob("v[9-0]*"));
+    expect(error).toBeInstanceOf(PatternError);
+    expect(error).toMatchObject({
+      pattern: "v[9-0]*",
+      problem: "error parsing regexp: invalid character class range: `9-0`",
+    });
+  });
+
+  it("reads an escaped character in a class as that character, never as an RE2 escape", () => {
+    // `\d` in RE2 is any digit; in a glob class it is the letter d.
+    expect(captured("v[\\d]", "vd")).toBe("d");
+    expect(TagPattern.glob("v[\\d]").match("v7")).toBeUndefined();
+    expect(TagPattern.glob("v[\\d]").match("v\\")).toBeUndefined();
+    // An escaped ']' is a member and does not close the class.
+    expect(captured("x[\\]]", "x]")).toBe("]");
+    expect(TagPattern.glob("x[\\]]").match("x\\")).toBeUndefined();
+    expect(captured("x[a\\]]", "xa")).toBe("a");
+    expect(captured("x[\\\\]", "x\\")).toBe("\\");
   });
 });
