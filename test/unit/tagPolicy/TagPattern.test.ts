@@ -78,6 +78,16 @@ describe("TagPattern", () => {
     });
   });
 
+  it("names a backwards range as RE2 read the class: a '-' at either end escaped, as a member", () => {
+    // A '-' first or last is a member (escaped): `[a--]` is the range a to '-', which runs backwards.
+    expect(thrown(() => TagPattern.glob("v[a--]"))).toMatchObject({
+      problem: "error parsing regexp: invalid character class range: `a-\\-`",
+    });
+    expect(thrown(() => TagPattern.glob("v[--!]"))).toMatchObject({
+      problem: "error parsing regexp: invalid character class range: `\\--\\!`",
+    });
+  });
+
   it("reads a run of stars as one wildcard", () => {
     expect(TagPattern.glob("release-**").groupCount).toBe(1);
     expect(TagPattern.glob("release-**").match("release-42")?.groups).toEqual(["42"]);
