@@ -321,7 +321,7 @@ export function renderMarkdown(r: BenchReport): string {
     across ? ` ${what} over ${across.runs.length} runs: median (min–max) of the run medians |` : "";
   const acrossRule = across ? " ---: |" : "";
   line(
-    `| function | bundle | baseline | init ÷ baseline (time) |${acrossHead("init ÷ baseline")} goal ≤ ${GOAL}× (median) |${withInstructions ? " init ÷ baseline (instructions) |" : ""} init here (ms, median) |${acrossHead("init here (ms)")} SDK clients bundled, never called |`,
+    `| function | bundle | baseline | init ÷ baseline (time) |${acrossHead("init ÷ baseline")} goal ≤ ${GOAL}× (${across ? "run 1's median" : "median"}) |${withInstructions ? " init ÷ baseline (instructions) |" : ""} init here (ms, median) |${acrossHead("init here (ms)")} SDK clients bundled, never called |`,
   );
   line(
     `| --- | ---: | ---: | ---: |${acrossRule} --- |${withInstructions ? " ---: |" : ""} ---: |${acrossRule} --- |`,
@@ -338,8 +338,13 @@ export function renderMarkdown(r: BenchReport): string {
   line();
   const met = fns.filter((b) => b.initRatio.median <= GOAL);
   const missed = fns.filter((b) => b.initRatio.median > GOAL);
+  // Run 1's medians decide the verdict above (the JSON's fields); across runs, the median of the run medians.
+  const metOverRuns = (across?.coldStart ?? []).filter((c) => c.initRatio.median <= GOAL);
+  const overRunsVerdict = across
+    ? ` By the median of the ${across.runs.length} run medians, met by ${metOverRuns.length} of ${across.coldStart.length} functions${metOverRuns.length ? ` (${metOverRuns.map((c) => `${c.fn} ${n(c.initRatio.median, 2)}×`).join(", ")})` : ""}.`
+    : "";
   line(
-    `**The cold-start goal (≤ ${GOAL}×, by the median ratio) is ${missed.length === 0 ? "met" : "not met"}**: met by ${met.length} of ${fns.length} functions${met.length ? ` (${met.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")})` : ""}${missed.length ? `; not met by ${missed.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")}` : ""}. ${remainingOverhead(fns)} ${timeShares(fns)}`,
+    `**The cold-start goal (≤ ${GOAL}×, by the median ratio${across ? " of run 1" : ""}) is ${missed.length === 0 ? "met" : "not met"}**: met by ${met.length} of ${fns.length} functions${met.length ? ` (${met.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")})` : ""}${missed.length ? `; not met by ${missed.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")}` : ""}.${overRunsVerdict} ${remainingOverhead(fns)} ${timeShares(fns)}`,
   );
   line();
   if (fns.some((b) => (b.initParts ?? []).length > 0)) {
@@ -391,7 +396,7 @@ export function renderMarkdown(r: BenchReport): string {
   line();
   const zodMet = fns.filter((b) => b.zodNamespace.initRatio.median <= GOAL).length;
   line(
-    `With zod imported as a namespace, ${zodMet} of ${fns.length} functions would meet the goal by the median ratio (as deployed: ${met.length}).`,
+    `With zod imported as a namespace, ${zodMet} of ${fns.length} functions would meet the goal by the median ratio (as deployed: ${met.length})${across ? `; by the median of the ${across.runs.length} run medians, ${across.coldStart.filter((c) => c.zodNamespaceInitRatio.median <= GOAL).length} (as deployed: ${metOverRuns.length})` : ""}.`,
   );
   line();
 
