@@ -112,10 +112,13 @@ export interface BundleFigures {
   readonly overhead: readonly PackageShare[];
   /** Bytes of re2js + semver: the config's tag-policy validation, loaded by every function. */
   readonly tagPolicyBytes: number;
-  /** Where the init time beyond the baseline goes, by part, from CPU profiles of both imports. */
-  readonly initParts: readonly InitPart[];
-  /** Function's import minus the baseline's under the profiler (ms, mean of the profiled runs). */
-  readonly profiledExtraMs: number;
+  /**
+   * Where the init time beyond the baseline goes, by part, from CPU profiles of both imports.
+   * Absent when the run was asked not to profile (the repeats of `--runs`).
+   */
+  readonly initParts?: readonly InitPart[];
+  /** Function's import minus the baseline's under the profiler (ms, mean of the profiled runs); absent as initParts. */
+  readonly profiledExtraMs?: number;
 }
 
 /** One part of an import's CPU time under the profiler: the function's, the baseline's (ms, mean). */
@@ -299,6 +302,8 @@ export interface BundleOptions {
   readonly pairs: number;
   /** Also count instructions with callgrind (slow: about a minute per bundle on a loaded machine). */
   readonly instructions: boolean;
+  /** Also profile the imports to split the extra init time by part (`initParts`). */
+  readonly profile: boolean;
 }
 
 /**
@@ -368,7 +373,7 @@ export async function measureBundles(
     const metafile = await bundle(entry, file);
     // The same bundle with a source map, for the profile only: the timed bundles carry none.
     const profiled = join(dir, "profiled", `${name}.mjs`);
-    await bundle({ ...entry, ...PROFILED }, profiled);
+    if (options.profile) await bundle({ ...entry, ...PROFILED }, profiled);
     return { file, metafile, profiled };
   };
   mkdirSync(join(dir, "profiled"));
@@ -380,7 +385,7 @@ export async function measureBundles(
       const outfile = join(dir, `${fn}.mjs`);
       const metafile = await bundle({ entryPoints: [entry] }, outfile);
       const profiled = join(dir, "profiled", `${fn}.mjs`);
-      await bundle({ entryPoints: [entry], ...PROFILED }, profiled);
+      if (options.profile) await bundle({ entryPoints: [entry], ...PROFILED }, profiled);
       const zodFile = join(dir, `${fn}.zod-namespace.mjs`);
       await bundle({ entryPoints: [entry], plugins: [zodAsNamespace] }, zodFile);
       const baseline = await baselineOf(`${fn}.baseline`, clients);
@@ -398,7 +403,9 @@ export async function measureBundles(
         (p) => /^@aws-sdk\/client-/.test(p.name) && !usedPackages.has(p.name),
       );
       const { ms, ratios } = interleave([outfile, zodFile, baseline.file], options.pairs);
-      const profile = initParts(profiled, baseline.profiled, options.pairs, dir);
+      const profile = options.profile
+        ? initParts(profiled, baseline.profiled, options.pairs, dir)
+        : undefined;
       const fnInstructions = instructionRatio(outfile, baseline.file);
       const zodInstructions = instructionRatio(zodFile, baseline.file);
       figures.push({
@@ -418,8 +425,7 @@ export async function measureBundles(
         },
         overhead,
         tagPolicyBytes: (shares.get("re2js") ?? 0) + (shares.get("semver") ?? 0),
-        initParts: profile.parts,
-        profiledExtraMs: profile.extraMs,
+        ...(profile ? { initParts: profile.parts, profiledExtraMs: profile.extraMs } : {}),
       });
     }
     // The config's tag-policy validation (re2js + semver) on its own, over the redeploy baseline.

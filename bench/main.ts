@@ -6,7 +6,13 @@
  *   npm run bench -- --instructions    also count instructions under callgrind (noise-free cold start)
  *   npm run bench -- --smoke           a small run for CI (seconds): same code, small sizes,
  *                                      writes reports/bench-smoke.{md,json}, never docs/
+ *   npm run bench -- --runs 5          the full run, then the timed figures (cold start, throughput) 4
+ *                                      times more, each in a fresh Node process: the doc gives each
+ *                                      timed figure's median and min–max over the 5 runs' medians
  *   npm run bench -- --render          docs/benchmarks.md again from reports/bench.json (no measuring)
+ *
+ * `--timings-only` is how `--runs` starts a repeat: it measures the timed figures and prints them
+ * as JSON on stdout, writing nothing.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,10 +20,12 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { version as esbuildVersion } from "esbuild";
 import { startMotoServer, useMotoEnvironment } from "../scripts/moto-server.ts";
+import { acrossRuns, type TimedRun } from "./acrossRuns.ts";
 import { lambdaEntries, measureBundles } from "./bundles.ts";
 import { monthlyBills, RATES } from "./cost.ts";
 import { eventCalls } from "./eventCalls.ts";
 import { metricsCalls } from "./metricsCalls.ts";
+import { otherWork } from "./otherWork.ts";
 import { PRICES } from "./prices.ts";
 import { pushCalls } from "./pushCalls.ts";
 import { type BenchReport, renderMarkdown } from "./report.ts";
@@ -28,8 +36,33 @@ import { throughput } from "./throughput.ts";
 const REGION = "eu-west-1";
 const ROOT = resolve(import.meta.dirname, "..");
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const smoke = args.has("--smoke");
+/** The bench's first process: what `otherWork` leaves out, with every process it starts. */
+const ROOT_PID = Number(process.env.BENCH_ROOT_PID) || process.pid;
+const log = (line: string) =>
+  process.stderr.write(`bench${process.env.BENCH_RUN ? ` (run ${process.env.BENCH_RUN})` : ""}: ${line}\n`);
+
+/** A command line the bench cannot act on: said in one line, exit code 2, nothing measured. */
+function usage(problem: string): never {
+  process.stderr.write(`bench: ${problem}\n`);
+  process.exit(2);
+}
+
+/** `--runs N` or `--runs=N`: whole runs of the timed figures, 1 when absent. */
+function runsWanted(): number {
+  const at = argv.findIndex((a) => a === "--runs" || a.startsWith("--runs="));
+  if (at < 0) return 1;
+  const arg = argv[at] as string;
+  const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[at + 1];
+  if (value === undefined || !/^[1-9]\d*$/.test(value))
+    usage(
+      `--runs wants a whole number of runs, 1 or more; got ${value === undefined ? "nothing" : `"${value}"`}`,
+    );
+  if (args.has("--timings-only")) usage("--runs and --timings-only do not go together");
+  return Number(value);
+}
 const PLAN = smoke
   ? {
       pushSizes: [10, 50],
@@ -75,6 +108,54 @@ function tool(command: string, argv: string[]): string {
   }
 }
 
+const rounded = (loads: readonly number[]) => loads.map((l) => Math.round(l * 10) / 10);
+const minutesSince = (started: number) => Math.round((Date.now() - started) / 6000) / 10;
+
+/** The figures that are timings: cold start (and its what-ifs) and the throughput of the pure parts. */
+async function timedFigures(profile: boolean): Promise<Pick<TimedRun, "bundles" | "throughput">> {
+  log(`cold start of ${PLAN.functions.length} functions, ${PLAN.pairs} interleaved pairs each`);
+  const bundles = await measureBundles(PLAN.functions, {
+    pairs: PLAN.pairs,
+    instructions: profile && args.has("--instructions"),
+    profile,
+  });
+  log("throughput of the pure parts");
+  return { bundles, throughput: await throughput(PLAN.throughput) };
+}
+
+/** `--timings-only`: one repeat of the timed figures, with when and on what load, as JSON on stdout. */
+async function timingsOnly(): Promise<void> {
+  const started = Date.now();
+  const loadAverageAtStart = rounded(loadavg());
+  const otherWorkAtStart = await otherWork(ROOT_PID);
+  const figures = await timedFigures(false);
+  const run: TimedRun = {
+    measured: "timed figures",
+    started: new Date(started).toISOString(),
+    minutes: minutesSince(started),
+    loadAverageAtStart,
+    loadAverageAtEnd: rounded(loadavg()),
+    otherWorkAtStart,
+    otherWorkAtEnd: await otherWork(ROOT_PID),
+    ...figures,
+  };
+  process.stdout.write(JSON.stringify(run));
+}
+
+/** One repeat in a fresh Node process (same loader flags), so that no JIT state carries over from the runs before. */
+function timedRunAlone(run: number, of: number): TimedRun {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, resolve(ROOT, "bench", "main.ts"), "--timings-only", ...(smoke ? ["--smoke"] : [])],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, BENCH_ROOT_PID: String(ROOT_PID), BENCH_RUN: `${run} of ${of}` },
+      maxBuffer: 64 * 2 ** 20,
+    },
+  ).toString();
+  return JSON.parse(out) as TimedRun;
+}
+
 function packageVersion(name: string): string {
   return (
     JSON.parse(readFileSync(resolve(ROOT, "node_modules", name, "package.json"), "utf8")) as {
@@ -89,10 +170,12 @@ async function main(): Promise<void> {
     writeFileSync(resolve(ROOT, "docs", "benchmarks.md"), renderMarkdown(report));
     return;
   }
+  const runs = runsWanted();
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
-  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  if (args.has("--timings-only")) return timingsOnly();
   const started = Date.now();
   const loadAtStart = loadavg();
+  const otherWorkAtStart = await otherWork(ROOT_PID);
   const machine = {
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
@@ -103,16 +186,12 @@ async function main(): Promise<void> {
     moto: `moto ${tool("python3", ["-c", "import moto; print(moto.__version__)"])}`,
     valgrind: tool("valgrind", ["--version"]),
     commit: tool("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
-    loadAverageAtStart: loadAtStart.map((l) => Math.round(l * 10) / 10),
+    loadAverageAtStart: rounded(loadAtStart),
+    otherWorkAtStart,
   };
 
-  log(`cold start of ${PLAN.functions.length} functions, ${PLAN.pairs} interleaved pairs each`);
-  const bundles = await measureBundles(PLAN.functions, {
-    pairs: PLAN.pairs,
-    instructions: args.has("--instructions"),
-  });
-  log("throughput of the pure parts");
-  const pure = await throughput(PLAN.throughput);
+  if (runs > 1) log(`run 1 of ${runs}: everything`);
+  const { bundles, throughput: pure } = await timedFigures(true);
   // 32 million points in this process: the full run only.
   if (!smoke) log("right-sizing data volume, 2,000 services");
   const volume = smoke ? undefined : rightsizeVolumeAlone();
@@ -137,13 +216,31 @@ async function main(): Promise<void> {
     await moto.stop();
   }
   checkClaims(push, schedule);
+  const whole: TimedRun[] = [];
+  if (runs > 1) {
+    whole.push({
+      measured: "everything",
+      started: new Date(started).toISOString(),
+      minutes: minutesSince(started),
+      loadAverageAtStart: machine.loadAverageAtStart,
+      loadAverageAtEnd: rounded(loadavg()),
+      otherWorkAtStart,
+      otherWorkAtEnd: await otherWork(ROOT_PID),
+      bundles,
+      throughput: pure,
+    });
+    for (let run = 2; run <= runs; run++) {
+      log(`run ${run} of ${runs}: the timed figures again, in a fresh Node process`);
+      whole.push(timedRunAlone(run, runs));
+    }
+  }
   const bills = monthlyBills(PLAN.costSizes, events, schedule, metrics);
 
   const report = {
     date: new Date().toISOString(),
     mode: smoke ? "smoke" : "full",
-    machine: { ...machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 10) / 10) },
-    minutes: Math.round((Date.now() - started) / 6000) / 10,
+    machine: { ...machine, loadAverageAtEnd: rounded(loadavg()), otherWorkAtEnd: await otherWork(ROOT_PID) },
+    minutes: minutesSince(started),
     bundles,
     throughput: pure,
     callsPerPush: push,
@@ -152,6 +249,7 @@ async function main(): Promise<void> {
     scheduleReconcile: schedule,
     callsPerEvent: events,
     cost: { rates: RATES, prices: PRICES, bills },
+    ...(whole.length > 1 ? { acrossRuns: acrossRuns(whole) } : {}),
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const markdown = renderMarkdown(report);

@@ -21,6 +21,7 @@
  * | `rollout-failed` | RollOutError | core/ecs |
  * | `redeploy-failed` | RedeployFailedError | core/redeploy |
  * | `schedule-apply-failed` | ScheduleApplyError | core/schedule |
+ * | `rightsize-apply-failed` | RightsizeApplyError | core/rightsize |
  * | `policy-unchecked` | PolicyUncheckedError | core/policy |
  * | `event-in-progress` | EventInProgressError | runtime |
  * | `delivery-failed` | DeliveryError | runtime |

@@ -115,6 +115,7 @@ async function deliverOne(
     // Told already, or being told right now by another invocation.
     if (!lease.acquired) return;
   }
+  const id = messageId(targets.flow, targets.eventId, channel, message.text);
   const keep = async () => {
     if (once && outgoing.once)
       await completeLease(targets.state, once, owner, { ttlSeconds: outgoing.once.seconds });
@@ -122,7 +123,7 @@ async function deliverOne(
   try {
     if (
       outgoing.rateLimitPerMinute !== undefined &&
-      !(await takeRateToken(targets.state, channel, outgoing.rateLimitPerMinute))
+      !(await takeRateToken(targets.state, channel, outgoing.rateLimitPerMinute, id))
     ) {
       targets.log.warn("Slack rate limit reached: message dropped", { channel, text: message.text });
       delivery.dropped.push(message.text);
@@ -131,7 +132,7 @@ async function deliverOne(
     }
     if (targets.outbox) {
       const body: OutboxMessage = {
-        id: messageId(targets.flow, targets.eventId, channel, message.text),
+        id,
         channel,
         flow: targets.flow,
         eventId: targets.eventId,

@@ -2,6 +2,7 @@ import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
 import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
+import { describeError } from "../errors.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
 import { REVISION_TAGS } from "../tags.ts";
 import type { FleetState } from "./analyzeFleet.ts";
@@ -133,7 +134,8 @@ export interface StepClaims {
  * service is stepped down at most once per ISO week whatever runs (a retry, a manual re-run):
  * the step is claimed in the state table before anything is registered, and a service already
  * claimed this week is left alone and listed in `alreadyThisWeek`. A step that fails gives its
- * claim back and fails the run (dead-lettered; its redrive steps the service).
+ * claim back and is listed in `failed`; the other services are still stepped (the caller fails
+ * the run, so that it is retried and dead-lettered; the retry steps only what is left).
  */
 export async function applyRightsize(
   ecs: ECSClient,
@@ -141,9 +143,10 @@ export async function applyRightsize(
   claims?: StepClaims,
   /** ECS without SDK retries, for RegisterTaskDefinition (`AwsClients.ecsSingleAttempt`, see rollOut). */
   registerWith?: ECSClient,
-): Promise<{ applied: string[]; alreadyThisWeek: string[] }> {
+): Promise<{ applied: string[]; alreadyThisWeek: string[]; failed: string[] }> {
   const applied: string[] = [];
   const alreadyThisWeek: string[] = [];
+  const failed: string[] = [];
   for (const action of plan.actions) {
     const name = `${action.clusterName}/${action.serviceName}`;
     if (
@@ -161,32 +164,36 @@ export async function applyRightsize(
       alreadyThisWeek.push(name);
       continue;
     }
-    const result = await rollOut(
-      ecs,
-      {
-        register: action.register,
-        service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
-        deploymentConfiguration: action.deploymentConfiguration,
-      },
-      // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
-      {
-        rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]),
-        resumed: true,
-        ...(registerWith ? { registerWith } : {}),
-      },
-    ).catch(async (error: unknown) => {
-      // Not stepped: give the week's claim back, so that the redriven run steps it instead of
-      // calling it done this week.
-      // (If that fails too, the roll-out's own error is the one worth reporting.)
+    let result: Awaited<ReturnType<typeof rollOut>>;
+    try {
+      result = await rollOut(
+        ecs,
+        {
+          register: action.register,
+          service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
+          deploymentConfiguration: action.deploymentConfiguration,
+        },
+        // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
+        {
+          rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]),
+          resumed: true,
+          ...(registerWith ? { registerWith } : {}),
+        },
+      );
+    } catch (error) {
+      // Not stepped: give the week's claim back, so that the retried run steps it instead of
+      // calling it done this week. (If that fails too, the roll-out's own error is the one
+      // worth reporting.) One service's failure never holds up the others.
       if (claims)
         await claims.state
           .delete(stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at)))
           .catch(() => undefined);
-      throw error;
-    });
+      failed.push(`${name}: ${describeError(error)}`);
+      continue;
+    }
     applied.push(
       `${name}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
     );
   }
-  return { applied, alreadyThisWeek };
+  return { applied, alreadyThisWeek, failed };
 }

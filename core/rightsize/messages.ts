@@ -21,7 +21,11 @@ export function priceLine(source: DatedPriceSource): string {
 }
 
 /** The weekly summary: fleet totals, the largest savings, EC2 cluster capacity, then the prices and their age. */
-export function rightsizeMessage(report: FleetReport, applied: readonly string[] = []): SlackMessage {
+export function rightsizeMessage(
+  report: FleetReport,
+  applied: readonly string[] = [],
+  failed: readonly string[] = [],
+): SlackMessage {
   const top = report.recommendations
     .filter((r) => (r.saving ?? 0) > 0)
     .slice(0, 10)
@@ -60,6 +64,13 @@ export function rightsizeMessage(report: FleetReport, applied: readonly string[]
         ? [
             section(
               `Applied (\`${SERVICE_TAGS.rightsize}=apply\`):\n${applied.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}`,
+            ),
+          ]
+        : []),
+      ...(failed.length
+        ? [
+            section(
+              `:x: Not applied (the run fails and is retried; nothing else was held up):\n${failed.map((f) => `• ${escapeMrkdwn(f)}`).join("\n")}`,
             ),
           ]
         : []),

@@ -1,6 +1,7 @@
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { FleetClients } from "../aws/insightClients.ts";
 import { fleetClients, type InsightClients } from "../aws/insightClients.ts";
+import { AutopilotError } from "../errors.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { StateTable } from "../state/index.ts";
 import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
@@ -17,7 +18,18 @@ export interface RightsizeRun {
   readonly applied: readonly string[];
   /** Services already stepped down this ISO week (a re-run of the same week changes nothing). */
   readonly alreadyThisWeek: readonly string[];
+  /** Services whose step failed (claim given back; the other services were still stepped). */
+  readonly failed: readonly string[];
   readonly dryRun: boolean;
+}
+
+/** Some services' right-sizing steps failed (the others were applied): the run fails and is retried. */
+export class RightsizeApplyError extends AutopilotError {
+  override readonly name = "RightsizeApplyError";
+  readonly code = "rightsize-apply-failed";
+  constructor(readonly failures: readonly string[]) {
+    super(`${failures.length} service(s) not right-sized: ${failures.join("; ")}`);
+  }
 }
 
 /**
@@ -69,14 +81,14 @@ export async function rightsizeFleet(
   // The weekly run tells Slack a summary: it keeps no per-period charts (the CLI's report does).
   const { report, state } = await analyzeRightsize(clients, tableName, { ...options, series: false });
   const plan = planRightsize(report.recommendations, state, options.prices);
-  if (options.dryRun) return { report, plan, applied: [], alreadyThisWeek: [], dryRun: true };
-  const { applied, alreadyThisWeek } = await applyRightsize(
+  if (options.dryRun) return { report, plan, applied: [], alreadyThisWeek: [], failed: [], dryRun: true };
+  const { applied, alreadyThisWeek, failed } = await applyRightsize(
     clients.ecs,
     plan,
     { state: new StateTable(clients.documents, tableName), at: options.end ?? new Date() },
     clients.ecsSingleAttempt,
   );
-  return { report, plan, applied, alreadyThisWeek, dryRun: false };
+  return { report, plan, applied, alreadyThisWeek, failed, dryRun: false };
 }
 
 /** The plan as lines a person reads before anything changes (`--dry-run`). */
@@ -135,7 +147,12 @@ export async function runRightsize(context: FlowContext, sources: RightsizeSourc
     plan,
     applied: run.applied,
     ...(run.alreadyThisWeek.length > 0 ? { alreadyThisWeek: run.alreadyThisWeek } : {}),
+    ...(run.failed.length > 0 ? { failed: run.failed } : {}),
   };
   context.log.info("right-sizing done", summary);
-  return { summary, messages: [{ message: rightsizeMessage(run.report, run.applied) }] };
+  return {
+    summary,
+    messages: [{ message: rightsizeMessage(run.report, run.applied, run.failed) }],
+    ...(run.failed.length > 0 ? { failure: new RightsizeApplyError(run.failed) } : {}),
+  };
 }

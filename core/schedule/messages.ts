@@ -56,6 +56,34 @@ export function scheduleFailedMessage(plan: ServiceSchedulePlan): SlackMessage {
   };
 }
 
+/** More services changed than this in one reconcile: one digest instead of a message each. */
+export const DIGEST_OVER = 10;
+/** Services named in a digest; the rest are counted. */
+const DIGEST_NAMES = 30;
+
+/**
+ * Many services changed in one reconcile (the first run over a fleet, a schedule edited on a
+ * whole cluster): one message that counts them and names the first few, not a message per
+ * service — 2,000 services would otherwise be 2,000 Slack messages in one go.
+ */
+export function schedulesChangedDigest(plans: readonly ServiceSchedulePlan[]): SlackMessage {
+  const removed = plans.filter((p) => p.status === "unscheduled").length;
+  const applied = plans.length - removed;
+  const writes = plans.reduce((sum, p) => sum + p.writes.length, 0);
+  const names = plans.slice(0, DIGEST_NAMES).map((p) => `• ${escapeMrkdwn(name(p))} (${p.writes.length})`);
+  const more = plans.length - names.length;
+  return {
+    text: `Schedules changed on ${plans.length} services: ${applied} applied, ${removed} removed (${writes} changes)`,
+    blocks: capBlocks([
+      header(`Schedules changed on ${plans.length} services`),
+      section(
+        `:calendar: ${applied} applied, ${removed} removed, ${writes} changes in all (changes per service in brackets):\n${names.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`,
+      ),
+      context("`npx ecs-autopilot schedule plan` shows each service's schedule and actions"),
+    ]),
+  };
+}
+
 /** How often a failure that stays the same is told again. */
 const FAILURE_REMINDER_SECONDS = 24 * 60 * 60;
 
@@ -63,12 +91,16 @@ const FAILURE_REMINDER_SECONDS = 24 * 60 * 60;
 const INVALID_REMINDER_SECONDS = 30 * 24 * 60 * 60;
 
 /**
- * The Slack messages a reconcile deserves: one per service whose schedule changed something,
- * and one per invalid schedule — once per service and error (for 30 days), not on every run.
+ * The Slack messages a reconcile deserves: one per service whose schedule changed something
+ * (one digest when more than {@link DIGEST_OVER} did), and one per invalid schedule — once per
+ * service and error (for 30 days), not on every run.
  */
 export function scheduleMessages(report: ScheduleReport): OutgoingMessage[] {
   if (report.dryRun) return [];
   const messages: OutgoingMessage[] = [];
+  const changed = report.services.filter((p) => !p.failure && p.status !== "invalid" && p.writes.length > 0);
+  const digest = changed.length > DIGEST_OVER;
+  if (digest) messages.push({ message: schedulesChangedDigest(changed) });
   for (const plan of report.services) {
     if (plan.failure) {
       const failure = createHash("sha256").update(plan.failure).digest("hex").slice(0, 16);
@@ -93,7 +125,7 @@ export function scheduleMessages(report: ScheduleReport): OutgoingMessage[] {
           seconds: INVALID_REMINDER_SECONDS,
         },
       });
-    } else if (plan.writes.length > 0) {
+    } else if (plan.writes.length > 0 && !digest) {
       messages.push({ message: scheduleChangedMessage(plan) });
     }
   }

@@ -16,7 +16,7 @@
  * | `svc#<serviceArn>` | `schedule` | the up capacity a schedule restores |
  * | `svc#<serviceArn>` | `rightsize#<ISO week>` | right-sizing stepped the service down that week |
  * | `task#<taskArn>[#<container>]` | `stop` | a stop already counted |
- * | `rate#<webhook>` | `<minute>` | messages sent to a webhook in one minute |
+ * | `rate#<webhook>` | `<minute>` | the ids of the messages sent to a webhook in one minute |
  * | `once#<kind>#<id>` | `claim` | a "tell once" claim (alerts: kept for their cooldown) |
  * | `deployment#<deploymentId>` | `redeploy` | a deployment the redeploy flow started |
  * | `agent-disconnected` | `<containerInstanceArn>` | when the monitor first saw an instance's agent disconnected (one partition: the sweep queries it) |

@@ -5,6 +5,7 @@
  *   npm run test:faults                       # everything (1½–2 hours on 2 shared cores)
  *   npm run test:faults -- --flow redeploy    # one flow
  *   npm run test:faults -- --class "drop-after always" --no-doc
+ *   npm run test:faults -- --flow monitor --target DynamoDB.UpdateItem --no-doc   # one action's scenarios
  *   npm run test:faults -- --recheck          # the last run's failures again, on the code as it is now
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -26,6 +27,8 @@ const { values } = parseArgs({
   options: {
     flow: { type: "string", multiple: true },
     class: { type: "string", multiple: true },
+    /** Only the scenarios of these targets (`DynamoDB.UpdateItem`, `Slack`, …). */
+    target: { type: "string", multiple: true },
     "no-doc": { type: "boolean", default: false },
     /** Write docs/reliability.md from the last run's reports/faults.json, without running anything. */
     "render-only": { type: "boolean", default: false },
@@ -40,7 +43,7 @@ const { values } = parseArgs({
 const flows = values.flow ? FLOWS.filter((f) => values.flow?.includes(f.name)) : FLOWS;
 if (flows.length === 0)
   throw new Error(`no flow named ${values.flow?.join(", ")}: ${FLOWS.map((f) => f.name).join(", ")}`);
-const partial = Boolean(values.flow || values.class);
+const partial = Boolean(values.flow || values.class || values.target);
 
 const reports = resolve(import.meta.dirname, "..", "..", "reports");
 if (values["render-only"]) {
@@ -114,8 +117,16 @@ try {
       mkdirSync(reports, { recursive: true });
       writeFileSync(resolve(reports, "faults.partial.json"), JSON.stringify(sofar, null, 2));
     },
-    ...(values.class
-      ? { filter: (s) => s.fault.target !== "none" && values.class?.includes(s.fault.className) === true }
+    ...(values.class || values.target
+      ? {
+          filter: (s) =>
+            s.fault.target !== "none" &&
+            (!values.class || values.class.includes(s.fault.className)) &&
+            (!values.target ||
+              values.target.includes(
+                s.fault.target === "aws" ? `${s.fault.rule.service}.${String(s.fault.rule.action)}` : "Slack",
+              )),
+        }
       : {}),
   });
   mkdirSync(reports, { recursive: true });

@@ -342,4 +342,34 @@ describe("monitor under faults", () => {
       await slack.close();
     }
   });
+
+  it("does not use up the minute's rate limit when the reply of its rate-limit write is lost", async () => {
+    // The fault matrix's case (DynamoDB UpdateItem, drop-after): the rate-limit write reached
+    // DynamoDB, its reply was lost and the SDK sent it again. Counted per attempt, one alert used
+    // two of the minute's two messages and the next alert was dropped.
+    const clients = createAwsClients({ region: REGION });
+    inject(clients.dynamodb, "UpdateItem", "drop-after", 1);
+    const posts: string[] = [];
+    const handler = createMonitorHandler(
+      createRuntime("monitor", {
+        clients,
+        tableName: world.tableName,
+        config: { ...DEFAULT_CONFIG, monitor: { ...DEFAULT_CONFIG.monitor, rateLimitPerMinute: 2 } },
+        notifier: { post: async (m) => void posts.push(m.text) },
+      }),
+    );
+    const stop = (id: string, service: string) =>
+      stoppedTaskEvent({ id, taskId: `t-${id}`, service, exitCode: 137 });
+    expect(await handler(stop("rate-1", "orders"), localContext("monitor"))).toMatchObject({
+      action: "alerted",
+    });
+    expect(await handler(stop("rate-2", "payments"), localContext("monitor"))).toMatchObject({
+      sent: ["SlackWebhookUrl: primary-cluster/payments: task stopped (out-of-memory)"],
+      dropped: [],
+    });
+    expect(posts).toEqual([
+      "primary-cluster/orders: task stopped (out-of-memory)",
+      "primary-cluster/payments: task stopped (out-of-memory)",
+    ]);
+  });
 });

@@ -14,6 +14,7 @@ import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
 import { isoWeek } from "../../../core/rightsize/applyRightsize.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
+import { RightsizeApplyError } from "../../../core/rightsize/runRightsize.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
@@ -147,6 +148,72 @@ describe("right-sizing's step down, once per week", () => {
     const redriven = (await run("weekly-run-failing")) as { applied: string[]; alreadyThisWeek?: string[] };
     expect(redriven.applied).toEqual([expect.stringMatching(/^shop\/basket: 4096\/8192 → 2048\/8192/)]);
     expect(redriven.alreadyThisWeek).toEqual(["shop/cart"]);
+  });
+
+  it("steps the other services when one service's step fails, then fails the run naming it", async () => {
+    for (const name of ["pantry", "larder"]) {
+      await createService(world.clients, {
+        cluster: "shop",
+        name,
+        desiredCount: 2,
+        containers: [{ name: "app", image: ecrImage(REGION, `shop/${name}`, "1.0.0"), essential: true }],
+        taskDefinition: {
+          cpu: "4096",
+          memory: "8192",
+          executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        },
+        tags: { "autopilot:rightsize": "apply" },
+      });
+      const now = Date.now();
+      await putContainerInsights(
+        world.insight.cloudwatch,
+        "shop",
+        name,
+        Array.from({ length: 24 }, (_, i) => ({
+          at: new Date(now - (i + 1) * 300_000),
+          tasks: 2,
+          cpu: 300,
+          memory: 700,
+        })),
+      );
+    }
+    // UpdateService of pantry only is refused (moto cannot be made to refuse one service's update).
+    const clients = createAwsClients({ region: REGION });
+    (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input?: { service?: string } }) => {
+          if (context.commandName === "UpdateServiceCommand" && args.input?.service?.endsWith("/pantry"))
+            throw Object.assign(new Error("Service Unavailable"), {
+              name: "ServerException",
+              $fault: "server",
+            });
+          return next(args);
+        },
+      { step: "initialize", name: "refuse-pantry-update" },
+    );
+    const posted: string[] = [];
+    const failing = createRightsizeHandler(
+      createRuntime("rightsize", {
+        clients,
+        tableName: world.tableName,
+        notifier: { post: async (m) => void posted.push(JSON.stringify(m.blocks)) },
+      }),
+      { prices: PRICES, insight: world.insight },
+    );
+    const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-one-fails" };
+    const failure = await failing(event, localContext("rightsize")).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(RightsizeApplyError);
+    expect((failure as RightsizeApplyError).failures).toEqual([expect.stringMatching(/^shop\/pantry: /)]);
+    // larder was stepped although pantry (listed first or not) failed; Slack hears both.
+    expect(posted.join("")).toMatch(/shop\/larder: 4096\/8192 → 2048\/8192/);
+    expect(posted.join("")).toMatch(/Not applied[^"]*shop\/pantry/);
+    // The retry steps only what is left.
+    const retried = (await run("weekly-run-one-fails")) as { applied: string[]; alreadyThisWeek?: string[] };
+    expect(retried.applied).toEqual([expect.stringMatching(/^shop\/pantry: 4096\/8192 → 2048\/8192/)]);
+    expect(retried.alreadyThisWeek).toEqual(expect.arrayContaining(["shop/larder"]));
   });
 
   it("registers one revision when the RegisterTaskDefinition reply is lost (no SDK retry; it looks the revision up)", async () => {
