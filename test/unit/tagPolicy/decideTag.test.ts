@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideTag, orderTags, parseTagPolicy, TagPolicyError } from "../../../core/tagPolicy/index.ts";
+import {
+  decideTag,
+  lastVersionAfter,
+  orderTags,
+  parseTagPolicy,
+  TagPolicyError,
+} from "../../../core/tagPolicy/index.ts";
 
 const decide = (
   spec: string,
@@ -442,5 +448,242 @@ describe("decisions mutation testing found unheld (docs/testing.md)", () => {
       accept: false,
       reason: "minor: 'v1.4.0' is the same version as '1.4'",
     });
+  });
+});
+
+describe("every policy's decision and the reason a user reads (mutation testing of the whole module)", () => {
+  const policy = (spec: string) => parseTagPolicy(spec, { from: "config" });
+
+  it("off, a push without a tag, and force", () => {
+    expect(decideTag(policy("off"), { current: "1.0.0", pushed: "1.0.1" })).toEqual({
+      accept: false,
+      reason: "redeploy is off",
+    });
+    expect(decideTag(policy("minor"), { current: "1.0.0" })).toEqual({
+      accept: false,
+      reason: "the image was pushed without a tag",
+    });
+    expect(decide("force", undefined, "main")).toEqual({
+      accept: false,
+      reason: "force: the tag the service runs is unknown",
+    });
+    expect(decide("force", "main", "main")).toEqual({
+      accept: true,
+      reason: "force: 'main' was pushed again",
+    });
+    expect(decide("force", "main", "develop")).toEqual({
+      accept: false,
+      reason: "force follows 'main', not 'develop'",
+    });
+  });
+
+  it("orderTags: force and off know only the same tag; any and the semver policies only versions", () => {
+    for (const spec of ["off", "force"]) {
+      expect(orderTags(policy(spec), "main", "main")).toBe(0);
+      expect(orderTags(policy(spec), "1.0.0", "2.0.0")).toBeUndefined();
+    }
+    for (const spec of ["any", "minor", "range:>=1 <3"]) {
+      expect(orderTags(policy(spec), "1.0.0", "2.0.0")).toBe(-1);
+      expect(orderTags(policy(spec), "v2.0", "2.0.0")).toBe(0);
+      expect(orderTags(policy(spec), "2.0.1", "2.0.0")).toBe(1);
+      expect(orderTags(policy(spec), "main", "2.0.0")).toBeUndefined();
+      expect(orderTags(policy(spec), "2.0.0", "main")).toBeUndefined();
+    }
+    expect(orderTags(policy("prefix:release-"), "hotfix-1", "release-1")).toBeUndefined();
+  });
+
+  it("order:alphabetical: equal parts tie, text orders by character, and a number has no track", () => {
+    const alphabetical = policy("order:alphabetical:^(?P<version>[a-z0-9.-]+)_[a-f0-9]+$");
+    expect(orderTags(alphabetical, "b_1", "b_2")).toBe(0);
+    expect(orderTags(alphabetical, "a_1", "b_1")).toBe(-1);
+    expect(orderTags(alphabetical, "b_1", "a_1")).toBe(1);
+    // Alphabetically '10a' is before '9': older, not "text against a number" (that is natural order's).
+    expect(decide("order:alphabetical", "9", "10a")).toEqual({
+      accept: false,
+      reason: "order:alphabetical: '10a' is older than '9' (no downgrades)",
+    });
+    // No suffix tracks outside natural order: '-rc.1' is only characters here.
+    expect(decide("order:alphabetical", undefined, "1.5.0-rc.1")).toEqual({
+      accept: true,
+      reason: "order:alphabetical: '1.5.0-rc.1' is the first match (the running tag is unknown)",
+    });
+    expect(decide("order:alphabetical", "1.4.0", "1.5.0-rc.1")).toEqual({
+      accept: true,
+      reason: "order:alphabetical: 1.4.0 → 1.5.0-rc.1",
+    });
+  });
+
+  it("order:numerical: signs, fractions and a running tag that is no number", () => {
+    const numerical = policy("order:numerical");
+    expect(orderTags(numerical, "-1", "2")).toBe(-1);
+    expect(orderTags(numerical, "2", "-1")).toBe(1);
+    expect(orderTags(numerical, "-1.5", "-1.25")).toBe(-1);
+    expect(orderTags(numerical, "+3", "3")).toBe(0);
+    expect(orderTags(numerical, "1.05", "1.1")).toBe(-1);
+    expect(orderTags(numerical, "1.500", "1.5")).toBe(0);
+    expect(orderTags(numerical, "1.5", "1.05")).toBe(1);
+    expect(orderTags(numerical, "10", "9.99")).toBe(1);
+    expect(orderTags(numerical, "abc", "9")).toBeUndefined();
+    expect(decide("order:numerical", "abc", "10")).toEqual({
+      accept: true,
+      reason: "order:numerical: '10' is the first match ('abc' has no number to compare)",
+    });
+    expect(decide("order:numerical", "9", "10")).toEqual({ accept: true, reason: "order:numerical: 9 → 10" });
+  });
+
+  it("natural order reads a part as a number only when all of it is one", () => {
+    expect(decide("prefix:release-", "release-8", "release-9a")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-9a' has text ('9a') where 'release-8' has a version or number ('8'); text never replaces a version or number",
+    });
+    expect(decide("prefix:release-", "release-41", "release-x42").accept).toBe(false);
+    expect(decide("prefix:release-", "release-42-rc.9", "release-42-rc.10")).toEqual({
+      accept: true,
+      reason: "prefix:release-: release-42-rc.9 → release-42-rc.10",
+    });
+    expect(decide("prefix:release-", "release-42-rc.10", "release-42-rc.9").accept).toBe(false);
+    // Text against text is only older, not "text against a version".
+    expect(decide("glob:env-*", "env-beta", "env-alpha")).toEqual({
+      accept: false,
+      reason: "glob:env-*: 'env-alpha' is older than 'env-beta' (no downgrades)",
+    });
+  });
+
+  it("pattern policies: no match, a first match, a re-push, and a tie in several parts", () => {
+    expect(decide("prefix:release-", "release-1", "hotfix-2")).toEqual({
+      accept: false,
+      reason: "prefix:release-: 'hotfix-2' does not match",
+    });
+    expect(decide("prefix:release-", undefined, "release-2")).toEqual({
+      accept: true,
+      reason: "prefix:release-: 'release-2' is the first match (the running tag is unknown)",
+    });
+    expect(decide("prefix:release-", "main", "release-2")).toEqual({
+      accept: true,
+      reason: "prefix:release-: 'release-2' is the first match ('main' does not match)",
+    });
+    expect(decide("prefix:release-", "release-2", "release-2")).toEqual({
+      accept: true,
+      reason: "prefix:release-: 'release-2' was pushed again",
+    });
+    expect(decide("glob:build-*-*", "build-2-01", "build-2-1")).toEqual({
+      accept: false,
+      reason:
+        "glob:build-*-*: 'build-2-1' and 'build-2-01' are equal in the parts the policy compares ('2', '1'); nothing newer to deploy",
+    });
+    expect(decide("glob:build-*-*", "build-2-1", "build-2-2")).toEqual({
+      accept: true,
+      reason: "glob:build-*-*: build-2-1 → build-2-2",
+    });
+  });
+
+  it("range: each reason", () => {
+    const range = "range:>=1.2 <2";
+    expect(decide(range, "1.3.0", "nightly")).toEqual({
+      accept: false,
+      reason:
+        "range >=1.2 <2: 'nightly' is not a version (X.Y or X.Y.Z, optionally v-prefixed, optionally -suffixed)",
+    });
+    expect(decide(range, "1.3.0", "2.0.0")).toEqual({
+      accept: false,
+      reason: "range >=1.2 <2: '2.0.0' is outside the range",
+    });
+    expect(decide(range, "1.3.0", "1.4.0-rc.1")).toEqual({
+      accept: false,
+      reason:
+        "range >=1.2 <2: '1.4.0-rc.1' is a pre-release or suffixed build, '1.3.0' a release (allowPrerelease is off)",
+    });
+    expect(decide(range, "latest", "1.5.0")).toEqual({
+      accept: true,
+      reason: "range >=1.2 <2: '1.5.0' is inside the range (the running tag 'latest' is not a version)",
+    });
+    expect(decide(range, "1.5.0", "1.5.0")).toEqual({
+      accept: false,
+      reason: "range >=1.2 <2: '1.5.0' already runs",
+    });
+    expect(decide(range, "1.5", "v1.5.0")).toEqual({
+      accept: false,
+      reason: "range >=1.2 <2: 'v1.5.0' is the same version as '1.5'",
+    });
+    expect(decide(range, "1.5.0", "1.4.0")).toEqual({
+      accept: false,
+      reason: "range >=1.2 <2: '1.4.0' is older than '1.5.0' (no downgrades)",
+    });
+    expect(decide(range, "1.5.0", "1.6.0")).toEqual({
+      accept: true,
+      reason: "range >=1.2 <2: 1.5.0 → 1.6.0",
+    });
+  });
+
+  it("semver levels: a pushed tag that is no version", () => {
+    expect(decide("minor", "1.4.2", "nightly")).toEqual({
+      accept: false,
+      reason: "minor: 'nightly' is not a version (X.Y or X.Y.Z, optionally v-prefixed, optionally -suffixed)",
+    });
+    expect(decide("minor", undefined, "1.5.0-rc.1")).toEqual({
+      accept: false,
+      reason: "minor: '1.5.0-rc.1' is a pre-release or suffixed build (allowPrerelease is off)",
+    });
+  });
+
+  it("any: each reason, and the last version only counts while what runs is no version", () => {
+    const any = (current: string | undefined, pushed: string, lastVersion?: string) =>
+      decideTag(policy("any"), {
+        ...(current !== undefined ? { current } : {}),
+        pushed,
+        ...(lastVersion !== undefined ? { lastVersion } : {}),
+      });
+    expect(any(undefined, "1.2.3")).toEqual({
+      accept: true,
+      reason: "any: the running tag is unknown; '1.2.3' follows",
+    });
+    expect(any(undefined, "1.0.0", "1.2.3")).toEqual({
+      accept: false,
+      reason: "any: '1.0.0' is older than '1.2.3', the last version the service ran (no downgrades)",
+    });
+    expect(any(undefined, "1.3.0", "1.2.3")).toEqual({
+      accept: true,
+      reason: "any: the running tag is unknown; '1.3.0' follows",
+    });
+    expect(any("main", "main")).toEqual({ accept: true, reason: "any: 'main' was pushed again" });
+    expect(any("1.4.2", "1.4.1")).toEqual({
+      accept: false,
+      reason: "any: '1.4.1' is older than '1.4.2' (no downgrades)",
+    });
+    expect(any("1.4", "1.4.0")).toEqual({
+      accept: false,
+      reason: "any: '1.4.0' is the same version as '1.4'",
+    });
+    expect(any("1.4.2", "1.5.0")).toEqual({ accept: true, reason: "any: 1.4.2 → 1.5.0" });
+    // A stale last version is no floor once a version runs.
+    expect(any("1.0.0", "1.1.0", "2.0.0")).toEqual({ accept: true, reason: "any: 1.0.0 → 1.1.0" });
+    expect(any("main", "1.3.0", "1.2.3")).toEqual({
+      accept: true,
+      reason: "any: main → 1.3.0 (not below '1.2.3', the last version the service ran)",
+    });
+    expect(any("main", "1.3.0", "nightly")).toEqual({
+      accept: true,
+      reason: "any: main → 1.3.0 (not both versions, so no order between them)",
+    });
+    expect(any("1.4.2", "nightly")).toEqual({
+      accept: true,
+      reason:
+        "any: 1.4.2 → nightly (not both versions, so no order between them; a version pushed later must not be below '1.4.2')",
+    });
+    expect(any("main", "develop")).toEqual({
+      accept: true,
+      reason: "any: main → develop (not both versions, so no order between them)",
+    });
+  });
+
+  it("lastVersionAfter: the pushed version, else the running one, else the one recorded before", () => {
+    expect(lastVersionAfter({ current: "1.2.3", pushed: "1.3.0", lastVersion: "1.0.0" })).toBe("1.3.0");
+    expect(lastVersionAfter({ current: "1.2.3", pushed: "main", lastVersion: "1.0.0" })).toBe("1.2.3");
+    expect(lastVersionAfter({ current: "main", pushed: "develop", lastVersion: "1.2.3" })).toBe("1.2.3");
+    expect(lastVersionAfter({ pushed: "develop", lastVersion: "1.2.3" })).toBe("1.2.3");
+    expect(lastVersionAfter({ current: "main", lastVersion: "1.2.3" })).toBe("1.2.3");
+    expect(lastVersionAfter({ current: "main", pushed: "develop", lastVersion: "nightly" })).toBeUndefined();
+    expect(lastVersionAfter({ current: "main", pushed: "develop" })).toBeUndefined();
   });
 });
