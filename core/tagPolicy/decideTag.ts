@@ -30,17 +30,17 @@ function parseDecimal(text: string): { negative: boolean; integer: bigint; fract
   return { negative: match[1] === "-" && !zero, integer, fraction };
 }
 
+/** -1, 0 or 1 as `a` is below, equal to or above `b`. */
+const compare = <T extends bigint | string>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function compareDecimals(a: string, b: string): number | undefined {
   const x = parseDecimal(a);
   const y = parseDecimal(b);
   if (!x || !y) return undefined;
   if (x.negative !== y.negative) return x.negative ? -1 : 1;
-  let magnitude = x.integer === y.integer ? 0 : x.integer > y.integer ? 1 : -1;
-  if (magnitude === 0) {
-    const width = Math.max(x.fraction.length, y.fraction.length);
-    const [p, q] = [x.fraction.padEnd(width, "0"), y.fraction.padEnd(width, "0")];
-    magnitude = p === q ? 0 : p > q ? 1 : -1;
-  }
+  // Fractions have no trailing zeros, so their digits compare as text in numeric order: where one
+  // is the start of the other, the longer one ends in a digit above 0 (`5` < `51`; `05` < `5`).
+  const magnitude = compare(x.integer, y.integer) || compare(x.fraction, y.fraction);
   return x.negative ? -magnitude : magnitude;
 }
 
@@ -71,7 +71,7 @@ function partVersion(part: string): VersionTag | undefined {
  */
 function compareParts(order: PartOrder, a: string, b: string): number | undefined {
   if (order === "numerical") return compareDecimals(a, b);
-  if (order === "alphabetical") return a === b ? 0 : a < b ? -1 : 1;
+  if (order === "alphabetical") return compare(a, b);
   const va = partVersion(a);
   const vb = partVersion(b);
   if (va && vb) return compareVersions(va, vb);
@@ -98,7 +98,7 @@ function textAgainstVersion(
 function compareTuples(order: PartOrder, a: readonly string[], b: readonly string[]): number | undefined {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const result = compareParts(order, a[i] ?? "", b[i] ?? "");
-    if (result === undefined || result !== 0) return result;
+    if (result !== 0) return result; // undefined too: no order
   }
   return 0;
 }
