@@ -543,6 +543,16 @@ describe("every policy's decision and the reason a user reads (mutation testing 
       reason: "prefix:release-: release-42-rc.9 → release-42-rc.10",
     });
     expect(decide("prefix:release-", "release-42-rc.10", "release-42-rc.9").accept).toBe(false);
+    // Any suffix of letters, digits and hyphens, in dot-separated parts, makes a suffixed number, not text.
+    expect(decide("prefix:release-", "release-41", "release-42-Build-7.Edge-2")).toEqual({
+      accept: false,
+      reason:
+        "prefix:release-: 'release-42-Build-7.Edge-2' is a pre-release or suffixed build, 'release-41' a release (allowPrerelease is off)",
+    });
+    expect(decide("prefix:release-", "release-41-Build-7.Edge-2", "release-42-Build-9.Edge-3")).toEqual({
+      accept: true,
+      reason: "prefix:release-: release-41-Build-7.Edge-2 → release-42-Build-9.Edge-3",
+    });
     // Text against text is only older, not "text against a version".
     expect(decide("glob:env-*", "env-beta", "env-alpha")).toEqual({
       accept: false,
@@ -645,6 +655,15 @@ describe("every policy's decision and the reason a user reads (mutation testing 
     expect(any(undefined, "1.3.0", "1.2.3")).toEqual({
       accept: true,
       reason: "any: the running tag is unknown; '1.3.0' follows",
+    });
+    // The last version itself is no step down.
+    expect(any(undefined, "1.2.3", "1.2.3")).toEqual({
+      accept: true,
+      reason: "any: the running tag is unknown; '1.2.3' follows",
+    });
+    expect(any("main", "1.2.3", "1.2.3")).toEqual({
+      accept: true,
+      reason: "any: main → 1.2.3 (not below '1.2.3', the last version the service ran)",
     });
     expect(any("main", "main")).toEqual({ accept: true, reason: "any: 'main' was pushed again" });
     expect(any("1.4.2", "1.4.1")).toEqual({
