@@ -170,7 +170,8 @@ export function planScheduledActions(
       name: `${ACTION_PREFIX}override-end`,
       schedule: `at(${spec.upUntil}:00)`,
       timezone: spec.timezone,
-      capacity: isUp(spec, activeOverride, { ignoreOverride: true }) ? capacity.up : capacity.off,
+      // At the override's end instant itself the override no longer holds: this is the schedule's state.
+      capacity: isUp(spec, activeOverride) ? capacity.up : capacity.off,
     });
   }
   if (actions.length > MAX_ACTIONS_PER_TARGET)
