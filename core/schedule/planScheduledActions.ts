@@ -158,6 +158,9 @@ export function planScheduledActions(
     }
   }
   for (const holiday of holidays) {
+    // The override keeps the service up through holidays (isUp agrees): no holiday action fires
+    // before its end; one starting at its end is the override-end action's down already.
+    if (activeOverride && fromZoned(holiday, 0, spec.timezone) <= activeOverride) continue;
     actions.push({
       name: `${ACTION_PREFIX}holiday-${holiday.replaceAll("-", "")}`,
       schedule: `at(${holiday}T00:00:00)`,

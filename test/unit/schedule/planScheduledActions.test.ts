@@ -444,3 +444,30 @@ describe("timeline and savings: decisions mutation testing found unheld", () => 
     });
   });
 });
+
+describe("planScheduledActions: holidays under an override", () => {
+  it("plans no holiday action inside an override, which keeps the service up whatever the windows and holidays say", () => {
+    const tag = "Daily 06:00-22:00 UTC except 2026-11-30 2026-12-24 until 2026-12-01T18:00";
+    const spec = parseScheduleTag(tag);
+    // capacityAt (the reconciler's "now" capacity) says up on the holiday inside the override ...
+    expect(capacityAt(spec, capacity, new Date("2026-11-30T12:00:00Z"))).toEqual(capacity.up);
+    // ... so no at() action may take it down at that holiday's midnight; the later holiday keeps its own.
+    expect(brief(plan(tag)).filter((a) => a[1]?.startsWith("at("))).toEqual([
+      ["autopilot-holiday-20261224", "at(2026-12-24T00:00:00)", "0-0", undefined, undefined],
+      ["autopilot-override-end", "at(2026-12-01T18:00:00)", "2-6", undefined, undefined],
+    ]);
+  });
+
+  it("lets the override's end take the service down when it ends on a holiday or at its midnight", () => {
+    expect(
+      brief(plan("Daily 06:00-22:00 UTC except 2026-12-24 until 2026-12-24T12:00")).filter((a) =>
+        a[1]?.startsWith("at("),
+      ),
+    ).toEqual([["autopilot-override-end", "at(2026-12-24T12:00:00)", "0-0", undefined, undefined]]);
+    expect(
+      brief(plan("Daily 06:00-22:00 UTC except 2026-12-24 until 2026-12-24T00:00")).filter((a) =>
+        a[1]?.startsWith("at("),
+      ),
+    ).toEqual([["autopilot-override-end", "at(2026-12-24T00:00:00)", "0-0", undefined, undefined]]);
+  });
+});
