@@ -152,8 +152,14 @@ describe("decisions mutation testing found unheld (docs/testing.md)", () => {
     // Days as a user might misspell them are not taken for days; the form is named instead.
     ["Monday-Fri 07:00-19:00 UTC", "Monday-Fri", DAYS_FIRST],
     ["Mon-Friday 07:00-19:00 UTC", "Mon-Friday", DAYS_FIRST],
-    ["Dailies 07:00-19:00 UTC", "Dailies", DAYS_FIRST],
+    ["Daily+Sat 07:00-19:00 UTC", "Daily+Sat", DAYS_FIRST],
     ["Bi-daily 07:00-19:00 UTC", "Bi-daily", DAYS_FIRST],
+    // A window of the whole day is no schedule.
+    [
+      "Daily 00:00-24:00 UTC",
+      "00:00-24:00",
+      "the window is empty or the whole day; leave the service unscheduled instead",
+    ],
     // A window with a three-digit hour or minute is not a window.
     ["Mon-Fri 007:00-19:00 UTC", "007:00-19:00", "expected a window HH:MM-HH:MM after 'Mon-Fri'"],
     ["Mon-Fri 07:00-19:000 UTC", "07:00-19:000", "expected a window HH:MM-HH:MM after 'Mon-Fri'"],
@@ -221,9 +227,9 @@ describe("decisions mutation testing found unheld (docs/testing.md)", () => {
       "Bi-daily: unknown day 'Bi' (use Sun, Mon, Tue, Wed, Thu, Fri, Sat)",
     ],
     [
-      [{ days: "Dailies", start: "07:00", end: "19:00" }],
+      [{ days: "Daily+Sat", start: "07:00", end: "19:00" }],
       "windows[0]",
-      "Dailies: unknown day 'Dailies' (use Sun, Mon, Tue, Wed, Thu, Fri, Sat)",
+      "Daily+Sat: unknown day 'Daily' (use Sun, Mon, Tue, Wed, Thu, Fri, Sat)",
     ],
     [
       [{ days: "Mon-Wed-Fri", start: "07:00", end: "19:00" }],
