@@ -44,12 +44,7 @@ export class TagPattern {
   /** A regular expression in RE2 syntax; it matches anywhere in the tag unless anchored (`^…$`), like Go's `MatchString`. */
   static regex(source: string): TagPattern {
     if (source === "") throw new PatternError(source, "empty regular expression");
-    try {
-      return new TagPattern(source, RE2JS.compile(source));
-    } catch (error) {
-      if (error instanceof RE2JSException) throw new PatternError(source, error.message);
-      throw error;
-    }
+    return new TagPattern(source, compile(source, source));
   }
 
   /**
@@ -82,7 +77,8 @@ export class TagPattern {
         regex += RE2JS.quote(c);
       }
     }
-    return new TagPattern(pattern, RE2JS.compile(`${regex}$`));
+    // A class RE2 refuses (`[z-a]`) is the user's pattern's fault too: a PatternError, not RE2's own.
+    return new TagPattern(pattern, compile(pattern, `${regex}$`));
   }
 
   /** Number of capture groups. */
@@ -107,6 +103,16 @@ export class TagPattern {
   }
 }
 
+/** `regex` compiled by RE2; a syntax error is a PatternError naming the user's `source`. */
+function compile(source: string, regex: string): RE2JS {
+  try {
+    return RE2JS.compile(regex);
+  } catch (error) {
+    if (error instanceof RE2JSException) throw new PatternError(source, error.message);
+    throw error;
+  }
+}
+
 /** Index of the `]` closing the class opened at `start`, or -1. A `]` right after `[` or `[!` is literal. */
 function classEnd(pattern: string, start: number): number {
   let i = start + 1;
@@ -119,7 +125,10 @@ function classEnd(pattern: string, start: number): number {
   return -1;
 }
 
-/** A glob character class (`a-z`, `!0-9`) as an RE2 class, every member escaped. */
+/**
+ * A glob character class (`a-z`, `!0-9`) as an RE2 class: every member literal (an escaped
+ * letter is the letter, never an RE2 class such as `\\d`), `-` between two members a range.
+ */
 function globClass(body: string): string {
   let negate = false;
   let rest = body;
@@ -129,14 +138,16 @@ function globClass(body: string): string {
   }
   let out = "";
   for (let i = 0; i < rest.length; i++) {
-    const c = rest[i] ?? "";
-    if (c === "\\" && i + 1 < rest.length) {
-      out += `\\${rest[++i]}`;
-    } else if (c === "-" && i > 0 && i < rest.length - 1) {
-      out += "-";
-    } else {
-      out += /[A-Za-z0-9]/.test(c) ? c : `\\${c}`;
-    }
+    const c = rest.charAt(i);
+    // An escaped character: classEnd pairs every backslash with the character after it, so one follows.
+    if (c === "\\") out += classMember(rest.charAt(++i));
+    else if (c === "-" && i > 0 && i < rest.length - 1) out += "-";
+    else out += classMember(c);
   }
   return `[${negate ? "^" : ""}${out}]`;
+}
+
+/** One character as a literal member of an RE2 class: letters and digits as they are, anything else escaped. */
+function classMember(c: string): string {
+  return /[A-Za-z0-9]/.test(c) ? c : `\\${c}`;
 }

@@ -216,6 +216,61 @@ describe("right-sizing's step down, once per week", () => {
     expect(retried.alreadyThisWeek).toEqual(expect.arrayContaining(["shop/larder"]));
   });
 
+  it("steps the service when the reply of its week's claim is lost (the SDK's retry finds its own claim)", async () => {
+    await createService(world.clients, {
+      cluster: "shop",
+      name: "cellar",
+      desiredCount: 2,
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/cellar", "1.0.0"), essential: true }],
+      taskDefinition: {
+        cpu: "4096",
+        memory: "8192",
+        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+      },
+      tags: { "autopilot:rightsize": "apply" },
+    });
+    const now = Date.now();
+    await putContainerInsights(
+      world.insight.cloudwatch,
+      "shop",
+      "cellar",
+      Array.from({ length: 24 }, (_, i) => ({
+        at: new Date(now - (i + 1) * 300_000),
+        tasks: 2,
+        cpu: 300,
+        memory: 700,
+      })),
+    );
+    // The claim's PutItem reaches moto and its reply is lost (the fault matrix's `DynamoDB.PutItem
+    // drop-after ×1`; moto cannot lose a reply): the SDK sends it again and meets the claim.
+    const clients = createAwsClients({ region: REGION });
+    let lost = 0;
+    (clients.dynamodb.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input?: unknown }) => {
+          if (
+            context.commandName !== "PutItemCommand" ||
+            lost > 0 ||
+            !JSON.stringify(args.input).includes("rightsize-step") ||
+            !JSON.stringify(args.input).includes("service/shop/cellar")
+          )
+            return next(args);
+          lost++;
+          await next(args);
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        },
+      { step: "deserialize", name: "lose-claim-reply" },
+    );
+    const handler = createRightsizeHandler(
+      createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
+      { prices: PRICES, insight: world.insight },
+    );
+    const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-lost-claim" };
+    const result = (await handler(event, localContext("rightsize"))) as { applied: string[] };
+    expect(lost).toBe(1);
+    expect(result.applied).toContainEqual(expect.stringMatching(/^shop\/cellar: 4096\/8192 → 2048\/8192/));
+  });
+
   it("registers one revision when the RegisterTaskDefinition reply is lost (no SDK retry; it looks the revision up)", async () => {
     await createService(world.clients, {
       cluster: "shop",

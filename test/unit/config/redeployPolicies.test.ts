@@ -16,6 +16,10 @@ describe("central config: tag policies are checked at load", () => {
       "redeploy.rules.1.policy: not a valid regular expression (error parsing regexp: invalid or unsupported Perl syntax",
     ],
     ["glob:rc[0-9", "redeploy.rules.1.policy: not a valid glob (unclosed '[' at position 3)"],
+    [
+      "glob:v[9-0]*",
+      "redeploy.rules.1.policy: not a valid glob (error parsing regexp: invalid character class range: `9-0`)",
+    ],
     ["range:1x", "redeploy.rules.1.policy: not a semver range"],
     ["order:newest", "redeploy.rules.1.policy: order: needs alphabetical or numerical"],
     ["order:numerical:(", "redeploy.rules.1.policy: not a valid regular expression"],
