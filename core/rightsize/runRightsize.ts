@@ -166,7 +166,8 @@ export async function runRightsize(
         // A run that stepped everything it planned is told once per event: a retry after its
         // message was queued but the queue's reply lost finds the steps done and would say so
         // in a second summary. A run with failed steps is not: its retry's outcome is news.
-        ...(eventId && run.failed.length === 0
+        // A dry run changes nothing and claims nothing: the real run of the same event still tells.
+        ...(eventId && !context.dryRun && run.failed.length === 0
           ? { once: { kind: "rightsize-summary", id: eventId, seconds: SUMMARY_ONCE_SECONDS } }
           : {}),
       },
