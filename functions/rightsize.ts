@@ -23,7 +23,7 @@ export function createRightsizeHandler(
     const { prices } = options;
     const context = await runtime.flowContext({ dryRun: options.dryRun ?? false });
     return runtime.deliver(
-      await runRightsize(context, { insight, pricing, ...(prices && { prices }) }),
+      await runRightsize(context, { insight, pricing, ...(prices && { prices }) }, event.id),
       event.id,
     );
   });

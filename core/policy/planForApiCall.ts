@@ -97,9 +97,13 @@ export async function planPolicyForCall(
     const name = text(service.serviceArn) ?? text(request.service) ?? text(request.serviceName);
     if (!name) return { ...base, compliant: true, actions: [], ignored: "no service in the call" };
     const described = (await describeServices(clients.ecs, cluster, [name])).services[0];
-    const current = described?.taskDefinition;
-    if (!described || !current)
+    const running = described?.taskDefinition;
+    if (!described || !running)
       return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
+    // The revision this call set (the call's response names it in full), not whatever the service
+    // runs by the time the event is handled: a retry after this flow's own rollback, or a later
+    // update, must not turn the verdict on this call into one on another revision.
+    const current = text(service.taskDefinition) ?? running;
     const check = await evaluateRevision(clients.ecs, current, settings, described);
     // The service's own findings are reported beside the revision's; they never change `compliant`.
     const resources = await checkServiceCall(clients.ecs, described, settings);
@@ -120,6 +124,23 @@ export async function planPolicyForCall(
     const reason = `${nameFromArn(current)} violates ${atOrAbove(evaluation.findings, settings.enforceAt)
       .map((f) => f.ruleId)
       .join(", ")}`;
+    if (running !== current)
+      // Moved off it already (rolled back by an earlier attempt of this event, or updated since):
+      // rolling back now would undo whatever it runs instead.
+      return {
+        ...base,
+        evaluation,
+        resources,
+        compliant,
+        actions: [
+          {
+            kind: "no-rollback",
+            cluster: clusterName,
+            service: serviceName,
+            reason: `${reason}; the service no longer runs it (it runs ${nameFromArn(running)}), so nothing was rolled back`,
+          },
+        ],
+      };
     const { target, unchecked } = await previousCompliant(clients.ecs, described, current, settings);
     const passedOver =
       unchecked > 0 ? `; ${unchecked} earlier revision(s) could not be read and were not considered` : "";

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
 import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
@@ -147,6 +148,9 @@ export async function applyRightsize(
   const applied: string[] = [];
   const alreadyThisWeek: string[] = [];
   const failed: string[] = [];
+  // This run's claims: a claim whose put reached DynamoDB but whose reply was lost (the SDK
+  // sends it again) is this run's, not a step some other run took this week.
+  const holder = randomUUID();
   for (const action of plan.actions) {
     const name = `${action.clusterName}/${action.serviceName}`;
     if (
@@ -159,6 +163,7 @@ export async function applyRightsize(
           from: `${action.from.cpu}/${action.from.memory}`,
           to: `${action.to.cpu}/${action.to.memory}`,
         },
+        holder,
       ))
     ) {
       alreadyThisWeek.push(name);

@@ -23,6 +23,9 @@ export interface RightsizeRun {
   readonly dryRun: boolean;
 }
 
+/** How long a weekly event's summary is remembered as told (past any retry or redrive of it). */
+const SUMMARY_ONCE_SECONDS = 8 * 24 * 60 * 60;
+
 /** Some services' right-sizing steps failed (the others were applied): the run fails and is retried. */
 export class RightsizeApplyError extends AutopilotError {
   override readonly name = "RightsizeApplyError";
@@ -114,7 +117,12 @@ export interface RightsizeSources {
  * The weekly right-sizing entry: price book (Pricing API, else bundled), fleet analysis, one
  * step down where tagged `apply` (unless dry), and a Slack summary.
  */
-export async function runRightsize(context: FlowContext, sources: RightsizeSources): Promise<FlowResult> {
+export async function runRightsize(
+  context: FlowContext,
+  sources: RightsizeSources,
+  /** The weekly event's id: its summary is told once, whatever retries or redrives it gets. */
+  eventId?: string,
+): Promise<FlowResult> {
   const region = await context.clients.ecs.config.region();
   const prices =
     sources.prices ??
@@ -152,7 +160,18 @@ export async function runRightsize(context: FlowContext, sources: RightsizeSourc
   context.log.info("right-sizing done", summary);
   return {
     summary,
-    messages: [{ message: rightsizeMessage(run.report, run.applied, run.failed) }],
+    messages: [
+      {
+        message: rightsizeMessage(run.report, run.applied, run.failed),
+        // A run that stepped everything it planned is told once per event: a retry after its
+        // message was queued but the queue's reply lost finds the steps done and would say so
+        // in a second summary. A run with failed steps is not: its retry's outcome is news.
+        // A dry run changes nothing and claims nothing: the real run of the same event still tells.
+        ...(eventId && !context.dryRun && run.failed.length === 0
+          ? { once: { kind: "rightsize-summary", id: eventId, seconds: SUMMARY_ONCE_SECONDS } }
+          : {}),
+      },
+    ],
     ...(run.failed.length > 0 ? { failure: new RightsizeApplyError(run.failed) } : {}),
   };
 }

@@ -147,7 +147,8 @@ export function parseScheduleTag(source: string): ScheduleSpec {
   if (tokens.length === 0) throw new ScheduleError(source, "", `empty schedule; expected ${TAG_GRAMMAR}`);
   const windows: ScheduleWindow[] = [];
   let i = 0;
-  while (i < tokens.length && isDays(tokens[i] ?? "")) {
+  // Past the last token, tokens[i] is undefined and "" is not days: no separate bound needed.
+  while (isDays(tokens[i] ?? "")) {
     const days = parseDays(source, tokens[i] ?? "");
     i++;
     if (!isWindow(tokens[i] ?? "")) {
@@ -168,6 +169,7 @@ export function parseScheduleTag(source: string): ScheduleSpec {
       tokens[0] ?? "",
       `expected days first, e.g. Mon-Fri; the form is ${TAG_GRAMMAR}`,
     );
+  // The loop above ends on a token that is neither days nor a window: that is the zone's place.
   const zone = tokens[i];
   if (!zone || zone === "except" || zone === "until")
     throw new ScheduleError(
@@ -175,7 +177,6 @@ export function parseScheduleTag(source: string): ScheduleSpec {
       zone ?? "",
       "the time zone is missing (e.g. Europe/Berlin); it follows the windows",
     );
-  if (isWindow(zone)) throw new ScheduleError(source, zone, "a window needs days before it");
   const timezone = checkTimeZone(source, zone);
   i++;
   const holidays: string[] = [];

@@ -27,7 +27,8 @@ function windowInstance(spec: ScheduleSpec, date: string, window: ScheduleSpec["
 /** The override's end as an instant, when the schedule has one. */
 export function upUntilInstant(spec: ScheduleSpec): Date | undefined {
   if (!spec.upUntil) return undefined;
-  const [date = "", time = "00:00"] = spec.upUntil.split("T");
+  // The parser only lets `YYYY-MM-DDTHH:MM` through.
+  const [date, time] = spec.upUntil.split("T") as [string, string];
   const [h, m] = time.split(":").map(Number) as [number, number];
   return fromZoned(date, h * 60 + m, spec.timezone);
 }
@@ -36,9 +37,9 @@ export function upUntilInstant(spec: ScheduleSpec): Date | undefined {
  * Whether the schedule wants the service up at an instant: inside a window that did not start
  * on a holiday, not on a holiday, or before the override's end.
  */
-export function isUp(spec: ScheduleSpec, instant: Date, options: { ignoreOverride?: boolean } = {}): boolean {
+export function isUp(spec: ScheduleSpec, instant: Date): boolean {
   const override = upUntilInstant(spec);
-  if (!options.ignoreOverride && override && instant < override) return true;
+  if (override && instant < override) return true;
   const local = toZoned(instant, spec.timezone);
   if (spec.holidays.includes(local.date)) return false;
   for (const date of [local.date, addDays(local.date, -1)]) {

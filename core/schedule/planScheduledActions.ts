@@ -158,6 +158,9 @@ export function planScheduledActions(
     }
   }
   for (const holiday of holidays) {
+    // The override keeps the service up through holidays (isUp agrees): no holiday action fires
+    // before its end; one starting at its end is the override-end action's down already.
+    if (activeOverride && fromZoned(holiday, 0, spec.timezone) <= activeOverride) continue;
     actions.push({
       name: `${ACTION_PREFIX}holiday-${holiday.replaceAll("-", "")}`,
       schedule: `at(${holiday}T00:00:00)`,
@@ -170,7 +173,8 @@ export function planScheduledActions(
       name: `${ACTION_PREFIX}override-end`,
       schedule: `at(${spec.upUntil}:00)`,
       timezone: spec.timezone,
-      capacity: isUp(spec, activeOverride, { ignoreOverride: true }) ? capacity.up : capacity.off,
+      // At the override's end instant itself the override no longer holds: this is the schedule's state.
+      capacity: isUp(spec, activeOverride) ? capacity.up : capacity.off,
     });
   }
   if (actions.length > MAX_ACTIONS_PER_TARGET)

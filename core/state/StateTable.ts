@@ -131,12 +131,33 @@ export class StateTable {
    * when the item is absent or expired (DynamoDB deletes expired items late). `attributes` are
    * stored with the claim. The "do once" primitive of every flow.
    */
-  async claim(key: ItemKey, ttlSeconds: number, attributes: Record<string, unknown> = {}): Promise<boolean> {
+  async claim(
+    key: ItemKey,
+    ttlSeconds: number,
+    attributes: Record<string, unknown> = {},
+    /**
+     * Who claims it. A claim already held by the same holder is granted again: the SDK's retry
+     * of a put whose reply was lost finds the item it wrote and must not read it as someone
+     * else's claim.
+     */
+    holder?: string,
+  ): Promise<boolean> {
     const now = epochSeconds(this.now());
     try {
       await this.put(
-        { ...attributes, pk: key.pk, sk: key.sk, expiration: now + ttlSeconds },
-        { ConditionExpression: ABSENT_OR_EXPIRED, ExpressionAttributeValues: { ":now": now } },
+        {
+          ...attributes,
+          pk: key.pk,
+          sk: key.sk,
+          expiration: now + ttlSeconds,
+          ...(holder === undefined ? {} : { claimedBy: holder }),
+        },
+        holder === undefined
+          ? { ConditionExpression: ABSENT_OR_EXPIRED, ExpressionAttributeValues: { ":now": now } }
+          : {
+              ConditionExpression: `${ABSENT_OR_EXPIRED} OR claimedBy = :holder`,
+              ExpressionAttributeValues: { ":now": now, ":holder": holder },
+            },
       );
       return true;
     } catch (error) {

@@ -167,6 +167,34 @@ describe("functions/policy against moto", () => {
       actions: [{ kind: "rollback", cluster: "prod", service: "payments", from: bad, to: good }],
     });
     expect(await serviceNow()).toBe(good);
+
+    // The same call handled again (a retry after the rollback's reply was lost), as CloudTrail
+    // records it, with the revision it set in its response: the verdict stays on that revision,
+    // and the service, which no longer runs it, is left alone.
+    const again = await handler(ENFORCE)(
+      {
+        ...call(
+          "UpdateService",
+          { cluster: "prod", service: "payments", taskDefinition: bad },
+          {
+            service: { serviceName: "payments", clusterArn: service.clusterArn, taskDefinition: bad },
+          },
+        ),
+        id: "update-again",
+      },
+      localContext("policy"),
+    );
+    expect(again).toMatchObject({
+      compliant: false,
+      actions: [
+        {
+          kind: "no-rollback",
+          service: "payments",
+          reason: expect.stringMatching(/the service no longer runs it \(it runs payments:\d+\)/),
+        },
+      ],
+    });
+    expect(await serviceNow()).toBe(good);
   });
 
   it("honours the service's autopilot:policy-exempt tag", async () => {

@@ -42,6 +42,38 @@ const run = (id: string) =>
     { prices: PRICES, insight: world.insight },
   )({ ...loadFixture("scheduled-event.json"), id }, localContext("rightsize"));
 
+/**
+ * A service in `shop` tagged to be stepped down, at 4096/8192 and using 300 CPU units and 700 MiB
+ * for the last two hours (Container Insights): one step down is 2048/8192.
+ */
+async function oversizedService(name: string): Promise<void> {
+  await createService(world.clients, {
+    cluster: "shop",
+    name,
+    desiredCount: 2,
+    containers: [{ name: "app", image: ecrImage(REGION, `shop/${name}`, "1.0.0"), essential: true }],
+    // The copied revision names this role, so the step down passes it (iam:PassRole).
+    taskDefinition: {
+      cpu: "4096",
+      memory: "8192",
+      executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+    },
+    tags: { "autopilot:rightsize": "apply" },
+  });
+  const now = Date.now();
+  await putContainerInsights(
+    world.insight.cloudwatch,
+    "shop",
+    name,
+    Array.from({ length: 24 }, (_, i) => ({
+      at: new Date(now - (i + 1) * 300_000),
+      tasks: 2,
+      cpu: 300,
+      memory: 700,
+    })),
+  );
+}
+
 const size = async () => {
   const described = await world.clients.ecs.send(
     new DescribeServicesCommand({ cluster: "shop", services: ["cart"] }),
@@ -62,31 +94,7 @@ describe("right-sizing's step down, once per week", () => {
         settings: [{ name: "containerInsights", value: "enabled" }],
       }),
     );
-    await createService(world.clients, {
-      cluster: "shop",
-      name: "cart",
-      desiredCount: 2,
-      containers: [{ name: "app", image: ecrImage(REGION, "shop/cart", "1.0.0"), essential: true }],
-      // The copied revision names this role, so the step down passes it (iam:PassRole).
-      taskDefinition: {
-        cpu: "4096",
-        memory: "8192",
-        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-      },
-      tags: { "autopilot:rightsize": "apply" },
-    });
-    const now = Date.now();
-    await putContainerInsights(
-      world.insight.cloudwatch,
-      "shop",
-      "cart",
-      Array.from({ length: 24 }, (_, i) => ({
-        at: new Date(now - (i + 1) * 300_000),
-        tasks: 2,
-        cpu: 300,
-        memory: 700,
-      })),
-    );
+    await oversizedService("cart");
   }, 60_000);
 
   it("steps down on the week's first run and not on a second one", async () => {
@@ -100,30 +108,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("gives the week's claim back when the step fails, so the redriven run steps the service", async () => {
-    await createService(world.clients, {
-      cluster: "shop",
-      name: "basket",
-      desiredCount: 2,
-      containers: [{ name: "app", image: ecrImage(REGION, "shop/basket", "1.0.0"), essential: true }],
-      taskDefinition: {
-        cpu: "4096",
-        memory: "8192",
-        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-      },
-      tags: { "autopilot:rightsize": "apply" },
-    });
-    const now = Date.now();
-    await putContainerInsights(
-      world.insight.cloudwatch,
-      "shop",
-      "basket",
-      Array.from({ length: 24 }, (_, i) => ({
-        at: new Date(now - (i + 1) * 300_000),
-        tasks: 2,
-        cpu: 300,
-        memory: 700,
-      })),
-    );
+    await oversizedService("basket");
     // UpdateService refused (moto cannot be made to refuse it): the step does not happen.
     const clients = createAwsClients({ region: REGION });
     (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
@@ -151,32 +136,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("steps the other services when one service's step fails, then fails the run naming it", async () => {
-    for (const name of ["pantry", "larder"]) {
-      await createService(world.clients, {
-        cluster: "shop",
-        name,
-        desiredCount: 2,
-        containers: [{ name: "app", image: ecrImage(REGION, `shop/${name}`, "1.0.0"), essential: true }],
-        taskDefinition: {
-          cpu: "4096",
-          memory: "8192",
-          executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-        },
-        tags: { "autopilot:rightsize": "apply" },
-      });
-      const now = Date.now();
-      await putContainerInsights(
-        world.insight.cloudwatch,
-        "shop",
-        name,
-        Array.from({ length: 24 }, (_, i) => ({
-          at: new Date(now - (i + 1) * 300_000),
-          tasks: 2,
-          cpu: 300,
-          memory: 700,
-        })),
-      );
-    }
+    for (const name of ["pantry", "larder"]) await oversizedService(name);
     // UpdateService of pantry only is refused (moto cannot be made to refuse one service's update).
     const clients = createAwsClients({ region: REGION });
     (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
@@ -216,31 +176,40 @@ describe("right-sizing's step down, once per week", () => {
     expect(retried.alreadyThisWeek).toEqual(expect.arrayContaining(["shop/larder"]));
   });
 
-  it("registers one revision when the RegisterTaskDefinition reply is lost (no SDK retry; it looks the revision up)", async () => {
-    await createService(world.clients, {
-      cluster: "shop",
-      name: "wishlist",
-      desiredCount: 2,
-      containers: [{ name: "app", image: ecrImage(REGION, "shop/wishlist", "1.0.0"), essential: true }],
-      taskDefinition: {
-        cpu: "4096",
-        memory: "8192",
-        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-      },
-      tags: { "autopilot:rightsize": "apply" },
-    });
-    const now = Date.now();
-    await putContainerInsights(
-      world.insight.cloudwatch,
-      "shop",
-      "wishlist",
-      Array.from({ length: 24 }, (_, i) => ({
-        at: new Date(now - (i + 1) * 300_000),
-        tasks: 2,
-        cpu: 300,
-        memory: 700,
-      })),
+  it("steps the service when the reply of its week's claim is lost (the SDK's retry finds its own claim)", async () => {
+    await oversizedService("cellar");
+    // The claim's PutItem reaches moto and its reply is lost (the fault matrix's `DynamoDB.PutItem
+    // drop-after ×1`; moto cannot lose a reply): the SDK sends it again and meets the claim.
+    const clients = createAwsClients({ region: REGION });
+    let lost = 0;
+    (clients.dynamodb.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input?: unknown }) => {
+          if (
+            context.commandName !== "PutItemCommand" ||
+            lost > 0 ||
+            !JSON.stringify(args.input).includes("rightsize-step") ||
+            !JSON.stringify(args.input).includes("service/shop/cellar")
+          )
+            return next(args);
+          lost++;
+          await next(args);
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        },
+      { step: "deserialize", name: "lose-claim-reply" },
     );
+    const handler = createRightsizeHandler(
+      createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
+      { prices: PRICES, insight: world.insight },
+    );
+    const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-lost-claim" };
+    const result = (await handler(event, localContext("rightsize"))) as { applied: string[] };
+    expect(lost).toBe(1);
+    expect(result.applied).toContainEqual(expect.stringMatching(/^shop\/cellar: 4096\/8192 → 2048\/8192/));
+  });
+
+  it("registers one revision when the RegisterTaskDefinition reply is lost (no SDK retry; it looks the revision up)", async () => {
+    await oversizedService("wishlist");
     // The first RegisterTaskDefinition, whichever ECS client sends it, reaches moto and its reply
     // is lost (moto cannot lose a reply: a middleware drops it after moto answered).
     const clients = createAwsClients({ region: REGION });

@@ -256,3 +256,218 @@ describe("timeline and savings across daylight-saving changes", () => {
     expect(text).toContain("saves 216 task-hours/week (108 h down × 2 tasks) ≈ $2.67/week, $11.58/month");
   });
 });
+
+describe("planScheduledActions: decisions mutation testing found unheld", () => {
+  it("writes runs of three or more days as a range, shorter runs as a list, sorted from Sunday", () => {
+    expect(brief(plan("Mon-Wed 09:00-17:00 UTC")).map((a) => [a[0], a[1]])).toEqual([
+      ["autopilot-up-0900-MON-WED", "cron(0 9 ? * MON-WED *)"],
+      ["autopilot-down-1700-MON-WED", "cron(0 17 ? * MON-WED *)"],
+    ]);
+    expect(brief(plan("Mon+Tue 09:00-17:00 UTC")).map((a) => [a[0], a[1]])).toEqual([
+      ["autopilot-up-0900-MON.TUE", "cron(0 9 ? * MON,TUE *)"],
+      ["autopilot-down-1700-MON.TUE", "cron(0 17 ? * MON,TUE *)"],
+    ]);
+    // Saturday's window ends on Sunday: the down days are Sunday to Saturday, one range.
+    expect(brief(plan("Daily 22:00-06:00 UTC")).map((a) => [a[0], a[1]])).toEqual([
+      ["autopilot-up-2200-SUN-SAT", "cron(0 22 ? * SUN-SAT *)"],
+      ["autopilot-down-0600-SUN-SAT", "cron(0 6 ? * SUN-SAT *)"],
+    ]);
+  });
+
+  it("orders the actions ups first, then by time of day, whatever the order of the windows", () => {
+    expect(brief(plan("Mon 09:00-10:00 Tue 07:00-08:00 UTC")).map((a) => a[0])).toEqual([
+      "autopilot-up-0700-TUE",
+      "autopilot-up-0900-MON",
+      "autopilot-down-0800-TUE",
+      "autopilot-down-1000-MON",
+    ]);
+  });
+
+  it("gives the segment between two holidays both a start and an end", () => {
+    const actions = plan("Mon-Fri 07:00-19:00 UTC except 2026-12-24 2026-12-31");
+    expect(brief(actions).filter((a) => a[0]?.startsWith("autopilot-up"))).toEqual([
+      [
+        "autopilot-up-0700-MON-FRI-base",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        undefined,
+        "2026-12-24T00:00:00.000Z",
+      ],
+      [
+        "autopilot-up-0700-MON-FRI-from-20261225",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2026-12-25T00:00:00.000Z",
+        "2026-12-31T00:00:00.000Z",
+      ],
+      [
+        "autopilot-up-0700-MON-FRI-from-20270101",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2027-01-01T00:00:00.000Z",
+        undefined,
+      ],
+    ]);
+  });
+
+  it("ignores an override that has ended, including one ending at this very instant", () => {
+    const names = ["autopilot-up-0700-MON-FRI", "autopilot-down-1900-MON-FRI"];
+    expect(brief(plan("Mon-Fri 07:00-19:00 UTC until 2026-11-20T12:00"))).toEqual([
+      [names[0], "cron(0 7 ? * MON-FRI *)", "2-6", undefined, undefined],
+      [names[1], "cron(0 19 ? * MON-FRI *)", "0-0", undefined, undefined],
+    ]);
+    expect(
+      plan("Mon-Fri 07:00-19:00 UTC until 2026-11-25T12:00", "2026-11-25T12:00:00Z").map((a) => a.name),
+    ).toEqual(names);
+    // A minute before its end it still holds: the recurring actions start at its end.
+    expect(
+      brief(plan("Mon-Fri 07:00-19:00 UTC until 2026-11-25T12:00", "2026-11-25T11:59:00Z")).map((a) => [
+        a[0],
+        a[3],
+      ]),
+    ).toEqual([
+      [names[0], "2026-11-25T12:00:00.000Z"],
+      [names[1], "2026-11-25T12:00:00.000Z"],
+      ["autopilot-override-end", undefined],
+    ]);
+  });
+
+  it("starts the segments an override reaches at its end, and leaves later segments alone", () => {
+    // The override ends before the holiday: the first segment starts at its end, the second at its own start.
+    expect(
+      brief(plan("Mon-Fri 07:00-19:00 UTC except 2026-12-24 until 2026-12-10T12:00")).slice(0, 4),
+    ).toEqual([
+      [
+        "autopilot-up-0700-MON-FRI-base",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2026-12-10T12:00:00.000Z",
+        "2026-12-24T00:00:00.000Z",
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-base",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        "2026-12-10T12:00:00.000Z",
+        "2026-12-24T00:00:00.000Z",
+      ],
+      [
+        "autopilot-up-0700-MON-FRI-from-20261225",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2026-12-25T00:00:00.000Z",
+        undefined,
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-from-20261225",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        "2026-12-25T00:00:00.000Z",
+        undefined,
+      ],
+    ]);
+    // The override ends after the holiday: the segment before it is dropped, the next starts at the override's end.
+    const past = brief(plan("Mon-Fri 07:00-19:00 UTC except 2026-12-24 until 2026-12-28T12:00"));
+    expect(
+      past.filter((a) => a[0]?.startsWith("autopilot-up") || a[0]?.startsWith("autopilot-down")),
+    ).toEqual([
+      [
+        "autopilot-up-0700-MON-FRI-from-20261225",
+        "cron(0 7 ? * MON-FRI *)",
+        "2-6",
+        "2026-12-28T12:00:00.000Z",
+        undefined,
+      ],
+      [
+        "autopilot-down-1900-MON-FRI-from-20261225",
+        "cron(0 19 ? * MON-FRI *)",
+        "0-0",
+        "2026-12-28T12:00:00.000Z",
+        undefined,
+      ],
+    ]);
+    // Monday 12:00 is inside the window: the override's end restores the up capacity.
+    expect(past.find((a) => a[0] === "autopilot-override-end")).toEqual([
+      "autopilot-override-end",
+      "at(2026-12-28T12:00:00)",
+      "2-6",
+      undefined,
+      undefined,
+    ]);
+    // The override ends at the holiday's midnight: the segment before it ends there too and is dropped.
+    expect(
+      plan("Mon-Fri 07:00-19:00 UTC except 2026-12-24 until 2026-12-24T00:00")
+        .filter((a) => a.name.includes("-base"))
+        .map((a) => a.name),
+    ).toEqual([]);
+  });
+
+  it("refuses a plan of more actions than Application Auto Scaling allows per service, and accepts exactly that many", () => {
+    // 66 holidays two days apart: 67 segments × 2 recurring actions + 66 holiday actions = 200.
+    const holidays = Array.from({ length: 66 }, (_, i) =>
+      new Date(Date.UTC(2027, 0, 1 + 2 * i)).toISOString().slice(0, 10),
+    ).join(" ");
+    expect(plan(`Mon-Fri 07:00-19:00 UTC except ${holidays}`)).toHaveLength(200);
+    // An override ending before the first holiday adds its own action: 201.
+    const tag = `Mon-Fri 07:00-19:00 UTC except ${holidays} until 2026-12-01T12:00`;
+    expect(() => plan(tag)).toThrow(
+      expect.objectContaining({
+        name: "ScheduleError",
+        code: "schedule-invalid",
+        part: "",
+        message: `invalid schedule '${tag}': needs 201 scheduled actions; Application Auto Scaling allows 200 per service`,
+      }),
+    );
+  });
+});
+
+describe("timeline and savings: decisions mutation testing found unheld", () => {
+  it("lists a change at midnight when the day starts in another state than the evening before ended", () => {
+    const spec = parseScheduleTag("Daily 00:00-06:00 UTC");
+    const [day] = timeline(spec, capacity, new Date("2026-11-25T12:00:00Z"), 1);
+    expect(day?.changes).toEqual(["00:00 → 2-6", "06:00 → 0"]);
+  });
+
+  it("lists one change for touching windows", () => {
+    const spec = parseScheduleTag("Mon-Fri 07:00-12:00 12:00-19:00 UTC");
+    const [day] = timeline(spec, capacity, new Date("2026-11-25T12:00:00Z"), 1);
+    expect(day?.changes).toEqual(["07:00 → 2-6", "19:00 → 0"]);
+  });
+
+  it("counts only the tasks the off capacity stops as saved", () => {
+    const spec = parseScheduleTag("Mon-Fri 07:00-19:00 UTC");
+    const oneOff = { up: { min: 3, max: 6 }, off: { min: 1, max: 1 } };
+    // 108 h down × (3 − 1) tasks.
+    expect(weeklySavings(spec, oneOff, new Date("2026-11-23T00:00:00Z"), 3)).toEqual({
+      offHours: 108,
+      taskHours: 216,
+    });
+  });
+});
+
+describe("planScheduledActions: holidays under an override", () => {
+  it("plans no holiday action inside an override, which keeps the service up whatever the windows and holidays say", () => {
+    const tag = "Daily 06:00-22:00 UTC except 2026-11-30 2026-12-24 until 2026-12-01T18:00";
+    const spec = parseScheduleTag(tag);
+    // capacityAt (the reconciler's "now" capacity) says up on the holiday inside the override ...
+    expect(capacityAt(spec, capacity, new Date("2026-11-30T12:00:00Z"))).toEqual(capacity.up);
+    // ... so no at() action may take it down at that holiday's midnight; the later holiday keeps its own.
+    expect(brief(plan(tag)).filter((a) => a[1]?.startsWith("at("))).toEqual([
+      ["autopilot-holiday-20261224", "at(2026-12-24T00:00:00)", "0-0", undefined, undefined],
+      ["autopilot-override-end", "at(2026-12-01T18:00:00)", "2-6", undefined, undefined],
+    ]);
+  });
+
+  it("lets the override's end take the service down when it ends on a holiday or at its midnight", () => {
+    expect(
+      brief(plan("Daily 06:00-22:00 UTC except 2026-12-24 until 2026-12-24T12:00")).filter((a) =>
+        a[1]?.startsWith("at("),
+      ),
+    ).toEqual([["autopilot-override-end", "at(2026-12-24T12:00:00)", "0-0", undefined, undefined]]);
+    expect(
+      brief(plan("Daily 06:00-22:00 UTC except 2026-12-24 until 2026-12-24T00:00")).filter((a) =>
+        a[1]?.startsWith("at("),
+      ),
+    ).toEqual([["autopilot-override-end", "at(2026-12-24T00:00:00)", "0-0", undefined, undefined]]);
+  });
+});

@@ -184,4 +184,80 @@ describe("planSchedules (pure)", () => {
       { kind: "set-capacity", capacity: { min: 0, max: 0 }, reason: "schedule-now" },
     ]);
   });
+
+  it("restores the remembered capacity when only the target's min differs from it", () => {
+    const [plan] = planSchedules(
+      inputs({
+        service: service({}, 0),
+        target: target(0, 4),
+        remembered: { upMin: 2, upMax: 4, source: "tag or config" },
+      }),
+      DEFAULT_CONFIG,
+      NOON,
+    );
+    expect(plan?.writes).toEqual([
+      { kind: "set-capacity", capacity: { min: 2, max: 4 }, reason: "restore" },
+      { kind: "forget-capacity" },
+    ]);
+  });
+
+  it("remembers an up-capacity tag that changed only its min", () => {
+    const tags = { ...SCHEDULED, "autopilot:up-capacity": "1-2" };
+    const [first] = planSchedules(inputs({ service: service(tags) }), DEFAULT_CONFIG, NOON);
+    const [plan] = planSchedules(
+      inputs({
+        service: service(tags),
+        actions: asExisting(first?.actions ?? []),
+        target: target(1, 2),
+        remembered: { upMin: 2, upMax: 2, source: "tag or config" },
+      }),
+      DEFAULT_CONFIG,
+      NOON,
+    );
+    expect(plan?.writes).toEqual([
+      { kind: "remember-capacity", capacity: { min: 1, max: 2 }, source: "tag or config" },
+    ]);
+  });
+
+  it("takes the up capacity from a scalable target whose max is above the off capacity though its min is at it", () => {
+    const [plan] = planSchedules(inputs({ target: target(0, 4) }), DEFAULT_CONFIG, NOON);
+    expect(plan?.capacity).toEqual({ up: { min: 0, max: 4 }, off: { min: 0, max: 0 } });
+    expect(plan?.writes[0]).toEqual({
+      kind: "remember-capacity",
+      capacity: { min: 0, max: 4 },
+      source: "scalable target",
+    });
+  });
+
+  it("takes the up capacity from a scalable target whose min is above the off capacity though its max is at it", () => {
+    const tags = { ...SCHEDULED, "autopilot:off-capacity": "1-2" };
+    const [plan] = planSchedules(
+      inputs({ service: service(tags), target: target(2, 2) }),
+      DEFAULT_CONFIG,
+      NOON,
+    );
+    expect(plan?.status).toBe("scheduled");
+    expect(plan?.capacity).toEqual({ up: { min: 2, max: 2 }, off: { min: 1, max: 2 } });
+    expect(plan?.writes[0]).toEqual({
+      kind: "remember-capacity",
+      capacity: { min: 2, max: 2 },
+      source: "scalable target",
+    });
+  });
+
+  it("sets the capacity now when only the target's min is off the schedule", () => {
+    const [first] = planSchedules(inputs({}), DEFAULT_CONFIG, NOON);
+    const [plan] = planSchedules(
+      inputs({
+        actions: asExisting(first?.actions ?? []),
+        target: target(1, 2),
+        remembered: { upMin: 2, upMax: 2, source: "desired count" },
+      }),
+      DEFAULT_CONFIG,
+      NOON,
+    );
+    expect(plan?.writes).toEqual([
+      { kind: "set-capacity", capacity: { min: 2, max: 2 }, reason: "schedule-now" },
+    ]);
+  });
 });

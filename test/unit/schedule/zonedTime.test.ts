@@ -29,4 +29,13 @@ describe("zoned time across daylight-saving changes", () => {
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(weekdayOf("2026-11-25")).toBe(3);
   });
+
+  it("on a switch day, the wall time read as UTC and its first guess fall on either side of the switch (decisions mutation testing found unheld)", () => {
+    // New York, 2026-03-08, clocks 02:00 EST → 03:00 EDT at 07:00Z.
+    expect(iso(fromZoned("2026-03-08", 180, "America/New_York"))).toBe("2026-03-08T07:00:00Z"); // 03:00 EDT, the first minute after the gap
+    expect(iso(fromZoned("2026-03-08", 5 * 60 + 30, "America/New_York"))).toBe("2026-03-08T09:30:00Z"); // 05:30 EDT
+    expect(iso(fromZoned("2026-03-08", 150, "America/New_York"))).toBe("2026-03-08T07:30:00Z"); // 02:30 does not exist → 03:30 EDT
+    // Berlin, 2026-10-25, clocks 03:00 CEST → 02:00 CET at 01:00Z: 01:30 is before the switch, CEST.
+    expect(iso(fromZoned("2026-10-25", 90, "Europe/Berlin"))).toBe("2026-10-24T23:30:00Z");
+  });
 });
