@@ -232,11 +232,7 @@ function decideService(
       continue;
     }
     const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
-    const decision = decideTag(resolved.policy, {
-      ...(currentTag !== undefined ? { current: currentTag } : {}),
-      ...(push.tag !== undefined ? { pushed: push.tag } : {}),
-      ...(lastVersion !== undefined ? { lastVersion } : {}),
-    });
+    const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag, lastVersion });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
       continue;
