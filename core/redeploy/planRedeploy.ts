@@ -8,6 +8,7 @@ import {
   DEFAULT_TAG,
   decideTag,
   lastVersionAfter,
+  orderTags,
   parseTagPolicy,
   type TagPolicy,
   TagPolicyError,
@@ -120,12 +121,19 @@ function deploymentInProgress(
 /**
  * Whether `candidate` should replace `queued` as the push waiting for a service: the newer by
  * the tag policy's order (a push never replaces a newer version), and between tags the policy
- * cannot order (or the same tag pushed again), the later push.
+ * cannot order or ranks the same (the same tag pushed again, `main` and `develop` under `any`,
+ * `1.5` and `1.5.0`), the later push; between pushes of the same time, the higher event id, so
+ * that both delivery orders keep the same one. The order is asked, not the policy's decision:
+ * `any` accepts `main` over `develop` whichever came first, which would let a push delivered
+ * late replace a newer one.
+ *
+ * @example
+ * newerThanQueued({ ...push, tag: "1.5.1" }, { ...push, tag: "1.5.0" }, parseTagPolicy("minor")); // true
  */
 export function newerThanQueued(candidate: ImagePush, queued: ImagePush, policy: TagPolicy): boolean {
   if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
-    const decision = decideTag(policy, { current: queued.tag, pushed: candidate.tag });
-    return decision.accept;
+    const order = orderTags(policy, queued.tag, candidate.tag);
+    if (order !== undefined && order !== 0) return order < 0;
   }
   const byTime = (candidate.time ?? "").localeCompare(queued.time ?? "");
   return byTime > 0 || (byTime === 0 && candidate.eventId > queued.eventId);
@@ -224,11 +232,7 @@ function decideService(
       continue;
     }
     const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
-    const decision = decideTag(resolved.policy, {
-      ...(currentTag !== undefined ? { current: currentTag } : {}),
-      ...(push.tag !== undefined ? { pushed: push.tag } : {}),
-      ...(lastVersion !== undefined ? { lastVersion } : {}),
-    });
+    const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag, lastVersion });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
       continue;
