@@ -205,10 +205,13 @@ function decideService(
   const rejections: string[] = [];
   const acceptances: string[] = [];
   let alreadyRunning = 0;
-  // Events can arrive out of order: a push of the tag a container runs that happened before the
-  // push that made the running revision is older content under that tag, never deployed.
+  // Events can arrive out of order: a push that happened before the push that made the running
+  // revision is older content, never deployed — unless the policy's order says its tag is the
+  // newer one (the same rule as between queued pushes, newerThanQueued): the same tag again, or a
+  // tag the policy cannot order against the running one (`main` after `develop` under `any`).
   const runningSince = snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
   let pushedEarlier = 0;
+  let earlierThan: string | undefined;
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
@@ -223,11 +226,8 @@ function decideService(
     const currentTag =
       reference.tag ??
       (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
-    if (
-      push.tag !== undefined &&
-      push.tag === currentTag &&
-      Date.parse(push.time ?? "") < Date.parse(runningSince ?? "")
-    ) {
+    const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(runningSince ?? "");
+    if (earlier && push.tag === currentTag) {
       pushedEarlier++;
       continue;
     }
@@ -236,6 +236,16 @@ function decideService(
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
       continue;
+    }
+    // Accepted, but pushed before the running image's push, and the policy does not rank it above
+    // the running tag (it accepted it without an order, as `any` takes `main` over `develop`).
+    if (earlier && push.tag !== undefined) {
+      const order = currentTag === undefined ? undefined : orderTags(resolved.policy, currentTag, push.tag);
+      if (order === undefined || order === 0) {
+        pushedEarlier++;
+        earlierThan ??= currentTag ?? "an untagged image";
+        continue;
+      }
     }
     acceptances.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
     updates.push({
@@ -265,7 +275,9 @@ function decideService(
       return skip(
         ref,
         "superseded",
-        `'${push.tag}' was pushed at ${push.time}, before the push of it that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}): delivered out of order`,
+        earlierThan === undefined
+          ? `'${push.tag}' was pushed at ${push.time}, before the push of it that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}): delivered out of order`
+          : `'${push.tag}' was pushed at ${push.time}, before the push of '${earlierThan}' that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}), and ${resolved.source} does not rank '${push.tag}' above it: delivered out of order`,
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }

@@ -644,6 +644,38 @@ describe("planRedeploy: a push of the running tag delivered out of order (supers
     });
   });
 
+  it("skips an older push of a tag the policy cannot rank above the running one (issue 11: out of order never deploys the older)", () => {
+    // web runs `develop` (pushed at T2) under `any`; `main` was pushed at T1 and delivered late.
+    const runsDevelop = {
+      ...snapshot({
+        tags: { "autopilot:redeploy": "any" },
+        taskDefinition: {
+          containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${RUNNING_DIGEST}` }],
+        },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "develop", "autopilot:source-time": T2 },
+    };
+    expect(first({ ...push, tag: "main", time: T1 }, runsDevelop)).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason:
+        "'main' was pushed at 2026-11-26T10:00:00Z, before the push of 'develop' that web:7 runs (2026-11-26T10:00:10Z), and tag autopilot:redeploy=any does not rank 'main' above it: delivered out of order",
+    });
+    // Pushed after the running one: deploys, whatever the tags.
+    expect(first({ ...push, tag: "main", time: T3 }, runsDevelop)).toMatchObject({ kind: "deploy" });
+    // A version the policy ranks above the running tag deploys even when pushed earlier.
+    const runs140 = {
+      ...runsDevelop,
+      taskDefinitionTags: { "autopilot:image-tag:web": "1.4.0", "autopilot:source-time": T2 },
+    };
+    expect(first({ ...push, tag: "1.5.0", time: T1 }, runs140)).toMatchObject({ kind: "deploy" });
+    // …and one it ranks below is refused as a downgrade, not as out of order.
+    expect(first({ ...push, tag: "1.3.0", time: T1 }, runs140)).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+    });
+  });
+
   it("never takes a push without a tag for a late push of the running tag", () => {
     const untagged = { ...runs150(), taskDefinitionTags: { "autopilot:source-time": T2 } };
     const { tag: _tag, ...byDigest } = push;
