@@ -56,6 +56,11 @@ class _Series:
         self.sorted_dims = None
 
 
+def _result(query_id, label, values, timestamps):
+    """One MetricDataResult, in the shape moto's get_metric_data returns it."""
+    return {"id": query_id, "label": label, "values": values, "timestamps": timestamps, "status_code": "Complete"}
+
+
 def _all_str(*values):
     return all(type(v) is str for v in values)
 
@@ -200,36 +205,18 @@ def _fast_get_metric_data(self, queries, start_time, end_time, scan_by):
 
         label = query.get("Label") or f"{query_name} {stat}"
         results.append(
-            {
-                "id": query["Id"],
-                "label": label,
-                "values": result_vals,
-                "timestamps": timestamps,
-                "status_code": "Complete",
-            }
+            _result(query["Id"], label, result_vals, timestamps)
         )
         if query.get("ReturnData", True):
             results_to_return.append(
-                {
-                    "id": query["Id"],
-                    "label": label,
-                    "values": result_vals,
-                    "timestamps": timestamps,
-                    "status_code": "Complete",
-                }
+                _result(query["Id"], label, result_vals, timestamps)
             )
     # Metric math runs on the other queries' results: moto's own parser, as moto calls it.
     for query in metric_math_expression_queries:
         label = query.get("Label") or query["Id"]
         result_vals, timestamps = parse_expression(query["Expression"], results)
         results_to_return.append(
-            {
-                "id": query["Id"],
-                "label": label,
-                "values": result_vals,
-                "timestamps": timestamps,
-                "status_code": "Complete",
-            }
+            _result(query["Id"], label, result_vals, timestamps)
         )
     # moto answers a Metrics Insights query with the Sum of every datapoint of each period.
     for query in metric_insights_expression_queries:
@@ -237,13 +224,7 @@ def _fast_get_metric_data(self, queries, start_time, end_time, scan_by):
         buckets = _buckets(period_data, start_time, end_time, delta)
         result_vals, timestamps = _statistic_series(buckets, start_time, delta, "Sum", scan_by)
         results_to_return.append(
-            {
-                "id": query["Id"],
-                "label": (query.get("Label") or query["Id"]),
-                "values": result_vals,
-                "timestamps": timestamps,
-                "status_code": "Complete",
-            }
+            _result(query["Id"], (query.get("Label") or query["Id"]), result_vals, timestamps)
         )
 
     return results_to_return
