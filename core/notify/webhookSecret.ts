@@ -96,7 +96,7 @@ function botTarget(value: string): WebhookTarget | string {
   const { token, channel, api } = fields;
   if (typeof token !== "string" || token === "") return 'its "token" is missing';
   if (!BOT_TOKEN.test(token))
-    return `its "token" is not a bot token (xoxb-…, the "Bot User OAuth Token" of the app's "OAuth & Permissions")`;
+    return `its "token" is not a bot token (xoxb-…: the app's "Bot User OAuth Token")`;
   if (typeof channel !== "string" || channel === "") return 'its "channel" is missing';
   if (!CHANNEL_ID.test(channel))
     return `its "channel" is not a channel ID (C… or G…, shown in the channel's details; a #name cannot be read back)`;
