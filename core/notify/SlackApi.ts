@@ -3,18 +3,20 @@
  * shown once: each message carries its outbox id in Slack's message metadata, and before a post
  * that may repeat an earlier one the channel is read back for that id.
  *
- * What this file relies on, from Slack's documentation (read 2026-11-27):
+ * What this file relies on, from Slack's documentation (read 2026-11-26):
  * - Every Web API answer is a JSON object with a boolean `ok`; a failure has `ok: false` and a
- *   short machine-readable `error` code, sent with HTTP 200 like a success — the status alone
- *   says nothing (https://docs.slack.dev/apis/web-api, "Evaluating responses"; the same in
- *   Slack's original docs, github.com/slackhq/slack-api-docs index_web.md).
+ *   short machine-readable `error` code (https://docs.slack.dev/apis/web-api, "Evaluating
+ *   responses"; the same in Slack's original docs, github.com/slackhq/slack-api-docs
+ *   index_web.md). The error travels in that field, not in the HTTP status: `ok: false` comes
+ *   with HTTP 200, so `ok` is read whatever the status (and a 5xx or an unreadable body is an
+ *   unknown outcome, not a refusal).
  * - A rate-limited call is answered HTTP 429 with a `Retry-After` header: the seconds to wait
  *   (https://docs.slack.dev/apis/web-api/rate-limits). `chat.postMessage` has "special" limits,
  *   generally one message per second per channel with a workspace-wide limit besides;
  *   `conversations.history` is Tier 3 (50+ per minute) for internal (customer-built) and
  *   Marketplace apps, but 1 per minute with at most 15 messages a page for commercially
- *   distributed non-Marketplace apps created since 2025-05-29
- *   (https://docs.slack.dev/reference/methods/conversations.history).
+ *   distributed non-Marketplace apps created since 2025-05-29, and their existing installations
+ *   since 2026-03-03 (https://docs.slack.dev/reference/methods/conversations.history).
  * - Write methods take JSON bodies when the token comes in an `Authorization: Bearer` header,
  *   which Slack prefers to a `token` parameter (https://docs.slack.dev/apis/web-api;
  *   https://api.slack.com/changelog/2017-10-keeping-up-with-the-jsons).
