@@ -10,7 +10,12 @@ import type { ApiCallCounter } from "../../core/aws/ApiCallCounter.ts";
 import { type AwsClients, createAwsClients } from "../../core/aws/index.ts";
 import { createInsightClients, type InsightClients } from "../../core/aws/insightClients.ts";
 import { createStateTable, StateTable } from "../../core/state/index.ts";
-import { type MotoServer, startMotoServer, useMotoEnvironment } from "../../scripts/moto-server.ts";
+import {
+  type MotoServer,
+  type MotoServerOptions,
+  startMotoServer,
+  useMotoEnvironment,
+} from "../../scripts/moto-server.ts";
 import type { DeliveryOptions } from "./asyncInvoke.ts";
 import { type AllClients, clientsAt } from "./clientsAt.ts";
 import { ENVIRONMENT_HEADER, FaultProxy } from "./FaultProxy.ts";
@@ -72,8 +77,12 @@ export class Harness {
     this.state = new StateTable(this.direct.documents, TABLE);
   }
 
-  static async start(): Promise<Harness> {
-    const moto = await startMotoServer();
+  /**
+   * @param options.motoLauncher a script run instead of `moto_server` ({@link MotoServerOptions}):
+   *   the scale run's moto with a faster GetMetricData (test/faults/fastMetricsLauncher.ts).
+   */
+  static async start(options: { motoLauncher?: string } = {}): Promise<Harness> {
+    const moto = await startMotoServer(options.motoLauncher ? { launcher: options.motoLauncher } : {});
     const proxy = await FaultProxy.start(moto.endpoint);
     const slack = await SlackStandIn.start();
     const harness = new Harness(moto, proxy, slack);

@@ -31,6 +31,17 @@ Do not edit them by hand; rerun the scripts.
  * token that reads the channel back) is not it, and counts like any other scenario.
  */
 export const SLACK_REPLY_LOST = "Slack drop-after ×1";
+
+/** The body of a generated section of docs/reliability.md, without its markers (undefined if absent). */
+export function readSection(name: "matrix" | "recheck" | "scale"): string | undefined {
+  if (!existsSync(DOC)) return undefined;
+  const current = readFileSync(DOC, "utf8");
+  const begin = `<!-- ${name}:begin -->`;
+  const start = current.indexOf(begin);
+  const stop = current.indexOf(`<!-- ${name}:end -->`);
+  return start >= 0 && stop > start ? current.slice(start + begin.length, stop).trim() : undefined;
+}
+
 /** Replaces (or appends) the section between `<!-- name:begin -->` and `<!-- name:end -->`. */
 export function writeSection(name: "matrix" | "recheck" | "scale", body: string): void {
   const begin = `<!-- ${name}:begin -->`;
