@@ -124,6 +124,14 @@ export class Harness {
   }
 
   /**
+   * How the functions reach Slack: the default secret (`SLACK_WEBHOOK_URL`) set to the stand-in's
+   * webhook URL, or to its bot token and channel (the Web API). {@link reset} goes back to the webhook.
+   */
+  useSlack(mode: "webhook" | "api"): void {
+    process.env.SLACK_WEBHOOK_URL = mode === "api" ? this.slack.botSecret : this.slack.webhookUrl;
+  }
+
+  /**
    * A fresh account for one scenario: moto reset, no faults, an empty Slack, the state table,
    * the DLQ and the central config in SSM.
    */
@@ -131,6 +139,7 @@ export class Harness {
     this.proxy.disarm();
     this.proxy.thaw();
     this.slack.reset();
+    this.useSlack("webhook");
     await this.moto.reset();
     await createStateTable(this.direct, TABLE);
     // Created through the proxy so the queue URLs name it: the SDK sends SQS calls to the queue URL.
