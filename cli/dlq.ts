@@ -139,7 +139,20 @@ export async function dlqRedrive(
               ? {}
               : { notifier: new TerminalNotifier((t) => process.stderr.write(t)) }),
           });
-          const result = await postOutbox([{ messageId: letter.messageId, body: letter.body }], {
+          // A dead letter was received (and maybe posted, its reply lost) before: a bot-token
+          // notifier reads the channel back from when it was first queued before posting it. A
+          // standard queue's message keeps its enqueue time when it moves to the DLQ (SQS
+          // Developer Guide, "Setting-up dead-letter queue retention").
+          const sent = letter.sentAt ? Date.parse(letter.sentAt) : Number.NaN;
+          const record = {
+            messageId: letter.messageId,
+            body: letter.body,
+            attributes: {
+              ApproximateReceiveCount: "2",
+              ...(Number.isFinite(sent) ? { SentTimestamp: String(sent) } : {}),
+            },
+          };
+          const result = await postOutbox([record], {
             state: new StateTable(aws.documents, tableName),
             notifierFor: runtime.notifierFor,
             log: runtime.log,

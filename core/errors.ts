@@ -14,6 +14,7 @@
  * | `policy-input-invalid` | ModulesNotExpandedError (a PolicyInputError: Terraform that only calls modules) | core/policy |
  * | `event-invalid` | InvalidEventError | runtime |
  * | `slack-delivery-failed` | SlackWebhookError | core/notify |
+ * | `slack-api-failed` | SlackApiError (kind: config, rejected, unavailable, read-back) | core/notify |
  * | `secret-invalid` | WebhookSecretError | core/notify |
  * | `state-incomplete` | StateIncompleteError | core/state |
  * | `price-offer-invalid` | OfferFileError | core/pricing |

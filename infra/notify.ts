@@ -6,7 +6,8 @@ const BATCH = 5;
 
 /**
  * Budget: at most 5 messages per batch, each within the runtime's SLACK_BUDGET (2 attempts of
- * 5 s, at most 2 s apart: 12 s, runtime/runtime.ts) = 60 s, and 30 s for the state-table leases.
+ * 5 s, at most 2 s apart: 12 s, runtime/runtime.ts; with a bot token its read-backs of the
+ * channel count against the same 12 s) = 60 s, and 30 s for the state-table leases.
  * The outbox queue's visibility timeout (9 minutes, infra/shared.ts) is six times that, as AWS
  * advises for SQS event sources (and Lambda refuses one shorter than the function's timeout).
  */

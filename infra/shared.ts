@@ -10,10 +10,12 @@ export const region = aws.getRegionOutput().name;
 export const partition = aws.getPartitionOutput().partition;
 
 /**
- * A Slack webhook secret. Its placeholder `none` means "write messages to the log", so `sst
- * deploy` works before any webhook is set (an `sst.Secret` without a value or placeholder fails
- * the deploy: SecretMissingError in SST's secret.ts). A value that is neither `none` nor an
- * http(s) URL fails `sst deploy` here, naming the secret and never quoting the value.
+ * A Slack secret: an incoming-webhook URL, or a bot token and its channel as
+ * `{"token":"xoxb-…","channel":"C…"}` (the Web API, which reads the channel back so that a lost
+ * reply shows a message once: core/notify/SlackApi.ts). Its placeholder `none` means "write
+ * messages to the log", so `sst deploy` works before any webhook is set (an `sst.Secret` without a
+ * value or placeholder fails the deploy: SecretMissingError in SST's secret.ts). A value that is
+ * none of these fails `sst deploy` here, naming the secret and never quoting the value.
  */
 function webhookSecret(name: string) {
   const secret = new sst.Secret(name, LOG_INSTEAD);
@@ -21,7 +23,10 @@ function webhookSecret(name: string) {
   return { secret, checked };
 }
 
-/** The default channel: `npx sst secret set SlackWebhookUrl https://hooks.slack.com/services/… --stage production`. */
+/**
+ * The default channel: `npx sst secret set SlackWebhookUrl https://hooks.slack.com/services/… --stage production`,
+ * or `npx sst secret set SlackWebhookUrl '{"token":"xoxb-…","channel":"C0123ABCD"}' --stage production`.
+ */
 const slack = webhookSecret("SlackWebhookUrl");
 export const slackWebhookUrl = slack.secret;
 
@@ -198,7 +203,7 @@ export function flowFunctionArgs(fn: AutopilotFunction, timeoutSeconds: number) 
       AUTOPILOT_STAGE: $app.stage,
       // runtime/runtime.ts: anything but "act" plans and changes nothing.
       AUTOPILOT_MODE: acting ? "act" : "dry-run",
-      // Consumes the deploy-time check of the default webhook secret (its kind: slack or log).
+      // Consumes the deploy-time check of the default Slack secret (its kind: slack, slack-api or log).
       AUTOPILOT_NOTIFY: slack.checked,
       POWERTOOLS_SERVICE_NAME: "ecs-autopilot",
       POWERTOOLS_LOG_LEVEL: "INFO",

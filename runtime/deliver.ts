@@ -144,7 +144,8 @@ async function deliverOne(
       );
     } else {
       try {
-        await targets.notifierFor(channel).post(message);
+        // The id lets a bot-token notifier read the channel back after an attempt whose reply was lost.
+        await targets.notifierFor(channel).post(message, { id, mayHavePosted: false, queuedAt: Date.now() });
       } catch (error) {
         // Locally there is no outbox to keep it: say so, never fail the action that already happened.
         targets.log.error("Slack did not take the message", { channel, error: describeError(error) });

@@ -1,6 +1,6 @@
 import { describeError } from "../core/errors.ts";
 import type { FlowLog } from "../core/flow.ts";
-import { type Notifier, OutboxMessage } from "../core/notify/index.ts";
+import { type Notifier, OutboxMessage, type PostContext, SlackApiError } from "../core/notify/index.ts";
 import {
   acquireLease,
   completeLease,
@@ -13,7 +13,32 @@ import {
 export interface OutboxRecord {
   readonly messageId: string;
   readonly body: string;
+  /**
+   * SQS's system attributes, as Lambda's event source passes them: a record received before
+   * (`ApproximateReceiveCount` > 1) may already have been posted, and not before `SentTimestamp`.
+   */
+  readonly attributes?: {
+    readonly ApproximateReceiveCount?: string;
+    readonly SentTimestamp?: string;
+  };
 }
+
+/**
+ * What the notifier may know about a record's earlier deliveries. Without attributes (a caller
+ * that does not say) it is treated as possibly posted, from an hour back: a bot-token notifier
+ * then reads the channel before posting; a webhook ignores it.
+ */
+export function postContextOf(record: OutboxRecord, id: string, now = Date.now()): PostContext {
+  const receives = Number(record.attributes?.ApproximateReceiveCount);
+  const sent = Number(record.attributes?.SentTimestamp);
+  return {
+    id,
+    mayHavePosted: !(Number.isInteger(receives) && receives === 1),
+    queuedAt: Number.isFinite(sent) && sent > 0 ? sent : now - UNKNOWN_QUEUED_MS,
+  };
+}
+/** How far back a record that does not say when it was queued is read back. */
+const UNKNOWN_QUEUED_MS = 60 * 60 * 1000;
 
 /** SQS's partial batch response: the records to deliver again (ReportBatchItemFailures). */
 export interface OutboxResult {
@@ -103,13 +128,24 @@ export async function postOutbox(
       }
     }
     try {
-      await targets.notifierFor(message.channel).post(message.message as Parameters<Notifier["post"]>[0]);
+      await targets
+        .notifierFor(message.channel)
+        .post(message.message as Parameters<Notifier["post"]>[0], postContextOf(record, message.id));
     } catch (error) {
-      targets.log.warn("Slack did not take the message; it stays in the outbox", {
-        channel: message.channel,
-        flow: message.flow,
-        error: describeError(error),
-      });
+      if (error instanceof SlackApiError && error.kind === "config")
+        // A person must fix the Slack app or the secret: said at error level, the secret named.
+        targets.log.error("Slack refuses the channel's secret; the message stays in the outbox", {
+          secret: error.secret,
+          slackError: error.slackError,
+          flow: message.flow,
+          error: describeError(error),
+        });
+      else
+        targets.log.warn("Slack did not take the message; it stays in the outbox", {
+          channel: message.channel,
+          flow: message.flow,
+          error: describeError(error),
+        });
       if (told) await releaseLease(targets.state, told, message.id).catch(() => undefined);
       await releaseLease(targets.state, key, targets.owner).catch(() => undefined);
       failures.push({ itemIdentifier: record.messageId });

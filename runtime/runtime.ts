@@ -11,7 +11,13 @@ import { Resource } from "sst";
 import { type AwsClientOptions, type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import type { AutopilotConfig } from "../core/config/index.ts";
 import { DEFAULT_CHANNEL, type FlowContext, type FlowLog, type FlowResult } from "../core/flow.ts";
-import { type Notifier, SlackWebhook, TerminalNotifier, webhookTarget } from "../core/notify/index.ts";
+import {
+  type Notifier,
+  SlackApi,
+  SlackWebhook,
+  TerminalNotifier,
+  webhookTarget,
+} from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
 import { loadValidConfig } from "../core/validateConfig.ts";
 import { type Delivery, deliver } from "./deliver.ts";
@@ -66,7 +72,8 @@ export const CONFIG_TTL_MS = 60_000;
 
 /**
  * Per message: 2 attempts of at most 5 s, 0.5 s apart (at most 2 s when Slack asks to wait
- * longer) — 12 s at worst. Deployed, only the Notify function posts (infra/notify.ts budgets its
+ * longer) — 12 s at worst. With a bot token (SlackApi) the read-backs of the channel count
+ * against the same 12 s. Deployed, only the Notify function posts (infra/notify.ts budgets its
  * timeout on this); the outbox queue retries for hours beyond it.
  */
 export const SLACK_BUDGET = {
@@ -138,20 +145,28 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   const mode = overrides.mode ?? modeFrom(env.AUTOPILOT_MODE);
   const stage = env.AUTOPILOT_STAGE;
   /** A webhook secret's notifier; a malformed value throws WebhookSecretError (the name, never the value). */
-  const toNotifier = (secret: string, url: string | undefined): Notifier => {
-    const target = webhookTarget(secret, url);
-    return target.kind === "slack" ? new SlackWebhook(target.url, SLACK_BUDGET) : new TerminalNotifier();
+  const toNotifier = (secret: string, value: string | undefined): Notifier => {
+    const target = webhookTarget(secret, value);
+    switch (target.kind) {
+      case "slack":
+        return new SlackWebhook(target.url, SLACK_BUDGET);
+      case "slack-api":
+        // The same budget: a post, its read-backs included, fits the webhook's worst case.
+        return new SlackApi({ secret, ...target }, SLACK_BUDGET);
+      case "log":
+        return new TerminalNotifier();
+    }
   };
   // Locally SLACK_WEBHOOK_URL serves every channel; deployed, each channel is its own linked secret.
   const defaultSecret = env.SLACK_WEBHOOK_URL ? "SLACK_WEBHOOK_URL" : DEFAULT_CHANNEL;
   let defaultNotifier: Notifier | undefined = overrides.notifier;
   const notifier: Notifier = {
-    post: (message) => {
+    post: (message, context) => {
       defaultNotifier ??= toNotifier(
         defaultSecret,
         env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"),
       );
-      return defaultNotifier.post(message);
+      return defaultNotifier.post(message, context);
     },
   };
   const outboxQueueUrl = overrides.outboxQueueUrl ?? env.AUTOPILOT_OUTBOX_QUEUE_URL;

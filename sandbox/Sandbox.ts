@@ -9,7 +9,13 @@ import {
 } from "../core/aws/index.ts";
 import type { AutopilotConfig } from "../core/config/index.ts";
 import type { Flow } from "../core/events/index.ts";
-import { type Notifier, SlackWebhook, TerminalNotifier } from "../core/notify/index.ts";
+import {
+  type Notifier,
+  SlackApi,
+  SlackWebhook,
+  TerminalNotifier,
+  webhookTarget,
+} from "../core/notify/index.ts";
 import { createStateTable } from "../core/state/index.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime } from "../runtime/runtime.ts";
@@ -43,15 +49,19 @@ export class Sandbox {
     private readonly options: SandboxOptions = {},
   ) {
     this.clients = createAwsClients({ region, counter: this.counter });
-    const webhook = process.env.SLACK_WEBHOOK_URL;
-    const sink = webhook
-      ? new SlackWebhook(webhook)
-      : new TerminalNotifier((text) => process.stdout.write(text));
+    // A webhook URL or a bot token with its channel (as the deployed secrets), else printed here.
+    const target = webhookTarget("SLACK_WEBHOOK_URL", process.env.SLACK_WEBHOOK_URL);
+    const sink =
+      target.kind === "slack"
+        ? new SlackWebhook(target.url)
+        : target.kind === "slack-api"
+          ? new SlackApi({ secret: "SLACK_WEBHOOK_URL", ...target })
+          : new TerminalNotifier((text) => process.stdout.write(text));
     this.notifier = {
-      post: async (message) => {
+      post: async (message, context) => {
         this.slackMessages++;
-        if (webhook) this.print(`  → posted to Slack: ${message.text}`);
-        await sink.post(message);
+        if (target.kind !== "log") this.print(`  → posted to Slack: ${message.text}`);
+        await sink.post(message, context);
       },
     };
   }

@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 
 const PROJECT_ROOT = resolve(import.meta.dirname, "..");
 const VENV = join(PROJECT_ROOT, ".venv");
@@ -16,6 +16,8 @@ const VENV = join(PROJECT_ROOT, ".venv");
 export interface MotoServer {
   /** `http://127.0.0.1:PORT`, the value for `AWS_ENDPOINT_URL`. */
   readonly endpoint: string;
+  /** The command that runs it (program and arguments), to say which moto answered. */
+  readonly command: readonly string[];
   /** Clears all state (`POST /moto-api/reset`). */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -47,6 +49,21 @@ export function locateMotoServer(log: (line: string) => void = () => {}): string
   return fromVenv;
 }
 
+/**
+ * The Python that runs `moto_server` (the one next to it: a virtualenv's or pyenv's `bin`/`shims`),
+ * else `python3` from the PATH: what a launcher script that imports moto needs.
+ */
+export function locateMotoPython(log: (line: string) => void = () => {}): string {
+  const binDir = dirname(locateMotoServer(log));
+  for (const name of ["python3", "python"]) {
+    const candidate = join(binDir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  const python = onPath("python3") ?? onPath("python");
+  if (!python) throw new Error(`no python next to moto_server (${binDir}) nor on the PATH`);
+  return python;
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -75,12 +92,26 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
   throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
+export interface MotoServerOptions {
+  readonly log?: (line: string) => void;
+  /**
+   * A Python script that starts moto's server itself and takes `moto_server`'s arguments (`-H`,
+   * `-p`), run instead of `moto_server` by the Python that has moto. Only the scale run uses one
+   * (test/faults/moto_fast_metrics.py); the test setup, the bench and `npm start` run plain moto.
+   */
+  readonly launcher?: string;
+}
+
 /** Starts a moto server on a free loopback port and waits until it answers. */
-export async function startMotoServer(options: { log?: (line: string) => void } = {}): Promise<MotoServer> {
-  const binary = locateMotoServer(options.log);
+export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], {
+  const args = ["-H", "127.0.0.1", "-p", String(port)];
+  const [program, ...programArgs] = options.launcher
+    ? [locateMotoPython(options.log), options.launcher, ...args]
+    : [locateMotoServer(options.log), ...args];
+  if (!program) throw new Error("no moto server command");
+  const child = spawn(program, programArgs, {
     stdio: ["ignore", "ignore", "pipe"],
     // moto 5.2.1 never launches tasks; a service's single deployment reports this many running
     // tasks, so services with desiredCount <= 2 are COMPLETED and larger ones stay IN_PROGRESS
@@ -99,6 +130,7 @@ export async function startMotoServer(options: { log?: (line: string) => void } 
   }
   return {
     endpoint,
+    command: [program, ...programArgs],
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);

@@ -1,11 +1,8 @@
 import { AutopilotError } from "../errors.ts";
+import type { Notifier } from "./Notifier.ts";
+import { retryAfterMs } from "./retryAfter.ts";
 import type { SlackMessage } from "./SlackMessage.ts";
 import { webhookUrlProblem } from "./webhookSecret.ts";
-
-/** Where messages go: Slack, or the terminal for local runs. */
-export interface Notifier {
-  post(message: SlackMessage): Promise<void>;
-}
 
 /** Slack refused a message, or did not answer in time after every retry. Never carries the URL. */
 export class SlackWebhookError extends AutopilotError {
@@ -67,14 +64,6 @@ function secretPartsOf(url: string): string[] {
     }
   });
   return [...new Set(withDecoded)].sort((a, b) => b.length - a.length);
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /**

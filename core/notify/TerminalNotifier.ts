@@ -1,5 +1,5 @@
+import type { Notifier } from "./Notifier.ts";
 import type { Block, SlackMessage } from "./SlackMessage.ts";
-import type { Notifier } from "./SlackWebhook.ts";
 
 /** Renders Block Kit as plain text, the way the message reads in Slack. */
 export function renderPlainText(message: SlackMessage): string {

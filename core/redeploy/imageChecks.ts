@@ -69,12 +69,13 @@ const describeSignature = (s: SignatureArtifact): string =>
 
 /** Why a service that requires a signature cannot take the image, or undefined when a signature artifact refers to it. */
 export function signatureProblem(image: ImageFacts | undefined): CheckProblem | undefined {
-  const facts = image?.signature;
-  if (!facts) return { category: "signature-unknown", reason: "the image's signatures were not looked up" };
+  if (!image?.signature)
+    return { category: "signature-unknown", reason: "the image's signatures were not looked up" };
+  const facts = image.signature;
   if (facts.signatures.length > 0) return undefined;
   return {
     category: "unsigned",
-    reason: `a signature is required and none refers to ${image?.digest ?? "the digest"} in its repository (looked at: ${facts.looked.join("; ")})`,
+    reason: `a signature is required and none refers to ${image.digest} in its repository (looked at: ${facts.looked.join("; ")})`,
   };
 }
 

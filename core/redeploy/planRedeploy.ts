@@ -8,6 +8,7 @@ import {
   DEFAULT_TAG,
   decideTag,
   lastVersionAfter,
+  orderTags,
   parseTagPolicy,
   type TagPolicy,
   TagPolicyError,
@@ -120,12 +121,19 @@ function deploymentInProgress(
 /**
  * Whether `candidate` should replace `queued` as the push waiting for a service: the newer by
  * the tag policy's order (a push never replaces a newer version), and between tags the policy
- * cannot order (or the same tag pushed again), the later push.
+ * cannot order or ranks the same (the same tag pushed again, `main` and `develop` under `any`,
+ * `1.5` and `1.5.0`), the later push; between pushes of the same time, the higher event id, so
+ * that both delivery orders keep the same one. The order is asked, not the policy's decision:
+ * `any` accepts `main` over `develop` whichever came first, which would let a push delivered
+ * late replace a newer one.
+ *
+ * @example
+ * newerThanQueued({ ...push, tag: "1.5.1" }, { ...push, tag: "1.5.0" }, parseTagPolicy("minor")); // true
  */
 export function newerThanQueued(candidate: ImagePush, queued: ImagePush, policy: TagPolicy): boolean {
   if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
-    const decision = decideTag(policy, { current: queued.tag, pushed: candidate.tag });
-    return decision.accept;
+    const order = orderTags(policy, queued.tag, candidate.tag);
+    if (order !== undefined && order !== 0) return order < 0;
   }
   const byTime = (candidate.time ?? "").localeCompare(queued.time ?? "");
   return byTime > 0 || (byTime === 0 && candidate.eventId > queued.eventId);
@@ -197,10 +205,13 @@ function decideService(
   const rejections: string[] = [];
   const acceptances: string[] = [];
   let alreadyRunning = 0;
-  // Events can arrive out of order: a push of the tag a container runs that happened before the
-  // push that made the running revision is older content under that tag, never deployed.
+  // Events can arrive out of order: a push that happened before the push that made the running
+  // revision is older content, never deployed — unless the policy's order says its tag is the
+  // newer one (the same rule as between queued pushes, newerThanQueued): the same tag again, or a
+  // tag the policy cannot order against the running one (`main` after `develop` under `any`).
   const runningSince = snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
   let pushedEarlier = 0;
+  let earlierThan: string | undefined;
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
@@ -215,23 +226,26 @@ function decideService(
     const currentTag =
       reference.tag ??
       (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
-    if (
-      push.tag !== undefined &&
-      push.tag === currentTag &&
-      Date.parse(push.time ?? "") < Date.parse(runningSince ?? "")
-    ) {
+    const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(runningSince ?? "");
+    if (earlier && push.tag === currentTag) {
       pushedEarlier++;
       continue;
     }
     const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
-    const decision = decideTag(resolved.policy, {
-      ...(currentTag !== undefined ? { current: currentTag } : {}),
-      ...(push.tag !== undefined ? { pushed: push.tag } : {}),
-      ...(lastVersion !== undefined ? { lastVersion } : {}),
-    });
+    const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag, lastVersion });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
       continue;
+    }
+    // Accepted, but pushed before the running image's push, and the policy does not rank it above
+    // the running tag (it accepted it without an order, as `any` takes `main` over `develop`).
+    if (earlier && push.tag !== undefined) {
+      const order = currentTag === undefined ? undefined : orderTags(resolved.policy, currentTag, push.tag);
+      if (order === undefined || order === 0) {
+        pushedEarlier++;
+        earlierThan ??= currentTag ?? "an untagged image";
+        continue;
+      }
     }
     acceptances.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
     updates.push({
@@ -261,7 +275,9 @@ function decideService(
       return skip(
         ref,
         "superseded",
-        `'${push.tag}' was pushed at ${push.time}, before the push of it that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}): delivered out of order`,
+        earlierThan === undefined
+          ? `'${push.tag}' was pushed at ${push.time}, before the push of it that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}): delivered out of order`
+          : `'${push.tag}' was pushed at ${push.time}, before the push of '${earlierThan}' that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}), and ${resolved.source} does not rank '${push.tag}' above it: delivered out of order`,
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }

@@ -227,13 +227,8 @@ function parseRange(spec: string, argument: string, allowPrerelease: boolean): T
     kind: "range",
     range: text,
     allowPrerelease,
-    includes: (core) => {
-      try {
-        return range.test(core);
-      } catch {
-        // Numbers beyond what node-semver holds (above 2^53) are outside every range it can express.
-        return false;
-      }
-    },
+    // node-semver's Range.test answers false for a version it cannot parse (numbers above 2^53
+    // included): such a version is outside every range it can express.
+    includes: (core) => range.test(core),
   };
 }

@@ -10,7 +10,12 @@ import type { ApiCallCounter } from "../../core/aws/ApiCallCounter.ts";
 import { type AwsClients, createAwsClients } from "../../core/aws/index.ts";
 import { createInsightClients, type InsightClients } from "../../core/aws/insightClients.ts";
 import { createStateTable, StateTable } from "../../core/state/index.ts";
-import { type MotoServer, startMotoServer, useMotoEnvironment } from "../../scripts/moto-server.ts";
+import {
+  type MotoServer,
+  type MotoServerOptions,
+  startMotoServer,
+  useMotoEnvironment,
+} from "../../scripts/moto-server.ts";
 import type { DeliveryOptions } from "./asyncInvoke.ts";
 import { type AllClients, clientsAt } from "./clientsAt.ts";
 import { ENVIRONMENT_HEADER, FaultProxy } from "./FaultProxy.ts";
@@ -72,8 +77,12 @@ export class Harness {
     this.state = new StateTable(this.direct.documents, TABLE);
   }
 
-  static async start(): Promise<Harness> {
-    const moto = await startMotoServer();
+  /**
+   * @param options.motoLauncher a script run instead of `moto_server` ({@link MotoServerOptions}):
+   *   the scale run's moto with a faster GetMetricData (test/faults/fastMetricsLauncher.ts).
+   */
+  static async start(options: { motoLauncher?: string } = {}): Promise<Harness> {
+    const moto = await startMotoServer(options.motoLauncher ? { launcher: options.motoLauncher } : {});
     const proxy = await FaultProxy.start(moto.endpoint);
     const slack = await SlackStandIn.start();
     const harness = new Harness(moto, proxy, slack);
@@ -115,6 +124,14 @@ export class Harness {
   }
 
   /**
+   * How the functions reach Slack: the default secret (`SLACK_WEBHOOK_URL`) set to the stand-in's
+   * webhook URL, or to its bot token and channel (the Web API). {@link reset} goes back to the webhook.
+   */
+  useSlack(mode: "webhook" | "api"): void {
+    process.env.SLACK_WEBHOOK_URL = mode === "api" ? this.slack.botSecret : this.slack.webhookUrl;
+  }
+
+  /**
    * A fresh account for one scenario: moto reset, no faults, an empty Slack, the state table,
    * the DLQ and the central config in SSM.
    */
@@ -122,6 +139,7 @@ export class Harness {
     this.proxy.disarm();
     this.proxy.thaw();
     this.slack.reset();
+    this.useSlack("webhook");
     await this.moto.reset();
     await createStateTable(this.direct, TABLE);
     // Created through the proxy so the queue URLs name it: the SDK sends SQS calls to the queue URL.

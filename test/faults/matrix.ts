@@ -84,12 +84,68 @@ export function faultClassesFor(action: string, count: number): AwsFaultClass[] 
   ];
 }
 
-export const SLACK_FAULT_CLASSES: ReadonlyArray<{ readonly name: string; readonly fault: SlackFault }> = [
-  { name: "Slack 503 ×1", fault: { fault: "503", times: 1 } },
-  { name: "Slack 503 always (outage)", fault: { fault: "503" } },
-  { name: "Slack 429 Retry-After 30 s ×1", fault: { fault: "429", times: 1, retryAfterSeconds: 30 } },
-  { name: "Slack no answer ×1", fault: { fault: "hang", times: 1 } },
-  { name: "Slack drop-after ×1", fault: { fault: "drop-after", times: 1 } },
+/** How Notify reaches Slack in a scenario: the secret holds a webhook URL, or a bot token and channel. */
+export type SlackMode = "webhook" | "api";
+
+export interface SlackFaultClass {
+  readonly name: string;
+  readonly mode: SlackMode;
+  /** One fault, or several (the first that applies to a request fails it). */
+  readonly fault: SlackFault | readonly SlackFault[];
+}
+
+/**
+ * Slack's faults, for each way Notify can reach it. An incoming webhook cannot tell "not taken"
+ * from "taken, reply lost" (`Slack drop-after ×1` shows a message twice: the known limit); with a
+ * bot token the channel is read back before a post that may repeat one (core/notify/SlackApi.ts).
+ */
+export const SLACK_FAULT_CLASSES: readonly SlackFaultClass[] = [
+  { name: "Slack 503 ×1", mode: "webhook", fault: { fault: "503", times: 1 } },
+  { name: "Slack 503 always (outage)", mode: "webhook", fault: { fault: "503" } },
+  {
+    name: "Slack 429 Retry-After 30 s ×1",
+    mode: "webhook",
+    fault: { fault: "429", times: 1, retryAfterSeconds: 30 },
+  },
+  { name: "Slack no answer ×1", mode: "webhook", fault: { fault: "hang", times: 1 } },
+  { name: "Slack drop-after ×1", mode: "webhook", fault: { fault: "drop-after", times: 1 } },
+  { name: "Slack API 503 ×1", mode: "api", fault: { fault: "503", times: 1 } },
+  { name: "Slack API 503 always (outage)", mode: "api", fault: { fault: "503" } },
+  {
+    name: "Slack API 429 Retry-After 30 s ×1",
+    mode: "api",
+    fault: { fault: "429", times: 1, retryAfterSeconds: 30 },
+  },
+  {
+    name: "Slack API 429 Retry-After 1 s ×1",
+    mode: "api",
+    fault: { fault: "429", times: 1, retryAfterSeconds: 1 },
+  },
+  { name: "Slack API no answer ×1", mode: "api", fault: { fault: "hang", times: 1 } },
+  { name: "Slack API drop-after ×1", mode: "api", fault: { fault: "drop-after", times: 1 } },
+  {
+    name: "Slack API drop-after always on chat.postMessage",
+    mode: "api",
+    fault: { fault: "drop-after", method: "chat.postMessage" },
+  },
+  {
+    name: "Slack API internal_error after taking it ×1",
+    mode: "api",
+    fault: { fault: "internal_error", times: 1, method: "chat.postMessage" },
+  },
+  {
+    name: "Slack API drop-after ×1, then the read-back 503 ×1",
+    mode: "api",
+    fault: [
+      { fault: "drop-after", times: 1, method: "chat.postMessage" },
+      { fault: "503", times: 1, method: "conversations.history" },
+    ],
+  },
+  {
+    name: "Slack API not_in_channel always (configuration)",
+    mode: "api",
+    fault: { fault: "ok-false", error: "not_in_channel", method: "chat.postMessage" },
+  },
 ];
 
 /** The fault scenarios of a flow, from the calls its clean run made. */
@@ -111,7 +167,10 @@ export function scenariosFor(flow: FlowSpec, clean: ScenarioResult): Scenario[] 
   }
   if (clean.shown > 0)
     for (const slack of SLACK_FAULT_CLASSES)
-      scenarios.push({ flow, fault: { target: "slack", className: slack.name, fault: slack.fault } });
+      scenarios.push({
+        flow,
+        fault: { target: "slack", className: slack.name, fault: slack.fault, mode: slack.mode },
+      });
   return scenarios;
 }
 

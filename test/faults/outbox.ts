@@ -17,6 +17,11 @@ import { type OutboxSettings, outboxSettings } from "./outboxSettings.ts";
 interface Held {
   readonly message: Message;
   receives: number;
+  /**
+   * Receives before a redrive: `dlq redrive notify` hands a dead letter to Notify as received
+   * before (cli/dlq.ts), so a bot-token notifier reads the channel back first.
+   */
+  readonly before?: number;
 }
 
 /** An SQS event record as Lambda's event source builds it from a received message. */
@@ -27,7 +32,7 @@ function record(held: Held, queueUrl: string) {
     receiptHandle: held.message.ReceiptHandle ?? "",
     body: held.message.Body ?? "",
     attributes: {
-      ApproximateReceiveCount: String(held.receives),
+      ApproximateReceiveCount: String((held.before ?? 0) + held.receives),
       SentTimestamp: sent,
       SenderId: held.message.Attributes?.SenderId ?? ACCOUNT,
       ApproximateFirstReceiveTimestamp: held.message.Attributes?.ApproximateFirstReceiveTimestamp ?? sent,
@@ -88,7 +93,11 @@ export class OutboxEmulator {
 
   /** `dlq redrive notify`: the parked messages go through the Notify function again. */
   async redrive(): Promise<void> {
-    this.queued.push(...this.parked.splice(0).map((held) => ({ message: held.message, receives: 0 })));
+    this.queued.push(
+      ...this.parked
+        .splice(0)
+        .map((held) => ({ message: held.message, receives: 0, before: (held.before ?? 0) + held.receives })),
+    );
     await this.settle();
   }
 

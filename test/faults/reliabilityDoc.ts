@@ -25,8 +25,23 @@ are generated: \`npm run test:faults\` writes the matrix, \`npm run test:scale\`
 Do not edit them by hand; rerun the scripts.
 `;
 
-/** The fault class of a Slack reply lost after Slack took the message (FaultProxy's Slack stand-in). */
-const SLACK_REPLY_LOST = "Slack drop-after ×1";
+/**
+ * The fault class of an incoming webhook's reply lost after Slack took the message (the Slack
+ * stand-in): the known limit of webhooks. Its Web API twin (`Slack API drop-after ×1`, a bot
+ * token that reads the channel back) is not it, and counts like any other scenario.
+ */
+export const SLACK_REPLY_LOST = "Slack drop-after ×1";
+
+/** The body of a generated section of docs/reliability.md, without its markers (undefined if absent). */
+export function readSection(name: "matrix" | "recheck" | "scale"): string | undefined {
+  if (!existsSync(DOC)) return undefined;
+  const current = readFileSync(DOC, "utf8");
+  const begin = `<!-- ${name}:begin -->`;
+  const start = current.indexOf(begin);
+  const stop = current.indexOf(`<!-- ${name}:end -->`);
+  return start >= 0 && stop > start ? current.slice(start + begin.length, stop).trim() : undefined;
+}
+
 /** Replaces (or appends) the section between `<!-- name:begin -->` and `<!-- name:end -->`. */
 export function writeSection(name: "matrix" | "recheck" | "scale", body: string): void {
   const begin = `<!-- ${name}:begin -->`;
@@ -251,7 +266,7 @@ export function matrixSection(run: MatrixRun): string {
   return [
     "## Fault matrix",
     "",
-    `Measured ${run.startedAt.slice(0, 10)} on \`${run.revision ?? gitRevision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost; ${redriveProblems(run).length} not consistent after a redrive of the DLQ.**${slackDuplicates > 0 ? ` ${slackDuplicates} of the ${inconsistent} inconsistent ${slackDuplicates === 1 ? "is" : "are"} \`${SLACK_REPLY_LOST}\`: a message Slack took whose reply was lost is shown twice (known limit above); ${inconsistent - slackDuplicates} ${inconsistent - slackDuplicates === 1 ? "is" : "are"} not.` : ""}`,
+    `Measured ${run.startedAt.slice(0, 10)} on \`${run.revision ?? gitRevision()}\` in ${minutes(run.ms)}: **${all.length} scenarios, ${inconsistent} inconsistent, ${lost} lost; ${redriveProblems(run).length} not consistent after a redrive of the DLQ.**${slackDuplicates > 0 ? ` ${slackDuplicates} of the ${inconsistent} inconsistent ${slackDuplicates === 1 ? "is" : "are"} \`${SLACK_REPLY_LOST}\`: a message an incoming webhook took whose reply was lost is shown twice (known limit above; with a bot token the channel is read back first: \`Slack API drop-after ×1\`); ${inconsistent - slackDuplicates} ${inconsistent - slackDuplicates === 1 ? "is" : "are"} not.` : ""}`,
     ...(unmeasured.length > 0
       ? [
           "",
@@ -279,10 +294,10 @@ export function matrixSection(run: MatrixRun): string {
     "",
     "### How it is measured",
     "",
-    "- **The code under test is the real Lambda entry** (`functions/*.ts` → `createXHandler(createRuntime(flow))`), its runtime built from the environment as deployed: state table, DLQ, config from SSM, Slack webhook.",
+    "- **The code under test is the real Lambda entry** (`functions/*.ts` → `createXHandler(createRuntime(flow))`), its runtime built from the environment as deployed: state table, DLQ, config from SSM, the Slack secret (a webhook URL, or a bot token and channel for the `Slack API` classes).",
     "- **AWS is moto 5.2.1 behind a fault proxy on loopback** (`test/faults/FaultProxy.ts`). The SDK is pointed at the proxy with `AWS_ENDPOINT_URL`; the proxy names each call by its SigV4 scope and `X-Amz-Target` / `Action=`, and per service and action injects: `throttle` (the service's own throttling error in its protocol — ECS `ThrottlingException`, DynamoDB `ProvisionedThroughputExceededException`, SQS `RequestThrottled`, …), `5xx` (503 `ServiceUnavailable`), `latency`, `drop` (connection closed before the call reaches AWS) and `drop-after` (AWS applies the call, the reply never arrives). ×1 = the first matching call only, so the SDK's own retry usually absorbs it; *always* = every attempt, so the error reaches the flow. Seeding and all assertions read moto directly, never through the proxy.",
     "- **Every action a flow calls is faulted**: the actions come from the flow's fault-free run (`ApiCallCounter`), one scenario per action and class. An action called more than once also gets a lasting 503 from its 2nd call on (one service failing after another succeeded), and a lost reply on each of its later calls one at a time for a write (up to its 20th call: a counter ADDed twice, a claim written but its reply lost), on its 2nd call for a read.",
-    "- **Slack is a stand-in webhook** (`test/faults/SlackStandIn.ts`) that can answer 503, 429 with `Retry-After`, not answer, or take the message and lose the reply; only messages Slack took count as shown.",
+    "- **Slack is a stand-in** (`test/faults/SlackStandIn.ts`), both an incoming webhook and the Web API of a bot token (`chat.postMessage` with message metadata, `conversations.history` with metadata and cursor pages, `ok: false` errors as Slack documents them). It can answer 503, 429 with `Retry-After`, not answer, take the message and lose the reply, take it and answer `ok: false, internal_error`, or refuse with a configuration error (`not_in_channel`); only messages Slack took count as shown. `Slack …` classes run with a webhook URL in Notify's secret, `Slack API …` classes with a bot token and channel, whose sender reads the channel back before a post that may repeat one.",
     "- **Lambda's asynchronous invocation is emulated** (`test/faults/asyncInvoke.ts`), with each function's timeout and retries as infra/ deploys them (2 retries; none for right-sizing and Notify): a handler that throws is invoked again at once (it gave its leases back), one cut off by its timeout after Lambda's own 1 and 2 minute delays and in a fresh environment; after the last attempt the event counts as dead-lettered. Every call carries its execution environment's id: what an environment sends while it runs no invocation — after its handler returned or threw (Lambda freezes it) or after a timeout cut it off (Lambda resets it) — is dropped, and the former breaks W1. A dead-lettered event is then redriven once, fault-free, as `dlq redrive` would, and the scenario judged again.",
     "- **The Slack outbox is emulated as deployed** (`test/faults/outbox.ts`): the flows queue their messages in SQS; Lambda's SQS event source hands them to the real Notify function in batches with partial batch responses (batch size and receives read from infra/); a message Slack does not take waits for its next receive, and once the fault is gone the outbox is received again until it is empty (each pass stands for a visibility timeout). A message still queued or parked in the outbox's DLQ counts as told (late, not lost); one deleted unposted breaks O1.",
     "- **Each scenario starts from a fresh account** (`POST /moto-api/reset` on the harness's own moto server) and is judged by its flow's invariants, read from the final AWS state and the Slack posts:",

@@ -4,10 +4,16 @@
  * index rebuild, the queued-push sweep, the daily policy audit, the agent sweep and the weekly
  * right-sizing analysis — through the real Lambda entries, against moto behind the fault proxy throttling
  * the hot APIs. Measures wall time against the function's timeout, calls by operation, retries,
- * throttles and peak concurrency, and writes them to docs/reliability.md.
+ * throttles and peak concurrency, and writes them to docs/reliability.md (with `--only`, only the
+ * jobs run replace theirs; the others' figures stay).
+ *
+ * moto is started through test/faults/moto_fast_metrics.py: moto 5.2.1 with GetMetricData
+ * answered in O(datapoints) instead of O(queries × periods × datapoints), the same answers
+ * (test/faults/motoFastMetrics.test.ts); `--plain-moto` runs `moto_server` itself.
  *
  *   npm run test:scale                        # 40 clusters × 50 services
  *   npm run test:scale -- --clusters 4 --per-cluster 10 --only schedule --no-doc
+ *   npm run test:scale -- --only rightsize    # the weekly right-sizing job alone
  */
 
 import { loadavg } from "node:os";
@@ -32,10 +38,12 @@ import { createRuntime } from "../../runtime/runtime.ts";
 import { ecrImage, putContainerInsights } from "../../sandbox/seed.ts";
 import { type AsyncDelivery, deliverAsync, environments } from "./asyncInvoke.ts";
 import type { FaultRule, ProxiedCall } from "./FaultProxy.ts";
+import { FAST_METRICS_LAUNCHER } from "./fastMetricsLauncher.ts";
 import { scheduledEvent } from "./flows/events.ts";
 import { gitRevision } from "./gitRevision.ts";
 import { type EnvironmentClients, Harness, REGION } from "./Harness.ts";
-import { writeSection } from "./reliabilityDoc.ts";
+import { readSection, writeSection } from "./reliabilityDoc.ts";
+import { mergeScaleSection } from "./scaleSection.ts";
 import { appliedWrites } from "./scenario.ts";
 
 const { values } = parseArgs({
@@ -44,11 +52,12 @@ const { values } = parseArgs({
     "per-cluster": { type: "string", default: "50" },
     "no-doc": { type: "boolean", default: false },
     /**
-     * Clusters whose services get Container Insights metrics for right-sizing. moto's
-     * GetMetricData takes about a minute for 40 services' queries on this machine, so all 40
-     * clusters' would not finish: the rest are read and queried, but unmeasured.
+     * Clusters whose services get an hour of Container Insights metrics for right-sizing (`all`,
+     * or a number): the others' services are read and queried but have no usage to size.
      */
-    "metrics-clusters": { type: "string", default: "1" },
+    "metrics-clusters": { type: "string", default: "all" },
+    /** `moto_server` itself: its GetMetricData scans every datapoint once per period of every query. */
+    "plain-moto": { type: "boolean", default: false },
     /** No throttling at all: the baseline the throttled figures compare with. */
     "no-throttle": { type: "boolean", default: false },
     /** Only these flows' scheduled jobs (e.g. `--only schedule`). */
@@ -58,6 +67,12 @@ const { values } = parseArgs({
 const CLUSTERS = Number(values.clusters);
 const PER_CLUSTER = Number(values["per-cluster"]);
 const SERVICES = CLUSTERS * PER_CLUSTER;
+const METRICS_CLUSTERS =
+  values["metrics-clusters"] === "all" ? CLUSTERS : Math.min(CLUSTERS, Number(values["metrics-clusters"]));
+if (!Number.isInteger(METRICS_CLUSTERS) || METRICS_CLUSTERS < 0)
+  throw new Error(
+    `--metrics-clusters: "${values["metrics-clusters"]}" is neither "all" nor a number of clusters`,
+  );
 
 /**
  * ECS API throttling as AWS documents it: token buckets per action category (capacity = burst,
@@ -108,7 +123,11 @@ const THROTTLES: readonly FaultRule[] = [
 const THROTTLE_NOTE =
   "ECS: the documented token buckets per action category (service reads 100 burst / 20 per s, cluster and task-definition reads 50 / 20, service writes 50 / 5, task-definition writes 20 / 1; ECS API Reference, “Request throttling for the Amazon ECS API”). Application Auto Scaling (all actions) and DynamoDB (PutItem, BatchGetItem, Query, BatchWriteItem): 2 % of calls throttled — they publish no per-action rate, so this share is the harness's choice, not an AWS figure.";
 
-const harness = await Harness.start();
+const MOTO_NOTE = values["plain-moto"]
+  ? "moto ran as `moto_server` (`--plain-moto`), GetMetricData included."
+  : "GetMetricData was answered by moto 5.2.1 with that one method replaced (`test/faults/moto_fast_metrics.py`): moto's own scans every stored datapoint once per period of every query (O(queries × periods × datapoints); 4,032 periods for 14 days at 5 minutes), so the right-sizing job ran into its Lambda timeout inside moto on 2026-11-26, which said nothing about our code. The replacement buckets each datapoint by period once and gives moto's answers unchanged: `test/faults/motoFastMetrics.test.ts` compares both on 1,600 random requests over 400 accounts (0 differences, return values and boto3 responses) and runs the flow's `collectUsage` against both. Every other call is plain moto.";
+
+const harness = await Harness.start(values["plain-moto"] ? {} : { motoLauncher: FAST_METRICS_LAUNCHER });
 
 /** One run of a scheduled job, as delivered. */
 interface Run {
@@ -348,7 +367,7 @@ try {
         cpu: 200,
         memory: 600,
       }));
-      const withMetrics = clusters.slice(0, Number(values["metrics-clusters"]));
+      const withMetrics = clusters.slice(0, METRICS_CLUSTERS);
       const services = withMetrics.flatMap((cluster) =>
         Array.from({ length: PER_CLUSTER }, (_, s) => ({
           cluster,
@@ -374,15 +393,33 @@ try {
   // Orphaned work (an invocation's promises still running after it ended) shows up late: wait a little.
   await new Promise((resolve) => setTimeout(resolve, 10_000));
   const measuredRuns = runs.map((r) => statsOf(r, harness.proxy.log));
-  const section = [
-    "## Scale run",
-    "",
-    `Measured ${now.toISOString().slice(0, 10)} on \`${gitRevision()}\`: **${SERVICES} services in ${CLUSTERS} clusters** (${PER_CLUSTER} per cluster; half outside their schedule window now, half inside it with \`up-capacity 2-6\`), through the real Lambda entries with Lambda's timeout, against moto 5.2.1 behind the fault proxy. Throttling: ${THROTTLE_NOTE}`,
-    "",
-    `Seeding (straight into moto, not measured below): services ${seconds(seededServices)}${metricsSeeded ? `, one hour of Container Insights metrics for ${Number(values["metrics-clusters"]) * PER_CLUSTER} services ${seconds(metricsSeeded)}` : ""}. Times are this machine's (2 shared cores, moto in Python on loopback); AWS's own latency is not modelled, so they say how the flow's calls and retries add up, not how long it takes in an AWS account.`,
-    "",
-    ...measuredRuns.flatMap(describeRun),
-  ].join("\n");
+  const seeding = `Seeding (straight into moto, not measured below): services ${seconds(seededServices)}${metricsSeeded ? `, one hour of Container Insights metrics (12 five-minute points of 3 metrics) for ${METRICS_CLUSTERS * PER_CLUSTER} services ${seconds(metricsSeeded)}` : ""}.`;
+  const scope = `**${SERVICES} services in ${CLUSTERS} clusters** (${PER_CLUSTER} per cluster; half outside their schedule window now, half inside it with \`up-capacity 2-6\`)`;
+  const section = only
+    ? // A partial run: its jobs replace theirs, the rest of the section stays as measured.
+      mergeScaleSection(
+        readSection("scale") ?? "## Scale run",
+        measuredRuns
+          .flatMap((run) => {
+            const [heading, blank, ...rest] = describeRun(run);
+            return [
+              heading ?? "",
+              blank ?? "",
+              `- Measured ${now.toISOString().slice(0, 10)} on \`${gitRevision()}\` in a run of its own (\`npm run test:scale -- ${process.argv.slice(2).join(" ")}\`): ${scope}, the throttling described above. ${seeding} ${MOTO_NOTE}`,
+              ...rest,
+            ];
+          })
+          .join("\n"),
+      )
+    : [
+        "## Scale run",
+        "",
+        `Measured ${now.toISOString().slice(0, 10)} on \`${gitRevision()}\`: ${scope}, through the real Lambda entries with Lambda's timeout, against moto 5.2.1 behind the fault proxy. Throttling: ${THROTTLE_NOTE} ${MOTO_NOTE}`,
+        "",
+        `${seeding} Times are this machine's (2 shared cores, moto in Python on loopback); AWS's own latency is not modelled, so they say how the flow's calls and retries add up, not how long it takes in an AWS account.`,
+        "",
+        ...measuredRuns.flatMap(describeRun),
+      ].join("\n");
   if (values["no-doc"]) console.log(section);
   else {
     writeSection("scale", section);

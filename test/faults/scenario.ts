@@ -93,7 +93,13 @@ export type ScenarioFault =
       readonly group?: string;
       readonly rule: FaultRule;
     }
-  | { readonly target: "slack"; readonly className: string; readonly fault: SlackFault };
+  | {
+      readonly target: "slack";
+      readonly className: string;
+      readonly fault: SlackFault | readonly SlackFault[];
+      /** How Notify reaches Slack: the secret holds a webhook URL, or a bot token (default webhook). */
+      readonly mode?: "webhook" | "api";
+    };
 
 export interface Scenario {
   readonly flow: FlowSpec;
@@ -209,6 +215,8 @@ export async function runScenario(harness: Harness, scenario: Scenario): Promise
   const started = Date.now();
   const spec = scenario.flow;
   await harness.reset(spec.config);
+  // The secret's kind, for every function of the scenario (the flows check it, Notify posts with it).
+  harness.useSlack(scenario.fault.target === "slack" ? (scenario.fault.mode ?? "webhook") : "webhook");
   const world = await spec.seed(harness);
   const steps = spec.steps(harness, world);
   const counter = new ApiCallCounter();

@@ -16,13 +16,15 @@ import {
 } from "../../sandbox/seed.ts";
 import { REGION } from "./world.ts";
 
-type Phase = "direct" | "outbox" | "refused" | "malformed";
+type Phase = "direct" | "outbox" | "refused" | "malformed" | "token" | "token-outbox";
 /** The malformed-webhook phase fails before any change, so it reuses the refused phase's image. */
 const TAG_OF: Record<Phase, string> = {
   direct: "3.1.1",
   outbox: "3.1.2",
   refused: "3.1.3",
   malformed: "3.1.3",
+  token: "3.1.4",
+  "token-outbox": "3.1.5",
 };
 const digests = new Map<string, string>();
 

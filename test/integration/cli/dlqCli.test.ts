@@ -8,7 +8,7 @@ import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { TerminalNotifier } from "../../../core/notify/index.ts";
+import { SlackApi, TerminalNotifier, webhookTarget } from "../../../core/notify/index.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import {
@@ -20,6 +20,7 @@ import {
   pushImage,
   sampleEvent,
 } from "../../../sandbox/seed.ts";
+import { SlackStandIn } from "../../faults/SlackStandIn.ts";
 import { runCli } from "../../support/cli.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
@@ -155,6 +156,52 @@ describe("ecs-autopilot dlq", () => {
     expect(again.stdout).toContain("redriven m-0001: posted");
     expect(JSON.parse((await cli("dlq", "list", "notify", "--format", "json")).stdout)).toEqual([]);
     // Seven runs of the real command through npx (each a fresh Node process).
+  }, 120_000);
+
+  it("redrives Slack messages with a bot token: the channel is read back first, so one already shown is not posted again", async () => {
+    const slack = await SlackStandIn.start();
+    try {
+      const target = webhookTarget("SLACK_WEBHOOK_URL", slack.botSecret);
+      if (target.kind !== "slack-api") throw new Error("the stand-in's secret is not a bot token");
+      // m-0002: Slack showed it, but its reply was lost on the last receive, so it was parked.
+      await new SlackApi({ secret: "SLACK_WEBHOOK_URL", ...target }).post(
+        { text: "prod/cart: crash loop", blocks: [] },
+        { id: "m-0002", mayHavePosted: false, queuedAt: Date.now() },
+      );
+      for (const [id, text] of [
+        ["m-0002", "prod/cart: crash loop"],
+        ["m-0003", "prod/cart: task stopped (image-pull)"],
+      ])
+        await world.clients.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: outbox,
+            MessageBody: JSON.stringify({
+              id,
+              channel: "SlackWebhookUrl",
+              flow: "monitor",
+              message: { text, blocks: [] },
+            }),
+          }),
+        );
+      const redrive = await runCli(["dlq", "redrive", "notify"], {
+        AUTOPILOT_STATE_TABLE: world.tableName,
+        AUTOPILOT_DEAD_LETTER_QUEUE_URL: events,
+        AUTOPILOT_OUTBOX_DEAD_LETTER_QUEUE_URL: outbox,
+        AWS_REGION: REGION,
+        SLACK_WEBHOOK_URL: slack.botSecret,
+      });
+      expect(redrive.stdout).toContain("redriven m-0002: posted");
+      expect(redrive.stdout).toContain("redriven m-0003: posted");
+      expect(redrive.code).toBe(0);
+      expect(slack.shown().map((m) => m.text)).toEqual([
+        "prod/cart: crash loop",
+        "prod/cart: task stopped (image-pull)",
+      ]);
+      // Each dead letter was read back before it was posted (or found).
+      expect(slack.reads).toHaveLength(2);
+    } finally {
+      await slack.close();
+    }
   }, 120_000);
 
   it("refuses an unknown flow and a missing queue with one line and exit 2", async () => {

@@ -2,13 +2,15 @@
  * Secrets stay secret (issue 11, Must show 8). Every Lambda entry in functions/*.ts runs as
  * deployed — its module-level `handler`, built from the environment — against moto, with the
  * Slack webhook URLs holding a recognisable token in their path (`SLACK_WEBHOOK_URL`, the linked
- * `SlackWebhookUrl` secret and a routed channel's secret), under faults: Slack hanging, answering
- * 5xx/429 while quoting the request path back, dropping the connection; the outbox and the
- * dead-letter queue in use; AWS refusing every connection; a malformed webhook URL. Everything
+ * `SlackWebhookUrl` secret and a routed channel's secret) — and, in their Web API form, a bot
+ * token (`{"token":"xoxb-…","channel":"C…"}`) — under faults: Slack hanging, answering 5xx/429
+ * while quoting the request path or the bearer token back, dropping the connection, `ok: false`
+ * answers echoing the token; the outbox (with read-backs of the channel) and the dead-letter
+ * queue in use; AWS refusing every connection; a malformed webhook URL or bot-token secret. Everything
  * that leaves the code is captured — stdout, stderr, console, Powertools logs, every response,
  * every thrown error with all its own properties and causes, the Slack request bodies and
- * headers, every SQS message of the outbox and the DLQ, every item of the state table — and the
- * tokens must appear nowhere in it.
+ * headers (but the `Authorization` header, which is Slack's), every SQS message of the outbox and
+ * the DLQ, every item of the state table — and the tokens must appear nowhere in it.
  */
 import { inspect } from "node:util";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
@@ -24,7 +26,11 @@ const TOKEN = "XsEcReTtOkEn11iQz7Wv";
 const ROUTE_TOKEN = "RoUtEsEcReT11iKp3Lm";
 const DEFAULT_PATH = `/services/T0SECRET11I/B0SECRET11I/${TOKEN}`;
 const ROUTE_PATH = `/services/T0SECRET11I/B1ROUTE11I/${ROUTE_TOKEN}`;
-const SECRETS = [TOKEN, ROUTE_TOKEN, "T0SECRET11I", "B0SECRET11I", "B1ROUTE11I"];
+/** A bot token (the Web API mode of the same secrets): its secret parts, and the whole token. */
+const BOT_SECRET = "BoTsEcReT11iWq8Zt";
+const BOT_TOKEN = `xoxb-7711000001-7711000002-${BOT_SECRET}`;
+const BOT_CHANNEL = "C0SECRET11I";
+const SECRETS = [TOKEN, ROUTE_TOKEN, "T0SECRET11I", "B0SECRET11I", "B1ROUTE11I", BOT_SECRET, "7711000001"];
 
 const FLOWS = ["redeploy", "monitor", "policy", "schedule", "service-index", "rightsize"] as const;
 type Entry = (event: unknown, context: ReturnType<typeof localContext>) => Promise<unknown>;
@@ -111,11 +117,13 @@ async function drain(queueUrl: string): Promise<Array<{ body: string; raw: unkno
  * quoting the token — five kinds against four attempts per message, so each kind is the last
  * answer (the one an error reports) for some message.
  */
+let apiCalls = 0;
 const misbehave = (
   post: RecordedPost,
   index: number,
   res: Parameters<Parameters<typeof startRecordingServer>[0]>[2],
 ) => {
+  if (post.path.startsWith("/api/")) return misbehaveAsApi(post, res);
   if (index === 0) return;
   const token = post.path.split("/").pop() ?? "";
   switch (index % 5) {
@@ -133,6 +141,41 @@ const misbehave = (
       return;
     default:
       res.writeHead(404).end(`no_service: unknown token ${token}`);
+  }
+};
+
+/**
+ * Slack's Web API as it misbehaves, quoting the bearer token back in every way a proxy or a
+ * broken gateway might: in a 503's body, percent-encoded in a 429's, in an `ok: false` answer's
+ * extra fields, in a 500's; the reply of a post lost (so the next attempt reads the channel back,
+ * and its answers quote the token too). Every post fails: nothing is ever taken.
+ */
+const misbehaveAsApi = (
+  post: RecordedPost,
+  res: Parameters<Parameters<typeof startRecordingServer>[0]>[2],
+) => {
+  const authorization = String(post.headers.authorization ?? "");
+  switch (apiCalls++ % 5) {
+    case 0:
+      res.socket?.destroy();
+      return;
+    case 1:
+      res.writeHead(503, { "retry-after": "0" }).end(`upstream error for ${authorization}`);
+      return;
+    case 2:
+      res
+        .writeHead(429, { "retry-after": "0" })
+        .end(JSON.stringify({ ok: false, error: "ratelimited", token: encodeURIComponent(authorization) }));
+      return;
+    case 3:
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({ ok: false, error: "internal_error", echo: authorization, needed: authorization }),
+        );
+      return;
+    default:
+      res.writeHead(500).end(`internal error: ${authorization.split("-").pop()}`);
   }
 };
 
@@ -233,6 +276,43 @@ describe("secrets stay secret: every Lambda entry under faults", () => {
     delete process.env.AUTOPILOT_OUTBOX_QUEUE_URL;
   }, 180_000);
 
+  it("with a bot token (the Web API) for the default channel: posted directly, and through the outbox with read-backs", async () => {
+    const webhook = process.env.SLACK_WEBHOOK_URL;
+    const bot = JSON.stringify({ token: BOT_TOKEN, channel: BOT_CHANNEL, api: slack.url("/api/") });
+    process.env.SLACK_WEBHOOK_URL = bot;
+    process.env.SST_RESOURCE_SlackWebhookUrl = JSON.stringify({ type: "sst.sst.Secret", value: bot });
+    try {
+      let entries = await loadEntries();
+      for (const flow of FLOWS)
+        for (const event of ecsEventsSample.events(flow, "token")) await invoke(entries[flow], flow, event);
+      process.env.AUTOPILOT_OUTBOX_QUEUE_URL = outbox;
+      entries = await loadEntries();
+      for (const flow of FLOWS)
+        for (const event of ecsEventsSample.events(flow, "token-outbox"))
+          await invoke(entries[flow], flow, event);
+      const queued = await drain(outbox);
+      for (const message of queued) capture("outbox message", message.raw);
+      expect(queued.length).toBeGreaterThan(0);
+      // A first receive, then a redelivery (the channel is read back before each post).
+      for (const receives of ["1", "2"]) {
+        const event = ecsEventsSample.sqsEvent(queued.map((q) => q.body)) as {
+          Records: Array<{ attributes: { ApproximateReceiveCount: string } }>;
+        };
+        for (const record of event.Records) record.attributes.ApproximateReceiveCount = receives;
+        expect(await invoke(entries.notify, "notify", event)).toMatchObject({ posted: 0 });
+      }
+      expect(slack.posts.some((p) => p.path === "/api/conversations.history")).toBe(true);
+      expect(slack.posts.some((p) => p.path === "/api/chat.postMessage")).toBe(true);
+    } finally {
+      delete process.env.AUTOPILOT_OUTBOX_QUEUE_URL;
+      process.env.SLACK_WEBHOOK_URL = webhook;
+      process.env.SST_RESOURCE_SlackWebhookUrl = JSON.stringify({
+        type: "sst.sst.Secret",
+        value: slack.url(DEFAULT_PATH),
+      });
+    }
+  }, 180_000);
+
   it("with AWS refusing every connection", async () => {
     const endpoint = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = "http://127.0.0.1:9";
@@ -259,7 +339,18 @@ describe("secrets stay secret: every Lambda entry under faults", () => {
         // core/notify/webhookSecret.ts: checked when the flow's context is built, before any change.
         expect(outcome, flow).toBeInstanceOf(Error);
         expect((outcome as Error).message, flow).toBe(
-          'secret SLACK_WEBHOOK_URL is not usable: it is not a URL. Set it to a Slack incoming-webhook URL, or to "none" to write messages to the log instead',
+          'secret SLACK_WEBHOOK_URL is not usable: it is not a URL. Set it to a Slack incoming-webhook URL, to a bot token and its channel as {"token":"xoxb-…","channel":"C…"}, or to "none" to write messages to the log instead',
+        );
+      }
+      // A bot token with a channel name instead of its ID: the same, never quoting the token.
+      process.env.SLACK_WEBHOOK_URL = JSON.stringify({ token: BOT_TOKEN, channel: "#alerts" });
+      const again = await loadEntries();
+      for (const flow of FLOWS) {
+        const [event] = ecsEventsSample.events(flow, "malformed");
+        const outcome = await invoke(again[flow], flow, event);
+        expect(outcome, flow).toBeInstanceOf(Error);
+        expect((outcome as Error).message, flow).toMatch(
+          /^secret SLACK_WEBHOOK_URL is not usable: its "channel" is not a channel ID/,
         );
       }
     } finally {
@@ -271,12 +362,18 @@ describe("secrets stay secret: every Lambda entry under faults", () => {
     for (const message of await drain(deadLetters)) capture("dead letter", message.raw);
     const items = await world.clients.dynamodb.send(new ScanCommand({ TableName: world.tableName }));
     capture("state table", items.Items ?? []);
-    for (const post of slack.posts)
-      captured.push(`slack body: ${post.body}`, `slack headers: ${JSON.stringify(post.headers)}`);
+    for (const post of slack.posts) {
+      // The bearer token goes to Slack in this header and nowhere else: the header is Slack's.
+      const { authorization, ...headers } = post.headers;
+      captured.push(`slack body: ${post.body}`, `slack headers: ${JSON.stringify(headers)}`);
+      if (post.path.startsWith("/api/")) expect(authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    }
 
     // The run did what it is meant to: secrets in use, logs written, errors thrown, letters dead.
     expect(slack.posts.some((p) => p.path === DEFAULT_PATH)).toBe(true);
     expect(slack.posts.some((p) => p.path === ROUTE_PATH)).toBe(true);
+    expect(slack.posts.some((p) => p.path === "/api/chat.postMessage")).toBe(true);
+    expect(captured.some((entry) => entry.includes("SlackApiError"))).toBe(true);
     const text = captured.join("\n");
     expect(text).toMatch(/"level":"(ERROR|WARN)"/);
     expect(text).toContain("dead letter:");

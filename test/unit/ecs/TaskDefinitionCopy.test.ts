@@ -172,4 +172,13 @@ describe("mergeTags and what the containers run", () => {
       { key: "autopilot:rightsized-from", value: "512/1024" },
     ]);
   });
+  it("leaves out fields the revision does not set, instead of copying them as undefined", () => {
+    // A TaskDefinition built in code (or by an older SDK) can carry keys whose value is undefined;
+    // the plan printed by --dry-run and compared in tests must not list them as settings.
+    const sparse: TaskDefinition = { ...described, pidMode: undefined, ipcMode: undefined };
+    const input = copyTaskDefinition(sparse, new Map(), []);
+    expect(Object.keys(input)).not.toContain("pidMode");
+    expect(Object.keys(input)).not.toContain("ipcMode");
+    expect(Object.entries(input).filter(([, value]) => value === undefined)).toEqual([]);
+  });
 });

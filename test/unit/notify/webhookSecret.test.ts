@@ -47,6 +47,62 @@ describe("webhook secrets", () => {
   );
 });
 
+describe("bot-token secrets (the Slack Web API)", () => {
+  const TOKEN = "xoxb-1234567890-0987654321-SECRETbotTOKENxyz";
+
+  it("reads a bot token and a channel ID, with Slack's API as the default base", () => {
+    expect(webhookTarget("SlackWebhookUrl", ` {"token":"${TOKEN}","channel":"C0123ABCD"}\n`)).toEqual({
+      kind: "slack-api",
+      token: TOKEN,
+      channel: "C0123ABCD",
+      api: "https://slack.com/api/",
+    });
+    expect(
+      webhookTarget(
+        "SlackWebhookUrl",
+        JSON.stringify({ token: TOKEN, channel: "G01PRIVATE9", api: "http://127.0.0.1:9/api" }),
+      ),
+    ).toMatchObject({ channel: "G01PRIVATE9", api: "http://127.0.0.1:9/api/" });
+  });
+
+  it.each([
+    [`{"token":"${TOKEN}","channel":"C0123ABCD"`, "it starts with { but is not valid JSON"],
+    [
+      `{"token":"${TOKEN}","channel":"C0123ABCD","${TOKEN}":1}`,
+      'it has a field other than "token", "channel" and "api"',
+    ],
+    ['{"channel":"C0123ABCD"}', 'its "token" is missing'],
+    [`{"token":"xoxp-1234567890-SECRETuserTOKEN","channel":"C0123ABCD"}`, 'its "token" is not a bot token'],
+    [`{"token":"${TOKEN}"}`, 'its "channel" is missing'],
+    [`{"token":"${TOKEN}","channel":"#alerts-SECRET"}`, 'its "channel" is not a channel ID'],
+    [
+      `{"token":"${TOKEN}","channel":"C0123ABCD","api":"ftp://SECRET.example/api/"}`,
+      'its "api" is not an http(s) URL',
+    ],
+    [`{"token":"${TOKEN}","channel":"C0123ABCD","api":7}`, 'its "api" is not an http(s) URL'],
+    [
+      `${TOKEN}`,
+      'it is not a URL (a Slack token goes in JSON with its channel: {"token":"xoxb-…","channel":"C…"})',
+    ],
+  ])("refuses %s naming the secret and the problem, never the value", (value, problem) => {
+    let caught: unknown;
+    try {
+      webhookTarget("SlackWebhookUrlPayments", value);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(WebhookSecretError);
+    expect((caught as WebhookSecretError).message).toContain(
+      `secret SlackWebhookUrlPayments is not usable: ${problem}`,
+    );
+    expect((caught as WebhookSecretError).message).toContain(
+      'Set it to a Slack incoming-webhook URL, to a bot token and its channel as {"token":"xoxb-…","channel":"C…"}, or to "none"',
+    );
+    expect(everything(caught)).not.toContain("SECRET");
+    expect(everything(caught)).not.toContain("1234567890");
+  });
+});
+
 describe("the runtime with a malformed webhook secret", () => {
   it("loads (no module-load crash) and fails the first invocation, before the flow does anything, naming the secret", async () => {
     const previous = process.env.SLACK_WEBHOOK_URL;
@@ -61,6 +117,28 @@ describe("the runtime with a malformed webhook secret", () => {
       );
       expect(failure).toBeInstanceOf(WebhookSecretError);
       expect((failure as Error).message).toMatch(/^secret SLACK_WEBHOOK_URL is not usable: it is not a URL/);
+      expect(everything(failure)).not.toContain("SECRET");
+    } finally {
+      if (previous === undefined) delete process.env.SLACK_WEBHOOK_URL;
+      else process.env.SLACK_WEBHOOK_URL = previous;
+    }
+  });
+
+  it("a malformed bot-token secret fails the first invocation the same way, never quoting the token", async () => {
+    const previous = process.env.SLACK_WEBHOOK_URL;
+    process.env.SLACK_WEBHOOK_URL = '{"token":"xoxb-1234567890-SECRETbotTOKEN","channel":"general"}';
+    try {
+      const runtime = createRuntime("redeploy", {
+        config: (await import("../../../core/config/index.ts")).DEFAULT_CONFIG,
+      });
+      const failure = await runtime.flowContext().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(WebhookSecretError);
+      expect((failure as Error).message).toMatch(
+        /^secret SLACK_WEBHOOK_URL is not usable: its "channel" is not a channel ID/,
+      );
       expect(everything(failure)).not.toContain("SECRET");
     } finally {
       if (previous === undefined) delete process.env.SLACK_WEBHOOK_URL;

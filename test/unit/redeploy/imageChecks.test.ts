@@ -10,6 +10,7 @@ import {
   isSignatureArtifact,
   signatureDescriptors,
 } from "../../../core/redeploy/ImageFacts.ts";
+import { signatureEvidence } from "../../../core/redeploy/imageChecks.ts";
 import {
   type ImageFacts,
   type ImagePush,
@@ -246,5 +247,89 @@ describe("an image without a tag", () => {
       toTag: "latest",
     });
     expect(plan(tagless, image(["linux/amd64"]), DEFAULT_CONFIG, { ...push, tag: "main" }).kind).toBe("skip");
+  });
+});
+
+describe("the reasons a user reads when an image check stops a deploy", () => {
+  const task = (cpuArchitecture?: string, operatingSystemFamily?: string): TaskDefinition => ({
+    family: "web",
+    ...(cpuArchitecture || operatingSystemFamily
+      ? {
+          runtimePlatform: {
+            ...(cpuArchitecture ? { cpuArchitecture: cpuArchitecture as "ARM64" } : {}),
+            ...(operatingSystemFamily ? { operatingSystemFamily: operatingSystemFamily as "LINUX" } : {}),
+          },
+        }
+      : {}),
+  });
+
+  it("spells an architecture ECS may add later as the image spec would, in lower case", () => {
+    expect(requiredPlatform(task("RISCV64"))).toEqual({
+      os: "linux",
+      architecture: "riscv64",
+      source: "runtimePlatform RISCV64/LINUX",
+    });
+  });
+
+  it("says the platforms were not read, and what the task needs", () => {
+    expect(platformProblem(undefined, task("ARM64"))).toEqual({
+      category: "platform-unknown",
+      reason: "the image's platforms were not read; the task needs linux/arm64 (runtimePlatform ARM64/LINUX)",
+    });
+  });
+
+  it("lists every platform the image offers, once each, when none fits", () => {
+    const offered: ImageFacts = {
+      digest: DIGEST,
+      platform: {
+        known: true,
+        platforms: [
+          { os: "linux", architecture: "amd64" },
+          { os: "linux", architecture: "arm", variant: "v7" },
+          { os: "linux", architecture: "amd64" },
+        ],
+        from: "image index",
+      },
+    };
+    expect(platformProblem(offered, task("ARM64"))).toEqual({
+      category: "platform-mismatch",
+      reason:
+        "the image is built for linux/amd64, linux/arm/v7 (image index); the task needs linux/arm64 (runtimePlatform ARM64/LINUX)",
+    });
+  });
+
+  it("says the signatures were not looked up, or where it looked and found none", () => {
+    expect(signatureProblem({ digest: DIGEST })).toEqual({
+      category: "signature-unknown",
+      reason: "the image's signatures were not looked up",
+    });
+    expect(signatureProblem(image(["linux/amd64"], 0))).toEqual({
+      category: "unsigned",
+      reason: `a signature is required and none refers to ${DIGEST} in its repository (looked at: cosign tag; referrers tag; ECR referrers API (ListImageReferrers))`,
+    });
+  });
+
+  it("names the signature that let a service deploy by how it was found and a short digest", () => {
+    const signed = (tag?: string): ImageFacts => ({
+      digest: DIGEST,
+      signature: {
+        signatures: [
+          {
+            via: tag ? "cosign tag" : "ECR referrers API",
+            digest: `sha256:${"0123456789abcdef".repeat(4)}`,
+            artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+            ...(tag ? { tag } : {}),
+          },
+        ],
+        looked: [],
+      },
+    });
+    expect(signatureEvidence(signed())).toBe(
+      "ECR referrers API: application/vnd.dev.sigstore.bundle.v0.3+json sha256:0123456789ab…",
+    );
+    expect(signatureEvidence(signed("sha256-abc.sig"))).toBe(
+      "cosign tag sha256-abc.sig: application/vnd.dev.sigstore.bundle.v0.3+json sha256:0123456789ab…",
+    );
+    expect(signatureEvidence({ digest: DIGEST })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ContainerDefinition, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
 import {
@@ -356,5 +356,503 @@ describe("planRedeploy", () => {
       first,
     );
     expect(first.actions.map((a) => a.service.serviceName)).toEqual(["web-a", "web-b"]);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * Decisions mutation testing (issue 16, group redeploy-plan) found held only by the moto tests of
+ * test/integration/redeploy, which mutants are not run against: each asserted here on the pure
+ * planner, with the category, the reason a user reads and the data the plan carries.
+ * --------------------------------------------------------------------------------------------- */
+
+const T1 = "2026-11-26T10:00:00Z";
+const T2 = "2026-11-26T10:00:10Z";
+const T3 = "2026-11-26T10:00:20Z";
+const RUNNING_DIGEST = `sha256:${"a".repeat(64)}`;
+const BOTH = "web: minor: 1.4.2 → 1.5.0; migrate: minor: 1.4.2 → 1.5.0";
+const rolling = (deployments: Service["deployments"]) => ({ service: { deployments } });
+const inProgress = rolling([{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" }]);
+const plan = (p: ImagePush, snapshots: ServiceSnapshot[], config = DEFAULT_CONFIG, options = {}) =>
+  planRedeploy(p, snapshots, config, { image: amd64Image, ...options });
+const first = (p: ImagePush, s: ServiceSnapshot, config = DEFAULT_CONFIG, options = {}) => {
+  const [action] = plan(p, [s], config, options).actions;
+  if (!action) throw new Error("no action");
+  return action;
+};
+const config = (value: unknown) => parseConfig(JSON.stringify(value), "autopilot.config.json");
+
+describe("planRedeploy: which config rule applies", () => {
+  const prod = snapshot({ tags: {} });
+
+  it("takes the first rule whose cluster AND service AND repository globs all match, and names it", () => {
+    const rules = [
+      { cluster: "staging", service: "web", repository: "shop/web", policy: "patch" },
+      { cluster: "prod", service: "api", repository: "shop/web", policy: "patch" },
+      { cluster: "prod", service: "web", repository: "shop/api", policy: "patch" },
+      { cluster: "prod", service: "web", repository: "shop/*", policy: "minor" },
+    ];
+    expect(first(push, prod, config({ redeploy: { rules } }))).toMatchObject({
+      kind: "deploy",
+      policySource: "config rule #4 (minor)",
+      reason: BOTH,
+    });
+    // The three that match only two of the three globs, alone: nothing tracks the service.
+    expect(first(push, prod, config({ redeploy: { rules: rules.slice(0, 3) } }))).toStrictEqual({
+      kind: "skip",
+      service: expect.objectContaining({ serviceName: "web", clusterName: "prod" }),
+      category: "not-tracked",
+      reason: "no autopilot:redeploy tag and no config rule matches",
+    });
+  });
+
+  it("skips as policy-off when the first matching rule sets off, naming the rule; later rules are not asked", () => {
+    const rules = [
+      { cluster: "staging", policy: "minor" },
+      { cluster: "prod", policy: "off" },
+      { cluster: "*", policy: "minor" },
+    ];
+    expect(first(push, prod, config({ redeploy: { rules } }))).toMatchObject({
+      kind: "skip",
+      category: "policy-off",
+      reason: "config rule #2 sets policy off",
+    });
+  });
+
+  it("skips as policy-invalid, naming the rule, a policy that does not parse (the config loader refuses it first)", () => {
+    const rules = [
+      { cluster: "staging", service: "*", repository: "*", policy: "minor" },
+      { cluster: "prod", service: "*", repository: "*", policy: "sometimes" },
+    ];
+    // parseConfig refuses it at load with the JSON path; a config built in code reaches the
+    // planner unparsed, and the planner fails closed on it (skip, never deploy).
+    expect(() => config({ redeploy: { rules } })).toThrow(
+      `invalid configuration in autopilot.config.json: redeploy.rules.1.policy: unknown policy; use one of ${POLICY_FORMS}`,
+    );
+    const unparsed = { ...DEFAULT_CONFIG, redeploy: { ...DEFAULT_CONFIG.redeploy, rules } };
+    expect(first(push, prod, unparsed)).toMatchObject({
+      kind: "skip",
+      category: "policy-invalid",
+      reason: `config rule #2: invalid tag policy 'sometimes': unknown policy; use one of ${POLICY_FORMS}`,
+    });
+  });
+
+  it("refuses a config-only form (regex:, glob:) in the service tag, and takes allowPrerelease from the config for a tag policy", () => {
+    expect(first(push, snapshot({ tags: { "autopilot:redeploy": "regex:release-" } }))).toMatchObject({
+      kind: "skip",
+      category: "policy-invalid",
+      reason:
+        "tag autopilot:redeploy: invalid tag policy 'regex:release-': regex: is only allowed in the central config (ECS tag values cannot hold its characters)",
+    });
+    const rc = { ...push, tag: "1.5.0-rc.1" };
+    expect(first(rc, snapshot({}))).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason:
+        "tag autopilot:redeploy=minor: web: minor: '1.5.0-rc.1' is a pre-release or suffixed build, '1.4.2' a release (allowPrerelease is off); migrate: minor: '1.5.0-rc.1' is a pre-release or suffixed build, '1.4.2' a release (allowPrerelease is off)",
+    });
+    expect(first(rc, snapshot({}), config({ redeploy: { allowPrerelease: true } }))).toMatchObject({
+      kind: "deploy",
+      policySource: "tag autopilot:redeploy=minor",
+      reason: "web: minor: 1.4.2 → 1.5.0-rc.1; migrate: minor: 1.4.2 → 1.5.0-rc.1",
+    });
+  });
+
+  it("skips a service without a status as inactive, saying the status is unknown", () => {
+    expect(first(push, snapshot({ service: { status: undefined } }))).toMatchObject({
+      kind: "skip",
+      category: "inactive",
+      reason: "service is unknown",
+    });
+  });
+});
+
+describe("planRedeploy: the updates and the new revision's tags", () => {
+  const single = (image: string, tags: Record<string, string> = { "autopilot:redeploy": "minor" }) =>
+    snapshot({ tags, taskDefinition: { containerDefinitions: [{ name: "web", image }] } });
+
+  it("names one container's reason without its name, and records from/to tag and digest exactly", () => {
+    const action = first(push, single(`${REGISTRY}/shop/web:1.4.2`));
+    expect(action).toMatchObject({ kind: "deploy", reason: "minor: 1.4.2 → 1.5.0" });
+    expect(action.kind === "deploy" && action.updates).toStrictEqual([
+      {
+        container: "web",
+        fromImage: `${REGISTRY}/shop/web:1.4.2`,
+        toImage: `${REGISTRY}/shop/web@${push.digest}`,
+        fromTag: "1.4.2",
+        toTag: "1.5.0",
+        toDigest: push.digest,
+      },
+    ]);
+  });
+
+  it("records the digest a pinned container ran, and no running tag when the revision has none", () => {
+    const pinned = single(`${REGISTRY}/shop/web@${RUNNING_DIGEST}`, { "autopilot:redeploy": "any" });
+    const withTag = first(push, { ...pinned, taskDefinitionTags: { "autopilot:image-tag:web": "1.4.9" } });
+    expect(withTag.kind === "deploy" && withTag.updates).toStrictEqual([
+      {
+        container: "web",
+        fromImage: `${REGISTRY}/shop/web@${RUNNING_DIGEST}`,
+        toImage: `${REGISTRY}/shop/web@${push.digest}`,
+        fromTag: "1.4.9",
+        fromDigest: RUNNING_DIGEST,
+        toTag: "1.5.0",
+        toDigest: push.digest,
+      },
+    ]);
+    const unknown = first(push, pinned);
+    expect(unknown).toMatchObject({
+      kind: "deploy",
+      reason: "any: the running tag is unknown; '1.5.0' follows",
+    });
+    expect(unknown.kind === "deploy" && unknown.updates).toStrictEqual([
+      {
+        container: "web",
+        fromImage: `${REGISTRY}/shop/web@${RUNNING_DIGEST}`,
+        toImage: `${REGISTRY}/shop/web@${push.digest}`,
+        fromDigest: RUNNING_DIGEST,
+        toTag: "1.5.0",
+        toDigest: push.digest,
+      },
+    ]);
+  });
+
+  it("writes the autopilot: revision tags — event, push time, previous revision, image tag and last version per container", () => {
+    const action = first({ ...push, time: T2 }, snapshot({}));
+    expect(action.kind).toBe("deploy");
+    if (action.kind !== "deploy") return;
+    const byKey = (tags: typeof action.register.tags) =>
+      [...(tags ?? [])].sort((a, b) => (a.key ?? "").localeCompare(b.key ?? ""));
+    expect(byKey(action.register.tags)).toEqual([
+      { key: "autopilot:image-tag:migrate", value: "1.5.0" },
+      { key: "autopilot:image-tag:web", value: "1.5.0" },
+      { key: "autopilot:last-version:migrate", value: "1.5.0" },
+      { key: "autopilot:last-version:web", value: "1.5.0" },
+      {
+        key: "autopilot:previous-revision",
+        value: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+      },
+      { key: "autopilot:source-event", value: "e-1" },
+      { key: "autopilot:source-time", value: T2 },
+      { key: "team", value: "shop" },
+    ]);
+    expect(action.fromTaskDefinitionArn).toBe("arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7");
+  });
+
+  it("cuts the event id and the previous revision's ARN to the 256 characters an ECS tag value holds", () => {
+    // EventBridge event ids are UUIDs, but the schema lets through up to 1,024 characters (a
+    // PutEvents caller's id); a task-definition family may have 255 characters.
+    const eventId = `cli-replay-${"7".repeat(300)}`;
+    const family = "f".repeat(255);
+    const arn = `arn:aws:ecs:eu-west-1:123456789012:task-definition/${family}:7`;
+    const action = first(
+      { ...push, eventId },
+      snapshot({ taskDefinition: { family, taskDefinitionArn: arn } }),
+    );
+    expect(action.kind).toBe("deploy");
+    if (action.kind !== "deploy") return;
+    const tag = (key: string) => action.register.tags?.find((t) => t.key === key)?.value;
+    expect(tag("autopilot:source-event")).toBe(eventId.slice(0, 256));
+    expect(tag("autopilot:previous-revision")).toBe(arn.slice(0, 256));
+    expect(action.fromTaskDefinitionArn).toBe(arn);
+  });
+});
+
+describe("planRedeploy: the digest already runs", () => {
+  const runningPushed = {
+    containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${push.digest}` }],
+  };
+
+  it("says deployed-earlier when the revision was made by this very event, even for an event id cut to 256 characters", () => {
+    const eventId = `cli-replay-${"7".repeat(300)}`;
+    const ours = {
+      ...snapshot({ taskDefinition: runningPushed }),
+      taskDefinitionTags: { "autopilot:source-event": eventId.slice(0, 256) },
+    };
+    expect(first({ ...push, eventId }, ours)).toMatchObject({
+      kind: "skip",
+      category: "deployed-earlier",
+      reason: `${push.digest} was already deployed here by this event as web:7 (an earlier attempt, whose outcome was not reported)`,
+    });
+    expect(first(push, ours)).toMatchObject({
+      kind: "skip",
+      category: "already-running",
+      reason: `${push.digest} already runs (web:7)`,
+    });
+  });
+
+  it("rejects, not 'already runs', when another container of the task refuses the tag", () => {
+    const mixed = snapshot({
+      tags: { "autopilot:redeploy": "force" },
+      taskDefinition: {
+        containerDefinitions: [
+          { name: "web", image: `${REGISTRY}/shop/web@${push.digest}` },
+          { name: "migrate", image: `${REGISTRY}/shop/web:2.0.0` },
+        ],
+      },
+    });
+    expect(first(push, mixed)).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: "tag autopilot:redeploy=force: migrate: force follows '2.0.0', not '1.5.0'",
+    });
+  });
+});
+
+describe("planRedeploy: a push of the running tag delivered out of order (superseded)", () => {
+  // web runs 1.5.0 pinned by digest, from the push of 1.5.0 at T2.
+  const runs150 = (containers: ContainerDefinition[] = [], policy = "force") => ({
+    ...snapshot({
+      tags: { "autopilot:redeploy": policy },
+      taskDefinition: {
+        containerDefinitions: [
+          { name: "web", image: `${REGISTRY}/shop/web@${RUNNING_DIGEST}` },
+          ...containers,
+        ],
+      },
+    }),
+    taskDefinitionTags: {
+      "autopilot:image-tag:web": "1.5.0",
+      "autopilot:source-time": T2,
+      "autopilot:source-event": "e-0",
+    },
+  });
+
+  it("skips an older push of that tag, naming both push times; a later or simultaneous one deploys", () => {
+    expect(first({ ...push, time: T1 }, runs150())).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason:
+        "'1.5.0' was pushed at 2026-11-26T10:00:00Z, before the push of it that web:7 runs (2026-11-26T10:00:10Z): delivered out of order",
+    });
+    expect(first({ ...push, time: T3 }, runs150())).toMatchObject({
+      kind: "deploy",
+      reason: "force: '1.5.0' was pushed again",
+    });
+    expect(first({ ...push, time: T2 }, runs150())).toMatchObject({ kind: "deploy" });
+  });
+
+  it("leaves other tags to the policy's order: a newer version pushed before the running one's push deploys", () => {
+    const runs142 = {
+      ...snapshot({
+        taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:1.4.2` }] },
+      }),
+      taskDefinitionTags: { "autopilot:source-time": T2 },
+    };
+    expect(first({ ...push, time: T1 }, runs142)).toMatchObject({
+      kind: "deploy",
+      reason: "minor: 1.4.2 → 1.5.0",
+    });
+  });
+
+  it("skips an older push of a tag the policy cannot rank above the running one (issue 11: out of order never deploys the older)", () => {
+    // web runs `develop` (pushed at T2) under `any`; `main` was pushed at T1 and delivered late.
+    const runsDevelop = {
+      ...snapshot({
+        tags: { "autopilot:redeploy": "any" },
+        taskDefinition: {
+          containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${RUNNING_DIGEST}` }],
+        },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "develop", "autopilot:source-time": T2 },
+    };
+    expect(first({ ...push, tag: "main", time: T1 }, runsDevelop)).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason:
+        "'main' was pushed at 2026-11-26T10:00:00Z, before the push of 'develop' that web:7 runs (2026-11-26T10:00:10Z), and tag autopilot:redeploy=any does not rank 'main' above it: delivered out of order",
+    });
+    // Pushed after the running one: deploys, whatever the tags.
+    expect(first({ ...push, tag: "main", time: T3 }, runsDevelop)).toMatchObject({ kind: "deploy" });
+    // A version the policy ranks above the running tag deploys even when pushed earlier.
+    const runs140 = {
+      ...runsDevelop,
+      taskDefinitionTags: { "autopilot:image-tag:web": "1.4.0", "autopilot:source-time": T2 },
+    };
+    expect(first({ ...push, tag: "1.5.0", time: T1 }, runs140)).toMatchObject({ kind: "deploy" });
+    // …and one it ranks below is refused as a downgrade, not as out of order.
+    expect(first({ ...push, tag: "1.3.0", time: T1 }, runs140)).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+    });
+  });
+
+  it("never takes a push without a tag for a late push of the running tag", () => {
+    const untagged = { ...runs150(), taskDefinitionTags: { "autopilot:source-time": T2 } };
+    const { tag: _tag, ...byDigest } = push;
+    expect(first({ ...byDigest, time: T1 }, untagged)).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: "tag autopilot:redeploy=force: the image was pushed without a tag",
+    });
+  });
+
+  it("rejects, naming the container, when another container refuses the tag", () => {
+    const mixed = runs150([{ name: "migrate", image: `${REGISTRY}/shop/web:2.0.0` }]);
+    expect(first({ ...push, time: T1 }, mixed)).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: "tag autopilot:redeploy=force: migrate: force follows '2.0.0', not '1.5.0'",
+    });
+  });
+});
+
+describe("planRedeploy: one deployment at a time", () => {
+  it("queues behind the PRIMARY deployment when several are listed, wherever ECS lists it, with both reasons", () => {
+    const draining = rolling([
+      { id: "ecs-svc/1", status: "ACTIVE", rolloutState: "COMPLETED" },
+      { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "COMPLETED" },
+    ]);
+    expect(first(push, snapshot(draining))).toStrictEqual({
+      kind: "queue",
+      service: expect.objectContaining({ serviceName: "web" }),
+      reason: `${BOTH}; queued behind deployment ecs-svc/2 (COMPLETED), one deployment at a time`,
+      policySource: "tag autopilot:redeploy=minor",
+      updates: expect.any(Array),
+      behind: "ecs-svc/2",
+    });
+  });
+
+  it("takes the deployment still rolling out over the PRIMARY one, and says 'in progress' when ECS gives no roll-out state", () => {
+    const rollingBack = rolling([
+      { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "FAILED" },
+      { id: "ecs-svc/1", status: "ACTIVE", rolloutState: "IN_PROGRESS" },
+    ]);
+    expect(first(push, snapshot(rollingBack))).toMatchObject({ kind: "queue", behind: "ecs-svc/1" });
+    const noState = rolling([
+      { id: "ecs-svc/2", status: "PRIMARY" },
+      { id: "ecs-svc/1", status: "ACTIVE" },
+    ]);
+    expect(first(push, snapshot(noState))).toMatchObject({
+      kind: "queue",
+      behind: "ecs-svc/2",
+      reason: `${BOTH}; queued behind deployment ecs-svc/2 (in progress), one deployment at a time`,
+    });
+  });
+
+  it("ignores deployments ECS reported finished: the one left does not block", () => {
+    const draining = snapshot(
+      rolling([
+        { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "COMPLETED" },
+        { id: "ecs-svc/1", status: "ACTIVE", rolloutState: "COMPLETED" },
+      ]),
+    );
+    expect(
+      first(push, draining, DEFAULT_CONFIG, { finishedDeployments: new Set(["ecs-svc/1"]) }),
+    ).toMatchObject({
+      kind: "deploy",
+    });
+    expect(
+      first(push, draining, DEFAULT_CONFIG, { finishedDeployments: new Set(["ecs-svc/9"]) }),
+    ).toMatchObject({
+      kind: "queue",
+      behind: "ecs-svc/2",
+    });
+  });
+
+  const pending = (p: ImagePush): PendingPush => ({
+    push: p,
+    serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+    behind: "ecs-svc/1",
+    queuedAt: "2026-11-26T10:00:11Z",
+  });
+
+  it("queues its own pending push again without superseding itself, and a first push supersedes nothing", () => {
+    const own = first(push, snapshot({ ...inProgress, pending: pending(push) }));
+    expect(own).toMatchObject({ kind: "queue", behind: "ecs-svc/2" });
+    expect(own).not.toHaveProperty("supersedes");
+    const alone = first(push, snapshot(inProgress));
+    expect(alone).toMatchObject({ kind: "queue", behind: "ecs-svc/2" });
+    expect(alone).not.toHaveProperty("supersedes");
+  });
+
+  it("any between non-version tags: a push delivered late never replaces a newer queued one (README: by push time)", () => {
+    const anyPolicy = { ...inProgress, tags: { "autopilot:redeploy": "any" } };
+    const develop = pending({
+      ...push,
+      tag: "develop",
+      digest: RUNNING_DIGEST,
+      eventId: "e-develop",
+      time: T2,
+    });
+    expect(
+      first({ ...push, tag: "main", time: T1 }, snapshot({ ...anyPolicy, pending: develop })),
+    ).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: "develop is already queued behind deployment ecs-svc/1 and is not older",
+    });
+    const later = first({ ...push, tag: "main", time: T3 }, snapshot({ ...anyPolicy, pending: develop }));
+    expect(later).toMatchObject({ kind: "queue", behind: "ecs-svc/2", supersedes: develop });
+  });
+
+  it("names the digest of a queued push that had no tag", () => {
+    const { tag: _tag, ...byDigest } = push;
+    const queued = pending({ ...byDigest, digest: RUNNING_DIGEST, eventId: "e-0", time: T2 });
+    expect(first({ ...push, time: T1 }, snapshot({ ...inProgress, pending: queued }))).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: `${RUNNING_DIGEST} is already queued behind deployment ecs-svc/1 and is not older`,
+    });
+  });
+});
+
+describe("planRedeploy: enforce mode never deploys a revision it would remove", () => {
+  const unsafe = snapshot({
+    taskDefinition: {
+      pidMode: "host",
+      containerDefinitions: [
+        { name: "web", image: `${REGISTRY}/shop/web:1.4.2`, essential: true, privileged: true },
+        { name: "migrate", image: `${REGISTRY}/shop/web:1.4.2`, essential: false, privileged: true },
+      ],
+    },
+  });
+  const enforce = config({ policy: { mode: "enforce" } });
+
+  it("skips as policy-violation, naming each blocking rule once", () => {
+    expect(first(push, unsafe, enforce)).toMatchObject({
+      kind: "skip",
+      category: "policy-violation",
+      reason: "the new revision violates ECS001, ECS005 (policy enforce mode)",
+    });
+  });
+
+  it("deploys it in audit mode, deploys a compliant revision in enforce mode, and honours the service's exemptions", () => {
+    expect(first(push, unsafe).kind).toBe("deploy");
+    expect(first(push, snapshot({}), enforce).kind).toBe("deploy");
+    const exempt = snapshot({
+      taskDefinition: unsafe.taskDefinition,
+      service: { tags: [{ key: "autopilot:policy-exempt", value: "ECS001 ECS005" }] },
+    });
+    expect(first(push, exempt, enforce).kind).toBe("deploy");
+  });
+});
+
+describe("planRedeploy: what the plan says of the image", () => {
+  it("sums up the platform that fits and where it was read", () => {
+    const action = first(push, snapshot({}));
+    expect(action.kind === "deploy" && action.image).toStrictEqual({ platform: "linux/amd64 (image index)" });
+    const graviton = snapshot({ taskDefinition: { runtimePlatform: { cpuArchitecture: "ARM64" } } });
+    const arm64: ImageFacts = {
+      digest: push.digest,
+      platform: { known: true, platforms: [{ os: "linux", architecture: "arm64" }], from: "image config" },
+    };
+    const onArm = first(push, graviton, DEFAULT_CONFIG, { image: arm64 });
+    expect(onArm.kind === "deploy" && onArm.image).toStrictEqual({ platform: "linux/arm64 (image config)" });
+  });
+
+  it("carries the image facts only when something was read", () => {
+    expect(plan(push, [snapshot({})]).image).toBe(amd64Image);
+    // No service would deploy: the loader read nothing but the digest.
+    const nothingRead = plan({ ...push, tag: "2.0.0" }, [snapshot({})], DEFAULT_CONFIG, {
+      image: { digest: push.digest },
+    });
+    expect(nothingRead).not.toHaveProperty("image");
+    expect(planRedeploy(push, [snapshot({})], DEFAULT_CONFIG)).not.toHaveProperty("image");
+    const signatureOnly: ImageFacts = {
+      digest: push.digest,
+      signature: { signatures: [], looked: ["cosign tag"] },
+    };
+    expect(plan(push, [snapshot({})], DEFAULT_CONFIG, { image: signatureOnly }).image).toBe(signatureOnly);
   });
 });

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import type { ImagePush } from "../../../core/redeploy/index.ts";
+import { newerThanQueued } from "../../../core/redeploy/planRedeploy.ts";
+import { parseTagPolicy } from "../../../core/tagPolicy/index.ts";
+
+/**
+ * Which of two pushes waits for a service's deployment (README, "Pushes during a roll-out"): the
+ * newer by the tag policy's order and, between tags the policy cannot order (or the same tag
+ * pushed again), by push time; between pushes of the same second, by event id, so that every
+ * delivery order ends with the same push queued.
+ */
+const push = (tag: string | undefined, time: string | undefined, eventId: string): ImagePush => ({
+  account: "123456789012",
+  region: "eu-west-1",
+  repository: "shop/web",
+  digest: `sha256:${eventId.padEnd(64, "0")}`,
+  ...(tag !== undefined ? { tag } : {}),
+  eventId,
+  ...(time !== undefined ? { time } : {}),
+});
+
+const T1 = "2026-11-26T10:00:00Z";
+const T2 = "2026-11-26T10:00:10Z";
+const minor = parseTagPolicy("minor");
+const any = parseTagPolicy("any");
+
+describe("newerThanQueued: the tag policy's order first", () => {
+  it("lets a higher version replace the queued one whatever the push times, never a lower one", () => {
+    expect(newerThanQueued(push("1.5.1", T1, "a"), push("1.5.0", T2, "b"), minor)).toBe(true);
+    expect(newerThanQueued(push("1.5.0", T2, "b"), push("1.5.1", T1, "a"), minor)).toBe(false);
+  });
+
+  it("orders by the policy, not by the text: release-10 is newer than release-9", () => {
+    const prefix = parseTagPolicy("prefix:release-");
+    expect(newerThanQueued(push("release-10", T1, "a"), push("release-9", T2, "b"), prefix)).toBe(true);
+    expect(newerThanQueued(push("release-9", T2, "b"), push("release-10", T1, "a"), prefix)).toBe(false);
+  });
+});
+
+describe("newerThanQueued: push time where the policy has no order (README: 'by push time')", () => {
+  it("the same tag pushed again: the later push wins", () => {
+    expect(newerThanQueued(push("1.5.0", T2, "a"), push("1.5.0", T1, "b"), minor)).toBe(true);
+    expect(newerThanQueued(push("1.5.0", T1, "b"), push("1.5.0", T2, "a"), minor)).toBe(false);
+  });
+
+  it("a push by digest only (no tag), against a tagged one or another untagged one: the later wins", () => {
+    expect(newerThanQueued(push(undefined, T2, "a"), push("1.5.0", T1, "b"), minor)).toBe(true);
+    expect(newerThanQueued(push(undefined, T1, "a"), push("1.5.0", T2, "b"), minor)).toBe(false);
+    expect(newerThanQueued(push("1.5.0", T2, "a"), push(undefined, T1, "b"), minor)).toBe(true);
+    expect(newerThanQueued(push("1.5.0", T1, "a"), push(undefined, T2, "b"), minor)).toBe(false);
+    expect(newerThanQueued(push(undefined, T2, "a"), push(undefined, T1, "b"), minor)).toBe(true);
+  });
+
+  it("any between non-version tags: an older push delivered late never replaces a newer queued one", () => {
+    // main pushed at T1, develop at T2; develop's event arrived first and was queued.
+    expect(newerThanQueued(push("main", T1, "a"), push("develop", T2, "b"), any)).toBe(false);
+    expect(newerThanQueued(push("main", T2, "a"), push("develop", T1, "b"), any)).toBe(true);
+    // A version and a non-version have no order under any either.
+    expect(newerThanQueued(push("1.3.0", T1, "a"), push("develop", T2, "b"), any)).toBe(false);
+    expect(newerThanQueued(push("1.3.0", T2, "a"), push("develop", T1, "b"), any)).toBe(true);
+  });
+
+  it("the same version written differently (1.5 and 1.5.0): the policy ties them, the later push wins", () => {
+    expect(newerThanQueued(push("1.5.0", T2, "a"), push("1.5", T1, "b"), minor)).toBe(true);
+    expect(newerThanQueued(push("1.5.0", T1, "a"), push("1.5", T2, "b"), minor)).toBe(false);
+  });
+
+  it("a push without a time is older than one with a time, and a queued push without one is older than any", () => {
+    expect(newerThanQueued(push("1.5.0", undefined, "z"), push("1.5.0", T1, "a"), minor)).toBe(false);
+    expect(newerThanQueued(push("1.5.0", T1, "a"), push("1.5.0", undefined, "z"), minor)).toBe(true);
+  });
+});
+
+describe("newerThanQueued: event id between pushes of the same time", () => {
+  it("takes the higher event id, so that both delivery orders keep the same push", () => {
+    const [a, b] = [push("1.5.0", T1, "3f1b-a"), push("1.5.0", T1, "3f1b-b")];
+    expect(newerThanQueued(b, a, minor)).toBe(true);
+    expect(newerThanQueued(a, b, minor)).toBe(false);
+  });
+
+  it("prefers a later push even when its event id is lower, and an earlier one never by its id", () => {
+    expect(newerThanQueued(push("1.5.0", T2, "a"), push("1.5.0", T1, "b"), minor)).toBe(true);
+    expect(newerThanQueued(push("1.5.0", T1, "b"), push("1.5.0", T2, "a"), minor)).toBe(false);
+  });
+
+  it("never replaces a push with itself (same time, same event id)", () => {
+    expect(newerThanQueued(push("1.5.0", T1, "a"), push("1.5.0", T1, "a"), minor)).toBe(false);
+  });
+});
