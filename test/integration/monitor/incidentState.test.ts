@@ -206,6 +206,29 @@ describe("how long the monitor remembers", () => {
     ]);
   });
 
+  it("tells the recovery of each incident: a service that crash-loops again the same day is told it recovered again", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("billing", 1);
+    }
+    at(20);
+    expect(brief(await delivered(await monitorServiceAction(steady("s1", "billing"), context)))).toEqual([
+      "recovered",
+      undefined,
+      ["Recovered: primary-cluster/billing is steady again after 3 stops over 20 min"],
+    ]);
+    for (const minute of [60, 61, 62]) {
+      at(minute);
+      await stop("billing", 1);
+    }
+    at(90);
+    expect(brief(await delivered(await monitorServiceAction(steady("s2", "billing"), context)))).toEqual([
+      "recovered",
+      undefined,
+      ["Recovered: primary-cluster/billing is steady again after 3 stops over 30 min"],
+    ]);
+  });
+
   it("answers an event delivered again during an open incident with the incident's own count", async () => {
     for (const minute of [0, 1, 2]) {
       at(minute);
