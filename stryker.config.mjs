@@ -50,18 +50,19 @@ export const GROUPS = {
 };
 
 /** Groups whose decisions are reached through the state table: their tests need moto. */
-const MOTO_GROUPS = new Set(["incident-state", "monitor-event"]);
+export const MOTO_GROUPS = new Set(["incident-state", "monitor-event"]);
 
 const group = process.env.MUTATION_GROUP ?? "tag-decision";
 const mutate = GROUPS[/** @type {keyof typeof GROUPS} */ (group)];
 if (!mutate) throw new Error(`unknown MUTATION_GROUP '${group}'; one of ${Object.keys(GROUPS).join(", ")}`);
 const out = `reports/mutation/${group}`;
+const moto = MOTO_GROUPS.has(group);
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
   vitest: {
-    configFile: MOTO_GROUPS.has(group) ? "vitest.mutation-moto.config.ts" : "vitest.mutation.config.ts",
+    configFile: moto ? "vitest.mutation-moto.config.ts" : "vitest.mutation.config.ts",
     related: true,
   },
   checkers: ["typescript"],
@@ -78,4 +79,18 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false },
   thresholds: { high: 95, low: 85, break: 85 },
   tempDirName: ".stryker-tmp",
+  ...(moto
+    ? {
+        // A mutant's run is timed out at timeoutFactor × its covering tests' time in the first
+        // run + timeoutMS, and a timeout counts as detected. moto's time for the same tests swings
+        // 3–4× with the shared machine's load (the 1,000-stop flood: 54 s at load 6, 224 s at
+        // load 11), so Stryker's defaults (1.5× + 5 s) timed out mutants that were only slowed
+        // by the machine. Real endless loops are still caught: by these limits, and sooner by
+        // Stryker's hit limit (100× the mutant's hits in the first run).
+        timeoutFactor: 4,
+        timeoutMS: 60_000,
+        // The first run includes the flood (up to about 4 min on a loaded machine).
+        dryRunTimeoutMinutes: 20,
+      }
+    : {}),
 };

@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
+import FastestFirstSequencer from "./test/setup/fastestFirstSequencer.ts";
 
 /**
  * The tests Stryker runs against a mutant of a module whose decisions are reached through the
- * state table (the monitor's incident state): the unit tests plus the moto-backed tests of
- * that module, with the moto server the normal suite starts.
+ * state table (the monitor's incident state and event decisions): the unit tests plus the
+ * moto-backed tests of the monitor, against one moto server for the whole Stryker run
+ * (`test/setup/moto.mutation.global.ts`), quickest files first (`fastestFirstSequencer.ts`).
  */
 export default defineConfig({
   test: {
@@ -13,8 +15,9 @@ export default defineConfig({
       // Deploy-time config loading (infra/): process.chdir(), which Stryker's worker threads refuse.
       "test/unit/infra/**",
     ],
-    globalSetup: ["test/setup/moto.global.ts"],
+    globalSetup: ["test/setup/moto.mutation.global.ts"],
     setupFiles: ["test/setup/aws-environment.ts"],
+    sequence: { sequencer: FastestFirstSequencer },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

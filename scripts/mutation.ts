@@ -6,15 +6,17 @@
  * module and fails when a group is below the break threshold (85 %). docs/testing.md explains
  * the groups, the last recorded scores and the mutants that survive on purpose.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { startMotoServer } from "./moto-server.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** The groups, from the Stryker config itself (plain JavaScript, so Stryker reads it without a build). */
-const { GROUPS } = (await import(pathToFileURL(resolve(ROOT, "stryker.config.mjs")).href)) as {
+const { GROUPS, MOTO_GROUPS } = (await import(pathToFileURL(resolve(ROOT, "stryker.config.mjs")).href)) as {
   GROUPS: Record<string, readonly string[]>;
+  MOTO_GROUPS: ReadonlySet<string>;
 };
 type Group = string;
 const names = Object.keys(GROUPS);
@@ -60,11 +62,23 @@ let failed = false;
 for (const group of groups) {
   process.stdout.write(`\n=== mutation testing: ${group} (${(GROUPS[group] ?? []).join(", ")})\n`);
   const before = reportTime(group);
-  const run = spawnSync("npx", ["stryker", "run", "stryker.config.mjs", ...passOn], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, MUTATION_GROUP: group },
+  // A moto-backed group gets one moto server for its whole run (test/setup/moto.mutation.global.ts).
+  // Stryker is spawned asynchronously so that this process keeps reading moto's log pipe.
+  const moto = MOTO_GROUPS.has(group) ? await startMotoServer() : undefined;
+  const run = await new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
+    spawn("npx", ["stryker", "run", "stryker.config.mjs", ...passOn], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        MUTATION_GROUP: group,
+        ...(moto ? { MUTATION_MOTO_ENDPOINT: moto.endpoint } : {}),
+      },
+    })
+      .on("error", fail)
+      .on("exit", (status, signal) => done({ status, signal }));
   });
+  await moto?.stop();
   if (run.status !== 0) failed = true;
   if (reportTime(group) === before) {
     // Stryker stopped before writing a report: an earlier run's scores must not pass for this one's.

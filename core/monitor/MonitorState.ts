@@ -260,10 +260,4 @@ export class MonitorState {
   async readStopStats(serviceArn: string, days: number): Promise<StopStats[]> {
     return readStopStats(this.table, serviceArn, days, this.now());
   }
-
-  /** Counts a stop in the daily statistics only (tests seed right-sizing's OOM history with it). */
-  async recordStopStats(serviceArn: string, stopClass: StopClass, abnormal: boolean): Promise<void> {
-    const { Key, ...update } = stopStatsUpdate(serviceArn, { stopClass, abnormal }, this.now());
-    await this.table.update(Key, update);
-  }
 }

@@ -51,12 +51,37 @@ async function delivered(result: MonitorResult): Promise<MonitorResult> {
   return result;
 }
 
+/** The event of a new task of `service` that stopped with `exitCode` (1: an application error, 137: out of memory). */
+function stopEvent(service: string, exitCode: number) {
+  const n = ++tasks;
+  return EcsTaskStateChangeEvent.parse(
+    stoppedTaskEvent({ id: `stop-${n}`, taskId: `task${n}`, service, exitCode }),
+  );
+}
+
+/** The monitor decides on a task stop event (a new one, or one delivered again), at the test's clock. */
+async function decide(event: ReturnType<typeof stopEvent>) {
+  return delivered(await monitorTaskStateChange(structuredClone(event), context));
+}
+
 /** A task of `service` stops with `exitCode` (1: an application error, 137: out of memory). */
 async function stop(service: string, exitCode: number) {
-  const n = ++tasks;
-  const event = stoppedTaskEvent({ id: `stop-${n}`, taskId: `task${n}`, service, exitCode });
-  return delivered(await monitorTaskStateChange(EcsTaskStateChangeEvent.parse(event), context));
+  return decide(stopEvent(service, exitCode));
 }
+
+const DAY_MINUTES = 24 * 60;
+
+const steady = (id: string, service: string) =>
+  EcsServiceActionEvent.parse(
+    serviceActionEvent({
+      id,
+      sample: "ecs-service-action-steady-state.json",
+      account: "667471847564",
+      region: "us-east-2",
+      cluster: "primary-cluster",
+      service,
+    }),
+  );
 
 const brief = (r: MonitorResult) => [r.action, r.detail, r.messages.map((m) => m.message.text)];
 
@@ -117,18 +142,7 @@ describe("the crash-loop window", () => {
     expect(await context.state.incident(arn)).toMatchObject({ stops: 5, lastClass: "out-of-memory" });
 
     at(20);
-    const steady = (id: string) =>
-      EcsServiceActionEvent.parse(
-        serviceActionEvent({
-          id,
-          sample: "ecs-service-action-steady-state.json",
-          account: "667471847564",
-          region: "us-east-2",
-          cluster: "primary-cluster",
-          service: "cart",
-        }),
-      );
-    const recovered = await delivered(await monitorServiceAction(steady("s1"), context));
+    const recovered = await delivered(await monitorServiceAction(steady("s1", "cart"), context));
     expect(brief(recovered)).toEqual([
       "recovered",
       undefined,
@@ -139,7 +153,7 @@ describe("the crash-loop window", () => {
       recoveredAt: "2026-11-25T12:20:00.000Z",
     });
     at(21);
-    expect(brief(await monitorServiceAction(steady("s2"), context))).toEqual([
+    expect(brief(await monitorServiceAction(steady("s2", "cart"), context))).toEqual([
       "steady",
       "no open incident",
       [],
@@ -147,6 +161,85 @@ describe("the crash-loop window", () => {
     // After the recovery, stops count from nothing again.
     at(30);
     expect(brief(await stop("cart", 1))).toEqual(["counted", "1 of 3 stops within 10 min", []]);
+  });
+});
+
+describe("how long the monitor remembers", () => {
+  beforeEach(async () => setUp({ crashLoop: { stops: 3, withinMinutes: 10 } }));
+  const arn = (service: string) => `arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/${service}`;
+
+  it("keeps an open incident 7 days after its last stop, then counts stops afresh", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("queue", 1);
+    }
+    // Exactly 7 days after the stop that opened it: still open, and this stop keeps it 7 more days.
+    at(2 + 7 * DAY_MINUTES);
+    expect(brief(await stop("queue", 1))).toEqual(["incident-updated", "4 stops so far", []]);
+    at(2 + 14 * DAY_MINUTES);
+    expect(await context.state.incident(arn("queue"))).toMatchObject({ status: "open", stops: 4 });
+    at(2 + 14 * DAY_MINUTES, 1);
+    expect(await context.state.incident(arn("queue"))).toBeUndefined();
+    expect(brief(await stop("queue", 1))).toEqual(["counted", "1 of 3 stops within 10 min", []]);
+  });
+
+  it("keeps a recovered incident a day: a recovery whose message was lost is still told by the retry", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("ledger", 1);
+    }
+    at(20);
+    // Decided, but never delivered (the invocation failed after it): nothing was told.
+    expect((await monitorServiceAction(steady("s1", "ledger"), context)).action).toBe("recovered");
+    at(20 + DAY_MINUTES);
+    expect(brief(await monitorServiceAction(steady("s1", "ledger"), context))).toEqual([
+      "recovered",
+      undefined,
+      ["Recovered: primary-cluster/ledger is steady again after 3 stops over 20 min"],
+    ]);
+    at(20 + DAY_MINUTES, 1);
+    expect(await context.state.incident(arn("ledger"))).toBeUndefined();
+    expect(brief(await monitorServiceAction(steady("s1", "ledger"), context))).toEqual([
+      "steady",
+      "no open incident",
+      [],
+    ]);
+  });
+
+  it("tells the recovery of each incident: a service that crash-loops again the same day is told it recovered again", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("billing", 1);
+    }
+    at(20);
+    expect(brief(await delivered(await monitorServiceAction(steady("s1", "billing"), context)))).toEqual([
+      "recovered",
+      undefined,
+      ["Recovered: primary-cluster/billing is steady again after 3 stops over 20 min"],
+    ]);
+    for (const minute of [60, 61, 62]) {
+      at(minute);
+      await stop("billing", 1);
+    }
+    at(90);
+    expect(brief(await delivered(await monitorServiceAction(steady("s2", "billing"), context)))).toEqual([
+      "recovered",
+      undefined,
+      ["Recovered: primary-cluster/billing is steady again after 3 stops over 30 min"],
+    ]);
+  });
+
+  it("answers an event delivered again during an open incident with the incident's own count", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("audit", 1);
+    }
+    at(3);
+    const fourth = stopEvent("audit", 1);
+    expect(brief(await decide(fourth))).toEqual(["incident-updated", "4 stops so far", []]);
+    at(3, 30);
+    expect(brief(await decide(fourth))).toEqual(["incident-updated", "4 stops so far", []]);
+    expect(await context.state.incident(arn("audit"))).toMatchObject({ stops: 4 });
   });
 });
 

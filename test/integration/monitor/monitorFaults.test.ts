@@ -171,6 +171,62 @@ describe("monitor under faults", () => {
     expect(stats[0]).toMatchObject({ stops: 1, outOfMemory: 1 });
   });
 
+  it("counts a stop into the open incident once when the reply of its counting transaction is lost", async () => {
+    // DynamoDB answers a TransactWriteItems sent again with the same ClientRequestToken (and the
+    // same items) within 10 minutes with the first call's success, without applying it twice
+    // (TransactWriteItems API reference). moto 5.2.1 ignores tokens and applies the call again,
+    // so DynamoDB's answer is emulated on the client, in front of moto, together with the lost
+    // reply: the first call reaches moto, its reply is dropped, and the SDK's retry is answered
+    // as DynamoDB would. The count in the decision must be the incident's after this stop.
+    const opener = createMonitorHandler(
+      createRuntime("monitor", {
+        clients: world.clients,
+        tableName: world.tableName,
+        config: DEFAULT_CONFIG,
+        notifier: { post: async () => {} },
+      }),
+    );
+    for (const n of [1, 2, 3]) await opener(oom(`open-${n}`, `t-open-${n}`), localContext("monitor"));
+    expect(await new MonitorState(world.state).incident(SERVICE)).toMatchObject({ status: "open", stops: 3 });
+
+    const clients = createAwsClients({ region: REGION });
+    const answered = new Map<string, { body: string; output: unknown }>();
+    let calls = 0;
+    (clients.dynamodb.middlewareStack.add as (m: unknown, o: unknown) => void)(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input: { ClientRequestToken?: string; TransactItems?: unknown } }) => {
+          const token = args.input.ClientRequestToken;
+          if (context.commandName !== "TransactWriteItemsCommand") return next(args);
+          calls++;
+          const body = JSON.stringify(args.input.TransactItems);
+          const earlier = token === undefined ? undefined : answered.get(token);
+          if (earlier?.body === body) return earlier.output;
+          const output = await next(args);
+          if (token !== undefined) answered.set(token, { body, output });
+          if (calls === 1) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          return output;
+        },
+      { step: "deserialize", name: "lost-reply-with-client-request-token" },
+    );
+    const handler = createMonitorHandler(
+      createRuntime("monitor", {
+        clients,
+        tableName: world.tableName,
+        config: DEFAULT_CONFIG,
+        notifier: { post: async () => {} },
+      }),
+    );
+    expect(await handler(oom("lost-4", "t-lost-4"), localContext("monitor"))).toEqual({
+      action: "incident-updated",
+      detail: "4 stops so far",
+    });
+    // The first call (its reply lost) and the SDK's retry, answered as DynamoDB would.
+    expect(calls).toBe(2);
+    expect(await new MonitorState(world.state).incident(SERVICE)).toMatchObject({ stops: 4 });
+    const stats = await new MonitorState(world.state).readStopStats(SERVICE, 1);
+    expect(stats[0]).toMatchObject({ stops: 4, outOfMemory: 4 });
+  });
+
   it("tells the alert on the retry when the outbox refused it, and counts the stop once", async () => {
     const queueUrl =
       (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `outbox-${++serial}` }))).QueueUrl ??

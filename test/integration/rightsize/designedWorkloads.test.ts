@@ -8,7 +8,6 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MonitorState } from "../../../core/monitor/index.ts";
 import {
   analyzeFleetWithState,
   type FleetReport,
@@ -17,6 +16,7 @@ import {
 import { applyRightsize, planRightsize } from "../../../core/rightsize/applyRightsize.ts";
 import { describeInstanceShapes } from "../../../core/rightsize/instanceShapes.ts";
 import { bundledPriceBook, candidateInstanceTypes } from "../../../core/rightsize/priceBook.ts";
+import { recordStopStats } from "../../../core/state/index.ts";
 import { createService, ecrImage, pushImageManifest, putContainerInsights } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
@@ -141,9 +141,14 @@ async function seed(workload: Workload): Promise<void> {
       at: new Date(END.getTime() - (HOURS - h) * 3_600_000),
     })),
   );
-  const monitor = new MonitorState(world.state, () => END);
+  // The monitor's daily stop statistics, as its countStopOnce writes them for each OOM kill.
   for (let i = 0; i < (workload.oomKills ?? 0); i++)
-    await monitor.recordStopStats(service.serviceArn ?? "", "out-of-memory", true);
+    await recordStopStats(
+      world.state,
+      service.serviceArn ?? "",
+      { stopClass: "out-of-memory", abnormal: true },
+      END,
+    );
 }
 
 const recommendationOf = (name: string) =>
