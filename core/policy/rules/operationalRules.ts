@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { matchesGlob } from "../../config/nameGlob.ts";
 import { parseImageReference } from "../../ecs/ImageReference.ts";
 import {
@@ -51,10 +52,15 @@ const SHELL_LESS_IMAGES = ["gcr.io/distroless/*"];
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 
-const underPath = (path: string, root: string) =>
-  root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
+/**
+ * A host path as the daemon mounts it: Docker cleans a bind mount's source (moby
+ * volume/mounts/linux_parser.go, `path.Clean`), so `/var/run//docker.sock/`, `/var/run/./docker.sock`
+ * and `//etc` are the socket and /etc. The `/.` added makes `normalize` drop a trailing slash too.
+ */
+const normalizePath = (path: string) => posix.normalize(`${path}/.`);
 
-const normalizePath = (path: string) => (path.length > 1 ? path.replace(/\/+$/, "") : path);
+/** `path` is `dir` or below it (both normalized: only `/` itself is at `/`, as no path starts `//`). */
+const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
 /** `[…entryPoint, …command]`: the process the container starts, as Docker joins them. */
 function argv(definition: Json): string[] | undefined {
@@ -123,9 +129,12 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         const name = text(volume.name);
         if (!source || !name) return [];
         const path = normalizePath(source);
-        const below = sensitive.find((root) => underPath(path, normalizePath(root)));
-        // A parent of a sensitive path holds it: mounting /var/run mounts /var/run/docker.sock.
-        const holds = below ? undefined : sensitive.find((root) => underPath(normalizePath(root), path));
+        const roots = sensitive.map(normalizePath);
+        // `/` in the list is the host's root itself: a path below it is not below `/` here.
+        const below = roots.find((root) => under(path, root));
+        // A parent of a sensitive path holds it: mounting /var/run mounts /var/run/docker.sock, and
+        // mounting / mounts every one of them.
+        const holds = below ? undefined : roots.find((root) => path === "/" || under(root, path));
         if (!below && !holds) return [];
         const mounting = containers(td)
           .filter((c) =>

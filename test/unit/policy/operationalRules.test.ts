@@ -97,6 +97,35 @@ describe("ECS031 sensitive host path mounted", () => {
     );
   });
 
+  it("a path is read as the daemon mounts it: doubled slashes, `.` and `..` do not hide a listed path", () => {
+    // Docker cleans a bind mount's source (moby volume/mounts/linux_parser.go, `path.Clean`).
+    for (const [path, listed] of [
+      ["/var/run//docker.sock", "/var/run/docker.sock"],
+      ["/var/run/./docker.sock", "/var/run/docker.sock"],
+      ["/var/lib/containerd/../docker", "/var/lib/docker"],
+      ["//etc", "/etc"],
+    ])
+      expect(decide("ECS031", mounting(path ?? "")), `${path} is ${listed}`).toEqual(
+        finding(`host path ${path} (volume 'host') is mounted into 'app'`),
+      );
+    expect(decide("ECS031", mounting("/srv/../var//run/."))).toEqual(
+      finding(
+        "host path /srv/../var//run/. (volume 'host') is mounted into 'app': it holds /var/run/docker.sock",
+      ),
+    );
+    expect(decide("ECS031", mounting("/etc/../srv/data"))).toEqual([]);
+  });
+
+  it("the host's root holds every listed path, also when / itself is not listed", () => {
+    const config = withParams("ECS031", { sensitivePaths: ["/var/run/docker.sock"] });
+    expect(decide("ECS031", mounting("/"), { config })).toEqual(
+      finding("host path / (volume 'host') is mounted into 'app': it holds /var/run/docker.sock"),
+    );
+    expect(decide("ECS031", mounting("//"), { config })).toEqual(
+      finding("host path // (volume 'host') is mounted into 'app': it holds /var/run/docker.sock"),
+    );
+  });
+
   it("a volume no container mounts, or one without a host path or name, is not flagged", () => {
     expect(
       decide("ECS031", { ...td(app()), volumes: [{ name: "host", host: { sourcePath: "/etc" } }] }),
