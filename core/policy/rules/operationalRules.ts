@@ -63,11 +63,13 @@ const normalizePath = (path: string) => posix.normalize(`${path}/.`);
 /** `path` is `dir` or below it (both normalized: only `/` itself is at `/`, as no path starts `//`). */
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
-/** `[…entryPoint, …command]`: the process the container starts, as Docker joins them. */
+/**
+ * `[…entryPoint, …command]`: the process the container starts, as Docker joins them. An unknown
+ * entryPoint or command needs no case here: reading it makes the rule unknown on that container
+ * and drops a finding there (see `evaluateRule`).
+ */
 function argv(definition: Json): string[] | undefined {
-  const parts = [definition.entryPoint, definition.command];
-  if (parts.some(isUnknown)) return undefined;
-  const words = parts.flatMap((p) => asArray(p));
+  const words = [definition.entryPoint, definition.command].flatMap((p) => asArray(p));
   return words.every((w) => typeof w === "string") ? (words as string[]) : undefined;
 }
 

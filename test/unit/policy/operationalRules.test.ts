@@ -245,6 +245,23 @@ describe("ECS033 stop signal may not reach the application", () => {
     );
   });
 
+  it("an entryPoint or command not known in the input makes the rule unknown there, never a finding", () => {
+    // A shell script in `command` behind an unknown entryPoint: the process may be anything.
+    expect(
+      decide(
+        "ECS033",
+        cmd(["sh", "-c", "./migrate; node server.js"], { entryPoint: new Unknown("var.entry") }),
+      ),
+    ).toEqual([
+      "?ECS033 containerDefinitions[0].entryPoint: containerDefinitions[0].entryPoint is not known in this input (<var.entry>)",
+    ]);
+    expect(
+      decide("ECS033", td(app({ entryPoint: ["sh", "-c"], command: new Unknown("var.command") }))),
+    ).toEqual([
+      "?ECS033 containerDefinitions[0].command: containerDefinitions[0].command is not known in this input (<var.command>)",
+    ]);
+  });
+
   it("a stopTimeout of null is no stopTimeout: the default wait is named", () => {
     expect(decide("ECS033", cmd(["sh", "-c", "./migrate; node server.js"], { stopTimeout: null }))).toEqual(
       stopped("command", 2, "sh -c"),
