@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { matchesGlob } from "../../config/nameGlob.ts";
 import { parseImageReference } from "../../ecs/ImageReference.ts";
 import {
@@ -8,6 +9,7 @@ import {
   isObject,
   isUnknown,
   type Json,
+  lastName,
   text,
 } from "../fields.ts";
 import { decideOn } from "../ReadLog.ts";
@@ -51,16 +53,23 @@ const SHELL_LESS_IMAGES = ["gcr.io/distroless/*"];
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 
-const underPath = (path: string, root: string) =>
-  root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
+/**
+ * A host path as the daemon mounts it: Docker cleans a bind mount's source (moby
+ * volume/mounts/linux_parser.go, `path.Clean`), so `/var/run//docker.sock/`, `/var/run/./docker.sock`
+ * and `//etc` are the socket and /etc. The `/.` added makes `normalize` drop a trailing slash too.
+ */
+const normalizePath = (path: string) => posix.normalize(`${path}/.`);
 
-const normalizePath = (path: string) => (path.length > 1 ? path.replace(/\/+$/, "") : path);
+/** `path` is `dir` or below it (both normalized: only `/` itself is at `/`, as no path starts `//`). */
+const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
-/** `[…entryPoint, …command]`: the process the container starts, as Docker joins them. */
+/**
+ * `[…entryPoint, …command]`: the process the container starts, as Docker joins them. An unknown
+ * entryPoint or command needs no case here: reading it makes the rule unknown on that container
+ * and drops a finding there (see `evaluateRule`).
+ */
 function argv(definition: Json): string[] | undefined {
-  const parts = [definition.entryPoint, definition.command];
-  if (parts.some(isUnknown)) return undefined;
-  const words = parts.flatMap((p) => asArray(p));
+  const words = [definition.entryPoint, definition.command].flatMap((p) => asArray(p));
   return words.every((w) => typeof w === "string") ? (words as string[]) : undefined;
 }
 
@@ -68,11 +77,13 @@ function argv(definition: Json): string[] | undefined {
  * The script of `sh -c '…'` (also `/bin/bash -ec`, `bash -e -c`), or undefined when the process is
  * not a shell running a script. Words after the script are its `$0`, `$1`…, not part of it.
  */
-function shellScript(words: readonly string[]): string | undefined {
-  const shell = (words[0] ?? "").split("/").pop() ?? "";
-  if (!SHELLS.has(shell)) return undefined;
-  for (let i = 1; i < words.length && /^-[a-zA-Z]+$/.test(words[i] ?? ""); i++)
-    if ((words[i] ?? "").includes("c")) return words[i + 1];
+function shellScript([program, ...args]: readonly string[]): string | undefined {
+  if (program === undefined || !SHELLS.has(lastName(program))) return undefined;
+  // Options come first (`-e -c`, `-ec`); the first word that is not one ends them.
+  for (const [i, arg] of args.entries()) {
+    if (!/^-[a-zA-Z]+$/.test(arg)) return undefined;
+    if (arg.includes("c")) return args[i + 1];
+  }
   return undefined;
 }
 
@@ -123,9 +134,12 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
         const name = text(volume.name);
         if (!source || !name) return [];
         const path = normalizePath(source);
-        const below = sensitive.find((root) => underPath(path, normalizePath(root)));
-        // A parent of a sensitive path holds it: mounting /var/run mounts /var/run/docker.sock.
-        const holds = below ? undefined : sensitive.find((root) => underPath(normalizePath(root), path));
+        const roots = sensitive.map(normalizePath);
+        // `/` in the list is the host's root itself: a path below it is not below `/` here.
+        const below = roots.find((root) => under(path, root));
+        // A parent of a sensitive path holds it: mounting /var/run mounts /var/run/docker.sock, and
+        // mounting / mounts every one of them.
+        const holds = below ? undefined : roots.find((root) => path === "/" || under(root, path));
         if (!below && !holds) return [];
         const mounting = containers(td)
           .filter((c) =>
@@ -236,19 +250,18 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
       if (references.length === 0) return [];
       // The task's account and region: the run context, its ARN, its execution role. The role is
       // read only when the account matters: a secret in another region is a finding whatever it is.
-      const arn = /^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//.exec(
-        text(td.taskDefinitionArn) ?? "",
-      );
+      const arn = text(td.taskDefinitionArn)?.match(/^arn:aws[^:]*:ecs:([^:]+):(\d{12}):task-definition\//);
       const home = run.region ?? arn?.[1];
       const account = () =>
         run.account ??
         arn?.[2] ??
-        /^arn:aws[^:]*:iam::(\d{12}):role\//.exec(text(td.executionRoleArn) ?? "")?.[1];
+        text(td.executionRoleArn)?.match(/^arn:aws[^:]*:iam::(\d{12}):role\//)?.[1];
       return references.flatMap(({ path, ref }) => {
         const secret = /^arn:aws[^:]*:(secretsmanager|ssm):([^:]*):(\d{12}):/.exec(ref);
         if (!secret) return [];
+        // The region group always takes part in the match: "" when the ARN has none.
         const [, service, region, owner] = secret;
-        const otherRegion = home !== undefined && region !== undefined && region !== "" && region !== home;
+        const otherRegion = home !== undefined && region !== "" && region !== home;
         const mine = account();
         if (otherRegion) decideOn(td.executionRoleArn);
         const problems = [
@@ -279,8 +292,9 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     check: (td) => {
       const all = containers(td);
       if (all.length === 0) return [];
+      // An essential not known in the input is neither false nor unset, so neither finding holds;
+      // the evaluator reports the rule unknown where it was read.
       const values = all.map((c) => c.definition.essential);
-      if (values.some(isUnknown)) return [];
       // About the list, not one container: reported on `containerDefinitions`.
       if (values.every((v) => flag(v) === false))
         return [
@@ -334,7 +348,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
             },
           ];
         const reference = parseImageReference(image);
-        if (!reference || /debug/.test(reference.tag ?? "")) return [];
+        if (!reference || reference.tag?.includes("debug")) return [];
         const name = `${reference.registry}/${reference.repository}`;
         return globs.some((glob) => matchesGlob(name, glob))
           ? [
