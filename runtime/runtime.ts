@@ -152,7 +152,10 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         return new SlackWebhook(target.url, SLACK_BUDGET);
       case "slack-api":
         // The same budget: a post, its read-backs included, fits the webhook's worst case.
-        return new SlackApi({ secret, ...target }, SLACK_BUDGET);
+        return new SlackApi(
+          { secret, ...target },
+          { ...SLACK_BUDGET, warn: (message, details) => logger.warn(message, details) },
+        );
       case "log":
         return new TerminalNotifier();
     }

@@ -92,6 +92,8 @@ export interface SlackApiOptions {
   readonly pageSize?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Told when a post goes out that may repeat an earlier one (the read-back could not tell). */
+  readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
 const DEFAULTS = {
@@ -173,9 +175,11 @@ function carries(message: unknown, id: string): boolean {
  * reached Slack, or an attempt of this call ended without a known outcome (no answer, a lost
  * reply, a 5xx, `internal_error`) — it reads the channel back with `conversations.history` from
  * just before the message was queued, and posts only if no message carries the id. A read-back
- * that fails, or cannot read far enough, ends the call without posting: the message stays in the
- * outbox. Configuration errors (`missing_scope`, `not_in_channel`, `invalid_auth`, …) end it at
- * once, naming the secret and what to fix. The whole call, read-backs included, is held to
+ * that fails ends the call without posting: the message stays in the outbox. One that cannot read
+ * far enough (more than `maxPages` pages since the message was queued) posts it anyway and tells
+ * `warn`: a later read-back could not tell either, and at least once wins over shown once.
+ * Configuration errors (`missing_scope`, `not_in_channel`, `invalid_auth`, …) end it at once,
+ * naming the secret and what to fix. The whole call, read-backs included, is held to
  * `maxAttempts × timeoutMs + (maxAttempts − 1) × maxDelayMs` — the webhook's worst case, so the
  * timeouts sized from SLACK_POST_WORST_CASE_MS hold for both. The token lives in a private field
  * and in the `Authorization` header only; it never appears in errors, logs or `JSON.stringify`.
@@ -203,6 +207,7 @@ export class SlackApi implements Notifier {
       ...DEFAULTS,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => Date.now(),
+      warn: () => {},
       ...options,
     };
   }
@@ -297,7 +302,8 @@ export class SlackApi implements Notifier {
   /**
    * Whether the channel holds a message with the id, from just before it was queued: pages of
    * `conversations.history` (newest first) until the id is found or the history ends. Throws
-   * (kind `read-back`, or `config`) when it cannot tell: a failed page, or more pages than allowed.
+   * (kind `read-back`, or `config`) when a page fails; more pages than allowed answer false (see
+   * {@link SlackApi}).
    */
   async #alreadyPosted(context: PostContext, deadline: number, attempts: number): Promise<boolean> {
     const { maxPages, pageSize, maxDelayMs, sleep, now } = this.#options;
@@ -358,12 +364,14 @@ export class SlackApi implements Notifier {
       if (typeof next !== "string" || next === "") return false;
       cursor = next;
     }
-    throw this.#error(
-      `could not read the channel back far enough: more than ${maxPages} pages of messages since it was queued; not posted again, the outbox tries later`,
-      "read-back",
-      {},
-      attempts,
+    // A channel busier than the read-back can cover: a later read-back could not tell either, so
+    // waiting would only park the message in the DLQ (and a redrive would park it again). At least
+    // once wins over shown once: it is posted, and the possible repeat is logged.
+    this.#options.warn(
+      `could not read the channel back far enough (more than ${maxPages} pages of ${pageSize} messages since it was queued) to see whether an earlier attempt was shown; posting it, it may be shown twice`,
+      { secret: this.#target.secret, channel: this.#target.channel, id: context.id },
     );
+    return false;
   }
 
   /** One POST to a Web API method, read into a {@link Reply}; never throws. */

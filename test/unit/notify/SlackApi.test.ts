@@ -141,14 +141,33 @@ describe("SlackApi against the Slack stand-in", () => {
     expect(slack.shown().filter((m) => m.text === message.text)).toHaveLength(1);
   });
 
-  it("more pages than allowed without the id: it cannot tell, so it does not post", async () => {
+  it("more pages than allowed without the id: it cannot tell, and no later try could, so it posts and warns (at least once)", async () => {
     slack.pageLimit = 2;
     for (let i = 0; i < 5; i++) await api().post({ text: `other ${i}`, blocks: [] }, first(`m-other-${i}`));
-    const error = await failure(api({ maxPages: 2 }).post(message, again("m-1")));
-    expect((error as SlackApiError).kind).toBe("read-back");
-    expect((error as Error).message).toContain("more than 2 pages");
+    const warnings: [string, Record<string, unknown>][] = [];
+    await api({ maxPages: 2, warn: (text, details) => void warnings.push([text, details]) }).post(
+      message,
+      again("m-1"),
+    );
     expect(slack.reads).toHaveLength(2);
-    expect(slack.shown().filter((m) => m.text === message.text)).toHaveLength(0);
+    expect(slack.shown().filter((m) => m.text === message.text)).toHaveLength(1);
+    expect(warnings).toEqual([
+      [
+        "could not read the channel back far enough (more than 2 pages of 200 messages since it was queued) to see whether an earlier attempt was shown; posting it, it may be shown twice",
+        { secret: "SlackWebhookUrl", channel: expect.any(String), id: "m-1" },
+      ],
+    ]);
+  });
+
+  it("within the page limit the id is found on the last page allowed: not posted again, no warning", async () => {
+    slack.pageLimit = 2;
+    await api().post(message, first("m-1"));
+    for (let i = 0; i < 3; i++) await api().post({ text: `later ${i}`, blocks: [] }, first(`m-later-${i}`));
+    const warnings: string[] = [];
+    await api({ maxPages: 2, warn: (text) => void warnings.push(text) }).post(message, again("m-1"));
+    expect(slack.reads).toHaveLength(2);
+    expect(slack.shown().filter((m) => m.text === message.text)).toHaveLength(1);
+    expect(warnings).toEqual([]);
   });
 
   it("a 429 on the post is not an unknown outcome: it waits and posts without reading back", async () => {
