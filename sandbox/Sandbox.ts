@@ -38,6 +38,8 @@ export class Sandbox {
   readonly clients: AwsClients;
   readonly notifier: Notifier;
   slackMessages = 0;
+  /** Whether Slack messages go to Slack (a webhook URL or a bot token), or are printed here. */
+  readonly postsToSlack: boolean;
   #router?: EventRouter;
   #deadLetterQueueUrl = "";
   readonly #handlers = new Map<Flow, LambdaHandler>();
@@ -51,17 +53,21 @@ export class Sandbox {
     this.clients = createAwsClients({ region, counter: this.counter });
     // A webhook URL or a bot token with its channel (as the deployed secrets), else printed here.
     const target = webhookTarget("SLACK_WEBHOOK_URL", process.env.SLACK_WEBHOOK_URL);
+    this.postsToSlack = target.kind !== "log";
     const sink =
       target.kind === "slack"
         ? new SlackWebhook(target.url)
         : target.kind === "slack-api"
-          ? new SlackApi({ secret: "SLACK_WEBHOOK_URL", ...target })
+          ? new SlackApi(
+              { secret: "SLACK_WEBHOOK_URL", ...target },
+              { warn: (text) => this.print(`  ! ${text}`) },
+            )
           : new TerminalNotifier((text) => process.stdout.write(text));
     this.notifier = {
       post: async (message, context) => {
         this.slackMessages++;
-        if (target.kind !== "log") this.print(`  → posted to Slack: ${message.text}`);
         await sink.post(message, context);
+        if (target.kind !== "log") this.print(`  → posted to Slack: ${message.text}`);
       },
     };
   }

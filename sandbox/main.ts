@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     for (const line of rightsizing) print(line);
     const deadLetters = await sandbox.deadLetters();
     print(
-      `  Slack messages: ${sandbox.slackMessages}${process.env.SLACK_WEBHOOK_URL ? " (posted)" : " (printed above)"}`,
+      `  Slack messages: ${sandbox.slackMessages}${sandbox.postsToSlack ? " (posted)" : " (printed above)"}`,
     );
     print(
       `  dead-lettered events: ${deadLetters.length}${deadLetters.map((d) => ` — ${d.reason}`).join("")}`,
