@@ -3,7 +3,7 @@
  * no test held: each assertion is the value a recommendation is built from.
  */
 import { describe, expect, it } from "vitest";
-import { type InstanceShape, packTasks, placeable } from "../../../core/rightsize/binPacking.ts";
+import { cheapestEc2, type InstanceShape, packTasks, placeable } from "../../../core/rightsize/binPacking.ts";
 import { smallestFargateSize } from "../../../core/rightsize/fargateSize.ts";
 import { distribution, percentile } from "../../../core/rightsize/percentiles.ts";
 
@@ -45,6 +45,47 @@ describe("bin-packing", () => {
     const half = { cpu: 1024, memory: 4096 };
     expect(packTasks([half, half], shape(2, 8192), reserve)).toBe(1);
     expect(packTasks([half, half, half], shape(2, 8192), reserve)).toBe(2);
+  });
+
+  it("places the task with the larger share of an instance first, by memory as well as CPU", () => {
+    // 2 vCPU, 7,680 MiB placeable. By share: the 6 GiB task (80 % of memory), then 1.5 vCPU (75 % of
+    // CPU), 1 vCPU, the last 3 GiB task: 2 instances. By CPU alone the 6 GiB task comes last and
+    // finds no room: 3.
+    const reserve = { overheadFraction: 0, reservedMemory: 512, basis: "estimated" as const };
+    const tasks = [
+      { cpu: 256, memory: 3072 },
+      { cpu: 256, memory: 6144 },
+      { cpu: 1024, memory: 3072 },
+      { cpu: 1536, memory: 512 },
+    ];
+    expect(placeable(shape(2, 8192), reserve)).toEqual({ cpu: 2048, memory: 7680 });
+    expect(packTasks(tasks, shape(2, 8192), reserve)).toBe(2);
+  });
+});
+
+describe("cheapest EC2 option", () => {
+  it("at the same hourly cost, fewer instances win, whichever type is listed first", () => {
+    const reserve = { overheadFraction: 0, reservedMemory: 0, basis: "estimated" as const };
+    const tasks = [
+      { cpu: 1024, memory: 2048 },
+      { cpu: 1024, memory: 2048 },
+    ];
+    const large = { ...shape(2, 8192), instanceType: "test.large" };
+    const medium = { ...shape(1, 4096), instanceType: "test.medium" };
+    // Two tasks: one large (0.2 $/h) or two medium (2 × 0.1 $/h): the same 0.2 $/h.
+    const prices = new Map([
+      ["test.large", 0.2],
+      ["test.medium", 0.1],
+    ]);
+    for (const candidates of [
+      [large, medium],
+      [medium, large],
+    ])
+      expect(cheapestEc2(tasks, candidates, prices, reserve)).toEqual({
+        instance: large,
+        instances: 1,
+        hourly: 0.2,
+      });
   });
 });
 
