@@ -1,4 +1,5 @@
 /** Markdown tables for the README sections generated from the project's data (IAM, events). */
+import { readFileSync, writeFileSync } from "node:fs";
 
 /** The deployed function of each flow, as `sst.config.ts` names it. */
 export const FUNCTION_NAMES: Readonly<Record<string, string>> = {
@@ -32,4 +33,23 @@ export function withSection(readme: string, start: string, end: string, body: st
   const to = readme.indexOf(end);
   if (from === -1 || to < from) throw new Error(`README.md has no ${start} … ${end} section`);
   return `${readme.slice(0, from + start.length)}\n${body}\n${readme.slice(to)}`;
+}
+
+/**
+ * A generator script's command line: rewrites the README with `rewrite`, or with `--check` exits
+ * 1 when that would change it (`what` names the stale part, `script` how to regenerate it).
+ */
+export function rewriteReadme(
+  readmePath: string,
+  rewrite: (readme: string) => string,
+  what: string,
+  script: string,
+) {
+  const current = readFileSync(readmePath, "utf8");
+  const generated = rewrite(current);
+  if (!process.argv.includes("--check")) writeFileSync(readmePath, generated);
+  else if (generated !== current) {
+    process.stderr.write(`README.md's ${what} is stale: run npx tsx ${script}\n`);
+    process.exit(1);
+  }
 }

@@ -4,9 +4,8 @@
  * scripts/readme-events.ts` rewrites them in README.md; `--check` exits 1 when they are stale
  * (test/unit/events/readme.test.ts runs the same check).
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { EVENT_RULES, SCHEDULED_JOBS } from "../core/events/index.ts";
-import { cell, FUNCTION_NAMES, markdownTable, withSection } from "./markdownTable.ts";
+import { cell, FUNCTION_NAMES, markdownTable, rewriteReadme, withSection } from "./markdownTable.ts";
 import { README } from "./readme-iam.ts";
 
 export const START =
@@ -39,13 +38,5 @@ export function eventsTables(): string {
 /** The README with its tables replaced by the generated ones. */
 export const withTables = (readme: string): string => withSection(readme, START, END, eventsTables());
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const current = readFileSync(README, "utf8");
-  const generated = withTables(current);
-  if (process.argv.includes("--check")) {
-    if (generated !== current) {
-      process.stderr.write("README.md's event tables are stale: run npx tsx scripts/readme-events.ts\n");
-      process.exit(1);
-    }
-  } else writeFileSync(README, generated);
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  rewriteReadme(README, withTables, "event tables", "scripts/readme-events.ts");

@@ -3,10 +3,16 @@
  * read is the policy `sst deploy` attaches. `tsx scripts/readme-iam.ts` rewrites the table in
  * README.md; `--check` exits 1 when it is stale (test/unit/iam/readme.test.ts runs the same check).
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AUTOPILOT_FUNCTIONS, permissionStatements } from "../core/iam/index.ts";
-import { cell, code, markdownTable, FUNCTION_NAMES as NAMES, withSection } from "./markdownTable.ts";
+import {
+  cell,
+  code,
+  markdownTable,
+  FUNCTION_NAMES as NAMES,
+  rewriteReadme,
+  withSection,
+} from "./markdownTable.ts";
 
 export const README = resolve(import.meta.dirname, "..", "README.md");
 export const START =
@@ -34,13 +40,5 @@ export function iamTable(): string {
 /** The README with its table replaced by the generated one. */
 export const withTable = (readme: string): string => withSection(readme, START, END, iamTable());
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const current = readFileSync(README, "utf8");
-  const generated = withTable(current);
-  if (process.argv.includes("--check")) {
-    if (generated !== current) {
-      process.stderr.write("README.md's IAM table is stale: run npx tsx scripts/readme-iam.ts\n");
-      process.exit(1);
-    }
-  } else writeFileSync(README, generated);
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  rewriteReadme(README, withTable, "IAM table", "scripts/readme-iam.ts");
