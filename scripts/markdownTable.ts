@@ -49,7 +49,7 @@ export function rewriteReadme(
   const generated = rewrite(current);
   if (!process.argv.includes("--check")) writeFileSync(readmePath, generated);
   else if (generated !== current) {
-    process.stderr.write(`README.md's ${what} is stale: run npx tsx ${script}\n`);
+    process.stderr.write(`README.md is stale (its ${what}): run npx tsx ${script}\n`);
     process.exit(1);
   }
 }
