@@ -44,7 +44,6 @@ function productionSign(service: ResourceDoc, cluster: Json | undefined, words: 
     ["cluster", cluster?.clusterName ?? service.cluster ?? service.clusterArn],
   ];
   const tags = service.tags;
-  if (isUnknown(tags)) signs.push(["tags", tags]);
   for (const tag of asArray(tags)) {
     if (!isObject(tag)) continue;
     const key = text(tag.key) ?? text(tag.Key);
@@ -52,12 +51,14 @@ function productionSign(service: ResourceDoc, cluster: Json | undefined, words: 
       signs.push([`tag ${key}`, tag.value ?? tag.Value]);
   }
   for (const [what, value] of signs) {
-    const name = text(value);
-    if (name === undefined || !says(what === "cluster" ? lastName(name) : name)) continue;
-    decideOn(...signs.map(([, other]) => other));
-    return what.startsWith("tag ")
-      ? `${what}=${name}`
-      : `${what} '${what === "cluster" ? lastName(name) : name}'`;
+    const given = text(value);
+    if (given === undefined) continue;
+    // A cluster may be given by its ARN; its name is the part after the last slash.
+    const name = what === "cluster" ? lastName(given) : given;
+    if (!says(name)) continue;
+    // Tags not known as a whole (`tags = var.tags`) may hold anything: the known sign decides.
+    decideOn(tags, ...signs.map(([, other]) => other));
+    return what.startsWith("tag ") ? `${what}=${name}` : `${what} '${name}'`;
   }
   return undefined;
 }
@@ -169,7 +170,8 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       // Unknown configuration, exec configuration or logging are read as such by the evaluator.
       const configuration = isObject(cluster.configuration) ? cluster.configuration : {};
       const exec = configuration.executeCommandConfiguration;
-      const mode = text(isObject(exec) ? exec.logging : undefined) ?? "DEFAULT";
+      // Unset is DEFAULT, ECS's default (ExecuteCommandConfiguration.logging).
+      const mode = text(isObject(exec) ? exec.logging : undefined);
       if (mode === "NONE")
         return [
           { path, message: `ECS Exec is on (${sign}) and the cluster logs no sessions (logging NONE)` },
