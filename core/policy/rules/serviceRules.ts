@@ -18,7 +18,10 @@ export function runsOnFargate(service: ResourceDoc): boolean | undefined {
   return undefined;
 }
 
-/** `ENABLED` when a network configuration assigns public IPs (Terraform's boolean read as ECS's string). */
+/**
+ * A network configuration's `assignPublicIp` (`ENABLED` assigns public IPs; the Terraform loader
+ * gives its boolean as ECS's string) and its path.
+ */
 export function assignsPublicIp(document: ResourceDoc): { value: unknown; path: Array<string | number> } {
   const network = isObject(document.networkConfiguration) ? document.networkConfiguration : {};
   const awsvpc = isObject(network.awsvpcConfiguration) ? network.awsvpcConfiguration : {};
@@ -114,7 +117,7 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       "ecs-service-assign-public-ip-disabled is a custom AWS Config rule Security Hub runs, not a managed rule you can deploy.",
     check: (service) => {
       const { value, path } = assignsPublicIp(service);
-      return value === "ENABLED" || value === true
+      return value === "ENABLED"
         ? [{ path, message: "the service gives every task a public IP address" }]
         : [];
     },
