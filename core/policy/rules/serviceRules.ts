@@ -225,15 +225,14 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     field: "deploymentConfiguration.deploymentCircuitBreaker.enable",
     mappings: {},
     notes:
-      "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback.",
+      "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback. Either way of detecting a failed deployment passes, with or without rollback: the circuit breaker moves a deployment that cannot reach a steady state to FAILED and stops launching its tasks, and CloudWatch alarms set the deployment to FAILED when they go off (ECS API reference: DeploymentCircuitBreaker, DeploymentAlarms); rollback then returns to the last completed deployment.",
     check: (service) => {
       const configuration = isObject(service.deploymentConfiguration) ? service.deploymentConfiguration : {};
       const breaker = isObject(configuration.deploymentCircuitBreaker)
         ? configuration.deploymentCircuitBreaker
         : {};
       const alarms = isObject(configuration.alarms) ? configuration.alarms : {};
-      if (flag(breaker.enable) === true || (flag(alarms.enable) === true && flag(alarms.rollback) === true))
-        return [];
+      if (flag(breaker.enable) === true || flag(alarms.enable) === true) return [];
       // The controller is read only when it matters: an unknown one leaves the rule unknown.
       const controller = isObject(service.deploymentController)
         ? text(service.deploymentController.type)
