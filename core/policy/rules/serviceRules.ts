@@ -5,6 +5,8 @@ import { missingTags } from "./tagging.ts";
 
 /** Words in a cluster name, a service name or an environment tag that mean production. */
 const PRODUCTION_WORDS = ["prod", "production"];
+/** A production word right after one of these is not production: `non-prod`, `pre-production`. */
+const NOT_PRODUCTION_BEFORE: ReadonlySet<string | undefined> = new Set(["non", "pre"]);
 /** Tag keys whose value names the environment. */
 const ENVIRONMENT_TAG_KEYS = ["env", "environment", "stage"];
 
@@ -37,11 +39,10 @@ export function assignsPublicIp(document: ResourceDoc): { value: unknown; path: 
  * (`ServiceName: !Sub "${Env}-api"`, `tags = { env = var.env }`) leaves the rule unknown.
  */
 function productionSign(service: ResourceDoc, cluster: Json | undefined, words: readonly string[]) {
-  const says = (value: string) =>
-    value
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .some((t) => words.includes(t));
+  const says = (value: string) => {
+    const tokens = value.toLowerCase().split(/[^a-z0-9]+/);
+    return tokens.some((token, i) => words.includes(token) && !NOT_PRODUCTION_BEFORE.has(tokens[i - 1]));
+  };
   const signs: Array<[string, unknown]> = [
     ["service", service.serviceName],
     ["cluster", cluster?.clusterName ?? service.cluster ?? service.clusterArn],
@@ -151,7 +152,7 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     field: "enableExecuteCommand",
     mappings: {},
     notes:
-      "Production is read from the service's and cluster's names and its env/environment/stage tag (param `productionWords`). With logging DEFAULT, ECS logs sessions only through an awslogs log configuration in the task definition, so the task definition is read too; where the cluster or task definition is not in the input the result is unknown.",
+      "Production is read from the service's and cluster's names and its env/environment/stage tag (param `productionWords`), word by word: `shop-prod` is production, `products` is not, and neither is a word right after `non` or `pre` (`non-prod`, `pre-production`). With logging DEFAULT, ECS logs sessions only through an awslogs log configuration in the task definition, so the task definition is read too; where the cluster or task definition is not in the input the result is unknown.",
     params: { productionWords: PRODUCTION_WORDS },
     check: (service, { params, related }): Violation[] => {
       if (flag(service.enableExecuteCommand) !== true) return [];

@@ -133,6 +133,23 @@ describe("ECS034 ECS Exec on a production service without logging", () => {
     ).toEqual([]);
   });
 
+  it("a production word right after non or pre is not production: non-prod, pre-prod, non-production", () => {
+    for (const name of ["non-prod", "pre-prod", "shop-non-production", "pre_production"])
+      expect(decide("ECS034", "service", service(), { related: cluster(name, NONE) }), name).toEqual([]);
+    expect(
+      decide("ECS034", "service", service({ tags: [{ key: "env", value: "pre-prod" }] }), {
+        related: cluster("main", NONE),
+      }),
+    ).toEqual([]);
+    // Only right before the word: a prod word elsewhere in the name still counts.
+    expect(decide("ECS034", "service", service(), { related: cluster("prod-non-pci", NONE) })).toEqual(
+      notLogged("cluster 'prod-non-pci'"),
+    );
+    expect(decide("ECS034", "service", service(), { related: cluster("pre-stage-prod", NONE) })).toEqual(
+      notLogged("cluster 'pre-stage-prod'"),
+    );
+  });
+
   it("ECS Exec off or unset: nothing is asked", () => {
     expect(
       decide("ECS034", "service", service({ enableExecuteCommand: false }), {
