@@ -16,7 +16,7 @@ export function runsOnFargate(service: ResourceDoc): boolean | undefined {
   if (launchType) return launchType === "FARGATE";
   const strategy = asArray(service.capacityProviderStrategy);
   if (strategy.length > 0)
-    return strategy.some((s) => isObject(s) && /^FARGATE/.test(text(s.capacityProvider) ?? ""));
+    return strategy.some((s) => isObject(s) && text(s.capacityProvider)?.startsWith("FARGATE") === true);
   return undefined;
 }
 

@@ -136,11 +136,14 @@ describe("ECS034 ECS Exec on a production service without logging", () => {
   it("a production word right after non or pre is not production: non-prod, pre-prod, non-production", () => {
     for (const name of ["non-prod", "pre-prod", "shop-non-production", "pre_production"])
       expect(decide("ECS034", "service", service(), { related: cluster(name, NONE) }), name).toEqual([]);
-    expect(
-      decide("ECS034", "service", service({ tags: [{ key: "env", value: "pre-prod" }] }), {
-        related: cluster("main", NONE),
-      }),
-    ).toEqual([]);
+    // Separators of any kind and number: a tag value written by hand.
+    for (const value of ["pre-prod", "Pre - Production", "non_prod"])
+      expect(
+        decide("ECS034", "service", service({ tags: [{ key: "Environment", value }] }), {
+          related: cluster("main", NONE),
+        }),
+        value,
+      ).toEqual([]);
     // Only right before the word: a prod word elsewhere in the name still counts.
     expect(decide("ECS034", "service", service(), { related: cluster("prod-non-pci", NONE) })).toEqual(
       notLogged("cluster 'prod-non-pci'"),
