@@ -301,14 +301,29 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(await listPendingPushes(world.state)).toEqual([]);
   });
 
-  it("leaves a queued push alone in the sweep while its deployment still runs", async () => {
+  it("leaves a queued push alone in the sweep while its deployment still runs, and says nothing new", async () => {
     const { handler } = await setUp("jobs", 4);
     const next = await pushed("jobs", "1.1.0", new Date(Date.now() - 3_600_000).toISOString());
     await handler(next.event, localContext("redeploy"));
-    const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
-    await handler(sweep, localContext("redeploy"));
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      "shop/jobs:1.1.0: deployed to 0 service(s), 1 queued, 0 failed, 0 skipped",
+    ]);
+    // Three sweeps of a long roll-out, each finding the entry older than the sweep's 5 minutes.
+    for (let i = 0; i < 3; i++) {
+      const [entry] = await listPendingPushes(world.state);
+      if (!entry) throw new Error("the push is no longer queued");
+      await queuePendingPush(
+        world.state,
+        { ...entry, queuedAt: new Date(Date.now() - 600_000).toISOString() },
+        entry,
+      );
+      const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+      expect(await handler(sweep, localContext("redeploy"))).toEqual({ status: "released", reports: [] });
+    }
     expect(await running("jobs")).toContain(":1.0.0");
     expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.1.0"]);
+    // Slack heard "queued" once, not once per sweep.
+    expect(slack.messages).toHaveLength(1);
   });
 
   it("ignores the end of a deployment when nothing is queued", async () => {
