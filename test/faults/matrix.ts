@@ -7,6 +7,7 @@ import type { FaultRule } from "./FaultProxy.ts";
 import { monitorFlow } from "./flows/monitor.ts";
 import { policyFlow } from "./flows/policy.ts";
 import { redeployFlow } from "./flows/redeploy.ts";
+import { redeployQueueFlow } from "./flows/redeployQueue.ts";
 import { rightsizeFlow } from "./flows/rightsize.ts";
 import { scheduleFlow } from "./flows/schedule.ts";
 import { serviceIndexFlow } from "./flows/serviceIndex.ts";
@@ -23,6 +24,7 @@ import {
 
 export const FLOWS: readonly FlowSpec[] = [
   redeployFlow,
+  redeployQueueFlow,
   monitorFlow,
   scheduleFlow,
   policyFlow,

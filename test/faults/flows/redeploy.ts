@@ -28,7 +28,7 @@ interface RedeployWorld {
 }
 
 /** What Slack said about one service, in message order. */
-type Claim =
+export type Claim =
   | { readonly kind: "deployed" | "already-deployed" | "queued" | "skipped" }
   /** A failure, and the revision the message says the service still runs, when it says. */
   | { readonly kind: "failed"; readonly stillRuns?: string };
@@ -50,8 +50,8 @@ interface RedeployObservation {
   readonly deadLettered: boolean;
 }
 
-/** Reads what each message says about `service` from the redeploy message's sections. */
-function claimsAbout(service: string, texts: readonly string[]): Claim[] {
+/** Reads what each message says about `service` (in cluster `prod`) from the redeploy message's sections. */
+export function claimsAbout(service: string, texts: readonly string[]): Claim[] {
   const who = `\\*${CLUSTER} / ${service}\\*`;
   const claims: Claim[] = [];
   for (const text of texts) {
@@ -69,7 +69,7 @@ function claimsAbout(service: string, texts: readonly string[]): Claim[] {
   return claims;
 }
 
-const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
+export const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
 
 const invariants: Invariant<RedeployObservation>[] = [
   {

@@ -1,0 +1,189 @@
+/**
+ * Pushes during a roll-out, under faults: `prod/web` tracks `shop/web` with `minor` and runs 1.0.0
+ * while its deployment is still rolling out (4 tasks: moto 5.2.1 never finishes it). 1.1.0 is
+ * pushed, then 1.2.0 ten seconds later; both wait; then ECS reports the deployment COMPLETED and
+ * the queued push is released. Whatever fails, the older push is never what runs, and the newer
+ * one ends running, still queued, or dead-lettered (never dropped with success).
+ */
+import { stateKeys } from "../../../core/state/index.ts";
+import { SERVICE_TAGS } from "../../../core/tags.ts";
+import { createRedeployHandler } from "../../../functions/redeploy.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
+import { deploymentEvent } from "../../../sandbox/ecsEvents.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+} from "../../../sandbox/seed.ts";
+import { ACCOUNT, REGION } from "../Harness.ts";
+import type { FlowSpec, Invariant } from "../scenario.ts";
+import {
+  anyDeadLettered,
+  describeService,
+  messageText,
+  type Revision,
+  revisionsOf,
+  told,
+} from "./readBack.ts";
+import { type Claim, claimsAbout, last } from "./redeploy.ts";
+
+const CLUSTER = "prod";
+const SERVICE = "web";
+
+interface QueueWorld {
+  readonly older: string;
+  readonly newer: string;
+  readonly serviceArn: string;
+  readonly deployment: string;
+}
+
+interface QueueObservation {
+  readonly runs: Revision;
+  readonly onNewer: boolean;
+  readonly onOlder: boolean;
+  /** Revisions of the family carrying the newer digest, and whether the service runs each. */
+  readonly newer: readonly (Revision & { readonly used: boolean })[];
+  /** Revisions carrying the older digest: none should ever be registered. */
+  readonly older: readonly Revision[];
+  readonly claims: readonly Claim[];
+  readonly pending: boolean;
+  readonly deadLettered: boolean;
+}
+
+const invariants: Invariant<QueueObservation>[] = [
+  {
+    id: "Q1",
+    says: "the older push is never what runs (out of order, queued or concurrent)",
+    breaks: "inconsistent",
+    check: (o) => (o.onOlder ? [`${SERVICE} runs the older push 1.1.0 (${o.runs.name})`] : []),
+  },
+  {
+    id: "Q2",
+    says: "the service runs an ACTIVE revision, and at most one ACTIVE revision carries the newer digest",
+    breaks: "inconsistent",
+    check: (o) => [
+      ...(o.runs.status === "ACTIVE" ? [] : [`${SERVICE} runs ${o.runs.name}, which is ${o.runs.status}`]),
+      ...(o.newer.filter((r) => r.status === "ACTIVE").length > 1
+        ? [`${o.newer.filter((r) => r.status === "ACTIVE").length} ACTIVE revisions carry the newer digest`]
+        : []),
+      ...o.newer
+        .filter((r) => r.status === "ACTIVE" && !r.used)
+        .map((r) => `${r.name} (newer digest) was registered and left unused`),
+      ...o.older.filter((r) => r.status === "ACTIVE").map((r) => `${r.name} carries the older digest`),
+    ],
+  },
+  {
+    id: "Q3",
+    says: "Slack's last word is what ECS runs, and a deploy is told once",
+    breaks: "inconsistent",
+    check: (o) => {
+      const said = last(o.claims);
+      const deployed = o.claims.filter((c) => c.kind === "deployed").length;
+      return [
+        ...(said?.kind === "deployed" && !o.onNewer
+          ? [`Slack says ${SERVICE} deployed, but it runs ${o.runs.name}`]
+          : []),
+        ...(deployed > 1 ? [`Slack said ${SERVICE} deployed ${deployed} times`] : []),
+      ];
+    },
+  },
+  {
+    id: "Q4",
+    says: "the newer push ends running, or still queued, or an event is dead-lettered (never dropped with success)",
+    breaks: "lost",
+    check: (o) =>
+      o.onNewer || o.pending || o.deadLettered
+        ? []
+        : [`${SERVICE} runs ${o.runs.name}, nothing is queued and every invocation returned success`],
+  },
+];
+
+export const redeployQueueFlow: FlowSpec<QueueWorld, QueueObservation> = {
+  name: "redeploy-queue",
+  functionName: "redeploy",
+  story:
+    "`prod/web` tracks `shop/web` with `minor`, runs 1.0.0 with its deployment still rolling out; pushes of 1.1.0 and, 10 s later, 1.2.0 wait; then the deployment COMPLETED event releases the newer",
+  config: {},
+  async seed(h) {
+    await createCluster(h.direct, CLUSTER);
+    await createRepository(h.direct, "shop/web");
+    await pushImage(h.direct, "shop/web", "1.0.0");
+    const service = await createService(h.direct, {
+      cluster: CLUSTER,
+      name: SERVICE,
+      desiredCount: 4,
+      tags: { [SERVICE_TAGS.redeploy]: "minor" },
+      containers: [{ name: "app", image: ecrImage(REGION, "shop/web", "1.0.0"), essential: true }],
+    });
+    const older = await pushImage(h.direct, "shop/web", "1.1.0");
+    const newer = await pushImage(h.direct, "shop/web", "1.2.0");
+    return {
+      older,
+      newer,
+      serviceArn: service.serviceArn ?? "",
+      deployment: service.deployments?.[0]?.id ?? "",
+    };
+  },
+  steps: (_h, world) => [
+    {
+      label: "push shop/web:1.1.0",
+      event: ecrPushEvent({
+        region: REGION,
+        repository: "shop/web",
+        digest: world.older,
+        tag: "1.1.0",
+        id: "7f0c2a5e-0b1d-4c3e-9a8f-000000001110",
+        time: "2026-11-26T10:00:00Z",
+      }) as unknown as Record<string, unknown>,
+    },
+    {
+      label: "push shop/web:1.2.0",
+      event: ecrPushEvent({
+        region: REGION,
+        repository: "shop/web",
+        digest: world.newer,
+        tag: "1.2.0",
+        id: "7f0c2a5e-0b1d-4c3e-9a8f-000000001120",
+        time: "2026-11-26T10:00:10Z",
+      }) as unknown as Record<string, unknown>,
+    },
+    {
+      label: "deployment COMPLETED",
+      event: deploymentEvent({
+        id: "7f0c2a5e-0b1d-4c3e-9a8f-0000000d0ne0",
+        sample: "ecs-deployment-state-change-completed.json",
+        account: ACCOUNT,
+        region: REGION,
+        serviceArn: world.serviceArn,
+        deploymentId: world.deployment,
+      }) as unknown as Record<string, unknown>,
+    },
+  ],
+  handler: (_h, clients) => createRedeployHandler(createRuntime("redeploy", { clients: clients.aws })),
+  async observe(h, world, run, tools) {
+    const service = await describeService(h.direct.ecs, CLUSTER, SERVICE);
+    const revisions = await revisionsOf(h.direct.ecs, SERVICE);
+    const runs = revisions.find((r) => r.arn === service.taskDefinition);
+    if (!runs) throw new Error(`${SERVICE} runs ${service.taskDefinition}, which moto does not list`);
+    const carries = (r: Revision, digest: string) => r.images.some((i) => i.endsWith(`@${digest}`));
+    // The reference: without faults the release deploys the newer push (else Q4's "still queued" would hide it).
+    if (tools.clean && !carries(runs, world.newer))
+      throw new Error(`the fault-free run left ${SERVICE} on ${runs.name}, not on the newer push`);
+    return {
+      runs,
+      onNewer: carries(runs, world.newer),
+      onOlder: carries(runs, world.older),
+      newer: revisions
+        .filter((r) => carries(r, world.newer))
+        .map((r) => ({ ...r, used: r.arn === service.taskDefinition })),
+      older: revisions.filter((r) => carries(r, world.older)),
+      claims: claimsAbout(SERVICE, told(run).map(messageText)),
+      pending: (await h.state.get(stateKeys.pendingPush(world.serviceArn))) !== undefined,
+      deadLettered: anyDeadLettered(run),
+    };
+  },
+  invariants,
+};
