@@ -124,6 +124,17 @@ function pulledImage(text: string, containers: readonly Container[]): string | u
 }
 
 /**
+ * Whether the task itself is stopping or stopped — ECS wants it STOPPED or says it is — rather
+ * than running on with one of its containers exited.
+ *
+ * @example
+ * taskStopping({ desiredStatus: "STOPPED", lastStatus: "DEPROVISIONING" }); // true
+ */
+export function taskStopping(detail: Pick<Detail, "desiredStatus" | "lastStatus">): boolean {
+  return detail.desiredStatus === "STOPPED" || detail.lastStatus === "STOPPED";
+}
+
+/**
  * Classifies a task stop from the real "ECS Task State Change" fields: `stopCode`,
  * `stoppedReason`, and the containers' `exitCode` and `reason`. Returns undefined when the
  * event is not a stop (a task starting, or running with all containers up).
@@ -132,8 +143,7 @@ function pulledImage(text: string, containers: readonly Container[]): string | u
  * classifyStop(event.detail)?.stopClass; // "out-of-memory"
  */
 export function classifyStop(detail: Detail): StopClassification | undefined {
-  const stopping = detail.desiredStatus === "STOPPED" || detail.lastStatus === "STOPPED";
-  if (!stopping) return classifyContainerExit(detail);
+  if (!taskStopping(detail)) return classifyContainerExit(detail);
   const reason = detail.stoppedReason ?? "";
   const stopCode = detail.stopCode ?? "";
   const containers = detail.containers;
