@@ -1,6 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
-import { TerminalNotifier } from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
 import {
   type DeadLetter,
@@ -10,7 +9,7 @@ import {
   takeDeadLetter,
 } from "../runtime/deadLetters.ts";
 import { postOutbox } from "../runtime/postOutbox.ts";
-import { createRuntime } from "../runtime/runtime.ts";
+import { createRuntime, slackConfigured } from "../runtime/runtime.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
 import { invokeEvent } from "./invoke.ts";
@@ -127,6 +126,14 @@ export async function dlqRedrive(
         }
         continue;
       }
+      if (found.source === "outbox" && !slackConfigured()) {
+        // Printing the message here and deleting the letter would lose it for Slack.
+        failed++;
+        lines.push(
+          `not redriven ${name}: no Slack target here (set SLACK_WEBHOOK_URL, or run under \`npx sst shell\`, which links the SlackWebhookUrl secret); left in the queue`,
+        );
+        continue;
+      }
       const letter = await takeDeadLetter(aws.sqs, queue.url, found.messageId);
       if (!letter) continue;
       try {
@@ -135,9 +142,6 @@ export async function dlqRedrive(
           const runtime = createRuntime("notify", {
             clients: aws,
             tableName,
-            ...(process.env.SLACK_WEBHOOK_URL
-              ? {}
-              : { notifier: new TerminalNotifier((t) => process.stderr.write(t)) }),
           });
           // A dead letter was received (and maybe posted, its reply lost) before: a bot-token
           // notifier reads the channel back from when it was first queued before posting it. A

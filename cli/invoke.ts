@@ -3,11 +3,11 @@ import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { AutopilotError } from "../core/errors.ts";
 import { EVENT_RULES, rulesMatching } from "../core/events/index.ts";
 import { TerminalNotifier } from "../core/notify/index.ts";
-import { loadValidConfig } from "../core/validateConfig.ts";
 import { InvalidEventError } from "../runtime/rejectInvalidEvents.ts";
-import { createRuntime } from "../runtime/runtime.ts";
+import { createRuntime, slackConfigured } from "../runtime/runtime.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
+import { loadCliConfig } from "./loadCliConfig.ts";
 import { localContext } from "./localContext.ts";
 
 export interface InvokeOptions {
@@ -70,11 +70,7 @@ export async function invokeEvent(
     process.stderr.write(
       `note: no ${flow.flow} rule would deliver this event in AWS; running the handler anyway\n`,
     );
-  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
-    (error: Error) => {
-      throw new CliError(error.message);
-    },
-  );
+  const config = await loadCliConfig(options.config, clients);
   const runtime = createRuntime(flow.flow, {
     clients: clients ?? createAwsClients(),
     tableName,
@@ -83,9 +79,7 @@ export async function invokeEvent(
     // Slack messages are posted (or printed) here, not queued — whatever the environment says.
     deadLetterQueueUrl: "",
     outboxQueueUrl: "",
-    ...(process.env.SLACK_WEBHOOK_URL
-      ? {}
-      : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
+    ...(slackConfigured() ? {} : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
   });
   const handler = await flow.create(runtime, { dryRun: options.dryRun ?? false });
   try {

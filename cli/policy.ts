@@ -19,8 +19,8 @@ import {
 } from "../core/policy/index.ts";
 import type { LoadedResource } from "../core/policy/LoadedResource.ts";
 import { loadPolicyFile, NOT_AN_ECS_INPUT, POLICY_INPUT } from "../core/policy/loadPolicyFile.ts";
-import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError, EXIT } from "./errors.ts";
+import { loadCliConfig } from "./loadCliConfig.ts";
 
 const CANDIDATE = POLICY_INPUT;
 /** `.terraform` holds downloaded providers and modules, not the user's configuration. */
@@ -108,11 +108,7 @@ export async function policyCheck(
   if (!["high", "medium", "low"].includes(failOn))
     throw new CliError(`--fail-on must be high, medium or low, not '${options.failOn}'`);
   if (paths.length === 0) throw new CliError("name at least one file or directory");
-  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
-    (error: Error) => {
-      throw new CliError(error.message);
-    },
-  );
+  const config = await loadCliConfig(options.config);
   const excluded = excluder(options.exclude ?? []);
   const errors: string[] = [];
   const notes: string[] = [];
@@ -185,11 +181,7 @@ export async function policyAudit(
   const format = options.format ?? "text";
   if (format !== "text" && format !== "json")
     throw new CliError(`--format must be text or json, not '${format}'`);
-  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
-    (error: Error) => {
-      throw new CliError(error.message);
-    },
-  );
+  const config = await loadCliConfig(options.config);
   const audit = await auditAccount(clients ?? createAwsClients(), config.policy);
   if (format === "json") return JSON.stringify(audit, null, 2);
   const lines = audit.revisions.map(

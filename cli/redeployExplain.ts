@@ -1,7 +1,7 @@
 import { type Explanation, explainPushes, formatExplanation } from "../core/redeploy/explainPushes.ts";
 import { parseVersion, TagPolicyError } from "../core/tagPolicy/index.ts";
-import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
+import { loadCliConfig } from "./loadCliConfig.ts";
 
 export interface ExplainOptions {
   readonly policy: string;
@@ -41,11 +41,7 @@ export async function redeployExplain(
     throw new CliError(
       `--last-version '${options.lastVersion}' is not a version (X.Y or X.Y.Z, optionally v-prefixed)`,
     );
-  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
-    (error: Error) => {
-      throw new CliError(error.message);
-    },
-  );
+  const config = await loadCliConfig(options.config);
   let explanation: Explanation;
   try {
     explanation = explainPushes(options.policy, {

@@ -2,8 +2,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { formatPlan, type RedeployReport, redeployPush } from "../core/redeploy/index.ts";
 import { StateTable } from "../core/state/index.ts";
-import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
+import { loadCliConfig } from "./loadCliConfig.ts";
 
 export interface PlanOptions {
   readonly repository: string;
@@ -48,11 +48,7 @@ export async function redeployPlan(
       )
     ).Account;
   if (!account) throw new CliError("cannot tell the account: pass --account");
-  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
-    (error: Error) => {
-      throw new CliError(error.message);
-    },
-  );
+  const config = await loadCliConfig(options.config);
   const report = await redeployPush(
     {
       account,

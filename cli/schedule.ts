@@ -16,8 +16,8 @@ import {
   type ScheduleReport,
 } from "../core/schedule/index.ts";
 import { StateTable } from "../core/state/index.ts";
-import { loadValidConfig } from "../core/validateConfig.ts";
 import { CliError } from "./errors.ts";
+import { loadCliConfig } from "./loadCliConfig.ts";
 
 export interface ScheduleOptions {
   readonly days?: string;
@@ -113,11 +113,7 @@ export async function schedule(
     throw new CliError(`--format must be text or json, not '${format}'`);
   const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE;
   if (!tableName) throw new CliError("no state table: pass --table NAME or set AUTOPILOT_STATE_TABLE");
-  const config = await loadValidConfig({ ...(options.config ? { file: options.config } : {}) }).catch(
-    (error: Error) => {
-      throw new CliError(error.message);
-    },
-  );
+  const config = await loadCliConfig(options.config);
   const aws = clients ?? createAwsClients();
   const dryRun = command === "plan" || options.dryRun === true;
   const report = await reconcileSchedules(aws, new StateTable(aws.documents, tableName), config, { dryRun });

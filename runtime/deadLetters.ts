@@ -71,6 +71,20 @@ export function flowOfEvent(event: Record<string, unknown>): Flow | undefined {
 }
 
 /**
+ * The flow of the rule EventBridge could not deliver for (its `RULE_ARN` attribute), when the
+ * rule's name is in the ARN (as written, `ecs-deployment-finished`, or as SST writes component
+ * names, `EcsDeploymentFinished`) and the rule matches the event: a deployment's end is delivered
+ * by two rules, and its dead letter belongs to the one that failed.
+ */
+export function flowOfRule(ruleArn: string, event: Record<string, unknown>): Flow | undefined {
+  const name = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const arn = name(ruleArn.slice(ruleArn.indexOf(":rule/") + 1));
+  const named = rulesMatching(event, EVENT_RULES).filter((rule) => arn.includes(name(rule.name)));
+  // The longest name wins (`ecs-deployment-state-change` over a shorter name inside it).
+  return named.sort((a, b) => b.name.length - a.name.length)[0]?.flow;
+}
+
+/**
  * Reads one message of a dead-letter queue: which path put it there, the flow it belongs to,
  * the original event and the reason.
  */
@@ -129,7 +143,7 @@ export function parseDeadLetter(message: Message): DeadLetter {
     };
   }
   if (attribute("ERROR_CODE") !== undefined || attribute("RULE_ARN") !== undefined) {
-    const flow = flowOfEvent(parsed);
+    const flow = flowOfRule(attribute("RULE_ARN") ?? "", parsed) ?? flowOfEvent(parsed);
     return {
       ...base,
       source: "eventbridge-delivery",

@@ -94,6 +94,14 @@ function linked(resource: string, property: "value" | "name" | "url"): string | 
   }
 }
 
+/**
+ * Whether Slack messages have somewhere to go: `SLACK_WEBHOOK_URL` (local runs) or the linked
+ * default channel secret (deployed, or under `npx sst shell`). The CLI prints messages only when not.
+ */
+export function slackConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"));
+}
+
 export interface RuntimeOverrides {
   readonly clients?: AwsClients;
   /** Options for clients the entry builds itself (e.g. credentials of one function's role). */

@@ -64,6 +64,12 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<Autopilot
   }
   if (env.AUTOPILOT_CONFIG) return parseConfig(env.AUTOPILOT_CONFIG, "AUTOPILOT_CONFIG", check);
   const parameter = env.AUTOPILOT_CONFIG_PARAMETER;
+  if (parameter && !sources.ssm)
+    // Never the defaults in place of a named config: a redrive or a plan would run without its rules.
+    throw new ConfigError(
+      `SSM parameter ${parameter}`,
+      "is named by AUTOPILOT_CONFIG_PARAMETER but this caller has no SSM client to read it",
+    );
   if (parameter && sources.ssm) {
     const response = await sources.ssm.send(
       new GetParameterCommand({ Name: parameter, WithDecryption: true }),

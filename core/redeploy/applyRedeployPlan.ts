@@ -1,10 +1,17 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import type { ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
 import { nameFromArn } from "../ecs/arns.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
-import { acquireLease, completeLease, releaseLease, type StateTable, stateKeys } from "../state/index.ts";
+import {
+  acquireLease,
+  completeLease,
+  type ItemKey,
+  releaseLease,
+  type StateTable,
+  stateKeys,
+} from "../state/index.ts";
 import { queuePendingPush } from "./pendingPushes.ts";
 import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan } from "./types.ts";
 
@@ -87,11 +94,68 @@ async function deployOne(
       action: { kind: "skip", service: action.service, category: "duplicate", reason },
     };
   }
+  // One roll-out changes a service at a time: two different pushes handled at once (planned
+  // before either had updated the service) must not both deploy, or the older may end up running.
+  const updating = stateKeys.serviceUpdate(action.service.serviceArn);
+  const serviceLease = await acquireLease(options.state, updating, owner, {
+    leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
+  }).catch(async (error: unknown) => {
+    await releaseLease(options.state, key, owner).catch(() => undefined);
+    throw error;
+  });
+  if (!serviceLease.acquired) {
+    await releaseLease(options.state, key, owner).catch(() => undefined);
+    return {
+      kind: "failed",
+      action,
+      error: `another push (event ${serviceLease.holder.owner}) is rolling out to this service right now; the event is retried to decide again after it`,
+    };
+  }
+  try {
+    // The plan was made from the service as it was; if another roll-out changed it since, this
+    // push is decided again (queued behind it, superseded, or deployed) by the retry.
+    if (!lease.resumed) {
+      const now = await currentTaskDefinition(options.ecs, action);
+      if (now !== action.fromTaskDefinitionArn) {
+        await releaseLease(options.state, key, owner).catch(() => undefined);
+        return {
+          kind: "failed",
+          action,
+          error: `the service changed since this push was planned (it now runs ${now ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn}); the event is retried to decide again`,
+        };
+      }
+    }
+    return await rollOutLeased(action, key, owner, rolloutId, lease.resumed, options);
+  } finally {
+    // Once UpdateService has answered, the service shows the roll-out: later plans see it.
+    await releaseLease(options.state, updating, owner).catch(() => undefined);
+  }
+}
+
+/** The service's task definition now (DescribeServices), or undefined when ECS does not say. */
+async function currentTaskDefinition(ecs: ECSClient, action: DeployAction): Promise<string | undefined> {
+  const response = await ecs.send(
+    new DescribeServicesCommand({
+      cluster: action.service.clusterArn,
+      services: [action.service.serviceArn],
+    }),
+  );
+  return response.services?.[0]?.taskDefinition;
+}
+
+async function rollOutLeased(
+  action: DeployAction,
+  key: ItemKey,
+  owner: string,
+  rolloutId: string,
+  resumed: boolean,
+  options: ApplyOptions,
+): Promise<DeployOutcome> {
   try {
     const result = await rollOut(options.ecs, action, {
       rolloutId,
       ...(options.ecsSingleAttempt ? { registerWith: options.ecsSingleAttempt } : {}),
-      resumed: lease.resumed,
+      resumed,
     });
     // Deployed: if remembering it fails, a duplicate event finds the digest running instead.
     await completeLease(options.state, key, owner, {

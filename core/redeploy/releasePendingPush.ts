@@ -46,7 +46,12 @@ export async function sweepPendingPushes(
   const errors: Array<{ serviceArn: string; error: unknown }> = [];
   for (const pending of due) {
     try {
-      reports.push(await releasePendingPush(pending, context));
+      const report = await releasePendingPush(pending, context);
+      const [outcome] = report.outcomes;
+      // Still waiting behind the same deployment (a long roll-out): nothing new to tell. Slack
+      // heard "queued behind X" once; the next news is its release, or a new deployment to wait for.
+      if (outcome?.kind === "queued" && outcome.action.behind === pending.behind) continue;
+      reports.push(report);
     } catch (error) {
       errors.push({ serviceArn: pending.serviceArn, error });
     }

@@ -22,6 +22,7 @@
  * | `agent-disconnected` | `<containerInstanceArn>` | when the monitor first saw an instance's agent disconnected (one partition: the sweep queries it) |
  * | `pending` | `<serviceArn>` | a push waiting for the service's deployment to finish |
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
+ * | `rollout#<serviceArn>` | `updating` | the one roll-out changing a service right now (a lease from plan check to UpdateService) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
  * | `told#<kind>#<id>` | `slack` | a "tell once" claim's message posted to Slack (by Notify, for its period) |
@@ -144,6 +145,8 @@ export const stateKeys = {
     pk: `rollout#${serviceArn}`,
     sk: imagesHash,
   }),
+  /** The one roll-out updating a service right now, whatever its images (not a hex hash). */
+  serviceUpdate: (serviceArn: string): ItemKey => ({ pk: `rollout#${serviceArn}`, sk: "updating" }),
   /** An event a flow is handling or has handled. */
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** An outbox message posted to Slack. */

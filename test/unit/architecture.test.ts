@@ -247,8 +247,11 @@ describe("architecture (docs/architecture.md)", () => {
         ),
     );
     expect(offenders).toEqual([]);
-    for (const loader of ["runtime/runtime.ts", "infra/config.ts", "cli/invoke.ts", "cli/policy.ts"])
+    for (const loader of ["runtime/runtime.ts", "infra/config.ts", "cli/loadCliConfig.ts"])
       expect(readFileSync(join(ROOT, loader), "utf8")).toMatch(/\b(?:loadValidConfig|parseValidConfig)\(/);
+    // Every CLI command loads it the one way, with the deployed SSM parameter among the sources.
+    for (const command of ["cli/invoke.ts", "cli/policy.ts", "cli/schedule.ts", "cli/redeployPlan.ts"])
+      expect(readFileSync(join(ROOT, command), "utf8")).toMatch(/\bloadCliConfig\(/);
   });
 
   it("defines the version once, as package.json has it", () => {

@@ -120,7 +120,25 @@ function tagList(tags: unknown): unknown {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
-const publicIp = (value: unknown) => (value === true ? "ENABLED" : value === false ? "DISABLED" : value);
+/**
+ * What Terraform reads as a bool: the bools, and the strings it converts to one where a bool is
+ * expected (go-cty's string-to-bool conversion, cty/convert/conversion_primitive.go: "true" and
+ * "1", "false" and "0"), so `assign_public_ip = "true"` assigns a public IP.
+ */
+const TERRAFORM_BOOLS = new Map<unknown, boolean>([
+  [true, true],
+  ["true", true],
+  ["1", true],
+  [false, false],
+  ["false", false],
+  ["0", false],
+]);
+
+/** `assign_public_ip` (a bool) as ECS's `ENABLED`/`DISABLED`; anything else as it is. */
+function publicIp(value: unknown): unknown {
+  const on = TERRAFORM_BOOLS.get(value);
+  return on === undefined ? value : on ? "ENABLED" : "DISABLED";
+}
 
 /** The awsvpc part of a service's or task set's `network_configuration` block. */
 function awsvpc(network: unknown): unknown {

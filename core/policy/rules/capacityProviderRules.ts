@@ -1,4 +1,4 @@
-import { isObject, isUnknown, text } from "../fields.ts";
+import { isObject, text } from "../fields.ts";
 import type { PolicyRule } from "../types.ts";
 
 /** Rules on capacity providers (AWS::ECS::CapacityProvider, aws_ecs_capacity_provider, DescribeCapacityProviders). */
@@ -19,8 +19,8 @@ export const CAPACITY_PROVIDER_RULES: readonly PolicyRule[] = [
     check: (provider) => {
       const asg = provider.autoScalingGroupProvider;
       if (!isObject(asg)) return [];
+      // Values not known in the input are read as such by the evaluator: no finding, unknown.
       const protection = text(asg.managedTerminationProtection);
-      if (isUnknown(asg.managedTerminationProtection)) return [];
       if (protection !== "ENABLED")
         return [
           {
@@ -29,7 +29,6 @@ export const CAPACITY_PROVIDER_RULES: readonly PolicyRule[] = [
           },
         ];
       const scaling = isObject(asg.managedScaling) ? asg.managedScaling.status : undefined;
-      if (isUnknown(scaling)) return [];
       return text(scaling) === "ENABLED"
         ? []
         : [

@@ -1,4 +1,4 @@
-import { asArray, flag, isObject, isUnknown, text } from "../fields.ts";
+import { asArray, flag, isObject, text } from "../fields.ts";
 import { present } from "../ReadLog.ts";
 import type { PolicyRule, ResourceDoc, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
@@ -33,9 +33,8 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
       const settings = asArray(cluster.settings);
       const index = settings.findIndex((s) => isObject(s) && text(s.name) === "containerInsights");
       const setting = settings[index];
-      const value = isObject(setting) ? setting.value : undefined;
-      if (isUnknown(value)) return [];
-      const mode = text(value);
+      // A value not known in the input is read as such by the evaluator: no finding, unknown.
+      const mode = text(isObject(setting) ? setting.value : undefined);
       if (mode === "enabled" || mode === "enhanced") return [];
       return [
         {

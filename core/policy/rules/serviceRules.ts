@@ -5,6 +5,8 @@ import { missingTags } from "./tagging.ts";
 
 /** Words in a cluster name, a service name or an environment tag that mean production. */
 const PRODUCTION_WORDS = ["prod", "production"];
+/** A production word right after one of these is not production: `non-prod`, `pre-production`. */
+const NOT_PRODUCTION_BEFORE: ReadonlySet<string | undefined> = new Set(["non", "pre"]);
 /** Tag keys whose value names the environment. */
 const ENVIRONMENT_TAG_KEYS = ["env", "environment", "stage"];
 
@@ -14,11 +16,14 @@ export function runsOnFargate(service: ResourceDoc): boolean | undefined {
   if (launchType) return launchType === "FARGATE";
   const strategy = asArray(service.capacityProviderStrategy);
   if (strategy.length > 0)
-    return strategy.some((s) => isObject(s) && /^FARGATE/.test(text(s.capacityProvider) ?? ""));
+    return strategy.some((s) => isObject(s) && text(s.capacityProvider)?.startsWith("FARGATE") === true);
   return undefined;
 }
 
-/** `ENABLED` when a network configuration assigns public IPs (Terraform's boolean read as ECS's string). */
+/**
+ * A network configuration's `assignPublicIp` (`ENABLED` assigns public IPs; the Terraform loader
+ * gives its boolean as ECS's string) and its path.
+ */
 export function assignsPublicIp(document: ResourceDoc): { value: unknown; path: Array<string | number> } {
   const network = isObject(document.networkConfiguration) ? document.networkConfiguration : {};
   const awsvpc = isObject(network.awsvpcConfiguration) ? network.awsvpcConfiguration : {};
@@ -34,17 +39,15 @@ export function assignsPublicIp(document: ResourceDoc): { value: unknown; path: 
  * (`ServiceName: !Sub "${Env}-api"`, `tags = { env = var.env }`) leaves the rule unknown.
  */
 function productionSign(service: ResourceDoc, cluster: Json | undefined, words: readonly string[]) {
-  const says = (value: string) =>
-    value
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .some((t) => words.includes(t));
+  const says = (value: string) => {
+    const tokens = value.toLowerCase().split(/[^a-z0-9]+/);
+    return tokens.some((token, i) => words.includes(token) && !NOT_PRODUCTION_BEFORE.has(tokens[i - 1]));
+  };
   const signs: Array<[string, unknown]> = [
     ["service", service.serviceName],
     ["cluster", cluster?.clusterName ?? service.cluster ?? service.clusterArn],
   ];
   const tags = service.tags;
-  if (isUnknown(tags)) signs.push(["tags", tags]);
   for (const tag of asArray(tags)) {
     if (!isObject(tag)) continue;
     const key = text(tag.key) ?? text(tag.Key);
@@ -52,12 +55,14 @@ function productionSign(service: ResourceDoc, cluster: Json | undefined, words: 
       signs.push([`tag ${key}`, tag.value ?? tag.Value]);
   }
   for (const [what, value] of signs) {
-    const name = text(value);
-    if (name === undefined || !says(what === "cluster" ? lastName(name) : name)) continue;
-    decideOn(...signs.map(([, other]) => other));
-    return what.startsWith("tag ")
-      ? `${what}=${name}`
-      : `${what} '${what === "cluster" ? lastName(name) : name}'`;
+    const given = text(value);
+    if (given === undefined) continue;
+    // A cluster may be given by its ARN; its name is the part after the last slash.
+    const name = what === "cluster" ? lastName(given) : given;
+    if (!says(name)) continue;
+    // Tags not known as a whole (`tags = var.tags`) may hold anything: the known sign decides.
+    decideOn(tags, ...signs.map(([, other]) => other));
+    return what.startsWith("tag ") ? `${what}=${name}` : `${what} '${name}'`;
   }
   return undefined;
 }
@@ -113,7 +118,7 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       "ecs-service-assign-public-ip-disabled is a custom AWS Config rule Security Hub runs, not a managed rule you can deploy.",
     check: (service) => {
       const { value, path } = assignsPublicIp(service);
-      return value === "ENABLED" || value === true
+      return value === "ENABLED"
         ? [{ path, message: "the service gives every task a public IP address" }]
         : [];
     },
@@ -147,7 +152,7 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     field: "enableExecuteCommand",
     mappings: {},
     notes:
-      "Production is read from the service's and cluster's names and its env/environment/stage tag (param `productionWords`). With logging DEFAULT, ECS logs sessions only through an awslogs log configuration in the task definition, so the task definition is read too; where the cluster or task definition is not in the input the result is unknown.",
+      "Production is read from the service's and cluster's names and its env/environment/stage tag (param `productionWords`), word by word: `shop-prod` is production, `products` is not, and neither is a word right after `non` or `pre` (`non-prod`, `pre-production`). With logging DEFAULT, ECS logs sessions only through an awslogs log configuration in the task definition, so the task definition is read too; where the cluster or task definition is not in the input the result is unknown.",
     params: { productionWords: PRODUCTION_WORDS },
     check: (service, { params, related }): Violation[] => {
       if (flag(service.enableExecuteCommand) !== true) return [];
@@ -169,7 +174,8 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
       // Unknown configuration, exec configuration or logging are read as such by the evaluator.
       const configuration = isObject(cluster.configuration) ? cluster.configuration : {};
       const exec = configuration.executeCommandConfiguration;
-      const mode = text(isObject(exec) ? exec.logging : undefined) ?? "DEFAULT";
+      // Unset is DEFAULT, ECS's default (ExecuteCommandConfiguration.logging).
+      const mode = text(isObject(exec) ? exec.logging : undefined);
       if (mode === "NONE")
         return [
           { path, message: `ECS Exec is on (${sign}) and the cluster logs no sessions (logging NONE)` },
@@ -220,15 +226,14 @@ export const SERVICE_RULES: readonly PolicyRule[] = [
     field: "deploymentConfiguration.deploymentCircuitBreaker.enable",
     mappings: {},
     notes:
-      "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback.",
+      "Only services with the rolling-update (ECS) deployment controller, the default; CodeDeploy and external controllers have their own rollback. Either way of detecting a failed deployment passes, with or without rollback: the circuit breaker moves a deployment that cannot reach a steady state to FAILED and stops launching its tasks, and CloudWatch alarms set the deployment to FAILED when they go off (ECS API reference: DeploymentCircuitBreaker, DeploymentAlarms); rollback then returns to the last completed deployment.",
     check: (service) => {
       const configuration = isObject(service.deploymentConfiguration) ? service.deploymentConfiguration : {};
       const breaker = isObject(configuration.deploymentCircuitBreaker)
         ? configuration.deploymentCircuitBreaker
         : {};
       const alarms = isObject(configuration.alarms) ? configuration.alarms : {};
-      if (flag(breaker.enable) === true || (flag(alarms.enable) === true && flag(alarms.rollback) === true))
-        return [];
+      if (flag(breaker.enable) === true || flag(alarms.enable) === true) return [];
       // The controller is read only when it matters: an unknown one leaves the rule unknown.
       const controller = isObject(service.deploymentController)
         ? text(service.deploymentController.type)

@@ -1,4 +1,4 @@
-import { asArray, isObject, isUnknown, text } from "../fields.ts";
+import { asArray, isObject, text } from "../fields.ts";
 import type { ResourceDoc, Violation } from "../types.ts";
 
 /**
@@ -10,7 +10,7 @@ export function missingTags(
   params: Readonly<Record<string, unknown>>,
   label: string,
 ): Violation[] {
-  if (isUnknown(document.tags)) return [];
+  // Tags not known in the input (`tags = var.tags`) are read as such by the evaluator: unknown.
   const required = Array.isArray(params.requiredTagKeys) ? params.requiredTagKeys.map(String) : [];
   // Keys only: a tag whose value is not known (`env = var.env`) is there all the same.
   const keys = asArray(document.tags)

@@ -17,7 +17,7 @@ export const TASK_SET_RULES: readonly PolicyRule[] = [
     notes: "ecs-taskset-assign-public-ip-disabled is a custom AWS Config rule Security Hub runs.",
     check: (taskSet) => {
       const { value, path } = assignsPublicIp(taskSet);
-      return value === "ENABLED" || value === true
+      return value === "ENABLED"
         ? [{ path, message: "the task set gives every task a public IP address" }]
         : [];
     },

@@ -151,9 +151,29 @@ describe("ecs-autopilot dlq", () => {
     }>;
     expect(left.map((l) => l.source)).toEqual(["rejected-event"]);
 
-    // A second redrive of the same push is answered from its record: nothing deploys twice.
-    const again = await cli("dlq", "redrive", "notify");
-    expect(again.stdout).toContain("redriven m-0001: posted");
+    // With no Slack target here, a Slack message is not redriven: printing it and deleting the
+    // letter would lose it for Slack. It stays, and the command fails.
+    const nowhere = await cli("dlq", "redrive", "notify");
+    expect(nowhere.stdout.trim()).toBe(
+      "not redriven m-0001: no Slack target here (set SLACK_WEBHOOK_URL, or run under `npx sst shell`, which links the SlackWebhookUrl secret); left in the queue",
+    );
+    expect(nowhere.code).toBe(1);
+    expect(JSON.parse((await cli("dlq", "list", "notify", "--format", "json")).stdout)).toHaveLength(1);
+    // With one, it is posted and leaves the queue.
+    const slack = await SlackStandIn.start();
+    try {
+      const posted = await runCli(["dlq", "redrive", "notify"], {
+        AUTOPILOT_STATE_TABLE: world.tableName,
+        AUTOPILOT_OUTBOX_DEAD_LETTER_QUEUE_URL: outbox,
+        AUTOPILOT_DEAD_LETTER_QUEUE_URL: events,
+        AWS_REGION: REGION,
+        SLACK_WEBHOOK_URL: slack.webhookUrl,
+      });
+      expect(posted.stdout).toContain("redriven m-0001: posted");
+      expect(slack.shown()).toHaveLength(1);
+    } finally {
+      await slack.close();
+    }
     expect(JSON.parse((await cli("dlq", "list", "notify", "--format", "json")).stdout)).toEqual([]);
     // Seven runs of the real command through npx (each a fresh Node process).
   }, 120_000);

@@ -1,5 +1,6 @@
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
+import { loadCliConfig } from "../../../cli/loadCliConfig.ts";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, parseConfig } from "../../../core/config/index.ts";
 import { parseValidConfig } from "../../../core/validateConfig.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
@@ -35,6 +36,33 @@ describe("central config", () => {
       { cluster: "prod", service: "*", repository: "*", policy: "minor" },
     ]);
     expect(await loadConfig({ env: {} })).toEqual(DEFAULT_CONFIG);
+    // A named parameter is never replaced by the defaults because a caller cannot read SSM.
+    await expect(
+      loadConfig({ env: { AUTOPILOT_CONFIG_PARAMETER: "/ecs-autopilot/config" } }),
+    ).rejects.toThrow(
+      "invalid configuration in SSM parameter /ecs-autopilot/config: is named by AUTOPILOT_CONFIG_PARAMETER but this caller has no SSM client to read it",
+    );
+  });
+
+  it("the CLI (invoke, dlq redrive, plans) reads the same SSM parameter as the functions, as under `npx sst shell`", async () => {
+    const world = await createWorld();
+    await world.clients.ssm.send(
+      new PutParameterCommand({
+        Name: "/ecs-autopilot/cli-config",
+        Type: "String",
+        Value: JSON.stringify({ redeploy: { rules: [{ cluster: "prod", policy: "patch" }] } }),
+      }),
+    );
+    const saved = process.env.AUTOPILOT_CONFIG_PARAMETER;
+    process.env.AUTOPILOT_CONFIG_PARAMETER = "/ecs-autopilot/cli-config";
+    try {
+      expect((await loadCliConfig(undefined, world.clients)).redeploy.rules).toEqual([
+        { cluster: "prod", service: "*", repository: "*", policy: "patch" },
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.AUTOPILOT_CONFIG_PARAMETER;
+      else process.env.AUTOPILOT_CONFIG_PARAMETER = saved;
+    }
   });
 });
 

@@ -78,7 +78,8 @@ describe("applyRedeployPlan when the service update fails", () => {
     expect(world.counter.byOperation()).toMatchObject({
       "ECS.RegisterTaskDefinition": 1,
       "ECS.UpdateService": 1,
-      "ECS.DescribeServices": 1,
+      // The re-check before the roll-out, and the read-back after the failed update.
+      "ECS.DescribeServices": 2,
       "ECS.DeregisterTaskDefinition": 1,
     });
     const orphan = await world.clients.ecs.send(

@@ -44,16 +44,18 @@ describe("AWS calls per push", () => {
     expect(measured[200]?.steady).toEqual(measured[5]?.steady);
     // 2 index reads, DescribeServices per cluster (2), DescribeTaskDefinition per service (2), one
     // BatchGetImage for the pushed image's platforms (an image index: no config blob to read),
-    // per deployed service: claim put + update, RegisterTaskDefinition, UpdateService; and one
+    // per deployed service: claim put + update, the service's one-roll-out-at-a-time lease (put,
+    // delete) and its DescribeServices re-check, RegisterTaskDefinition, UpdateService; and one
     // BatchWriteItem recording the deployments for the monitor flow.
     expect(measured[5]?.steady.byOperation).toEqual({
       "ECR.BatchGetImage": 1,
       "DynamoDB.BatchWriteItem": 1,
       "DynamoDB.GetItem": 1,
-      "DynamoDB.PutItem": 2,
+      "DynamoDB.DeleteItem": 2,
+      "DynamoDB.PutItem": 4,
       "DynamoDB.Query": 1,
       "DynamoDB.UpdateItem": 2,
-      "ECS.DescribeServices": 2,
+      "ECS.DescribeServices": 4,
       "ECS.DescribeTaskDefinition": 2,
       "ECS.RegisterTaskDefinition": 2,
       "ECS.UpdateService": 2,

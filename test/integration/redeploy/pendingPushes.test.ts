@@ -111,6 +111,30 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(plain[2]).toContain(`queued behind deployment \`${deployment}\`, which has finished`);
   });
 
+  it("two pushes handled at the same time for an idle service: one rolls out, the other is decided again by its retry; the newer runs, in either order", async () => {
+    // Both plan from the idle service before either updates it. Without one roll-out per service
+    // at a time, both deployed and the older often ended up running (5 of 6 rounds in review).
+    for (const [round, newerFirst] of [false, true, false, true, false, true].entries()) {
+      const service = `race${round}`;
+      const { handler } = await setUp(service, 1);
+      const older = await pushed(service, "1.1.0", "2026-11-26T10:00:00Z");
+      const newer = await pushed(service, "1.2.0", "2026-11-26T10:00:10Z");
+      const events = newerFirst ? [newer.event, older.event] : [older.event, newer.event];
+      const results = await Promise.allSettled(
+        events.map((event) => handler(event, localContext("redeploy"))),
+      );
+      // A failed invocation is retried by Lambda: the retry decides again from the service as it is now.
+      for (const [i, result] of results.entries()) {
+        if (result.status === "fulfilled") continue;
+        expect(String(result.reason)).toMatch(
+          /another push \(event [0-9a-f-]+\) is rolling out to this service right now|the service changed since this push was planned/,
+        );
+        await handler(events[i] as (typeof events)[number], localContext("redeploy"));
+      }
+      expect(await running(service), `round ${round}`).toContain(`@${newer.digest}`);
+    }
+  });
+
   it("never deploys the older push when the events arrive out of order", async () => {
     const { handler, serviceArn, deployment } = await setUp("cart", 4);
     const older = await pushed("cart", "1.1.0", "2026-11-26T10:00:00Z");
@@ -277,14 +301,29 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(await listPendingPushes(world.state)).toEqual([]);
   });
 
-  it("leaves a queued push alone in the sweep while its deployment still runs", async () => {
+  it("leaves a queued push alone in the sweep while its deployment still runs, and says nothing new", async () => {
     const { handler } = await setUp("jobs", 4);
     const next = await pushed("jobs", "1.1.0", new Date(Date.now() - 3_600_000).toISOString());
     await handler(next.event, localContext("redeploy"));
-    const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
-    await handler(sweep, localContext("redeploy"));
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      "shop/jobs:1.1.0: deployed to 0 service(s), 1 queued, 0 failed, 0 skipped",
+    ]);
+    // Three sweeps of a long roll-out, each finding the entry older than the sweep's 5 minutes.
+    for (let i = 0; i < 3; i++) {
+      const [entry] = await listPendingPushes(world.state);
+      if (!entry) throw new Error("the push is no longer queued");
+      await queuePendingPush(
+        world.state,
+        { ...entry, queuedAt: new Date(Date.now() - 600_000).toISOString() },
+        entry,
+      );
+      const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+      expect(await handler(sweep, localContext("redeploy"))).toEqual({ status: "released", reports: [] });
+    }
     expect(await running("jobs")).toContain(":1.0.0");
     expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.1.0"]);
+    // Slack heard "queued" once, not once per sweep.
+    expect(slack.messages).toHaveLength(1);
   });
 
   it("ignores the end of a deployment when nothing is queued", async () => {

@@ -4,38 +4,23 @@
  * threshold or list decides, both sides of it.
  */
 import { describe, expect, it } from "vitest";
-import { type AutopilotConfig, DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
-import { evaluateResource, Unknown } from "../../../core/policy/index.ts";
+import type { AutopilotConfig } from "../../../core/config/index.ts";
+import { Unknown } from "../../../core/policy/index.ts";
 import type { RunContext } from "../../../core/policy/types.ts";
-
-type Json = Record<string, unknown>;
+import { decide as decideRule, type Json, withRule } from "./decideRule.ts";
 
 /**
  * What one rule decided for a task definition: `ECSnnn severity path: message` for each finding,
  * `?ECSnnn path: message` for each place it could not decide.
  */
-function decide(
+const decide = (
   ruleId: string,
   document: Json,
   options: { run?: RunContext; config?: AutopilotConfig } = {},
-): string[] {
-  const evaluation = evaluateResource(
-    { document, subject: "x", suppressions: [], run: options.run ?? {}, resourceType: "taskDefinition" },
-    (options.config ?? DEFAULT_CONFIG).policy,
-  );
-  return [
-    ...evaluation.findings
-      .filter((f) => f.ruleId === ruleId)
-      .map((f) => `${f.ruleId} ${f.severity} ${f.path}: ${f.message}`),
-    ...evaluation.unknown
-      .filter((u) => u.ruleId === ruleId)
-      .map((u) => `?${u.ruleId} ${u.path}: ${u.message}`),
-  ];
-}
+) => decideRule(ruleId, "taskDefinition", document, options);
 
 /** A config that sets one rule's parameters. */
-const withParams = (ruleId: string, params: Json): AutopilotConfig =>
-  parseConfig(JSON.stringify({ policy: { rules: { [ruleId]: { params } } } }), `${ruleId} params`);
+const withParams = (ruleId: string, params: Json): AutopilotConfig => withRule(ruleId, { params });
 
 const td = (...containers: Json[]): Json => ({ family: "web", containerDefinitions: containers });
 const app = (extra: Json = {}): Json => ({ name: "app", image: "nginx:1.27", ...extra });

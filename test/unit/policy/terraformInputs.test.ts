@@ -37,6 +37,28 @@ describe("Terraform input (Checkov's own ECS fixtures)", () => {
     ]);
   });
 
+  it("assign_public_ip given as a string Terraform converts to a bool ('true', '1') assigns public IPs, on a service and a task set", async () => {
+    const network = (value: string) =>
+      `  network_configuration {\n    subnets          = ["subnet-1"]\n    assign_public_ip = ${value}\n  }\n`;
+    const tf = (value: string) =>
+      `resource "aws_ecs_service" "web" {\n  name = "web"\n${network(value)}}\n` +
+      `resource "aws_ecs_task_set" "blue" {\n  service         = "web"\n  cluster         = "main"\n  task_definition = "web:1"\n${network(value)}}\n`;
+    const publicIps = async (value: string) => {
+      const found: string[] = [];
+      for (const resource of await loadPolicyText(tf(value), join(tmpdir(), "public-ip.tf")))
+        for (const f of evaluateResource(resource, DEFAULT_CONFIG.policy).findings)
+          if (f.ruleId === "ECS021" || f.ruleId === "ECS022")
+            found.push(`${resource.address} ${f.ruleId} ${f.path} @${f.location?.line}: ${f.message}`);
+      return found;
+    };
+    for (const on of ["true", '"true"', '"1"'])
+      expect(await publicIps(on), on).toEqual([
+        "aws_ecs_service.web ECS021 networkConfiguration.awsvpcConfiguration.assignPublicIp @5: the service gives every task a public IP address",
+        "aws_ecs_task_set.blue ECS022 networkConfiguration.awsvpcConfiguration.assignPublicIp @14: the task set gives every task a public IP address",
+      ]);
+    for (const off of ["false", '"false"', '"0"']) expect(await publicIps(off), off).toEqual([]);
+  });
+
   it("CKV_AWS_332: only the Fargate service pinned to 1.4.0; LATEST and unset pass", async () => {
     expect(only(await results(join(CHECKOV, "ECSServiceFargateLatest", "main.tf")), "ECS008")).toEqual([
       "aws_ecs_service.fail ECS008 platformVersion @15",
