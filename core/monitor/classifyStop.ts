@@ -114,6 +114,9 @@ function evidenceOf(detail: Detail, container?: Container): string {
   );
 }
 
+/** Whether ECS's words (a container's reason, often absent) match `pattern`. */
+const says = (text: string | undefined, pattern: RegExp): boolean => pattern.test(text ?? "");
+
 /** The repository named in a CannotPullContainerError, e.g. `…/shop/web:1.5.0`. */
 function pulledImage(text: string, containers: readonly Container[]): string | undefined {
   const ref =
@@ -121,6 +124,17 @@ function pulledImage(text: string, containers: readonly Container[]): string | u
       text,
     )?.[1];
   return ref ?? containers.find((c) => c.image)?.image;
+}
+
+/**
+ * Whether the task itself is stopping or stopped — ECS wants it STOPPED or says it is — rather
+ * than running on with one of its containers exited.
+ *
+ * @example
+ * taskStopping({ desiredStatus: "STOPPED", lastStatus: "DEPROVISIONING" }); // true
+ */
+export function taskStopping(detail: Pick<Detail, "desiredStatus" | "lastStatus">): boolean {
+  return detail.desiredStatus === "STOPPED" || detail.lastStatus === "STOPPED";
 }
 
 /**
@@ -132,13 +146,12 @@ function pulledImage(text: string, containers: readonly Container[]): string | u
  * classifyStop(event.detail)?.stopClass; // "out-of-memory"
  */
 export function classifyStop(detail: Detail): StopClassification | undefined {
-  const stopping = detail.desiredStatus === "STOPPED" || detail.lastStatus === "STOPPED";
-  if (!stopping) return classifyContainerExit(detail);
+  if (!taskStopping(detail)) return classifyContainerExit(detail);
   const reason = detail.stoppedReason ?? "";
-  const stopCode = detail.stopCode ?? "";
+  const stopCode = detail.stopCode;
   const containers = detail.containers;
 
-  const oom = containers.find((c) => /OutOfMemory/i.test(c.reason ?? "") || c.exitCode === 137);
+  const oom = containers.find((c) => says(c.reason, /OutOfMemory/i) || c.exitCode === 137);
   if (oom)
     return classified("out-of-memory", evidenceOf(detail, oom), {
       container: oom.name,
@@ -146,9 +159,9 @@ export function classifyStop(detail: Detail): StopClassification | undefined {
     });
   if (
     /CannotPullContainerError/i.test(reason) ||
-    containers.some((c) => /CannotPullContainerError/i.test(c.reason ?? ""))
+    containers.some((c) => says(c.reason, /CannotPullContainerError/i))
   ) {
-    const failed = containers.find((c) => /CannotPullContainerError/i.test(c.reason ?? ""));
+    const failed = containers.find((c) => says(c.reason, /CannotPullContainerError/i));
     const image = pulledImage(`${reason} ${failed?.reason ?? ""}`, failed ? [failed] : containers);
     return classified("image-pull", evidenceOf(detail, failed), {
       ...(failed ? { container: failed.name } : {}),
@@ -180,11 +193,8 @@ export function classifyStop(detail: Detail): StopClassification | undefined {
       container: failed.name,
       exitCode: failed.exitCode ?? 1,
     });
-  if (
-    stopCode === "EssentialContainerExited" &&
-    containers.every((c) => c.exitCode === undefined || c.exitCode === 0)
-  )
-    return classified("completed", evidenceOf(detail));
+  // No container failed (above): every exit code is 0 or absent.
+  if (stopCode === "EssentialContainerExited") return classified("completed", evidenceOf(detail));
   return classified("unknown", evidenceOf(detail));
 }
 
@@ -192,7 +202,7 @@ export function classifyStop(detail: Detail): StopClassification | undefined {
 function classifyContainerExit(detail: Detail): StopClassification | undefined {
   const exited = detail.containers.find((c) => c.lastStatus === "STOPPED");
   if (!exited) return undefined;
-  if (exited.exitCode === 137 || /OutOfMemory/i.test(exited.reason ?? ""))
+  if (exited.exitCode === 137 || says(exited.reason, /OutOfMemory/i))
     return classified("out-of-memory", evidenceOf(detail, exited), { container: exited.name, exitCode: 137 });
   if (exited.exitCode !== undefined && exited.exitCode !== 0)
     return classified("application-error", evidenceOf(detail, exited), {

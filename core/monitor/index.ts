@@ -1,5 +1,5 @@
 export { capacityHint } from "./capacityHint.ts";
-export { classifyStop, type StopClass, type StopClassification } from "./classifyStop.ts";
+export { classifyStop, type StopClass, type StopClassification, taskStopping } from "./classifyStop.ts";
 export { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
 export {
   AGENT_GRACE_MINUTES,

@@ -7,7 +7,7 @@ import type {
 import type { SlackMessage } from "../notify/SlackMessage.ts";
 import { findRedeployment, type StateTable } from "../state/index.ts";
 import { capacityHint } from "./capacityHint.ts";
-import { classifyStop, type StopClassification } from "./classifyStop.ts";
+import { classifyStop, type StopClassification, taskStopping } from "./classifyStop.ts";
 import { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
 import type { MonitorLookups } from "./MonitorLookups.ts";
 import type { Incident, MonitorState } from "./MonitorState.ts";
@@ -105,10 +105,9 @@ export async function monitorTaskStateChange(
   const classification = classifyStop(detail);
   if (!classification) return quiet("ignored", `task is ${detail.lastStatus}, nothing stopped`);
   const subject = subjectOfTask(detail.clusterArn, detail.group, event.region);
-  const stopId =
-    classification.container && detail.lastStatus !== "STOPPED" && detail.desiredStatus !== "STOPPED"
-      ? `${detail.taskArn}#${classification.container}`
-      : detail.taskArn;
+  // Every event of a stopping or stopped task is the one stop of that task; a container that
+  // exited in a task that runs on (classifyStop names it) is a stop of its own.
+  const stopId = taskStopping(detail) ? detail.taskArn : `${detail.taskArn}#${classification.container}`;
   const { stops: threshold, withinMinutes } = context.config.crashLoop;
   const count = await context.state.countStopOnce({
     stopId,
@@ -161,7 +160,7 @@ export async function monitorTaskStateChange(
             withinMinutes,
             classification,
             links,
-            ...(imageExists === undefined ? {} : { imageExists }),
+            imageExists,
           }),
           once: { kind: ONCE.incident, id: `${subject.key}#${incident.openedAt}`, seconds: 7 * 24 * 60 * 60 },
         },
@@ -192,7 +191,7 @@ export async function monitorTaskStateChange(
   const imageExists = classification.image
     ? await context.lookups.imageExists(classification.image)
     : undefined;
-  const alerted = await alertOnce(imageExists === undefined ? {} : { imageExists });
+  const alerted = await alertOnce({ imageExists });
   if (alerted) return alerted;
   return quiet("counted", `${recent} of ${threshold} stops within ${withinMinutes} min`);
 }

@@ -9,7 +9,7 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createAwsClients } from "../../../core/aws/index.ts";
 import { MonitorState } from "../../../core/monitor/index.ts";
-import { StateTable } from "../../../core/state/index.ts";
+import { StateTable, stateKeys } from "../../../core/state/index.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 const SERVICE = "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/orders";
@@ -95,6 +95,45 @@ describe("MonitorState counting a stop", () => {
     await expect(state.countStopOnce(stopOf("t1"))).rejects.toBe(conflict);
     expect(await other.readStopStats(SERVICE, 1)).toEqual([]);
     expect((await other.recentStops(SERVICE, 10)).stops).toBe(0);
+  });
+});
+
+describe("MonitorState's records of a counted stop", () => {
+  it("marks the stop counted by this event, for a day", async () => {
+    const now = new Date();
+    await new MonitorState(world.state, () => now).countStopOnce(stopOf("t1"));
+    expect(await world.state.get(stateKeys.taskStop(`${TASK}/t1`))).toEqual({
+      ...stateKeys.taskStop(`${TASK}/t1`),
+      kind: "stop-counted",
+      countedBy: "event-t1",
+      expiration: Math.floor(now.getTime() / 1000) + 24 * 60 * 60,
+    });
+  });
+
+  it("counts a normal stop in the day's statistics only: never in the crash-loop window, never in the open incident", async () => {
+    const normal = { ...stopOf("t1"), stopClass: "scale-in" as const, abnormal: false };
+    await other.countStopOnce(normal);
+    expect((await other.recentStops(SERVICE, 10)).stops).toBe(0);
+    expect(await other.readStopStats(SERVICE, 1)).toMatchObject([{ stops: 1, byClass: { "scale-in": 1 } }]);
+
+    await other.openIncident(incidentOf("t3"));
+    expect(await other.countStopOnce({ ...normal, stopId: `${TASK}/t4`, eventId: "event-t4" })).toEqual({
+      by: "counted",
+    });
+    expect(await other.incident(SERVICE)).toMatchObject({ stops: 3, lastTaskArn: `${TASK}/t3` });
+    expect((await other.recentStops(SERVICE, 10)).stops).toBe(0);
+  });
+
+  it("keeps the first 1,000 characters of a stop's reason in the open incident", async () => {
+    await other.openIncident(incidentOf("t3"));
+    const reason = `CannotPullContainerError: ${"x".repeat(1200)}`;
+    await other.countStopOnce({ ...stopOf("t4"), stopClass: "image-pull", reason });
+    expect(await other.incident(SERVICE)).toMatchObject({
+      stops: 4,
+      lastClass: "image-pull",
+      lastReason: reason.slice(0, 1000),
+      lastTaskArn: `${TASK}/t4`,
+    });
   });
 });
 

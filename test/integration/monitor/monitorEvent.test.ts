@@ -24,7 +24,13 @@ import {
   monitorTaskStateChange,
 } from "../../../core/monitor/index.ts";
 import type { SlackMessage } from "../../../core/notify/index.ts";
-import { acquireLease, completeLease, StateTable, stateKeys } from "../../../core/state/index.ts";
+import {
+  acquireLease,
+  completeLease,
+  recordRedeployments,
+  StateTable,
+  stateKeys,
+} from "../../../core/state/index.ts";
 import { stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
 import { ecrImage } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
@@ -314,6 +320,44 @@ describe("the monitor on a deployment state change (AWS's samples)", () => {
       "completed deployment not started by ecs-autopilot",
       [],
     ]);
+  });
+
+  it("reads a rollback only from an in-progress deployment's reason: without a reason it is ignored, a completed one stays completed", async () => {
+    const inProgress = loadFixture("ecs-deployment-state-change-in-progress.json");
+    const { reason: _reason, ...noReason } = inProgress.detail as Record<string, unknown>;
+    expect(brief(await deployment({ ...inProgress, detail: noReason }))).toEqual([
+      "ignored",
+      "SERVICE_DEPLOYMENT_IN_PROGRESS",
+      [],
+    ]);
+    await recordRedeployments(world.state, [
+      {
+        deploymentId: "ecs-svc/123",
+        serviceArn: SERVICE,
+        repository: "shop/web",
+        tag: "1.5.0",
+        digest: `sha256:${"c".repeat(64)}`,
+        taskDefinitionArn: "arn:aws:ecs:us-west-2:111122223333:task-definition/web:7",
+        eventId: "push-1",
+      },
+    ]);
+    // The completed sample with the rollback sample's reason: the event's name decides.
+    const completed = loadFixture("ecs-deployment-state-change-completed.json");
+    const rollbackReason = (
+      loadFixture("ecs-deployment-state-change-in-progress-rollback.json").detail as {
+        reason: string;
+      }
+    ).reason;
+    const told = await deployment({
+      ...completed,
+      detail: { ...(completed.detail as Record<string, unknown>), reason: rollbackReason },
+    });
+    expect(told.action).toBe("deployment-completed");
+    expect(told.messages[0]?.once).toEqual({
+      kind: "deployment",
+      id: `${SERVICE}#completed#ecs-svc/123`,
+      seconds: 24 * 60 * 60,
+    });
   });
 
   it("tells a failed deployment once a day, linking the service", async () => {

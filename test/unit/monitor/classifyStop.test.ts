@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EcsTaskStateChangeEvent } from "../../../core/events/index.ts";
-import { classifyStop, type StopClass } from "../../../core/monitor/index.ts";
+import { classifyStop, type StopClass, taskStopping } from "../../../core/monitor/index.ts";
+import { SERVICE_TAGS } from "../../../core/tags.ts";
 import { stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 
@@ -20,6 +21,29 @@ const EXPLANATIONS: Record<StopClass, string> = {
   "user-stop": "someone stopped the task (StopTask)",
   completed: "the task's essential container finished with exit code 0",
   unknown: "the task stopped for a reason ecs-autopilot does not know",
+};
+
+/** What each class tells the on-call engineer to do next (the alert's "Next:" line). */
+const NEXT_STEPS: Record<StopClass, string> = {
+  "out-of-memory": `raise the container or task memory, or find the leak; \`${SERVICE_TAGS.rightsize}\` uses these OOM counts`,
+  "application-error":
+    "read the container's last log lines (link below); a crash at start is often missing config or a bad release",
+  "image-pull":
+    "check that the tag/digest exists, the execution role may pull from the repository, and the subnet reaches ECR (NAT or VPC endpoints)",
+  secrets:
+    "check that the secret/parameter exists, and that the execution role may read it (and decrypt it with its KMS key)",
+  "elb-health-check":
+    "check the target group's health check path and port, the container's start-up time (healthCheckGracePeriodSeconds) and security groups",
+  "container-health-check":
+    "run the health check command in the container; raise startPeriod if the app starts slowly",
+  "spot-interruption": "nothing, unless it is frequent: then mix FARGATE into the capacity provider strategy",
+  "host-terminated":
+    "nothing if the instance was replaced on purpose; otherwise check the Auto Scaling group's activity",
+  "scale-in": "nothing to do",
+  "replaced-by-deployment": "nothing to do",
+  "user-stop": "nothing to do",
+  completed: "nothing to do",
+  unknown: "read stoppedReason and the container reasons below",
 };
 
 const classify = (event: Record<string, unknown>) =>
@@ -106,6 +130,7 @@ describe("classifyStop on variations of the captured sample", () => {
     expect(result?.stopClass).toBe(stopClass);
     expect(result?.abnormal).toBe(abnormal);
     expect(result?.explanation).toBe(EXPLANATIONS[stopClass as StopClass]);
+    expect(result?.nextStep).toBe(NEXT_STEPS[stopClass as StopClass]);
     expect(result?.evidence).toBe(
       [
         "stoppedReason" in options ? options.stoppedReason : "Essential container in task exited",
@@ -242,6 +267,8 @@ describe("classifyStop: the causes told apart", () => {
   ])("%o → %s", (options, stopClass) => {
     const result = variation(options);
     expect(result?.stopClass).toBe(stopClass);
+    expect(result?.explanation).toBe(EXPLANATIONS[stopClass as StopClass]);
+    expect(result?.nextStep).toBe(NEXT_STEPS[stopClass as StopClass]);
     expect(result?.abnormal).toBe(
       ![
         "spot-interruption",
@@ -263,5 +290,148 @@ describe("classifyStop: the causes told apart", () => {
       container: "voterintake",
       exitCode: 3,
     });
+  });
+});
+
+describe("classifyStop: a task that stops or stopped, whatever the other status says", () => {
+  it("takes a task ECS wants STOPPED, or says is STOPPED, for a stopping task", () => {
+    expect(taskStopping({ desiredStatus: "STOPPED", lastStatus: "DEPROVISIONING" })).toBe(true);
+    expect(taskStopping({ desiredStatus: "RUNNING", lastStatus: "STOPPED" })).toBe(true);
+    expect(taskStopping({ desiredStatus: "RUNNING", lastStatus: "RUNNING" })).toBe(false);
+  });
+
+  it("classifies a task whose last status is STOPPED as a task stop, not a container's exit, though its desired status still reads RUNNING", () => {
+    const event = stoppedTaskEvent({ id: "e", taskId: "t", service: "web", exitCode: 2 });
+    const detail = event.detail as Record<string, unknown>;
+    expect(
+      classify({ ...event, detail: { ...detail, lastStatus: "STOPPED", desiredStatus: "RUNNING" } }),
+    ).toMatchObject({ stopClass: "application-error", container: "voterintake", exitCode: 2 });
+    // The same task with no container stopped yet: a stop of unknown cause, never "nothing stopped".
+    const containers = (detail.containers as Array<Record<string, unknown>>).map(
+      ({ exitCode: _exitCode, ...container }) => ({ ...container, lastStatus: "RUNNING" }),
+    );
+    expect(
+      classify({
+        ...event,
+        detail: {
+          ...detail,
+          lastStatus: "STOPPED",
+          desiredStatus: "RUNNING",
+          stopCode: "TaskFailedToStart",
+          stoppedReason: "Timeout waiting for network interface provisioning",
+          containers,
+        },
+      }),
+    ).toMatchObject({ stopClass: "unknown", abnormal: true });
+  });
+});
+
+describe("classifyStop: the container to blame", () => {
+  /** The captured sample's container without the `drop` fields, changed, and a sidecar beside it. */
+  const twoContainers = (
+    options: Omit<Parameters<typeof stoppedTaskEvent>[0], "id" | "taskId">,
+    app: Record<string, unknown>,
+    sidecar: Record<string, unknown>,
+    drop: string[] = [],
+  ) => {
+    const event = stoppedTaskEvent({ id: "e", taskId: "t", service: "web", ...options });
+    const detail = event.detail as Record<string, unknown> & { containers: Array<Record<string, unknown>> };
+    const base: Record<string, unknown> = { ...detail.containers[0] };
+    for (const key of drop) delete base[key];
+    const containers = [
+      { ...base, ...app },
+      { ...base, name: "log-router", ...sidecar },
+    ];
+    return classify({ ...event, detail: { ...detail, containers } });
+  };
+
+  it("blames the one container whose image could not be pulled, and names its image", () => {
+    expect(
+      twoContainers(
+        { stopCode: "TaskFailedToStart", stoppedReason: "Task failed to start" },
+        {},
+        {
+          image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+          reason:
+            'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable": unexpected status code 403 Forbidden',
+        },
+        ["exitCode"],
+      ),
+    ).toMatchObject({
+      stopClass: "image-pull",
+      container: "log-router",
+      image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+    });
+  });
+
+  it("takes an OutOfMemoryError without an exit code for exit 137", () => {
+    expect(
+      twoContainers(
+        {},
+        { reason: "OutOfMemoryError: Container killed due to memory usage" },
+        { lastStatus: "STOPPED" },
+        ["exitCode"],
+      ),
+    ).toMatchObject({ stopClass: "out-of-memory", container: "voterintake", exitCode: 137 });
+  });
+
+  it("never blames a container that has no exit code (it never ran) for an application error", () => {
+    expect(
+      twoContainers(
+        {
+          stopCode: "TaskFailedToStart",
+          stoppedReason: "Timeout waiting for network interface provisioning",
+        },
+        {},
+        {},
+        ["exitCode"],
+      ),
+    ).toMatchObject({ stopClass: "unknown", abnormal: true });
+    // One exited 0, the other has no exit code: the task completed.
+    expect(twoContainers({}, { exitCode: 0 }, {}, ["exitCode"])).toMatchObject({ stopClass: "completed" });
+  });
+
+  it("reads a secret named in the singular as a secret", () => {
+    expect(
+      variation({
+        stopCode: "TaskFailedToStart",
+        stoppedReason: "unable to retrieve secret from ssm: service call has been retried 1 time(s)",
+      }),
+    ).toMatchObject({ stopClass: "secrets", abnormal: true });
+  });
+});
+
+describe("classifyStop: the image a pull failed for", () => {
+  const DIGEST = `sha256:${"7110eb6305145e51da2c7242f43b0db24866d036a5871cde0e3169c6f10bf72c"}`;
+  const pull = (stoppedReason: string) => variation({ stopCode: "TaskFailedToStart", stoppedReason })?.image;
+
+  it.each([
+    [
+      "a registry with a port",
+      "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref registry.example.com:5000/shop/web:1.5.0: not found",
+      "registry.example.com:5000/shop/web:1.5.0",
+    ],
+    [
+      "a tag pinned to a digest",
+      `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref "667471847564.dkr.ecr.us-east-2.amazonaws.com/voterintake:v2@${DIGEST}": not found`,
+      `667471847564.dkr.ecr.us-east-2.amazonaws.com/voterintake:v2@${DIGEST}`,
+    ],
+    [
+      "a reference without a tag",
+      'CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref "docker.io/shop/web": not found',
+      "docker.io/shop/web",
+    ],
+    [
+      "a reference after a line break",
+      "CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref\n  docker.io/shop/web:1.5.0: not found",
+      "docker.io/shop/web:1.5.0",
+    ],
+    [
+      "no reference at all (the task's own container image)",
+      "CannotPullContainerError: pull image manifest has been retried 7 time(s): image Manifest does not contain descriptor matching platform 'linux/amd64'",
+      "667471847564.dkr.ecr.us-east-2.amazonaws.com/voterintake",
+    ],
+  ])("%s", (_case, reason, image) => {
+    expect(pull(reason)).toBe(image);
   });
 });
