@@ -5,6 +5,7 @@
  * the queued push is released. Whatever fails, the older push is never what runs, and the newer
  * one ends running, still queued, or dead-lettered (never dropped with success).
  */
+import type { PendingPush } from "../../../core/redeploy/types.ts";
 import { stateKeys } from "../../../core/state/index.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
@@ -46,23 +47,32 @@ interface QueueObservation {
   readonly onOlder: boolean;
   /** Revisions of the family carrying the newer digest, and whether the service runs each. */
   readonly newer: readonly (Revision & { readonly used: boolean })[];
-  /** Revisions carrying the older digest: none should ever be registered. */
-  readonly older: readonly Revision[];
+  /** Revisions carrying the older digest, and whether the service runs each. */
+  readonly older: readonly (Revision & { readonly used: boolean })[];
   readonly claims: readonly Claim[];
+  /** The tag of each message that says the service deployed, in order. */
+  readonly deployedTags: readonly string[];
   readonly pending: boolean;
+  /** The tag of the queued push, if one waits. */
+  readonly pendingTag: string | undefined;
   readonly deadLettered: boolean;
 }
 
 const invariants: Invariant<QueueObservation>[] = [
   {
     id: "Q1",
-    says: "the older push is never what runs (out of order, queued or concurrent)",
+    says: "the older push runs only while the newer one waits behind its roll-out, or while the newer one's event is in the DLQ (its redrive queues it); never as where the service stays",
     breaks: "inconsistent",
-    check: (o) => (o.onOlder ? [`${SERVICE} runs the older push 1.1.0 (${o.runs.name})`] : []),
+    check: (o) =>
+      o.onOlder && o.pendingTag !== "1.2.0" && !o.deadLettered
+        ? [
+            `${SERVICE} runs the older push 1.1.0 (${o.runs.name}) and ${o.pendingTag ? `${o.pendingTag} is queued` : "nothing is queued"}`,
+          ]
+        : [],
   },
   {
     id: "Q2",
-    says: "the service runs an ACTIVE revision, and at most one ACTIVE revision carries the newer digest",
+    says: "the service runs an ACTIVE revision; at most one ACTIVE revision carries the newer digest; none is registered and left unused",
     breaks: "inconsistent",
     check: (o) => [
       ...(o.runs.status === "ACTIVE" ? [] : [`${SERVICE} runs ${o.runs.name}, which is ${o.runs.status}`]),
@@ -72,21 +82,28 @@ const invariants: Invariant<QueueObservation>[] = [
       ...o.newer
         .filter((r) => r.status === "ACTIVE" && !r.used)
         .map((r) => `${r.name} (newer digest) was registered and left unused`),
-      ...o.older.filter((r) => r.status === "ACTIVE").map((r) => `${r.name} carries the older digest`),
+      ...o.older
+        .filter((r) => r.status === "ACTIVE" && !r.used)
+        .map((r) => `${r.name} (older digest) was registered and left unused`),
     ],
   },
   {
     id: "Q3",
-    says: "Slack's last word is what ECS runs, and a deploy is told once",
+    says: "Slack's last word is what ECS runs (by tag), and each tag's deploy is told once",
     breaks: "inconsistent",
     check: (o) => {
-      const said = last(o.claims);
-      const deployed = o.claims.filter((c) => c.kind === "deployed").length;
+      const runsTag = o.onNewer ? "1.2.0" : o.onOlder ? "1.1.0" : "1.0.0";
+      const lastDeployed = last(o.deployedTags);
+      const told = (tag: string) => o.deployedTags.filter((t) => t === tag).length;
       return [
-        ...(said?.kind === "deployed" && !o.onNewer
-          ? [`Slack says ${SERVICE} deployed, but it runs ${o.runs.name}`]
+        ...(last(o.claims)?.kind === "deployed" && lastDeployed !== runsTag
+          ? [
+              `Slack's last word is that ${lastDeployed} deployed to ${SERVICE}, but it runs ${runsTag} (${o.runs.name})`,
+            ]
           : []),
-        ...(deployed > 1 ? [`Slack said ${SERVICE} deployed ${deployed} times`] : []),
+        ...["1.1.0", "1.2.0"]
+          .filter((tag) => told(tag) > 1)
+          .map((tag) => `Slack said ${tag} deployed to ${SERVICE} ${told(tag)} times`),
       ];
     },
   },
@@ -168,6 +185,8 @@ export const redeployQueueFlow: FlowSpec<QueueWorld, QueueObservation> = {
     const revisions = await revisionsOf(h.direct.ecs, SERVICE);
     const runs = revisions.find((r) => r.arn === service.taskDefinition);
     if (!runs) throw new Error(`${SERVICE} runs ${service.taskDefinition}, which moto does not list`);
+    const texts = told(run).map(messageText);
+    const queued = await h.state.get<PendingPush>(stateKeys.pendingPush(world.serviceArn));
     const carries = (r: Revision, digest: string) => r.images.some((i) => i.endsWith(`@${digest}`));
     // The reference: without faults the release deploys the newer push (else Q4's "still queued" would hide it).
     if (tools.clean && !carries(runs, world.newer))
@@ -179,9 +198,17 @@ export const redeployQueueFlow: FlowSpec<QueueWorld, QueueObservation> = {
       newer: revisions
         .filter((r) => carries(r, world.newer))
         .map((r) => ({ ...r, used: r.arn === service.taskDefinition })),
-      older: revisions.filter((r) => carries(r, world.older)),
-      claims: claimsAbout(SERVICE, told(run).map(messageText)),
-      pending: (await h.state.get(stateKeys.pendingPush(world.serviceArn))) !== undefined,
+      older: revisions
+        .filter((r) => carries(r, world.older))
+        .map((r) => ({ ...r, used: r.arn === service.taskDefinition })),
+      claims: claimsAbout(SERVICE, texts),
+      deployedTags: texts.flatMap((text) =>
+        claimsAbout(SERVICE, [text]).some((c) => c.kind === "deployed")
+          ? [/shop\/web:([^:\s]+):/.exec(text)?.[1] ?? "?"]
+          : [],
+      ),
+      pending: queued !== undefined,
+      pendingTag: queued?.push.tag,
       deadLettered: anyDeadLettered(run),
     };
   },
