@@ -295,7 +295,7 @@ function currentEc2Monthly(
       .join(", ");
     return {
       monthly: c.monthly,
-      basis: `Now: its ${tasks(c.tasks)}' share of the instances they run on in ${c.clusterName} (${types}), ${money(c.monthly)}/month`,
+      basis: `Now: its ${c.tasks === 1 ? "1 task's" : `${c.tasks} tasks'`} share of the instances they run on in ${c.clusterName} (${types}), ${money(c.monthly)}/month`,
     };
   }
   if (c?.kind === "cluster-type") {
