@@ -1,5 +1,5 @@
 import { timeoutFor } from "./budgets.ts";
-import { flowFunctionArgs, outbox, routeSecrets, slackWebhookUrl } from "./shared.ts";
+import { alarmTopic, flowFunctionArgs, outbox, routeSecrets, slackWebhookUrl } from "./shared.ts";
 
 /** Messages per invocation (the outbox subscription's batch). */
 const BATCH = 5;
@@ -36,3 +36,35 @@ export const notifyFunction = new sst.aws.Function("Notify", {
 });
 
 outbox.subscribe(notifyFunction.arn, { batch: { size: BATCH, partialResponses: true } });
+
+/**
+ * An alarm on Notify's ERROR log lines: Slack refusing a channel's secret (a revoked token, the app
+ * not in the channel, a missing scope), an invalid outbox message, a post it could not remember.
+ * The outbox's DLQ alarm would only fire after about 15 hours of retries, and SQS's
+ * ApproximateAgeOfOldestMessage leaves out messages received 3 times or more (SQS Developer Guide,
+ * "Available CloudWatch metrics for Amazon SQS"), so an age alarm would never fire at 9-minute
+ * receives. A Slack outage (5xx, no answer) logs WARN and is left to the retries.
+ */
+const notifyErrors = new aws.cloudwatch.LogMetricFilter("NotifyErrors", {
+  logGroupName: notifyFunction.nodes.logGroup.apply(
+    (group) => group?.name ?? $interpolate`/aws/lambda/${notifyFunction.name}`,
+  ),
+  // Powertools' logger writes JSON lines with "level": "ERROR".
+  pattern: '{ $.level = "ERROR" }',
+  metricTransformation: { namespace: "ecs-autopilot", name: `NotifyErrors-${$app.stage}`, value: "1" },
+});
+
+export const notifyErrorAlarm = new aws.cloudwatch.MetricAlarm("AutopilotNotifyErrorAlarm", {
+  alarmDescription:
+    "ecs-autopilot: the Notify function logged an ERROR (Slack refuses a channel's secret, or a message could not be handled); its log says which and what to fix",
+  namespace: "ecs-autopilot",
+  metricName: notifyErrors.metricTransformation.name,
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  alarmActions: [alarmTopic.arn],
+  okActions: [alarmTopic.arn],
+});

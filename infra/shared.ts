@@ -141,27 +141,6 @@ export const outbox = new sst.aws.Queue("AutopilotSlackOutbox", {
 });
 
 /**
- * An alarm when the outbox's oldest message waits more than 30 minutes: Notify posts within
- * seconds, so a message that old means Slack refuses the secret (a revoked token, the app not in
- * the channel) or is down — the DLQ's alarm would only fire after about 15 hours of retries.
- */
-export const outboxAgeAlarm = new aws.cloudwatch.MetricAlarm("AutopilotSlackOutboxAgeAlarm", {
-  alarmDescription:
-    "ecs-autopilot: Slack messages have waited over 30 minutes in the outbox; the Notify function's ERROR logs say why (secret, scope, channel or outage)",
-  namespace: "AWS/SQS",
-  metricName: "ApproximateAgeOfOldestMessage",
-  dimensions: { QueueName: outbox.nodes.queue.name },
-  statistic: "Maximum",
-  period: 300,
-  evaluationPeriods: 1,
-  threshold: 30 * 60,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  alarmActions: [alarmTopic.arn],
-  okActions: [alarmTopic.arn],
-});
-
-/**
  * The central config in SSM as `ecs-autopilot-<stage>-config` (the name the README gives), its
  * tier fitted to its size: minified in the Standard tier (4,096 characters), compressed when
  * larger, in the Advanced tier (8,192) only when compressed it still needs it (infra/config.ts).
