@@ -97,10 +97,15 @@ async function deployOne(
   // One roll-out changes a service at a time: two different pushes handled at once (planned
   // before either had updated the service) must not both deploy, or the older may end up running.
   const updating = stateKeys.serviceUpdate(action.service.serviceArn);
+  const giveBack = () =>
+    Promise.all([
+      releaseLease(options.state, key, owner).catch(() => undefined),
+      releaseLease(options.state, updating, owner).catch(() => undefined),
+    ]);
   const serviceLease = await acquireLease(options.state, updating, owner, {
     leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
   }).catch(async (error: unknown) => {
-    await releaseLease(options.state, key, owner).catch(() => undefined);
+    await giveBack();
     throw error;
   });
   if (!serviceLease.acquired) {
@@ -112,19 +117,6 @@ async function deployOne(
     };
   }
   try {
-    // The plan was made from the service as it was; if another roll-out changed it since, this
-    // push is decided again (queued behind it, superseded, or deployed) by the retry.
-    if (!lease.resumed) {
-      const now = await currentTaskDefinition(options.ecs, action);
-      if (now !== action.fromTaskDefinitionArn) {
-        await releaseLease(options.state, key, owner).catch(() => undefined);
-        return {
-          kind: "failed",
-          action,
-          error: `the service changed since this push was planned (it now runs ${now ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn}); the event is retried to decide again`,
-        };
-      }
-    }
     return await rollOutLeased(action, key, owner, rolloutId, lease.resumed, options);
   } finally {
     // Once UpdateService has answered, the service shows the roll-out: later plans see it.
@@ -152,6 +144,18 @@ async function rollOutLeased(
   options: ApplyOptions,
 ): Promise<DeployOutcome> {
   try {
+    // The plan was made from the service as it was. If another roll-out changed it since, this
+    // push is decided again (queued, superseded or deployed) by the retry. Also when this
+    // roll-out resumes an earlier attempt: if that attempt's update landed, the retry's plan says so.
+    const now = await currentTaskDefinition(options.ecs, action);
+    if (now !== action.fromTaskDefinitionArn) {
+      await releaseLease(options.state, key, owner).catch(() => undefined);
+      return {
+        kind: "failed",
+        action,
+        error: `the service changed since this push was planned (it now runs ${now ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn}); the event is retried to decide again`,
+      };
+    }
     const result = await rollOut(options.ecs, action, {
       rolloutId,
       ...(options.ecsSingleAttempt ? { registerWith: options.ecsSingleAttempt } : {}),

@@ -9,8 +9,10 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk
 import { beforeEach, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
-import { pushFromEvent } from "../../../core/redeploy/index.ts";
+import { applyRedeployPlan, rolloutIdOfAction } from "../../../core/redeploy/applyRedeployPlan.ts";
+import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
 import { listPendingPushes, queuePendingPush } from "../../../core/redeploy/pendingPushes.ts";
+import { acquireLease, stateKeys } from "../../../core/state/index.ts";
 import { createRedeployHandler } from "../../../functions/redeploy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { deploymentEvent } from "../../../sandbox/ecsEvents.ts";
@@ -133,6 +135,51 @@ describe("pushes during a roll-out (redeploy)", () => {
       }
       expect(await running(service), `round ${round}`).toContain(`@${newer.digest}`);
     }
+  });
+
+  it("a retry that resumes its own roll-out still looks at the service first: the older push never replaces a newer one deployed in between", async () => {
+    world = await createWorld();
+    slack = new TerminalNotifier(() => undefined);
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, "shop/resume");
+    await pushImage(world.clients, "shop/resume", "1.0.0");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "resume",
+      desiredCount: 1,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "resume", image: ecrImage(REGION, "shop/resume", "1.0.0"), essential: true }],
+    });
+    const runtime = createRuntime("redeploy", {
+      clients: world.clients,
+      tableName: world.tableName,
+      notifier: slack,
+    });
+    const handler = createRedeployHandler(runtime);
+    const older = await pushed("resume", "1.1.0", "2026-11-26T10:00:00Z");
+    const newer = await pushed("resume", "1.2.0", "2026-11-26T10:00:10Z");
+    // The older push's retry plans from the idle service; its first attempt died holding its
+    // (service, images) lease, so this attempt resumes it.
+    const { plan } = await redeployPush(pushFromEvent(older.event), await runtime.flowContext(), {
+      dryRun: true,
+    });
+    const action = plan.actions.find((a) => a.kind === "deploy");
+    if (action?.kind !== "deploy") throw new Error("the older push should plan a deploy");
+    await acquireLease(
+      world.state,
+      stateKeys.rollout(action.service.serviceArn, rolloutIdOfAction(action)),
+      older.event.id,
+      {
+        leaseSeconds: 300,
+      },
+    );
+    // The newer push deploys in between.
+    expect(await handler(newer.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
+    const [outcome] = await applyRedeployPlan(plan, { ecs: world.clients.ecs, state: world.state });
+    expect(outcome?.kind === "failed" && outcome.error).toMatch(
+      /^the service changed since this push was planned/,
+    );
+    expect(await running("resume")).toContain(`@${newer.digest}`);
   });
 
   it("never deploys the older push when the events arrive out of order", async () => {
