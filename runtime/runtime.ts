@@ -99,7 +99,14 @@ function linked(resource: string, property: "value" | "name" | "url"): string | 
  * default channel secret (deployed, or under `npx sst shell`). The CLI prints messages only when not.
  */
 export function slackConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value"));
+  const value = env.SLACK_WEBHOOK_URL || linked(DEFAULT_CHANNEL, "value");
+  // `none` (log instead) is no target; a malformed value is one, whose post names what is wrong.
+  if (!value) return false;
+  try {
+    return webhookTarget(DEFAULT_CHANNEL, value).kind !== "log";
+  } catch {
+    return true;
+  }
 }
 
 export interface RuntimeOverrides {

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
+import { slackConfigured } from "../../../runtime/runtime.ts";
 import { Sandbox } from "../../../sandbox/Sandbox.ts";
 
 const saved = process.env.SLACK_WEBHOOK_URL;
@@ -31,5 +32,15 @@ describe("Sandbox.postsToSlack", () => {
         '{"token":"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx","channel":"C0123ABCD"}',
       ).postsToSlack,
     ).toBe(true);
+  });
+});
+
+describe("slackConfigured (the CLI prints, and dlq redrive keeps Slack letters, when it is false)", () => {
+  it("is false unset or `none`, true for a webhook URL or a bot token", () => {
+    expect(slackConfigured({})).toBe(false);
+    expect(slackConfigured({ SLACK_WEBHOOK_URL: "none" })).toBe(false);
+    expect(slackConfigured({ SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T000/B000/XXXX" })).toBe(
+      true,
+    );
   });
 });
