@@ -16,15 +16,16 @@ import {
 import { imageTagKey, lastVersionKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
 import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
 import { platformProblem, requiredPlatform, signatureEvidence, signatureProblem } from "./imageChecks.ts";
-import type {
-  ContainerUpdate,
-  ImagePush,
-  RedeployAction,
-  RedeployPlan,
-  ServiceRef,
-  ServiceSnapshot,
-  SkipAction,
-  SkipCategory,
+import {
+  behindText,
+  type ContainerUpdate,
+  type ImagePush,
+  type RedeployAction,
+  type RedeployPlan,
+  type ServiceRef,
+  type ServiceSnapshot,
+  type SkipAction,
+  type SkipCategory,
 } from "./types.ts";
 
 const REDEPLOY_TAG = SERVICE_TAGS.redeploy;
@@ -346,7 +347,7 @@ function finishService(
       return skip(
         ref,
         "superseded",
-        `${queued.push.tag ?? queued.push.digest} is already queued behind deployment ${queued.behind} and is not older`,
+        `${queued.push.tag ?? queued.push.digest} is already queued behind ${behindText(queued.behind)} and is not older`,
       );
     return {
       kind: "queue",

@@ -68,7 +68,7 @@ export async function planAndApply(
   push: ImagePush,
   snapshots: readonly ServiceSnapshot[],
   context: RedeployContext,
-  options: { dryRun?: boolean } & PlanOptions = {},
+  options: { dryRun?: boolean; owner?: string } & PlanOptions = {},
 ): Promise<RedeployReport> {
   const candidates = await withPendingPushes(context, snapshots);
   // What the image checks need of the pushed image, read only when some service would take it.
@@ -86,6 +86,8 @@ export async function planAndApply(
     state: context.state,
     concurrency: context.config.redeploy.concurrency,
     ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+    ...(context.log ? { log: context.log } : {}),
   });
   const records = redeploymentRecords(push, outcomes);
   const warnings: string[] = [];

@@ -12,18 +12,30 @@ import type { PendingPush, RedeployReport } from "./types.ts";
 export async function releasePendingPush(
   pending: PendingPush,
   context: RedeployContext,
-  options: { finishedDeployment?: string } = {},
+  options: {
+    finishedDeployment?: string;
+    /**
+     * The event that releases it (a deployment's end, the sweep's schedule): the roll-out is that
+     * release's own, so a deployment's end and the sweep releasing the same push at once deploy it once.
+     */
+    trigger: string;
+  },
 ): Promise<RedeployReport> {
   const { snapshots, missing } = await loadSnapshots(context.clients.ecs, [
     { serviceArn: pending.serviceArn, clusterArn: pending.clusterArn, taskDefinitionArn: "", containers: [] },
   ]);
   const report = await planAndApply(pending.push, snapshots, context, {
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
+    owner: `${pending.push.eventId} released by ${options.trigger}`,
   });
   const outcome = report.outcomes[0];
   // Settled: deployed, dropped with a reason, or the service is gone. Still waiting (behind another
-  // deployment): the apply step has rewritten the entry. Failed: it stays for the retry.
-  if (missing.length > 0 || !outcome || outcome.kind === "deployed" || outcome.kind === "skipped")
+  // deployment): the apply step has rewritten the entry. Failed, or another release of it rolling
+  // it out right now: it stays, for the retry or for that release to settle.
+  const settled =
+    outcome?.kind === "deployed" ||
+    (outcome?.kind === "skipped" && outcome.action.inProgressBy === undefined);
+  if (missing.length > 0 || !outcome || settled)
     await removePendingPush(context.state, pending.serviceArn, pending.push.eventId);
   return { ...report, released: { behind: pending.behind } };
 }
@@ -36,7 +48,7 @@ export async function releasePendingPush(
  */
 export async function sweepPendingPushes(
   context: RedeployContext,
-  options: { minAgeMs?: number; now?: Date } = {},
+  options: { minAgeMs?: number; now?: Date; trigger: string },
 ): Promise<{ reports: RedeployReport[]; errors: Array<{ serviceArn: string; error: unknown }> }> {
   const now = (options.now ?? new Date()).getTime();
   const due = (await listPendingPushes(context.state)).filter(
@@ -46,11 +58,13 @@ export async function sweepPendingPushes(
   const errors: Array<{ serviceArn: string; error: unknown }> = [];
   for (const pending of due) {
     try {
-      const report = await releasePendingPush(pending, context);
+      const report = await releasePendingPush(pending, context, { trigger: options.trigger });
       const [outcome] = report.outcomes;
       // Still waiting behind the same deployment (a long roll-out): nothing new to tell. Slack
       // heard "queued behind X" once; the next news is its release, or a new deployment to wait for.
       if (outcome?.kind === "queued" && outcome.action.behind === pending.behind) continue;
+      // Another release (the deployment's end) is rolling it out right now: that one tells.
+      if (outcome?.kind === "skipped" && outcome.action.inProgressBy !== undefined) continue;
       reports.push(report);
     } catch (error) {
       errors.push({ serviceArn: pending.serviceArn, error });

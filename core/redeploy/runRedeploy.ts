@@ -92,12 +92,15 @@ export async function runRedeploy(
     if (context.dryRun)
       return quietResult({ status: "ignored", reason: "dry run: the queued push stays queued" });
     released = [
-      await releasePendingPush(pending, context, { finishedDeployment: event.detail.deploymentId }),
+      await releasePendingPush(pending, context, {
+        finishedDeployment: event.detail.deploymentId,
+        trigger: event.id,
+      }),
     ];
   } else {
     if (context.dryRun)
       return quietResult({ status: "ignored", reason: "dry run: queued pushes stay queued" });
-    const swept = await sweepPendingPushes(context);
+    const swept = await sweepPendingPushes(context, { trigger: event.id });
     released = swept.reports;
     sweepErrors = swept.errors.map(
       ({ serviceArn, error }) =>

@@ -27,7 +27,7 @@ export interface PendingPush {
   readonly push: ImagePush;
   readonly serviceArn: string;
   readonly clusterArn: string;
-  /** The deployment it waits for. */
+  /** What it waits for: see {@link QueueAction.behind}. */
   readonly behind: string;
   readonly queuedAt: string;
 }
@@ -103,6 +103,11 @@ export interface SkipAction {
   readonly service: ServiceRef;
   readonly category: SkipCategory;
   readonly reason: string;
+  /**
+   * A `duplicate` another invocation is rolling out right now (the lease holder): not settled
+   * yet, so a queued push stays queued until that roll-out has deployed it or given it back.
+   */
+  readonly inProgressBy?: string;
 }
 
 /**
@@ -115,7 +120,11 @@ export interface QueueAction {
   readonly reason: string;
   readonly policySource: string;
   readonly updates: readonly ContainerUpdate[];
-  /** The deployment the push waits for. */
+  /**
+   * What the push waits for: the id of the service's deployment (`ecs-svc/…`), or, when another
+   * change of ecs-autopilot's held the service (a push's roll-out, a right-sizing step, a policy
+   * rollback), that change in words. See {@link behindText}.
+   */
   readonly behind: string;
   /** The older push this one replaces in the queue. */
   readonly supersedes?: PendingPush;
@@ -156,3 +165,10 @@ export interface RedeployReport {
   /** Problems that did not stop the roll-outs (e.g. a deployment record not written). */
   readonly warnings?: readonly string[];
 }
+
+/**
+ * What a queued push waits for, as a reader is told: "deployment ecs-svc/…" (the id between
+ * `quote`s), or the change in words.
+ */
+export const behindText = (behind: string, quote = ""): string =>
+  /^ecs-svc\/|^\?$/.test(behind) ? `deployment ${quote}${behind}${quote}` : behind;
