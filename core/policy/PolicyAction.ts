@@ -8,6 +8,8 @@ export type PolicyAction =
       readonly kind: "rollback";
       readonly cluster: string;
       readonly service: string;
+      /** The service's full ARN: the key of its one-change-at-a-time lease (shared with redeploy). */
+      readonly serviceArn: string;
       readonly from: string;
       readonly to: string;
       readonly reason: string;

@@ -18,6 +18,9 @@ export class PolicyUncheckedError extends AutopilotError {
   }
 }
 
+/** Without a Lambda deadline (CLI, sandbox), a rollback's service lease lasts this long. */
+const LOCAL_LEASE_MS = 15 * 60 * 1000;
+
 /**
  * The policy flow's entry: a scheduled event audits every revision in use; a CloudTrail
  * RegisterTaskDefinition / CreateService / UpdateService is checked, and in enforce mode acted on
@@ -33,8 +36,18 @@ export async function runPolicy(
     context.log.info("policy audit", { totals: audit.totals, resourceTotals: audit.resourceTotals });
     return { summary: { action: "audit", ...audit }, messages: [{ message: policyAuditMessage(audit) }] };
   }
-  const outcome = await planPolicyForCall(context.clients, event.detail, settings);
-  if (!context.dryRun) await applyPolicyActions(context.clients, outcome.actions);
+  const planned = await planPolicyForCall(context.clients, event.detail, settings);
+  const outcome = context.dryRun
+    ? planned
+    : {
+        ...planned,
+        actions: await applyPolicyActions(context.clients, planned.actions, {
+          state: context.state,
+          owner: event.id,
+          leaseSeconds: Math.ceil((context.remainingTimeMs?.() ?? LOCAL_LEASE_MS) / 1000) + 30,
+          log: context.log,
+        }),
+      };
   const message = policyEventMessage(outcome, context.dryRun);
   const summary = {
     action: outcome.ignored ? "ignored" : "checked",
