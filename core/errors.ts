@@ -6,6 +6,7 @@
  * | code | class | where |
  * | --- | --- | --- |
  * | `config-invalid` | ConfigError | core/config |
+ * | `config-unavailable` | ConfigUnavailableError | core/config |
  * | `tag-policy-invalid` | TagPolicyError | core/tagPolicy |
  * | `pattern-invalid` | PatternError | core/tagPolicy |
  * | `image-facts-unavailable` | ImageFactsError | core/redeploy |
