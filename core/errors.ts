@@ -25,6 +25,7 @@
  * | `schedule-apply-failed` | ScheduleApplyError | core/schedule |
  * | `rightsize-apply-failed` | RightsizeApplyError | core/rightsize |
  * | `policy-unchecked` | PolicyUncheckedError | core/policy |
+ * | `policy-rollback-deferred` | PolicyRollbackDeferredError | core/policy |
  * | `event-in-progress` | EventInProgressError | runtime |
  * | `delivery-failed` | DeliveryError | runtime |
  * | `cli-usage` | CliError | cli |

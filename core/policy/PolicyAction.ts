@@ -19,6 +19,11 @@ export type PolicyAction =
       readonly cluster: string;
       readonly service: string;
       readonly reason: string;
+      /**
+       * Not rolled back yet: another change held the service. The event fails so that it is
+       * retried (then dead-lettered) and checked again once that change is done.
+       */
+      readonly retried?: true;
     };
 
 export interface PolicyOutcome {

@@ -24,8 +24,9 @@ export interface RollbackGuard {
 /**
  * Executes a plan's actions and returns them as done. A rollback changes the service only while
  * no other change of ecs-autopilot's holds it and only if it still runs the revision the verdict
- * was on; otherwise it becomes a `no-rollback` saying why (a newer roll-out's own UpdateService is
- * checked when its event comes).
+ * was on; otherwise it becomes a `no-rollback` saying why: moved since (that UpdateService is
+ * checked when its event comes), or held by another change (`retried`: the caller fails the event
+ * so that it is checked again).
  */
 export async function applyPolicyActions(
   clients: Pick<AwsClients, "ecs">,
@@ -79,15 +80,23 @@ export async function applyPolicyActions(
             ),
         );
         if (result.kind === "changed") done.push(action);
+        else if (result.kind === "busy")
+          // Fails closed: the event is retried and checked again once that change is done (if it
+          // never updates the service, the retry rolls back; if it does, that update is checked too).
+          done.push({
+            kind: "no-rollback",
+            cluster: action.cluster,
+            service: action.service,
+            reason: `${action.reason}; not rolled back yet: ${result.change} is changing the service right now; this event is retried, then dead-lettered, to check again`,
+            retried: true,
+          });
+        // Someone's UpdateService moved it: that call is checked when its event comes.
         else
           done.push({
             kind: "no-rollback",
             cluster: action.cluster,
             service: action.service,
-            reason:
-              result.kind === "busy"
-                ? `${action.reason}; not rolled back: ${result.change} is changing the service right now (its own UpdateService is checked when its event comes)`
-                : `${action.reason}; not rolled back: the service moved off ${nameFromArn(action.from)} since it was checked (it runs ${result.runs ? nameFromArn(result.runs) : "an unknown revision"})`,
+            reason: `${action.reason}; not rolled back: the service moved off ${nameFromArn(action.from)} since it was checked (it runs ${result.runs ? nameFromArn(result.runs) : "an unknown revision"})`,
           });
         break;
       }

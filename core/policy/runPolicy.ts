@@ -21,6 +21,17 @@ export class PolicyUncheckedError extends AutopilotError {
 /** Without a Lambda deadline (CLI, sandbox), a rollback's service lease lasts this long. */
 const LOCAL_LEASE_MS = 15 * 60 * 1000;
 
+/** Enforce mode could not roll a service back yet (another change held it): checked again on retry. */
+export class PolicyRollbackDeferredError extends AutopilotError {
+  override readonly name = "PolicyRollbackDeferredError";
+  readonly code = "policy-rollback-deferred";
+  constructor(readonly services: readonly string[]) {
+    super(
+      `not rolled back yet, another change held the service: ${services.join(", ")}; the event is retried to check again`,
+    );
+  }
+}
+
 /**
  * The policy flow's entry: a scheduled event audits every revision in use; a CloudTrail
  * RegisterTaskDefinition / CreateService / UpdateService is checked, and in enforce mode acted on
@@ -49,6 +60,9 @@ export async function runPolicy(
         }),
       };
   const message = policyEventMessage(outcome, context.dryRun);
+  const deferred = outcome.actions.flatMap((a) =>
+    a.kind === "no-rollback" && a.retried ? [`${a.cluster}/${a.service}`] : [],
+  );
   const summary = {
     action: outcome.ignored ? "ignored" : "checked",
     trigger: outcome.trigger,
@@ -72,9 +86,12 @@ export async function runPolicy(
   return {
     summary,
     messages: message ? [{ message }] : [],
-    // Fails closed: a revision that could not be read is checked again (retry, then the DLQ).
+    // Fails closed: a revision that could not be read is checked again (retry, then the DLQ); so is
+    // a rollback that another change held up.
     ...(outcome.unknown
       ? { failure: new PolicyUncheckedError(outcome.unknown.taskDefinitionArn, outcome.unknown.reason) }
-      : {}),
+      : deferred.length > 0
+        ? { failure: new PolicyRollbackDeferredError(deferred) }
+        : {}),
   };
 }

@@ -6,9 +6,16 @@ import { type Deployed, rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
-import { acquireLease, completeLease, releaseLease, type StateTable, stateKeys } from "../state/index.ts";
+import {
+  acquireLease,
+  completeLease,
+  type LeaseItem,
+  releaseLease,
+  type StateTable,
+  stateKeys,
+} from "../state/index.ts";
 import { queuePendingPush } from "./pendingPushes.ts";
-import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan } from "./types.ts";
+import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan, SkipAction } from "./types.ts";
 
 /**
  * How long a (service, images) roll-out is remembered: a digest that failed and rolled back is not
@@ -148,7 +155,8 @@ async function deployOne(
       return {
         kind: "failed",
         action,
-        error: `the service changed since this push was planned (it now runs ${guarded.runs ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn}); the event is retried to decide again`,
+        error: `the service changed since this push was planned (it now runs ${guarded.runs ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn})`,
+        decideAgain: true,
       };
     // Another change got there first: this push waits for it like for any deployment, and is
     // planned again against what runs when it ends (deployed, superseded, or already running).
@@ -197,7 +205,28 @@ const queueBehind = (action: DeployAction, behind: string, why: string): QueueAc
   policySource: action.policySource,
   updates: action.updates,
   behind,
+  ...(action.supersedes ? { supersedes: action.supersedes } : {}),
 });
+
+/**
+ * A `deployed-earlier` skip names who made the roll-out (its lease's owner): another invocation
+ * than this one (the other release of a queued push released twice at once) reports it itself.
+ */
+async function whoDeployed(action: SkipAction, owner: string, options: ApplyOptions): Promise<SkipAction> {
+  if (action.category !== "deployed-earlier" || !action.rolloutId) return action;
+  const lease = await options.state
+    .get<LeaseItem>(stateKeys.rollout(action.service.serviceArn, action.rolloutId))
+    .catch(() => undefined);
+  if (!lease || lease.owner === owner) return action;
+  return {
+    ...action,
+    reason: action.reason.replace(
+      /\(an earlier attempt, whose outcome was not reported\)$/,
+      `(by ${lease.owner}, which reports it)`,
+    ),
+    reportedBy: lease.owner,
+  };
+}
 
 async function queueOne(action: QueueAction, plan: RedeployPlan, state: StateTable): Promise<DeployOutcome> {
   const queued = await queuePendingPush(
@@ -215,8 +244,8 @@ async function queueOne(action: QueueAction, plan: RedeployPlan, state: StateTab
     return {
       kind: "failed",
       action,
-      error:
-        "another push changed this service's queue at the same time; the event is retried to decide again",
+      error: "another push changed this service's queue at the same time",
+      decideAgain: true,
     };
   return { kind: "queued", action, ...(action.supersedes ? { superseded: action.supersedes } : {}) };
 }
@@ -239,7 +268,10 @@ export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOption
     async (action): Promise<DeployOutcome> => {
       switch (action.kind) {
         case "skip":
-          return { kind: "skipped", action };
+          return {
+            kind: "skipped",
+            action: await whoDeployed(action, options.owner ?? plan.push.eventId, options),
+          };
         case "queue":
           return queueOne(action, plan, options.state);
         case "deploy":

@@ -53,8 +53,18 @@ export function redeployMessage(
   const told =
     // (Not a release that found another invocation rolling the push out: that one tells.)
     (report.released !== undefined &&
-      skipped.some((o) => o.action.kind === "skip" && o.action.inProgressBy === undefined)) ||
-    skipped.some((o) => o.action.kind === "skip" && o.action.category === "deployed-earlier");
+      skipped.some(
+        (o) =>
+          o.action.kind === "skip" &&
+          o.action.inProgressBy === undefined &&
+          o.action.reportedBy === undefined,
+      )) ||
+    skipped.some(
+      (o) =>
+        o.action.kind === "skip" &&
+        o.action.category === "deployed-earlier" &&
+        o.action.reportedBy === undefined,
+    );
   if (
     deployed.length + queued.length + failed.length === 0 &&
     !told &&

@@ -68,6 +68,11 @@ export interface DeployAction {
   readonly deploymentConfiguration: DeploymentConfiguration;
   /** What the image checks found: the platform that fits, and the signature where one was required. */
   readonly image?: { readonly platform: string; readonly signature?: string };
+  /**
+   * An older push queued for this idle service (the end of its deployment not yet handled): this
+   * push replaces it in the queue should it have to wait after all (another change holding the service).
+   */
+  readonly supersedes?: PendingPush;
 }
 
 export type SkipCategory =
@@ -108,6 +113,13 @@ export interface SkipAction {
    * yet, so a queued push stays queued until that roll-out has deployed it or given it back.
    */
   readonly inProgressBy?: string;
+  /** `deployed-earlier`: the roll-out that made the running revision (its `autopilot:rollout` tag). */
+  readonly rolloutId?: string;
+  /**
+   * `deployed-earlier` by another invocation than this one (another release of the same queued
+   * push), which reports it: this one says nothing.
+   */
+  readonly reportedBy?: string;
 }
 
 /**
@@ -154,7 +166,17 @@ export type DeployOutcome =
       /** An older queued push this one replaced. */
       readonly superseded?: PendingPush;
     }
-  | { readonly kind: "failed"; readonly action: DeployAction | QueueAction; readonly error: string };
+  | {
+      readonly kind: "failed";
+      readonly action: DeployAction | QueueAction;
+      readonly error: string;
+      /**
+       * The service or its queue changed while this push was applied (another push queued at the
+       * same moment; this event's own earlier attempt had moved the service): plan it again now,
+       * against what holds then. Set only by the apply step; `planAndApply` decides again.
+       */
+      readonly decideAgain?: true;
+    };
 
 export interface RedeployReport {
   readonly plan: RedeployPlan;

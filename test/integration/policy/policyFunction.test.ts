@@ -11,6 +11,7 @@ import { policyAudit } from "../../../cli/policy.ts";
 import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
 import { renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
 import { applyPolicyActions } from "../../../core/policy/index.ts";
+import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
@@ -221,27 +222,28 @@ describe("functions/policy against moto", () => {
       leaseSeconds: 600,
       attributes: { change: "the roll-out of shop/ledger:2.0.0 (event push-event-3)" },
     });
-    const busy = await handler(ENFORCE)(
-      {
-        ...call("UpdateService", { cluster: "prod", service: "ledger", taskDefinition: bad }, {}),
-        id: "ledger-1",
-      },
-      localContext("policy"),
+    const event = {
+      ...call("UpdateService", { cluster: "prod", service: "ledger", taskDefinition: bad }, {}),
+      id: "ledger-1",
+    };
+    const told = posts.length;
+    // Fails closed: not rolled back yet, and the event fails so that Lambda retries it.
+    const busy = await handler(ENFORCE)(event, localContext("policy")).catch((error: unknown) => error);
+    expect(busy).toBeInstanceOf(PolicyRollbackDeferredError);
+    expect((busy as PolicyRollbackDeferredError).services).toEqual(["prod/ledger"]);
+    expect(posts.slice(told).map(renderPlainText).join("\n")).toMatch(
+      /not rolled back yet: the roll-out of shop\/ledger:2\.0\.0 \(event push-event-3\) is changing the service right now; this event is retried, then dead-lettered, to check again/,
     );
-    expect(busy).toMatchObject({
-      compliant: false,
-      actions: [
-        {
-          kind: "no-rollback",
-          service: "ledger",
-          reason: expect.stringMatching(
-            /; not rolled back: the roll-out of shop\/ledger:2\.0\.0 \(event push-event-3\) is changing the service right now/,
-          ),
-        },
-      ],
-    });
     expect(await serviceNow()).toBe(bad);
+    // That roll-out ended without updating the service (it died, or found it moved): the retry rolls back.
     await releaseLease(world.state, lease, "push-event-3");
+    expect(await handler(ENFORCE)(event, localContext("policy"))).toMatchObject({
+      actions: [{ kind: "rollback", from: bad, to: service.taskDefinition }],
+    });
+    expect(await serviceNow()).toBe(service.taskDefinition);
+    await world.clients.ecs.send(
+      new UpdateServiceCommand({ cluster: "prod", service: "ledger", taskDefinition: bad }),
+    );
 
     // Checked while it ran `bad`; by the time of the rollback another revision runs.
     const ecs = world.clients.ecs;

@@ -412,6 +412,86 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(await listPendingPushes(world.state)).toEqual([]);
   });
 
+  it("a second push while a dead invocation's lease holds the service: a newer one replaces the queued push, an older one is superseded, none fails", async () => {
+    const { handler, serviceArn, deployment } = await setUp("stuck", 2);
+    // A roll-out whose invocation died holding the service (its lease: the time it had left + 30 s).
+    await acquireLease(world.state, stateKeys.serviceUpdate(serviceArn), "dead-invocation", {
+      leaseSeconds: 320,
+      attributes: { change: "the roll-out of shop/stuck:1.0.1 (event dead-invocation)" },
+    });
+    const first = await pushed("stuck", "1.2.0", "2026-11-26T10:00:00Z");
+    const newer = await pushed("stuck", "1.3.0", "2026-11-26T10:00:20Z");
+    const older = await pushed("stuck", "1.1.0", "2026-11-26T09:59:50Z");
+    expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ queued: 1 });
+    // Before: "another push changed this service's queue" — failed on every attempt, then the DLQ.
+    expect(await handler(newer.event, localContext("redeploy"))).toMatchObject({ queued: 1, failed: 0 });
+    expect(await handler(older.event, localContext("redeploy"))).toMatchObject({
+      failed: 0,
+      services: [{ result: "skip:superseded" }],
+    });
+    expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.3.0"]);
+    expect(JSON.stringify(slack.messages.at(-1)?.blocks)).toContain("Replaces the queued `1.2.0`");
+    // The dead holder's lease runs out; the deployment's end releases the newest push.
+    await acquireLease(
+      world.state,
+      stateKeys.serviceUpdate(serviceArn),
+      "dead-invocation",
+      { leaseSeconds: 1 },
+      new Date(Date.now() - 60_000),
+    );
+    await handler(finished(serviceArn, deployment), localContext("redeploy"));
+    expect(await running("stuck")).toContain(`@${newer.digest}`);
+  });
+
+  it("never deploys an older push delivered late while a newer one is queued for the idle service (its deployment's end not handled yet)", async () => {
+    const { handler, serviceArn } = await setUp("late", 2);
+    const newer = await pushed("late", "1.2.0", "2026-11-26T10:00:10Z");
+    const older = await pushed("late", "1.1.0", "2026-11-26T10:00:00Z");
+    await queuePendingPush(
+      world.state,
+      {
+        push: pushFromEvent(newer.event),
+        serviceArn,
+        clusterArn: serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1"),
+        behind: "ecs-svc/just-finished",
+        queuedAt: new Date().toISOString(),
+      },
+      undefined,
+    );
+    expect(await handler(older.event, localContext("redeploy"))).toMatchObject({
+      deployed: 0,
+      services: [{ result: "skip:superseded" }],
+    });
+    expect(await running("late")).toContain(":1.0.0");
+    expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.2.0"]);
+  });
+
+  it("three pushes handled at the same moment for an idle service: none fails, and the newest ends up running", async () => {
+    for (const round of [0, 1, 2]) {
+      const service = `trio${round}`;
+      const { handler, serviceArn } = await setUp(service, 2);
+      const pushes = [];
+      for (const [i, tag] of ["1.1.0", "1.2.0", "1.3.0"].entries())
+        pushes.push(await pushed(service, tag, `2026-11-26T10:00:${String(i * 10).padStart(2, "0")}Z`));
+      const order = round === 1 ? [...pushes].reverse() : pushes;
+      // Before: one of the three failed in 6 of 6 review rounds (its queue write lost the race).
+      const results = await Promise.all(order.map((p) => handler(p.event, localContext("redeploy"))));
+      expect(
+        results.map((r) => (r as { failed?: number }).failed),
+        `round ${round}`,
+      ).toEqual([0, 0, 0]);
+      for (let i = 0; i < 3 && (await listPendingPushes(world.state)).length > 0; i++) {
+        const described = await world.clients.ecs.send(
+          new DescribeServicesCommand({ cluster: "prod", services: [service] }),
+        );
+        const newest = described.services?.[0]?.deployments?.find((d) => d.status === "PRIMARY")?.id ?? "";
+        await handler(finished(serviceArn, newest), localContext("redeploy"));
+      }
+      expect(await listPendingPushes(world.state)).toEqual([]);
+      expect(await running(service), `round ${round}`).toContain(`@${pushes[2]?.digest}`);
+    }
+  });
+
   it("releases the other queued pushes when one release fails, keeps that one queued and fails the run", async () => {
     const { handler, serviceArn } = await setUp("letters", 2);
     await createRepository(world.clients, "shop/parcels");
