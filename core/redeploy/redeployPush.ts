@@ -50,10 +50,13 @@ export function pushFromEvent(event: EcrImageActionEvent): ImagePush {
 export async function withPendingPushes(
   context: Pick<RedeployContext, "state">,
   snapshots: readonly ServiceSnapshot[],
+  /** The pushed repository: only its queued push competes with this one. */
+  repository: string,
 ): Promise<ServiceSnapshot[]> {
   const pending = await loadPendingPushes(
     context.state,
     snapshots.map((s) => s.service.serviceArn ?? "").filter(Boolean),
+    repository,
   );
   return snapshots.map((snapshot) => {
     const queued = pending.get(snapshot.service.serviceArn ?? "");
@@ -74,7 +77,7 @@ export async function planAndApply(
   context: RedeployContext,
   options: { dryRun?: boolean; owner?: string } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const candidates = await withPendingPushes(context, snapshots);
+  const candidates = await withPendingPushes(context, snapshots, push.repository);
   // What the image checks need of the pushed image, read only when some service would take it.
   const image = await loadImageFacts(
     context.clients.ecr,
@@ -110,10 +113,15 @@ export async function planAndApply(
         containers: [],
       })),
     );
-    const replanned = planRedeploy(push, await withPendingPushes(context, fresh), context.config, {
-      ...options,
-      image,
-    });
+    const replanned = planRedeploy(
+      push,
+      await withPendingPushes(context, fresh, push.repository),
+      context.config,
+      {
+        ...options,
+        image,
+      },
+    );
     const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
     const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);
