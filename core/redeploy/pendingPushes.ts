@@ -7,12 +7,21 @@ export const PENDING_SECONDS = 3 * 24 * 60 * 60;
 
 type PendingItem = PendingPush & { readonly pushEventId: string };
 
-const asPending = ({ push, serviceArn, clusterArn, behind, queuedAt }: PendingItem): PendingPush => ({
+const asPending = ({
   push,
   serviceArn,
   clusterArn,
   behind,
   queuedAt,
+  sk,
+}: PendingItem & { readonly sk?: string }): PendingPush => ({
+  push,
+  serviceArn,
+  clusterArn,
+  behind,
+  queuedAt,
+  // Written before queues were kept per repository: its key is the service's alone.
+  ...(sk === serviceArn ? { legacy: true as const } : {}),
 });
 
 /** The pushes of `repository` queued for these services, by service ARN. */
@@ -80,10 +89,15 @@ export async function queuePendingPush(
 export async function removePendingPush(table: StateTable, pending: PendingPush): Promise<void> {
   const pushEventId = pending.push.eventId;
   try {
-    await table.delete(stateKeys.pendingPush(pending.serviceArn, pending.push.repository), {
-      ConditionExpression: "pushEventId = :id",
-      ExpressionAttributeValues: { ":id": pushEventId },
-    });
+    await table.delete(
+      pending.legacy
+        ? stateKeys.legacyPendingPush(pending.serviceArn)
+        : stateKeys.pendingPush(pending.serviceArn, pending.push.repository),
+      {
+        ConditionExpression: "pushEventId = :id",
+        ExpressionAttributeValues: { ":id": pushEventId },
+      },
+    );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }

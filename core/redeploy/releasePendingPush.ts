@@ -43,12 +43,15 @@ export async function releasePendingPush(
   const outcome = report.outcomes[0];
   // Settled: deployed, dropped with a reason, or the service is gone. Still waiting (behind another
   // deployment): the apply step has rewritten the entry. Failed, or another release of it rolling
-  // it out right now or having deployed it (that one tells, and forgets the entry): it stays.
+  // it out right now or having deployed it (that one tells, and forgets the entry): it stays. Deployed
+  // by the push's own event (a retry that found the service free): that event told it, and never
+  // forgets queue entries, so this release does, quietly.
+  const reportedBy = outcome?.kind === "skipped" ? outcome.action.reportedBy : undefined;
   const settled =
     outcome?.kind === "deployed" ||
     (outcome?.kind === "skipped" &&
       outcome.action.inProgressBy === undefined &&
-      outcome.action.reportedBy === undefined);
+      (reportedBy === undefined || reportedBy === pending.push.eventId));
   return {
     report: { ...report, released: { behind: pending.behind } },
     ...(missing.length > 0 || !outcome || settled

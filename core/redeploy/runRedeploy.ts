@@ -50,9 +50,12 @@ function outcomeOf(
     // A released push's deploy is told once, whichever release or retry tells it: a retry after
     // its message went out (the queue entry could not be forgotten) finds it "deployed earlier".
     const [outcome] = report.outcomes;
+    // (Not a skip that another invocation's report covers: that report carries the news.)
     const deployedNow =
       outcome?.kind === "deployed" ||
-      (outcome?.kind === "skipped" && outcome.action.category === "deployed-earlier");
+      (outcome?.kind === "skipped" &&
+        outcome.action.category === "deployed-earlier" &&
+        outcome.action.reportedBy === undefined);
     return report.released && outcome && deployedNow
       ? [
           {

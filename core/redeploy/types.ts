@@ -30,6 +30,8 @@ export interface PendingPush {
   /** What it waits for: see {@link QueueAction.behind}. */
   readonly behind: string;
   readonly queuedAt: string;
+  /** Queued by a build that kept one queue entry per service (its key is the service's alone). */
+  readonly legacy?: true;
 }
 
 /** What the planner knows of one service: its description, tags and current task definition. */

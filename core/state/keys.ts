@@ -144,6 +144,11 @@ export const stateKeys = {
     pk: "pending",
     sk: `${serviceArn}#${repository}`,
   }),
+  /**
+   * A push queued by a build before queues were kept per repository (one per service): still
+   * released by the sweep, and forgotten under this key.
+   */
+  legacyPendingPush: (serviceArn: string): ItemKey => ({ pk: "pending", sk: serviceArn }),
   /** The pushes waiting for one service (its repositories'). */
   pendingPushesOf: (serviceArn: string): KeyPrefix => ({ pk: "pending", prefix: `${serviceArn}#` }),
   /** Every pending push (one partition: the sweep queries it). */
