@@ -38,7 +38,7 @@ async function drain(sqs: SQSClient, queueUrl: string): Promise<string[]> {
   }
 }
 
-describe("a release whose message could not be queued (pre-existing)", () => {
+describe("a release whose message could not be queued", () => {
   it("the deploy of the queued push is still reported to Slack", async () => {
     const world = await createWorld();
     await createCluster(world.clients, "prod");
@@ -86,7 +86,7 @@ describe("a release whose message could not be queued (pre-existing)", () => {
           outboxQueueUrl,
         }),
       );
-    const broken = handlerWith(outbox.replace(/outbox-11d-\d+$/, "no-such-queue"));
+    const broken = handlerWith(outbox.replace(/outbox-11d-\d+$/, "missing-outbox"));
     const working = handlerWith(outbox);
     const end = deploymentEvent({
       id: "deployment-d001",
@@ -106,7 +106,7 @@ describe("a release whose message could not be queued (pre-existing)", () => {
       new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
     );
     expect(td.taskDefinition?.containerDefinitions?.[0]?.image).toContain(digest);
-    // A's retry (same event): the queue entry was already removed by A's first attempt.
+    // A's retry (same event): the queue entry is still there (forgotten only after delivery).
     const retried = await working(end, localContext("redeploy"));
     expect(retried).toMatchObject({ reports: [{ services: [{ result: "skip:deployed-earlier" }] }] });
     const texts = await drain(world.clients.sqs, outbox);
