@@ -6,6 +6,7 @@
  * | code | class | where |
  * | --- | --- | --- |
  * | `config-invalid` | ConfigError | core/config |
+ * | `config-unavailable` | ConfigUnavailableError | core/config |
  * | `tag-policy-invalid` | TagPolicyError | core/tagPolicy |
  * | `pattern-invalid` | PatternError | core/tagPolicy |
  * | `image-facts-unavailable` | ImageFactsError | core/redeploy |
@@ -24,6 +25,7 @@
  * | `schedule-apply-failed` | ScheduleApplyError | core/schedule |
  * | `rightsize-apply-failed` | RightsizeApplyError | core/rightsize |
  * | `policy-unchecked` | PolicyUncheckedError | core/policy |
+ * | `policy-rollback-deferred` | PolicyRollbackDeferredError | core/policy |
  * | `event-in-progress` | EventInProgressError | runtime |
  * | `delivery-failed` | DeliveryError | runtime |
  * | `cli-usage` | CliError | cli |

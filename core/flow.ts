@@ -51,6 +51,12 @@ export interface FlowResult<Summary extends object = Record<string, unknown>> {
    * with it, so that Lambda retries it and finally dead-letters it — it never reports success.
    */
   readonly failure?: Error;
+  /**
+   * Work that must wait until the messages are queued, run by the delivery step right after
+   * (before `failure` is thrown): forgetting a released push, whose retry would otherwise find
+   * nothing to report if its message could not be queued. If it throws, the invocation fails.
+   */
+  readonly afterDelivery?: () => Promise<void>;
 }
 
 /** A result with nothing to tell. */

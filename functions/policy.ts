@@ -12,9 +12,15 @@ import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 const PolicyEvent = z.discriminatedUnion("detail-type", [CloudTrailApiCallEvent, ScheduledEvent]);
 
 export function createPolicyHandler(runtime: FlowRuntime, options: { dryRun?: boolean } = {}): LambdaHandler {
-  return flowHandler(runtime, { schema: PolicyEvent }, async (event) =>
+  return flowHandler(runtime, { schema: PolicyEvent }, async (event, lambda) =>
     runtime.deliver(
-      await runPolicy(event, await runtime.flowContext({ dryRun: options.dryRun ?? false })),
+      await runPolicy(
+        event,
+        await runtime.flowContext({
+          dryRun: options.dryRun ?? false,
+          remainingTimeMs: () => lambda.getRemainingTimeInMillis(),
+        }),
+      ),
       event.id,
     ),
   );

@@ -18,10 +18,13 @@ export function createRightsizeHandler(
 ): LambdaHandler {
   const pricing = options.pricing ?? createPricingClient(runtime.clientOptions);
   let insight = options.insight;
-  return flowHandler(runtime, { schema: ScheduledEvent, claims: !options.dryRun }, async (event) => {
+  return flowHandler(runtime, { schema: ScheduledEvent, claims: !options.dryRun }, async (event, lambda) => {
     insight ??= createInsightClients(runtime.clientOptions);
     const { prices } = options;
-    const context = await runtime.flowContext({ dryRun: options.dryRun ?? false });
+    const context = await runtime.flowContext({
+      dryRun: options.dryRun ?? false,
+      remainingTimeMs: () => lambda.getRemainingTimeInMillis(),
+    });
     return runtime.deliver(
       await runRightsize(context, { insight, pricing, ...(prices && { prices }) }, event.id),
       event.id,

@@ -91,6 +91,8 @@ export async function deliver<Summary extends object>(
       throw new DeliveryError(failures);
     }
   }
+  // Only once everything the flow had to tell is queued (a failed delivery threw above).
+  if (result.afterDelivery) await result.afterDelivery();
   if (result.failure) {
     targets.log.error("the flow failed; the invocation fails so that it is retried", {
       error: describeError(result.failure),

@@ -6,7 +6,7 @@ export {
   SlackRoute,
   STOP_CLASS_NAMES,
 } from "./AutopilotConfig.ts";
-export { ConfigError } from "./errors.ts";
+export { ConfigError, ConfigUnavailableError } from "./errors.ts";
 export { type ConfigCheck, type ConfigSources, loadConfig, parseConfig } from "./loadConfig.ts";
 export { compileNameGlob, matchesGlob, NAME_GLOB_SYNTAX } from "./nameGlob.ts";
 export { stageActs } from "./stages.ts";

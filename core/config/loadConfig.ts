@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, ParameterNotFound, type SSMClient } from "@aws-sdk/client-ssm";
 import { describeIssues, type SchemaIssue } from "../schemaIssues.ts";
 import { AutopilotConfig, DEFAULT_CONFIG } from "./AutopilotConfig.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError, ConfigUnavailableError } from "./errors.ts";
 import { configFromStored } from "./storedConfig.ts";
 
 /**
@@ -55,10 +55,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<Autopilot
     try {
       text = await readFile(sources.file, "utf8");
     } catch (error) {
-      throw new ConfigError(
-        sources.file,
-        `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
-      );
+      throw new ConfigUnavailableError(sources.file, `${(error as NodeJS.ErrnoException).code ?? error}`);
     }
     return parseConfig(text, sources.file, check);
   }
@@ -66,15 +63,24 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<Autopilot
   const parameter = env.AUTOPILOT_CONFIG_PARAMETER;
   if (parameter && !sources.ssm)
     // Never the defaults in place of a named config: a redrive or a plan would run without its rules.
-    throw new ConfigError(
+    throw new ConfigUnavailableError(
       `SSM parameter ${parameter}`,
-      "is named by AUTOPILOT_CONFIG_PARAMETER but this caller has no SSM client to read it",
+      "it is named by AUTOPILOT_CONFIG_PARAMETER but this caller has no SSM client to read it",
     );
   if (parameter && sources.ssm) {
-    const response = await sources.ssm.send(
-      new GetParameterCommand({ Name: parameter, WithDecryption: true }),
-    );
     const source = `SSM parameter ${parameter}`;
+    const response = await sources.ssm
+      .send(new GetParameterCommand({ Name: parameter, WithDecryption: true }))
+      .catch((error: unknown) => {
+        // Not there: a setting to fix, not a fault to retry. Anything else (throttling, a
+        // network error) stays as it is, and the invocation is retried.
+        if (error instanceof ParameterNotFound)
+          throw new ConfigUnavailableError(
+            source,
+            "no such parameter in this account and region (ParameterNotFound; AUTOPILOT_CONFIG_PARAMETER names it)",
+          );
+        throw error;
+      });
     return parseConfig(configFromStored(response.Parameter?.Value ?? "{}", source), source, check);
   }
   return DEFAULT_CONFIG;

@@ -389,7 +389,10 @@ const DEFINITIONS: Readonly<
       mutates: true,
       why: "enforce mode: roll a service back to its previous compliant revision",
     },
-    // No state: the policy flow keeps nothing in the table.
+    stateTable(
+      ["PutItem", "GetItem", "DeleteItem"],
+      "enforce mode: the lease a rollback holds on its service, shared with redeploy and right-sizing, so that it never undoes a roll-out made since the check",
+    ),
     ...RUNTIME,
   ],
   notify: () => [

@@ -8,6 +8,8 @@ export type PolicyAction =
       readonly kind: "rollback";
       readonly cluster: string;
       readonly service: string;
+      /** The service's full ARN: the key of its one-change-at-a-time lease (shared with redeploy). */
+      readonly serviceArn: string;
       readonly from: string;
       readonly to: string;
       readonly reason: string;
@@ -17,6 +19,11 @@ export type PolicyAction =
       readonly cluster: string;
       readonly service: string;
       readonly reason: string;
+      /**
+       * Not rolled back yet: another change held the service. The event fails so that it is
+       * retried (then dead-lettered) and checked again once that change is done.
+       */
+      readonly retried?: true;
     };
 
 export interface PolicyOutcome {

@@ -149,6 +149,7 @@ export async function planPolicyForCall(
           kind: "rollback",
           cluster: clusterName,
           service: serviceName,
+          serviceArn: described.serviceArn ?? name,
           from: current,
           to: target,
           reason: `${reason}${passedOver}`,

@@ -18,6 +18,20 @@ export class PolicyUncheckedError extends AutopilotError {
   }
 }
 
+/** Without a Lambda deadline (CLI, sandbox), a rollback's service lease lasts this long. */
+const LOCAL_LEASE_MS = 15 * 60 * 1000;
+
+/** Enforce mode could not roll a service back yet (another change held it): checked again on retry. */
+export class PolicyRollbackDeferredError extends AutopilotError {
+  override readonly name = "PolicyRollbackDeferredError";
+  readonly code = "policy-rollback-deferred";
+  constructor(readonly services: readonly string[]) {
+    super(
+      `not rolled back yet, another change held the service: ${services.join(", ")}; the event is retried to check again`,
+    );
+  }
+}
+
 /**
  * The policy flow's entry: a scheduled event audits every revision in use; a CloudTrail
  * RegisterTaskDefinition / CreateService / UpdateService is checked, and in enforce mode acted on
@@ -33,9 +47,22 @@ export async function runPolicy(
     context.log.info("policy audit", { totals: audit.totals, resourceTotals: audit.resourceTotals });
     return { summary: { action: "audit", ...audit }, messages: [{ message: policyAuditMessage(audit) }] };
   }
-  const outcome = await planPolicyForCall(context.clients, event.detail, settings);
-  if (!context.dryRun) await applyPolicyActions(context.clients, outcome.actions);
+  const planned = await planPolicyForCall(context.clients, event.detail, settings);
+  const outcome = context.dryRun
+    ? planned
+    : {
+        ...planned,
+        actions: await applyPolicyActions(context.clients, planned.actions, {
+          state: context.state,
+          owner: event.id,
+          leaseSeconds: Math.ceil((context.remainingTimeMs?.() ?? LOCAL_LEASE_MS) / 1000) + 30,
+          log: context.log,
+        }),
+      };
   const message = policyEventMessage(outcome, context.dryRun);
+  const deferred = outcome.actions.flatMap((a) =>
+    a.kind === "no-rollback" && a.retried ? [`${a.cluster}/${a.service}`] : [],
+  );
   const summary = {
     action: outcome.ignored ? "ignored" : "checked",
     trigger: outcome.trigger,
@@ -59,9 +86,12 @@ export async function runPolicy(
   return {
     summary,
     messages: message ? [{ message }] : [],
-    // Fails closed: a revision that could not be read is checked again (retry, then the DLQ).
+    // Fails closed: a revision that could not be read is checked again (retry, then the DLQ); so is
+    // a rollback that another change held up.
     ...(outcome.unknown
       ? { failure: new PolicyUncheckedError(outcome.unknown.taskDefinitionArn, outcome.unknown.reason) }
-      : {}),
+      : deferred.length > 0
+        ? { failure: new PolicyRollbackDeferredError(deferred) }
+        : {}),
   };
 }

@@ -1,19 +1,21 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
 import { nameFromArn } from "../ecs/arns.ts";
-import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
+import { type Deployed, rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
+import type { FlowLog } from "../flow.ts";
+import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
 import {
   acquireLease,
   completeLease,
-  type ItemKey,
+  type LeaseItem,
   releaseLease,
   type StateTable,
   stateKeys,
 } from "../state/index.ts";
 import { queuePendingPush } from "./pendingPushes.ts";
-import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan } from "./types.ts";
+import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan, SkipAction } from "./types.ts";
 
 /**
  * How long a (service, images) roll-out is remembered: a digest that failed and rolled back is not
@@ -30,6 +32,14 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Time left in the invocation (Lambda's `getRemainingTimeInMillis`): a roll-out's lease lasts as long. */
   readonly remainingTimeMs?: () => number;
+  /**
+   * Who rolls out (the leases' owner): the push's event id by default. A queued push released by
+   * a deployment's end or by the sweep is rolled out under `<push event> released by <trigger>`,
+   * so that two releases of one push at once deploy it once, while each one's retry resumes its own.
+   */
+  readonly owner?: string;
+  /** Where a lease that could not be given back is told (it runs out by itself). */
+  readonly log?: Pick<FlowLog, "warn">;
 }
 
 /** Without a Lambda deadline (CLI, sandbox), a roll-out's lease lasts this long. */
@@ -55,6 +65,7 @@ function replacedSince(deployed: string | undefined, from: string): boolean {
 
 async function deployOne(
   action: DeployAction,
+  plan: RedeployPlan,
   owner: string,
   options: ApplyOptions,
   remainingMs: () => number,
@@ -62,10 +73,9 @@ async function deployOne(
   const rolloutId = rolloutIdOfAction(action);
   const key = stateKeys.rollout(action.service.serviceArn, rolloutId);
   const digest = action.updates[0]?.toDigest;
+  const leaseSeconds = () => Math.ceil(remainingMs() / 1000) + 30;
   const acquire = () =>
-    acquireLease<{ taskDefinitionArn?: string }>(options.state, key, owner, {
-      leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
-    });
+    acquireLease<{ taskDefinitionArn?: string }>(options.state, key, owner, { leaseSeconds: leaseSeconds() });
   let lease = await acquire();
   if (
     !lease.acquired &&
@@ -85,98 +95,137 @@ async function deployOne(
     lease = await acquire();
   }
   if (!lease.acquired) {
-    const reason =
-      lease.holder.status === "done"
-        ? `${digest} was already deployed here as ${lease.holder.taskDefinitionArn ?? "a new revision"}`
-        : `another invocation is deploying ${digest} here right now`;
+    const done = lease.holder.status === "done";
     return {
       kind: "skipped",
-      action: { kind: "skip", service: action.service, category: "duplicate", reason },
+      action: {
+        kind: "skip",
+        service: action.service,
+        category: "duplicate",
+        reason: done
+          ? `${digest} was already deployed here as ${lease.holder.taskDefinitionArn ?? "a new revision"}`
+          : `another invocation is deploying ${digest} here right now`,
+        ...(done ? {} : { inProgressBy: lease.holder.owner }),
+      },
     };
   }
-  // One roll-out changes a service at a time: two different pushes handled at once (planned
-  // before either had updated the service) must not both deploy, or the older may end up running.
-  const updating = stateKeys.serviceUpdate(action.service.serviceArn);
   const giveBack = () =>
-    Promise.all([
-      releaseLease(options.state, key, owner).catch(() => undefined),
-      releaseLease(options.state, updating, owner).catch(() => undefined),
-    ]);
-  const serviceLease = await acquireLease(options.state, updating, owner, {
-    leaseSeconds: Math.ceil(remainingMs() / 1000) + 30,
-  }).catch(async (error: unknown) => {
+    releaseLease(options.state, key, owner).catch((error: unknown) =>
+      options.log?.warn("a roll-out lease was not given back; it runs out by itself", {
+        service: action.service.serviceArn,
+        error: describeError(error),
+      }),
+    );
+  let guarded: GuardedChange<Deployed>;
+  try {
+    // One change to a service at a time, and only to the service as it was planned from: two
+    // pushes planned from the same idle service must not both deploy, or the older may end up running.
+    guarded = await changeServiceAlone(
+      {
+        ecs: options.ecs,
+        state: options.state,
+        service: action.service,
+        expected: action.fromTaskDefinitionArn,
+        owner,
+        change: `the roll-out of ${pushLabel(plan)} (event ${plan.push.eventId})`,
+        leaseSeconds: leaseSeconds(),
+        onReleaseError: (error) =>
+          options.log?.warn("a service lease was not given back; it runs out by itself", {
+            service: action.service.serviceArn,
+            error: describeError(error),
+          }),
+      },
+      () =>
+        rollOut(options.ecs, action, {
+          rolloutId,
+          ...(options.ecsSingleAttempt ? { registerWith: options.ecsSingleAttempt } : {}),
+          resumed: lease.resumed,
+        }),
+    );
+  } catch (error) {
+    // Give the roll-out back so that the retry (or the next push of this digest) can do it.
     await giveBack();
-    throw error;
-  });
-  if (!serviceLease.acquired) {
-    await releaseLease(options.state, key, owner).catch(() => undefined);
-    return {
-      kind: "failed",
-      action,
-      error: `another push (event ${serviceLease.holder.owner}) is rolling out to this service right now; the event is retried to decide again after it`,
-    };
+    return { kind: "failed", action, error: describeError(error) };
   }
-  try {
-    return await rollOutLeased(action, key, owner, rolloutId, lease.resumed, options);
-  } finally {
-    // Once UpdateService has answered, the service shows the roll-out: later plans see it.
-    await releaseLease(options.state, updating, owner).catch(() => undefined);
-  }
-}
-
-/** The service's task definition now (DescribeServices), or undefined when ECS does not say. */
-async function currentTaskDefinition(ecs: ECSClient, action: DeployAction): Promise<string | undefined> {
-  const response = await ecs.send(
-    new DescribeServicesCommand({
-      cluster: action.service.clusterArn,
-      services: [action.service.serviceArn],
-    }),
-  );
-  return response.services?.[0]?.taskDefinition;
-}
-
-async function rollOutLeased(
-  action: DeployAction,
-  key: ItemKey,
-  owner: string,
-  rolloutId: string,
-  resumed: boolean,
-  options: ApplyOptions,
-): Promise<DeployOutcome> {
-  try {
-    // The plan was made from the service as it was. If another roll-out changed it since, this
-    // push is decided again (queued, superseded or deployed) by the retry. Also when this
-    // roll-out resumes an earlier attempt: if that attempt's update landed, the retry's plan says so.
-    const now = await currentTaskDefinition(options.ecs, action);
-    if (now !== action.fromTaskDefinitionArn) {
-      await releaseLease(options.state, key, owner).catch(() => undefined);
+  if (guarded.kind !== "changed") {
+    await giveBack();
+    // This event's own earlier attempt may be what moved the service (it died after its update):
+    // its retry's plan tells that apart (deployed earlier, or still to do).
+    if (guarded.kind === "moved" && lease.resumed)
       return {
         kind: "failed",
         action,
-        error: `the service changed since this push was planned (it now runs ${now ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn}); the event is retried to decide again`,
+        error: `the service changed since this push was planned (it now runs ${guarded.runs ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn})`,
+        decideAgain: true,
       };
-    }
-    const result = await rollOut(options.ecs, action, {
-      rolloutId,
-      ...(options.ecsSingleAttempt ? { registerWith: options.ecsSingleAttempt } : {}),
-      resumed,
-    });
-    // Deployed: if remembering it fails, a duplicate event finds the digest running instead.
-    await completeLease(options.state, key, owner, {
-      ttlSeconds: DIGEST_CLAIM_SECONDS,
-      attributes: { taskDefinitionArn: result.taskDefinitionArn },
-    }).catch(() => undefined);
-    return {
-      kind: "deployed",
-      action,
-      taskDefinitionArn: result.taskDefinitionArn,
-      ...(result.deploymentId ? { deploymentId: result.deploymentId } : {}),
-    };
-  } catch (error) {
-    // Give the roll-out back so that the retry (or the next push of this digest) can do it.
-    await releaseLease(options.state, key, owner).catch(() => undefined);
-    return { kind: "failed", action, error: describeError(error) };
+    // Another change got there first: this push waits for it like for any deployment, and is
+    // planned again against what runs when it ends (deployed, superseded, or already running).
+    return guarded.kind === "busy"
+      ? queueOne(
+          queueBehind(action, guarded.change, `${guarded.change} is changing this service right now`),
+          plan,
+          options.state,
+        )
+      : queueOne(
+          queueBehind(
+            action,
+            guarded.deploymentId ?? "?",
+            `the service changed since this push was planned (it now runs ${guarded.runs ?? "an unknown revision"}); queued behind deployment ${guarded.deploymentId ?? "?"}`,
+          ),
+          plan,
+          options.state,
+        );
   }
+  // Deployed: if remembering it fails, a duplicate event finds the digest running instead.
+  await completeLease(options.state, key, owner, {
+    ttlSeconds: DIGEST_CLAIM_SECONDS,
+    attributes: { taskDefinitionArn: guarded.value.taskDefinitionArn },
+  }).catch((error: unknown) =>
+    options.log?.warn("a deployed roll-out was not recorded as done", {
+      service: action.service.serviceArn,
+      error: describeError(error),
+    }),
+  );
+  return {
+    kind: "deployed",
+    action,
+    taskDefinitionArn: guarded.value.taskDefinitionArn,
+    ...(guarded.value.deploymentId ? { deploymentId: guarded.value.deploymentId } : {}),
+  };
+}
+
+const pushLabel = (plan: RedeployPlan): string =>
+  `${plan.push.repository}:${plan.push.tag ?? plan.push.digest}`;
+
+/** A deploy that found the service busy or moved becomes a push queued behind what moved it. */
+const queueBehind = (action: DeployAction, behind: string, why: string): QueueAction => ({
+  kind: "queue",
+  service: action.service,
+  reason: `${action.reason}; ${why}, one deployment at a time`,
+  policySource: action.policySource,
+  updates: action.updates,
+  behind,
+  ...(action.supersedes ? { supersedes: action.supersedes } : {}),
+});
+
+/**
+ * A `deployed-earlier` skip names who made the roll-out (its lease's owner): another invocation
+ * than this one (the other release of a queued push released twice at once) reports it itself.
+ */
+async function whoDeployed(action: SkipAction, owner: string, options: ApplyOptions): Promise<SkipAction> {
+  if (action.category !== "deployed-earlier" || !action.rolloutId) return action;
+  const lease = await options.state
+    .get<LeaseItem>(stateKeys.rollout(action.service.serviceArn, action.rolloutId))
+    .catch(() => undefined);
+  if (!lease || lease.owner === owner) return action;
+  return {
+    ...action,
+    reason: action.reason.replace(
+      /\(an earlier attempt, whose outcome was not reported\)$/,
+      `(by ${lease.owner}, which reports it)`,
+    ),
+    reportedBy: lease.owner,
+  };
 }
 
 async function queueOne(action: QueueAction, plan: RedeployPlan, state: StateTable): Promise<DeployOutcome> {
@@ -195,8 +244,8 @@ async function queueOne(action: QueueAction, plan: RedeployPlan, state: StateTab
     return {
       kind: "failed",
       action,
-      error:
-        "another push changed this service's queue at the same time; the event is retried to decide again",
+      error: "another push changed this service's queue at the same time",
+      decideAgain: true,
     };
   return { kind: "queued", action, ...(action.supersedes ? { superseded: action.supersedes } : {}) };
 }
@@ -219,11 +268,14 @@ export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOption
     async (action): Promise<DeployOutcome> => {
       switch (action.kind) {
         case "skip":
-          return { kind: "skipped", action };
+          return {
+            kind: "skipped",
+            action: await whoDeployed(action, options.owner ?? plan.push.eventId, options),
+          };
         case "queue":
           return queueOne(action, plan, options.state);
         case "deploy":
-          return deployOne(action, plan.push.eventId, options, remainingMs);
+          return deployOne(action, plan, options.owner ?? plan.push.eventId, options, remainingMs);
       }
     },
   );

@@ -1,5 +1,5 @@
 import { formatPlatform } from "./ImageFacts.ts";
-import type { RedeployPlan } from "./types.ts";
+import { behindText, type RedeployPlan } from "./types.ts";
 
 const short = (digest: string | undefined) => (digest ? digest.replace(/^sha256:/, "").slice(0, 12) : "?");
 const revision = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
@@ -44,7 +44,7 @@ export function formatPlan(plan: RedeployPlan): string {
         (u) => `${u.container}: ${u.fromTag ?? short(u.fromDigest)} → ${u.toTag ?? short(u.toDigest)}`,
       );
       lines.push(
-        `  queue   ${name}  ${updates.join(", ")}  (behind deployment ${action.behind}; ${action.reason})`,
+        `  queue   ${name}  ${updates.join(", ")}  (behind ${behindText(action.behind)}; ${action.reason})`,
       );
     } else {
       lines.push(`  skip    ${name}  ${action.category}: ${action.reason}`);

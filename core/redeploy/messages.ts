@@ -8,7 +8,7 @@ import {
   section,
 } from "../notify/SlackMessage.ts";
 import { SERVICE_TAGS } from "../tags.ts";
-import type { DeployOutcome, RedeployReport } from "./types.ts";
+import { behindText, type DeployOutcome, type RedeployReport } from "./types.ts";
 
 const shortDigest = (digest: string | undefined): string =>
   digest ? digest.replace(/^(sha256:)?(.{12}).*$/, "$2") : "?";
@@ -51,8 +51,20 @@ export function redeployMessage(
   // A released push was announced as queued: what became of it is always told. So is a deploy an
   // earlier attempt of this event made without reporting it.
   const told =
-    (report.released !== undefined && skipped.length > 0) ||
-    skipped.some((o) => o.action.kind === "skip" && o.action.category === "deployed-earlier");
+    // (Not a release that found another invocation rolling the push out: that one tells.)
+    (report.released !== undefined &&
+      skipped.some(
+        (o) =>
+          o.action.kind === "skip" &&
+          o.action.inProgressBy === undefined &&
+          o.action.reportedBy === undefined,
+      )) ||
+    skipped.some(
+      (o) =>
+        o.action.kind === "skip" &&
+        o.action.category === "deployed-earlier" &&
+        o.action.reportedBy === undefined,
+    );
   if (
     deployed.length + queued.length + failed.length === 0 &&
     !told &&
@@ -71,7 +83,7 @@ export function redeployMessage(
   ];
   if (report.released)
     blocks.push(
-      context(`queued behind deployment \`${escapeMrkdwn(report.released.behind)}\`, which has finished`),
+      context(`queued behind ${behindText(escapeMrkdwn(report.released.behind), "`")}, which has finished`),
     );
   for (const outcome of deployed) {
     if (outcome.kind !== "deployed") continue;
@@ -101,7 +113,7 @@ export function redeployMessage(
       : "";
     blocks.push(
       section(
-        `:hourglass_flowing_sand: ${where(outcome)} queued behind deployment \`${escapeMrkdwn(action.behind)}\`: deploys when it finishes\n${lines.join("\n")}${replaces}`,
+        `:hourglass_flowing_sand: ${where(outcome)} queued behind ${behindText(escapeMrkdwn(action.behind), "`")}: deploys when it finishes\n${lines.join("\n")}${replaces}`,
       ),
     );
   }

@@ -15,19 +15,29 @@ const asPending = ({ push, serviceArn, clusterArn, behind, queuedAt }: PendingIt
   queuedAt,
 });
 
-/** The pushes queued for these services, by service ARN. */
+/** The pushes of `repository` queued for these services, by service ARN. */
 export async function loadPendingPushes(
   table: StateTable,
   serviceArns: readonly string[],
+  repository: string,
 ): Promise<Map<string, PendingPush>> {
   if (serviceArns.length === 0) return new Map();
-  const items = await table.batchGetAll<PendingItem>(serviceArns.map((arn) => stateKeys.pendingPush(arn)));
+  const items = await table.batchGetAll<PendingItem>(
+    serviceArns.map((arn) => stateKeys.pendingPush(arn, repository)),
+  );
   return new Map(items.map((item) => [item.serviceArn, asPending(item)]));
 }
 
 /** Every queued push (one partition): what the sweep looks at. */
 export async function listPendingPushes(table: StateTable): Promise<PendingPush[]> {
   return (await table.queryPartition<PendingItem>(stateKeys.pendingPushes())).map(asPending);
+}
+
+/** The pushes queued for one service (one per repository), oldest queued first. */
+export async function pendingPushesOf(table: StateTable, serviceArn: string): Promise<PendingPush[]> {
+  return (await table.queryPrefix<PendingItem>(stateKeys.pendingPushesOf(serviceArn)))
+    .map(asPending)
+    .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
 }
 
 /**
@@ -43,7 +53,7 @@ export async function queuePendingPush(
   try {
     await table.put(
       {
-        ...stateKeys.pendingPush(pending.serviceArn),
+        ...stateKeys.pendingPush(pending.serviceArn, pending.push.repository),
         kind: "pending-push",
         ...pending,
         pushEventId: pending.push.eventId,
@@ -66,14 +76,11 @@ export async function queuePendingPush(
   }
 }
 
-/** Removes a service's queued push, if it is still `push` (a newer one may have replaced it). */
-export async function removePendingPush(
-  table: StateTable,
-  serviceArn: string,
-  pushEventId: string,
-): Promise<void> {
+/** Removes a service's queued push, if it is still `pending`'s (a newer one may have replaced it). */
+export async function removePendingPush(table: StateTable, pending: PendingPush): Promise<void> {
+  const pushEventId = pending.push.eventId;
   try {
-    await table.delete(stateKeys.pendingPush(serviceArn), {
+    await table.delete(stateKeys.pendingPush(pending.serviceArn, pending.push.repository), {
       ConditionExpression: "pushEventId = :id",
       ExpressionAttributeValues: { ":id": pushEventId },
     });

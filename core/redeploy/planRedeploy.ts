@@ -16,15 +16,16 @@ import {
 import { imageTagKey, lastVersionKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
 import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
 import { platformProblem, requiredPlatform, signatureEvidence, signatureProblem } from "./imageChecks.ts";
-import type {
-  ContainerUpdate,
-  ImagePush,
-  RedeployAction,
-  RedeployPlan,
-  ServiceRef,
-  ServiceSnapshot,
-  SkipAction,
-  SkipCategory,
+import {
+  behindText,
+  type ContainerUpdate,
+  type ImagePush,
+  type RedeployAction,
+  type RedeployPlan,
+  type ServiceRef,
+  type ServiceSnapshot,
+  type SkipAction,
+  type SkipCategory,
 } from "./types.ts";
 
 const REDEPLOY_TAG = SERVICE_TAGS.redeploy;
@@ -263,12 +264,17 @@ function decideService(
       const running = `${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision}`;
       // An earlier attempt of this very event deployed it and then failed (e.g. its Slack message
       // could not be queued): the retry must still tell it, or the deploy is never reported.
-      if (snapshot.taskDefinitionTags[REVISION_TAGS.sourceEvent] === push.eventId.slice(0, 256))
-        return skip(
-          ref,
-          "deployed-earlier",
-          `${push.digest} was already deployed here by this event as ${running} (an earlier attempt, whose outcome was not reported)`,
-        );
+      if (snapshot.taskDefinitionTags[REVISION_TAGS.sourceEvent] === push.eventId.slice(0, 256)) {
+        const rolloutId = snapshot.taskDefinitionTags[REVISION_TAGS.rollout];
+        return {
+          ...skip(
+            ref,
+            "deployed-earlier",
+            `${push.digest} was already deployed here by this event as ${running} (an earlier attempt, whose outcome was not reported)`,
+          ),
+          ...(rolloutId ? { rolloutId } : {}),
+        };
+      }
       return skip(ref, "already-running", `${push.digest} already runs (${running})`);
     }
     if (pushedEarlier > 0 && rejections.length === 0)
@@ -339,15 +345,19 @@ function finishService(
     snapshot.service.deployments,
     options.finishedDeployments ?? new Set(),
   );
+  // A push queued for this service that is not older than this one wins, whether the service is
+  // rolling out or idle (the end of its deployment not handled yet, or the change it waited for
+  // given up): an older push delivered late never deploys over a newer one waiting its turn.
+  const queued = snapshot.pending;
+  const ownQueued = queued?.push.eventId === push.eventId;
+  const otherQueued = queued && !ownQueued ? queued : undefined;
+  if (otherQueued && !newerThanQueued(push, otherQueued.push, resolved.policy))
+    return skip(
+      ref,
+      "superseded",
+      `${otherQueued.push.tag ?? otherQueued.push.digest} is already queued behind ${behindText(otherQueued.behind)} and is not older`,
+    );
   if (inProgress) {
-    const queued = snapshot.pending;
-    const ownQueued = queued?.push.eventId === push.eventId;
-    if (queued && !ownQueued && !newerThanQueued(push, queued.push, resolved.policy))
-      return skip(
-        ref,
-        "superseded",
-        `${queued.push.tag ?? queued.push.digest} is already queued behind deployment ${queued.behind} and is not older`,
-      );
     return {
       kind: "queue",
       service: ref,
@@ -355,7 +365,7 @@ function finishService(
       policySource: resolved.source,
       updates,
       behind: inProgress.id ?? "?",
-      ...(queued && !ownQueued ? { supersedes: queued } : {}),
+      ...(otherQueued ? { supersedes: otherQueued } : {}),
     };
   }
   return {
@@ -371,6 +381,7 @@ function finishService(
     },
     register,
     image: imageSummary(image, snapshot, resolved.requireSignature),
+    ...(otherQueued ? { supersedes: otherQueued } : {}),
   };
 }
 

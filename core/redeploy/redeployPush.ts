@@ -9,7 +9,7 @@ import { loadSnapshots } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
 import { imageChecksFor, type PlanOptions, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
-import type { DeployOutcome, ImagePush, RedeployReport, ServiceSnapshot } from "./types.ts";
+import type { DeployOutcome, ImagePush, RedeployPlan, RedeployReport, ServiceSnapshot } from "./types.ts";
 
 export interface RedeployContext extends Pick<FlowContext, "clients" | "state" | "config"> {
   readonly log?: FlowContext["log"];
@@ -42,23 +42,30 @@ export function pushFromEvent(event: EcrImageActionEvent): ImagePush {
   };
 }
 
-/** Whether a service may be rolling out (then a queued push for it matters). */
-const mayBeRollingOut = (snapshot: ServiceSnapshot) =>
-  (snapshot.service.deployments ?? []).length > 1 ||
-  (snapshot.service.deployments ?? []).some((d) => d.rolloutState === "IN_PROGRESS");
-
-/** Adds the pushes already queued for services that may be rolling out (one BatchGetItem, only then). */
+/**
+ * Adds the pushes already queued for the services (one BatchGetItem per 100 services): for a
+ * service rolling out, and for an idle one too — the end of its deployment may not be handled yet,
+ * or the change its queued push waited for was given up — so that newest-wins holds either way.
+ */
 export async function withPendingPushes(
   context: Pick<RedeployContext, "state">,
   snapshots: readonly ServiceSnapshot[],
+  /** The pushed repository: only its queued push competes with this one. */
+  repository: string,
 ): Promise<ServiceSnapshot[]> {
-  const rolling = snapshots.filter(mayBeRollingOut).map((s) => s.service.serviceArn ?? "");
-  const pending = await loadPendingPushes(context.state, rolling);
+  const pending = await loadPendingPushes(
+    context.state,
+    snapshots.map((s) => s.service.serviceArn ?? "").filter(Boolean),
+    repository,
+  );
   return snapshots.map((snapshot) => {
     const queued = pending.get(snapshot.service.serviceArn ?? "");
     return queued ? { ...snapshot, pending: queued } : snapshot;
   });
 }
+
+/** How many times a push is planned and applied for a service whose queue kept changing under it. */
+const DECIDE_AGAIN_ROUNDS = 3;
 
 /**
  * Plans and (unless `dryRun`) applies a push for the given services, and records the deployments
@@ -68,25 +75,63 @@ export async function planAndApply(
   push: ImagePush,
   snapshots: readonly ServiceSnapshot[],
   context: RedeployContext,
-  options: { dryRun?: boolean } & PlanOptions = {},
+  options: { dryRun?: boolean; owner?: string } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const candidates = await withPendingPushes(context, snapshots);
+  const candidates = await withPendingPushes(context, snapshots, push.repository);
   // What the image checks need of the pushed image, read only when some service would take it.
   const image = await loadImageFacts(
     context.clients.ecr,
     push,
     imageChecksFor(push, candidates, context.config),
   );
-  const plan = planRedeploy(push, candidates, context.config, { ...options, image });
+  let plan = planRedeploy(push, candidates, context.config, { ...options, image });
   const dryRun = options.dryRun ?? false;
   if (dryRun) return { plan, outcomes: [], dryRun };
-  const outcomes: DeployOutcome[] = await applyRedeployPlan(plan, {
-    ecs: context.clients.ecs,
-    ecsSingleAttempt: context.clients.ecsSingleAttempt,
-    state: context.state,
-    concurrency: context.config.redeploy.concurrency,
-    ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
-  });
+  const apply = (toApply: RedeployPlan) =>
+    applyRedeployPlan(toApply, {
+      ecs: context.clients.ecs,
+      ecsSingleAttempt: context.clients.ecsSingleAttempt,
+      state: context.state,
+      concurrency: context.config.redeploy.concurrency,
+      ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
+      ...(context.log ? { log: context.log } : {}),
+    });
+  let outcomes: DeployOutcome[] = await apply(plan);
+  // A service whose queue or state changed while this push was applied (another push queued at
+  // the same moment) is planned again at once against what holds now — not failed for Lambda to retry.
+  for (let round = 2; round <= DECIDE_AGAIN_ROUNDS; round++) {
+    const again = outcomes.filter((o) => o.kind === "failed" && o.decideAgain);
+    if (again.length === 0) break;
+    const arns = new Set(again.map((o) => o.action.service.serviceArn));
+    const { snapshots: fresh } = await loadSnapshots(
+      context.clients.ecs,
+      again.map((o) => ({
+        serviceArn: o.action.service.serviceArn,
+        clusterArn: o.action.service.clusterArn,
+        taskDefinitionArn: "",
+        containers: [],
+      })),
+    );
+    const replanned = planRedeploy(
+      push,
+      await withPendingPushes(context, fresh, push.repository),
+      context.config,
+      {
+        ...options,
+        image,
+      },
+    );
+    const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
+    const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
+    outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);
+    plan = {
+      ...plan,
+      actions: plan.actions.map((a) =>
+        arns.has(a.service.serviceArn) ? (action.get(a.service.serviceArn) ?? a) : a,
+      ),
+    };
+  }
   const records = redeploymentRecords(push, outcomes);
   const warnings: string[] = [];
   // The monitor flow confirms these deployments when ECS reports them COMPLETED. A record that

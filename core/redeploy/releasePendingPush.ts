@@ -3,29 +3,65 @@ import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
 import { planAndApply, type RedeployContext } from "./redeployPush.ts";
 import type { PendingPush, RedeployReport } from "./types.ts";
 
+/** A released push: the report to tell, and (when its fate is settled) how to forget its queue entry. */
+export interface Release {
+  readonly report: RedeployReport;
+  /**
+   * Removes the queue entry: run only once the report is delivered (`FlowResult.afterDelivery`),
+   * so that a release whose message could not be queued is retried with the entry still there and
+   * tells its outcome then.
+   */
+  readonly forget?: () => Promise<void>;
+}
+
 /**
  * Plans a queued push again once the deployment it waited for is over (ECS reported it
  * COMPLETED or FAILED, or the sweep found the service idle): against what runs now, so it
  * deploys, stays queued behind a newer deployment, or is dropped with the reason (already
- * running, no longer accepted by the policy). The queue entry goes only when its fate is settled.
+ * running, no longer accepted by the policy). The queue entry goes only when its fate is settled
+ * and told.
  */
 export async function releasePendingPush(
   pending: PendingPush,
   context: RedeployContext,
-  options: { finishedDeployment?: string } = {},
-): Promise<RedeployReport> {
+  options: {
+    finishedDeployment?: string;
+    /**
+     * The event that releases it (a deployment's end, the sweep's schedule): the roll-out is that
+     * release's own, so a deployment's end and the sweep releasing the same push at once deploy it once.
+     */
+    trigger: string;
+  },
+): Promise<Release> {
   const { snapshots, missing } = await loadSnapshots(context.clients.ecs, [
     { serviceArn: pending.serviceArn, clusterArn: pending.clusterArn, taskDefinitionArn: "", containers: [] },
   ]);
   const report = await planAndApply(pending.push, snapshots, context, {
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
+    owner: `${pending.push.eventId} released by ${options.trigger}`,
   });
   const outcome = report.outcomes[0];
   // Settled: deployed, dropped with a reason, or the service is gone. Still waiting (behind another
-  // deployment): the apply step has rewritten the entry. Failed: it stays for the retry.
-  if (missing.length > 0 || !outcome || outcome.kind === "deployed" || outcome.kind === "skipped")
-    await removePendingPush(context.state, pending.serviceArn, pending.push.eventId);
-  return { ...report, released: { behind: pending.behind } };
+  // deployment): the apply step has rewritten the entry. Failed, or another release of it rolling
+  // it out right now or having deployed it (that one tells, and forgets the entry): it stays.
+  const settled =
+    outcome?.kind === "deployed" ||
+    (outcome?.kind === "skipped" &&
+      outcome.action.inProgressBy === undefined &&
+      outcome.action.reportedBy === undefined);
+  return {
+    report: { ...report, released: { behind: pending.behind } },
+    ...(missing.length > 0 || !outcome || settled
+      ? { forget: () => removePendingPush(context.state, pending) }
+      : {}),
+  };
+}
+
+/** Runs every release's `forget`; throws the first failure after trying them all. */
+export async function forgetReleased(releases: readonly Release[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const release of releases) await release.forget?.().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
 }
 
 /**
@@ -36,25 +72,27 @@ export async function releasePendingPush(
  */
 export async function sweepPendingPushes(
   context: RedeployContext,
-  options: { minAgeMs?: number; now?: Date } = {},
-): Promise<{ reports: RedeployReport[]; errors: Array<{ serviceArn: string; error: unknown }> }> {
+  options: { minAgeMs?: number; now?: Date; trigger: string },
+): Promise<{ releases: Release[]; errors: Array<{ serviceArn: string; error: unknown }> }> {
   const now = (options.now ?? new Date()).getTime();
   const due = (await listPendingPushes(context.state)).filter(
     (p) => now - Date.parse(p.queuedAt) >= (options.minAgeMs ?? 5 * 60_000),
   );
-  const reports: RedeployReport[] = [];
+  const releases: Release[] = [];
   const errors: Array<{ serviceArn: string; error: unknown }> = [];
   for (const pending of due) {
     try {
-      const report = await releasePendingPush(pending, context);
-      const [outcome] = report.outcomes;
+      const release = await releasePendingPush(pending, context, { trigger: options.trigger });
+      const [outcome] = release.report.outcomes;
       // Still waiting behind the same deployment (a long roll-out): nothing new to tell. Slack
       // heard "queued behind X" once; the next news is its release, or a new deployment to wait for.
       if (outcome?.kind === "queued" && outcome.action.behind === pending.behind) continue;
-      reports.push(report);
+      // Another release (the deployment's end) is rolling it out right now: that one tells.
+      if (outcome?.kind === "skipped" && outcome.action.inProgressBy !== undefined) continue;
+      releases.push(release);
     } catch (error) {
       errors.push({ serviceArn: pending.serviceArn, error });
     }
   }
-  return { reports, errors };
+  return { releases, errors };
 }

@@ -5,12 +5,17 @@ import type {
   ScheduledEvent,
 } from "../events/schemas.ts";
 import { type FlowContext, type FlowResult, type OutgoingMessage, quietResult } from "../flow.ts";
-import { stateKeys } from "../state/index.ts";
 import { redeployMessage } from "./messages.ts";
+import { pendingPushesOf } from "./pendingPushes.ts";
 import { notAPush, pushFromEvent, redeployPush } from "./redeployPush.ts";
-import { releasePendingPush, sweepPendingPushes } from "./releasePendingPush.ts";
+import {
+  forgetReleased,
+  type Release,
+  releasePendingPush,
+  sweepPendingPushes,
+} from "./releasePendingPush.ts";
 import { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
-import type { PendingPush, RedeployReport } from "./types.ts";
+import type { RedeployReport } from "./types.ts";
 
 export type RedeployEvent = EcrImageActionEvent | EcsDeploymentStateChangeEvent | ScheduledEvent;
 
@@ -28,6 +33,9 @@ export class RedeployFailedError extends AutopilotError {
   }
 }
 
+/** How long a released push's deploy is remembered as told (past any retry or redrive of its release). */
+const RELEASE_TOLD_SECONDS = 24 * 60 * 60;
+
 /** The deployment events that end a roll-out (and so release a push queued behind it). */
 const FINISHED = new Set(["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED"]);
 
@@ -36,9 +44,27 @@ function outcomeOf(
   context: FlowContext,
 ): { summaries: RedeploySummary[]; messages: OutgoingMessage[]; failures: string[] } {
   const summaries = reports.map(summarizeReport);
-  const messages = reports.flatMap((report) => {
+  const messages = reports.flatMap((report): OutgoingMessage[] => {
     const message = redeployMessage(report, { notifySkipped: context.config.redeploy.notifySkipped });
-    return message ? [{ message }] : [];
+    if (!message) return [];
+    // A released push's deploy is told once, whichever release or retry tells it: a retry after
+    // its message went out (the queue entry could not be forgotten) finds it "deployed earlier".
+    const [outcome] = report.outcomes;
+    const deployedNow =
+      outcome?.kind === "deployed" ||
+      (outcome?.kind === "skipped" && outcome.action.category === "deployed-earlier");
+    return report.released && outcome && deployedNow
+      ? [
+          {
+            message,
+            once: {
+              kind: "redeploy-release",
+              id: `${report.plan.push.eventId} ${outcome.action.service.serviceArn}`,
+              seconds: RELEASE_TOLD_SECONDS,
+            },
+          },
+        ]
+      : [{ message }];
   });
   const failures = summaries.flatMap((s) => s.failures);
   return { summaries, messages, failures };
@@ -76,8 +102,10 @@ export async function runRedeploy(
     };
   }
 
-  let released: RedeployReport[];
-  let sweepErrors: string[] = [];
+  let releases: Release[] = [];
+  let releaseErrors: string[] = [];
+  const failedRelease = (serviceArn: string, error: unknown) =>
+    `${serviceArn}: the queued push could not be released (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}); it stays queued`;
   if (event["detail-type"] === "ECS Deployment State Change") {
     if (!FINISHED.has(event.detail.eventName))
       return quietResult({
@@ -85,33 +113,42 @@ export async function runRedeploy(
         reason: `${event.detail.eventName} does not end a deployment`,
       });
     const serviceArn = event.resources.find((r) => r.includes(":service/"));
-    const pending = serviceArn
-      ? await context.state.get<PendingPush>(stateKeys.pendingPush(serviceArn))
-      : undefined;
-    if (!pending) return quietResult({ status: "ignored", reason: "no push is queued for this service" });
+    // One queued push per repository the service uses (an app image and a sidecar's, say).
+    const pending = serviceArn ? await pendingPushesOf(context.state, serviceArn) : [];
+    if (pending.length === 0)
+      return quietResult({ status: "ignored", reason: "no push is queued for this service" });
     if (context.dryRun)
       return quietResult({ status: "ignored", reason: "dry run: the queued push stays queued" });
-    released = [
-      await releasePendingPush(pending, context, { finishedDeployment: event.detail.deploymentId }),
-    ];
+    for (const queued of pending) {
+      try {
+        releases.push(
+          await releasePendingPush(queued, context, {
+            finishedDeployment: event.detail.deploymentId,
+            trigger: event.id,
+          }),
+        );
+      } catch (error) {
+        releaseErrors.push(failedRelease(queued.serviceArn, error));
+      }
+    }
   } else {
     if (context.dryRun)
       return quietResult({ status: "ignored", reason: "dry run: queued pushes stay queued" });
-    const swept = await sweepPendingPushes(context);
-    released = swept.reports;
-    sweepErrors = swept.errors.map(
-      ({ serviceArn, error }) =>
-        `${serviceArn}: the queued push could not be released (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}); it stays queued`,
-    );
+    const swept = await sweepPendingPushes(context, { trigger: event.id });
+    releases = swept.releases;
+    releaseErrors = swept.errors.map(({ serviceArn, error }) => failedRelease(serviceArn, error));
   }
+  const released = releases.map((r) => r.report);
   const outcome = outcomeOf(released, context);
   const { summaries, messages } = outcome;
-  const failures = [...outcome.failures, ...sweepErrors];
+  const failures = [...outcome.failures, ...releaseErrors];
   const summary = { status: "released" as const, reports: summaries };
   context.log.info("queued pushes released", { count: summaries.length });
   return {
     summary,
     messages,
+    // The queue entries of settled pushes go once their outcome is told.
+    afterDelivery: () => forgetReleased(releases),
     ...(failures.length > 0 ? { failure: new RedeployFailedError(failures) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { RedeployReport } from "./types.ts";
+import { behindText, type RedeployReport } from "./types.ts";
 
 export interface RedeploySummary {
   readonly repository: string;
@@ -40,7 +40,7 @@ export function summarizeReport(report: RedeployReport): RedeploySummary {
             : o.kind === "failed"
               ? o.error
               : o.kind === "queued"
-                ? `behind deployment ${o.action.behind}${o.superseded ? `; replaces the queued ${o.superseded.push.tag ?? o.superseded.push.digest}` : ""}`
+                ? `behind ${behindText(o.action.behind)}${o.superseded ? `; replaces the queued ${o.superseded.push.tag ?? o.superseded.push.digest}` : ""}`
                 : o.action.reason,
       }));
   return {

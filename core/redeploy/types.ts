@@ -27,7 +27,7 @@ export interface PendingPush {
   readonly push: ImagePush;
   readonly serviceArn: string;
   readonly clusterArn: string;
-  /** The deployment it waits for. */
+  /** What it waits for: see {@link QueueAction.behind}. */
   readonly behind: string;
   readonly queuedAt: string;
 }
@@ -68,6 +68,11 @@ export interface DeployAction {
   readonly deploymentConfiguration: DeploymentConfiguration;
   /** What the image checks found: the platform that fits, and the signature where one was required. */
   readonly image?: { readonly platform: string; readonly signature?: string };
+  /**
+   * An older push queued for this idle service (the end of its deployment not yet handled): this
+   * push replaces it in the queue should it have to wait after all (another change holding the service).
+   */
+  readonly supersedes?: PendingPush;
 }
 
 export type SkipCategory =
@@ -103,6 +108,18 @@ export interface SkipAction {
   readonly service: ServiceRef;
   readonly category: SkipCategory;
   readonly reason: string;
+  /**
+   * A `duplicate` another invocation is rolling out right now (the lease holder): not settled
+   * yet, so a queued push stays queued until that roll-out has deployed it or given it back.
+   */
+  readonly inProgressBy?: string;
+  /** `deployed-earlier`: the roll-out that made the running revision (its `autopilot:rollout` tag). */
+  readonly rolloutId?: string;
+  /**
+   * `deployed-earlier` by another invocation than this one (another release of the same queued
+   * push), which reports it: this one says nothing.
+   */
+  readonly reportedBy?: string;
 }
 
 /**
@@ -115,7 +132,11 @@ export interface QueueAction {
   readonly reason: string;
   readonly policySource: string;
   readonly updates: readonly ContainerUpdate[];
-  /** The deployment the push waits for. */
+  /**
+   * What the push waits for: the id of the service's deployment (`ecs-svc/…`), or, when another
+   * change of ecs-autopilot's held the service (a push's roll-out, a right-sizing step, a policy
+   * rollback), that change in words. See {@link behindText}.
+   */
   readonly behind: string;
   /** The older push this one replaces in the queue. */
   readonly supersedes?: PendingPush;
@@ -145,7 +166,17 @@ export type DeployOutcome =
       /** An older queued push this one replaced. */
       readonly superseded?: PendingPush;
     }
-  | { readonly kind: "failed"; readonly action: DeployAction | QueueAction; readonly error: string };
+  | {
+      readonly kind: "failed";
+      readonly action: DeployAction | QueueAction;
+      readonly error: string;
+      /**
+       * The service or its queue changed while this push was applied (another push queued at the
+       * same moment; this event's own earlier attempt had moved the service): plan it again now,
+       * against what holds then. Set only by the apply step; `planAndApply` decides again.
+       */
+      readonly decideAgain?: true;
+    };
 
 export interface RedeployReport {
   readonly plan: RedeployPlan;
@@ -156,3 +187,10 @@ export interface RedeployReport {
   /** Problems that did not stop the roll-outs (e.g. a deployment record not written). */
   readonly warnings?: readonly string[];
 }
+
+/**
+ * What a queued push waits for, as a reader is told: "deployment ecs-svc/…" (the id between
+ * `quote`s), or the change in words.
+ */
+export const behindText = (behind: string, quote = ""): string =>
+  /^ecs-svc\/|^\?$/.test(behind) ? `deployment ${quote}${behind}${quote}` : behind;

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { DeploymentConfiguration, ECSClient } from "@aws-sdk/client-ecs";
+import { nameFromArn } from "../ecs/arns.ts";
 import { FARGATE_TASK_SIZES, type FargateSize } from "../ecs/FargateSize.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
 import { describeError } from "../errors.ts";
+import type { FlowLog } from "../flow.ts";
+import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
 import { REVISION_TAGS } from "../tags.ts";
 import type { FleetState } from "./analyzeFleet.ts";
@@ -14,6 +17,8 @@ export interface RightsizeAction {
   readonly serviceName: string;
   readonly serviceArn: string;
   readonly clusterArn: string;
+  /** The revision the service ran when it was measured: the step is taken only from it. */
+  readonly fromTaskDefinitionArn: string;
   readonly from: FargateSize;
   readonly to: FargateSize;
   readonly register: ReturnType<typeof copyTaskDefinition>;
@@ -99,6 +104,7 @@ export function planRightsize(
       serviceName: f.serviceName,
       serviceArn: f.serviceArn,
       clusterArn: state.service.clusterArn ?? "",
+      fromTaskDefinitionArn: state.service.taskDefinition ?? "",
       from,
       to,
       register: { ...base, cpu: String(to.cpu), memory: String(to.memory) },
@@ -121,6 +127,9 @@ export function isoWeek(at: Date): string {
   return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }
 
+/** How long a step's service lease holds if its run dies before giving it back. */
+const DEFAULT_LEASE_SECONDS = 15 * 60;
+
 /** How long a week's step claim is kept: past the end of any ISO week it was taken in. */
 const STEP_CLAIM_SECONDS = 8 * 24 * 60 * 60;
 
@@ -128,35 +137,44 @@ export interface StepClaims {
   readonly state: StateTable;
   /** The run's time; its ISO week keys the claim. */
   readonly at: Date;
+  /** How long a step's service lease holds if the run dies (default 15 min). */
+  readonly leaseSeconds?: number;
+  /** Where a lease that could not be given back is told (it runs out by itself). */
+  readonly log?: Pick<FlowLog, "warn">;
 }
 
 /**
- * Rolls the right-sized revisions out, the same way as the redeploy flow. With `claims`, each
- * service is stepped down at most once per ISO week whatever runs (a retry, a manual re-run):
- * the step is claimed in the state table before anything is registered, and a service already
- * claimed this week is left alone and listed in `alreadyThisWeek`. A step that fails gives its
- * claim back and is listed in `failed`; the other services are still stepped (the caller fails
- * the run, so that it is retried and dead-lettered; the retry steps only what is left).
+ * Rolls the right-sized revisions out, the same way as the redeploy flow. Each service is
+ * stepped down at most once per ISO week whatever runs (a retry, a manual re-run): the step is
+ * claimed in the state table before anything is registered, and a service already claimed this
+ * week is left alone and listed in `alreadyThisWeek`. Each step changes its service alone and
+ * only from the revision it was measured on (`changeServiceAlone`, shared with redeploy and the
+ * policy's rollback): a service that another change holds or that moved since is left for the
+ * next run, its claim given back, and listed in `deferred`. A step that fails gives its claim
+ * back and is listed in `failed`; the other services are still stepped (the caller fails the run,
+ * so that it is retried and dead-lettered; the retry steps only what is left).
  */
 export async function applyRightsize(
   ecs: ECSClient,
   plan: RightsizePlan,
-  claims?: StepClaims,
+  claims: StepClaims,
   /** ECS without SDK retries, for RegisterTaskDefinition (`AwsClients.ecsSingleAttempt`, see rollOut). */
   registerWith?: ECSClient,
-): Promise<{ applied: string[]; alreadyThisWeek: string[]; failed: string[] }> {
+): Promise<{ applied: string[]; alreadyThisWeek: string[]; deferred: string[]; failed: string[] }> {
   const applied: string[] = [];
   const alreadyThisWeek: string[] = [];
+  const deferred: string[] = [];
   const failed: string[] = [];
   // This run's claims: a claim whose put reached DynamoDB but whose reply was lost (the SDK
   // sends it again) is this run's, not a step some other run took this week.
   const holder = randomUUID();
   for (const action of plan.actions) {
     const name = `${action.clusterName}/${action.serviceName}`;
+    const step = stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at));
+    const giveBack = () => claims.state.delete(step).catch(() => undefined);
     if (
-      claims &&
       !(await claims.state.claim(
-        stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at)),
+        step,
         STEP_CLAIM_SECONDS,
         {
           kind: "rightsize-step",
@@ -169,36 +187,61 @@ export async function applyRightsize(
       alreadyThisWeek.push(name);
       continue;
     }
-    let result: Awaited<ReturnType<typeof rollOut>>;
+    const size = (s: FargateSize) => `${s.cpu}/${s.memory}`;
+    let result: GuardedChange<Awaited<ReturnType<typeof rollOut>>>;
     try {
-      result = await rollOut(
-        ecs,
+      result = await changeServiceAlone(
         {
-          register: action.register,
+          ecs,
+          state: claims.state,
           service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
-          deploymentConfiguration: action.deploymentConfiguration,
+          expected: action.fromTaskDefinitionArn,
+          owner: holder,
+          change: `the right-sizing step ${size(action.from)} → ${size(action.to)}`,
+          leaseSeconds: claims.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+          onReleaseError: (error) =>
+            claims.log?.warn("a service lease was not given back; it runs out by itself", {
+              service: action.serviceArn,
+              error: describeError(error),
+            }),
         },
-        // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
-        {
-          rolloutId: rolloutIdOf(action.serviceArn, [`${action.to.cpu}/${action.to.memory}`]),
-          resumed: true,
-          ...(registerWith ? { registerWith } : {}),
-        },
+        () =>
+          rollOut(
+            ecs,
+            {
+              register: action.register,
+              service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
+              deploymentConfiguration: action.deploymentConfiguration,
+            },
+            // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
+            {
+              rolloutId: rolloutIdOf(action.serviceArn, [size(action.to)]),
+              resumed: true,
+              ...(registerWith ? { registerWith } : {}),
+            },
+          ),
       );
     } catch (error) {
       // Not stepped: give the week's claim back, so that the retried run steps it instead of
       // calling it done this week. (If that fails too, the roll-out's own error is the one
       // worth reporting.) One service's failure never holds up the others.
-      if (claims)
-        await claims.state
-          .delete(stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at)))
-          .catch(() => undefined);
+      await giveBack();
       failed.push(`${name}: ${describeError(error)}`);
       continue;
     }
+    if (result.kind !== "changed") {
+      // Measured on a service that has changed since, or changing right now: next run measures again.
+      await giveBack();
+      deferred.push(
+        result.kind === "busy"
+          ? `${name}: ${result.change} is changing the service right now`
+          : `${name}: the service changed since it was measured (it runs ${result.runs ? nameFromArn(result.runs) : "an unknown revision"}, not ${nameFromArn(action.fromTaskDefinitionArn)})`,
+      );
+      continue;
+    }
     applied.push(
-      `${name}: ${action.from.cpu}/${action.from.memory} → ${action.to.cpu}/${action.to.memory} (${result.taskDefinitionArn.split("/").pop()})`,
+      `${name}: ${size(action.from)} → ${size(action.to)} (${result.value.taskDefinitionArn.split("/").pop()})`,
     );
   }
-  return { applied, alreadyThisWeek, failed };
+  return { applied, alreadyThisWeek, deferred, failed };
 }

@@ -25,6 +25,7 @@ export function rightsizeMessage(
   report: FleetReport,
   applied: readonly string[] = [],
   failed: readonly string[] = [],
+  deferred: readonly string[] = [],
 ): SlackMessage {
   const top = report.recommendations
     .filter((r) => (r.saving ?? 0) > 0)
@@ -64,6 +65,13 @@ export function rightsizeMessage(
         ? [
             section(
               `Applied (\`${SERVICE_TAGS.rightsize}=apply\`):\n${applied.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}`,
+            ),
+          ]
+        : []),
+      ...(deferred.length
+        ? [
+            section(
+              `Left for the next run (measured on a service that has changed since, or was changing):\n${deferred.map((d) => `• ${escapeMrkdwn(d)}`).join("\n")}`,
             ),
           ]
         : []),

@@ -18,6 +18,11 @@ export interface RightsizeRun {
   readonly applied: readonly string[];
   /** Services already stepped down this ISO week (a re-run of the same week changes nothing). */
   readonly alreadyThisWeek: readonly string[];
+  /**
+   * Services left for the next run: another change (a roll-out, a rollback) held the service, or
+   * it changed since it was measured (claim given back).
+   */
+  readonly deferred: readonly string[];
   /** Services whose step failed (claim given back; the other services were still stepped). */
   readonly failed: readonly string[];
   readonly dryRun: boolean;
@@ -79,19 +84,33 @@ export async function analyzeRightsize(
 export async function rightsizeFleet(
   clients: FleetClients,
   tableName: string,
-  options: { prices: PriceBook; lookbackDays?: number; dryRun: boolean; end?: Date },
+  options: {
+    prices: PriceBook;
+    lookbackDays?: number;
+    dryRun: boolean;
+    end?: Date;
+    /** How long a step's service lease holds if the run dies (the time left in the invocation). */
+    leaseSeconds?: number;
+    log?: FlowContext["log"];
+  },
 ): Promise<RightsizeRun> {
   // The weekly run tells Slack a summary: it keeps no per-period charts (the CLI's report does).
   const { report, state } = await analyzeRightsize(clients, tableName, { ...options, series: false });
   const plan = planRightsize(report.recommendations, state, options.prices);
-  if (options.dryRun) return { report, plan, applied: [], alreadyThisWeek: [], failed: [], dryRun: true };
-  const { applied, alreadyThisWeek, failed } = await applyRightsize(
+  if (options.dryRun)
+    return { report, plan, applied: [], alreadyThisWeek: [], deferred: [], failed: [], dryRun: true };
+  const { applied, alreadyThisWeek, deferred, failed } = await applyRightsize(
     clients.ecs,
     plan,
-    { state: new StateTable(clients.documents, tableName), at: options.end ?? new Date() },
+    {
+      state: new StateTable(clients.documents, tableName),
+      at: options.end ?? new Date(),
+      ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    },
     clients.ecsSingleAttempt,
   );
-  return { report, plan, applied, alreadyThisWeek, failed, dryRun: false };
+  return { report, plan, applied, alreadyThisWeek, deferred, failed, dryRun: false };
 }
 
 /** The plan as lines a person reads before anything changes (`--dry-run`). */
@@ -132,6 +151,8 @@ export async function runRightsize(
   const run = await rightsizeFleet(fleetClients(context.clients, sources.insight), context.state.name, {
     prices,
     dryRun: context.dryRun,
+    ...(context.remainingTimeMs ? { leaseSeconds: Math.ceil(context.remainingTimeMs() / 1000) + 30 } : {}),
+    log: context.log,
   });
   const plan = describeRightsizePlan(run.plan);
   if (context.dryRun) context.log.info("right-sizing plan (dry run: nothing changed)", { plan });
@@ -155,6 +176,7 @@ export async function runRightsize(
     plan,
     applied: run.applied,
     ...(run.alreadyThisWeek.length > 0 ? { alreadyThisWeek: run.alreadyThisWeek } : {}),
+    ...(run.deferred.length > 0 ? { deferred: run.deferred } : {}),
     ...(run.failed.length > 0 ? { failed: run.failed } : {}),
   };
   context.log.info("right-sizing done", summary);
@@ -162,7 +184,7 @@ export async function runRightsize(
     summary,
     messages: [
       {
-        message: rightsizeMessage(run.report, run.applied, run.failed),
+        message: rightsizeMessage(run.report, run.applied, run.failed, run.deferred),
         // A run that stepped everything it planned is told once per event: a retry after its
         // message was queued but the queue's reply lost finds the steps done and would say so
         // in a second summary. A run with failed steps is not: its retry's outcome is news.

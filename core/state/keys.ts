@@ -136,8 +136,16 @@ export const stateKeys = {
   /** A deployment the redeploy flow started. */
   deployment: (deploymentId: string): ItemKey => ({ pk: `deployment#${deploymentId}`, sk: "redeploy" }),
 
-  /** A push waiting for a service's deployment to finish. */
-  pendingPush: (serviceArn: string): ItemKey => ({ pk: "pending", sk: serviceArn }),
+  /**
+   * A push waiting for a service's deployment to finish: one per service and repository (an app
+   * image and a sidecar's image each have their own, newest wins within a repository).
+   */
+  pendingPush: (serviceArn: string, repository: string): ItemKey => ({
+    pk: "pending",
+    sk: `${serviceArn}#${repository}`,
+  }),
+  /** The pushes waiting for one service (its repositories'). */
+  pendingPushesOf: (serviceArn: string): KeyPrefix => ({ pk: "pending", prefix: `${serviceArn}#` }),
   /** Every pending push (one partition: the sweep queries it). */
   pendingPushes: (): string => "pending",
   /** One roll-out of a set of images (hashed) to a service. */

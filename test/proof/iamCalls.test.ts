@@ -50,6 +50,8 @@ const NOT_EXERCISED: Readonly<Record<string, string>> = {
     "as for schedule: a lease found already taken (a duplicate event, a concurrent run)",
   "dynamodb:DeleteItem@rightsize":
     "a lease is released only after a failed run, so that its retry can take it",
+  "dynamodb:GetItem@policy":
+    "as for schedule: a rollback's service lease found already taken (a roll-out under way)",
   "dynamodb:GetItem@notify": "as for schedule: a message's posting lease found already taken",
   "dynamodb:DeleteItem@notify": "a posting lease is released only when Slack refused the message",
   "pricing:GetProducts@rightsize":

@@ -59,6 +59,8 @@ const CORE_LEVEL: Record<string, number> = {
   "core/state": 2,
   "core/ecs": 2,
   "core/flow": 3,
+  // One change to a service at a time: redeploy, right-sizing and the policy's rollback share it.
+  "core/serviceChange": 3,
   "core/pricing": 4,
   "core/policy": 5,
   "core/monitor": 5,

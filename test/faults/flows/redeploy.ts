@@ -227,7 +227,7 @@ export const redeployFlow: FlowSpec<RedeployWorld, RedeployObservation> = {
         original: world.original[name] ?? "",
         onDigest: runs.images.some((i) => i.endsWith(`@${world.digest}`)),
         claims: claimsAbout(name, texts),
-        pending: (await h.state.get(stateKeys.pendingPush(arns.get(name) ?? ""))) !== undefined,
+        pending: (await h.state.queryPrefix(stateKeys.pendingPushesOf(arns.get(name) ?? ""))).length > 0,
       });
     }
     return { services, pushed, deadLettered: deadLettered(run, PUSH) };

@@ -186,7 +186,7 @@ export const redeployQueueFlow: FlowSpec<QueueWorld, QueueObservation> = {
     const runs = revisions.find((r) => r.arn === service.taskDefinition);
     if (!runs) throw new Error(`${SERVICE} runs ${service.taskDefinition}, which moto does not list`);
     const texts = told(run).map(messageText);
-    const queued = await h.state.get<PendingPush>(stateKeys.pendingPush(world.serviceArn));
+    const [queued] = await h.state.queryPrefix<PendingPush>(stateKeys.pendingPushesOf(world.serviceArn));
     const carries = (r: Revision, digest: string) => r.images.some((i) => i.endsWith(`@${digest}`));
     // The reference: without faults the release deploys the newer push (else Q4's "still queued" would hide it).
     if (tools.clean && !carries(runs, world.newer))

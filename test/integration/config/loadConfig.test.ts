@@ -1,7 +1,13 @@
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { loadCliConfig } from "../../../cli/loadCliConfig.ts";
-import { ConfigError, DEFAULT_CONFIG, loadConfig, parseConfig } from "../../../core/config/index.ts";
+import {
+  ConfigError,
+  ConfigUnavailableError,
+  DEFAULT_CONFIG,
+  loadConfig,
+  parseConfig,
+} from "../../../core/config/index.ts";
 import { parseValidConfig } from "../../../core/validateConfig.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createWorld } from "../../support/world.ts";
@@ -40,8 +46,19 @@ describe("central config", () => {
     await expect(
       loadConfig({ env: { AUTOPILOT_CONFIG_PARAMETER: "/ecs-autopilot/config" } }),
     ).rejects.toThrow(
-      "invalid configuration in SSM parameter /ecs-autopilot/config: is named by AUTOPILOT_CONFIG_PARAMETER but this caller has no SSM client to read it",
+      "the configuration in SSM parameter /ecs-autopilot/config cannot be read: it is named by AUTOPILOT_CONFIG_PARAMETER but this caller has no SSM client to read it",
     );
+    // A parameter that is not there is named as such, never read as the defaults.
+    const missing = await loadConfig({
+      env: { AUTOPILOT_CONFIG_PARAMETER: "/ecs-autopilot/not-there" },
+      ssm: world.clients.ssm,
+    }).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(ConfigUnavailableError);
+    expect(missing).toMatchObject({
+      code: "config-unavailable",
+      message:
+        "the configuration in SSM parameter /ecs-autopilot/not-there cannot be read: no such parameter in this account and region (ParameterNotFound; AUTOPILOT_CONFIG_PARAMETER names it)",
+    });
   });
 
   it("the CLI (invoke, dlq redrive, plans) reads the same SSM parameter as the functions, as under `npx sst shell`", async () => {

@@ -10,7 +10,10 @@ import { localContext } from "../../../cli/localContext.ts";
 import { policyAudit } from "../../../cli/policy.ts";
 import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
 import { renderPlainText, type SlackMessage } from "../../../core/notify/index.ts";
+import { applyPolicyActions } from "../../../core/policy/index.ts";
+import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
+import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import {
@@ -195,6 +198,83 @@ describe("functions/policy against moto", () => {
       ],
     });
     expect(await serviceNow()).toBe(good);
+  });
+
+  it("enforce: never rolls back over a roll-out under way or made since the check", async () => {
+    const { containerDefinitions, ...properties } = GOOD;
+    const service = await createService(world.clients, {
+      cluster: "prod",
+      name: "ledger",
+      family: "payments",
+      containers: containerDefinitions ?? [],
+      taskDefinition: properties,
+    });
+    const bad = await register(BAD);
+    await world.clients.ecs.send(
+      new UpdateServiceCommand({ cluster: "prod", service: "ledger", taskDefinition: bad }),
+    );
+    const serviceNow = async () =>
+      (await world.clients.ecs.send(new DescribeServicesCommand({ cluster: "prod", services: ["ledger"] })))
+        .services?.[0]?.taskDefinition;
+    // A push's roll-out holds the service (redeploy's lease): its own UpdateService is checked later.
+    const lease = stateKeys.serviceUpdate(service.serviceArn ?? "");
+    await acquireLease(world.state, lease, "push-event-3", {
+      leaseSeconds: 600,
+      attributes: { change: "the roll-out of shop/ledger:2.0.0 (event push-event-3)" },
+    });
+    const event = {
+      ...call("UpdateService", { cluster: "prod", service: "ledger", taskDefinition: bad }, {}),
+      id: "ledger-1",
+    };
+    const told = posts.length;
+    // Fails closed: not rolled back yet, and the event fails so that Lambda retries it.
+    const busy = await handler(ENFORCE)(event, localContext("policy")).catch((error: unknown) => error);
+    expect(busy).toBeInstanceOf(PolicyRollbackDeferredError);
+    expect((busy as PolicyRollbackDeferredError).services).toEqual(["prod/ledger"]);
+    expect(posts.slice(told).map(renderPlainText).join("\n")).toMatch(
+      /not rolled back yet: the roll-out of shop\/ledger:2\.0\.0 \(event push-event-3\) is changing the service right now; this event is retried, then dead-lettered, to check again/,
+    );
+    expect(await serviceNow()).toBe(bad);
+    // That roll-out ended without updating the service (it died, or found it moved): the retry rolls back.
+    await releaseLease(world.state, lease, "push-event-3");
+    expect(await handler(ENFORCE)(event, localContext("policy"))).toMatchObject({
+      actions: [{ kind: "rollback", from: bad, to: service.taskDefinition }],
+    });
+    expect(await serviceNow()).toBe(service.taskDefinition);
+    await world.clients.ecs.send(
+      new UpdateServiceCommand({ cluster: "prod", service: "ledger", taskDefinition: bad }),
+    );
+
+    // Checked while it ran `bad`; by the time of the rollback another revision runs.
+    const ecs = world.clients.ecs;
+    const moved = await register(GOOD);
+    await world.clients.ecs.send(
+      new UpdateServiceCommand({ cluster: "prod", service: "ledger", taskDefinition: moved }),
+    );
+    const late = await applyPolicyActions(
+      { ecs },
+      [
+        {
+          kind: "rollback",
+          cluster: "prod",
+          service: "ledger",
+          serviceArn: service.serviceArn ?? "",
+          from: bad,
+          to: service.taskDefinition ?? "",
+          reason: "payments violates ECS003",
+        },
+      ],
+      { state: world.state, owner: "ledger-3", leaseSeconds: 60 },
+    );
+    expect(late).toEqual([
+      {
+        kind: "no-rollback",
+        cluster: "prod",
+        service: "ledger",
+        reason: `payments violates ECS003; not rolled back: the service moved off ${bad.split("/").pop()} since it was checked (it runs ${moved.split("/").pop()})`,
+      },
+    ]);
+    expect(await serviceNow()).toBe(moved);
   });
 
   it("honours the service's autopilot:policy-exempt tag", async () => {

@@ -5,7 +5,11 @@
  * IN_PROGRESS; the "ECS Deployment State Change" event is then authoritative for what it names,
  * as in AWS (DescribeServices can lag behind events).
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+} from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -113,28 +117,38 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(plain[2]).toContain(`queued behind deployment \`${deployment}\`, which has finished`);
   });
 
-  it("two pushes handled at the same time for an idle service: one rolls out, the other is decided again by its retry; the newer runs, in either order", async () => {
+  it("two pushes handled at the same time for an idle service: one rolls out, the other queues behind it and is released when it ends; the newer runs, in either order", async () => {
     // Both plan from the idle service before either updates it. Without one roll-out per service
     // at a time, both deployed and the older often ended up running (5 of 6 rounds in review).
+    // The one that finds the service busy (or already moved) never fails: it queues.
+    let queuedBehindAChange = 0;
     for (const [round, newerFirst] of [false, true, false, true, false, true].entries()) {
       const service = `race${round}`;
-      const { handler } = await setUp(service, 1);
+      const { handler, serviceArn } = await setUp(service, 1);
       const older = await pushed(service, "1.1.0", "2026-11-26T10:00:00Z");
       const newer = await pushed(service, "1.2.0", "2026-11-26T10:00:10Z");
       const events = newerFirst ? [newer.event, older.event] : [older.event, newer.event];
-      const results = await Promise.allSettled(
-        events.map((event) => handler(event, localContext("redeploy"))),
-      );
-      // A failed invocation is retried by Lambda: the retry decides again from the service as it is now.
-      for (const [i, result] of results.entries()) {
-        if (result.status === "fulfilled") continue;
-        expect(String(result.reason)).toMatch(
-          /another push \(event [0-9a-f-]+\) is rolling out to this service right now|the service changed since this push was planned/,
+      const results = await Promise.all(events.map((event) => handler(event, localContext("redeploy"))));
+      const deployed = results.filter((r) => (r as { deployed?: number }).deployed === 1).length;
+      expect(deployed, `round ${round}`).toBeGreaterThanOrEqual(1);
+      const queued = await listPendingPushes(world.state);
+      for (const pending of queued) {
+        if (!pending.behind.startsWith("ecs-svc/")) {
+          queuedBehindAChange++;
+          expect(pending.behind).toMatch(/^the roll-out of shop\/race\d:1\.[12]\.0 \(event [0-9a-f-]+\)$/);
+        }
+        // Its release: the end of the service's newest deployment (moto never sends it).
+        const described = await world.clients.ecs.send(
+          new DescribeServicesCommand({ cluster: "prod", services: [service] }),
         );
-        await handler(events[i] as (typeof events)[number], localContext("redeploy"));
+        const newest = described.services?.[0]?.deployments?.find((d) => d.status === "PRIMARY")?.id ?? "";
+        await handler(finished(serviceArn, newest), localContext("redeploy"));
       }
+      expect(await listPendingPushes(world.state), `round ${round}`).toEqual([]);
       expect(await running(service), `round ${round}`).toContain(`@${newer.digest}`);
     }
+    // The race this test is about happened (the loser found the other's lease) in some rounds.
+    expect(queuedBehindAChange).toBeGreaterThan(0);
   });
 
   it("a retry that resumes its own roll-out still looks at the service first: the older push never replaces a newer one deployed in between", async () => {
@@ -283,6 +297,199 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(released).toMatchObject({ status: "released", reports: [{ tag: "1.1.0", deployed: 1 }] });
     expect(await running("mail")).toContain(`@${next.digest}`);
     expect(await listPendingPushes(world.state)).toEqual([]);
+  });
+
+  it("two releases of one queued push at once (its deployment's end and the sweep) deploy it once; the queue entry goes when it is settled", async () => {
+    // Each release rolls out under its own trigger's name: before, both used the push's event id,
+    // so both passed both leases and the push was deployed twice (3 ACTIVE revisions in review).
+    for (const round of [0, 1, 2, 3]) {
+      const service = `twice${round}`;
+      const { handler, serviceArn, deployment } = await setUp(service, 2);
+      const next = await pushed(service, "1.1.0", "2026-11-26T10:00:00Z");
+      await queuePendingPush(
+        world.state,
+        {
+          push: pushFromEvent(next.event),
+          serviceArn,
+          clusterArn: serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1"),
+          behind: deployment,
+          queuedAt: "2026-11-25T10:00:01Z",
+        },
+        undefined,
+      );
+      const sweep = { ...sampleEvent("scheduled-event.json"), id: `sweep-${++serial}` };
+      const ends = finished(serviceArn, deployment);
+      const results = await Promise.all(
+        (round % 2 === 0 ? [ends, sweep] : [sweep, ends]).map((event) =>
+          handler(event, localContext("redeploy")),
+        ),
+      );
+      const deployedBy = results.flatMap((r) =>
+        ((r as { reports?: Array<{ deployed: number }> }).reports ?? []).map((x) => x.deployed),
+      );
+      expect(
+        deployedBy.reduce((a, b) => a + b, 0),
+        `round ${round}`,
+      ).toBe(1);
+      const revisions = await world.clients.ecs.send(
+        new ListTaskDefinitionsCommand({ familyPrefix: service, status: "ACTIVE" }),
+      );
+      expect(revisions.taskDefinitionArns, `round ${round}`).toHaveLength(2);
+      expect(await running(service)).toContain(`@${next.digest}`);
+      expect(await listPendingPushes(world.state)).toEqual([]);
+      // Slack hears of the deploy once (the release that lost says nothing).
+      expect(slack.messages.filter((m) => m.text.includes("deployed to 1 service(s)"))).toHaveLength(1);
+    }
+  });
+
+  it("a release that finds another release rolling the push out leaves the queue entry for it (that one may still fail and be retried)", async () => {
+    const { handler, serviceArn, deployment } = await setUp("relay", 2);
+    const next = await pushed("relay", "1.1.0", "2026-11-26T10:00:00Z");
+    const push = pushFromEvent(next.event);
+    await queuePendingPush(
+      world.state,
+      {
+        push,
+        serviceArn,
+        clusterArn: serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1"),
+        behind: deployment,
+        queuedAt: "2026-11-25T10:00:01Z",
+      },
+      undefined,
+    );
+    const context = await createRuntime("redeploy", {
+      clients: world.clients,
+      tableName: world.tableName,
+      notifier: slack,
+    }).flowContext();
+    const { plan } = await redeployPush(push, context, { dryRun: true });
+    const action = plan.actions.find((a) => a.kind === "deploy");
+    if (action?.kind !== "deploy") throw new Error("the queued push should plan a deploy");
+    // The sweep's release holds the roll-out (service, images) right now.
+    await acquireLease(
+      world.state,
+      stateKeys.rollout(serviceArn, rolloutIdOfAction(action)),
+      `${push.eventId} released by sweep-1`,
+      { leaseSeconds: 600 },
+    );
+    const told = slack.messages.length;
+    const released = await handler(finished(serviceArn, deployment), localContext("redeploy"));
+    expect(released).toMatchObject({
+      status: "released",
+      reports: [{ deployed: 0, services: [{ result: "skip:duplicate" }] }],
+    });
+    expect((await listPendingPushes(world.state)).map((p) => p.push.eventId)).toEqual([push.eventId]);
+    expect(slack.messages).toHaveLength(told);
+    expect(await running("relay")).toContain(":1.0.0");
+  });
+
+  it("a push that finds another change holding the service queues behind it instead of failing (a holder that died leaves its lease for minutes)", async () => {
+    const { handler, serviceArn, deployment } = await setUp("held", 2);
+    // A right-sizing step, say, that died before giving its lease back.
+    await acquireLease(world.state, stateKeys.serviceUpdate(serviceArn), "rightsize-run-1", {
+      leaseSeconds: 600,
+      attributes: { change: "the right-sizing step 1024/2048 → 512/1024" },
+    });
+    const next = await pushed("held", "1.1.0", "2026-11-26T10:00:00Z");
+    expect(await handler(next.event, localContext("redeploy"))).toMatchObject({ queued: 1, deployed: 0 });
+    expect((await listPendingPushes(world.state)).map((p) => p.behind)).toEqual([
+      "the right-sizing step 1024/2048 → 512/1024",
+    ]);
+    expect(JSON.stringify(slack.messages.at(-1)?.blocks)).toContain(
+      "queued behind the right-sizing step 1024/2048 → 512/1024: deploys when it finishes",
+    );
+    expect(await running("held")).toContain(":1.0.0");
+    // The lease runs out (its holder is gone): the next release deploys the push.
+    await acquireLease(
+      world.state,
+      stateKeys.serviceUpdate(serviceArn),
+      "rightsize-run-1",
+      { leaseSeconds: 1 },
+      new Date(Date.now() - 60_000),
+    );
+    await handler(finished(serviceArn, deployment), localContext("redeploy"));
+    expect(await running("held")).toContain(`@${next.digest}`);
+    expect(await listPendingPushes(world.state)).toEqual([]);
+  });
+
+  it("a second push while a dead invocation's lease holds the service: a newer one replaces the queued push, an older one is superseded, none fails", async () => {
+    const { handler, serviceArn, deployment } = await setUp("stuck", 2);
+    // A roll-out whose invocation died holding the service (its lease: the time it had left + 30 s).
+    await acquireLease(world.state, stateKeys.serviceUpdate(serviceArn), "dead-invocation", {
+      leaseSeconds: 320,
+      attributes: { change: "the roll-out of shop/stuck:1.0.1 (event dead-invocation)" },
+    });
+    const first = await pushed("stuck", "1.2.0", "2026-11-26T10:00:00Z");
+    const newer = await pushed("stuck", "1.3.0", "2026-11-26T10:00:20Z");
+    const older = await pushed("stuck", "1.1.0", "2026-11-26T09:59:50Z");
+    expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ queued: 1 });
+    // Before: "another push changed this service's queue" — failed on every attempt, then the DLQ.
+    expect(await handler(newer.event, localContext("redeploy"))).toMatchObject({ queued: 1, failed: 0 });
+    expect(await handler(older.event, localContext("redeploy"))).toMatchObject({
+      failed: 0,
+      services: [{ result: "skip:superseded" }],
+    });
+    expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.3.0"]);
+    expect(JSON.stringify(slack.messages.at(-1)?.blocks)).toContain("Replaces the queued `1.2.0`");
+    // The dead holder's lease runs out; the deployment's end releases the newest push.
+    await acquireLease(
+      world.state,
+      stateKeys.serviceUpdate(serviceArn),
+      "dead-invocation",
+      { leaseSeconds: 1 },
+      new Date(Date.now() - 60_000),
+    );
+    await handler(finished(serviceArn, deployment), localContext("redeploy"));
+    expect(await running("stuck")).toContain(`@${newer.digest}`);
+  });
+
+  it("never deploys an older push delivered late while a newer one is queued for the idle service (its deployment's end not handled yet)", async () => {
+    const { handler, serviceArn } = await setUp("late", 2);
+    const newer = await pushed("late", "1.2.0", "2026-11-26T10:00:10Z");
+    const older = await pushed("late", "1.1.0", "2026-11-26T10:00:00Z");
+    await queuePendingPush(
+      world.state,
+      {
+        push: pushFromEvent(newer.event),
+        serviceArn,
+        clusterArn: serviceArn.replace(/:service\/([^/]+)\/.*$/, ":cluster/$1"),
+        behind: "ecs-svc/just-finished",
+        queuedAt: new Date().toISOString(),
+      },
+      undefined,
+    );
+    expect(await handler(older.event, localContext("redeploy"))).toMatchObject({
+      deployed: 0,
+      services: [{ result: "skip:superseded" }],
+    });
+    expect(await running("late")).toContain(":1.0.0");
+    expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.2.0"]);
+  });
+
+  it("three pushes handled at the same moment for an idle service: none fails, and the newest ends up running", async () => {
+    for (const round of [0, 1, 2]) {
+      const service = `trio${round}`;
+      const { handler, serviceArn } = await setUp(service, 2);
+      const pushes = [];
+      for (const [i, tag] of ["1.1.0", "1.2.0", "1.3.0"].entries())
+        pushes.push(await pushed(service, tag, `2026-11-26T10:00:${String(i * 10).padStart(2, "0")}Z`));
+      const order = round === 1 ? [...pushes].reverse() : pushes;
+      // Before: one of the three failed in 6 of 6 review rounds (its queue write lost the race).
+      const results = await Promise.all(order.map((p) => handler(p.event, localContext("redeploy"))));
+      expect(
+        results.map((r) => (r as { failed?: number }).failed),
+        `round ${round}`,
+      ).toEqual([0, 0, 0]);
+      for (let i = 0; i < 3 && (await listPendingPushes(world.state)).length > 0; i++) {
+        const described = await world.clients.ecs.send(
+          new DescribeServicesCommand({ cluster: "prod", services: [service] }),
+        );
+        const newest = described.services?.[0]?.deployments?.find((d) => d.status === "PRIMARY")?.id ?? "";
+        await handler(finished(serviceArn, newest), localContext("redeploy"));
+      }
+      expect(await listPendingPushes(world.state)).toEqual([]);
+      expect(await running(service), `round ${round}`).toContain(`@${pushes[2]?.digest}`);
+    }
   });
 
   it("releases the other queued pushes when one release fails, keeps that one queued and fails the run", async () => {

@@ -350,7 +350,10 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
     expect(plan.actions.map((a) => [a.serviceName, a.from, a.to])).toEqual([
       ["over-provisioned", { cpu: 2048, memory: 4096 }, { cpu: 1024, memory: 4096 }],
     ]);
-    const { applied: done } = await applyRightsize(world.clients.ecs, plan);
+    const { applied: done } = await applyRightsize(world.clients.ecs, plan, {
+      state: world.state,
+      at: new Date(),
+    });
     expect(done).toHaveLength(1);
     const after = await world.clients.ecs.send(
       new DescribeServicesCommand({ cluster: "fleet", services: ["over-provisioned"] }),

@@ -15,6 +15,7 @@ import { createAwsClients } from "../../../core/aws/index.ts";
 import { isoWeek } from "../../../core/rightsize/applyRightsize.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { RightsizeApplyError } from "../../../core/rightsize/runRightsize.ts";
+import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
@@ -239,6 +240,33 @@ describe("right-sizing's step down, once per week", () => {
     expect(
       revisions.taskDefinitionArns?.filter((arn) => /task-definition\/wishlist:/.test(arn)),
     ).toHaveLength(2);
+  });
+
+  it("leaves a service another change is rolling out to for the next run, and gives its week's claim back", async () => {
+    await oversizedService("attic");
+    const described = await world.clients.ecs.send(
+      new DescribeServicesCommand({ cluster: "shop", services: ["attic"] }),
+    );
+    const serviceArn = described.services?.[0]?.serviceArn ?? "";
+    const before = described.services?.[0]?.taskDefinition;
+    // A push's roll-out holds the service (redeploy's lease, shared with right-sizing).
+    await acquireLease(world.state, stateKeys.serviceUpdate(serviceArn), "push-event-9", {
+      leaseSeconds: 600,
+      attributes: { change: "the roll-out of shop/attic:1.1.0 (event push-event-9)" },
+    });
+    const held = (await run("weekly-run-held")) as { applied: string[]; deferred?: string[] };
+    expect(held.applied).toEqual([]);
+    expect(held.deferred).toEqual([
+      "shop/attic: the roll-out of shop/attic:1.1.0 (event push-event-9) is changing the service right now",
+    ]);
+    const after = await world.clients.ecs.send(
+      new DescribeServicesCommand({ cluster: "shop", services: ["attic"] }),
+    );
+    expect(after.services?.[0]?.taskDefinition).toBe(before);
+    // The roll-out is done (its lease given back): the next run of the same week steps the service.
+    await releaseLease(world.state, stateKeys.serviceUpdate(serviceArn), "push-event-9");
+    const next = (await run("weekly-run-after-held")) as { applied: string[] };
+    expect(next.applied).toEqual([expect.stringMatching(/^shop\/attic: 4096\/8192 → 2048\/8192/)]);
   });
 
   it("keys the claim by ISO 8601 week (Monday to Sunday; week 1 holds the year's first Thursday)", () => {

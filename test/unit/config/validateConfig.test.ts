@@ -202,7 +202,7 @@ describe("central config: every field checked at load, failing with its JSON pat
       "invalid configuration in AUTOPILOT_CONFIG: schedule.holidays.0",
     );
     await expect(loadValidConfig({ file: "/nonexistent/autopilot.config.json", env: {} })).rejects.toThrow(
-      "invalid configuration in /nonexistent/autopilot.config.json: cannot be read (ENOENT)",
+      "the configuration in /nonexistent/autopilot.config.json cannot be read: ENOENT",
     );
     expect(await loadValidConfig({ env: {} })).toEqual(DEFAULT_CONFIG);
     // core/config alone checks the schema only; the flows' languages are checked one level up.

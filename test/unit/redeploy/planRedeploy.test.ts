@@ -232,6 +232,31 @@ describe("planRedeploy", () => {
     );
   });
 
+  it("keeps the newest push queued for an idle service too (its deployment's end not handled yet): an older one is superseded, a newer one deploys and would replace it", () => {
+    const queued = (tag: string, eventId: string, behind = "ecs-svc/2") => ({
+      push: { ...push, tag, digest: `sha256:${"b".repeat(64)}`, eventId, time: "2026-11-26T10:00:00Z" },
+      serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+      behind,
+      queuedAt: "2026-11-26T10:00:01Z",
+    });
+    const older = only([
+      snapshot({ pending: queued("1.5.1", "newer-event", "the roll-out of shop/web:1.4.8 (event x)") }),
+    ]);
+    expect(older).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: "1.5.1 is already queued behind the roll-out of shop/web:1.4.8 (event x) and is not older",
+    });
+    const newer = only([snapshot({ pending: queued("1.4.9", "older-event") })]);
+    expect(newer?.kind).toBe("deploy");
+    expect(newer?.kind === "deploy" && newer.supersedes?.push.eventId).toBe("older-event");
+    // Its own queued entry (a release of it) is no other push: it deploys and supersedes nothing.
+    const own = only([snapshot({ pending: queued("1.5.0", push.eventId) })]);
+    expect(own?.kind).toBe("deploy");
+    expect(own).not.toHaveProperty("supersedes");
+  });
+
   it("lets the tag win over the config, and the first matching config rule over later ones", () => {
     const config = parseConfig(
       JSON.stringify({
@@ -573,6 +598,16 @@ describe("planRedeploy: the digest already runs", () => {
       category: "deployed-earlier",
       reason: `${push.digest} was already deployed here by this event as web:7 (an earlier attempt, whose outcome was not reported)`,
     });
+    // With the roll-out that made it, when the revision names it (who made it is then looked up).
+    const tagged = {
+      ...ours,
+      taskDefinitionTags: { ...ours.taskDefinitionTags, "autopilot:rollout": "0123abcd" },
+    };
+    expect(first({ ...push, eventId }, tagged)).toMatchObject({
+      category: "deployed-earlier",
+      rolloutId: "0123abcd",
+    });
+    expect(first({ ...push, eventId }, ours)).not.toHaveProperty("rolloutId");
     expect(first(push, ours)).toMatchObject({
       kind: "skip",
       category: "already-running",

@@ -1,0 +1,85 @@
+import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import { acquireLease, releaseLease, type StateTable, stateKeys } from "./state/index.ts";
+
+/** What became of a change made under {@link changeServiceAlone}. */
+export type GuardedChange<T> =
+  /** The service was as planned and nobody else was changing it: the change ran. */
+  | { readonly kind: "changed"; readonly value: T }
+  /** Another change held the service (a roll-out, a right-sizing step, a policy rollback). */
+  | { readonly kind: "busy"; readonly holder: string; readonly change: string }
+  /**
+   * The service no longer runs the revision the change was planned from: someone changed it
+   * since. `deploymentId` is its newest deployment (the one that moved it, when it is still running).
+   */
+  | { readonly kind: "moved"; readonly runs: string | undefined; readonly deploymentId: string | undefined };
+
+export interface ServiceChangeGuard {
+  readonly ecs: ECSClient;
+  readonly state: StateTable;
+  readonly service: { readonly clusterArn: string; readonly serviceArn: string };
+  /** The task definition the change was planned from. */
+  readonly expected: string;
+  /** Who changes the service: an event id, or a run id. The same owner takes its own lease over (its retry). */
+  readonly owner: string;
+  /** What the change is, in words another change reads when it finds the service busy. */
+  readonly change: string;
+  /** How long the lease holds if its holder dies before giving it back. */
+  readonly leaseSeconds: number;
+  /** Told when the lease could not be given back (it then runs out after `leaseSeconds`). */
+  readonly onReleaseError?: (error: unknown) => void;
+}
+
+/**
+ * Makes one change to a service (an UpdateService, with whatever it registers first) while no
+ * other change of ecs-autopilot's touches the same service, and only if the service still runs
+ * the revision the change was planned from. Redeploy, right-sizing and the policy's rollback all
+ * go through it, so a plan made from a service as it was never overwrites what another change did
+ * since (a newer push's roll-out, a rollback, a step down):
+ *
+ * 1. a lease on the service in the state table (`stateKeys.serviceUpdate`), from before the
+ *    re-check until `change` has answered — by then the service shows the change, so later plans see it;
+ * 2. DescribeServices: the service must still run `expected`;
+ * 3. `change`; the lease is given back whatever happens.
+ *
+ * A change that throws gives the lease back and throws; `busy` and `moved` change nothing.
+ *
+ * @example
+ * const result = await changeServiceAlone({ ecs, state, service, expected, owner: event.id,
+ *   change: "rollback to web:7", leaseSeconds: 300 }, () => ecs.send(new UpdateServiceCommand(...)));
+ */
+export async function changeServiceAlone<T>(
+  guard: ServiceChangeGuard,
+  change: () => Promise<T>,
+): Promise<GuardedChange<T>> {
+  const key = stateKeys.serviceUpdate(guard.service.serviceArn);
+  const lease = await acquireLease<{ change?: string }>(guard.state, key, guard.owner, {
+    leaseSeconds: guard.leaseSeconds,
+    attributes: { change: guard.change },
+  });
+  if (!lease.acquired)
+    return {
+      kind: "busy",
+      holder: lease.holder.owner,
+      change: lease.holder.change ?? `a change by ${lease.holder.owner}`,
+    };
+  try {
+    const described = await guard.ecs.send(
+      new DescribeServicesCommand({
+        cluster: guard.service.clusterArn,
+        services: [guard.service.serviceArn],
+      }),
+    );
+    const service = described.services?.[0];
+    if (service?.taskDefinition !== guard.expected) {
+      const newest = [...(service?.deployments ?? [])].sort(
+        (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
+      )[0];
+      return { kind: "moved", runs: service?.taskDefinition, deploymentId: newest?.id };
+    }
+    return { kind: "changed", value: await change() };
+  } finally {
+    await releaseLease(guard.state, key, guard.owner).catch((error: unknown) =>
+      guard.onReleaseError?.(error),
+    );
+  }
+}
