@@ -580,7 +580,9 @@ describe("ECS017 secrets without an execution role", () => {
     expect(decide("ECS017", td(app(), app({ name: "b", secrets: [secret] })))).toEqual([
       "ECS017 high containerDefinitions[1].secrets: container 'b' references secrets but the task has no execution role",
     ]);
-    expect(decide("ECS017", { ...td(app({ secrets: [secret] })), executionRoleArn: "" })).toHaveLength(1);
+    expect(decide("ECS017", { ...td(app({ secrets: [secret] })), executionRoleArn: "" })).toEqual([
+      "ECS017 high containerDefinitions[0].secrets: container 'app' references secrets but the task has no execution role",
+    ]);
   });
 
   it("private registry credentials need the execution role too, and are flagged where they are", () => {
