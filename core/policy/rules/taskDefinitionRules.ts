@@ -17,9 +17,12 @@ import { decideOn, present } from "../ReadLog.ts";
 import type { PolicyRule, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
 
-/** Names that say "this is a secret" (the AWS Config rule checks three; these are what leak in practice). */
+/**
+ * Names that say "this is a secret", anywhere in the name (the AWS Config rule checks three names:
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA; these are what leak in practice).
+ */
 const SECRET_NAME =
-  /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth[_-]?key|signing[_-]?key|master[_-]?key|^AWS_SECRET_ACCESS_KEY$|^ECS_ENGINE_AUTH_DATA$)/i;
+  /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth[_-]?key|signing[_-]?key|master[_-]?key|ECS_ENGINE_AUTH_DATA)/i;
 /** Values that are secrets whatever their name. */
 const SECRET_VALUES: ReadonlyArray<[string, RegExp]> = [
   ["an AWS access key id", /\b(AKIA|ASIA)[A-Z0-9]{16}\b/],
@@ -98,11 +101,7 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Windows containers do not support `readonlyRootFilesystem`: like Security Hub ECS.5, task definitions with a WINDOWS_SERVER family are not checked.",
     check: (td) =>
       (isWindows(td) ? [] : containers(td))
-        .filter(
-          (c) =>
-            flag(c.definition.readonlyRootFilesystem) !== true &&
-            !isUnknown(c.definition.readonlyRootFilesystem),
-        )
+        .filter((c) => flag(c.definition.readonlyRootFilesystem) !== true)
         .map((c) => ({
           path: container(c.index, "readonlyRootFilesystem"),
           message: `container '${c.name}' can write to its root filesystem`,
@@ -125,7 +124,7 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       for (const c of containers(td)) {
         asArray(c.definition.environment).forEach((entry, i) => {
           if (!isObject(entry)) return;
-          const name = text(entry.name) ?? "";
+          const name = text(entry.name) ?? `environment[${i}]`;
           const value = text(entry.value);
           if (value === undefined || NOT_A_SECRET_VALUE.test(value.trim())) return;
           const shape = SECRET_VALUES.find(([, pattern]) => pattern.test(value));
@@ -156,7 +155,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     check: (td) =>
       containers(td).flatMap((c) => {
         const log = c.definition.logConfiguration;
-        if (isUnknown(log)) return [];
         if (!isObject(log))
           return [
             {
@@ -227,7 +225,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Linux containers (no operating system family, or LINUX) as Security Hub ECS.20; Windows containers are ECS027's (ECS.21).",
     check: (td) =>
       (isWindows(td) ? [] : containers(td)).flatMap((c) => {
-        if (isUnknown(c.definition.user)) return [];
         const user = text(c.definition.user);
         if (user === undefined || user === "")
           return [
@@ -257,13 +254,13 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Checkov's CKV_AWS_97 decides on the first EFS volume only; this rule checks every EFS volume, as AWS Config's ecs-task-definition-efs-encryption-enabled does.",
     check: (td) =>
       asArray(td.volumes).flatMap((volume, i) => {
-        const efs = isObject(volume) ? volume.efsVolumeConfiguration : undefined;
-        if (!isObject(efs) || isUnknown(efs.transitEncryption) || text(efs.transitEncryption) === "ENABLED")
-          return [];
+        if (!isObject(volume)) return [];
+        const efs = volume.efsVolumeConfiguration;
+        if (!isObject(efs) || text(efs.transitEncryption) === "ENABLED") return [];
         return [
           {
             path: ["volumes", i, "efsVolumeConfiguration", "transitEncryption"],
-            message: `EFS volume '${isObject(volume) ? text(volume.name) : i}' has no transit encryption`,
+            message: `EFS volume '${text(volume.name) ?? `#${i}`}' has no transit encryption`,
           },
         ];
       }),
@@ -306,7 +303,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     field: "networkMode",
     mappings: { awsConfig: "ecs-awsvpc-networking-enabled" },
     check: (td) => {
-      if (isUnknown(td.networkMode)) return [];
       const mode = text(td.networkMode);
       return mode === "awsvpc" || mode === "host"
         ? []
@@ -468,7 +464,7 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       containers(td).flatMap((c) => {
         const linux = isObject(c.definition.linuxParameters) ? c.definition.linuxParameters : {};
         const capabilities = isObject(linux.capabilities) ? linux.capabilities : {};
-        if (isUnknown(capabilities.drop) || asArray(capabilities.drop).length > 0) return [];
+        if (asArray(capabilities.drop).length > 0) return [];
         return [
           {
             path: container(c.index, "linuxParameters"),
@@ -491,14 +487,23 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     check: (td) => {
       // A role given by reference is there; one given by a variable may be null, and stays unknown.
       if (present(td.executionRoleArn)) return [];
-      return containers(td)
-        .filter(
-          (c) => asArray(c.definition.secrets).length > 0 || isObject(c.definition.repositoryCredentials),
-        )
-        .map((c) => ({
-          path: container(c.index, "secrets"),
-          message: `container '${c.name}' references secrets but the task has no execution role`,
-        }));
+      return containers(td).flatMap((c) => {
+        if (asArray(c.definition.secrets).length > 0)
+          return [
+            {
+              path: container(c.index, "secrets"),
+              message: `container '${c.name}' references secrets but the task has no execution role`,
+            },
+          ];
+        return isObject(c.definition.repositoryCredentials)
+          ? [
+              {
+                path: container(c.index, "repositoryCredentials"),
+                message: `container '${c.name}' references private registry credentials but the task has no execution role`,
+              },
+            ]
+          : [];
+      });
     },
   },
   {
@@ -555,6 +560,8 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     check: (td, { run }) => {
       const behind = run.behindLoadBalancer;
       if (behind !== true && !isUnknown(behind)) return [];
+      // Containers that all have a health check pass wherever the service runs: not unknown.
+      decideOn(behind);
       return containers(td)
         .filter((c) => flag(c.definition.essential) !== false && !isObject(c.definition.healthCheck))
         .map((c) =>
@@ -614,7 +621,6 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
       "Security Hub ECS.21 also evaluates task definitions that declare no operating system family, so a Linux task without `user` fails both ECS.20 and ECS.21; this rule checks only task definitions that declare a WINDOWS_SERVER family and leaves the rest to ECS007.",
     check: (td) =>
       (isWindows(td) ? containers(td) : []).flatMap((c) => {
-        if (isUnknown(c.definition.user)) return [];
         const user = text(c.definition.user);
         if (user === undefined || user === "")
           return [
