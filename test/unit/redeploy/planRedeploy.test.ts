@@ -698,6 +698,14 @@ describe("planRedeploy: a push of the running tag delivered out of order (supers
     });
     // Pushed after the running one: deploys, whatever the tags.
     expect(first({ ...push, tag: "main", time: T3 }, runsDevelop)).toMatchObject({ kind: "deploy" });
+    // The running image came from a push without a tag (pinned by digest, no tag remembered).
+    const runsUntagged = { ...runsDevelop, taskDefinitionTags: { "autopilot:source-time": T2 } };
+    expect(first({ ...push, tag: "main", time: T1 }, runsUntagged)).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason:
+        "'main' was pushed at 2026-11-26T10:00:00Z, before the push of 'an untagged image' that web:7 runs (2026-11-26T10:00:10Z), and tag autopilot:redeploy=any does not rank 'main' above it: delivered out of order",
+    });
     // A version the policy ranks above the running tag deploys even when pushed earlier.
     const runs140 = {
       ...runsDevelop,
