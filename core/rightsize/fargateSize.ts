@@ -8,21 +8,16 @@ export interface SizeNeed {
 }
 
 /**
- * The cheapest valid Fargate size that covers a need: with the per-vCPU-hour and per-GB-hour
- * rates when given, else the smallest by CPU then memory. Undefined when even 16 vCPU / 120 GB
- * does not cover it.
+ * The cheapest valid Fargate size that covers a need: the smallest by CPU then memory. It is the
+ * cheapest at any per-vCPU-hour and per-GB-hour rates, because of the valid sizes that cover a
+ * need, the first has no more CPU and no more memory than any other (a test checks every size).
+ * Undefined when even 16 vCPU / 120 GB does not cover it.
  *
  * @example
  * smallestFargateSize({ cpu: 300, memory: 900 }); // { cpu: 512, memory: 1024 }
  */
-export function smallestFargateSize(
-  need: SizeNeed,
-  rates?: { vcpuHour: number; gbHour: number },
-): FargateSize | undefined {
-  const fitting = FARGATE_TASK_SIZES.filter((size) => size.cpu >= need.cpu && size.memory >= need.memory);
-  if (!rates) return fitting[0];
-  const hourly = (s: FargateSize) => (s.cpu / 1024) * rates.vcpuHour + (s.memory / 1024) * rates.gbHour;
-  return [...fitting].sort((a, b) => hourly(a) - hourly(b) || a.cpu - b.cpu)[0];
+export function smallestFargateSize(need: SizeNeed): FargateSize | undefined {
+  return FARGATE_TASK_SIZES.find((size) => size.cpu >= need.cpu && size.memory >= need.memory);
 }
 
 /**

@@ -102,7 +102,7 @@ function optionsFor(
 ): CapacityOption[] {
   const { facts } = profile;
   const rate = prices.fargate[architecture];
-  const size = smallestFargateSize(need, rate);
+  const size = smallestFargateSize(need);
   const meanHours = profile.tasks.mean * HOURS_PER_MONTH;
   const choices: CapacityOption[] = [];
   // Storage above 20 GiB without a rate: Fargate is priced without it (a lower bound), and the reason says so.
@@ -200,7 +200,7 @@ export function recommend(
   );
   const over = profile.data ? ` over ${spanText(profile.data.hours)} of metrics` : "";
   const shape = `p99 ${vcpu(profile.cpu.p99)} and peak ${gib(profile.memoryPeak)} per task, ${profile.tasks.min === profile.tasks.max ? `${profile.tasks.max} tasks` : `${profile.tasks.min}-${profile.tasks.max} tasks`}${over}`;
-  const fallbackSize = smallestFargateSize(need, rate);
+  const fallbackSize = smallestFargateSize(need);
   if (!best) {
     return {
       profile,

@@ -537,6 +537,9 @@ describe("ECS015 dangerous Linux capability added", () => {
       "ECS015 high containerDefinitions[0].linuxParameters.capabilities.add[1]: container 'app' adds net_admin",
     ]);
   });
+  it("takes CAP_ off the front only: a name with CAP_ inside it (from a Terraform or CloudFormation file) is not SYS_ADMIN", () => {
+    expect(decide("ECS015", adding("SYS_CAP_ADMIN"))).toEqual([]);
+  });
 
   it("harmless capabilities, or none added, pass", () => {
     expect(decide("ECS015", adding("NET_BIND_SERVICE", "CHOWN"))).toEqual([]);

@@ -18,13 +18,25 @@ describe("Fargate sizes", () => {
     expect(smallestFargateSize({ cpu: 20000, memory: 1024 })).toBeUndefined();
   });
 
-  it("prefers the cheaper of two fitting sizes when rates are known", () => {
-    // Need 0.25 vCPU and 4 GB: 512/4096 costs 0.5×0.04048 + 4×0.004445 = 0.03802;
-    // 1024/4096 costs 0.05826. 256 CPU units cannot have 4 GB.
-    expect(smallestFargateSize({ cpu: 256, memory: 4096 }, { vcpuHour: 0.04048, gbHour: 0.004445 })).toEqual({
-      cpu: 512,
-      memory: 4096,
-    });
+  it("picks the cheapest at any rates: of the sizes covering a need, the first has no more CPU and no more memory than any other", () => {
+    // Every need at the sizes' own CPU and memory steps (and one unit above each).
+    const cpus = [...new Set(FARGATE_TASK_SIZES.flatMap((s) => [s.cpu, s.cpu + 1]))];
+    const memories = [...new Set(FARGATE_TASK_SIZES.flatMap((s) => [s.memory, s.memory + 1]))];
+    let checked = 0;
+    for (const cpu of cpus)
+      for (const memory of memories) {
+        const fitting = FARGATE_TASK_SIZES.filter((s) => s.cpu >= cpu && s.memory >= memory);
+        const first = smallestFargateSize({ cpu, memory });
+        expect(first).toEqual(fitting[0]);
+        for (const other of fitting) {
+          expect(first?.cpu, `${cpu}/${memory}`).toBeLessThanOrEqual(other.cpu);
+          expect(first?.memory, `${cpu}/${memory}`).toBeLessThanOrEqual(other.memory);
+        }
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(1000);
+    // Need 0.25 vCPU and 4 GB: 256 CPU units cannot have 4 GB, so 512/4096 (cheaper than 1024/4096).
+    expect(smallestFargateSize({ cpu: 256, memory: 4096 })).toEqual({ cpu: 512, memory: 4096 });
   });
 
   it("never sizes memory below the observed peak, and after an OOM kill never below the current memory", () => {

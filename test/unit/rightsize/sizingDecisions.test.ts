@@ -92,11 +92,6 @@ describe("cheapest EC2 option", () => {
 describe("Fargate size", () => {
   it("takes a size whose CPU is exactly the need", () => {
     expect(smallestFargateSize({ cpu: 512, memory: 1024 })).toEqual({ cpu: 512, memory: 1024 });
-    expect(smallestFargateSize({ cpu: 1024, memory: 2048 }, { vcpuHour: 0.04048, gbHour: 0.004445 })).toEqual(
-      {
-        cpu: 1024,
-        memory: 2048,
-      },
-    );
+    expect(smallestFargateSize({ cpu: 1024, memory: 2048 })).toEqual({ cpu: 1024, memory: 2048 });
   });
 });
