@@ -244,7 +244,7 @@ function decideService(
       const order = currentTag === undefined ? undefined : orderTags(resolved.policy, currentTag, push.tag);
       if (order === undefined || order === 0) {
         pushedEarlier++;
-        earlierThan ??= currentTag ?? "an untagged image";
+        earlierThan ??= currentTag === undefined ? "an untagged image" : `'${currentTag}'`;
         continue;
       }
     }
@@ -283,7 +283,7 @@ function decideService(
         "superseded",
         earlierThan === undefined
           ? `'${push.tag}' was pushed at ${push.time}, before the push of it that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}): delivered out of order`
-          : `'${push.tag}' was pushed at ${push.time}, before the push of '${earlierThan}' that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}), and ${resolved.source} does not rank '${push.tag}' above it: delivered out of order`,
+          : `'${push.tag}' was pushed at ${push.time}, before the push of ${earlierThan} that ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs (${runningSince}), and ${resolved.source} does not rank '${push.tag}' above it: delivered out of order`,
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }

@@ -704,7 +704,7 @@ describe("planRedeploy: a push of the running tag delivered out of order (supers
       kind: "skip",
       category: "superseded",
       reason:
-        "'main' was pushed at 2026-11-26T10:00:00Z, before the push of 'an untagged image' that web:7 runs (2026-11-26T10:00:10Z), and tag autopilot:redeploy=any does not rank 'main' above it: delivered out of order",
+        "'main' was pushed at 2026-11-26T10:00:00Z, before the push of an untagged image that web:7 runs (2026-11-26T10:00:10Z), and tag autopilot:redeploy=any does not rank 'main' above it: delivered out of order",
     });
     // A version the policy ranks above the running tag deploys even when pushed earlier.
     const runs140 = {
