@@ -72,5 +72,15 @@ export const LAST_VERSION_PREFIX = "autopilot:last-version:";
 /** Task-definition tag holding the last version tag `container` ran. */
 export const lastVersionKey = (container: string): string => `${LAST_VERSION_PREFIX}${container}`;
 
+/**
+ * Task-definition tag prefix holding when the push of `container`'s running image happened: a late
+ * older push for that container loses. Per container, because a task's containers may come from
+ * different repositories (an app and a sidecar), each pushed at its own time.
+ */
+export const SOURCE_TIME_PREFIX = "autopilot:source-time:";
+
+/** Task-definition tag holding when the push of `container`'s running image happened. */
+export const sourceTimeKey = (container: string): string => `${SOURCE_TIME_PREFIX}${container}`;
+
 /** Tags that suppress a policy rule inline: `autopilot:policy-skip:ECS013` = "reason". */
 export const POLICY_SKIP_TAG_PREFIX = "autopilot:policy-skip:";

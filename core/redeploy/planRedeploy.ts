@@ -13,7 +13,14 @@ import {
   type TagPolicy,
   TagPolicyError,
 } from "../tagPolicy/index.ts";
-import { imageTagKey, lastVersionKey, REVISION_TAGS, SERVICE_TAGS } from "../tags.ts";
+import {
+  imageTagKey,
+  lastVersionKey,
+  REVISION_TAGS,
+  SERVICE_TAGS,
+  SOURCE_TIME_PREFIX,
+  sourceTimeKey,
+} from "../tags.ts";
 import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
 import { platformProblem, requiredPlatform, signatureEvidence, signatureProblem } from "./imageChecks.ts";
 import {
@@ -210,12 +217,22 @@ function decideService(
   // revision is older content, never deployed — unless the policy's order says its tag is the
   // newer one (the same rule as between queued pushes, newerThanQueued): the same tag again, or a
   // tag the policy cannot order against the running one (`main` after `develop` under `any`).
-  const runningSince = snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
+  // When the container's running image was pushed: its own tag. A revision registered before those
+  // were kept per container has only the revision's, which is then used for every container.
+  const perContainer = Object.keys(snapshot.taskDefinitionTags).some((key) =>
+    key.startsWith(SOURCE_TIME_PREFIX),
+  );
+  const pushedAt = (container: string): string | undefined =>
+    perContainer
+      ? snapshot.taskDefinitionTags[sourceTimeKey(container)]
+      : snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
+  let runningSince: string | undefined;
   let pushedEarlier = 0;
   let earlierThan: string | undefined;
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
+    const since = pushedAt(name);
     const reference = parseImageReference(image);
     if (!reference) continue;
     if (reference.digest === push.digest) {
@@ -227,9 +244,10 @@ function decideService(
     const currentTag =
       reference.tag ??
       (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
-    const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(runningSince ?? "");
+    const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(since ?? "");
     if (earlier && push.tag === currentTag) {
       pushedEarlier++;
+      runningSince ??= since;
       continue;
     }
     const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
@@ -244,6 +262,7 @@ function decideService(
       const order = currentTag === undefined ? undefined : orderTags(resolved.policy, currentTag, push.tag);
       if (order === undefined || order === 0) {
         pushedEarlier++;
+        runningSince ??= since;
         earlierThan ??= currentTag === undefined ? "an untagged image" : `'${currentTag}'`;
         continue;
       }
@@ -316,6 +335,7 @@ function finishService(
   if (push.time !== undefined) ourTags[REVISION_TAGS.sourceTime] = push.time;
   for (const update of updates) {
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
+    if (push.time !== undefined) ourTags[sourceTimeKey(update.container)] = push.time;
     // The last version the container ran, carried over non-version tags: what keeps `any` from
     // walking a service down through one (`1.2.3 → main → 1.0.0`).
     const lastVersion = lastVersionAfter({

@@ -558,6 +558,8 @@ describe("planRedeploy: the updates and the new revision's tags", () => {
       },
       { key: "autopilot:source-event", value: "e-1" },
       { key: "autopilot:source-time", value: T2 },
+      { key: "autopilot:source-time:migrate", value: T2 },
+      { key: "autopilot:source-time:web", value: T2 },
       { key: "team", value: "shop" },
     ]);
     expect(action.fromTaskDefinitionArn).toBe("arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7");
@@ -716,6 +718,36 @@ describe("planRedeploy: a push of the running tag delivered out of order (supers
     expect(first({ ...push, tag: "1.3.0", time: T1 }, runs140)).toMatchObject({
       kind: "skip",
       category: "policy-rejected",
+    });
+  });
+
+  it("judges a late push by the push time of its own container, not of another repository's container (an app and a sidecar)", () => {
+    // web's `main` was pushed at T1 and made web:6; the sidecar's push at T3 made web:7 (the
+    // revision-level source time is T3). A push of web's `main` at T2 is newer for web: it deploys.
+    const appAndSidecar = {
+      ...snapshot({
+        tags: { "autopilot:redeploy": "force" },
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "web", image: `${REGISTRY}/shop/web@${RUNNING_DIGEST}` },
+            { name: "side", image: `${REGISTRY}/shop/side@sha256:${"c".repeat(64)}` },
+          ],
+        },
+      }),
+      taskDefinitionTags: {
+        "autopilot:image-tag:web": "main",
+        "autopilot:image-tag:side": "main",
+        "autopilot:source-time": T3,
+        "autopilot:source-time:web": T1,
+        "autopilot:source-time:side": T3,
+      },
+    };
+    expect(first({ ...push, tag: "main", time: T2 }, appAndSidecar)).toMatchObject({ kind: "deploy" });
+    // A push of web's `main` from before T1 is still out of order.
+    expect(first({ ...push, tag: "main", time: "2026-11-26T09:59:00Z" }, appAndSidecar)).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: `'main' was pushed at 2026-11-26T09:59:00Z, before the push of it that web:7 runs (${T1}): delivered out of order`,
     });
   });
 
