@@ -46,7 +46,10 @@ export function redeployMessage(
   const deployed = outcomes.filter((o) => o.kind === "deployed");
   const queued = outcomes.filter((o) => o.kind === "queued");
   const failed = outcomes.filter((o) => o.kind === "failed");
-  const skipped = outcomes.filter((o) => o.kind === "skipped" && o.action.category !== "not-tracked");
+  // A released push was announced as queued: what became of it is told, untracked since included.
+  const skipped = outcomes.filter(
+    (o) => o.kind === "skipped" && (o.action.category !== "not-tracked" || report.released !== undefined),
+  );
   const untracked = outcomes.length - deployed.length - queued.length - failed.length - skipped.length;
   // A released push was announced as queued: what became of it is always told. So is a deploy an
   // earlier attempt of this event made without reporting it.

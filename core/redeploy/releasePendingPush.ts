@@ -1,7 +1,8 @@
+import { nameFromArn } from "../ecs/arns.ts";
 import { loadSnapshots } from "./loadSnapshots.ts";
 import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
 import { planAndApply, type RedeployContext } from "./redeployPush.ts";
-import type { PendingPush, RedeployReport } from "./types.ts";
+import type { PendingPush, RedeployReport, SkipAction } from "./types.ts";
 
 /** A released push: the report to tell, and (when its fate is settled) how to forget its queue entry. */
 export interface Release {
@@ -36,10 +37,30 @@ export async function releasePendingPush(
   const { snapshots, missing } = await loadSnapshots(context.clients.ecs, [
     { serviceArn: pending.serviceArn, clusterArn: pending.clusterArn, taskDefinitionArn: "", containers: [] },
   ]);
-  const report = await planAndApply(pending.push, snapshots, context, {
+  const planned = await planAndApply(pending.push, snapshots, context, {
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
     owner: `${pending.push.eventId} released by ${options.trigger}`,
   });
+  // The service is gone (deleted, or its cluster): Slack heard "queued", so it hears the end too.
+  const gone: SkipAction = {
+    kind: "skip",
+    service: {
+      serviceArn: pending.serviceArn,
+      clusterArn: pending.clusterArn,
+      serviceName: nameFromArn(pending.serviceArn),
+      clusterName: nameFromArn(pending.clusterArn),
+    },
+    category: "inactive",
+    reason: "the service no longer exists (deleted, or its cluster is): the queued push was dropped",
+  };
+  const report =
+    planned.outcomes.length === 0 && missing.length > 0
+      ? {
+          ...planned,
+          plan: { ...planned.plan, actions: [gone] },
+          outcomes: [{ kind: "skipped" as const, action: gone }],
+        }
+      : planned;
   const outcome = report.outcomes[0];
   // Settled: deployed, dropped with a reason, or the service is gone. Still waiting (behind another
   // deployment): the apply step has rewritten the entry. Failed, or another release of it rolling
