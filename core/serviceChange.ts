@@ -1,4 +1,5 @@
 import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import { describeError } from "./errors.ts";
 import { acquireLease, releaseLease, type StateTable, stateKeys } from "./state/index.ts";
 
 /** What became of a change made under {@link changeServiceAlone}. */
@@ -25,8 +26,8 @@ export interface ServiceChangeGuard {
   readonly change: string;
   /** How long the lease holds if its holder dies before giving it back. */
   readonly leaseSeconds: number;
-  /** Told when the lease could not be given back (it then runs out after `leaseSeconds`). */
-  readonly onReleaseError?: (error: unknown) => void;
+  /** Where a lease that could not be given back is told (it then runs out after `leaseSeconds`). */
+  readonly log?: { warn(message: string, details?: Record<string, unknown>): void };
 }
 
 /**
@@ -79,7 +80,10 @@ export async function changeServiceAlone<T>(
     return { kind: "changed", value: await change() };
   } finally {
     await releaseLease(guard.state, key, guard.owner).catch((error: unknown) =>
-      guard.onReleaseError?.(error),
+      guard.log?.warn("a service lease was not given back; it runs out by itself", {
+        service: guard.service.serviceArn,
+        error: describeError(error),
+      }),
     );
   }
 }

@@ -5,7 +5,6 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
 import { nameFromArn } from "../ecs/arns.ts";
-import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone } from "../serviceChange.ts";
 import type { StateTable } from "../state/index.ts";
@@ -64,11 +63,7 @@ export async function applyPolicyActions(
             owner: guard.owner,
             change: `the policy's rollback of ${nameFromArn(action.from)} to ${nameFromArn(action.to)}`,
             leaseSeconds: guard.leaseSeconds,
-            onReleaseError: (error) =>
-              guard.log?.warn("a service lease was not given back; it runs out by itself", {
-                service: action.serviceArn,
-                error: describeError(error),
-              }),
+            ...(guard.log ? { log: guard.log } : {}),
           },
           () =>
             clients.ecs.send(

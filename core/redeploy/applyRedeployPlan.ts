@@ -129,11 +129,7 @@ async function deployOne(
         owner,
         change: `the roll-out of ${pushLabel(plan)} (event ${plan.push.eventId})`,
         leaseSeconds: leaseSeconds(),
-        onReleaseError: (error) =>
-          options.log?.warn("a service lease was not given back; it runs out by itself", {
-            service: action.service.serviceArn,
-            error: describeError(error),
-          }),
+        ...(options.log ? { log: options.log } : {}),
       },
       () =>
         rollOut(options.ecs, action, {

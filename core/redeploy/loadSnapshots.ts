@@ -46,3 +46,18 @@ export async function loadSnapshots(
   }
   return { snapshots, missing: missing.filter(Boolean) };
 }
+
+/** The fresh state of services known by their ARNs (a queued push's, a service planned again). */
+export const loadSnapshotsOf = (
+  ecs: ECSClient,
+  services: ReadonlyArray<{ readonly serviceArn: string; readonly clusterArn: string }>,
+): Promise<LoadedSnapshots> =>
+  loadSnapshots(
+    ecs,
+    services.map(({ serviceArn, clusterArn }) => ({
+      serviceArn,
+      clusterArn,
+      taskDefinitionArn: "",
+      containers: [],
+    })),
+  );

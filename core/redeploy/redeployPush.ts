@@ -5,7 +5,7 @@ import { recordRedeployments } from "../state/index.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { redeploymentRecords } from "./deploymentRecords.ts";
 import { loadImageFacts } from "./loadImageFacts.ts";
-import { loadSnapshots } from "./loadSnapshots.ts";
+import { loadSnapshots, loadSnapshotsOf } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
 import { imageChecksFor, type PlanOptions, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
@@ -103,15 +103,9 @@ export async function planAndApply(
   for (let round = 2; round <= DECIDE_AGAIN_ROUNDS; round++) {
     const again = outcomes.filter((o) => o.kind === "failed" && o.decideAgain);
     if (again.length === 0) break;
-    const arns = new Set(again.map((o) => o.action.service.serviceArn));
-    const { snapshots: fresh } = await loadSnapshots(
+    const { snapshots: fresh } = await loadSnapshotsOf(
       context.clients.ecs,
-      again.map((o) => ({
-        serviceArn: o.action.service.serviceArn,
-        clusterArn: o.action.service.clusterArn,
-        taskDefinitionArn: "",
-        containers: [],
-      })),
+      again.map((o) => o.action.service),
     );
     const replanned = planRedeploy(
       push,
@@ -127,9 +121,7 @@ export async function planAndApply(
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);
     plan = {
       ...plan,
-      actions: plan.actions.map((a) =>
-        arns.has(a.service.serviceArn) ? (action.get(a.service.serviceArn) ?? a) : a,
-      ),
+      actions: plan.actions.map((a) => action.get(a.service.serviceArn) ?? a),
     };
   }
   const records = redeploymentRecords(push, outcomes);

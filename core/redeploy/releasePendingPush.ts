@@ -1,5 +1,5 @@
 import { nameFromArn } from "../ecs/arns.ts";
-import { loadSnapshots } from "./loadSnapshots.ts";
+import { loadSnapshotsOf } from "./loadSnapshots.ts";
 import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
 import { planAndApply, type RedeployContext } from "./redeployPush.ts";
 import type { PendingPush, RedeployReport, SkipAction } from "./types.ts";
@@ -34,9 +34,7 @@ export async function releasePendingPush(
     trigger: string;
   },
 ): Promise<Release> {
-  const { snapshots, missing } = await loadSnapshots(context.clients.ecs, [
-    { serviceArn: pending.serviceArn, clusterArn: pending.clusterArn, taskDefinitionArn: "", containers: [] },
-  ]);
+  const { snapshots, missing } = await loadSnapshotsOf(context.clients.ecs, [pending]);
   const planned = await planAndApply(pending.push, snapshots, context, {
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
     owner: `${pending.push.eventId} released by ${options.trigger}`,

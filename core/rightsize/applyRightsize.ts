@@ -199,11 +199,7 @@ export async function applyRightsize(
           owner: holder,
           change: `the right-sizing step ${size(action.from)} → ${size(action.to)}`,
           leaseSeconds: claims.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
-          onReleaseError: (error) =>
-            claims.log?.warn("a service lease was not given back; it runs out by itself", {
-              service: action.serviceArn,
-              error: describeError(error),
-            }),
+          ...(claims.log ? { log: claims.log } : {}),
         },
         () =>
           rollOut(
