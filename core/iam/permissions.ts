@@ -218,11 +218,12 @@ const DEFINITIONS: Readonly<
     {
       // Its manifest or image index (BatchGetImage, which ECR also checks for ListImageReferrers,
       // the referrers API: the Service Authorization Reference has no action of its own for it)
-      // and, for a single manifest, its config blob: the platform and signature checks.
+      // and, for a single manifest, its config blob: the platform and signature checks. Where the
+      // pushed tag points now (DescribeImages): a late or redriven push is not deployed over a newer one.
       sid: "ReadPushedImages",
-      actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      actions: ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"],
       resources: [arn("ecr", "repository/*")],
-      why: "the pushed image's manifest, referrers and config: its platforms and signature before it is deployed",
+      why: "the pushed image's manifest, referrers and config: its platforms and signature before it is deployed; where its tag points now, so a late push is not deployed",
     },
     ...rollOut(options),
     stateTable(

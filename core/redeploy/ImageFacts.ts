@@ -66,6 +66,13 @@ export interface SignatureFacts {
   readonly looked: readonly string[];
 }
 
+/** Where the pushed tag points in ECR now (read when the plan is made, not when the image was pushed). */
+export interface TagFacts {
+  readonly tag: string;
+  /** The digest the tag names now; absent when no image has the tag any more (untagged or deleted). */
+  readonly digest?: string;
+}
+
 /** The pushed image's facts; a part is absent when no candidate service needed it (nothing was read). */
 export interface ImageFacts {
   readonly digest: string;
@@ -73,12 +80,16 @@ export interface ImageFacts {
   readonly mediaType?: string;
   readonly platform?: PlatformFacts;
   readonly signature?: SignatureFacts;
+  /** Where the pushed tag points now: a later push of the tag makes this push stale. */
+  readonly tagNow?: TagFacts;
 }
 
 /** What the loader has to read for a plan: nothing when no service would deploy. */
 export interface ImageChecks {
   readonly platform: boolean;
   readonly signature: boolean;
+  /** Where the pushed tag points now (a push with a tag that some service would deploy). */
+  readonly tag: boolean;
 }
 
 interface Descriptor {

@@ -1,6 +1,6 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
 import { formatPlatform, type ImageFacts, type ImagePlatform, type SignatureArtifact } from "./ImageFacts.ts";
-import type { SkipCategory } from "./types.ts";
+import type { ImagePush, SkipCategory } from "./types.ts";
 
 /** The platform a task definition runs on, in the image spec's words. */
 export interface RequiredPlatform extends ImagePlatform {
@@ -66,6 +66,32 @@ export function platformProblem(
 
 const describeSignature = (s: SignatureArtifact): string =>
   `${s.via}${s.tag ? ` ${s.tag}` : ""}: ${s.artifactType} ${s.digest.slice(0, 19)}…`;
+
+const short = (digest: string): string => `${digest.slice(0, 19)}…`;
+
+/**
+ * Why a push is stale, or undefined when its tag still names the pushed digest: a later push of
+ * the same tag (or its removal) has replaced it since. Late delivery, a retry or a redrive from
+ * the dead-letter queue never pins an older image than the one the tag now names. A push without
+ * a tag (by digest) has nothing to compare.
+ */
+export function tagProblem(push: ImagePush, image: ImageFacts | undefined): CheckProblem | undefined {
+  if (push.tag === undefined) return undefined;
+  const now = image?.tagNow;
+  if (!now || now.tag !== push.tag)
+    return {
+      category: "tag-unknown",
+      reason: `where '${push.tag}' points in ${push.repository} now was not read`,
+    };
+  if (now.digest === push.digest) return undefined;
+  return {
+    category: "superseded",
+    reason:
+      now.digest === undefined
+        ? `no image in ${push.repository} has the tag '${push.tag}' any more (untagged or deleted since this push of ${short(push.digest)})`
+        : `'${push.tag}' now names ${short(now.digest)} in ${push.repository}, not the pushed ${short(push.digest)}: a later push of it replaced this one (this event was delivered late, retried or redriven)`,
+  };
+}
 
 /** Why a service that requires a signature cannot take the image, or undefined when a signature artifact refers to it. */
 export function signatureProblem(image: ImageFacts | undefined): CheckProblem | undefined {

@@ -20,7 +20,7 @@ export {
   type SignatureFacts,
   signatureTags,
 } from "./ImageFacts.ts";
-export { platformProblem, requiredPlatform, signatureProblem } from "./imageChecks.ts";
+export { platformProblem, requiredPlatform, signatureProblem, tagProblem } from "./imageChecks.ts";
 export { type BlobReader, ecrBlobReader, ImageFactsError, loadImageFacts } from "./loadImageFacts.ts";
 export { loadSnapshots } from "./loadSnapshots.ts";
 export { imageChecksFor, planRedeploy } from "./planRedeploy.ts";

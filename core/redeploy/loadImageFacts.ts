@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import {
   BatchGetImageCommand,
+  DescribeImagesCommand,
   type ECRClient,
   GetDownloadUrlForLayerCommand,
   type Image,
   type ImageFailure,
+  ImageNotFoundException,
   ListImageReferrersCommand,
 } from "@aws-sdk/client-ecr";
 import { AutopilotError, describeError } from "../errors.ts";
@@ -25,6 +27,7 @@ import {
   signatureDescriptors,
   signatureTags,
   subjectDigest,
+  type TagFacts,
 } from "./ImageFacts.ts";
 import type { ImagePush } from "./types.ts";
 
@@ -88,7 +91,8 @@ export interface ImageFactsOptions {
  * it: the platforms (one `BatchGetImage` for the digest; for a single manifest also its config
  * blob) and, where a service requires a signature, the signature artifacts that refer to the
  * digest in the same repository (cosign's `sha256-<hex>.sig` tag and the OCI referrers tag
- * `sha256-<hex>` in that same call, then ECR's referrers API when neither holds one).
+ * `sha256-<hex>` in that same call, then ECR's referrers API when neither holds one); and, for a
+ * push with a tag, where that tag points now (one `DescribeImages`, alongside).
  *
  * Facts ECR states (no such image, no platform in the index, unsigned) become facts the plan
  * skips on; failures to ask ECR throw {@link ImageFactsError}.
@@ -103,12 +107,56 @@ export async function loadImageFacts(
   checks: ImageChecks,
   options: ImageFactsOptions = {},
 ): Promise<ImageFacts> {
-  if (!checks.platform && !checks.signature) return { digest: push.digest };
+  if (!checks.platform && !checks.signature && !checks.tag) return { digest: push.digest };
   const fail = (step: string, error: unknown): never => {
     throw new ImageFactsError(push.repository, push.digest, `${step}: ${describeError(error)}`, {
       cause: error,
     });
   };
+  // Both reads at once; when both fail, the manifest's failure is the one reported (always the same).
+  const [read, tagNow] = await Promise.allSettled([
+    checks.platform || checks.signature ? manifestFacts(ecr, push, checks, options, fail) : undefined,
+    checks.tag && push.tag !== undefined ? tagFacts(ecr, push, push.tag, fail) : undefined,
+  ]);
+  if (read.status === "rejected") throw read.reason;
+  if (tagNow.status === "rejected") throw tagNow.reason;
+  return { digest: push.digest, ...read.value, ...(tagNow.value ? { tagNow: tagNow.value } : {}) };
+}
+
+/**
+ * Where the pushed tag points now (`DescribeImages` by tag): an event delivered late, retried or
+ * redriven from the dead-letter queue names a digest the tag may have left since.
+ */
+async function tagFacts(
+  ecr: ECRClient,
+  push: ImagePush,
+  tag: string,
+  fail: (step: string, error: unknown) => never,
+): Promise<TagFacts> {
+  try {
+    const response = await ecr.send(
+      new DescribeImagesCommand({
+        repositoryName: push.repository,
+        registryId: push.account,
+        imageIds: [{ imageTag: tag }],
+      }),
+    );
+    const digest = response.imageDetails?.[0]?.imageDigest;
+    return { tag, ...(digest ? { digest } : {}) };
+  } catch (error) {
+    // No image has the tag any more: a fact, not a failure to ask.
+    if (error instanceof ImageNotFoundException) return { tag };
+    return fail("DescribeImages", error);
+  }
+}
+
+async function manifestFacts(
+  ecr: ECRClient,
+  push: ImagePush,
+  checks: ImageChecks,
+  options: ImageFactsOptions,
+  fail: (step: string, error: unknown) => never,
+): Promise<Omit<ImageFacts, "digest">> {
   const tags = signatureTags(push.digest);
   const imageIds = [
     { imageDigest: push.digest },
@@ -146,7 +194,6 @@ export async function loadImageFacts(
     : undefined;
   const signature = checks.signature ? await signatureFacts(ecr, push, images, tags, fail) : undefined;
   return {
-    digest: push.digest,
     ...(mediaType ? { mediaType } : {}),
     ...(platform ? { platform } : {}),
     ...(signature ? { signature } : {}),

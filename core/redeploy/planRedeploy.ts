@@ -22,7 +22,13 @@ import {
   sourceTimeKey,
 } from "../tags.ts";
 import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
-import { platformProblem, requiredPlatform, signatureEvidence, signatureProblem } from "./imageChecks.ts";
+import {
+  platformProblem,
+  requiredPlatform,
+  signatureEvidence,
+  signatureProblem,
+  tagProblem,
+} from "./imageChecks.ts";
 import {
   behindText,
   type ContainerUpdate,
@@ -318,6 +324,9 @@ function finishService(
 ): RedeployAction {
   const { ref, resolved, snapshot, updates, acceptances } = candidate;
   const { image } = options;
+  // An older push of the tag than the one ECR names now (delivered late, retried, redriven) is stale.
+  const stale = tagProblem(push, image);
+  if (stale) return skip(ref, stale.category, stale.reason);
   // A Graviton service is never handed an amd64-only image (nor the reverse): ECS would accept the
   // revision and the tasks would fail with "exec format error".
   const platform = platformProblem(image, snapshot.taskDefinition);
@@ -420,7 +429,8 @@ function imageSummary(
 
 /**
  * What the image checks of a plan need read from ECR: the platforms when any service would deploy,
- * the signatures when one of those requires a signature. Nothing when no service would deploy.
+ * the signatures when one of those requires a signature, where the pushed tag points now when the
+ * push has one. Nothing when no service would deploy.
  *
  * @example
  * const image = await loadImageFacts(ecr, push, imageChecksFor(push, snapshots, config));
@@ -436,6 +446,7 @@ export function imageChecksFor(
   return {
     platform: candidates.length > 0,
     signature: candidates.some((c) => c.resolved.requireSignature),
+    tag: candidates.length > 0 && push.tag !== undefined,
   };
 }
 
@@ -461,5 +472,9 @@ export function planRedeploy(
       return decided.kind === "candidate" ? finishService(decided, push, config, options) : decided;
     })
     .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));
-  return { push, actions, ...(image && (image.platform || image.signature) ? { image } : {}) };
+  return {
+    push,
+    actions,
+    ...(image && (image.platform || image.signature || image.tagNow) ? { image } : {}),
+  };
 }

@@ -99,9 +99,12 @@ export type SkipCategory =
   | "unsigned"
   /** The service requires a signature and the image's signatures were not looked up. */
   | "signature-unknown"
+  /** Where the pushed tag points in ECR now could not be told (it is read with the image's facts). */
+  | "tag-unknown"
   /**
-   * A newer push is already queued for the service (newest wins, by the tag policy's order), or
-   * a later push of the same tag made the revision it runs (an older push delivered late).
+   * A newer push is already queued for the service (newest wins, by the tag policy's order), a
+   * later push of the same tag made the revision it runs (an older push delivered late), or the
+   * pushed tag names another digest in ECR now (or none).
    */
   | "superseded";
 

@@ -44,12 +44,14 @@ describe("AWS calls per push", () => {
     expect(measured[200]?.steady).toEqual(measured[5]?.steady);
     // 2 index reads, DescribeServices per cluster (2), DescribeTaskDefinition per service (2), one
     // BatchGetItem for the pushes queued for those services (newest wins, idle or rolling), one
-    // BatchGetImage for the pushed image's platforms (an image index: no config blob to read),
+    // BatchGetImage for the pushed image's platforms (an image index: no config blob to read), one
+    // DescribeImages for where its tag points now (a push the tag has left since is stale),
     // per deployed service: claim put + update, the service's one-roll-out-at-a-time lease (put,
     // delete) and its DescribeServices re-check, RegisterTaskDefinition, UpdateService; and one
     // BatchWriteItem recording the deployments for the monitor flow.
     expect(measured[5]?.steady.byOperation).toEqual({
       "ECR.BatchGetImage": 1,
+      "ECR.DescribeImages": 1,
       "DynamoDB.BatchGetItem": 1,
       "DynamoDB.BatchWriteItem": 1,
       "DynamoDB.GetItem": 1,

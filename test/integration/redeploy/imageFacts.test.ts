@@ -49,6 +49,8 @@ let blobServer: Awaited<ReturnType<typeof startRecordingServer>>;
 /** What ECR's referrers API answers (moto has none). */
 let referrers: Array<Record<string, unknown>> = [];
 let referrerCalls = 0;
+/** The repository whose DescribeImages is throttled (lasting, past the SDK's retries). */
+let throttledRepository: string | undefined;
 
 async function push(repository: string, tag: string, options: ImageOptions = {}) {
   const pushed = await pushImageWithBlobs(world.clients, repository, tag, `${tag}-${++ids}`, options);
@@ -115,6 +117,12 @@ describe("image facts from moto's ECR", () => {
             response: {},
           };
         }
+        // Throttling, which moto cannot produce: where the tag points cannot be read.
+        if (context.commandName === "DescribeImagesCommand" && input.repositoryName === throttledRepository) {
+          const error = new Error("Rate exceeded");
+          error.name = "ThrottlingException";
+          throw error;
+        }
         if (context.commandName === "ListImageReferrersCommand") {
           referrerCalls++;
           return { output: { referrers, $metadata: {} }, response: {} };
@@ -156,8 +164,11 @@ describe("image facts from moto's ECR", () => {
     world.counter.reset();
     const second = await redeployPush(pushFromEvent(both.event), world.context());
     expect(second.outcomes.map((o) => o.kind)).toEqual(["deployed", "deployed"]);
-    // One read of the pushed image for every service: the index names its platforms.
+    // One read of the pushed image for every service: the index names its platforms. And one of
+    // where its tag points now (still at the pushed digest).
     expect(world.counter.byOperation()["ECR.BatchGetImage"]).toBe(1);
+    expect(world.counter.byOperation()["ECR.DescribeImages"]).toBe(1);
+    expect(second.plan.image?.tagNow).toEqual({ tag: "1.2.0", digest: both.digest });
   });
 
   it("reads the platform of a single manifest from its config blob, checking the blob's digest", async () => {
@@ -341,5 +352,22 @@ describe("image facts from moto's ECR", () => {
     await expect(attempt).rejects.toThrow(
       /^cannot read shop\/ghost@sha256:9{64} from ECR: BatchGetImage: RepositoryNotFoundException/,
     );
+  });
+
+  it("fails the push, to be retried, when where the tag points cannot be read (throttled)", async () => {
+    await createRepository(world.clients, "shop/throttled");
+    await service("throttled", "shop/throttled", { "autopilot:redeploy": "minor" });
+    await new ServiceIndex(world.clients, world.state).refreshService("prod", "throttled");
+    const { digest, event } = await push("shop/throttled", "1.1.0", { platforms: ["linux/amd64"] });
+    throttledRepository = "shop/throttled";
+    try {
+      const attempt = redeployPush(pushFromEvent(event), world.context());
+      await expect(attempt).rejects.toBeInstanceOf(ImageFactsError);
+      await expect(attempt).rejects.toThrow(
+        `cannot read shop/throttled@${digest} from ECR: DescribeImages: ThrottlingException: Rate exceeded`,
+      );
+    } finally {
+      throttledRepository = undefined;
+    }
   });
 });

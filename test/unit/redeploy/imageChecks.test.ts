@@ -21,6 +21,7 @@ import {
   type ServiceSnapshot,
   signatureProblem,
   signatureTags,
+  tagProblem,
 } from "../../../core/redeploy/index.ts";
 
 const fixture = (name: string) =>
@@ -87,7 +88,10 @@ function snapshot(options: {
 }
 
 const plan = (s: ServiceSnapshot, facts: ImageFacts | undefined, config = DEFAULT_CONFIG, p = push) => {
-  const [action] = planRedeploy(p, [s], config, facts ? { image: facts } : {}).actions;
+  // The loader also reads where the pushed tag points: here it still names the pushed digest.
+  const current =
+    facts && p.tag !== undefined ? { ...facts, tagNow: { tag: p.tag, digest: p.digest } } : facts;
+  const [action] = planRedeploy(p, [s], config, current ? { image: current } : {}).actions;
   if (!action) throw new Error("no action");
   return action;
 };
@@ -169,7 +173,13 @@ describe("the platform check", () => {
   });
 
   it("deploys nothing whose platforms are unknown", () => {
-    expect(plan(snapshot({}), undefined)).toMatchObject({ kind: "skip", category: "platform-unknown" });
+    // Where the tag points was read, the platforms were not.
+    expect(plan(snapshot({}), { digest: DIGEST })).toMatchObject({
+      kind: "skip",
+      category: "platform-unknown",
+    });
+    // Nothing read at all: the tag check, first, already skips it.
+    expect(plan(snapshot({}), undefined)).toMatchObject({ kind: "skip", category: "tag-unknown" });
     expect(
       plan(snapshot({}), {
         digest: DIGEST,
@@ -229,11 +239,25 @@ describe("signed images only, where a team asks for it", () => {
     expect(imageChecksFor(push, [snapshot({})], DEFAULT_CONFIG)).toEqual({
       platform: true,
       signature: false,
+      tag: true,
     });
-    expect(imageChecksFor(push, [snapshot({})], signedConfig)).toEqual({ platform: true, signature: true });
+    expect(imageChecksFor(push, [snapshot({})], signedConfig)).toEqual({
+      platform: true,
+      signature: true,
+      tag: true,
+    });
     expect(imageChecksFor({ ...push, tag: "2.0.0" }, [snapshot({})], signedConfig)).toEqual({
       platform: false,
       signature: false,
+      tag: false,
+    });
+    // Pushed by digest only: no policy takes an untagged push, so nothing is read.
+    const { tag: _, ...byDigest } = push;
+    const tracking = snapshot({ tags: { "autopilot:redeploy": "force" } });
+    expect(imageChecksFor(byDigest, [tracking], DEFAULT_CONFIG)).toEqual({
+      platform: false,
+      signature: false,
+      tag: false,
     });
   });
 });
@@ -331,5 +355,56 @@ describe("the reasons a user reads when an image check stops a deploy", () => {
       "cosign tag sha256-abc.sig: application/vnd.dev.sigstore.bundle.v0.3+json sha256:0123456789ab…",
     );
     expect(signatureEvidence({ digest: DIGEST })).toBeUndefined();
+  });
+});
+
+describe("the tag check: a push the tag has left since is stale", () => {
+  const amd64 = image(["linux/amd64"]);
+  const facts = (digest?: string): ImageFacts => ({
+    ...amd64,
+    tagNow: { tag: "1.5.0", ...(digest ? { digest } : {}) },
+  });
+  const planned = (f: ImageFacts | undefined, p: ImagePush = push) => {
+    const [action] = planRedeploy(p, [snapshot({})], DEFAULT_CONFIG, f ? { image: f } : {}).actions;
+    return action;
+  };
+  const LATER = `sha256:${"c".repeat(64)}`;
+
+  it("deploys while the tag still names the pushed digest", () => {
+    expect(tagProblem(push, facts(DIGEST))).toBeUndefined();
+    expect(planned(facts(DIGEST))?.kind).toBe("deploy");
+  });
+
+  it("skips as superseded when the tag names another digest now", () => {
+    expect(planned(facts(LATER))).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: `'1.5.0' now names sha256:cccccccccccc… in shop/web, not the pushed sha256:bbbbbbbbbbbb…: a later push of it replaced this one (this event was delivered late, retried or redriven)`,
+    });
+  });
+
+  it("skips as superseded when no image has the tag any more", () => {
+    expect(planned(facts(undefined))).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason:
+        "no image in shop/web has the tag '1.5.0' any more (untagged or deleted since this push of sha256:bbbbbbbbbbbb…)",
+    });
+  });
+
+  it("fails closed when where the tag points was not read, or was read for another tag", () => {
+    expect(planned(amd64)).toMatchObject({
+      kind: "skip",
+      category: "tag-unknown",
+      reason: "where '1.5.0' points in shop/web now was not read",
+    });
+    const otherTag: ImageFacts = { ...amd64, tagNow: { tag: "1.4.9", digest: DIGEST } };
+    expect(tagProblem(push, otherTag)?.category).toBe("tag-unknown");
+  });
+
+  it("has nothing to compare for a push by digest", () => {
+    const { tag: _, ...byDigest } = push;
+    expect(tagProblem(byDigest, amd64)).toBeUndefined();
+    expect(tagProblem(byDigest, undefined)).toBeUndefined();
   });
 });

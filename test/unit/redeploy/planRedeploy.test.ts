@@ -64,10 +64,14 @@ const amd64Image: ImageFacts = {
   platform: { known: true, platforms: [{ os: "linux", architecture: "amd64" }], from: "image index" },
 };
 
+/** The facts as the loader reads them for `p`: its tag still names the pushed digest in ECR. */
+const current = (p: ImagePush, image: ImageFacts = amd64Image): ImageFacts =>
+  p.tag === undefined ? image : { ...image, tagNow: { tag: p.tag, digest: p.digest } };
+
 const only = (
   snapshots: ServiceSnapshot[],
   config = DEFAULT_CONFIG,
-  image: ImageFacts | undefined = amd64Image,
+  image: ImageFacts | undefined = current(push),
 ) => {
   const plan = planRedeploy(push, snapshots, config, { image });
   expect(plan.actions).toHaveLength(snapshots.length);
@@ -204,7 +208,7 @@ describe("planRedeploy", () => {
     });
     const plan = planRedeploy(push, [rolling], DEFAULT_CONFIG, {
       finishedDeployments: new Set(["ecs-svc/2"]),
-      image: amd64Image,
+      image: current(push),
     });
     expect(plan.actions[0]?.kind).toBe("deploy");
   });
@@ -297,14 +301,14 @@ describe("planRedeploy", () => {
       "test",
     );
     const rc = { ...push, tag: "1.5.0-rc.1" };
-    const unsigned = planRedeploy(rc, [snapshot({ tags: {} })], config, { image: amd64Image }).actions[0];
+    const unsigned = planRedeploy(rc, [snapshot({ tags: {} })], config, { image: current(rc) }).actions[0];
     expect(unsigned).toMatchObject({ kind: "skip", category: "signature-unknown" });
     const tagSaysNo = planRedeploy(
       rc,
       [snapshot({ tags: { "autopilot:require-signature": "false" } })],
       config,
       {
-        image: amd64Image,
+        image: current(rc),
       },
     ).actions[0];
     expect(tagSaysNo).toMatchObject({
@@ -333,8 +337,9 @@ describe("planRedeploy", () => {
       tags,
       taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:1.2.3` }] },
     });
-    const toMain = planRedeploy({ ...push, tag: "main" }, [onVersion], DEFAULT_CONFIG, { image: amd64Image })
-      .actions[0];
+    const toMain = planRedeploy({ ...push, tag: "main" }, [onVersion], DEFAULT_CONFIG, {
+      image: current({ ...push, tag: "main" }),
+    }).actions[0];
     expect(toMain?.kind).toBe("deploy");
     if (toMain?.kind !== "deploy") return;
     expect(toMain.register.tags).toEqual(
@@ -349,15 +354,18 @@ describe("planRedeploy", () => {
       taskDefinitionTags: { "autopilot:image-tag:web": "main", "autopilot:last-version:web": "1.2.3" },
     };
     expect(
-      planRedeploy({ ...push, tag: "1.0.0" }, [onMain], DEFAULT_CONFIG, { image: amd64Image }).actions[0],
+      planRedeploy({ ...push, tag: "1.0.0" }, [onMain], DEFAULT_CONFIG, {
+        image: current({ ...push, tag: "1.0.0" }),
+      }).actions[0],
     ).toMatchObject({
       kind: "skip",
       category: "policy-rejected",
       reason:
         "tag autopilot:redeploy=any: any: '1.0.0' is older than '1.2.3', the last version the service ran before 'main' (no downgrades)",
     });
-    const up = planRedeploy({ ...push, tag: "1.3.0" }, [onMain], DEFAULT_CONFIG, { image: amd64Image })
-      .actions[0];
+    const up = planRedeploy({ ...push, tag: "1.3.0" }, [onMain], DEFAULT_CONFIG, {
+      image: current({ ...push, tag: "1.3.0" }),
+    }).actions[0];
     expect(up?.kind).toBe("deploy");
     if (up?.kind !== "deploy") return;
     expect(up.register.tags).toEqual(
@@ -367,8 +375,9 @@ describe("planRedeploy", () => {
       ]),
     );
     // Over another non-version tag, the recorded version is carried forward.
-    const onward = planRedeploy({ ...push, tag: "develop" }, [onMain], DEFAULT_CONFIG, { image: amd64Image })
-      .actions[0];
+    const onward = planRedeploy({ ...push, tag: "develop" }, [onMain], DEFAULT_CONFIG, {
+      image: current({ ...push, tag: "develop" }),
+    }).actions[0];
     expect(onward?.kind === "deploy" && onward.register.tags).toEqual(
       expect.arrayContaining([{ key: "autopilot:last-version:web", value: "1.2.3" }]),
     );
@@ -376,8 +385,8 @@ describe("planRedeploy", () => {
 
   it("is pure: the same input gives the same plan, in a stable order", () => {
     const snapshots = [snapshot({ name: "web-b" }), snapshot({ name: "web-a" })];
-    const first = planRedeploy(push, snapshots, DEFAULT_CONFIG, { image: amd64Image });
-    expect(planRedeploy(push, [...snapshots].reverse(), DEFAULT_CONFIG, { image: amd64Image })).toEqual(
+    const first = planRedeploy(push, snapshots, DEFAULT_CONFIG, { image: current(push) });
+    expect(planRedeploy(push, [...snapshots].reverse(), DEFAULT_CONFIG, { image: current(push) })).toEqual(
       first,
     );
     expect(first.actions.map((a) => a.service.serviceName)).toEqual(["web-a", "web-b"]);
@@ -398,7 +407,7 @@ const BOTH = "web: minor: 1.4.2 → 1.5.0; migrate: minor: 1.4.2 → 1.5.0";
 const rolling = (deployments: Service["deployments"]) => ({ service: { deployments } });
 const inProgress = rolling([{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" }]);
 const plan = (p: ImagePush, snapshots: ServiceSnapshot[], config = DEFAULT_CONFIG, options = {}) =>
-  planRedeploy(p, snapshots, config, { image: amd64Image, ...options });
+  planRedeploy(p, snapshots, config, { image: current(p), ...options });
 const first = (p: ImagePush, s: ServiceSnapshot, config = DEFAULT_CONFIG, options = {}) => {
   const [action] = plan(p, [s], config, options).actions;
   if (!action) throw new Error("no action");
@@ -912,12 +921,12 @@ describe("planRedeploy: what the plan says of the image", () => {
       digest: push.digest,
       platform: { known: true, platforms: [{ os: "linux", architecture: "arm64" }], from: "image config" },
     };
-    const onArm = first(push, graviton, DEFAULT_CONFIG, { image: arm64 });
+    const onArm = first(push, graviton, DEFAULT_CONFIG, { image: current(push, arm64) });
     expect(onArm.kind === "deploy" && onArm.image).toStrictEqual({ platform: "linux/arm64 (image config)" });
   });
 
   it("carries the image facts only when something was read", () => {
-    expect(plan(push, [snapshot({})]).image).toBe(amd64Image);
+    expect(plan(push, [snapshot({})]).image).toStrictEqual(current(push));
     // No service would deploy: the loader read nothing but the digest.
     const nothingRead = plan({ ...push, tag: "2.0.0" }, [snapshot({})], DEFAULT_CONFIG, {
       image: { digest: push.digest },
