@@ -1,8 +1,11 @@
 import { formatPlatform } from "./ImageFacts.ts";
-import { behindText, type RedeployPlan } from "./types.ts";
+import { behindText, type PendingPush, type RedeployPlan } from "./types.ts";
 
 const short = (digest: string | undefined) => (digest ? digest.replace(/^sha256:/, "").slice(0, 12) : "?");
 const revision = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+/** The queued push a deploy or queue action takes the place of (newest wins). */
+const replaces = (queued: PendingPush | undefined) =>
+  queued ? `; replaces the queued ${queued.push.tag ?? short(queued.push.digest)}` : "";
 
 /**
  * The plan as a person reads it in a terminal: one line per service, deploy or skip with reason.
@@ -22,6 +25,12 @@ export function formatPlan(plan: RedeployPlan): string {
         ? `  image: ${facts.platform.platforms.map(formatPlatform).join(", ")} (from the ${facts.platform.from})`
         : `  image: platforms unknown (${facts.platform.reason})`,
     );
+  if (facts?.tagNow)
+    lines.push(
+      facts.tagNow.digest === undefined
+        ? `  tag: no image has '${facts.tagNow.tag}' now`
+        : `  tag: '${facts.tagNow.tag}' names ${short(facts.tagNow.digest)} now${facts.tagNow.digest === push.digest ? " (the pushed image)" : ", not the pushed image"}`,
+    );
   if (facts?.signature)
     lines.push(
       `  signatures: ${facts.signature.signatures.length > 0 ? facts.signature.signatures.map((s) => `${s.via} ${s.artifactType}`).join(", ") : "none found"}`,
@@ -37,14 +46,14 @@ export function formatPlan(plan: RedeployPlan): string {
         (u) => `${u.container}: ${u.fromTag ?? short(u.fromDigest)} → ${u.toTag ?? short(u.toDigest)}`,
       );
       lines.push(
-        `  deploy  ${name}  ${updates.join(", ")}  (${revision(action.fromTaskDefinitionArn)} → new revision; ${action.reason})`,
+        `  deploy  ${name}  ${updates.join(", ")}  (${revision(action.fromTaskDefinitionArn)} → new revision; ${action.reason}${replaces(action.supersedes)})`,
       );
     } else if (action.kind === "queue") {
       const updates = action.updates.map(
         (u) => `${u.container}: ${u.fromTag ?? short(u.fromDigest)} → ${u.toTag ?? short(u.toDigest)}`,
       );
       lines.push(
-        `  queue   ${name}  ${updates.join(", ")}  (behind ${behindText(action.behind)}; ${action.reason})`,
+        `  queue   ${name}  ${updates.join(", ")}  (behind ${behindText(action.behind)}; ${action.reason}${replaces(action.supersedes)})`,
       );
     } else {
       lines.push(`  skip    ${name}  ${action.category}: ${action.reason}`);

@@ -32,13 +32,17 @@ export async function releasePendingPush(
      * release's own, so a deployment's end and the sweep releasing the same push at once deploy it once.
      */
     trigger: string;
+    /** Plan the release only: nothing is applied and the queue entry stays. */
+    dryRun?: boolean;
   },
 ): Promise<Release> {
   const { snapshots, missing } = await loadSnapshotsOf(context.clients.ecs, [pending]);
   const planned = await planAndApply(pending.push, snapshots, context, {
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
     owner: `${pending.push.eventId} released by ${options.trigger}`,
+    dryRun: options.dryRun ?? false,
   });
+  if (options.dryRun) return { report: { ...planned, released: { behind: pending.behind } } };
   // The service is gone (deleted, or its cluster): Slack heard "queued", so it hears the end too.
   const gone: SkipAction = {
     kind: "skip",
@@ -94,7 +98,7 @@ export async function forgetReleased(releases: readonly Release[]): Promise<void
  */
 export async function sweepPendingPushes(
   context: RedeployContext,
-  options: { minAgeMs?: number; now?: Date; trigger: string },
+  options: { minAgeMs?: number; now?: Date; trigger: string; dryRun?: boolean },
 ): Promise<{ releases: Release[]; errors: Array<{ serviceArn: string; error: unknown }> }> {
   const now = (options.now ?? new Date()).getTime();
   const due = (await listPendingPushes(context.state)).filter(
@@ -104,11 +108,17 @@ export async function sweepPendingPushes(
   const errors: Array<{ serviceArn: string; error: unknown }> = [];
   for (const pending of due) {
     try {
-      const release = await releasePendingPush(pending, context, { trigger: options.trigger });
+      const release = await releasePendingPush(pending, context, {
+        trigger: options.trigger,
+        ...(options.dryRun ? { dryRun: true } : {}),
+      });
       const [outcome] = release.report.outcomes;
       // Still waiting behind the same deployment (a long roll-out): nothing new to tell. Slack
       // heard "queued behind X" once; the next news is its release, or a new deployment to wait for.
       if (outcome?.kind === "queued" && outcome.action.behind === pending.behind) continue;
+      // (A dry run applies nothing: its plan says so.)
+      const [planned] = release.report.plan.actions;
+      if (options.dryRun && planned?.kind === "queue" && planned.behind === pending.behind) continue;
       // Another release (the deployment's end) is rolling it out right now: that one tells.
       if (outcome?.kind === "skipped" && outcome.action.inProgressBy !== undefined) continue;
       releases.push(release);

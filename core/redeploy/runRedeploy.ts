@@ -120,14 +120,13 @@ export async function runRedeploy(
     const pending = serviceArn ? await pendingPushesOf(context.state, serviceArn) : [];
     if (pending.length === 0)
       return quietResult({ status: "ignored", reason: "no push is queued for this service" });
-    if (context.dryRun)
-      return quietResult({ status: "ignored", reason: "dry run: the queued push stays queued" });
     for (const queued of pending) {
       try {
         releases.push(
           await releasePendingPush(queued, context, {
             finishedDeployment: event.detail.deploymentId,
             trigger: event.id,
+            dryRun: context.dryRun,
           }),
         );
       } catch (error) {
@@ -135,9 +134,7 @@ export async function runRedeploy(
       }
     }
   } else {
-    if (context.dryRun)
-      return quietResult({ status: "ignored", reason: "dry run: queued pushes stay queued" });
-    const swept = await sweepPendingPushes(context, { trigger: event.id });
+    const swept = await sweepPendingPushes(context, { trigger: event.id, dryRun: context.dryRun });
     releases = swept.releases;
     releaseErrors = swept.errors.map(({ serviceArn, error }) => failedRelease(serviceArn, error));
   }

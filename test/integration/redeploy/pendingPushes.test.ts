@@ -580,6 +580,39 @@ describe("pushes during a roll-out (redeploy)", () => {
     expect(slack.messages).toHaveLength(1);
   });
 
+  it("a dry run of a deployment's end prints what the release would do and changes nothing", async () => {
+    const { handler, serviceArn, deployment } = await setUp("dry", 4);
+    const queued = await pushed("dry", "1.1.0", "2026-11-26T10:00:00Z");
+    expect(await handler(queued.event, localContext("redeploy"))).toMatchObject({ queued: 1 });
+    const dryRun = createRedeployHandler(
+      createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
+      { dryRun: true },
+    );
+    world.counter.reset();
+    expect(await dryRun(finished(serviceArn, deployment), localContext("redeploy"))).toMatchObject({
+      status: "released",
+      reports: [
+        {
+          tag: "1.1.0",
+          dryRun: true,
+          deployed: 1,
+          releasedBehind: deployment,
+          services: [{ service: "prod/dry", result: "would-deploy" }],
+        },
+      ],
+    });
+    // Nothing applied, nothing forgotten: the push still waits, the service still runs 1.0.0.
+    const calls = Object.keys(world.counter.byOperation());
+    expect(
+      calls.filter((c) => /Register|UpdateService|PutItem|DeleteItem|UpdateItem|BatchWrite/.test(c)),
+    ).toEqual([]);
+    expect(await running("dry")).toContain(":1.0.0");
+    expect((await listPendingPushes(world.state)).map((p) => p.push.tag)).toEqual(["1.1.0"]);
+    expect(slack.messages.at(-1)?.text).toBe(
+      "shop/dry:1.1.0: would deploy to 1 service(s), 0 failed, 0 skipped",
+    );
+  });
+
   it("ignores the end of a deployment when nothing is queued", async () => {
     const { handler, serviceArn, deployment } = await setUp("idle", 2);
     expect(await handler(finished(serviceArn, deployment), localContext("redeploy"))).toEqual({
