@@ -1,4 +1,4 @@
-import type { ECSClient } from "@aws-sdk/client-ecs";
+import { ClusterNotFoundException, type ECSClient } from "@aws-sdk/client-ecs";
 import { describeServices, describeTaskDefinitions, tagMap } from "../ecs/describe.ts";
 import type { IndexEntry } from "./ServiceIndex.ts";
 import type { ServiceSnapshot } from "./types.ts";
@@ -23,9 +23,15 @@ export async function loadSnapshots(
   const missing: string[] = [];
   const services = [];
   for (const [cluster, arns] of byCluster) {
-    const described = await describeServices(ecs, cluster, arns);
-    services.push(...described.services);
-    missing.push(...described.missing);
+    try {
+      const described = await describeServices(ecs, cluster, arns);
+      services.push(...described.services);
+      missing.push(...described.missing);
+    } catch (error) {
+      // The cluster itself is gone (deleted, then no longer even INACTIVE): so are its services.
+      if (!(error instanceof ClusterNotFoundException)) throw error;
+      missing.push(...arns);
+    }
   }
   const active = services.filter((s) => s.status === "ACTIVE" && s.taskDefinition);
   missing.push(...services.filter((s) => s.status !== "ACTIVE").map((s) => s.serviceArn ?? ""));

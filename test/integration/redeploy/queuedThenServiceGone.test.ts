@@ -4,7 +4,12 @@
  * and Slack, which was told "queued", hears once what became of it. Found in review: the entry was
  * forgotten and nothing was posted.
  */
-import { DeleteServiceCommand, TagResourceCommand, UntagResourceCommand } from "@aws-sdk/client-ecs";
+import {
+  ClusterNotFoundException,
+  DeleteServiceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -105,5 +110,28 @@ describe("a queued push whose service stops taking it", () => {
     expect(JSON.stringify(slack.messages[1]?.blocks)).toContain(
       "the service no longer exists (deleted, or its cluster is): the queued push was dropped",
     );
+  });
+
+  it("cluster deleted: DescribeServices answers ClusterNotFoundException, and the push is dropped and told the same way", async () => {
+    const { world, slack, handler, end } = await queuedPush("nocluster");
+    await world.clients.ecs.send(
+      new DeleteServiceCommand({ cluster: "prod", service: "nocluster", force: true }),
+    );
+    // moto 5.2.1 describes services of a deleted cluster without an error; ECS answers
+    // ClusterNotFoundException once the cluster is gone, which is answered here on the client.
+    world.clients.ecs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "DescribeServicesCommand")
+          throw new ClusterNotFoundException({ message: "Cluster not found.", $metadata: {} });
+        return next(args);
+      },
+      { step: "initialize", name: "clusterGone" },
+    );
+    expect(await handler(end(), localContext("redeploy"))).toMatchObject({
+      reports: [{ deployed: 0, services: [{ result: "skip:inactive" }] }],
+    });
+    world.clients.ecs.middlewareStack.remove("clusterGone");
+    expect(await listPendingPushes(world.state)).toEqual([]);
+    expect(slack.messages.length).toBe(2);
   });
 });
