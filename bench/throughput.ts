@@ -110,10 +110,12 @@ function plannerThroughput(services: number, rounds: number, minMs: number): Thr
     eventId: "bench",
   };
   const input = snapshots(services);
-  // What loadImageFacts reads for a linux/amd64 image index: the plan runs its platform check.
+  // What loadImageFacts reads for a linux/amd64 image index whose tag still names it: the plan
+  // runs its tag and platform checks.
   const image: ImageFacts = {
     digest: push.digest,
     platform: { known: true, platforms: [{ os: "linux", architecture: "amd64" }], from: "image index" },
+    tagNow: { tag: "1.5.0", digest: push.digest },
   };
   const plan = planRedeploy(push, input, DEFAULT_CONFIG, { image });
   const deploys = plan.actions.filter((a) => a.kind === "deploy").length;

@@ -235,10 +235,9 @@ export async function pushImageManifest(
 }
 
 function sha(seed: string): string {
-  // Deterministic stand-in digests for layers that are never uploaded.
-  let hex = "";
-  for (let i = 0; hex.length < 64; i++) hex += Buffer.from(`${seed}#${i}`).toString("hex");
-  return `sha256:${hex.slice(0, 64)}`;
+  // Deterministic stand-in digests for layers that are never uploaded: the hash of the whole seed
+  // (its first 32 characters alone made `build-1` and `build-2` of a long repository one image).
+  return sha256(`stand-in ${seed}`);
 }
 
 /** The "ECR Image Action" event ECR sends for a push: the documented sample with this push's values. */

@@ -21,7 +21,7 @@ import {
   SOURCE_TIME_PREFIX,
   sourceTimeKey,
 } from "../tags.ts";
-import { formatPlatform, type ImageChecks, type ImageFacts } from "./ImageFacts.ts";
+import { formatPlatform, type ImageChecks, type ImageFacts, type TagFacts } from "./ImageFacts.ts";
 import {
   platformProblem,
   requiredPlatform,
@@ -139,12 +139,28 @@ function deploymentInProgress(
  * `1.5` and `1.5.0`), the later push; between pushes of the same time, the higher event id, so
  * that both delivery orders keep the same one. The order is asked, not the policy's decision:
  * `any` accepts `main` over `develop` whichever came first, which would let a push delivered
- * late replace a newer one.
+ * late replace a newer one. Between two digests of the same tag, ECR's answer comes first: the
+ * one the tag names now (`tagNow`, read for the candidate) is the newer, whatever the event times
+ * say (EventBridge's are whole seconds: two pushes in one second tie).
  *
  * @example
  * newerThanQueued({ ...push, tag: "1.5.1" }, { ...push, tag: "1.5.0" }, parseTagPolicy("minor")); // true
  */
-export function newerThanQueued(candidate: ImagePush, queued: ImagePush, policy: TagPolicy): boolean {
+export function newerThanQueued(
+  candidate: ImagePush,
+  queued: ImagePush,
+  policy: TagPolicy,
+  tagNow?: TagFacts,
+): boolean {
+  if (
+    candidate.tag !== undefined &&
+    queued.tag === candidate.tag &&
+    queued.digest !== candidate.digest &&
+    tagNow?.tag === candidate.tag
+  ) {
+    if (tagNow.digest === candidate.digest) return true;
+    if (tagNow.digest === queued.digest) return false;
+  }
   if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
     const order = orderTags(policy, queued.tag, candidate.tag);
     if (order !== undefined && order !== 0) return order < 0;
@@ -380,7 +396,7 @@ function finishService(
   const queued = snapshot.pending;
   const ownQueued = queued?.push.eventId === push.eventId;
   const otherQueued = queued && !ownQueued ? queued : undefined;
-  if (otherQueued && !newerThanQueued(push, otherQueued.push, resolved.policy))
+  if (otherQueued && !newerThanQueued(push, otherQueued.push, resolved.policy, image?.tagNow))
     return skip(
       ref,
       "superseded",

@@ -87,3 +87,35 @@ describe("newerThanQueued: event id between pushes of the same time", () => {
     expect(newerThanQueued(push("1.5.0", T1, "a"), push("1.5.0", T1, "a"), minor)).toBe(false);
   });
 });
+
+describe("newerThanQueued: between two digests of one tag, the one ECR's tag names now", () => {
+  const force = parseTagPolicy("force");
+
+  it("lets the push the tag names replace the queued one even when its event id sorts lower in the same second", () => {
+    const queued = push("main", T1, "f41");
+    const candidate = push("main", T1, "042");
+    expect(newerThanQueued(candidate, queued, force)).toBe(false); // the event-id tie-break alone
+    expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: candidate.digest })).toBe(true);
+  });
+
+  it("never lets a push replace the queued digest the tag names, whatever the times", () => {
+    const queued = push("main", T1, "a");
+    const candidate = push("main", T2, "b");
+    expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: queued.digest })).toBe(false);
+  });
+
+  it("falls back to time when the tag names neither, and ignores a lookup of another tag", () => {
+    const queued = push("main", T1, "b");
+    const candidate = push("main", T2, "a");
+    const elsewhere = `sha256:${"e".repeat(64)}`;
+    expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: elsewhere })).toBe(true);
+    expect(newerThanQueued(queued, candidate, force, { tag: "main", digest: elsewhere })).toBe(false);
+    expect(newerThanQueued(queued, candidate, force, { tag: "develop", digest: queued.digest })).toBe(false);
+  });
+
+  it("compares digests only between pushes of the same tag", () => {
+    const queued = push("1.5.1", T1, "a");
+    const candidate = push("1.5.0", T2, "b");
+    expect(newerThanQueued(candidate, queued, minor, { tag: "1.5.0", digest: candidate.digest })).toBe(false);
+  });
+});
