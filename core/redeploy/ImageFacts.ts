@@ -73,6 +73,14 @@ export interface TagFacts {
   readonly digest?: string;
 }
 
+/** What ECR says of an image a service runs (by its tag or digest), for a revision that does not record its push time. */
+export interface RunningImageFacts {
+  /** The digest the reference names now. */
+  readonly digest: string;
+  /** When that image was pushed (`imagePushedAt`), to the whole second as EventBridge times are. */
+  readonly pushedAt: string;
+}
+
 /** The pushed image's facts; a part is absent when no candidate service needed it (nothing was read). */
 export interface ImageFacts {
   readonly digest: string;
@@ -82,6 +90,12 @@ export interface ImageFacts {
   readonly signature?: SignatureFacts;
   /** Where the pushed tag points now: a later push of the tag makes this push stale. */
   readonly tagNow?: TagFacts;
+  /**
+   * The images running services refer to (by tag or digest, the key) whose push time their revision
+   * does not record (deployed outside ecs-autopilot): a push older than the running image is stale.
+   * A reference ECR no longer has is absent.
+   */
+  readonly running?: Readonly<Record<string, RunningImageFacts>>;
 }
 
 /** What the loader has to read for a plan: nothing when no service would deploy. */
@@ -90,6 +104,8 @@ export interface ImageChecks {
   readonly signature: boolean;
   /** Where the pushed tag points now (a push with a tag that some service would deploy). */
   readonly tag: boolean;
+  /** Tags or digests of running images whose push time no revision records (see {@link ImageFacts.running}). */
+  readonly running?: readonly string[];
 }
 
 interface Descriptor {

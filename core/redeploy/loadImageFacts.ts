@@ -21,6 +21,7 @@ import {
   manifestMediaType,
   type PlatformFacts,
   parseManifest,
+  type RunningImageFacts,
   platformOf,
   type SignatureArtifact,
   type SignatureFacts,
@@ -107,20 +108,29 @@ export async function loadImageFacts(
   checks: ImageChecks,
   options: ImageFactsOptions = {},
 ): Promise<ImageFacts> {
-  if (!checks.platform && !checks.signature && !checks.tag) return { digest: push.digest };
+  const runningRefs = [...new Set(checks.running ?? [])];
+  if (!checks.platform && !checks.signature && !checks.tag && runningRefs.length === 0)
+    return { digest: push.digest };
   const fail = (step: string, error: unknown): never => {
     throw new ImageFactsError(push.repository, push.digest, `${step}: ${describeError(error)}`, {
       cause: error,
     });
   };
   // Both reads at once; when both fail, the manifest's failure is the one reported (always the same).
-  const [read, tagNow] = await Promise.allSettled([
+  const [read, tagNow, running] = await Promise.allSettled([
     checks.platform || checks.signature ? manifestFacts(ecr, push, checks, options, fail) : undefined,
     checks.tag && push.tag !== undefined ? tagFacts(ecr, push, push.tag, fail) : undefined,
+    runningRefs.length > 0 ? runningFacts(ecr, push, runningRefs, fail) : undefined,
   ]);
   if (read.status === "rejected") throw read.reason;
   if (tagNow.status === "rejected") throw tagNow.reason;
-  return { digest: push.digest, ...read.value, ...(tagNow.value ? { tagNow: tagNow.value } : {}) };
+  if (running.status === "rejected") throw running.reason;
+  return {
+    digest: push.digest,
+    ...read.value,
+    ...(tagNow.value ? { tagNow: tagNow.value } : {}),
+    ...(running.value ? { running: running.value } : {}),
+  };
 }
 
 /**
@@ -148,6 +158,43 @@ async function tagFacts(
     if (error instanceof ImageNotFoundException) return { tag };
     return fail("DescribeImages", error);
   }
+}
+
+/**
+ * When the images running services refer to were pushed (one `DescribeImages` per reference,
+ * usually one: the services of a repository mostly run the same tag), for revisions that do not
+ * record it. A reference ECR no longer has is left out: nothing is known of it.
+ */
+async function runningFacts(
+  ecr: ECRClient,
+  push: ImagePush,
+  refs: readonly string[],
+  fail: (step: string, error: unknown) => never,
+): Promise<Record<string, RunningImageFacts>> {
+  const facts: Record<string, RunningImageFacts> = {};
+  for (const ref of refs) {
+    try {
+      const response = await ecr.send(
+        new DescribeImagesCommand({
+          repositoryName: push.repository,
+          registryId: push.account,
+          imageIds: [ref.startsWith("sha256:") ? { imageDigest: ref } : { imageTag: ref }],
+        }),
+      );
+      const detail = response.imageDetails?.[0];
+      if (detail?.imageDigest && detail.imagePushedAt)
+        facts[ref] = {
+          digest: detail.imageDigest,
+          // EventBridge times are whole seconds: compared at the same precision, the push that
+          // made this very image is never "earlier" than it.
+          pushedAt: `${detail.imagePushedAt.toISOString().slice(0, 19)}Z`,
+        };
+    } catch (error) {
+      if (error instanceof ImageNotFoundException) continue;
+      fail(`DescribeImages (running ${ref})`, error);
+    }
+  }
+  return facts;
 }
 
 async function manifestFacts(

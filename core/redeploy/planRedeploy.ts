@@ -192,6 +192,8 @@ interface Candidate {
   readonly snapshot: ServiceSnapshot;
   readonly updates: readonly ContainerUpdate[];
   readonly acceptances: readonly string[];
+  /** Running images (tag or digest) whose push time the revision does not record: ECR is asked. */
+  readonly unrecorded: readonly string[];
 }
 
 /** The tag-policy part of the plan: skip, or a candidate whose containers the policy would update. */
@@ -199,6 +201,8 @@ function decideService(
   snapshot: ServiceSnapshot,
   push: ImagePush,
   config: AutopilotConfig,
+  /** What ECR said of running images whose push time no revision records ({@link ImageFacts.running}). */
+  running?: ImageFacts["running"],
 ): SkipAction | Candidate {
   const ref = serviceRef(snapshot.service);
   const resolved = resolvePolicy(ref, snapshot.tags, push, config);
@@ -251,10 +255,11 @@ function decideService(
   let runningSince: string | undefined;
   let pushedEarlier = 0;
   let earlierThan: string | undefined;
+  const unrecorded: string[] = [];
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
-    const since = pushedAt(name);
+    const recorded = pushedAt(name);
     const reference = parseImageReference(image);
     if (!reference) continue;
     if (reference.digest === push.digest) {
@@ -266,6 +271,14 @@ function decideService(
     const currentTag =
       reference.tag ??
       (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
+    // A revision deployed outside ecs-autopilot (a pipeline's own `:main`) records no push time:
+    // ECR's for the image it refers to stands in (not for the pushed tag itself, which the tag
+    // check compares, nor when that image is the pushed one).
+    const key = reference.digest ?? currentTag;
+    const askEcr = recorded === undefined && key !== undefined && key !== push.tag;
+    if (askEcr) unrecorded.push(key);
+    const fromEcr = askEcr ? running?.[key] : undefined;
+    const since = recorded ?? (fromEcr && fromEcr.digest !== push.digest ? fromEcr.pushedAt : undefined);
     const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(since ?? "");
     if (earlier && push.tag === currentTag) {
       pushedEarlier++;
@@ -328,7 +341,7 @@ function decideService(
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }
-  return { kind: "candidate", ref, resolved, snapshot, updates, acceptances };
+  return { kind: "candidate", ref, resolved, snapshot, updates, acceptances, unrecorded };
 }
 
 /** The rest of the plan for a candidate: image checks, one deployment at a time, the new revision. */
@@ -446,7 +459,8 @@ function imageSummary(
 /**
  * What the image checks of a plan need read from ECR: the platforms when any service would deploy,
  * the signatures when one of those requires a signature, where the pushed tag points now when the
- * push has one. Nothing when no service would deploy.
+ * push has one, and when the running images were pushed where their revisions do not say. Nothing
+ * when no service would deploy.
  *
  * @example
  * const image = await loadImageFacts(ecr, push, imageChecksFor(push, snapshots, config));
@@ -459,10 +473,12 @@ export function imageChecksFor(
   const candidates = snapshots
     .map((snapshot) => decideService(snapshot, push, config))
     .filter((d): d is Candidate => d.kind === "candidate");
+  const running = [...new Set(candidates.flatMap((c) => c.unrecorded))].sort();
   return {
     platform: candidates.length > 0,
     signature: candidates.some((c) => c.resolved.requireSignature),
     tag: candidates.length > 0 && push.tag !== undefined,
+    ...(running.length > 0 ? { running } : {}),
   };
 }
 
@@ -484,7 +500,7 @@ export function planRedeploy(
   const { image } = options;
   const actions = snapshots
     .map((snapshot) => {
-      const decided = decideService(snapshot, push, config);
+      const decided = decideService(snapshot, push, config, image?.running);
       return decided.kind === "candidate" ? finishService(decided, push, config, options) : decided;
     })
     .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));

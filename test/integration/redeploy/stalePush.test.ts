@@ -147,4 +147,47 @@ describe("a push whose tag has moved on since", () => {
     expect(posted.join("\n")).toContain("a later push of it replaced this one");
     expect(await listPendingPushes(world.state)).toEqual([]);
   });
+
+  it("is not deployed through the build's second tag either: ECR's push time of the running image decides", async () => {
+    // CI pushes every build as `:main` and `:sha-<build>` (one event per tag); the pipeline
+    // deployed `:main` (build 42) itself. Build 41's `sha-41` event, redriven days later, passes
+    // the tag check (`sha-41` names build 41 for ever) and `any` takes it over `main`.
+    const world = await createWorld();
+    const repository = "shop/twotags";
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, repository);
+    const d41 = await pushImage(world.clients, repository, "sha-41", "build-41");
+    await pushImage(world.clients, repository, "main", "build-41");
+    const d42 = await pushImage(world.clients, repository, "sha-42", "build-42");
+    await pushImage(world.clients, repository, "main", "build-42");
+    await createService(world.clients, {
+      cluster: "prod",
+      name: "twotags",
+      tags: { "autopilot:redeploy": "any" },
+      containers: [{ name: "twotags", image: ecrImage(REGION, repository, "main"), essential: true }],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", {
+        clients: world.clients,
+        tableName: world.tableName,
+        notifier: new TerminalNotifier(() => undefined),
+      }),
+    );
+    const event = (tag: string, digest: string, time: string) =>
+      ecrPushEvent({ region: REGION, repository, digest, tag, id: eventId(), time });
+    world.counter.reset();
+    const redriven = await handler(event("sha-41", d41, "2026-11-23T10:00:00Z"), localContext("redeploy"));
+    expect(redriven).toMatchObject({ deployed: 0, services: [{ result: "skip:superseded" }] });
+    expect(JSON.stringify(redriven)).toContain("before the push of 'main' that");
+    expect(await runningImage(world, "twotags")).not.toContain(d41);
+    // One more read for it: when the image `main` names was pushed (the revision does not say).
+    expect(world.counter.byOperation()["ECR.DescribeImages"]).toBe(2);
+    // Build 42's own `sha-42` event, on time (moto stamps images with the time they are put): deploys.
+    const onTime = await handler(
+      event("sha-42", d42, new Date(Date.now() + 1000).toISOString()),
+      localContext("redeploy"),
+    );
+    expect(onTime).toMatchObject({ deployed: 1 });
+    expect(await runningImage(world, "twotags")).toContain(`@${d42}`);
+  });
 });

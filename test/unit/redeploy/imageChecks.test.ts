@@ -236,14 +236,27 @@ describe("signed images only, where a team asks for it", () => {
   });
 
   it("asks ECR only for what a deploying service needs", () => {
+    // The running revision does not record when its image (`:1.4.2`) was pushed: ECR is asked.
     expect(imageChecksFor(push, [snapshot({})], DEFAULT_CONFIG)).toEqual({
       platform: true,
       signature: false,
       tag: true,
+      running: ["1.4.2"],
     });
     expect(imageChecksFor(push, [snapshot({})], signedConfig)).toEqual({
       platform: true,
       signature: true,
+      tag: true,
+      running: ["1.4.2"],
+    });
+    // A revision ecs-autopilot registered records it: nothing more to ask.
+    const recorded = {
+      ...snapshot({}),
+      taskDefinitionTags: { "autopilot:source-time:web": "2026-11-26T09:00:00Z" },
+    };
+    expect(imageChecksFor(push, [recorded], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
       tag: true,
     });
     expect(imageChecksFor({ ...push, tag: "2.0.0" }, [snapshot({})], signedConfig)).toEqual({

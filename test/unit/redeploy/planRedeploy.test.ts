@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
 import {
   type ImageFacts,
   type ImagePush,
+  imageChecksFor,
   type PendingPush,
   planRedeploy,
   type ServiceSnapshot,
@@ -777,6 +778,70 @@ describe("planRedeploy: a push of the running tag delivered out of order (supers
       category: "policy-rejected",
       reason: "tag autopilot:redeploy=force: migrate: force follows '2.0.0', not '1.5.0'",
     });
+  });
+});
+
+describe("planRedeploy: a late push against a revision deployed outside ecs-autopilot (ECR's push time)", () => {
+  // web runs `:main` as a pipeline deployed it: the revision records no push time. `main` names
+  // build 42 in ECR now, pushed at T2; build 41's `sha-41` event (pushed at T1) is redriven.
+  const BUILD_42 = `sha256:${"4".repeat(64)}`;
+  const runsMain = snapshot({
+    tags: { "autopilot:redeploy": "any" },
+    taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:main` }] },
+  });
+  const sha41 = { ...push, tag: "sha-41", time: T1 };
+  const facts = (running: ImageFacts["running"]) => ({ image: { ...current(sha41), running } });
+
+  it("skips a push older than the image the running tag names, as delivered out of order", () => {
+    expect(
+      first(sha41, runsMain, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T2 } })),
+    ).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: `'sha-41' was pushed at ${T1}, before the push of 'main' that web:7 runs (${T2}), and tag autopilot:redeploy=any does not rank 'sha-41' above it: delivered out of order`,
+    });
+  });
+
+  it("deploys a push as old as, or newer than, that image, or of that very image, or when ECR has no such image", () => {
+    expect(
+      first(sha41, runsMain, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T1 } })).kind,
+    ).toBe("deploy");
+    const later = { ...sha41, time: T3 };
+    expect(
+      first(later, runsMain, DEFAULT_CONFIG, {
+        image: { ...current(later), running: { main: { digest: BUILD_42, pushedAt: T2 } } },
+      }).kind,
+    ).toBe("deploy");
+    // `main` names the pushed digest itself (the pipeline's second tag of the same build).
+    expect(
+      first(sha41, runsMain, DEFAULT_CONFIG, facts({ main: { digest: push.digest, pushedAt: T2 } })).kind,
+    ).toBe("deploy");
+    expect(first(sha41, runsMain, DEFAULT_CONFIG, facts({})).kind).toBe("deploy");
+  });
+
+  it("asks by digest for a pinned image, and never for the pushed tag (the tag check compares that)", () => {
+    const pinned = snapshot({
+      tags: { "autopilot:redeploy": "any" },
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${BUILD_42}` }] },
+    });
+    expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG).running).toEqual([BUILD_42]);
+    expect(
+      first(sha41, pinned, DEFAULT_CONFIG, facts({ [BUILD_42]: { digest: BUILD_42, pushedAt: T2 } })),
+    ).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: `'sha-41' was pushed at ${T1}, before the push of an untagged image that web:7 runs (${T2}), and tag autopilot:redeploy=any does not rank 'sha-41' above it: delivered out of order`,
+    });
+    const main = { ...push, tag: "main", time: T1 };
+    expect(imageChecksFor(main, [runsMain], DEFAULT_CONFIG)).not.toHaveProperty("running");
+  });
+
+  it("prefers the revision's own record to ECR's", () => {
+    const recorded = { ...runsMain, taskDefinitionTags: { "autopilot:source-time:web": T1 } };
+    expect(imageChecksFor(sha41, [recorded], DEFAULT_CONFIG)).not.toHaveProperty("running");
+    expect(
+      first(sha41, recorded, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T3 } })).kind,
+    ).toBe("deploy");
   });
 });
 
