@@ -249,6 +249,12 @@ describe("signed images only, where a team asks for it", () => {
       tag: true,
       running: ["1.4.2"],
     });
+    // Each image once, in a stable order, whichever services run it.
+    const on = (tag: string) => snapshot({ image: `${REGISTRY}/shop/web:${tag}` });
+    expect(imageChecksFor(push, [on("1.4.2"), on("1.3.0"), on("1.4.2")], DEFAULT_CONFIG).running).toEqual([
+      "1.3.0",
+      "1.4.2",
+    ]);
     // A revision ecs-autopilot registered records it: nothing more to ask.
     const recorded = {
       ...snapshot({}),
