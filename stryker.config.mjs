@@ -28,6 +28,9 @@ export const GROUPS = {
   // The reconcile diff (desired vs live actions) is planSchedules; reconcileSchedules.ts only loads and applies.
   "schedule-reconcile": ["core/schedule/planSchedules.ts"],
   recommendation: ["core/rightsize/recommend.ts"],
+  // The EC2 side of a recommendation (instance plan, deployment room); its own group so that
+  // recommendation's incremental file stays valid.
+  "recommendation-ec2": ["core/rightsize/ec2Plan.ts"],
   sizing: [
     "core/ecs/FargateSize.ts",
     "core/rightsize/fargateSize.ts",
@@ -45,6 +48,9 @@ export const GROUPS = {
     "core/policy/rules/tagging.ts",
   ],
   "policy-operational": ["core/policy/rules/operationalRules.ts"],
+  // Which rules apply, how a resource is evaluated (unknown values, suppressions, exemptions) and
+  // which findings block enforcement before a redeploy.
+  "policy-evaluate": ["core/policy/evaluate.ts", "core/policy/enforcementGate.ts"],
   events: ["core/events/rules.ts", "core/events/match.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
 };
