@@ -118,8 +118,9 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** How many tasks of one shape fit on one instance with `room` (identical tasks: the tighter dimension decides). */
 function tasksPerInstance(task: TaskShape, room: TaskShape): number {
-  const by = (need: number, have: number) => (need > 0 ? Math.floor(have / need) : Number.POSITIVE_INFINITY);
-  const n = Math.min(by(task.cpu, room.cpu), by(task.memory, room.memory));
+  // A dimension the task does not reserve (an EC2 task definition without `cpu`) does not limit:
+  // room / 0 is Infinity (an instance always has room: vCPUs and memory above 0).
+  const n = Math.min(Math.floor(room.cpu / task.cpu), Math.floor(room.memory / task.memory));
   return Number.isFinite(n) ? n : 0;
 }
 
@@ -167,14 +168,13 @@ export function planEc2(input: Ec2PlanInput): Ec2Plan | undefined {
   // ECS keeps ceil(100 × needed / target) instances: the smallest target that keeps exactly one spare.
   const targetCapacity = steady ? 100 : Math.ceil((100 * packed) / instances);
   const minTasks = Math.max(0, input.tasks.min);
+  // No task packs onto no instance: a minimum of 0 tasks keeps 0 instances.
   const baseInstances =
-    minTasks === 0
-      ? 0
-      : (packTasks(
-          Array.from({ length: minTasks }, () => input.need),
-          instance,
-          reserve,
-        ) ?? packed);
+    packTasks(
+      Array.from({ length: minTasks }, () => input.need),
+      instance,
+      reserve,
+    ) ?? packed;
   const sameShape = input.candidates
     .filter(
       (c) =>
