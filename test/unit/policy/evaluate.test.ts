@@ -1,0 +1,314 @@
+/**
+ * The evaluator's own decisions (core/policy/evaluate.ts), apart from what each rule decides:
+ * which rules are in force for a kind of resource, how a finding is placed in its file, which
+ * suppressions and exemptions hold (and the finding a suppression without a reason becomes), the
+ * order findings are listed in, and which findings reach a severity.
+ */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
+import {
+  atOrAbove,
+  effectiveRules,
+  evaluateResource,
+  evaluateTaskDefinition,
+  RULES,
+  Unknown,
+} from "../../../core/policy/index.ts";
+import type { Finding, Suppression } from "../../../core/policy/types.ts";
+import { compliant, container, RUN } from "./ruleCases.ts";
+
+const config = (policy: unknown) => parseConfig(JSON.stringify({ policy }), "test").policy;
+/** A task definition that breaks ECS001 (high, privileged) and ECS002 (medium, writable root filesystem). */
+function twoFindings() {
+  const td = compliant();
+  container(td).privileged = true;
+  container(td).readonlyRootFilesystem = false;
+  return td;
+}
+const evaluate = (
+  suppressions: Suppression[],
+  settings = DEFAULT_CONFIG.policy,
+  extra: { name?: string; file?: string; extraExemptions?: Array<{ ruleId: string; by: string }> } = {},
+) =>
+  evaluateResource(
+    {
+      document: twoFindings(),
+      subject: "shop-web:7",
+      suppressions,
+      run: RUN,
+      ...(extra.name ? { name: extra.name } : {}),
+      ...(extra.file ? { file: extra.file } : {}),
+    },
+    settings,
+    extra.extraExemptions ? { extraExemptions: extra.extraExemptions } : {},
+  );
+
+describe("effectiveRules: the rules in force", () => {
+  it("takes the rules of one kind when a kind is given, and every rule in force without one", () => {
+    const cluster = effectiveRules(DEFAULT_CONFIG.policy, "cluster").map((r) => r.id);
+    expect(cluster).toEqual(
+      RULES.filter((r) => r.resource === "cluster" && r.enabledByDefault !== false).map((r) => r.id),
+    );
+    expect(cluster.length).toBeGreaterThan(0);
+    const taskDefinition = effectiveRules(DEFAULT_CONFIG.policy, "taskDefinition").map((r) => r.id);
+    expect(taskDefinition).toContain("ECS001");
+    expect(taskDefinition).not.toContain("ECS023");
+    expect(effectiveRules(DEFAULT_CONFIG.policy).map((r) => r.id)).toEqual(
+      RULES.filter((r) => r.enabledByDefault !== false).map((r) => r.id),
+    );
+  });
+
+  it("leaves the tagging rules off until the config turns them on, and turns a rule off", () => {
+    const ids = (settings = DEFAULT_CONFIG.policy) => effectiveRules(settings).map((r) => r.id);
+    expect(ids()).not.toContain("ECS028");
+    expect(ids()).toContain("ECS001");
+    const changed = ids(config({ rules: { ECS028: { enabled: true }, ECS001: { enabled: false } } }));
+    expect(changed).toContain("ECS028");
+    expect(changed).not.toContain("ECS001");
+  });
+
+  it("takes the configured severity, and the configured parameters over the rule's own", () => {
+    const [ecs014] = effectiveRules(
+      config({
+        rules: { ECS014: { severity: "low", params: { allowedRegistries: ["ghcr.io"], extra: 1 } } },
+      }),
+    ).filter((r) => r.id === "ECS014");
+    expect(ecs014?.severity).toBe("low");
+    expect(ecs014?.effectiveParams).toEqual({ allowedRegistries: ["ghcr.io"], extra: 1 });
+    const [own] = effectiveRules(DEFAULT_CONFIG.policy).filter((r) => r.id === "ECS014");
+    expect(own?.severity).toBe("high");
+    expect(own?.effectiveParams).toEqual(RULES.find((r) => r.id === "ECS014")?.params);
+  });
+});
+
+describe("evaluateResource: suppressions and exemptions", () => {
+  it("lists findings by severity, then rule id, then path", () => {
+    const td = twoFindings();
+    // ECS001 at two containers, ECS002 (medium) at one.
+    const sidecar = { ...container(td), name: "sidecar", privileged: true, readonlyRootFilesystem: true };
+    (td.containerDefinitions as unknown[]).push(sidecar);
+    const { findings } = evaluateResource(
+      { document: td, subject: "x", suppressions: [], run: RUN },
+      DEFAULT_CONFIG.policy,
+    );
+    expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.path}`)).toEqual([
+      "ECS001 high containerDefinitions[0].privileged",
+      "ECS001 high containerDefinitions[1].privileged",
+      "ECS002 medium containerDefinitions[0].readonlyRootFilesystem",
+    ]);
+  });
+
+  it("makes a suppression without a reason a finding of its own, which suppresses nothing", () => {
+    const evaluation = evaluate([
+      { ruleId: "ECS002", reason: "", source: "tags" },
+      { ruleId: "", reason: "", source: "Metadata" },
+    ]);
+    // Two at one path: in the order the suppressions were read.
+    const ecs000 = evaluation.findings.filter((f) => f.ruleId === "ECS000");
+    expect(ecs000).toStrictEqual([
+      {
+        ruleId: "ECS000",
+        title: "Suppression without a reason",
+        severity: "medium",
+        message: "tags suppresses ECS002 without saying why; it is ignored",
+        path: "tags",
+        subject: "shop-web:7",
+        remediation: "Give every suppression a reason (the tag's value, or `reason` in Metadata).",
+      },
+      {
+        ruleId: "ECS000",
+        title: "Suppression without a reason",
+        severity: "medium",
+        message: "Metadata suppresses (no rule id) without saying why; it is ignored",
+        path: "tags",
+        subject: "shop-web:7",
+        remediation: "Give every suppression a reason (the tag's value, or `reason` in Metadata).",
+      },
+    ]);
+    expect(evaluation.findings.map((f) => f.ruleId)).toEqual(["ECS001", "ECS000", "ECS000", "ECS002"]);
+    expect(evaluation.suppressed).toEqual([]);
+    // In a file, the finding says which.
+    const inFile = evaluate([{ ruleId: "ECS002", reason: "", source: "tags" }], DEFAULT_CONFIG.policy, {
+      file: "taskdef.json",
+    });
+    expect(inFile.findings.find((f) => f.ruleId === "ECS000")?.file).toBe("taskdef.json");
+  });
+
+  it("suppresses a rule by an inline suppression with a reason, naming where it came from", () => {
+    const evaluation = evaluate([{ ruleId: "ECS002", reason: "writes /tmp only, OPS-9", source: "tags" }]);
+    expect(evaluation.findings.map((f) => f.ruleId)).toEqual(["ECS001"]);
+    expect(evaluation.suppressed.map((s) => [s.finding.ruleId, s.by, s.reason])).toEqual([
+      ["ECS002", "tags", "writes /tmp only, OPS-9"],
+    ]);
+  });
+
+  it("exempts by the config's family glob, matched against the family, not the revision", () => {
+    const exempt = (family: string) =>
+      config({ exemptions: [{ family, rule: "ECS002", reason: "legacy image, OPS-12" }] });
+    const evaluation = evaluate([], exempt("shop-web"), { name: "shop-web" });
+    expect(evaluation.findings.map((f) => f.ruleId)).toEqual(["ECS001"]);
+    expect(evaluation.suppressed.map((s) => [s.finding.ruleId, s.by, s.reason])).toEqual([
+      ["ECS002", "config exemption shop-web", "legacy image, OPS-12"],
+    ]);
+    // Without a family the subject is matched.
+    expect(evaluate([], exempt("shop-web:7")).suppressed.map((s) => s.by)).toEqual([
+      "config exemption shop-web:7",
+    ]);
+    // Another family, or another rule, exempts nothing.
+    expect(evaluate([], exempt("shop-api"), { name: "shop-web" }).suppressed).toEqual([]);
+    const otherRule = config({ exemptions: [{ family: "shop-*", rule: "ECS013", reason: "OPS-12" }] });
+    expect(evaluate([], otherRule, { name: "shop-web" }).suppressed).toEqual([]);
+  });
+
+  it("exempts by the service's tag, and an inline reason wins over the config's, which wins over the tag", () => {
+    const byTag = evaluate([], DEFAULT_CONFIG.policy, {
+      extraExemptions: [{ ruleId: "ECS001", by: "service tag autopilot:policy-exempt" }],
+    });
+    expect(byTag.findings.map((f) => f.ruleId)).toEqual(["ECS002"]);
+    expect(byTag.suppressed.map((s) => [s.finding.ruleId, s.by, s.reason])).toEqual([
+      ["ECS001", "service tag autopilot:policy-exempt", "service tag"],
+    ]);
+    const all = evaluate(
+      [{ ruleId: "ECS001", reason: "inline", source: "tags" }],
+      config({
+        exemptions: [
+          { family: "shop-web", rule: "ECS001", reason: "config" },
+          { family: "shop-web", rule: "ECS002", reason: "config" },
+        ],
+      }),
+      {
+        name: "shop-web",
+        extraExemptions: [
+          { ruleId: "ECS001", by: "tag" },
+          { ruleId: "ECS002", by: "tag" },
+        ],
+      },
+    );
+    expect(all.suppressed.map((s) => [s.finding.ruleId, s.by, s.reason])).toEqual([
+      ["ECS001", "tags", "inline"],
+      ["ECS002", "config exemption shop-web", "config"],
+    ]);
+  });
+
+  it("suppresses what a rule could not decide as it suppresses its findings", () => {
+    const td = compliant();
+    container(td).privileged = new Unknown("var.privileged");
+    const run = (suppressions: Suppression[]) =>
+      evaluateResource(
+        { document: td, subject: "x", suppressions, run: RUN },
+        DEFAULT_CONFIG.policy,
+      ).unknown.map((u) => `${u.ruleId} ${u.path}`);
+    expect(run([])).toEqual(["ECS001 containerDefinitions[0].privileged"]);
+    expect(run([{ ruleId: "ECS001", reason: "privileged only in dev", source: "tags" }])).toEqual([]);
+  });
+});
+
+describe("evaluateResource: what a result says of its resource", () => {
+  it("places findings and unknown results where the file has them", () => {
+    const td = twoFindings();
+    container(td).user = new Unknown("var.user");
+    const locations: Record<string, { line: number; column: number; file?: string }> = {
+      "containerDefinitions.0.privileged": { line: 12, column: 7 },
+      // container definitions Terraform reads with file(): another file than the resource's.
+      "containerDefinitions.0.user": { line: 3, column: 5, file: "containers.json" },
+    };
+    const evaluation = evaluateResource(
+      {
+        document: td,
+        subject: "aws_ecs_task_definition.web",
+        suppressions: [],
+        run: RUN,
+        file: "main.tf",
+        address: "aws_ecs_task_definition.web",
+        locate: (path) => locations[path.join(".")],
+      },
+      DEFAULT_CONFIG.policy,
+    );
+    const at = (f: { ruleId: string; file?: string; location?: unknown }) => [f.ruleId, f.file, f.location];
+    expect(evaluation.findings.map(at)).toEqual([
+      ["ECS001", "main.tf", { line: 12, column: 7 }],
+      ["ECS002", "main.tf", undefined],
+    ]);
+    expect(evaluation.findings[1]).not.toHaveProperty("location");
+    expect(evaluation.unknown.filter((u) => u.ruleId === "ECS007").map(at)).toEqual([
+      ["ECS007", "containers.json", { line: 3, column: 5 }],
+    ]);
+    expect(evaluation).toMatchObject({
+      subject: "aws_ecs_task_definition.web",
+      file: "main.tf",
+      resourceType: "taskDefinition",
+      address: "aws_ecs_task_definition.web",
+    });
+  });
+
+  it("says nothing of a file, a location or an address the input does not have", () => {
+    const evaluation = evaluate([]);
+    expect(Object.keys(evaluation).sort()).toEqual([
+      "findings",
+      "resourceType",
+      "subject",
+      "suppressed",
+      "unknown",
+    ]);
+    expect(evaluation.findings[0]).not.toHaveProperty("file");
+    expect(evaluation.findings[0]).not.toHaveProperty("location");
+  });
+
+  it("reports a rule that could not decide a place once, whatever it read there", () => {
+    const td = compliant();
+    // ECS007 reads user for root and for uid 0: one unknown at the one place.
+    container(td).user = new Unknown("var.user");
+    const evaluation = evaluateResource(
+      { document: td, subject: "x", suppressions: [], run: RUN },
+      DEFAULT_CONFIG.policy,
+    );
+    expect(
+      evaluation.unknown.filter((u) => u.ruleId === "ECS007").map((u) => `${u.path}: ${u.message}`),
+    ).toEqual([
+      "containerDefinitions[0].user: containerDefinitions[0].user is not known in this input (<var.user>)",
+    ]);
+  });
+});
+
+describe("evaluateTaskDefinition", () => {
+  it("exempts by the family, and places findings in the task definition's file", () => {
+    const evaluation = evaluateTaskDefinition(
+      {
+        taskDefinition: twoFindings(),
+        subject: "shop-web:7",
+        family: "shop-web",
+        file: "taskdef.json",
+        locate: (path) =>
+          path.join(".") === "containerDefinitions.0.privileged" ? { line: 9, column: 3 } : undefined,
+        suppressions: [],
+        run: RUN,
+      },
+      config({ exemptions: [{ family: "shop-web", rule: "ECS002", reason: "OPS-12" }] }),
+    );
+    expect(evaluation.findings).toMatchObject([
+      { ruleId: "ECS001", file: "taskdef.json", location: { line: 9, column: 3 } },
+    ]);
+    expect(evaluation.suppressed.map((s) => s.by)).toEqual(["config exemption shop-web"]);
+    expect(evaluation.file).toBe("taskdef.json");
+  });
+});
+
+describe("atOrAbove: the findings that reach a severity", () => {
+  const finding = (ruleId: string, severity: Finding["severity"]): Finding => ({
+    ruleId,
+    title: ruleId,
+    severity,
+    message: "m",
+    path: "p",
+    subject: "s",
+    remediation: "r",
+  });
+  const all = [finding("ECS011", "low"), finding("ECS002", "medium"), finding("ECS001", "high")];
+
+  it("keeps the findings at the threshold and above", () => {
+    const ids = (threshold: Finding["severity"]) => atOrAbove(all, threshold).map((f) => f.ruleId);
+    expect(ids("high")).toEqual(["ECS001"]);
+    expect(ids("medium")).toEqual(["ECS002", "ECS001"]);
+    expect(ids("low")).toEqual(["ECS011", "ECS002", "ECS001"]);
+  });
+});
