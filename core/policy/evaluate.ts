@@ -67,8 +67,8 @@ function elementOf(path: FieldPath): FieldPath {
   for (const [i, part] of path.entries()) if (typeof part === "number") last = i;
   return path.slice(0, last + 1);
 }
-const startsWith = (path: FieldPath, prefix: FieldPath) =>
-  prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
+// A prefix longer than the path fails on its first part past the path's end (paths hold no undefined).
+const startsWith = (path: FieldPath, prefix: FieldPath) => prefix.every((part, i) => path[i] === part);
 /**
  * Two paths in one element, or one in an element and the other in its parent (a top-level field
  * is in every element's parent): a violation at one may depend on the value at the other.

@@ -10,11 +10,21 @@ import {
   atOrAbove,
   effectiveRules,
   evaluateResource,
+  evaluateRule,
   evaluateTaskDefinition,
+  type PolicyRule,
   RULES,
   Unknown,
 } from "../../../core/policy/index.ts";
-import type { Finding, Suppression } from "../../../core/policy/types.ts";
+import type {
+  FieldPath,
+  Finding,
+  RelatedResources,
+  ResourceDoc,
+  RunContext,
+  Suppression,
+  Violation,
+} from "../../../core/policy/types.ts";
 import { compliant, container, RUN } from "./ruleCases.ts";
 
 const config = (policy: unknown) => parseConfig(JSON.stringify({ policy }), "test").policy;
@@ -310,5 +320,153 @@ describe("atOrAbove: the findings that reach a severity", () => {
     expect(ids("high")).toEqual(["ECS001"]);
     expect(ids("medium")).toEqual(["ECS002", "ECS001"]);
     expect(ids("low")).toEqual(["ECS011", "ECS002", "ECS001"]);
+  });
+});
+
+describe("evaluateRule: unknown values a rule reads", () => {
+  /** A rule that reads what `read` reads and reports `violations`: the evaluator's side alone. */
+  const rule = (
+    read: (doc: ResourceDoc, run: RunContext, related: RelatedResources) => unknown,
+    violations: Violation[] = [],
+  ): PolicyRule => ({
+    id: "ECS999",
+    title: "test rule",
+    severity: "high",
+    rationale: "reads what the test says",
+    remediation: "none",
+    field: "containerDefinitions",
+    mappings: {},
+    check: (doc, { run, related }) => {
+      read(doc, run, related);
+      return violations;
+    },
+  });
+  const outcome = (
+    r: PolicyRule,
+    document: ResourceDoc,
+    context: { run?: RunContext; related?: RelatedResources } = {},
+  ) => {
+    const { violations, unknown } = evaluateRule(r, document, {
+      params: {},
+      run: context.run ?? {},
+      related: context.related ?? {},
+    });
+    const at = (path: FieldPath) => path.map(String).join("/");
+    return {
+      violations: violations.map((v) => at(v.path)),
+      unknown: unknown.map((u) => `${at(u.path)}: ${u.message}`),
+    };
+  };
+  const containers = (...defs: ResourceDoc[]) => ({ containerDefinitions: defs });
+  const c = (doc: ResourceDoc, i: number) => (doc.containerDefinitions as ResourceDoc[])[i] as ResourceDoc;
+
+  it("names what the service says as the task definition's service, reported on the task definition as a whole", () => {
+    const run: RunContext = {
+      behindLoadBalancer: new Unknown("var.load_balancers"),
+      region: new Unknown("var.region") as unknown as string,
+    };
+    expect(
+      outcome(
+        rule((_, r) => r.behindLoadBalancer),
+        {},
+        { run },
+      ).unknown,
+    ).toEqual([
+      ": whether its service runs behind a load balancer is not known in this input (<var.load_balancers>)",
+    ]);
+    expect(
+      outcome(
+        rule((_, r) => r.region),
+        {},
+        { run },
+      ).unknown,
+    ).toEqual([": its region is not known in this input (<var.region>)"]);
+  });
+
+  it("names a related resource's value by the resource, reported at the field naming it", () => {
+    const cluster = new Unknown("aws_ecs_cluster.main.arn", true);
+    expect(
+      outcome(
+        rule((_, __, rel) => rel.cluster),
+        {},
+        { related: { cluster } },
+      ).unknown,
+    ).toEqual(["cluster: the cluster is not known in this input (<aws_ecs_cluster.main.arn>)"]);
+    const taskDefinition = containers({ name: "web", logConfiguration: new Unknown("var.logging") });
+    const readLogging = rule((_, __, rel) => c(rel.taskDefinition as ResourceDoc, 0).logConfiguration);
+    expect(outcome(readLogging, {}, { related: { taskDefinition } }).unknown).toEqual([
+      "taskDefinition: the task definition's containerDefinitions[0].logConfiguration is not known in this input (<var.logging>)",
+    ]);
+  });
+
+  it("drops a violation in the element of an unknown value read, or below a top-level one, and keeps the others", () => {
+    const doc = containers({ name: "a", user: new Unknown("var.user") }, { name: "b" });
+    const atEach: Violation[] = [
+      { path: ["containerDefinitions", 0, "privileged"], message: "a" },
+      { path: ["containerDefinitions", 1, "privileged"], message: "b" },
+    ];
+    expect(
+      outcome(
+        rule((d) => c(d, 0).user, atEach),
+        doc,
+      ),
+    ).toEqual({
+      violations: ["containerDefinitions/1/privileged"],
+      unknown: [
+        "containerDefinitions/0/user: containerDefinitions[0].user is not known in this input (<var.user>)",
+      ],
+    });
+    // A top-level value is in every element's parent.
+    const top = { ...containers({ name: "a" }, { name: "b" }), executionRoleArn: new Unknown("var.role") };
+    expect(
+      outcome(
+        rule((d) => d.executionRoleArn, atEach),
+        top,
+      ).violations,
+    ).toEqual([]);
+    // A list inside an element: another entry of the list is another element; the container is its parent.
+    const env = containers({
+      name: "a",
+      user: new Unknown("var.user"),
+      environment: [
+        { name: "X", value: new Unknown("var.x") },
+        { name: "Y", value: "y" },
+      ],
+    });
+    const atEntry: Violation[] = [
+      { path: ["containerDefinitions", 0, "environment", 1, "value"], message: "y" },
+    ];
+    const readEntry = (d: ResourceDoc) => (c(d, 0).environment as ResourceDoc[])[0]?.value;
+    expect(outcome(rule(readEntry, atEntry), env).violations).toEqual([
+      "containerDefinitions/0/environment/1/value",
+    ]);
+    expect(
+      outcome(
+        rule((d) => c(d, 0).user, atEntry),
+        env,
+      ).violations,
+    ).toEqual([]);
+  });
+
+  it("lets what a rule says it could not decide cover the unknown values it read in that element only", () => {
+    const doc = containers(
+      { name: "a", user: new Unknown("var.user_a") },
+      { name: "b", user: new Unknown("var.user_b") },
+    );
+    const said: Violation[] = [
+      { path: ["containerDefinitions", 0, "user"], message: "user of 'a' not known", unknown: true },
+    ];
+    expect(
+      outcome(
+        rule((d) => [c(d, 0).user, c(d, 1).user], said),
+        doc,
+      ),
+    ).toEqual({
+      violations: [],
+      unknown: [
+        "containerDefinitions/0/user: user of 'a' not known",
+        "containerDefinitions/1/user: containerDefinitions[1].user is not known in this input (<var.user_b>)",
+      ],
+    });
   });
 });
