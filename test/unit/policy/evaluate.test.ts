@@ -280,6 +280,42 @@ describe("evaluateResource: what a result says of its resource", () => {
   });
 });
 
+describe("evaluateResource: one unknown result per place", () => {
+  it("reports a related resource's unknown values once, at the field naming it", () => {
+    // ECS034 on a production service whose cluster logs sessions to a log group and a bucket the
+    // input names by variables: both are read, both are reported at `cluster`; the result says it once.
+    const cluster = {
+      clusterName: "prod",
+      configuration: {
+        executeCommandConfiguration: {
+          logging: "OVERRIDE",
+          logConfiguration: {
+            cloudWatchLogGroupName: new Unknown("var.group"),
+            s3BucketName: new Unknown("var.bucket"),
+          },
+        },
+      },
+    };
+    const evaluation = evaluateResource(
+      {
+        document: { serviceName: "api", enableExecuteCommand: true },
+        subject: "api",
+        suppressions: [],
+        run: {},
+        resourceType: "service",
+        related: { cluster },
+      },
+      DEFAULT_CONFIG.policy,
+    );
+    expect(
+      evaluation.unknown.filter((u) => u.ruleId === "ECS034").map((u) => `${u.path}: ${u.message}`),
+    ).toEqual([
+      "cluster: the cluster's configuration.executeCommandConfiguration.logConfiguration.cloudWatchLogGroupName is not known in this input (<var.group>)",
+    ]);
+    expect(evaluation.resourceType).toBe("service");
+  });
+});
+
 describe("evaluateTaskDefinition", () => {
   it("exempts by the family, and places findings in the task definition's file", () => {
     const evaluation = evaluateTaskDefinition(
