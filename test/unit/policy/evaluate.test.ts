@@ -281,6 +281,23 @@ describe("evaluateResource: what a result says of its resource", () => {
 });
 
 describe("evaluateResource: one unknown result per place", () => {
+  it("lists unknown results by severity first, like findings", () => {
+    const td = compliant();
+    container(td).user = new Unknown("var.user");
+    ((td.volumes as ResourceDoc[])[0]?.efsVolumeConfiguration as ResourceDoc).transitEncryption = new Unknown(
+      "var.transit",
+    );
+    const evaluation = evaluateResource(
+      { document: td, subject: "x", suppressions: [], run: RUN },
+      DEFAULT_CONFIG.policy,
+    );
+    // ECS007 (medium) is checked before ECS009 (high); listed after it.
+    expect(evaluation.unknown.map((u) => `${u.ruleId} ${u.severity} ${u.path}`)).toEqual([
+      "ECS009 high volumes[0].efsVolumeConfiguration.transitEncryption",
+      "ECS007 medium containerDefinitions[0].user",
+    ]);
+  });
+
   it("reports a related resource's unknown values once, at the field naming it", () => {
     // ECS034 on a production service whose cluster logs sessions to a log group and a bucket the
     // input names by variables: both are read, both are reported at `cluster`; the result says it once.
