@@ -197,6 +197,28 @@ describe("planEc2: each decision of the plan, exactly", () => {
     });
   });
 
+  it("takes memory as the binding dimension when tasks reserve more of it than of CPU", () => {
+    // 4 steady tasks of 0.25 vCPU / 3,000 MiB: m6i.large (7,575 MiB usable) takes 2, c5.large 1.
+    const plan = planEc2({
+      need: { cpu: 256, memory: 3000 },
+      tasks: { min: 4, max: 4 },
+      interruptible: false,
+      candidates: CANDIDATES,
+      prices: US,
+    });
+    expect(plan?.instance.instanceType).toBe("m6i.large");
+    expect(plan?.instances).toBe(2);
+    // Memory 12,000 of 2 × 7,575 reserved (79.2 %), CPU 1,024 of 4,096 (25 %): 20.8 % unreserved.
+    // $0.096 × 730 = $70.08 a month per instance: 0.2079… × 2 × 70.08 = 29.14.
+    expect(plan?.headroom).toEqual({
+      spareInstances: 0,
+      spareMonthly: 0,
+      unreservedShare: 0.208,
+      unreservedMonthly: 29.14,
+      monthly: 29.14,
+    });
+  });
+
   it("runs everything On-Demand for a service that is not interruption-tolerant: no Spot strategy, no Spot note", () => {
     const plan = varying();
     expect(plan?.capacityProvider).toEqual({
