@@ -785,8 +785,20 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
   // web runs `:main` as a pipeline deployed it: the revision records no push time. `main` names
   // build 42 in ECR now, pushed at T2; build 41's `sha-41` event (pushed at T1) is redriven.
   const BUILD_42 = `sha256:${"4".repeat(64)}`;
+  // The pipeline's deployment, created after build 42 was pushed: ECS resolved `main` to it.
+  const deployed = (createdAt: string) => ({
+    deployments: [
+      {
+        id: "ecs-svc/1",
+        status: "PRIMARY",
+        rolloutState: "COMPLETED" as const,
+        createdAt: new Date(createdAt),
+      },
+    ],
+  });
   const runsMain = snapshot({
     tags: { "autopilot:redeploy": "any" },
+    service: deployed(T3),
     taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:main` }] },
   });
   const sha41 = { ...push, tag: "sha-41", time: T1 };
@@ -817,6 +829,23 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
       first(sha41, runsMain, DEFAULT_CONFIG, facts({ main: { digest: push.digest, pushedAt: T2 } })).kind,
     ).toBe("deploy");
     expect(first(sha41, runsMain, DEFAULT_CONFIG, facts({})).kind).toBe("deploy");
+  });
+
+  it("knows nothing of a running tag that moved after the deployment resolved it (the service runs an older image)", () => {
+    // `main` named build 40 when the service deployed (T1 + 5 s); build 42 moved it at T2 since.
+    const movedSince = { ...runsMain, service: { ...runsMain.service, ...deployed("2026-11-26T10:00:05Z") } };
+    const late = first(
+      sha41,
+      movedSince,
+      DEFAULT_CONFIG,
+      facts({ main: { digest: BUILD_42, pushedAt: T2 } }),
+    );
+    expect(late.kind).toBe("deploy");
+    // No deployment time at all: nothing known either.
+    const undated = { ...runsMain, service: { ...runsMain.service, deployments: [] } };
+    expect(
+      first(sha41, undated, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T2 } })).kind,
+    ).toBe("deploy");
   });
 
   it("asks by digest for a pinned image, and never for the pushed tag (the tag check compares that)", () => {
