@@ -9,7 +9,6 @@
  * "pushed before the push of 'latest' that <service> runs" — which is false — and never deployed.
  * A tag's image now dates what runs only if it was pushed before the running deployment was created.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -23,21 +22,12 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { runningImage } from "../../support/redeploy.ts";
+import { createWorld, REGION } from "../../support/world.ts";
 
 let serial = 0;
 const eventId = () => `00000000-0000-4000-8f11-${String(++serial).padStart(12, "0")}`;
 const wholeSecond = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
-
-async function runningImage(world: World, name: string): Promise<string> {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "prod", services: [name] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
-  );
-  return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
-}
 
 describe("the running tag moved on after the service was deployed", () => {
   it.each([

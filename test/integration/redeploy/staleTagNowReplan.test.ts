@@ -12,7 +12,6 @@
  * The interleaving is forced with a middleware on the ECR client (the second event runs right after
  * the first one's DescribeImages reply): moto cannot time two invocations, the AWS calls are real.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -28,19 +27,10 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { runningImage } from "../../support/redeploy.ts";
+import { createWorld, REGION } from "../../support/world.ts";
 
 const wholeSecond = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
-
-async function runningImage(world: World, name: string): Promise<string> {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "prod", services: [name] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
-  );
-  return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
-}
 
 describe("a plan made again reads where the tag points again", () => {
   it("two pushes of 'main' 10 s apart, the first handled late: the newer one ends up running", async () => {
