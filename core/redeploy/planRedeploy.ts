@@ -263,9 +263,13 @@ function decideService(
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
-    const recorded = pushedAt(name);
     const reference = parseImageReference(image);
     if (!reference) continue;
+    // ecs-autopilot pins every image it deploys by digest. A container on a tag runs an image some
+    // other tool chose, on a revision that may carry our tags copied from an earlier one (ecspresso
+    // and `describe-task-definition --include TAGS | register-task-definition` copy them): its
+    // recorded push time is not about this image.
+    const recorded = reference.digest !== undefined ? pushedAt(name) : undefined;
     if (reference.digest === push.digest) {
       alreadyRunning++;
       continue;

@@ -255,10 +255,13 @@ describe("signed images only, where a team asks for it", () => {
       "1.3.0",
       "1.4.2",
     ]);
-    // A revision ecs-autopilot registered records it: nothing more to ask.
+    // A revision ecs-autopilot registered (its image pinned by digest) records it: nothing more to ask.
     const recorded = {
-      ...snapshot({}),
-      taskDefinitionTags: { "autopilot:source-time:web": "2026-11-26T09:00:00Z" },
+      ...snapshot({ image: `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}` }),
+      taskDefinitionTags: {
+        "autopilot:source-time:web": "2026-11-26T09:00:00Z",
+        "autopilot:image-tag:web": "1.4.2",
+      },
     };
     expect(imageChecksFor(push, [recorded], DEFAULT_CONFIG)).toEqual({
       platform: true,

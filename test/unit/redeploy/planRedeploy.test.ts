@@ -865,12 +865,34 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     expect(imageChecksFor(main, [runsMain], DEFAULT_CONFIG)).not.toHaveProperty("running");
   });
 
-  it("prefers the revision's own record to ECR's", () => {
-    const recorded = { ...runsMain, taskDefinitionTags: { "autopilot:source-time:web": T1 } };
-    expect(imageChecksFor(sha41, [recorded], DEFAULT_CONFIG)).not.toHaveProperty("running");
+  it("prefers the revision's own record to ECR's, for an image ecs-autopilot pinned", () => {
+    const BUILD_40 = `sha256:${"0".repeat(64)}`;
+    const recorded = snapshot({
+      tags: { "autopilot:redeploy": "any" },
+      service: deployed(T3),
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${BUILD_40}` }] },
+    });
+    const pinned = {
+      ...recorded,
+      taskDefinitionTags: { "autopilot:source-time:web": T1, "autopilot:image-tag:web": "main" },
+    };
+    expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG)).not.toHaveProperty("running");
     expect(
-      first(sha41, recorded, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T3 } })).kind,
+      first(sha41, pinned, DEFAULT_CONFIG, facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: T3 } })).kind,
     ).toBe("deploy");
+  });
+
+  it("never trusts our tags on a container that runs a tag: another tool registered it, maybe copying them", () => {
+    // ecspresso re-registers the exported revision with its tags: build 43 runs as `:main` on a
+    // revision that still says build 40's push time (T1 - 1 min).
+    const carried = {
+      ...runsMain,
+      taskDefinitionTags: { "autopilot:source-time:web": "2026-11-26T09:59:00Z" },
+    };
+    expect(imageChecksFor(sha41, [carried], DEFAULT_CONFIG).running).toEqual(["main"]);
+    expect(
+      first(sha41, carried, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T2 } })),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
   });
 });
 
