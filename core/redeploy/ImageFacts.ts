@@ -233,3 +233,17 @@ export function signatureTags(digest: string): { cosign: string; referrers: stri
   const base = `${algorithm.slice(0, 32)}-${encoded.slice(0, 64)}`.replace(/[^A-Za-z0-9_.-]/g, "-");
   return { cosign: `${algorithm}-${encoded}.sig`, referrers: base };
 }
+
+const SIGNATURE_TAG = /^sha256-([0-9a-f]{64})(\.sig)?$/;
+
+/**
+ * The digest a signature tag refers to — cosign's `sha256-<hex>.sig` or the OCI referrers tag
+ * `sha256-<hex>` ({@link signatureTags}) — or undefined for any other tag.
+ *
+ * @example
+ * signatureSubject(`sha256-${"a".repeat(64)}.sig`); // "sha256:aaaa…"
+ */
+export function signatureSubject(tag: string | undefined): string | undefined {
+  const hex = tag === undefined ? undefined : SIGNATURE_TAG.exec(tag)?.[1];
+  return hex === undefined ? undefined : `sha256:${hex}`;
+}

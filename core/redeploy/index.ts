@@ -18,6 +18,7 @@ export {
   type PlatformFacts,
   type SignatureArtifact,
   type SignatureFacts,
+  signatureSubject,
   signatureTags,
 } from "./ImageFacts.ts";
 export { platformProblem, requiredPlatform, signatureProblem, tagProblem } from "./imageChecks.ts";

@@ -160,6 +160,9 @@ async function tagFacts(
   }
 }
 
+/** How many running images are looked up at once (each one DescribeImages). */
+const RUNNING_LOOKUPS_AT_ONCE = 5;
+
 /**
  * When the images running services refer to were pushed (one `DescribeImages` per reference,
  * usually one: the services of a repository mostly run the same tag), for revisions that do not
@@ -172,7 +175,7 @@ async function runningFacts(
   fail: (step: string, error: unknown) => never,
 ): Promise<Record<string, RunningImageFacts>> {
   const facts: Record<string, RunningImageFacts> = {};
-  for (const ref of refs) {
+  const one = async (ref: string) => {
     try {
       const response = await ecr.send(
         new DescribeImagesCommand({
@@ -190,10 +193,13 @@ async function runningFacts(
           pushedAt: `${detail.imagePushedAt.toISOString().slice(0, 19)}Z`,
         };
     } catch (error) {
-      if (error instanceof ImageNotFoundException) continue;
+      if (error instanceof ImageNotFoundException) return;
       fail(`DescribeImages (running ${ref})`, error);
     }
-  }
+  };
+  // A few at a time (services mostly run one tag; preview environments may run dozens).
+  for (let start = 0; start < refs.length; start += RUNNING_LOOKUPS_AT_ONCE)
+    await Promise.all(refs.slice(start, start + RUNNING_LOOKUPS_AT_ONCE).map(one));
   return facts;
 }
 

@@ -139,9 +139,9 @@ function deploymentInProgress(
  * `1.5` and `1.5.0`), the later push; between pushes of the same time, the higher event id, so
  * that both delivery orders keep the same one. The order is asked, not the policy's decision:
  * `any` accepts `main` over `develop` whichever came first, which would let a push delivered
- * late replace a newer one. Between two digests of the same tag, ECR's answer comes first: the
- * one the tag names now (`tagNow`, read for the candidate) is the newer, whatever the event times
- * say (EventBridge's are whole seconds: two pushes in one second tie).
+ * late replace a newer one. Between two digests of the same tag pushed in the same second
+ * (EventBridge times are whole seconds), ECR's answer breaks the tie: the one the tag names now
+ * (`tagNow`, read for the candidate) is the newer; the event id only when ECR names neither.
  *
  * @example
  * newerThanQueued({ ...push, tag: "1.5.1" }, { ...push, tag: "1.5.0" }, parseTagPolicy("minor")); // true
@@ -152,6 +152,12 @@ export function newerThanQueued(
   policy: TagPolicy,
   tagNow?: TagFacts,
 ): boolean {
+  if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
+    const order = orderTags(policy, queued.tag, candidate.tag);
+    if (order !== undefined && order !== 0) return order < 0;
+  }
+  const byTime = (candidate.time ?? "").localeCompare(queued.time ?? "");
+  if (byTime !== 0) return byTime > 0;
   if (
     candidate.tag !== undefined &&
     queued.tag === candidate.tag &&
@@ -161,12 +167,7 @@ export function newerThanQueued(
     if (tagNow.digest === candidate.digest) return true;
     if (tagNow.digest === queued.digest) return false;
   }
-  if (candidate.tag !== undefined && queued.tag !== undefined && candidate.tag !== queued.tag) {
-    const order = orderTags(policy, queued.tag, candidate.tag);
-    if (order !== undefined && order !== 0) return order < 0;
-  }
-  const byTime = (candidate.time ?? "").localeCompare(queued.time ?? "");
-  return byTime > 0 || (byTime === 0 && candidate.eventId > queued.eventId);
+  return candidate.eventId > queued.eventId;
 }
 
 export interface PlanOptions {
@@ -256,12 +257,19 @@ function decideService(
   let pushedEarlier = 0;
   let earlierThan: string | undefined;
   const unrecorded: string[] = [];
+  // When the deployment running now was created: ECS resolved its image tags then.
+  const primary = snapshot.service.deployments?.find((d) => d.status === "PRIMARY");
+  const deployedAt = primary?.createdAt === undefined ? undefined : new Date(primary.createdAt).getTime();
   for (const definition of containers) {
     const name = definition.name ?? "";
     const image = definition.image ?? "";
-    const recorded = pushedAt(name);
     const reference = parseImageReference(image);
     if (!reference) continue;
+    // ecs-autopilot pins every image it deploys by digest. A container on a tag runs an image some
+    // other tool chose, on a revision that may carry our tags copied from an earlier one (ecspresso
+    // and `describe-task-definition --include TAGS | register-task-definition` copy them): its
+    // recorded push time is not about this image.
+    const recorded = reference.digest !== undefined ? pushedAt(name) : undefined;
     if (reference.digest === push.digest) {
       alreadyRunning++;
       continue;
@@ -278,7 +286,14 @@ function decideService(
     const askEcr = recorded === undefined && key !== undefined && key !== push.tag;
     if (askEcr) unrecorded.push(key);
     const fromEcr = askEcr ? running?.[key] : undefined;
-    const since = recorded ?? (fromEcr && fromEcr.digest !== push.digest ? fromEcr.pushedAt : undefined);
+    // A digest is what runs. A tag may have moved since the deployment resolved it: what it names
+    // now is what runs only if that image was pushed before the running deployment was created.
+    const runs =
+      fromEcr !== undefined &&
+      fromEcr.digest !== push.digest &&
+      (reference.digest !== undefined ||
+        (deployedAt !== undefined && Date.parse(fromEcr.pushedAt) <= deployedAt));
+    const since = recorded ?? (runs ? fromEcr.pushedAt : undefined);
     const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(since ?? "");
     if (earlier && push.tag === currentTag) {
       pushedEarlier++;

@@ -79,7 +79,7 @@ export async function planAndApply(
 ): Promise<RedeployReport> {
   const candidates = await withPendingPushes(context, snapshots, push.repository);
   // What the image checks need of the pushed image, read only when some service would take it.
-  const image = await loadImageFacts(
+  let image = await loadImageFacts(
     context.clients.ecr,
     push,
     imageChecksFor(push, candidates, context.config),
@@ -107,15 +107,14 @@ export async function planAndApply(
       context.clients.ecs,
       again.map((o) => o.action.service),
     );
-    const replanned = planRedeploy(
+    const freshCandidates = await withPendingPushes(context, fresh, push.repository);
+    // Read again too: the race lost was another push of the image, which may have moved its tag.
+    image = await loadImageFacts(
+      context.clients.ecr,
       push,
-      await withPendingPushes(context, fresh, push.repository),
-      context.config,
-      {
-        ...options,
-        image,
-      },
+      imageChecksFor(push, freshCandidates, context.config),
     );
+    const replanned = planRedeploy(push, freshCandidates, context.config, { ...options, image });
     const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
     const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);

@@ -5,6 +5,7 @@ import type {
   ScheduledEvent,
 } from "../events/schemas.ts";
 import { type FlowContext, type FlowResult, type OutgoingMessage, quietResult } from "../flow.ts";
+import { signatureSubject } from "./ImageFacts.ts";
 import { redeployMessage } from "./messages.ts";
 import { pendingPushesOf } from "./pendingPushes.ts";
 import { notAPush, pushFromEvent, redeployPush } from "./redeployPush.ts";
@@ -14,6 +15,7 @@ import {
   releasePendingPush,
   sweepPendingPushes,
 } from "./releasePendingPush.ts";
+import { pushesSignedBy } from "./signedPushes.ts";
 import { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
 import type { RedeployReport } from "./types.ts";
 
@@ -22,7 +24,9 @@ export type RedeployEvent = EcrImageActionEvent | EcsDeploymentStateChangeEvent 
 export type RedeployFlowSummary =
   | RedeploySummary
   | { readonly status: "ignored"; readonly reason: string }
-  | { readonly status: "released"; readonly reports: readonly RedeploySummary[] };
+  | { readonly status: "released"; readonly reports: readonly RedeploySummary[] }
+  /** A signature's push: the tags of the image it signs, planned again. */
+  | { readonly status: "signed"; readonly signature: string; readonly reports: readonly RedeploySummary[] };
 
 /** Some services could not be redeployed: the invocation fails, so that it is retried and finally dead-lettered. */
 export class RedeployFailedError extends AutopilotError {
@@ -94,7 +98,21 @@ export async function runRedeploy(
       context.log.info("event ignored", { reason: ignored });
       return quietResult({ status: "ignored", reason: ignored });
     }
-    const report = await redeployPush(pushFromEvent(event), context, { dryRun: context.dryRun });
+    const push = pushFromEvent(event);
+    if (signatureSubject(push.tag) !== undefined) {
+      // A signature arrived: the image it signs is planned again (services that require one skipped it).
+      const reports: RedeployReport[] = [];
+      for (const signed of await pushesSignedBy(context.clients.ecr, push))
+        reports.push(await redeployPush(signed, context, { dryRun: context.dryRun }));
+      const { summaries, messages, failures } = outcomeOf(reports, context);
+      context.log.info("signed image planned again", { signature: push.tag, pushes: summaries.length });
+      return {
+        summary: { status: "signed", signature: push.tag ?? "", reports: summaries },
+        messages,
+        ...(failures.length > 0 ? { failure: new RedeployFailedError(failures) } : {}),
+      };
+    }
+    const report = await redeployPush(push, context, { dryRun: context.dryRun });
     const { summaries, messages, failures } = outcomeOf([report], context);
     const summary = summaries[0] as RedeploySummary;
     context.log.info("redeploy finished", { ...summary });

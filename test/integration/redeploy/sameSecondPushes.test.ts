@@ -5,7 +5,6 @@
  * ids, build 42's event lost to the queued one, and at the release the queued build 41 was stale
  * by the tag check: neither deployed. ECR's answer (`main` names build 42) now decides first.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -21,17 +20,8 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
-
-async function runningImage(world: World, name: string): Promise<string> {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "prod", services: [name] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
-  );
-  return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
-}
+import { runningImage } from "../../support/redeploy.ts";
+import { createWorld, REGION } from "../../support/world.ts";
 
 describe("two pushes of a tag in the same second, during a roll-out", () => {
   it("ends with the digest the tag names running (ECR says which push is newer)", async () => {

@@ -7,7 +7,6 @@
  * `@build41` over build 42.
  */
 import { BatchDeleteImageCommand } from "@aws-sdk/client-ecr";
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -23,7 +22,8 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { runningImage } from "../../support/redeploy.ts";
+import { createWorld, REGION } from "../../support/world.ts";
 
 let serial = 0;
 const eventId = () => `00000000-0000-4000-8f15-${String(++serial).padStart(12, "0")}`;
@@ -57,16 +57,6 @@ async function setUp(name: string, options: { desiredCount?: number } = {}) {
       localContext("redeploy"),
     );
   return { world, posted, repository, older, newer, created, handler, push };
-}
-
-async function runningImage(world: World, name: string): Promise<string> {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "prod", services: [name] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
-  );
-  return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
 }
 
 describe("a push whose tag has moved on since", () => {

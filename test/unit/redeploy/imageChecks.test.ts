@@ -20,6 +20,7 @@ import {
   requiredPlatform,
   type ServiceSnapshot,
   signatureProblem,
+  signatureSubject,
   signatureTags,
   tagProblem,
 } from "../../../core/redeploy/index.ts";
@@ -255,10 +256,13 @@ describe("signed images only, where a team asks for it", () => {
       "1.3.0",
       "1.4.2",
     ]);
-    // A revision ecs-autopilot registered records it: nothing more to ask.
+    // A revision ecs-autopilot registered (its image pinned by digest) records it: nothing more to ask.
     const recorded = {
-      ...snapshot({}),
-      taskDefinitionTags: { "autopilot:source-time:web": "2026-11-26T09:00:00Z" },
+      ...snapshot({ image: `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}` }),
+      taskDefinitionTags: {
+        "autopilot:source-time:web": "2026-11-26T09:00:00Z",
+        "autopilot:image-tag:web": "1.4.2",
+      },
     };
     expect(imageChecksFor(push, [recorded], DEFAULT_CONFIG)).toEqual({
       platform: true,
@@ -425,5 +429,22 @@ describe("the tag check: a push the tag has left since is stale", () => {
     const { tag: _, ...byDigest } = push;
     expect(tagProblem(byDigest, amd64)).toBeUndefined();
     expect(tagProblem(byDigest, undefined)).toBeUndefined();
+  });
+});
+
+describe("signatureSubject: which digest a signature's tag signs", () => {
+  it("reads cosign's tag and the OCI referrers tag, and nothing else", () => {
+    const hex = "c".repeat(64);
+    expect(signatureSubject(`sha256-${hex}.sig`)).toBe(`sha256:${hex}`);
+    expect(signatureSubject(`sha256-${hex}`)).toBe(`sha256:${hex}`);
+    expect(signatureSubject(signatureTags(`sha256:${hex}`).cosign)).toBe(`sha256:${hex}`);
+    for (const other of [
+      "1.5.0",
+      `sha256-${hex}.att`,
+      `sha256-${hex.slice(1)}.sig`,
+      `x-sha256-${hex}.sig`,
+      undefined,
+    ])
+      expect(signatureSubject(other)).toBeUndefined();
   });
 });

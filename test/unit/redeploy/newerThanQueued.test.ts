@@ -98,10 +98,18 @@ describe("newerThanQueued: between two digests of one tag, the one ECR's tag nam
     expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: candidate.digest })).toBe(true);
   });
 
-  it("never lets a push replace the queued digest the tag names, whatever the times", () => {
+  it("never lets a push of the same second replace the queued digest the tag names, whatever the event ids", () => {
     const queued = push("main", T1, "a");
-    const candidate = push("main", T2, "b");
+    const candidate = push("main", T1, "b");
+    expect(newerThanQueued(candidate, queued, force)).toBe(true); // the event-id tie-break alone
     expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: queued.digest })).toBe(false);
+  });
+
+  it("leaves pushes of different seconds to their times: a lookup read before a later push never overturns them", () => {
+    // The candidate's lookup was read before the queued (later) push moved the tag.
+    const candidate = push("main", T1, "b");
+    const queued = push("main", T2, "a");
+    expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: candidate.digest })).toBe(false);
   });
 
   it("falls back to time when the tag names neither, and ignores a lookup of another tag", () => {

@@ -785,8 +785,20 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
   // web runs `:main` as a pipeline deployed it: the revision records no push time. `main` names
   // build 42 in ECR now, pushed at T2; build 41's `sha-41` event (pushed at T1) is redriven.
   const BUILD_42 = `sha256:${"4".repeat(64)}`;
+  // The pipeline's deployment, created after build 42 was pushed: ECS resolved `main` to it.
+  const deployed = (createdAt: string) => ({
+    deployments: [
+      {
+        id: "ecs-svc/1",
+        status: "PRIMARY",
+        rolloutState: "COMPLETED" as const,
+        createdAt: new Date(createdAt),
+      },
+    ],
+  });
   const runsMain = snapshot({
     tags: { "autopilot:redeploy": "any" },
+    service: deployed(T3),
     taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:main` }] },
   });
   const sha41 = { ...push, tag: "sha-41", time: T1 };
@@ -819,6 +831,23 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     expect(first(sha41, runsMain, DEFAULT_CONFIG, facts({})).kind).toBe("deploy");
   });
 
+  it("knows nothing of a running tag that moved after the deployment resolved it (the service runs an older image)", () => {
+    // `main` named build 40 when the service deployed (T1 + 5 s); build 42 moved it at T2 since.
+    const movedSince = { ...runsMain, service: { ...runsMain.service, ...deployed("2026-11-26T10:00:05Z") } };
+    const late = first(
+      sha41,
+      movedSince,
+      DEFAULT_CONFIG,
+      facts({ main: { digest: BUILD_42, pushedAt: T2 } }),
+    );
+    expect(late.kind).toBe("deploy");
+    // No deployment time at all: nothing known either.
+    const undated = { ...runsMain, service: { ...runsMain.service, deployments: [] } };
+    expect(
+      first(sha41, undated, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T2 } })).kind,
+    ).toBe("deploy");
+  });
+
   it("asks by digest for a pinned image, and never for the pushed tag (the tag check compares that)", () => {
     const pinned = snapshot({
       tags: { "autopilot:redeploy": "any" },
@@ -836,12 +865,34 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     expect(imageChecksFor(main, [runsMain], DEFAULT_CONFIG)).not.toHaveProperty("running");
   });
 
-  it("prefers the revision's own record to ECR's", () => {
-    const recorded = { ...runsMain, taskDefinitionTags: { "autopilot:source-time:web": T1 } };
-    expect(imageChecksFor(sha41, [recorded], DEFAULT_CONFIG)).not.toHaveProperty("running");
+  it("prefers the revision's own record to ECR's, for an image ecs-autopilot pinned", () => {
+    const BUILD_40 = `sha256:${"0".repeat(64)}`;
+    const recorded = snapshot({
+      tags: { "autopilot:redeploy": "any" },
+      service: deployed(T3),
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${BUILD_40}` }] },
+    });
+    const pinned = {
+      ...recorded,
+      taskDefinitionTags: { "autopilot:source-time:web": T1, "autopilot:image-tag:web": "main" },
+    };
+    expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG)).not.toHaveProperty("running");
     expect(
-      first(sha41, recorded, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T3 } })).kind,
+      first(sha41, pinned, DEFAULT_CONFIG, facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: T3 } })).kind,
     ).toBe("deploy");
+  });
+
+  it("never trusts our tags on a container that runs a tag: another tool registered it, maybe copying them", () => {
+    // ecspresso re-registers the exported revision with its tags: build 43 runs as `:main` on a
+    // revision that still says build 40's push time (T1 - 1 min).
+    const carried = {
+      ...runsMain,
+      taskDefinitionTags: { "autopilot:source-time:web": "2026-11-26T09:59:00Z" },
+    };
+    expect(imageChecksFor(sha41, [carried], DEFAULT_CONFIG).running).toEqual(["main"]);
+    expect(
+      first(sha41, carried, DEFAULT_CONFIG, facts({ main: { digest: BUILD_42, pushedAt: T2 } })),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
   });
 });
 
