@@ -127,3 +127,36 @@ describe("newerThanQueued: between two digests of one tag, the one ECR's tag nam
     expect(newerThanQueued(candidate, queued, minor, { tag: "1.5.0", digest: candidate.digest })).toBe(false);
   });
 });
+
+describe("newerThanQueued: ECR breaks only a same-second tie between two digests of one tag", () => {
+  const force = parseTagPolicy("force");
+
+  it("asks ECR only between pushes of the same tag: other tags of the same second go by event id", () => {
+    // `any` cannot order `main` and `develop`: the same second falls to the event id.
+    const queued = push("develop", T1, "b");
+    const candidate = push("main", T1, "a");
+    expect(newerThanQueued(candidate, queued, any, { tag: "main", digest: candidate.digest })).toBe(false);
+  });
+
+  it("asks ECR only between two digests: the same digest again goes by event id", () => {
+    const queued = push("main", T1, "b");
+    const candidate = { ...push("main", T1, "a"), digest: queued.digest };
+    expect(newerThanQueued(candidate, queued, force, { tag: "main", digest: queued.digest })).toBe(false);
+  });
+
+  it("goes by event id when the tag names neither of the two digests of the same second", () => {
+    const elsewhere = `sha256:${"e".repeat(64)}`;
+    expect(
+      newerThanQueued(push("main", T1, "b"), push("main", T1, "a"), force, {
+        tag: "main",
+        digest: elsewhere,
+      }),
+    ).toBe(true);
+    expect(
+      newerThanQueued(push("main", T1, "a"), push("main", T1, "b"), force, {
+        tag: "main",
+        digest: elsewhere,
+      }),
+    ).toBe(false);
+  });
+});

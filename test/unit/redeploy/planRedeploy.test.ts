@@ -848,6 +848,27 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     ).toBe("deploy");
   });
 
+  it("dates by the PRIMARY deployment (not an older one still draining), an image pushed at its very creation included", () => {
+    // The old deployment (created before build 42) drains; the PRIMARY one was created at T2,
+    // the second build 42 was pushed: `main` named build 42 then.
+    const draining = {
+      ...runsMain,
+      service: {
+        ...runsMain.service,
+        deployments: [
+          { id: "ecs-svc/0", status: "ACTIVE", rolloutState: "COMPLETED" as const, createdAt: new Date(T1) },
+          { id: "ecs-svc/1", status: "PRIMARY", rolloutState: "COMPLETED" as const, createdAt: new Date(T2) },
+        ],
+      },
+    };
+    expect(
+      first(sha41, draining, DEFAULT_CONFIG, {
+        ...facts({ main: { digest: BUILD_42, pushedAt: T2 } }),
+        finishedDeployments: new Set(["ecs-svc/0"]),
+      }),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
+  });
+
   it("asks by digest for a pinned image, and never for the pushed tag (the tag check compares that)", () => {
     const pinned = snapshot({
       tags: { "autopilot:redeploy": "any" },
