@@ -48,6 +48,8 @@ export const GROUPS = {
     "core/policy/rules/tagging.ts",
   ],
   "policy-operational": ["core/policy/rules/operationalRules.ts"],
+  // How ECS033 reads a container's shell command (split into commands and words).
+  "policy-shell": ["core/policy/rules/shellCommands.ts"],
   // Which rules apply, how a resource is evaluated (unknown values, suppressions, exemptions) and
   // which findings block enforcement before a redeploy.
   "policy-evaluate": ["core/policy/evaluate.ts", "core/policy/enforcementGate.ts"],

@@ -12,6 +12,7 @@
  * The interleaving is forced with a middleware on the ECR client (the second event runs right after
  * the first one's DescribeImages reply): moto cannot time two invocations, the AWS calls are real.
  */
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
@@ -60,6 +61,7 @@ describe("a plan made again reads where the tag points again", () => {
     const now = Date.now();
     const d42 = await pushImage(world.clients, repository, "build-42", "build-42");
     await pushImage(world.clients, repository, "main", "build-42");
+    const ci = { ...world.clients, ecr: new ECRClient({ region: REGION }) };
     let d43 = "";
     let secondResult: unknown;
     let fired = false;
@@ -73,9 +75,10 @@ describe("a plan made again reads where the tag points again", () => {
             args.input.imageIds?.[0]?.imageTag === "main"
           ) {
             fired = true;
-            // Build 43 is pushed as `main` 10 s after 42, and its event is handled at once.
-            await pushImage(world.clients, repository, "build-43", "build-43");
-            d43 = await pushImage(world.clients, repository, "main", "build-43");
+            // Build 43 is pushed as `main` 10 s after 42, and its event is handled at once. (The
+            // pushes are CI's, not the function's: a client outside the recorded ones makes them.)
+            await pushImage(ci, repository, "build-43", "build-43");
+            d43 = await pushImage(ci, repository, "main", "build-43");
             secondResult = await second(
               ecrPushEvent({
                 region: REGION,
