@@ -25,6 +25,8 @@ export const GROUPS = {
     "core/schedule/timeline.ts",
     "core/schedule/ScheduleState.ts",
   ],
+  // Where a service's schedule comes from: its tag or the first matching config rule, capacities, holidays.
+  "schedule-source": ["core/schedule/scheduleSource.ts"],
   // The reconcile diff (desired vs live actions) is planSchedules; reconcileSchedules.ts only loads and applies.
   "schedule-reconcile": ["core/schedule/planSchedules.ts"],
   recommendation: ["core/rightsize/recommend.ts"],
