@@ -5,6 +5,7 @@ import {
   type ECRClient,
   GetDownloadUrlForLayerCommand,
   type Image,
+  type ImageDetail,
   type ImageFailure,
   ImageNotFoundException,
   ListImageReferrersCommand,
@@ -143,22 +144,37 @@ async function tagFacts(
   tag: string,
   fail: (step: string, error: unknown) => never,
 ): Promise<TagFacts> {
+  // No image with the tag any more is a fact (undefined), not a failure to ask.
+  const detail = await describeImage(ecr, push, tag).catch((error: unknown) => fail("DescribeImages", error));
+  return { tag, ...(detail?.imageDigest ? { digest: detail.imageDigest } : {}) };
+}
+
+/**
+ * One image of the pushed repository by tag or digest (`DescribeImages`), or undefined when ECR has
+ * no such image; any other error is thrown for the caller to name.
+ */
+export async function describeImage(
+  ecr: ECRClient,
+  push: Pick<ImagePush, "repository" | "account">,
+  ref: string,
+): Promise<ImageDetail | undefined> {
   try {
     const response = await ecr.send(
       new DescribeImagesCommand({
         repositoryName: push.repository,
         registryId: push.account,
-        imageIds: [{ imageTag: tag }],
+        imageIds: [ref.startsWith("sha256:") ? { imageDigest: ref } : { imageTag: ref }],
       }),
     );
-    const digest = response.imageDetails?.[0]?.imageDigest;
-    return { tag, ...(digest ? { digest } : {}) };
+    return response.imageDetails?.[0];
   } catch (error) {
-    // No image has the tag any more: a fact, not a failure to ask.
-    if (error instanceof ImageNotFoundException) return { tag };
-    return fail("DescribeImages", error);
+    if (error instanceof ImageNotFoundException) return undefined;
+    throw error;
   }
 }
+
+/** A time to the whole second, as EventBridge gives event times. */
+export const wholeSecond = (time: Date): string => `${time.toISOString().slice(0, 19)}Z`;
 
 /** How many running images are looked up at once (each one DescribeImages). */
 const RUNNING_LOOKUPS_AT_ONCE = 5;
@@ -176,26 +192,13 @@ async function runningFacts(
 ): Promise<Record<string, RunningImageFacts>> {
   const facts: Record<string, RunningImageFacts> = {};
   const one = async (ref: string) => {
-    try {
-      const response = await ecr.send(
-        new DescribeImagesCommand({
-          repositoryName: push.repository,
-          registryId: push.account,
-          imageIds: [ref.startsWith("sha256:") ? { imageDigest: ref } : { imageTag: ref }],
-        }),
-      );
-      const detail = response.imageDetails?.[0];
-      if (detail?.imageDigest && detail.imagePushedAt)
-        facts[ref] = {
-          digest: detail.imageDigest,
-          // EventBridge times are whole seconds: compared at the same precision, the push that
-          // made this very image is never "earlier" than it.
-          pushedAt: `${detail.imagePushedAt.toISOString().slice(0, 19)}Z`,
-        };
-    } catch (error) {
-      if (error instanceof ImageNotFoundException) return;
-      fail(`DescribeImages (running ${ref})`, error);
-    }
+    const detail = await describeImage(ecr, push, ref).catch((error: unknown) =>
+      fail(`DescribeImages (running ${ref})`, error),
+    );
+    if (detail?.imageDigest && detail.imagePushedAt)
+      // EventBridge times are whole seconds: compared at the same precision, the push that made
+      // this very image is never "earlier" than it.
+      facts[ref] = { digest: detail.imageDigest, pushedAt: wholeSecond(detail.imagePushedAt) };
   };
   // A few at a time (services mostly run one tag; preview environments may run dozens).
   for (let start = 0; start < refs.length; start += RUNNING_LOOKUPS_AT_ONCE)

@@ -1,7 +1,7 @@
-import { DescribeImagesCommand, type ECRClient, ImageNotFoundException } from "@aws-sdk/client-ecr";
+import type { ECRClient } from "@aws-sdk/client-ecr";
 import { describeError } from "../errors.ts";
 import { signatureSubject } from "./ImageFacts.ts";
-import { ImageFactsError } from "./loadImageFacts.ts";
+import { describeImage, ImageFactsError, wholeSecond } from "./loadImageFacts.ts";
 import type { ImagePush } from "./types.ts";
 
 /**
@@ -20,23 +20,12 @@ import type { ImagePush } from "./types.ts";
 export async function pushesSignedBy(ecr: ECRClient, signature: ImagePush): Promise<ImagePush[]> {
   const subject = signatureSubject(signature.tag);
   if (subject === undefined) return [];
-  let detail: { imageTags?: string[]; imagePushedAt?: Date } | undefined;
-  try {
-    const response = await ecr.send(
-      new DescribeImagesCommand({
-        repositoryName: signature.repository,
-        registryId: signature.account,
-        imageIds: [{ imageDigest: subject }],
-      }),
-    );
-    detail = response.imageDetails?.[0];
-  } catch (error) {
-    if (error instanceof ImageNotFoundException) return [];
+  const detail = await describeImage(ecr, signature, subject).catch((error: unknown) => {
     throw new ImageFactsError(signature.repository, subject, `DescribeImages: ${describeError(error)}`, {
       cause: error,
     });
-  }
-  const time = detail?.imagePushedAt ? `${detail.imagePushedAt.toISOString().slice(0, 19)}Z` : signature.time;
+  });
+  const time = detail?.imagePushedAt ? wholeSecond(detail.imagePushedAt) : signature.time;
   return (detail?.imageTags ?? [])
     .filter((tag) => signatureSubject(tag) === undefined)
     .sort()
