@@ -13,7 +13,8 @@
  *   ListTaskDefinitions, DescribeTaskDefinition, DeregisterTaskDefinition;
  *   application-autoscaling:Describe*; cloudwatch:GetMetricData (metrics; only datasets have
  *   ARNs); ec2:DescribeInstanceTypes; pricing:GetProducts.
- * - resource-level: ecs:DescribeServices / UpdateService (service), DescribeTasks (task),
+ * - resource-level: ecs:DescribeServices / UpdateService (service), DescribeServiceRevisions
+ *   (service and service-revision), DescribeTasks (task),
  *   DescribeClusters (cluster), ListTasks (container-instance), RegisterTaskDefinition and
  *   TagResource (task-definition); ecr:DescribeImages (repository);
  *   application-autoscaling:RegisterScalableTarget / PutScheduledAction / DeleteScheduledAction
@@ -215,6 +216,13 @@ const DEFINITIONS: Readonly<
   redeploy: (options) => [
     LIST_FLEET,
     DESCRIBE_SERVICES,
+    {
+      // Authorized against both the service and the service revision (Service Authorization Reference).
+      sid: "DescribeServiceRevisions",
+      actions: ["ecs:DescribeServiceRevisions"],
+      resources: [ANY_ECS_SERVICE, arn("ecs", "service-revision/*")],
+      why: "which digest ECS runs for a container on an image tag (a pipeline's own deploy, a circuit-breaker rollback), so a late push older than it is not deployed",
+    },
     {
       // Its manifest or image index (BatchGetImage, which ECR also checks for ListImageReferrers,
       // the referrers API: the Service Authorization Reference has no action of its own for it)

@@ -1,5 +1,7 @@
-import { ClusterNotFoundException, type ECSClient } from "@aws-sdk/client-ecs";
+import { ClusterNotFoundException, type ECSClient, type Service } from "@aws-sdk/client-ecs";
 import { describeServices, describeTaskDefinitions, tagMap } from "../ecs/describe.ts";
+import { parseImageReference } from "../ecs/ImageReference.ts";
+import { runningDigests } from "../ecs/serviceRevisions.ts";
 import type { IndexEntry } from "./ServiceIndex.ts";
 import type { ServiceSnapshot } from "./types.ts";
 
@@ -11,7 +13,9 @@ export interface LoadedSnapshots {
 
 /**
  * Reads the fresh state of the services the index named: one DescribeServices per cluster and
- * 10 services, one DescribeTaskDefinition per distinct revision. Tags come with both.
+ * 10 services, one DescribeTaskDefinition per distinct revision. Tags come with both. For services
+ * with a container on an image tag (deployed by another tool: ecs-autopilot pins digests), also
+ * which digest ECS runs for it: one DescribeServiceRevisions per 20 of their current revisions.
  */
 export async function loadSnapshots(
   ecs: ECSClient,
@@ -39,15 +43,22 @@ export async function loadSnapshots(
     ecs,
     active.map((s) => s.taskDefinition ?? ""),
   );
+  const onTag = (service: Service) =>
+    (definitions.get(service.taskDefinition ?? "")?.taskDefinition.containerDefinitions ?? []).some(
+      (c) => c.image !== undefined && parseImageReference(c.image)?.digest === undefined,
+    );
+  const digests = await runningDigests(ecs, active, onTag);
   const snapshots: ServiceSnapshot[] = [];
   for (const service of active) {
     const definition = definitions.get(service.taskDefinition ?? "");
     if (!definition) continue;
+    const running = digests.get(service.serviceArn ?? "");
     snapshots.push({
       service,
       tags: tagMap(service.tags),
       taskDefinition: definition.taskDefinition,
       taskDefinitionTags: definition.tags,
+      ...(running ? { runningDigests: running } : {}),
     });
   }
   return { snapshots, missing: missing.filter(Boolean) };

@@ -270,7 +270,10 @@ function decideService(
     // and `describe-task-definition --include TAGS | register-task-definition` copy them): its
     // recorded push time is not about this image.
     const recorded = reference.digest !== undefined ? pushedAt(name) : undefined;
-    if (reference.digest === push.digest) {
+    // A container on a tag runs the digest ECS resolved the tag to when it created the running
+    // service revision (a circuit-breaker rollback included), where ECS says so.
+    const runningDigest = reference.digest ?? snapshot.runningDigests?.[name];
+    if (runningDigest === push.digest) {
       alreadyRunning++;
       continue;
     }
@@ -282,16 +285,17 @@ function decideService(
     // A revision deployed outside ecs-autopilot (a pipeline's own `:main`) records no push time:
     // ECR's for the image it refers to stands in (not for the pushed tag itself, which the tag
     // check compares, nor when that image is the pushed one).
-    const key = reference.digest ?? currentTag;
+    const key = runningDigest ?? currentTag;
     const askEcr = recorded === undefined && key !== undefined && key !== push.tag;
     if (askEcr) unrecorded.push(key);
     const fromEcr = askEcr ? running?.[key] : undefined;
-    // A digest is what runs. A tag may have moved since the deployment resolved it: what it names
-    // now is what runs only if that image was pushed before the running deployment was created.
+    // A digest is what runs. Without ECS's answer, a tag may have moved since the deployment
+    // resolved it: what it names now is what runs only if that image was pushed before the running
+    // deployment was created.
     const runs =
       fromEcr !== undefined &&
       fromEcr.digest !== push.digest &&
-      (reference.digest !== undefined ||
+      (runningDigest !== undefined ||
         (deployedAt !== undefined && Date.parse(fromEcr.pushedAt) <= deployedAt));
     const since = recorded ?? (runs ? fromEcr.pushedAt : undefined);
     const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(since ?? "");

@@ -44,6 +44,12 @@ export interface ServiceSnapshot {
   readonly taskDefinition: TaskDefinition;
   /** Tags of the current task-definition revision (where the human tag of a pinned image is kept). */
   readonly taskDefinitionTags: Readonly<Record<string, string>>;
+  /**
+   * The digest ECS runs for each container (by name), from the service's current service revisions,
+   * where ECS says (core/ecs/serviceRevisions.ts): for containers on a tag, what the tag resolved to
+   * when the running revision was created, rollbacks included.
+   */
+  readonly runningDigests?: Readonly<Record<string, string>>;
 }
 
 export interface ContainerUpdate {

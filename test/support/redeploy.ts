@@ -1,4 +1,9 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import {
+  DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommand,
+  type ServiceRevision,
+} from "@aws-sdk/client-ecs";
 import type { World } from "./world.ts";
 
 /** The image the service's current revision names for its first container (read from moto directly). */
@@ -10,4 +15,58 @@ export async function runningImage(world: World, service: string, cluster = "pro
     new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
   );
   return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
+}
+
+/**
+ * What ECS reports a service runs, which moto 5.2.1 cannot: it returns no `currentServiceRevisions`
+ * from DescribeServices and has no DescribeServiceRevisions. `runs(taskDefinitionArn, digests)`
+ * states the digest ECS resolved for each container of the service revision it runs on that task
+ * definition (a circuit-breaker rollback's included); DescribeServices then names one current
+ * revision for a service on that task definition, and DescribeServiceRevisions describes it. A
+ * service on any other task definition gets no revision, as from moto. Answered on the client
+ * (an initialize-step middleware), so every call is still recorded as the function's.
+ */
+export function ecsServiceRevisions(world: World): {
+  runs(taskDefinitionArn: string, digests: Readonly<Record<string, string>>): void;
+  readonly described: string[][];
+} {
+  const byTaskDefinition = new Map<string, Readonly<Record<string, string>>>();
+  const revisions = new Map<string, ServiceRevision>();
+  const described: string[][] = [];
+  world.clients.ecs.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { serviceRevisionArns?: string[] };
+      if (context.commandName === "DescribeServiceRevisionsCommand") {
+        const arns = input.serviceRevisionArns ?? [];
+        described.push(arns);
+        const found = arns.flatMap((arn) => revisions.get(arn) ?? []);
+        return { output: { serviceRevisions: found, failures: [], $metadata: {} }, response: {} } as never;
+      }
+      const result = await next(args);
+      if (context.commandName !== "DescribeServicesCommand") return result;
+      const output = result.output as DescribeServicesCommandOutput;
+      for (const service of output.services ?? []) {
+        const digests = byTaskDefinition.get(service.taskDefinition ?? "");
+        if (!digests || !service.serviceArn) continue;
+        // One revision per service and task definition, as ECS keeps it until the next deployment.
+        const id = [...byTaskDefinition.keys()].indexOf(service.taskDefinition ?? "") + 1;
+        const arn = `${service.serviceArn.replace(":service/", ":service-revision/")}/${id}`;
+        revisions.set(arn, {
+          serviceRevisionArn: arn,
+          serviceArn: service.serviceArn,
+          taskDefinition: service.taskDefinition,
+          containerImages: Object.entries(digests).map(([containerName, imageDigest]) => ({
+            containerName,
+            imageDigest,
+          })),
+        });
+        service.currentServiceRevisions = [
+          { arn, requestedTaskCount: service.desiredCount, runningTaskCount: service.runningCount },
+        ];
+      }
+      return result;
+    },
+    { step: "initialize", name: "ecsServiceRevisionsMotoLacks" },
+  );
+  return { runs: (arn, digests) => byTaskDefinition.set(arn, digests), described };
 }

@@ -90,6 +90,20 @@ export function authorizationsOf(
         resource: serviceArn(input.cluster, s),
         context: { "ecs:cluster": clusterArn(input.cluster) },
       }));
+    case "ecs:DescribeServiceRevisions":
+      // Both required: the service-revision and the service it belongs to
+      // (service-revision/<cluster>/<service>/<id>).
+      return strings(input.serviceRevisionArns).flatMap((revision) => {
+        const [, cluster = "", service = ""] = revision
+          .slice(revision.indexOf(":service-revision/"))
+          .split("/");
+        const serviceArn = arn("ecs", `service/${cluster}/${service}`);
+        const context = { "ecs:cluster": arn("ecs", `cluster/${cluster}`) };
+        return [
+          { action, resource: revision, context: { ...context, "ecs:service": serviceArn } },
+          { action, resource: serviceArn, context },
+        ];
+      });
     case "ecs:UpdateService":
       return [
         {

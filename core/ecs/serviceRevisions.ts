@@ -1,0 +1,63 @@
+import { DescribeServiceRevisionsCommand, type ECSClient, type Service } from "@aws-sdk/client-ecs";
+import { chunk } from "../aws/concurrency.ts";
+
+/** DescribeServiceRevisions takes at most 20 ARNs per call (ECS API reference). */
+const ARNS_PER_CALL = 20;
+
+/**
+ * The image digest each container of a service runs, as ECS itself resolved it, by service ARN.
+ *
+ * ECS resolves every image tag of a task definition to a digest when it creates a service revision
+ * (software version consistency), starts every task of that revision on that digest, and a
+ * circuit-breaker rollback goes back to the last successful revision and its digests without
+ * creating a new one. So for a container whose task definition names a tag, the service revisions
+ * DescribeServices reports current (`currentServiceRevisions`) say what actually runs, where the
+ * tag's present image in ECR and the deployment's time can only guess.
+ *
+ * Asked only for services `needed` selects (one DescribeServiceRevisions per 20 revisions, across
+ * services). A container is answered only when every current revision names it with the same digest:
+ * two revisions that disagree are a roll-out still under way, and a revision without a digest is one
+ * ECS did not resolve (version consistency turned off for the container, or a revision created
+ * before service revisions existed, 2024-10-25). ECS answers nothing for services it reports no
+ * current revision for (moto 5.2.1 reports none, and has no DescribeServiceRevisions).
+ *
+ * @example
+ * const digests = await runningDigests(ecs, services, (s) => true);
+ * digests.get(serviceArn); // { web: "sha256:…" }
+ */
+export async function runningDigests(
+  ecs: ECSClient,
+  services: readonly Service[],
+  needed: (service: Service) => boolean,
+): Promise<Map<string, Record<string, string>>> {
+  const revisionsOf = new Map<string, string[]>();
+  for (const service of services) {
+    if (!service.serviceArn || !needed(service)) continue;
+    const arns = (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : []));
+    if (arns.length > 0) revisionsOf.set(service.serviceArn, arns);
+  }
+  const images = new Map<string, Map<string, string | undefined>>();
+  for (const batch of chunk([...new Set([...revisionsOf.values()].flat())], ARNS_PER_CALL)) {
+    const response = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
+    for (const revision of response.serviceRevisions ?? []) {
+      if (!revision.serviceRevisionArn) continue;
+      images.set(
+        revision.serviceRevisionArn,
+        new Map((revision.containerImages ?? []).map((c) => [c.containerName ?? "", c.imageDigest])),
+      );
+    }
+  }
+  const result = new Map<string, Record<string, string>>();
+  for (const [serviceArn, arns] of revisionsOf) {
+    const described = arns.map((arn) => images.get(arn));
+    const [first, ...rest] = described;
+    // A revision ECS did not describe (a failure entry) leaves the whole service unanswered.
+    if (!first || rest.some((r) => r === undefined)) continue;
+    const digests: Record<string, string> = {};
+    for (const [container, digest] of first)
+      if (digest?.startsWith("sha256:") && rest.every((r) => r?.get(container) === digest))
+        digests[container] = digest;
+    if (Object.keys(digests).length > 0) result.set(serviceArn, digests);
+  }
+  return result;
+}

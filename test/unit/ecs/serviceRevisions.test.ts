@@ -1,0 +1,107 @@
+/**
+ * runningDigests: which digest ECS runs for each container, from the service revisions a service
+ * reports current. moto 5.2.1 has no service revisions, so ECS's answers are given by
+ * aws-sdk-client-mock, shaped as the ECS API reference documents DescribeServiceRevisions.
+ */
+import {
+  DescribeServiceRevisionsCommand,
+  ECSClient,
+  type Service,
+  type ServiceRevision,
+} from "@aws-sdk/client-ecs";
+import { mockClient } from "aws-sdk-client-mock";
+import { describe, expect, it } from "vitest";
+import { runningDigests } from "../../../core/ecs/serviceRevisions.ts";
+
+const SERVICE = "arn:aws:ecs:eu-west-1:123456789012:service/prod";
+const digest = (n: number) => `sha256:${String(n).padStart(64, "0")}`;
+const service = (name: string, revisions: number[]): Service => ({
+  serviceArn: `${SERVICE}/${name}`,
+  currentServiceRevisions: revisions.map((id) => ({
+    arn: `${SERVICE.replace(":service/", ":service-revision/")}/${name}/${id}`,
+  })),
+});
+const revision = (name: string, id: number, images: Record<string, string | undefined>): ServiceRevision => ({
+  serviceRevisionArn: `${SERVICE.replace(":service/", ":service-revision/")}/${name}/${id}`,
+  containerImages: Object.entries(images).map(([containerName, imageDigest]) => ({
+    containerName,
+    ...(imageDigest ? { imageDigest } : {}),
+  })),
+});
+
+function ecsAnswering(revisions: readonly ServiceRevision[]) {
+  const ecs = new ECSClient({ region: "eu-west-1" });
+  const mock = mockClient(ecs);
+  mock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => ({
+    serviceRevisions: revisions.filter((r) => input.serviceRevisionArns.includes(r.serviceRevisionArn ?? "")),
+    failures: input.serviceRevisionArns
+      .filter((arn) => !revisions.some((r) => r.serviceRevisionArn === arn))
+      .map((arn) => ({ arn, reason: "MISSING" })),
+  }));
+  return { ecs, mock };
+}
+
+describe("runningDigests", () => {
+  it("one current revision: each container's digest", async () => {
+    const { ecs } = ecsAnswering([revision("web", 1, { web: digest(1), sidecar: digest(2) })]);
+    const digests = await runningDigests(ecs, [service("web", [1])], () => true);
+    expect(digests.get(`${SERVICE}/web`)).toEqual({ web: digest(1), sidecar: digest(2) });
+  });
+
+  it("two current revisions: only the containers both run on the same digest (a roll-out under way)", async () => {
+    const { ecs } = ecsAnswering([
+      revision("web", 1, { web: digest(1), sidecar: digest(2) }),
+      revision("web", 2, { web: digest(3), sidecar: digest(2) }),
+    ]);
+    const digests = await runningDigests(ecs, [service("web", [1, 2])], () => true);
+    expect(digests.get(`${SERVICE}/web`)).toEqual({ sidecar: digest(2) });
+  });
+
+  it("a container without a digest (version consistency off) is not answered; nor is a service none of whose containers has one", async () => {
+    const { ecs } = ecsAnswering([
+      revision("web", 1, { web: undefined, sidecar: digest(2) }),
+      revision("api", 1, { api: undefined }),
+    ]);
+    const digests = await runningDigests(ecs, [service("web", [1]), service("api", [1])], () => true);
+    expect(digests.get(`${SERVICE}/web`)).toEqual({ sidecar: digest(2) });
+    expect(digests.has(`${SERVICE}/api`)).toBe(false);
+  });
+
+  it("a current revision ECS reports as a failure leaves the service unanswered", async () => {
+    const { ecs } = ecsAnswering([revision("web", 1, { web: digest(1) })]);
+    const digests = await runningDigests(ecs, [service("web", [1, 2])], () => true);
+    expect(digests.has(`${SERVICE}/web`)).toBe(false);
+  });
+
+  it("asks only for the services selected, and none at all for services with no current revision", async () => {
+    const { ecs, mock } = ecsAnswering([revision("web", 1, { web: digest(1) })]);
+    const digests = await runningDigests(
+      ecs,
+      [service("web", [1]), service("pinned", [1]), service("old", [])],
+      (s) => s.serviceArn !== `${SERVICE}/pinned`,
+    );
+    expect([...digests.keys()]).toEqual([`${SERVICE}/web`]);
+    expect(mock.commandCalls(DescribeServiceRevisionsCommand).map((c) => c.args[0].input)).toEqual([
+      { serviceRevisionArns: [service("web", [1]).currentServiceRevisions?.[0]?.arn] },
+    ]);
+  });
+
+  it("20 revisions per call, across services", async () => {
+    const services = Array.from({ length: 25 }, (_, i) => service(`s${i}`, [1]));
+    const { ecs, mock } = ecsAnswering(services.map((_, i) => revision(`s${i}`, 1, { app: digest(i) })));
+    const digests = await runningDigests(ecs, services, () => true);
+    expect(digests.size).toBe(25);
+    expect(digests.get(`${SERVICE}/s24`)).toEqual({ app: digest(24) });
+    expect(
+      mock
+        .commandCalls(DescribeServiceRevisionsCommand)
+        .map((c) => c.args[0].input.serviceRevisionArns?.length),
+    ).toEqual([20, 5]);
+  });
+
+  it("a failed call fails (the push is retried, never planned on a guess)", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    mockClient(ecs).on(DescribeServiceRevisionsCommand).rejects(new Error("Rate exceeded"));
+    await expect(runningDigests(ecs, [service("web", [1])], () => true)).rejects.toThrow("Rate exceeded");
+  });
+});
