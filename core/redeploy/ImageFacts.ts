@@ -91,6 +91,11 @@ export interface ImageFacts {
   /** Where the pushed tag points now: a later push of the tag makes this push stale. */
   readonly tagNow?: TagFacts;
   /**
+   * When the tag names another image now: that image's platforms and signatures (read as for the
+   * pushed one). A service that cannot take it keeps this push, which may be the newest it can.
+   */
+  readonly tagNowImage?: Pick<ImageFacts, "digest" | "mediaType" | "platform" | "signature">;
+  /**
    * The images running services refer to (by tag or digest, the key) whose push time their revision
    * does not record (deployed outside ecs-autopilot): a push older than the running image is stale.
    * A reference ECR no longer has is absent.

@@ -94,7 +94,8 @@ export interface ImageFactsOptions {
  * blob) and, where a service requires a signature, the signature artifacts that refer to the
  * digest in the same repository (cosign's `sha256-<hex>.sig` tag and the OCI referrers tag
  * `sha256-<hex>` in that same call, then ECR's referrers API when neither holds one); and, for a
- * push with a tag, where that tag points now (one `DescribeImages`, alongside).
+ * push with a tag, where that tag points now (one `DescribeImages`, alongside) and, when it names
+ * another image, that image's platforms and signatures too (read as for the pushed one, after).
  *
  * Facts ECR states (no such image, no platform in the index, unsigned) become facts the plan
  * skips on; failures to ask ECR throw {@link ImageFactsError}.
@@ -126,10 +127,18 @@ export async function loadImageFacts(
   if (read.status === "rejected") throw read.reason;
   if (tagNow.status === "rejected") throw tagNow.reason;
   if (running.status === "rejected") throw running.reason;
+  // The tag moved on: whether the services can take the image it names now decides whether this
+  // push is replaced for them (a later build refused on a Graviton service replaces nothing there).
+  const later = tagNow.value?.digest;
+  const tagNowImage =
+    later !== undefined && later !== push.digest && (checks.platform || checks.signature)
+      ? { digest: later, ...(await manifestFacts(ecr, { ...push, digest: later }, checks, options, fail)) }
+      : undefined;
   return {
     digest: push.digest,
     ...read.value,
     ...(tagNow.value ? { tagNow: tagNow.value } : {}),
+    ...(tagNowImage ? { tagNowImage } : {}),
     ...(running.value ? { running: running.value } : {}),
   };
 }

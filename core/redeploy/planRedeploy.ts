@@ -23,6 +23,7 @@ import {
 } from "../tags.ts";
 import { formatPlatform, type ImageChecks, type ImageFacts, type TagFacts } from "./ImageFacts.ts";
 import {
+  type CheckProblem,
   platformProblem,
   requiredPlatform,
   signatureEvidence,
@@ -185,6 +186,22 @@ function skip(service: ServiceRef, category: SkipCategory, reason: string): Skip
   return { kind: "skip", service, category, reason };
 }
 
+/**
+ * The tag a container runs: its image's, or for an image pinned by digest the one recorded on the
+ * revision; an image with neither tag nor digest is `latest`, as Docker and ECS resolve it.
+ */
+function runningTag(
+  definition: ContainerDefinition,
+  revisionTags: Readonly<Record<string, string>>,
+): string | undefined {
+  const reference = parseImageReference(definition.image ?? "");
+  if (!reference) return undefined;
+  return (
+    reference.tag ??
+    (reference.digest !== undefined ? revisionTags[imageTagKey(definition.name ?? "")] : DEFAULT_TAG)
+  );
+}
+
 /** A service the tag policy would update; the image checks and the roll-out state decide the rest. */
 interface Candidate {
   readonly kind: "candidate";
@@ -220,13 +237,25 @@ function decideService(
     );
 
   const repository = { account: push.account, region: push.region, name: push.repository };
-  const containers = (snapshot.taskDefinition.containerDefinitions ?? []).filter(
+  const inRepository = (snapshot.taskDefinition.containerDefinitions ?? []).filter(
     (definition: ContainerDefinition) => {
       const reference = definition.image ? parseImageReference(definition.image) : undefined;
       if (!reference || !isInRepository(reference, repository)) return false;
       return resolved.container === undefined || definition.name === resolved.container;
     },
   );
+  // One repository can hold several images told apart by a tag pattern (a monorepo's `api-1.3` and
+  // `worker-1.2`, an app and its nginx). Where some of the task's containers run a tag the policy's
+  // pattern matches, the push is for those only; "the first match" is for a container none runs.
+  const policy = resolved.policy;
+  const family =
+    policy.kind === "match"
+      ? inRepository.filter((definition) => {
+          const tag = runningTag(definition, snapshot.taskDefinitionTags);
+          return tag !== undefined && policy.extract(tag) !== undefined;
+        })
+      : [];
+  const containers = family.length > 0 ? family : inRepository;
   if (containers.length === 0) {
     const which = resolved.container ? `container '${resolved.container}'` : "no container";
     return skip(
@@ -277,11 +306,7 @@ function decideService(
       alreadyRunning++;
       continue;
     }
-    // A pinned image's tag is recorded on the revision; an image with neither tag nor digest is
-    // `latest`, as Docker and ECS resolve it.
-    const currentTag =
-      reference.tag ??
-      (reference.digest !== undefined ? snapshot.taskDefinitionTags[imageTagKey(name)] : DEFAULT_TAG);
+    const currentTag = runningTag(definition, snapshot.taskDefinitionTags);
     // A revision deployed outside ecs-autopilot (a pipeline's own `:main`) records no push time:
     // ECR's for the image it refers to stands in (not for the pushed tag itself, which the tag
     // check compares, nor when that image is the pushed one).
@@ -370,11 +395,14 @@ function finishService(
   config: AutopilotConfig,
   options: PlanOptions,
 ): RedeployAction {
-  const { ref, resolved, snapshot, updates, acceptances } = candidate;
+  const { ref, resolved, snapshot, updates } = candidate;
   const { image } = options;
-  // An older push of the tag than the one ECR names now (delivered late, retried, redriven) is stale.
+  // An older push of the tag than the one ECR names now (delivered late, retried, redriven) is stale
+  // — unless this service cannot take the image the tag names now: nothing replaces this push here.
   const stale = tagProblem(push, image);
-  if (stale) return skip(ref, stale.category, stale.reason);
+  const laterRefused =
+    stale?.category === "superseded" ? refusedHere(image?.tagNowImage, snapshot, resolved) : undefined;
+  if (stale && !laterRefused) return skip(ref, stale.category, stale.reason);
   // A Graviton service is never handed an amd64-only image (nor the reverse): ECS would accept the
   // revision and the tasks would fail with "exec format error".
   const platform = platformProblem(image, snapshot.taskDefinition);
@@ -418,6 +446,13 @@ function finishService(
         `the new revision violates ${[...new Set(blocking.map((f) => f.ruleId))].join(", ")} (policy enforce mode)`,
       );
   }
+  const acceptances =
+    laterRefused && image?.tagNowImage
+      ? [
+          ...candidate.acceptances,
+          `'${push.tag}' now names ${image.tagNowImage.digest.slice(0, 19)}…, which this service cannot take (${laterRefused.category}: ${laterRefused.reason})`,
+        ]
+      : candidate.acceptances;
   const inProgress = deploymentInProgress(
     snapshot.service.deployments,
     options.finishedDeployments ?? new Set(),
@@ -460,6 +495,19 @@ function finishService(
     image: imageSummary(image, snapshot, resolved.requireSignature),
     ...(otherQueued ? { supersedes: otherQueued } : {}),
   };
+}
+
+/** Why this service cannot take `image` (the platform, or the signature it requires), or undefined when it can or nothing was read. */
+function refusedHere(
+  image: ImageFacts["tagNowImage"],
+  snapshot: ServiceSnapshot,
+  resolved: ResolvedPolicy,
+): CheckProblem | undefined {
+  if (!image) return undefined;
+  return (
+    platformProblem(image, snapshot.taskDefinition) ??
+    (resolved.requireSignature ? signatureProblem(image) : undefined)
+  );
 }
 
 function imageSummary(

@@ -6,15 +6,26 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { World } from "./world.ts";
 
-/** The image the service's current revision names for its first container (read from moto directly). */
-export async function runningImage(world: World, service: string, cluster = "prod"): Promise<string> {
+/** The image of each container of the service's current revision, by name (read from moto directly). */
+export async function runningImages(
+  world: World,
+  service: string,
+  cluster = "prod",
+): Promise<Record<string, string>> {
   const described = await world.clients.ecs.send(
     new DescribeServicesCommand({ cluster, services: [service] }),
   );
   const definition = await world.clients.ecs.send(
     new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition ?? "" }),
   );
-  return definition.taskDefinition?.containerDefinitions?.[0]?.image ?? "";
+  return Object.fromEntries(
+    (definition.taskDefinition?.containerDefinitions ?? []).map((c) => [c.name ?? "", c.image ?? ""]),
+  );
+}
+
+/** The image the service's current revision names for its first container (read from moto directly). */
+export async function runningImage(world: World, service: string, cluster = "prod"): Promise<string> {
+  return Object.values(await runningImages(world, service, cluster))[0] ?? "";
 }
 
 /**

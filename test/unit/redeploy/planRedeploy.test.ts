@@ -917,6 +917,228 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
   });
 });
 
+describe("planRedeploy: which digest runs on a tag, as ECS says (its current service revisions)", () => {
+  const BUILD_40 = `sha256:${"0".repeat(64)}`;
+  const BUILD_42 = `sha256:${"4".repeat(64)}`;
+  // web runs `:main` (a pipeline's deploy); ECS resolved it to build 40 (a circuit-breaker rollback:
+  // the deployment was created at T3, after build 42 moved `main` at T2).
+  const onMain = (runningDigests?: Record<string, string>) => ({
+    ...snapshot({
+      tags: { "autopilot:redeploy": "any" },
+      service: {
+        deployments: [
+          { id: "ecs-svc/2", status: "PRIMARY", rolloutState: "COMPLETED", createdAt: new Date(T3) },
+        ],
+      },
+      taskDefinition: {
+        containerDefinitions: [
+          { name: "web", image: `${REGISTRY}/shop/web:main` },
+          { name: "migrate", image: `${REGISTRY}/shop/web:main`, essential: false },
+        ],
+      },
+    }),
+    ...(runningDigests ? { runningDigests } : {}),
+  });
+  const sha41 = { ...push, tag: "sha-41", time: T2 };
+  const facts = { [BUILD_40]: { digest: BUILD_40, pushedAt: T1 }, main: { digest: BUILD_42, pushedAt: T3 } };
+
+  it("asks ECR when the digest ECS runs was pushed, not the tag's present image", () => {
+    expect(
+      imageChecksFor(sha41, [onMain({ web: BUILD_40, migrate: BUILD_40 })], DEFAULT_CONFIG).running,
+    ).toEqual([BUILD_40]);
+    // ECS names one container only: the other is dated by its tag, as without ECS's answer.
+    expect(imageChecksFor(sha41, [onMain({ web: BUILD_40 })], DEFAULT_CONFIG).running).toEqual([
+      "main",
+      BUILD_40,
+    ]);
+    expect(imageChecksFor(sha41, [onMain()], DEFAULT_CONFIG).running).toEqual(["main"]);
+  });
+
+  it("deploys a push newer than what runs after a rollback, though older than the tag's present image", () => {
+    const action = first(sha41, onMain({ web: BUILD_40, migrate: BUILD_40 }), DEFAULT_CONFIG, {
+      image: { ...current(sha41), running: facts },
+    });
+    expect(action).toMatchObject({
+      kind: "deploy",
+      updates: [
+        { container: "web", fromTag: "main", toDigest: push.digest },
+        { container: "migrate", fromTag: "main", toDigest: push.digest },
+      ],
+    });
+    // The same push, dated by the tag (no answer from ECS), is taken as older than what runs.
+    expect(
+      first(sha41, onMain(), DEFAULT_CONFIG, { image: { ...current(sha41), running: facts } }),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
+  });
+
+  it("skips a push older than the digest ECS runs, whatever the deployment's time", () => {
+    const older = { ...sha41, time: T1 };
+    const running = { [BUILD_42]: { digest: BUILD_42, pushedAt: T2 } };
+    expect(
+      first(older, onMain({ web: BUILD_42, migrate: BUILD_42 }), DEFAULT_CONFIG, {
+        image: { ...current(older), running },
+      }),
+    ).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+      reason: `'sha-41' was pushed at ${T1}, before the push of 'main' that web:7 runs (${T2}), and tag autopilot:redeploy=any does not rank 'sha-41' above it: delivered out of order`,
+    });
+  });
+
+  it("a push of the digest ECS already runs on the tag is already running, not rolled out again pinned", () => {
+    const main = { ...push, tag: "main", time: T3 };
+    expect(
+      first(main, onMain({ web: push.digest, migrate: push.digest }), DEFAULT_CONFIG, {
+        image: current(main),
+      }),
+    ).toMatchObject({
+      kind: "skip",
+      category: "already-running",
+      reason: `${push.digest} already runs (web:7)`,
+    });
+  });
+});
+
+describe("planRedeploy: a push whose tag moved on to an image this service cannot take", () => {
+  const LATER = `sha256:${"9".repeat(64)}`;
+  const graviton = snapshot({
+    taskDefinition: { runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" } },
+  });
+  const both: ImageFacts = {
+    digest: push.digest,
+    platform: {
+      known: true,
+      platforms: [
+        { os: "linux", architecture: "amd64" },
+        { os: "linux", architecture: "arm64" },
+      ],
+      from: "image index",
+    },
+    tagNow: { tag: "1.5.0", digest: LATER },
+  };
+  const later = (platforms: string[], signed = true): ImageFacts["tagNowImage"] => ({
+    digest: LATER,
+    platform: {
+      known: true,
+      platforms: platforms.map((p) => ({ os: "linux", architecture: p })),
+      from: "image index",
+    },
+    signature: {
+      signatures: signed ? [{ via: "cosign tag", digest: LATER, artifactType: "x" }] : [],
+      looked: ["cosign tag"],
+    },
+  });
+
+  it("takes the push where the later image does not run, and says why", () => {
+    const action = first(push, graviton, DEFAULT_CONFIG, {
+      image: { ...both, tagNowImage: later(["amd64"]) },
+    });
+    expect(action).toMatchObject({ kind: "deploy" });
+    expect(action.kind === "deploy" ? action.reason : "").toBe(
+      `web: minor: 1.4.2 → 1.5.0; migrate: minor: 1.4.2 → 1.5.0; '1.5.0' now names ${LATER.slice(0, 19)}…, which this service cannot take (platform-mismatch: the image is built for linux/amd64 (image index); the task needs linux/arm64 (runtimePlatform ARM64/LINUX))`,
+    );
+  });
+
+  it("skips it as replaced where the later image runs, or when nothing was read of it", () => {
+    expect(
+      first(push, graviton, DEFAULT_CONFIG, { image: { ...both, tagNowImage: later(["arm64"]) } }),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
+    expect(first(push, graviton, DEFAULT_CONFIG, { image: both })).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+    });
+  });
+
+  it("a later unsigned image is refused only where a signature is required", () => {
+    const signedPush: ImageFacts = {
+      ...both,
+      signature: { signatures: [{ via: "cosign tag", digest: "sha256:s", artifactType: "x" }], looked: [] },
+      tagNowImage: later(["amd64", "arm64"], false),
+    };
+    const requiring = snapshot({
+      tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "true" },
+    });
+    expect(first(push, requiring, DEFAULT_CONFIG, { image: signedPush })).toMatchObject({ kind: "deploy" });
+    expect(first(push, snapshot({}), DEFAULT_CONFIG, { image: signedPush })).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+    });
+  });
+
+  it("where the tag points not read stays tag-unknown, whatever was read of another image", () => {
+    const { tagNow: _, ...unread } = both;
+    expect(
+      first(push, graviton, DEFAULT_CONFIG, { image: { ...unread, tagNowImage: later(["amd64"]) } }),
+    ).toMatchObject({ kind: "skip", category: "tag-unknown" });
+  });
+});
+
+describe("planRedeploy: several images in one repository, told apart by a tag pattern", () => {
+  const monorepo = (containers: ContainerDefinition[], taskDefinitionTags: Record<string, string> = {}) => ({
+    ...snapshot({
+      tags: { "autopilot:redeploy": "prefix:api-" },
+      taskDefinition: { containerDefinitions: containers },
+    }),
+    taskDefinitionTags,
+  });
+  const api13 = { ...push, tag: "api-1.3" };
+  const worker = { name: "worker", image: `${REGISTRY}/shop/web:worker-1.2` };
+
+  it("updates only the containers whose running tag the pattern matches", () => {
+    const action = first(
+      api13,
+      monorepo([{ name: "api", image: `${REGISTRY}/shop/web:api-1.2` }, worker]),
+      DEFAULT_CONFIG,
+      { image: current(api13) },
+    );
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromTag: "api-1.2" }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
+  it("reads the tag of a container ecs-autopilot pinned from the revision", () => {
+    const pinned = monorepo(
+      [{ name: "api", image: `${REGISTRY}/shop/web@${`sha256:${"1".repeat(64)}`}` }, worker],
+      {
+        "autopilot:image-tag:api": "api-1.2",
+      },
+    );
+    const action = first(api13, pinned, DEFAULT_CONFIG, { image: current(api13) });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromTag: "api-1.2" }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
+  it("takes the first match for every container when none runs a matching tag", () => {
+    const action = first(
+      api13,
+      monorepo([{ name: "app", image: `${REGISTRY}/shop/web:latest` }, worker]),
+      DEFAULT_CONFIG,
+      { image: current(api13) },
+    );
+    expect(action).toMatchObject({
+      kind: "deploy",
+      updates: [
+        { container: "app", fromTag: "latest" },
+        { container: "worker", fromTag: "worker-1.2" },
+      ],
+    });
+  });
+
+  it("other policies keep every container of the repository", () => {
+    const action = first(
+      { ...push, tag: "1.5.0" },
+      snapshot({
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "web", image: `${REGISTRY}/shop/web:1.4.2` },
+            { name: "jobs", image: `${REGISTRY}/shop/web:main` },
+          ],
+        },
+      }),
+    );
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "web", fromTag: "1.4.2" }] });
+  });
+});
+
 describe("planRedeploy: one deployment at a time", () => {
   it("queues behind the PRIMARY deployment when several are listed, wherever ECS lists it, with both reasons", () => {
     const draining = rolling([

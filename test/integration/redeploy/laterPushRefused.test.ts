@@ -1,0 +1,93 @@
+/**
+ * A push whose tag has moved on is replaced only where the later image could run. Found in review
+ * (round 7): CI pushed build 41 (multi-arch) as `main`, then build 42 (amd64 only: a broken build
+ * matrix); build 41's event, handled two seconds late, was skipped on a Graviton service as
+ * "a later push of it replaced this one" — but the service refuses build 42, so it stayed on build
+ * 40 and Slack was told something false. Now the image the tag names now is read too (its
+ * platforms, its signatures), and a service that cannot take it still takes the push.
+ */
+import { describe, expect, it } from "vitest";
+import { localContext } from "../../../cli/localContext.ts";
+import { TerminalNotifier } from "../../../core/notify/index.ts";
+import { createRedeployHandler } from "../../../functions/redeploy.ts";
+import { createRuntime } from "../../../runtime/runtime.ts";
+import {
+  createCluster,
+  createRepository,
+  createService,
+  ecrImage,
+  ecrPushEvent,
+  pushImage,
+} from "../../../sandbox/seed.ts";
+import { runningImage } from "../../support/redeploy.ts";
+import { createWorld, REGION } from "../../support/world.ts";
+
+const now = () => `${new Date().toISOString().slice(0, 19)}Z`;
+const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+const both = { platforms: ["linux/amd64", "linux/arm64"] };
+
+describe("a late push whose tag moved on to an image some services refuse", () => {
+  it("the Graviton service takes build 41 (it refuses build 42); the amd64 service keeps build 42", async () => {
+    const world = await createWorld();
+    const repository = "shop/matrix";
+    await createCluster(world.clients, "prod");
+    await createRepository(world.clients, repository);
+    // Every build is also pushed as `sha-<n>` (moto deletes an image whose only tag moves on).
+    for (const tag of ["sha-40", "main"]) await pushImage(world.clients, repository, tag, "build-40", both);
+    for (const [name, runtimePlatform] of [
+      ["graviton", { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" }],
+      ["intel", { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" }],
+    ] as const)
+      await createService(world.clients, {
+        cluster: "prod",
+        name,
+        desiredCount: 1,
+        tags: { "autopilot:redeploy": "any" },
+        containers: [{ name, image: ecrImage(REGION, repository, "main"), essential: true }],
+        taskDefinition: { runtimePlatform },
+      });
+    const posted: string[] = [];
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", {
+        clients: world.clients,
+        tableName: world.tableName,
+        notifier: new TerminalNotifier((line) => posted.push(line)),
+      }),
+    );
+    const event = (digest: string, id: string, time: string) =>
+      handler(
+        ecrPushEvent({ region: REGION, repository, digest, tag: "main", id, time }),
+        localContext("redeploy"),
+      );
+    await aSecond();
+    await pushImage(world.clients, repository, "sha-41", "build-41", both);
+    const d41 = await pushImage(world.clients, repository, "main", "build-41", both);
+    const t41 = now();
+    await aSecond();
+    const amd64 = { platforms: ["linux/amd64"] };
+    await pushImage(world.clients, repository, "sha-42", "build-42", amd64);
+    const d42 = await pushImage(world.clients, repository, "main", "build-42", amd64);
+
+    expect(await event(d42, "later-refused-42", now())).toMatchObject({
+      deployed: 1,
+      services: [
+        { service: "prod/graviton", result: "skip:platform-mismatch" },
+        { service: "prod/intel", result: "deployed" },
+      ],
+    });
+    const late = await event(d41, "later-refused-41", t41);
+
+    expect(late).toMatchObject({
+      deployed: 1,
+      services: [
+        { service: "prod/graviton", result: "deployed" },
+        { service: "prod/intel", result: "skip:superseded" },
+      ],
+    });
+    const pinned = (digest: string) =>
+      `${ecrImage(REGION, repository, "main").replace(/:main$/, "")}@${digest}`;
+    expect(await runningImage(world, "graviton")).toBe(pinned(d41));
+    expect(await runningImage(world, "intel")).toBe(pinned(d42));
+    expect(posted.join("\n")).toContain("which this service cannot take (platform-mismatch");
+  }, 30_000);
+});
