@@ -12,12 +12,14 @@ export interface ScheduleSource {
   readonly up?: string | Capacity;
 }
 
+/** A service's cluster and service names (empty where the description leaves one out). */
+const namesOf = (service: Service) => ({
+  clusterName: nameFromArn(service.clusterArn ?? ""),
+  serviceName: service.serviceName ?? "",
+});
+
 /** The Application Auto Scaling ResourceId of a service. */
-export const resourceIdOf = (service: Service): string =>
-  scalableResourceId({
-    clusterName: nameFromArn(service.clusterArn ?? ""),
-    serviceName: service.serviceName ?? "",
-  });
+export const resourceIdOf = (service: Service): string => scalableResourceId(namesOf(service));
 
 /** The schedule a service asks for: its tag wins over the config; undefined when none. */
 export function scheduleSource(
@@ -25,9 +27,9 @@ export function scheduleSource(
   tags: Readonly<Record<string, string>>,
   config: AutopilotConfig["schedule"],
 ): ScheduleSource | undefined {
-  const clusterName = nameFromArn(service.clusterArn ?? "");
+  const { clusterName, serviceName } = namesOf(service);
   const rule = config.services.find(
-    (r) => matchesGlob(clusterName, r.cluster) && matchesGlob(service.serviceName ?? "", r.service),
+    (r) => matchesGlob(clusterName, r.cluster) && matchesGlob(serviceName, r.service),
   );
   const tagged = tags[SERVICE_TAGS.schedule];
   const withHolidays = (spec: ScheduleSpec): ScheduleSpec =>

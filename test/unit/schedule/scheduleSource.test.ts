@@ -1,7 +1,7 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
-import { scheduleSource } from "../../../core/schedule/scheduleSource.ts";
+import { resourceIdOf, scheduleSource } from "../../../core/schedule/scheduleSource.ts";
 
 const service = (cluster: string, name: string): Service => ({
   clusterArn: `arn:aws:ecs:eu-west-1:123456789012:cluster/${cluster}`,
@@ -85,5 +85,13 @@ describe("scheduleSource: where a service's schedule comes from", () => {
     );
     expect(bad).toBeDefined();
     expect(() => bad?.spec()).toThrow(/07:60/);
+  });
+
+  it("names the scalable target service/<cluster>/<service>, with an empty part (never 'undefined') for a name left out", () => {
+    expect(resourceIdOf(service("dev-1", "api"))).toBe("service/dev-1/api");
+    expect(resourceIdOf({ serviceName: "api" })).toBe("service//api");
+    expect(resourceIdOf({ clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/dev-1" })).toBe(
+      "service/dev-1/",
+    );
   });
 });
