@@ -254,7 +254,7 @@ export function renderMarkdown(r: BenchReport): string {
     line();
   }
   line(
-    "The steady state grows only with the services that track the pushed repository (each adds its own describe, register, update and lease calls) and not with the unrelated ones — the bench fails if two sizes with the same number of tracking services differ. The naive push grows with every service: about one DescribeTaskDefinition per service plus one DescribeServices per ten. The first push pays the naive price once, to build the index; the service-index function keeps it current from then on.",
+    "The steady state grows only with the services that track the pushed repository (each adds its own describe, register, update and lease calls) and not with the unrelated ones — the bench fails if two sizes with the same number of tracking services differ. The naive push grows with every service: about one DescribeTaskDefinition per service plus one DescribeServices per ten. The first push pays the naive price once, to build the index; the service-index function keeps it current from then on. Not counted here, because moto 5.2.1 has no service revisions: on AWS, a push for services that run a container on an image tag (deployed by another tool; ecs-autopilot pins digests) also makes one `DescribeServiceRevisions` per 20 of their current service revisions, to learn which digest runs.",
   );
   line();
 
