@@ -1,4 +1,10 @@
-import { DescribeServiceRevisionsCommand, type ECSClient, type Service } from "@aws-sdk/client-ecs";
+import {
+  DescribeServiceRevisionsCommand,
+  type DescribeServiceRevisionsCommandOutput,
+  type ECSClient,
+  type Service,
+  UnsupportedFeatureException,
+} from "@aws-sdk/client-ecs";
 import { chunk } from "../aws/concurrency.ts";
 
 /** DescribeServiceRevisions takes at most 20 ARNs per call (ECS API reference). */
@@ -19,7 +25,8 @@ const ARNS_PER_CALL = 20;
  * two revisions that disagree are a roll-out still under way, and a revision without a digest is one
  * ECS did not resolve (version consistency turned off for the container, or a revision created
  * before service revisions existed, 2024-10-25). ECS answers nothing for services it reports no
- * current revision for (moto 5.2.1 reports none, and has no DescribeServiceRevisions).
+ * current revision for (moto 5.2.1 reports none, and has no DescribeServiceRevisions), nor where
+ * the API is not supported (`UnsupportedFeatureException`). Any other error fails the call.
  *
  * @example
  * const digests = await runningDigests(ecs, services, (s) => true);
@@ -38,7 +45,14 @@ export async function runningDigests(
   }
   const images = new Map<string, Map<string, string | undefined>>();
   for (const batch of chunk([...new Set([...revisionsOf.values()].flat())], ARNS_PER_CALL)) {
-    const response = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
+    let response: DescribeServiceRevisionsCommandOutput;
+    try {
+      response = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
+    } catch (error) {
+      // A Region or partition without service revisions: ECS says nothing, as for a service with none.
+      if (error instanceof UnsupportedFeatureException) return new Map();
+      throw error;
+    }
     for (const revision of response.serviceRevisions ?? []) {
       if (!revision.serviceRevisionArn) continue;
       images.set(

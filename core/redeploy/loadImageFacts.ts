@@ -7,6 +7,7 @@ import {
   type Image,
   type ImageDetail,
   type ImageFailure,
+  ImageFailureCode,
   ImageNotFoundException,
   ListImageReferrersCommand,
 } from "@aws-sdk/client-ecr";
@@ -215,6 +216,39 @@ async function runningFacts(
   return facts;
 }
 
+/**
+ * What a BatchGetImage failure entry says of the image itself: it is not there, or was asked for
+ * wrongly. Every other code (`KmsError`, `UpstreamUnavailable`, `UpstreamTooManyRequests`,
+ * `UpstreamAccessDenied`, `ImageInaccessible`, one added later) is ECR failing to answer, which
+ * fails the push for a retry instead of being read as "no platform" or "unsigned".
+ */
+const IMAGE_FACTS: ReadonlySet<string> = new Set([
+  ImageFailureCode.ImageNotFound,
+  ImageFailureCode.ImageTagDoesNotMatchDigest,
+  ImageFailureCode.InvalidImageDigest,
+  ImageFailureCode.InvalidImageTag,
+  ImageFailureCode.MissingDigestAndTag,
+]);
+
+function failedToAsk(
+  failures: readonly ImageFailure[],
+  step: string,
+  fail: (step: string, error: unknown) => never,
+): void {
+  const failure = failures.find((f) => !IMAGE_FACTS.has(f.failureCode ?? ""));
+  if (failure)
+    // Named after ECR's failure code, as the SDK names its exceptions: "KmsError: … (sha256:…)".
+    fail(
+      step,
+      Object.assign(
+        new Error(
+          `${failure.failureReason ?? "no reason given"} (${failure.imageId?.imageDigest ?? failure.imageId?.imageTag ?? "an image"})`,
+        ),
+        { name: failure.failureCode ?? "ImageFailure" },
+      ),
+    );
+}
+
 async function manifestFacts(
   ecr: ECRClient,
   push: ImagePush,
@@ -242,6 +276,7 @@ async function manifestFacts(
     .catch((error: unknown) => fail("BatchGetImage", error));
   const images = response.images ?? [];
   const failures = response.failures ?? [];
+  failedToAsk(failures, "BatchGetImage", fail);
   const pushed = images.find((i) => i.imageId?.imageDigest === push.digest);
   const manifest = parseManifest(pushed?.imageManifest);
   const mediaType = manifest ? manifestMediaType(manifest, pushed?.imageManifestMediaType) : undefined;
@@ -348,6 +383,7 @@ async function signatureFacts(
         }),
       )
       .catch((error: unknown) => fail("BatchGetImage (referrers)", error));
+    failedToAsk(fetched.failures ?? [], "BatchGetImage (referrers)", fail);
     for (const candidate of candidates) {
       const image = fetched.images?.find((i) => i.imageId?.imageDigest === candidate.digest);
       const referrer = parseManifest(image?.imageManifest);

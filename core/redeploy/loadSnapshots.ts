@@ -1,6 +1,5 @@
-import { ClusterNotFoundException, type ECSClient, type Service } from "@aws-sdk/client-ecs";
+import { ClusterNotFoundException, type ECSClient } from "@aws-sdk/client-ecs";
 import { describeServices, describeTaskDefinitions, tagMap } from "../ecs/describe.ts";
-import { parseImageReference } from "../ecs/ImageReference.ts";
 import { runningDigests } from "../ecs/serviceRevisions.ts";
 import type { IndexEntry } from "./ServiceIndex.ts";
 import type { ServiceSnapshot } from "./types.ts";
@@ -13,9 +12,7 @@ export interface LoadedSnapshots {
 
 /**
  * Reads the fresh state of the services the index named: one DescribeServices per cluster and
- * 10 services, one DescribeTaskDefinition per distinct revision. Tags come with both. For services
- * with a container on an image tag (deployed by another tool: ecs-autopilot pins digests), also
- * which digest ECS runs for it: one DescribeServiceRevisions per 20 of their current revisions.
+ * 10 services, one DescribeTaskDefinition per distinct revision. Tags come with both.
  */
 export async function loadSnapshots(
   ecs: ECSClient,
@@ -43,22 +40,15 @@ export async function loadSnapshots(
     ecs,
     active.map((s) => s.taskDefinition ?? ""),
   );
-  const onTag = (service: Service) =>
-    (definitions.get(service.taskDefinition ?? "")?.taskDefinition.containerDefinitions ?? []).some(
-      (c) => c.image !== undefined && parseImageReference(c.image)?.digest === undefined,
-    );
-  const digests = await runningDigests(ecs, active, onTag);
   const snapshots: ServiceSnapshot[] = [];
   for (const service of active) {
     const definition = definitions.get(service.taskDefinition ?? "");
     if (!definition) continue;
-    const running = digests.get(service.serviceArn ?? "");
     snapshots.push({
       service,
       tags: tagMap(service.tags),
       taskDefinition: definition.taskDefinition,
       taskDefinitionTags: definition.tags,
-      ...(running ? { runningDigests: running } : {}),
     });
   }
   return { snapshots, missing: missing.filter(Boolean) };
@@ -78,3 +68,24 @@ export const loadSnapshotsOf = (
       containers: [],
     })),
   );
+
+/**
+ * Adds which digest ECS runs for each container (`runningDigests`) to the snapshots `needs` selects:
+ * one DescribeServiceRevisions per 20 of their current service revisions (core/ecs/serviceRevisions.ts).
+ */
+export async function withRunningDigests(
+  ecs: ECSClient,
+  snapshots: readonly ServiceSnapshot[],
+  needs: (snapshot: ServiceSnapshot) => boolean,
+): Promise<ServiceSnapshot[]> {
+  const asked = new Set(snapshots.filter(needs).map((s) => s.service.serviceArn));
+  const digests = await runningDigests(
+    ecs,
+    snapshots.map((s) => s.service),
+    (service) => asked.has(service.serviceArn),
+  );
+  return snapshots.map((snapshot) => {
+    const running = digests.get(snapshot.service.serviceArn ?? "");
+    return running ? { ...snapshot, runningDigests: running } : snapshot;
+  });
+}

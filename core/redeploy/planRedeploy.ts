@@ -202,6 +202,37 @@ function runningTag(
   );
 }
 
+/** The containers of the service's revision whose image is in the pushed repository (the one the policy names, if it does). */
+function pushedContainers(
+  snapshot: ServiceSnapshot,
+  push: ImagePush,
+  resolved: ResolvedPolicy,
+): ContainerDefinition[] {
+  const repository = { account: push.account, region: push.region, name: push.repository };
+  return (snapshot.taskDefinition.containerDefinitions ?? []).filter((definition) => {
+    const reference = definition.image ? parseImageReference(definition.image) : undefined;
+    if (!reference || !isInRepository(reference, repository)) return false;
+    return resolved.container === undefined || definition.name === resolved.container;
+  });
+}
+
+/**
+ * Whether the plan needs ECS to say which digest runs on this service (its `runningDigests`): a
+ * service some policy tracks for the push, with a container of the pushed repository on an image
+ * tag. Pinned containers say it themselves; sidecars of other repositories and untracked services
+ * decide nothing with it.
+ *
+ * @example
+ * const snapshots = await withRunningDigests(ecs, loaded, (s) => asksWhatRuns(push, s, config));
+ */
+export function asksWhatRuns(push: ImagePush, snapshot: ServiceSnapshot, config: AutopilotConfig): boolean {
+  const resolved = resolvePolicy(serviceRef(snapshot.service), snapshot.tags, push, config);
+  if ("skip" in resolved) return false;
+  return pushedContainers(snapshot, push, resolved).some(
+    (definition) => parseImageReference(definition.image ?? "")?.digest === undefined,
+  );
+}
+
 /** A service the tag policy would update; the image checks and the roll-out state decide the rest. */
 interface Candidate {
   readonly kind: "candidate";
@@ -212,6 +243,11 @@ interface Candidate {
   readonly acceptances: readonly string[];
   /** Running images (tag or digest) whose push time the revision does not record: ECR is asked. */
   readonly unrecorded: readonly string[];
+  /**
+   * Whether the digest every updated container runs is known (pinned, or ECS said): otherwise a
+   * container on a tag may run the image the tag names now, whatever ECR says of it.
+   */
+  readonly runsKnown: boolean;
 }
 
 /** The tag-policy part of the plan: skip, or a candidate whose containers the policy would update. */
@@ -236,14 +272,7 @@ function decideService(
       `deployment controller ${controller}: rolling updates need the ECS controller`,
     );
 
-  const repository = { account: push.account, region: push.region, name: push.repository };
-  const inRepository = (snapshot.taskDefinition.containerDefinitions ?? []).filter(
-    (definition: ContainerDefinition) => {
-      const reference = definition.image ? parseImageReference(definition.image) : undefined;
-      if (!reference || !isInRepository(reference, repository)) return false;
-      return resolved.container === undefined || definition.name === resolved.container;
-    },
-  );
+  const inRepository = pushedContainers(snapshot, push, resolved);
   // One repository can hold several images told apart by a tag pattern (a monorepo's `api-1.3` and
   // `worker-1.2`, an app and its nginx). Where some of the task's containers run a tag the policy's
   // pattern matches, the push is for those only; "the first match" is for a container none runs.
@@ -269,6 +298,7 @@ function decideService(
   const rejections: string[] = [];
   const acceptances: string[] = [];
   let alreadyRunning = 0;
+  let runsKnown = true;
   // Events can arrive out of order: a push that happened before the push that made the running
   // revision is older content, never deployed — unless the policy's order says its tag is the
   // newer one (the same rule as between queued pushes, newerThanQueued): the same tag again, or a
@@ -347,6 +377,7 @@ function decideService(
       }
     }
     acceptances.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
+    if (runningDigest === undefined) runsKnown = false;
     updates.push({
       container: name,
       fromImage: image,
@@ -385,7 +416,7 @@ function decideService(
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }
-  return { kind: "candidate", ref, resolved, snapshot, updates, acceptances, unrecorded };
+  return { kind: "candidate", ref, resolved, snapshot, updates, acceptances, unrecorded, runsKnown };
 }
 
 /** The rest of the plan for a candidate: image checks, one deployment at a time, the new revision. */
@@ -398,10 +429,13 @@ function finishService(
   const { ref, resolved, snapshot, updates } = candidate;
   const { image } = options;
   // An older push of the tag than the one ECR names now (delivered late, retried, redriven) is stale
-  // — unless this service cannot take the image the tag names now: nothing replaces this push here.
+  // — unless this service cannot take the image the tag names now, and is known not to run it (a
+  // pipeline may have deployed it on the tag itself): nothing replaces this push here.
   const stale = tagProblem(push, image);
   const laterRefused =
-    stale?.category === "superseded" ? refusedHere(image?.tagNowImage, snapshot, resolved) : undefined;
+    stale?.category === "superseded" && candidate.runsKnown
+      ? refusedHere(image?.tagNowImage, snapshot, resolved)
+      : undefined;
   if (stale && !laterRefused) return skip(ref, stale.category, stale.reason);
   // A Graviton service is never handed an amd64-only image (nor the reverse): ECS would accept the
   // revision and the tasks would fail with "exec format error".
@@ -497,17 +531,22 @@ function finishService(
   };
 }
 
-/** Why this service cannot take `image` (the platform, or the signature it requires), or undefined when it can or nothing was read. */
+/**
+ * Why this service refuses `image`, as ECR stated it: built for another platform, or unsigned where
+ * a signature is required. Undefined when it can take it — and when nothing, or too little, was
+ * read to say (`platform-unknown`, `signature-unknown`): only a stated refusal lets an older push
+ * through.
+ */
 function refusedHere(
   image: ImageFacts["tagNowImage"],
   snapshot: ServiceSnapshot,
   resolved: ResolvedPolicy,
 ): CheckProblem | undefined {
   if (!image) return undefined;
-  return (
+  const problem =
     platformProblem(image, snapshot.taskDefinition) ??
-    (resolved.requireSignature ? signatureProblem(image) : undefined)
-  );
+    (resolved.requireSignature ? signatureProblem(image) : undefined);
+  return problem?.category === "platform-mismatch" || problem?.category === "unsigned" ? problem : undefined;
 }
 
 function imageSummary(

@@ -5,9 +5,9 @@ import { recordRedeployments } from "../state/index.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { redeploymentRecords } from "./deploymentRecords.ts";
 import { loadImageFacts } from "./loadImageFacts.ts";
-import { loadSnapshots, loadSnapshotsOf } from "./loadSnapshots.ts";
+import { loadSnapshots, loadSnapshotsOf, withRunningDigests } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
-import { imageChecksFor, type PlanOptions, planRedeploy } from "./planRedeploy.ts";
+import { asksWhatRuns, imageChecksFor, type PlanOptions, planRedeploy } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 import type { DeployOutcome, ImagePush, RedeployPlan, RedeployReport, ServiceSnapshot } from "./types.ts";
 
@@ -64,6 +64,19 @@ export async function withPendingPushes(
   });
 }
 
+/**
+ * What the plan needs beyond the snapshots: the pushes queued for the services, and which digest
+ * ECS runs where a tracked service runs the pushed repository on a tag.
+ */
+async function planInputs(
+  context: RedeployContext,
+  snapshots: readonly ServiceSnapshot[],
+  push: ImagePush,
+): Promise<ServiceSnapshot[]> {
+  const queued = await withPendingPushes(context, snapshots, push.repository);
+  return withRunningDigests(context.clients.ecs, queued, (s) => asksWhatRuns(push, s, context.config));
+}
+
 /** How many times a push is planned and applied for a service whose queue kept changing under it. */
 const DECIDE_AGAIN_ROUNDS = 3;
 
@@ -77,7 +90,7 @@ export async function planAndApply(
   context: RedeployContext,
   options: { dryRun?: boolean; owner?: string } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const candidates = await withPendingPushes(context, snapshots, push.repository);
+  const candidates = await planInputs(context, snapshots, push);
   // What the image checks need of the pushed image, read only when some service would take it.
   let image = await loadImageFacts(
     context.clients.ecr,
@@ -107,7 +120,7 @@ export async function planAndApply(
       context.clients.ecs,
       again.map((o) => o.action.service),
     );
-    const freshCandidates = await withPendingPushes(context, fresh, push.repository);
+    const freshCandidates = await planInputs(context, fresh, push);
     // Read again too: the race lost was another push of the image, which may have moved its tag.
     image = await loadImageFacts(
       context.clients.ecr,

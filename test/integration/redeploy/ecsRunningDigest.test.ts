@@ -171,4 +171,69 @@ describe("which digest runs on a tag: ECS's service revision says", () => {
     );
     expect(after.services?.[0]?.taskDefinition).toBe(created.taskDefinition);
   }, 30_000);
+
+  it("is asked only where its answer can decide: not for a pinned container with a sidecar on a tag, nor an untracked service", async () => {
+    // Found in review (round 8): any container on a tag, a fluent-bit sidecar included, cost the call.
+    const world = await createWorld();
+    const ecs = ecsServiceRevisions(world);
+    const repository = "shop/ecs-runs-cost";
+    await createCluster(world.clients, "cost");
+    await createRepository(world.clients, repository);
+    const d100 = await pushImage(world.clients, repository, "1.0.0", "release-1.0.0");
+    const base = ecrImage(REGION, repository, "1.0.0").replace(/:1\.0\.0$/, "");
+    const pinned = await createService(world.clients, {
+      cluster: "cost",
+      name: "pinned",
+      desiredCount: 1,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [
+        { name: "app", image: `${base}@${d100}`, essential: true },
+        {
+          name: "log-router",
+          image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+          essential: true,
+        },
+      ],
+    });
+    ecs.runs(pinned.taskDefinition ?? "", { app: d100, "log-router": `sha256:${"f".repeat(64)}` });
+    const untracked = await createService(world.clients, {
+      cluster: "cost",
+      name: "untracked",
+      desiredCount: 1,
+      containers: [{ name: "app", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
+    });
+    ecs.runs(untracked.taskDefinition ?? "", { app: d100 });
+    const onTag = await createService(world.clients, {
+      cluster: "cost",
+      name: "on-tag",
+      desiredCount: 1,
+      tags: { "autopilot:redeploy": "minor" },
+      containers: [{ name: "app", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
+    });
+    ecs.runs(onTag.taskDefinition ?? "", { app: d100 });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", {
+        clients: world.clients,
+        tableName: world.tableName,
+        notifier: new TerminalNotifier(() => undefined),
+      }),
+    );
+    const d110 = await pushImage(world.clients, repository, "1.1.0", "release-1.1.0");
+
+    const result = await handler(
+      ecrPushEvent({ region: REGION, repository, digest: d110, tag: "1.1.0", id: "ecs-runs-cost" }),
+      localContext("redeploy"),
+    );
+
+    expect(result).toMatchObject({
+      failed: 0,
+      services: [
+        { service: "cost/on-tag", result: "deployed" },
+        // A pinned image with no recorded tag: its version is unknown to `minor`.
+        { service: "cost/pinned", result: "skip:policy-rejected" },
+        { service: "cost/untracked", result: "skip:not-tracked" },
+      ],
+    });
+    expect(ecs.described).toEqual([[`${onTag.serviceArn?.replace(":service/", ":service-revision/")}/3`]]);
+  }, 30_000);
 });

@@ -8,6 +8,7 @@ import {
   ECSClient,
   type Service,
   type ServiceRevision,
+  UnsupportedFeatureException,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
@@ -97,6 +98,14 @@ describe("runningDigests", () => {
         .commandCalls(DescribeServiceRevisionsCommand)
         .map((c) => c.args[0].input.serviceRevisionArns?.length),
     ).toEqual([20, 5]);
+  });
+
+  it("where the API is not supported, ECS says nothing (the tag dates what runs, as before)", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    mockClient(ecs)
+      .on(DescribeServiceRevisionsCommand)
+      .rejects(new UnsupportedFeatureException({ message: "not available in this Region", $metadata: {} }));
+    expect((await runningDigests(ecs, [service("web", [1])], () => true)).size).toBe(0);
   });
 
   it("a failed call fails (the push is retried, never planned on a guess)", async () => {

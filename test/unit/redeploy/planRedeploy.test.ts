@@ -9,6 +9,7 @@ import {
   planRedeploy,
   type ServiceSnapshot,
 } from "../../../core/redeploy/index.ts";
+import { asksWhatRuns } from "../../../core/redeploy/planRedeploy.ts";
 import { POLICY_FORMS } from "../../../core/tagPolicy/index.ts";
 
 const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
@@ -1001,9 +1002,14 @@ describe("planRedeploy: which digest runs on a tag, as ECS says (its current ser
 
 describe("planRedeploy: a push whose tag moved on to an image this service cannot take", () => {
   const LATER = `sha256:${"9".repeat(64)}`;
-  const graviton = snapshot({
-    taskDefinition: { runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" } },
-  });
+  const RUNNING = `sha256:${"8".repeat(64)}`;
+  // What runs is known: ECS names the digest of each container on the tag.
+  const graviton = {
+    ...snapshot({
+      taskDefinition: { runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" } },
+    }),
+    runningDigests: { web: RUNNING, migrate: RUNNING },
+  };
   const both: ImageFacts = {
     digest: push.digest,
     platform: {
@@ -1055,14 +1061,65 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
       signature: { signatures: [{ via: "cosign tag", digest: "sha256:s", artifactType: "x" }], looked: [] },
       tagNowImage: later(["amd64", "arm64"], false),
     };
-    const requiring = snapshot({
-      tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "true" },
-    });
+    const known = { runningDigests: { web: RUNNING, migrate: RUNNING } };
+    const requiring = {
+      ...snapshot({ tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "true" } }),
+      ...known,
+    };
     expect(first(push, requiring, DEFAULT_CONFIG, { image: signedPush })).toMatchObject({ kind: "deploy" });
-    expect(first(push, snapshot({}), DEFAULT_CONFIG, { image: signedPush })).toMatchObject({
+    expect(first(push, { ...snapshot({}), ...known }, DEFAULT_CONFIG, { image: signedPush })).toMatchObject({
       kind: "skip",
       category: "superseded",
     });
+  });
+
+  it("skips it as replaced where what runs on the tag is not known (a pipeline may have deployed the later image)", () => {
+    const silent = { ...graviton, runningDigests: { web: RUNNING } };
+    expect(
+      first(push, silent, DEFAULT_CONFIG, { image: { ...both, tagNowImage: later(["amd64"]) } }),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
+    // Pinned by digest: what runs is known without ECS.
+    const pinned = snapshot({
+      taskDefinition: {
+        runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+        containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${RUNNING}` }],
+      },
+    });
+    expect(
+      first(push, { ...pinned, taskDefinitionTags: { "autopilot:image-tag:web": "1.4.2" } }, DEFAULT_CONFIG, {
+        image: { ...both, tagNowImage: later(["amd64"]) },
+      }),
+    ).toMatchObject({ kind: "deploy" });
+  });
+
+  it("a later image ECR could not say enough of is no refusal: the push stays replaced", () => {
+    const unknown: ImageFacts["tagNowImage"] = {
+      digest: LATER,
+      platform: { known: false, reason: "the image manifest is not JSON" },
+    };
+    expect(first(push, graviton, DEFAULT_CONFIG, { image: { ...both, tagNowImage: unknown } })).toMatchObject(
+      {
+        kind: "skip",
+        category: "superseded",
+      },
+    );
+    const requiring = {
+      ...graviton,
+      tags: { "autopilot:redeploy": "minor", "autopilot:require-signature": "true" },
+    };
+    const notLookedUp = { ...later(["amd64", "arm64"]), signature: undefined };
+    expect(
+      first(push, requiring, DEFAULT_CONFIG, {
+        image: {
+          ...both,
+          signature: {
+            signatures: [{ via: "cosign tag", digest: "sha256:s", artifactType: "x" }],
+            looked: [],
+          },
+          tagNowImage: notLookedUp,
+        },
+      }),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
   });
 
   it("where the tag points not read stays tag-unknown, whatever was read of another image", () => {
@@ -1070,6 +1127,47 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
     expect(
       first(push, graviton, DEFAULT_CONFIG, { image: { ...unread, tagNowImage: later(["amd64"]) } }),
     ).toMatchObject({ kind: "skip", category: "tag-unknown" });
+  });
+});
+
+describe("asksWhatRuns: where the plan needs ECS to say which digest runs", () => {
+  const PINNED = `${REGISTRY}/shop/web@sha256:${"1".repeat(64)}`;
+  const withContainers = (containers: ContainerDefinition[], tags?: Record<string, string>) =>
+    snapshot({ ...(tags ? { tags } : {}), taskDefinition: { containerDefinitions: containers } });
+
+  it("a tracked service with a container of the pushed repository on a tag", () => {
+    expect(
+      asksWhatRuns(
+        push,
+        withContainers([{ name: "web", image: `${REGISTRY}/shop/web:1.4.2` }]),
+        DEFAULT_CONFIG,
+      ),
+    ).toBe(true);
+  });
+
+  it("not where that container is pinned, even with a sidecar of another repository on a tag", () => {
+    const sidecar = {
+      name: "log-router",
+      image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+    };
+    expect(
+      asksWhatRuns(push, withContainers([{ name: "web", image: PINNED }, sidecar]), DEFAULT_CONFIG),
+    ).toBe(false);
+  });
+
+  it("not for an untracked service, nor for a container autopilot:container leaves out", () => {
+    const onTag = { name: "web", image: `${REGISTRY}/shop/web:1.4.2` };
+    expect(asksWhatRuns(push, withContainers([onTag], {}), DEFAULT_CONFIG)).toBe(false);
+    expect(
+      asksWhatRuns(
+        push,
+        withContainers([{ name: "api", image: PINNED }, onTag], {
+          "autopilot:redeploy": "minor",
+          "autopilot:container": "api",
+        }),
+        DEFAULT_CONFIG,
+      ),
+    ).toBe(false);
   });
 });
 
