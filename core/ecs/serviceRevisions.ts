@@ -2,7 +2,9 @@ import {
   DescribeServiceRevisionsCommand,
   type DescribeServiceRevisionsCommandOutput,
   type ECSClient,
+  ListServiceDeploymentsCommand,
   type Service,
+  ServiceDeploymentStatus,
   UnsupportedFeatureException,
 } from "@aws-sdk/client-ecs";
 import { chunk } from "../aws/concurrency.ts";
@@ -43,24 +45,7 @@ export async function runningDigests(
     const arns = (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : []));
     if (arns.length > 0) revisionsOf.set(service.serviceArn, arns);
   }
-  const images = new Map<string, Map<string, string | undefined>>();
-  for (const batch of chunk([...new Set([...revisionsOf.values()].flat())], ARNS_PER_CALL)) {
-    let response: DescribeServiceRevisionsCommandOutput;
-    try {
-      response = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
-    } catch (error) {
-      // A Region or partition without service revisions: ECS says nothing, as for a service with none.
-      if (error instanceof UnsupportedFeatureException) return new Map();
-      throw error;
-    }
-    for (const revision of response.serviceRevisions ?? []) {
-      if (!revision.serviceRevisionArn) continue;
-      images.set(
-        revision.serviceRevisionArn,
-        new Map((revision.containerImages ?? []).map((c) => [c.containerName ?? "", c.imageDigest])),
-      );
-    }
-  }
+  const images = await revisionImages(ecs, [...new Set([...revisionsOf.values()].flat())]);
   const result = new Map<string, Record<string, string>>();
   for (const [serviceArn, arns] of revisionsOf) {
     const described = arns.map((arn) => images.get(arn));
@@ -74,4 +59,83 @@ export async function runningDigests(
     if (Object.keys(digests).length > 0) result.set(serviceArn, digests);
   }
   return result;
+}
+
+/** The container images of service revisions: container name → digest, by revision ARN. */
+type RevisionImages = Map<string, Map<string, string | undefined>>;
+
+/**
+ * DescribeServiceRevisions, 20 ARNs per call. A Region or partition without service revisions
+ * (`UnsupportedFeatureException`) describes nothing, as for a service with none; any other error
+ * is thrown.
+ */
+async function revisionImages(ecs: ECSClient, arns: readonly string[]): Promise<RevisionImages> {
+  const images: RevisionImages = new Map();
+  for (const batch of chunk(arns, ARNS_PER_CALL)) {
+    let response: DescribeServiceRevisionsCommandOutput;
+    try {
+      response = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
+    } catch (error) {
+      if (error instanceof UnsupportedFeatureException) return new Map();
+      throw error;
+    }
+    for (const revision of response.serviceRevisions ?? []) {
+      if (!revision.serviceRevisionArn) continue;
+      images.set(
+        revision.serviceRevisionArn,
+        new Map((revision.containerImages ?? []).map((c) => [c.containerName ?? "", c.imageDigest])),
+      );
+    }
+  }
+  return images;
+}
+
+/** The service deployment statuses of a deployment ECS rolled back (or is rolling back). */
+const ROLLED_BACK = [
+  ServiceDeploymentStatus.ROLLBACK_REQUESTED,
+  ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS,
+  ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL,
+  ServiceDeploymentStatus.ROLLBACK_FAILED,
+];
+
+/**
+ * The image digests of the deployments of `service` created after `since` that ECS rolled back
+ * (circuit breaker, CloudWatch alarms): one ListServiceDeployments (the newest 20) and one
+ * DescribeServiceRevisions of their target revisions. Empty where ECS reports no service revisions
+ * for the service (moto; revisions older than 2024-10-25) or does not support them.
+ *
+ * @example
+ * (await rolledBackDigests(ecs, service, new Date(push.time))).has(push.digest); // rolled back since
+ */
+export async function rolledBackDigests(
+  ecs: ECSClient,
+  service: Service,
+  since: Date,
+): Promise<ReadonlySet<string>> {
+  if (!service.serviceArn || (service.currentServiceRevisions ?? []).length === 0) return new Set();
+  let targets: string[];
+  try {
+    const page = await ecs.send(
+      new ListServiceDeploymentsCommand({
+        service: service.serviceArn,
+        ...(service.clusterArn ? { cluster: service.clusterArn } : {}),
+        status: ROLLED_BACK,
+        createdAt: { after: since },
+        maxResults: 20,
+      }),
+    );
+    targets = (page.serviceDeployments ?? []).flatMap((d) =>
+      d.targetServiceRevisionArn ? [d.targetServiceRevisionArn] : [],
+    );
+  } catch (error) {
+    if (error instanceof UnsupportedFeatureException) return new Set();
+    throw error;
+  }
+  if (targets.length === 0) return new Set();
+  const images = await revisionImages(ecs, [...new Set(targets)]);
+  return new Set(
+    [...images.values()].flatMap((containers) =>
+      [...containers.values()].filter((d): d is string => d?.startsWith("sha256:") === true),
+    ),
+  );
 }

@@ -13,8 +13,8 @@
  *   ListTaskDefinitions, DescribeTaskDefinition, DeregisterTaskDefinition;
  *   application-autoscaling:Describe*; cloudwatch:GetMetricData (metrics; only datasets have
  *   ARNs); ec2:DescribeInstanceTypes; pricing:GetProducts.
- * - resource-level: ecs:DescribeServices / UpdateService (service), DescribeServiceRevisions
- *   (service and service-revision), DescribeTasks (task),
+ * - resource-level: ecs:DescribeServices / UpdateService / ListServiceDeployments (service),
+ *   DescribeServiceRevisions (service and service-revision), DescribeTasks (task),
  *   DescribeClusters (cluster), ListTasks (container-instance), RegisterTaskDefinition and
  *   TagResource (task-definition); ecr:DescribeImages (repository);
  *   application-autoscaling:RegisterScalableTarget / PutScheduledAction / DeleteScheduledAction
@@ -222,6 +222,12 @@ const DEFINITIONS: Readonly<
       actions: ["ecs:DescribeServiceRevisions"],
       resources: [ANY_ECS_SERVICE, arn("ecs", "service-revision/*")],
       why: "which digest ECS runs for a container on an image tag (a pipeline's own deploy, a circuit-breaker rollback), so a late push older than it is not deployed",
+    },
+    {
+      sid: "ListRolledBackDeployments",
+      actions: ["ecs:ListServiceDeployments"],
+      resources: [ANY_ECS_SERVICE],
+      why: "the deployments ECS rolled back since a queued push was made, so a digest that just failed is not rolled out again at its release",
     },
     {
       // Its manifest or image index (BatchGetImage, which ECR also checks for ListImageReferrers,

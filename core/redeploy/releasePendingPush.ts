@@ -1,4 +1,5 @@
 import { nameFromArn } from "../ecs/arns.ts";
+import { rolledBackDigests } from "../ecs/serviceRevisions.ts";
 import { loadSnapshotsOf } from "./loadSnapshots.ts";
 import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
 import { planAndApply, type RedeployContext } from "./redeployPush.ts";
@@ -37,7 +38,17 @@ export async function releasePendingPush(
   },
 ): Promise<Release> {
   const { snapshots, missing } = await loadSnapshotsOf(context.clients.ecs, [pending]);
+  // The deployment it waited for may have been deploying this very digest (a pipeline's own deploy
+  // of the tag) and been rolled back: what ECS says of the service's deployments since the push.
+  const since = new Date(pending.push.time ?? pending.queuedAt);
+  const rolledBack = new Map<string, ReadonlySet<string>>();
+  for (const snapshot of snapshots)
+    rolledBack.set(
+      snapshot.service.serviceArn ?? "",
+      await rolledBackDigests(context.clients.ecs, snapshot.service, since),
+    );
   const planned = await planAndApply(pending.push, snapshots, context, {
+    rolledBack,
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
     owner: `${pending.push.eventId} released by ${options.trigger}`,
     dryRun: options.dryRun ?? false,

@@ -107,6 +107,8 @@ export type SkipCategory =
   | "signature-unknown"
   /** Where the pushed tag points in ECR now could not be told (it is read with the image's facts). */
   | "tag-unknown"
+  /** ECS rolled back a deployment of the pushed digest on the service since it was pushed. */
+  | "rolled-back"
   /**
    * A newer push is already queued for the service (newest wins, by the tag policy's order), a
    * later push of the same tag made the revision it runs (an older push delivered late), or the

@@ -2,6 +2,8 @@ import {
   DescribeServicesCommand,
   type DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommand,
+  type ListServiceDeploymentsCommandInput,
+  type ServiceDeploymentBrief,
   type ServiceRevision,
 } from "@aws-sdk/client-ecs";
 import type { World } from "./world.ts";
@@ -30,7 +32,7 @@ export async function runningImage(world: World, service: string, cluster = "pro
 
 /**
  * What ECS reports a service runs, which moto 5.2.1 cannot: it returns no `currentServiceRevisions`
- * from DescribeServices and has no DescribeServiceRevisions. `runs(taskDefinitionArn, digests)`
+ * from DescribeServices and has no DescribeServiceRevisions nor ListServiceDeployments. `runs(taskDefinitionArn, digests)`
  * states the digest ECS resolved for each container of the service revision it runs on that task
  * definition (a circuit-breaker rollback's included); DescribeServices then names one current
  * revision for a service on that task definition, and DescribeServiceRevisions describes it. A
@@ -39,14 +41,26 @@ export async function runningImage(world: World, service: string, cluster = "pro
  */
 export function ecsServiceRevisions(world: World): {
   runs(taskDefinitionArn: string, digests: Readonly<Record<string, string>>): void;
+  /** A deployment of `digests` on the service that ECS rolled back (ROLLBACK_SUCCESSFUL), created now. */
+  rolledBack(serviceArn: string, digests: Readonly<Record<string, string>>): void;
   readonly described: string[][];
 } {
   const byTaskDefinition = new Map<string, Readonly<Record<string, string>>>();
   const revisions = new Map<string, ServiceRevision>();
+  const deployments: ServiceDeploymentBrief[] = [];
   const described: string[][] = [];
   world.clients.ecs.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { serviceRevisionArns?: string[] };
+      const input = args.input as { serviceRevisionArns?: string[] } & ListServiceDeploymentsCommandInput;
+      if (context.commandName === "ListServiceDeploymentsCommand") {
+        const found = deployments.filter(
+          (d) =>
+            d.serviceArn === input.service &&
+            (input.status ?? []).some((status) => status === d.status) &&
+            (input.createdAt?.after === undefined || (d.createdAt ?? new Date(0)) > input.createdAt.after),
+        );
+        return { output: { serviceDeployments: found, $metadata: {} }, response: {} } as never;
+      }
       if (context.commandName === "DescribeServiceRevisionsCommand") {
         const arns = input.serviceRevisionArns ?? [];
         described.push(arns);
@@ -79,5 +93,26 @@ export function ecsServiceRevisions(world: World): {
     },
     { step: "initialize", name: "ecsServiceRevisionsMotoLacks" },
   );
-  return { runs: (arn, digests) => byTaskDefinition.set(arn, digests), described };
+  return {
+    runs: (arn, digests) => byTaskDefinition.set(arn, digests),
+    rolledBack: (serviceArn, digests) => {
+      const arn = `${serviceArn.replace(":service/", ":service-revision/")}/rolled-back-${deployments.length + 1}`;
+      revisions.set(arn, {
+        serviceRevisionArn: arn,
+        serviceArn,
+        containerImages: Object.entries(digests).map(([containerName, imageDigest]) => ({
+          containerName,
+          imageDigest,
+        })),
+      });
+      deployments.push({
+        serviceDeploymentArn: `${serviceArn.replace(":service/", ":service-deployment/")}/${deployments.length + 1}`,
+        serviceArn,
+        createdAt: new Date(),
+        status: "ROLLBACK_SUCCESSFUL",
+        targetServiceRevisionArn: arn,
+      });
+    },
+    described,
+  };
 }

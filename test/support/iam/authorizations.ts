@@ -104,6 +104,14 @@ export function authorizationsOf(
           { action, resource: serviceArn, context },
         ];
       });
+    case "ecs:ListServiceDeployments":
+      return [
+        {
+          action,
+          resource: serviceArn(input.cluster, str(input.service) ?? ""),
+          context: { "ecs:cluster": clusterArn(input.cluster) },
+        },
+      ];
     case "ecs:UpdateService":
       return [
         {

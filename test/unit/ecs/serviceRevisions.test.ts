@@ -6,13 +6,14 @@
 import {
   DescribeServiceRevisionsCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
   type Service,
   type ServiceRevision,
   UnsupportedFeatureException,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
-import { runningDigests } from "../../../core/ecs/serviceRevisions.ts";
+import { rolledBackDigests, runningDigests } from "../../../core/ecs/serviceRevisions.ts";
 
 const SERVICE = "arn:aws:ecs:eu-west-1:123456789012:service/prod";
 const digest = (n: number) => `sha256:${String(n).padStart(64, "0")}`;
@@ -112,5 +113,48 @@ describe("runningDigests", () => {
     const ecs = new ECSClient({ region: "eu-west-1" });
     mockClient(ecs).on(DescribeServiceRevisionsCommand).rejects(new Error("Rate exceeded"));
     await expect(runningDigests(ecs, [service("web", [1])], () => true)).rejects.toThrow("Rate exceeded");
+  });
+
+  it("rolledBackDigests: the images of the deployments ECS rolled back since, from their target revisions", async () => {
+    const { ecs, mock } = ecsAnswering([revision("web", 9, { web: digest(42), sidecar: digest(7) })]);
+    mock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          status: "ROLLBACK_SUCCESSFUL",
+          targetServiceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+        },
+      ],
+    });
+    const since = new Date("2026-11-27T10:00:00Z");
+    const rolled = await rolledBackDigests(ecs, { ...service("web", [1]), clusterArn: "arn:c" }, since);
+    expect([...rolled].sort()).toEqual([digest(7), digest(42)]);
+    expect(mock.commandCalls(ListServiceDeploymentsCommand)[0]?.args[0].input).toEqual({
+      service: `${SERVICE}/web`,
+      cluster: "arn:c",
+      status: ["ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"],
+      createdAt: { after: since },
+      maxResults: 20,
+    });
+  });
+
+  it("rolledBackDigests: nothing asked where ECS reports no service revisions; nothing rolled back, nothing described", async () => {
+    const { ecs, mock } = ecsAnswering([]);
+    mock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
+    expect((await rolledBackDigests(ecs, service("web", []), new Date())).size).toBe(0);
+    expect(mock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(0);
+    expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).size).toBe(0);
+    expect(mock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(1);
+    expect(mock.commandCalls(DescribeServiceRevisionsCommand)).toHaveLength(0);
+  });
+
+  it("rolledBackDigests: unsupported is nothing rolled back; any other failure fails", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    const mock = mockClient(ecs);
+    mock
+      .on(ListServiceDeploymentsCommand)
+      .rejectsOnce(new UnsupportedFeatureException({ message: "not here", $metadata: {} }))
+      .rejects(new Error("Rate exceeded"));
+    expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).size).toBe(0);
+    await expect(rolledBackDigests(ecs, service("web", [1]), new Date())).rejects.toThrow("Rate exceeded");
   });
 });

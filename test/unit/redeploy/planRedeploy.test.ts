@@ -1130,6 +1130,39 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
   });
 });
 
+describe("planRedeploy: a digest ECS rolled back on the service since the push", () => {
+  const web = snapshot({});
+  const arn = web.service.serviceArn ?? "";
+
+  it("is skipped as rolled-back there, and only there", () => {
+    const rolledBack = new Map([[arn, new Set([push.digest])]]);
+    expect(first(push, web, DEFAULT_CONFIG, { image: current(push), rolledBack })).toStrictEqual({
+      kind: "skip",
+      service: expect.objectContaining({ serviceName: "web" }),
+      category: "rolled-back",
+      reason: `ECS rolled back a deployment of ${push.digest} on this service after it was pushed: not rolled out again (push a fix, or deploy it by hand)`,
+    });
+    const elsewhere = new Map([
+      ["arn:aws:ecs:eu-west-1:123456789012:service/prod/api", new Set([push.digest])],
+    ]);
+    expect(first(push, web, DEFAULT_CONFIG, { image: current(push), rolledBack: elsewhere }).kind).toBe(
+      "deploy",
+    );
+    const another = new Map([[arn, new Set([`sha256:${"7".repeat(64)}`])]]);
+    expect(first(push, web, DEFAULT_CONFIG, { image: current(push), rolledBack: another }).kind).toBe(
+      "deploy",
+    );
+  });
+
+  it("an untracked service still says it is not tracked", () => {
+    const untracked = snapshot({ tags: {} });
+    const rolledBack = new Map([[untracked.service.serviceArn ?? "", new Set([push.digest])]]);
+    expect(first(push, untracked, DEFAULT_CONFIG, { image: current(push), rolledBack })).toMatchObject({
+      category: "not-tracked",
+    });
+  });
+});
+
 describe("asksWhatRuns: where the plan needs ECS to say which digest runs", () => {
   const PINNED = `${REGISTRY}/shop/web@sha256:${"1".repeat(64)}`;
   const withContainers = (containers: ContainerDefinition[], tags?: Record<string, string>) =>
