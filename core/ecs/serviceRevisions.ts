@@ -90,6 +90,9 @@ async function revisionImages(ecs: ECSClient, arns: readonly string[]): Promise<
   return images;
 }
 
+/** Pages of 100 rolled-back deployments read at most (a service rolled back 1,000 times since one push is not one to trust either way). */
+const MAX_DEPLOYMENT_PAGES = 10;
+
 /** The service deployment statuses of a deployment ECS rolled back (or is rolling back). */
 const ROLLED_BACK = [
   ServiceDeploymentStatus.ROLLBACK_REQUESTED,
@@ -100,8 +103,9 @@ const ROLLED_BACK = [
 
 /**
  * The image digests of the deployments of `service` created after `since` that ECS rolled back
- * (circuit breaker, CloudWatch alarms): one ListServiceDeployments (the newest 20) and one
- * DescribeServiceRevisions of their target revisions. Empty where ECS reports no service revisions
+ * (circuit breaker, CloudWatch alarms): ListServiceDeployments (pages of 100, followed; the
+ * `createdAt.after` filter is checked again on each result) and one DescribeServiceRevisions of
+ * their target revisions per 20. Empty where ECS reports no service revisions
  * for the service (moto; revisions older than 2024-10-25) or does not support them.
  *
  * @example
@@ -113,20 +117,30 @@ export async function rolledBackDigests(
   since: Date,
 ): Promise<ReadonlySet<string>> {
   if (!service.serviceArn || (service.currentServiceRevisions ?? []).length === 0) return new Set();
-  let targets: string[];
+  const targets: string[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
   try {
-    const page = await ecs.send(
-      new ListServiceDeploymentsCommand({
-        service: service.serviceArn,
-        ...(service.clusterArn ? { cluster: service.clusterArn } : {}),
-        status: ROLLED_BACK,
-        createdAt: { after: since },
-        maxResults: 20,
-      }),
-    );
-    targets = (page.serviceDeployments ?? []).flatMap((d) =>
-      d.targetServiceRevisionArn ? [d.targetServiceRevisionArn] : [],
-    );
+    do {
+      const page = await ecs.send(
+        new ListServiceDeploymentsCommand({
+          service: service.serviceArn,
+          ...(service.clusterArn ? { cluster: service.clusterArn } : {}),
+          status: ROLLED_BACK,
+          createdAt: { after: since },
+          maxResults: 100,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      // The filter is ECS's; the time is checked here too (the API promises no order either).
+      for (const deployment of page.serviceDeployments ?? [])
+        if (
+          deployment.targetServiceRevisionArn &&
+          (deployment.createdAt === undefined || deployment.createdAt > since)
+        )
+          targets.push(deployment.targetServiceRevisionArn);
+      nextToken = page.nextToken;
+    } while (nextToken && ++pages < MAX_DEPLOYMENT_PAGES);
   } catch (error) {
     if (error instanceof UnsupportedFeatureException) return new Set();
     throw error;

@@ -79,6 +79,8 @@ export interface RunningImageFacts {
   readonly digest: string;
   /** When that image was pushed (`imagePushedAt`), to the whole second as EventBridge times are. */
   readonly pushedAt: string;
+  /** Its tags in ECR now (`imageTags`): which tag family a container pinned by another tool is in. */
+  readonly tags?: readonly string[];
 }
 
 /** The pushed image's facts; a part is absent when no candidate service needed it (nothing was read). */

@@ -208,7 +208,11 @@ async function runningFacts(
     if (detail?.imageDigest && detail.imagePushedAt)
       // EventBridge times are whole seconds: compared at the same precision, the push that made
       // this very image is never "earlier" than it.
-      facts[ref] = { digest: detail.imageDigest, pushedAt: wholeSecond(detail.imagePushedAt) };
+      facts[ref] = {
+        digest: detail.imageDigest,
+        pushedAt: wholeSecond(detail.imagePushedAt),
+        tags: detail.imageTags ?? [],
+      };
   };
   // A few at a time (services mostly run one tag; preview environments may run dozens).
   for (let start = 0; start < refs.length; start += RUNNING_LOOKUPS_AT_ONCE)
@@ -217,13 +221,15 @@ async function runningFacts(
 }
 
 /**
- * What a BatchGetImage failure entry says of the image itself: it is not there, or was asked for
- * wrongly. Every other code (`KmsError`, `UpstreamUnavailable`, `UpstreamTooManyRequests`,
- * `UpstreamAccessDenied`, `ImageInaccessible`, one added later) is ECR failing to answer, which
- * fails the push for a retry instead of being read as "no platform" or "unsigned".
+ * What a BatchGetImage failure entry says of the image itself: it is not there, cannot be read
+ * (`ImageInaccessible`: archived images cannot be pulled until restored, a lasting state a retry
+ * would not change), or was asked for wrongly. Every other code (`KmsError`, `UpstreamUnavailable`,
+ * `UpstreamTooManyRequests`, `UpstreamAccessDenied`, one added later) is ECR failing to answer,
+ * which fails the push for a retry instead of being read as "no platform" or "unsigned".
  */
 const IMAGE_FACTS: ReadonlySet<string> = new Set([
   ImageFailureCode.ImageNotFound,
+  ImageFailureCode.ImageInaccessible,
   ImageFailureCode.ImageTagDoesNotMatchDigest,
   ImageFailureCode.InvalidImageDigest,
   ImageFailureCode.InvalidImageTag,

@@ -249,8 +249,9 @@ interface Candidate {
   /** Running images (tag or digest) whose push time the revision does not record: ECR is asked. */
   readonly unrecorded: readonly string[];
   /**
-   * Whether the digest every updated container runs is known (pinned, or ECS said): otherwise a
-   * container on a tag may run the image the tag names now, whatever ECR says of it.
+   * Whether every updated container's running image is known and dated: its digest (pinned, or ECS
+   * said) and when it was pushed (recorded, or ECR's). Otherwise a container on a tag may run the
+   * image the tag names now, or one pushed after this push (an expired image cannot be compared).
    */
   readonly runsKnown: boolean;
 }
@@ -290,13 +291,20 @@ function decideService(
   // One repository can hold several images told apart by a tag pattern (a monorepo's `api-1.3` and
   // `worker-1.2`, an app and its nginx). Where some of the task's containers run a tag the policy's
   // pattern matches, the push is for those only; "the first match" is for a container none runs.
+  // A container another tool pinned by digest, with no tag recorded, is in the family ECR's tags
+  // of that digest say (read with the running images' push times).
   const policy = resolved.policy;
+  const tagsOf = (definition: ContainerDefinition): readonly string[] => {
+    const tag = runningTag(definition, snapshot.taskDefinitionTags);
+    if (tag !== undefined) return [tag];
+    const digest = parseImageReference(definition.image ?? "")?.digest;
+    return (digest !== undefined ? running?.[digest]?.tags : undefined) ?? [];
+  };
   const family =
     policy.kind === "match"
-      ? inRepository.filter((definition) => {
-          const tag = runningTag(definition, snapshot.taskDefinitionTags);
-          return tag !== undefined && policy.extract(tag) !== undefined;
-        })
+      ? inRepository.filter((definition) =>
+          tagsOf(definition).some((tag) => policy.extract(tag) !== undefined),
+        )
       : [];
   const containers = family.length > 0 ? family : inRepository;
   if (containers.length === 0) {
@@ -391,7 +399,7 @@ function decideService(
       }
     }
     acceptances.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
-    if (runningDigest === undefined) runsKnown = false;
+    if (runningDigest === undefined || since === undefined) runsKnown = false;
     updates.push({
       container: name,
       fromImage: image,

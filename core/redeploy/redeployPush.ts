@@ -1,3 +1,4 @@
+import { rolledBackDigests } from "../ecs/serviceRevisions.ts";
 import { describeError } from "../errors.ts";
 import type { EcrImageActionEvent } from "../events/schemas.ts";
 import type { FlowContext } from "../flow.ts";
@@ -65,16 +66,30 @@ export async function withPendingPushes(
 }
 
 /**
- * What the plan needs beyond the snapshots: the pushes queued for the services, and which digest
- * ECS runs where a tracked service runs the pushed repository on a tag.
+ * What the plan needs beyond the snapshots: the pushes queued for the services, which digest ECS
+ * runs where a tracked service runs the pushed repository on a tag, and which deployments of the
+ * pushed digest ECS rolled back since the push — asked for those services, and for every service a
+ * queued push is released to (`release`): one ListServiceDeployments each, where the service
+ * reports service revisions.
  */
 async function planInputs(
   context: RedeployContext,
   snapshots: readonly ServiceSnapshot[],
   push: ImagePush,
-): Promise<ServiceSnapshot[]> {
+  release: boolean,
+): Promise<{ snapshots: ServiceSnapshot[]; rolledBack: Map<string, ReadonlySet<string>> }> {
   const queued = await withPendingPushes(context, snapshots, push.repository);
-  return withRunningDigests(context.clients.ecs, queued, (s) => asksWhatRuns(push, s, context.config));
+  const onTag = (s: ServiceSnapshot) => asksWhatRuns(push, s, context.config);
+  const withDigests = await withRunningDigests(context.clients.ecs, queued, onTag);
+  const since = push.time === undefined ? undefined : new Date(push.time);
+  const rolledBack = new Map<string, ReadonlySet<string>>();
+  if (since && !Number.isNaN(since.getTime()))
+    for (const snapshot of withDigests.filter((s) => release || onTag(s)))
+      rolledBack.set(
+        snapshot.service.serviceArn ?? "",
+        await rolledBackDigests(context.clients.ecs, snapshot.service, since),
+      );
+  return { snapshots: withDigests, rolledBack };
 }
 
 /** How many times a push is planned and applied for a service whose queue kept changing under it. */
@@ -88,16 +103,18 @@ export async function planAndApply(
   push: ImagePush,
   snapshots: readonly ServiceSnapshot[],
   context: RedeployContext,
-  options: { dryRun?: boolean; owner?: string } & PlanOptions = {},
+  options: { dryRun?: boolean; owner?: string; release?: boolean } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const candidates = await planInputs(context, snapshots, push);
+  const inputs = await planInputs(context, snapshots, push, options.release ?? false);
+  const candidates = inputs.snapshots;
+  const rolledBack = new Map(inputs.rolledBack);
   // What the image checks need of the pushed image, read only when some service would take it.
   let image = await loadImageFacts(
     context.clients.ecr,
     push,
     imageChecksFor(push, candidates, context.config),
   );
-  let plan = planRedeploy(push, candidates, context.config, { ...options, image });
+  let plan = planRedeploy(push, candidates, context.config, { ...options, rolledBack, image });
   const dryRun = options.dryRun ?? false;
   if (dryRun) return { plan, outcomes: [], dryRun };
   const apply = (toApply: RedeployPlan) =>
@@ -120,14 +137,16 @@ export async function planAndApply(
       context.clients.ecs,
       again.map((o) => o.action.service),
     );
-    const freshCandidates = await planInputs(context, fresh, push);
+    const inputsAgain = await planInputs(context, fresh, push, options.release ?? false);
+    const freshCandidates = inputsAgain.snapshots;
+    for (const [service, digests] of inputsAgain.rolledBack) rolledBack.set(service, digests);
     // Read again too: the race lost was another push of the image, which may have moved its tag.
     image = await loadImageFacts(
       context.clients.ecr,
       push,
       imageChecksFor(push, freshCandidates, context.config),
     );
-    const replanned = planRedeploy(push, freshCandidates, context.config, { ...options, image });
+    const replanned = planRedeploy(push, freshCandidates, context.config, { ...options, rolledBack, image });
     const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
     const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);

@@ -1,5 +1,4 @@
 import { nameFromArn } from "../ecs/arns.ts";
-import { rolledBackDigests } from "../ecs/serviceRevisions.ts";
 import { loadSnapshotsOf } from "./loadSnapshots.ts";
 import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
 import { planAndApply, type RedeployContext } from "./redeployPush.ts";
@@ -39,16 +38,9 @@ export async function releasePendingPush(
 ): Promise<Release> {
   const { snapshots, missing } = await loadSnapshotsOf(context.clients.ecs, [pending]);
   // The deployment it waited for may have been deploying this very digest (a pipeline's own deploy
-  // of the tag) and been rolled back: what ECS says of the service's deployments since the push.
-  const since = new Date(pending.push.time ?? pending.queuedAt);
-  const rolledBack = new Map<string, ReadonlySet<string>>();
-  for (const snapshot of snapshots)
-    rolledBack.set(
-      snapshot.service.serviceArn ?? "",
-      await rolledBackDigests(context.clients.ecs, snapshot.service, since),
-    );
+  // of the tag) and been rolled back: asked of ECS for the released service whatever it runs.
   const planned = await planAndApply(pending.push, snapshots, context, {
-    rolledBack,
+    release: true,
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
     owner: `${pending.push.eventId} released by ${options.trigger}`,
     dryRun: options.dryRun ?? false,

@@ -107,4 +107,51 @@ describe("a queued push released by the end of a deployment ECS rolled back", ()
     },
     30_000,
   );
+
+  it("the push's own event, handled after the rollback (a retry, a redrive, late delivery), is not rolled out either", async () => {
+    // Found in review (round 9): the check ran only at a queued push's release.
+    const world = await createWorld();
+    const ecs = ecsServiceRevisions(world);
+    const repository = "shop/rolled-back-late";
+    await createCluster(world.clients, "late");
+    await createRepository(world.clients, repository);
+    await pushImage(world.clients, repository, "sha-41", "build-41");
+    const d41 = await pushImage(world.clients, repository, "main", "build-41");
+    await pushImage(world.clients, repository, "sha-42", "build-42");
+    const d42 = await pushImage(world.clients, repository, "main", "build-42");
+    const pushed = `${new Date(Date.now() - 60_000).toISOString().slice(0, 19)}Z`;
+    const created = await createService(world.clients, {
+      cluster: "late",
+      name: "web",
+      desiredCount: 1,
+      tags: { "autopilot:redeploy": "any" },
+      containers: [{ name: "web", image: ecrImage(REGION, repository, "main"), essential: true }],
+    });
+    // The pipeline deployed build 42 on `main`; it failed and ECS rolled back to build 41.
+    ecs.runs(created.taskDefinition ?? "", { web: d41 });
+    ecs.rolledBack(created.serviceArn ?? "", { web: d42 });
+    const posted: string[] = [];
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", {
+        clients: world.clients,
+        tableName: world.tableName,
+        notifier: new TerminalNotifier((line) => posted.push(line)),
+      }),
+    );
+
+    const late = await handler(
+      ecrPushEvent({
+        region: REGION,
+        repository,
+        digest: d42,
+        tag: "main",
+        id: "rolled-back-late-42",
+        time: pushed,
+      }),
+      localContext("redeploy"),
+    );
+
+    expect(late).toMatchObject({ deployed: 0, services: [{ result: "skip:rolled-back" }] });
+    expect(await runningImage(world, "web", "late")).toBe(ecrImage(REGION, repository, "main"));
+  }, 30_000);
 });

@@ -75,4 +75,44 @@ describe("several images in one repository, told apart by a tag prefix", () => {
       app: `${ecrImage(REGION, repository, "latest").replace(/:latest$/, "")}@${api13}`,
     });
   }, 30_000);
+
+  it("containers a pipeline pinned by digest (no tag recorded) are told apart by their tags in ECR", async () => {
+    // Found in review (round 9): with no tag known for either container, the first match took both.
+    const world = await createWorld();
+    const repository = "shop/pinned-monorepo";
+    await createCluster(world.clients, "pinned");
+    await createRepository(world.clients, repository);
+    const api12 = await pushImage(world.clients, repository, "api-1.2", "api-1.2");
+    const worker12 = await pushImage(world.clients, repository, "worker-1.2", "worker-1.2");
+    const base = ecrImage(REGION, repository, "x").replace(/:x$/, "");
+    await createService(world.clients, {
+      cluster: "pinned",
+      name: "shop",
+      desiredCount: 1,
+      tags: { "autopilot:redeploy": "prefix:api-" },
+      containers: [
+        { name: "api", image: `${base}@${api12}`, essential: true },
+        { name: "worker", image: `${base}@${worker12}`, essential: true },
+      ],
+    });
+    const handler = createRedeployHandler(
+      createRuntime("redeploy", {
+        clients: world.clients,
+        tableName: world.tableName,
+        notifier: new TerminalNotifier(() => undefined),
+      }),
+    );
+    const api13 = await pushImage(world.clients, repository, "api-1.3", "api-1.3");
+
+    const result = await handler(
+      ecrPushEvent({ region: REGION, repository, digest: api13, tag: "api-1.3", id: "pinned-api-1.3" }),
+      localContext("redeploy"),
+    );
+
+    expect(result).toMatchObject({ deployed: 1 });
+    expect(await runningImages(world, "shop", "pinned")).toEqual({
+      api: `${base}@${api13}`,
+      worker: `${base}@${worker12}`,
+    });
+  }, 30_000);
 });

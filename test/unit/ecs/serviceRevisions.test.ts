@@ -133,8 +133,42 @@ describe("runningDigests", () => {
       cluster: "arn:c",
       status: ["ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"],
       createdAt: { after: since },
-      maxResults: 20,
+      maxResults: 100,
     });
+  });
+
+  it("rolledBackDigests: follows ListServiceDeployments' pages, and keeps only deployments created after the push", async () => {
+    const { ecs, mock } = ecsAnswering([
+      revision("web", 8, { web: digest(41) }),
+      revision("web", 9, { web: digest(42) }),
+    ]);
+    const since = new Date("2026-11-27T10:00:00Z");
+    mock
+      .on(ListServiceDeploymentsCommand)
+      .resolvesOnce({
+        serviceDeployments: [
+          {
+            status: "ROLLBACK_SUCCESSFUL",
+            createdAt: new Date("2026-11-27T09:00:00Z"),
+            targetServiceRevisionArn: revision("web", 8, {}).serviceRevisionArn,
+          },
+        ],
+        nextToken: "page-2",
+      })
+      .resolvesOnce({
+        serviceDeployments: [
+          {
+            status: "ROLLBACK_SUCCESSFUL",
+            createdAt: new Date("2026-11-27T10:05:00Z"),
+            targetServiceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+          },
+        ],
+      });
+    expect([...(await rolledBackDigests(ecs, service("web", [1]), since))]).toEqual([digest(42)]);
+    expect(mock.commandCalls(ListServiceDeploymentsCommand).map((c) => c.args[0].input.nextToken)).toEqual([
+      undefined,
+      "page-2",
+    ]);
   });
 
   it("rolledBackDigests: nothing asked where ECS reports no service revisions; nothing rolled back, nothing described", async () => {

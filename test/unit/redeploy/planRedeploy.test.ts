@@ -1021,6 +1021,8 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
       from: "image index",
     },
     tagNow: { tag: "1.5.0", digest: LATER },
+    // When the running image was pushed (ECR's imagePushedAt): what runs is dated.
+    running: { [RUNNING]: { digest: RUNNING, pushedAt: "2026-11-26T09:00:00Z" } },
   };
   const later = (platforms: string[], signed = true): ImageFacts["tagNowImage"] => ({
     digest: LATER,
@@ -1090,6 +1092,13 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
         image: { ...both, tagNowImage: later(["amd64"]) },
       }),
     ).toMatchObject({ kind: "deploy" });
+  });
+
+  it("skips it as replaced where the running image cannot be dated (ECR no longer has it): the push may be older", () => {
+    const { running: _, ...undated } = both;
+    expect(
+      first(push, graviton, DEFAULT_CONFIG, { image: { ...undated, tagNowImage: later(["amd64"]) } }),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
   });
 
   it("a later image ECR could not say enough of is no refusal: the push stays replaced", () => {
@@ -1236,6 +1245,24 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
     const action = first(api13, pinned, DEFAULT_CONFIG, { image: current(api13) });
     expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromTag: "api-1.2" }] });
     expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
+  it("tells containers another tool pinned (no tag recorded) apart by their digests' tags in ECR", () => {
+    const API = `sha256:${"a".repeat(64)}`;
+    const WORKER = `sha256:${"c".repeat(64)}`;
+    const pinned = monorepo([
+      { name: "api", image: `${REGISTRY}/shop/web@${API}` },
+      { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
+    ]);
+    const running = {
+      [API]: { digest: API, pushedAt: "2026-11-26T09:00:00Z", tags: ["api-1.2"] },
+      [WORKER]: { digest: WORKER, pushedAt: "2026-11-26T09:00:00Z", tags: ["worker-1.2", "latest"] },
+    };
+    const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromDigest: API }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+    // Before ECR is read, both are candidates: both digests are asked for.
+    expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG).running).toEqual([API, WORKER]);
   });
 
   it("takes the first match for every container when none runs a matching tag", () => {
