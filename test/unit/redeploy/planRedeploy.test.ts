@@ -1197,6 +1197,19 @@ describe("asksWhatRuns: where the plan needs ECS to say which digest runs", () =
     ).toBe(false);
   });
 
+  it("where one of several containers of the pushed repository is on a tag and another pinned", () => {
+    expect(
+      asksWhatRuns(
+        push,
+        withContainers([
+          { name: "web", image: PINNED },
+          { name: "jobs", image: `${REGISTRY}/shop/web:main` },
+        ]),
+        DEFAULT_CONFIG,
+      ),
+    ).toBe(true);
+  });
+
   it("not for an untracked service, nor for a container autopilot:container leaves out", () => {
     const onTag = { name: "web", image: `${REGISTRY}/shop/web:1.4.2` };
     expect(asksWhatRuns(push, withContainers([onTag], {}), DEFAULT_CONFIG)).toBe(false);
