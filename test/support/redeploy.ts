@@ -6,7 +6,45 @@ import {
   type ServiceDeploymentBrief,
   type ServiceRevision,
 } from "@aws-sdk/client-ecs";
-import type { World } from "./world.ts";
+import { localContext } from "../../cli/localContext.ts";
+import { TerminalNotifier } from "../../core/notify/index.ts";
+import { createRedeployHandler } from "../../functions/redeploy.ts";
+import { createRuntime } from "../../runtime/runtime.ts";
+import { ecrImage, ecrPushEvent } from "../../sandbox/seed.ts";
+import { REGION, type World } from "./world.ts";
+
+/** Now, to the whole second, as EventBridge gives event times. */
+export const eventTime = (): string => `${new Date().toISOString().slice(0, 19)}Z`;
+
+/** Waits past a whole second: pushes a second apart are ordered by ECR's and EventBridge's times. */
+export const nextSecond = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1_100));
+
+/** An image of the repository pinned by digest, as ecs-autopilot deploys it. */
+export const pinnedImage = (repository: string, digest: string): string =>
+  `${ecrImage(REGION, repository, "x").replace(/:x$/, "")}@${digest}`;
+
+/**
+ * The redeploy Lambda handler on the world's moto clients, with its Slack lines collected in
+ * `posted`; `push` sends it an ECR push event (AWS's sample, its fields replaced).
+ */
+export function redeployHandler(world: World, posted: string[] = []) {
+  const handler = createRedeployHandler(
+    createRuntime("redeploy", {
+      clients: world.clients,
+      tableName: world.tableName,
+      notifier: new TerminalNotifier((line) => posted.push(line)),
+    }),
+  );
+  return {
+    handler,
+    posted,
+    push: (repository: string, digest: string, tag: string, id: string, time?: string) =>
+      handler(
+        ecrPushEvent({ region: REGION, repository, digest, tag, id, ...(time ? { time } : {}) }),
+        localContext("redeploy"),
+      ),
+  };
+}
 
 /** The image of each container of the service's current revision, by name (read from moto directly). */
 export async function runningImages(

@@ -16,9 +16,6 @@
 import { DescribeServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { TerminalNotifier } from "../../../core/notify/index.ts";
-import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import {
   createCluster,
   createRepository,
@@ -27,12 +24,16 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { ecsServiceRevisions, runningImage } from "../../support/redeploy.ts";
+import {
+  ecsServiceRevisions,
+  eventTime,
+  nextSecond,
+  pinnedImage,
+  redeployHandler,
+  runningImage,
+} from "../../support/redeploy.ts";
 import { createWorld, REGION } from "../../support/world.ts";
 
-const now = () => `${new Date().toISOString().slice(0, 19)}Z`;
-/** EventBridge and ECR times are whole seconds: pushes a second apart are ordered. */
-const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
 let serial = 0;
 
 /** A service on `:latest` (policy `minor`), nightly 1 running; release 1.3.0 pushed, then nightly 2. */
@@ -55,14 +56,7 @@ async function nightlyService(name: string) {
   });
   const taskDefinition = created.taskDefinition ?? "";
   ecs.runs(taskDefinition, { web: nightly1 });
-  const posted: string[] = [];
-  const handler = createRedeployHandler(
-    createRuntime("redeploy", {
-      clients: world.clients,
-      tableName: world.tableName,
-      notifier: new TerminalNotifier((line) => posted.push(line)),
-    }),
-  );
+  const { handler, posted } = redeployHandler(world);
   const event = (digest: string, tag: string, time?: string) =>
     handler(
       ecrPushEvent({
@@ -75,16 +69,16 @@ async function nightlyService(name: string) {
       }),
       localContext("redeploy"),
     );
-  await aSecond();
+  await nextSecond();
   const release = await pushImage(world.clients, repository, "1.3.0", "release-1.3.0");
-  const releaseTime = now();
-  await aSecond();
+  const releaseTime = eventTime();
+  await nextSecond();
   const nightly2 = await pushImage(world.clients, repository, "latest", "nightly-2");
   await pushImage(world.clients, repository, "nightly-2", "nightly-2");
   // `minor` does not take `latest`: nightlies are the pipeline's.
   expect(await event(nightly2, "latest")).toMatchObject({ deployed: 0 });
   // The pipeline's `update-service --force-new-deployment` (ECS resolves `latest` again).
-  await aSecond();
+  await nextSecond();
   await world.clients.ecs.send(
     new UpdateServiceCommand({ cluster: name, service: "web", forceNewDeployment: true }),
   );
@@ -101,9 +95,7 @@ describe("which digest runs on a tag: ECS's service revision says", () => {
     const late = await event(release, "1.3.0", releaseTime);
 
     expect(late).toMatchObject({ deployed: 1, services: [{ result: "deployed" }] });
-    expect(await runningImage(world, "web", "rollback")).toBe(
-      `${ecrImage(REGION, repository, "1.3.0").replace(/:1\.3\.0$/, "")}@${release}`,
-    );
+    expect(await runningImage(world, "web", "rollback")).toBe(pinnedImage(repository, release));
     expect(ecs.described.flat()).toHaveLength(1);
     expect(posted.join("\n")).toContain("1.3.0");
   }, 30_000);
@@ -119,7 +111,7 @@ describe("which digest runs on a tag: ECS's service revision says", () => {
         await nightlyService(name);
       ecs.runs(taskDefinition, { web: nightly2 });
       if (moved) {
-        await aSecond();
+        await nextSecond();
         const nightly3 = await pushImage(world.clients, repository, "latest", "nightly-3");
         expect(await event(nightly3, "latest")).toMatchObject({ deployed: 0 });
       }
@@ -152,13 +144,7 @@ describe("which digest runs on a tag: ECS's service revision says", () => {
     const build41 = await pushImage(world.clients, repository, "main", "build-41");
     // The pipeline deployed build 41 itself: ECS resolved `main` to it.
     ecs.runs(created.taskDefinition ?? "", { web: build41 });
-    const handler = createRedeployHandler(
-      createRuntime("redeploy", {
-        clients: world.clients,
-        tableName: world.tableName,
-        notifier: new TerminalNotifier(() => undefined),
-      }),
-    );
+    const { handler } = redeployHandler(world);
 
     const result = await handler(
       ecrPushEvent({ region: REGION, repository, digest: build41, tag: "main", id: "ecs-runs-pipeline" }),
@@ -180,14 +166,13 @@ describe("which digest runs on a tag: ECS's service revision says", () => {
     await createCluster(world.clients, "cost");
     await createRepository(world.clients, repository);
     const d100 = await pushImage(world.clients, repository, "1.0.0", "release-1.0.0");
-    const base = ecrImage(REGION, repository, "1.0.0").replace(/:1\.0\.0$/, "");
     const pinned = await createService(world.clients, {
       cluster: "cost",
       name: "pinned",
       desiredCount: 1,
       tags: { "autopilot:redeploy": "minor" },
       containers: [
-        { name: "app", image: `${base}@${d100}`, essential: true },
+        { name: "app", image: pinnedImage(repository, d100), essential: true },
         {
           name: "log-router",
           image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
@@ -211,13 +196,7 @@ describe("which digest runs on a tag: ECS's service revision says", () => {
       containers: [{ name: "app", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
     });
     ecs.runs(onTag.taskDefinition ?? "", { app: d100 });
-    const handler = createRedeployHandler(
-      createRuntime("redeploy", {
-        clients: world.clients,
-        tableName: world.tableName,
-        notifier: new TerminalNotifier(() => undefined),
-      }),
-    );
+    const { handler } = redeployHandler(world);
     const d110 = await pushImage(world.clients, repository, "1.1.0", "release-1.1.0");
 
     const result = await handler(

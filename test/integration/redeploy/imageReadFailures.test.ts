@@ -12,9 +12,6 @@
 import type { BatchGetImageCommandInput } from "@aws-sdk/client-ecr";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { TerminalNotifier } from "../../../core/notify/index.ts";
-import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import {
   createCluster,
   createRepository,
@@ -23,11 +20,14 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { ecsServiceRevisions, runningImage } from "../../support/redeploy.ts";
+import {
+  ecsServiceRevisions,
+  eventTime,
+  nextSecond,
+  redeployHandler,
+  runningImage,
+} from "../../support/redeploy.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
-
-const now = () => `${new Date().toISOString().slice(0, 19)}Z`;
-const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
 
 /** BatchGetImage of `digest()` answers a KMS failure entry for it, as ECR does when KMS throttles. */
 function kmsFailureFor(world: World, digest: () => string | undefined): void {
@@ -60,16 +60,6 @@ function kmsFailureFor(world: World, digest: () => string | undefined): void {
   );
 }
 
-function handlerOf(world: World) {
-  return createRedeployHandler(
-    createRuntime("redeploy", {
-      clients: world.clients,
-      tableName: world.tableName,
-      notifier: new TerminalNotifier(() => undefined),
-    }),
-  );
-}
-
 describe("a per-image read failure from ECR fails the push for a retry", () => {
   it("on the pushed image: the invocation fails (no skip:platform-unknown), and its retry deploys", async () => {
     const world = await createWorld();
@@ -86,7 +76,7 @@ describe("a per-image read failure from ECR fails the push for a retry", () => {
       tags: { "autopilot:redeploy": "minor" },
       containers: [{ name: "web", image: ecrImage(REGION, repository, "1.0.0"), essential: true }],
     });
-    const handler = handlerOf(world);
+    const { handler } = redeployHandler(world);
     const d110 = await pushImage(world.clients, repository, "1.1.0", "release-1.1.0");
     const event = ecrPushEvent({ region: REGION, repository, digest: d110, tag: "1.1.0", id: "kms-pushed" });
     failing = d110;
@@ -118,12 +108,12 @@ describe("a per-image read failure from ECR fails the push for a retry", () => {
       containers: [{ name: "web", image: ecrImage(REGION, repository, "main"), essential: true }],
     });
     ecs.runs(created.taskDefinition ?? "", { web: d40 });
-    const handler = handlerOf(world);
-    await aSecond();
+    const { handler } = redeployHandler(world);
+    await nextSecond();
     await pushImage(world.clients, repository, "sha-41", "build-41");
     const d41 = await pushImage(world.clients, repository, "main", "build-41");
-    const t41 = now();
-    await aSecond();
+    const t41 = eventTime();
+    await nextSecond();
     await pushImage(world.clients, repository, "sha-42", "build-42");
     const d42 = await pushImage(world.clients, repository, "main", "build-42");
     failing = d42;

@@ -11,9 +11,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { TerminalNotifier } from "../../../core/notify/index.ts";
-import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import {
   createCluster,
   createRepository,
@@ -22,11 +19,16 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { ecsServiceRevisions, runningImage } from "../../support/redeploy.ts";
+import {
+  ecsServiceRevisions,
+  eventTime,
+  nextSecond,
+  pinnedImage,
+  redeployHandler,
+  runningImage,
+} from "../../support/redeploy.ts";
 import { createWorld, REGION } from "../../support/world.ts";
 
-const now = () => `${new Date().toISOString().slice(0, 19)}Z`;
-const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
 const both = { platforms: ["linux/amd64", "linux/arm64"] };
 
 describe("a late push whose tag moved on to an image some services refuse", () => {
@@ -59,29 +61,22 @@ describe("a late push whose tag moved on to an image some services refuse", () =
         });
         if (ecsSays) ecs.runs(created.taskDefinition ?? "", { [name]: d40 });
       }
-      const posted: string[] = [];
-      const handler = createRedeployHandler(
-        createRuntime("redeploy", {
-          clients: world.clients,
-          tableName: world.tableName,
-          notifier: new TerminalNotifier((line) => posted.push(line)),
-        }),
-      );
+      const { handler, posted } = redeployHandler(world);
       const event = (digest: string, id: string, time: string) =>
         handler(
           ecrPushEvent({ region: REGION, repository, digest, tag: "main", id, time }),
           localContext("redeploy"),
         );
-      await aSecond();
+      await nextSecond();
       await pushImage(world.clients, repository, "sha-41", "build-41", both);
       const d41 = await pushImage(world.clients, repository, "main", "build-41", both);
-      const t41 = now();
-      await aSecond();
+      const t41 = eventTime();
+      await nextSecond();
       const amd64 = { platforms: ["linux/amd64"] };
       await pushImage(world.clients, repository, "sha-42", "build-42", amd64);
       const d42 = await pushImage(world.clients, repository, "main", "build-42", amd64);
 
-      expect(await event(d42, "later-refused-42", now())).toMatchObject({
+      expect(await event(d42, "later-refused-42", eventTime())).toMatchObject({
         deployed: 1,
         services: [
           { service: `${cluster}/graviton`, result: "skip:platform-mismatch" },
@@ -97,8 +92,7 @@ describe("a late push whose tag moved on to an image some services refuse", () =
           { service: `${cluster}/intel`, result: "skip:superseded" },
         ],
       });
-      const pinned = (digest: string) =>
-        `${ecrImage(REGION, repository, "main").replace(/:main$/, "")}@${digest}`;
+      const pinned = (digest: string) => pinnedImage(repository, digest);
       expect(await runningImage(world, "graviton", cluster)).toBe(
         ecsSays ? pinned(d41) : ecrImage(REGION, repository, "main"),
       );

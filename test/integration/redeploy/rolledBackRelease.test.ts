@@ -13,10 +13,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { TerminalNotifier } from "../../../core/notify/index.ts";
 import { listPendingPushes } from "../../../core/redeploy/pendingPushes.ts";
-import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import { deploymentEvent } from "../../../sandbox/ecsEvents.ts";
 import {
   createCluster,
@@ -26,7 +23,7 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { ecsServiceRevisions, runningImage } from "../../support/redeploy.ts";
+import { ecsServiceRevisions, pinnedImage, redeployHandler, runningImage } from "../../support/redeploy.ts";
 import { createWorld, REGION } from "../../support/world.ts";
 
 describe("a queued push released by the end of a deployment ECS rolled back", () => {
@@ -55,14 +52,7 @@ describe("a queued push released by the end of a deployment ECS rolled back", ()
         tags: { "autopilot:redeploy": "any" },
         containers: [{ name: "web", image: ecrImage(REGION, repository, "main"), essential: true }],
       });
-      const posted: string[] = [];
-      const handler = createRedeployHandler(
-        createRuntime("redeploy", {
-          clients: world.clients,
-          tableName: world.tableName,
-          notifier: new TerminalNotifier((line) => posted.push(line)),
-        }),
-      );
+      const { handler, posted } = redeployHandler(world);
       expect(
         await handler(
           ecrPushEvent({
@@ -91,7 +81,7 @@ describe("a queued push released by the end of a deployment ECS rolled back", ()
         localContext("redeploy"),
       );
 
-      const pinned = `${ecrImage(REGION, repository, "main").replace(/:main$/, "")}@${d42}`;
+      const pinned = pinnedImage(repository, d42);
       if (own) {
         expect(released).toMatchObject({
           reports: [{ deployed: 0, services: [{ result: "skip:rolled-back" }] }],
@@ -130,14 +120,7 @@ describe("a queued push released by the end of a deployment ECS rolled back", ()
     // The pipeline deployed build 42 on `main`; it failed and ECS rolled back to build 41.
     ecs.runs(created.taskDefinition ?? "", { web: d41 });
     ecs.rolledBack(created.serviceArn ?? "", { web: d42 });
-    const posted: string[] = [];
-    const handler = createRedeployHandler(
-      createRuntime("redeploy", {
-        clients: world.clients,
-        tableName: world.tableName,
-        notifier: new TerminalNotifier((line) => posted.push(line)),
-      }),
-    );
+    const { handler, posted } = redeployHandler(world);
 
     const late = await handler(
       ecrPushEvent({
@@ -152,6 +135,8 @@ describe("a queued push released by the end of a deployment ECS rolled back", ()
     );
 
     expect(late).toMatchObject({ deployed: 0, services: [{ result: "skip:rolled-back" }] });
+    // A push's own skips are posted only with redeploy.notifySkipped (a released push always tells).
+    expect(posted).toEqual([]);
     expect(await runningImage(world, "web", "late")).toBe(ecrImage(REGION, repository, "main"));
   }, 30_000);
 });

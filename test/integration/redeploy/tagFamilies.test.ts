@@ -7,9 +7,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { TerminalNotifier } from "../../../core/notify/index.ts";
-import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import {
   createCluster,
   createRepository,
@@ -18,7 +15,7 @@ import {
   ecrPushEvent,
   pushImage,
 } from "../../../sandbox/seed.ts";
-import { runningImages } from "../../support/redeploy.ts";
+import { pinnedImage, redeployHandler, runningImages } from "../../support/redeploy.ts";
 import { createWorld, REGION } from "../../support/world.ts";
 
 async function monorepoService(name: string, running: Readonly<Record<string, string>>) {
@@ -38,13 +35,7 @@ async function monorepoService(name: string, running: Readonly<Record<string, st
       essential: true,
     })),
   });
-  const handler = createRedeployHandler(
-    createRuntime("redeploy", {
-      clients: world.clients,
-      tableName: world.tableName,
-      notifier: new TerminalNotifier(() => undefined),
-    }),
-  );
+  const { handler } = redeployHandler(world);
   const api13 = await pushImage(world.clients, repository, "api-1.3", "api-1.3");
   const result = await handler(
     ecrPushEvent({ region: REGION, repository, digest: api13, tag: "api-1.3", id: `families-${name}` }),
@@ -61,7 +52,7 @@ describe("several images in one repository, told apart by a tag prefix", () => {
     });
     expect(result).toMatchObject({ deployed: 1 });
     expect(await runningImages(world, "shop", "monorepo")).toEqual({
-      api: `${ecrImage(REGION, repository, "api-1.2").replace(/:api-1\.2$/, "")}@${api13}`,
+      api: pinnedImage(repository, api13),
       worker: ecrImage(REGION, repository, "worker-1.2"),
     });
   }, 30_000);
@@ -72,7 +63,7 @@ describe("several images in one repository, told apart by a tag prefix", () => {
     });
     expect(result).toMatchObject({ deployed: 1 });
     expect(await runningImages(world, "shop", "first-match")).toEqual({
-      app: `${ecrImage(REGION, repository, "latest").replace(/:latest$/, "")}@${api13}`,
+      app: pinnedImage(repository, api13),
     });
   }, 30_000);
 
@@ -84,24 +75,17 @@ describe("several images in one repository, told apart by a tag prefix", () => {
     await createRepository(world.clients, repository);
     const api12 = await pushImage(world.clients, repository, "api-1.2", "api-1.2");
     const worker12 = await pushImage(world.clients, repository, "worker-1.2", "worker-1.2");
-    const base = ecrImage(REGION, repository, "x").replace(/:x$/, "");
     await createService(world.clients, {
       cluster: "pinned",
       name: "shop",
       desiredCount: 1,
       tags: { "autopilot:redeploy": "prefix:api-" },
       containers: [
-        { name: "api", image: `${base}@${api12}`, essential: true },
-        { name: "worker", image: `${base}@${worker12}`, essential: true },
+        { name: "api", image: pinnedImage(repository, api12), essential: true },
+        { name: "worker", image: pinnedImage(repository, worker12), essential: true },
       ],
     });
-    const handler = createRedeployHandler(
-      createRuntime("redeploy", {
-        clients: world.clients,
-        tableName: world.tableName,
-        notifier: new TerminalNotifier(() => undefined),
-      }),
-    );
+    const { handler } = redeployHandler(world);
     const api13 = await pushImage(world.clients, repository, "api-1.3", "api-1.3");
 
     const result = await handler(
@@ -111,8 +95,8 @@ describe("several images in one repository, told apart by a tag prefix", () => {
 
     expect(result).toMatchObject({ deployed: 1 });
     expect(await runningImages(world, "shop", "pinned")).toEqual({
-      api: `${base}@${api13}`,
-      worker: `${base}@${worker12}`,
+      api: pinnedImage(repository, api13),
+      worker: pinnedImage(repository, worker12),
     });
   }, 30_000);
 });
