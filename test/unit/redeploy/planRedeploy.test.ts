@@ -1101,6 +1101,32 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
     ).toMatchObject({ kind: "skip", category: "superseded" });
   });
 
+  it("skips it as replaced where a container runs another tag, dated by that tag but with no digest from ECS", () => {
+    // web runs `:latest`, which named LATER before the deployment: dated, yet ECS never said the digest.
+    const onLatest = snapshot({
+      tags: { "autopilot:redeploy": "any", "autopilot:require-signature": "true" },
+      service: {
+        deployments: [
+          { id: "ecs-svc/1", status: "PRIMARY", rolloutState: "COMPLETED", createdAt: new Date(T3) },
+        ],
+      },
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:latest` }] },
+    });
+    const main = { ...push, tag: "main", time: T2 };
+    const image: ImageFacts = {
+      digest: push.digest,
+      platform: both.platform,
+      signature: { signatures: [{ via: "cosign tag", digest: "sha256:s", artifactType: "x" }], looked: [] },
+      tagNow: { tag: "main", digest: LATER },
+      tagNowImage: later(["amd64", "arm64"], false),
+      running: { latest: { digest: LATER, pushedAt: T1 } },
+    };
+    expect(first(main, onLatest, DEFAULT_CONFIG, { image })).toMatchObject({
+      kind: "skip",
+      category: "superseded",
+    });
+  });
+
   it("a later image ECR could not say enough of is no refusal: the push stays replaced", () => {
     const unknown: ImageFacts["tagNowImage"] = {
       digest: LATER,
@@ -1268,7 +1294,8 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
       { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
     ]);
     const running = {
-      [API]: { digest: API, pushedAt: "2026-11-26T09:00:00Z", tags: ["api-1.2"] },
+      // Any one of a digest's tags puts it in the family (`latest` does not match `api-`).
+      [API]: { digest: API, pushedAt: "2026-11-26T09:00:00Z", tags: ["latest", "api-1.2"] },
       [WORKER]: { digest: WORKER, pushedAt: "2026-11-26T09:00:00Z", tags: ["worker-1.2", "latest"] },
     };
     const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
@@ -1276,6 +1303,31 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
     expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
     // Before ECR is read, both are candidates: both digests are asked for.
     expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG).running).toEqual([API, WORKER]);
+  });
+
+  it("a pinned container whose tags are not known is in no family, whatever the pattern matches", () => {
+    const everything = parseConfig(
+      JSON.stringify({
+        redeploy: { rules: [{ cluster: "*", service: "*", repository: "*", policy: "glob:*" }] },
+      }),
+      "test config",
+    );
+    const mixed = {
+      ...snapshot({
+        tags: {},
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "app", image: `${REGISTRY}/shop/web:app-1` },
+            { name: "old", image: `${REGISTRY}/shop/web@sha256:${"d".repeat(64)}` },
+          ],
+        },
+      }),
+    };
+    const action = first({ ...push, tag: "app-2" }, mixed, everything, {
+      image: current({ ...push, tag: "app-2" }),
+    });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "app" }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
   });
 
   it("takes the first match for every container when none runs a matching tag", () => {
