@@ -90,7 +90,7 @@ async function revisionImages(ecs: ECSClient, arns: readonly string[]): Promise<
   return images;
 }
 
-/** Pages of 100 rolled-back deployments read at most (a service rolled back 1,000 times since one push is not one to trust either way). */
+/** Pages of 100 rolled-back deployments read at most; more fails the push (never read as "none"). */
 const MAX_DEPLOYMENT_PAGES = 10;
 
 /** The service deployment statuses of a deployment ECS rolled back (or is rolling back). */
@@ -145,8 +145,19 @@ export async function rolledBackDigests(
     if (error instanceof UnsupportedFeatureException) return new Set();
     throw error;
   }
+  // Not read to the end: "nothing rolled back" would be a guess.
+  if (nextToken)
+    throw new Error(
+      `ListServiceDeployments of ${service.serviceArn} had more than ${MAX_DEPLOYMENT_PAGES * 100} rolled-back deployments since ${since.toISOString()}`,
+    );
   if (targets.length === 0) return new Set();
-  const images = await revisionImages(ecs, [...new Set(targets)]);
+  const wanted = [...new Set(targets)];
+  const images = await revisionImages(ecs, wanted);
+  const missing = wanted.filter((arn) => !images.has(arn));
+  if (missing.length > 0)
+    throw new Error(
+      `DescribeServiceRevisions did not describe ${missing.join(", ")} (a rolled-back deployment's target)`,
+    );
   return new Set(
     [...images.values()].flatMap((containers) =>
       [...containers.values()].filter((d): d is string => d?.startsWith("sha256:") === true),

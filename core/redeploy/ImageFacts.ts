@@ -113,6 +113,11 @@ export interface ImageChecks {
   readonly tag: boolean;
   /** Tags or digests of running images whose push time no revision records (see {@link ImageFacts.running}). */
   readonly running?: readonly string[];
+  /**
+   * Pinned running digests whose push time a revision records: asked of ECR as well, only when the
+   * pushed tag moved on (another tool may have copied the recorded time onto its own revision).
+   */
+  readonly pinned?: readonly string[];
 }
 
 interface Descriptor {

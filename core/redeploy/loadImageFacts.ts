@@ -131,16 +131,26 @@ export async function loadImageFacts(
   // The tag moved on: whether the services can take the image it names now decides whether this
   // push is replaced for them (a later build refused on a Graviton service replaces nothing there).
   const later = tagNow.value?.digest;
-  const tagNowImage =
-    later !== undefined && later !== push.digest && (checks.platform || checks.signature)
-      ? { digest: later, ...(await manifestFacts(ecr, { ...push, digest: later }, checks, options, fail)) }
-      : undefined;
+  const moved = later !== undefined && later !== push.digest;
+  const [tagNowImage, pinned] = await Promise.all([
+    moved && (checks.platform || checks.signature)
+      ? manifestFacts(ecr, { ...push, digest: later }, checks, options, fail).then((facts) => ({
+          digest: later,
+          ...facts,
+        }))
+      : undefined,
+    // When the services' pinned images were pushed, by ECR: a recorded time may have been copied.
+    moved && (checks.pinned ?? []).length > 0
+      ? runningFacts(ecr, push, checks.pinned ?? [], fail)
+      : undefined,
+  ]);
+  const runningNow = running.value || pinned ? { ...pinned, ...running.value } : undefined;
   return {
     digest: push.digest,
     ...read.value,
     ...(tagNow.value ? { tagNow: tagNow.value } : {}),
     ...(tagNowImage ? { tagNowImage } : {}),
-    ...(running.value ? { running: running.value } : {}),
+    ...(runningNow ? { running: runningNow } : {}),
   };
 }
 

@@ -238,6 +238,15 @@ export function asksWhatRuns(push: ImagePush, snapshot: ServiceSnapshot, config:
   );
 }
 
+/**
+ * Whether a policy tracks the push on this service and some container runs its repository: the
+ * services whose deployments since the push ECS is asked about (a rollback of the pushed digest).
+ */
+export function tracksPush(push: ImagePush, snapshot: ServiceSnapshot, config: AutopilotConfig): boolean {
+  const resolved = resolvePolicy(serviceRef(snapshot.service), snapshot.tags, push, config);
+  return !("skip" in resolved) && pushedContainers(snapshot, push, resolved).length > 0;
+}
+
 /** A service the tag policy would update; the image checks and the roll-out state decide the rest. */
 interface Candidate {
   readonly kind: "candidate";
@@ -248,6 +257,8 @@ interface Candidate {
   readonly acceptances: readonly string[];
   /** Running images (tag or digest) whose push time the revision does not record: ECR is asked. */
   readonly unrecorded: readonly string[];
+  /** Pinned running digests whose push time the revision records: ECR is asked too when the tag moved. */
+  readonly recordedPins: readonly string[];
   /**
    * Whether every updated container's running image is known and dated: its digest (pinned, or ECS
    * said) and when it was pushed (recorded, or ECR's). Otherwise a container on a tag may run the
@@ -300,13 +311,35 @@ function decideService(
     const digest = parseImageReference(definition.image ?? "")?.digest;
     return (digest !== undefined ? running?.[digest]?.tags : undefined) ?? [];
   };
-  const family =
+  const inFamily = (definition: ContainerDefinition) =>
+    policy.kind === "match" && tagsOf(definition).some((tag) => policy.extract(tag) !== undefined);
+  const family = inRepository.filter(inFamily);
+  // No container in the family: "the first match" goes to containers whose tag is not known (a
+  // re-push moved the tag off the digest one runs), never to one known to run another family; to
+  // every container only when all tags are known and none matches (a service moving onto a pattern).
+  const unknownTag = inRepository.filter((definition) => tagsOf(definition).length === 0);
+  const containers =
+    policy.kind !== "match"
+      ? inRepository
+      : family.length > 0
+        ? family
+        : unknownTag.length > 0
+          ? unknownTag
+          : inRepository;
+  // Under a pattern, ECR is asked for the tags of every digest another tool pinned (no tag recorded),
+  // so that one left out above joins its family when the plan is made with ECR's answer.
+  const recordedPins: string[] = [];
+  const unrecorded: string[] =
     policy.kind === "match"
-      ? inRepository.filter((definition) =>
-          tagsOf(definition).some((tag) => policy.extract(tag) !== undefined),
-        )
+      ? inRepository.flatMap((definition) => {
+          const digest = parseImageReference(definition.image ?? "")?.digest;
+          return digest !== undefined &&
+            digest !== push.digest &&
+            runningTag(definition, snapshot.taskDefinitionTags) === undefined
+            ? [digest]
+            : [];
+        })
       : [];
-  const containers = family.length > 0 ? family : inRepository;
   if (containers.length === 0) {
     const which = resolved.container ? `container '${resolved.container}'` : "no container";
     return skip(
@@ -337,7 +370,6 @@ function decideService(
   let runningSince: string | undefined;
   let pushedEarlier = 0;
   let earlierThan: string | undefined;
-  const unrecorded: string[] = [];
   // When the deployment running now was created: ECS resolved its image tags then.
   const primary = snapshot.service.deployments?.find((d) => d.status === "PRIMARY");
   const deployedAt = primary?.createdAt === undefined ? undefined : new Date(primary.createdAt).getTime();
@@ -365,6 +397,7 @@ function decideService(
     const key = runningDigest ?? currentTag;
     const askEcr = recorded === undefined && key !== undefined && key !== push.tag;
     if (askEcr) unrecorded.push(key);
+    if (recorded !== undefined && reference.digest !== undefined) recordedPins.push(reference.digest);
     const fromEcr = askEcr ? running?.[key] : undefined;
     // A digest is what runs. Without ECS's answer, a tag may have moved since the deployment
     // resolved it: what it names now is what runs only if that image was pushed before the running
@@ -374,7 +407,18 @@ function decideService(
       fromEcr.digest !== push.digest &&
       (runningDigest !== undefined ||
         (deployedAt !== undefined && Date.parse(fromEcr.pushedAt) <= deployedAt));
-    const since = recorded ?? (runs ? fromEcr.pushedAt : undefined);
+    // A recorded time may have been copied onto another tool's revision with our tags (ecspresso):
+    // where ECR was asked too (the tag moved), the later of the two dates the pinned image.
+    const pinnedAt =
+      recorded !== undefined && reference.digest !== undefined ? running?.[reference.digest] : undefined;
+    const since =
+      recorded !== undefined
+        ? pinnedAt !== undefined && Date.parse(pinnedAt.pushedAt) > Date.parse(recorded)
+          ? pinnedAt.pushedAt
+          : recorded
+        : runs
+          ? fromEcr.pushedAt
+          : undefined;
     const earlier = push.tag !== undefined && Date.parse(push.time ?? "") < Date.parse(since ?? "");
     if (earlier && push.tag === currentTag) {
       pushedEarlier++;
@@ -438,7 +482,17 @@ function decideService(
       );
     return skip(ref, "policy-rejected", `${resolved.source}: ${rejections.join("; ")}`);
   }
-  return { kind: "candidate", ref, resolved, snapshot, updates, acceptances, unrecorded, runsKnown };
+  return {
+    kind: "candidate",
+    ref,
+    resolved,
+    snapshot,
+    updates,
+    acceptances,
+    unrecorded,
+    recordedPins,
+    runsKnown,
+  };
 }
 
 /** The rest of the plan for a candidate: image checks, one deployment at a time, the new revision. */
@@ -602,11 +656,15 @@ export function imageChecksFor(
     .map((snapshot) => decideService(snapshot, push, config))
     .filter((d): d is Candidate => d.kind === "candidate");
   const running = [...new Set(candidates.flatMap((c) => c.unrecorded))].sort();
+  const pinned = [...new Set(candidates.flatMap((c) => c.recordedPins))]
+    .filter((d) => !running.includes(d))
+    .sort();
   return {
     platform: candidates.length > 0,
     signature: candidates.some((c) => c.resolved.requireSignature),
     tag: candidates.length > 0 && push.tag !== undefined,
     ...(running.length > 0 ? { running } : {}),
+    ...(pinned.length > 0 && push.tag !== undefined ? { pinned } : {}),
   };
 }
 

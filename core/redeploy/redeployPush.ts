@@ -8,7 +8,7 @@ import { redeploymentRecords } from "./deploymentRecords.ts";
 import { loadImageFacts } from "./loadImageFacts.ts";
 import { loadSnapshots, loadSnapshotsOf, withRunningDigests } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
-import { asksWhatRuns, imageChecksFor, type PlanOptions, planRedeploy } from "./planRedeploy.ts";
+import { asksWhatRuns, imageChecksFor, type PlanOptions, planRedeploy, tracksPush } from "./planRedeploy.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 import type { DeployOutcome, ImagePush, RedeployPlan, RedeployReport, ServiceSnapshot } from "./types.ts";
 
@@ -68,9 +68,10 @@ export async function withPendingPushes(
 /**
  * What the plan needs beyond the snapshots: the pushes queued for the services, which digest ECS
  * runs where a tracked service runs the pushed repository on a tag, and which deployments of the
- * pushed digest ECS rolled back since the push — asked for those services, and for every service a
- * queued push is released to (`release`): one ListServiceDeployments each, where the service
- * reports service revisions.
+ * pushed digest ECS rolled back since the push. The last is asked (one ListServiceDeployments,
+ * where the service reports service revisions) for each tracked service, and each service a queued
+ * push is released to (`release`), that has a deployment created after the push: a rollback of the
+ * pushed image is one, and a service idle since before the push costs nothing.
  */
 async function planInputs(
   context: RedeployContext,
@@ -79,15 +80,22 @@ async function planInputs(
   release: boolean,
 ): Promise<{ snapshots: ServiceSnapshot[]; rolledBack: Map<string, ReadonlySet<string>> }> {
   const queued = await withPendingPushes(context, snapshots, push.repository);
-  const onTag = (s: ServiceSnapshot) => asksWhatRuns(push, s, context.config);
-  const withDigests = await withRunningDigests(context.clients.ecs, queued, onTag);
-  const since = push.time === undefined ? undefined : new Date(push.time);
+  const withDigests = await withRunningDigests(context.clients.ecs, queued, (s) =>
+    asksWhatRuns(push, s, context.config),
+  );
+  const since = push.time === undefined ? Number.NaN : Date.parse(push.time);
+  const deployedSince = (s: ServiceSnapshot) =>
+    (s.service.deployments ?? []).some(
+      (d) => d.createdAt !== undefined && new Date(d.createdAt).getTime() > since,
+    );
   const rolledBack = new Map<string, ReadonlySet<string>>();
-  if (since && !Number.isNaN(since.getTime()))
-    for (const snapshot of withDigests.filter((s) => release || onTag(s)))
+  if (!Number.isNaN(since))
+    for (const snapshot of withDigests.filter(
+      (s) => (release || tracksPush(push, s, context.config)) && deployedSince(s),
+    ))
       rolledBack.set(
         snapshot.service.serviceArn ?? "",
-        await rolledBackDigests(context.clients.ecs, snapshot.service, since),
+        await rolledBackDigests(context.clients.ecs, snapshot.service, new Date(since)),
       );
   return { snapshots: withDigests, rolledBack };
 }

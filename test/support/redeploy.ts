@@ -79,13 +79,17 @@ export async function runningImage(world: World, service: string, cluster = "pro
  */
 export function ecsServiceRevisions(world: World): {
   runs(taskDefinitionArn: string, digests: Readonly<Record<string, string>>): void;
-  /** A deployment of `digests` on the service that ECS rolled back (ROLLBACK_SUCCESSFUL), created now. */
+  /**
+   * A deployment of `digests` on the service that ECS rolled back (ROLLBACK_SUCCESSFUL), created now;
+   * DescribeServices then shows the rollback's deployment (PRIMARY, COMPLETED, created now).
+   */
   rolledBack(serviceArn: string, digests: Readonly<Record<string, string>>): void;
   readonly described: string[][];
 } {
   const byTaskDefinition = new Map<string, Readonly<Record<string, string>>>();
   const revisions = new Map<string, ServiceRevision>();
   const deployments: ServiceDeploymentBrief[] = [];
+  const rollbacks = new Map<string, Date>();
   const described: string[][] = [];
   world.clients.ecs.middlewareStack.add(
     (next, context) => async (args) => {
@@ -109,6 +113,20 @@ export function ecsServiceRevisions(world: World): {
       if (context.commandName !== "DescribeServicesCommand") return result;
       const output = result.output as DescribeServicesCommandOutput;
       for (const service of output.services ?? []) {
+        // A rollback is a new deployment (of the revision rolled back to), created when it started.
+        const rolledBackAt = rollbacks.get(service.serviceArn ?? "");
+        if (rolledBackAt)
+          service.deployments = [
+            {
+              id: "ecs-svc/rollback",
+              status: "PRIMARY",
+              rolloutState: "COMPLETED",
+              createdAt: rolledBackAt,
+              taskDefinition: service.taskDefinition,
+              desiredCount: service.desiredCount,
+              runningCount: service.runningCount,
+            },
+          ];
         const digests = byTaskDefinition.get(service.taskDefinition ?? "");
         if (!digests || !service.serviceArn) continue;
         // One revision per service and task definition, as ECS keeps it until the next deployment.
@@ -143,6 +161,7 @@ export function ecsServiceRevisions(world: World): {
           imageDigest,
         })),
       });
+      rollbacks.set(serviceArn, new Date());
       deployments.push({
         serviceDeploymentArn: `${serviceArn.replace(":service/", ":service-deployment/")}/${deployments.length + 1}`,
         serviceArn,

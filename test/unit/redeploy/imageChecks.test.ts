@@ -256,7 +256,8 @@ describe("signed images only, where a team asks for it", () => {
       "1.3.0",
       "1.4.2",
     ]);
-    // A revision ecs-autopilot registered (its image pinned by digest) records it: nothing more to ask.
+    // A revision ecs-autopilot registered (its image pinned by digest) records it: asked of ECR
+    // only if the pushed tag moved on (the loader decides; the record may have been copied).
     const recorded = {
       ...snapshot({ image: `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}` }),
       taskDefinitionTags: {
@@ -268,6 +269,7 @@ describe("signed images only, where a team asks for it", () => {
       platform: true,
       signature: false,
       tag: true,
+      pinned: [`sha256:${"a".repeat(64)}`],
     });
     expect(imageChecksFor({ ...push, tag: "2.0.0" }, [snapshot({})], signedConfig)).toEqual({
       platform: false,

@@ -887,7 +887,7 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     expect(imageChecksFor(main, [runsMain], DEFAULT_CONFIG)).not.toHaveProperty("running");
   });
 
-  it("prefers the revision's own record to ECR's, for an image ecs-autopilot pinned", () => {
+  it("dates a pinned image by its record, or by ECR's push time where that is later (a record copied by another tool)", () => {
     const BUILD_40 = `sha256:${"0".repeat(64)}`;
     const recorded = snapshot({
       tags: { "autopilot:redeploy": "any" },
@@ -899,9 +899,22 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
       taskDefinitionTags: { "autopilot:source-time:web": T1, "autopilot:image-tag:web": "main" },
     };
     expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG)).not.toHaveProperty("running");
+    expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG).pinned).toEqual([BUILD_40]);
+    // The record alone (ECR not asked: the tag did not move): pushed at T1, as the late push.
+    expect(first(sha41, pinned, DEFAULT_CONFIG, facts({})).kind).toBe("deploy");
+    // ECR's push time of the digest, earlier than the record: the record stands.
     expect(
-      first(sha41, pinned, DEFAULT_CONFIG, facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: T3 } })).kind,
+      first(
+        sha41,
+        pinned,
+        DEFAULT_CONFIG,
+        facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: "2026-11-26T09:00:00Z" } }),
+      ).kind,
     ).toBe("deploy");
+    // Later (T3): the revision runs an image pushed after the late push, whatever its tags say.
+    expect(
+      first(sha41, pinned, DEFAULT_CONFIG, facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: T3 } })),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
   });
 
   it("never trusts our tags on a container that runs a tag: another tool registered it, maybe copying them", () => {
