@@ -55,6 +55,13 @@ export const GROUPS = {
   // Which rules apply, how a resource is evaluated (unknown values, suppressions, exemptions) and
   // which findings block enforcement before a redeploy.
   "policy-evaluate": ["core/policy/evaluate.ts", "core/policy/enforcementGate.ts"],
+  // Added 2026-11-27 from a review of issue 16: decision modules that were in no group.
+  // A cluster's capacity findings (stranded, target capacity, spread, idle) and its first-fit packing.
+  "rightsize-cluster": ["core/rightsize/clusterCapacity.ts"],
+  // Wait, forget or alert on a container instance whose agent disconnected.
+  "monitor-sweep": ["core/monitor/sweepAgentDisconnects.ts"],
+  // Which digest ECS runs on a tag, and which it rolled back (service revisions and deployments).
+  "ecs-revisions": ["core/ecs/serviceRevisions.ts"],
   events: ["core/events/rules.ts", "core/events/match.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
 };

@@ -9,7 +9,7 @@ import {
   planRedeploy,
   type ServiceSnapshot,
 } from "../../../core/redeploy/index.ts";
-import { asksWhatRuns } from "../../../core/redeploy/planRedeploy.ts";
+import { asksWhatRuns, tracksPush } from "../../../core/redeploy/planRedeploy.ts";
 import { POLICY_FORMS } from "../../../core/tagPolicy/index.ts";
 
 const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
@@ -1211,6 +1211,26 @@ describe("planRedeploy: a digest ECS rolled back on the service since the push",
   });
 });
 
+describe("tracksPush: the services asked whether ECS rolled the pushed digest back", () => {
+  it("a tracked service with a container of the pushed repository, pinned or on a tag", () => {
+    const pinned = snapshot({
+      taskDefinition: {
+        containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@sha256:${"1".repeat(64)}` }],
+      },
+    });
+    expect(tracksPush(push, pinned, DEFAULT_CONFIG)).toBe(true);
+    expect(tracksPush(push, snapshot({}), DEFAULT_CONFIG)).toBe(true);
+  });
+
+  it("not an untracked service, nor one with no container of the pushed repository", () => {
+    expect(tracksPush(push, snapshot({ tags: {} }), DEFAULT_CONFIG)).toBe(false);
+    const other = snapshot({
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/other:1.4.2` }] },
+    });
+    expect(tracksPush(push, other, DEFAULT_CONFIG)).toBe(false);
+  });
+});
+
 describe("asksWhatRuns: where the plan needs ECS to say which digest runs", () => {
   const PINNED = `${REGISTRY}/shop/web@sha256:${"1".repeat(64)}`;
   const withContainers = (containers: ContainerDefinition[], tags?: Record<string, string>) =>
@@ -1340,6 +1360,23 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
       image: current({ ...push, tag: "app-2" }),
     });
     expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "app" }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
+  it("with no container in the family, the first match goes only to those whose tag is unknown, never to one known to run another family", () => {
+    // api's digest lost its tag to a re-push; the worker's digest is tagged worker-1.2.
+    const API = `sha256:${"a".repeat(64)}`;
+    const WORKER = `sha256:${"c".repeat(64)}`;
+    const pinned = monorepo([
+      { name: "api", image: `${REGISTRY}/shop/web@${API}` },
+      { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
+    ]);
+    const running = {
+      [API]: { digest: API, pushedAt: "2026-11-26T09:00:00Z", tags: [] },
+      [WORKER]: { digest: WORKER, pushedAt: "2026-11-26T09:00:00Z", tags: ["worker-1.2"] },
+    };
+    const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromDigest: API }] });
     expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
   });
 
