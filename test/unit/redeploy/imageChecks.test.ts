@@ -271,6 +271,29 @@ describe("signed images only, where a team asks for it", () => {
       tag: true,
       pinned: [`sha256:${"a".repeat(64)}`],
     });
+    // Two pinned revisions, listed once each in a stable order; one whose time is not recorded is
+    // asked as a running image, not again as a pinned one.
+    const pinnedTo = (digest: string, time?: string) => ({
+      ...snapshot({ image: `${REGISTRY}/shop/web@${digest}` }),
+      taskDefinitionTags: {
+        "autopilot:image-tag:web": "1.4.2",
+        ...(time ? { "autopilot:source-time:web": time } : {}),
+      },
+    });
+    const B = `sha256:${"7".repeat(64)}`;
+    const C = `sha256:${"8".repeat(64)}`;
+    const D = `sha256:${"9".repeat(64)}`;
+    const several = imageChecksFor(
+      push,
+      [pinnedTo(C, "2026-11-26T09:00:00Z"), pinnedTo(B, "2026-11-26T09:00:00Z"), pinnedTo(D)],
+      DEFAULT_CONFIG,
+    );
+    expect(several.pinned).toEqual([B, C]);
+    expect(several.running).toEqual([D]);
+    // The same digest recorded on one service and not on another is asked once, as a running image.
+    const both = imageChecksFor(push, [pinnedTo(D, "2026-11-26T09:00:00Z"), pinnedTo(D)], DEFAULT_CONFIG);
+    expect(both.running).toEqual([D]);
+    expect(both).not.toHaveProperty("pinned");
     expect(imageChecksFor({ ...push, tag: "2.0.0" }, [snapshot({})], signedConfig)).toEqual({
       platform: false,
       signature: false,

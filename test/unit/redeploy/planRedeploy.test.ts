@@ -911,6 +911,19 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
         facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: "2026-11-26T09:00:00Z" } }),
       ).kind,
     ).toBe("deploy");
+    // Recorded later than ECR's time: the record stands (the later of the two).
+    const recordedLate = {
+      ...pinned,
+      taskDefinitionTags: { ...pinned.taskDefinitionTags, "autopilot:source-time:web": T3 },
+    };
+    expect(
+      first(
+        { ...sha41, time: T2 },
+        recordedLate,
+        DEFAULT_CONFIG,
+        facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: T1 } }),
+      ),
+    ).toMatchObject({ kind: "skip", category: "superseded" });
     // Later (T3): the revision runs an image pushed after the late push, whatever its tags say.
     expect(
       first(sha41, pinned, DEFAULT_CONFIG, facts({ [BUILD_40]: { digest: BUILD_40, pushedAt: T3 } })),
@@ -1378,6 +1391,32 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
     const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
     expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromDigest: API }] });
     expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
+  it("asks ECR for the tags of exactly the pinned digests with no recorded tag, the pushed one excepted", () => {
+    const ADMIN = `sha256:${"e".repeat(64)}`;
+    const OURS = `sha256:${"f".repeat(64)}`;
+    const containers = [
+      { name: "api", image: `${REGISTRY}/shop/web:api-1.2` },
+      // Pinned by another tool, no tag recorded: beside a family member, its tags are still asked.
+      { name: "admin", image: `${REGISTRY}/shop/web@${ADMIN}` },
+      // Already the pushed digest: nothing to ask.
+      { name: "same", image: `${REGISTRY}/shop/web@${push.digest}` },
+      // Pinned by ecs-autopilot, its tag and time recorded: asked only if the tag moved (`pinned`).
+      { name: "ours", image: `${REGISTRY}/shop/web@${OURS}` },
+    ];
+    const checks = imageChecksFor(
+      api13,
+      [
+        monorepo(containers, {
+          "autopilot:image-tag:ours": "api-1.1",
+          "autopilot:source-time:ours": "2026-11-26T09:00:00Z",
+        }),
+      ],
+      DEFAULT_CONFIG,
+    );
+    expect(checks.running).toEqual(["api-1.2", ADMIN]);
+    expect(checks.pinned).toEqual([OURS]);
   });
 
   it("takes the first match for every container when none runs a matching tag", () => {
