@@ -54,6 +54,16 @@ describe("rolledBackDigests never says 'not rolled back' without having read it"
     expect(await verdict(ecs)).not.toBe("not rolled back");
   });
 
+  it("reads exactly ten pages before it gives up", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    const mock = mockClient(ecs);
+    mock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [], nextToken: "more" });
+    await expect(rolledBackDigests(ecs, service, since)).rejects.toThrow(
+      `ListServiceDeployments of ${SERVICE} had more than 1000 rolled-back deployments since 2026-11-27T10:00:00.000Z`,
+    );
+    expect(mock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(10);
+  });
+
   it("a rolled-back deployment whose target revision ECS does not describe is not taken as none", async () => {
     const ecs = new ECSClient({ region: "eu-west-1" });
     const mock = mockClient(ecs);
@@ -72,5 +82,8 @@ describe("rolledBackDigests never says 'not rolled back' without having read it"
     });
 
     expect(await verdict(ecs)).not.toBe("not rolled back");
+    await expect(rolledBackDigests(ecs, service, since)).rejects.toThrow(
+      `DescribeServiceRevisions did not describe ${REVISIONS}/42 (a rolled-back deployment's target)`,
+    );
   });
 });

@@ -191,4 +191,38 @@ describe("runningDigests", () => {
     expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).size).toBe(0);
     await expect(rolledBackDigests(ecs, service("web", [1]), new Date())).rejects.toThrow("Rate exceeded");
   });
+
+  it("only sha256 digests count, a revision summary without an ARN is not asked, and a deployment created at the push's very time is not one after it", async () => {
+    const { ecs, mock } = ecsAnswering([
+      revision("web", 1, { web: "not-a-digest", sidecar: digest(2) }),
+      revision("web", 9, { web: digest(42), sidecar: "latest" }),
+    ]);
+    const summaryWithoutArn = {
+      ...service("web", [1]),
+      currentServiceRevisions: [{}, { arn: revision("web", 1, {}).serviceRevisionArn }],
+    };
+    expect((await runningDigests(ecs, [summaryWithoutArn], () => true)).get(`${SERVICE}/web`)).toEqual({
+      sidecar: digest(2),
+    });
+    expect(mock.commandCalls(DescribeServiceRevisionsCommand)[0]?.args[0].input.serviceRevisionArns).toEqual([
+      revision("web", 1, {}).serviceRevisionArn,
+    ]);
+    const since = new Date("2026-11-27T10:00:00Z");
+    mock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          status: "ROLLBACK_SUCCESSFUL",
+          createdAt: new Date(since),
+          targetServiceRevisionArn: `${SERVICE}/at-the-push`,
+        },
+        {
+          status: "ROLLBACK_SUCCESSFUL",
+          createdAt: new Date("2026-11-27T10:00:01Z"),
+          targetServiceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+        },
+        { status: "ROLLBACK_SUCCESSFUL", createdAt: new Date("2026-11-27T10:00:02Z") },
+      ],
+    });
+    expect([...(await rolledBackDigests(ecs, service("web", [1]), since))]).toEqual([digest(42)]);
+  });
 });
