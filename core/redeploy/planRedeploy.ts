@@ -175,11 +175,6 @@ export interface PlanOptions {
   /** Deployments ECS reported COMPLETED or FAILED (the event that released a queued push). */
   readonly finishedDeployments?: ReadonlySet<string>;
   /**
-   * Digests whose deployment ECS rolled back on a service since the push (by service ARN): a queued
-   * push released by that deployment's end is not rolled out again (core/ecs/serviceRevisions.ts).
-   */
-  readonly rolledBack?: ReadonlyMap<string, ReadonlySet<string>>;
-  /**
    * What `loadImageFacts` read of the pushed image for {@link imageChecksFor}. Without it no
    * service deploys or queues (one the policy accepts is skipped as `platform-unknown`: nothing
    * goes out unchecked).
@@ -274,14 +269,13 @@ function decideService(
   config: AutopilotConfig,
   /** What ECR said of running images whose push time no revision records ({@link ImageFacts.running}). */
   running?: ImageFacts["running"],
-  rolledBack?: PlanOptions["rolledBack"],
 ): SkipAction | Candidate {
   const ref = serviceRef(snapshot.service);
   const resolved = resolvePolicy(ref, snapshot.tags, push, config);
   if ("skip" in resolved) return skip(ref, resolved.skip, resolved.reason);
   // The push's own image failed here already (a pipeline deployed it on its tag, the circuit
   // breaker rolled it back): rolling it out again pinned would fail the same way.
-  if (rolledBack?.get(ref.serviceArn)?.has(push.digest))
+  if (snapshot.rolledBack?.has(push.digest))
     return skip(
       ref,
       "rolled-back",
@@ -686,7 +680,7 @@ export function planRedeploy(
   const { image } = options;
   const actions = snapshots
     .map((snapshot) => {
-      const decided = decideService(snapshot, push, config, image?.running, options.rolledBack);
+      const decided = decideService(snapshot, push, config, image?.running);
       return decided.kind === "candidate" ? finishService(decided, push, config, options) : decided;
     })
     .sort((a, b) => a.service.serviceArn.localeCompare(b.service.serviceArn));

@@ -78,26 +78,29 @@ async function planInputs(
   snapshots: readonly ServiceSnapshot[],
   push: ImagePush,
   release: boolean,
-): Promise<{ snapshots: ServiceSnapshot[]; rolledBack: Map<string, ReadonlySet<string>> }> {
+): Promise<ServiceSnapshot[]> {
   const queued = await withPendingPushes(context, snapshots, push.repository);
   const withDigests = await withRunningDigests(context.clients.ecs, queued, (s) =>
     asksWhatRuns(push, s, context.config),
   );
   const since = push.time === undefined ? Number.NaN : Date.parse(push.time);
-  const deployedSince = (s: ServiceSnapshot) =>
+  if (Number.isNaN(since)) return withDigests;
+  const asked = (s: ServiceSnapshot) =>
+    (release || tracksPush(push, s, context.config)) &&
     (s.service.deployments ?? []).some(
       (d) => d.createdAt !== undefined && new Date(d.createdAt).getTime() > since,
     );
-  const rolledBack = new Map<string, ReadonlySet<string>>();
-  if (!Number.isNaN(since))
-    for (const snapshot of withDigests.filter(
-      (s) => (release || tracksPush(push, s, context.config)) && deployedSince(s),
-    ))
-      rolledBack.set(
-        snapshot.service.serviceArn ?? "",
-        await rolledBackDigests(context.clients.ecs, snapshot.service, new Date(since)),
-      );
-  return { snapshots: withDigests, rolledBack };
+  const result: ServiceSnapshot[] = [];
+  for (const snapshot of withDigests)
+    result.push(
+      asked(snapshot)
+        ? {
+            ...snapshot,
+            rolledBack: await rolledBackDigests(context.clients.ecs, snapshot.service, new Date(since)),
+          }
+        : snapshot,
+    );
+  return result;
 }
 
 /** How many times a push is planned and applied for a service whose queue kept changing under it. */
@@ -113,16 +116,14 @@ export async function planAndApply(
   context: RedeployContext,
   options: { dryRun?: boolean; owner?: string; release?: boolean } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const inputs = await planInputs(context, snapshots, push, options.release ?? false);
-  const candidates = inputs.snapshots;
-  const rolledBack = new Map(inputs.rolledBack);
+  const candidates = await planInputs(context, snapshots, push, options.release ?? false);
   // What the image checks need of the pushed image, read only when some service would take it.
   let image = await loadImageFacts(
     context.clients.ecr,
     push,
     imageChecksFor(push, candidates, context.config),
   );
-  let plan = planRedeploy(push, candidates, context.config, { ...options, rolledBack, image });
+  let plan = planRedeploy(push, candidates, context.config, { ...options, image });
   const dryRun = options.dryRun ?? false;
   if (dryRun) return { plan, outcomes: [], dryRun };
   const apply = (toApply: RedeployPlan) =>
@@ -145,16 +146,14 @@ export async function planAndApply(
       context.clients.ecs,
       again.map((o) => o.action.service),
     );
-    const inputsAgain = await planInputs(context, fresh, push, options.release ?? false);
-    const freshCandidates = inputsAgain.snapshots;
-    for (const [service, digests] of inputsAgain.rolledBack) rolledBack.set(service, digests);
+    const freshCandidates = await planInputs(context, fresh, push, options.release ?? false);
     // Read again too: the race lost was another push of the image, which may have moved its tag.
     image = await loadImageFacts(
       context.clients.ecr,
       push,
       imageChecksFor(push, freshCandidates, context.config),
     );
-    const replanned = planRedeploy(push, freshCandidates, context.config, { ...options, rolledBack, image });
+    const replanned = planRedeploy(push, freshCandidates, context.config, { ...options, image });
     const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
     const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);

@@ -50,6 +50,11 @@ export interface ServiceSnapshot {
    * when the running revision was created, rollbacks included.
    */
   readonly runningDigests?: Readonly<Record<string, string>>;
+  /**
+   * Digests of the deployments ECS rolled back on the service since the push, where asked
+   * (core/ecs/serviceRevisions.ts): the pushed digest among them is not rolled out again.
+   */
+  readonly rolledBack?: ReadonlySet<string>;
 }
 
 export interface ContainerUpdate {

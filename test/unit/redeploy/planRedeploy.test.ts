@@ -1193,32 +1193,30 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
 
 describe("planRedeploy: a digest ECS rolled back on the service since the push", () => {
   const web = snapshot({});
-  const arn = web.service.serviceArn ?? "";
 
   it("is skipped as rolled-back there, and only there", () => {
-    const rolledBack = new Map([[arn, new Set([push.digest])]]);
-    expect(first(push, web, DEFAULT_CONFIG, { image: current(push), rolledBack })).toStrictEqual({
+    const rolledBack = { ...web, rolledBack: new Set([push.digest]) };
+    expect(first(push, rolledBack, DEFAULT_CONFIG, { image: current(push) })).toStrictEqual({
       kind: "skip",
       service: expect.objectContaining({ serviceName: "web" }),
       category: "rolled-back",
       reason: `ECS rolled back a deployment of ${push.digest} on this service after it was pushed: not rolled out again (push a fix, or deploy it by hand)`,
     });
-    const elsewhere = new Map([
-      ["arn:aws:ecs:eu-west-1:123456789012:service/prod/api", new Set([push.digest])],
+    // Another service of the same plan, where it was not rolled back, takes it.
+    const plan = planRedeploy(push, [rolledBack, snapshot({ name: "api" })], DEFAULT_CONFIG, {
+      image: current(push),
+    });
+    expect(plan.actions.map((a) => [a.service.serviceName, a.kind])).toEqual([
+      ["api", "deploy"],
+      ["web", "skip"],
     ]);
-    expect(first(push, web, DEFAULT_CONFIG, { image: current(push), rolledBack: elsewhere }).kind).toBe(
-      "deploy",
-    );
-    const another = new Map([[arn, new Set([`sha256:${"7".repeat(64)}`])]]);
-    expect(first(push, web, DEFAULT_CONFIG, { image: current(push), rolledBack: another }).kind).toBe(
-      "deploy",
-    );
+    const another = { ...web, rolledBack: new Set([`sha256:${"7".repeat(64)}`]) };
+    expect(first(push, another, DEFAULT_CONFIG, { image: current(push) }).kind).toBe("deploy");
   });
 
   it("an untracked service still says it is not tracked", () => {
-    const untracked = snapshot({ tags: {} });
-    const rolledBack = new Map([[untracked.service.serviceArn ?? "", new Set([push.digest])]]);
-    expect(first(push, untracked, DEFAULT_CONFIG, { image: current(push), rolledBack })).toMatchObject({
+    const untracked = { ...snapshot({ tags: {} }), rolledBack: new Set([push.digest]) };
+    expect(first(push, untracked, DEFAULT_CONFIG, { image: current(push) })).toMatchObject({
       category: "not-tracked",
     });
   });
