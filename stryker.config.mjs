@@ -17,7 +17,8 @@ export const GROUPS = {
   "tag-decision": ["core/tagPolicy/decideTag.ts"],
   "tag-version": ["core/tagPolicy/VersionTag.ts", "core/tagPolicy/TagPattern.ts"],
   "tag-policy": ["core/tagPolicy/TagPolicy.ts"],
-  "stop-classification": ["core/monitor/classifyStop.ts"],
+  // Why a task stopped, and what to do when ECS could not place one.
+  "stop-classification": ["core/monitor/classifyStop.ts", "core/monitor/capacityHint.ts"],
   "incident-state": ["core/monitor/MonitorState.ts"],
   "schedule-language": ["core/schedule/ScheduleSpec.ts", "core/schedule/zonedTime.ts"],
   "schedule-planning": [
@@ -62,12 +63,25 @@ export const GROUPS = {
   "monitor-sweep": ["core/monitor/sweepAgentDisconnects.ts"],
   // Which digest ECS runs on a tag, and which it rolled back (service revisions and deployments).
   "ecs-revisions": ["core/ecs/serviceRevisions.ts"],
+  // Added 2026-11-27 (second review of issue 16): the last decision modules held only by moto tests.
+  // A service's facts (where it runs, what only EC2 gives it) and its usage profile (steady, bursty, duty cycle).
+  "rightsize-profile": ["core/rightsize/profile.ts"],
+  // What an "ECS Container Instance State Change" is worth (agent away, a drain that leaves tasks, leaving with tasks).
+  "monitor-instance": ["core/monitor/containerInstanceEvent.ts"],
+  // What enforce or audit mode does about one CloudTrail call (tag, deregister, roll back, nothing).
+  "policy-enforce": ["core/policy/planForApiCall.ts"],
   events: ["core/events/rules.ts", "core/events/match.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
 };
 
-/** Groups whose decisions are reached through the state table: their tests need moto. */
-export const MOTO_GROUPS = new Set(["incident-state", "monitor-event"]);
+/** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
+export const MOTO_GROUPS = new Set([
+  "incident-state",
+  "monitor-event",
+  "monitor-sweep",
+  "monitor-instance",
+  "policy-enforce",
+]);
 
 const group = process.env.MUTATION_GROUP ?? "tag-decision";
 const mutate = GROUPS[/** @type {keyof typeof GROUPS} */ (group)];
