@@ -308,18 +308,20 @@ function decideService(
   const inFamily = (definition: ContainerDefinition) =>
     policy.kind === "match" && tagsOf(definition).some((tag) => policy.extract(tag) !== undefined);
   const family = inRepository.filter(inFamily);
-  // No container in the family: "the first match" goes to containers whose tag is not known (a
-  // re-push moved the tag off the digest one runs), never to one known to run another family; to
-  // every container only when all tags are known and none matches (a service moving onto a pattern).
+  // No container in the family: "the first match" goes to the one container whose tag is not known
+  // (a re-push moved the tag off the digest it runs), never to one known to run another family; or,
+  // when every tag is known and none matches, to the task's only container of the repository (a
+  // service moving onto a pattern). Several such containers are never all handed the push: which
+  // one it is for cannot be told (`autopilot:container` names it).
   const unknownTag = inRepository.filter((definition) => tagsOf(definition).length === 0);
-  const containers =
-    policy.kind !== "match"
-      ? inRepository
-      : family.length > 0
-        ? family
-        : unknownTag.length > 0
-          ? unknownTag
-          : inRepository;
+  const firstMatch = unknownTag.length > 0 ? unknownTag : inRepository;
+  const ambiguous =
+    policy.kind === "match" &&
+    family.length === 0 &&
+    firstMatch.length > 1 &&
+    push.tag !== undefined &&
+    policy.extract(push.tag) !== undefined;
+  const containers = policy.kind !== "match" ? inRepository : family.length > 0 ? family : firstMatch;
   // Under a pattern, ECR is asked for the tags of every digest another tool pinned (no tag recorded),
   // so that one left out above joins its family when the plan is made with ECR's answer.
   const recordedPins: string[] = [];
@@ -334,6 +336,16 @@ function decideService(
             : [];
         })
       : [];
+  // Without ECR's tags (the pass that learns what to ask of ECR, `unrecorded`), a container pinned by
+  // another tool may still join the family once they are read: the plan made with them decides.
+  if (ambiguous && (running !== undefined || unrecorded.length === 0)) {
+    const names = firstMatch.map((definition) => `'${definition.name ?? ""}'`).join(", ");
+    return skip(
+      ref,
+      "container-ambiguous",
+      `${resolved.source}: no container of ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs a tag it matches, and ${names} all could take '${push.tag}': name the one it is for with the ${CONTAINER_TAG} tag on the service`,
+    );
+  }
   if (containers.length === 0) {
     const which = resolved.container ? `container '${resolved.container}'` : "no container";
     return skip(

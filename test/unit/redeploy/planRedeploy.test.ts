@@ -1417,19 +1417,72 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
     expect(checks.pinned).toEqual([OURS]);
   });
 
-  it("takes the first match for every container when none runs a matching tag", () => {
+  it("takes the first match for the only container when it runs no matching tag (moving onto a pattern)", () => {
     const action = first(
       api13,
-      monorepo([{ name: "app", image: `${REGISTRY}/shop/web:latest` }, worker]),
+      monorepo([{ name: "app", image: `${REGISTRY}/shop/web:latest` }]),
       DEFAULT_CONFIG,
-      { image: current(api13) },
+      {
+        image: current(api13),
+      },
     );
-    expect(action).toMatchObject({
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "app", fromTag: "latest" }] });
+  });
+
+  it("hands the push to no container when none runs a matching tag and several could take it, until autopilot:container names one", () => {
+    // Found in review (issue 11, round 11): this used to hand api-1.3 to both `app` and `worker`.
+    const task = [{ name: "app", image: `${REGISTRY}/shop/web:latest` }, worker];
+    const action = first(api13, monorepo(task), DEFAULT_CONFIG, { image: current(api13) });
+    expect(action).toEqual({
+      kind: "skip",
+      service: expect.anything(),
+      category: "container-ambiguous",
+      reason:
+        "tag autopilot:redeploy=prefix:api-: no container of web:7 runs a tag it matches, and 'app', 'worker' all could take 'api-1.3': name the one it is for with the autopilot:container tag on the service",
+    });
+    // Nothing to ask ECR for: every tag is known.
+    expect(imageChecksFor(api13, [monorepo(task)], DEFAULT_CONFIG)).toMatchObject({ platform: false });
+    const named = {
+      ...monorepo(task),
+      tags: { "autopilot:redeploy": "prefix:api-", "autopilot:container": "app" },
+    };
+    expect(first(api13, named, DEFAULT_CONFIG, { image: current(api13) })).toMatchObject({
       kind: "deploy",
-      updates: [
-        { container: "app", fromTag: "latest" },
-        { container: "worker", fromTag: "worker-1.2" },
-      ],
+      updates: [{ container: "app", fromTag: "latest" }],
+    });
+  });
+
+  it("several containers pinned by another tool are asked of ECR before the ambiguity is decided", () => {
+    const API = `sha256:${"a".repeat(64)}`;
+    const WORKER = `sha256:${"c".repeat(64)}`;
+    const pinned = monorepo([
+      { name: "api", image: `${REGISTRY}/shop/web@${API}` },
+      { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
+    ]);
+    // Before ECR is read, both tags are unknown: the checks are still asked for (ECR may place one).
+    expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG)).toMatchObject({
+      platform: true,
+      tag: true,
+      running: [API, WORKER],
+    });
+    // ECR names no tag of either (a rebuild of both moved their tags away): no container takes it.
+    const untagged = {
+      [API]: { digest: API, pushedAt: "2026-11-26T09:00:00Z", tags: [] },
+      [WORKER]: { digest: WORKER, pushedAt: "2026-11-26T09:00:00Z", tags: [] },
+    };
+    expect(
+      first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running: untagged } }),
+    ).toMatchObject({
+      kind: "skip",
+      category: "container-ambiguous",
+    });
+    // A pushed tag the pattern does not match is rejected as before (not an ambiguity).
+    const worker13 = { ...push, tag: "worker-1.3" };
+    expect(
+      first(worker13, pinned, DEFAULT_CONFIG, { image: { ...current(worker13), running: untagged } }),
+    ).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
     });
   });
 
