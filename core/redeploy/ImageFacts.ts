@@ -100,6 +100,7 @@ export interface ImageFacts {
   /**
    * The images running services refer to (by tag or digest, the key) whose push time their revision
    * does not record (deployed outside ecs-autopilot): a push older than the running image is stale.
+   * Also the pinned digests whose time a revision records ({@link ImageChecks.pinned}).
    * A reference ECR no longer has is absent.
    */
   readonly running?: Readonly<Record<string, RunningImageFacts>>;
@@ -114,8 +115,9 @@ export interface ImageChecks {
   /** Tags or digests of running images whose push time no revision records (see {@link ImageFacts.running}). */
   readonly running?: readonly string[];
   /**
-   * Pinned running digests whose push time a revision records: asked of ECR as well, only when the
-   * pushed tag moved on (another tool may have copied the recorded time onto its own revision).
+   * Pinned running digests whose push time a revision records: asked of ECR as well, whether the
+   * pushed tag moved or not (another tool may have copied the recorded time onto its own revision
+   * of a newer build, as ecspresso does): the later of the two dates the image.
    */
   readonly pinned?: readonly string[];
 }

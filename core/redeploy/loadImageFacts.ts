@@ -111,7 +111,9 @@ export async function loadImageFacts(
   checks: ImageChecks,
   options: ImageFactsOptions = {},
 ): Promise<ImageFacts> {
-  const runningRefs = [...new Set(checks.running ?? [])];
+  // The running images whose push time no revision records, and the pinned ones whose time a revision
+  // records (which may have been copied onto it by another tool): both asked of ECR.
+  const runningRefs = [...new Set([...(checks.running ?? []), ...(checks.pinned ?? [])])];
   if (!checks.platform && !checks.signature && !checks.tag && runningRefs.length === 0)
     return { digest: push.digest };
   const fail = (step: string, error: unknown): never => {
@@ -132,25 +134,19 @@ export async function loadImageFacts(
   // push is replaced for them (a later build refused on a Graviton service replaces nothing there).
   const later = tagNow.value?.digest;
   const moved = later !== undefined && later !== push.digest;
-  const [tagNowImage, pinned] = await Promise.all([
+  const tagNowImage =
     moved && (checks.platform || checks.signature)
-      ? manifestFacts(ecr, { ...push, digest: later }, checks, options, fail).then((facts) => ({
+      ? await manifestFacts(ecr, { ...push, digest: later }, checks, options, fail).then((facts) => ({
           digest: later,
           ...facts,
         }))
-      : undefined,
-    // When the services' pinned images were pushed, by ECR: a recorded time may have been copied.
-    moved && (checks.pinned ?? []).length > 0
-      ? runningFacts(ecr, push, checks.pinned ?? [], fail)
-      : undefined,
-  ]);
-  const runningNow = running.value || pinned ? { ...pinned, ...running.value } : undefined;
+      : undefined;
   return {
     digest: push.digest,
     ...read.value,
     ...(tagNow.value ? { tagNow: tagNow.value } : {}),
     ...(tagNowImage ? { tagNowImage } : {}),
-    ...(runningNow ? { running: runningNow } : {}),
+    ...(running.value ? { running: running.value } : {}),
   };
 }
 

@@ -252,7 +252,7 @@ interface Candidate {
   readonly acceptances: readonly string[];
   /** Running images (tag or digest) whose push time the revision does not record: ECR is asked. */
   readonly unrecorded: readonly string[];
-  /** Pinned running digests whose push time the revision records: ECR is asked too when the tag moved. */
+  /** Pinned running digests whose push time the revision records: ECR is asked too (it may be copied). */
   readonly recordedPins: readonly string[];
   /**
    * Whether every updated container's running image is known and dated: its digest (pinned, or ECS
@@ -414,7 +414,7 @@ function decideService(
       (runningDigest !== undefined ||
         (deployedAt !== undefined && Date.parse(fromEcr.pushedAt) <= deployedAt));
     // A recorded time may have been copied onto another tool's revision with our tags (ecspresso):
-    // where ECR was asked too (the tag moved), the later of the two dates the pinned image.
+    // the later of it and ECR's push time dates the pinned image.
     const pinnedAt =
       recorded !== undefined && reference.digest !== undefined ? running?.[reference.digest] : undefined;
     const since =
@@ -670,7 +670,7 @@ export function imageChecksFor(
     signature: candidates.some((c) => c.resolved.requireSignature),
     tag: candidates.length > 0 && push.tag !== undefined,
     ...(running.length > 0 ? { running } : {}),
-    ...(pinned.length > 0 && push.tag !== undefined ? { pinned } : {}),
+    ...(pinned.length > 0 ? { pinned } : {}),
   };
 }
 

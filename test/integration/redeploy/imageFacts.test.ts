@@ -165,12 +165,15 @@ describe("image facts from moto's ECR", () => {
     const second = await redeployPush(pushFromEvent(both.event), world.context());
     expect(second.outcomes.map((o) => o.kind)).toEqual(["deployed", "deployed"]);
     // One read of the pushed image for every service: the index names its platforms. One of where
-    // its tag points now (still at the pushed digest), and one of when `1.0.0` was pushed: api-arm,
-    // skipped by the first push, still runs the revision createService made, which records no push time.
+    // its tag points now (still at the pushed digest), one of when `1.0.0` was pushed: api-arm,
+    // skipped by the first push, still runs the revision createService made, which records no push
+    // time; and one of the 1.1.0 digest api runs pinned by the first push, whose recorded tag and
+    // time another tool may have copied (review round 11: ECR's push time is asked).
     expect(world.counter.byOperation()["ECR.BatchGetImage"]).toBe(1);
-    expect(world.counter.byOperation()["ECR.DescribeImages"]).toBe(2);
+    expect(world.counter.byOperation()["ECR.DescribeImages"]).toBe(3);
     // (This repository never had a `1.0.0`: ECR has no such image, so nothing is known of it.)
-    expect(second.plan.image?.running).toEqual({});
+    expect(Object.keys(second.plan.image?.running ?? {})).toEqual([amd64.digest]);
+    expect(second.plan.image?.running?.[amd64.digest]?.tags).toEqual(["1.1.0"]);
     expect(second.plan.image?.tagNow).toEqual({ tag: "1.2.0", digest: both.digest });
   });
 

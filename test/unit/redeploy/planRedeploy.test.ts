@@ -900,7 +900,7 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     };
     expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG)).not.toHaveProperty("running");
     expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG).pinned).toEqual([BUILD_40]);
-    // The record alone (ECR not asked: the tag did not move): pushed at T1, as the late push.
+    // The record alone (ECR has no image for the digest any more): pushed at T1, as the late push.
     expect(first(sha41, pinned, DEFAULT_CONFIG, facts({})).kind).toBe("deploy");
     // ECR's push time of the digest, earlier than the record: the record stands.
     expect(
