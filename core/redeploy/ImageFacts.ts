@@ -100,7 +100,7 @@ export interface ImageFacts {
   /**
    * The images running services refer to (by tag or digest, the key) whose push time their revision
    * does not record (deployed outside ecs-autopilot): a push older than the running image is stale.
-   * Also the pinned digests whose time a revision records ({@link ImageChecks.pinned}).
+   * Also the pinned digests whose tag or time a revision records ({@link ImageChecks.pinned}).
    * A reference ECR no longer has is absent.
    */
   readonly running?: Readonly<Record<string, RunningImageFacts>>;
@@ -115,9 +115,10 @@ export interface ImageChecks {
   /** Tags or digests of running images whose push time no revision records (see {@link ImageFacts.running}). */
   readonly running?: readonly string[];
   /**
-   * Pinned running digests whose push time a revision records: asked of ECR as well, whether the
-   * pushed tag moved or not (another tool may have copied the recorded time onto its own revision
-   * of a newer build, as ecspresso does): the later of the two dates the image.
+   * Pinned running digests whose tag or push time a revision records: asked of ECR as well, whether
+   * the pushed tag moved or not (another tool may have copied the recorded tag and time onto its own
+   * revision of a newer build, as ecspresso does): the later of the two times dates the image, and
+   * a recorded tag ECR does not list on the digest (it lists others) gives way to ECR's tags.
    */
   readonly pinned?: readonly string[];
 }

@@ -111,8 +111,8 @@ export async function loadImageFacts(
   checks: ImageChecks,
   options: ImageFactsOptions = {},
 ): Promise<ImageFacts> {
-  // The running images whose push time no revision records, and the pinned ones whose time a revision
-  // records (which may have been copied onto it by another tool): both asked of ECR.
+  // The running images whose push time no revision records, and the pinned ones whose tag or time a
+  // revision records (which may have been copied onto it by another tool): both asked of ECR.
   const runningRefs = [...new Set([...(checks.running ?? []), ...(checks.pinned ?? [])])];
   if (!checks.platform && !checks.signature && !checks.tag && runningRefs.length === 0)
     return { digest: push.digest };

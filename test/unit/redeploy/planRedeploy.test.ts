@@ -319,6 +319,57 @@ describe("planRedeploy", () => {
     });
   });
 
+  it("reads the running tag of a pinned image from ECR's tags of its digest where they do not list the recorded one (copied by another tool)", () => {
+    // Found in review (issue 11, round 11): a pipeline pinned 1.5.0 from a revision whose tags say 1.4.2.
+    const DIGEST = `sha256:${"a".repeat(64)}`;
+    const pinned = {
+      ...snapshot({
+        taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${DIGEST}` }] },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "1.4.2", "autopilot:source-time:web": T1 },
+    };
+    const p143 = { ...push, tag: "1.4.3" };
+    // The plan's first pass (no ECR answer yet) asks ECR about the pinned digest.
+    expect(imageChecksFor(p143, [pinned], DEFAULT_CONFIG).pinned).toEqual([DIGEST]);
+    // Pushed after the recorded push (T1): the record is not about this image.
+    const withTags = (tags: string[], pushedAt = T2) => ({
+      image: { ...current(p143), running: { [DIGEST]: { digest: DIGEST, pushedAt, tags } } },
+    });
+    // ECR lists 1.5.0 (and a commit tag), not 1.4.2: the running tag is the one minor ranks highest.
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["sha-3f2a1b", "1.5.0", "1.4.9"]))).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: expect.stringContaining("1.5.0"),
+    });
+    // ECR lists the recorded tag (among others): it stands.
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["1.5.0", "1.4.2"]))).toMatchObject({
+      kind: "deploy",
+      updates: [{ fromTag: "1.4.2", toTag: "1.4.3" }],
+    });
+    // Pushed at or before the recorded push: the record was made for this image, and the recorded
+    // tag has moved on since (a mutable tag), not been copied: it stands.
+    for (const pushedAt of [T1, "2026-11-26T09:00:00Z"])
+      expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["1.5.0"], pushedAt))).toMatchObject({
+        kind: "deploy",
+        updates: [{ fromTag: "1.4.2" }],
+      });
+    // Untagged in ECR, or gone: nothing contradicts the record (a documented limit).
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags([]))).toMatchObject({
+      kind: "deploy",
+      updates: [{ fromTag: "1.4.2" }],
+    });
+    expect(first(p143, pinned, DEFAULT_CONFIG, { image: { ...current(p143), running: {} } })).toMatchObject({
+      kind: "deploy",
+      updates: [{ fromTag: "1.4.2" }],
+    });
+    // No tag ECR lists is one the policy orders: the first by name stands for the running tag.
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["sha-3f2a1b", "main"]))).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: expect.stringContaining("'main'"),
+    });
+  });
+
   it("reads the running tag of a pinned image from the revision's tag", () => {
     const pinned = snapshot({
       taskDefinition: {
