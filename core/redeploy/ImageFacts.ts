@@ -93,6 +93,12 @@ export interface ImageFacts {
   /** Where the pushed tag points now: a later push of the tag makes this push stale. */
   readonly tagNow?: TagFacts;
   /**
+   * When ECR says the pushed image was pushed (`imagePushedAt`, whole seconds), read with `tagNow`
+   * when the tag still names it. Earlier than the event's time when the push only added a tag to
+   * an image pushed before (a promotion, `crane tag`): a retag does not change `imagePushedAt`.
+   */
+  readonly pushedAt?: string;
+  /**
    * When the tag names another image now: that image's platforms and signatures (read as for the
    * pushed one). A service that cannot take it keeps this push, which may be the newest it can.
    */

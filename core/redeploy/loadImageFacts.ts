@@ -132,7 +132,7 @@ export async function loadImageFacts(
   if (running.status === "rejected") throw running.reason;
   // The tag moved on: whether the services can take the image it names now decides whether this
   // push is replaced for them (a later build refused on a Graviton service replaces nothing there).
-  const later = tagNow.value?.digest;
+  const later = tagNow.value?.tagNow.digest;
   const moved = later !== undefined && later !== push.digest;
   const tagNowImage =
     moved && (checks.platform || checks.signature)
@@ -144,7 +144,8 @@ export async function loadImageFacts(
   return {
     digest: push.digest,
     ...read.value,
-    ...(tagNow.value ? { tagNow: tagNow.value } : {}),
+    ...(tagNow.value ? { tagNow: tagNow.value.tagNow } : {}),
+    ...(tagNow.value?.pushedAt ? { pushedAt: tagNow.value.pushedAt } : {}),
     ...(tagNowImage ? { tagNowImage } : {}),
     ...(running.value ? { running: running.value } : {}),
   };
@@ -159,10 +160,16 @@ async function tagFacts(
   push: ImagePush,
   tag: string,
   fail: (step: string, error: unknown) => never,
-): Promise<TagFacts> {
+): Promise<{ tagNow: TagFacts; pushedAt?: string }> {
   // No image with the tag any more is a fact (undefined), not a failure to ask.
   const detail = await describeImage(ecr, push, tag).catch((error: unknown) => fail("DescribeImages", error));
-  return { tag, ...(detail?.imageDigest ? { digest: detail.imageDigest } : {}) };
+  return {
+    tagNow: { tag, ...(detail?.imageDigest ? { digest: detail.imageDigest } : {}) },
+    // The same answer dates the pushed image when the tag still names it.
+    ...(detail?.imageDigest === push.digest && detail.imagePushedAt
+      ? { pushedAt: wholeSecond(detail.imagePushedAt) }
+      : {}),
+  };
 }
 
 /**
