@@ -411,9 +411,10 @@ function decideService(
             : [];
         })
       : [];
-  // Without ECR's tags (the pass that learns what to ask of ECR, `unrecorded`), a container pinned by
-  // another tool may still join the family once they are read: the plan made with them decides.
-  if (ambiguous && (running !== undefined || unrecorded.length === 0)) {
+  // Without ECR's tags (the pass that learns what to ask of ECR, `unrecorded` and `recordedPins`), a
+  // pinned container may still join the family once they are read (one another tool pinned, or whose
+  // recorded tag was copied): the plan made with them decides.
+  if (ambiguous && (running !== undefined || unrecorded.length + recordedPins.length === 0)) {
     const names = firstMatch.map((definition) => `'${definition.name ?? ""}'`).join(", ");
     return skip(
       ref,

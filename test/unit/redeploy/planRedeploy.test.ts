@@ -1503,6 +1503,35 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
     });
   });
 
+  it("a pinned container whose recorded tag was copied joins its family by ECR's tags before the ambiguity is decided", () => {
+    const API = `sha256:${"a".repeat(64)}`;
+    const WORKER = `sha256:${"c".repeat(64)}`;
+    // ecs-autopilot's tags, copied by a tool that pinned the API build onto a revision that said `app-7`.
+    const pinned = monorepo(
+      [
+        { name: "api", image: `${REGISTRY}/shop/web@${API}` },
+        { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
+      ],
+      {
+        "autopilot:image-tag:api": "app-7",
+        "autopilot:source-time:api": T1,
+        "autopilot:image-tag:worker": "worker-1.2",
+        "autopilot:source-time:worker": T1,
+      },
+    );
+    expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG)).toMatchObject({
+      platform: true,
+      pinned: [API, WORKER],
+    });
+    const running = {
+      [API]: { digest: API, pushedAt: T2, tags: ["api-1.2"] },
+      [WORKER]: { digest: WORKER, pushedAt: T1, tags: ["worker-1.2"] },
+    };
+    const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromTag: "api-1.2" }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
   it("several containers pinned by another tool are asked of ECR before the ambiguity is decided", () => {
     const API = `sha256:${"a".repeat(64)}`;
     const WORKER = `sha256:${"c".repeat(64)}`;
