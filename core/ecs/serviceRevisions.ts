@@ -108,6 +108,15 @@ const ROLLED_BACK = [
  * their target revisions per 20. Empty where ECS reports no service revisions
  * for the service (moto; revisions older than 2024-10-25) or does not support them.
  *
+ * Only the digests such a deployment brought: a container's digest that the service runs now
+ * (every current service revision, described in the same calls, runs it in that container) was
+ * not taken away by the rollback — a settings change on top of build 42, rolled back to the
+ * revision running build 42, says nothing against build 42. What a rolled-back deployment
+ * replaced is named only by DescribeServiceDeployments (its source revisions), an action the
+ * functions are not granted: so a digest the rolled-back target shared with the revision rolled
+ * back to, replaced since by a later deployment, still counts (the push is skipped, never
+ * deployed wrongly). A current revision ECS does not describe excludes nothing.
+ *
  * @example
  * (await rolledBackDigests(ecs, service, new Date(push.time))).has(push.digest); // rolled back since
  */
@@ -152,15 +161,21 @@ export async function rolledBackDigests(
     );
   if (targets.length === 0) return new Set();
   const wanted = [...new Set(targets)];
-  const images = await revisionImages(ecs, wanted);
+  const current = (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : []));
+  const images = await revisionImages(ecs, [...new Set([...wanted, ...current])]);
   const missing = wanted.filter((arn) => !images.has(arn));
   if (missing.length > 0)
     throw new Error(
       `DescribeServiceRevisions did not describe ${missing.join(", ")} (a rolled-back deployment's target)`,
     );
+  const now = current.map((arn) => images.get(arn));
+  const runsNow = (container: string, digest: string) =>
+    now.length > 0 && now.every((revision) => revision?.get(container) === digest);
   return new Set(
-    [...images.values()].flatMap((containers) =>
-      [...containers.values()].filter((d): d is string => d?.startsWith("sha256:") === true),
+    wanted.flatMap((arn) =>
+      [...(images.get(arn) ?? new Map<string, string | undefined>())].flatMap(([container, digest]) =>
+        digest?.startsWith("sha256:") && !runsNow(container, digest) ? [digest] : [],
+      ),
     ),
   );
 }

@@ -93,6 +93,12 @@ export interface ImageFacts {
   /** Where the pushed tag points now: a later push of the tag makes this push stale. */
   readonly tagNow?: TagFacts;
   /**
+   * When ECR says the pushed image was pushed (`imagePushedAt`, whole seconds), read with `tagNow`
+   * when the tag still names it. Earlier than the event's time when the push only added a tag to
+   * an image pushed before (a promotion, `crane tag`): a retag does not change `imagePushedAt`.
+   */
+  readonly pushedAt?: string;
+  /**
    * When the tag names another image now: that image's platforms and signatures (read as for the
    * pushed one). A service that cannot take it keeps this push, which may be the newest it can.
    */
@@ -100,6 +106,7 @@ export interface ImageFacts {
   /**
    * The images running services refer to (by tag or digest, the key) whose push time their revision
    * does not record (deployed outside ecs-autopilot): a push older than the running image is stale.
+   * Also the pinned digests whose tag or time a revision records ({@link ImageChecks.pinned}).
    * A reference ECR no longer has is absent.
    */
   readonly running?: Readonly<Record<string, RunningImageFacts>>;
@@ -114,8 +121,10 @@ export interface ImageChecks {
   /** Tags or digests of running images whose push time no revision records (see {@link ImageFacts.running}). */
   readonly running?: readonly string[];
   /**
-   * Pinned running digests whose push time a revision records: asked of ECR as well, only when the
-   * pushed tag moved on (another tool may have copied the recorded time onto its own revision).
+   * Pinned running digests whose tag or push time a revision records: asked of ECR as well, whether
+   * the pushed tag moved or not (another tool may have copied the recorded tag and time onto its own
+   * revision of a newer build, as ecspresso does): the later of the two times dates the image, and
+   * a recorded tag ECR does not list on the digest (it lists others) gives way to ECR's tags.
    */
   readonly pinned?: readonly string[];
 }

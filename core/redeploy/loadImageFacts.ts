@@ -111,7 +111,9 @@ export async function loadImageFacts(
   checks: ImageChecks,
   options: ImageFactsOptions = {},
 ): Promise<ImageFacts> {
-  const runningRefs = [...new Set(checks.running ?? [])];
+  // The running images whose push time no revision records, and the pinned ones whose tag or time a
+  // revision records (which may have been copied onto it by another tool): both asked of ECR.
+  const runningRefs = [...new Set([...(checks.running ?? []), ...(checks.pinned ?? [])])];
   if (!checks.platform && !checks.signature && !checks.tag && runningRefs.length === 0)
     return { digest: push.digest };
   const fail = (step: string, error: unknown): never => {
@@ -130,27 +132,22 @@ export async function loadImageFacts(
   if (running.status === "rejected") throw running.reason;
   // The tag moved on: whether the services can take the image it names now decides whether this
   // push is replaced for them (a later build refused on a Graviton service replaces nothing there).
-  const later = tagNow.value?.digest;
+  const later = tagNow.value?.tagNow.digest;
   const moved = later !== undefined && later !== push.digest;
-  const [tagNowImage, pinned] = await Promise.all([
+  const tagNowImage =
     moved && (checks.platform || checks.signature)
-      ? manifestFacts(ecr, { ...push, digest: later }, checks, options, fail).then((facts) => ({
+      ? await manifestFacts(ecr, { ...push, digest: later }, checks, options, fail).then((facts) => ({
           digest: later,
           ...facts,
         }))
-      : undefined,
-    // When the services' pinned images were pushed, by ECR: a recorded time may have been copied.
-    moved && (checks.pinned ?? []).length > 0
-      ? runningFacts(ecr, push, checks.pinned ?? [], fail)
-      : undefined,
-  ]);
-  const runningNow = running.value || pinned ? { ...pinned, ...running.value } : undefined;
+      : undefined;
   return {
     digest: push.digest,
     ...read.value,
-    ...(tagNow.value ? { tagNow: tagNow.value } : {}),
+    ...(tagNow.value ? { tagNow: tagNow.value.tagNow } : {}),
+    ...(tagNow.value?.pushedAt ? { pushedAt: tagNow.value.pushedAt } : {}),
     ...(tagNowImage ? { tagNowImage } : {}),
-    ...(runningNow ? { running: runningNow } : {}),
+    ...(running.value ? { running: running.value } : {}),
   };
 }
 
@@ -163,10 +160,16 @@ async function tagFacts(
   push: ImagePush,
   tag: string,
   fail: (step: string, error: unknown) => never,
-): Promise<TagFacts> {
+): Promise<{ tagNow: TagFacts; pushedAt?: string }> {
   // No image with the tag any more is a fact (undefined), not a failure to ask.
   const detail = await describeImage(ecr, push, tag).catch((error: unknown) => fail("DescribeImages", error));
-  return { tag, ...(detail?.imageDigest ? { digest: detail.imageDigest } : {}) };
+  return {
+    tagNow: { tag, ...(detail?.imageDigest ? { digest: detail.imageDigest } : {}) },
+    // The same answer dates the pushed image when the tag still names it.
+    ...(detail?.imageDigest === push.digest && detail.imagePushedAt
+      ? { pushedAt: wholeSecond(detail.imagePushedAt) }
+      : {}),
+  };
 }
 
 /**

@@ -21,7 +21,13 @@ import {
   SOURCE_TIME_PREFIX,
   sourceTimeKey,
 } from "../tags.ts";
-import { formatPlatform, type ImageChecks, type ImageFacts, type TagFacts } from "./ImageFacts.ts";
+import {
+  formatPlatform,
+  type ImageChecks,
+  type ImageFacts,
+  type RunningImageFacts,
+  type TagFacts,
+} from "./ImageFacts.ts";
 import {
   type CheckProblem,
   platformProblem,
@@ -202,6 +208,36 @@ function runningTag(
   );
 }
 
+/**
+ * The tag a pinned container runs, given the tag and push time its revision records and what ECR
+ * says of its digest now: the recorded tag, unless it was copied onto this revision with our tags
+ * from an earlier one (ecspresso, `describe-task-definition --include TAGS |
+ * register-task-definition`) and names another build. That is so when ECR lists other tags on the
+ * digest and not the recorded one, and the digest was pushed after the recorded push (a record
+ * made for this image is not older than it; a mutable tag that moved on since is not a copy). Then
+ * of ECR's tags the one the policy ranks highest stands (the least an update has to beat), else the
+ * first by name. An untagged digest, or one ECR no longer has, says nothing against the record.
+ */
+function checkedTag(
+  recorded: string | undefined,
+  recordedAt: string | undefined,
+  ecr: RunningImageFacts | undefined,
+  policy: TagPolicy,
+): string | undefined {
+  const listed = ecr?.tags ?? [];
+  if (recorded === undefined || ecr === undefined || listed.length === 0 || listed.includes(recorded))
+    return recorded;
+  if (recordedAt !== undefined && !(Date.parse(recordedAt) < Date.parse(ecr.pushedAt))) return recorded;
+  const byName = [...listed].sort();
+  const ordered = byName.filter((tag) => orderTags(policy, tag, tag) === 0);
+  return (
+    ordered.reduce<string | undefined>(
+      (best, tag) => (best === undefined || (orderTags(policy, best, tag) ?? 0) < 0 ? tag : best),
+      undefined,
+    ) ?? byName[0]
+  );
+}
+
 /** The containers of the service's revision whose image is in the pushed repository (the one the policy names, if it does). */
 function pushedContainers(
   snapshot: ServiceSnapshot,
@@ -252,7 +288,7 @@ interface Candidate {
   readonly acceptances: readonly string[];
   /** Running images (tag or digest) whose push time the revision does not record: ECR is asked. */
   readonly unrecorded: readonly string[];
-  /** Pinned running digests whose push time the revision records: ECR is asked too when the tag moved. */
+  /** Pinned running digests whose tag or push time the revision records: ECR is asked too (they may be copied). */
   readonly recordedPins: readonly string[];
   /**
    * Whether every updated container's running image is known and dated: its digest (pinned, or ECS
@@ -299,30 +335,71 @@ function decideService(
   // A container another tool pinned by digest, with no tag recorded, is in the family ECR's tags
   // of that digest say (read with the running images' push times).
   const policy = resolved.policy;
-  const tagsOf = (definition: ContainerDefinition): readonly string[] => {
-    const tag = runningTag(definition, snapshot.taskDefinitionTags);
-    if (tag !== undefined) return [tag];
+  // When the container's running image was pushed: its own tag. A revision registered before those
+  // were kept per container has only the revision's, which is then used for every container.
+  const perContainer = Object.keys(snapshot.taskDefinitionTags).some((key) =>
+    key.startsWith(SOURCE_TIME_PREFIX),
+  );
+  const pushedAt = (container: string): string | undefined =>
+    perContainer
+      ? snapshot.taskDefinitionTags[sourceTimeKey(container)]
+      : snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
+  // What ECR said of a pinned digest, where it was asked (`unrecorded`, `recordedPins`).
+  const pinnedFacts = (definition: ContainerDefinition): RunningImageFacts | undefined => {
     const digest = parseImageReference(definition.image ?? "")?.digest;
-    return (digest !== undefined ? running?.[digest]?.tags : undefined) ?? [];
+    return digest !== undefined ? running?.[digest] : undefined;
+  };
+  const listedTags = (definition: ContainerDefinition): readonly string[] | undefined =>
+    pinnedFacts(definition)?.tags;
+  // The tag a container runs: its image's; for one pinned by digest, the recorded one unless ECR
+  // shows it was copied from a revision of another build ({@link checkedTag}).
+  const tagOf = (definition: ContainerDefinition): string | undefined =>
+    parseImageReference(definition.image ?? "")?.digest === undefined
+      ? runningTag(definition, snapshot.taskDefinitionTags)
+      : checkedTag(
+          runningTag(definition, snapshot.taskDefinitionTags),
+          pushedAt(definition.name ?? ""),
+          pinnedFacts(definition),
+          policy,
+        );
+  const tagsOf = (definition: ContainerDefinition): readonly string[] => {
+    const recorded = runningTag(definition, snapshot.taskDefinitionTags);
+    const tag = tagOf(definition);
+    // A recorded tag ECR does not list: the family is the one ECR's tags say.
+    if (tag !== undefined && tag === recorded) return [tag];
+    return listedTags(definition) ?? [];
   };
   const inFamily = (definition: ContainerDefinition) =>
     policy.kind === "match" && tagsOf(definition).some((tag) => policy.extract(tag) !== undefined);
   const family = inRepository.filter(inFamily);
-  // No container in the family: "the first match" goes to containers whose tag is not known (a
-  // re-push moved the tag off the digest one runs), never to one known to run another family; to
-  // every container only when all tags are known and none matches (a service moving onto a pattern).
+  // No container in the family: "the first match" goes to the one container whose tag is not known
+  // (a re-push moved the tag off the digest it runs), never to one known to run another family; or,
+  // when every tag is known and none matches, to the task's only container of the repository (a
+  // service moving onto a pattern). Several such containers are never all handed the push: which
+  // one it is for cannot be told (`autopilot:container` names it).
   const unknownTag = inRepository.filter((definition) => tagsOf(definition).length === 0);
-  const containers =
-    policy.kind !== "match"
-      ? inRepository
-      : family.length > 0
-        ? family
-        : unknownTag.length > 0
-          ? unknownTag
-          : inRepository;
+  const firstMatch = unknownTag.length > 0 ? unknownTag : inRepository;
+  const ambiguous =
+    policy.kind === "match" &&
+    family.length === 0 &&
+    firstMatch.length > 1 &&
+    push.tag !== undefined &&
+    policy.extract(push.tag) !== undefined;
+  const containers = policy.kind !== "match" ? inRepository : family.length > 0 ? family : firstMatch;
+  // ECR is asked for the tags and push time of every digest ecs-autopilot's tags are recorded for: a
+  // tool that copied them onto its own revision of another build makes them wrong (checkedTag; the
+  // later of the two times dates the image).
+  const recordedPins: string[] = inRepository.flatMap((definition) => {
+    const digest = parseImageReference(definition.image ?? "")?.digest;
+    const name = definition.name ?? "";
+    return digest !== undefined &&
+      digest !== push.digest &&
+      (snapshot.taskDefinitionTags[imageTagKey(name)] !== undefined || pushedAt(name) !== undefined)
+      ? [digest]
+      : [];
+  });
   // Under a pattern, ECR is asked for the tags of every digest another tool pinned (no tag recorded),
   // so that one left out above joins its family when the plan is made with ECR's answer.
-  const recordedPins: string[] = [];
   const unrecorded: string[] =
     policy.kind === "match"
       ? inRepository.flatMap((definition) => {
@@ -334,6 +411,17 @@ function decideService(
             : [];
         })
       : [];
+  // Without ECR's tags (the pass that learns what to ask of ECR, `unrecorded` and `recordedPins`), a
+  // pinned container may still join the family once they are read (one another tool pinned, or whose
+  // recorded tag was copied): the plan made with them decides.
+  if (ambiguous && (running !== undefined || unrecorded.length + recordedPins.length === 0)) {
+    const names = firstMatch.map((definition) => `'${definition.name ?? ""}'`).join(", ");
+    return skip(
+      ref,
+      "container-ambiguous",
+      `${resolved.source}: no container of ${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision} runs a tag it matches, and ${names} all could take '${push.tag}': name the one it is for with the ${CONTAINER_TAG} tag on the service`,
+    );
+  }
   if (containers.length === 0) {
     const which = resolved.container ? `container '${resolved.container}'` : "no container";
     return skip(
@@ -352,15 +440,6 @@ function decideService(
   // revision is older content, never deployed — unless the policy's order says its tag is the
   // newer one (the same rule as between queued pushes, newerThanQueued): the same tag again, or a
   // tag the policy cannot order against the running one (`main` after `develop` under `any`).
-  // When the container's running image was pushed: its own tag. A revision registered before those
-  // were kept per container has only the revision's, which is then used for every container.
-  const perContainer = Object.keys(snapshot.taskDefinitionTags).some((key) =>
-    key.startsWith(SOURCE_TIME_PREFIX),
-  );
-  const pushedAt = (container: string): string | undefined =>
-    perContainer
-      ? snapshot.taskDefinitionTags[sourceTimeKey(container)]
-      : snapshot.taskDefinitionTags[REVISION_TAGS.sourceTime];
   let runningSince: string | undefined;
   let pushedEarlier = 0;
   let earlierThan: string | undefined;
@@ -384,14 +463,13 @@ function decideService(
       alreadyRunning++;
       continue;
     }
-    const currentTag = runningTag(definition, snapshot.taskDefinitionTags);
+    const currentTag = tagOf(definition);
     // A revision deployed outside ecs-autopilot (a pipeline's own `:main`) records no push time:
     // ECR's for the image it refers to stands in (not for the pushed tag itself, which the tag
     // check compares, nor when that image is the pushed one).
     const key = runningDigest ?? currentTag;
     const askEcr = recorded === undefined && key !== undefined && key !== push.tag;
     if (askEcr) unrecorded.push(key);
-    if (recorded !== undefined && reference.digest !== undefined) recordedPins.push(reference.digest);
     const fromEcr = askEcr ? running?.[key] : undefined;
     // A digest is what runs. Without ECS's answer, a tag may have moved since the deployment
     // resolved it: what it names now is what runs only if that image was pushed before the running
@@ -402,7 +480,7 @@ function decideService(
       (runningDigest !== undefined ||
         (deployedAt !== undefined && Date.parse(fromEcr.pushedAt) <= deployedAt));
     // A recorded time may have been copied onto another tool's revision with our tags (ecspresso):
-    // where ECR was asked too (the tag moved), the later of the two dates the pinned image.
+    // the later of it and ECR's push time dates the pinned image.
     const pinnedAt =
       recorded !== undefined && reference.digest !== undefined ? running?.[reference.digest] : undefined;
     const since =
@@ -658,7 +736,7 @@ export function imageChecksFor(
     signature: candidates.some((c) => c.resolved.requireSignature),
     tag: candidates.length > 0 && push.tag !== undefined,
     ...(running.length > 0 ? { running } : {}),
-    ...(pinned.length > 0 && push.tag !== undefined ? { pinned } : {}),
+    ...(pinned.length > 0 ? { pinned } : {}),
   };
 }
 

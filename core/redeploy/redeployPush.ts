@@ -5,6 +5,7 @@ import type { FlowContext } from "../flow.ts";
 import { recordRedeployments } from "../state/index.ts";
 import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { redeploymentRecords } from "./deploymentRecords.ts";
+import type { ImageFacts } from "./ImageFacts.ts";
 import { loadImageFacts } from "./loadImageFacts.ts";
 import { loadSnapshots, loadSnapshotsOf, withRunningDigests } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
@@ -66,32 +67,46 @@ export async function withPendingPushes(
 }
 
 /**
- * What the plan needs beyond the snapshots: the pushes queued for the services, which digest ECS
- * runs where a tracked service runs the pushed repository on a tag, and which deployments of the
- * pushed digest ECS rolled back since the push. The last is asked (one ListServiceDeployments,
- * where the service reports service revisions) for each tracked service, and each service a queued
- * push is released to (`release`), that has a deployment created after the push: a rollback of the
- * pushed image is one, and a service idle since before the push costs nothing.
+ * What the plan needs beyond the snapshots, before the pushed image is read: the pushes queued for
+ * the services, and which digest ECS runs where a tracked service runs the pushed repository on a tag.
  */
 async function planInputs(
   context: RedeployContext,
   snapshots: readonly ServiceSnapshot[],
   push: ImagePush,
-  release: boolean,
 ): Promise<ServiceSnapshot[]> {
   const queued = await withPendingPushes(context, snapshots, push.repository);
-  const withDigests = await withRunningDigests(context.clients.ecs, queued, (s) =>
-    asksWhatRuns(push, s, context.config),
-  );
-  const since = push.time === undefined ? Number.NaN : Date.parse(push.time);
-  if (Number.isNaN(since)) return withDigests;
+  return withRunningDigests(context.clients.ecs, queued, (s) => asksWhatRuns(push, s, context.config));
+}
+
+/**
+ * Which deployments of the pushed digest ECS rolled back since the image was pushed: asked (one
+ * ListServiceDeployments, where the service reports service revisions) for each tracked service,
+ * and each service a queued push is released to (`release`), that has a deployment created since:
+ * a rollback of the pushed image is one, and a service idle since before the push costs nothing.
+ * "Since" is the earlier of the event's time and ECR's push time of the image (`image.pushedAt`,
+ * read with where its tag points): a push that only added a tag to an image ECS rolled back here
+ * (a promotion's `rc-…`) has a later event time than that rollback, not a later image.
+ */
+async function withRolledBack(
+  context: RedeployContext,
+  snapshots: readonly ServiceSnapshot[],
+  push: ImagePush,
+  release: boolean,
+  image: ImageFacts,
+): Promise<ServiceSnapshot[]> {
+  const times = [push.time, image.pushedAt]
+    .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
+    .filter((time) => !Number.isNaN(time));
+  if (times.length === 0) return [...snapshots];
+  const since = Math.min(...times);
   const asked = (s: ServiceSnapshot) =>
     (release || tracksPush(push, s, context.config)) &&
     (s.service.deployments ?? []).some(
       (d) => d.createdAt !== undefined && new Date(d.createdAt).getTime() > since,
     );
   const result: ServiceSnapshot[] = [];
-  for (const snapshot of withDigests)
+  for (const snapshot of snapshots)
     result.push(
       asked(snapshot)
         ? {
@@ -101,6 +116,22 @@ async function planInputs(
         : snapshot,
     );
   return result;
+}
+
+/**
+ * The inputs, the pushed image's facts (read only when some service would take it; the services a
+ * rollback rules out are still counted then, as the rollback is asked after the image is dated),
+ * and the rollbacks since the image was pushed.
+ */
+async function prepare(
+  context: RedeployContext,
+  snapshots: readonly ServiceSnapshot[],
+  push: ImagePush,
+  release: boolean,
+): Promise<{ candidates: ServiceSnapshot[]; image: ImageFacts }> {
+  const inputs = await planInputs(context, snapshots, push);
+  const image = await loadImageFacts(context.clients.ecr, push, imageChecksFor(push, inputs, context.config));
+  return { candidates: await withRolledBack(context, inputs, push, release, image), image };
 }
 
 /** How many times a push is planned and applied for a service whose queue kept changing under it. */
@@ -116,14 +147,10 @@ export async function planAndApply(
   context: RedeployContext,
   options: { dryRun?: boolean; owner?: string; release?: boolean } & PlanOptions = {},
 ): Promise<RedeployReport> {
-  const candidates = await planInputs(context, snapshots, push, options.release ?? false);
   // What the image checks need of the pushed image, read only when some service would take it.
-  let image = await loadImageFacts(
-    context.clients.ecr,
-    push,
-    imageChecksFor(push, candidates, context.config),
-  );
-  let plan = planRedeploy(push, candidates, context.config, { ...options, image });
+  const prepared = await prepare(context, snapshots, push, options.release ?? false);
+  let image = prepared.image;
+  let plan = planRedeploy(push, prepared.candidates, context.config, { ...options, image });
   const dryRun = options.dryRun ?? false;
   if (dryRun) return { plan, outcomes: [], dryRun };
   const apply = (toApply: RedeployPlan) =>
@@ -146,14 +173,10 @@ export async function planAndApply(
       context.clients.ecs,
       again.map((o) => o.action.service),
     );
-    const freshCandidates = await planInputs(context, fresh, push, options.release ?? false);
     // Read again too: the race lost was another push of the image, which may have moved its tag.
-    image = await loadImageFacts(
-      context.clients.ecr,
-      push,
-      imageChecksFor(push, freshCandidates, context.config),
-    );
-    const replanned = planRedeploy(push, freshCandidates, context.config, { ...options, image });
+    const freshInputs = await prepare(context, fresh, push, options.release ?? false);
+    image = freshInputs.image;
+    const replanned = planRedeploy(push, freshInputs.candidates, context.config, { ...options, image });
     const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
     const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);

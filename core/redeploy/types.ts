@@ -100,6 +100,11 @@ export type SkipCategory =
   | "unsupported-controller"
   | "inactive"
   | "no-matching-container"
+  /**
+   * Under a tag pattern, no container runs a tag it matches and several could take the push: it is
+   * for none of them until `autopilot:container` names one.
+   */
+  | "container-ambiguous"
   | "duplicate"
   | "policy-violation"
   /** The pushed image is not built for the task definition's runtimePlatform. */

@@ -45,13 +45,15 @@ describe("AWS calls per push", () => {
     // 2 index reads, DescribeServices per cluster (2), DescribeTaskDefinition per service (2), one
     // BatchGetItem for the pushes queued for those services (newest wins, idle or rolling), one
     // BatchGetImage for the pushed image's platforms (an image index: no config blob to read), one
-    // DescribeImages for where its tag points now (a push the tag has left since is stale),
+    // DescribeImages for where its tag points now (a push the tag has left since is stale), one
+    // DescribeImages for the digest both services run pinned by the first push (its recorded time
+    // may have been copied by another tool: ECR's push time is asked),
     // per deployed service: claim put + update, the service's one-roll-out-at-a-time lease (put,
     // delete) and its DescribeServices re-check, RegisterTaskDefinition, UpdateService; and one
     // BatchWriteItem recording the deployments for the monitor flow.
     expect(measured[5]?.steady.byOperation).toEqual({
       "ECR.BatchGetImage": 1,
-      "ECR.DescribeImages": 1,
+      "ECR.DescribeImages": 2,
       "DynamoDB.BatchGetItem": 1,
       "DynamoDB.BatchWriteItem": 1,
       "DynamoDB.GetItem": 1,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { PutImageCommand } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
 import {
@@ -12,6 +12,7 @@ import {
   ServiceIndex,
   signatureTags,
 } from "../../../core/redeploy/index.ts";
+import { wholeSecond } from "../../../core/redeploy/loadImageFacts.ts";
 import {
   createCluster,
   createRepository,
@@ -50,6 +51,8 @@ let blobServer: Awaited<ReturnType<typeof startRecordingServer>>;
 let referrers: Array<Record<string, unknown>> = [];
 let referrerCalls = 0;
 /** The repository whose DescribeImages is throttled (lasting, past the SDK's retries). */
+/** A digest whose DescribeImages is throttled (a pinned image's tags and push time). */
+let throttledDigest: string | undefined;
 let throttledRepository: string | undefined;
 
 async function push(repository: string, tag: string, options: ImageOptions = {}) {
@@ -118,7 +121,12 @@ describe("image facts from moto's ECR", () => {
           };
         }
         // Throttling, which moto cannot produce: where the tag points cannot be read.
-        if (context.commandName === "DescribeImagesCommand" && input.repositoryName === throttledRepository) {
+        const ids = (input.imageIds ?? []) as { imageDigest?: string }[];
+        if (
+          context.commandName === "DescribeImagesCommand" &&
+          (input.repositoryName === throttledRepository ||
+            (throttledDigest !== undefined && ids.some((id) => id.imageDigest === throttledDigest)))
+        ) {
           const error = new Error("Rate exceeded");
           error.name = "ThrottlingException";
           throw error;
@@ -165,13 +173,29 @@ describe("image facts from moto's ECR", () => {
     const second = await redeployPush(pushFromEvent(both.event), world.context());
     expect(second.outcomes.map((o) => o.kind)).toEqual(["deployed", "deployed"]);
     // One read of the pushed image for every service: the index names its platforms. One of where
-    // its tag points now (still at the pushed digest), and one of when `1.0.0` was pushed: api-arm,
-    // skipped by the first push, still runs the revision createService made, which records no push time.
+    // its tag points now (still at the pushed digest), one of when `1.0.0` was pushed: api-arm,
+    // skipped by the first push, still runs the revision createService made, which records no push
+    // time; and one of the 1.1.0 digest api runs pinned by the first push, whose recorded tag and
+    // time another tool may have copied (review round 11: ECR's push time is asked).
     expect(world.counter.byOperation()["ECR.BatchGetImage"]).toBe(1);
-    expect(world.counter.byOperation()["ECR.DescribeImages"]).toBe(2);
+    expect(world.counter.byOperation()["ECR.DescribeImages"]).toBe(3);
     // (This repository never had a `1.0.0`: ECR has no such image, so nothing is known of it.)
-    expect(second.plan.image?.running).toEqual({});
+    expect(Object.keys(second.plan.image?.running ?? {})).toEqual([amd64.digest]);
+    expect(second.plan.image?.running?.[amd64.digest]?.tags).toEqual(["1.1.0"]);
     expect(second.plan.image?.tagNow).toEqual({ tag: "1.2.0", digest: both.digest });
+    // The same DescribeImages dates the pushed image (the tag names it): the rolled-back check looks
+    // at deployments since then, not only since the event (a retag has a later event, not a later image).
+    const described = await world.clients.ecr.send(
+      new DescribeImagesCommand({ repositoryName: "shop/api", imageIds: [{ imageDigest: both.digest }] }),
+    );
+    const pushedAt = described.imageDetails?.[0]?.imagePushedAt;
+    expect(second.plan.image?.pushedAt).toBe(pushedAt && wholeSecond(pushedAt));
+    // A tag that names another image now dates nothing of the pushed one.
+    const moved = await push("shop/api", "1.3.0", { platforms: ["linux/amd64", "linux/arm64/v8"] });
+    const later = await push("shop/api", "1.3.0", { platforms: ["linux/amd64", "linux/arm64/v8"] });
+    const stale = await redeployPush(pushFromEvent(moved.event), world.context(), { dryRun: true });
+    expect(stale.plan.image?.tagNow).toEqual({ tag: "1.3.0", digest: later.digest });
+    expect(stale.plan.image).not.toHaveProperty("pushedAt");
   });
 
   it("reads the platform of a single manifest from its config blob, checking the blob's digest", async () => {
@@ -372,5 +396,31 @@ describe("image facts from moto's ECR", () => {
     } finally {
       throttledRepository = undefined;
     }
+  });
+
+  it("fails the push, to be retried, when the tags and push time of a digest ecs-autopilot pinned cannot be read (throttled): never a deploy on the record alone", async () => {
+    // Review round 11: the recorded tag and time may have been copied by another tool; ECR decides.
+    await createRepository(world.clients, "shop/pinned-throttled");
+    await service("pinned-throttled", "shop/pinned-throttled", { "autopilot:redeploy": "minor" });
+    await new ServiceIndex(world.clients, world.state).refreshService("prod", "pinned-throttled");
+    const first = await push("shop/pinned-throttled", "1.1.0", { platforms: ["linux/amd64"] });
+    expect(
+      outcome(await redeployPush(pushFromEvent(first.event), world.context()), "pinned-throttled")?.kind,
+    ).toBe("deployed");
+    const next = await push("shop/pinned-throttled", "1.2.0", { platforms: ["linux/amd64"] });
+    throttledDigest = first.digest;
+    try {
+      const attempt = redeployPush(pushFromEvent(next.event), world.context());
+      await expect(attempt).rejects.toBeInstanceOf(ImageFactsError);
+      await expect(attempt).rejects.toThrow(
+        `cannot read shop/pinned-throttled@${next.digest} from ECR: DescribeImages (running ${first.digest}): ThrottlingException: Rate exceeded`,
+      );
+    } finally {
+      throttledDigest = undefined;
+    }
+    // Its retry, with ECR answering, deploys.
+    expect(
+      outcome(await redeployPush(pushFromEvent(next.event), world.context()), "pinned-throttled")?.kind,
+    ).toBe("deployed");
   });
 });

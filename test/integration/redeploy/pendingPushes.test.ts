@@ -29,6 +29,7 @@ import {
   pushImage,
   sampleEvent,
 } from "../../../sandbox/seed.ts";
+import { eventTime, nextSecond } from "../../support/redeploy.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -251,15 +252,17 @@ describe("pushes during a roll-out (redeploy)", () => {
     const handler = createRedeployHandler(
       createRuntime("redeploy", { clients: world.clients, tableName: world.tableName, notifier: slack }),
     );
+    // Event times as ECR gives them (each push's own time, a second apart): the image that runs is
+    // dated by ECR's push time too, and an event dated before that push would be an older one.
     await pushImage(world.clients, "shop/docs", "keep-build-1", "build-1");
-    const first = await pushed("docs", "main", "2026-11-26T10:00:00Z", "build-1");
+    await nextSecond();
+    const first = await pushed("docs", "main", eventTime(), "build-1");
     expect(await handler(first.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
-    await handler(
-      (await pushed("docs", "main", "2026-11-26T10:10:00Z", "build-2")).event,
-      localContext("redeploy"),
-    );
-    // `main` is moved back to build-1 (a revert): a new push of a digest deployed an hour ago.
-    const revert = await pushed("docs", "main", "2026-11-26T10:20:00Z", "build-1");
+    await nextSecond();
+    await handler((await pushed("docs", "main", eventTime(), "build-2")).event, localContext("redeploy"));
+    // `main` is moved back to build-1 (a revert): a new push of a digest deployed earlier.
+    await nextSecond();
+    const revert = await pushed("docs", "main", eventTime(), "build-1");
     expect(revert.digest).toBe(first.digest);
     expect(await handler(revert.event, localContext("redeploy"))).toMatchObject({ deployed: 1 });
     expect(await running("docs")).toContain(`@${first.digest}`);

@@ -137,6 +137,58 @@ describe("runningDigests", () => {
     });
   });
 
+  it("rolledBackDigests: only the digests the rolled-back deployment brought, not those the service still runs in the same container", async () => {
+    // Found in review (issue 11, round 11): a settings change on top of build 42, rolled back to the
+    // revision running build 42, counted build 42 as rolled back.
+    const { ecs, mock } = ecsAnswering([
+      revision("web", 1, { web: digest(42), sidecar: digest(6) }),
+      revision("web", 2, { web: digest(42), sidecar: digest(5) }),
+      revision("web", 9, { web: digest(42), sidecar: digest(7), jobs: digest(6) }),
+    ]);
+    mock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          status: "ROLLBACK_SUCCESSFUL",
+          targetServiceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+        },
+      ],
+    });
+    const since = new Date("2026-11-27T10:00:00Z");
+    // web runs 42 now: not brought by the rolled-back deployment. jobs' 6 runs in sidecar, not in jobs.
+    expect([...(await rolledBackDigests(ecs, service("web", [1]), since))].sort()).toEqual([
+      digest(6),
+      digest(7),
+    ]);
+    // One DescribeServiceRevisions for the target and the current revision together.
+    expect(
+      mock.commandCalls(DescribeServiceRevisionsCommand).map((c) => c.args[0].input.serviceRevisionArns),
+    ).toEqual([[revision("web", 9, {}).serviceRevisionArn, revision("web", 1, {}).serviceRevisionArn]]);
+    // Two current revisions (a roll-out under way): excluded only where both run it.
+    expect([...(await rolledBackDigests(ecs, service("web", [1, 2]), since))].sort()).toEqual([
+      digest(6),
+      digest(7),
+    ]);
+    const both = ecsAnswering([
+      revision("web", 1, { web: digest(41), sidecar: digest(7) }),
+      revision("web", 2, { web: digest(42), sidecar: digest(7) }),
+      revision("web", 9, { web: digest(42), sidecar: digest(7) }),
+    ]);
+    both.mock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          status: "ROLLBACK_SUCCESSFUL",
+          targetServiceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+        },
+      ],
+    });
+    expect([...(await rolledBackDigests(both.ecs, service("web", [1, 2]), since))]).toEqual([digest(42)]);
+    // A current revision ECS does not describe excludes nothing.
+    expect([...(await rolledBackDigests(both.ecs, service("web", [3]), since))].sort()).toEqual([
+      digest(7),
+      digest(42),
+    ]);
+  });
+
   it("rolledBackDigests: follows ListServiceDeployments' pages, and keeps only deployments created after the push", async () => {
     const { ecs, mock } = ecsAnswering([
       revision("web", 8, { web: digest(41) }),

@@ -256,8 +256,9 @@ describe("signed images only, where a team asks for it", () => {
       "1.3.0",
       "1.4.2",
     ]);
-    // A revision ecs-autopilot registered (its image pinned by digest) records it: asked of ECR
-    // only if the pushed tag moved on (the loader decides; the record may have been copied).
+    // A revision ecs-autopilot registered (its image pinned by digest) records it: asked of ECR too,
+    // whether the pushed tag moved or not (the record may have been copied by another tool onto its
+    // revision of a newer build; review round 11).
     const recorded = {
       ...snapshot({ image: `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}` }),
       taskDefinitionTags: {

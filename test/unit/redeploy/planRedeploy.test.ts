@@ -319,6 +319,57 @@ describe("planRedeploy", () => {
     });
   });
 
+  it("reads the running tag of a pinned image from ECR's tags of its digest where they do not list the recorded one (copied by another tool)", () => {
+    // Found in review (issue 11, round 11): a pipeline pinned 1.5.0 from a revision whose tags say 1.4.2.
+    const DIGEST = `sha256:${"a".repeat(64)}`;
+    const pinned = {
+      ...snapshot({
+        taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${DIGEST}` }] },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "1.4.2", "autopilot:source-time:web": T1 },
+    };
+    const p143 = { ...push, tag: "1.4.3" };
+    // The plan's first pass (no ECR answer yet) asks ECR about the pinned digest.
+    expect(imageChecksFor(p143, [pinned], DEFAULT_CONFIG).pinned).toEqual([DIGEST]);
+    // Pushed after the recorded push (T1): the record is not about this image.
+    const withTags = (tags: string[], pushedAt = T2) => ({
+      image: { ...current(p143), running: { [DIGEST]: { digest: DIGEST, pushedAt, tags } } },
+    });
+    // ECR lists 1.5.0 (and a commit tag), not 1.4.2: the running tag is the one minor ranks highest.
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["sha-3f2a1b", "1.5.0", "1.4.9"]))).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: expect.stringContaining("1.5.0"),
+    });
+    // ECR lists the recorded tag (among others): it stands.
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["1.5.0", "1.4.2"]))).toMatchObject({
+      kind: "deploy",
+      updates: [{ fromTag: "1.4.2", toTag: "1.4.3" }],
+    });
+    // Pushed at or before the recorded push: the record was made for this image, and the recorded
+    // tag has moved on since (a mutable tag), not been copied: it stands.
+    for (const pushedAt of [T1, "2026-11-26T09:00:00Z"])
+      expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["1.5.0"], pushedAt))).toMatchObject({
+        kind: "deploy",
+        updates: [{ fromTag: "1.4.2" }],
+      });
+    // Untagged in ECR, or gone: nothing contradicts the record (a documented limit).
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags([]))).toMatchObject({
+      kind: "deploy",
+      updates: [{ fromTag: "1.4.2" }],
+    });
+    expect(first(p143, pinned, DEFAULT_CONFIG, { image: { ...current(p143), running: {} } })).toMatchObject({
+      kind: "deploy",
+      updates: [{ fromTag: "1.4.2" }],
+    });
+    // No tag ECR lists is one the policy orders: the first by name stands for the running tag.
+    expect(first(p143, pinned, DEFAULT_CONFIG, withTags(["sha-3f2a1b", "main"]))).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason: expect.stringContaining("'main'"),
+    });
+  });
+
   it("reads the running tag of a pinned image from the revision's tag", () => {
     const pinned = snapshot({
       taskDefinition: {
@@ -900,7 +951,7 @@ describe("planRedeploy: a late push against a revision deployed outside ecs-auto
     };
     expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG)).not.toHaveProperty("running");
     expect(imageChecksFor(sha41, [pinned], DEFAULT_CONFIG).pinned).toEqual([BUILD_40]);
-    // The record alone (ECR not asked: the tag did not move): pushed at T1, as the late push.
+    // The record alone (ECR has no image for the digest any more): pushed at T1, as the late push.
     expect(first(sha41, pinned, DEFAULT_CONFIG, facts({})).kind).toBe("deploy");
     // ECR's push time of the digest, earlier than the record: the record stands.
     expect(
@@ -1417,19 +1468,101 @@ describe("planRedeploy: several images in one repository, told apart by a tag pa
     expect(checks.pinned).toEqual([OURS]);
   });
 
-  it("takes the first match for every container when none runs a matching tag", () => {
+  it("takes the first match for the only container when it runs no matching tag (moving onto a pattern)", () => {
     const action = first(
       api13,
-      monorepo([{ name: "app", image: `${REGISTRY}/shop/web:latest` }, worker]),
+      monorepo([{ name: "app", image: `${REGISTRY}/shop/web:latest` }]),
       DEFAULT_CONFIG,
-      { image: current(api13) },
+      {
+        image: current(api13),
+      },
     );
-    expect(action).toMatchObject({
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "app", fromTag: "latest" }] });
+  });
+
+  it("hands the push to no container when none runs a matching tag and several could take it, until autopilot:container names one", () => {
+    // Found in review (issue 11, round 11): this used to hand api-1.3 to both `app` and `worker`.
+    const task = [{ name: "app", image: `${REGISTRY}/shop/web:latest` }, worker];
+    const action = first(api13, monorepo(task), DEFAULT_CONFIG, { image: current(api13) });
+    expect(action).toEqual({
+      kind: "skip",
+      service: expect.anything(),
+      category: "container-ambiguous",
+      reason:
+        "tag autopilot:redeploy=prefix:api-: no container of web:7 runs a tag it matches, and 'app', 'worker' all could take 'api-1.3': name the one it is for with the autopilot:container tag on the service",
+    });
+    // Nothing to ask ECR for: every tag is known.
+    expect(imageChecksFor(api13, [monorepo(task)], DEFAULT_CONFIG)).toMatchObject({ platform: false });
+    const named = {
+      ...monorepo(task),
+      tags: { "autopilot:redeploy": "prefix:api-", "autopilot:container": "app" },
+    };
+    expect(first(api13, named, DEFAULT_CONFIG, { image: current(api13) })).toMatchObject({
       kind: "deploy",
-      updates: [
-        { container: "app", fromTag: "latest" },
-        { container: "worker", fromTag: "worker-1.2" },
+      updates: [{ container: "app", fromTag: "latest" }],
+    });
+  });
+
+  it("a pinned container whose recorded tag was copied joins its family by ECR's tags before the ambiguity is decided", () => {
+    const API = `sha256:${"a".repeat(64)}`;
+    const WORKER = `sha256:${"c".repeat(64)}`;
+    // ecs-autopilot's tags, copied by a tool that pinned the API build onto a revision that said `app-7`.
+    const pinned = monorepo(
+      [
+        { name: "api", image: `${REGISTRY}/shop/web@${API}` },
+        { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
       ],
+      {
+        "autopilot:image-tag:api": "app-7",
+        "autopilot:source-time:api": T1,
+        "autopilot:image-tag:worker": "worker-1.2",
+        "autopilot:source-time:worker": T1,
+      },
+    );
+    expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG)).toMatchObject({
+      platform: true,
+      pinned: [API, WORKER],
+    });
+    const running = {
+      [API]: { digest: API, pushedAt: T2, tags: ["api-1.2"] },
+      [WORKER]: { digest: WORKER, pushedAt: T1, tags: ["worker-1.2"] },
+    };
+    const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromTag: "api-1.2" }] });
+    expect(action.kind === "deploy" ? action.updates : []).toHaveLength(1);
+  });
+
+  it("several containers pinned by another tool are asked of ECR before the ambiguity is decided", () => {
+    const API = `sha256:${"a".repeat(64)}`;
+    const WORKER = `sha256:${"c".repeat(64)}`;
+    const pinned = monorepo([
+      { name: "api", image: `${REGISTRY}/shop/web@${API}` },
+      { name: "worker", image: `${REGISTRY}/shop/web@${WORKER}` },
+    ]);
+    // Before ECR is read, both tags are unknown: the checks are still asked for (ECR may place one).
+    expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG)).toMatchObject({
+      platform: true,
+      tag: true,
+      running: [API, WORKER],
+    });
+    // ECR names no tag of either (a rebuild of both moved their tags away): no container takes it.
+    const untagged = {
+      [API]: { digest: API, pushedAt: "2026-11-26T09:00:00Z", tags: [] },
+      [WORKER]: { digest: WORKER, pushedAt: "2026-11-26T09:00:00Z", tags: [] },
+    };
+    expect(
+      first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running: untagged } }),
+    ).toMatchObject({
+      kind: "skip",
+      category: "container-ambiguous",
+    });
+    // A pushed tag the pattern does not match is rejected as before (not an ambiguity).
+    const worker13 = { ...push, tag: "worker-1.3" };
+    expect(
+      first(worker13, pinned, DEFAULT_CONFIG, { image: { ...current(worker13), running: untagged } }),
+    ).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
     });
   });
 
