@@ -42,16 +42,19 @@ export async function runningDigests(
   const revisionsOf = new Map<string, string[]>();
   for (const service of services) {
     if (!service.serviceArn || !needed(service)) continue;
-    const arns = (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : []));
-    if (arns.length > 0) revisionsOf.set(service.serviceArn, arns);
+    revisionsOf.set(
+      service.serviceArn,
+      (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : [])),
+    );
   }
   const images = await revisionImages(ecs, [...new Set([...revisionsOf.values()].flat())]);
   const result = new Map<string, Record<string, string>>();
   for (const [serviceArn, arns] of revisionsOf) {
     const described = arns.map((arn) => images.get(arn));
     const [first, ...rest] = described;
-    // A revision ECS did not describe (a failure entry) leaves the whole service unanswered.
-    if (!first || rest.some((r) => r === undefined)) continue;
+    // No current revision, or one ECS did not describe (a failure entry): the service is unanswered
+    // (below, a container counts only where every revision names the same digest).
+    if (!first) continue;
     const digests: Record<string, string> = {};
     for (const [container, digest] of first)
       if (digest?.startsWith("sha256:") && rest.every((r) => r?.get(container) === digest))
