@@ -26,16 +26,20 @@ async function previousCompliant(
     .filter((arn) => arn && arn !== current);
   const family = nameFromArn(current).split(":")[0] ?? "";
   const currentRevision = Number(nameFromArn(current).split(":")[1] ?? 0);
+  // Newest first by revision number, sorted here: the order is this decision, not the API's
+  // (`sort: "DESC"` is ECS's; moto, the sandbox and the tests' ECS, lists in registration order).
+  const earlier: Array<{ arn: string; revision: number }> = [];
   for await (const page of paginateListTaskDefinitions(
     { client: ecs },
-    { familyPrefix: family, sort: "DESC", status: "ACTIVE" },
+    { familyPrefix: family, status: "ACTIVE" },
   )) {
     for (const arn of page.taskDefinitionArns ?? []) {
       const [name, revision] = nameFromArn(arn).split(":");
       if (name === family && Number(revision) < currentRevision && !candidates.includes(arn))
-        candidates.push(arn);
+        earlier.push({ arn, revision: Number(revision) });
     }
   }
+  candidates.push(...earlier.sort((a, b) => b.revision - a.revision).map((e) => e.arn));
   let unchecked = 0;
   for (const arn of candidates) {
     const compliance = complianceOf(await evaluateRevision(ecs, arn, settings, service), settings);
