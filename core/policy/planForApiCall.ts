@@ -102,8 +102,15 @@ export async function planPolicyForCall(
     if (!name) return { ...base, compliant: true, actions: [], ignored: "no service in the call" };
     const described = (await describeServices(clients.ecs, cluster, [name])).services[0];
     const running = described?.taskDefinition;
-    if (!described || !running)
-      return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
+    if (!described) return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
+    if (!running)
+      // An EXTERNAL deployment controller's service: its task sets carry the task definitions.
+      return {
+        ...base,
+        compliant: true,
+        actions: [],
+        ignored: `service ${name} has no task definition of its own (its task sets have them)`,
+      };
     // The revision this call set (the call's response names it in full), not whatever the service
     // runs by the time the event is handled: a retry after this flow's own rollback, or a later
     // update, must not turn the verdict on this call into one on another revision.

@@ -446,7 +446,7 @@ describe("planPolicyForCall against moto", () => {
       });
     });
 
-    it("ignores a call naming no service, and a service that is not there", async () => {
+    it("ignores a call naming no service, a service that is not there, and one without a task definition", async () => {
       const ignored = (eventName: string, ignored: string) => ({
         trigger: eventName,
         mode: "enforce",
@@ -471,6 +471,18 @@ describe("planPolicyForCall against moto", () => {
           ENFORCE,
         ),
       ).toEqual(ignored("CreateService", "service ghost not found"));
+      // An EXTERNAL deployment controller's service has no task definition: its task sets do.
+      const external = await createService({
+        cluster: "prod",
+        serviceName: "blue-green",
+        deploymentController: { type: "EXTERNAL" },
+      });
+      expect(await planPolicyForCall(world.clients, external, ENFORCE)).toEqual(
+        ignored(
+          "CreateService",
+          `service arn:aws:ecs:${REGION}:123456789012:service/prod/blue-green has no task definition of its own (its task sets have them)`,
+        ),
+      );
     });
   });
 
