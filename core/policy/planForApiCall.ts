@@ -26,16 +26,20 @@ async function previousCompliant(
     .filter((arn) => arn && arn !== current);
   const family = nameFromArn(current).split(":")[0] ?? "";
   const currentRevision = Number(nameFromArn(current).split(":")[1] ?? 0);
+  // Newest first by revision number, sorted here: the order is this decision, not the API's
+  // (`sort: "DESC"` is ECS's; moto, the sandbox and the tests' ECS, lists in registration order).
+  const earlier: Array<{ arn: string; revision: number }> = [];
   for await (const page of paginateListTaskDefinitions(
     { client: ecs },
-    { familyPrefix: family, sort: "DESC", status: "ACTIVE" },
+    { familyPrefix: family, status: "ACTIVE" },
   )) {
     for (const arn of page.taskDefinitionArns ?? []) {
       const [name, revision] = nameFromArn(arn).split(":");
       if (name === family && Number(revision) < currentRevision && !candidates.includes(arn))
-        candidates.push(arn);
+        earlier.push({ arn, revision: Number(revision) });
     }
   }
+  candidates.push(...earlier.sort((a, b) => b.revision - a.revision).map((e) => e.arn));
   let unchecked = 0;
   for (const arn of candidates) {
     const compliance = complianceOf(await evaluateRevision(ecs, arn, settings, service), settings);
@@ -98,8 +102,15 @@ export async function planPolicyForCall(
     if (!name) return { ...base, compliant: true, actions: [], ignored: "no service in the call" };
     const described = (await describeServices(clients.ecs, cluster, [name])).services[0];
     const running = described?.taskDefinition;
-    if (!described || !running)
-      return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
+    if (!described) return { ...base, compliant: true, actions: [], ignored: `service ${name} not found` };
+    if (!running)
+      // An EXTERNAL deployment controller's service: its task sets carry the task definitions.
+      return {
+        ...base,
+        compliant: true,
+        actions: [],
+        ignored: `service ${name} has no task definition of its own (its task sets have them)`,
+      };
     // The revision this call set (the call's response names it in full), not whatever the service
     // runs by the time the event is handled: a retry after this flow's own rollback, or a later
     // update, must not turn the verdict on this call into one on another revision.

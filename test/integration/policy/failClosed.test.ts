@@ -7,7 +7,6 @@
  */
 import {
   DescribeServicesCommand,
-  type ECSClient,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
@@ -24,10 +23,10 @@ import { createPolicyHandler } from "../../../functions/policy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
+import { refuseDescribe } from "../../support/refuseDescribe.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
-let serial = 0;
 const ENFORCE = parseConfig(JSON.stringify({ policy: { mode: "enforce", enforceAt: "high" } }), "enforce");
 
 const GOOD: RegisterTaskDefinitionCommandInput = {
@@ -52,25 +51,6 @@ const BAD: RegisterTaskDefinitionCommandInput = {
   ...GOOD,
   containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
 };
-
-/** Refuses DescribeTaskDefinition of the given revisions (AccessDenied, as a scoped-down role would). */
-function refuseDescribe(ecs: ECSClient, revisions: readonly string[]) {
-  ecs.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = (args as { input?: { taskDefinition?: string } }).input;
-      if (
-        context.commandName === "DescribeTaskDefinitionCommand" &&
-        revisions.includes(input?.taskDefinition ?? "")
-      )
-        throw Object.assign(new Error("User is not authorized to perform: ecs:DescribeTaskDefinition"), {
-          name: "AccessDeniedException",
-          $metadata: { httpStatusCode: 400 },
-        });
-      return next(args);
-    },
-    { step: "initialize", name: `refuse-describe-${++serial}` },
-  );
-}
 
 const call = (
   eventName: string,
