@@ -69,8 +69,23 @@ export async function planPolicyForCall(
     const arn = isObject(response.taskDefinition)
       ? text(response.taskDefinition.taskDefinitionArn)
       : undefined;
-    if (!arn)
-      return { ...base, compliant: true, actions: [], ignored: "no taskDefinitionArn in the response" };
+    // A successful registration whose record does not name the revision (a response CloudTrail left
+    // out) cannot be checked: unknown, never compliant — the event fails and is dead-lettered.
+    if (!arn) {
+      const family =
+        (isObject(response.taskDefinition) ? text(response.taskDefinition.family) : undefined) ??
+        text(record.requestParameters?.family);
+      return {
+        ...base,
+        compliant: false,
+        unknown: {
+          taskDefinitionArn: family ?? "(a revision)",
+          reason:
+            "the CloudTrail record names no taskDefinitionArn in its response: the registered revision cannot be identified",
+        },
+        actions: [],
+      };
+    }
     const check = await evaluateRevision(clients.ecs, arn, settings);
     if (check.kind === "unknown")
       return {

@@ -184,16 +184,20 @@ describe("planPolicyForCall against moto", () => {
       });
     });
 
-    it("ignores a call whose response names no revision", async () => {
+    it("a successful call whose response names no revision is unknown (never compliant), named by its family", async () => {
       for (const response of [null, {}, { taskDefinition: { family: "ledger" } }])
         expect(
           await planPolicyForCall(world.clients, record("RegisterTaskDefinition", BAD, response), ENFORCE),
         ).toEqual({
           trigger: "RegisterTaskDefinition",
           mode: "enforce",
-          compliant: true,
+          compliant: false,
+          unknown: {
+            taskDefinitionArn: "ledger",
+            reason:
+              "the CloudTrail record names no taskDefinitionArn in its response: the registered revision cannot be identified",
+          },
           actions: [],
-          ignored: "no taskDefinitionArn in the response",
         });
     });
   });
