@@ -2,9 +2,10 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The tests Stryker runs against each mutant (`npm run test:mutation`): the pure unit tests of
- * the decision modules. No moto server: a mutant is run thousands of times, and the decisions
- * under mutation are pure functions with unit tests of their own (docs/testing.md says which
- * decisions are only reachable through moto, and how they are covered instead).
+ * the decision modules. No moto server: a mutant is run thousands of times. Groups whose
+ * decisions are reached through the state table or ECS run with vitest.mutation-moto.config.ts
+ * instead (`MOTO_GROUPS` in stryker.config.mjs); a group here is only as good as the unit tests
+ * of its modules (a module with none scores its mutants as no coverage).
  */
 export default defineConfig({
   test: {
