@@ -158,14 +158,14 @@ describe("serviceFacts: task size, platform and tags", () => {
     expect(facts()).toMatchObject({ taskCpu: 512, taskMemory: 1024 });
   });
 
-  it("sums the containers' CPU and memory when the task sets none, a container's reservation standing in for its limit", () => {
+  it("sums the containers' CPU and memory when the task sets none, its memory or, without one, its reservation", () => {
     const f = facts(
       {},
       {
         cpu: undefined,
         memory: undefined,
         containerDefinitions: [
-          { name: "app", cpu: 256, memory: 512, memoryReservation: 256 },
+          { name: "app", cpu: 256, memory: 512 },
           { name: "sidecar", cpu: 128, memoryReservation: 128 },
           { name: "init" },
         ],
