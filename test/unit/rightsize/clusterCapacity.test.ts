@@ -498,6 +498,68 @@ describe("planClusterCapacity: providers", () => {
   });
 });
 
+describe("planClusterCapacity: instances without a provider", () => {
+  it("keeps instances registered by hand apart from the only provider's, and says nothing of taking them as its", () => {
+    const facts: ClusterFacts = {
+      clusterName: "prod",
+      instances: [
+        instance("a", 1, { cpu: 3072, memory: 12_952 }, { capacityProvider: "asg-a" }),
+        instance("b", 0),
+      ],
+      tasks: [task("a", "service:api")],
+      providers: [{ name: "asg-a", managedScaling: { status: "ENABLED", targetCapacity: 100 } }],
+      services: [packed("api")],
+    };
+    const report = planClusterCapacity(facts, PRICES);
+    expect(report.notes).toEqual([]);
+    expect(report.findings).toEqual([
+      {
+        kind: "idle",
+        monthly: round(M6I_XLARGE_MONTHLY),
+        freedInstances: 1,
+        message: `1 of 1 instances are not needed by the running tasks ($${round(M6I_XLARGE_MONTHLY).toFixed(2)}/month): turn on managed scaling for the cluster's capacity provider, or lower the Auto Scaling group's desired and minimum size`,
+      },
+    ]);
+  });
+
+  it("says no provider was assumed when no instance is connected", () => {
+    const facts: ClusterFacts = {
+      clusterName: "prod",
+      instances: [instance("a", 1, { cpu: 3072, memory: 12_952 }, { agentConnected: false })],
+      tasks: [task("a", "service:api")],
+      providers: [{ name: "asg-a", managedScaling: { status: "ENABLED", targetCapacity: 100 } }],
+      services: [packed("api")],
+    };
+    const report = planClusterCapacity(facts, PRICES);
+    expect(report.notes).toEqual([]);
+    expect(report.findings.map((f) => f.kind)).toEqual(["agent-disconnected"]);
+  });
+
+  it("names a stranded instance's type unknown when the agent did not register one", () => {
+    const facts: ClusterFacts = {
+      clusterName: "prod",
+      instances: [instance("a", 3, { cpu: 1024, memory: 2712 }, { instanceType: undefined })],
+      tasks: tasksOf("a", 3, { cpu: 1024, memory: 4096 }),
+      providers: [],
+      services: [packed("api")],
+    };
+    expect(planClusterCapacity(facts, PRICES).findings).toEqual([
+      expect.objectContaining({
+        kind: "stranded",
+        monthly: 0,
+        instances: [
+          {
+            ec2InstanceId: "i-a",
+            instanceType: "unknown",
+            left: { cpu: 1024, memory: 2712 },
+            strandedShare: 0.25,
+          },
+        ],
+      }),
+    ]);
+  });
+});
+
 describe("planClusterCapacity: spread placement", () => {
   it("calls the surplus idle when empty instances make it up, even where services spread", () => {
     const facts: ClusterFacts = {
@@ -584,14 +646,61 @@ describe("planClusterCapacity: first-fit decreasing packing", () => {
           instance("b", 1, { cpu: 1024, memory: 14_488 }),
           instance("c", 1, { cpu: 3072, memory: 10_904 }),
         ],
-        [...on("a", 1, big), ...on("a", 1, small), ...on("b", 1, big), ...on("c", 1, small)],
+        // Listed smallest first: the order the packing must not keep.
+        [...on("c", 1, small), ...on("a", 1, small), ...on("a", 1, big), ...on("b", 1, big)],
       ),
       PRICES,
     );
     expect(report.neededInstances).toBe(2);
-    expect(report.findings.filter((f) => f.kind === "idle")).toEqual([
-      expect.objectContaining({ freedInstances: 1, monthly: round(M6I_XLARGE_MONTHLY) }),
+    // a has room for neither shape; b still fits a small task, c a big one.
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        kind: "stranded",
+        instances: [expect.objectContaining({ ec2InstanceId: "i-a" })],
+      }),
+      expect.objectContaining({ kind: "idle", freedInstances: 1, monthly: round(M6I_XLARGE_MONTHLY) }),
     ]);
+  });
+
+  it("places a memory-heavy task before a CPU-heavy one when it takes the larger share", () => {
+    // 512 CPU / 12,000 MiB (80 % of the memory) before 2 vCPU / 1,000 MiB (50 % of the CPU): each
+    // instance takes one of each. CPU-heavy first, two share one instance and the others need two more.
+    const memoryHeavy = { cpu: 512, memory: 12_000 };
+    const cpuHeavy = { cpu: 2048, memory: 1000 };
+    const report = planClusterCapacity(
+      facts(
+        [instance("a", 2, { cpu: 1536, memory: 2000 }), instance("b", 2, { cpu: 1536, memory: 2000 })],
+        [
+          ...on("a", 1, cpuHeavy),
+          ...on("b", 1, cpuHeavy),
+          ...on("a", 1, memoryHeavy),
+          ...on("b", 1, memoryHeavy),
+        ],
+      ),
+      PRICES,
+    );
+    expect(report.neededInstances).toBe(2);
+  });
+
+  it("never packs past an instance's CPU or memory, though the other is left", () => {
+    // Three 2 vCPU / 1,000 MiB tasks: two fill an instance's CPU, memory to spare.
+    const cpuBound = planClusterCapacity(
+      facts(
+        [instance("a", 2, { cpu: 0, memory: 13_000 }), instance("b", 1, { cpu: 2048, memory: 14_000 })],
+        [...on("a", 2, { cpu: 2048, memory: 1000 }), ...on("b", 1, { cpu: 2048, memory: 1000 })],
+      ),
+      PRICES,
+    );
+    expect(cpuBound.neededInstances).toBe(2);
+    // Three 1 vCPU / 6,000 MiB tasks: two fill an instance's memory, CPU to spare.
+    const memoryBound = planClusterCapacity(
+      facts(
+        [instance("a", 2, { cpu: 2048, memory: 3000 }), instance("b", 1, { cpu: 3072, memory: 9000 })],
+        [...on("a", 2, { cpu: 1024, memory: 6000 }), ...on("b", 1, { cpu: 1024, memory: 6000 })],
+      ),
+      PRICES,
+    );
+    expect(memoryBound.neededInstances).toBe(2);
   });
 
   it("fills an instance to exactly its registered memory", () => {
