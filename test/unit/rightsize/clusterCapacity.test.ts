@@ -737,6 +737,11 @@ describe("planClusterCapacity: first-fit decreasing packing", () => {
       PRICES,
     );
     expect(report.neededInstances).toBe(1);
+    const listedLargestFirst = planClusterCapacity(
+      facts([c6i, r6i], [...on("r", 2, task2), ...on("c", 2, task2)]),
+      PRICES,
+    );
+    expect(listedLargestFirst.neededInstances).toBe(1);
     // Two m6i.large and an m6i.2xlarge, one 2 vCPU task each: the m6i.2xlarge takes all three.
     const large = (id: string) =>
       instance(
