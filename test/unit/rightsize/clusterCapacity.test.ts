@@ -781,6 +781,30 @@ describe("planClusterCapacity: first-fit decreasing packing", () => {
   });
 });
 
+describe("planClusterCapacity: spread placement of a provider's instances", () => {
+  it("names the provider when packing within zones frees none of its instances", () => {
+    const facts: ClusterFacts = {
+      clusterName: "prod",
+      instances: ["a", "b"].map((id, i) =>
+        instance(
+          id,
+          1,
+          { cpu: 3072, memory: 12_952 },
+          { capacityProvider: "asg-a", availabilityZone: i === 0 ? "us-east-1a" : "us-east-1b" },
+        ),
+      ),
+      tasks: ["a", "b"].map((id) => task(id, "service:web")),
+      providers: [{ name: "asg-a", managedScaling: { status: "ENABLED", targetCapacity: 100 } }],
+      services: [spreading("web")],
+    };
+    const report = planClusterCapacity(facts, PRICES);
+    expect(report.findings).toEqual([]);
+    expect(report.notes).toEqual([
+      "web: bin packing within each Availability Zone frees no instance of asg-a; only packing across zones would (1), at the cost of zone balance",
+    ]);
+  });
+});
+
 describe("planClusterCapacity: spread placement with managed scaling's spare", () => {
   it("frees within zones only what the target capacity does not keep, and says what packing across zones would free more", () => {
     // 6 instances in 3 zones, one 1 vCPU / 2 GiB task each. Across zones the 6 tasks need 2
