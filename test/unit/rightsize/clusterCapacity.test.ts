@@ -190,6 +190,7 @@ describe("planClusterCapacity: the cluster's totals", () => {
         instance("d", 0, { cpu: 4096, memory: 15_000 }, { instanceType: "x9z.huge" }),
         instance("e", 0, { cpu: 4096, memory: 15_000 }, { instanceType: "x9z.huge" }),
         instance("f", 0, { cpu: 4096, memory: 15_000 }, { instanceType: undefined }),
+        instance("g", 0, { cpu: 4096, memory: 15_000 }, { instanceType: undefined }),
       ],
       tasks: [task("a", "service:api"), task("c", "service:api")],
       providers: [],
@@ -199,22 +200,22 @@ describe("planClusterCapacity: the cluster's totals", () => {
     const report = planClusterCapacity(facts, PRICES);
     expect(report).toMatchObject({
       clusterName: "prod",
-      instances: 5,
-      instanceTypes: { "m6i.xlarge": 1, "c6i.xlarge": 1, "x9z.huge": 2, unknown: 1 },
+      instances: 6,
+      instanceTypes: { "m6i.xlarge": 1, "c6i.xlarge": 1, "x9z.huge": 2, unknown: 2 },
       monthly: round(M6I_XLARGE_MONTHLY + C6I_XLARGE_MONTHLY),
       unpriced: ["x9z.huge", "unknown"],
       neededInstances: 1,
-      registered: { cpu: 5 * 4096, memory: 5 * 15_000 },
+      registered: { cpu: 6 * 4096, memory: 6 * 15_000 },
       reserved: { cpu: 1024, memory: 2048 },
       notes: ["could not describe task definition api:7"],
     });
-    // 4 of 5 instances idle, priced at the instances' average $/month (two of them without a price).
+    // 5 of 6 instances idle, priced at the instances' average $/month (four of them without a price).
     expect(report.findings).toEqual([
       {
         kind: "idle",
-        monthly: round((4 * (M6I_XLARGE_MONTHLY + C6I_XLARGE_MONTHLY)) / 5),
-        freedInstances: 4,
-        message: `4 of 5 instances are not needed by the running tasks ($${round((4 * (M6I_XLARGE_MONTHLY + C6I_XLARGE_MONTHLY)) / 5).toFixed(2)}/month): turn on managed scaling for the cluster's capacity provider, or lower the Auto Scaling group's desired and minimum size`,
+        monthly: round((5 * (M6I_XLARGE_MONTHLY + C6I_XLARGE_MONTHLY)) / 6),
+        freedInstances: 5,
+        message: `5 of 6 instances are not needed by the running tasks ($${round((5 * (M6I_XLARGE_MONTHLY + C6I_XLARGE_MONTHLY)) / 6).toFixed(2)}/month): turn on managed scaling for the cluster's capacity provider, or lower the Auto Scaling group's desired and minimum size`,
       },
     ]);
   });
@@ -322,6 +323,15 @@ describe("planClusterCapacity: stranded capacity", () => {
     const third = planClusterCapacity(cluster(cpuLeft, memoryLeft("b"), memoryLeft("c")), PRICES);
     expect(third.findings.map((f) => f.message)).toEqual([
       `3 instances have room no task fits (one resource full, the other not): $${round((0.25 + (2 * 12_952) / 15_000) * M6I_XLARGE_MONTHLY).toFixed(2)}/month stranded; an instance type with a higher CPU-to-memory ratio (c or m instead of r) fits these tasks`,
+    ]);
+  });
+
+  it("counts an instance with some CPU left, but a smaller share of it than of memory, as memory left", () => {
+    // Two 1.75 vCPU / 1,000 MiB tasks leave 512 CPU units (12.5 %) and 13,000 MiB (86.7 %).
+    const report = planClusterCapacity(cluster(full("a", 2, { cpu: 1792, memory: 1000 })), PRICES);
+    const monthly = round((13_000 / 15_000) * M6I_XLARGE_MONTHLY);
+    expect(report.findings.map((f) => f.message)).toEqual([
+      `1 instance has room no task fits (memory left, CPU full): $${monthly.toFixed(2)}/month stranded; an instance type with a higher CPU-to-memory ratio (c or m instead of r) fits these tasks`,
     ]);
   });
 
@@ -583,7 +593,16 @@ describe("planClusterCapacity: spread placement", () => {
       ),
       tasks: [task("a", "service:web"), task("b", "service:api"), task("c", "service:web")],
       providers: [{ name: "asg-a" }],
-      services: [spreading("web"), packed("worker"), spreading("api")],
+      // api spreads by an explicit strategy, web by ECS's default (none).
+      services: [
+        spreading("web"),
+        packed("worker"),
+        {
+          serviceName: "api",
+          placementStrategy: [{ type: "spread", field: "instanceId" }],
+          placementConstraints: [],
+        },
+      ],
     };
     const report = planClusterCapacity(facts, PRICES);
     const monthly = round(2 * M6I_XLARGE_MONTHLY);
