@@ -222,11 +222,12 @@ export function planClusterCapacity(
   for (const [provider, instances] of groups) {
     const groupNeeded = packInto(tasksOn(instances), instances);
     let surplus = instances.length - groupNeeded;
-    if (surplus <= 0) continue;
     // A freed instance is priced at the group's average (a group runs one instance type as a rule).
     const perInstance = instances.reduce((n, i) => n + monthlyOf(i), 0) / instances.length;
     const scaling = facts.providers.find((p) => p.name === provider)?.managedScaling;
-    if (provider && scaling?.status === "ENABLED" && scaling.targetCapacity < 100 && groupNeeded > 0) {
+    // A provider's instances only (unnamed ones find no provider). At a 100 % target, or with no
+    // task to run, managed scaling keeps no spare instance: `spare` is 0 then.
+    if (scaling?.status === "ENABLED") {
       const spare = Math.min(surplus, Math.ceil((groupNeeded * 100) / scaling.targetCapacity) - groupNeeded);
       if (spare > 0) {
         const monthly = round(spare * perInstance);
@@ -279,7 +280,7 @@ export function planClusterCapacity(
         kind: "idle",
         monthly,
         freedInstances: surplus,
-        message: `${surplus} of ${instances.length} instances${provider ? ` of ${provider}` : ""} are not needed by the running tasks ($${monthly.toFixed(2)}/month): ${provider && scaling?.status === "ENABLED" ? "managed scaling should scale them in; check the group's minimum size and scale-in protection" : "turn on managed scaling for the cluster's capacity provider, or lower the Auto Scaling group's desired and minimum size"}`,
+        message: `${surplus} of ${instances.length} instances${provider ? ` of ${provider}` : ""} are not needed by the running tasks ($${monthly.toFixed(2)}/month): ${scaling?.status === "ENABLED" ? "managed scaling should scale them in; check the group's minimum size and scale-in protection" : "turn on managed scaling for the cluster's capacity provider, or lower the Auto Scaling group's desired and minimum size"}`,
       });
     }
   }

@@ -50,7 +50,7 @@ export function serviceFacts(service: Service, taskDefinition: TaskDefinition): 
   if (containers.some((c) => c.privileged)) ec2Only.push("privileged containers");
   for (const volume of taskDefinition.volumes ?? []) {
     if (volume.host?.sourcePath)
-      ec2Only.push(`host volume ${volume.name ?? ""} (persistent host storage)`.trim());
+      ec2Only.push(`host volume${volume.name ? ` ${volume.name}` : ""} (persistent host storage)`);
     if (volume.dockerVolumeConfiguration) ec2Only.push(`Docker volume ${volume.name ?? ""}`.trim());
   }
   if (containers.some((c) => (c.resourceRequirements ?? []).some((r) => r.type === "GPU")))
@@ -143,6 +143,7 @@ export function profileService(
 ): ServiceProfile | undefined {
   const toCpu = (v: number) => (usage.unit === "per-task" ? v : (v / 100) * facts.taskCpu);
   const toMemory = (v: number) => (usage.unit === "per-task" ? v : (v / 100) * facts.taskMemory);
+  // Never empty past the CPU distribution below: the running task counts, else one per CPU period.
   const tasks = usage.runningTasks.length > 0 ? usage.runningTasks : usage.cpu.map(() => facts.desiredCount);
   // Periods without running tasks say nothing about a task's size.
   const running = (i: number) => (tasks[i] ?? facts.desiredCount) > 0;
@@ -151,18 +152,17 @@ export function profileService(
   if (!cpu || !memory) return undefined;
   const peaks = usage.memoryMax.filter((_, i) => running(i)).map(toMemory);
   const data = metricsSpan(usage);
-  const taskCounts = tasks.length > 0 ? tasks : [facts.desiredCount];
   return {
     facts,
     cpu,
     memory,
     memoryPeak: Math.max(memory.max, ...peaks),
     burstiness: cpu.p50 > 0 ? cpu.p99 / cpu.p50 : cpu.p99 > 0 ? Number.POSITIVE_INFINITY : 1,
-    dutyCycle: taskCounts.filter((t) => t > 0).length / taskCounts.length,
+    dutyCycle: tasks.filter((t) => t > 0).length / tasks.length,
     tasks: {
-      min: Math.min(...taskCounts),
-      max: Math.max(...taskCounts),
-      mean: taskCounts.reduce((a, b) => a + b, 0) / taskCounts.length,
+      min: Math.min(...tasks),
+      max: Math.max(...tasks),
+      mean: tasks.reduce((a, b) => a + b, 0) / tasks.length,
     },
     oomKills,
     steady: cpu.variation < 0.25,
