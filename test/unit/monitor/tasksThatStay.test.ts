@@ -4,6 +4,7 @@
  * service whose deployment configuration lets ECS neither start a replacement first (maximumPercent
  * above 100) nor stop the task first (minimumHealthyPercent below 100).
  */
+import type { Service } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { tasksThatStay } from "../../../core/monitor/index.ts";
 
@@ -50,7 +51,7 @@ describe("tasksThatStay", () => {
   });
 
   it("moves a service's task whose configuration ECS did not return (unset, or only one of the two bounds)", () => {
-    const services = new Map([
+    const services = new Map<string, Pick<Service, "deploymentConfiguration">>([
       ["unset", {}],
       ["empty", configured()],
       ["only-minimum", configured(100, undefined)],
