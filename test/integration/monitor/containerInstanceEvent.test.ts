@@ -15,6 +15,7 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { parseConfig } from "../../../core/config/index.ts";
+import { alertOnce } from "../../../core/monitor/containerInstanceEvent.ts";
 import { tasksThatStay } from "../../../core/monitor/index.ts";
 import type { SlackMessage } from "../../../core/notify/index.ts";
 import { epochSeconds, stateKeys } from "../../../core/state/index.ts";
@@ -308,6 +309,13 @@ describe("the monitor on ECS Container Instance State Change", () => {
       detail: "the disconnected agent was already reported",
     });
     expect(posts).toHaveLength(1);
+    // Told once a day: the "told" record of this instance and kind lasts a day from now.
+    const once = alertOnce(instances[6]?.arn ?? "", "agent-disconnected");
+    const told = await world.state.get(stateKeys.once(once.kind, once.id));
+    expect(told).toMatchObject({ status: "done" });
+    const left = Number(told?.expiration) - epochSeconds(new Date());
+    expect(left).toBeGreaterThan(24 * 60 * 60 - 60);
+    expect(left).toBeLessThanOrEqual(24 * 60 * 60);
   });
 
   it("remembers a disconnect for a day with what the sweep needs: since, cluster, region, EC2 instance", async () => {
