@@ -146,7 +146,8 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
           status: "ACTIVE",
           agentConnected: false,
           runningTasksCount: 1,
-          pendingTasksCount: 0,
+          // Tasks placed there since the disconnect wait for the agent.
+          pendingTasksCount: 2,
         },
       ],
       failures: [],
@@ -170,7 +171,9 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
       { cluster: CLUSTER, containerInstances: [instances[1]?.arn] },
     ]);
     expect(posts.map((p) => p.text)).toEqual([`ECS agent disconnected: batch-ec2/${instances[1]?.ec2}`]);
-    expect(JSON.stringify(posts[0]?.blocks)).toContain("has been disconnected for 15 min (1 task running)");
+    expect(JSON.stringify(posts[0]?.blocks)).toContain(
+      "has been disconnected for 15 min (1 task running); 2 tasks wait to start there and cannot.",
+    );
     // Once: neither the next sweep nor a late event tells it again.
     expect(await h(sweep("2026-11-26T10:20:00Z"), localContext("monitor"))).toMatchObject({
       detail: "1 remembered: 0 to tell, 1 already told, 0 forgotten, 0 within 10 min",
