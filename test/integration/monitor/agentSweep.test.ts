@@ -195,7 +195,7 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
     });
     expect(await h(sweep("2026-11-26T11:12:00Z"), localContext("monitor"))).toMatchObject({
       action: "agent-sweep",
-      detail: "1 remembered: 0 to tell, 0 already told, 1 forgotten, 0 within 10 min",
+      detail: "1 remembered: 0 to tell, 0 already told, 1 forgotten (reconnected), 0 within 10 min",
     });
     expect(await world.state.get(stateKeys.agentDisconnected(instances[0]?.arn ?? ""))).toBeUndefined();
     expect(posts).toEqual([]);
@@ -212,7 +212,7 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
     expect(await world.state.get(stateKeys.agentDisconnected(arn))).toMatchObject({ clusterArn: gone });
     expect(await h(sweep("2026-11-26T12:12:00Z"), localContext("monitor"))).toEqual({
       action: "agent-sweep",
-      detail: "1 remembered: 0 to tell, 0 already told, 1 forgotten, 0 within 10 min",
+      detail: "1 remembered: 0 to tell, 0 already told, 1 forgotten (cluster not found), 0 within 10 min",
     });
     expect(calls).toEqual([{ cluster: gone, containerInstances: [arn] }]);
     expect(await world.state.get(stateKeys.agentDisconnected(arn))).toBeUndefined();
@@ -244,7 +244,7 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
     await h(disconnected(last, "2026-11-26T13:00:00Z"), localContext("monitor"));
     expect(await h(sweep("2026-11-26T13:10:00Z"), localContext("monitor"))).toEqual({
       action: "agent-sweep",
-      detail: "3 remembered: 2 to tell, 0 already told, 1 forgotten, 0 within 10 min",
+      detail: "3 remembered: 2 to tell, 0 already told, 1 forgotten (ECS: MISSING), 0 within 10 min",
       sent: [
         `SlackWebhookUrl: ECS agent disconnected: batch-ec2/${instances[first]?.ec2}`,
         `SlackWebhookUrl: ECS agent disconnected: batch-ec2/${instances[second]?.ec2}`,
