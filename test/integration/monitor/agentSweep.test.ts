@@ -219,7 +219,7 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
     expect(posts).toEqual([]);
   });
 
-  it("forgets only the instance ECS reports missing (moto's failure names it by id) and tells the others, named by their EC2 instance", async () => {
+  it("forgets only the instance ECS reports missing (moto's failure names it by its short ARN) and tells the others, named by their EC2 instance", async () => {
     posts.length = 0;
     await forgetAll();
     // Three instances in ARN order (the order the sweep asks ECS in): the last one is deregistered.
@@ -242,9 +242,17 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
     );
     await h(disconnected(second, "2026-11-26T13:00:00Z"), localContext("monitor"));
     await h(disconnected(last, "2026-11-26T13:00:00Z"), localContext("monitor"));
+    // And one in a cluster deleted since (asked after batch-ec2: the state table's order).
+    const gone = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/gone`;
+    const away = `arn:aws:ecs:${REGION}:${ACCOUNT}:container-instance/gone/0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
+    await h(
+      disconnected(0, "2026-11-26T13:00:00Z", { clusterArn: gone, containerInstanceArn: away }),
+      localContext("monitor"),
+    );
     expect(await h(sweep("2026-11-26T13:10:00Z"), localContext("monitor"))).toEqual({
       action: "agent-sweep",
-      detail: "3 remembered: 2 to tell, 0 already told, 1 forgotten (ECS: MISSING), 0 within 10 min",
+      detail:
+        "4 remembered: 2 to tell, 0 already told, 2 forgotten (ECS: MISSING, cluster not found), 0 within 10 min",
       sent: [
         `SlackWebhookUrl: ECS agent disconnected: batch-ec2/${instances[first]?.ec2}`,
         `SlackWebhookUrl: ECS agent disconnected: batch-ec2/${instances[second]?.ec2}`,
@@ -253,6 +261,7 @@ describe("the monitor's agent sweep (a disconnect that sends no second event)", 
     });
     expect(calls).toEqual([
       { cluster: CLUSTER, containerInstances: [first, second, last].map((i) => instances[i]?.arn) },
+      { cluster: gone, containerInstances: [away] },
     ]);
     expect(JSON.stringify(posts[0]?.blocks)).toContain("has been disconnected for 10 min (0 tasks running)");
     expect(JSON.stringify(posts[0]?.blocks)).toContain("status ACTIVE");
