@@ -433,13 +433,18 @@ describe("the monitor on ECS Container Instance State Change", () => {
       ),
     ).toEqual({ action: "drained", detail: "no task left on the instance" });
     expect(world.counter.total((k) => k.startsWith("ECS"))).toBe(0);
-    // Instance 5: the event still counts a task, but its only task (a report job) was stopped.
+    // Instance 5: the event still counts a task, but its only task (a report job) was stopped:
+    // ListTasks finds no running task, and there is nothing to describe.
+    world.counter.reset();
     expect(
       await h(
         event(5, "2026-11-26T16:00:00Z", { agentConnected: true, status: "DRAINING", runningTasksCount: 1 }),
         localContext("monitor"),
       ),
     ).toEqual({ action: "drained", detail: "no task left on the instance" });
+    expect(Object.entries(world.counter.byOperation()).filter(([call]) => call.startsWith("ECS."))).toEqual([
+      ["ECS.ListTasks", 1],
+    ]);
     expect(posts).toEqual([]);
   });
 
