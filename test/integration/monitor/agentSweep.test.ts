@@ -73,7 +73,7 @@ const disconnected = (instance: number, at: string, detail: Record<string, unkno
 /**
  * An ECS client on moto whose DescribeContainerInstances answer is moto's, except that the agent
  * is away (moto 5.2.1 always says `agentConnected: true`) and, for the instances in `withoutEc2`,
- * there is no ec2InstanceId; or that fails with `fail` before reaching moto.
+ * there is no ec2InstanceId; or that fails with `fail` before reaching moto (moto never throttles).
  */
 function awayClient(options: { withoutEc2?: readonly string[]; fail?: Error } = {}) {
   const ecs = new ECSClient({ region: REGION });
