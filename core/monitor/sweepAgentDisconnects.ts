@@ -120,9 +120,10 @@ async function describeNow(
           pendingTasks: i.pendingTasksCount ?? 0,
           ...(i.ec2InstanceId ? { ec2InstanceId: i.ec2InstanceId } : {}),
         });
-      // Failures name the instance by ARN (or by its id, as moto does): match either.
+      // Failures name the instance by its ARN, long or short, or by its id (moto names it by the
+      // short ARN): the id, its last part, matches all of them.
       for (const failure of described.failures ?? []) {
-        const arn = batch.find((a) => a === failure.arn || a.endsWith(`/${failure.arn?.split("/").pop()}`));
+        const arn = batch.find((a) => a.endsWith(`/${failure.arn?.split("/").pop()}`));
         if (arn) now.set(arn, { known: false, why: `ECS: ${failure.reason ?? "failure"}` });
       }
     }
@@ -188,9 +189,11 @@ export async function sweepAgentDisconnects(context: AgentSweepContext, at: Date
     });
   }
   const count = (kind: SweepDecision["kind"]) => decisions.filter((d) => d.kind === kind).length;
+  // Why disconnects were forgotten (reconnected, left, unknown to ECS): the only trace of it.
+  const why = [...new Set(decisions.flatMap((d) => (d.kind === "forget" ? [d.why] : [])))].join(", ");
   return {
     action: "agent-sweep",
-    detail: `${stored.length} remembered: ${messages.length} to tell, ${told} already told, ${count("forget")} forgotten, ${count("wait")} within ${AGENT_GRACE_MINUTES} min`,
+    detail: `${stored.length} remembered: ${messages.length} to tell, ${told} already told, ${count("forget")} forgotten${why ? ` (${why})` : ""}, ${count("wait")} within ${AGENT_GRACE_MINUTES} min`,
     messages,
   };
 }

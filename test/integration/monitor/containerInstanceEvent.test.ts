@@ -5,15 +5,20 @@
  */
 import {
   CreateClusterCommand,
+  type DescribeServicesCommandOutput,
+  ECSClient,
   RegisterTaskDefinitionCommand,
   StartTaskCommand,
+  StopTaskCommand,
   UpdateContainerInstancesStateCommand,
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { parseConfig } from "../../../core/config/index.ts";
+import { alertOnce } from "../../../core/monitor/containerInstanceEvent.ts";
 import { tasksThatStay } from "../../../core/monitor/index.ts";
 import type { SlackMessage } from "../../../core/notify/index.ts";
+import { epochSeconds, stateKeys } from "../../../core/state/index.ts";
 import { createMonitorHandler } from "../../../functions/monitor.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { ACCOUNT, createService, ecrImage, registerContainerInstances } from "../../../sandbox/seed.ts";
@@ -28,10 +33,10 @@ const SAMPLE = loadFixture("ecs-container-instance-state-change.json") as {
 const instances: Array<{ arn: string; ec2: string }> = [];
 let eventId = 0;
 
-const handler = () =>
+const handler = (ecs = world.clients.ecs) =>
   createMonitorHandler(
     createRuntime("monitor", {
-      clients: world.clients,
+      clients: { ...world.clients, ecs },
       tableName: world.tableName,
       config: parseConfig("{}", "test"),
       notifier: { post: async (message) => void posts.push(message) },
@@ -70,7 +75,7 @@ describe("the monitor on ECS Container Instance State Change", () => {
       world.insight.ec2,
       "batch-ec2",
       "c5.xlarge",
-      4,
+      8,
     ))
       instances.push({ arn: registered.arn, ec2: registered.ec2InstanceId });
     await createService(world.clients, {
@@ -101,13 +106,36 @@ describe("the monitor on ECS Container Instance State Change", () => {
           ...(group ? { group } : {}),
         }),
       );
+    await createService(world.clients, {
+      cluster: "batch-ec2",
+      name: "ledger",
+      launchType: "EC2",
+      desiredCount: 1,
+      containers: [
+        {
+          name: "app",
+          image: ecrImage(REGION, "shop/ledger", "1.0"),
+          cpu: 256,
+          memory: 512,
+          essential: true,
+        },
+      ],
+      taskDefinition: { cpu: undefined, memory: undefined },
+    });
     await start(0, "web", "service:web");
     await start(0, "report-job");
     await start(1, "web", "service:web");
+    // Instance 4: a ledger task and a web task. Instance 5: a report job that was stopped.
+    await start(4, "ledger", "service:ledger");
+    await start(4, "web", "service:web");
+    const job = await start(5, "report-job");
+    await ecs.send(
+      new StopTaskCommand({ cluster: "batch-ec2", task: job.tasks?.[0]?.taskArn, reason: "done early" }),
+    );
     await ecs.send(
       new UpdateContainerInstancesStateCommand({
         cluster: "batch-ec2",
-        containerInstances: [instances[0]?.arn ?? "", instances[1]?.arn ?? ""],
+        containerInstances: [0, 1, 4, 5].map((i) => instances[i]?.arn ?? ""),
         status: "DRAINING",
       }),
     );
@@ -180,8 +208,9 @@ describe("the monitor on ECS Container Instance State Change", () => {
       sent: [`SlackWebhookUrl: Draining instance keeps tasks: batch-ec2/${instances[0]?.ec2}`],
       dropped: [],
     });
-    expect(await h(event(0, "2026-11-26T11:05:00Z", draining), localContext("monitor"))).toMatchObject({
+    expect(await h(event(0, "2026-11-26T11:05:00Z", draining), localContext("monitor"))).toEqual({
       action: "duplicate",
+      detail: "the tasks that stay were already reported",
     });
     expect(
       await h(
@@ -245,5 +274,213 @@ describe("the monitor on ECS Container Instance State Change", () => {
         why: "service ledger has minimumHealthyPercent 100 and maximumPercent 100: ECS can neither start a replacement first nor stop the task first",
       },
     ]);
+  });
+  it("tells a disconnect that lasts exactly the grace period (10 min), not one of 9 min", async () => {
+    posts.length = 0;
+    const h = handler();
+    // No runningTasksCount in these events: the message says nothing of running tasks.
+    const away = {
+      agentConnected: false,
+      status: "ACTIVE",
+      runningTasksCount: undefined,
+      pendingTasksCount: 0,
+    };
+    expect(await h(event(6, "2026-11-26T09:00:00Z", away), localContext("monitor"))).toEqual({
+      action: "agent-disconnected-watching",
+      detail:
+        "agent disconnected 0 min ago; agents reconnect several times an hour, a message follows after 10 min (the next event or the sweep)",
+    });
+    expect(await h(event(6, "2026-11-26T09:09:00Z", away), localContext("monitor"))).toEqual({
+      action: "agent-disconnected-watching",
+      detail:
+        "agent disconnected 9 min ago; agents reconnect several times an hour, a message follows after 10 min (the next event or the sweep)",
+    });
+    expect(await h(event(6, "2026-11-26T09:10:00Z", away), localContext("monitor"))).toEqual({
+      action: "agent-disconnected",
+      detail: "10 min",
+      sent: [`SlackWebhookUrl: ECS agent disconnected: batch-ec2/${instances[6]?.ec2}`],
+      dropped: [],
+    });
+    expect(JSON.stringify(posts[0]?.blocks)).toContain(
+      "has been disconnected for 10 min. ECS places nothing on it while it is away.",
+    );
+    expect(await h(event(6, "2026-11-26T09:20:00Z", away), localContext("monitor"))).toEqual({
+      action: "duplicate",
+      detail: "the disconnected agent was already reported",
+    });
+    expect(posts).toHaveLength(1);
+    // Told once a day: the "told" record of this instance and kind lasts a day from now.
+    const once = alertOnce(instances[6]?.arn ?? "", "agent-disconnected");
+    const told = await world.state.get(stateKeys.once(once.kind, once.id));
+    expect(told).toMatchObject({ status: "done" });
+    const left = Number(told?.expiration) - epochSeconds(new Date());
+    expect(left).toBeGreaterThan(24 * 60 * 60 - 60);
+    expect(left).toBeLessThanOrEqual(24 * 60 * 60);
+  });
+
+  it("remembers a disconnect for a day with what the sweep needs: since, cluster, region, EC2 instance", async () => {
+    const h = handler();
+    const key = stateKeys.agentDisconnected(instances[7]?.arn ?? "");
+    await h(
+      event(7, "2026-11-26T13:00:00Z", { agentConnected: false, status: "ACTIVE" }),
+      localContext("monitor"),
+    );
+    const item = (await world.state.get(key)) as Record<string, unknown>;
+    const { expiration, ...remembered } = item;
+    expect(remembered).toEqual({
+      ...key,
+      since: "2026-11-26T13:00:00.000Z",
+      clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/batch-ec2`,
+      region: REGION,
+      ec2InstanceId: instances[7]?.ec2,
+    });
+    // Kept a day from now (the state table's clock), so that the sweep finds it.
+    const left = Number(expiration) - epochSeconds(new Date());
+    expect(left).toBeGreaterThan(24 * 60 * 60 - 60);
+    expect(left).toBeLessThanOrEqual(24 * 60 * 60);
+    // A later event of the same disconnect keeps the first time.
+    await h(
+      event(7, "2026-11-26T13:04:00Z", { agentConnected: false, status: "ACTIVE" }),
+      localContext("monitor"),
+    );
+    expect(await world.state.get(key)).toMatchObject({ since: "2026-11-26T13:00:00.000Z" });
+    // A reconnect forgets it.
+    expect(
+      await h(
+        event(7, "2026-11-26T13:05:00Z", { agentConnected: true, status: "ACTIVE" }),
+        localContext("monitor"),
+      ),
+    ).toEqual({ action: "ignored", detail: "ACTIVE, agent connected" });
+    expect(await world.state.get(key)).toBeUndefined();
+  });
+
+  it("names an instance by its container instance id when the event has no EC2 instance id, and remembers none", async () => {
+    posts.length = 0;
+    const key = stateKeys.agentDisconnected(instances[7]?.arn ?? "");
+    const id = instances[7]?.arn.split("/").pop();
+    expect(
+      await handler()(
+        event(7, "2026-11-26T14:00:00Z", {
+          agentConnected: false,
+          status: "ACTIVE",
+          ec2InstanceId: undefined,
+          runningTasksCount: 0,
+          pendingTasksCount: 1,
+        }),
+        localContext("monitor"),
+      ),
+    ).toEqual({
+      action: "agent-disconnected",
+      detail: "0 min",
+      sent: [`SlackWebhookUrl: ECS agent disconnected: batch-ec2/${id}`],
+      dropped: [],
+    });
+    expect(JSON.stringify(posts[0]?.blocks)).toContain(
+      "has been disconnected for 0 min (0 tasks running); 1 task waits to start there and cannot.",
+    );
+    expect(Object.keys((await world.state.get(key)) ?? {})).not.toContain("ec2InstanceId");
+  });
+
+  it("stays quiet for an instance that leaves empty (DEREGISTERING, or no task count), tells once one that leaves with tasks (INACTIVE)", async () => {
+    posts.length = 0;
+    const h = handler();
+    expect(
+      await h(
+        event(6, "2026-11-26T15:00:00Z", {
+          agentConnected: true,
+          status: "DEREGISTERING",
+          runningTasksCount: 0,
+        }),
+        localContext("monitor"),
+      ),
+    ).toEqual({ action: "instance-left", detail: "DEREGISTERING with no running task" });
+    expect(
+      await h(
+        event(6, "2026-11-26T15:01:00Z", {
+          agentConnected: true,
+          status: "DEREGISTERING",
+          runningTasksCount: undefined,
+        }),
+        localContext("monitor"),
+      ),
+    ).toEqual({ action: "instance-left", detail: "DEREGISTERING with no running task" });
+    const inactive = { agentConnected: true, status: "INACTIVE", runningTasksCount: 3 };
+    expect(await h(event(6, "2026-11-26T15:02:00Z", inactive), localContext("monitor"))).toEqual({
+      action: "instance-leaving",
+      detail: "3 tasks",
+      sent: [`SlackWebhookUrl: Instance leaving the cluster with tasks: batch-ec2/${instances[6]?.ec2}`],
+      dropped: [],
+    });
+    expect(JSON.stringify(posts[0]?.blocks)).toContain(
+      "is INACTIVE (3 tasks running): service tasks are replaced",
+    );
+    expect(await h(event(6, "2026-11-26T15:03:00Z", inactive), localContext("monitor"))).toEqual({
+      action: "duplicate",
+      detail: "leaving the cluster was already reported",
+    });
+    expect(posts).toHaveLength(1);
+  });
+
+  it("takes a DRAINING event with no running task at its word (no ECS read), and finds a drain done when ECS runs none there", async () => {
+    posts.length = 0;
+    const h = handler();
+    world.counter.reset();
+    // Instance 1 still has a web task in moto; the event says the drain is done.
+    expect(
+      await h(
+        event(1, "2026-11-26T16:00:00Z", { agentConnected: true, status: "DRAINING", runningTasksCount: 0 }),
+        localContext("monitor"),
+      ),
+    ).toEqual({ action: "drained", detail: "no task left on the instance" });
+    expect(world.counter.total((k) => k.startsWith("ECS"))).toBe(0);
+    // Instance 5: the event still counts a task, but its only task (a report job) was stopped:
+    // ListTasks finds no running task, and there is nothing to describe.
+    world.counter.reset();
+    expect(
+      await h(
+        event(5, "2026-11-26T16:00:00Z", { agentConnected: true, status: "DRAINING", runningTasksCount: 1 }),
+        localContext("monitor"),
+      ),
+    ).toEqual({ action: "drained", detail: "no task left on the instance" });
+    expect(Object.entries(world.counter.byOperation()).filter(([call]) => call.startsWith("ECS."))).toEqual([
+      ["ECS.ListTasks", 1],
+    ]);
+    expect(posts).toEqual([]);
+  });
+
+  it("names a service task that cannot move (100 % / 100 %) on a draining instance, and not the service task that can", async () => {
+    posts.length = 0;
+    // moto 5.2.1 neither keeps nor returns a service's deploymentConfiguration: a middleware adds
+    // ledger's (100 % / 100 %) and web's (100 % / 200 %) to moto's DescribeServices answer.
+    const ecs = new ECSClient({ region: REGION });
+    const deployment: Record<string, { minimumHealthyPercent: number; maximumPercent: number }> = {
+      ledger: { minimumHealthyPercent: 100, maximumPercent: 100 },
+      web: { minimumHealthyPercent: 100, maximumPercent: 200 },
+    };
+    ecs.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === "DescribeServicesCommand")
+          for (const service of (result.output as DescribeServicesCommandOutput).services ?? [])
+            service.deploymentConfiguration = deployment[service.serviceName ?? ""];
+        return result;
+      },
+      { step: "initialize", name: "motoDeploymentConfiguration" },
+    );
+    const result = await handler(ecs)(
+      event(4, "2026-11-26T17:00:00Z", { agentConnected: true, status: "DRAINING", runningTasksCount: 2 }),
+      localContext("monitor"),
+    );
+    expect(result).toEqual({
+      action: "draining-stuck",
+      detail: "1 of 2 tasks stay",
+      sent: [`SlackWebhookUrl: Draining instance keeps tasks: batch-ec2/${instances[4]?.ec2}`],
+      dropped: [],
+    });
+    const body = JSON.stringify(posts[0]?.blocks);
+    expect(body).toContain(
+      "(service:ledger): service ledger has minimumHealthyPercent 100 and maximumPercent 100: ECS can neither start a replacement first nor stop the task first",
+    );
+    expect(body).not.toContain("(service:web)");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type InstanceNow, planAgentSweep } from "../../../core/monitor/index.ts";
+import { isDue } from "../../../core/monitor/sweepAgentDisconnects.ts";
 
 const CLUSTER = "arn:aws:ecs:eu-west-1:123456789012:cluster/batch-ec2";
 const ARN = "arn:aws:ecs:eu-west-1:123456789012:container-instance/batch-ec2/a";
@@ -40,5 +41,44 @@ describe("planAgentSweep", () => {
     expect(
       planAgentSweep([stored("2026-11-26T11:40:00Z")], now({ known: false, why: "ECS: MISSING" }), at),
     ).toMatchObject([{ kind: "forget", why: "ECS: MISSING" }]);
+  });
+  it("is due at exactly the grace period (10 min, rounded to the minute), not before", () => {
+    expect(isDue(stored("2026-11-26T11:50:00Z"), at)).toBe(true);
+    expect(isDue(stored("2026-11-26T11:50:31Z"), at)).toBe(false);
+    expect(isDue(stored("2026-11-26T11:50:29Z"), at)).toBe(true);
+    expect(planAgentSweep([stored("2026-11-26T11:51:00Z")], now(away), at)).toEqual([
+      { kind: "wait", disconnect: stored("2026-11-26T11:51:00Z"), minutes: 9 },
+    ]);
+    expect(planAgentSweep([stored("2026-11-26T11:50:00Z")], now(away), at)).toEqual([
+      { kind: "alert", disconnect: stored("2026-11-26T11:50:00Z"), minutes: 10, instance: away },
+    ]);
+  });
+
+  it("says why it forgets: not described, unknown to ECS, reconnected, leaving the cluster", () => {
+    const due = stored("2026-11-26T11:40:00Z");
+    const why = (state: InstanceNow | undefined) =>
+      planAgentSweep([due], state ? now(state) : new Map(), at).map((d) =>
+        d.kind === "forget" ? d.why : d.kind,
+      );
+    expect(why(undefined)).toEqual(["not described"]);
+    expect(why({ known: false, why: "cluster not found" })).toEqual(["cluster not found"]);
+    expect(why({ ...away, agentConnected: true, status: "DRAINING" })).toEqual(["reconnected"]);
+    expect(why({ ...away, status: "DEREGISTERING" })).toEqual(["instance DEREGISTERING"]);
+    expect(why({ ...away, status: "ACTIVE" })).toEqual(["alert"]);
+  });
+
+  it("decides each remembered disconnect on its own, in order", () => {
+    const other = "arn:aws:ecs:eu-west-1:123456789012:container-instance/batch-ec2/b";
+    const recent = stored("2026-11-26T11:58:00Z");
+    const old = { ...stored("2026-11-26T11:00:00Z"), containerInstanceArn: other };
+    expect(
+      planAgentSweep([recent, old], new Map([[other, { ...away, runningTasks: 3 }]]), at).map((d) => [
+        d.kind,
+        d.disconnect.containerInstanceArn,
+      ]),
+    ).toEqual([
+      ["wait", ARN],
+      ["alert", other],
+    ]);
   });
 });
