@@ -812,14 +812,14 @@ describe("planClusterCapacity: spread placement of a provider's instances", () =
           { capacityProvider: "asg-a", availabilityZone: i === 0 ? "us-east-1a" : "us-east-1b" },
         ),
       ),
-      tasks: ["a", "b"].map((id) => task(id, "service:web")),
+      tasks: [task("a", "service:web"), task("b", "service:api")],
       providers: [{ name: "asg-a", managedScaling: { status: "ENABLED", targetCapacity: 100 } }],
-      services: [spreading("web")],
+      services: [spreading("web"), spreading("api")],
     };
     const report = planClusterCapacity(facts, PRICES);
     expect(report.findings).toEqual([]);
     expect(report.notes).toEqual([
-      "web: bin packing within each Availability Zone frees no instance of asg-a; only packing across zones would (1), at the cost of zone balance",
+      "api, web: bin packing within each Availability Zone frees no instance of asg-a; only packing across zones would (1), at the cost of zone balance",
     ]);
   });
 });
