@@ -29,6 +29,14 @@ describe("oneStepDown: the one step a right-sized service takes", () => {
     });
   });
 
+  it("prefers shedding memory to shedding CPU, which costs more (the smallest reduction)", () => {
+    // From 1 vCPU / 4 GB ($0.05826/h): 1 vCPU / 3 GB ($0.053815/h), not 0.5 vCPU / 4 GB ($0.03802/h).
+    expect(oneStepDown({ cpu: 1024, memory: 4096 }, { cpu: 360, memory: 840 }, US_EAST_1, "X86_64")).toEqual({
+      cpu: 1024,
+      memory: 3072,
+    });
+  });
+
   it("steps memory down alone when CPU cannot go lower", () => {
     // 0.25 vCPU would not cover 360 units: 0.5 vCPU stays, memory goes from 4 GB to 3 GB.
     expect(oneStepDown({ cpu: 512, memory: 4096 }, { cpu: 360, memory: 1024 }, US_EAST_1, "X86_64")).toEqual({
