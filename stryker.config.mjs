@@ -70,6 +70,15 @@ export const GROUPS = {
   "monitor-instance": ["core/monitor/containerInstanceEvent.ts"],
   // What enforce or audit mode does about one CloudTrail call (tag, deregister, roll back, nothing).
   "policy-enforce": ["core/policy/planForApiCall.ts"],
+  // Added 2026-11-27 (third review of issue 16): pure decisions split out of modules that also call AWS.
+  // What `autopilot:rightsize=apply` changes: the one step down, and the services it leaves alone.
+  "rightsize-apply": ["core/rightsize/planRightsize.ts"],
+  // Whether a service's images run on arm64 (yes, no, unknown): the Graviton choice.
+  "rightsize-images": ["core/rightsize/imageArchitectures.ts"],
+  // Whether a stage acts on the account or runs dry.
+  "config-stages": ["core/config/stages.ts"],
+  // How long a done roll-out is remembered, and when a push of its digest again is new work.
+  "redeploy-apply": ["core/redeploy/digestClaim.ts"],
   events: ["core/events/rules.ts", "core/events/match.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
 };

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
-import { nameFromArn } from "../ecs/arns.ts";
 import { type Deployed, rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
@@ -14,14 +13,9 @@ import {
   type StateTable,
   stateKeys,
 } from "../state/index.ts";
+import { DIGEST_CLAIM_SECONDS, replacedSince } from "./digestClaim.ts";
 import { queuePendingPush } from "./pendingPushes.ts";
 import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan, SkipAction } from "./types.ts";
-
-/**
- * How long a (service, images) roll-out is remembered: a digest that failed and rolled back is not
- * retried within it — unless the service has run a later revision since (a revert to that digest).
- */
-export const DIGEST_CLAIM_SECONDS = 24 * 60 * 60;
 
 export interface ApplyOptions {
   readonly ecs: ECSClient;
@@ -51,17 +45,6 @@ export const rolloutIdOfAction = (action: DeployAction): string =>
     action.service.serviceArn,
     action.updates.map((u) => `${u.container}=${u.toImage}`),
   );
-
-/**
- * Whether the service ran a later revision of the family than `deployed` (the revision a done
- * roll-out registered) when the plan was made: the roll-out was replaced since, so a push of its
- * digest again (a mutable tag reverted to an earlier image) is new work, not a duplicate.
- */
-function replacedSince(deployed: string | undefined, from: string): boolean {
-  const [family, revision] = nameFromArn(deployed ?? "").split(":");
-  const [fromFamily, fromRevision] = nameFromArn(from).split(":");
-  return family !== "" && family === fromFamily && Number(fromRevision) > Number(revision);
-}
 
 async function deployOne(
   action: DeployAction,

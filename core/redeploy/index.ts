@@ -8,8 +8,9 @@ export {
   type TagPolicy,
   TagPolicyError,
 } from "../tagPolicy/index.ts";
-export { applyRedeployPlan, DIGEST_CLAIM_SECONDS } from "./applyRedeployPlan.ts";
+export { applyRedeployPlan } from "./applyRedeployPlan.ts";
 export { redeploymentRecords } from "./deploymentRecords.ts";
+export { DIGEST_CLAIM_SECONDS } from "./digestClaim.ts";
 export { formatPlan } from "./formatPlan.ts";
 export {
   type ImageChecks,

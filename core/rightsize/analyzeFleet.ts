@@ -3,8 +3,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import { chunk, mapWithConcurrency } from "../aws/concurrency.ts";
 import type { InsightClients } from "../aws/insightClients.ts";
 import { describeServices, describeTaskDefinitions, listAllServices } from "../ecs/describe.ts";
-import { parseImageReference } from "../ecs/ImageReference.ts";
-import { hasLinuxArm64, type ImagePlatforms, readImagePlatforms } from "../ecs/imagePlatforms.ts";
+import { readImagePlatforms } from "../ecs/imagePlatforms.ts";
 import { type PriceSource, priceAgeDays } from "../pricing/PriceSource.ts";
 import { readStopStats, StateTable } from "../state/index.ts";
 import { type AgentReserve, DEFAULT_AGENT_RESERVE, type InstanceShape } from "./binPacking.ts";
@@ -16,9 +15,10 @@ import {
   readComputeOptimizer,
 } from "./computeOptimizer.ts";
 import { currentEc2Cost } from "./currentEc2Cost.ts";
+import { imageArchitectures } from "./imageArchitectures.ts";
 import { loadClusterCapacity } from "./loadClusterCapacity.ts";
 import { profileService, serviceFacts } from "./profile.ts";
-import { type ImageArchitectures, type PriceBook, type Recommendation, recommend } from "./recommend.ts";
+import { type PriceBook, type Recommendation, recommend } from "./recommend.ts";
 
 /** A price source as reports show it: with its age on the day of the report. */
 export interface DatedPriceSource extends PriceSource {
@@ -97,7 +97,7 @@ export const USAGE_BATCH_SERVICES = 125;
  */
 export const USAGE_BATCH_CONCURRENCY = 3;
 
-/** What the analysis described, by service ARN: what {@link planRightsize} needs to register a revision. */
+/** What the analysis described, by service ARN: what `planRightsize` (planRightsize.ts) needs to register a revision. */
 export type FleetState = Map<
   string,
   { service: Service; taskDefinition: TaskDefinition; tags: Record<string, string> }
@@ -119,37 +119,6 @@ export async function analyzeFleet(
   options: AnalyzeOptions,
 ): Promise<FleetReport> {
   return (await analyzeFleetWithState(clients, tableName, options)).report;
-}
-
-/** `shop/api:1.4` for an image reference (what a person recognises). */
-function shortImage(image: string): string {
-  const ref = parseImageReference(image);
-  return ref
-    ? `${ref.repository}${ref.tag ? `:${ref.tag}` : ref.digest ? `@${ref.digest.slice(0, 19)}` : ""}`
-    : image;
-}
-
-/** Whether every image of a task has linux/arm64, with what was read. */
-export function imageArchitectures(
-  images: readonly string[],
-  platforms: ReadonlyMap<string, ImagePlatforms>,
-): ImageArchitectures {
-  const read = images.map(
-    (image) =>
-      platforms.get(image) ?? { image, kind: "not-read" as const, platforms: [], reason: "not read" },
-  );
-  const lines = read.map((p) =>
-    p.kind === "index"
-      ? `${shortImage(p.image)} has ${p.platforms.join(", ")}`
-      : p.kind === "manifest"
-        ? `${shortImage(p.image)} is a single-platform image`
-        : `${shortImage(p.image)} not read (${p.reason})`,
-  );
-  const evidence = lines.join("; ") || "no container images";
-  if (read.some((p) => p.kind === "manifest" || (p.kind === "index" && !hasLinuxArm64(p.platforms))))
-    return { arm64: "no", evidence };
-  if (read.length === 0 || read.some((p) => p.kind === "not-read")) return { arm64: "unknown", evidence };
-  return { arm64: "yes", evidence };
 }
 
 /** {@link analyzeFleet}, also returning the services and task definitions it described (no second round of calls). */

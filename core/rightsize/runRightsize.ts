@@ -5,9 +5,10 @@ import { AutopilotError } from "../errors.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { StateTable } from "../state/index.ts";
 import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
-import { applyRightsize, planRightsize, type RightsizePlan } from "./applyRightsize.ts";
+import { applyRightsize } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
 import { rightsizeMessage } from "./messages.ts";
+import { planRightsize, type RightsizePlan } from "./planRightsize.ts";
 import { bundledPriceBook, candidateInstanceTypes, livePriceBook } from "./priceBook.ts";
 import type { PriceBook } from "./recommend.ts";
 

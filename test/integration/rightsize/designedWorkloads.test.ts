@@ -13,8 +13,9 @@ import {
   type FleetReport,
   type FleetState,
 } from "../../../core/rightsize/analyzeFleet.ts";
-import { applyRightsize, planRightsize } from "../../../core/rightsize/applyRightsize.ts";
+import { applyRightsize } from "../../../core/rightsize/applyRightsize.ts";
 import { describeInstanceShapes } from "../../../core/rightsize/instanceShapes.ts";
+import { planRightsize } from "../../../core/rightsize/planRightsize.ts";
 import { bundledPriceBook, candidateInstanceTypes } from "../../../core/rightsize/priceBook.ts";
 import { recordStopStats } from "../../../core/state/index.ts";
 import { createService, ecrImage, pushImageManifest, putContainerInsights } from "../../../sandbox/seed.ts";
