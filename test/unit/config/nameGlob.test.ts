@@ -40,6 +40,32 @@ describe("config name globs", () => {
     ["ab", "a\\*", false],
     ["Prod", "prod", false],
     ["", "*", false],
+    // `**` is a globstar only as a whole path segment; elsewhere it is `*`.
+    ["ab", "a**/b", false],
+    ["a/b", "a**/b", true],
+    ["a/x/y/b", "a/**/b", true],
+    ["web", "***/web", false],
+    ["x/web", "***/web", true],
+    ["shop", "shop/**x", false],
+    ["shop/ax", "shop/**x", true],
+    ["shopx", "shop/**", false],
+    // A `]` first in a class is a member; `\` escapes in a class, a letter stays that letter.
+    ["]", "[]a]", true],
+    ["b", "[]a]", false],
+    ["b", "[!]a]", true],
+    ["]", "[!]a]", false],
+    ["]", "[\\]]", true],
+    ["d", "[\\d]", true],
+    ["1", "[\\d]", false],
+    // A `-` first or last in a class is a member, not a range.
+    ["-", "[a-]", true],
+    ["b", "[a-]", false],
+    ["-", "[-a]", true],
+    [".", "[.]", true],
+    ["x", "[.]", false],
+    // `,` and `}` outside braces are themselves.
+    ["a,b", "a,b", true],
+    ["a}", "a}", true],
   ])("matches %j against %j: %s", (name, glob, expected) => {
     expect(matchesGlob(name, glob)).toBe(expected);
   });
@@ -98,7 +124,14 @@ describe("config name globs", () => {
     ["prod-{eu", "unclosed '{'"],
     ["prod\\", "trailing '\\' escapes nothing"],
     ["!staging", "a leading '!' (negation) is not supported"],
-    ["@(web|api)", "extended globs such as '@(…)' are not supported"],
+    [
+      "@(web|api)",
+      "extended globs such as '@(…)' are not supported; use '*' any run of characters ('/' included), '?' one character, '[a-z]' or '[!a-z]', '{a,b}', '\\' escapes",
+    ],
+    ["+(web)", "extended globs such as '+(…)' are not supported"],
+    ["web-*(x)", "extended globs such as '*(…)' are not supported"],
+    ["web?(x)", "extended globs such as '?(…)' are not supported"],
+    ["web!(x)", "extended globs such as '!(…)' are not supported"],
     ["web-[z-a]", "invalid character class range"],
     ["", "empty glob"],
   ])("refuses %j, naming the problem", (glob, problem) => {
