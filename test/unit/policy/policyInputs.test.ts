@@ -7,6 +7,7 @@ import type { Service } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import {
+  evaluateResource,
   evaluateTaskDefinition,
   fromEcsApi,
   loadTaskDefinitionText,
@@ -14,7 +15,7 @@ import {
   serviceExemptions,
 } from "../../../core/policy/index.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
-import { compliant, container } from "./ruleCases.ts";
+import { ALL_RULES, COMPLIANT, compliant, container, type Json } from "./ruleCases.ts";
 
 /**
  * ECS017's decision for a CloudFormation template whose task definition reads a secret, with
@@ -132,5 +133,181 @@ describe("what a service adds to the check of its revision", () => {
     });
     expect(runContextOf({ serviceName: "web" })).toEqual({});
     expect(runContextOf(undefined)).toEqual({});
+  });
+});
+
+/**
+ * A document of `kind` (compliant, then changed) as every rule sees it: `?ruleId path: message` of
+ * each unknown, `ruleId path` of each finding.
+ */
+function outcome(kind: "taskDefinition" | "service" | "cluster", change: (doc: Json) => void): string[] {
+  const document = kind === "taskDefinition" ? compliant() : COMPLIANT[kind]();
+  change(document);
+  const evaluation = evaluateResource(
+    { document, subject: "x", suppressions: [], run: {}, resourceType: kind, related: {} },
+    ALL_RULES.policy,
+  );
+  return [
+    ...evaluation.unknown.map((u) => `?${u.ruleId} ${u.path}: ${u.message}`),
+    ...evaluation.findings.map((f) => `${f.ruleId} ${f.path}`),
+  ];
+}
+const logConfiguration = (cluster: Json) =>
+  ((cluster.configuration as Json).executeCommandConfiguration as Json).logConfiguration as Json;
+
+describe("a value of the wrong type is unknown to the rule that reads it, never absent or false", () => {
+  it.each<[string, "taskDefinition" | "service" | "cluster", (doc: Json) => void, string[]]>([
+    [
+      "readonlyRootFilesystem",
+      "taskDefinition",
+      (td) => {
+        container(td).readonlyRootFilesystem = "yes";
+      },
+      [
+        '?ECS002 containerDefinitions[0].readonlyRootFilesystem: containerDefinitions[0].readonlyRootFilesystem is "yes", not a boolean: read as not known',
+      ],
+    ],
+    [
+      "enableExecuteCommand",
+      "service",
+      (service) => {
+        service.enableExecuteCommand = "yes";
+      },
+      ['?ECS034 enableExecuteCommand: enableExecuteCommand is "yes", not a boolean: read as not known'],
+    ],
+    [
+      "the circuit breaker's enable",
+      "service",
+      (service) => {
+        service.deploymentConfiguration = { deploymentCircuitBreaker: { enable: "yes", rollback: true } };
+      },
+      [
+        "?ECS038 deploymentConfiguration.deploymentCircuitBreaker.enable: the circuit breaker setting is not known in this input",
+      ],
+    ],
+    [
+      "the alarms' enable",
+      "service",
+      (service) => {
+        service.deploymentConfiguration = { alarms: { enable: "yes", rollback: true, alarmNames: ["a"] } };
+      },
+      [
+        '?ECS038 deploymentConfiguration.alarms.enable: deploymentConfiguration.alarms.enable is "yes", not a boolean: read as not known',
+      ],
+    ],
+    [
+      "cloudWatchEncryptionEnabled",
+      "cluster",
+      (cluster) => {
+        logConfiguration(cluster).cloudWatchEncryptionEnabled = "yes";
+      },
+      [
+        '?ECS025 configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled: configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled is "yes", not a boolean: read as not known',
+      ],
+    ],
+    [
+      "s3EncryptionEnabled",
+      "cluster",
+      (cluster) => {
+        const exec = (cluster.configuration as Json).executeCommandConfiguration as Json;
+        exec.logConfiguration = { s3BucketName: "exec-logs", s3EncryptionEnabled: "yes" };
+      },
+      [
+        '?ECS025 configuration.executeCommandConfiguration.logConfiguration.s3EncryptionEnabled: configuration.executeCommandConfiguration.logConfiguration.s3EncryptionEnabled is "yes", not a boolean: read as not known',
+      ],
+    ],
+    [
+      "a volume",
+      "taskDefinition",
+      (td) => {
+        td.volumes = [null];
+      },
+      [
+        "?ECS009 volumes[0]: volumes[0] is null, not an object: read as not known",
+        "?ECS031 volumes[0]: volumes[0] is null, not an object: read as not known",
+      ],
+    ],
+    [
+      "a mount point of a container with a host volume",
+      "taskDefinition",
+      (td) => {
+        td.volumes = [{ name: "sock", host: { sourcePath: "/var/run/docker.sock" } }];
+        container(td).mountPoints = [null];
+      },
+      [
+        "?ECS031 containerDefinitions[0].mountPoints[0]: containerDefinitions[0].mountPoints[0] is null, not an object: read as not known",
+      ],
+    ],
+    [
+      "an environment variable",
+      "taskDefinition",
+      (td) => {
+        container(td).environment = [null];
+      },
+      [
+        "?ECS003 containerDefinitions[0].environment[0]: containerDefinitions[0].environment[0] is null, not an object: read as not known",
+      ],
+    ],
+    [
+      "a secret",
+      "taskDefinition",
+      (td) => {
+        container(td).secrets = [null];
+      },
+      [
+        "?ECS035 containerDefinitions[0].secrets[0]: containerDefinitions[0].secrets[0] is null, not an object: read as not known",
+      ],
+    ],
+    [
+      "a ulimit of a container that listens",
+      "taskDefinition",
+      (td) => {
+        container(td).portMappings = [{ containerPort: 8080 }];
+        container(td).ulimits = [null];
+      },
+      [
+        "?ECS032 containerDefinitions[0].ulimits[0]: containerDefinitions[0].ulimits[0] is null, not an object: read as not known",
+      ],
+    ],
+    [
+      "a log driver's secret option",
+      "taskDefinition",
+      (td) => {
+        (container(td).logConfiguration as Json).secretOptions = [null];
+      },
+      [
+        "?ECS035 containerDefinitions[0].logConfiguration.secretOptions[0]: containerDefinitions[0].logConfiguration.secretOptions[0] is null, not an object: read as not known",
+      ],
+    ],
+    [
+      "a task definition's tag",
+      "taskDefinition",
+      (td) => {
+        td.tags = [null];
+      },
+      ["?ECS028 tags[0]: tags[0] is null, not an object: read as not known"],
+    ],
+    [
+      "a cluster setting",
+      "cluster",
+      (cluster) => {
+        cluster.settings = [null];
+      },
+      ["?ECS023 settings[0]: settings[0] is null, not an object: read as not known"],
+    ],
+    [
+      "a capacity provider strategy entry of a service without a launch type",
+      "service",
+      (service) => {
+        delete service.launchType;
+        service.platformVersion = "1.3.0";
+        service.capacityProviderStrategy = [null];
+      },
+      [
+        "?ECS008 capacityProviderStrategy[0]: capacityProviderStrategy[0] is null, not an object: read as not known",
+      ],
+    ],
+  ])("%s", (_, kind, change, expected) => {
+    expect(outcome(kind, change)).toEqual(expected);
   });
 });
