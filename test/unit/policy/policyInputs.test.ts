@@ -73,8 +73,9 @@ describe("CloudFormation intrinsics: a reference to a resource is there, anythin
     ]);
   });
 
-  it("no role and a secret is a finding on the secrets", () => {
-    expect(ecs017(undefined)).toEqual(["ECS017 containerDefinitions[0].secrets"]);
+  it("no role, an empty one or null, and a secret is a finding on the secrets", () => {
+    for (const role of [undefined, "", null])
+      expect(ecs017(role), String(role)).toEqual(["ECS017 containerDefinitions[0].secrets"]);
   });
 });
 
