@@ -79,6 +79,82 @@ describe("CloudFormation intrinsics: a reference to a resource is there, anythin
   });
 });
 
+describe("a CloudFormation tag that suppresses a rule (Tags: Key, Value)", () => {
+  const withTag = (value: string) => {
+    const template = {
+      Resources: {
+        Task: {
+          Type: "AWS::ECS::TaskDefinition",
+          Properties: {
+            Family: "shop",
+            Tags: [{ Key: "autopilot:policy-skip:ECS017", Value: value }],
+            ContainerDefinitions: [
+              {
+                Name: "app",
+                Image: "nginx:1.27",
+                Secrets: [{ Name: "DB", ValueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/db" }],
+              },
+            ],
+          },
+        },
+      },
+    };
+    const [loaded] = loadTaskDefinitionText(JSON.stringify(template), "template.json");
+    if (!loaded) throw new Error("the template holds a task definition");
+    const evaluation = evaluateTaskDefinition(loaded, DEFAULT_CONFIG.policy);
+    return [
+      ...evaluation.suppressed.map((s) => `${s.finding.ruleId} suppressed by ${s.by}: ${s.reason}`),
+      ...evaluation.findings
+        .filter((f) => f.ruleId === "ECS000" || f.ruleId === "ECS017")
+        .map((f) => `${f.ruleId} ${f.path}: ${f.message}`),
+    ];
+  };
+
+  it("suppresses the rule, with the reason trimmed", () => {
+    expect(withTag("  no secrets in this image yet, OPS-9  ")).toEqual([
+      "ECS017 suppressed by Task Tags: no secrets in this image yet, OPS-9",
+    ]);
+  });
+
+  it("suppresses nothing when the reason is only spaces (ECS000 says so)", () => {
+    expect(withTag("   ")).toEqual([
+      "ECS017 containerDefinitions[0].secrets: container 'app' references secrets but the task has no execution role",
+      "ECS000 tags: Task Tags suppresses ECS017 without saying why; it is ignored",
+    ]);
+  });
+});
+
+describe("a revision read from ECS (DescribeTaskDefinition) is named by its ARN's last part, else family:revision", () => {
+  it.each([
+    [
+      { taskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/ledger:3", family: "ledger" },
+      "ledger:3",
+    ],
+    [{ family: "ledger", revision: 3 }, "ledger:3"],
+    [{ family: "ledger" }, "ledger"],
+    [{}, "task definition"],
+  ])("%j is %s", (taskDefinition, subject) => {
+    expect(fromEcsApi(taskDefinition).subject).toBe(subject);
+    expect(evaluateTaskDefinition(fromEcsApi(taskDefinition), DEFAULT_CONFIG.policy).subject).toBe(subject);
+  });
+
+  it("a container without a name is named by its place in findings", () => {
+    const evaluation = evaluateTaskDefinition(
+      fromEcsApi({
+        family: "ledger",
+        containerDefinitions: [
+          { name: "app", image: "nginx:1.27" },
+          { image: "nginx:1.27", privileged: true },
+        ],
+      }),
+      DEFAULT_CONFIG.policy,
+    );
+    expect(
+      evaluation.findings.filter((f) => f.ruleId === "ECS001").map((f) => `${f.path}: ${f.message}`),
+    ).toEqual(["containerDefinitions[1].privileged: container '#1' runs privileged"]);
+  });
+});
+
 /** A revision whose only finding is ECS019 (medium) when its service is behind a load balancer. */
 function withoutHealthCheck(): Record<string, unknown> {
   const td = compliant();
