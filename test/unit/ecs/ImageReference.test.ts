@@ -93,6 +93,15 @@ describe("parseImageReference", () => {
       repository: "app",
       digest: "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8",
     });
+    // The OCI image spec's other example (base64url: `_` and `-` in the encoded part), and the
+    // grammar's other separators and padding.
+    for (const digest of [
+      "sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564",
+      "sha256.v2:abc=",
+      "sha256_v2:abc",
+      "sha256-v2:abc",
+    ])
+      expect(parseImageReference(`app@${digest}`)?.digest, digest).toBe(digest);
     for (const image of [
       `app@sha256:${"a".repeat(64)}@sha256:${"b".repeat(64)}`,
       `app@SHA256:${"a".repeat(64)}`,
@@ -111,7 +120,7 @@ describe("parseImageReference", () => {
   });
 
   it("a repository is lower-case path components joined by '.', '_', '__' or dashes", () => {
-    for (const ok of ["a__b", "a--b", "a.b", "shop/web-admin", "a0/b1"])
+    for (const ok of ["a__b", "a--b", "a.b", "a_b", "shop/web-admin", "a0/b1", "org/a.b_c__d--e"])
       expect(parseImageReference(ok)?.repository, ok).toBe(ok);
     for (const bad of ["a___b", "a.-b", "shop//web", "shop/web/", "-a", "a-", "/a"])
       expect(parseImageReference(bad), bad).toBeUndefined();
