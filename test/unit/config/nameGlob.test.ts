@@ -57,6 +57,9 @@ describe("config name globs", () => {
     ["]", "[\\]]", true],
     ["d", "[\\d]", true],
     ["1", "[\\d]", false],
+    // An escaped `^` first in a class is a member, not a negation.
+    ["^", "[\\^a]", true],
+    ["b", "[\\^a]", false],
     // A `-` first or last in a class is a member, not a range.
     ["-", "[a-]", true],
     ["b", "[a-]", false],
