@@ -4,9 +4,11 @@
  * compliant (the policy fails closed). Reading the revision from ECS is tested against moto
  * (test/integration/policy/failClosed.test.ts, planForApiCall.test.ts).
  */
+import { DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
-import { complianceOf, type RevisionCheck } from "../../../core/policy/evaluateRevision.ts";
+import { complianceOf, evaluateRevision, type RevisionCheck } from "../../../core/policy/evaluateRevision.ts";
 import { evaluateTaskDefinition, fromEcsApi } from "../../../core/policy/index.ts";
 import { compliant, container, type Json } from "./ruleCases.ts";
 
@@ -57,5 +59,22 @@ describe("complianceOf: compliant, non-compliant or unknown", () => {
     };
     for (const severity of ["high", "medium", "low"] as const)
       expect(complianceOf(unread, enforceAt(severity))).toBe("unknown");
+  });
+});
+
+describe("evaluateRevision: an answer without a task definition", () => {
+  // moto always returns the revision it has (or an error, tested in failClosed.test.ts): an
+  // answer without one is given by aws-sdk-client-mock.
+  it("is unknown, with the reason, never evaluated as an empty revision", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    mockClient(ecs).on(DescribeTaskDefinitionCommand).resolves({});
+    const arn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/ledger:3";
+    const check = await evaluateRevision(ecs, arn, enforceAt("high"));
+    expect(check).toEqual({
+      kind: "unknown",
+      taskDefinitionArn: arn,
+      reason: "DescribeTaskDefinition returned no task definition",
+    });
+    expect(complianceOf(check, enforceAt("high"))).toBe("unknown");
   });
 });
