@@ -49,6 +49,8 @@ describe("config name globs", () => {
     ["shop", "shop/**x", false],
     ["shop/ax", "shop/**x", true],
     ["shopx", "shop/**", false],
+    ["shop", "shop/*x", false],
+    ["shop/ax", "shop/*x", true],
     // A `]` first in a class is a member; `\` escapes in a class, a letter stays that letter.
     ["]", "[]a]", true],
     ["b", "[]a]", false],
