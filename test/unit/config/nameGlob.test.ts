@@ -39,7 +39,6 @@ describe("config name globs", () => {
     ["a*", "a\\*", true],
     ["ab", "a\\*", false],
     ["Prod", "prod", false],
-    ["", "*", false],
     // `**` is a globstar only as a whole path segment; elsewhere it is `*`.
     ["ab", "a**/b", false],
     ["a/b", "a**/b", true],
@@ -66,6 +65,10 @@ describe("config name globs", () => {
     ["-", "[a-]", true],
     ["b", "[a-]", false],
     ["-", "[-a]", true],
+    // Members of a class are the characters listed, a range only across a `-`.
+    ["web-a", "web-[0-9]", false],
+    ["web-d", "web-[ace]", false],
+    ["!", "[!a]", true],
     [".", "[.]", true],
     ["x", "[.]", false],
     // `,` and `}` outside braces are themselves.
@@ -73,6 +76,13 @@ describe("config name globs", () => {
     ["a}", "a}", true],
   ])("matches %j against %j: %s", (name, glob, expected) => {
     expect(matchesGlob(name, glob)).toBe(expected);
+    // matchesGlob answers a glob it has seen from its cache: the matcher compiled afresh says the same.
+    expect(compileNameGlob(glob).testExact(name)).toBe(expected);
+  });
+
+  it("matches a thing without a name by no glob", () => {
+    expect(matchesGlob("", "*")).toBe(false);
+    expect(matchesGlob("", "**")).toBe(false);
   });
 
   it("says what picomatch said on wildcards, braces and path separators (the semantics kept)", () => {

@@ -60,6 +60,25 @@ describe("parseImageReference", () => {
     expect(parseImageReference("Shop/Web:1")).toBeUndefined();
     expect(parseImageReference("a b")).toBeUndefined();
     expect(parseImageReference("repo@notadigest")).toBeUndefined();
+    // A registry has no grammar here, but no image reference holds a space.
+    expect(parseImageReference("my registry:5000/app")).toBeUndefined();
+  });
+
+  it("gives a tag or a digest only when the reference has one", () => {
+    expect(parseImageReference("ghcr.io/org/app")).toStrictEqual({
+      registry: "ghcr.io",
+      repository: "org/app",
+    });
+    expect(parseImageReference("ghcr.io/org/app:1")).toStrictEqual({
+      registry: "ghcr.io",
+      repository: "org/app",
+      tag: "1",
+    });
+    expect(parseImageReference(`ghcr.io/org/app@sha256:${"a".repeat(64)}`)).toStrictEqual({
+      registry: "ghcr.io",
+      repository: "org/app",
+      digest: `sha256:${"a".repeat(64)}`,
+    });
   });
 
   it("reads an image with space around it as the image (a task definition copied by hand)", () => {
