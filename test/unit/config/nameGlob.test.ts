@@ -55,6 +55,8 @@ describe("config name globs", () => {
     ["b", "[]a]", false],
     ["b", "[!]a]", true],
     ["]", "[!]a]", false],
+    ["b", "[^]a]", true],
+    ["]", "[^]a]", false],
     ["]", "[\\]]", true],
     ["d", "[\\d]", true],
     ["1", "[\\d]", false],
