@@ -67,6 +67,9 @@ describe("config name globs", () => {
     ["-", "[a-]", true],
     ["b", "[a-]", false],
     ["-", "[-a]", true],
+    // An escaped `-` is a member, never a range (from `\` to `a` would take in `_`).
+    ["-", "[\\-a]", true],
+    ["_", "[\\-a]", false],
     // Members of a class are the characters listed, a range only across a `-`.
     ["web-a", "web-[0-9]", false],
     ["web-d", "web-[ace]", false],
