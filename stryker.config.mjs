@@ -69,7 +69,9 @@ export const GROUPS = {
   // What an "ECS Container Instance State Change" is worth (agent away, a drain that leaves tasks, leaving with tasks).
   "monitor-instance": ["core/monitor/containerInstanceEvent.ts"],
   // What enforce or audit mode does about one CloudTrail call (tag, deregister, roll back, nothing).
-  "policy-enforce": ["core/policy/planForApiCall.ts"],
+  // evaluateRevision: whether a revision read from ECS is compliant, non-compliant or unknown (fail
+  // closed); its read is held by the moto tests of test/integration/policy, like planForApiCall's.
+  "policy-enforce": ["core/policy/planForApiCall.ts", "core/policy/evaluateRevision.ts"],
   // Added 2026-11-27 (third review of issue 16): pure decisions split out of modules that also call AWS.
   // What `autopilot:rightsize=apply` changes: the one step down, and the services it leaves alone.
   "rightsize-apply": ["core/rightsize/planRightsize.ts"],
@@ -80,6 +82,22 @@ export const GROUPS = {
   // How long a done roll-out is remembered, and when a push of its digest again is new work.
   "redeploy-apply": ["core/redeploy/digestClaim.ts"],
   events: ["core/events/rules.ts", "core/events/match.ts"],
+  // Added 2026-11-27 (third review of issue 16): decision helpers that were in no group.
+  // What a rule reads before it decides: a field's type (text, flag, object), an unknown value and
+  // a value of the wrong type (ReadLog), which CloudFormation intrinsic is a value that is there
+  // (normalize), the service's load balancers and exemption tag (serviceContext).
+  "policy-inputs": [
+    "core/policy/fields.ts",
+    "core/policy/ReadLog.ts",
+    "core/policy/serviceContext.ts",
+    "core/policy/normalize.ts",
+  ],
+  // What counts as a signature (notation, cosign, a Sigstore bundle that signs) and which platforms
+  // an image index offers: whether a signed-only or Graviton service may take a push.
+  "image-facts": ["core/redeploy/ImageFacts.ts"],
+  // Which containers a push concerns (image reference parsed, same ECR account, region and
+  // repository) and which config rule or Slack route a name glob picks.
+  matching: ["core/ecs/ImageReference.ts", "core/config/nameGlob.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
 };
 

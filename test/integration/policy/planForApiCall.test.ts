@@ -21,6 +21,7 @@ import { parseConfig } from "../../../core/config/index.ts";
 import { CloudTrailRecord } from "../../../core/events/index.ts";
 import type { Evaluation, PolicyOutcome } from "../../../core/policy/index.ts";
 import { planPolicyForCall } from "../../../core/policy/index.ts";
+import { POLICY_SKIP_TAG_PREFIX, SERVICE_TAGS } from "../../../core/tags.ts";
 import { createCluster, ecrImage } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 import { refuseDescribe } from "../../support/refuseDescribe.ts";
@@ -64,6 +65,12 @@ const BAD: RegisterTaskDefinitionCommandInput = {
   containerDefinitions: [
     { ...app, name: "app", privileged: true, environment: [{ name: "DB_PASSWORD", value: "hunter2" }] },
   ],
+};
+
+/** One high finding: ECS001 (privileged). */
+const PRIVILEGED: RegisterTaskDefinitionCommandInput = {
+  ...GOOD,
+  containerDefinitions: [{ ...app, name: "app", privileged: true }],
 };
 
 const SERVICE_ARN = `arn:aws:ecs:${REGION}:123456789012:service/prod/ledger`;
@@ -143,6 +150,40 @@ describe("planPolicyForCall against moto", () => {
           { kind: "deregister", taskDefinitionArn: arn, reason: "ECS001, ECS003 at or above high" },
         ],
       });
+    });
+
+    it("enforce: one finding at the threshold is enough to deregister a revision", async () => {
+      const { arn, call } = await register(PRIVILEGED);
+      expect(decision(await planPolicyForCall(world.clients, call, ENFORCE))).toEqual({
+        trigger: "RegisterTaskDefinition",
+        mode: "enforce",
+        evaluation: "ledger:1: ECS001 high",
+        compliant: false,
+        actions: [
+          { kind: "tag", taskDefinitionArn: arn, findings: 1 },
+          { kind: "deregister", taskDefinitionArn: arn, reason: "ECS001 at or above high" },
+        ],
+      });
+    });
+
+    it("enforce: the revision's own policy-skip tag (read from ECS with its tags) keeps it registered", async () => {
+      const { arn, call } = await register({
+        ...PRIVILEGED,
+        tags: [
+          { key: `${POLICY_SKIP_TAG_PREFIX}ECS001`, value: "the agent needs the host's devices, OPS-12" },
+        ],
+      });
+      const outcome = await planPolicyForCall(world.clients, call, ENFORCE);
+      expect(decision(outcome)).toEqual({
+        trigger: "RegisterTaskDefinition",
+        mode: "enforce",
+        evaluation: "ledger:1: ",
+        compliant: true,
+        actions: [{ kind: "tag", taskDefinitionArn: arn, findings: 0 }],
+      });
+      expect(outcome.evaluation?.suppressed.map((s) => `${s.finding.ruleId} ${s.by}: ${s.reason}`)).toEqual([
+        "ECS001 tags: the agent needs the host's devices, OPS-12",
+      ]);
     });
 
     it("audit: tags a non-compliant revision and deregisters nothing", async () => {
@@ -405,6 +446,29 @@ describe("planPolicyForCall against moto", () => {
         compliant: true,
         actions: [],
       });
+    });
+
+    it("enforce: leaves a service alone whose exemption tag names the rule its revision breaks", async () => {
+      await register(GOOD);
+      const privileged = await register(PRIVILEGED);
+      const call = await createService({
+        cluster: "prod",
+        serviceName: "ledger",
+        taskDefinition: privileged.arn,
+        tags: [{ key: SERVICE_TAGS.policyExempt, value: "ECS001" }],
+      });
+      const outcome = await planPolicyForCall(world.clients, call, ENFORCE);
+      expect(decision(outcome)).toEqual({
+        trigger: "CreateService",
+        mode: "enforce",
+        evaluation: "ledger:2: ",
+        resources: ["prod/ledger"],
+        compliant: true,
+        actions: [],
+      });
+      expect(outcome.evaluation?.suppressed.map((s) => `${s.finding.ruleId} ${s.by}`)).toEqual([
+        `ECS001 service tag ${SERVICE_TAGS.policyExempt}`,
+      ]);
     });
 
     it("finds the service by its request when the response does not name it: CreateService's serviceName, the default cluster", async () => {

@@ -39,9 +39,55 @@ describe("config name globs", () => {
     ["a*", "a\\*", true],
     ["ab", "a\\*", false],
     ["Prod", "prod", false],
-    ["", "*", false],
+    // `**` is a globstar only as a whole path segment; elsewhere it is `*`.
+    ["ab", "a**/b", false],
+    ["a/b", "a**/b", true],
+    ["a/x/y/b", "a/**/b", true],
+    ["web", "***/web", false],
+    ["x/web", "***/web", true],
+    ["shop", "shop/**x", false],
+    ["shop/ax", "shop/**x", true],
+    ["shopx", "shop/**", false],
+    ["shop", "shop/*x", false],
+    ["shop/ax", "shop/*x", true],
+    // A `]` first in a class is a member; `\` escapes in a class, a letter stays that letter.
+    ["]", "[]a]", true],
+    ["b", "[]a]", false],
+    ["b", "[!]a]", true],
+    ["]", "[!]a]", false],
+    ["b", "[^]a]", true],
+    ["]", "[^]a]", false],
+    ["]", "[\\]]", true],
+    ["d", "[\\d]", true],
+    ["1", "[\\d]", false],
+    // An escaped `^` first in a class is a member, not a negation.
+    ["^", "[\\^a]", true],
+    ["b", "[\\^a]", false],
+    // A `-` first or last in a class is a member, not a range.
+    ["-", "[a-]", true],
+    ["b", "[a-]", false],
+    ["-", "[-a]", true],
+    // An escaped `-` is a member, never a range (from `\` to `a` would take in `_`).
+    ["-", "[\\-a]", true],
+    ["_", "[\\-a]", false],
+    // Members of a class are the characters listed, a range only across a `-`.
+    ["web-a", "web-[0-9]", false],
+    ["web-d", "web-[ace]", false],
+    ["!", "[!a]", true],
+    [".", "[.]", true],
+    ["x", "[.]", false],
+    // `,` and `}` outside braces are themselves.
+    ["a,b", "a,b", true],
+    ["a}", "a}", true],
   ])("matches %j against %j: %s", (name, glob, expected) => {
     expect(matchesGlob(name, glob)).toBe(expected);
+    // matchesGlob answers a glob it has seen from its cache: the matcher compiled afresh says the same.
+    expect(compileNameGlob(glob).testExact(name)).toBe(expected);
+  });
+
+  it("matches a thing without a name by no glob", () => {
+    expect(matchesGlob("", "*")).toBe(false);
+    expect(matchesGlob("", "**")).toBe(false);
   });
 
   it("says what picomatch said on wildcards, braces and path separators (the semantics kept)", () => {
@@ -98,7 +144,14 @@ describe("config name globs", () => {
     ["prod-{eu", "unclosed '{'"],
     ["prod\\", "trailing '\\' escapes nothing"],
     ["!staging", "a leading '!' (negation) is not supported"],
-    ["@(web|api)", "extended globs such as '@(…)' are not supported"],
+    [
+      "@(web|api)",
+      "extended globs such as '@(…)' are not supported; use '*' any run of characters ('/' included), '?' one character, '[a-z]' or '[!a-z]', '{a,b}', '\\' escapes",
+    ],
+    ["+(web)", "extended globs such as '+(…)' are not supported"],
+    ["web-*(x)", "extended globs such as '*(…)' are not supported"],
+    ["web?(x)", "extended globs such as '?(…)' are not supported"],
+    ["web!(x)", "extended globs such as '!(…)' are not supported"],
     ["web-[z-a]", "invalid character class range"],
     ["", "empty glob"],
   ])("refuses %j, naming the problem", (glob, problem) => {

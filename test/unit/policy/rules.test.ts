@@ -31,15 +31,13 @@ const evaluateKind = (kind: ResourceKind, document: Json, related: RelatedResour
   );
 
 describe("the rule catalogue", () => {
-  it("has at least 32 rules, a failing case for every one, and rationale and remediation for each", () => {
+  // Each rule's rationale and remediation, word for word, are held by rulesDoc.test.ts
+  // (docs/policy-rules.md is what the rule data generates: `**Why:**` and `**Fix:**`).
+  it("has at least 32 rules and a failing case for every one", () => {
     expect(RULES.length).toBeGreaterThanOrEqual(32);
     expect([...Object.keys(TASK_DEFINITION_FAILING), ...Object.keys(OTHER_FAILING)].sort()).toEqual(
       RULES.map((r) => r.id),
     );
-    for (const rule of RULES) {
-      expect(rule.rationale.length).toBeGreaterThan(20);
-      expect(rule.remediation.length).toBeGreaterThan(10);
-    }
   });
 
   it("passes a task definition that follows every rule", () => {

@@ -1,0 +1,55 @@
+/**
+ * ReadLog: what one rule check read that the input does not know. The rules' outcomes are held by
+ * unknownValues.test.ts and policyInputs.test.ts; these hold what the log reports for reads no
+ * rule of today makes twice (one value read again, a wrong value decided on and read again).
+ */
+import { describe, expect, it } from "vitest";
+import { decideOn, ReadLog, withReadLog } from "../../../core/policy/ReadLog.ts";
+import { type FieldPath, Unknown } from "../../../core/policy/types.ts";
+
+const label = (path: FieldPath) => path.join(".");
+const reported = (log: ReadLog) =>
+  log
+    .unknownReads()
+    .map((read) => `${read.path.join(".")} ${read.label}${read.problem ? ` ${read.problem}` : ""}`);
+
+describe("ReadLog", () => {
+  it("reports an unknown value read twice at one place once", () => {
+    const log = new ReadLog();
+    const doc = log.track({ cpu: new Unknown("var.cpu") }, label);
+    withReadLog(log, () => [doc.cpu, doc.cpu]);
+    expect(reported(log)).toEqual(["cpu cpu"]);
+  });
+
+  it("reports a value shared by two places (a YAML alias) at each place it is read", () => {
+    const shared = { memory: new Unknown("var.memory") };
+    const log = new ReadLog();
+    const doc = log.track({ a: shared, b: shared }, label);
+    withReadLog(log, () => [doc.a.memory, doc.b.memory, doc.a.memory]);
+    expect(reported(log)).toEqual(["a.memory a.memory", "b.memory b.memory"]);
+  });
+
+  it("reads a value of the wrong type as one unknown, so that deciding on it sticks", () => {
+    const log = new ReadLog();
+    const doc = log.track({ privileged: "TRUE" as unknown }, label);
+    const first = withReadLog(log, () => {
+      const value = doc.privileged;
+      decideOn(value);
+      return value;
+    });
+    const again = withReadLog(log, () => doc.privileged);
+    expect(first).toBeInstanceOf(Unknown);
+    expect(again).toBe(first);
+    expect(reported(log)).toEqual([]);
+  });
+
+  it("reports a wrong value not decided on with what is wrong with it", () => {
+    const log = new ReadLog();
+    const doc = log.track({ privileged: "TRUE" as unknown, volumes: [null] as unknown[] }, label);
+    withReadLog(log, () => [doc.privileged, doc.volumes[0]]);
+    expect(reported(log)).toEqual([
+      'privileged privileged is "TRUE", not a boolean',
+      "volumes.0 volumes.0 is null, not an object",
+    ]);
+  });
+});
