@@ -276,5 +276,8 @@ describe("runningDigests", () => {
       ],
     });
     expect([...(await rolledBackDigests(ecs, service("web", [1]), since))]).toEqual([digest(42)]);
+    // Current revisions ECS names without an ARN say nothing of what runs: nothing is excluded.
+    const noArns = { ...service("web", []), currentServiceRevisions: [{}] };
+    expect([...(await rolledBackDigests(ecs, noArns, since))]).toEqual([digest(42)]);
   });
 });
