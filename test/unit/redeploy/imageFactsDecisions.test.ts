@@ -194,4 +194,17 @@ describe("the referrers tag of a digest (OCI distribution spec: algorithm to 32,
       referrers: `sha512-${hex.slice(0, 64)}`,
     });
   });
+
+  it("replaces characters a tag may not hold with '-' in the referrers tag, not in cosign's", () => {
+    // A registered-algorithm digest may carry '+' and '=' (OCI image spec, digest grammar); a tag
+    // holds only [A-Za-z0-9_.-] (distribution spec), so the referrers tag schema replaces them.
+    expect(signatureTags("sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564=")).toEqual({
+      cosign: "sha256+b64u-LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564=.sig",
+      referrers: "sha256-b64u-LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564-",
+    });
+  });
+
+  it("gives a digest without ':' an empty encoded part (tags no real signature would have)", () => {
+    expect(signatureTags("sha256")).toEqual({ cosign: "sha256-.sig", referrers: "sha256-" });
+  });
 });
