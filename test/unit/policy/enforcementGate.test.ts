@@ -65,6 +65,8 @@ describe("enforcementBlockers: which findings keep a revision from being deploye
     const exempt = behindLoadBalancer([{ key: SERVICE_TAGS.policyExempt, value: "ECS019" }]);
     expect(blockers(revision(), [], exempt, enforceAt("medium"))).toEqual([]);
     const other = behindLoadBalancer([{ key: SERVICE_TAGS.policyExempt, value: "ECS013" }]);
-    expect(blockers(revision(), [], other, enforceAt("medium"))).toHaveLength(1);
+    expect(blockers(revision(), [], other, enforceAt("medium"))).toEqual([
+      "ECS019 medium containerDefinitions[0].healthCheck",
+    ]);
   });
 });

@@ -155,7 +155,9 @@ describe("ECS032 open-files limit too low for a server", () => {
       "ECS032 medium containerDefinitions[0].ulimits[1].softLimit: container 'app' listens on ports with a nofile soft limit of 1024 (below 65535)",
     ]);
     // CloudFormation gives numbers as strings.
-    expect(decide("ECS032", nofile("4096"))).toHaveLength(1);
+    expect(decide("ECS032", nofile("4096"))).toEqual([
+      "ECS032 medium containerDefinitions[0].ulimits[1].softLimit: container 'app' listens on ports with a nofile soft limit of 4096 (below 65535)",
+    ]);
   });
 
   it("other ulimits are not open files; a container without ports is not a server", () => {
