@@ -4,7 +4,7 @@ import type { Deployment, Service } from "@aws-sdk/client-ecs";
  * What a change made under `changeServiceAlone` (core/serviceChange.ts) finds, without calling
  * AWS: the service held by another change (and how that change is named), or moved off the
  * revision the change was planned from (and which deployment moved it). serviceChange.ts takes the
- * lease and reads the service. Its own module so that mutation testing (group `service-change`)
+ * lease and reads the service. Its own module so that mutation testing (group `service-guard`)
  * mutates these decisions alone.
  */
 
