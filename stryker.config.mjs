@@ -99,6 +99,16 @@ export const GROUPS = {
   // repository) and which config rule or Slack route a name glob picks.
   matching: ["core/ecs/ImageReference.ts", "core/config/nameGlob.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
+  // Added 2026-11-27 (fourth review of issue 16): decisions of modules that call AWS, split out as pure modules
+  // (core/redeploy/serviceChange.ts was pure already, in no group).
+  // What a roll-out registers and updates, which errors it retries, which revision is its own, what a failed update leaves.
+  "ecs-rollout": ["core/ecs/rollOutDecisions.ts"],
+  // What a change made one at a time finds: the service busy (held by whom, for what) or moved off the planned revision.
+  "service-guard": ["core/ecs/guardedChange.ts"],
+  // Which service a CloudTrail CreateService/UpdateService/DeleteService call names, for the service index.
+  "service-index-event": ["core/redeploy/serviceChange.ts"],
+  // What enforce or audit does to the account: a checked revision's tags, a rollback's update, and what it reports when busy or moved.
+  "policy-apply": ["core/policy/policyActionDecisions.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

@@ -1,18 +1,9 @@
 import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import { busyWith, type GuardedChange, movedOff } from "./ecs/guardedChange.ts";
 import { describeError } from "./errors.ts";
 import { acquireLease, releaseLease, type StateTable, stateKeys } from "./state/index.ts";
 
-/** What became of a change made under {@link changeServiceAlone}. */
-export type GuardedChange<T> =
-  /** The service was as planned and nobody else was changing it: the change ran. */
-  | { readonly kind: "changed"; readonly value: T }
-  /** Another change held the service (a roll-out, a right-sizing step, a policy rollback). */
-  | { readonly kind: "busy"; readonly holder: string; readonly change: string }
-  /**
-   * The service no longer runs the revision the change was planned from: someone changed it
-   * since. `deploymentId` is its newest deployment (the one that moved it, when it is still running).
-   */
-  | { readonly kind: "moved"; readonly runs: string | undefined; readonly deploymentId: string | undefined };
+export type { GuardedChange } from "./ecs/guardedChange.ts";
 
 export interface ServiceChangeGuard {
   readonly ecs: ECSClient;
@@ -57,12 +48,7 @@ export async function changeServiceAlone<T>(
     leaseSeconds: guard.leaseSeconds,
     attributes: { change: guard.change },
   });
-  if (!lease.acquired)
-    return {
-      kind: "busy",
-      holder: lease.holder.owner,
-      change: lease.holder.change ?? `a change by ${lease.holder.owner}`,
-    };
+  if (!lease.acquired) return busyWith(lease.holder);
   try {
     const described = await guard.ecs.send(
       new DescribeServicesCommand({
@@ -70,13 +56,8 @@ export async function changeServiceAlone<T>(
         services: [guard.service.serviceArn],
       }),
     );
-    const service = described.services?.[0];
-    if (service?.taskDefinition !== guard.expected) {
-      const newest = [...(service?.deployments ?? [])].sort(
-        (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
-      )[0];
-      return { kind: "moved", runs: service?.taskDefinition, deploymentId: newest?.id };
-    }
+    const moved = movedOff(described.services?.[0], guard.expected);
+    if (moved) return moved;
     return { kind: "changed", value: await change() };
   } finally {
     await releaseLease(guard.state, key, guard.owner).catch((error: unknown) =>

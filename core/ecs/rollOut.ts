@@ -1,36 +1,28 @@
-import { createHash } from "node:crypto";
 import {
-  ClientException,
-  type DeploymentConfiguration,
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
-  InvalidParameterException,
   paginateListTaskDefinitions,
   RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
   type Service,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
-import { AutopilotError, describeError } from "../errors.ts";
-import { REVISION_TAGS } from "../tags.ts";
+import {
+  afterFailedUpdate,
+  type Deployed,
+  deployedByUpdate,
+  isOfFamily,
+  isRequestError,
+  isTaggedWith,
+  type RollOut,
+  RollOutError,
+  registerBackoffCeilingMs,
+  registerInput,
+  updateServiceInput,
+} from "./rollOutDecisions.ts";
 
-export interface Deployed {
-  readonly taskDefinitionArn: string;
-  readonly deploymentId?: string;
-  /** The update's reply was lost; reading the service back showed it runs the new revision. */
-  readonly confirmedByReadBack?: boolean;
-  /** A revision registered by an earlier attempt of the same roll-out was reused, not registered again. */
-  readonly reusedRevision?: boolean;
-}
-
-/** What a rollout needs: the revision to register and the service to move onto it. */
-export interface RollOut {
-  readonly register: RegisterTaskDefinitionCommandInput;
-  readonly service: { readonly clusterArn: string; readonly serviceArn: string };
-  readonly deploymentConfiguration: DeploymentConfiguration;
-}
+export { type Deployed, type RollOut, RollOutError, rolloutIdOf } from "./rollOutDecisions.ts";
 
 export interface RollOutOptions {
   /**
@@ -54,40 +46,7 @@ export interface RollOutOptions {
   readonly resumed?: boolean;
 }
 
-/** A roll-out failed. Says what holds now: the revision the service runs, and what was cleaned up. */
-export class RollOutError extends AutopilotError {
-  override readonly name = "RollOutError";
-  readonly code = "rollout-failed";
-  constructor(
-    readonly step: "register" | "update",
-    cause: unknown,
-    /** The revision the service runs after the failure (read back), when it could be read. */
-    readonly serviceRuns?: string,
-    /** The revision registered for this roll-out and deregistered again because nothing runs it. */
-    readonly deregistered?: string,
-  ) {
-    super(
-      `${step === "register" ? "RegisterTaskDefinition" : "UpdateService"} failed: ${describeError(cause)}${
-        serviceRuns ? `; the service still runs ${serviceRuns.slice(serviceRuns.lastIndexOf("/") + 1)}` : ""
-      }${deregistered ? `; ${deregistered.slice(deregistered.lastIndexOf("/") + 1)} was deregistered again` : ""}`,
-      { cause },
-    );
-  }
-}
-
-/** A stable id of a roll-out: the service and what changes in it. */
-export function rolloutIdOf(serviceArn: string, change: readonly string[]): string {
-  return createHash("sha256")
-    .update([serviceArn, ...[...change].sort()].join("\u0000"))
-    .digest("hex")
-    .slice(0, 32);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Errors that say the request itself is wrong: retrying or looking up cannot help. */
-const isRequestError = (error: unknown) =>
-  error instanceof ClientException || error instanceof InvalidParameterException;
 
 /** The newest ACTIVE revision of `family` tagged with this roll-out, if an earlier attempt registered it. */
 async function findRegistered(
@@ -102,11 +61,11 @@ async function findRegistered(
   )) {
     for (const arn of page.taskDefinitionArns ?? []) {
       // familyPrefix matches `web-admin` for `web`: only the family itself counts.
-      if (arn.slice(arn.lastIndexOf("/") + 1, arn.lastIndexOf(":")) !== family) continue;
+      if (!isOfFamily(arn, family)) continue;
       const described = await ecs.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ["TAGS"] }),
       );
-      if (described.tags?.some((t) => t.key === REVISION_TAGS.rollout && t.value === rolloutId)) return arn;
+      if (isTaggedWith(described.tags, rolloutId)) return arn;
       // A lost reply leaves the duplicate at the head of the family; older revisions are not ours.
       if (++looked >= 5) return undefined;
     }
@@ -117,11 +76,7 @@ async function findRegistered(
 /** Registers the roll-out's revision once, across lost replies and retries. */
 async function registerOnce(ecs: ECSClient, action: RollOut, options: RollOutOptions): Promise<Deployed> {
   const family = action.register.family ?? "";
-  const tags = [
-    ...(action.register.tags ?? []).filter((t) => t.key !== REVISION_TAGS.rollout),
-    { key: REVISION_TAGS.rollout, value: options.rolloutId },
-  ];
-  const input = { ...action.register, tags };
+  const input = registerInput(action.register, options.rolloutId);
   const attempts = options.registerAttempts ?? 4;
   if (options.resumed) {
     const earlier = await findRegistered(ecs, family, options.rolloutId);
@@ -139,7 +94,7 @@ async function registerOnce(ecs: ECSClient, action: RollOut, options: RollOutOpt
       const found = await findRegistered(ecs, family, options.rolloutId).catch(() => undefined);
       if (found) return { taskDefinitionArn: found, reusedRevision: true };
       if (attempt >= attempts) throw new RollOutError("register", error);
-      await sleep(Math.random() * Math.min(2_000, 100 * 2 ** attempt));
+      await sleep(Math.random() * registerBackoffCeilingMs(attempt));
     }
   }
 }
@@ -168,33 +123,15 @@ async function readService(ecs: ECSClient, action: RollOut): Promise<Service | u
 export async function rollOut(ecs: ECSClient, action: RollOut, options: RollOutOptions): Promise<Deployed> {
   const registered = await registerOnce(ecs, action, options);
   const { taskDefinitionArn } = registered;
-  const reused = registered.reusedRevision ? { reusedRevision: true } : {};
   try {
-    const updated = await ecs.send(
-      new UpdateServiceCommand({
-        cluster: action.service.clusterArn,
-        service: action.service.serviceArn,
-        taskDefinition: taskDefinitionArn,
-        deploymentConfiguration: action.deploymentConfiguration,
-      }),
-    );
-    const primary = updated.service?.deployments?.find((d) => d.status === "PRIMARY");
-    return { taskDefinitionArn, ...(primary?.id ? { deploymentId: primary.id } : {}), ...reused };
+    const updated = await ecs.send(new UpdateServiceCommand(updateServiceInput(action, taskDefinitionArn)));
+    return deployedByUpdate(taskDefinitionArn, updated.service, registered.reusedRevision);
   } catch (error) {
     const service = await readService(ecs, action).catch(() => undefined);
-    if (service?.taskDefinition === taskDefinitionArn) {
-      const primary = service.deployments?.find((d) => d.taskDefinition === taskDefinitionArn);
-      return {
-        taskDefinitionArn,
-        ...(primary?.id ? { deploymentId: primary.id } : {}),
-        confirmedByReadBack: true,
-        ...reused,
-      };
-    }
-    // Never deregister a revision a deployment of the service uses (or one we could not check).
-    const inUse = !service || (service.deployments ?? []).some((d) => d.taskDefinition === taskDefinitionArn);
+    const after = afterFailedUpdate(taskDefinitionArn, service, registered.reusedRevision);
+    if (after.kind === "deployed") return after.deployed;
     let deregistered: string | undefined;
-    if (!inUse) {
+    if (after.deregister) {
       await ecs
         .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
         .then(() => {
@@ -202,6 +139,6 @@ export async function rollOut(ecs: ECSClient, action: RollOut, options: RollOutO
         })
         .catch(() => undefined);
     }
-    throw new RollOutError("update", error, service?.taskDefinition, deregistered);
+    throw new RollOutError("update", error, after.serviceRuns, deregistered);
   }
 }

@@ -4,12 +4,16 @@ import {
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
-import { nameFromArn } from "../ecs/arns.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone } from "../serviceChange.ts";
 import type { StateTable } from "../state/index.ts";
-import { REVISION_TAGS } from "../tags.ts";
 import type { PolicyAction } from "./PolicyAction.ts";
+import {
+  policyRevisionTags,
+  rollbackChange,
+  rollbackOutcome,
+  rollbackUpdateInput,
+} from "./policyActionDecisions.ts";
 
 /** What a rollback needs to change a service alone (see `changeServiceAlone`). */
 export interface RollbackGuard {
@@ -39,10 +43,7 @@ export async function applyPolicyActions(
         await clients.ecs.send(
           new TagResourceCommand({
             resourceArn: action.taskDefinitionArn,
-            tags: [
-              { key: REVISION_TAGS.policyFindings, value: String(action.findings) },
-              { key: REVISION_TAGS.policyChecked, value: new Date().toISOString().slice(0, 19) },
-            ],
+            tags: policyRevisionTags(action.findings, new Date()),
           }),
         );
         done.push(action);
@@ -61,38 +62,13 @@ export async function applyPolicyActions(
             service: { clusterArn: action.cluster, serviceArn: action.serviceArn },
             expected: action.from,
             owner: guard.owner,
-            change: `the policy's rollback of ${nameFromArn(action.from)} to ${nameFromArn(action.to)}`,
+            change: rollbackChange(action),
             leaseSeconds: guard.leaseSeconds,
             ...(guard.log ? { log: guard.log } : {}),
           },
-          () =>
-            clients.ecs.send(
-              new UpdateServiceCommand({
-                cluster: action.cluster,
-                service: action.serviceArn,
-                taskDefinition: action.to,
-              }),
-            ),
+          () => clients.ecs.send(new UpdateServiceCommand(rollbackUpdateInput(action))),
         );
-        if (result.kind === "changed") done.push(action);
-        else if (result.kind === "busy")
-          // Fails closed: the event is retried and checked again once that change is done (if it
-          // never updates the service, the retry rolls back; if it does, that update is checked too).
-          done.push({
-            kind: "no-rollback",
-            cluster: action.cluster,
-            service: action.service,
-            reason: `${action.reason}; not rolled back yet: ${result.change} is changing the service right now; this event is retried, then dead-lettered, to check again`,
-            retried: true,
-          });
-        // Someone's UpdateService moved it: that call is checked when its event comes.
-        else
-          done.push({
-            kind: "no-rollback",
-            cluster: action.cluster,
-            service: action.service,
-            reason: `${action.reason}; not rolled back: the service moved off ${nameFromArn(action.from)} since it was checked (it runs ${result.runs ? nameFromArn(result.runs) : "an unknown revision"})`,
-          });
+        done.push(rollbackOutcome(action, result));
         break;
       }
       case "no-rollback":

@@ -5,6 +5,7 @@
  * would. (The fault-injection harness in test/faults does the same from outside the SDK.)
  */
 import {
+  ClientException,
   DescribeServicesCommand,
   type ECSClient,
   ECSServiceException,
@@ -26,18 +27,25 @@ import { createWorld, REGION, type World } from "../../support/world.ts";
 let world: World;
 let serial = 0;
 
-/** Fails every matching attempt after (drop-after) or before (refuse) it reached moto. */
+/**
+ * Fails every matching attempt after (drop-after) or before (refuse: throttled; refuse-request: a
+ * ClientException, the request itself wrong) it reached moto. Returns how many attempts it saw.
+ */
 function inject(
   client: ECSClient,
   command: string,
-  mode: "drop-after" | "refuse",
+  mode: "drop-after" | "refuse" | "refuse-request",
   times = Number.POSITIVE_INFINITY,
-) {
+): { attempts: number } {
   let left = times;
+  const seen = { attempts: 0 };
   client.middlewareStack.add(
     (next, context) => async (args) => {
+      if (context.commandName === `${command}Command`) seen.attempts++;
       if (context.commandName !== `${command}Command` || left <= 0) return next(args);
       left--;
+      if (mode === "refuse-request")
+        throw new ClientException({ message: "Too many revisions of this family", $metadata: {} });
       if (mode === "refuse")
         throw new ECSServiceException({
           name: "ThrottlingException",
@@ -51,6 +59,7 @@ function inject(
     // After the retry middleware: each SDK attempt goes through it.
     { step: "deserialize", name: `inject-${command}-${++serial}` },
   );
+  return seen;
 }
 
 async function setUp(name: string): Promise<RollOut & { name: string; family: string }> {
@@ -179,5 +188,43 @@ describe("rollOut: safe to retry, lost replies included", () => {
     });
     expect(await runs("feed")).toBe("feed:3");
     expect(await revisions("feed")).toEqual(["feed:1", "feed:3"]);
+  });
+
+  it("gives up registering after 4 attempts, each failure followed by a look-up that finds nothing, and says nothing changed", async () => {
+    const action = await setUp("shop");
+    const clients = createAwsClients({ region: REGION });
+    const register = inject(clients.ecsSingleAttempt, "RegisterTaskDefinition", "refuse");
+    // Counted, never failed (0 times).
+    const lookUps = inject(clients.ecs, "ListTaskDefinitions", "refuse", 0);
+    const error = await rollOut(clients.ecs, action, {
+      rolloutId: rolloutIdOf(action.service.serviceArn, ["shop"]),
+      registerWith: clients.ecsSingleAttempt,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RollOutError);
+    expect((error as RollOutError).step).toBe("register");
+    expect((error as Error).message).toBe(
+      "RegisterTaskDefinition failed: ThrottlingException: Rate exceeded",
+    );
+    expect(register.attempts).toBe(4);
+    expect(lookUps.attempts).toBe(4);
+    expect(await revisions("shop")).toEqual(["shop:1"]);
+    expect(await runs("shop")).toBe("shop:1");
+  });
+
+  it("does not retry a register ECS refuses as a wrong request (ClientException): one attempt, no look-up, the error at once", async () => {
+    const action = await setUp("pay");
+    const clients = createAwsClients({ region: REGION });
+    const register = inject(clients.ecsSingleAttempt, "RegisterTaskDefinition", "refuse-request");
+    const lookUps = inject(clients.ecs, "ListTaskDefinitions", "refuse", 0);
+    const error = await rollOut(clients.ecs, action, {
+      rolloutId: rolloutIdOf(action.service.serviceArn, ["pay"]),
+      registerWith: clients.ecsSingleAttempt,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "RegisterTaskDefinition failed: ClientException: Too many revisions of this family",
+    );
+    expect(register.attempts).toBe(1);
+    expect(lookUps.attempts).toBe(0);
+    expect(await runs("pay")).toBe("pay:1");
   });
 });
