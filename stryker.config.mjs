@@ -99,6 +99,9 @@ export const GROUPS = {
   // repository) and which config rule or Slack route a name glob picks.
   matching: ["core/ecs/ImageReference.ts", "core/config/nameGlob.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
+  // Added 2026-11-27 (fourth review of issue 16): modules whose text is the decision a user acts on.
+  // What a monitor alert says: a stop's cause, a crash loop's count, a deployment's images, an instance away.
+  "monitor-messages": ["core/monitor/messages.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
