@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type ComputeOptimizerRecommendation,
   compareWithComputeOptimizer,
-} from "../../../core/rightsize/computeOptimizer.ts";
+} from "../../../core/rightsize/computeOptimizerView.ts";
 import { distribution } from "../../../core/rightsize/percentiles.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
 import { recommend } from "../../../core/rightsize/recommend.ts";
