@@ -102,6 +102,8 @@ export const GROUPS = {
   // Added 2026-11-27 (fourth review of issue 16): modules whose text is the decision a user acts on.
   // What a monitor alert says: a stop's cause, a crash loop's count, a deployment's images, an instance away.
   "monitor-messages": ["core/monitor/messages.ts"],
+  // How a Compute Optimizer recommendation is read (sizes, saving and its source) and why it differs from ours.
+  "rightsize-optimizer": ["core/rightsize/computeOptimizerView.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
