@@ -195,7 +195,7 @@ export function compareWithComputeOptimizer(
     p.data && p.data.hours < lookbackDays * 24 ? ` (${spanText(p.data.hours)} of metrics in it)` : "";
   if (theirs.lookbackPeriodInDays !== undefined && (theirs.lookbackPeriodInDays !== lookbackDays || ourData))
     differences.push(
-      `lookback: ours ${lookbackDays} days${ourData}, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
+      `lookback: ours ${lookbackDays} day${lookbackDays === 1 ? "" : "s"}${ourData}, Compute Optimizer's ${theirs.lookbackPeriodInDays}`,
     );
   const theirMemory = theirs.recommended?.memory;
   const theirCpu = theirs.recommended?.cpu;

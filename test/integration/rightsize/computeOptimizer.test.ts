@@ -148,7 +148,7 @@ describe("our recommendation next to Compute Optimizer's, in a report (fleet in 
       lookbackPeriodInDays: 14,
     });
     expect(api?.computeOptimizer?.differences).toEqual([
-      "lookback: ours 1 days, Compute Optimizer's 14",
+      "lookback: ours 1 day, Compute Optimizer's 14",
       "sizes: ours 512 CPU units / 1024 MiB from p99 CPU 300 units and peak memory 700 MiB + 20 % headroom; Compute Optimizer's 512 CPU units / 2048 MiB from its maximum utilisation (CPU 14.6 %, memory 17.1 %)",
       `savings: ours $${api?.saving?.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's USD 88.20/month from public On-Demand pricing (savingsEstimationMode PublicPricing)`,
     ]);

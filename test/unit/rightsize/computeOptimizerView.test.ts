@@ -368,6 +368,10 @@ describe("compareWithComputeOptimizer: its figures next to ours, and why they di
       ).differences;
     };
     expect(lookback(14, 32)).toEqual(["lookback: ours 14 days, Compute Optimizer's 32"]);
+    expect(lookback(1, 14)).toEqual(["lookback: ours 1 day, Compute Optimizer's 14"]);
+    expect(lookback(1, 14, 6)).toEqual([
+      "lookback: ours 1 day (6 h of metrics in it), Compute Optimizer's 14",
+    ]);
     expect(lookback(14, 14, 6)).toEqual([
       "lookback: ours 14 days (6 h of metrics in it), Compute Optimizer's 14",
     ]);
