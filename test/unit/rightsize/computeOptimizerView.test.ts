@@ -117,6 +117,12 @@ describe("recommendationFromApi: one ECS service recommendation as we keep it", 
       utilization: {},
       autoScaling: [],
     });
+    // The API's ARN is optional: a recommendation without one names no service.
+    expect(recommendationFromApi({}).serviceArn).toBe("");
+    // A first option without a saving opportunity: its sizes, no saving.
+    expect(
+      recommendationFromApi({ ...SAMPLE, serviceRecommendationOptions: [{ cpu: 256, memory: 512 }] }),
+    ).not.toHaveProperty("estimatedMonthlySavings");
     // An option without sizes or saving, a current configuration without sizes, a saving without a value.
     expect(
       recommendationFromApi({
@@ -405,7 +411,10 @@ describe("compareWithComputeOptimizer: its figures next to ours, and why they di
     // As much memory as we keep, or no memory size from Compute Optimizer: no floor to explain.
     expect(oom(1, 4096)).toEqual(["the same size and capacity"]);
     expect(oom(1, undefined)).toEqual(["the same size and capacity"]);
-    // No OOM kill: the smaller memory is a size difference only.
+    // No OOM kill: less memory than we need is a size difference only.
+    expect(oom(0, 512)).toEqual([
+      "sizes: ours 512 CPU units / 1024 MiB from p99 CPU 300 units and peak memory 700 MiB + 20 % headroom; Compute Optimizer's 512 CPU units / 512 MiB from its maximum utilisation (CPU 14.6 %, memory 17.1 %)",
+    ]);
     const { estimatedMonthlySavings: _, ...smaller } = theirs();
     expect(compareWithComputeOptimizer(ours(), smaller, 14).differences).toEqual([SIZES_LINE]);
   });
