@@ -109,6 +109,11 @@ export const GROUPS = {
   "service-index-event": ["core/redeploy/serviceChange.ts"],
   // What enforce or audit does to the account: a checked revision's tags, a rollback's update, and what it reports when busy or moved.
   "policy-apply": ["core/policy/policyActionDecisions.ts"],
+  // Also from the fourth review: modules whose text is the decision a user acts on.
+  // What a monitor alert says: a stop's cause, a crash loop's count, a deployment's images, an instance away.
+  "monitor-messages": ["core/monitor/messages.ts"],
+  // How a Compute Optimizer recommendation is read (sizes, saving and its source) and why it differs from ours.
+  "rightsize-optimizer": ["core/rightsize/computeOptimizerView.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

@@ -9,11 +9,8 @@ import { readStopStats, StateTable } from "../state/index.ts";
 import { type AgentReserve, DEFAULT_AGENT_RESERVE, type InstanceShape } from "./binPacking.ts";
 import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
-import {
-  type ComputeOptimizerComparison,
-  compareWithComputeOptimizer,
-  readComputeOptimizer,
-} from "./computeOptimizer.ts";
+import { readComputeOptimizer } from "./computeOptimizer.ts";
+import { type ComputeOptimizerComparison, compareWithComputeOptimizer } from "./computeOptimizerView.ts";
 import { currentEc2Cost } from "./currentEc2Cost.ts";
 import { imageArchitectures } from "./imageArchitectures.ts";
 import { loadClusterCapacity } from "./loadClusterCapacity.ts";

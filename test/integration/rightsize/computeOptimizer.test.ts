@@ -1,9 +1,8 @@
 /**
  * Compute Optimizer side by side. moto has no Compute Optimizer, so its API is a local HTTP server
  * speaking the service's protocol (AWS JSON 1.0, target `ComputeOptimizerService.GetECSServiceRecommendations`)
- * with responses shaped field by field after the API model (GetECSServiceRecommendationsResponse in
- * @aws-sdk/client-compute-optimizer's models_0.d.ts; lastRefreshTimestamp as epoch seconds, as the
- * JSON protocol sends timestamps). Everything else is moto.
+ * with responses shaped field by field after the API model (test/support/computeOptimizerSample.ts).
+ * Everything else is moto.
  */
 import { ComputeOptimizerClient } from "@aws-sdk/client-compute-optimizer";
 import { CreateClusterCommand } from "@aws-sdk/client-ecs";
@@ -12,55 +11,11 @@ import { analyzeFleet } from "../../../core/rightsize/analyzeFleet.ts";
 import { readComputeOptimizer } from "../../../core/rightsize/computeOptimizer.ts";
 import { bundledPriceBook } from "../../../core/rightsize/priceBook.ts";
 import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
+import { ecsServiceRecommendation } from "../../support/computeOptimizerSample.ts";
 import { type RecordedPost, startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
 
 const API = `arn:aws:ecs:${REGION}:123456789012:service/web/api`;
-
-/** One ECSServiceRecommendation as the API returns it. */
-function recommendation(serviceArn: string) {
-  return {
-    serviceArn,
-    accountId: "123456789012",
-    currentServiceConfiguration: {
-      memory: 4096,
-      cpu: 2048,
-      containerConfigurations: [
-        { containerName: "app", memorySizeConfiguration: { memory: 4096 }, cpu: 2048 },
-      ],
-      taskDefinitionArn: `arn:aws:ecs:${REGION}:123456789012:task-definition/api:1`,
-    },
-    utilizationMetrics: [
-      { name: "Cpu", statistic: "Maximum", value: 14.6 },
-      { name: "Memory", statistic: "Maximum", value: 17.1 },
-    ],
-    lookbackPeriodInDays: 14,
-    launchType: "Fargate",
-    lastRefreshTimestamp: 1_795_478_400,
-    finding: "Overprovisioned",
-    findingReasonCodes: ["CPUOverprovisioned", "MemoryOverprovisioned"],
-    serviceRecommendationOptions: [
-      {
-        memory: 2048,
-        cpu: 512,
-        savingsOpportunity: {
-          savingsOpportunityPercentage: 62.5,
-          estimatedMonthlySavings: { currency: "USD", value: 88.2 },
-        },
-        projectedUtilizationMetrics: [
-          { name: "Cpu", statistic: "Maximum", lowerBoundValue: 51.2, upperBoundValue: 58.4 },
-          { name: "Memory", statistic: "Maximum", lowerBoundValue: 30.1, upperBoundValue: 34.2 },
-        ],
-        containerRecommendations: [
-          { containerName: "app", memorySizeConfiguration: { memory: 2048 }, cpu: 512 },
-        ],
-      },
-    ],
-    currentPerformanceRisk: "VeryLow",
-    effectiveRecommendationPreferences: { savingsEstimationMode: { source: "PublicPricing" } },
-    tags: [],
-  };
-}
 
 type Answer = { status: number; body: unknown };
 let answers: Answer[] = [];
@@ -89,9 +44,12 @@ describe("Compute Optimizer's GetECSServiceRecommendations (a local server speak
     answers = [
       {
         status: 200,
-        body: { ecsServiceRecommendations: [recommendation(API)], nextToken: "page-2", errors: [] },
+        body: { ecsServiceRecommendations: [ecsServiceRecommendation(API)], nextToken: "page-2", errors: [] },
       },
-      { status: 200, body: { ecsServiceRecommendations: [recommendation(`${API}-v2`)], errors: [] } },
+      {
+        status: 200,
+        body: { ecsServiceRecommendations: [ecsServiceRecommendation(`${API}-v2`)], errors: [] },
+      },
     ];
     const view = await readComputeOptimizer(client);
     expect(server.posts.map((p) => p.headers["x-amz-target"])).toEqual([
@@ -166,7 +124,9 @@ describe("our recommendation next to Compute Optimizer's, in a report (fleet in 
         memory: 700,
       })),
     );
-    answers = [{ status: 200, body: { ecsServiceRecommendations: [recommendation(API)], errors: [] } }];
+    answers = [
+      { status: 200, body: { ecsServiceRecommendations: [ecsServiceRecommendation(API)], errors: [] } },
+    ];
   }, 60_000);
 
   it("shows its finding, size and saving next to ours, and why they differ", async () => {
@@ -188,7 +148,7 @@ describe("our recommendation next to Compute Optimizer's, in a report (fleet in 
       lookbackPeriodInDays: 14,
     });
     expect(api?.computeOptimizer?.differences).toEqual([
-      "lookback: ours 1 days, Compute Optimizer's 14",
+      "lookback: ours 1 day, Compute Optimizer's 14",
       "sizes: ours 512 CPU units / 1024 MiB from p99 CPU 300 units and peak memory 700 MiB + 20 % headroom; Compute Optimizer's 512 CPU units / 2048 MiB from its maximum utilisation (CPU 14.6 %, memory 17.1 %)",
       `savings: ours $${api?.saving?.toFixed(2)}/month from the price book (list prices, dated in the report); Compute Optimizer's USD 88.20/month from public On-Demand pricing (savingsEstimationMode PublicPricing)`,
     ]);
