@@ -99,6 +99,14 @@ export const GROUPS = {
   // repository) and which config rule or Slack route a name glob picks.
   matching: ["core/ecs/ImageReference.ts", "core/config/nameGlob.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
+  // Added 2026-11-27 (fourth review of issue 16): small pure decisions that were in no group.
+  // Which Slack webhook a monitor message goes to: the first route whose cluster and service globs match.
+  routing: ["core/monitor/routeFor.ts"],
+  // The ISO 8601 week that keys the one-step-per-week right-sizing claim (weeks 52/53, the year's edges).
+  "rightsize-week": ["core/rightsize/isoWeek.ts"],
+  // What ECS says a task reserves and an instance offers (CPU and memory units, vCPU/GB text), and
+  // which platforms an image index offers (arm64 for Graviton); split from their ECS/ECR reads.
+  "ecs-facts": ["core/ecs/units.ts", "core/ecs/containerInstanceFacts.ts", "core/ecs/indexPlatforms.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
