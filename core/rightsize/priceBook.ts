@@ -182,7 +182,9 @@ export function priceBookFromJson(region: string, value: unknown): PriceBook {
   const parsed = priceFile.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PriceFileError(`${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
+    // A wrong instance type is a wrong record key: its rule's message is in the issue zod wraps.
+    const message = issue?.code === "invalid_key" ? issue.issues[0]?.message : issue?.message;
+    throw new PriceFileError(`${issue?.path.join(".") || "(top level)"}: ${message ?? "invalid"}`);
   }
   const file = parsed.data;
   if (file.region && file.region !== region)
