@@ -107,6 +107,11 @@ export const GROUPS = {
   // What ECS says a task reserves and an instance offers (CPU and memory units, vCPU/GB text), and
   // which platforms an image index offers (arm64 for Graviton); split from their ECS/ECR reads.
   "ecs-facts": ["core/ecs/units.ts", "core/ecs/containerInstanceFacts.ts", "core/ecs/indexPlatforms.ts"],
+  // What an EC2 service costs today (its share of the instances it runs on, else the cluster's
+  // type) and the prices a recommendation uses (bundled, live with bundled gaps, a price file).
+  "rightsize-prices": ["core/rightsize/currentEc2Cost.ts", "core/rightsize/priceBook.ts"],
+  // Which scheduled actions are ours (autopilot- on DesiredCount) and which services a reconcile plans.
+  "schedule-ownership": ["core/schedule/scheduleOwnership.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
