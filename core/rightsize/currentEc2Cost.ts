@@ -88,12 +88,12 @@ export function currentEc2Cost(
   for (const i of usable) counts.set(i.instanceType, (counts.get(i.instanceType) ?? 0) + 1);
   const [type] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
   const instance = usable.find((i) => i.instanceType === type);
-  if (!type || !instance) return undefined;
+  if (!instance) return undefined;
   return {
     kind: "cluster-type",
-    instanceType: type,
+    instanceType: instance.instanceType,
     registered: instance.registered,
-    hourly: prices.get(type) ?? 0,
+    hourly: prices.get(instance.instanceType) ?? 0,
     clusterName: cluster.clusterName,
   };
 }

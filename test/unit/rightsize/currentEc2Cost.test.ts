@@ -184,6 +184,17 @@ describe("currentEc2Cost: what an EC2 service costs today", () => {
       });
     });
 
+    it("is the most common type even when another comes first by name", () => {
+      const facts = cluster([instance("a"), instance("b", "m5.large"), instance("c", "m5.large")], []);
+      expect(currentEc2Cost(facts, "web", PRICES)).toEqual({
+        kind: "cluster-type",
+        instanceType: "m5.large",
+        registered: M5_REGISTERED,
+        hourly: M5_LARGE,
+        clusterName: "shop",
+      });
+    });
+
     it("takes the first type by name when two are as common", () => {
       const facts = cluster([instance("a"), instance("b", "m5.large")], []);
       expect(currentEc2Cost(facts, "web", PRICES)).toMatchObject({
