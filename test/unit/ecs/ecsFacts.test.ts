@@ -60,6 +60,7 @@ describe("memoryMiB: memory in MiB", () => {
     expect(memoryMiB("0.5 GB")).toBe(512);
     expect(memoryMiB(".5gb")).toBe(512);
     expect(memoryMiB("0.1 GB")).toBe(102);
+    expect(memoryMiB("0.25 GB")).toBe(256);
   });
 
   it("is undefined for what is not a memory figure", () => {
