@@ -403,7 +403,14 @@ describe("priceBookFromJson: what a price file says", () => {
     expect(refusal("prices")).toMatch(/^\(top level\): /);
     expect(refusal({ ec2: { m6ilarge: 0.107 } })).toBe("ec2.m6ilarge: an instance type such as m6i.large");
     expect(refusal({ ec2: { "m6i.large": 0 } })).toMatch(/^ec2\.m6i\.large: /);
+    // An RDS instance class copied by mistake is not an EC2 instance type, at either end.
+    expect(refusal({ ec2: { "db.m6i.large": 0.107 } })).toBe(
+      "ec2.db.m6i.large: an instance type such as m6i.large",
+    );
     expect(refusal({ asOf: "1 Nov 2026" })).toBe("asOf: a date YYYY-MM-DD");
+    // A publication timestamp, or a date with a space pasted before it, is not a date.
+    expect(refusal({ asOf: "2026-11-01T00:00:00Z" })).toBe("asOf: a date YYYY-MM-DD");
+    expect(refusal({ asOf: " 2026-11-01" })).toBe("asOf: a date YYYY-MM-DD");
     expect(refusal({ fargateSpotDiscount: 1.5 })).toMatch(/^fargateSpotDiscount: /);
     expect(refusal({ fargate: { X86_64: { vcpuHour: 0.04048 } } })).toMatch(/^fargate\.X86_64\.gbHour: /);
     expect(refusal({ fargate: { X86_64: EU_X86 }, spot: 0.7 })).toMatch(/^\(top level\): /);
