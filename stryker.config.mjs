@@ -114,6 +114,19 @@ export const GROUPS = {
   "monitor-messages": ["core/monitor/messages.ts"],
   // How a Compute Optimizer recommendation is read (sizes, saving and its source) and why it differs from ours.
   "rightsize-optimizer": ["core/rightsize/computeOptimizerView.ts"],
+  // Also from the fourth review: small pure decisions that were in no group.
+  // Which Slack webhook a monitor message goes to: the first route whose cluster and service globs match.
+  routing: ["core/monitor/routeFor.ts"],
+  // The ISO 8601 week that keys the one-step-per-week right-sizing claim (weeks 52/53, the year's edges).
+  "rightsize-week": ["core/rightsize/isoWeek.ts"],
+  // What ECS says a task reserves and an instance offers (CPU and memory units, vCPU/GB text), and
+  // which platforms an image index offers (arm64 for Graviton); split from their ECS/ECR reads.
+  "ecs-facts": ["core/ecs/units.ts", "core/ecs/containerInstanceFacts.ts", "core/ecs/indexPlatforms.ts"],
+  // What an EC2 service costs today (its share of the instances it runs on, else the cluster's
+  // type) and the prices a recommendation uses (bundled, live with bundled gaps, a price file).
+  "rightsize-prices": ["core/rightsize/currentEc2Cost.ts", "core/rightsize/priceBook.ts"],
+  // Which scheduled actions are ours (autopilot- on DesiredCount) and which services a reconcile plans.
+  "schedule-ownership": ["core/schedule/scheduleOwnership.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

@@ -6,6 +6,10 @@ import {
 } from "@aws-sdk/client-ecr";
 import { chunk } from "../aws/concurrency.ts";
 import { parseImageReference } from "./ImageReference.ts";
+import { type IndexDocument, platformsOfIndex } from "./indexPlatforms.ts";
+
+// The pure reading of an index lives in indexPlatforms.ts (mutation group ecs-facts); callers import it from here too.
+export { hasLinuxArm64, platformsOfIndex } from "./indexPlatforms.ts";
 
 /** Manifest list / image index media types: an image built for several platforms. */
 export const INDEX_MEDIA_TYPES: readonly string[] = [
@@ -37,29 +41,6 @@ export interface ImagePlatforms {
   readonly mediaType?: string;
   readonly reason?: string;
 }
-
-interface IndexDocument {
-  mediaType?: string;
-  manifests?: Array<{
-    platform?: { os?: string; architecture?: string; variant?: string };
-    annotations?: Record<string, string>;
-  }>;
-}
-
-/** The platforms of an image index / manifest list document (BuildKit attestations are not platforms). */
-export function platformsOfIndex(manifest: string): string[] {
-  const document = JSON.parse(manifest) as IndexDocument;
-  const platforms = (document.manifests ?? [])
-    .filter((m) => m.annotations?.["vnd.docker.reference.type"] !== "attestation-manifest")
-    .map((m) => m.platform)
-    .filter((p): p is NonNullable<typeof p> => Boolean(p?.os && p.architecture && p.os !== "unknown"))
-    .map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/"));
-  return [...new Set(platforms)];
-}
-
-/** True when the platforms include a Linux arm64 image (what Graviton and Fargate ARM run). */
-export const hasLinuxArm64 = (platforms: readonly string[]) =>
-  platforms.some((p) => p === "linux/arm64" || p.startsWith("linux/arm64/"));
 
 /**
  * Reads the platforms of ECR images with `BatchGetImage` (up to 100 images of a repository per

@@ -4,9 +4,8 @@ const text = (value: unknown): string | undefined =>
 
 /** Task or container CPU in units (1024 = 1 vCPU): `"256"`, `256`, `"1 vCPU"`, `".25 vcpu"`. */
 export function cpuUnits(value: unknown): number | undefined {
-  const raw = text(value)?.trim().toLowerCase();
-  if (!raw) return undefined;
-  const match = /^(\d*\.?\d+)\s*(vcpu)?$/.exec(raw);
+  // Missing or blank text matches no figure.
+  const match = /^(\d*\.?\d+)\s*(vcpu)?$/.exec(text(value)?.trim().toLowerCase() ?? "");
   if (!match) return undefined;
   const number = Number(match[1]);
   return match[2] ? Math.round(number * 1024) : number;
@@ -14,9 +13,7 @@ export function cpuUnits(value: unknown): number | undefined {
 
 /** Memory in MiB: `"512"`, `512`, `"0.5 GB"`, `"2GB"`. */
 export function memoryMiB(value: unknown): number | undefined {
-  const raw = text(value)?.trim().toLowerCase();
-  if (!raw) return undefined;
-  const match = /^(\d*\.?\d+)\s*(gb|mb|mib|gib)?$/.exec(raw);
+  const match = /^(\d*\.?\d+)\s*(gb|mb|mib|gib)?$/.exec(text(value)?.trim().toLowerCase() ?? "");
   if (!match) return undefined;
   const number = Number(match[1]);
   return match[2] === "gb" || match[2] === "gib" ? Math.round(number * 1024) : number;

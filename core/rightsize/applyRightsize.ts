@@ -7,17 +7,11 @@ import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
+import { isoWeek } from "./isoWeek.ts";
 import type { RightsizePlan } from "./planRightsize.ts";
 
-/** The ISO 8601 week of an instant (`2026-W48`): weeks start on Monday, week 1 holds the year's first Thursday. */
-export function isoWeek(at: Date): string {
-  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  const weekday = day.getUTCDay() || 7;
-  day.setUTCDate(day.getUTCDate() + 4 - weekday);
-  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
-  return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
-}
+/** The week key of a step claim; its own pure module (mutation group rightsize-week). */
+export { isoWeek };
 
 /** How long a step's service lease holds if its run dies before giving it back. */
 const DEFAULT_LEASE_SECONDS = 15 * 60;

@@ -79,18 +79,21 @@ export function currentEc2Cost(
     };
   }
   // No task running (or on an unpriced type): the cluster's most common priced type, as registered.
+  // Only instances that registered CPU and memory: their registration is what a task is packed onto.
+  const usable = active.filter(
+    (i): i is typeof i & { instanceType: string } =>
+      prices.has(i.instanceType ?? "") && i.registered.cpu > 0 && i.registered.memory > 0,
+  );
   const counts = new Map<string, number>();
-  for (const i of active)
-    if (i.instanceType && prices.has(i.instanceType) && i.registered.cpu > 0 && i.registered.memory > 0)
-      counts.set(i.instanceType, (counts.get(i.instanceType) ?? 0) + 1);
+  for (const i of usable) counts.set(i.instanceType, (counts.get(i.instanceType) ?? 0) + 1);
   const [type] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
-  const instance = active.find((i) => i.instanceType === type);
-  if (!type || !instance) return undefined;
+  const instance = usable.find((i) => i.instanceType === type);
+  if (!instance) return undefined;
   return {
     kind: "cluster-type",
-    instanceType: type,
+    instanceType: instance.instanceType,
     registered: instance.registered,
-    hourly: prices.get(type) ?? 0,
+    hourly: prices.get(instance.instanceType) ?? 0,
     clusterName: cluster.clusterName,
   };
 }

@@ -1,9 +1,7 @@
-import type { PricingClient } from "@aws-sdk/client-pricing";
 import { z } from "zod";
 import { AutopilotError } from "../errors.ts";
 import { bundledPrices, type FargateRate, type TaskArchitecture } from "../pricing/bundledPrices.ts";
 import { distinctSources, type PriceSource, shortSource } from "../pricing/PriceSource.ts";
-import { fetchEc2Hourly, fetchFargateRates } from "../pricing/pricingApi.ts";
 
 /** The prices a recommendation is made with, and where each came from. */
 export interface PriceBook {
@@ -90,18 +88,31 @@ export function bundledPriceBook(region: string): PriceBook {
 }
 
 /**
- * Prices from the AWS Pricing API (GetProducts), with the bundled ones where the API has none
- * (Fargate Spot never is in it). The Pricing API answers from us-east-1 (and eu-central-1,
- * ap-south-1) for every region.
+ * The EC2 instance types a live price book asks the Pricing API for: the candidates among the
+ * region's bundled prices, or among us-east-1's for a region without bundled EC2 prices.
  */
-export async function livePriceBook(pricing: PricingClient, region: string): Promise<PriceBook> {
-  const bundled = bundledPriceBook(region);
-  const instanceTypes = candidateInstanceTypes(
-    bundled.ec2.size > 0 ? bundled : bundledPriceBook("us-east-1"),
-  );
-  const fargate = await fetchFargateRates(pricing, region);
-  const ec2 = await fetchEc2Hourly(pricing, region, instanceTypes);
-  const today = new Date().toISOString().slice(0, 10);
+export function liveInstanceTypes(bundled: PriceBook): string[] {
+  return candidateInstanceTypes(bundled.ec2.size > 0 ? bundled : bundledPriceBook("us-east-1"));
+}
+
+/** What the Pricing API answered for a region (pricingApi.ts), each with its price list's publication date. */
+export interface LiveAnswers {
+  readonly fargate: {
+    readonly rates: Partial<Record<TaskArchitecture, FargateRate>>;
+    readonly publicationDate?: string;
+  };
+  readonly ec2: { readonly prices: ReadonlyMap<string, number>; readonly publicationDate?: string };
+}
+
+/**
+ * The price book of the Pricing API's answers, with the bundled prices where the API has none:
+ * Fargate Spot (never in it), ephemeral storage, a Fargate architecture it did not price, and EC2
+ * when it priced no instance type. Every figure's source says which it is; an answer without a
+ * publication date is dated `today` (YYYY-MM-DD).
+ */
+export function livePriceBookFrom(bundled: PriceBook, answers: LiveAnswers, today: string): PriceBook {
+  const { region } = bundled;
+  const { fargate, ec2 } = answers;
   const api = (what: string, date: string | undefined): PriceSource => ({
     what,
     region,
@@ -171,7 +182,9 @@ export function priceBookFromJson(region: string, value: unknown): PriceBook {
   const parsed = priceFile.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PriceFileError(`${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
+    // A wrong instance type is a wrong record key: its rule's message is in the issue zod wraps.
+    const message = issue?.code === "invalid_key" ? issue.issues[0]?.message : issue?.message;
+    throw new PriceFileError(`${issue?.path.join(".") || "(top level)"}: ${message ?? "invalid"}`);
   }
   const file = parsed.data;
   if (file.region && file.region !== region)

@@ -7,9 +7,10 @@ import { StateTable } from "../state/index.ts";
 import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
 import { applyRightsize } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
+import { livePriceBook } from "./livePriceBook.ts";
 import { rightsizeMessage } from "./messages.ts";
 import { planRightsize, type RightsizePlan } from "./planRightsize.ts";
-import { bundledPriceBook, candidateInstanceTypes, livePriceBook } from "./priceBook.ts";
+import { bundledPriceBook, candidateInstanceTypes } from "./priceBook.ts";
 import type { PriceBook } from "./recommend.ts";
 
 export interface RightsizeRun {

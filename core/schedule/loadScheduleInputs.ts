@@ -8,14 +8,14 @@ import type { Service } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
 import { chunk } from "../aws/concurrency.ts";
 import type { AutopilotConfig } from "../config/index.ts";
-import { describeServices, listAllServices, tagMap } from "../ecs/describe.ts";
+import { describeServices, listAllServices } from "../ecs/describe.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
-import { ACTION_PREFIX } from "./planScheduledActions.ts";
-import { resourceIdOf, scheduleSource } from "./scheduleSource.ts";
+import { DIMENSION, NAMESPACE, ownActionsByResource, servicesToReconcile } from "./scheduleOwnership.ts";
+import { resourceIdOf } from "./scheduleSource.ts";
 import type { RememberedCapacity, ScheduleInputs } from "./types.ts";
 
-export const NAMESPACE = "ecs";
-export const DIMENSION = "ecs:service:DesiredCount";
+// Which actions are ours and which services count: scheduleOwnership.ts (mutation group schedule-ownership).
+export { DIMENSION, NAMESPACE } from "./scheduleOwnership.ts";
 
 /**
  * Reads what a reconcile plans from: the services (every service of every cluster, or one),
@@ -37,25 +37,14 @@ export async function loadScheduleInputs(
     for (const [cluster, arns] of await listAllServices(clients.ecs))
       services.push(...(await describeServices(clients.ecs, cluster, arns)).services);
   }
-  const active = services.filter((s) => s.status === "ACTIVE");
-
-  const actions = new Map<string, ScheduledAction[]>();
+  const read: ScheduledAction[] = [];
   for await (const page of paginateDescribeScheduledActions(
     { client: clients.autoscaling },
     { ServiceNamespace: NAMESPACE },
-  )) {
-    for (const action of page.ScheduledActions ?? []) {
-      if (!action.ScheduledActionName?.startsWith(ACTION_PREFIX) || action.ScalableDimension !== DIMENSION)
-        continue;
-      const list = actions.get(action.ResourceId ?? "") ?? [];
-      list.push(action);
-      actions.set(action.ResourceId ?? "", list);
-    }
-  }
-
-  const relevant = active.filter(
-    (s) => scheduleSource(s, tagMap(s.tags), config.schedule) || actions.has(resourceIdOf(s)),
-  );
+  ))
+    read.push(...(page.ScheduledActions ?? []));
+  const actions = ownActionsByResource(read);
+  const relevant = servicesToReconcile(services, actions, config.schedule);
   const targets = new Map<string, ScalableTarget>();
   for (const batch of chunk(relevant.map(resourceIdOf), 50)) {
     const response = await clients.autoscaling.send(
