@@ -99,6 +99,11 @@ export const GROUPS = {
   // repository) and which config rule or Slack route a name glob picks.
   matching: ["core/ecs/ImageReference.ts", "core/config/nameGlob.ts"],
   "monitor-event": ["core/monitor/monitorEvent.ts"],
+  // Added 2026-11-27 (fourth review of issue 16): pure decisions split out of modules that also call AWS.
+  // A queued push's release: how it is planned again, the service-gone skip, when its queue entry goes, what the sweep releases and tells.
+  "redeploy-release": ["core/redeploy/releaseDecisions.ts"],
+  // What the redeploy asks ECR of an image and makes of the answers: which reads, which time, failure codes that fail closed, platforms, signatures.
+  "image-reads": ["core/redeploy/imageReads.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
