@@ -127,6 +127,11 @@ export const GROUPS = {
   "rightsize-prices": ["core/rightsize/currentEc2Cost.ts", "core/rightsize/priceBook.ts"],
   // Which scheduled actions are ours (autopilot- on DesiredCount) and which services a reconcile plans.
   "schedule-ownership": ["core/schedule/scheduleOwnership.ts"],
+  // Also from the fourth review: the release of a queued push and the redeploy's ECR reads.
+  // A queued push's release: how it is planned again, the service-gone skip, when its queue entry goes, what the sweep releases and tells.
+  "redeploy-release": ["core/redeploy/releaseDecisions.ts"],
+  // What the redeploy asks ECR of an image and makes of the answers: which reads, which time, failure codes that fail closed, platforms, signatures.
+  "image-reads": ["core/redeploy/imageReads.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

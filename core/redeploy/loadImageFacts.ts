@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   BatchGetImageCommand,
   DescribeImagesCommand,
@@ -7,7 +6,6 @@ import {
   type Image,
   type ImageDetail,
   type ImageFailure,
-  ImageFailureCode,
   ImageNotFoundException,
   ListImageReferrersCommand,
 } from "@aws-sdk/client-ecr";
@@ -15,24 +13,40 @@ import { AutopilotError, describeError } from "../errors.ts";
 import {
   type ImageChecks,
   type ImageFacts,
-  indexPlatforms,
-  isCosignSignatureManifest,
-  isIndexMediaType,
-  isSignatureArtifact,
   MEDIA_TYPES,
-  manifestMediaType,
   type PlatformFacts,
-  parseManifest,
-  platformOf,
   type RunningImageFacts,
   type SignatureArtifact,
   type SignatureFacts,
-  signatureDescriptors,
   signatureTags,
-  subjectDigest,
   type TagFacts,
 } from "./ImageFacts.ts";
+import {
+  cosignTagSignature,
+  failureToAsk,
+  imageIdOf,
+  imageReadsFor,
+  inBatches,
+  laterImageToRead,
+  manifestImageIds,
+  nextReferrersPage,
+  oversizedBlob,
+  platformFromConfig,
+  platformFromManifest,
+  pushedManifest,
+  REFERRERS_API_LOOKED,
+  RUNNING_LOOKUPS_AT_ONCE,
+  referrersApiSignatures,
+  referrersTagCandidates,
+  referrersTagSignatures,
+  runningFactOf,
+  signatureTagsLooked,
+  tagFactsOf,
+  wholeSecond,
+} from "./imageReads.ts";
 import type { ImagePush } from "./types.ts";
+
+export { wholeSecond };
 
 /**
  * ECR could not be asked (permissions, throttling, network): the push fails and is retried
@@ -54,8 +68,6 @@ export class ImageFactsError extends AutopilotError {
 /** Reads a blob (an image config) of a repository by digest. */
 export type BlobReader = (repository: string, registryId: string, digest: string) => Promise<Uint8Array>;
 
-/** Image configs are a few KiB; anything far larger is not one (a design bound, not an ECR limit). */
-const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 const BLOB_TIMEOUT_MS = 10_000;
 
 /**
@@ -75,11 +87,11 @@ export function ecrBlobReader(ecr: ECRClient): BlobReader {
     if (!downloadUrl) throw new Error("GetDownloadUrlForLayer returned no URL");
     const response = await fetch(downloadUrl, { signal: AbortSignal.timeout(BLOB_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`downloading the blob answered HTTP ${response.status}`);
-    const length = Number(response.headers.get("content-length") ?? "0");
-    if (length > MAX_CONFIG_BYTES) throw new Error(`the blob is ${length} bytes, more than an image config`);
+    const announced = oversizedBlob(Number(response.headers.get("content-length") ?? "0"));
+    if (announced) throw new Error(announced);
     const body = new Uint8Array(await response.arrayBuffer());
-    if (body.byteLength > MAX_CONFIG_BYTES)
-      throw new Error(`the blob is ${body.byteLength} bytes, more than an image config`);
+    const read = oversizedBlob(body.byteLength);
+    if (read) throw new Error(read);
     return body;
   };
 }
@@ -111,11 +123,8 @@ export async function loadImageFacts(
   checks: ImageChecks,
   options: ImageFactsOptions = {},
 ): Promise<ImageFacts> {
-  // The running images whose push time no revision records, and the pinned ones whose tag or time a
-  // revision records (which may have been copied onto it by another tool): both asked of ECR.
-  const runningRefs = [...new Set([...(checks.running ?? []), ...(checks.pinned ?? [])])];
-  if (!checks.platform && !checks.signature && !checks.tag && runningRefs.length === 0)
-    return { digest: push.digest };
+  const reads = imageReadsFor(push, checks);
+  if (!reads) return { digest: push.digest };
   const fail = (step: string, error: unknown): never => {
     throw new ImageFactsError(push.repository, push.digest, `${step}: ${describeError(error)}`, {
       cause: error,
@@ -123,19 +132,18 @@ export async function loadImageFacts(
   };
   // Both reads at once; when both fail, the manifest's failure is the one reported (always the same).
   const [read, tagNow, running] = await Promise.allSettled([
-    checks.platform || checks.signature ? manifestFacts(ecr, push, checks, options, fail) : undefined,
-    checks.tag && push.tag !== undefined ? tagFacts(ecr, push, push.tag, fail) : undefined,
-    runningRefs.length > 0 ? runningFacts(ecr, push, runningRefs, fail) : undefined,
+    reads.manifest ? manifestFacts(ecr, push, checks, options, fail) : undefined,
+    reads.tag !== undefined ? tagFacts(ecr, push, reads.tag, fail) : undefined,
+    reads.running.length > 0 ? runningFacts(ecr, push, reads.running, fail) : undefined,
   ]);
   if (read.status === "rejected") throw read.reason;
   if (tagNow.status === "rejected") throw tagNow.reason;
   if (running.status === "rejected") throw running.reason;
   // The tag moved on: whether the services can take the image it names now decides whether this
   // push is replaced for them (a later build refused on a Graviton service replaces nothing there).
-  const later = tagNow.value?.tagNow.digest;
-  const moved = later !== undefined && later !== push.digest;
+  const later = laterImageToRead(reads, tagNow.value?.tagNow, push.digest);
   const tagNowImage =
-    moved && (checks.platform || checks.signature)
+    later !== undefined
       ? await manifestFacts(ecr, { ...push, digest: later }, checks, options, fail).then((facts) => ({
           digest: later,
           ...facts,
@@ -163,13 +171,8 @@ async function tagFacts(
 ): Promise<{ tagNow: TagFacts; pushedAt?: string }> {
   // No image with the tag any more is a fact (undefined), not a failure to ask.
   const detail = await describeImage(ecr, push, tag).catch((error: unknown) => fail("DescribeImages", error));
-  return {
-    tagNow: { tag, ...(detail?.imageDigest ? { digest: detail.imageDigest } : {}) },
-    // The same answer dates the pushed image when the tag still names it.
-    ...(detail?.imageDigest === push.digest && detail.imagePushedAt
-      ? { pushedAt: wholeSecond(detail.imagePushedAt) }
-      : {}),
-  };
+  // The same answer dates the pushed image when the tag still names it.
+  return tagFactsOf(push.digest, tag, detail);
 }
 
 /**
@@ -186,7 +189,7 @@ export async function describeImage(
       new DescribeImagesCommand({
         repositoryName: push.repository,
         registryId: push.account,
-        imageIds: [ref.startsWith("sha256:") ? { imageDigest: ref } : { imageTag: ref }],
+        imageIds: [imageIdOf(ref)],
       }),
     );
     return response.imageDetails?.[0];
@@ -195,12 +198,6 @@ export async function describeImage(
     throw error;
   }
 }
-
-/** A time to the whole second, as EventBridge gives event times. */
-export const wholeSecond = (time: Date): string => `${time.toISOString().slice(0, 19)}Z`;
-
-/** How many running images are looked up at once (each one DescribeImages). */
-const RUNNING_LOOKUPS_AT_ONCE = 5;
 
 /**
  * When the images running services refer to were pushed (one `DescribeImages` per reference,
@@ -218,54 +215,22 @@ async function runningFacts(
     const detail = await describeImage(ecr, push, ref).catch((error: unknown) =>
       fail(`DescribeImages (running ${ref})`, error),
     );
-    if (detail?.imageDigest && detail.imagePushedAt)
-      // EventBridge times are whole seconds: compared at the same precision, the push that made
-      // this very image is never "earlier" than it.
-      facts[ref] = {
-        digest: detail.imageDigest,
-        pushedAt: wholeSecond(detail.imagePushedAt),
-        tags: detail.imageTags ?? [],
-      };
+    const fact = runningFactOf(detail);
+    if (fact) facts[ref] = fact;
   };
   // A few at a time (services mostly run one tag; preview environments may run dozens).
-  for (let start = 0; start < refs.length; start += RUNNING_LOOKUPS_AT_ONCE)
-    await Promise.all(refs.slice(start, start + RUNNING_LOOKUPS_AT_ONCE).map(one));
+  for (const batch of inBatches(refs, RUNNING_LOOKUPS_AT_ONCE)) await Promise.all(batch.map(one));
   return facts;
 }
-
-/**
- * What a BatchGetImage failure entry says of the image itself: it is not there, cannot be read
- * (`ImageInaccessible`: archived images cannot be pulled until restored, a lasting state a retry
- * would not change), or was asked for wrongly. Every other code (`KmsError`, `UpstreamUnavailable`,
- * `UpstreamTooManyRequests`, `UpstreamAccessDenied`, one added later) is ECR failing to answer,
- * which fails the push for a retry instead of being read as "no platform" or "unsigned".
- */
-const IMAGE_FACTS: ReadonlySet<string> = new Set([
-  ImageFailureCode.ImageNotFound,
-  ImageFailureCode.ImageInaccessible,
-  ImageFailureCode.ImageTagDoesNotMatchDigest,
-  ImageFailureCode.InvalidImageDigest,
-  ImageFailureCode.InvalidImageTag,
-  ImageFailureCode.MissingDigestAndTag,
-]);
 
 function failedToAsk(
   failures: readonly ImageFailure[],
   step: string,
   fail: (step: string, error: unknown) => never,
 ): void {
-  const failure = failures.find((f) => !IMAGE_FACTS.has(f.failureCode ?? ""));
-  if (failure)
-    // Named after ECR's failure code, as the SDK names its exceptions: "KmsError: … (sha256:…)".
-    fail(
-      step,
-      Object.assign(
-        new Error(
-          `${failure.failureReason ?? "no reason given"} (${failure.imageId?.imageDigest ?? failure.imageId?.imageTag ?? "an image"})`,
-        ),
-        { name: failure.failureCode ?? "ImageFailure" },
-      ),
-    );
+  // Failure codes that are facts of the image are read as such; any other is ECR failing to answer.
+  const problem = failureToAsk(failures);
+  if (problem) fail(step, problem);
 }
 
 async function manifestFacts(
@@ -276,10 +241,7 @@ async function manifestFacts(
   fail: (step: string, error: unknown) => never,
 ): Promise<Omit<ImageFacts, "digest">> {
   const tags = signatureTags(push.digest);
-  const imageIds = [
-    { imageDigest: push.digest },
-    ...(checks.signature ? [{ imageTag: tags.cosign }, { imageTag: tags.referrers }] : []),
-  ];
+  const imageIds = manifestImageIds(push.digest, checks.signature);
   const response = await ecr
     .send(
       new BatchGetImageCommand({
@@ -296,20 +258,11 @@ async function manifestFacts(
   const images = response.images ?? [];
   const failures = response.failures ?? [];
   failedToAsk(failures, "BatchGetImage", fail);
-  const pushed = images.find((i) => i.imageId?.imageDigest === push.digest);
-  const manifest = parseManifest(pushed?.imageManifest);
-  const mediaType = manifest ? manifestMediaType(manifest, pushed?.imageManifestMediaType) : undefined;
+  const found = pushedManifest(images, push.digest);
+  const { mediaType } = found;
 
   const platform = checks.platform
-    ? await platformFacts(
-        push,
-        pushed,
-        manifest,
-        mediaType,
-        failures,
-        options.readBlob ?? ecrBlobReader(ecr),
-        fail,
-      )
+    ? await platformFacts(push, found, failures, options.readBlob ?? ecrBlobReader(ecr), fail)
     : undefined;
   const signature = checks.signature ? await signatureFacts(ecr, push, images, tags, fail) : undefined;
   return {
@@ -321,50 +274,18 @@ async function manifestFacts(
 
 async function platformFacts(
   push: ImagePush,
-  pushed: Image | undefined,
-  manifest: Record<string, unknown> | undefined,
-  mediaType: string | undefined,
+  found: { pushed?: Image; manifest?: Record<string, unknown>; mediaType?: string },
   failures: readonly ImageFailure[],
   readBlob: BlobReader,
   fail: (step: string, error: unknown) => never,
 ): Promise<PlatformFacts> {
-  if (!pushed) {
-    const failure = failures.find((f) => f.imageId?.imageDigest === push.digest) ?? failures[0];
-    return {
-      known: false,
-      reason: `ECR returned no manifest for ${push.digest} (${failure?.failureCode ?? "no answer"}${failure?.failureReason ? `: ${failure.failureReason}` : ""})`,
-    };
-  }
-  if (!manifest) return { known: false, reason: "the image manifest is not JSON" };
-  if (isIndexMediaType(mediaType)) {
-    const platforms = indexPlatforms(manifest);
-    return platforms.length > 0
-      ? { known: true, platforms, from: "image index" }
-      : { known: false, reason: "the image index lists no runnable platform" };
-  }
-  if (mediaType !== MEDIA_TYPES.dockerManifest && mediaType !== MEDIA_TYPES.ociManifest)
-    return { known: false, reason: `manifest media type ${mediaType ?? "(none)"} is not an image manifest` };
-  const config = manifest.config as { digest?: unknown; mediaType?: unknown } | undefined;
-  const digest = typeof config?.digest === "string" ? config.digest : undefined;
-  if (!digest?.startsWith("sha256:"))
-    return { known: false, reason: "the manifest names no sha256 config blob" };
+  const fromManifest = platformFromManifest(push.digest, found, failures);
+  if (!("readConfig" in fromManifest)) return fromManifest;
+  const digest = fromManifest.readConfig;
   const blob = await readBlob(push.repository, push.account, digest).catch((error: unknown) =>
     fail(`reading the image config ${digest}`, error),
   );
-  // The blob is content-addressed: what came back must be what the manifest names.
-  const actual = `sha256:${createHash("sha256").update(blob).digest("hex")}`;
-  if (actual !== digest)
-    return { known: false, reason: `the image config read for ${digest} has digest ${actual}` };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(blob));
-  } catch {
-    return { known: false, reason: `the image config ${digest} is not JSON` };
-  }
-  const found = platformOf(parsed);
-  return found
-    ? { known: true, platforms: [found], from: "image config" }
-    : { known: false, reason: `the image config ${digest} names no os and architecture` };
+  return platformFromConfig(digest, blob);
 }
 
 async function signatureFacts(
@@ -375,21 +296,12 @@ async function signatureFacts(
   fail: (step: string, error: unknown) => never,
 ): Promise<SignatureFacts> {
   const signatures: SignatureArtifact[] = [];
-  const byTag = (tag: string) => images.find((i) => i.imageId?.imageTag === tag);
-  const looked = [`cosign tag ${tags.cosign}`, `referrers tag ${tags.referrers}`];
+  const looked = signatureTagsLooked(tags);
 
-  const cosign = byTag(tags.cosign);
-  const cosignManifest = parseManifest(cosign?.imageManifest);
-  if (cosign && cosignManifest && isCosignSignatureManifest(cosignManifest))
-    signatures.push({
-      via: "cosign tag",
-      digest: cosign.imageId?.imageDigest ?? "",
-      artifactType: "application/vnd.dev.cosign.simplesigning.v1+json",
-      tag: tags.cosign,
-    });
+  const cosign = cosignTagSignature(images, tags);
+  if (cosign) signatures.push(cosign);
 
-  const referrers = parseManifest(byTag(tags.referrers)?.imageManifest);
-  const candidates = referrers ? signatureDescriptors(referrers) : [];
+  const candidates = referrersTagCandidates(images, tags);
   if (candidates.length > 0) {
     // The tag only claims the relation; each signature manifest's own `subject` must name the digest.
     const fetched = await ecr
@@ -403,16 +315,11 @@ async function signatureFacts(
       )
       .catch((error: unknown) => fail("BatchGetImage (referrers)", error));
     failedToAsk(fetched.failures ?? [], "BatchGetImage (referrers)", fail);
-    for (const candidate of candidates) {
-      const image = fetched.images?.find((i) => i.imageId?.imageDigest === candidate.digest);
-      const referrer = parseManifest(image?.imageManifest);
-      if (referrer && subjectDigest(referrer) === push.digest)
-        signatures.push({ via: "referrers tag", ...candidate, tag: tags.referrers });
-    }
+    signatures.push(...referrersTagSignatures(candidates, fetched.images ?? [], push.digest, tags.referrers));
   }
   if (signatures.length > 0) return { signatures, looked };
 
-  looked.push("ECR referrers API (ListImageReferrers)");
+  looked.push(REFERRERS_API_LOOKED);
   let nextToken: string | undefined;
   const seen = new Set<string>();
   do {
@@ -426,18 +333,10 @@ async function signatureFacts(
         }),
       )
       .catch((error: unknown) => fail("ListImageReferrers", error));
-    for (const referrer of page.referrers ?? []) {
-      if (referrer.artifactStatus !== undefined && referrer.artifactStatus !== "ACTIVE") continue;
-      if (isSignatureArtifact(referrer.artifactType, referrer.annotations))
-        signatures.push({
-          via: "ECR referrers API",
-          digest: referrer.digest ?? "",
-          artifactType: referrer.artifactType ?? "",
-        });
-    }
-    nextToken = page.nextToken;
-    if (nextToken && seen.has(nextToken)) break;
+    signatures.push(...referrersApiSignatures(page.referrers ?? []));
+    // The next page, until one signature is found (a registry looping its pages stops too).
+    nextToken = nextReferrersPage(page.nextToken, seen, signatures.length);
     if (nextToken) seen.add(nextToken);
-  } while (nextToken && signatures.length === 0);
+  } while (nextToken);
   return { signatures, looked };
 }

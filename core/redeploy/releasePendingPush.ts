@@ -1,8 +1,17 @@
-import { nameFromArn } from "../ecs/arns.ts";
 import { loadSnapshotsOf } from "./loadSnapshots.ts";
 import { listPendingPushes, removePendingPush } from "./pendingPushes.ts";
 import { planAndApply, type RedeployContext } from "./redeployPush.ts";
-import type { PendingPush, RedeployReport, SkipAction } from "./types.ts";
+import {
+  dueForSweep,
+  forgetReleased,
+  forgetsEntry,
+  releasePlanOptions,
+  releaseReport,
+  sweepTells,
+} from "./releaseDecisions.ts";
+import type { PendingPush, RedeployReport } from "./types.ts";
+
+export { forgetReleased };
 
 /** A released push: the report to tell, and (when its fate is settled) how to forget its queue entry. */
 export interface Release {
@@ -39,58 +48,20 @@ export async function releasePendingPush(
   const { snapshots, missing } = await loadSnapshotsOf(context.clients.ecs, [pending]);
   // The deployment it waited for may have been deploying this very digest (a pipeline's own deploy
   // of the tag) and been rolled back: asked of ECS for the released service whatever it runs.
-  const planned = await planAndApply(pending.push, snapshots, context, {
-    release: true,
-    ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
-    owner: `${pending.push.eventId} released by ${options.trigger}`,
-    dryRun: options.dryRun ?? false,
-  });
+  const planned = await planAndApply(pending.push, snapshots, context, releasePlanOptions(pending, options));
   if (options.dryRun) return { report: { ...planned, released: { behind: pending.behind } } };
   // The service is gone (deleted, or its cluster): Slack heard "queued", so it hears the end too.
-  const gone: SkipAction = {
-    kind: "skip",
-    service: {
-      serviceArn: pending.serviceArn,
-      clusterArn: pending.clusterArn,
-      serviceName: nameFromArn(pending.serviceArn),
-      clusterName: nameFromArn(pending.clusterArn),
-    },
-    category: "inactive",
-    reason: "the service no longer exists (deleted, or its cluster is): the queued push was dropped",
-  };
-  const report =
-    planned.outcomes.length === 0 && missing.length > 0
-      ? {
-          ...planned,
-          plan: { ...planned.plan, actions: [gone] },
-          outcomes: [{ kind: "skipped" as const, action: gone }],
-        }
-      : planned;
-  const outcome = report.outcomes[0];
-  // Settled: deployed, dropped with a reason, or the service is gone. Still waiting (behind another
-  // deployment): the apply step has rewritten the entry. Failed, or another release of it rolling
-  // it out right now or having deployed it (that one tells, and forgets the entry): it stays. Deployed
-  // by the push's own event (a retry that found the service free): that event told it, and never
-  // forgets queue entries, so this release does, quietly.
-  const reportedBy = outcome?.kind === "skipped" ? outcome.action.reportedBy : undefined;
-  const settled =
-    outcome?.kind === "deployed" ||
-    (outcome?.kind === "skipped" &&
-      outcome.action.inProgressBy === undefined &&
-      (reportedBy === undefined || reportedBy === pending.push.eventId));
+  const serviceGone = missing.length > 0;
+  const report = releaseReport(planned, pending, serviceGone);
+  // Settled (deployed, dropped with a reason, the service gone): the entry goes once that is told.
+  // Still waiting behind another deployment (the apply step has rewritten the entry), failed, or
+  // another release rolling it out or having deployed it (that one tells and forgets): it stays.
   return {
     report: { ...report, released: { behind: pending.behind } },
-    ...(missing.length > 0 || !outcome || settled
+    ...(forgetsEntry(report.outcomes[0], pending.push.eventId, serviceGone)
       ? { forget: () => removePendingPush(context.state, pending) }
       : {}),
   };
-}
-
-/** Runs every release's `forget`; throws the first failure after trying them all. */
-export async function forgetReleased(releases: readonly Release[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const release of releases) await release.forget?.().catch((error: unknown) => failures.push(error));
-  if (failures.length > 0) throw failures[0];
 }
 
 /**
@@ -104,9 +75,7 @@ export async function sweepPendingPushes(
   options: { minAgeMs?: number; now?: Date; trigger: string; dryRun?: boolean },
 ): Promise<{ releases: Release[]; errors: Array<{ serviceArn: string; error: unknown }> }> {
   const now = (options.now ?? new Date()).getTime();
-  const due = (await listPendingPushes(context.state)).filter(
-    (p) => now - Date.parse(p.queuedAt) >= (options.minAgeMs ?? 5 * 60_000),
-  );
+  const due = (await listPendingPushes(context.state)).filter((p) => dueForSweep(p, now, options.minAgeMs));
   const releases: Release[] = [];
   const errors: Array<{ serviceArn: string; error: unknown }> = [];
   for (const pending of due) {
@@ -115,16 +84,8 @@ export async function sweepPendingPushes(
         trigger: options.trigger,
         ...(options.dryRun ? { dryRun: true } : {}),
       });
-      const [outcome] = release.report.outcomes;
-      // Still waiting behind the same deployment (a long roll-out): nothing new to tell. Slack
-      // heard "queued behind X" once; the next news is its release, or a new deployment to wait for.
-      if (outcome?.kind === "queued" && outcome.action.behind === pending.behind) continue;
-      // (A dry run applies nothing: its plan says so.)
-      const [planned] = release.report.plan.actions;
-      if (options.dryRun && planned?.kind === "queue" && planned.behind === pending.behind) continue;
-      // Another release (the deployment's end) is rolling it out right now: that one tells.
-      if (outcome?.kind === "skipped" && outcome.action.inProgressBy !== undefined) continue;
-      releases.push(release);
+      // Still waiting behind the same deployment, or another release rolling it out: nothing to tell.
+      if (sweepTells(release.report, pending, options.dryRun ?? false)) releases.push(release);
     } catch (error) {
       errors.push({ serviceArn: pending.serviceArn, error });
     }
