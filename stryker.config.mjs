@@ -132,6 +132,8 @@ export const GROUPS = {
   "redeploy-release": ["core/redeploy/releaseDecisions.ts"],
   // What the redeploy asks ECR of an image and makes of the answers: which reads, which time, failure codes that fail closed, platforms, signatures.
   "image-reads": ["core/redeploy/imageReads.ts"],
+  // Which service a CloudTrail TagResource/UntagResource call names, or why the call is left to the 15-minute run.
+  "schedule-tag-call": ["core/schedule/serviceFromTagCall.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */
