@@ -1847,6 +1847,24 @@ describe("imageChecksFor: which pinned digests ECR is asked about (the run of 20
     });
   });
 
+  it("not a digest pinned with its tag in the image reference (`:app-7@sha256:…`), outside the family: nothing recorded can be a copy", () => {
+    const monorepo = snapshot({
+      tags: { "autopilot:redeploy": "prefix:api-" },
+      taskDefinition: {
+        containerDefinitions: [
+          { name: "api", image: `${REGISTRY}/shop/web:api-1.2` },
+          { name: "admin", image: `${REGISTRY}/shop/web:app-7@${D}` },
+        ],
+      },
+    });
+    expect(imageChecksFor({ ...push, tag: "api-1.3" }, [monorepo], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
+      tag: true,
+      running: ["api-1.2"],
+    });
+  });
+
   it("under a pattern, two digests of unknown tag dated by a copied revision-wide time are asked before the ambiguity is decided", () => {
     const pinned = {
       ...snapshot({
@@ -1875,5 +1893,44 @@ describe("imageChecksFor: which pinned digests ECR is asked about (the run of 20
     const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
     expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromDigest: A }] });
     expect(action.kind === "deploy" ? action.updates.map((u) => u.container) : []).toEqual(["api"]);
+  });
+});
+
+describe("planRedeploy: the family of a pinned digest whose record was copied (the run of 2026-11-27)", () => {
+  it("is every tag ECR lists for it, also one the policy matches but cannot order (api-latest under order:numerical)", () => {
+    const A = `sha256:${"a".repeat(64)}`;
+    const numbered = config({
+      redeploy: {
+        rules: [{ cluster: "*", service: "*", repository: "*", policy: "order:numerical:^api-(.+)$" }],
+      },
+    });
+    const pinned = {
+      ...snapshot({
+        tags: {},
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "api", image: `${REGISTRY}/shop/web@${A}` },
+            { name: "api-canary", image: `${REGISTRY}/shop/web:api-42` },
+          ],
+        },
+      }),
+      // Copied with a revision of api-41; the digest pinned is a later build, which ECR tags with a
+      // commit and the moving api-latest.
+      taskDefinitionTags: { "autopilot:image-tag:api": "api-41", "autopilot:source-time:api": T1 },
+    };
+    const api43 = { ...push, tag: "api-43" };
+    const running = { [A]: { digest: A, pushedAt: T2, tags: ["0c5e1f2", "api-latest"] } };
+    const action = first(api43, pinned, numbered, { image: { ...current(api43), running } });
+    expect(action).toMatchObject({
+      kind: "deploy",
+      updates: [
+        { container: "api", fromDigest: A, toTag: "api-43" },
+        { container: "api-canary", fromTag: "api-42", toTag: "api-43" },
+      ],
+    });
+    expect(action.kind === "deploy" ? action.updates.map((u) => u.container) : []).toEqual([
+      "api",
+      "api-canary",
+    ]);
   });
 });
