@@ -1934,3 +1934,37 @@ describe("planRedeploy: the family of a pinned digest whose record was copied (t
     ]);
   });
 });
+
+describe("planRedeploy: a digest another tool pinned, with no tag recorded (defect found in the run of 2026-11-27)", () => {
+  // With no record, or only a revision-wide push time (the older format, here later than the image).
+  it.each([[{}], [{ "autopilot:source-time": T3 }]])(
+    "runs the tag ECR lists for it: a lower version pushed later is refused, not taken as the first match (revision tags %o)",
+    (taskDefinitionTags: Record<string, string>) => {
+      const A = `sha256:${"a".repeat(64)}`;
+      const pinned = {
+        ...snapshot({
+          tags: { "autopilot:redeploy": "prefix:api-" },
+          taskDefinition: { containerDefinitions: [{ name: "api", image: `${REGISTRY}/shop/web@${A}` }] },
+        }),
+        taskDefinitionTags,
+      };
+      // A hotfix of the older line, pushed after the api-1.2 build the service runs.
+      const hotfix = { ...push, tag: "api-1.1.1", time: T2 };
+      const running = { [A]: { digest: A, pushedAt: T1, tags: ["api-1.2"] } };
+      expect(first(hotfix, pinned, DEFAULT_CONFIG, { image: { ...current(hotfix), running } })).toEqual({
+        kind: "skip",
+        service: expect.anything(),
+        category: "policy-rejected",
+        reason:
+          "tag autopilot:redeploy=prefix:api-: prefix:api-: 'api-1.1.1' is older than 'api-1.2' (no downgrades)",
+      });
+      // A newer one names what it replaces.
+      const api13 = { ...push, tag: "api-1.3", time: T2 };
+      expect(first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } })).toMatchObject({
+        kind: "deploy",
+        reason: "prefix:api-: api-1.2 → api-1.3",
+        updates: [{ container: "api", fromTag: "api-1.2", fromDigest: A, toTag: "api-1.3" }],
+      });
+    },
+  );
+});
