@@ -216,7 +216,9 @@ function runningTag(
  * digest and not the recorded one, and the digest was pushed after the recorded push (a record
  * made for this image is not older than it; a mutable tag that moved on since is not a copy). Then
  * of ECR's tags the one the policy ranks highest stands (the least an update has to beat), else the
- * first by name. An untagged digest, or one ECR no longer has, says nothing against the record.
+ * first by name; so too where no tag is recorded (another tool pinned it): the tags ECR lists put it
+ * in a family, and they say which version it runs (a lower one pushed later is no update). An
+ * untagged digest, or one ECR no longer has, says nothing against the record.
  */
 function checkedTag(
   recorded: string | undefined,
@@ -225,9 +227,11 @@ function checkedTag(
   policy: TagPolicy,
 ): string | undefined {
   const listed = ecr?.tags ?? [];
-  if (recorded === undefined || ecr === undefined || listed.length === 0 || listed.includes(recorded))
-    return recorded;
-  if (recordedAt !== undefined && !(Date.parse(recordedAt) < Date.parse(ecr.pushedAt))) return recorded;
+  if (ecr === undefined || listed.length === 0) return recorded;
+  if (recorded !== undefined) {
+    if (listed.includes(recorded)) return recorded;
+    if (recordedAt !== undefined && !(Date.parse(recordedAt) < Date.parse(ecr.pushedAt))) return recorded;
+  }
   const byName = [...listed].sort();
   const ordered = byName.filter((tag) => orderTags(policy, tag, tag) === 0);
   return (
@@ -352,7 +356,8 @@ function decideService(
   const listedTags = (definition: ContainerDefinition): readonly string[] | undefined =>
     pinnedFacts(definition)?.tags;
   // The tag a container runs: its image's; for one pinned by digest, the recorded one unless ECR
-  // shows it was copied from a revision of another build ({@link checkedTag}).
+  // shows it was copied from a revision of another build, and ECR's where none is recorded
+  // ({@link checkedTag}).
   const tagOf = (definition: ContainerDefinition): string | undefined =>
     parseImageReference(definition.image ?? "")?.digest === undefined
       ? runningTag(definition, snapshot.taskDefinitionTags)

@@ -1742,3 +1742,229 @@ describe("planRedeploy: what the plan says of the image", () => {
     expect(plan(push, [snapshot({})], DEFAULT_CONFIG, { image: signatureOnly }).image).toBe(signatureOnly);
   });
 });
+
+describe("planRedeploy: which of ECR's tags a copied record gives way to (the run of 2026-11-27)", () => {
+  // Found by mutation testing (issue 16): `checkedTag` keeps, of ECR's tags of a pinned digest, the
+  // one the policy ranks highest, and the first by name only among tags it ranks the same.
+  const DIGEST = `sha256:${"a".repeat(64)}`;
+  const pinned = {
+    ...snapshot({
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${DIGEST}` }] },
+    }),
+    // A pipeline pinned a later build onto a revision whose copied tags say 1.4.2, pushed at T1.
+    taskDefinitionTags: { "autopilot:image-tag:web": "1.4.2", "autopilot:source-time:web": T1 },
+  };
+  const ecrSays = (p: ImagePush, tags: string[]) => ({
+    image: { ...current(p), running: { [DIGEST]: { digest: DIGEST, pushedAt: T2, tags } } },
+  });
+
+  it("a commit tag that sorts first by name never stands for the running tag where ECR also lists a version", () => {
+    expect(first(push, pinned, DEFAULT_CONFIG, ecrSays(push, ["0c5e1f2", "1.4.9"]))).toMatchObject({
+      kind: "deploy",
+      reason: "minor: 1.4.9 → 1.5.0",
+      updates: [{ container: "web", fromTag: "1.4.9", fromDigest: DIGEST, toTag: "1.5.0" }],
+    });
+  });
+
+  it("takes the highest version, not the last by name (1.10.0 over 1.9.0)", () => {
+    const p = { ...push, tag: "1.10.1" };
+    expect(first(p, pinned, DEFAULT_CONFIG, ecrSays(p, ["1.10.0", "1.9.0"]))).toMatchObject({
+      kind: "deploy",
+      reason: "minor: 1.10.0 → 1.10.1",
+      updates: [{ container: "web", fromTag: "1.10.0", toTag: "1.10.1" }],
+    });
+  });
+
+  it("between tags the policy ranks the same (1.5 and 1.5.0), the first by name", () => {
+    const p = { ...push, tag: "1.5.1" };
+    expect(first(p, pinned, DEFAULT_CONFIG, ecrSays(p, ["1.5.0", "1.5"]))).toMatchObject({
+      kind: "deploy",
+      updates: [{ container: "web", fromTag: "1.5", toTag: "1.5.1" }],
+    });
+  });
+});
+
+describe("imageChecksFor: which pinned digests ECR is asked about (the run of 2026-11-27)", () => {
+  const A = `sha256:${"a".repeat(64)}`;
+  const D = `sha256:${"d".repeat(64)}`;
+  const W = `sha256:${"c".repeat(64)}`;
+
+  it("a digest dated only by a revision-wide push time (the older format), never the pushed digest", () => {
+    // The revision's one push time is used for every container: it may be about another image.
+    const legacy = {
+      ...snapshot({
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "web", image: `${REGISTRY}/shop/web@${A}` },
+            { name: "migrate", image: `${REGISTRY}/shop/web:1.4.2` },
+            { name: "same", image: `${REGISTRY}/shop/web@${push.digest}` },
+          ],
+        },
+      }),
+      taskDefinitionTags: { "autopilot:source-time": T1 },
+    };
+    expect(imageChecksFor(push, [legacy], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
+      tag: true,
+      running: ["1.4.2"],
+      pinned: [A],
+    });
+  });
+
+  it("under a pattern, a digest whose tag is recorded without a time, outside the family: its tag may be a copy", () => {
+    const monorepo = {
+      ...snapshot({
+        tags: { "autopilot:redeploy": "prefix:api-" },
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "api", image: `${REGISTRY}/shop/web:api-1.2` },
+            { name: "admin", image: `${REGISTRY}/shop/web@${D}` },
+          ],
+        },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:admin": "app-7" },
+    };
+    const api13 = { ...push, tag: "api-1.3" };
+    expect(imageChecksFor(api13, [monorepo], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
+      tag: true,
+      running: ["api-1.2"],
+      pinned: [D],
+    });
+    // ECR's answer puts it in the family: both containers take the push.
+    const running = {
+      "api-1.2": { digest: W, pushedAt: T1, tags: ["api-1.2"] },
+      [D]: { digest: D, pushedAt: T1, tags: ["api-1.1"] },
+    };
+    expect(first(api13, monorepo, DEFAULT_CONFIG, { image: { ...current(api13), running } })).toMatchObject({
+      kind: "deploy",
+      updates: [
+        { container: "api", fromTag: "api-1.2", toTag: "api-1.3" },
+        { container: "admin", fromTag: "api-1.1", fromDigest: D, toTag: "api-1.3" },
+      ],
+    });
+  });
+
+  it("not a digest pinned with its tag in the image reference (`:app-7@sha256:…`), outside the family: nothing recorded can be a copy", () => {
+    const monorepo = snapshot({
+      tags: { "autopilot:redeploy": "prefix:api-" },
+      taskDefinition: {
+        containerDefinitions: [
+          { name: "api", image: `${REGISTRY}/shop/web:api-1.2` },
+          { name: "admin", image: `${REGISTRY}/shop/web:app-7@${D}` },
+        ],
+      },
+    });
+    expect(imageChecksFor({ ...push, tag: "api-1.3" }, [monorepo], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
+      tag: true,
+      running: ["api-1.2"],
+    });
+  });
+
+  it("under a pattern, two digests of unknown tag dated by a copied revision-wide time are asked before the ambiguity is decided", () => {
+    const pinned = {
+      ...snapshot({
+        tags: { "autopilot:redeploy": "prefix:api-" },
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "api", image: `${REGISTRY}/shop/web@${A}` },
+            { name: "worker", image: `${REGISTRY}/shop/web@${W}` },
+          ],
+        },
+      }),
+      taskDefinitionTags: { "autopilot:source-time": T1 },
+    };
+    const api13 = { ...push, tag: "api-1.3" };
+    expect(imageChecksFor(api13, [pinned], DEFAULT_CONFIG)).toEqual({
+      platform: true,
+      signature: false,
+      tag: true,
+      running: [A, W],
+    });
+    const running = {
+      [A]: { digest: A, pushedAt: T1, tags: ["api-1.2"] },
+      [W]: { digest: W, pushedAt: T1, tags: ["worker-1.2"] },
+    };
+    // ECR's tags put api in the family: the push is for it alone.
+    const action = first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } });
+    expect(action).toMatchObject({ kind: "deploy", updates: [{ container: "api", fromDigest: A }] });
+    expect(action.kind === "deploy" ? action.updates.map((u) => u.container) : []).toEqual(["api"]);
+  });
+});
+
+describe("planRedeploy: the family of a pinned digest whose record was copied (the run of 2026-11-27)", () => {
+  it("is every tag ECR lists for it, also one the policy matches but cannot order (api-latest under order:numerical)", () => {
+    const A = `sha256:${"a".repeat(64)}`;
+    const numbered = config({
+      redeploy: {
+        rules: [{ cluster: "*", service: "*", repository: "*", policy: "order:numerical:^api-(.+)$" }],
+      },
+    });
+    const pinned = {
+      ...snapshot({
+        tags: {},
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "api", image: `${REGISTRY}/shop/web@${A}` },
+            { name: "api-canary", image: `${REGISTRY}/shop/web:api-42` },
+          ],
+        },
+      }),
+      // Copied with a revision of api-41; the digest pinned is a later build, which ECR tags with a
+      // commit and the moving api-latest.
+      taskDefinitionTags: { "autopilot:image-tag:api": "api-41", "autopilot:source-time:api": T1 },
+    };
+    const api43 = { ...push, tag: "api-43" };
+    const running = { [A]: { digest: A, pushedAt: T2, tags: ["0c5e1f2", "api-latest"] } };
+    const action = first(api43, pinned, numbered, { image: { ...current(api43), running } });
+    expect(action).toMatchObject({
+      kind: "deploy",
+      updates: [
+        { container: "api", fromDigest: A, toTag: "api-43" },
+        { container: "api-canary", fromTag: "api-42", toTag: "api-43" },
+      ],
+    });
+    expect(action.kind === "deploy" ? action.updates.map((u) => u.container) : []).toEqual([
+      "api",
+      "api-canary",
+    ]);
+  });
+});
+
+describe("planRedeploy: a digest another tool pinned, with no tag recorded (defect found in the run of 2026-11-27)", () => {
+  // With no record, or only a revision-wide push time (the older format, here later than the image).
+  it.each([[{}], [{ "autopilot:source-time": T3 }]])(
+    "runs the tag ECR lists for it: a lower version pushed later is refused, not taken as the first match (revision tags %o)",
+    (taskDefinitionTags: Record<string, string>) => {
+      const A = `sha256:${"a".repeat(64)}`;
+      const pinned = {
+        ...snapshot({
+          tags: { "autopilot:redeploy": "prefix:api-" },
+          taskDefinition: { containerDefinitions: [{ name: "api", image: `${REGISTRY}/shop/web@${A}` }] },
+        }),
+        taskDefinitionTags,
+      };
+      // A hotfix of the older line, pushed after the api-1.2 build the service runs.
+      const hotfix = { ...push, tag: "api-1.1.1", time: T2 };
+      const running = { [A]: { digest: A, pushedAt: T1, tags: ["api-1.2"] } };
+      expect(first(hotfix, pinned, DEFAULT_CONFIG, { image: { ...current(hotfix), running } })).toEqual({
+        kind: "skip",
+        service: expect.anything(),
+        category: "policy-rejected",
+        reason:
+          "tag autopilot:redeploy=prefix:api-: prefix:api-: 'api-1.1.1' is older than 'api-1.2' (no downgrades)",
+      });
+      // A newer one names what it replaces.
+      const api13 = { ...push, tag: "api-1.3", time: T2 };
+      expect(first(api13, pinned, DEFAULT_CONFIG, { image: { ...current(api13), running } })).toMatchObject({
+        kind: "deploy",
+        reason: "prefix:api-: api-1.2 → api-1.3",
+        updates: [{ container: "api", fromTag: "api-1.2", fromDigest: A, toTag: "api-1.3" }],
+      });
+    },
+  );
+});
