@@ -9,8 +9,8 @@
  * previous minor line (1.4.3, a backport released after 1.5.0) is deployed over 1.5.0 — a downgrade
  * `minor` exists to prevent. ECR says which tags the running digest has (1.5.0, not 1.4.2).
  *
- * Control: the same revision registered without the carried tags — the running tag is unknown,
- * and `minor` skips (nothing to compare with).
+ * Control: the same revision registered without the carried tags — the digest's tag comes from
+ * ECR (1.5.0, since 1f552a8), so `minor` skips 1.4.3 as older.
  */
 import {
   DescribeServicesCommand,
