@@ -86,4 +86,25 @@ describe("rolledBackDigests never says 'not rolled back' without having read it"
       `DescribeServiceRevisions did not describe ${REVISIONS}/42 (a rolled-back deployment's target)`,
     );
   });
+
+  it("names every rolled-back target ECS does not describe", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    const mock = mockClient(ecs);
+    const rolledBack = (n: number) => ({
+      status: "ROLLBACK_SUCCESSFUL" as const,
+      createdAt: new Date(since.getTime() + n * 60_000),
+      targetServiceRevisionArn: `${REVISIONS}/${n}`,
+    });
+    mock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [rolledBack(41), rolledBack(42)] });
+    mock.on(DescribeServiceRevisionsCommand).resolves({
+      serviceRevisions: [],
+      failures: [
+        { arn: `${REVISIONS}/41`, reason: "MISSING" },
+        { arn: `${REVISIONS}/42`, reason: "MISSING" },
+      ],
+    });
+    await expect(rolledBackDigests(ecs, service, since)).rejects.toThrow(
+      `DescribeServiceRevisions did not describe ${REVISIONS}/41, ${REVISIONS}/42 (a rolled-back deployment's target)`,
+    );
+  });
 });
