@@ -134,6 +134,15 @@ export const GROUPS = {
   "image-reads": ["core/redeploy/imageReads.ts"],
   // Which service a CloudTrail TagResource/UntagResource call names, or why the call is left to the 15-minute run.
   "schedule-tag-call": ["core/schedule/serviceFromTagCall.ts"],
+  // Added 2026-11-27 (fifth review of issue 16): decisions that were in no group.
+  // What one task costs per hour: a Fargate size, or the larger of its CPU and memory shares of its EC2 instance.
+  "pricing-task": ["core/pricing/taskPrice.ts"],
+  // Which incident a task or service event belongs to: the key of a long or short (pre-2021) service ARN, standalone tasks.
+  "monitor-subjects": ["core/monitor/subjects.ts"],
+  // The agent reserve bin-packing uses for an instance type: registered memory where a cluster runs it, else the estimate.
+  "rightsize-reserve": ["core/rightsize/agentReserve.ts"],
+  // Which "ECR Image Action" events the redeploy acts on (a successful push), and why it ignores the rest.
+  "redeploy-event": ["core/redeploy/pushEvent.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

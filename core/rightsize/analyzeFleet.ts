@@ -6,7 +6,8 @@ import { describeServices, describeTaskDefinitions, listAllServices } from "../e
 import { readImagePlatforms } from "../ecs/imagePlatforms.ts";
 import { type PriceSource, priceAgeDays } from "../pricing/PriceSource.ts";
 import { readStopStats, StateTable } from "../state/index.ts";
-import { type AgentReserve, DEFAULT_AGENT_RESERVE, type InstanceShape } from "./binPacking.ts";
+import { agentReserveOf } from "./agentReserve.ts";
+import type { AgentReserve, InstanceShape } from "./binPacking.ts";
 import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
 import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
 import { readComputeOptimizer } from "./computeOptimizer.ts";
@@ -186,12 +187,7 @@ export async function analyzeFleetWithState(
     for (const i of c.instances)
       if (i.instanceType && i.registered.memory > 0)
         registeredMemory.set(i.instanceType, i.registered.memory);
-  const reserveOf = (instance: InstanceShape): AgentReserve => {
-    const registered = registeredMemory.get(instance.instanceType);
-    return registered && registered <= instance.memory
-      ? { overheadFraction: 1 - registered / instance.memory, reservedMemory: 0, basis: "registered" }
-      : DEFAULT_AGENT_RESERVE;
-  };
+  const reserveOf = (instance: InstanceShape): AgentReserve => agentReserveOf(registeredMemory, instance);
 
   const table = new StateTable(clients.documents, tableName);
   const EMPTY: ServiceUsage = {

@@ -27,4 +27,48 @@ describe("monitor subjects", () => {
       name: "legacy",
     });
   });
+
+  it("keys a service's tasks by the service's long ARN, and standalone tasks by cluster and group", () => {
+    expect(subjectOfTask(CLUSTER, "service:web", "eu-west-1")).toEqual({
+      key: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+      region: "eu-west-1",
+      clusterName: "prod",
+      name: "web",
+      isService: true,
+    });
+    expect(subjectOfTask(CLUSTER, "family:batch", "eu-west-1")).toEqual({
+      key: `${CLUSTER}#family:batch`,
+      region: "eu-west-1",
+      clusterName: "prod",
+      name: "family:batch",
+      isService: false,
+    });
+    // A task started without a group (RunTask leaves it to ECS; a hand-made event may lack it).
+    expect(subjectOfTask(CLUSTER, undefined, "eu-west-1")).toEqual({
+      key: `${CLUSTER}#standalone tasks`,
+      region: "eu-west-1",
+      clusterName: "prod",
+      name: "standalone tasks",
+      isService: false,
+    });
+  });
+
+  it("reads the long and the short service ARN in full", () => {
+    const long = "arn:aws:ecs:eu-west-1:123456789012:service/prod/web";
+    expect(subjectOfServiceArn(long, "eu-west-1")).toEqual({
+      key: long,
+      region: "eu-west-1",
+      clusterName: "prod",
+      name: "web",
+      isService: true,
+    });
+    const short = "arn:aws:ecs:eu-west-1:123456789012:service/legacy";
+    expect(subjectOfServiceArn(short, "eu-west-1", CLUSTER)).toEqual({
+      key: "arn:aws:ecs:eu-west-1:123456789012:service/prod/legacy",
+      region: "eu-west-1",
+      clusterName: "prod",
+      name: "legacy",
+      isService: true,
+    });
+  });
 });
