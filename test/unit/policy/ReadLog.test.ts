@@ -29,6 +29,22 @@ describe("ReadLog", () => {
     expect(reported(log)).toEqual(["a.memory a.memory", "b.memory b.memory"]);
   });
 
+  it("reports a value shared by three places at each of them", () => {
+    const shared = { memory: new Unknown("var.memory") };
+    const log = new ReadLog();
+    const doc = log.track({ a: shared, b: shared, c: shared }, label);
+    withReadLog(log, () => [doc.a.memory, doc.b.memory, doc.c.memory]);
+    expect(reported(log)).toEqual(["a.memory a.memory", "b.memory b.memory", "c.memory c.memory"]);
+  });
+
+  it("iterates a tracked list (for...of, spread) and reports what is read in its items", () => {
+    const log = new ReadLog();
+    const doc = log.track({ volumes: [{ host: new Unknown("var.host") }] }, label);
+    const hosts = withReadLog(log, () => [...doc.volumes].map((volume) => volume.host));
+    expect(hosts).toEqual([new Unknown("var.host")]);
+    expect(reported(log)).toEqual(["volumes.0.host volumes.0.host"]);
+  });
+
   it("reads a value of the wrong type as one unknown, so that deciding on it sticks", () => {
     const log = new ReadLog();
     const doc = log.track({ privileged: "TRUE" as unknown }, label);
