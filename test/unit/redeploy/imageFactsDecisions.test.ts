@@ -204,6 +204,16 @@ describe("the referrers tag of a digest (OCI distribution spec: algorithm to 32,
     });
   });
 
+  it("truncates an algorithm longer than 32 characters to 32 in the referrers tag", () => {
+    // The digest grammar (OCI image spec) bounds neither the algorithm's components nor their
+    // number; the referrers tag schema keeps its first 32 characters (distribution spec).
+    const algorithm = "multihash+base58+extension+experimental"; // 39 characters
+    expect(signatureTags(`${algorithm}:abc`)).toEqual({
+      cosign: `${algorithm}-abc.sig`,
+      referrers: "multihash-base58-extension-exper-abc",
+    });
+  });
+
   it("gives a digest without ':' an empty encoded part (tags no real signature would have)", () => {
     expect(signatureTags("sha256")).toEqual({ cosign: "sha256-.sig", referrers: "sha256-" });
   });
