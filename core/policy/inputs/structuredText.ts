@@ -1,5 +1,6 @@
 import {
   type CollectionTag,
+  type Document,
   isMap,
   isScalar,
   isSeq,
@@ -7,6 +8,7 @@ import {
   type Node,
   parseDocument,
   type ScalarTag,
+  visit,
 } from "yaml";
 import { PolicyInputError } from "../PolicyInputError.ts";
 import type { FieldPath, SourceLocation } from "../types.ts";
@@ -128,6 +130,7 @@ export function parseYamlText(content: string, file: string): StructuredText {
       at ? { line: at.line, column: at.col } : undefined,
     );
   }
+  refuseCyclicAliases(document, lines, file);
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
@@ -146,6 +149,28 @@ export function parseYamlText(content: string, file: string): StructuredText {
     value,
     locate: (path, options = {}) => locateNode(document.contents, path, lines, options),
   };
+}
+
+/**
+ * Refuses an alias inside the node its anchor names (`&c [ {links: *c} ]`): the value would contain
+ * itself, and everything that walks it (normalizing, the rules) would recurse until the stack
+ * overflows. Only such an alias makes a cycle: an alias may only name an anchor set before it, so
+ * any other names a node that ends before the alias begins. Walks the syntax tree once, aliases
+ * unresolved.
+ */
+function refuseCyclicAliases(document: Document.Parsed, lines: LineCounter, file: string): void {
+  visit(document, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(document);
+      if (target === undefined || !path.includes(target)) return;
+      const at = alias.range ? lines.linePos(alias.range[0]) : undefined;
+      throw new PolicyInputError(
+        file,
+        `not valid YAML: the alias *${alias.source} is inside the node it names (&${alias.source}), which would make the value endless`,
+        at ? { line: at.line, column: at.col } : undefined,
+      );
+    },
+  });
 }
 
 /** Aliases a file may resolve (the yaml package's `maxAliasCount`: each alias counts what it expands to). */

@@ -43,6 +43,26 @@ describe("hostile policy inputs", () => {
     );
   });
 
+  it("refuses an alias inside the node it names (a cycle) with its line (was a RangeError: Maximum call stack size exceeded)", async () => {
+    const cyclic = [
+      "family: web",
+      "containerDefinitions: &c",
+      "  - name: app",
+      "    image: nginx:1.27",
+      "    links: *c",
+      "",
+    ].join("\n");
+    const error = await refused(cyclic, "td.yaml");
+    expect(error.message).toBe(
+      "td.yaml:5:12: not valid YAML: the alias *c is inside the node it names (&c), which would make the value endless",
+    );
+    expect(() => loadTaskDefinitionText(cyclic, "td.yaml")).toThrow(PolicyInputError);
+    // Nested deeper: the alias sits in a list inside a map inside the anchored node.
+    expect((await refused("a: &a\n  b:\n    - c: *a\n", "deep.yaml")).message).toBe(
+      "deep.yaml:3:10: not valid YAML: the alias *a is inside the node it names (&a), which would make the value endless",
+    );
+  });
+
   it("refuses containerDefinitions: [null] naming the path and its line (was checked as if valid), in every input format", async () => {
     expect(
       (
