@@ -68,4 +68,53 @@ describe("ReadLog", () => {
       "volumes.0 volumes.0 is null, not an object",
     ]);
   });
+
+  it("reads a text, a number or a list where a list holds objects as a wrong value (YAML `volumes: [data]`)", () => {
+    const log = new ReadLog();
+    const doc = log.track({ volumes: ["data", 5, ["x"]] as unknown[] }, label);
+    withReadLog(log, () => [doc.volumes[0], doc.volumes[1], doc.volumes[2]]);
+    expect(reported(log)).toEqual([
+      'volumes.0 volumes.0 is "data", not an object',
+      "volumes.1 volumes.1 is 5, not an object",
+      'volumes.2 volumes.2 is ["x"], not an object',
+    ]);
+  });
+
+  it("tells apart places whose names only run together (`ab.c` and `a.bc`) where one value is shared", () => {
+    const shared = { memory: new Unknown("var.memory") };
+    const log = new ReadLog();
+    const doc = log.track({ abc: shared, ab: { c: shared }, a: { bc: shared } }, label);
+    withReadLog(log, () => [doc.abc.memory, doc.ab.c.memory, doc.a.bc.memory]);
+    expect(reported(log)).toEqual([
+      "abc.memory abc.memory",
+      "ab.c.memory ab.c.memory",
+      "a.bc.memory a.bc.memory",
+    ]);
+  });
+
+  it("is the running check's log only while the check runs, a failing one included", () => {
+    const log = new ReadLog();
+    const doc = log.track({ cpu: new Unknown("var.cpu"), memory: new Unknown("var.memory") }, label);
+    const cpu = withReadLog(log, () => doc.cpu);
+    expect(() =>
+      withReadLog(log, () => {
+        void doc.memory;
+        throw new Error("a rule failed");
+      }),
+    ).toThrow("a rule failed");
+    // Deciding outside any check decides nothing: both reads stay unknown.
+    decideOn(cpu, doc.memory);
+    expect(reported(log)).toEqual(["cpu cpu", "memory memory"]);
+  });
+
+  it("gives the outer check its log back after a nested one", () => {
+    const outer = new ReadLog();
+    const inner = new ReadLog();
+    const doc = outer.track({ cpu: new Unknown("var.cpu") }, label);
+    withReadLog(outer, () => {
+      withReadLog(inner, () => undefined);
+      decideOn(doc.cpu);
+    });
+    expect(reported(outer)).toEqual([]);
+  });
 });
