@@ -534,6 +534,12 @@ describe("cosignTagSignature: cosign's sha256-<hex>.sig tag", () => {
     ).toBeUndefined();
     expect(cosignTagSignature([], tags)).toBeUndefined();
   });
+
+  it("a signature ECR answered without its digest is named by an empty digest, not a made-up one", () => {
+    // ECR always returns imageId.imageDigest; the SDK types it optional, and nothing is invented.
+    const withoutDigest = image(text("cosign-signature.spec-example.json"), { imageTag: tags.cosign });
+    expect(cosignTagSignature([withoutDigest], tags)?.digest).toBe("");
+  });
 });
 
 describe("the OCI referrers tag", () => {
@@ -661,6 +667,16 @@ describe("referrersApiSignatures: a page of ECR's referrers API", () => {
         digest: BUNDLE,
         artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json",
       },
+    ]);
+  });
+
+  it("a referrer without a digest (optional in the SDK's type) is named by an empty digest", () => {
+    const withoutDigest = {
+      ...referrer(NOTATION, "application/vnd.cncf.notary.signature"),
+      digest: undefined,
+    };
+    expect(referrersApiSignatures([withoutDigest])).toStrictEqual([
+      { via: "ECR referrers API", digest: "", artifactType: "application/vnd.cncf.notary.signature" },
     ]);
   });
 
