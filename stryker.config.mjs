@@ -79,8 +79,15 @@ export const GROUPS = {
   "rightsize-images": ["core/rightsize/imageArchitectures.ts"],
   // Whether a stage acts on the account or runs dry.
   "config-stages": ["core/config/stages.ts"],
-  // How long a done roll-out is remembered, and when a push of its digest again is new work.
-  "redeploy-apply": ["core/redeploy/digestClaim.ts"],
+  // How long a done roll-out is remembered, and when a push of its digest again is new work;
+  // what the apply makes of a lease held elsewhere or a guarded change that did not happen (skip,
+  // failed and decided again, queued), who reports a revision deployed earlier; and which services
+  // are asked for rollbacks of the pushed digest, since when (redeployPush.ts's rolled-back check).
+  "redeploy-apply": [
+    "core/redeploy/digestClaim.ts",
+    "core/redeploy/applyDecisions.ts",
+    "core/redeploy/rolledBackAsk.ts",
+  ],
   events: ["core/events/rules.ts", "core/events/match.ts"],
   // Added 2026-11-27 (third review of issue 16): decision helpers that were in no group.
   // What a rule reads before it decides: a field's type (text, flag, object), an unknown value and

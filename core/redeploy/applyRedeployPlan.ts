@@ -13,7 +13,14 @@ import {
   type StateTable,
   stateKeys,
 } from "../state/index.ts";
-import { DIGEST_CLAIM_SECONDS, replacedSince } from "./digestClaim.ts";
+import {
+  afterNotChanged,
+  deployerToAsk,
+  heldElsewhereSkip,
+  takesBackDone,
+  withDeployer,
+} from "./applyDecisions.ts";
+import { DIGEST_CLAIM_SECONDS } from "./digestClaim.ts";
 import { queuePendingPush } from "./pendingPushes.ts";
 import type { DeployAction, DeployOutcome, QueueAction, RedeployPlan, SkipAction } from "./types.ts";
 
@@ -55,16 +62,11 @@ async function deployOne(
 ): Promise<DeployOutcome> {
   const rolloutId = rolloutIdOfAction(action);
   const key = stateKeys.rollout(action.service.serviceArn, rolloutId);
-  const digest = action.updates[0]?.toDigest;
   const leaseSeconds = () => Math.ceil(remainingMs() / 1000) + 30;
   const acquire = () =>
     acquireLease<{ taskDefinitionArn?: string }>(options.state, key, owner, { leaseSeconds: leaseSeconds() });
   let lease = await acquire();
-  if (
-    !lease.acquired &&
-    lease.holder.status === "done" &&
-    replacedSince(lease.holder.taskDefinitionArn, action.fromTaskDefinitionArn)
-  ) {
+  if (takesBackDone(lease, action.fromTaskDefinitionArn)) {
     // Forget that record (only if it is still the same one) and take the roll-out afresh.
     await options.state
       .delete(key, {
@@ -77,21 +79,7 @@ async function deployOne(
       });
     lease = await acquire();
   }
-  if (!lease.acquired) {
-    const done = lease.holder.status === "done";
-    return {
-      kind: "skipped",
-      action: {
-        kind: "skip",
-        service: action.service,
-        category: "duplicate",
-        reason: done
-          ? `${digest} was already deployed here as ${lease.holder.taskDefinitionArn ?? "a new revision"}`
-          : `another invocation is deploying ${digest} here right now`,
-        ...(done ? {} : { inProgressBy: lease.holder.owner }),
-      },
-    };
-  }
+  if (!lease.acquired) return { kind: "skipped", action: heldElsewhereSkip(action, lease.holder) };
   const giveBack = () =>
     releaseLease(options.state, key, owner).catch((error: unknown) =>
       options.log?.warn("a roll-out lease was not given back; it runs out by itself", {
@@ -129,31 +117,11 @@ async function deployOne(
   if (guarded.kind !== "changed") {
     await giveBack();
     // This event's own earlier attempt may be what moved the service (it died after its update):
-    // its retry's plan tells that apart (deployed earlier, or still to do).
-    if (guarded.kind === "moved" && lease.resumed)
-      return {
-        kind: "failed",
-        action,
-        error: `the service changed since this push was planned (it now runs ${guarded.runs ?? "an unknown revision"}, not ${action.fromTaskDefinitionArn})`,
-        decideAgain: true,
-      };
-    // Another change got there first: this push waits for it like for any deployment, and is
-    // planned again against what runs when it ends (deployed, superseded, or already running).
-    return guarded.kind === "busy"
-      ? queueOne(
-          queueBehind(action, guarded.change, `${guarded.change} is changing this service right now`),
-          plan,
-          options.state,
-        )
-      : queueOne(
-          queueBehind(
-            action,
-            guarded.deploymentId ?? "?",
-            `the service changed since this push was planned (it now runs ${guarded.runs ?? "an unknown revision"}); queued behind deployment ${guarded.deploymentId ?? "?"}`,
-          ),
-          plan,
-          options.state,
-        );
+    // its retry's plan tells that apart (deployed earlier, or still to do). Another change that got
+    // there first: this push waits for it like for any deployment, and is planned again against
+    // what runs when it ends (deployed, superseded, or already running).
+    const next = afterNotChanged(action, guarded, lease.resumed);
+    return next.kind === "failed" ? next : queueOne(next, plan, options.state);
   }
   // Deployed: if remembering it fails, a duplicate event finds the digest running instead.
   await completeLease(options.state, key, owner, {
@@ -176,35 +144,17 @@ async function deployOne(
 const pushLabel = (plan: RedeployPlan): string =>
   `${plan.push.repository}:${plan.push.tag ?? plan.push.digest}`;
 
-/** A deploy that found the service busy or moved becomes a push queued behind what moved it. */
-const queueBehind = (action: DeployAction, behind: string, why: string): QueueAction => ({
-  kind: "queue",
-  service: action.service,
-  reason: `${action.reason}; ${why}, one deployment at a time`,
-  policySource: action.policySource,
-  updates: action.updates,
-  behind,
-  ...(action.supersedes ? { supersedes: action.supersedes } : {}),
-});
-
 /**
  * A `deployed-earlier` skip names who made the roll-out (its lease's owner): another invocation
  * than this one (the other release of a queued push released twice at once) reports it itself.
  */
 async function whoDeployed(action: SkipAction, owner: string, options: ApplyOptions): Promise<SkipAction> {
-  if (action.category !== "deployed-earlier" || !action.rolloutId) return action;
+  const rolloutId = deployerToAsk(action);
+  if (rolloutId === undefined) return action;
   const lease = await options.state
-    .get<LeaseItem>(stateKeys.rollout(action.service.serviceArn, action.rolloutId))
+    .get<LeaseItem>(stateKeys.rollout(action.service.serviceArn, rolloutId))
     .catch(() => undefined);
-  if (!lease || lease.owner === owner) return action;
-  return {
-    ...action,
-    reason: action.reason.replace(
-      /\(an earlier attempt, whose outcome was not reported\)$/,
-      `(by ${lease.owner}, which reports it)`,
-    ),
-    reportedBy: lease.owner,
-  };
+  return withDeployer(action, lease, owner);
 }
 
 async function queueOne(action: QueueAction, plan: RedeployPlan, state: StateTable): Promise<DeployOutcome> {

@@ -10,6 +10,7 @@ import { loadImageFacts } from "./loadImageFacts.ts";
 import { loadSnapshots, loadSnapshotsOf, withRunningDigests } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
 import { asksWhatRuns, imageChecksFor, type PlanOptions, planRedeploy, tracksPush } from "./planRedeploy.ts";
+import { asksRolledBack, rolledBackSince } from "./rolledBackAsk.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
 import type { DeployOutcome, ImagePush, RedeployPlan, RedeployReport, ServiceSnapshot } from "./types.ts";
 
@@ -85,23 +86,15 @@ async function withRolledBack(
   release: boolean,
   image: ImageFacts,
 ): Promise<ServiceSnapshot[]> {
-  const times = [push.time, image.pushedAt]
-    .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
-    .filter((time) => !Number.isNaN(time));
-  if (times.length === 0) return [...snapshots];
-  const since = Math.min(...times);
-  const asked = (s: ServiceSnapshot) =>
-    (release || tracksPush(push, s, context.config)) &&
-    (s.service.deployments ?? []).some(
-      (d) => d.createdAt !== undefined && new Date(d.createdAt).getTime() > since,
-    );
+  const since = rolledBackSince(push.time, image.pushedAt);
+  if (since === undefined) return [...snapshots];
   const result: ServiceSnapshot[] = [];
   for (const snapshot of snapshots)
     result.push(
-      asked(snapshot)
+      asksRolledBack(snapshot, since, release, () => tracksPush(push, snapshot, context.config))
         ? {
             ...snapshot,
-            rolledBack: await rolledBackDigests(context.clients.ecs, snapshot.service, new Date(since)),
+            rolledBack: await rolledBackDigests(context.clients.ecs, snapshot.service, since),
           }
         : snapshot,
     );
