@@ -28,14 +28,21 @@ export interface ServiceUsage {
   readonly periodSeconds: number;
 }
 
-type Series = "cpu" | "memory" | "memoryMax" | "runningTasks" | "cpuTotal" | "memoryTotal" | "memoryTotalMax";
+type SeriesId =
+  | "cpu"
+  | "memory"
+  | "memoryMax"
+  | "runningTasks"
+  | "cpuTotal"
+  | "memoryTotal"
+  | "memoryTotalMax";
 
 function queries(target: UsageTarget, index: number, period: number): MetricDataQuery[] {
   const dimensions = [
     { Name: "ClusterName", Value: target.clusterName },
     { Name: "ServiceName", Value: target.serviceName },
   ];
-  const stat = (id: Series, namespace: string, metric: string, statistic: string): MetricDataQuery => ({
+  const stat = (id: SeriesId, namespace: string, metric: string, statistic: string): MetricDataQuery => ({
     Id: `s${index}_${id}`,
     MetricStat: {
       Metric: { Namespace: namespace, MetricName: metric, Dimensions: dimensions },
@@ -69,36 +76,58 @@ export function usageQueries(targets: readonly UsageTarget[], periodSeconds: num
   return targets.flatMap((target, index) => queries(target, index, periodSeconds));
 }
 
-/** Values ordered oldest first (GetMetricData returns newest first by default). */
-function ordered(result: { timestamps: number[]; values: number[] }): number[] {
-  return pairs(result).map(([, v]) => v);
-}
-
-function pairs(result: { timestamps: number[]; values: number[] }): Array<readonly [number, number]> {
-  return result.timestamps.map((t, i) => [t, result.values[i] ?? 0] as const).sort((a, b) => a[0] - b[0]);
-}
-
 /**
  * The data points GetMetricData returned, by query Id, pages appended as they come: period
  * starts (ms since the epoch) and values, in two plain number lists (the compact form: a weekly
  * run holds a batch of services' 14 days of points at once).
  */
-export type CollectedPoints = Map<string, { timestamps: number[]; values: number[] }>;
+export type CollectedPoints = Map<string | undefined, { timestamps: number[]; values: number[] }>;
 
-/** Appends one page of GetMetricData results. */
+/** Appends one page of GetMetricData results; a timestamp without a value is no data point. */
 export function addResults(collected: CollectedPoints, results: readonly MetricDataResult[]): void {
   for (const result of results) {
-    const id = result.Id ?? "";
-    const entry = collected.get(id) ?? { timestamps: [], values: [] };
-    entry.timestamps.push(...(result.Timestamps ?? []).map((t) => t.getTime()));
-    entry.values.push(...(result.Values ?? []));
-    collected.set(id, entry);
+    const entry = collected.get(result.Id) ?? { timestamps: [], values: [] };
+    for (const [i, timestamp] of (result.Timestamps ?? []).entries()) {
+      const value = result.Values?.[i];
+      if (value === undefined) continue;
+      entry.timestamps.push(timestamp.getTime());
+      entry.values.push(value);
+    }
+    collected.set(result.Id, entry);
   }
+}
+
+type Series = ReadonlyMap<number, number>;
+
+/**
+ * The periods every series has a data point for, oldest first. GetMetricData leaves out a
+ * period without data points, series by series, so a series' n-th value need not be of the same
+ * period as another's: series are paired by timestamp, never by position.
+ */
+function periods(first: Series, ...others: readonly Series[]): number[] {
+  return [...first.keys()].filter((t) => others.every((s) => s.has(t))).sort((a, b) => a - b);
+}
+
+/** A series' values at `timestamps`, which are all periods it has (from `periods`). */
+function at(series: Series, timestamps: readonly number[]): number[] {
+  return timestamps.map((t) => series.get(t) as number);
 }
 
 /**
  * The usage of every target (in the order of `targets`) from the points GetMetricData returned
- * for the queries `usageQueries` built, all pages (`addResults`).
+ * for the queries `usageQueries` built, all pages (`addResults`): values oldest first, one per
+ * period.
+ *
+ * A period is kept only when every series of the service has a data point for it: GetMetricData
+ * returns none for a period without data, series by series. With Container Insights a per-task
+ * value is the service's total divided by the running-task count OF THE SAME PERIOD (at least
+ * 1), so a period without a task count is dropped, never divided by a made-up count or by
+ * another period's; a period with CPU but no memory, or the reverse, is dropped too. So
+ * `timestamps`, `cpu`, `memory`, `memoryMax` and `runningTasks` are index-aligned, as
+ * profile.ts (running periods, duty cycle) and the report's charts read them. No zero-task
+ * period is lost by dropping: ECS publishes no data point for a period without running tasks
+ * (ECS developer guide, "Amazon ECS CloudWatch metrics"; Container Insights records no
+ * performance event then either), in every series alike.
  */
 export function usageFromPoints(
   targets: readonly UsageTarget[],
@@ -106,36 +135,44 @@ export function usageFromPoints(
   periodSeconds: number,
 ): ServiceUsage[] {
   return targets.map((target, index) => {
-    const series = (id: Series) =>
-      ordered(collected.get(`s${index}_${id}`) ?? { timestamps: [], values: [] });
-    const timestamps = pairs(
-      collected.get(`s${index}_${target.containerInsights ? "cpuTotal" : "cpu"}`) ?? {
-        timestamps: [],
-        values: [],
-      },
-    ).map(([t]) => t);
+    // One service's points by period start, only while its usage is built.
+    const read = (id: SeriesId): Series => {
+      const series = new Map<number, number>();
+      const points = collected.get(`s${index}_${id}`);
+      if (points) for (const [i, t] of points.timestamps.entries()) series.set(t, points.values[i] as number);
+      return series;
+    };
     if (!target.containerInsights) {
+      const [cpu, memory, memoryMax] = [read("cpu"), read("memory"), read("memoryMax")];
+      const timestamps = periods(cpu, memory, memoryMax);
       return {
         target,
         timestamps,
-        cpu: series("cpu"),
-        memory: series("memory"),
-        memoryMax: series("memoryMax"),
+        cpu: at(cpu, timestamps),
+        memory: at(memory, timestamps),
+        memoryMax: at(memoryMax, timestamps),
         runningTasks: [],
         unit: "percent-of-reservation" as const,
         periodSeconds,
       };
     }
+    const [cpuTotal, memoryTotal, memoryTotalMax, tasks] = [
+      read("cpuTotal"),
+      read("memoryTotal"),
+      read("memoryTotalMax"),
+      read("runningTasks"),
+    ];
+    const timestamps = periods(cpuTotal, memoryTotal, memoryTotalMax, tasks);
     // Container Insights reports the service's total; per task is total / running tasks of the same period.
-    const tasks = series("runningTasks");
-    const perTask = (values: number[]) => values.map((v, i) => v / Math.max(1, tasks[i] ?? 1));
+    const perTask = (total: Series) =>
+      timestamps.map((t) => (total.get(t) as number) / Math.max(1, tasks.get(t) as number));
     return {
       target,
       timestamps,
-      cpu: perTask(series("cpuTotal")),
-      memory: perTask(series("memoryTotal")),
-      memoryMax: perTask(series("memoryTotalMax")),
-      runningTasks: tasks,
+      cpu: perTask(cpuTotal),
+      memory: perTask(memoryTotal),
+      memoryMax: perTask(memoryTotalMax),
+      runningTasks: at(tasks, timestamps),
       unit: "per-task" as const,
       periodSeconds,
     };
