@@ -150,6 +150,10 @@ export const GROUPS = {
   "rightsize-reserve": ["core/rightsize/agentReserve.ts"],
   // Which "ECR Image Action" events the redeploy acts on (a successful push), and why it ignores the rest.
   "redeploy-event": ["core/redeploy/pushEvent.ts"],
+  // Added 2026-11-27 (issue 16): the usage a right-sizing reads, split out of collectUsage.ts (which keeps
+  // the batching and paging). Which CloudWatch queries a service gets (Container Insights or AWS/ECS),
+  // values oldest first, per task by the running tasks of the same period (a period a series lacks dropped).
+  "rightsize-usage": ["core/rightsize/usageSeries.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

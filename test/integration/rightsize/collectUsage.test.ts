@@ -58,20 +58,76 @@ describe("collectUsage", () => {
     expect(usage?.unit).toBe("per-task");
   });
 
+  it("divides a period's totals by that period's task count, dropping a period the count lacks (moto)", async () => {
+    // CloudWatch returns no data point for a period without data: here RunningTaskCount lacks
+    // the middle hour that CpuUtilized and MemoryUtilized have.
+    const dimensions = [
+      { Name: "ClusterName", Value: "gaps" },
+      { Name: "ServiceName", Value: "svc-gap" },
+    ];
+    const hours = [0, 1, 2].map((h) => new Date(END.getTime() - (3 - h) * 3_600_000));
+    const put = (name: string, points: Array<[number, number]>) =>
+      world.insight.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: "ECS/ContainerInsights",
+          MetricData: points.map(([hour, v]) => ({
+            MetricName: name,
+            Dimensions: dimensions,
+            Timestamp: hours[hour],
+            Value: v,
+          })),
+        }),
+      );
+    await put("CpuUtilized", [
+      [0, 200],
+      [1, 999],
+      [2, 900],
+    ]);
+    await put("MemoryUtilized", [
+      [0, 1000],
+      [1, 9999],
+      [2, 3000],
+    ]);
+    await put("RunningTaskCount", [
+      [0, 2],
+      [2, 3],
+    ]);
+    const [usage] = await collectUsage(
+      world.insight.cloudwatch,
+      [{ clusterName: "gaps", serviceName: "svc-gap", containerInsights: true }],
+      { end: END, periodSeconds: 3600, lookbackDays: 1 },
+    );
+    expect(usage?.timestamps).toEqual([hours[0]?.getTime(), hours[2]?.getTime()]);
+    expect(usage?.runningTasks).toEqual([2, 3]);
+    expect(usage?.cpu).toEqual([100, 300]);
+    expect(usage?.memory).toEqual([500, 1000]);
+    expect(usage?.memoryMax).toEqual([500, 1000]);
+  });
+
   it("follows NextToken pages", async () => {
     // moto 5.2.1 never pages GetMetricData; the paging is simulated on the client (a fault moto cannot produce).
     const mock = mockClient(CloudWatchClient);
     mock
       .on(GetMetricDataCommand)
       .resolvesOnce({
-        MetricDataResults: [{ Id: "s0_cpu", Timestamps: [new Date(1000)], Values: [10] }],
+        MetricDataResults: [
+          { Id: "s0_cpu", Timestamps: [new Date(1000)], Values: [10] },
+          { Id: "s0_memory", Timestamps: [new Date(1000), new Date(2000)], Values: [30, 40] },
+          { Id: "s0_memoryMax", Timestamps: [new Date(1000)], Values: [50] },
+        ],
         NextToken: "page-2",
       })
-      .resolvesOnce({ MetricDataResults: [{ Id: "s0_cpu", Timestamps: [new Date(2000)], Values: [20] }] });
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: "s0_cpu", Timestamps: [new Date(2000)], Values: [20] },
+          { Id: "s0_memoryMax", Timestamps: [new Date(2000)], Values: [60] },
+        ],
+      });
     const [usage] = await collectUsage(new CloudWatchClient({ region: "eu-west-1" }), targets(1), {
       end: END,
     });
     expect(usage?.cpu).toEqual([10, 20]);
+    expect(usage?.memoryMax).toEqual([50, 60]);
     expect(mock.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.NextToken)).toEqual([
       undefined,
       "page-2",
