@@ -121,7 +121,23 @@ describe("stages: one acts, the others run the same code in dry-run", () => {
       { ...scheduled, id: "stages-schedule-2" },
       localContext("schedule"),
     );
-    expect((await actions()).length).toBeGreaterThan(0);
+    // The tag's "Mon-Fri 07:00-19:00 Europe/Berlin" with the service's 2 tasks as the up capacity.
+    expect(
+      (await actions()).map((a) => [a.ScheduledActionName, a.Schedule, a.Timezone, a.ScalableTargetAction]),
+    ).toEqual([
+      [
+        "autopilot-up-0700-MON-FRI",
+        "cron(0 7 ? * MON-FRI *)",
+        "Europe/Berlin",
+        { MinCapacity: 2, MaxCapacity: 2 },
+      ],
+      [
+        "autopilot-down-1900-MON-FRI",
+        "cron(0 19 ? * MON-FRI *)",
+        "Europe/Berlin",
+        { MinCapacity: 0, MaxCapacity: 0 },
+      ],
+    ]);
   });
 
   it("enforcement: a dry-run stage (or a mistyped mode) reports, it never deregisters", async () => {

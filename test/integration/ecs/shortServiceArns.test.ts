@@ -83,6 +83,27 @@ describe("pre-2021 short service ARNs", () => {
     const actions = await world.clients.autoscaling.send(
       new DescribeScheduledActionsCommand({ ServiceNamespace: "ecs", ResourceId: "service/legacy/old-web" }),
     );
-    expect((actions.ScheduledActions ?? []).length).toBeGreaterThan(0);
+    // The tag's "Mon-Fri 08:00-18:00 Europe/Berlin" on the service named by its short ARN.
+    expect(
+      (actions.ScheduledActions ?? []).map((a) => [
+        a.ScheduledActionName,
+        a.Schedule,
+        a.Timezone,
+        a.ScalableTargetAction,
+      ]),
+    ).toEqual([
+      [
+        "autopilot-up-0800-MON-FRI",
+        "cron(0 8 ? * MON-FRI *)",
+        "Europe/Berlin",
+        { MinCapacity: 2, MaxCapacity: 2 },
+      ],
+      [
+        "autopilot-down-1800-MON-FRI",
+        "cron(0 18 ? * MON-FRI *)",
+        "Europe/Berlin",
+        { MinCapacity: 0, MaxCapacity: 0 },
+      ],
+    ]);
   });
 });

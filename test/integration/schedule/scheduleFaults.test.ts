@@ -86,7 +86,15 @@ describe("schedule reconcile under faults", () => {
 
     const second = await reconcileSchedules(world.clients, world.state, DEFAULT_CONFIG, { now: NIGHT });
     expect(second.services.filter((s) => s.failure)).toEqual([]);
-    expect(second.services.find((s) => s.service.serviceName === "beta")?.writes.length).toBeGreaterThan(0);
+    // The retry writes what the refused run could not: beta's two actions, nothing else.
+    expect(
+      second.services
+        .find((s) => s.service.serviceName === "beta")
+        ?.writes.map((w) => (w.kind === "put-action" ? `${w.kind} ${w.action.name} ${w.reason}` : w.kind)),
+    ).toEqual([
+      "put-action autopilot-up-0700-MON-FRI create",
+      "put-action autopilot-down-1900-MON-FRI create",
+    ]);
     expect(second.services.find((s) => s.service.serviceName === "alpha")?.writes).toEqual([]);
     expect(await actions("beta")).toHaveLength(2);
     const third = await reconcileSchedules(world.clients, world.state, DEFAULT_CONFIG, { now: NIGHT });
