@@ -29,6 +29,25 @@ describe("oneStepDown: the one step a right-sized service takes", () => {
     });
   });
 
+  it("ranks by the price book's rates, whatever they are: under a price file where a GB-hour costs 10 times a vCPU-hour, CPU is shed first and never grown", () => {
+    // Made-up rates, chosen to invert AWS's ratio (a price file may hold any): $0.001 per
+    // vCPU-hour, $0.01 per GB-hour.
+    const inverted = { ...US_EAST_1, fargate: { X86_64: { vcpuHour: 0.001, gbHour: 0.01 } } };
+    const need = { cpu: 256, memory: 512 };
+    // From 1 vCPU / 4 GB ($0.041/h): 0.5 vCPU / 4 GB ($0.0405/h) is the smallest reduction, not
+    // 1 vCPU / 3 GB ($0.031/h).
+    expect(oneStepDown({ cpu: 1024, memory: 4096 }, need, inverted, "X86_64")).toEqual({
+      cpu: 512,
+      memory: 4096,
+    });
+    // From 1 vCPU / 8 GB ($0.081/h): 2 vCPU / 7 GB ($0.072/h) is cheaper and dearer than 1 vCPU /
+    // 7 GB ($0.071/h), but it grows CPU: the step is 1 vCPU / 7 GB.
+    expect(oneStepDown({ cpu: 1024, memory: 8192 }, need, inverted, "X86_64")).toEqual({
+      cpu: 1024,
+      memory: 7168,
+    });
+  });
+
   it("prefers shedding memory to shedding CPU, which costs more (the smallest reduction)", () => {
     // From 1 vCPU / 4 GB ($0.05826/h): 1 vCPU / 3 GB ($0.053815/h), not 0.5 vCPU / 4 GB ($0.03802/h).
     expect(oneStepDown({ cpu: 1024, memory: 4096 }, { cpu: 360, memory: 840 }, US_EAST_1, "X86_64")).toEqual({
