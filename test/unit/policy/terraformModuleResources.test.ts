@@ -40,6 +40,8 @@ const WRITTEN = [
   "aws_ecs_service.literal",
   "aws_ecs_service.elsewhere",
   "aws_ecs_service.wrong_type",
+  "aws_ecs_service.interpolated",
+  "aws_ecs_service.backup",
   "aws_ecs_task_set.blue",
 ];
 const order = (r: LoadedResource) => WRITTEN.indexOf(r.address ?? "");
@@ -78,6 +80,16 @@ resource "aws_ecs_service" "wrong_type" {
   cluster = aws_ecs_task_definition.web.arn
 }
 
+resource "aws_ecs_service" "interpolated" {
+  name    = "interpolated"
+  cluster = "arn:aws:ecs:\${var.region}:\${var.account}:cluster/shared"
+}
+
+resource "aws_ecs_service" "backup" {
+  name    = "backup"
+  cluster = aws_ecs_cluster.gone.id
+}
+
 resource "aws_ecs_task_set" "blue" {
   service         = aws_ecs_service.web.id
   cluster         = aws_ecs_cluster.shared.name
@@ -95,6 +107,10 @@ resource "aws_s3_bucket" "logs" {
 `;
 const OTHER = `resource "aws_ecs_cluster" "shared" {
   name = "shared"
+}
+
+resource "aws_ecs_cluster" "web" {
+  name = "web-cluster"
 }
 
 resource "aws_ecs_capacity_provider" "spot" {
@@ -121,7 +137,8 @@ describe("Terraform module: this file's ECS resources, linked across the module"
       "cluster.tf": OTHER,
       "providers.tf": PROVIDERS,
       "broken.tf": "resource {\n",
-      "notes.md": 'resource "aws_ecs_cluster" "md" {}\n',
+      // Not a .tf file: not part of the module.
+      "old.tf.bak": 'resource "aws_ecs_cluster" "gone" {\n  name = "gone"\n}\n',
     });
     // Sorted as written (hcl2json gives them by type, then by name).
     const resources = await loadPolicyFile(join(dir, "main.tf"));
@@ -178,6 +195,23 @@ describe("Terraform module: this file's ECS resources, linked across the module"
         taskDefinition: undefined,
       },
       {
+        kind: "service",
+        address: "aws_ecs_service.interpolated",
+        subject: "interpolated",
+        run: { region },
+        // Its region and account are computed: not taken for this module's cluster of that name.
+        cluster: `unknown: cluster arn:aws:ecs:${$("var.region")}:${$("var.account")}:cluster/shared is not in this configuration`,
+        taskDefinition: undefined,
+      },
+      {
+        kind: "service",
+        address: "aws_ecs_service.backup",
+        subject: "backup",
+        run: { region },
+        cluster: `unknown: cluster ${$("aws_ecs_cluster.gone.id")} is not in this configuration`,
+        taskDefinition: undefined,
+      },
+      {
         kind: "taskSet",
         address: "aws_ecs_task_set.blue",
         subject: "aws_ecs_task_set.blue",
@@ -186,13 +220,14 @@ describe("Terraform module: this file's ECS resources, linked across the module"
         taskDefinition: "web",
       },
     ]);
-    expect(resources.map((r) => r.format)).toEqual(Array(7).fill("terraform"));
+    expect(resources.map((r) => r.format)).toEqual(Array(9).fill("terraform"));
     // Only this file's resources; the other file's are checked when it is.
     expect(
       (await loadPolicyFile(join(dir, "cluster.tf"))).map((r) => [r.address, r.subject, r.resourceType]),
     ).toEqual([
       ["aws_ecs_capacity_provider.spot", "spot", "capacityProvider"],
       ["aws_ecs_cluster.shared", "shared", "cluster"],
+      ["aws_ecs_cluster.web", "web-cluster", "cluster"],
     ]);
   });
 
