@@ -142,11 +142,12 @@ async function containerDefinitionsOf(
         return fail(
           `reads ${path} (${target}), which ${content.message === "ENOENT" ? "does not exist" : `cannot be read (${content.message})`}`,
         );
+      // Before parsing, and outside the try below: that error is not one of JSON syntax.
+      if (jsonNestingDepth(content) > MAX_NESTING)
+        return fail(`in ${path} is nested more than ${MAX_NESTING} levels deep`);
       try {
         if (call[1] === "templatefile") return { value: parseJsonTemplate(content) };
         const value = JSON.parse(content) as unknown;
-        if (jsonNestingDepth(content) > MAX_NESTING)
-          return fail(`in ${path} is nested more than ${MAX_NESTING} levels deep`);
         // file() is read as it is: findings inside it point into it.
         const locator = new JsonLocator(content);
         return { value, from: { file: target, locate: (inner) => locator.locate(inner) } };
