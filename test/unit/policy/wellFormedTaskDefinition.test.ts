@@ -49,10 +49,14 @@ describe("a task definition's lists", () => {
     expect(await refusal(task({ [list]: null }))).toBe("loaded");
   });
 
-  it("the first problem is the one reported: the task definition's lists before its containers'", async () => {
+  it("the first problem is the one reported: the task definition's lists before its containers', the first container's before the next", async () => {
     expect(
       await refusal({ family: "web", volumes: [1], containerDefinitions: [container({ secrets: [2] })] }),
     ).toBe("web: volumes[0] must be an object, not 1");
+    // A well-formed container after it does not hide it.
+    expect(
+      await refusal({ family: "web", containerDefinitions: [container({ secrets: [2] }), container({})] }),
+    ).toBe("web: containerDefinitions[0].secrets[0] must be an object, not 2");
   });
 
   it("other resources are not task definitions: a service's lists are its rules' to read", async () => {
