@@ -211,6 +211,7 @@ describe("ECS API JSON: which resources a file holds", () => {
       ["web", undefined],
     ]);
     expect(await subjects({ services: [{ launchType: "FARGATE" }] })).toEqual([["unnamed.json", undefined]]);
+    expect(await subjects({ taskSets: [{ status: "ACTIVE" }] })).toEqual([["unnamed.json", undefined]]);
   });
 
   it("the home is read only from an ECS ARN of a partition (aws, aws-cn, aws-us-gov) with a 12-digit account", async () => {
@@ -222,6 +223,7 @@ describe("ECS API JSON: which resources a file holds", () => {
     });
     expect(await home("arn:aws:ec2:eu-west-1:123456789012:instance/i-1")).toEqual({});
     expect(await home("arn:aws:ecs:eu-west-1:12345:service/prod/web")).toEqual({});
+    expect(await home("arn:aws:ecs:eu-west-1:1234567890123:service/prod/web")).toEqual({});
     expect(await home("x:arn:aws:ecs:eu-west-1:123456789012:service/prod/web")).toEqual({});
   });
 });
