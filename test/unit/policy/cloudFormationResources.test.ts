@@ -43,6 +43,7 @@ Resources:
             reason: "  drops come from the base image  "
           - not a skip
           - reason: no id
+          - id: ECS002
     Properties:
       Family: web
       ContainerDefinitions: []
@@ -96,7 +97,9 @@ Resources:
       ContainerDefinitions: []
   Bucket:
     Type: AWS::S3::Bucket
-  Broken: 42
+  Defaults:
+    Type: AWS::ECS::Cluster
+  Broken:
 `;
 
 describe("CloudFormation: the template's ECS resources and their references", () => {
@@ -206,6 +209,17 @@ describe("CloudFormation: the template's ECS resources and their references", ()
         cluster: undefined,
         taskDefinition: undefined,
       },
+      // No Properties: every setting is ECS's default.
+      {
+        kind: "cluster",
+        address: "Defaults",
+        subject: "Defaults",
+        name: undefined,
+        format: "cloudformation",
+        run: {},
+        cluster: undefined,
+        taskDefinition: undefined,
+      },
     ]);
     // A service names no related resource it does not have (not even as undefined).
     expect(Object.keys(resources.find((r) => r.address === "Unplaced")?.related ?? {})).toEqual([]);
@@ -216,6 +230,8 @@ describe("CloudFormation: the template's ECS resources and their references", ()
     expect(task?.suppressions).toEqual([
       { ruleId: "ECS016", reason: "drops come from the base image", source: "Task Metadata" },
       { ruleId: "", reason: "no id", source: "Task Metadata" },
+      // No reason: ECS000 says so.
+      { ruleId: "ECS002", reason: "", source: "Task Metadata" },
       { ruleId: "ECS004", reason: "logs ship elsewhere", source: "Task Tags" },
     ]);
   });
