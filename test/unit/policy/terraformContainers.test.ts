@@ -79,6 +79,14 @@ describe("container_definitions of a Terraform task definition", () => {
     expect((await absolute.load())[0]?.document.containerDefinitions).toEqual([
       { name: "app", image: "nginx:1.27" },
     ]);
+    // A container's field is in that file; the list as a whole is the argument of main.tf.
+    const [task] = await absolute.load();
+    expect(task?.locate(["containerDefinitions", 0, "image"])).toEqual({
+      line: 1,
+      column: 19,
+      file: join(elsewhere, "c.json"),
+    });
+    expect(task?.locate(["containerDefinitions"])).toEqual({ line: 3, column: 3 });
   });
 
   it("file() of a file that is not JSON or not a file, or a file or template nested too deep, is one error at the argument", async () => {
