@@ -154,6 +154,16 @@ export const GROUPS = {
   // the batching and paging). Which CloudWatch queries a service gets (Container Insights or AWS/ECS),
   // values oldest first, per task by the running tasks of the same period (a period a series lacks dropped).
   "rightsize-usage": ["core/rightsize/usageSeries.ts"],
+  // Added 2026-11-27 (review of issue 16): the policy's input readers, which decide what a file holds.
+  // Which resources of a CloudFormation template or ECS API JSON are task definitions, services, clusters,
+  // task sets or capacity providers, how they refer to each other, and which task definition lists are malformed.
+  "policy-readers": [
+    "core/policy/inputs/wellFormedTaskDefinition.ts",
+    "core/policy/inputs/ecsJsonResources.ts",
+    "core/policy/inputs/cloudFormationResources.ts",
+  ],
+  // Which resources of a Terraform plan or HCL module are ECS resources and what their fields become (bools, numbers, blocks, references).
+  "policy-terraform": ["core/policy/inputs/terraformResources.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

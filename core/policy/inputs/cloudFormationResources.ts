@@ -14,12 +14,12 @@ export const CLOUDFORMATION_TYPES: Readonly<Record<string, ResourceKind>> = {
   "AWS::ECS::CapacityProvider": "capacityProvider",
 };
 
-/** ECS API names → CloudFormation's where they differ by more than the first letter's case. */
+/**
+ * ECS API names → CloudFormation's where they differ by more than letter case (names that differ
+ * only in case, such as AwsVpcConfiguration or EFSVolumeConfiguration, are found case-insensitively).
+ */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
   settings: ["ClusterSettings"],
-  awsvpcConfiguration: ["AwsVpcConfiguration", "AwsvpcConfiguration"],
-  efsVolumeConfiguration: ["EFSVolumeConfiguration"],
-  fileSystemId: ["FilesystemId"],
 };
 
 /** The logical id a property refers to: `!Ref X`, `!GetAtt X.Arn`. */

@@ -92,21 +92,12 @@ const ARN_OF: Readonly<Record<ResourceKind, string>> = {
  * (with their task sets), DescribeClusters, DescribeCapacityProviders or DescribeTaskSets.
  */
 export function resourcesFromEcsJson(value: Json, file: string, source: StructuredText): LoadedResource[] {
-  const found = findResources(value);
-  const clusters = found
-    .filter((f) => f.kind === "cluster")
-    .map((f) => normalize(f.body, false) as ResourceDoc);
-  return found.map(({ kind, body, base, format, tags }) => {
+  // One shape per file: a service's cluster is never in the same file, so nothing is related.
+  return findResources(value).map(({ kind, body, base, format, tags }) => {
     const document = normalize(body, false) as ResourceDoc;
     if (document.tags === undefined && tags !== undefined) document.tags = tags;
     const name = NAME_OF[kind](document);
     const arn = text(document[ARN_OF[kind]]);
-    const clusterArn = text(document.clusterArn) ?? text(document.cluster);
-    const cluster = clusterArn
-      ? clusters.find(
-          (c) => text(c.clusterArn) === clusterArn || text(c.clusterName) === lastName(clusterArn),
-        )
-      : undefined;
     const subject = name ?? (arn ? lastName(arn) : file);
     return {
       file,
@@ -116,7 +107,7 @@ export function resourcesFromEcsJson(value: Json, file: string, source: Structur
       ...(name ? { name } : {}),
       document,
       run: homeOfArn(arn),
-      related: cluster ? { cluster } : {},
+      related: {},
       suppressions: suppressionsFromTags(document.tags, "tags"),
       locate: (path: FieldPath) => source.locate([...base, ...path]),
     };

@@ -142,11 +142,12 @@ async function containerDefinitionsOf(
         return fail(
           `reads ${path} (${target}), which ${content.message === "ENOENT" ? "does not exist" : `cannot be read (${content.message})`}`,
         );
+      // Before parsing, and outside the try below: that error is not one of JSON syntax.
+      if (jsonNestingDepth(content) > MAX_NESTING)
+        return fail(`in ${path} is nested more than ${MAX_NESTING} levels deep`);
       try {
         if (call[1] === "templatefile") return { value: parseJsonTemplate(content) };
         const value = JSON.parse(content) as unknown;
-        if (jsonNestingDepth(content) > MAX_NESTING)
-          return fail(`in ${path} is nested more than ${MAX_NESTING} levels deep`);
         // file() is read as it is: findings inside it point into it.
         const locator = new JsonLocator(content);
         return { value, from: { file: target, locate: (inner) => locator.locate(inner) } };
@@ -177,6 +178,8 @@ interface TerraformResource {
   readonly raw: Json;
   readonly document: ResourceDoc;
   readonly containersFrom?: ContainersFile;
+  /** Where its arguments are in a `.tf.json` file: `resource.<type>.<name>`, or `….<name>[0]` where the body is a list. */
+  readonly jsonPath: FieldPath;
 }
 
 /**
@@ -186,7 +189,10 @@ interface TerraformResource {
 async function terraformResources(
   config: Json,
   file: string,
-  locate: (type: string, name: string, argument: string) => SourceLocation | undefined,
+  locate: (
+    resource: { type: string; name: string; jsonPath: FieldPath },
+    argument: string,
+  ) => SourceLocation | undefined,
 ): Promise<TerraformResource[]> {
   const found: TerraformResource[] = [];
   const sections = Array.isArray(config.resource) ? config.resource : [config.resource];
@@ -198,10 +204,11 @@ async function terraformResources(
       for (const [name, body] of Object.entries(byName)) {
         const raw = Array.isArray(body) ? body[0] : body;
         if (!isObject(raw)) continue;
+        const jsonPath = ["resource", type, name, ...(Array.isArray(body) ? [0] : [])];
         const containers =
           kind === "taskDefinition"
             ? await containerDefinitionsOf(raw.container_definitions, file, () =>
-                locate(type, name, "container_definitions"),
+                locate({ type, name, jsonPath }, "container_definitions"),
               )
             : { value: undefined };
         const values = terraformValue(raw) as Json;
@@ -212,6 +219,7 @@ async function terraformResources(
           raw,
           document: ecsDocumentFromTerraform(kind, values, containers.value),
           ...(containers.from ? { containersFrom: containers.from } : {}),
+          jsonPath,
         });
       }
     }
@@ -386,7 +394,7 @@ function parseTerraformFile(file: string, content?: string) {
     parsed = (async () => {
       const text = content ?? (await readFile(file, "utf8"));
       const config = await parseHcl(file, text);
-      const locate = (type: string, name: string, argument: string) =>
+      const locate = ({ type, name }: { type: string; name: string }, argument: string) =>
         locateInHcl(new HclOutline(text), type, name, { path: [argument] });
       return { config, resources: await terraformResources(config, file, locate) };
     })();
@@ -430,14 +438,14 @@ export async function resourcesFromTerraformJson(
   file: string,
   source: StructuredText,
 ): Promise<LoadedResource[]> {
-  const resources = await terraformResources(config, file, (type, name, argument) =>
-    source.locate(["resource", type, name, argument]),
+  const resources = await terraformResources(config, file, ({ jsonPath }, argument) =>
+    source.locate([...jsonPath, argument]),
   );
   noResourcesBut(resources, config, file);
   const region = providerRegion([config]);
   return resources.map((r) =>
     loaded(r, resources, file, "terraform-json", region, (where) =>
-      source.locate(["resource", r.type, r.name, ...where.path]),
+      source.locate([...r.jsonPath, ...where.path]),
     ),
   );
 }

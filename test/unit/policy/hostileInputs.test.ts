@@ -87,9 +87,7 @@ describe("hostile policy inputs", () => {
           "main.tf",
         )
       ).message,
-    ).toMatch(
-      /^main\.tf(:\d+:\d+)?: aws_ecs_task_definition\.web: containerDefinitions\[0\] must be an object, not null$/,
-    );
+    ).toBe("main.tf:3:39: aws_ecs_task_definition.web: containerDefinitions[0] must be an object, not null");
     expect(() =>
       loadTaskDefinitionText(JSON.stringify({ family: "web", containerDefinitions: [null] }), "taskdef.json"),
     ).toThrow("taskdef.json:1:41: web: containerDefinitions[0] must be an object, not null");
