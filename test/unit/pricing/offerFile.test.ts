@@ -242,6 +242,7 @@ describe("offer file rows: one OfferPrice per price dimension", () => {
     ]);
     // No terms or no products: no prices.
     expect(readJsonOffer(JSON.stringify({ ...offer, terms: {} })).prices).toEqual([]);
+    expect(readJsonOffer(JSON.stringify({ ...offer, terms: undefined })).prices).toEqual([]);
     expect(readJsonOffer(JSON.stringify({ ...offer, products: undefined })).prices).toEqual([]);
     expect(
       readJsonOffer(JSON.stringify({ ...offer, terms: { OnDemand: { KEPT: { t: {} } } } })).prices,
