@@ -301,6 +301,8 @@ describe("offer file rows: one OfferPrice per price dimension", () => {
     ]);
     expect(csvFields('a,"b"\r')).toEqual(["a", "b"]);
     expect(csvFields('"x""')).toBeUndefined();
+    // A carriage return inside a quoted field is data: only the line's own end is dropped.
+    expect(csvFields('a,"b\rc"')).toEqual(["a", "b\rc"]);
   });
 });
 
@@ -371,5 +373,19 @@ describe("which Fargate dimension an AmazonECS row prices", () => {
     expect(fargateDimension({ ...vcpu(), usd: Number.NaN })).toBeUndefined();
     expect(fargateDimension({ ...vcpu(), usd: Number.POSITIVE_INFINITY })).toBeUndefined();
     expect(fargateDimension({ ...vcpu(), attributes: {} })).toBeUndefined();
+  });
+
+  it("wants the usage type to end with the dimension (AWS appends qualifiers such as -WithFree)", () => {
+    // USE1-ECS-Anywhere-Instance-hours-WithFree, in the same AmazonECS offer, is such a qualified usage type.
+    for (const usagetype of [
+      "USE1-Fargate-vCPU-Hours:perCPU-WithFree",
+      "USE1-Fargate-ARM-GB-Hours-WithFree",
+      "USE1-Fargate-EphemeralStorage-GB-Hours-WithFree",
+    ])
+      expect(fargateDimension({ ...vcpu(), attributes: { usagetype } }), usagetype).toBeUndefined();
+    expect(fargateDimension({ ...vcpu(), attributes: { usagetype: "USE1-Fargate-ARM-GB-Hours" } })).toEqual({
+      architecture: "arm64",
+      dimension: "gb",
+    });
   });
 });
