@@ -149,6 +149,15 @@ describe("explainPushes: where a policy can be set (configOnly)", () => {
     // Accepted by the parser, but ECS refuses '<', '>' and '#' in a tag value.
     expect(configOnly("range:>=1.2 <2")).toBe(true);
     expect(configOnly("prefix:a#")).toBe(true);
+    // Characters a tag value holds, in a form the parser refuses in a tag: a glob without a
+    // wildcard, a regular expression that is plain text.
+    expect(configOnly("glob:release-1.2")).toBe(true);
+    expect(configOnly("regex:main")).toBe(true);
+  });
+
+  it("judges the policy as the parser reads it, without the white space around it", () => {
+    const explanation = explainPushes("\tminor\n", { pushed: [] });
+    expect([explanation.policy, explanation.configOnly]).toEqual(["minor", false]);
   });
 });
 
