@@ -113,6 +113,10 @@ describe("AWS Price List Bulk API offer files", () => {
 
   it("refuses what is not an offer file, naming it", async () => {
     expect(() => readJsonOffer("{}", "index.json")).toThrow(OfferFileError);
+    // The code the CLI and the price update report (AutopilotError).
+    expect(() => readJsonOffer("{}", "index.json")).toThrow(
+      expect.objectContaining({ code: "price-offer-invalid" }),
+    );
     expect(() => readJsonOffer("<html>", "index.json")).toThrow(/index.json: not JSON/);
     async function* text() {
       yield "SKU,TermType";
@@ -162,6 +166,7 @@ describe("offer file headers: what is an AWS offer file", () => {
     for (const publicationDate of [
       "28 Aug 2025",
       "2025-8-28T17:27:23Z",
+      "2025-08-2T17:27:23Z",
       "25-08-28T17:27:23Z",
       "x2025-08-28T17:27:23Z",
     ])
@@ -299,6 +304,12 @@ describe("offer file rows: one OfferPrice per price dimension", () => {
         beginRange: "",
       },
     ]);
+    // A file without a TermType column has rows of no term (none of them On-Demand).
+    const termless: OfferPrice[] = [];
+    await readCsvOffer(csv(...META, '"SKU","PricePerUnit"', '"H7NGEAC6UEHNTKSJ","32.7726"'), (p) =>
+      termless.push(p),
+    );
+    expect(termless.map((p) => [p.termType, notEc2LinuxOnDemand(p)])).toEqual([["", "term "]]);
     expect(csvFields('a,"b"\r')).toEqual(["a", "b"]);
     expect(csvFields('"x""')).toBeUndefined();
     // A carriage return inside a quoted field is data: only the line's own end is dropped.
