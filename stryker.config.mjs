@@ -164,6 +164,13 @@ export const GROUPS = {
   ],
   // Which resources of a Terraform plan or HCL module are ECS resources and what their fields become (bools, numbers, blocks, references).
   "policy-terraform": ["core/policy/inputs/terraformResources.ts"],
+  // Added 2026-11-27 (issue 16): decision modules a review found in no group.
+  // When claims, cooldowns and markers expire: an item past its expiration is gone (isLive), the condition that says so.
+  "state-ttl": ["core/state/ttl.ts"],
+  // What `redeploy explain` says each pushed tag would do (deploy or skip, why, the tag running after it).
+  "redeploy-explain": ["core/redeploy/explainPushes.ts"],
+  // Which AWS price-list rows are EC2 Linux On-Demand, in the Region itself, and which Fargate dimension a row prices.
+  "pricing-offers": ["core/pricing/offerFile.ts"],
 };
 
 /** Groups whose decisions are reached through the state table or ECS: their tests need moto. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainPushes } from "../../../core/redeploy/explainPushes.ts";
+import { explainPushes, formatExplanation } from "../../../core/redeploy/explainPushes.ts";
 
 /** The replay as `redeploy explain --format json` prints its pushes: tag, decision, reason. */
 const replay = (policy: string, running: string | undefined, pushed: readonly string[]) =>
@@ -128,6 +128,137 @@ describe("explainPushes: any never walks a version down through a non-version ta
     expect(explainPushes("any", { running: "main", pushed: ["1.9.0", "nightly"] }).lastVersion).toBe("1.9.0");
     expect(explainPushes("any", { pushed: ["1.9.0"], lastVersion: "2.0.0" }).pushes[0]?.reason).toBe(
       "any: '1.9.0' is older than '2.0.0', the last version the service ran (no downgrades)",
+    );
+  });
+});
+
+describe("explainPushes: where a policy can be set (configOnly)", () => {
+  const configOnly = (policy: string) => explainPushes(policy, { pushed: [] }).configOnly;
+
+  it("says a policy an ECS tag value can hold is set by a service tag or the config", () => {
+    expect(configOnly("minor")).toBe(false);
+    expect(configOnly("order:numerical")).toBe(false);
+    // Every character class AWS allows in a tag value: letters, spaces, digits and _ . : / = + - @.
+    expect(configOnly("prefix:release_v1.2/a=b+c-d@é x")).toBe(false);
+  });
+
+  it("says a glob or regular expression, or a character no tag value holds, is for the central config only", () => {
+    // Refused in a tag by the policy parser.
+    expect(configOnly("glob:release-*")).toBe(true);
+    expect(configOnly("regex:^b-(\\d+)$")).toBe(true);
+    // Accepted by the parser, but ECS refuses '<', '>' and '#' in a tag value.
+    expect(configOnly("range:>=1.2 <2")).toBe(true);
+    expect(configOnly("prefix:a#")).toBe(true);
+    // Characters a tag value holds, in a form the parser refuses in a tag: a glob without a
+    // wildcard, a regular expression that is plain text.
+    expect(configOnly("glob:release-1.2")).toBe(true);
+    expect(configOnly("regex:main")).toBe(true);
+  });
+
+  it("judges the policy as the parser reads it, without the white space around it", () => {
+    const explanation = explainPushes("\tminor\n", { pushed: [] });
+    expect([explanation.policy, explanation.configOnly]).toEqual(["minor", false]);
+  });
+});
+
+describe("explainPushes: the replay's contract (redeploy explain --format json)", () => {
+  it("carries the running tag and the last version forward, deploy by deploy", () => {
+    expect(
+      explainPushes(" minor ", { running: "1.4.2", pushed: ["1.4.3", "2.0.0", "1.5.0-rc.1", "1.5.0"] }),
+    ).toEqual({
+      policy: "minor",
+      allowPrerelease: false,
+      configOnly: false,
+      started: "1.4.2",
+      pushes: [
+        { tag: "1.4.3", decision: "deploy", reason: "minor: 1.4.2 → 1.4.3", running: "1.4.3" },
+        {
+          tag: "2.0.0",
+          decision: "skip",
+          reason: "minor: '2.0.0' is a major bump from '1.4.3'",
+          running: "1.4.3",
+        },
+        {
+          tag: "1.5.0-rc.1",
+          decision: "skip",
+          reason:
+            "minor: '1.5.0-rc.1' is a pre-release or suffixed build, '1.4.3' a release (allowPrerelease is off)",
+          running: "1.4.3",
+        },
+        { tag: "1.5.0", decision: "deploy", reason: "minor: 1.4.3 → 1.5.0", running: "1.5.0" },
+      ],
+      running: "1.5.0",
+      lastVersion: "1.5.0",
+    });
+  });
+
+  it("replays with pre-releases allowed when asked", () => {
+    expect(
+      explainPushes("minor", { running: "1.4.2", pushed: ["1.5.0-rc.1"], allowPrerelease: true }),
+    ).toEqual({
+      policy: "minor",
+      allowPrerelease: true,
+      configOnly: false,
+      started: "1.4.2",
+      pushes: [
+        { tag: "1.5.0-rc.1", decision: "deploy", reason: "minor: 1.4.2 → 1.5.0-rc.1", running: "1.5.0-rc.1" },
+      ],
+      running: "1.5.0-rc.1",
+      lastVersion: "1.5.0-rc.1",
+    });
+  });
+
+  it("says null for a running tag and a last version it does not know", () => {
+    expect(explainPushes("off", { pushed: ["1.0.0"] })).toEqual({
+      policy: "off",
+      allowPrerelease: false,
+      configOnly: false,
+      started: null,
+      pushes: [{ tag: "1.0.0", decision: "skip", reason: "redeploy is off", running: null }],
+      running: null,
+      lastVersion: null,
+    });
+  });
+});
+
+describe("formatExplanation: what redeploy explain prints", () => {
+  it("prints the policy, where it can be set, one aligned line per push and the outcome", () => {
+    expect(
+      formatExplanation(
+        explainPushes("minor", { running: "1.4.2", pushed: ["1.4.3", "2.0.0", "1.5.0-rc.1", "1.5.0"] }),
+      ),
+    ).toBe(
+      [
+        "Policy minor (service tag or central config), allowPrerelease off; the service runs 1.4.2",
+        "  1.4.3       deploy  minor: 1.4.2 → 1.4.3",
+        "  2.0.0       skip    minor: '2.0.0' is a major bump from '1.4.3'",
+        "  1.5.0-rc.1  skip    minor: '1.5.0-rc.1' is a pre-release or suffixed build, '1.4.3' a release (allowPrerelease is off)",
+        "  1.5.0       deploy  minor: 1.4.3 → 1.5.0",
+        "Runs 1.5.0 after 4 push(es): 2 deployed, 2 skipped (tag policy only; the image's platform and signature are checked at push time)",
+      ].join("\n"),
+    );
+  });
+
+  it("says central config only, allowPrerelease on, and an unknown tag where the service's is not known", () => {
+    expect(
+      formatExplanation(
+        explainPushes("glob:release-*", { pushed: ["release-candidate-1", "x"], allowPrerelease: true }),
+      ),
+    ).toBe(
+      [
+        "Policy glob:release-* (central config only), allowPrerelease on; the service runs an unknown tag",
+        "  release-candidate-1  deploy  glob:release-*: 'release-candidate-1' is the first match (the running tag is unknown)",
+        "  x                    skip    glob:release-*: 'x' does not match",
+        "Runs release-candidate-1 after 2 push(es): 1 deployed, 1 skipped (tag policy only; the image's platform and signature are checked at push time)",
+      ].join("\n"),
+    );
+    // Tags shorter than "deploy" still get a six-wide column; nothing deployed, nothing known.
+    expect(formatExplanation(explainPushes("off", { pushed: ["1.0.0"] }))).toBe(
+      [
+        "Policy off (service tag or central config), allowPrerelease off; the service runs an unknown tag",
+        "  1.0.0   skip    redeploy is off",
+        "Runs an unknown tag after 1 push(es): 0 deployed, 1 skipped (tag policy only; the image's platform and signature are checked at push time)",
+      ].join("\n"),
     );
   });
 });
