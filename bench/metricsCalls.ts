@@ -11,7 +11,8 @@ import {
 import { mapWithConcurrency } from "../core/aws/concurrency.ts";
 import { ApiCallCounter } from "../core/aws/index.ts";
 import { createInsightClients } from "../core/aws/insightClients.ts";
-import { collectUsage, type UsageTarget } from "../core/rightsize/collectUsage.ts";
+import { collectUsage } from "../core/rightsize/collectUsage.ts";
+import type { UsageTarget } from "../core/rightsize/usageSeries.ts";
 
 const LOOKBACK_DAYS = 14;
 const PERIOD_SECONDS = 300;

@@ -9,7 +9,7 @@ import { readStopStats, StateTable } from "../state/index.ts";
 import { agentReserveOf } from "./agentReserve.ts";
 import type { AgentReserve, InstanceShape } from "./binPacking.ts";
 import { type ClusterCapacityReport, planClusterCapacity } from "./clusterCapacity.ts";
-import { collectUsage, type ServiceUsage } from "./collectUsage.ts";
+import { collectUsage } from "./collectUsage.ts";
 import { readComputeOptimizer } from "./computeOptimizer.ts";
 import { type ComputeOptimizerComparison, compareWithComputeOptimizer } from "./computeOptimizerView.ts";
 import { currentEc2Cost } from "./currentEc2Cost.ts";
@@ -17,6 +17,7 @@ import { imageArchitectures } from "./imageArchitectures.ts";
 import { loadClusterCapacity } from "./loadClusterCapacity.ts";
 import { profileService, serviceFacts } from "./profile.ts";
 import { type PriceBook, type Recommendation, recommend } from "./recommend.ts";
+import type { ServiceUsage } from "./usageSeries.ts";
 
 /** A price source as reports show it: with its age on the day of the report. */
 export interface DatedPriceSource extends PriceSource {

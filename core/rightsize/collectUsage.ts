@@ -9,8 +9,6 @@ import {
   usageQueries,
 } from "./usageSeries.ts";
 
-export type { ServiceUsage, UsageTarget } from "./usageSeries.ts";
-
 /** GetMetricData accepts at most 500 queries per request. */
 export const MAX_QUERIES_PER_REQUEST = 500;
 

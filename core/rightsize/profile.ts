@@ -2,9 +2,9 @@ import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { tagMap } from "../ecs/describe.ts";
 import { cpuUnits, memoryMiB } from "../ecs/units.ts";
 import { SERVICE_TAGS } from "../tags.ts";
-import type { ServiceUsage } from "./collectUsage.ts";
 import { type DeploymentLimits, ECS_DEFAULT_DEPLOYMENT } from "./ec2Plan.ts";
 import { type Distribution, distribution } from "./percentiles.ts";
+import type { ServiceUsage } from "./usageSeries.ts";
 
 /** What the recommendation needs to know of a service besides its usage. */
 export interface ServiceFacts {

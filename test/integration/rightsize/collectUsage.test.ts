@@ -1,7 +1,8 @@
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
-import { collectUsage, type UsageTarget } from "../../../core/rightsize/collectUsage.ts";
+import { collectUsage } from "../../../core/rightsize/collectUsage.ts";
+import type { UsageTarget } from "../../../core/rightsize/usageSeries.ts";
 import { createWorld, type World } from "../../support/world.ts";
 
 let world: World;

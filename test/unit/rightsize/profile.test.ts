@@ -1,6 +1,5 @@
 import type { Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
-import type { ServiceUsage } from "../../../core/rightsize/collectUsage.ts";
 import { distribution } from "../../../core/rightsize/percentiles.ts";
 import {
   metricsSpan,
@@ -9,6 +8,7 @@ import {
   serviceFacts,
   spanText,
 } from "../../../core/rightsize/profile.ts";
+import type { ServiceUsage } from "../../../core/rightsize/usageSeries.ts";
 import { SERVICE_TAGS } from "../../../core/tags.ts";
 
 const SERVICE: Service = {
