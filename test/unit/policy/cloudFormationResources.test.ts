@@ -253,6 +253,34 @@ describe("CloudFormation: the template's ECS resources and their references", ()
     expect(task?.run).toEqual({});
   });
 
+  it("a service whose load balancers are a condition (`!If`) leaves its task definition's load balancer unknown", async () => {
+    const template = `Conditions:
+  Public: !Equals [!Ref Stage, prod]
+Parameters:
+  Stage:
+    Type: String
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      ContainerDefinitions: []
+  Web:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      LoadBalancers: !If
+        - Public
+        - - ContainerName: app
+            ContainerPort: 80
+        - !Ref AWS::NoValue
+`;
+    const [task] = await loadPolicyText(template, "template.yaml");
+    const behind = task?.run?.behindLoadBalancer;
+    expect(behind).toBeInstanceOf(Unknown);
+    expect(behind instanceof Unknown && behind.description).toContain('"Fn::If"');
+  });
+
   it("finds a field on its line whatever CloudFormation calls it (case, ClusterSettings for settings)", async () => {
     const template = `Resources:
   Cluster:
