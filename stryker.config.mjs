@@ -164,6 +164,9 @@ export const GROUPS = {
   ],
   // Which resources of a Terraform plan or HCL module are ECS resources and what their fields become (bools, numbers, blocks, references).
   "policy-terraform": ["core/policy/inputs/terraformResources.ts"],
+  // Added 2026-11-27 (issue 16): what a Terraform resource's attributes and blocks become in the ECS API's shape
+  // (which blocks are single objects, which attributes are user-keyed maps, Terraform names that ECS spells otherwise).
+  "policy-terraform-docs": ["core/policy/inputs/terraformDocuments.ts"],
   // Added 2026-11-27 (issue 16): decision modules a review found in no group.
   // When claims, cooldowns and markers expire: an item past its expiration is gone (isLive), the condition that says so.
   "state-ttl": ["core/state/ttl.ts"],
