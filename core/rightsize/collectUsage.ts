@@ -3,6 +3,7 @@ import { chunk } from "../aws/concurrency.ts";
 import {
   addResults,
   type CollectedPoints,
+  incompleteUsage,
   type ServiceUsage,
   type UsageTarget,
   usageFromPoints,
@@ -16,7 +17,8 @@ export const MAX_QUERIES_PER_REQUEST = 500;
  * Reads CPU, memory and task counts of many services over a lookback window: every query of
  * every service batched into GetMetricData requests of at most 500 queries, each request
  * followed through its NextToken pages. Per-period statistics only (Average, Maximum), so
- * percentiles are computed on our side. Which queries a service gets and what its results
+ * percentiles are computed on our side. A query CloudWatch answers with `InternalError` or
+ * `Forbidden` after its last page fails the whole read (IncompleteUsageError). Which queries a service gets and what its results
  * become are in usageSeries.ts.
  *
  * @example
@@ -46,5 +48,15 @@ export async function collectUsage(
       nextToken = response.NextToken;
     } while (nextToken);
   }
+  const incomplete = incompleteUsage(targets, collected, period);
+  if (incomplete.length > 0)
+    throw new IncompleteUsageError(
+      `CloudWatch did not return the whole ${options.lookbackDays ?? 14}-day window of ${incomplete.length} metric(s): ${incomplete.slice(0, 5).join("; ")}${incomplete.length > 5 ? `; …and ${incomplete.length - 5} more` : ""}. No service is sized on part of its usage; the run fails so that it is retried.`,
+    );
   return usageFromPoints(targets, collected, period);
+}
+
+/** GetMetricData answered, but said some queries' data is incomplete (`InternalError`, `Forbidden`). */
+export class IncompleteUsageError extends Error {
+  override name = "IncompleteUsageError";
 }

@@ -81,7 +81,16 @@ export function usageQueries(targets: readonly UsageTarget[], periodSeconds: num
  * starts (ms since the epoch) and values, in two plain number lists (the compact form: a weekly
  * run holds a batch of services' 14 days of points at once).
  */
-export type CollectedPoints = Map<string | undefined, { timestamps: number[]; values: number[] }>;
+export type CollectedPoints = Map<
+  string | undefined,
+  {
+    timestamps: number[];
+    values: number[];
+    /** The StatusCode of the last page that had this query, and its first message, if any. */
+    status?: string;
+    message?: string;
+  }
+>;
 
 /** Appends one page of GetMetricData results; a timestamp without a value is no data point. */
 export function addResults(collected: CollectedPoints, results: readonly MetricDataResult[]): void {
@@ -93,8 +102,42 @@ export function addResults(collected: CollectedPoints, results: readonly MetricD
       entry.timestamps.push(timestamp.getTime());
       entry.values.push(value);
     }
+    if (result.StatusCode) entry.status = result.StatusCode;
+    const message = result.Messages?.[0];
+    if (message) entry.message = [message.Code, message.Value].filter(Boolean).join(": ");
+    else delete entry.message;
     collected.set(result.Id, entry);
   }
+}
+
+/**
+ * The statuses after which a query's points are not the whole window: `InternalError` (CloudWatch
+ * says retry; its NextToken, when there is one, is followed like any page) and `Forbidden`.
+ * `PartialData` is followed through NextToken; `Complete` is complete. (CloudWatch API
+ * Reference, MetricDataResult, StatusCode.)
+ */
+const INCOMPLETE = new Set(["InternalError", "Forbidden"]);
+
+/**
+ * The services whose usage CloudWatch did not return whole, after every page: one line per query
+ * whose last status was `InternalError` or `Forbidden` (`prod/api CpuUtilized: Forbidden (…)`).
+ * Usage sized on part of the window could miss its peaks, so the caller fails instead.
+ */
+export function incompleteUsage(
+  targets: readonly UsageTarget[],
+  collected: CollectedPoints,
+  periodSeconds: number,
+): string[] {
+  return usageQueries(targets, periodSeconds).flatMap((query) => {
+    const entry = collected.get(query.Id);
+    if (!entry?.status || !INCOMPLETE.has(entry.status)) return [];
+    const target = targets[Number(query.Id?.slice(1, query.Id.indexOf("_")))];
+    const metric = query.MetricStat?.Metric?.MetricName;
+    const stat = query.MetricStat?.Stat;
+    return [
+      `${target?.clusterName}/${target?.serviceName} ${metric} ${stat}: ${entry.status}${entry.message ? ` (${entry.message})` : ""}`,
+    ];
+  });
 }
 
 type Series = ReadonlyMap<number, number>;

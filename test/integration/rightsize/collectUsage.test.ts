@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
-import { collectUsage } from "../../../core/rightsize/collectUsage.ts";
+import { collectUsage, IncompleteUsageError } from "../../../core/rightsize/collectUsage.ts";
 import type { UsageTarget } from "../../../core/rightsize/usageSeries.ts";
 import { createWorld, type World } from "../../support/world.ts";
 
@@ -133,6 +133,37 @@ describe("collectUsage", () => {
       undefined,
       "page-2",
     ]);
+    mock.restore();
+  });
+
+  it("fails the read when a query's last page says InternalError or Forbidden, naming the service and metric", async () => {
+    // moto 5.2.1 always answers StatusCode Complete; the statuses are simulated on the client (a case moto cannot produce).
+    const mock = mockClient(CloudWatchClient);
+    mock
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: "s0_cpu", StatusCode: "InternalError", Timestamps: [new Date(1000)], Values: [10] },
+          { Id: "s0_memory", StatusCode: "Complete", Timestamps: [new Date(1000)], Values: [30] },
+          { Id: "s0_memoryMax", StatusCode: "Complete", Timestamps: [new Date(1000)], Values: [50] },
+        ],
+        NextToken: "retry",
+      })
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: "s0_cpu", StatusCode: "Complete", Timestamps: [new Date(2000)], Values: [20] },
+          {
+            Id: "s1_memoryMax",
+            StatusCode: "Forbidden",
+            Messages: [{ Code: "Forbidden", Value: "User is not authorized" }],
+          },
+        ],
+      });
+    const read = collectUsage(new CloudWatchClient({ region: "eu-west-1" }), targets(2), { end: END });
+    await expect(read).rejects.toBeInstanceOf(IncompleteUsageError);
+    await expect(read).rejects.toThrow(
+      "CloudWatch did not return the whole 14-day window of 1 metric(s): prod/svc-1 MemoryUtilization Maximum: Forbidden (Forbidden: User is not authorized).",
+    );
     mock.restore();
   });
 });

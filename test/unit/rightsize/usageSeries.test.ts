@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   addResults,
   type CollectedPoints,
+  incompleteUsage,
   type UsageTarget,
   usageFromPoints,
   usageQueries,
@@ -355,5 +356,61 @@ describe("usageFromResults", () => {
       300,
     );
     expect(usage).toMatchObject({ timestamps: [T[0]], cpu: [10], memory: [40], memoryMax: [70] });
+  });
+});
+
+describe("incompleteUsage", () => {
+  const collect = (...pages: MetricDataResult[][]) => {
+    const collected: CollectedPoints = new Map();
+    for (const page of pages) addResults(collected, page);
+    return collected;
+  };
+
+  it("names each query whose last page said InternalError or Forbidden, with the service, metric, statistic and CloudWatch's message", () => {
+    const collected = collect([
+      {
+        ...result("s0_cpu", [[T[0], 10]]),
+        StatusCode: "Forbidden",
+        Messages: [{ Code: "Forbidden", Value: "not authorized" }],
+      },
+      result("s0_memory", [[T[0], 40]]),
+      result("s0_memoryMax", [[T[0], 70]]),
+      result("s1_cpuTotal", [[T[0], 100]]),
+      { ...result("s1_memoryTotalMax", []), StatusCode: "InternalError" },
+    ]);
+    expect(incompleteUsage([PLAIN, INSIGHTS], collected, 300)).toEqual([
+      "batch/worker CPUUtilization Average: Forbidden (Forbidden: not authorized)",
+      "prod/api MemoryUtilized Maximum: InternalError",
+    ]);
+  });
+
+  it("takes the last page's status: InternalError then Complete is whole, Complete then InternalError is not", () => {
+    const recovered = collect(
+      [
+        {
+          ...result("s0_cpu", [[T[0], 10]]),
+          StatusCode: "InternalError",
+          Messages: [{ Code: "InternalError" }],
+        },
+      ],
+      [result("s0_cpu", [[T[1], 20]])],
+    );
+    expect(incompleteUsage([PLAIN], recovered, 300)).toEqual([]);
+    const broken = collect(
+      [result("s0_cpu", [[T[0], 10]])],
+      [{ ...result("s0_cpu", []), StatusCode: "InternalError" }],
+    );
+    expect(incompleteUsage([PLAIN], broken, 300)).toEqual([
+      "batch/worker CPUUtilization Average: InternalError",
+    ]);
+  });
+
+  it("counts Complete, PartialData (followed through NextToken) and a missing status as whole", () => {
+    const collected = collect([
+      result("s0_cpu", [[T[0], 10]]),
+      { ...result("s0_memory", [[T[0], 40]]), StatusCode: "PartialData" },
+      { Id: "s0_memoryMax", Timestamps: [new Date(T[0])], Values: [70] },
+    ]);
+    expect(incompleteUsage([PLAIN], collected, 300)).toEqual([]);
   });
 });
