@@ -220,7 +220,9 @@ export function containerInstanceMessage(input: {
           (t) =>
             `• \`${escapeMrkdwn(t.taskArn.slice(t.taskArn.lastIndexOf("/") + 1))}\` (${escapeMrkdwn(t.group)}): ${escapeMrkdwn(t.why)}`,
         )
-        .join("\n")}`;
+        .join(
+          "\n",
+        )}${(input.stuck?.length ?? 0) > 10 ? `\n…and ${(input.stuck?.length ?? 0) - 10} more` : ""}`;
       next =
         "stop the standalone tasks (`aws ecs stop-task`) or let them finish; for a service, lower minimumHealthyPercent or raise maximumPercent so ECS can replace its tasks";
       break;

@@ -634,32 +634,39 @@ describe("containerInstanceMessage: an agent away, a drain that leaves tasks, an
     });
   });
 
-  it("draining with tasks that stay: lists the first ten, counts them all", () => {
-    const stuck = Array.from({ length: 11 }, (_, i) => ({
-      taskArn: `arn:aws:ecs:us-east-1:111122223333:task/default/task${i + 1}`,
-      group: "family:nightly-report",
-      why: "belongs to no service: ECS does not stop or replace it",
-    }));
-    const section = containerInstanceMessage({
-      subject: INSTANCE,
-      kind: "draining-stuck",
-      status: "DRAINING",
-      runningTasks: 12,
-      stuck,
-    }).blocks[1];
-    const lines = Array.from(
-      { length: 10 },
-      (_, i) =>
-        `• \`task${i + 1}\` (family:nightly-report): belongs to no service: ECS does not stop or replace it`,
-    );
-    expect(section).toEqual({
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: `:hourglass: \`i-f3a8506b\` is DRAINING, and 11 of its 12 tasks will not move:\n${lines.join("\n")}\n*Next:* stop the standalone tasks (\`aws ecs stop-task\`) or let them finish; for a service, lower minimumHealthyPercent or raise maximumPercent so ECS can replace its tasks`,
-      },
-    });
-  });
+  it.each([
+    [10, ""],
+    [11, "\n…and 1 more"],
+    [14, "\n…and 4 more"],
+  ])(
+    "draining with %i tasks that stay: lists the first ten, counts them all, says how many more",
+    (count, more) => {
+      const stuck = Array.from({ length: count }, (_, i) => ({
+        taskArn: `arn:aws:ecs:us-east-1:111122223333:task/default/task${i + 1}`,
+        group: "family:nightly-report",
+        why: "belongs to no service: ECS does not stop or replace it",
+      }));
+      const section = containerInstanceMessage({
+        subject: INSTANCE,
+        kind: "draining-stuck",
+        status: "DRAINING",
+        runningTasks: 20,
+        stuck,
+      }).blocks[1];
+      const lines = Array.from(
+        { length: 10 },
+        (_, i) =>
+          `• \`task${i + 1}\` (family:nightly-report): belongs to no service: ECS does not stop or replace it`,
+      );
+      expect(section).toEqual({
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `:hourglass: \`i-f3a8506b\` is DRAINING, and ${count} of its 20 tasks will not move:\n${lines.join("\n")}${more}\n*Next:* stop the standalone tasks (\`aws ecs stop-task\`) or let them finish; for a service, lower minimumHealthyPercent or raise maximumPercent so ECS can replace its tasks`,
+        },
+      });
+    },
+  );
 
   it("leaving with tasks: its status and ECS's reason, the tasks running, what happens to them, what to check", () => {
     expect(
