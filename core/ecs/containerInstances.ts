@@ -6,13 +6,7 @@ import {
 import { chunk } from "../aws/concurrency.ts";
 import { type ContainerInstanceFacts, containerInstanceFacts } from "./containerInstanceFacts.ts";
 
-// The pure facts live in containerInstanceFacts.ts (mutation group ecs-facts); callers import them from here too.
-export {
-  type ContainerInstanceFacts,
-  containerInstanceFacts,
-  type Resources,
-  taskReservation,
-} from "./containerInstanceFacts.ts";
+// The pure facts live in containerInstanceFacts.ts (mutation group ecs-facts).
 
 /**
  * Every container instance of a cluster: ListContainerInstances (paged) and

@@ -9,7 +9,6 @@ import { parseImageReference } from "./ImageReference.ts";
 import { type IndexDocument, platformsOfIndex } from "./indexPlatforms.ts";
 
 // The pure reading of an index lives in indexPlatforms.ts (mutation group ecs-facts); callers import it from here too.
-export { hasLinuxArm64, platformsOfIndex } from "./indexPlatforms.ts";
 
 /** Manifest list / image index media types: an image built for several platforms. */
 export const INDEX_MEDIA_TYPES: readonly string[] = [

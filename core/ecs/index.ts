@@ -2,10 +2,10 @@ export { nameFromArn, type ServiceRef, scalableResourceId, serviceRef } from "./
 export {
   type ContainerInstanceFacts,
   containerInstanceFacts,
-  listContainerInstances,
   type Resources,
   taskReservation,
-} from "./containerInstances.ts";
+} from "./containerInstanceFacts.ts";
+export { listContainerInstances } from "./containerInstances.ts";
 export {
   type DescribedServices,
   type DescribedTaskDefinition,
@@ -23,13 +23,8 @@ export {
   parseImageReference,
   pinnedImage,
 } from "./ImageReference.ts";
-export {
-  ACCEPTED_MEDIA_TYPES,
-  hasLinuxArm64,
-  type ImagePlatforms,
-  platformsOfIndex,
-  readImagePlatforms,
-} from "./imagePlatforms.ts";
+export { ACCEPTED_MEDIA_TYPES, type ImagePlatforms, readImagePlatforms } from "./imagePlatforms.ts";
+export { hasLinuxArm64, platformsOfIndex } from "./indexPlatforms.ts";
 export { type Deployed, type RollOut, rollOut } from "./rollOut.ts";
 export { copyTaskDefinition, isReservedTagKey, mergeTags } from "./TaskDefinitionCopy.ts";
 export { cpuUnits, memoryMiB } from "./units.ts";

@@ -10,9 +10,6 @@ import { type StateTable, stateKeys } from "../state/index.ts";
 import { isoWeek } from "./isoWeek.ts";
 import type { RightsizePlan } from "./planRightsize.ts";
 
-/** The week key of a step claim; its own pure module (mutation group rightsize-week). */
-export { isoWeek };
-
 /** How long a step's service lease holds if its run dies before giving it back. */
 const DEFAULT_LEASE_SECONDS = 15 * 60;
 

@@ -5,7 +5,7 @@
  * strategies that spread where binpack would free instances, idle instances and instances whose
  * agent is disconnected — each with $/month. Pure: the reads are in loadClusterCapacity.ts.
  */
-import type { ContainerInstanceFacts, Resources } from "../ecs/containerInstances.ts";
+import type { ContainerInstanceFacts, Resources } from "../ecs/containerInstanceFacts.ts";
 import { HOURS_PER_MONTH } from "./ec2Plan.ts";
 
 export type { ContainerInstanceFacts, Resources };

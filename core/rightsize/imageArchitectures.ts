@@ -1,5 +1,6 @@
 import { parseImageReference } from "../ecs/ImageReference.ts";
-import { hasLinuxArm64, type ImagePlatforms } from "../ecs/imagePlatforms.ts";
+import type { ImagePlatforms } from "../ecs/imagePlatforms.ts";
+import { hasLinuxArm64 } from "../ecs/indexPlatforms.ts";
 import type { ImageArchitectures } from "./recommend.ts";
 
 /*

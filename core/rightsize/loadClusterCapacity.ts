@@ -10,7 +10,8 @@ import {
 } from "@aws-sdk/client-ecs";
 import { chunk } from "../aws/concurrency.ts";
 import { nameFromArn } from "../ecs/arns.ts";
-import { listContainerInstances, taskReservation } from "../ecs/containerInstances.ts";
+import { taskReservation } from "../ecs/containerInstanceFacts.ts";
+import { listContainerInstances } from "../ecs/containerInstances.ts";
 import { describeTaskDefinitions } from "../ecs/describe.ts";
 import type { ClusterFacts, RunningTaskFacts } from "./clusterCapacity.ts";
 

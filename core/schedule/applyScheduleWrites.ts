@@ -5,7 +5,7 @@ import {
 } from "@aws-sdk/client-application-auto-scaling";
 import type { AwsClients } from "../aws/clients.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
-import { DIMENSION, NAMESPACE } from "./loadScheduleInputs.ts";
+import { DIMENSION, NAMESPACE } from "./scheduleOwnership.ts";
 import type { ServiceSchedulePlan } from "./types.ts";
 
 /**

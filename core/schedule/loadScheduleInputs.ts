@@ -15,7 +15,6 @@ import { resourceIdOf } from "./scheduleSource.ts";
 import type { RememberedCapacity, ScheduleInputs } from "./types.ts";
 
 // Which actions are ours and which services count: scheduleOwnership.ts (mutation group schedule-ownership).
-export { DIMENSION, NAMESPACE } from "./scheduleOwnership.ts";
 
 /**
  * Reads what a reconcile plans from: the services (every service of every cluster, or one),

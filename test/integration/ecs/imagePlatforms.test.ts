@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CreateRepositoryCommand } from "@aws-sdk/client-ecr";
 import { beforeAll, describe, expect, it } from "vitest";
-import { hasLinuxArm64, readImagePlatforms } from "../../../core/ecs/imagePlatforms.ts";
+import { readImagePlatforms } from "../../../core/ecs/imagePlatforms.ts";
+import { hasLinuxArm64 } from "../../../core/ecs/indexPlatforms.ts";
 import { ACCOUNT, ecrImage, pushImageManifest } from "../../../sandbox/seed.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 

@@ -12,7 +12,7 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
-import { isoWeek } from "../../../core/rightsize/applyRightsize.ts";
+import { isoWeek } from "../../../core/rightsize/isoWeek.ts";
 import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { RightsizeApplyError } from "../../../core/rightsize/runRightsize.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";

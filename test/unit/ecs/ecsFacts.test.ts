@@ -3,8 +3,6 @@ import { resolve } from "node:path";
 import type { ContainerInstance } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { containerInstanceFacts, taskReservation } from "../../../core/ecs/containerInstanceFacts.ts";
-import * as containerInstances from "../../../core/ecs/containerInstances.ts";
-import * as imagePlatforms from "../../../core/ecs/imagePlatforms.ts";
 import { hasLinuxArm64, platformsOfIndex } from "../../../core/ecs/indexPlatforms.ts";
 import { cpuUnits, memoryMiB } from "../../../core/ecs/units.ts";
 
@@ -133,11 +131,6 @@ describe("taskReservation: what a task reserves on a container instance", () => 
   it("is nothing for a missing task definition or one without containers", () => {
     expect(taskReservation(undefined)).toEqual({ cpu: 0, memory: 0 });
     expect(taskReservation({})).toEqual({ cpu: 0, memory: 0 });
-  });
-
-  it("is still exported by containerInstances.ts for its callers", () => {
-    expect(containerInstances.taskReservation).toBe(taskReservation);
-    expect(containerInstances.containerInstanceFacts).toBe(containerInstanceFacts);
   });
 });
 
@@ -268,11 +261,6 @@ describe("platformsOfIndex: the platforms an image index names", () => {
 
   it("is no platform for a document without manifests (a single-platform image manifest)", () => {
     expect(platformsOfIndex(fixture("docker-manifest.spec-example.json"))).toEqual([]);
-  });
-
-  it("is still exported by imagePlatforms.ts for its callers", () => {
-    expect(imagePlatforms.platformsOfIndex).toBe(platformsOfIndex);
-    expect(imagePlatforms.hasLinuxArm64).toBe(hasLinuxArm64);
   });
 });
 

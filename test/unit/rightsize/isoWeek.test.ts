@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { isoWeek as fromApply } from "../../../core/rightsize/applyRightsize.ts";
 import { isoWeek } from "../../../core/rightsize/isoWeek.ts";
 
 /**
@@ -64,9 +63,5 @@ describe("isoWeek: the ISO 8601 week that keys the weekly right-sizing step", ()
     const at = new Date("2021-01-03T12:00:00Z");
     isoWeek(at);
     expect(at.toISOString()).toBe("2021-01-03T12:00:00.000Z");
-  });
-
-  it("is still exported by applyRightsize.ts for its callers", () => {
-    expect(fromApply).toBe(isoWeek);
   });
 });

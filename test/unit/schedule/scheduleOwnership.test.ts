@@ -2,7 +2,6 @@ import type { ScheduledAction } from "@aws-sdk/client-application-auto-scaling";
 import type { Service } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
-import * as loadScheduleInputs from "../../../core/schedule/loadScheduleInputs.ts";
 import {
   DIMENSION,
   isOwnAction,
@@ -52,11 +51,6 @@ describe("isOwnAction: which scheduled actions are ecs-autopilot's", () => {
     expect(
       isOwnAction(action("autopilot-up-0700-MON-FRI", "table/orders", "dynamodb:table:WriteCapacityUnits")),
     ).toBe(false);
-  });
-
-  it("is still exported as NAMESPACE and DIMENSION by loadScheduleInputs.ts for its callers", () => {
-    expect(loadScheduleInputs.NAMESPACE).toBe(NAMESPACE);
-    expect(loadScheduleInputs.DIMENSION).toBe(DIMENSION);
   });
 });
 
