@@ -1,4 +1,4 @@
-import { type TaskDefinitionDoc, Unknown } from "./types.ts";
+import { type RunContext, type TaskDefinitionDoc, Unknown } from "./types.ts";
 
 export type Json = Record<string, unknown>;
 
@@ -71,6 +71,30 @@ export const isWindows = (taskDefinition: TaskDefinitionDoc): boolean =>
 export function behindLoadBalancer(loadBalancers: unknown): { behindLoadBalancer?: true | Unknown } {
   if (isUnknown(loadBalancers)) return { behindLoadBalancer: loadBalancers };
   return asArray(loadBalancers).length > 0 ? { behindLoadBalancer: true } : {};
+}
+
+/**
+ * How a task definition runs, from the services and task sets of the input that run it (services
+ * first): behind a load balancer when any of them is behind one, else unknown when one's list is
+ * unknown; the first platform version and launch type one of them gives. Under the external deployment
+ * controller (CodeDeploy blue/green with CloudFormation hooks, task sets in Terraform) the load
+ * balancers are the task set's, not the service's.
+ *
+ * @example
+ * run = runOfRunners([{ loadBalancers: service.loadBalancers, launchType: service.launchType }]);
+ */
+export function runOfRunners(
+  runners: readonly { loadBalancers?: unknown; platformVersion?: unknown; launchType?: unknown }[],
+): RunContext {
+  const each = runners.map((r) => behindLoadBalancer(r.loadBalancers).behindLoadBalancer);
+  const behind = each.includes(true) ? true : each.find(isUnknown);
+  const platformVersion = runners.map((r) => text(r.platformVersion)).find(Boolean);
+  const launchType = runners.map((r) => text(r.launchType)).find(Boolean);
+  return {
+    ...(behind ? { behindLoadBalancer: behind } : {}),
+    ...(platformVersion ? { platformVersion } : {}),
+    ...(launchType ? { launchType } : {}),
+  };
 }
 
 /** The last part of an ARN or a name as given (`…:cluster/prod` → `prod`). */

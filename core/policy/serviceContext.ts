@@ -1,6 +1,7 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { tagMap } from "../ecs/describe.ts";
 import { SERVICE_TAGS } from "../tags.ts";
+import { runOfRunners } from "./fields.ts";
 import type { RunContext } from "./types.ts";
 
 /** Service exemptions from its `autopilot:policy-exempt` tag (`ECS004 ECS011`). */
@@ -12,12 +13,13 @@ export function serviceExemptions(service: Service | undefined): Array<{ ruleId:
     .map((ruleId) => ({ ruleId, by: `service tag ${SERVICE_TAGS.policyExempt}` }));
 }
 
-/** How a service runs a task definition: the context rules like ECS008 and ECS019 need. */
+/**
+ * How a service runs a task definition: the context rules like ECS008 and ECS019 need. Under the
+ * external or CodeDeploy deployment controller DescribeServices also lists the service's task
+ * sets, which carry their own load balancers, launch type and platform version: behind a load
+ * balancer when the service or any of its task sets is.
+ */
 export function runContextOf(service: Service | undefined): RunContext {
   if (!service) return {};
-  return {
-    ...((service.loadBalancers ?? []).length > 0 ? { behindLoadBalancer: true } : {}),
-    ...(service.platformVersion ? { platformVersion: service.platformVersion } : {}),
-    ...(service.launchType ? { launchType: service.launchType } : {}),
-  };
+  return runOfRunners([service, ...(service.taskSets ?? [])]);
 }

@@ -1,4 +1,4 @@
-import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
+import { asArray, isObject, type Json, runOfRunners, text } from "../fields.ts";
 import type { LoadedResource } from "../LoadedResource.ts";
 import { normalize, suppressionsFromTags } from "../normalize.ts";
 import type { RelatedResources, ResourceDoc, ResourceKind, RunContext, Suppression } from "../types.ts";
@@ -91,17 +91,17 @@ export function resourcesFromTemplate(
     let run: RunContext = {};
     let related: RelatedResources = {};
     if (kind === "taskDefinition") {
-      const service = entries.find(
-        (e) => e.kind === "service" && referencedId(e.properties.TaskDefinition) === logicalId,
+      // The services, then the task sets (external deployment controller), that run it.
+      const runners = (["service", "taskSet"] as const).flatMap((runner) =>
+        entries.filter((e) => e.kind === runner && referencedId(e.properties.TaskDefinition) === logicalId),
       );
-      const serviceProperties = service?.properties ?? {};
-      run = {
-        ...behindLoadBalancer(normalize(serviceProperties.LoadBalancers, true, parameters)),
-        ...(text(serviceProperties.PlatformVersion)
-          ? { platformVersion: text(serviceProperties.PlatformVersion) }
-          : {}),
-        ...(text(serviceProperties.LaunchType) ? { launchType: text(serviceProperties.LaunchType) } : {}),
-      };
+      run = runOfRunners(
+        runners.map(({ properties: p }) => ({
+          loadBalancers: normalize(p.LoadBalancers, true, parameters),
+          platformVersion: p.PlatformVersion,
+          launchType: p.LaunchType,
+        })),
+      );
     } else if (kind === "service" || kind === "taskSet") {
       const cluster = clusterOf(properties.Cluster);
       const taskDefinition = taskDefinitionOf(properties.TaskDefinition);

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { asArray, behindLoadBalancer, isObject, type Json, text } from "../fields.ts";
+import { asArray, isObject, type Json, runOfRunners, text } from "../fields.ts";
 import type { InputFormat, LoadedResource } from "../LoadedResource.ts";
 import { type ModuleCall, ModulesNotExpandedError } from "../ModulesNotExpandedError.ts";
 import { suppressionsFromTags } from "../normalize.ts";
@@ -306,19 +306,14 @@ function linkResources(
     };
   }
   if (resource.kind === "taskDefinition") {
-    const service = all.find(
-      (r) =>
-        r.kind === "service" && byReference(r.raw.task_definition, "aws_ecs_task_definition") === resource,
+    // The services, then the task sets (external deployment controller), that run it.
+    const runners = (["service", "taskSet"] as const).flatMap((runner) =>
+      all.filter(
+        (r) =>
+          r.kind === runner && byReference(r.raw.task_definition, "aws_ecs_task_definition") === resource,
+      ),
     );
-    const s = service?.document ?? {};
-    return {
-      related: {},
-      run: {
-        ...behindLoadBalancer(s.loadBalancers),
-        ...(text(s.platformVersion) ? { platformVersion: text(s.platformVersion) } : {}),
-        ...(text(s.launchType) ? { launchType: text(s.launchType) } : {}),
-      },
-    };
+    return { related: {}, run: runOfRunners(runners.map((r) => r.document)) };
   }
   return { related: {}, run: {} };
 }
@@ -560,16 +555,13 @@ export function resourcesFromTerraformPlan(
       const taskDefinition = referenced(address, "task_definition", "taskDefinition");
       related = { ...(cluster ? { cluster } : {}), ...(taskDefinition ? { taskDefinition } : {}) };
     } else if (kind === "taskDefinition") {
-      const service = entries.find(
-        (e) =>
-          e.kind === "service" && referenced(e.address, "task_definition", "taskDefinition") === document,
+      // The services, then the task sets (external deployment controller), that run it.
+      const runners = (["service", "taskSet"] as const).flatMap((runner) =>
+        entries.filter(
+          (e) => e.kind === runner && referenced(e.address, "task_definition", "taskDefinition") === document,
+        ),
       );
-      const s = service?.document ?? {};
-      run = {
-        ...run,
-        ...behindLoadBalancer(s.loadBalancers),
-        ...(text(s.launchType) ? { launchType: text(s.launchType) } : {}),
-      };
+      run = { ...run, ...runOfRunners(runners.map((r) => r.document)) };
     }
     const name = nameOf({ kind, document });
     return {

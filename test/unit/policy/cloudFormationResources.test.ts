@@ -253,6 +253,36 @@ describe("CloudFormation: the template's ECS resources and their references", ()
     expect(task?.run).toEqual({});
   });
 
+  it("a task definition that only a task set runs (external deployment controller) runs as the task set does: behind its load balancer", async () => {
+    const template = `Resources:
+  Blue:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: blue
+      ContainerDefinitions: []
+  App:
+    Type: AWS::ECS::Service
+    Properties:
+      Cluster: prod
+      DeploymentController:
+        Type: EXTERNAL
+  BlueSet:
+    Type: AWS::ECS::TaskSet
+    Properties:
+      Cluster: prod
+      Service: !Ref App
+      TaskDefinition: !Ref Blue
+      LaunchType: FARGATE
+      PlatformVersion: 1.4.0
+      LoadBalancers:
+        - ContainerName: app
+          ContainerPort: 80
+          TargetGroupArn: !Ref BlueTargetGroup
+`;
+    const [task] = await loadPolicyText(template, "template.yaml");
+    expect(task?.run).toEqual({ behindLoadBalancer: true, platformVersion: "1.4.0", launchType: "FARGATE" });
+  });
+
   it("a service whose load balancers are a condition (`!If`) leaves its task definition's load balancer unknown", async () => {
     const template = `Conditions:
   Public: !Equals [!Ref Stage, prod]

@@ -6,7 +6,7 @@
  */
 import type { Service } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
-import { behindLoadBalancer } from "../../../core/policy/fields.ts";
+import { behindLoadBalancer, runOfRunners } from "../../../core/policy/fields.ts";
 import { fromEcsApi, normalize, suppressionsFromTags } from "../../../core/policy/normalize.ts";
 import { serviceExemptions } from "../../../core/policy/serviceContext.ts";
 import { Unknown } from "../../../core/policy/types.ts";
@@ -116,5 +116,37 @@ describe("behindLoadBalancer", () => {
     const unknown = new Unknown("dynamic load_balancer");
     expect(behindLoadBalancer(unknown)).toEqual({ behindLoadBalancer: unknown });
     expect(behindLoadBalancer(unknown).behindLoadBalancer).toBe(unknown);
+  });
+});
+
+describe("runOfRunners: how the services and task sets that run a task definition run it", () => {
+  const lb = [{ containerName: "app", containerPort: 80 }];
+  const unknown = new Unknown("dynamic load_balancer");
+
+  it("is behind a load balancer when any runner is, whatever the others' lists are", () => {
+    expect(runOfRunners([{ loadBalancers: [] }, { loadBalancers: unknown }, { loadBalancers: lb }])).toEqual({
+      behindLoadBalancer: true,
+    });
+  });
+
+  it("is unknown when none is behind one and one's list is unknown (the same value)", () => {
+    const run = runOfRunners([{ loadBalancers: [] }, { loadBalancers: unknown }]);
+    expect(run).toEqual({ behindLoadBalancer: unknown });
+    expect(run.behindLoadBalancer).toBe(unknown);
+  });
+
+  it("says nothing of load balancers when no runner has any, or there is no runner", () => {
+    expect(runOfRunners([{ loadBalancers: [] }, {}])).toEqual({});
+    expect(runOfRunners([])).toEqual({});
+  });
+
+  it("takes the first platform version and launch type a runner gives", () => {
+    expect(
+      runOfRunners([
+        { launchType: "EC2" },
+        { platformVersion: "1.4.0", launchType: "FARGATE" },
+        { platformVersion: "LATEST" },
+      ]),
+    ).toEqual({ platformVersion: "1.4.0", launchType: "EC2" });
   });
 });

@@ -211,6 +211,35 @@ describe("what a service adds to the check of its revision", () => {
     expect(runContextOf({ serviceName: "web" })).toEqual({});
     expect(runContextOf(undefined)).toEqual({});
   });
+
+  it("under the external deployment controller: behind a load balancer when one of its task sets is, with the task set's launch type", () => {
+    // DescribeServices' shape for an EXTERNAL service: the load balancers are the task sets'.
+    const external = {
+      serviceName: "web",
+      deploymentController: { type: "EXTERNAL" as const },
+      loadBalancers: [],
+      taskSets: [
+        { id: "ecs-svc/1", launchType: "FARGATE" as const, platformVersion: "1.4.0", loadBalancers: [] },
+        {
+          id: "ecs-svc/2",
+          launchType: "FARGATE" as const,
+          loadBalancers: [
+            {
+              targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/green/1",
+              containerName: "app",
+              containerPort: 80,
+            },
+          ],
+        },
+      ],
+    };
+    expect(runContextOf(external)).toEqual({
+      behindLoadBalancer: true,
+      platformVersion: "1.4.0",
+      launchType: "FARGATE",
+    });
+    expect(runContextOf({ ...external, taskSets: [] })).toEqual({});
+  });
 });
 
 /**

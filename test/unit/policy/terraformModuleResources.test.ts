@@ -284,6 +284,39 @@ describe("Terraform module: this file's ECS resources, linked across the module"
     );
   });
 
+  it("a task definition that only a task set runs (external deployment controller) runs as the task set does: behind its load balancer", async () => {
+    const dir = module({
+      "main.tf": `resource "aws_ecs_task_definition" "blue" {
+  family                = "blue"
+  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27", essential = true }])
+}
+
+resource "aws_ecs_service" "app" {
+  name    = "app"
+  cluster = "prod"
+  deployment_controller {
+    type = "EXTERNAL"
+  }
+}
+
+resource "aws_ecs_task_set" "blue" {
+  service         = aws_ecs_service.app.id
+  cluster         = "prod"
+  task_definition = aws_ecs_task_definition.blue.arn
+  launch_type     = "FARGATE"
+  load_balancer {
+    target_group_arn = aws_lb_target_group.blue.arn
+    container_name   = "app"
+    container_port   = 80
+  }
+}
+`,
+    });
+    const resources = await loadPolicyFile(join(dir, "main.tf"));
+    const task = resources.find((r) => r.resourceType === "taskDefinition");
+    expect(task?.run).toEqual({ behindLoadBalancer: true, launchType: "FARGATE" });
+  });
+
   it("places a .tf.json argument of a body given as a list (`name: [{…}]`), errors too", async () => {
     const dir = module({});
     const config = {

@@ -215,6 +215,56 @@ describe("Terraform plan: the ECS resources it creates or keeps, and their refer
     expect(web?.format).toBe("terraform-plan");
   });
 
+  it("a task definition run by a task set (external deployment controller) runs as the task set does: behind its load balancer, unknown when that is known only after apply", async () => {
+    const plan = (loadBalancer: unknown, afterUnknown: Record<string, unknown>) => ({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_ecs_task_definition.blue", "aws_ecs_task_definition", ["create"], {
+          family: "blue",
+          container_definitions: JSON.stringify([{ name: "app", image: "nginx:1.27" }]),
+        }),
+        change("aws_ecs_service.app", "aws_ecs_service", ["create"], {
+          name: "app",
+          cluster: "prod",
+          deployment_controller: [{ type: "EXTERNAL" }],
+        }),
+        change(
+          "aws_ecs_task_set.blue",
+          "aws_ecs_task_set",
+          ["create"],
+          { cluster: "prod", launch_type: "FARGATE", platform_version: "1.4.0", load_balancer: loadBalancer },
+          { after_unknown: { task_definition: true, ...afterUnknown } },
+        ),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_ecs_task_set.blue",
+              expressions: {
+                task_definition: {
+                  references: ["aws_ecs_task_definition.blue.arn", "aws_ecs_task_definition.blue"],
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+    const runOf = async (p: unknown) =>
+      (await loadPolicyText(JSON.stringify(p, null, 2), "plan.json")).find(
+        (r) => r.resourceType === "taskDefinition",
+      )?.run;
+    expect(await runOf(plan([{ container_name: "app", container_port: 80 }], {}))).toEqual({
+      behindLoadBalancer: true,
+      platformVersion: "1.4.0",
+      launchType: "FARGATE",
+    });
+    expect(await runOf(plan([], {}))).toEqual({ platformVersion: "1.4.0", launchType: "FARGATE" });
+    const unknown = (await runOf(plan(undefined, { load_balancer: true })))?.behindLoadBalancer;
+    expect(unknown).toBeInstanceOf(Unknown);
+  });
+
   it("what Terraform knows only after apply is unknown, in lists and blocks too; what it knows stays", async () => {
     const plan = {
       format_version: "1.2",
