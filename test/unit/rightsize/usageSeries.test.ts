@@ -405,6 +405,18 @@ describe("incompleteUsage", () => {
     ]);
   });
 
+  it("keeps an earlier page's InternalError when a later page gives no status, and quotes a message without a code as it is", () => {
+    const collected = collect(
+      [{ ...result("s0_cpu", [[T[0], 10]]), StatusCode: "InternalError" }],
+      [{ Id: "s0_cpu", Timestamps: [new Date(T[1])], Values: [20] }],
+      [{ ...result("s0_memory", []), StatusCode: "Forbidden", Messages: [{ Value: "not authorized" }] }],
+    );
+    expect(incompleteUsage([PLAIN], collected, 300)).toEqual([
+      "batch/worker CPUUtilization Average: InternalError",
+      "batch/worker MemoryUtilization Average: Forbidden (not authorized)",
+    ]);
+  });
+
   it("counts Complete, PartialData (followed through NextToken) and a missing status as whole", () => {
     const collected = collect([
       result("s0_cpu", [[T[0], 10]]),
