@@ -300,6 +300,8 @@ interface Candidate {
    * image the tag names now, or one pushed after this push (an expired image cannot be compared).
    */
   readonly runsKnown: boolean;
+  /** The last version each container ran, where its revision's record is its own (see `ownLastVersion`). */
+  readonly lastVersions: Readonly<Record<string, string>>;
 }
 
 /** The tag-policy part of the plan: skip, or a candidate whose containers the policy would update. */
@@ -436,6 +438,20 @@ function decideService(
     );
   }
 
+  // The last version a container ran (`any`'s floor over a non-version tag) is this service's
+  // history only where its revision's record is about the image it runs: pinned by digest, as
+  // ecs-autopilot deploys, and its recorded tag standing (checkedTag). A revision another tool
+  // registered with our tags copied from another service's or another build's (ecspresso,
+  // Terraform) carries that one's history: a floor this service never had.
+  const lastVersions: Record<string, string> = {};
+  const ownLastVersion = (definition: ContainerDefinition, currentTag: string | undefined) => {
+    const recorded = runningTag(definition, snapshot.taskDefinitionTags);
+    const own =
+      parseImageReference(definition.image ?? "")?.digest !== undefined &&
+      recorded !== undefined &&
+      currentTag === recorded;
+    return own ? snapshot.taskDefinitionTags[lastVersionKey(definition.name ?? "")] : undefined;
+  };
   const updates: ContainerUpdate[] = [];
   const rejections: string[] = [];
   const acceptances: string[] = [];
@@ -502,7 +518,8 @@ function decideService(
       runningSince ??= since;
       continue;
     }
-    const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
+    const lastVersion = ownLastVersion(definition, currentTag);
+    if (lastVersion !== undefined) lastVersions[name] = lastVersion;
     const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag, lastVersion });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
@@ -569,6 +586,7 @@ function decideService(
     unrecorded,
     recordedPins,
     runsKnown,
+    lastVersions,
   };
 }
 
@@ -579,7 +597,7 @@ function finishService(
   config: AutopilotConfig,
   options: PlanOptions,
 ): RedeployAction {
-  const { ref, resolved, snapshot, updates } = candidate;
+  const { ref, resolved, snapshot, updates, lastVersions } = candidate;
   const { image } = options;
   // An older push of the tag than the one ECR names now (delivered late, retried, redriven) is stale
   // — unless this service cannot take the image the tag names now, and is known not to run it (a
@@ -605,7 +623,10 @@ function finishService(
     [REVISION_TAGS.previousRevision]: fromTaskDefinitionArn.slice(0, 256),
   };
   if (push.time !== undefined) ourTags[REVISION_TAGS.sourceTime] = push.time;
+  // A last version copied from another service's revision is not carried onto this one's.
+  const carried = { ...snapshot.taskDefinitionTags };
   for (const update of updates) {
+    delete carried[lastVersionKey(update.container)];
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
     if (push.time !== undefined) ourTags[sourceTimeKey(update.container)] = push.time;
     // The last version the container ran, carried over non-version tags: what keeps `any` from
@@ -613,16 +634,12 @@ function finishService(
     const lastVersion = lastVersionAfter({
       current: update.fromTag,
       pushed: update.toTag,
-      lastVersion: snapshot.taskDefinitionTags[lastVersionKey(update.container)],
+      lastVersion: lastVersions[update.container],
     });
     if (lastVersion !== undefined) ourTags[lastVersionKey(update.container)] = lastVersion;
   }
   const images = new Map(updates.map((u) => [u.container, u.toImage]));
-  const register = copyTaskDefinition(
-    snapshot.taskDefinition,
-    images,
-    mergeTags(snapshot.taskDefinitionTags, ourTags),
-  );
+  const register = copyTaskDefinition(snapshot.taskDefinition, images, mergeTags(carried, ourTags));
   if (config.policy.mode === "enforce") {
     // The policy's enforce mode would deregister this revision: do not deploy it in the first place.
     const blocking = enforcementBlockers(register, register.tags ?? [], snapshot.service, config.policy);

@@ -436,6 +436,29 @@ describe("planRedeploy", () => {
     );
   });
 
+  it("a last version on a revision ecs-autopilot did not register for its image (a container on a tag) is neither a floor nor carried onto the new revision (issue 11, note 5)", () => {
+    const tags = { "autopilot:redeploy": "any" };
+    // Another tool's revision on `develop`, with the tags of prod's revision copied onto it.
+    const copied = {
+      ...snapshot({
+        tags,
+        taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:develop` }] },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "main", "autopilot:last-version:web": "2.0.0" },
+    };
+    const lower = planRedeploy(push, [copied], DEFAULT_CONFIG, { image: current(push) }).actions[0];
+    expect(lower).toMatchObject({
+      kind: "deploy",
+      reason: "any: develop → 1.5.0 (not both versions, so no order between them)",
+    });
+    const onward = planRedeploy({ ...push, tag: "main" }, [copied], DEFAULT_CONFIG, {
+      image: current({ ...push, tag: "main" }),
+    }).actions[0];
+    expect(onward?.kind).toBe("deploy");
+    if (onward?.kind !== "deploy") return;
+    expect(onward.register.tags?.filter((t) => t.key?.startsWith("autopilot:last-version:"))).toEqual([]);
+  });
+
   it("is pure: the same input gives the same plan, in a stable order", () => {
     const snapshots = [snapshot({ name: "web-b" }), snapshot({ name: "web-a" })];
     const first = planRedeploy(push, snapshots, DEFAULT_CONFIG, { image: current(push) });
