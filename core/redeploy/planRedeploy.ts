@@ -257,6 +257,34 @@ function pushedContainers(
 }
 
 /**
+ * Why a deployment ECS rolled back on the service since the push may have been of the pushed image
+ * though ECS does not say which image it deployed, or undefined when none may: one that names no
+ * target revision, or whose target names no digest for a container of the pushed repository (by
+ * the image the revision names; a container it names no image for, by this revision's containers).
+ * Such a rollback is not read as "not rolled back" (the failed build rolled out again): the push is
+ * skipped, saying why. A sidecar of another repository without a digest says nothing of the push.
+ */
+function unresolvedRollback(
+  snapshot: ServiceSnapshot,
+  push: ImagePush,
+  resolved: ResolvedPolicy,
+): string | undefined {
+  const repository = { account: push.account, region: push.region, name: push.repository };
+  const ours = new Set(pushedContainers(snapshot, push, resolved).map((d) => d.name ?? ""));
+  const fix =
+    "the pushed image may be the one that failed, so it is not rolled out (push a fix, or deploy it by hand)";
+  for (const rollback of snapshot.rolledBackUnresolved ?? []) {
+    if (rollback.container === undefined)
+      return `ECS rolled back ${rollback.deployment} on this service after ${push.digest} was pushed and names no target revision for it: ${fix}`;
+    const reference = rollback.image === undefined ? undefined : parseImageReference(rollback.image);
+    const mayBePushed = reference ? isInRepository(reference, repository) : ours.has(rollback.container);
+    if (mayBePushed)
+      return `ECS rolled back ${rollback.deployment} on this service after ${push.digest} was pushed, and its target revision names no digest for container '${rollback.container}' (${rollback.image ?? "no image"}: version consistency off): ${fix}`;
+  }
+  return undefined;
+}
+
+/**
  * Whether the plan needs ECS to say which digest runs on this service (its `runningDigests`): a
  * service some policy tracks for the push, with a container of the pushed repository on an image
  * tag. Pinned containers say it themselves; sidecars of other repositories and untracked services
@@ -323,6 +351,8 @@ function decideService(
       "rolled-back",
       `ECS rolled back a deployment of ${push.digest} on this service after it was pushed: not rolled out again (push a fix, or deploy it by hand)`,
     );
+  const unresolved = unresolvedRollback(snapshot, push, resolved);
+  if (unresolved) return skip(ref, "rolled-back", unresolved);
   if (snapshot.service.status !== "ACTIVE")
     return skip(ref, "inactive", `service is ${snapshot.service.status ?? "unknown"}`);
 

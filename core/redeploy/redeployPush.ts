@@ -89,15 +89,18 @@ async function withRolledBack(
   const since = rolledBackSince(push.time, image.pushedAt);
   if (since === undefined) return [...snapshots];
   const result: ServiceSnapshot[] = [];
-  for (const snapshot of snapshots)
-    result.push(
-      asksRolledBack(snapshot, since, release, () => tracksPush(push, snapshot, context.config))
-        ? {
-            ...snapshot,
-            rolledBack: await rolledBackDigests(context.clients.ecs, snapshot.service, since),
-          }
-        : snapshot,
-    );
+  for (const snapshot of snapshots) {
+    if (!asksRolledBack(snapshot, since, release, () => tracksPush(push, snapshot, context.config))) {
+      result.push(snapshot);
+      continue;
+    }
+    const { digests, unresolved } = await rolledBackDigests(context.clients.ecs, snapshot.service, since);
+    result.push({
+      ...snapshot,
+      rolledBack: digests,
+      ...(unresolved.length > 0 ? { rolledBackUnresolved: unresolved } : {}),
+    });
+  }
   return result;
 }
 

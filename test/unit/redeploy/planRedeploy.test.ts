@@ -1288,6 +1288,38 @@ describe("planRedeploy: a digest ECS rolled back on the service since the push",
     expect(first(push, another, DEFAULT_CONFIG, { image: current(push) }).kind).toBe("deploy");
   });
 
+  it("a rollback whose images ECS does not name fails closed where it may have run the pushed repository (issue 11, note 1)", () => {
+    const plan = (unresolved: ServiceSnapshot["rolledBackUnresolved"]) =>
+      first(push, { ...web, rolledBack: new Set(), rolledBackUnresolved: unresolved }, DEFAULT_CONFIG, {
+        image: current(push),
+      });
+    const fix =
+      "the pushed image may be the one that failed, so it is not rolled out (push a fix, or deploy it by hand)";
+    expect(
+      plan([{ deployment: "dep/1", container: "web", image: `${REGISTRY}/shop/web:main` }]),
+    ).toMatchObject({
+      category: "rolled-back",
+      reason: `ECS rolled back dep/1 on this service after ${push.digest} was pushed, and its target revision names no digest for container 'web' (${REGISTRY}/shop/web:main: version consistency off): ${fix}`,
+    });
+    // No image named: a container of this revision's that runs the pushed repository.
+    expect(plan([{ deployment: "dep/1", container: "migrate" }])).toMatchObject({
+      category: "rolled-back",
+      reason: `ECS rolled back dep/1 on this service after ${push.digest} was pushed, and its target revision names no digest for container 'migrate' (no image: version consistency off): ${fix}`,
+    });
+    expect(plan([{ deployment: "dep/2" }])).toMatchObject({
+      category: "rolled-back",
+      reason: `ECS rolled back dep/2 on this service after ${push.digest} was pushed and names no target revision for it: ${fix}`,
+    });
+    // A sidecar of another repository, or a container this revision does not have: nothing of the push.
+    expect(
+      plan([
+        { deployment: "dep/1", container: "envoy", image: "public.ecr.aws/appmesh/aws-appmesh-envoy:v1" },
+      ]).kind,
+    ).toBe("deploy");
+    expect(plan([{ deployment: "dep/1", container: "envoy" }]).kind).toBe("deploy");
+    expect(plan([{ deployment: "dep/1", container: "gone" }]).kind).toBe("deploy");
+  });
+
   it("an untracked service still says it is not tracked", () => {
     const untracked = { ...snapshot({ tags: {} }), rolledBack: new Set([push.digest]) };
     expect(first(push, untracked, DEFAULT_CONFIG, { image: current(push) })).toMatchObject({
