@@ -175,7 +175,19 @@ export interface QueueAction {
   readonly supersedes?: PendingPush;
 }
 
-export type RedeployAction = DeployAction | QueueAction | SkipAction;
+/**
+ * A service whose state could not be read for this push (its cluster's DescribeServices, its task
+ * definition, its running image in ECR, its rollbacks: a lasting error for it alone): it fails —
+ * the invocation fails and is retried, then dead-lettered — while the other services of the push
+ * are planned and applied (their retry finds them `deployed-earlier`).
+ */
+export interface UnreadAction {
+  readonly kind: "unread";
+  readonly service: ServiceRef;
+  readonly reason: string;
+}
+
+export type RedeployAction = DeployAction | QueueAction | SkipAction | UnreadAction;
 
 /** The plan for one push: data, printed by `--dry-run`, asserted by tests, sent to Slack. */
 export interface RedeployPlan {
@@ -201,7 +213,7 @@ export type DeployOutcome =
     }
   | {
       readonly kind: "failed";
-      readonly action: DeployAction | QueueAction;
+      readonly action: DeployAction | QueueAction | UnreadAction;
       readonly error: string;
       /**
        * The service or its queue changed while this push was applied (another push queued at the
