@@ -140,6 +140,28 @@ function deploymentInProgress(
 }
 
 /**
+ * A deployment ECS reported FAILED that DescribeServices still shows as the service's own (PRIMARY,
+ * on the service's task definition), on a service whose circuit breaker rolls back: ECS is rolling
+ * the service back to its last completed deployment, which DescribeServices does not show yet (it
+ * lags behind the event, which is authoritative for what it names). The service's task definition
+ * is then the one that failed, not the one the service returns to: a push is not copied onto it.
+ */
+export function rollbackNotShown(
+  service: ServiceSnapshot["service"],
+  failed: ReadonlySet<string>,
+): Deployment | undefined {
+  if (service.deploymentConfiguration?.deploymentCircuitBreaker?.rollback !== true) return undefined;
+  return (service.deployments ?? []).find(
+    (d) =>
+      d.id !== undefined &&
+      failed.has(d.id) &&
+      d.status === "PRIMARY" &&
+      d.taskDefinition !== undefined &&
+      d.taskDefinition === service.taskDefinition,
+  );
+}
+
+/**
  * Whether `candidate` should replace `queued` as the push waiting for a service: the newer by
  * the tag policy's order (a push never replaces a newer version), and between tags the policy
  * cannot order or ranks the same (the same tag pushed again, `main` and `develop` under `any`,
@@ -180,6 +202,8 @@ export function newerThanQueued(
 export interface PlanOptions {
   /** Deployments ECS reported COMPLETED or FAILED (the event that released a queued push). */
   readonly finishedDeployments?: ReadonlySet<string>;
+  /** Those of them ECS reported FAILED (see {@link rollbackNotShown}). */
+  readonly failedDeployments?: ReadonlySet<string>;
   /**
    * What `loadImageFacts` read of the pushed image for {@link imageChecksFor}. Without it no
    * service deploys or queues (one the policy accepts is skipped as `platform-unknown`: nothing
@@ -711,6 +735,19 @@ function finishService(
       policySource: resolved.source,
       updates,
       behind: inProgress.id ?? "?",
+      ...(otherQueued ? { supersedes: otherQueued } : {}),
+    };
+  }
+  const rollingBack = rollbackNotShown(snapshot.service, options.failedDeployments ?? new Set());
+  if (rollingBack) {
+    const failed = `${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision}`;
+    return {
+      kind: "queue",
+      service: ref,
+      reason: `${acceptances.join("; ")}; ECS reported deployment ${rollingBack.id} FAILED and rolls the service back, which DescribeServices does not show yet (it still names ${failed}, the revision that failed): queued behind the rollback, to go onto the revision the service returns to`,
+      policySource: resolved.source,
+      updates,
+      behind: `the rollback of deployment ${rollingBack.id}`,
       ...(otherQueued ? { supersedes: otherQueued } : {}),
     };
   }

@@ -36,6 +36,8 @@ export async function releasePendingPush(
   context: RedeployContext,
   options: {
     finishedDeployment?: string;
+    /** ECS reported that deployment FAILED (not COMPLETED). */
+    failed?: boolean;
     /**
      * The event that releases it (a deployment's end, the sweep's schedule): the roll-out is that
      * release's own, so a deployment's end and the sweep releasing the same push at once deploy it once.

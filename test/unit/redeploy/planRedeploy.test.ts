@@ -1,4 +1,4 @@
-import type { ContainerDefinition, Service, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ContainerDefinition, Deployment, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
 import {
@@ -1262,6 +1262,47 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
     expect(
       first(push, graviton, DEFAULT_CONFIG, { image: { ...unread, tagNowImage: later(["amd64"]) } }),
     ).toMatchObject({ kind: "skip", category: "tag-unknown" });
+  });
+});
+
+describe("planRedeploy: a push released by a FAILED deployment that DescribeServices still shows (issue 11, note 4)", () => {
+  const failing: Deployment = {
+    id: "ecs-svc/failed",
+    status: "PRIMARY",
+    rolloutState: "IN_PROGRESS",
+    taskDefinition: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+  };
+  const lagging = (service: Partial<Service>) =>
+    snapshot({
+      service: {
+        taskDefinition: failing.taskDefinition,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+        deployments: [failing, { id: "ecs-svc/good", status: "ACTIVE", rolloutState: "COMPLETED" }],
+        ...service,
+      },
+    });
+  const options = {
+    image: current(push),
+    finishedDeployments: new Set(["ecs-svc/failed"]),
+    failedDeployments: new Set(["ecs-svc/failed"]),
+  };
+
+  it("waits for the rollback instead of copying the revision that failed", () => {
+    expect(first(push, lagging({}), DEFAULT_CONFIG, options)).toMatchObject({
+      kind: "queue",
+      behind: "the rollback of deployment ecs-svc/failed",
+      reason:
+        "web: minor: 1.4.2 → 1.5.0; migrate: minor: 1.4.2 → 1.5.0; ECS reported deployment ecs-svc/failed FAILED and rolls the service back, which DescribeServices does not show yet (it still names web:7, the revision that failed): queued behind the rollback, to go onto the revision the service returns to",
+    });
+  });
+
+  it("deploys where there is no rollback to wait for: rollback off, the service already moved off it, it COMPLETED", () => {
+    const off = { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } };
+    expect(first(push, lagging(off), DEFAULT_CONFIG, options).kind).toBe("deploy");
+    const moved = { taskDefinition: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:6" };
+    expect(first(push, lagging(moved), DEFAULT_CONFIG, options).kind).toBe("deploy");
+    const completed = { ...options, failedDeployments: new Set<string>() };
+    expect(first(push, lagging({}), DEFAULT_CONFIG, completed).kind).toBe("deploy");
   });
 });
 
