@@ -29,6 +29,19 @@ export function serviceRef(service: Service): ServiceRef {
   };
 }
 
+/** A service's identity from its ARN and its cluster's (a service not described). */
+export function serviceRefOf(service: {
+  readonly serviceArn: string;
+  readonly clusterArn: string;
+}): ServiceRef {
+  return {
+    serviceArn: service.serviceArn,
+    clusterArn: service.clusterArn,
+    serviceName: nameFromArn(service.serviceArn),
+    clusterName: nameFromArn(service.clusterArn),
+  };
+}
+
 /** `service/<cluster>/<service>`: the Application Auto Scaling ResourceId of a service's desired count. */
 export function scalableResourceId(service: Pick<ServiceRef, "clusterName" | "serviceName">): string {
   return `service/${service.clusterName}/${service.serviceName}`;

@@ -56,16 +56,22 @@ export async function runningDigests(
     // (below, a container counts only where every revision names the same digest).
     if (!first) continue;
     const digests: Record<string, string> = {};
-    for (const [container, digest] of first)
-      if (digest?.startsWith("sha256:") && rest.every((r) => r?.get(container) === digest))
+    for (const [container, { digest }] of first)
+      if (digest?.startsWith("sha256:") && rest.every((r) => r?.get(container)?.digest === digest))
         digests[container] = digest;
     if (Object.keys(digests).length > 0) result.set(serviceArn, digests);
   }
   return result;
 }
 
-/** The container images of service revisions: container name → digest, by revision ARN. */
-type RevisionImages = Map<string, Map<string, string | undefined>>;
+/** A container's image in a service revision: the digest ECS resolved (if it did) and the image it names. */
+interface RevisionImage {
+  readonly digest?: string;
+  readonly image?: string;
+}
+
+/** The container images of service revisions: container name → image, by revision ARN. */
+type RevisionImages = Map<string, Map<string, RevisionImage>>;
 
 /**
  * DescribeServiceRevisions, 20 ARNs per call. A Region or partition without service revisions
@@ -86,7 +92,15 @@ async function revisionImages(ecs: ECSClient, arns: readonly string[]): Promise<
       if (!revision.serviceRevisionArn) continue;
       images.set(
         revision.serviceRevisionArn,
-        new Map((revision.containerImages ?? []).map((c) => [c.containerName ?? "", c.imageDigest])),
+        new Map(
+          (revision.containerImages ?? []).map((c) => [
+            c.containerName ?? "",
+            {
+              ...(c.imageDigest !== undefined ? { digest: c.imageDigest } : {}),
+              ...(c.image !== undefined ? { image: c.image } : {}),
+            },
+          ]),
+        ),
       );
     }
   }
@@ -105,11 +119,41 @@ const ROLLED_BACK = [
 ];
 
 /**
+ * A deployment ECS rolled back whose images it does not name, so what it deployed cannot be told:
+ * a container its target revision gives no digest for (ECS does not resolve the tag of a container
+ * whose `versionConsistency` is `disabled`; `ContainerImage.imageDigest` is optional in the API),
+ * or no target revision at all (`ServiceDeploymentBrief.targetServiceRevisionArn` is optional too).
+ */
+export interface UnresolvedRollback {
+  /** The rolled-back service deployment's ARN. */
+  readonly deployment: string;
+  /** The container its target revision names no digest for; undefined: it names no target revision. */
+  readonly container?: string;
+  /** That container's image as the revision names it (its tag). */
+  readonly image?: string;
+}
+
+/** What ECS rolled back on a service since a time: the digests, and the deployments it does not say the images of. */
+export interface RolledBack {
+  readonly digests: ReadonlySet<string>;
+  readonly unresolved: readonly UnresolvedRollback[];
+}
+
+const NOTHING_ROLLED_BACK: RolledBack = { digests: new Set(), unresolved: [] };
+
+/** The digest a revision's container ran: ECS's resolved one, else the one its image is pinned to. */
+function digestOf(image: RevisionImage): string | undefined {
+  if (image.digest?.startsWith("sha256:")) return image.digest;
+  const pinned = image.image?.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
+  return pinned;
+}
+
+/**
  * The image digests of the deployments of `service` created after `since` that ECS rolled back
  * (circuit breaker, CloudWatch alarms): ListServiceDeployments (pages of 100, followed; the
  * `createdAt.after` filter is checked again on each result) and one DescribeServiceRevisions of
- * their target revisions per 20. Empty where ECS reports no service revisions
- * for the service (moto; revisions older than 2024-10-25) or does not support them.
+ * their target revisions per 20. Nothing where ECS reports no service revisions for the service
+ * (moto; revisions older than 2024-10-25) or does not support them.
  *
  * Only the digests such a deployment brought: a container's digest that the service runs now
  * (every current service revision, described in the same calls, runs it in that container) was
@@ -120,16 +164,17 @@ const ROLLED_BACK = [
  * back to, replaced since by a later deployment, still counts (the push is skipped, never
  * deployed wrongly). A current revision ECS does not describe excludes nothing.
  *
+ * A rolled-back deployment whose images ECS does not name (a container without a digest, no target
+ * revision) is `unresolved`, never read as "not rolled back": the caller decides whether it may
+ * have been the pushed image (a container of the pushed repository) and fails closed there.
+ *
  * @example
- * (await rolledBackDigests(ecs, service, new Date(push.time))).has(push.digest); // rolled back since
+ * (await rolledBackDigests(ecs, service, new Date(push.time))).digests.has(push.digest); // rolled back since
  */
-export async function rolledBackDigests(
-  ecs: ECSClient,
-  service: Service,
-  since: Date,
-): Promise<ReadonlySet<string>> {
-  if (!service.serviceArn || (service.currentServiceRevisions ?? []).length === 0) return new Set();
-  const targets: string[] = [];
+export async function rolledBackDigests(ecs: ECSClient, service: Service, since: Date): Promise<RolledBack> {
+  if (!service.serviceArn || (service.currentServiceRevisions ?? []).length === 0) return NOTHING_ROLLED_BACK;
+  const targets = new Map<string, string>();
+  const unresolved: UnresolvedRollback[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   try {
@@ -145,16 +190,16 @@ export async function rolledBackDigests(
         }),
       );
       // The filter is ECS's; the time is checked here too (the API promises no order either).
-      for (const deployment of page.serviceDeployments ?? [])
-        if (
-          deployment.targetServiceRevisionArn &&
-          (deployment.createdAt === undefined || deployment.createdAt > since)
-        )
-          targets.push(deployment.targetServiceRevisionArn);
+      for (const deployment of page.serviceDeployments ?? []) {
+        if (deployment.createdAt !== undefined && !(deployment.createdAt > since)) continue;
+        const name = deployment.serviceDeploymentArn ?? "(a deployment ECS gives no ARN)";
+        if (deployment.targetServiceRevisionArn) targets.set(deployment.targetServiceRevisionArn, name);
+        else unresolved.push({ deployment: name });
+      }
       nextToken = page.nextToken;
     } while (nextToken && ++pages < MAX_DEPLOYMENT_PAGES);
   } catch (error) {
-    if (error instanceof UnsupportedFeatureException) return new Set();
+    if (error instanceof UnsupportedFeatureException) return NOTHING_ROLLED_BACK;
     throw error;
   }
   // Not read to the end: "nothing rolled back" would be a guess.
@@ -162,8 +207,8 @@ export async function rolledBackDigests(
     throw new Error(
       `ListServiceDeployments of ${service.serviceArn} had more than ${MAX_DEPLOYMENT_PAGES * 100} rolled-back deployments since ${since.toISOString()}`,
     );
-  if (targets.length === 0) return new Set();
-  const wanted = [...new Set(targets)];
+  if (targets.size === 0) return { digests: new Set(), unresolved };
+  const wanted = [...targets.keys()];
   const current = (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : []));
   const images = await revisionImages(ecs, [...new Set([...wanted, ...current])]);
   const missing = wanted.filter((arn) => !images.has(arn));
@@ -173,12 +218,18 @@ export async function rolledBackDigests(
     );
   const now = current.map((arn) => images.get(arn));
   const runsNow = (container: string, digest: string) =>
-    now.length > 0 && now.every((revision) => revision?.get(container) === digest);
-  return new Set(
-    wanted.flatMap((arn) =>
-      [...(images.get(arn) ?? new Map<string, string | undefined>())].flatMap(([container, digest]) =>
-        digest?.startsWith("sha256:") && !runsNow(container, digest) ? [digest] : [],
-      ),
-    ),
-  );
+    now.length > 0 && now.every((revision) => revision && digestOf(revision.get(container) ?? {}) === digest);
+  const digests = new Set<string>();
+  for (const [arn, deployment] of targets)
+    for (const [container, image] of images.get(arn) ?? new Map<string, RevisionImage>()) {
+      const digest = digestOf(image);
+      if (digest === undefined)
+        unresolved.push({
+          deployment,
+          container,
+          ...(image.image !== undefined ? { image: image.image } : {}),
+        });
+      else if (!runsNow(container, digest)) digests.add(digest);
+    }
+  return { digests, unresolved };
 }

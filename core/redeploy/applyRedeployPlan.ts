@@ -205,6 +205,8 @@ export async function applyRedeployPlan(plan: RedeployPlan, options: ApplyOption
           return queueOne(action, plan, options.state);
         case "deploy":
           return deployOne(action, plan, options.owner ?? plan.push.eventId, options, remainingMs);
+        case "unread":
+          return { kind: "failed", action, error: action.reason };
       }
     },
   );

@@ -55,6 +55,8 @@ export function formatPlan(plan: RedeployPlan): string {
       lines.push(
         `  queue   ${name}  ${updates.join(", ")}  (behind ${behindText(action.behind)}; ${action.reason}${replaces(action.supersedes)})`,
       );
+    } else if (action.kind === "unread") {
+      lines.push(`  failed  ${name}  ${action.reason}`);
     } else {
       lines.push(`  skip    ${name}  ${action.category}: ${action.reason}`);
     }
@@ -62,8 +64,9 @@ export function formatPlan(plan: RedeployPlan): string {
   if (plan.actions.length === 0) lines.push("  no service in this account and region uses this repository");
   const deploys = plan.actions.filter((a) => a.kind === "deploy").length;
   const queues = plan.actions.filter((a) => a.kind === "queue").length;
+  const unread = plan.actions.filter((a) => a.kind === "unread").length;
   lines.push(
-    `${deploys} to deploy, ${queues > 0 ? `${queues} queued, ` : ""}${plan.actions.length - deploys - queues} skipped`,
+    `${deploys} to deploy, ${queues > 0 ? `${queues} queued, ` : ""}${plan.actions.length - deploys - queues - unread} skipped${unread > 0 ? `, ${unread} failed` : ""}`,
   );
   return lines.join("\n");
 }

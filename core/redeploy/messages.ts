@@ -40,6 +40,7 @@ export function redeployMessage(
     ? report.plan.actions.map((action): DeployOutcome => {
         if (action.kind === "skip") return { kind: "skipped", action };
         if (action.kind === "queue") return { kind: "queued", action };
+        if (action.kind === "unread") return { kind: "failed", action, error: action.reason };
         return { kind: "deployed", action, taskDefinitionArn: "(dry run)" };
       })
     : [...report.outcomes];

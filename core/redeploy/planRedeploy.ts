@@ -140,6 +140,28 @@ function deploymentInProgress(
 }
 
 /**
+ * A deployment ECS reported FAILED that DescribeServices still shows as the service's own (PRIMARY,
+ * on the service's task definition), on a service whose circuit breaker rolls back: ECS is rolling
+ * the service back to its last completed deployment, which DescribeServices does not show yet (it
+ * lags behind the event, which is authoritative for what it names). The service's task definition
+ * is then the one that failed, not the one the service returns to: a push is not copied onto it.
+ */
+export function rollbackNotShown(
+  service: ServiceSnapshot["service"],
+  failed: ReadonlySet<string>,
+): Deployment | undefined {
+  if (service.deploymentConfiguration?.deploymentCircuitBreaker?.rollback !== true) return undefined;
+  return (service.deployments ?? []).find(
+    (d) =>
+      d.id !== undefined &&
+      failed.has(d.id) &&
+      d.status === "PRIMARY" &&
+      d.taskDefinition !== undefined &&
+      d.taskDefinition === service.taskDefinition,
+  );
+}
+
+/**
  * Whether `candidate` should replace `queued` as the push waiting for a service: the newer by
  * the tag policy's order (a push never replaces a newer version), and between tags the policy
  * cannot order or ranks the same (the same tag pushed again, `main` and `develop` under `any`,
@@ -180,6 +202,8 @@ export function newerThanQueued(
 export interface PlanOptions {
   /** Deployments ECS reported COMPLETED or FAILED (the event that released a queued push). */
   readonly finishedDeployments?: ReadonlySet<string>;
+  /** Those of them ECS reported FAILED (see {@link rollbackNotShown}). */
+  readonly failedDeployments?: ReadonlySet<string>;
   /**
    * What `loadImageFacts` read of the pushed image for {@link imageChecksFor}. Without it no
    * service deploys or queues (one the policy accepts is skipped as `platform-unknown`: nothing
@@ -257,6 +281,34 @@ function pushedContainers(
 }
 
 /**
+ * Why a deployment ECS rolled back on the service since the push may have been of the pushed image
+ * though ECS does not say which image it deployed, or undefined when none may: one that names no
+ * target revision, or whose target names no digest for a container of the pushed repository (by
+ * the image the revision names; a container it names no image for, by this revision's containers).
+ * Such a rollback is not read as "not rolled back" (the failed build rolled out again): the push is
+ * skipped, saying why. A sidecar of another repository without a digest says nothing of the push.
+ */
+function unresolvedRollback(
+  snapshot: ServiceSnapshot,
+  push: ImagePush,
+  resolved: ResolvedPolicy,
+): string | undefined {
+  const repository = { account: push.account, region: push.region, name: push.repository };
+  const ours = new Set(pushedContainers(snapshot, push, resolved).map((d) => d.name ?? ""));
+  const fix =
+    "the pushed image may be the one that failed, so it is not rolled out (push a fix, or deploy it by hand)";
+  for (const rollback of snapshot.rolledBackUnresolved ?? []) {
+    if (rollback.container === undefined)
+      return `ECS rolled back ${rollback.deployment} on this service after ${push.digest} was pushed and names no target revision for it: ${fix}`;
+    const reference = rollback.image === undefined ? undefined : parseImageReference(rollback.image);
+    const mayBePushed = reference ? isInRepository(reference, repository) : ours.has(rollback.container);
+    if (mayBePushed)
+      return `ECS rolled back ${rollback.deployment} on this service after ${push.digest} was pushed, and its target revision names no digest for container '${rollback.container}' (${rollback.image ?? "no image"}: version consistency off): ${fix}`;
+  }
+  return undefined;
+}
+
+/**
  * Whether the plan needs ECS to say which digest runs on this service (its `runningDigests`): a
  * service some policy tracks for the push, with a container of the pushed repository on an image
  * tag. Pinned containers say it themselves; sidecars of other repositories and untracked services
@@ -300,6 +352,8 @@ interface Candidate {
    * image the tag names now, or one pushed after this push (an expired image cannot be compared).
    */
   readonly runsKnown: boolean;
+  /** The last version each container ran, where its revision's record is its own (see `ownLastVersion`). */
+  readonly lastVersions: Readonly<Record<string, string>>;
 }
 
 /** The tag-policy part of the plan: skip, or a candidate whose containers the policy would update. */
@@ -321,6 +375,8 @@ function decideService(
       "rolled-back",
       `ECS rolled back a deployment of ${push.digest} on this service after it was pushed: not rolled out again (push a fix, or deploy it by hand)`,
     );
+  const unresolved = unresolvedRollback(snapshot, push, resolved);
+  if (unresolved) return skip(ref, "rolled-back", unresolved);
   if (snapshot.service.status !== "ACTIVE")
     return skip(ref, "inactive", `service is ${snapshot.service.status ?? "unknown"}`);
 
@@ -436,6 +492,20 @@ function decideService(
     );
   }
 
+  // The last version a container ran (`any`'s floor over a non-version tag) is this service's
+  // history only where its revision's record is about the image it runs: pinned by digest, as
+  // ecs-autopilot deploys, and its recorded tag standing (checkedTag). A revision another tool
+  // registered with our tags copied from another service's or another build's (ecspresso,
+  // Terraform) carries that one's history: a floor this service never had.
+  const lastVersions: Record<string, string> = {};
+  const ownLastVersion = (definition: ContainerDefinition, currentTag: string | undefined) => {
+    const recorded = runningTag(definition, snapshot.taskDefinitionTags);
+    const own =
+      parseImageReference(definition.image ?? "")?.digest !== undefined &&
+      recorded !== undefined &&
+      currentTag === recorded;
+    return own ? snapshot.taskDefinitionTags[lastVersionKey(definition.name ?? "")] : undefined;
+  };
   const updates: ContainerUpdate[] = [];
   const rejections: string[] = [];
   const acceptances: string[] = [];
@@ -502,7 +572,8 @@ function decideService(
       runningSince ??= since;
       continue;
     }
-    const lastVersion = snapshot.taskDefinitionTags[lastVersionKey(name)];
+    const lastVersion = ownLastVersion(definition, currentTag);
+    if (lastVersion !== undefined) lastVersions[name] = lastVersion;
     const decision = decideTag(resolved.policy, { current: currentTag, pushed: push.tag, lastVersion });
     if (!decision.accept) {
       rejections.push(containers.length > 1 ? `${name}: ${decision.reason}` : decision.reason);
@@ -569,6 +640,7 @@ function decideService(
     unrecorded,
     recordedPins,
     runsKnown,
+    lastVersions,
   };
 }
 
@@ -579,7 +651,7 @@ function finishService(
   config: AutopilotConfig,
   options: PlanOptions,
 ): RedeployAction {
-  const { ref, resolved, snapshot, updates } = candidate;
+  const { ref, resolved, snapshot, updates, lastVersions } = candidate;
   const { image } = options;
   // An older push of the tag than the one ECR names now (delivered late, retried, redriven) is stale
   // — unless this service cannot take the image the tag names now, and is known not to run it (a
@@ -605,7 +677,10 @@ function finishService(
     [REVISION_TAGS.previousRevision]: fromTaskDefinitionArn.slice(0, 256),
   };
   if (push.time !== undefined) ourTags[REVISION_TAGS.sourceTime] = push.time;
+  // A last version copied from another service's revision is not carried onto this one's.
+  const carried = { ...snapshot.taskDefinitionTags };
   for (const update of updates) {
+    delete carried[lastVersionKey(update.container)];
     if (update.toTag !== undefined) ourTags[imageTagKey(update.container)] = update.toTag;
     if (push.time !== undefined) ourTags[sourceTimeKey(update.container)] = push.time;
     // The last version the container ran, carried over non-version tags: what keeps `any` from
@@ -613,16 +688,12 @@ function finishService(
     const lastVersion = lastVersionAfter({
       current: update.fromTag,
       pushed: update.toTag,
-      lastVersion: snapshot.taskDefinitionTags[lastVersionKey(update.container)],
+      lastVersion: lastVersions[update.container],
     });
     if (lastVersion !== undefined) ourTags[lastVersionKey(update.container)] = lastVersion;
   }
   const images = new Map(updates.map((u) => [u.container, u.toImage]));
-  const register = copyTaskDefinition(
-    snapshot.taskDefinition,
-    images,
-    mergeTags(snapshot.taskDefinitionTags, ourTags),
-  );
+  const register = copyTaskDefinition(snapshot.taskDefinition, images, mergeTags(carried, ourTags));
   if (config.policy.mode === "enforce") {
     // The policy's enforce mode would deregister this revision: do not deploy it in the first place.
     const blocking = enforcementBlockers(register, register.tags ?? [], snapshot.service, config.policy);
@@ -664,6 +735,19 @@ function finishService(
       policySource: resolved.source,
       updates,
       behind: inProgress.id ?? "?",
+      ...(otherQueued ? { supersedes: otherQueued } : {}),
+    };
+  }
+  const rollingBack = rollbackNotShown(snapshot.service, options.failedDeployments ?? new Set());
+  if (rollingBack) {
+    const failed = `${snapshot.taskDefinition.family}:${snapshot.taskDefinition.revision}`;
+    return {
+      kind: "queue",
+      service: ref,
+      reason: `${acceptances.join("; ")}; ECS reported deployment ${rollingBack.id} FAILED and rolls the service back, which DescribeServices does not show yet (it still names ${failed}, the revision that failed): queued behind the rollback, to go onto the revision the service returns to`,
+      policySource: resolved.source,
+      updates,
+      behind: `the rollback of deployment ${rollingBack.id}`,
       ...(otherQueued ? { supersedes: otherQueued } : {}),
     };
   }

@@ -1,3 +1,4 @@
+import { serviceRef, serviceRefOf } from "../ecs/arns.ts";
 import { rolledBackDigests } from "../ecs/serviceRevisions.ts";
 import { describeError } from "../errors.ts";
 import type { EcrImageActionEvent } from "../events/schemas.ts";
@@ -7,12 +8,20 @@ import { applyRedeployPlan } from "./applyRedeployPlan.ts";
 import { redeploymentRecords } from "./deploymentRecords.ts";
 import type { ImageFacts } from "./ImageFacts.ts";
 import { loadImageFacts } from "./loadImageFacts.ts";
-import { loadSnapshots, loadSnapshotsOf, withRunningDigests } from "./loadSnapshots.ts";
+import { loadSnapshots, loadSnapshotsOf, type UnreadService, withRunningDigests } from "./loadSnapshots.ts";
 import { loadPendingPushes } from "./pendingPushes.ts";
 import { asksWhatRuns, imageChecksFor, type PlanOptions, planRedeploy, tracksPush } from "./planRedeploy.ts";
 import { asksRolledBack, rolledBackSince } from "./rolledBackAsk.ts";
 import { repositoryKey, ServiceIndex } from "./ServiceIndex.ts";
-import type { DeployOutcome, ImagePush, RedeployPlan, RedeployReport, ServiceSnapshot } from "./types.ts";
+import type {
+  DeployOutcome,
+  ImagePush,
+  RedeployPlan,
+  RedeployReport,
+  ServiceRef,
+  ServiceSnapshot,
+  UnreadAction,
+} from "./types.ts";
 
 export interface RedeployContext extends Pick<FlowContext, "clients" | "state" | "config"> {
   readonly log?: FlowContext["log"];
@@ -89,15 +98,18 @@ async function withRolledBack(
   const since = rolledBackSince(push.time, image.pushedAt);
   if (since === undefined) return [...snapshots];
   const result: ServiceSnapshot[] = [];
-  for (const snapshot of snapshots)
-    result.push(
-      asksRolledBack(snapshot, since, release, () => tracksPush(push, snapshot, context.config))
-        ? {
-            ...snapshot,
-            rolledBack: await rolledBackDigests(context.clients.ecs, snapshot.service, since),
-          }
-        : snapshot,
-    );
+  for (const snapshot of snapshots) {
+    if (!asksRolledBack(snapshot, since, release, () => tracksPush(push, snapshot, context.config))) {
+      result.push(snapshot);
+      continue;
+    }
+    const { digests, unresolved } = await rolledBackDigests(context.clients.ecs, snapshot.service, since);
+    result.push({
+      ...snapshot,
+      rolledBack: digests,
+      ...(unresolved.length > 0 ? { rolledBackUnresolved: unresolved } : {}),
+    });
+  }
   return result;
 }
 
@@ -117,24 +129,107 @@ async function prepare(
   return { candidates: await withRolledBack(context, inputs, push, release, image), image };
 }
 
+/** A service whose state could not be read: it fails this push (see {@link UnreadAction}). */
+export function unreadAction(service: ServiceRef, error: string): UnreadAction {
+  return {
+    kind: "unread",
+    service,
+    reason: `its state could not be read (${error}); the push is retried for it`,
+  };
+}
+
+/** The unread services of {@link loadSnapshots}, as actions. */
+const unreadActions = (unread: readonly UnreadService[]): UnreadAction[] =>
+  unread.map((u) => unreadAction(serviceRefOf(u), u.error));
+
+/** The plan inputs of {@link prepare}, read for all services at once or, after a failure, for each alone. */
+interface Prepared {
+  readonly groups: ReadonlyArray<{ readonly candidates: ServiceSnapshot[]; readonly image: ImageFacts }>;
+  readonly unread: readonly UnreadAction[];
+}
+
+/**
+ * {@link prepare} for all services at once; when that fails, for each service alone, so that one
+ * service's lasting failure (its running image's DescribeImages, its rollbacks' ListServiceDeployments,
+ * a throttled read) does not hold back the others: the services whose reads fail alone are `unread`
+ * (they fail the push, which is retried), the others are planned with what was read for them. A
+ * failure no service escapes (the pushed image's own reads) is thrown as before, as is any failure
+ * with one service (a release keeps its queue entry).
+ */
+async function prepareEach(
+  context: RedeployContext,
+  snapshots: readonly ServiceSnapshot[],
+  push: ImagePush,
+  release: boolean,
+): Promise<Prepared> {
+  try {
+    return { groups: [await prepare(context, snapshots, push, release)], unread: [] };
+  } catch (error) {
+    if (snapshots.length < 2) throw error;
+    const groups: Array<{ candidates: ServiceSnapshot[]; image: ImageFacts }> = [];
+    const unread: UnreadAction[] = [];
+    for (const snapshot of snapshots) {
+      try {
+        groups.push(await prepare(context, [snapshot], push, release));
+      } catch (alone) {
+        unread.push(unreadAction(serviceRef(snapshot.service), describeError(alone)));
+      }
+    }
+    if (groups.length === 0) throw error;
+    context.log?.warn("some services could not be read; the others go on", {
+      error: describeError(error),
+      unread: unread.map((u) => u.service.serviceArn),
+    });
+    return { groups, unread };
+  }
+}
+
+/** The plan of a push from what was prepared for its services, with the services that could not be read. */
+function planPrepared(
+  push: ImagePush,
+  prepared: Prepared,
+  unread: readonly UnreadAction[],
+  config: RedeployContext["config"],
+  options: PlanOptions,
+): RedeployPlan {
+  const plans = prepared.groups.map(({ candidates, image }) =>
+    planRedeploy(push, candidates, config, { ...options, image }),
+  );
+  const actions = [...plans.flatMap((p) => p.actions), ...prepared.unread, ...unread].sort((a, b) =>
+    a.service.serviceArn.localeCompare(b.service.serviceArn),
+  );
+  const image = plans.find((p) => p.image)?.image;
+  return { push, actions, ...(image ? { image } : {}) };
+}
+
 /** How many times a push is planned and applied for a service whose queue kept changing under it. */
 const DECIDE_AGAIN_ROUNDS = 3;
 
 /**
  * Plans and (unless `dryRun`) applies a push for the given services, and records the deployments
- * it started for the monitor to confirm.
+ * it started for the monitor to confirm. `unread` services (their state could not be read) fail;
+ * the others are applied all the same.
  */
 export async function planAndApply(
   push: ImagePush,
   snapshots: readonly ServiceSnapshot[],
   context: RedeployContext,
-  options: { dryRun?: boolean; owner?: string; release?: boolean } & PlanOptions = {},
+  options: {
+    dryRun?: boolean;
+    owner?: string;
+    release?: boolean;
+    unread?: readonly UnreadService[];
+  } & PlanOptions = {},
 ): Promise<RedeployReport> {
+  const { dryRun = false, owner, release = false, unread = [], ...planOptions } = options;
   // What the image checks need of the pushed image, read only when some service would take it.
-  const prepared = await prepare(context, snapshots, push, options.release ?? false);
-  let image = prepared.image;
-  let plan = planRedeploy(push, prepared.candidates, context.config, { ...options, image });
-  const dryRun = options.dryRun ?? false;
+  let plan = planPrepared(
+    push,
+    await prepareEach(context, snapshots, push, release),
+    unreadActions(unread),
+    context.config,
+    planOptions,
+  );
   if (dryRun) return { plan, outcomes: [], dryRun };
   const apply = (toApply: RedeployPlan) =>
     applyRedeployPlan(toApply, {
@@ -143,7 +238,7 @@ export async function planAndApply(
       state: context.state,
       concurrency: context.config.redeploy.concurrency,
       ...(context.remainingTimeMs ? { remainingTimeMs: context.remainingTimeMs } : {}),
-      ...(options.owner ? { owner: options.owner } : {}),
+      ...(owner ? { owner } : {}),
       ...(context.log ? { log: context.log } : {}),
     });
   let outcomes: DeployOutcome[] = await apply(plan);
@@ -152,14 +247,18 @@ export async function planAndApply(
   for (let round = 2; round <= DECIDE_AGAIN_ROUNDS; round++) {
     const again = outcomes.filter((o) => o.kind === "failed" && o.decideAgain);
     if (again.length === 0) break;
-    const { snapshots: fresh } = await loadSnapshotsOf(
+    const fresh = await loadSnapshotsOf(
       context.clients.ecs,
       again.map((o) => o.action.service),
     );
     // Read again too: the race lost was another push of the image, which may have moved its tag.
-    const freshInputs = await prepare(context, fresh, push, options.release ?? false);
-    image = freshInputs.image;
-    const replanned = planRedeploy(push, freshInputs.candidates, context.config, { ...options, image });
+    const replanned = planPrepared(
+      push,
+      await prepareEach(context, fresh.snapshots, push, release),
+      unreadActions(fresh.unread),
+      context.config,
+      planOptions,
+    );
     const redone = new Map((await apply(replanned)).map((o) => [o.action.service.serviceArn, o]));
     const action = new Map(replanned.actions.map((a) => [a.service.serviceArn, a]));
     outcomes = outcomes.map((o) => redone.get(o.action.service.serviceArn) ?? o);
@@ -196,10 +295,11 @@ export async function redeployPush(
   const built = await index.ensureBuilt();
   if (built) context.log?.info("built the service index (first use)", { ...built });
   const entries = await index.lookup(repositoryKey(push.account, push.region, push.repository));
-  const { snapshots, missing } = await loadSnapshots(context.clients.ecs, entries);
+  const { snapshots, missing, unread } = await loadSnapshots(context.clients.ecs, entries);
   for (const serviceArn of missing) {
     context.log?.info("removing a service that no longer exists from the index", { serviceArn });
     if (!options.dryRun) await index.removeService(serviceArn);
   }
-  return planAndApply(push, snapshots, context, options);
+  // A service that could not be read fails this push; the others go on (it is retried for it).
+  return planAndApply(push, snapshots, context, { ...options, unread });
 }

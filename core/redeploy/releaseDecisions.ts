@@ -16,7 +16,8 @@ export const SWEEP_MIN_AGE_MS = 5 * 60_000;
  * How a released push is planned again (`planAndApply`'s options): as a release, owned by this
  * release (`<push event> released by <trigger>`), so that a deployment's end and the sweep releasing
  * the same push at once roll it out once; with the deployment that ended, whose roll-back of this
- * very digest is asked of ECS.
+ * very digest is asked of ECS (and, when it FAILED, whose rollback a lagging DescribeServices may
+ * not show yet: planRedeploy's rollbackNotShown).
  *
  * @example
  * releasePlanOptions(pending, { finishedDeployment: "ecs-svc/1", trigger: "evt-9" });
@@ -24,11 +25,20 @@ export const SWEEP_MIN_AGE_MS = 5 * 60_000;
  */
 export function releasePlanOptions(
   pending: PendingPush,
-  options: { finishedDeployment?: string; trigger: string; dryRun?: boolean },
-): { release: true; finishedDeployments?: ReadonlySet<string>; owner: string; dryRun: boolean } {
+  options: { finishedDeployment?: string; failed?: boolean; trigger: string; dryRun?: boolean },
+): {
+  release: true;
+  finishedDeployments?: ReadonlySet<string>;
+  failedDeployments?: ReadonlySet<string>;
+  owner: string;
+  dryRun: boolean;
+} {
   return {
     release: true,
     ...(options.finishedDeployment ? { finishedDeployments: new Set([options.finishedDeployment]) } : {}),
+    ...(options.finishedDeployment && options.failed
+      ? { failedDeployments: new Set([options.finishedDeployment]) }
+      : {}),
     owner: `${pending.push.eventId} released by ${options.trigger}`,
     dryRun: options.dryRun ?? false,
   };

@@ -36,6 +36,8 @@ export async function releasePendingPush(
   context: RedeployContext,
   options: {
     finishedDeployment?: string;
+    /** ECS reported that deployment FAILED (not COMPLETED). */
+    failed?: boolean;
     /**
      * The event that releases it (a deployment's end, the sweep's schedule): the roll-out is that
      * release's own, so a deployment's end and the sweep releasing the same push at once deploy it once.
@@ -45,7 +47,10 @@ export async function releasePendingPush(
     dryRun?: boolean;
   },
 ): Promise<Release> {
-  const { snapshots, missing } = await loadSnapshotsOf(context.clients.ecs, [pending]);
+  const { snapshots, missing, unread } = await loadSnapshotsOf(context.clients.ecs, [pending]);
+  // Not read: the push stays queued, and the caller reports the failure (retried, then dead-lettered).
+  const [notRead] = unread;
+  if (notRead) throw new Error(`its state could not be read: ${notRead.error}`);
   // The deployment it waited for may have been deploying this very digest (a pipeline's own deploy
   // of the tag) and been rolled back: asked of ECS for the released service whatever it runs.
   const planned = await planAndApply(pending.push, snapshots, context, releasePlanOptions(pending, options));

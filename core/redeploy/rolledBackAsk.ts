@@ -7,13 +7,26 @@ import type { ServiceSnapshot } from "./types.ts";
  */
 
 /**
+ * How long before the push's time a deployment still counts as one "since" the push: one second,
+ * the unit of EventBridge's event times and of ECR's push times as read (imageReads.ts,
+ * `wholeSecond`). A deployment's `createdAt` has milliseconds and comes from another service's
+ * clock: a deployment of the pushed image made in the push's own second (a pipeline's
+ * `update-service` right after its push) may read as made at, or just before, that whole second.
+ * Counting a rollback a second too early costs next to nothing: the pushed digest did not exist
+ * before it was pushed (only a rollback whose images ECS does not name, made in that second, is
+ * taken as one that may have been of the pushed image).
+ */
+export const SINCE_MARGIN_MS = 1_000;
+
+/**
  * Since when rollbacks count: the earlier of the event's time and ECR's push time of the image
- * (`image.pushedAt`); a time that does not parse is left out, and with neither time there is no
- * "since" (nobody is asked). A push that only added a tag to an image ECS rolled back here (a
- * promotion's `rc-…`) has a later event time than that rollback, not a later image.
+ * (`image.pushedAt`), less {@link SINCE_MARGIN_MS}; a time that does not parse is left out, and
+ * with neither time there is no "since" (nobody is asked). A push that only added a tag to an image
+ * ECS rolled back here (a promotion's `rc-…`) has a later event time than that rollback, not a
+ * later image.
  *
  * @example
- * rolledBackSince("2026-05-01T10:00:00Z", "2026-05-01T09:00:00Z"); // 2026-05-01T09:00:00.000Z
+ * rolledBackSince("2026-05-01T10:00:00Z", "2026-05-01T09:00:00Z"); // 2026-05-01T08:59:59.000Z
  */
 export function rolledBackSince(
   eventTime: string | undefined,
@@ -23,7 +36,7 @@ export function rolledBackSince(
     .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
     .filter((time) => !Number.isNaN(time));
   if (times.length === 0) return undefined;
-  return new Date(Math.min(...times));
+  return new Date(Math.min(...times) - SINCE_MARGIN_MS);
 }
 
 /**

@@ -143,6 +143,7 @@ export async function runRedeploy(
         releases.push(
           await releasePendingPush(queued, context, {
             finishedDeployment: event.detail.deploymentId,
+            failed: event.detail.eventName === "SERVICE_DEPLOYMENT_FAILED",
             trigger: event.id,
             dryRun: context.dryRun,
           }),

@@ -28,7 +28,13 @@ export function summarizeReport(report: RedeployReport): RedeploySummary {
     ? report.plan.actions.map((a) => ({
         service: `${a.service.clusterName}/${a.service.serviceName}`,
         result:
-          a.kind === "deploy" ? "would-deploy" : a.kind === "queue" ? "would-queue" : `skip:${a.category}`,
+          a.kind === "deploy"
+            ? "would-deploy"
+            : a.kind === "queue"
+              ? "would-queue"
+              : a.kind === "unread"
+                ? "failed"
+                : `skip:${a.category}`,
         detail: a.reason,
       }))
     : report.outcomes.map((o) => ({

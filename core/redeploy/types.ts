@@ -5,6 +5,7 @@ import type {
   TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import type { ServiceRef } from "../ecs/arns.ts";
+import type { UnresolvedRollback } from "../ecs/serviceRevisions.ts";
 import type { ImageFacts } from "./ImageFacts.ts";
 
 export type { ServiceRef };
@@ -55,6 +56,12 @@ export interface ServiceSnapshot {
    * (core/ecs/serviceRevisions.ts): the pushed digest among them is not rolled out again.
    */
   readonly rolledBack?: ReadonlySet<string>;
+  /**
+   * Deployments ECS rolled back on the service since the push without naming all of their images
+   * (a container without a digest: version consistency off; no target revision): where one may have
+   * run the pushed repository, the push is not rolled out either (it fails closed).
+   */
+  readonly rolledBackUnresolved?: readonly UnresolvedRollback[];
 }
 
 export interface ContainerUpdate {
@@ -117,7 +124,10 @@ export type SkipCategory =
   | "signature-unknown"
   /** Where the pushed tag points in ECR now could not be told (it is read with the image's facts). */
   | "tag-unknown"
-  /** ECS rolled back a deployment of the pushed digest on the service since it was pushed. */
+  /**
+   * ECS rolled back a deployment of the pushed digest on the service since it was pushed, or one of
+   * the pushed repository whose digest ECS does not name (it may have been the pushed one).
+   */
   | "rolled-back"
   /**
    * A newer push is already queued for the service (newest wins, by the tag policy's order), a
@@ -165,7 +175,19 @@ export interface QueueAction {
   readonly supersedes?: PendingPush;
 }
 
-export type RedeployAction = DeployAction | QueueAction | SkipAction;
+/**
+ * A service whose state could not be read for this push (its cluster's DescribeServices, its task
+ * definition, its running image in ECR, its rollbacks: a lasting error for it alone): it fails —
+ * the invocation fails and is retried, then dead-lettered — while the other services of the push
+ * are planned and applied (their retry finds them `deployed-earlier`).
+ */
+export interface UnreadAction {
+  readonly kind: "unread";
+  readonly service: ServiceRef;
+  readonly reason: string;
+}
+
+export type RedeployAction = DeployAction | QueueAction | SkipAction | UnreadAction;
 
 /** The plan for one push: data, printed by `--dry-run`, asserted by tests, sent to Slack. */
 export interface RedeployPlan {
@@ -191,7 +213,7 @@ export type DeployOutcome =
     }
   | {
       readonly kind: "failed";
-      readonly action: DeployAction | QueueAction;
+      readonly action: DeployAction | QueueAction | UnreadAction;
       readonly error: string;
       /**
        * The service or its queue changed while this push was applied (another push queued at the

@@ -80,10 +80,16 @@ export async function runningImage(world: World, service: string, cluster = "pro
 export function ecsServiceRevisions(world: World): {
   runs(taskDefinitionArn: string, digests: Readonly<Record<string, string>>): void;
   /**
-   * A deployment of `digests` on the service that ECS rolled back (ROLLBACK_SUCCESSFUL), created now;
-   * DescribeServices then shows the rollback's deployment (PRIMARY, COMPLETED, created now).
+   * A deployment of `digests` on the service that ECS rolled back (ROLLBACK_SUCCESSFUL), created now
+   * (or at `createdAt`); DescribeServices then shows the rollback's deployment (PRIMARY, COMPLETED,
+   * created then). A container given as `{ image }` has no digest in the target revision (ECS does
+   * not resolve a tag whose versionConsistency is disabled); `target: false` names no target revision.
    */
-  rolledBack(serviceArn: string, digests: Readonly<Record<string, string>>): void;
+  rolledBack(
+    serviceArn: string,
+    digests: Readonly<Record<string, string | { readonly image: string }>>,
+    options?: { readonly target?: false; readonly createdAt?: Date },
+  ): void;
   readonly described: string[][];
 } {
   const byTaskDefinition = new Map<string, Readonly<Record<string, string>>>();
@@ -151,23 +157,25 @@ export function ecsServiceRevisions(world: World): {
   );
   return {
     runs: (arn, digests) => byTaskDefinition.set(arn, digests),
-    rolledBack: (serviceArn, digests) => {
+    rolledBack: (serviceArn, digests, options = {}) => {
       const arn = `${serviceArn.replace(":service/", ":service-revision/")}/rolled-back-${deployments.length + 1}`;
       revisions.set(arn, {
         serviceRevisionArn: arn,
         serviceArn,
-        containerImages: Object.entries(digests).map(([containerName, imageDigest]) => ({
-          containerName,
-          imageDigest,
-        })),
+        containerImages: Object.entries(digests).map(([containerName, image]) =>
+          typeof image === "string"
+            ? { containerName, imageDigest: image }
+            : { containerName, image: image.image },
+        ),
       });
-      rollbacks.set(serviceArn, new Date());
+      const createdAt = options.createdAt ?? new Date();
+      rollbacks.set(serviceArn, createdAt);
       deployments.push({
         serviceDeploymentArn: `${serviceArn.replace(":service/", ":service-deployment/")}/${deployments.length + 1}`,
         serviceArn,
-        createdAt: new Date(),
+        createdAt,
         status: "ROLLBACK_SUCCESSFUL",
-        targetServiceRevisionArn: arn,
+        ...(options.target === false ? {} : { targetServiceRevisionArn: arn }),
       });
     },
     described,

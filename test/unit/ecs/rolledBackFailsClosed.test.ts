@@ -3,6 +3,13 @@
  * rolled back" without having read everything, which lets the build ECS rolled back out again.
  * moto has no ListServiceDeployments nor DescribeServiceRevisions: ECS's answers are given by
  * aws-sdk-client-mock, as test/unit/ecs/serviceRevisions.test.ts does.
+ *
+ * Issue 11, note 1: a rolled-back deployment whose images ECS does not name — a container of its
+ * target revision without `imageDigest` (ECS does not resolve a tag whose `versionConsistency` is
+ * `disabled`; ContainerImage.imageDigest is optional in the API reference), or no
+ * `targetServiceRevisionArn` at all (optional in ServiceDeploymentBrief) — was read as "not rolled
+ * back". It is now `unresolved`, for the planner to fail closed on (planRedeploy, and
+ * test/integration/redeploy/rolledBackUnresolved.test.ts).
  */
 import {
   DescribeServiceRevisionsCommand,
@@ -23,7 +30,7 @@ const since = new Date("2026-11-27T10:00:00Z");
 /** Whether the pushed digest is known not to have been rolled back ("failed" when the call throws). */
 const verdict = (ecs: ECSClient) =>
   rolledBackDigests(ecs, service, since).then(
-    (digests) => (digests.has(digest(42)) ? "rolled back" : "not rolled back"),
+    ({ digests }) => (digests.has(digest(42)) ? "rolled back" : "not rolled back"),
     () => "failed",
   );
 
@@ -85,6 +92,49 @@ describe("rolledBackDigests never says 'not rolled back' without having read it"
     await expect(rolledBackDigests(ecs, service, since)).rejects.toThrow(
       `DescribeServiceRevisions did not describe ${REVISIONS}/42 (a rolled-back deployment's target)`,
     );
+  });
+
+  it("a rolled-back target revision without a digest, or a rolled-back deployment without a target, is unresolved, not 'not rolled back'", async () => {
+    const ecs = new ECSClient({ region: "eu-west-1" });
+    const mock = mockClient(ecs);
+    const deployment = (n: number) => `${SERVICE.replace(":service/", ":service-deployment/")}/${n}`;
+    mock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: deployment(1),
+          status: "ROLLBACK_SUCCESSFUL",
+          createdAt: new Date(since.getTime() + 60_000),
+          targetServiceRevisionArn: `${REVISIONS}/42`,
+        },
+        {
+          serviceDeploymentArn: deployment(2),
+          status: "ROLLBACK_FAILED",
+          createdAt: new Date(since.getTime() + 120_000),
+        },
+      ],
+    });
+    const image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:main";
+    mock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => ({
+      serviceRevisions: input.serviceRevisionArns.map((arn) =>
+        arn === `${REVISIONS}/42`
+          ? {
+              serviceRevisionArn: arn,
+              containerImages: [
+                { containerName: "web", image },
+                { containerName: "pinned", image: `${image.replace(":main", "")}@${digest(7)}` },
+              ],
+            }
+          : { serviceRevisionArn: arn, containerImages: [{ containerName: "web", imageDigest: digest(1) }] },
+      ),
+      failures: [],
+    }));
+
+    const rolled = await rolledBackDigests(ecs, service, since);
+    expect([...rolled.digests]).toEqual([digest(7)]);
+    expect(rolled.unresolved).toEqual([
+      { deployment: deployment(2) },
+      { deployment: deployment(1), container: "web", image },
+    ]);
   });
 
   it("names every rolled-back target ECS does not describe", async () => {

@@ -126,7 +126,11 @@ describe("runningDigests", () => {
       ],
     });
     const since = new Date("2026-11-27T10:00:00Z");
-    const rolled = await rolledBackDigests(ecs, { ...service("web", [1]), clusterArn: "arn:c" }, since);
+    const { digests: rolled } = await rolledBackDigests(
+      ecs,
+      { ...service("web", [1]), clusterArn: "arn:c" },
+      since,
+    );
     expect([...rolled].sort()).toEqual([digest(7), digest(42)]);
     expect(mock.commandCalls(ListServiceDeploymentsCommand)[0]?.args[0].input).toEqual({
       service: `${SERVICE}/web`,
@@ -155,7 +159,7 @@ describe("runningDigests", () => {
     });
     const since = new Date("2026-11-27T10:00:00Z");
     // web runs 42 now: not brought by the rolled-back deployment. jobs' 6 runs in sidecar, not in jobs.
-    expect([...(await rolledBackDigests(ecs, service("web", [1]), since))].sort()).toEqual([
+    expect([...(await rolledBackDigests(ecs, service("web", [1]), since)).digests].sort()).toEqual([
       digest(6),
       digest(7),
     ]);
@@ -164,7 +168,7 @@ describe("runningDigests", () => {
       mock.commandCalls(DescribeServiceRevisionsCommand).map((c) => c.args[0].input.serviceRevisionArns),
     ).toEqual([[revision("web", 9, {}).serviceRevisionArn, revision("web", 1, {}).serviceRevisionArn]]);
     // Two current revisions (a roll-out under way): excluded only where both run it.
-    expect([...(await rolledBackDigests(ecs, service("web", [1, 2]), since))].sort()).toEqual([
+    expect([...(await rolledBackDigests(ecs, service("web", [1, 2]), since)).digests].sort()).toEqual([
       digest(6),
       digest(7),
     ]);
@@ -181,9 +185,11 @@ describe("runningDigests", () => {
         },
       ],
     });
-    expect([...(await rolledBackDigests(both.ecs, service("web", [1, 2]), since))]).toEqual([digest(42)]);
+    expect([...(await rolledBackDigests(both.ecs, service("web", [1, 2]), since)).digests]).toEqual([
+      digest(42),
+    ]);
     // A current revision ECS does not describe excludes nothing.
-    expect([...(await rolledBackDigests(both.ecs, service("web", [3]), since))].sort()).toEqual([
+    expect([...(await rolledBackDigests(both.ecs, service("web", [3]), since)).digests].sort()).toEqual([
       digest(7),
       digest(42),
     ]);
@@ -216,7 +222,7 @@ describe("runningDigests", () => {
           },
         ],
       });
-    expect([...(await rolledBackDigests(ecs, service("web", [1]), since))]).toEqual([digest(42)]);
+    expect([...(await rolledBackDigests(ecs, service("web", [1]), since)).digests]).toEqual([digest(42)]);
     expect(mock.commandCalls(ListServiceDeploymentsCommand).map((c) => c.args[0].input.nextToken)).toEqual([
       undefined,
       "page-2",
@@ -226,9 +232,9 @@ describe("runningDigests", () => {
   it("rolledBackDigests: nothing asked where ECS reports no service revisions; nothing rolled back, nothing described", async () => {
     const { ecs, mock } = ecsAnswering([]);
     mock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
-    expect((await rolledBackDigests(ecs, service("web", []), new Date())).size).toBe(0);
+    expect((await rolledBackDigests(ecs, service("web", []), new Date())).digests.size).toBe(0);
     expect(mock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(0);
-    expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).size).toBe(0);
+    expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).digests.size).toBe(0);
     expect(mock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(1);
     expect(mock.commandCalls(DescribeServiceRevisionsCommand)).toHaveLength(0);
   });
@@ -240,11 +246,11 @@ describe("runningDigests", () => {
       .on(ListServiceDeploymentsCommand)
       .rejectsOnce(new UnsupportedFeatureException({ message: "not here", $metadata: {} }))
       .rejects(new Error("Rate exceeded"));
-    expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).size).toBe(0);
+    expect((await rolledBackDigests(ecs, service("web", [1]), new Date())).digests.size).toBe(0);
     await expect(rolledBackDigests(ecs, service("web", [1]), new Date())).rejects.toThrow("Rate exceeded");
   });
 
-  it("only sha256 digests count, a revision summary without an ARN is not asked, and a deployment created at the push's very time is not one after it", async () => {
+  it("only sha256 digests are digests, a revision summary without an ARN is not asked, and a deployment created at the push's very time is not one after it", async () => {
     const { ecs, mock } = ecsAnswering([
       revision("web", 1, { web: "not-a-digest", sidecar: digest(2) }),
       revision("web", 9, { web: digest(42), sidecar: "latest" }),
@@ -275,9 +281,15 @@ describe("runningDigests", () => {
         { status: "ROLLBACK_SUCCESSFUL", createdAt: new Date("2026-11-27T10:00:02Z") },
       ],
     });
-    expect([...(await rolledBackDigests(ecs, service("web", [1]), since))]).toEqual([digest(42)]);
+    const rolled = await rolledBackDigests(ecs, service("web", [1]), since);
+    expect([...rolled.digests]).toEqual([digest(42)]);
+    // What is no digest, and a deployment without a target, are not "not rolled back" (issue 11, note 1).
+    expect(rolled.unresolved).toEqual([
+      { deployment: "(a deployment ECS gives no ARN)" },
+      { deployment: "(a deployment ECS gives no ARN)", container: "sidecar" },
+    ]);
     // Current revisions ECS names without an ARN say nothing of what runs: nothing is excluded.
     const noArns = { ...service("web", []), currentServiceRevisions: [{}] };
-    expect([...(await rolledBackDigests(ecs, noArns, since))]).toEqual([digest(42)]);
+    expect([...(await rolledBackDigests(ecs, noArns, since)).digests]).toEqual([digest(42)]);
   });
 });

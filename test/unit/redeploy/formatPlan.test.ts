@@ -7,7 +7,9 @@ import {
   type PendingPush,
   planRedeploy,
   type ServiceSnapshot,
+  summarizeReport,
 } from "../../../core/redeploy/index.ts";
+import { unreadAction } from "../../../core/redeploy/redeployPush.ts";
 
 const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const PUSHED = `sha256:${"b".repeat(64)}`;
@@ -76,6 +78,32 @@ describe("formatPlan", () => {
     const text = formatPlan(planRedeploy(push, [rolling], DEFAULT_CONFIG, { image: facts(PUSHED) }));
     expect(text).toContain("  queue   prod/web");
     expect(text).toContain("replaces the queued 1.4.9)");
+  });
+
+  it("says which services could not be read, counted as failed (issue 11, note 2)", () => {
+    const plan = planRedeploy(push, [idle], DEFAULT_CONFIG, { image: facts(PUSHED) });
+    const unread = unreadAction(
+      {
+        serviceArn: `${queued.serviceArn}-api`,
+        clusterArn: queued.clusterArn,
+        serviceName: "api",
+        clusterName: "prod",
+      },
+      "DescribeTaskDefinition of api:1: ThrottlingException: Rate exceeded",
+    );
+    const text = formatPlan({ ...plan, actions: [...plan.actions, unread] });
+    expect(text).toContain(
+      "  failed  prod/api  its state could not be read (DescribeTaskDefinition of api:1: ThrottlingException: Rate exceeded); the push is retried for it",
+    );
+    expect(text).toMatch(/1 to deploy, 0 skipped, 1 failed$/);
+    expect(
+      summarizeReport({ plan: { ...plan, actions: [unread] }, outcomes: [], dryRun: true }),
+    ).toMatchObject({
+      failed: 1,
+      failures: [
+        "prod/api: its state could not be read (DescribeTaskDefinition of api:1: ThrottlingException: Rate exceeded); the push is retried for it",
+      ],
+    });
   });
 
   it("says the tag has moved on, or is gone, when the push is stale", () => {

@@ -1,4 +1,4 @@
-import type { ContainerDefinition, Service, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ContainerDefinition, Deployment, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../../../core/config/index.ts";
 import {
@@ -434,6 +434,29 @@ describe("planRedeploy", () => {
     expect(onward?.kind === "deploy" && onward.register.tags).toEqual(
       expect.arrayContaining([{ key: "autopilot:last-version:web", value: "1.2.3" }]),
     );
+  });
+
+  it("a last version on a revision ecs-autopilot did not register for its image (a container on a tag) is neither a floor nor carried onto the new revision (issue 11, note 5)", () => {
+    const tags = { "autopilot:redeploy": "any" };
+    // Another tool's revision on `develop`, with the tags of prod's revision copied onto it.
+    const copied = {
+      ...snapshot({
+        tags,
+        taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web:develop` }] },
+      }),
+      taskDefinitionTags: { "autopilot:image-tag:web": "main", "autopilot:last-version:web": "2.0.0" },
+    };
+    const lower = planRedeploy(push, [copied], DEFAULT_CONFIG, { image: current(push) }).actions[0];
+    expect(lower).toMatchObject({
+      kind: "deploy",
+      reason: "any: develop → 1.5.0 (not both versions, so no order between them)",
+    });
+    const onward = planRedeploy({ ...push, tag: "main" }, [copied], DEFAULT_CONFIG, {
+      image: current({ ...push, tag: "main" }),
+    }).actions[0];
+    expect(onward?.kind).toBe("deploy");
+    if (onward?.kind !== "deploy") return;
+    expect(onward.register.tags?.filter((t) => t.key?.startsWith("autopilot:last-version:"))).toEqual([]);
   });
 
   it("is pure: the same input gives the same plan, in a stable order", () => {
@@ -1242,6 +1265,47 @@ describe("planRedeploy: a push whose tag moved on to an image this service canno
   });
 });
 
+describe("planRedeploy: a push released by a FAILED deployment that DescribeServices still shows (issue 11, note 4)", () => {
+  const failing: Deployment = {
+    id: "ecs-svc/failed",
+    status: "PRIMARY",
+    rolloutState: "IN_PROGRESS",
+    taskDefinition: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+  };
+  const lagging = (service: Partial<Service>) =>
+    snapshot({
+      service: {
+        taskDefinition: failing.taskDefinition,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+        deployments: [failing, { id: "ecs-svc/good", status: "ACTIVE", rolloutState: "COMPLETED" }],
+        ...service,
+      },
+    });
+  const options = {
+    image: current(push),
+    finishedDeployments: new Set(["ecs-svc/failed"]),
+    failedDeployments: new Set(["ecs-svc/failed"]),
+  };
+
+  it("waits for the rollback instead of copying the revision that failed", () => {
+    expect(first(push, lagging({}), DEFAULT_CONFIG, options)).toMatchObject({
+      kind: "queue",
+      behind: "the rollback of deployment ecs-svc/failed",
+      reason:
+        "web: minor: 1.4.2 → 1.5.0; migrate: minor: 1.4.2 → 1.5.0; ECS reported deployment ecs-svc/failed FAILED and rolls the service back, which DescribeServices does not show yet (it still names web:7, the revision that failed): queued behind the rollback, to go onto the revision the service returns to",
+    });
+  });
+
+  it("deploys where there is no rollback to wait for: rollback off, the service already moved off it, it COMPLETED", () => {
+    const off = { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } };
+    expect(first(push, lagging(off), DEFAULT_CONFIG, options).kind).toBe("deploy");
+    const moved = { taskDefinition: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:6" };
+    expect(first(push, lagging(moved), DEFAULT_CONFIG, options).kind).toBe("deploy");
+    const completed = { ...options, failedDeployments: new Set<string>() };
+    expect(first(push, lagging({}), DEFAULT_CONFIG, completed).kind).toBe("deploy");
+  });
+});
+
 describe("planRedeploy: a digest ECS rolled back on the service since the push", () => {
   const web = snapshot({});
 
@@ -1263,6 +1327,38 @@ describe("planRedeploy: a digest ECS rolled back on the service since the push",
     ]);
     const another = { ...web, rolledBack: new Set([`sha256:${"7".repeat(64)}`]) };
     expect(first(push, another, DEFAULT_CONFIG, { image: current(push) }).kind).toBe("deploy");
+  });
+
+  it("a rollback whose images ECS does not name fails closed where it may have run the pushed repository (issue 11, note 1)", () => {
+    const plan = (unresolved: ServiceSnapshot["rolledBackUnresolved"]) =>
+      first(push, { ...web, rolledBack: new Set(), rolledBackUnresolved: unresolved }, DEFAULT_CONFIG, {
+        image: current(push),
+      });
+    const fix =
+      "the pushed image may be the one that failed, so it is not rolled out (push a fix, or deploy it by hand)";
+    expect(
+      plan([{ deployment: "dep/1", container: "web", image: `${REGISTRY}/shop/web:main` }]),
+    ).toMatchObject({
+      category: "rolled-back",
+      reason: `ECS rolled back dep/1 on this service after ${push.digest} was pushed, and its target revision names no digest for container 'web' (${REGISTRY}/shop/web:main: version consistency off): ${fix}`,
+    });
+    // No image named: a container of this revision's that runs the pushed repository.
+    expect(plan([{ deployment: "dep/1", container: "migrate" }])).toMatchObject({
+      category: "rolled-back",
+      reason: `ECS rolled back dep/1 on this service after ${push.digest} was pushed, and its target revision names no digest for container 'migrate' (no image: version consistency off): ${fix}`,
+    });
+    expect(plan([{ deployment: "dep/2" }])).toMatchObject({
+      category: "rolled-back",
+      reason: `ECS rolled back dep/2 on this service after ${push.digest} was pushed and names no target revision for it: ${fix}`,
+    });
+    // A sidecar of another repository, or a container this revision does not have: nothing of the push.
+    expect(
+      plan([
+        { deployment: "dep/1", container: "envoy", image: "public.ecr.aws/appmesh/aws-appmesh-envoy:v1" },
+      ]).kind,
+    ).toBe("deploy");
+    expect(plan([{ deployment: "dep/1", container: "envoy" }]).kind).toBe("deploy");
+    expect(plan([{ deployment: "dep/1", container: "gone" }]).kind).toBe("deploy");
   });
 
   it("an untracked service still says it is not tracked", () => {

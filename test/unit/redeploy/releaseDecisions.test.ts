@@ -116,6 +116,21 @@ describe("releasePlanOptions: how a released push is planned again", () => {
     );
   });
 
+  it("at a deployment's FAILED end: that deployment is named failed too (a lagging DescribeServices may not show its rollback)", () => {
+    expect(
+      releasePlanOptions(pending, { finishedDeployment: DEPLOYMENT, failed: true, trigger: "evt-end" }),
+    ).toStrictEqual({
+      release: true,
+      finishedDeployments: new Set([DEPLOYMENT]),
+      failedDeployments: new Set([DEPLOYMENT]),
+      owner: "evt-push released by evt-end",
+      dryRun: false,
+    });
+    expect(releasePlanOptions(pending, { failed: true, trigger: "evt-sweep" })).not.toHaveProperty(
+      "failedDeployments",
+    );
+  });
+
   it("from the sweep: no deployment ended, so none is named", () => {
     expect(releasePlanOptions(pending, { trigger: "evt-sweep" })).toStrictEqual({
       release: true,

@@ -9,35 +9,45 @@ import { describe, expect, it } from "vitest";
 import { asksRolledBack, rolledBackSince } from "../../../core/redeploy/rolledBackAsk.ts";
 import type { ServiceSnapshot } from "../../../core/redeploy/types.ts";
 
-describe("rolledBackSince: rollbacks count from the earlier of the event's time and the image's push time", () => {
+describe("rolledBackSince: rollbacks count from a second before the earlier of the event's time and the image's push time", () => {
   it("the image pushed earlier than the event (a tag added to an older image): its push time", () => {
     expect(rolledBackSince("2026-11-27T10:00:00Z", "2026-11-26T08:30:00Z")).toStrictEqual(
-      new Date("2026-11-26T08:30:00Z"),
+      new Date("2026-11-26T08:29:59Z"),
     );
   });
 
   it("the event earlier than ECR's push time: the event's time", () => {
     expect(rolledBackSince("2026-11-27T10:00:00Z", "2026-11-27T10:00:01.250Z")).toStrictEqual(
-      new Date("2026-11-27T10:00:00Z"),
+      new Date("2026-11-27T09:59:59Z"),
     );
   });
 
   it("one time only: that time", () => {
     expect(rolledBackSince("2026-11-27T10:00:00Z", undefined)).toStrictEqual(
-      new Date("2026-11-27T10:00:00Z"),
+      new Date("2026-11-27T09:59:59Z"),
     );
     expect(rolledBackSince(undefined, "2026-11-26T08:30:00Z")).toStrictEqual(
-      new Date("2026-11-26T08:30:00Z"),
+      new Date("2026-11-26T08:29:59Z"),
     );
   });
 
   it("a time that does not parse is left out, the other one counts", () => {
     expect(rolledBackSince("not a time", "2026-11-26T08:30:00Z")).toStrictEqual(
-      new Date("2026-11-26T08:30:00Z"),
+      new Date("2026-11-26T08:29:59Z"),
     );
     expect(rolledBackSince("2026-11-27T10:00:00Z", "yesterday")).toStrictEqual(
-      new Date("2026-11-27T10:00:00Z"),
+      new Date("2026-11-27T09:59:59Z"),
     );
+  });
+
+  it("a deployment made in the push's own whole second, at it or after it, is asked about (issue 11, note 3)", () => {
+    // Before: since was the push's time itself, and a deployment created exactly then was not "after" it.
+    const pushed = "2026-11-27T10:00:00Z";
+    const since = rolledBackSince(pushed, pushed);
+    if (!since) throw new Error("no since");
+    expect(asksRolledBack(snapshot([at(pushed)]), since, false, tracks)).toBe(true);
+    expect(asksRolledBack(snapshot([at("2026-11-27T09:59:59.001Z")]), since, false, tracks)).toBe(true);
+    expect(asksRolledBack(snapshot([at("2026-11-27T09:59:59Z")]), since, false, tracks)).toBe(false);
   });
 
   it("no time at all, or none that parses: no since (nobody is asked)", () => {
