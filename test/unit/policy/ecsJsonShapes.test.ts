@@ -192,6 +192,17 @@ describe("ECS API JSON: which resources a file holds", () => {
     ]);
   });
 
+  it("a field of a wrapped resource (Create*/Update* output) or of a Create* input is found on its own line", async () => {
+    // Pretty-printed: `{`, the wrapper key, then the resource's fields from line 3 (line 2 for an input).
+    const lineOf = async (value: unknown, field: string) =>
+      (await loadPolicyText(json(value), "file.json"))[0]?.locate([field])?.line;
+    expect(await lineOf({ service: { launchType: "EC2", serviceName: "web" } }, "serviceName")).toBe(4);
+    expect(await lineOf({ cluster: { status: "ACTIVE", clusterName: "prod" } }, "clusterName")).toBe(4);
+    expect(await lineOf({ taskSet: { status: "PRIMARY", id: "ecs-svc/3" } }, "id")).toBe(4);
+    expect(await lineOf({ cluster: "prod", serviceName: "web" }, "serviceName")).toBe(3);
+    expect(await lineOf({ settings: [], clusterName: "prod" }, "clusterName")).toBe(3);
+  });
+
   it("CreateService input: a service name with a task definition or a cluster; CreateCluster input: a cluster name with settings or configuration", async () => {
     const one = async (value: unknown) => summary(await loadPolicyText(json(value), "input.json"));
     const service = [{ kind: "service", subject: "web", name: "web", format: "ecs", run: {}, related: [] }];
