@@ -40,6 +40,14 @@ export interface OutgoingMessage {
   readonly once?: { readonly kind: string; readonly id: string; readonly seconds: number };
   /** At most this many messages per minute to the channel; more are dropped and logged. */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Run by the delivery step once this message is durably handed over (queued in the outbox;
+   * locally, posted) — never when it was not (the send failed, Slack did not take it, the rate
+   * limit dropped it, or another invocation tells it): records that its news was told, so that a
+   * retry of the event does not tell it again. It must be safe to repeat; a failure is logged and
+   * never fails the delivery (the worst case is the news told twice, never lost).
+   */
+  readonly afterQueued?: () => Promise<void>;
 }
 
 /** What a flow's core entry returns: its JSON-able summary and the messages to deliver. */

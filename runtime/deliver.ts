@@ -64,6 +64,8 @@ export function messageId(flow: string, eventId: string, channel: string, text: 
  * - "Tell once" is decided after delivery: the claim is taken as a short lease, the message is
  *   queued, and only then is the claim kept for its period. A failure gives the lease back, so
  *   the retry tells it; a concurrent invocation with the same message stays quiet.
+ * - A message's `afterQueued` runs once it is handed over (never when it was not), so a flow can
+ *   record what it told: the redeploy flow's retry does not tell a deploy its earlier attempt told.
  * - A rate-limited message past its channel's limit is dropped and logged.
  *
  * @example
@@ -162,4 +164,11 @@ async function deliverOne(
     if (once) await releaseLease(targets.state, once, owner).catch(() => undefined);
     throw error;
   }
+  // Handed over: what it told is recorded as told. Not recorded, a retry may tell it again (twice, never lost).
+  await outgoing.afterQueued?.().catch((error: unknown) =>
+    targets.log.warn("a queued message's news was not recorded as told; a retry may tell it again", {
+      channel,
+      error: describeError(error),
+    }),
+  );
 }

@@ -111,22 +111,40 @@ export function deployerToAsk(action: SkipAction): string | undefined {
 }
 
 /**
- * A `deployed-earlier` skip, given its roll-out's lease (undefined: none, or not read): when
+ * A roll-out's record in the state table: its lease, then `done` with the revision it registered;
+ * `reported` once the report telling its outcome was handed to the outbox (redeploy's
+ * reportedRollouts.ts), so that a retry of the same event does not tell it again.
+ */
+export type RolloutRecord = LeaseItem & { readonly taskDefinitionArn?: string; readonly reported?: boolean };
+
+/** The words of a `deployed-earlier` skip whose earlier attempt's outcome may not have been told. */
+const NOT_REPORTED = /\(an earlier attempt, whose outcome was not reported\)$/;
+
+/**
+ * A `deployed-earlier` skip, given its roll-out's record (undefined: none, or not read): when
  * another owner than this one holds it (the other release of a queued push released twice at
- * once), that owner reports the roll-out, and the skip says so (`reportedBy`).
+ * once), that owner reports the roll-out, and the skip says so (`reportedBy`). When this owner
+ * holds it and its report was queued (`reported`: an earlier attempt told it, then failed for
+ * another service), the skip says so (`reported`) and is not told again. Otherwise (no record, not
+ * read, or never reported) it is told as planned: at worst twice, never lost.
  */
 export function withDeployer(
   action: SkipAction,
-  lease: Pick<LeaseItem, "owner"> | undefined,
+  lease: Pick<RolloutRecord, "owner" | "reported"> | undefined,
   owner: string,
 ): SkipAction {
-  if (!lease || lease.owner === owner) return action;
+  if (!lease) return action;
+  if (lease.owner === owner)
+    return lease.reported === true
+      ? {
+          ...action,
+          reason: action.reason.replace(NOT_REPORTED, "(an earlier attempt, which reported it)"),
+          reported: true,
+        }
+      : action;
   return {
     ...action,
-    reason: action.reason.replace(
-      /\(an earlier attempt, whose outcome was not reported\)$/,
-      `(by ${lease.owner}, which reports it)`,
-    ),
+    reason: action.reason.replace(NOT_REPORTED, `(by ${lease.owner}, which reports it)`),
     reportedBy: lease.owner,
   };
 }

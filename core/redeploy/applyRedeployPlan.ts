@@ -5,18 +5,12 @@ import { type Deployed, rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
-import {
-  acquireLease,
-  completeLease,
-  type LeaseItem,
-  releaseLease,
-  type StateTable,
-  stateKeys,
-} from "../state/index.ts";
+import { acquireLease, completeLease, releaseLease, type StateTable, stateKeys } from "../state/index.ts";
 import {
   afterNotChanged,
   deployerToAsk,
   heldElsewhereSkip,
+  type RolloutRecord,
   takesBackDone,
   withDeployer,
 } from "./applyDecisions.ts";
@@ -146,13 +140,14 @@ const pushLabel = (plan: RedeployPlan): string =>
 
 /**
  * A `deployed-earlier` skip names who made the roll-out (its lease's owner): another invocation
- * than this one (the other release of a queued push released twice at once) reports it itself.
+ * than this one (the other release of a queued push released twice at once) reports it itself;
+ * this one's earlier attempt may have reported it already (its record says `reported`).
  */
 async function whoDeployed(action: SkipAction, owner: string, options: ApplyOptions): Promise<SkipAction> {
   const rolloutId = deployerToAsk(action);
   if (rolloutId === undefined) return action;
   const lease = await options.state
-    .get<LeaseItem>(stateKeys.rollout(action.service.serviceArn, rolloutId))
+    .get<RolloutRecord>(stateKeys.rollout(action.service.serviceArn, rolloutId))
     .catch(() => undefined);
   return withDeployer(action, lease, owner);
 }

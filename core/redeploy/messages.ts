@@ -24,7 +24,8 @@ function versionOf(tag: string | undefined, digest: string | undefined): string 
 
 /**
  * The Slack message for one push: what was deployed where (from which digest to which), what
- * failed, and why tracked services were skipped. Undefined when there is nothing worth a post:
+ * failed, and why tracked services were skipped — not a deploy an earlier attempt of the same event
+ * reported already (`reported`: told once). Undefined when there is nothing worth a post:
  * no service tracks the repository, or every tracked one was skipped and `notifySkipped` is off.
  *
  * @example
@@ -47,11 +48,17 @@ export function redeployMessage(
   const deployed = outcomes.filter((o) => o.kind === "deployed");
   const queued = outcomes.filter((o) => o.kind === "queued");
   const failed = outcomes.filter((o) => o.kind === "failed");
+  // A deploy an earlier attempt of this event reported is not told again (its retry for another service).
+  const toldBefore = outcomes.filter((o) => o.kind === "skipped" && o.action.reported === true);
   // A released push was announced as queued: what became of it is told, untracked since included.
   const skipped = outcomes.filter(
-    (o) => o.kind === "skipped" && (o.action.category !== "not-tracked" || report.released !== undefined),
+    (o) =>
+      o.kind === "skipped" &&
+      o.action.reported !== true &&
+      (o.action.category !== "not-tracked" || report.released !== undefined),
   );
-  const untracked = outcomes.length - deployed.length - queued.length - failed.length - skipped.length;
+  const untracked =
+    outcomes.length - deployed.length - queued.length - failed.length - skipped.length - toldBefore.length;
   // A released push was announced as queued: what became of it is always told. So is a deploy an
   // earlier attempt of this event made without reporting it.
   const told =

@@ -141,16 +141,22 @@ function deploymentInProgress(
 
 /**
  * A deployment ECS reported FAILED that DescribeServices still shows as the service's own (PRIMARY,
- * on the service's task definition), on a service whose circuit breaker rolls back: ECS is rolling
- * the service back to its last completed deployment, which DescribeServices does not show yet (it
- * lags behind the event, which is authoritative for what it names). The service's task definition
- * is then the one that failed, not the one the service returns to: a push is not copied onto it.
+ * on the service's task definition), on a service that rolls a failed deployment back — its circuit
+ * breaker's rollback, or its CloudWatch alarms' (DeploymentAlarms: "Amazon ECS sets the service
+ * deployment to failed", and with `rollback` rolls the service back to its last completed
+ * deployment): ECS is rolling the service back, which DescribeServices does not show yet (it lags
+ * behind the event, which is authoritative for what it names). The service's task definition is
+ * then the one that failed, not the one the service returns to: a push is not copied onto it.
  */
 export function rollbackNotShown(
   service: ServiceSnapshot["service"],
   failed: ReadonlySet<string>,
 ): Deployment | undefined {
-  if (service.deploymentConfiguration?.deploymentCircuitBreaker?.rollback !== true) return undefined;
+  const configuration = service.deploymentConfiguration;
+  const rollsBack =
+    configuration?.deploymentCircuitBreaker?.rollback === true ||
+    (configuration?.alarms?.enable === true && configuration.alarms.rollback === true);
+  if (!rollsBack) return undefined;
   return (service.deployments ?? []).find(
     (d) =>
       d.id !== undefined &&

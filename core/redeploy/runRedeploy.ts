@@ -15,6 +15,7 @@ import {
   releasePendingPush,
   sweepPendingPushes,
 } from "./releasePendingPush.ts";
+import { recordReported, toldRollouts } from "./reportedRollouts.ts";
 import { pushesSignedBy } from "./signedPushes.ts";
 import { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
 import type { RedeployReport } from "./types.ts";
@@ -42,6 +43,21 @@ const RELEASE_TOLD_SECONDS = 24 * 60 * 60;
 
 /** The deployment events that end a roll-out (and so release a push queued behind it). */
 const FINISHED = new Set(["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED"]);
+
+/**
+ * A push's report records, once queued, that it told the roll-outs it names (reportedRollouts.ts):
+ * a retry of the event (another service failed) does not tell them again. (A released push's deploy
+ * is told once by its `once` claim instead: its roll-outs are the release's, not the push event's.)
+ */
+function reportedAfterQueued(
+  report: RedeployReport,
+  context: FlowContext,
+): Pick<OutgoingMessage, "afterQueued"> {
+  const rollouts = toldRollouts(report);
+  if (report.released || rollouts.length === 0) return {};
+  // The push's own roll-outs: applyRedeployPlan's owner is the push's event id.
+  return { afterQueued: () => recordReported(context.state, rollouts, report.plan.push.eventId) };
+}
 
 function outcomeOf(
   reports: readonly RedeployReport[],
@@ -71,7 +87,7 @@ function outcomeOf(
             },
           },
         ]
-      : [{ message }];
+      : [{ message, ...reportedAfterQueued(report, context) }];
   });
   const failures = summaries.flatMap((s) => s.failures);
   return { summaries, messages, failures };

@@ -101,7 +101,10 @@ export type SkipCategory =
   | "policy-invalid"
   | "policy-rejected"
   | "already-running"
-  /** An earlier attempt of the same event deployed it (then failed before reporting): told, never silent. */
+  /**
+   * An earlier attempt of the same event deployed it: told when that attempt failed before
+   * reporting it, never silent; not told again when it was reported (`reported`).
+   */
   | "deployed-earlier"
   | "deployment-in-progress"
   | "unsupported-controller"
@@ -153,6 +156,12 @@ export interface SkipAction {
    * push), which reports it: this one says nothing.
    */
   readonly reportedBy?: string;
+  /**
+   * `deployed-earlier` by this event's own earlier attempt, whose report was handed to the outbox
+   * (its roll-out's record says so, written once that report was queued): told already, so it is
+   * not told again — it is done, and Slack heard it.
+   */
+  readonly reported?: true;
 }
 
 /**

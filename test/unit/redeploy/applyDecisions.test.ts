@@ -286,6 +286,25 @@ describe("withDeployer: a deployed-earlier skip made by another owner names it, 
   it("this owner holds it (its own earlier attempt): the skip is told as planned", () => {
     const skip = deployedEarlier();
     expect(withDeployer(skip, { owner: "evt-push" }, "evt-push")).toBe(skip);
+    expect(withDeployer(skip, { owner: "evt-push", reported: false }, "evt-push")).toBe(skip);
+  });
+
+  it("this owner holds it and its earlier attempt's report was queued: reported, not told again", () => {
+    expect(withDeployer(deployedEarlier(), { owner: "evt-push", reported: true }, "evt-push")).toStrictEqual({
+      ...deployedEarlier(),
+      reason: `${DIGEST} was already deployed here by this event as web:9 (an earlier attempt, which reported it)`,
+      reported: true,
+    });
+  });
+
+  it("another owner holds it, reported or not: that owner reports it (its mark is its own)", () => {
+    expect(
+      withDeployer(deployedEarlier(), { owner: "evt-push", reported: true }, "evt-push released by evt-end"),
+    ).toStrictEqual({
+      ...deployedEarlier(),
+      reason: `${DIGEST} was already deployed here by this event as web:9 (by evt-push, which reports it)`,
+      reportedBy: "evt-push",
+    });
   });
 
   it("no lease (gone, or not read): the skip is told as planned", () => {

@@ -114,6 +114,33 @@ describe("redeployMessage", () => {
     ).toBe(undefined);
   });
 
+  it("does not tell again a deploy an earlier attempt of the same event reported, nor count it as skipped or untracked", () => {
+    const reported: SkipAction = {
+      ...skip(
+        "web",
+        "deployed-earlier",
+        `${digest} was already deployed here by this event as web:8 (an earlier attempt, which reported it)`,
+      ),
+      reported: true,
+    };
+    const retried = redeployMessage(
+      report([
+        { kind: "failed", action: deploy("api"), error: "its state could not be read" },
+        { kind: "skipped", action: reported },
+      ]),
+      { notifySkipped: true },
+    );
+    expect(retried?.text).toBe("shop/web:1.5.0: deployed to 0 service(s), 1 failed, 0 skipped");
+    const text = renderPlainText(retried ?? { text: "", blocks: [] });
+    expect(text).toContain("prod / api failed: its state could not be read");
+    expect(text).not.toContain("prod / web");
+    expect(text).not.toContain("without opting in");
+    // Nothing else to tell: no message, skips on or off.
+    expect(redeployMessage(report([{ kind: "skipped", action: reported }]), { notifySkipped: true })).toBe(
+      undefined,
+    );
+  });
+
   it("keeps within Slack's limits for a large fleet", () => {
     const many = Array.from(
       { length: 120 },

@@ -1296,6 +1296,36 @@ describe("planRedeploy: a push released by a FAILED deployment that DescribeServ
     });
   });
 
+  it("waits for the rollback too where CloudWatch alarms roll the service back (circuit breaker off)", () => {
+    // DeploymentAlarms (ECS API reference): "When the alarms are generated, Amazon ECS sets the
+    // service deployment to failed. Set the rollback parameter to have Amazon ECS to roll back your
+    // service to the last completed deployment after a failure."
+    const alarms = {
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: ["web-5xx"], enable: true, rollback: true },
+      },
+    };
+    expect(first(push, lagging(alarms), DEFAULT_CONFIG, options)).toMatchObject({
+      kind: "queue",
+      behind: "the rollback of deployment ecs-svc/failed",
+    });
+    const noRollback = {
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: ["web-5xx"], enable: true, rollback: false },
+      },
+    };
+    expect(first(push, lagging(noRollback), DEFAULT_CONFIG, options).kind).toBe("deploy");
+    const alarmsOff = {
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: ["web-5xx"], enable: false, rollback: true },
+      },
+    };
+    expect(first(push, lagging(alarmsOff), DEFAULT_CONFIG, options).kind).toBe("deploy");
+  });
+
   it("deploys where there is no rollback to wait for: rollback off, the service already moved off it, it COMPLETED", () => {
     const off = { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } };
     expect(first(push, lagging(off), DEFAULT_CONFIG, options).kind).toBe("deploy");
