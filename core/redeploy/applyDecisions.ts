@@ -1,7 +1,8 @@
 import type { GuardedChange } from "../ecs/guardedChange.ts";
+import { rolloutIdOf } from "../ecs/rollOutDecisions.ts";
 import type { LeaseAcquisition, LeaseItem } from "../state/index.ts";
 import { replacedSince } from "./digestClaim.ts";
-import type { DeployAction, DeployOutcome, QueueAction, SkipAction } from "./types.ts";
+import type { DeployAction, DeployOutcome, QueueAction, RedeployReport, SkipAction } from "./types.ts";
 
 /*
  * What applying a redeploy plan makes of what it finds, without calling AWS: a done roll-out's
@@ -147,4 +148,38 @@ export function withDeployer(
     reason: action.reason.replace(NOT_REPORTED, `(by ${lease.owner}, which reports it)`),
     reportedBy: lease.owner,
   };
+}
+
+/** The roll-out id of a deploy action: the service and the images it moves to. */
+export const rolloutIdOfAction = (action: DeployAction): string =>
+  rolloutIdOf(
+    action.service.serviceArn,
+    action.updates.map((u) => `${u.container}=${u.toImage}`),
+  );
+
+/** A roll-out a report tells: the service, and the roll-out id of its record. */
+export interface ToldRollout {
+  readonly serviceArn: string;
+  readonly rolloutId: string;
+}
+
+/**
+ * The roll-outs of this event a push's report tells as deployed: the deploys it made, and the
+ * `deployed-earlier` skips it tells (an earlier attempt's deploy not reported before: not one
+ * another owner reports, nor one reported already). None for a dry run.
+ *
+ * @example
+ * toldRollouts(report); // [{ serviceArn: "arn:aws:ecs:…:service/prod/web", rolloutId: "…" }]
+ */
+export function toldRollouts(report: RedeployReport): ToldRollout[] {
+  if (report.dryRun) return [];
+  return report.outcomes.flatMap((outcome): ToldRollout[] => {
+    const serviceArn = outcome.action.service.serviceArn;
+    if (outcome.kind === "deployed") return [{ serviceArn, rolloutId: rolloutIdOfAction(outcome.action) }];
+    if (outcome.kind !== "skipped") return [];
+    const { category, rolloutId, reportedBy, reported } = outcome.action;
+    return category === "deployed-earlier" && rolloutId && reportedBy === undefined && reported === undefined
+      ? [{ serviceArn, rolloutId }]
+      : [];
+  });
 }

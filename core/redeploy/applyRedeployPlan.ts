@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
-import { type Deployed, rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
+import { type Deployed, rollOut } from "../ecs/rollOut.ts";
 import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
@@ -11,6 +11,7 @@ import {
   deployerToAsk,
   heldElsewhereSkip,
   type RolloutRecord,
+  rolloutIdOfAction,
   takesBackDone,
   withDeployer,
 } from "./applyDecisions.ts";
@@ -39,13 +40,6 @@ export interface ApplyOptions {
 
 /** Without a Lambda deadline (CLI, sandbox), a roll-out's lease lasts this long. */
 const LOCAL_DEADLINE_MS = 15 * 60 * 1000;
-
-/** The roll-out id of a deploy action: the service and the images it moves to. */
-export const rolloutIdOfAction = (action: DeployAction): string =>
-  rolloutIdOf(
-    action.service.serviceArn,
-    action.updates.map((u) => `${u.container}=${u.toImage}`),
-  );
 
 async function deployOne(
   action: DeployAction,

@@ -1,8 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { mapWithConcurrency } from "../aws/concurrency.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
-import { rolloutIdOfAction } from "./applyRedeployPlan.ts";
-import type { RedeployReport } from "./types.ts";
+import type { ToldRollout } from "./applyDecisions.ts";
 
 /*
  * "Told once" for a push's roll-outs across the retries of its event. A push that fails for one
@@ -14,33 +13,6 @@ import type { RedeployReport } from "./types.ts";
  * who deployed it (applyRedeployPlan.ts, whoDeployed): a reported one is not told again. A report
  * that never got out (the send failed, the process died first) leaves no mark: the retry tells it.
  */
-
-/** A roll-out a report tells: the service, and the roll-out id of its record. */
-export interface ToldRollout {
-  readonly serviceArn: string;
-  readonly rolloutId: string;
-}
-
-/**
- * The roll-outs of this event a push's report tells as deployed: the deploys it made, and the
- * `deployed-earlier` skips it tells (an earlier attempt's deploy not reported before: not one
- * another owner reports, nor one reported already). None for a dry run.
- *
- * @example
- * toldRollouts(report); // [{ serviceArn: "arn:aws:ecs:…:service/prod/web", rolloutId: "…" }]
- */
-export function toldRollouts(report: RedeployReport): ToldRollout[] {
-  if (report.dryRun) return [];
-  return report.outcomes.flatMap((outcome): ToldRollout[] => {
-    const serviceArn = outcome.action.service.serviceArn;
-    if (outcome.kind === "deployed") return [{ serviceArn, rolloutId: rolloutIdOfAction(outcome.action) }];
-    if (outcome.kind !== "skipped") return [];
-    const { category, rolloutId, reportedBy, reported } = outcome.action;
-    return category === "deployed-earlier" && rolloutId && reportedBy === undefined && reported === undefined
-      ? [{ serviceArn, rolloutId }]
-      : [];
-  });
-}
 
 /**
  * Marks each roll-out's record as reported, under `owner` (the event that rolled it out): one

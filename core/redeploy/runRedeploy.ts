@@ -5,6 +5,7 @@ import type {
   ScheduledEvent,
 } from "../events/schemas.ts";
 import { type FlowContext, type FlowResult, type OutgoingMessage, quietResult } from "../flow.ts";
+import { toldRollouts } from "./applyDecisions.ts";
 import { signatureSubject } from "./ImageFacts.ts";
 import { redeployMessage } from "./messages.ts";
 import { pendingPushesOf } from "./pendingPushes.ts";
@@ -15,7 +16,7 @@ import {
   releasePendingPush,
   sweepPendingPushes,
 } from "./releasePendingPush.ts";
-import { recordReported, toldRollouts } from "./reportedRollouts.ts";
+import { recordReported } from "./reportedRollouts.ts";
 import { pushesSignedBy } from "./signedPushes.ts";
 import { type RedeploySummary, summarizeReport } from "./summarizeReport.ts";
 import type { RedeployReport } from "./types.ts";

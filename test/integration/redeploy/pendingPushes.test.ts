@@ -13,7 +13,8 @@ import {
 import { beforeEach, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { TerminalNotifier } from "../../../core/notify/index.ts";
-import { applyRedeployPlan, rolloutIdOfAction } from "../../../core/redeploy/applyRedeployPlan.ts";
+import { rolloutIdOfAction } from "../../../core/redeploy/applyDecisions.ts";
+import { applyRedeployPlan } from "../../../core/redeploy/applyRedeployPlan.ts";
 import { pushFromEvent, redeployPush } from "../../../core/redeploy/index.ts";
 import { listPendingPushes, queuePendingPush } from "../../../core/redeploy/pendingPushes.ts";
 import { acquireLease, stateKeys } from "../../../core/state/index.ts";

@@ -5,7 +5,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
-import { rolloutIdOfAction } from "../../../core/redeploy/applyRedeployPlan.ts";
+import { rolloutIdOfAction } from "../../../core/redeploy/applyDecisions.ts";
 import {
   DIGEST_CLAIM_SECONDS,
   pushFromEvent,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rolloutIdOfAction } from "../../../core/redeploy/applyRedeployPlan.ts";
-import { toldRollouts } from "../../../core/redeploy/reportedRollouts.ts";
+import { rolloutIdOfAction, toldRollouts } from "../../../core/redeploy/applyDecisions.ts";
 import type {
   DeployAction,
   DeployOutcome,
