@@ -250,6 +250,36 @@ describe("runningDigests", () => {
     await expect(rolledBackDigests(ecs, service("web", [1]), new Date())).rejects.toThrow("Rate exceeded");
   });
 
+  it("an image string counts as pinned only when it ends in a whole sha256 digest; otherwise the rolled-back container is unresolved, with its image", async () => {
+    const image = (tail: string) => `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web@${tail}`;
+    const { ecs, mock } = ecsAnswering([
+      revision("web", 1, { web: digest(1), worker: digest(1) }),
+      {
+        serviceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+        containerImages: [
+          { containerName: "web", image: image(digest(42)) },
+          { containerName: "worker", image: image(`${digest(43)}0`) },
+        ],
+      },
+    ]);
+    const since = new Date("2026-11-27T10:00:00Z");
+    mock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: `${SERVICE.replace(":service/", ":service-deployment/")}/web/rolled`,
+          status: "ROLLBACK_SUCCESSFUL",
+          createdAt: new Date("2026-11-27T10:00:01Z"),
+          targetServiceRevisionArn: revision("web", 9, {}).serviceRevisionArn,
+        },
+      ],
+    });
+    const rolled = await rolledBackDigests(ecs, service("web", [1]), since);
+    expect([...rolled.digests]).toEqual([digest(42)]);
+    expect(rolled.unresolved.map((u) => [u.container, u.image])).toEqual([
+      ["worker", image(`${digest(43)}0`)],
+    ]);
+  });
+
   it("only sha256 digests are digests, a revision summary without an ARN is not asked, and a deployment created at the push's very time is not one after it", async () => {
     const { ecs, mock } = ecsAnswering([
       revision("web", 1, { web: "not-a-digest", sidecar: digest(2) }),
