@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { rolloutIdOf } from "../../../core/ecs/rollOutDecisions.ts";
 import { rolloutIdOfAction, toldRollouts } from "../../../core/redeploy/applyDecisions.ts";
 import type {
   DeployAction,
@@ -122,5 +123,22 @@ describe("toldRollouts: the roll-outs of this event a push's report tells", () =
         ),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("rolloutIdOfAction: a deploy's roll-out id", () => {
+  it("is the service and each container's new image: the same move is the same roll-out, another image another", () => {
+    const action = deploy("web");
+    const update = action.updates[0];
+    if (!update) throw new Error("the fixture has one update");
+    expect(rolloutIdOfAction(action)).toBe(rolloutIdOf(action.service.serviceArn, [`web=${update.toImage}`]));
+    const other: DeployAction = {
+      ...action,
+      updates: [{ ...update, toImage: update.toImage.replace(DIGEST, `sha256:${"c".repeat(64)}`) }],
+    };
+    expect(rolloutIdOfAction(other)).not.toBe(rolloutIdOfAction(action));
+    expect(rolloutIdOfAction({ ...action, updates: [{ ...update, container: "worker" }] })).not.toBe(
+      rolloutIdOfAction(action),
+    );
   });
 });
