@@ -6,9 +6,11 @@ import type { RunContext } from "./types.ts";
 
 /** Service exemptions from its `autopilot:policy-exempt` tag (`ECS004 ECS011`). */
 export function serviceExemptions(service: Service | undefined): Array<{ ruleId: string; by: string }> {
-  const value = tagMap(service?.tags)[SERVICE_TAGS.policyExempt] ?? "";
+  const value = tagMap(service?.tags)[SERVICE_TAGS.policyExempt];
+  if (value === undefined) return [];
+  // Words split at each white-space character: the empty ones between two fail the id pattern.
   return value
-    .split(/\s+/)
+    .split(/\s/)
     .filter((id) => /^ECS\d{3}$/.test(id))
     .map((ruleId) => ({ ruleId, by: `service tag ${SERVICE_TAGS.policyExempt}` }));
 }
