@@ -31,6 +31,8 @@ const SINGLE_BLOCKS = new Set([
   "managed_storage_configuration",
   "fsx_windows_file_server_volume_configuration",
   "scale",
+  "service_connect_configuration",
+  "service_connect_defaults",
 ]);
 /** Attributes whose keys are the user's (maps), not schema names. */
 const MAP_ATTRIBUTES = new Set(["tags", "tags_all", "driver_opts", "labels", "options", "docker_labels"]);
@@ -43,6 +45,7 @@ const RENAMES: Readonly<Record<string, string>> = {
   placement_constraints: "placementConstraints",
   service_registries: "serviceRegistries",
   s3_bucket_encryption_enabled: "s3EncryptionEnabled",
+  size_in_gib: "sizeInGiB",
 };
 const REVERSE_RENAMES = Object.fromEntries(Object.entries(RENAMES).map(([tf, ecs]) => [ecs, tf]));
 

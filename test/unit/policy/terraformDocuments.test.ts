@@ -106,7 +106,7 @@ describe("ecsDocumentFromTerraform: a task definition", () => {
     });
   });
 
-  it("container definitions as given; runtime_platform and proxy_configuration as one object; placement_constraints renamed; tags as [{key, value}], tags_all dropped", () => {
+  it("container definitions as given; runtime_platform, ephemeral_storage and proxy_configuration as one object; placement_constraints renamed; tags as [{key, value}], tags_all dropped", () => {
     const containers = [{ name: "web", image: "public.ecr.aws/nginx/nginx:1.27", essential: true }];
     const values = {
       family: "web",
@@ -116,6 +116,7 @@ describe("ecsDocumentFromTerraform: a task definition", () => {
       network_mode: "awsvpc",
       requires_compatibilities: ["FARGATE"],
       runtime_platform: [{ cpu_architecture: "ARM64", operating_system_family: "LINUX" }],
+      ephemeral_storage: [{ size_in_gib: 40 }],
       proxy_configuration: [{ type: "APPMESH", container_name: "envoy" }],
       placement_constraints: [{ type: "memberOf", expression: "attribute:ecs.instance-type =~ t3.*" }],
       tags: { cost_center: "platform", "autopilot:policy-skip:ECS013": "reviewed" },
@@ -129,6 +130,8 @@ describe("ecsDocumentFromTerraform: a task definition", () => {
       networkMode: "awsvpc",
       requiresCompatibilities: ["FARGATE"],
       runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+      // ECS spells it sizeInGiB (EphemeralStorage), not sizeInGib.
+      ephemeralStorage: { sizeInGiB: 40 },
       proxyConfiguration: { type: "APPMESH", containerName: "envoy" },
       placementConstraints: [{ type: "memberOf", expression: "attribute:ecs.instance-type =~ t3.*" }],
       tags: [
@@ -229,6 +232,31 @@ describe("ecsDocumentFromTerraform: a service and a task set", () => {
       });
   });
 
+  it("service_connect_configuration is one object (MaxItems 1 in the provider, an object in ECS); its log options keep the user's keys", () => {
+    const namespace = "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-0123456789abcdef";
+    // Fluent Bit's cloudwatch_logs output plugin options, given through FireLens.
+    const options = {
+      Name: "cloudwatch_logs",
+      region: "eu-west-1",
+      log_group_name: "/ecs/service-connect",
+      auto_create_group: "true",
+    };
+    const values = {
+      name: "web",
+      service_connect_configuration: [
+        { enabled: true, namespace, log_configuration: [{ log_driver: "awsfirelens", options }] },
+      ],
+    };
+    expect(ecsDocumentFromTerraform("service", values)).toStrictEqual({
+      serviceName: "web",
+      serviceConnectConfiguration: {
+        enabled: true,
+        namespace,
+        logConfiguration: { logDriver: "awsfirelens", options },
+      },
+    });
+  });
+
   it("EC2 service in bridge mode: placement strategy and constraints renamed; no network or deployment configuration it did not set", () => {
     const values = {
       name: "worker",
@@ -300,7 +328,7 @@ describe("ecsDocumentFromTerraform: a service and a task set", () => {
 });
 
 describe("ecsDocumentFromTerraform: a cluster and a capacity provider", () => {
-  it("cluster: name as clusterName, setting as settings, execute-command and managed-storage configuration as objects, S3 encryption flag renamed", () => {
+  it("cluster: name as clusterName, setting as settings, execute-command and managed-storage configuration and Service Connect defaults as objects, S3 encryption flag renamed", () => {
     const values = {
       name: "main",
       setting: [{ name: "containerInsights", value: "enhanced" }],
@@ -326,6 +354,9 @@ describe("ecsDocumentFromTerraform: a cluster and a capacity provider", () => {
           ],
         },
       ],
+      service_connect_defaults: [
+        { namespace: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-0123456789abcdef" },
+      ],
       tags: { team_name: "platform" },
       tags_all: { team_name: "platform", managed_by: "terraform" },
     };
@@ -345,6 +376,9 @@ describe("ecsDocumentFromTerraform: a cluster and a capacity provider", () => {
           },
         },
         managedStorageConfiguration: { kmsKeyId: KMS_KEY, fargateEphemeralStorageKmsKeyId: KMS_KEY },
+      },
+      serviceConnectDefaults: {
+        namespace: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-0123456789abcdef",
       },
       tags: [{ key: "team_name", value: "platform" }],
     });
@@ -404,6 +438,12 @@ describe("terraformPathOf: the Terraform argument an ECS path came from", () => 
       ["volume", 2, "efs_volume_configuration", 0, "authorization_config", 0, "iam"],
     ],
     ["taskDefinition", ["runtimePlatform", "cpuArchitecture"], ["runtime_platform", 0, "cpu_architecture"]],
+    ["taskDefinition", ["ephemeralStorage", "sizeInGiB"], ["ephemeral_storage", 0, "size_in_gib"]],
+    [
+      "service",
+      ["serviceConnectConfiguration", "logConfiguration", "logDriver"],
+      ["service_connect_configuration", 0, "log_configuration", 0, "log_driver"],
+    ],
     ["taskDefinition", ["placementConstraints", 1, "expression"], ["placement_constraints", 1, "expression"]],
     ["taskDefinition", ["tags", 1, "value"], ["tags"]],
     [
