@@ -526,12 +526,13 @@ export function resourcesFromTerraformPlan(
     argument: string,
     kind: ResourceKind,
   ): ResourceDoc | Unknown | undefined => {
-    // `module.app.aws_ecs_service.web[0]`: the configuration knows it as module.app.aws_ecs_service.web.
+    // `module.app["blue"].aws_ecs_service.web[0]`: the configuration knows it as
+    // module.app.aws_ecs_service.web; what it refers to is in its module instance, module.app["blue"].
     const configAddress = address.replace(/\[[^\]]*\]/g, "");
-    const modulePrefix = /^(.*module\.[^.]+\.)[^.]+\.[^.]+$/.exec(configAddress)?.[1] ?? "";
+    const moduleInstance = /^(.*\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?$/.exec(address)?.[1] ?? "";
     const expression = expressions.get(configAddress)?.[argument];
     for (const reference of asArray(isObject(expression) ? expression.references : [])) {
-      const target = `${modulePrefix}${String(reference).split(".").slice(0, 2).join(".")}`;
+      const target = `${moduleInstance}${String(reference).split(".").slice(0, 2).join(".")}`;
       const entry =
         byAddress.get(target) ?? entries.find((e) => e.address.replace(/\[[^\]]*\]$/, "") === target);
       if (entry && entry.kind === kind) return entry.document;

@@ -432,3 +432,86 @@ describe(".tf.json: where an argument of a resource whose body is an object is",
     );
   });
 });
+
+describe("Terraform plan: a module called with for_each or count", () => {
+  it("links each instance's service to the cluster of the same instance", async () => {
+    const change = (address: string, type: string, after: unknown, afterUnknown = {}) => ({
+      address,
+      module_address: address.replace(/\.aws_ecs_[a-z_]+\.[\w-]+(\[[^\]]*\])?$/, ""),
+      mode: "managed",
+      type,
+      name: address
+        .replace(/\[[^\]]*\]$/, "")
+        .split(".")
+        .at(-1),
+      change: { actions: ["create"], after, after_unknown: afterUnknown },
+    });
+    // module "shop" { for_each = toset(["blue", "green"]) … }: a cluster of count = 1, as
+    // terraform-aws-modules/ecs makes it, and a service on `aws_ecs_cluster.this[0].id`; a capacity
+    // provider's cluster by `one(aws_ecs_cluster.this[*].name)`.
+    const instance = (key: string) => [
+      change(
+        `module.shop["${key}"].aws_ecs_cluster.this[0]`,
+        "aws_ecs_cluster",
+        { name: `shop-${key}` },
+        { arn: true, id: true },
+      ),
+      change(
+        `module.shop["${key}"].aws_ecs_service.web`,
+        "aws_ecs_service",
+        { name: "web" },
+        { cluster: true },
+      ),
+      change(
+        `module.shop["${key}"].aws_ecs_service.worker`,
+        "aws_ecs_service",
+        { name: "worker" },
+        { cluster: true },
+      ),
+    ];
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [...instance("blue"), ...instance("green")],
+      configuration: {
+        root_module: {
+          module_calls: {
+            shop: {
+              module: {
+                resources: [
+                  {
+                    address: "aws_ecs_service.web",
+                    expressions: {
+                      cluster: {
+                        references: [
+                          "aws_ecs_cluster.this[0].id",
+                          "aws_ecs_cluster.this[0]",
+                          "aws_ecs_cluster.this",
+                        ],
+                      },
+                    },
+                  },
+                  {
+                    address: "aws_ecs_service.worker",
+                    // aws_ecs_cluster.this[*].id: the resource as a whole.
+                    expressions: { cluster: { references: ["aws_ecs_cluster.this"] } },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    };
+    const resources = await loadPolicyText(JSON.stringify(plan, null, 2), "plan.json");
+    expect(
+      resources
+        .filter((r) => r.resourceType === "service")
+        .map((r) => [r.address, nameOf(r.related.cluster)]),
+    ).toEqual([
+      ['module.shop["blue"].aws_ecs_service.web', "shop-blue"],
+      ['module.shop["blue"].aws_ecs_service.worker', "shop-blue"],
+      ['module.shop["green"].aws_ecs_service.web', "shop-green"],
+      ['module.shop["green"].aws_ecs_service.worker', "shop-green"],
+    ]);
+  });
+});
