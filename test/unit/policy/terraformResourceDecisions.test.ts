@@ -434,10 +434,12 @@ describe(".tf.json: where an argument of a resource whose body is an object is",
 });
 
 describe("Terraform plan: a module called with for_each or count", () => {
-  it("links each instance's service to the cluster of the same instance", async () => {
+  it("links each instance's service to the cluster of the same instance; a for_each key may hold dots", async () => {
     const change = (address: string, type: string, after: unknown, afterUnknown = {}) => ({
       address,
-      module_address: address.replace(/\.aws_ecs_[a-z_]+\.[\w-]+(\[[^\]]*\])?$/, ""),
+      ...(address.startsWith("module.")
+        ? { module_address: address.replace(/\.aws_ecs_[a-z_]+\.[\w-]+(\[[^\]]*\])?$/, "") }
+        : {}),
       mode: "managed",
       type,
       name: address
@@ -447,8 +449,8 @@ describe("Terraform plan: a module called with for_each or count", () => {
       change: { actions: ["create"], after, after_unknown: afterUnknown },
     });
     // module "shop" { for_each = toset(["blue", "green"]) … }: a cluster of count = 1, as
-    // terraform-aws-modules/ecs makes it, and a service on `aws_ecs_cluster.this[0].id`; a capacity
-    // provider's cluster by `one(aws_ecs_cluster.this[*].name)`.
+    // terraform-aws-modules/ecs makes it, a service on `aws_ecs_cluster.this[0].id` and one on
+    // `one(aws_ecs_cluster.this[*].id)`. At the root, a service per host name (for_each keys with dots).
     const instance = (key: string) => [
       change(
         `module.shop["${key}"].aws_ecs_cluster.this[0]`,
@@ -471,9 +473,25 @@ describe("Terraform plan: a module called with for_each or count", () => {
     ];
     const plan = {
       format_version: "1.2",
-      resource_changes: [...instance("blue"), ...instance("green")],
+      resource_changes: [
+        change("aws_ecs_cluster.main", "aws_ecs_cluster", { name: "main" }, { arn: true, id: true }),
+        change(
+          'aws_ecs_service.site["shop.example.com"]',
+          "aws_ecs_service",
+          { name: "shop-example-com" },
+          { cluster: true },
+        ),
+        ...instance("blue"),
+        ...instance("green"),
+      ],
       configuration: {
         root_module: {
+          resources: [
+            {
+              address: "aws_ecs_service.site",
+              expressions: { cluster: { references: ["aws_ecs_cluster.main.id", "aws_ecs_cluster.main"] } },
+            },
+          ],
           module_calls: {
             shop: {
               module: {
@@ -508,6 +526,7 @@ describe("Terraform plan: a module called with for_each or count", () => {
         .filter((r) => r.resourceType === "service")
         .map((r) => [r.address, nameOf(r.related.cluster)]),
     ).toEqual([
+      ['aws_ecs_service.site["shop.example.com"]', "main"],
       ['module.shop["blue"].aws_ecs_service.web', "shop-blue"],
       ['module.shop["blue"].aws_ecs_service.worker', "shop-blue"],
       ['module.shop["green"].aws_ecs_service.web', "shop-green"],
