@@ -199,7 +199,14 @@ export class SlackApi implements Notifier {
     this.#token = token;
     this.#target = rest;
     // The token and its longer parts (a proxy may quote the header, or a part of it, back).
-    const parts = [token, ...token.split("-").filter((part) => part.length >= 6 && part !== "xoxb")];
+    // And any user name or password in the base URL (refused when the secret is read; a target
+    // built by hand may still carry them, and fetch's error quotes the URL).
+    const base = URL.parse(target.api);
+    const parts = [
+      token,
+      ...token.split("-").filter((part) => part.length >= 6 && part !== "xoxb"),
+      ...[base?.username ?? "", base?.password ?? ""].filter((part) => part.length > 1),
+    ];
     this.#secrets = [...new Set(parts.flatMap((part) => [part, encodeURIComponent(part)]))].sort(
       (a, b) => b.length - a.length,
     );

@@ -102,6 +102,13 @@ function botTarget(value: string): WebhookTarget | string {
     return `its "channel" is not a channel ID (C… or G…, shown in the channel's details; a #name cannot be read back)`;
   if (api !== undefined && (typeof api !== "string" || webhookUrlProblem(api)))
     return `its "api" is not an http(s) URL`;
+  // fetch refuses a URL with credentials (and its error quotes the URL): a proxy's user and
+  // password cannot go in the base URL, so such a value is refused here, naming no part of it.
+  if (typeof api === "string") {
+    const url = URL.parse(api);
+    if (url && (url.username !== "" || url.password !== ""))
+      return `its "api" carries a user name or password, which fetch cannot send`;
+  }
   const base = typeof api === "string" ? api : SLACK_API_URL;
   return { kind: "slack-api", token, channel, api: base.endsWith("/") ? base : `${base}/` };
 }
