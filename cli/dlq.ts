@@ -1,8 +1,10 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
+import { TerminalNotifier } from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
 import {
   type DeadLetter,
+  MAX_LETTERS,
   readDeadLetters,
   removeDeadLetter,
   returnDeadLetter,
@@ -12,7 +14,7 @@ import { postOutbox } from "../runtime/postOutbox.ts";
 import { createRuntime, slackConfigured } from "../runtime/runtime.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { FLOWS } from "./flows.ts";
-import { invokeEvent } from "./invoke.ts";
+import { invokeEvent, NO_SLACK_TARGET } from "./invoke.ts";
 
 export interface DlqOptions {
   /** The events' dead-letter queue (default: AUTOPILOT_DEAD_LETTER_QUEUE_URL; `sst deploy` prints it). */
@@ -23,6 +25,11 @@ export interface DlqOptions {
   readonly dryRun?: boolean;
   readonly config?: string;
   readonly table?: string;
+  /**
+   * No Slack target here: print the Slack messages of the replays (and the Slack messages being
+   * redriven) on the terminal and count them as delivered — the channel never sees them.
+   */
+  readonly printMessages?: boolean;
 }
 
 const FLOW_NAMES = [...Object.keys(FLOWS), "notify"];
@@ -50,12 +57,15 @@ async function list(
   sqs: SQSClient,
   options: DlqOptions,
   flow?: string,
-): Promise<Array<DeadLetter & { queue: string }>> {
+): Promise<{ letters: Array<DeadLetter & { queue: string }>; stoppedAt: string[] }> {
   const letters: Array<DeadLetter & { queue: string }> = [];
-  for (const queue of queues(options))
-    for (const letter of await readDeadLetters(sqs, queue.url))
-      letters.push({ ...letter, queue: queue.kind });
-  return letters.filter((l) => flow === undefined || l.flow === flow);
+  const stoppedAt: string[] = [];
+  for (const queue of queues(options)) {
+    const read = await readDeadLetters(sqs, queue.url, MAX_LETTERS);
+    if (read.length >= MAX_LETTERS) stoppedAt.push(queue.kind);
+    for (const letter of read) letters.push({ ...letter, queue: queue.kind });
+  }
+  return { letters: letters.filter((l) => flow === undefined || l.flow === flow), stoppedAt };
 }
 
 const eventId = (letter: DeadLetter) =>
@@ -73,7 +83,7 @@ export async function dlqList(
 ): Promise<string> {
   checkFlow(flow);
   const aws = clients ?? createAwsClients();
-  const letters = await list(aws.sqs, options, flow);
+  const { letters, stoppedAt } = await list(aws.sqs, options, flow);
   if (options.format === "json")
     return JSON.stringify(
       letters.map(({ receiptHandle: _, body: __, ...rest }) => rest),
@@ -86,6 +96,7 @@ export async function dlqList(
       (l) =>
         `${(l.flow ?? "?").padEnd(13)} ${l.source.padEnd(20)} ${(l.sentAt ?? "").padEnd(24)} ${eventId(l) || l.messageId}  ${l.reason}`,
     ),
+    ...stoppedAt.map((kind) => `(the ${kind} queue was read up to ${MAX_LETTERS} letters; it may hold more)`),
     `${letters.length} dead letter(s)`,
   ].join("\n");
 }
@@ -93,8 +104,11 @@ export async function dlqList(
 /**
  * `ecs-autopilot dlq redrive <flow> [--dry-run]`: replays each of the flow's dead letters through
  * the same handler (idempotently: an event already handled is answered from its record) and
- * removes it from the queue when the replay succeeds; a failed replay leaves it there. With
- * `--dry-run`, the handler prints its plan and nothing changes, the letters stay.
+ * removes it from the queue when the replay succeeds; a failed replay leaves it there. A replay
+ * succeeds only when its Slack messages reached Slack (posted once by their ids, as the Notify
+ * function posts them); with no Slack target here, only with `--print-messages`. A letter that
+ * cannot be taken off the queue (gone since it was listed) is a failure too. With `--dry-run`,
+ * the handler prints its plan and nothing changes, the letters stay.
  */
 export async function dlqRedrive(
   flow: string,
@@ -106,7 +120,12 @@ export async function dlqRedrive(
   const lines: string[] = [];
   let failed = 0;
   for (const queue of queues(options)) {
-    for (const found of (await readDeadLetters(aws.sqs, queue.url)).filter((l) => l.flow === flow)) {
+    const read = await readDeadLetters(aws.sqs, queue.url, MAX_LETTERS);
+    if (read.length >= MAX_LETTERS)
+      lines.push(
+        `(the ${queue.kind} queue was read up to ${MAX_LETTERS} letters; run redrive again for the rest)`,
+      );
+    for (const found of read.filter((l) => l.flow === flow)) {
       const name = eventId(found) || found.messageId;
       if (options.dryRun) {
         if (found.source === "outbox" || !found.event) {
@@ -126,22 +145,40 @@ export async function dlqRedrive(
         }
         continue;
       }
-      if (found.source === "outbox" && !slackConfigured()) {
+      if (found.source === "outbox" && !slackConfigured() && !options.printMessages) {
         // Printing the message here and deleting the letter would lose it for Slack.
         failed++;
+        lines.push(`not redriven ${name}: ${NO_SLACK_TARGET}; left in the queue`);
+        continue;
+      }
+      let letter: DeadLetter | undefined;
+      try {
+        letter = await takeDeadLetter(aws.sqs, queue.url, found.messageId);
+      } catch (error) {
+        failed++;
         lines.push(
-          `not redriven ${name}: no Slack target here (set SLACK_WEBHOOK_URL, or run under \`npx sst shell\`, which links the SlackWebhookUrl secret); left in the queue`,
+          `failed ${name}: could not take it off the queue: ${error instanceof Error ? error.message : String(error)}`,
         );
         continue;
       }
-      const letter = await takeDeadLetter(aws.sqs, queue.url, found.messageId);
-      if (!letter) continue;
+      if (!letter) {
+        // Deleted since it was listed (redriven by someone else?), or held by another reader now.
+        failed++;
+        lines.push(
+          `failed ${name}: no longer in the queue (deleted since it was listed, or being read by someone else); not redriven`,
+        );
+        continue;
+      }
       try {
         if (letter.source === "outbox") {
           const tableName = options.table ?? process.env.AUTOPILOT_STATE_TABLE ?? "";
           const runtime = createRuntime("notify", {
             clients: aws,
             tableName,
+            // Asked for: printed here and counted as posted.
+            ...(slackConfigured()
+              ? {}
+              : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
           });
           // A dead letter was received (and maybe posted, its reply lost) before: a bot-token
           // notifier reads the channel back from when it was first queued before posting it. A
@@ -163,13 +200,15 @@ export async function dlqRedrive(
             owner: `dlq-redrive-${letter.messageId}`,
           });
           if (result.batchItemFailures.length > 0) throw new Error("Slack did not take the message");
-          lines.push(`redriven ${name}: posted`);
+          lines.push(
+            `redriven ${name}: ${slackConfigured() ? "posted" : "printed here, counted as posted (--print-messages)"}`,
+          );
         } else {
           if (!letter.event) throw new Error("the dead letter holds no event to replay");
           const { response, exitCode } = await invokeEvent(
             flow,
             letter.event,
-            { ...options, source: name },
+            { ...options, source: name, requireDelivery: true },
             aws,
           );
           if (exitCode !== EXIT.ok) throw new Error(JSON.stringify(response));

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { AutopilotError } from "../core/errors.ts";
 import { EVENT_RULES, rulesMatching } from "../core/events/index.ts";
-import { TerminalNotifier } from "../core/notify/index.ts";
+import { type Notifier, TerminalNotifier } from "../core/notify/index.ts";
 import { InvalidEventError } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, slackConfigured } from "../runtime/runtime.ts";
 import { CliError, EXIT } from "./errors.ts";
@@ -49,11 +49,44 @@ export async function invoke(
   return invokeEvent(flowName, event, { ...options, source: options.event }, clients);
 }
 
+/** Why a message that had to reach Slack did not, here: there is nowhere to post it. */
+export const NO_SLACK_TARGET =
+  "no Slack target here (set SLACK_WEBHOOK_URL, or run under `npx sst shell`, which links the SlackWebhookUrl secret)";
+
+export interface InvokeEventOptions extends Omit<InvokeOptions, "event"> {
+  /** What names the event in errors (its file, or the dead letter's id). */
+  readonly source?: string;
+  /**
+   * The replay's Slack messages must reach Slack (`dlq redrive`): each is posted once by its id,
+   * as the Notify function posts it, and one that Slack does not take — or that has nowhere to go
+   * here — fails the invocation, so its dead letter stays (runtime/deliver.ts).
+   */
+  readonly requireDelivery?: boolean;
+  /**
+   * With no Slack target here, print the messages on the terminal and count them as delivered
+   * (the user asked for it: the channel will never see them). Ignored when Slack is configured.
+   */
+  readonly printMessages?: boolean;
+}
+
+/** The terminal stands in for Slack; where delivery is required, a printed message is not delivered. */
+function terminalNotifier(options: InvokeEventOptions): Notifier {
+  const terminal = new TerminalNotifier((text) => process.stderr.write(text));
+  if (!options.requireDelivery || options.printMessages) return terminal;
+  return {
+    async post(message) {
+      process.stderr.write(`not delivered (${NO_SLACK_TARGET}):\n`);
+      await terminal.post(message);
+      throw new Error(NO_SLACK_TARGET);
+    },
+  };
+}
+
 /** Runs a flow's Lambda handler on an event (a file's, or a dead letter's): the response and the exit code. */
 export async function invokeEvent(
   flowName: string,
   event: unknown,
-  options: Omit<InvokeOptions, "event"> & { readonly source?: string },
+  options: InvokeEventOptions,
   clients?: AwsClients,
 ): Promise<{ response: unknown; exitCode: number }> {
   const flow = FLOWS[flowName];
@@ -79,7 +112,8 @@ export async function invokeEvent(
     // Slack messages are posted (or printed) here, not queued — whatever the environment says.
     deadLetterQueueUrl: "",
     outboxQueueUrl: "",
-    ...(slackConfigured() ? {} : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
+    ...(options.requireDelivery ? { requireDelivery: true } : {}),
+    ...(slackConfigured() ? {} : { notifier: terminalNotifier(options) }),
   });
   const handler = await flow.create(runtime, { dryRun: options.dryRun ?? false });
   try {

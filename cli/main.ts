@@ -73,6 +73,10 @@ export function buildProgram(): Command {
       .argument("<flow>", `one of: ${[...Object.keys(FLOWS), "notify"].join(", ")}`),
   )
     .option("--dry-run", "print what each replay would do and change nothing")
+    .option(
+      "--print-messages",
+      "no Slack target here: print the Slack messages and count them as delivered (the channel never sees them)",
+    )
     .option("--config <file>", "central configuration (JSON)")
     .option("--table <name>", "state table (default: AUTOPILOT_STATE_TABLE)")
     .action(async (flow: string, options: DlqOptions) => {

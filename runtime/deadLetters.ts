@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   type Message,
@@ -165,66 +166,138 @@ export function parseDeadLetter(message: Message): DeadLetter {
   return { ...base, source: "unknown", reason: "not a shape ecs-autopilot or AWS writes to this queue" };
 }
 
-/**
- * Every message of a dead-letter queue, without taking any away: each is received with a
- * visibility timeout of 0, so it stays available to the next reader. Stops after `max`.
- */
-export async function readDeadLetters(sqs: SQSClient, queueUrl: string, max = 1000): Promise<DeadLetter[]> {
-  const seen = new Map<string, DeadLetter>();
-  let idle = 0;
-  while (seen.size < max && idle < 3) {
-    const received = await sqs.send(
+/** How a dead-letter queue is read. */
+export interface ReadOptions {
+  /**
+   * Long polling: each receive waits up to this long for a message. Any value above 0 makes SQS
+   * ask every one of its servers (a short poll asks a sample of them, and can answer "nothing"
+   * while the queue holds messages), so an empty answer means the queue has no visible message.
+   */
+  readonly waitSeconds?: number;
+  /**
+   * How long each message received while paging through the queue stays hidden, so that the next
+   * receive returns the next ones. Each is handed back (visible at once) when the read ends; a
+   * reader that dies holds them at most this long.
+   */
+  readonly holdSeconds?: number;
+}
+
+/** Every receive is a long poll of 1 s: all SQS servers are asked, and an empty queue costs 1 s. */
+export const RECEIVE_WAIT_SECONDS = 1;
+/** Long enough to page through 1,000 messages (100 receives); short enough if the reader dies. */
+export const HOLD_SECONDS = 30;
+/** At most this many letters are read by one listing (`dlq list` says when it stopped there). */
+export const MAX_LETTERS = 1000;
+
+const receivePage = (sqs: SQSClient, queueUrl: string, options: ReadOptions) =>
+  sqs
+    .send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
-        VisibilityTimeout: 0,
-        WaitTimeSeconds: 0,
+        VisibilityTimeout: options.holdSeconds ?? HOLD_SECONDS,
+        WaitTimeSeconds: options.waitSeconds ?? RECEIVE_WAIT_SECONDS,
         MessageAttributeNames: ["All"],
         MessageSystemAttributeNames: ["SentTimestamp"],
       }),
-    );
-    const fresh = (received.Messages ?? []).filter((m) => !seen.has(m.MessageId ?? ""));
-    idle = fresh.length === 0 ? idle + 1 : 0;
-    for (const message of fresh) seen.set(message.MessageId ?? "", parseDeadLetter(message));
+    )
+    .then((received) => received.Messages ?? []);
+
+/**
+ * Makes messages received while paging visible again at once. A message deleted meanwhile (or
+ * received again, with a newer receipt handle) fails its entry, which is fine; if the call itself
+ * fails, the messages come back when their hold runs out ({@link HOLD_SECONDS}).
+ */
+async function handBack(sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10)
+    await sqs
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.slice(i, i + 10).map((message, j) => ({
+            Id: `m${i + j}`,
+            ReceiptHandle: message.ReceiptHandle ?? "",
+            VisibilityTimeout: 0,
+          })),
+        }),
+      )
+      .catch(() => undefined);
+}
+
+/**
+ * Every message of a dead-letter queue, without taking any away: the queue is paged through with
+ * long polls, each message held for {@link HOLD_SECONDS} so that the next receive returns the next
+ * ones, until a receive returns nothing new (the queue is read, or the first ones came back); then
+ * every message is handed back, visible again at once. Stops after `max` letters (the caller can
+ * tell: exactly `max` came back). Messages another reader holds at that moment are not seen.
+ */
+export async function readDeadLetters(
+  sqs: SQSClient,
+  queueUrl: string,
+  max = MAX_LETTERS,
+  options: ReadOptions = {},
+): Promise<DeadLetter[]> {
+  const seen = new Map<string, DeadLetter>();
+  const held: Message[] = [];
+  try {
+    while (seen.size < max) {
+      const messages = await receivePage(sqs, queueUrl, options);
+      held.push(...messages);
+      const fresh = messages.filter((m) => !seen.has(m.MessageId ?? ""));
+      if (fresh.length === 0) break;
+      for (const message of fresh.slice(0, max - seen.size))
+        seen.set(message.MessageId ?? "", parseDeadLetter(message));
+    }
+  } finally {
+    await handBack(sqs, queueUrl, held);
   }
   return [...seen.values()];
 }
 
-/** Takes a dead letter for redrive: hidden from other readers while it is replayed. */
+/**
+ * Takes one dead letter (by its message id) for redrive: pages through the queue as
+ * {@link readDeadLetters} does until it is received, then hides it for `seconds` while it is
+ * replayed; every other message received on the way is handed back at once. Undefined when the
+ * queue no longer holds it (deleted since it was listed, or held by another reader right now).
+ */
 export async function takeDeadLetter(
   sqs: SQSClient,
   queueUrl: string,
   messageId: string,
   seconds = 300,
+  options: ReadOptions = {},
 ): Promise<DeadLetter | undefined> {
-  for (let round = 0; round < 20; round++) {
-    const received = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: seconds,
-        MessageAttributeNames: ["All"],
-        MessageSystemAttributeNames: ["SentTimestamp"],
-      }),
-    );
-    const messages = received.Messages ?? [];
-    if (messages.length === 0) return undefined;
-    let found: DeadLetter | undefined;
-    for (const message of messages) {
-      if (message.MessageId === messageId) found = parseDeadLetter(message);
-      // Not the one asked for: give it back at once.
-      else
-        await sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: queueUrl,
-            ReceiptHandle: message.ReceiptHandle ?? "",
-            VisibilityTimeout: 0,
-          }),
-        );
+  const seen = new Set<string>();
+  const passed: Message[] = [];
+  try {
+    while (seen.size < MAX_LETTERS * 10) {
+      const messages = await receivePage(sqs, queueUrl, options);
+      const found = messages.find((m) => m.MessageId === messageId);
+      passed.push(...messages.filter((m) => m !== found));
+      if (found) {
+        try {
+          await sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl,
+              ReceiptHandle: found.ReceiptHandle ?? "",
+              VisibilityTimeout: seconds,
+            }),
+          );
+        } catch (error) {
+          // Not held for the replay: handed back with the others, and the take fails.
+          passed.push(found);
+          throw error;
+        }
+        return parseDeadLetter(found);
+      }
+      const fresh = messages.filter((m) => !seen.has(m.MessageId ?? ""));
+      if (fresh.length === 0) return undefined;
+      for (const message of fresh) seen.add(message.MessageId ?? "");
     }
-    if (found) return found;
+    return undefined;
+  } finally {
+    await handBack(sqs, queueUrl, passed);
   }
-  return undefined;
 }
 
 /** Removes a dead letter that was replayed successfully. */

@@ -11,6 +11,7 @@ import {
   stateKeys,
   takeRateToken,
 } from "../core/state/index.ts";
+import { postOutbox } from "./postOutbox.ts";
 
 /** What the delivery step did with a flow's messages (added to the handler's response). */
 export interface Delivery {
@@ -22,12 +23,18 @@ export interface Delivery {
   readonly undelivered?: string[];
 }
 
-/** Some messages could not be handed to the outbox: the invocation fails and is retried. */
+/**
+ * Some messages could not be handed to the outbox (or, where delivery is required without one,
+ * Slack did not take them): the invocation fails and is retried.
+ */
 export class DeliveryError extends AutopilotError {
   override readonly name = "DeliveryError";
   readonly code = "delivery-failed";
-  constructor(readonly failures: readonly string[]) {
-    super(`${failures.length} message(s) could not be queued: ${failures.join("; ")}`);
+  constructor(
+    readonly failures: readonly string[],
+    what: "could not be queued" | "undelivered" = "could not be queued",
+  ) {
+    super(`${failures.length} message(s) ${what}: ${failures.join("; ")}`);
   }
 }
 
@@ -41,6 +48,14 @@ export interface DeliveryTargets {
   readonly flow: string;
   /** The event being handled: a retry of the same event produces the same message ids. */
   readonly eventId: string;
+  /**
+   * No outbox, but delivery is required (`dlq redrive`: the letter is deleted only when what the
+   * replay had to tell reached Slack). Each message is posted as the Notify function posts an
+   * outbox message — once by its id, remembered in the state table, so one the deployed Notify
+   * function or an earlier redrive posted is not posted again — and a message Slack does not take
+   * fails the invocation ({@link DeliveryError}), as a message the outbox does not take does.
+   */
+  readonly requireDelivery?: boolean;
 }
 
 /** How long a "tell once" claim is held while its message is being queued. */
@@ -89,8 +104,10 @@ export async function deliver<Summary extends object>(
     const { undelivered, ...rest } = delivery;
     response = { ...result.summary, ...rest, ...(undelivered.length > 0 ? { undelivered } : {}) };
     if (failures.length > 0) {
-      targets.log.error("messages could not be queued; the invocation fails and is retried", { failures });
-      throw new DeliveryError(failures);
+      targets.log.error("messages could not be delivered; the invocation fails and is retried", {
+        failures,
+      });
+      throw new DeliveryError(failures, targets.requireDelivery ? "undelivered" : "could not be queued");
     }
   }
   // Only once everything the flow had to tell is queued (a failed delivery threw above).
@@ -134,18 +151,20 @@ async function deliverOne(
       await keep();
       return;
     }
+    const body: OutboxMessage = {
+      id,
+      channel,
+      flow: targets.flow,
+      eventId: targets.eventId,
+      ...(outgoing.once ? { once: outgoing.once } : {}),
+      message: { text: message.text, blocks: message.blocks as OutboxMessage["message"]["blocks"] },
+    };
     if (targets.outbox) {
-      const body: OutboxMessage = {
-        id,
-        channel,
-        flow: targets.flow,
-        eventId: targets.eventId,
-        ...(outgoing.once ? { once: outgoing.once } : {}),
-        message: { text: message.text, blocks: message.blocks as OutboxMessage["message"]["blocks"] },
-      };
       await targets.outbox.sqs.send(
         new SendMessageCommand({ QueueUrl: targets.outbox.queueUrl, MessageBody: JSON.stringify(body) }),
       );
+    } else if (targets.requireDelivery) {
+      await postRequired(body, targets);
     } else {
       try {
         // The id lets a bot-token notifier read the channel back after an attempt whose reply was lost.
@@ -171,4 +190,39 @@ async function deliverOne(
       error: describeError(error),
     }),
   );
+}
+
+/**
+ * Posts one message where delivery is required and there is no outbox: through the Notify
+ * function's own step ({@link postOutbox}: posted once by its id, a bot token reads the channel
+ * back first, since an earlier attempt may have posted it). Throws when Slack did not take it,
+ * with Slack's reason.
+ */
+async function postRequired(body: OutboxMessage, targets: DeliveryTargets): Promise<void> {
+  let reason = "another invocation is posting it right now";
+  const result = await postOutbox(
+    // Received "before": it may have been posted by the deployed flow or an earlier redrive.
+    [{ messageId: body.id, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: "2" } }],
+    {
+      state: targets.state,
+      log: targets.log,
+      owner: `${targets.flow}#${targets.eventId}`,
+      notifierFor: (channel) => ({
+        post: (message, context) =>
+          targets
+            .notifierFor(channel)
+            .post(message, context)
+            .catch((error: unknown) => {
+              reason = describeError(error);
+              throw error;
+            }),
+      }),
+    },
+  );
+  if (result.batchItemFailures.length > 0) throw new NotPostedError(reason);
+}
+
+/** A message that had to be posted and was not (the reason is Slack's, or who holds it). */
+class NotPostedError extends Error {
+  override readonly name = "not posted";
 }

@@ -121,6 +121,8 @@ export interface RuntimeOverrides {
   readonly deadLetterQueueUrl?: string;
   readonly outboxQueueUrl?: string;
   readonly config?: AutopilotConfig;
+  /** Without an outbox, a message Slack does not take fails the invocation (`dlq redrive`; see deliver.ts). */
+  readonly requireDelivery?: boolean;
 }
 
 /** The stage mode from `AUTOPILOT_MODE`: unset (local runs) acts; any value but `act` is a dry run. */
@@ -261,6 +263,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         flow,
         eventId,
         ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
+        ...(overrides.requireDelivery ? { requireDelivery: true } : {}),
       }),
   };
   return runtime;
