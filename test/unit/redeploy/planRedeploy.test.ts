@@ -1334,6 +1334,42 @@ describe("planRedeploy: a push released by a FAILED deployment that DescribeServ
     const completed = { ...options, failedDeployments: new Set<string>() };
     expect(first(push, lagging({}), DEFAULT_CONFIG, completed).kind).toBe("deploy");
   });
+
+  it("deploys where DescribeServices already shows the rollback, though it returned to the revision that failed (a forced new deployment of web:7)", () => {
+    // `update-service --force-new-deployment` on web:7 failed; ECS rolled back to the last completed
+    // deployment, web:7 too. The failed deployment is listed ACTIVE, the rollback PRIMARY and done:
+    // nothing is left to wait for, and web:7 is the revision the service returned to.
+    const shown = lagging({
+      deployments: [
+        {
+          id: "ecs-svc/rollback",
+          status: "PRIMARY",
+          rolloutState: "COMPLETED",
+          taskDefinition: failing.taskDefinition,
+        },
+        { ...failing, status: "ACTIVE", rolloutState: "FAILED" },
+      ],
+    });
+    expect(first(push, shown, DEFAULT_CONFIG, options)).toMatchObject({
+      kind: "deploy",
+      fromTaskDefinitionArn: failing.taskDefinition,
+    });
+  });
+
+  it("waiting for the rollback, replaces an older push queued for the service (and says which)", () => {
+    const older: PendingPush = {
+      push: { ...push, tag: "1.4.9", digest: `sha256:${"c".repeat(64)}`, eventId: "older-event" },
+      serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+      behind: "ecs-svc/failed",
+      queuedAt: "2026-11-26T10:00:01Z",
+    };
+    expect(first(push, { ...lagging({}), pending: older }, DEFAULT_CONFIG, options)).toMatchObject({
+      kind: "queue",
+      behind: "the rollback of deployment ecs-svc/failed",
+      supersedes: older,
+    });
+  });
 });
 
 describe("planRedeploy: a digest ECS rolled back on the service since the push", () => {
@@ -2093,4 +2129,53 @@ describe("planRedeploy: a digest another tool pinned, with no tag recorded (defe
       });
     },
   );
+});
+
+describe("planRedeploy: the last version of a pinned container is a floor only where its revision's record is about the image (issue 11, note 5)", () => {
+  const DIGEST = `sha256:${"a".repeat(64)}`;
+  const any = { "autopilot:redeploy": "any" };
+  const pinned = (taskDefinitionTags: Record<string, string>) => ({
+    ...snapshot({
+      tags: any,
+      taskDefinition: { containerDefinitions: [{ name: "web", image: `${REGISTRY}/shop/web@${DIGEST}` }] },
+    }),
+    taskDefinitionTags,
+  });
+  const ecrSays = (tags: string[]) => ({
+    image: { ...current(push), running: { [DIGEST]: { digest: DIGEST, pushedAt: T2, tags } } },
+  });
+
+  it("a recorded tag ECR shows was copied (another build's) takes its last version with it", () => {
+    // Prod's revision (main, after 2.0.0) copied onto staging's, which another tool pinned to its
+    // `develop` build, pushed after the recorded push.
+    const copied = pinned({
+      "autopilot:image-tag:web": "main",
+      "autopilot:source-time:web": T1,
+      "autopilot:last-version:web": "2.0.0",
+    });
+    expect(first(push, copied, DEFAULT_CONFIG, ecrSays(["develop"]))).toMatchObject({
+      kind: "deploy",
+      reason: "any: develop → 1.5.0 (not both versions, so no order between them)",
+      updates: [{ container: "web", fromTag: "develop", toTag: "1.5.0" }],
+    });
+    // The record standing (ECR lists `main` for the digest): the service ran 2.0.0 before it.
+    expect(first(push, copied, DEFAULT_CONFIG, ecrSays(["main"]))).toMatchObject({
+      kind: "skip",
+      category: "policy-rejected",
+      reason:
+        "tag autopilot:redeploy=any: any: '1.5.0' is older than '2.0.0', the last version the service ran before 'main' (no downgrades)",
+    });
+  });
+
+  it("a last version with no tag recorded beside it says nothing of the image that runs", () => {
+    // ecs-autopilot records both on every revision it registers; here only the last version is
+    // there (tagged by hand, or by a tool that kept some of the autopilot: tags), and ECR lists no
+    // tag for the digest: what runs is unknown, and the last version is no floor.
+    const partial = pinned({ "autopilot:source-time:web": T1, "autopilot:last-version:web": "2.0.0" });
+    expect(first(push, partial, DEFAULT_CONFIG, ecrSays([]))).toMatchObject({
+      kind: "deploy",
+      reason: "any: the running tag is unknown; '1.5.0' follows",
+      updates: [{ container: "web", fromDigest: DIGEST, toTag: "1.5.0" }],
+    });
+  });
 });
