@@ -113,7 +113,12 @@ export async function invokeEvent(
     deadLetterQueueUrl: "",
     outboxQueueUrl: "",
     ...(options.requireDelivery ? { requireDelivery: true } : {}),
-    ...(slackConfigured() ? {} : { notifier: terminalNotifier(options) }),
+    // A dry run prints what it would tell on the terminal, Slack or not, and records nothing as told.
+    ...(options.dryRun
+      ? { printOnly: true, notifier: new TerminalNotifier((text) => process.stderr.write(text)) }
+      : slackConfigured()
+        ? {}
+        : { notifier: terminalNotifier(options) }),
   });
   const handler = await flow.create(runtime, { dryRun: options.dryRun ?? false });
   try {

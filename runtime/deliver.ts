@@ -56,6 +56,12 @@ export interface DeliveryTargets {
    * fails the invocation ({@link DeliveryError}), as a message the outbox does not take does.
    */
   readonly requireDelivery?: boolean;
+  /**
+   * A dry run on the command line (`invoke --dry-run`, `dlq redrive --dry-run`): each message is
+   * only printed by the given notifier; nothing is claimed as told, rate-counted or queued, and
+   * neither `afterQueued` nor `afterDelivery` runs, so the state table is left as it was.
+   */
+  readonly printOnly?: boolean;
 }
 
 /** How long a "tell once" claim is held while its message is being queued. */
@@ -91,6 +97,12 @@ export async function deliver<Summary extends object>(
   targets: DeliveryTargets,
 ): Promise<Summary | (Summary & Delivery)> {
   let response: Summary | (Summary & Delivery) = result.summary;
+  if (targets.printOnly) {
+    for (const { channel = DEFAULT_CHANNEL, message } of result.messages)
+      await targets.notifierFor(channel).post(message);
+    if (result.failure) throw result.failure;
+    return response;
+  }
   if (result.messages.length > 0) {
     const delivery = { sent: [] as string[], dropped: [] as string[], undelivered: [] as string[] };
     const failures: string[] = [];

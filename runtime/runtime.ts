@@ -123,6 +123,8 @@ export interface RuntimeOverrides {
   readonly config?: AutopilotConfig;
   /** Without an outbox, a message Slack does not take fails the invocation (`dlq redrive`; see deliver.ts). */
   readonly requireDelivery?: boolean;
+  /** Messages are only printed by the notifier, nothing recorded (a CLI dry run; see deliver.ts). */
+  readonly printOnly?: boolean;
 }
 
 /** The stage mode from `AUTOPILOT_MODE`: unset (local runs) acts; any value but `act` is a dry run. */
@@ -264,6 +266,7 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         eventId,
         ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
         ...(overrides.requireDelivery ? { requireDelivery: true } : {}),
+        ...(overrides.printOnly ? { printOnly: true } : {}),
       }),
   };
   return runtime;
