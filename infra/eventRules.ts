@@ -1,4 +1,5 @@
 import type { EventRule, ScheduledJob } from "../core/events/index.ts";
+import { EVENTBRIDGE_RETRY_SECONDS } from "../core/state/redriveHorizon.ts";
 import { account, deadLetters, region } from "./shared.ts";
 
 /** The default bus, where AWS services publish their events. */
@@ -28,7 +29,7 @@ export function subscribe(rule: EventRule, fn: sst.aws.Function) {
         args.description = rule.description;
       },
       target: (args: aws.cloudwatch.EventTargetArgs) => {
-        args.retryPolicy = { maximumEventAgeInSeconds: 24 * 60 * 60, maximumRetryAttempts: 185 };
+        args.retryPolicy = { maximumEventAgeInSeconds: EVENTBRIDGE_RETRY_SECONDS, maximumRetryAttempts: 185 };
         args.deadLetterConfig = { arn: deadLetters.arn };
       },
     },

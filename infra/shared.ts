@@ -1,5 +1,6 @@
 import { type AutopilotFunction, permissionStatements, renderTemplate } from "../core/iam/index.ts";
 import { LOG_INSTEAD, webhookTarget } from "../core/notify/index.ts";
+import { DEAD_LETTER_RETENTION_SECONDS, LAMBDA_RETRY_SECONDS } from "../core/state/redriveHorizon.ts";
 import { config, stageActs, stored } from "./config.ts";
 
 /** Whether this stage acts on the account (README, "Stages"); every other stage runs in dry-run. */
@@ -63,7 +64,7 @@ export const stateTable = new sst.aws.Dynamo("AutopilotState", {
 export const deadLetters = new sst.aws.Queue("AutopilotDeadLetters", {
   transform: {
     queue: (args: aws.sqs.QueueArgs) => {
-      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
+      args.messageRetentionSeconds = DEAD_LETTER_RETENTION_SECONDS;
       args.sqsManagedSseEnabled = true;
     },
   },
@@ -116,7 +117,7 @@ alarmOnDepth("AutopilotDeadLetters", deadLetters);
 export const outboxDeadLetters = new sst.aws.Queue("AutopilotOutboxDeadLetters", {
   transform: {
     queue: (args: aws.sqs.QueueArgs) => {
-      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
+      args.messageRetentionSeconds = DEAD_LETTER_RETENTION_SECONDS;
       args.sqsManagedSseEnabled = true;
     },
   },
@@ -214,7 +215,7 @@ export function flowFunctionArgs(fn: AutopilotFunction, timeoutSeconds: number) 
     transform: {
       // After its retries, a failed asynchronous invocation goes to the DLQ with its event.
       eventInvokeConfig: {
-        maximumEventAgeInSeconds: 6 * 60 * 60,
+        maximumEventAgeInSeconds: LAMBDA_RETRY_SECONDS,
         destinationConfig: { onFailure: { destination: deadLetters.arn } },
       },
     },

@@ -9,6 +9,7 @@ import {
   epochSeconds,
   expiresIn,
   type LeaseItem,
+  REDRIVE_HORIZON_SECONDS,
   readStopStats,
   type StateTable,
   type StopStats,
@@ -29,7 +30,10 @@ export interface Incident {
   readonly lastTaskArn: string;
   /** The stop that opened it: its own retry tells the opening again (the message is posted once). */
   readonly openedByStop?: string;
-  /** `recovered` once the service was steady again (kept a day, so a retry can still tell it). */
+  /**
+   * `recovered` once the service was steady again (kept as long as its steady-state event can be
+   * redriven, so a retry or a redrive can still tell it).
+   */
   readonly status?: "open" | "recovered";
   readonly recoveredAt?: string;
 }
@@ -45,10 +49,21 @@ export interface StopCount {
 
 /** How long an incident stays open without news. */
 const INCIDENT_SECONDS = 7 * 24 * 60 * 60;
-/** How long a recovered incident is kept (its recovery message may still be retried). */
-const RECOVERED_SECONDS = 24 * 60 * 60;
-/** How long a counted stop is remembered (ECS sends several events per stop, within minutes). */
-const STOP_SECONDS = 24 * 60 * 60;
+/**
+ * How long a recovered incident is kept: its recovery message may still be retried or redriven
+ * from the dead-letter queue (a recovered incident changes no decision, it only lets the
+ * steady-state event that recovered it tell it). The recovery's "tell once" lives as long
+ * (monitorEvent.ts), so a later steady state never tells it again.
+ */
+export const RECOVERED_SECONDS = REDRIVE_HORIZON_SECONDS;
+/**
+ * How long a counted stop is remembered. ECS sends several events per stop, within minutes; but
+ * the same event may also come back from the dead-letter queue up to {@link REDRIVE_HORIZON_SECONDS}
+ * after it was counted (a counted stop whose alert could not be queued on any retry), and must
+ * then find the stop counted. One small item per stopped task (about 300 bytes: two ARN keys,
+ * the event id, the expiration): 10,000 stops a day keep about 150,000 items, some 45 MB.
+ */
+export const STOP_SECONDS = REDRIVE_HORIZON_SECONDS;
 
 /** The incident as the transaction left it: one more stop for an open one. */
 const counted = (incident: Incident, stop: { readonly stopClass: StopClass }): Incident =>

@@ -5,7 +5,7 @@ import type {
   EcsTaskStateChangeEvent,
 } from "../events/schemas.ts";
 import type { SlackMessage } from "../notify/SlackMessage.ts";
-import { findRedeployment, type StateTable } from "../state/index.ts";
+import { findRedeployment, REDRIVE_HORIZON_SECONDS, type StateTable } from "../state/index.ts";
 import { capacityHint } from "./capacityHint.ts";
 import { classifyStop, type StopClassification, taskStopping } from "./classifyStop.ts";
 import { logStreamLink, serviceLink, taskLink } from "./consoleLinks.ts";
@@ -42,6 +42,15 @@ export interface MonitorResult {
   readonly detail?: string;
   readonly messages: readonly MonitorMessage[];
 }
+
+/**
+ * How long a "tell once" of one occurrence (an incident's opening, its recovery, a deployment's
+ * outcome) is kept: its id names the occurrence, so no later one is held back by it, and its event
+ * may be redriven from the dead-letter queue until {@link REDRIVE_HORIZON_SECONDS} after it was
+ * first handled — it must then still read as told. (Alerts of a cause are told once per cooldown
+ * instead: their id is the cause, and a later stop of the same cause is news after the cooldown.)
+ */
+export const OCCURRENCE_TOLD_SECONDS = REDRIVE_HORIZON_SECONDS;
 
 /** Kinds of "tell once" the monitor uses (the delivery step keeps them; `told` reads them). */
 const ONCE = {
@@ -162,7 +171,11 @@ export async function monitorTaskStateChange(
             links,
             imageExists,
           }),
-          once: { kind: ONCE.incident, id: `${subject.key}#${incident.openedAt}`, seconds: 7 * 24 * 60 * 60 },
+          once: {
+            kind: ONCE.incident,
+            id: `${subject.key}#${incident.openedAt}`,
+            seconds: OCCURRENCE_TOLD_SECONDS,
+          },
         },
       ],
     };
@@ -226,7 +239,7 @@ export async function monitorDeploymentStateChange(
   const once = {
     kind: ONCE.deployment,
     id: `${serviceArn}#${kind}#${detail.deploymentId}`,
-    seconds: 24 * 60 * 60,
+    seconds: OCCURRENCE_TOLD_SECONDS,
   };
   if (await context.state.told(once.kind, once.id))
     return quiet("duplicate", `${kind} of ${detail.deploymentId} was already reported`);
@@ -270,7 +283,11 @@ export async function monitorServiceAction(
     case "SERVICE_STEADY_STATE": {
       const incident = await context.state.recoverIncident(subject.key);
       if (!incident) return quiet("steady", "no open incident");
-      const once = { kind: ONCE.recovery, id: `${subject.key}#${incident.openedAt}`, seconds: 24 * 60 * 60 };
+      const once = {
+        kind: ONCE.recovery,
+        id: `${subject.key}#${incident.openedAt}`,
+        seconds: OCCURRENCE_TOLD_SECONDS,
+      };
       // Recovered earlier and told: a later steady state is quiet (a retry that was not told yet tells it).
       if (await context.state.told(once.kind, once.id)) return quiet("steady", "no open incident");
       const now = incident.recoveredAt

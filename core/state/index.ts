@@ -14,6 +14,12 @@ export {
   releaseLease,
 } from "./leases.ts";
 export { takeRateToken } from "./rateLimit.ts";
+export {
+  DEAD_LETTER_RETENTION_SECONDS,
+  EVENTBRIDGE_RETRY_SECONDS,
+  LAMBDA_RETRY_SECONDS,
+  REDRIVE_HORIZON_SECONDS,
+} from "./redriveHorizon.ts";
 export { StateIncompleteError } from "./StateIncompleteError.ts";
 export {
   type BatchOptions,

@@ -99,14 +99,14 @@ describe("MonitorState counting a stop", () => {
 });
 
 describe("MonitorState's records of a counted stop", () => {
-  it("marks the stop counted by this event, for a day", async () => {
+  it("marks the stop counted by this event, for as long as the event can be redriven (15 days 6 hours)", async () => {
     const now = new Date();
     await new MonitorState(world.state, () => now).countStopOnce(stopOf("t1"));
     expect(await world.state.get(stateKeys.taskStop(`${TASK}/t1`))).toEqual({
       ...stateKeys.taskStop(`${TASK}/t1`),
       kind: "stop-counted",
       countedBy: "event-t1",
-      expiration: Math.floor(now.getTime() / 1000) + 24 * 60 * 60,
+      expiration: Math.floor(now.getTime() / 1000) + (14 * 24 + 24 + 6) * 60 * 60,
     });
   });
 

@@ -9,7 +9,13 @@ import {
   monitorServiceAction,
   monitorTaskStateChange,
 } from "../../../core/monitor/index.ts";
-import { acquireLease, completeLease, StateTable, stateKeys } from "../../../core/state/index.ts";
+import {
+  acquireLease,
+  completeLease,
+  REDRIVE_HORIZON_SECONDS,
+  StateTable,
+  stateKeys,
+} from "../../../core/state/index.ts";
 import { serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
 import { createWorld } from "../../support/world.ts";
 
@@ -70,6 +76,8 @@ async function stop(service: string, exitCode: number) {
 }
 
 const DAY_MINUTES = 24 * 60;
+/** How long an event can come back after its first handling (retries, then the dead-letter queue). */
+const HORIZON_MINUTES = REDRIVE_HORIZON_SECONDS / 60;
 
 const steady = (id: string, service: string) =>
   EcsServiceActionEvent.parse(
@@ -115,7 +123,7 @@ describe("the crash-loop window", () => {
     expect(third.messages[0]?.once).toEqual({
       kind: "incident",
       id: "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/web#2026-11-25T12:09:59.000Z",
-      seconds: 7 * 24 * 60 * 60,
+      seconds: REDRIVE_HORIZON_SECONDS,
     });
     const incident = await context.state.incident(
       "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/web",
@@ -183,7 +191,7 @@ describe("how long the monitor remembers", () => {
     expect(brief(await stop("queue", 1))).toEqual(["counted", "1 of 3 stops within 10 min", []]);
   });
 
-  it("keeps a recovered incident a day: a recovery whose message was lost is still told by the retry", async () => {
+  it("keeps a recovered incident as long as its event can be redriven: a recovery whose message was lost is still told by the retry or the redrive", async () => {
     for (const minute of [0, 1, 2]) {
       at(minute);
       await stop("ledger", 1);
@@ -191,13 +199,14 @@ describe("how long the monitor remembers", () => {
     at(20);
     // Decided, but never delivered (the invocation failed after it): nothing was told.
     expect((await monitorServiceAction(steady("s1", "ledger"), context)).action).toBe("recovered");
-    at(20 + DAY_MINUTES);
+    // The last moment a dead letter of it can be redriven (15 days and 6 hours on).
+    at(20 + HORIZON_MINUTES);
     expect(brief(await monitorServiceAction(steady("s1", "ledger"), context))).toEqual([
       "recovered",
       undefined,
       ["Recovered: primary-cluster/ledger is steady again after 3 stops over 20 min"],
     ]);
-    at(20 + DAY_MINUTES, 1);
+    at(20 + HORIZON_MINUTES, 1);
     expect(await context.state.incident(arn("ledger"))).toBeUndefined();
     expect(brief(await monitorServiceAction(steady("s1", "ledger"), context))).toEqual([
       "steady",

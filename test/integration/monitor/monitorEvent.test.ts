@@ -27,6 +27,7 @@ import type { SlackMessage } from "../../../core/notify/index.ts";
 import {
   acquireLease,
   completeLease,
+  REDRIVE_HORIZON_SECONDS,
   recordRedeployments,
   StateTable,
   stateKeys,
@@ -356,11 +357,11 @@ describe("the monitor on a deployment state change (AWS's samples)", () => {
     expect(told.messages[0]?.once).toEqual({
       kind: "deployment",
       id: `${SERVICE}#completed#ecs-svc/123`,
-      seconds: 24 * 60 * 60,
+      seconds: REDRIVE_HORIZON_SECONDS,
     });
   });
 
-  it("tells a failed deployment once a day, linking the service", async () => {
+  it("tells a failed deployment once, for as long as its event can be redriven, linking the service", async () => {
     const failed = loadFixture("ecs-deployment-state-change-failed.json");
     const first = await delivered(await deployment(failed));
     expect(brief(first)).toEqual([
@@ -371,7 +372,7 @@ describe("the monitor on a deployment state change (AWS's samples)", () => {
     expect(first.messages[0]?.once).toEqual({
       kind: "deployment",
       id: `${SERVICE}#failed#ecs-svc/123`,
-      seconds: 24 * 60 * 60,
+      seconds: REDRIVE_HORIZON_SECONDS,
     });
     expect(linksOf(first.messages[0]?.message)).toEqual([
       {
