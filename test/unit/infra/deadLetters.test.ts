@@ -6,6 +6,12 @@
  * globals replaced by stand-ins that record what infra/ asks for (as failureDestinations.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  DEAD_LETTER_RETENTION_SECONDS,
+  EVENTBRIDGE_RETRY_SECONDS,
+  LAMBDA_RETRY_SECONDS,
+  REDRIVE_HORIZON_SECONDS,
+} from "../../../core/state/index.ts";
 
 /** Any property, call or construction gives itself back: enough for what is not looked at. */
 const inert: unknown = new Proxy(function inertTarget() {}, {
@@ -146,5 +152,24 @@ describe("infra/: every invocation ends in a dead-letter queue, and every dead-l
       });
       expect(alarm?.args.alarmActions, queue).toHaveLength(1);
     }
+  });
+
+  it("keeps dead letters, and retries events, exactly as long as the redrive horizon says (the markers a redrive relies on are kept that long)", () => {
+    for (const queue of ["AutopilotDeadLetters", "AutopilotOutboxDeadLetters"]) {
+      const args: Args = {};
+      recorded.queues.find((q) => q.name === queue)?.args.transform.queue(args);
+      expect(args.messageRetentionSeconds, queue).toBe(DEAD_LETTER_RETENTION_SECONDS);
+    }
+    for (const subscription of recorded.busSubscriptions) {
+      const target: Args = {};
+      subscription.args.transform.target(target);
+      expect(target.retryPolicy.maximumEventAgeInSeconds, subscription.name).toBe(EVENTBRIDGE_RETRY_SECONDS);
+    }
+    for (const fn of recorded.functions.filter((f) => f.name !== "Notify"))
+      expect(fn.args.transform?.eventInvokeConfig?.maximumEventAgeInSeconds, fn.name).toBe(
+        LAMBDA_RETRY_SECONDS,
+      );
+    // 14 days in the queue (SQS's maximum), after a day of EventBridge's retries and 6 hours of Lambda's.
+    expect(REDRIVE_HORIZON_SECONDS).toBe((14 * 24 + 24 + 6) * 60 * 60);
   });
 });
