@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
-import type { ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import { nameFromArn } from "../ecs/arns.ts";
 import type { FargateSize } from "../ecs/FargateSize.ts";
 import { rollOut, rolloutIdOf } from "../ecs/rollOut.ts";
+import { isTaggedWith } from "../ecs/rollOutDecisions.ts";
 import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone, type GuardedChange } from "../serviceChange.ts";
@@ -18,6 +18,12 @@ const STEP_CLAIM_SECONDS = 8 * 24 * 60 * 60;
 
 export interface StepClaims {
   readonly state: StateTable;
+  /**
+   * Who claims the week's steps: the triggering event's id. EventBridge's retries and a redrive
+   * from the dead-letter queue keep it, so a retried run resumes the steps its earlier attempt
+   * claimed; another event in the same week (a second schedule, a manual run) is refused them.
+   */
+  readonly holder: string;
   /** The run's time; its ISO week keys the claim. */
   readonly at: Date;
   /** How long a step's service lease holds if the run dies (default 15 min). */
@@ -26,11 +32,44 @@ export interface StepClaims {
   readonly log?: Pick<FlowLog, "warn">;
 }
 
+/** What the state table keeps of a service's step of the week (its claim). */
+interface StepClaim {
+  readonly claimedBy?: string;
+  /** Sizes as `cpu/memory`. */
+  readonly from?: string;
+  readonly to?: string;
+  /** The revision the step was planned from, and the roll-out id its revision is tagged with. */
+  readonly fromRevision?: string;
+  readonly rolloutId?: string;
+}
+
+/** The revision the service is set to, when it is the one the roll-out `rolloutId` registered. */
+async function runsRollout(
+  ecs: ECSClient,
+  service: { readonly clusterArn: string; readonly serviceArn: string },
+  rolloutId: string,
+): Promise<string | undefined> {
+  const described = await ecs.send(
+    new DescribeServicesCommand({ cluster: service.clusterArn, services: [service.serviceArn] }),
+  );
+  const revision = described.services?.[0]?.taskDefinition;
+  if (!revision) return undefined;
+  const definition = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: revision, include: ["TAGS"] }),
+  );
+  return isTaggedWith(definition.tags, rolloutId) ? revision : undefined;
+}
+
 /**
  * Rolls the right-sized revisions out, the same way as the redeploy flow. Each service is
  * stepped down at most once per ISO week whatever runs (a retry, a manual re-run): the step is
- * claimed in the state table before anything is registered, and a service already claimed this
- * week is left alone and listed in `alreadyThisWeek`. Each step changes its service alone and
+ * claimed in the state table, under the triggering event's id, before anything is registered,
+ * and a service another event claimed this week is left alone and listed in `alreadyThisWeek`.
+ * A retry of the same event (its first attempt died, say, while UpdateService was answering)
+ * first reads back what the service runs: a service that runs the revision its earlier attempt
+ * rolled out is not stepped again (even when the retry, measuring the stepped service, plans
+ * another step) and is listed in `alreadyThisWeek`, as is a service whose claimed step was planned
+ * from another revision than it runs now; the same step, not taken yet, is taken. Each step changes its service alone and
  * only from the revision it was measured on (`changeServiceAlone`, shared with redeploy and the
  * policy's rollback): a service that another change holds or that moved since is left for the
  * next run, its claim given back, and listed in `deferred`. A step that fails gives its claim
@@ -48,21 +87,45 @@ export async function applyRightsize(
   const alreadyThisWeek: string[] = [];
   const deferred: string[] = [];
   const failed: string[] = [];
-  // This run's claims: a claim whose put reached DynamoDB but whose reply was lost (the SDK
-  // sends it again) is this run's, not a step some other run took this week.
-  const holder = randomUUID();
+  // The event's claims: a claim whose put reached DynamoDB but whose reply was lost (the SDK
+  // sends it again), or that an earlier attempt of the same event took, is this event's, not a
+  // step some other run took this week.
+  const { holder } = claims;
+  const size = (s: FargateSize) => `${s.cpu}/${s.memory}`;
   for (const action of plan.actions) {
     const name = `${action.clusterName}/${action.serviceName}`;
+    const service = { clusterArn: action.clusterArn, serviceArn: action.serviceArn };
     const step = stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at));
     const giveBack = () => claims.state.delete(step).catch(() => undefined);
+    // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
+    const rolloutId = rolloutIdOf(action.serviceArn, [size(action.to)]);
+    try {
+      const earlier = await claims.state.get<StepClaim>(step);
+      if (earlier?.claimedBy === holder) {
+        // An earlier attempt of this event claimed it: did its roll-out reach the service?
+        const stepped = earlier.rolloutId ? await runsRollout(ecs, service, earlier.rolloutId) : undefined;
+        // Stepped by that attempt (which told it, or died before it could), or claimed from another
+        // revision than the service runs now: either way not a second step this week.
+        if (stepped || earlier.fromRevision !== action.fromTaskDefinitionArn) {
+          alreadyThisWeek.push(name);
+          continue;
+        }
+      }
+    } catch (error) {
+      // Cannot tell whether an earlier attempt stepped it: leave it (and any claim) to the retry.
+      failed.push(`${name}: ${describeError(error)}`);
+      continue;
+    }
     if (
       !(await claims.state.claim(
         step,
         STEP_CLAIM_SECONDS,
         {
           kind: "rightsize-step",
-          from: `${action.from.cpu}/${action.from.memory}`,
-          to: `${action.to.cpu}/${action.to.memory}`,
+          from: size(action.from),
+          to: size(action.to),
+          fromRevision: action.fromTaskDefinitionArn,
+          rolloutId,
         },
         holder,
       ))
@@ -70,14 +133,13 @@ export async function applyRightsize(
       alreadyThisWeek.push(name);
       continue;
     }
-    const size = (s: FargateSize) => `${s.cpu}/${s.memory}`;
     let result: GuardedChange<Awaited<ReturnType<typeof rollOut>>>;
     try {
       result = await changeServiceAlone(
         {
           ecs,
           state: claims.state,
-          service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
+          service,
           expected: action.fromTaskDefinitionArn,
           owner: holder,
           change: `the right-sizing step ${size(action.from)} → ${size(action.to)}`,
@@ -89,12 +151,11 @@ export async function applyRightsize(
             ecs,
             {
               register: action.register,
-              service: { clusterArn: action.clusterArn, serviceArn: action.serviceArn },
+              service,
               deploymentConfiguration: action.deploymentConfiguration,
             },
-            // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
             {
-              rolloutId: rolloutIdOf(action.serviceArn, [size(action.to)]),
+              rolloutId,
               resumed: true,
               ...(registerWith ? { registerWith } : {}),
             },

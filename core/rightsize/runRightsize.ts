@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { FleetClients } from "../aws/insightClients.ts";
 import { fleetClients, type InsightClients } from "../aws/insightClients.ts";
@@ -93,6 +94,8 @@ export async function rightsizeFleet(
     end?: Date;
     /** How long a step's service lease holds if the run dies (the time left in the invocation). */
     leaseSeconds?: number;
+    /** Who claims the week's steps: the triggering event's id (its retries and redrives resume them). */
+    holder: string;
     log?: FlowContext["log"];
   },
 ): Promise<RightsizeRun> {
@@ -106,6 +109,7 @@ export async function rightsizeFleet(
     plan,
     {
       state: new StateTable(clients.documents, tableName),
+      holder: options.holder,
       at: options.end ?? new Date(),
       ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
       ...(options.log ? { log: options.log } : {}),
@@ -141,7 +145,10 @@ export interface RightsizeSources {
 export async function runRightsize(
   context: FlowContext,
   sources: RightsizeSources,
-  /** The weekly event's id: its summary is told once, whatever retries or redrives it gets. */
+  /**
+   * The weekly event's id: its summary is told once, and its steps are claimed under it, whatever
+   * retries or redrives it gets.
+   */
   eventId?: string,
 ): Promise<FlowResult> {
   const region = await context.clients.ecs.config.region();
@@ -153,6 +160,8 @@ export async function runRightsize(
   const run = await rightsizeFleet(fleetClients(context.clients, sources.insight), context.state.name, {
     prices,
     dryRun: context.dryRun,
+    // A run without an event (none to retry or redrive) is a run of its own.
+    holder: eventId ?? `run-${randomUUID()}`,
     ...(context.remainingTimeMs ? { leaseSeconds: Math.ceil(context.remainingTimeMs() / 1000) + 30 } : {}),
     log: context.log,
   });

@@ -21,6 +21,8 @@ import { createWorld, REGION, resetMoto, type World } from "../../support/world.
 
 let world: World;
 const AT = new Date();
+/** The weekly event's id: its retry keeps it (the claim's holder since the fix). */
+const WEEKLY_EVENT = "review30-weekly-event";
 const container = { name: "app", image: ecrImage(REGION, "shop/web", "1.0.0"), essential: true };
 
 async function runs() {
@@ -84,7 +86,12 @@ describe("review 30: a right-sizing step whose run died after claiming it", () =
       },
       { step: "initialize", name: "review30-hang-update" },
     );
-    void applyRightsize(dying.ecs, plan, { state: world.state, at: AT, leaseSeconds: 1 }, dying.ecs);
+    void applyRightsize(
+      dying.ecs,
+      plan,
+      { state: world.state, holder: WEEKLY_EVENT, at: AT, leaseSeconds: 1 },
+      dying.ecs,
+    );
     for (let i = 0; i < 200 && !reached; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(reached).toBe(true);
     expect(await runs()).toBe("2048/4096");
@@ -95,7 +102,7 @@ describe("review 30: a right-sizing step whose run died after claiming it", () =
     const retry = await applyRightsize(
       world.clients.ecs,
       plan,
-      { state: world.state, at: AT },
+      { state: world.state, holder: WEEKLY_EVENT, at: AT },
       world.clients.ecsSingleAttempt,
     );
     // Observed: { applied: [], alreadyThisWeek: ["fleet/web"] } and the service still at 2048/4096.

@@ -353,6 +353,7 @@ describe("right-sizing designed workloads in eu-west-1 on the bundled prices (me
     ]);
     const { applied: done } = await applyRightsize(world.clients.ecs, plan, {
       state: world.state,
+      holder: "designed-workloads-run",
       at: new Date(),
     });
     expect(done).toHaveLength(1);
