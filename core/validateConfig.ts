@@ -8,7 +8,14 @@
  */
 import { type AutopilotConfig, type ConfigSources, loadConfig, parseConfig } from "./config/index.ts";
 import { POLICY_RULE_IDS, RULE_PARAMS } from "./policy/ruleParams.ts";
-import { parseDate, parseScheduleObject, parseScheduleTag, ScheduleError } from "./schedule/ScheduleSpec.ts";
+import { MAX_ACTIONS_PER_TARGET, planScheduledActions } from "./schedule/planScheduledActions.ts";
+import {
+  parseDate,
+  parseScheduleObject,
+  parseScheduleTag,
+  ScheduleError,
+  type ScheduleSpec,
+} from "./schedule/ScheduleSpec.ts";
 import type { SchemaIssue } from "./schemaIssues.ts";
 
 const RULE_IDS: ReadonlySet<string> = new Set(POLICY_RULE_IDS);
@@ -18,14 +25,19 @@ const CATALOGUE = `${POLICY_RULE_IDS[0]}–${POLICY_RULE_IDS[POLICY_RULE_IDS.len
  * What is wrong with a config that fits the schema, each problem with its JSON path: rule ids
  * outside the catalogue (`policy.rules`, `policy.exemptions[].rule`), rule parameters of the
  * wrong shape or name, schedules the schedule language does not read, holidays that are not
- * calendar dates. Empty when the config is good. (Tag policies, their regular expressions and
- * every glob are already checked by the schema.)
+ * calendar dates, and what the schedule planner (core/schedule/planSchedules.ts) would refuse for
+ * every service a schedule rule matches: an `upCapacity` whose max is below the rule's
+ * `offCapacity`, and a schedule that needs more scheduled actions than Application Auto Scaling
+ * allows per service (its windows split around every holiday still to come as of `now`, the
+ * config's own included). Empty when the config is good. (Tag policies, their regular
+ * expressions, every glob and `upCapacity` min ≤ max are already checked by the schema; a
+ * service's tags are not config and are checked per service.)
  *
  * @example
  * validateConfig(parseConfig('{"policy":{"rules":{"ECS999":{"enabled":false}}}}', "x.json"));
  * // [{ path: ["policy", "rules", "ECS999"], message: "unknown rule id 'ECS999' (…)" }]
  */
-export function validateConfig(config: AutopilotConfig): SchemaIssue[] {
+export function validateConfig(config: AutopilotConfig, now: Date = new Date()): SchemaIssue[] {
   const problems: SchemaIssue[] = [];
   for (const [ruleId, settings] of Object.entries(config.policy.rules)) {
     const path = ["policy", "rules", ruleId];
@@ -51,28 +63,69 @@ export function validateConfig(config: AutopilotConfig): SchemaIssue[] {
         message: `unknown rule id '${exemption.rule}' (the catalogue: ${CATALOGUE})`,
       });
   });
-  config.schedule.services.forEach((service, i) => {
-    const { schedule } = service;
-    try {
-      if (typeof schedule === "string") parseScheduleTag(schedule);
-      else parseScheduleObject(schedule);
-    } catch (error) {
-      if (!(error instanceof ScheduleError)) throw error;
-      problems.push({ path: ["schedule", "services", i, "schedule"], message: scheduleProblem(error) });
-    }
-  });
+  let holidaysValid = true;
   config.schedule.holidays.forEach((holiday, i) => {
     try {
       parseDate("schedule.holidays", holiday);
     } catch (error) {
       if (!(error instanceof ScheduleError)) throw error;
+      holidaysValid = false;
       problems.push({
         path: ["schedule", "holidays", i],
         message: `'${holiday}' is not a calendar date (YYYY-MM-DD)`,
       });
     }
   });
+  config.schedule.services.forEach((service, i) => {
+    const { schedule, offCapacity, upCapacity } = service;
+    const path = ["schedule", "services", i];
+    // planSchedules.ts: "the up capacity … is below the off capacity …", for every service.
+    if (upCapacity && upCapacity.max < (offCapacity ?? 0))
+      problems.push({
+        path,
+        message: `upCapacity ${upCapacity.min}-${upCapacity.max} is below offCapacity ${offCapacity}: the service would run more tasks off hours than up (upCapacity.max must be at least offCapacity)`,
+      });
+    let spec: ScheduleSpec;
+    try {
+      spec = typeof schedule === "string" ? parseScheduleTag(schedule) : parseScheduleObject(schedule);
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      problems.push({ path: [...path, "schedule"], message: scheduleProblem(error) });
+      return;
+    }
+    if (!holidaysValid) return;
+    let tooMany: string | undefined;
+    try {
+      const needed = actionsNeeded(spec, config.schedule.holidays, now);
+      if (needed > MAX_ACTIONS_PER_TARGET)
+        tooMany = `needs ${needed} scheduled actions; Application Auto Scaling allows ${MAX_ACTIONS_PER_TARGET} per service`;
+    } catch (error) {
+      // The planner's own refusal (more than the limit before the override's end is added).
+      if (!(error instanceof ScheduleError)) throw error;
+      tooMany = error.problem;
+    }
+    if (tooMany)
+      problems.push({
+        path: [...path, "schedule"],
+        message: `${tooMany} (with the holidays still to come, schedule.holidays included)`,
+      });
+  });
   return problems;
+}
+
+/**
+ * The most scheduled actions a schedule needs from `now` on, with the config's holidays added as
+ * the planner adds them (core/schedule/scheduleSource.ts): an override (`until`) only removes
+ * actions while it holds, and adds the one that ends it.
+ */
+function actionsNeeded(spec: ScheduleSpec, holidays: readonly string[], now: Date): number {
+  const { upUntil, ...withoutOverride } = spec;
+  const all = [...new Set([...spec.holidays, ...holidays])].sort();
+  const none = { min: 0, max: 0 };
+  return (
+    planScheduledActions({ ...withoutOverride, holidays: all }, { up: none, off: none }, now).length +
+    (upUntil ? 1 : 0)
+  );
 }
 
 /** A schedule error without the schedule's text, which the JSON path already points at. */
