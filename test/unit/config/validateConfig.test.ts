@@ -209,4 +209,60 @@ describe("central config: every field checked at load, failing with its JSON pat
     expect(parseConfig(bad, "x.json").schedule.holidays).toEqual(["2026-13-45"]);
     expect((await loadConfig({ env: { AUTOPILOT_CONFIG: bad } })).schedule.holidays).toEqual(["2026-13-45"]);
   });
+
+  it("refuses a schedule rule whose upCapacity max is below its offCapacity (the planner's refusal, at load), and takes them equal", () => {
+    const rule = { cluster: "prod", service: "web", schedule: "Mon-Fri 07:00-19:00 Europe/Berlin" };
+    refused(
+      { schedule: { services: [rule, { ...rule, offCapacity: 3, upCapacity: { min: 1, max: 2 } }] } },
+      "schedule.services.1: upCapacity 1-2 is below offCapacity 3: the service would run more tasks off hours than up (upCapacity.max must be at least offCapacity)",
+    );
+    // What planSchedules accepts loads: max equal to the off capacity (min may be below it), or no off capacity.
+    expect(
+      load({ schedule: { services: [{ ...rule, offCapacity: 2, upCapacity: { min: 1, max: 2 } }] } }),
+    ).not.toThrow();
+    expect(load({ schedule: { services: [{ ...rule, upCapacity: { min: 0, max: 0 } }] } })).not.toThrow();
+    // upCapacity min above max was already the schema's.
+    refused(
+      { schedule: { services: [{ ...rule, upCapacity: { min: 3, max: 2 } }] } },
+      "schedule.services.0.upCapacity: max must not be below min",
+    );
+  });
+
+  it("refuses a schedule that needs more than 200 scheduled actions with the holidays still to come, the config's own included", () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    // Every other day from 2026-02-01: each holiday splits the 2 weekly actions and adds its own.
+    const holidays = (n: number) =>
+      Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 1, 1 + 2 * i)).toISOString().slice(0, 10));
+    const withHolidays = (schedule: string[], config: string[]) =>
+      parseConfig(
+        JSON.stringify({
+          schedule: {
+            services: [
+              {
+                service: "web",
+                schedule: {
+                  windows: [{ days: "Mon-Fri", start: "07:00", end: "19:00" }],
+                  timezone: "UTC",
+                  holidays: schedule,
+                },
+              },
+            ],
+            holidays: config,
+          },
+        }),
+        "autopilot.config.json",
+      );
+    // 66 holidays: 67 segments × 2 + 66 = 200, Application Auto Scaling's limit per service.
+    expect(validateConfig(withHolidays(holidays(66), []), now)).toEqual([]);
+    expect(validateConfig(withHolidays(holidays(66).slice(0, 30), holidays(66).slice(30)), now)).toEqual([]);
+    expect(validateConfig(withHolidays(holidays(67).slice(0, 30), holidays(67).slice(30)), now)).toEqual([
+      {
+        path: ["schedule", "services", 0, "schedule"],
+        message:
+          "needs 203 scheduled actions; Application Auto Scaling allows 200 per service (with the holidays still to come, schedule.holidays included)",
+      },
+    ]);
+    // Holidays that have passed need no action.
+    expect(validateConfig(withHolidays(holidays(67), []), new Date("2026-03-01T00:00:00Z"))).toEqual([]);
+  });
 });
