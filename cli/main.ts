@@ -136,14 +136,19 @@ export function buildProgram(): Command {
       .command("plan")
       .description("print each scheduled service's capacity timeline and what a reconcile would write"),
   ).action(async (options) => {
-    process.stdout.write(`${await schedule("plan", options)}\n`);
+    const { output, exitCode } = await schedule("plan", options);
+    process.stdout.write(`${output}\n`);
+    process.exitCode = exitCode;
   });
   common(
     scheduleCommand.command("apply").description("reconcile the schedules into Application Auto Scaling"),
   )
     .option("--dry-run", "print the writes and change nothing")
     .action(async (options) => {
-      process.stdout.write(`${await schedule("apply", options)}\n`);
+      // Exit 1 when any service's writes failed (the others were still applied).
+      const { output, exitCode } = await schedule("apply", options);
+      process.stdout.write(`${output}\n`);
+      process.exitCode = exitCode;
     });
   const policy = program
     .command("policy")

@@ -16,7 +16,7 @@ import {
   type ScheduleReport,
 } from "../core/schedule/index.ts";
 import { StateTable } from "../core/state/index.ts";
-import { CliError } from "./errors.ts";
+import { CliError, EXIT } from "./errors.ts";
 import { loadCliConfig } from "./loadCliConfig.ts";
 
 export interface ScheduleOptions {
@@ -98,13 +98,15 @@ async function prices(clients: AwsClients, report: ScheduleReport): Promise<Map<
 
 /**
  * `ecs-autopilot schedule plan [--days 7]` (read-only) and `schedule apply [--dry-run]`: the
- * same reconcile the Lambda runs, with each service's capacity timeline.
+ * same reconcile the Lambda runs, with each service's capacity timeline. A service whose writes
+ * failed is named with its error and the writes not made; the others are still applied, and the
+ * exit code is 1 (`EXIT.failed`), as the Lambda fails its invocation for the same report.
  */
 export async function schedule(
   command: "plan" | "apply",
   options: ScheduleOptions,
   clients?: AwsClients,
-): Promise<string> {
+): Promise<{ output: string; exitCode: number }> {
   const days = Number(options.days ?? "7");
   if (!Number.isInteger(days) || days < 1 || days > 31)
     throw new CliError(`--days must be a whole number from 1 to 31, not '${options.days}'`);
@@ -118,11 +120,26 @@ export async function schedule(
   const dryRun = command === "plan" || options.dryRun === true;
   const report = await reconcileSchedules(aws, new StateTable(aws.documents, tableName), config, { dryRun });
   const priced = await prices(aws, report);
+  const failed = report.services.filter((s) => s.failure !== undefined);
+  const exitCode = failed.length > 0 ? EXIT.failed : EXIT.ok;
   if (format === "json") {
     const sources = distinctSources([...priced.values()].flatMap((p) => (p.source ? [p.source] : []))).map(
       (source) => ({ ...source, ageDays: priceAgeDays(source.asOf, report.now) }),
     );
-    return JSON.stringify({ ...report, pricing: { services: Object.fromEntries(priced), sources } }, null, 2);
+    const output = JSON.stringify(
+      {
+        ...report,
+        // Each service whose writes failed, with its error (its entry in `services` has `failure` and `writesDone`).
+        failed: failed.map((s) => ({
+          service: `${s.service.clusterName}/${s.service.serviceName}`,
+          failure: s.failure,
+        })),
+        pricing: { services: Object.fromEntries(priced), sources },
+      },
+      null,
+      2,
+    );
+    return { output, exitCode };
   }
-  return formatScheduleReport(report, { days, prices: priced });
+  return { output: formatScheduleReport(report, { days, prices: priced }), exitCode };
 }

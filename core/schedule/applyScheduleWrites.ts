@@ -6,18 +6,20 @@ import {
 import type { AwsClients } from "../aws/clients.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
 import { DIMENSION, NAMESPACE } from "./scheduleOwnership.ts";
-import type { ServiceSchedulePlan } from "./types.ts";
+import type { ScheduleWrite, ServiceSchedulePlan } from "./types.ts";
 
 /**
  * Executes one service's planned writes in the order that keeps every failure recoverable:
  * remember the up capacity, register the target, change actions and capacity, and forget the
  * remembered capacity only once everything else is done. Each write is idempotent (actions by
- * name, the target by its id), so a rerun after any fault converges.
+ * name, the target by its id), so a rerun after any fault converges. Each write that was made is
+ * added to `done` as it is made, so that a failure part-way can say which were and which were not.
  */
 export async function applyScheduleWrites(
   clients: Pick<AwsClients, "autoscaling">,
   table: StateTable,
   plan: ServiceSchedulePlan,
+  done: ScheduleWrite[] = [],
 ): Promise<void> {
   const target = {
     ServiceNamespace: NAMESPACE,
@@ -37,10 +39,11 @@ export async function applyScheduleWrites(
         source: write.source,
         recordedAt: new Date().toISOString(),
       });
+    if (write.kind === "remember-capacity") done.push(write);
   }
   // Then the target: scheduled actions need a registered scalable target.
   for (const write of plan.writes) {
-    if (write.kind === "set-capacity" && write.reason === "register")
+    if (write.kind === "set-capacity" && write.reason === "register") {
       await clients.autoscaling.send(
         new RegisterScalableTargetCommand({
           ...target,
@@ -48,6 +51,8 @@ export async function applyScheduleWrites(
           MaxCapacity: write.capacity.max,
         }),
       );
+      done.push(write);
+    }
   }
   for (const write of plan.writes) {
     switch (write.kind) {
@@ -55,6 +60,7 @@ export async function applyScheduleWrites(
         await clients.autoscaling.send(
           new DeleteScheduledActionCommand({ ...target, ScheduledActionName: write.name }),
         );
+        done.push(write);
         break;
       case "put-action":
         await clients.autoscaling.send(
@@ -71,9 +77,10 @@ export async function applyScheduleWrites(
             },
           }),
         );
+        done.push(write);
         break;
       case "set-capacity":
-        if (write.reason !== "register")
+        if (write.reason !== "register") {
           await clients.autoscaling.send(
             new RegisterScalableTargetCommand({
               ...target,
@@ -81,6 +88,8 @@ export async function applyScheduleWrites(
               MaxCapacity: write.capacity.max,
             }),
           );
+          done.push(write);
+        }
         break;
       case "remember-capacity":
         break;
@@ -88,6 +97,9 @@ export async function applyScheduleWrites(
         break;
     }
   }
-  if (plan.writes.some((w) => w.kind === "forget-capacity"))
+  const forget = plan.writes.find((w) => w.kind === "forget-capacity");
+  if (forget) {
     await table.delete(stateKeys.scheduleMemory(plan.service.serviceArn));
+    done.push(forget);
+  }
 }

@@ -46,17 +46,27 @@ export function formatScheduleReport(
         totalDollars += dollars ?? 0;
       }),
     );
-  const writes = report.services.reduce((sum, p) => sum + p.writes.length, 0);
+  // A failed service's writes count only as far as they were made.
+  const writes = report.services.reduce((sum, p) => sum + writesMade(p).length, 0);
+  const notDone = report.services.reduce((sum, p) => sum + (p.writes.length - writesMade(p).length), 0);
+  const failed = report.services.filter((p) => p.failure !== undefined);
   const sources = distinctSources(
     [...(options.prices?.values() ?? [])].flatMap((p) => (p.source ? [p.source] : [])),
   );
   if (sources.length > 0)
     lines.push("prices:", ...sources.map((s) => `  ${describePriceSource(s, report.now)}`), "");
   lines.push(
-    `${report.services.filter((p) => p.status === "scheduled").length} scheduled, ${report.services.filter((p) => p.status === "invalid").length} invalid, ${report.services.filter((p) => p.status === "unscheduled").length} unscheduled; ${writes} write${writes === 1 ? "" : "s"}${report.dryRun ? " planned (dry run)" : ""}; saves ${Math.round(totalTaskHours)} task-hours/week${totalDollars > 0 ? ` ≈ $${totalDollars.toFixed(2)}/week` : ""}`,
+    `${report.services.filter((p) => p.status === "scheduled").length} scheduled, ${report.services.filter((p) => p.status === "invalid").length} invalid, ${report.services.filter((p) => p.status === "unscheduled").length} unscheduled${failed.length > 0 ? `, ${failed.length} FAILED (${failed.map(nameOf).join(", ")})` : ""}; ${writes} write${writes === 1 ? "" : "s"}${report.dryRun ? " planned (dry run)" : ""}${notDone > 0 ? `, ${notDone} not done` : ""}; saves ${Math.round(totalTaskHours)} task-hours/week${totalDollars > 0 ? ` ≈ $${totalDollars.toFixed(2)}/week` : ""}`,
   );
   return lines.join("\n");
 }
+
+const nameOf = (plan: ServiceSchedulePlan): string =>
+  `${plan.service.clusterName}/${plan.service.serviceName}`;
+
+/** The writes that were made: all of them, unless applying them failed part-way. */
+const writesMade = (plan: ServiceSchedulePlan): readonly ScheduleWrite[] =>
+  plan.failure === undefined ? plan.writes : (plan.writesDone ?? []);
 
 function formatService(
   plan: ServiceSchedulePlan,
@@ -64,7 +74,8 @@ function formatService(
   options: { days: number; prices?: ReadonlyMap<string, PricedService> },
   total: (taskHours: number, dollars?: number) => void,
 ): string[] {
-  const name = `${plan.service.clusterName}/${plan.service.serviceName}`;
+  const name = nameOf(plan);
+  const failed = plan.failure !== undefined;
   if (plan.status === "invalid") return [`${name}: INVALID, left untouched: ${plan.error}`, ""];
   const lines: string[] = [];
   if (plan.status === "unscheduled") {
@@ -86,12 +97,19 @@ function formatService(
       plan.upTasks ?? plan.capacity.up.min,
       price?.taskHourly,
     );
-    total(savings.taskHours, savings.dollars);
+    // A schedule whose writes failed saves nothing yet.
+    if (!failed) total(savings.taskHours, savings.dollars);
     lines.push(
-      `  saves ${savings.taskHours} task-hours/week (${savings.offHours} h down × ${(plan.upTasks ?? 0) - plan.capacity.off.min} tasks)${savings.dollars !== undefined ? ` ≈ $${savings.dollars.toFixed(2)}/week, $${(savings.monthlyDollars ?? 0).toFixed(2)}/month${price?.sizeLabel ? ` at ${price.sizeLabel}` : ""}` : price?.sizeLabel ? ` (${price.sizeLabel})` : ""}`,
+      `  ${failed ? "would save (not in effect: its writes failed) " : "saves "}${savings.taskHours} task-hours/week (${savings.offHours} h down × ${(plan.upTasks ?? 0) - plan.capacity.off.min} tasks)${savings.dollars !== undefined ? ` ≈ $${savings.dollars.toFixed(2)}/week, $${(savings.monthlyDollars ?? 0).toFixed(2)}/month${price?.sizeLabel ? ` at ${price.sizeLabel}` : ""}` : price?.sizeLabel ? ` (${price.sizeLabel})` : ""}`,
     );
   }
-  for (const write of plan.writes) lines.push(`  ${report.dryRun ? "would " : ""}${describeWrite(write)}`);
+  const made = new Set(writesMade(plan));
+  for (const write of plan.writes)
+    lines.push(`  ${report.dryRun ? "would " : made.has(write) ? "" : "not done: "}${describeWrite(write)}`);
+  if (failed)
+    lines.push(
+      `  FAILED after ${made.size} of ${plan.writes.length} writes: ${plan.failure} (the up capacity is remembered first; the next reconcile starts again from what holds)`,
+    );
   if (plan.writes.length === 0) lines.push("  in sync: nothing to write");
   lines.push("");
   return lines;

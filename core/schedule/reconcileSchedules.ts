@@ -6,7 +6,7 @@ import type { StateTable } from "../state/index.ts";
 import { applyScheduleWrites } from "./applyScheduleWrites.ts";
 import { loadScheduleInputs } from "./loadScheduleInputs.ts";
 import { planSchedules } from "./planSchedules.ts";
-import type { ScheduleReport } from "./types.ts";
+import type { ScheduleReport, ScheduleWrite } from "./types.ts";
 
 export type { ScheduledServiceRef, ScheduleReport, ScheduleWrite, ServiceSchedulePlan } from "./types.ts";
 
@@ -41,11 +41,12 @@ export async function reconcileSchedules(
   // Application Auto Scaling rate limits with the SDK's adaptive retries) and reported.
   const applied = await mapWithConcurrency(plans, options.concurrency ?? 4, async (plan) => {
     if (plan.writes.length === 0) return plan;
+    const done: ScheduleWrite[] = [];
     try {
-      await applyScheduleWrites(clients, state, plan);
+      await applyScheduleWrites(clients, state, plan, done);
       return plan;
     } catch (error) {
-      return { ...plan, failure: describeError(error) };
+      return { ...plan, failure: describeError(error), writesDone: done };
     }
   });
   return { now, dryRun, services: applied };

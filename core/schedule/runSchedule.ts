@@ -43,9 +43,13 @@ export async function runSchedule(
       status: s.status,
       writes: s.writes.length,
       ...(s.error ? { error: s.error } : {}),
-      ...(s.failure ? { failure: s.failure } : {}),
+      ...(s.failure ? { failure: s.failure, writesDone: s.writesDone?.length ?? 0 } : {}),
     })),
-    writes: report.services.reduce((sum, s) => sum + s.writes.length, 0),
+    // Writes made: a failed service's count only as far as they were made.
+    writes: report.services.reduce(
+      (sum, s) => sum + (s.failure ? (s.writesDone?.length ?? 0) : s.writes.length),
+      0,
+    ),
   };
   context.log.info("schedules reconciled", summary);
   const failed = report.services.filter((s) => s.failure);

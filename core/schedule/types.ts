@@ -40,6 +40,11 @@ export interface ServiceSchedulePlan {
    * holds and converges; the invocation fails so that it is retried.
    */
   readonly failure?: string;
+  /**
+   * With `failure`: the writes made before it (in the order made); the others of `writes` were
+   * not made.
+   */
+  readonly writesDone?: readonly ScheduleWrite[];
   /** Running tasks when up (for savings) and the task's size. */
   readonly upTasks?: number;
   readonly taskDefinition?: string;

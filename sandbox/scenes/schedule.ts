@@ -46,7 +46,7 @@ export async function scheduleScene(sandbox: Sandbox): Promise<string[]> {
   print(`  reconciled: ${second.writes} writes, and no second message about the typo`);
 
   print("\n▶ npx ecs-autopilot schedule plan --days 7");
-  const plan = await schedule("plan", { days: "7", table: SANDBOX_TABLE }, clients);
+  const { output: plan } = await schedule("plan", { days: "7", table: SANDBOX_TABLE }, clients);
   for (const line of plan.split("\n")) print(`  ${line}`);
   return [`  schedules: first run ${first.writes} writes, second run ${second.writes} writes`];
 }

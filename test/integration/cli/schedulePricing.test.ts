@@ -49,7 +49,7 @@ describe("schedule plan: savings priced in every bundled region, for Fargate and
   }, 60_000);
 
   it("prices each service's task-hours and lists the prices used with their age", async () => {
-    const text = await schedule("plan", { days: "1", table: world.tableName }, world.clients);
+    const { output: text } = await schedule("plan", { days: "1", table: world.tableName }, world.clients);
     const saving = (service: string) => {
       const lines = text.split("\n");
       const at = lines.findIndex((l) => l.startsWith(`${service}  `));
@@ -84,7 +84,7 @@ describe("schedule plan: savings priced in every bundled region, for Fargate and
 
   it("puts the prices and their age into the JSON plan too", async () => {
     const json = JSON.parse(
-      await schedule("plan", { days: "1", format: "json", table: world.tableName }, world.clients),
+      (await schedule("plan", { days: "1", format: "json", table: world.tableName }, world.clients)).output,
     );
     expect(json.services).toHaveLength(2);
     expect(json.pricing.sources.map((s: { what: string; asOf: string }) => [s.what, s.asOf]).sort()).toEqual([

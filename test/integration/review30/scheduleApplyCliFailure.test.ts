@@ -54,9 +54,11 @@ describe("review 30: schedule apply (CLI) when a service's writes are refused", 
     const faulty = createAwsClients({ region: REGION });
     refuse(faulty.autoscaling, "PutScheduledAction", "service/dev/beta");
     let output = "";
+    let exitCode = 0;
     let thrown: unknown;
     try {
-      output = await schedule("apply", { table: world.tableName }, faulty);
+      // schedule() returns the report and the exit code since the fix (it returned the text only).
+      ({ output, exitCode } = await schedule("apply", { table: world.tableName }, faulty));
     } catch (error) {
       thrown = error;
     }
@@ -64,5 +66,6 @@ describe("review 30: schedule apply (CLI) when a service's writes are refused", 
     // "AccessDeniedException" or that anything failed.
     const beta = output.slice(output.indexOf("dev/beta"));
     expect(thrown !== undefined || /AccessDenied|fail/i.test(beta)).toBe(true);
+    expect(exitCode).toBe(1);
   });
 });

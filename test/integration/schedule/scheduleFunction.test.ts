@@ -88,7 +88,7 @@ describe("functions/schedule", () => {
   });
 
   it("prints the capacity timeline with `schedule plan`", async () => {
-    const output = await schedule("plan", { days: "2", table: world.tableName }, world.clients);
+    const { output } = await schedule("plan", { days: "2", table: world.tableName }, world.clients);
     expect(output).toContain("qa/checkout  Mon-Fri 08:00-18:00 America/New_York  · up 2 · off 0");
     expect(output).toMatch(/ {2}(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2} {2}[█·]{48}/);
     expect(output).toContain("qa/search: INVALID, left untouched");
