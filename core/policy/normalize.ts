@@ -74,7 +74,8 @@ export function suppressionsFromTags(tags: unknown, source: string): Suppression
 
 /**
  * A task definition from the ECS API (DescribeTaskDefinition's `taskDefinition` and `tags`, or a
- * RegisterTaskDefinition input), for checks in the account and before a redeploy.
+ * RegisterTaskDefinition input), for checks in the account and before a redeploy. Its run context
+ * says `registered`: what ECS holds is what tasks pull, nothing in it is filled in later.
  */
 export function fromEcsApi(
   taskDefinition: object,
@@ -98,7 +99,7 @@ export function fromEcsApi(
     subject,
     ...(family ? { family } : {}),
     taskDefinition: normalized,
-    run,
+    run: { ...run, registered: true },
     suppressions: suppressionsFromTags(tags, "tags"),
     locate: () => undefined,
   };

@@ -75,6 +75,12 @@ export interface RunContext {
   /** The account and region the task runs in, where the input says (an ARN, the provider, the account). */
   readonly account?: string;
   readonly region?: string;
+  /**
+   * The task definition is a revision registered in ECS, or the input of a RegisterTaskDefinition
+   * about to be made (both read through `fromEcsApi`): its values are what tasks run, and none is
+   * filled in later, so an image is never read as a CI placeholder.
+   */
+  readonly registered?: boolean;
 }
 
 export interface Violation {

@@ -15,7 +15,7 @@ import {
 import { decideOn } from "../ReadLog.ts";
 import type { PolicyRule, TaskDefinitionDoc, Violation } from "../types.ts";
 import { shellCommands } from "./shellCommands.ts";
-import { PLACEHOLDER } from "./taskDefinitionRules.ts";
+import { filledInLater } from "./taskDefinitionRules.ts";
 
 /**
  * Host paths whose mount gives a container the host: the container runtime's sockets (root on the
@@ -324,7 +324,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
     field: "containerDefinitions[*].healthCheck.command",
     mappings: {},
     params: { shellLessImages: SHELL_LESS_IMAGES },
-    check: (td, { params }) => {
+    check: (td, { params, run }) => {
       const globs = (params.shellLessImages as string[] | undefined) ?? SHELL_LESS_IMAGES;
       return containers(td).flatMap((c): Violation[] => {
         const health = c.definition.healthCheck;
@@ -339,7 +339,7 @@ export const OPERATIONAL_RULES: readonly PolicyRule[] = [
           ];
         const image = text(c.definition.image);
         if (!image) return [];
-        if (PLACEHOLDER.test(image))
+        if (filledInLater(image, run))
           return [
             {
               path: container(c.index, "image"),

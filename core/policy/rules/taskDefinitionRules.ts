@@ -14,7 +14,7 @@ import {
   text,
 } from "../fields.ts";
 import { decideOn, present } from "../ReadLog.ts";
-import type { PolicyRule, Violation } from "../types.ts";
+import type { PolicyRule, RunContext, Violation } from "../types.ts";
 import { missingTags } from "./tagging.ts";
 
 /**
@@ -62,8 +62,28 @@ const MUTABLE_TAGS = [
   "staging",
   "test",
 ];
-/** An image a CI job fills in (`${IMAGE}`, `{{image}}`, `REPLACE_ME`): not known in the file. */
-export const PLACEHOLDER = /\$\{|\{\{|REPLACE/i;
+/**
+ * An image a CI job or a template engine fills in, so not known in the file. Exactly, an image that
+ * holds one of:
+ * - `${` (shell, envsubst, Terraform, CloudFormation `Fn::Sub`, GitHub Actions `${{ … }}`) or
+ *   `$NAME` (shell, envsubst);
+ * - `{{` (Helm and Go templates, Jinja, Mustache, ecspresso);
+ * - `<…>` (a documented placeholder: `<IMAGE>`, `<account-id>.dkr.ecr…`, `<REPLACE_ME>`);
+ * - the upper-case word `REPLACE`, `REPLACEME`, or `REPLACE` followed by `_`/`-` and more upper-case
+ *   words (`REPLACE_ME`, `REPLACE-ME`, `REPLACE_WITH_IMAGE`), with no letter or digit right before
+ *   or after it. Case matters: `docker.io/acme/ledger-replacer:1.0.0` is an image.
+ * `$`, `{`, `<` and `>` are never part of an image reference, and repository names are lower case,
+ * so a real image matches only with an upper-case tag spelled like that word.
+ */
+export const PLACEHOLDER =
+  /\$\{|\$[A-Za-z_]|\{\{|<[^<>]+>|(?<![A-Za-z0-9])REPLACE(?:ME)?(?:[_-][A-Z0-9]+)*(?![A-Za-z0-9])/;
+
+/**
+ * Whether an image is a placeholder filled in later: only in a file. A revision registered in ECS
+ * ({@link RunContext.registered}) is what tasks pull, whatever its image looks like.
+ */
+export const filledInLater = (image: string, run: RunContext): boolean =>
+  run.registered !== true && PLACEHOLDER.test(image);
 const DEFAULT_REGISTRIES = ["*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn", "public.ecr.aws"];
 
 /** Rules ECS001–ECS020 on task definitions (ECS008 moved to services, where the platform version is set). */
@@ -355,12 +375,12 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     field: "containerDefinitions[*].image",
     mappings: {},
     params: { mutableTags: MUTABLE_TAGS },
-    check: (td, { params }) => {
+    check: (td, { params, run }) => {
       const mutable = (params.mutableTags as string[] | undefined) ?? MUTABLE_TAGS;
       return containers(td).flatMap((c) => {
         const image = text(c.definition.image);
         if (!image) return [];
-        if (PLACEHOLDER.test(image))
+        if (filledInLater(image, run))
           return [
             {
               path: container(c.index, "image"),
@@ -398,12 +418,12 @@ export const TASK_DEFINITION_RULES: readonly PolicyRule[] = [
     field: "containerDefinitions[*].image",
     mappings: {},
     params: { allowedRegistries: DEFAULT_REGISTRIES },
-    check: (td, { params }) => {
+    check: (td, { params, run }) => {
       const allowed = (params.allowedRegistries as string[] | undefined) ?? DEFAULT_REGISTRIES;
       return containers(td).flatMap((c) => {
         const image = text(c.definition.image);
         if (!image) return [];
-        if (PLACEHOLDER.test(image))
+        if (filledInLater(image, run))
           return [
             {
               path: container(c.index, "image"),
