@@ -1,4 +1,5 @@
 import type { Evaluation, PolicySettings } from "./evaluate.ts";
+import type { UnknownResult } from "./types.ts";
 
 /** What the policy does about one event, as data: printed on a dry run, reported to Slack. */
 export type PolicyAction =
@@ -39,6 +40,12 @@ export interface PolicyOutcome {
    * nor acted on, the outcome says why, and the invocation fails so that it is checked again.
    */
   readonly unknown?: { readonly taskDefinitionArn: string; readonly reason: string };
+  /**
+   * Rules at or above `enforceAt` that could not decide on the revision (which, and why). With no
+   * finding at or above it, they make the revision not compliant and not acted on: it is neither
+   * deregistered nor rolled back from, and never a rollback target.
+   */
+  readonly undecided?: readonly UnknownResult[];
   readonly actions: readonly PolicyAction[];
   readonly ignored?: string;
 }

@@ -282,9 +282,19 @@ export function evaluateTaskDefinition(
   );
 }
 
-/** Findings at or above a severity. */
-export function atOrAbove(findings: readonly Finding[], threshold: Severity): Finding[] {
+/** Findings (or rules that could not decide) at or above a severity. */
+export function atOrAbove<T extends { readonly severity: Severity }>(
+  findings: readonly T[],
+  threshold: Severity,
+): T[] {
   return findings.filter((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[threshold]);
 }
+
+/**
+ * The rules that could not decide, as one line each: `ECS014 at containerDefinitions[0].image:
+ * image '…' is not known in this input`.
+ */
+export const undecidedLines = (unknown: readonly UnknownResult[]): string[] =>
+  unknown.map((u) => `${u.ruleId} at ${u.path}: ${u.message}`);
 
 export { RULES_BY_ID };

@@ -1,7 +1,7 @@
 export { applyPolicyActions } from "./applyPolicyActions.ts";
 export { type AccountAudit, type AuditedRevision, auditAccount } from "./auditAccount.ts";
 export type { AuditedResource } from "./auditResources.ts";
-export { enforcementBlockers } from "./enforcementGate.ts";
+export { type EnforcementBlocker, enforcementBlockers } from "./enforcementGate.ts";
 export {
   atOrAbove,
   type Evaluation,

@@ -52,19 +52,33 @@ export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): Sla
         `• _unknown_ ${u.ruleId} ${escapeMrkdwn(u.title)} (${RESOURCE_LABEL[e.resourceType]} ${escapeMrkdwn(e.subject)}): ${escapeMrkdwn(u.message)}`,
     ),
   ]);
-  if (findings.length === 0 && acted.length === 0 && resourceLines.length === 0) return undefined;
+  const undecided = outcome.undecided ?? [];
+  if (findings.length === 0 && acted.length === 0 && resourceLines.length === 0 && undecided.length === 0)
+    return undefined;
   const subject = outcome.evaluation?.subject ?? "task definition";
   const lines = findings
     .slice(0, 15)
     .map((f) => `• *${f.severity}* ${f.ruleId} ${escapeMrkdwn(f.title)}: ${escapeMrkdwn(f.message)}`);
   if (findings.length > 15) lines.push(`…and ${findings.length - 15} more`);
   return {
-    text: `Policy (${outcome.mode}): ${subject}: ${findings.length} finding(s)${acted.length ? `, ${acted.length} action(s)` : ""}`,
+    text: `Policy (${outcome.mode}): ${subject}: ${findings.length} finding(s)${undecided.length ? `, ${undecided.length} rule(s) could not decide` : ""}${acted.length ? `, ${acted.length} action(s)` : ""}`,
     blocks: capBlocks([
       header(`Policy ${outcome.mode}: ${subject}`),
       section(
         `${outcome.trigger}: ${outcome.compliant ? "compliant" : "*not compliant*"}\n${lines.join("\n")}`,
       ),
+      ...(undecided.length
+        ? [
+            section(
+              `:grey_question: Could not decide, so the revision is *not* treated as compliant${findings.length === 0 ? " (nor acted on: nothing was found against it)" : ""}:\n${undecided
+                .slice(0, 10)
+                .map(
+                  (u) => `• *${u.severity}* ${u.ruleId} ${escapeMrkdwn(u.title)}: ${escapeMrkdwn(u.message)}`,
+                )
+                .join("\n")}${undecided.length > 10 ? `\n…and ${undecided.length - 10} more` : ""}`,
+            ),
+          ]
+        : []),
       ...(acted.length
         ? [section(`${dryRun ? "Would do" : "Done"}:\n${acted.map(describeAction).join("\n")}`)]
         : []),

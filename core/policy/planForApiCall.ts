@@ -4,23 +4,24 @@ import { nameFromArn } from "../ecs/arns.ts";
 import { describeServices } from "../ecs/describe.ts";
 import type { CloudTrailRecord } from "../events/schemas.ts";
 import { checkServiceCall } from "./checkServiceCall.ts";
-import { atOrAbove, type PolicySettings } from "./evaluate.ts";
-import { complianceOf, evaluateRevision } from "./evaluateRevision.ts";
+import { atOrAbove, type Evaluation, type PolicySettings } from "./evaluate.ts";
+import { complianceOf, evaluateRevision, undecidedOf } from "./evaluateRevision.ts";
 import { isObject, text } from "./fields.ts";
 import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
 
 /**
  * The latest revision before `current` that the policy accepts: first the service's other
  * deployments (what it ran before), then the family's earlier revisions, newest first. A revision
- * that could not be read is never a target (enforce never rolls back to what it did not check);
- * how many were passed over is returned.
+ * that could not be read, or on which a rule at or above the threshold could not decide, is never a
+ * target (enforce never rolls back to what it did not check); how many could not be read and which
+ * could not be decided (`ledger:2 (ECS014)`) are returned.
  */
 async function previousCompliant(
   ecs: ECSClient,
   service: Service,
   current: string,
   settings: PolicySettings,
-): Promise<{ target?: string; unchecked: number }> {
+): Promise<{ target?: string; unchecked: number; undecided: string[] }> {
   const candidates = (service.deployments ?? [])
     .map((d) => d.taskDefinition ?? "")
     .filter((arn) => arn && arn !== current);
@@ -41,13 +42,25 @@ async function previousCompliant(
   }
   candidates.push(...earlier.sort((a, b) => b.revision - a.revision).map((e) => e.arn));
   let unchecked = 0;
+  const undecided: string[] = [];
   for (const arn of candidates) {
-    const compliance = complianceOf(await evaluateRevision(ecs, arn, settings, service), settings);
-    if (compliance === "compliant") return { target: arn, unchecked };
-    if (compliance === "unknown") unchecked++;
+    const check = await evaluateRevision(ecs, arn, settings, service);
+    const compliance = complianceOf(check, settings);
+    if (compliance === "compliant") return { target: arn, unchecked, undecided };
+    if (check.kind === "unknown") unchecked++;
+    else if (compliance === "unknown")
+      undecided.push(
+        `${nameFromArn(arn)} (${[...new Set(undecidedOf(check.evaluation, settings).map((u) => u.ruleId))].join(", ")})`,
+      );
   }
-  return { unchecked };
+  return { unchecked, undecided };
 }
+
+/** The outcome's `undecided`, when a rule at or above the threshold could not decide. */
+const undecidedField = (evaluation: Evaluation, settings: PolicySettings) => {
+  const undecided = undecidedOf(evaluation, settings);
+  return undecided.length > 0 ? { undecided } : {};
+};
 
 /**
  * Plans what the policy does about a CloudTrail ECS call. The full task definition is always
@@ -95,11 +108,14 @@ export async function planPolicyForCall(
         actions: [],
       };
     const { evaluation } = check;
-    const compliant = complianceOf(check, settings) === "compliant";
+    // A rule that could not decide makes the revision unknown: not compliant, and not deregistered
+    // either (nothing was found against it); the outcome names the rules and why.
+    const compliance = complianceOf(check, settings);
+    const compliant = compliance === "compliant";
     const actions: PolicyAction[] = [
       { kind: "tag", taskDefinitionArn: arn, findings: evaluation.findings.length },
     ];
-    if (!compliant && settings.mode === "enforce")
+    if (compliance === "non-compliant" && settings.mode === "enforce")
       actions.push({
         kind: "deregister",
         taskDefinitionArn: arn,
@@ -107,7 +123,7 @@ export async function planPolicyForCall(
           .map((f) => f.ruleId)
           .join(", ")} at or above ${settings.enforceAt}`,
       });
-    return { ...base, evaluation, compliant, actions };
+    return { ...base, evaluation, compliant, ...undecidedField(evaluation, settings), actions };
   }
   if (record.eventName === "CreateService" || record.eventName === "UpdateService") {
     const service = isObject(response.service) ? response.service : {};
@@ -142,9 +158,13 @@ export async function planPolicyForCall(
         actions: [],
       };
     const { evaluation } = check;
-    const compliant = complianceOf(check, settings) === "compliant";
-    if (compliant || settings.mode === "audit")
-      return { ...base, evaluation, resources, compliant, actions: [] };
+    const compliance = complianceOf(check, settings);
+    const compliant = compliance === "compliant";
+    const undecided = undecidedField(evaluation, settings);
+    // Rolled back only from a revision found non-compliant: one a rule could not decide on is
+    // reported as such (not compliant), and the service left on it.
+    if (compliance !== "non-compliant" || settings.mode === "audit")
+      return { ...base, evaluation, resources, compliant, ...undecided, actions: [] };
     const clusterName = nameFromArn(described.clusterArn ?? cluster);
     const serviceName = described.serviceName ?? nameFromArn(name);
     const reason = `${nameFromArn(current)} violates ${atOrAbove(evaluation.findings, settings.enforceAt)
@@ -158,6 +178,7 @@ export async function planPolicyForCall(
         evaluation,
         resources,
         compliant,
+        ...undecided,
         actions: [
           {
             kind: "no-rollback",
@@ -167,9 +188,12 @@ export async function planPolicyForCall(
           },
         ],
       };
-    const { target, unchecked } = await previousCompliant(clients.ecs, described, current, settings);
-    const passedOver =
-      unchecked > 0 ? `; ${unchecked} earlier revision(s) could not be read and were not considered` : "";
+    const {
+      target,
+      unchecked,
+      undecided: passedUndecided,
+    } = await previousCompliant(clients.ecs, described, current, settings);
+    const passedOver = `${unchecked > 0 ? `; ${unchecked} earlier revision(s) could not be read and were not considered` : ""}${passedUndecided.length > 0 ? `; ${passedUndecided.length} earlier revision(s) had rules at or above ${settings.enforceAt} that could not decide and were not considered: ${passedUndecided.join(", ")}` : ""}`;
     const action: PolicyAction = target
       ? {
           kind: "rollback",
@@ -186,7 +210,7 @@ export async function planPolicyForCall(
           service: serviceName,
           reason: `${reason}; no earlier compliant revision to roll back to${passedOver}`,
         };
-    return { ...base, evaluation, resources, compliant, actions: [action] };
+    return { ...base, evaluation, resources, compliant, ...undecided, actions: [action] };
   }
   return { ...base, compliant: true, actions: [], ignored: `${record.eventName} is not checked` };
 }

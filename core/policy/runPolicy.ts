@@ -3,6 +3,7 @@ import type { CloudTrailApiCallEvent, ScheduledEvent } from "../events/schemas.t
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { applyPolicyActions } from "./applyPolicyActions.ts";
 import { auditAccount } from "./auditAccount.ts";
+import { undecidedLines } from "./evaluate.ts";
 import { policyAuditMessage, policyEventMessage } from "./messages.ts";
 import { planPolicyForCall } from "./planForApiCall.ts";
 
@@ -70,6 +71,8 @@ export async function runPolicy(
     dryRun: context.dryRun,
     compliant: outcome.compliant,
     findings: outcome.evaluation?.findings.map((f) => `${f.ruleId} ${f.path}`) ?? [],
+    // Rules at or above enforceAt that could not decide: why a revision without findings is not compliant.
+    ...(outcome.undecided ? { undecided: undecidedLines(outcome.undecided) } : {}),
     // The service's own findings (CreateService/UpdateService): reported, never acted on.
     ...(outcome.resources
       ? {

@@ -4,6 +4,7 @@ import { serviceRef } from "../ecs/arns.ts";
 import { isInRepository, parseImageReference, pinnedImage } from "../ecs/ImageReference.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
 import { enforcementBlockers } from "../policy/enforcementGate.ts";
+import { undecidedLines } from "../policy/evaluate.ts";
 import {
   DEFAULT_TAG,
   decideTag,
@@ -702,13 +703,16 @@ function finishService(
   const register = copyTaskDefinition(snapshot.taskDefinition, images, mergeTags(carried, ourTags));
   if (config.policy.mode === "enforce") {
     // The policy's enforce mode would deregister this revision: do not deploy it in the first place.
+    // Nor one it could not check: a rule at or above enforceAt that could not decide blocks too.
     const blocking = enforcementBlockers(register, register.tags ?? [], snapshot.service, config.policy);
+    const violated = [...new Set(blocking.flatMap((b) => (b.kind === "violation" ? [b.ruleId] : [])))];
+    const undecided = blocking.flatMap((b) => (b.kind === "undecided" ? undecidedLines([b]) : []));
+    const blockedBy = [
+      ...(violated.length > 0 ? [`the new revision violates ${violated.join(", ")}`] : []),
+      ...(undecided.length > 0 ? [`the new revision could not be checked: ${undecided.join("; ")}`] : []),
+    ];
     if (blocking.length > 0)
-      return skip(
-        ref,
-        "policy-violation",
-        `the new revision violates ${[...new Set(blocking.map((f) => f.ruleId))].join(", ")} (policy enforce mode)`,
-      );
+      return skip(ref, "policy-violation", `${blockedBy.join("; ")} (policy enforce mode)`);
   }
   const acceptances =
     laterRefused && image?.tagNowImage

@@ -116,6 +116,10 @@ export type SkipCategory =
    */
   | "container-ambiguous"
   | "duplicate"
+  /**
+   * Policy enforce mode would not accept the new revision: a finding at or above `enforceAt`, or a
+   * rule at or above it that could not decide (the detail says which and why).
+   */
   | "policy-violation"
   /** The pushed image is not built for the task definition's runtimePlatform. */
   | "platform-mismatch"
