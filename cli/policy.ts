@@ -173,7 +173,12 @@ export function policyRules(format = "text"): string {
     .join("\n");
 }
 
-/** `ecs-autopilot policy audit [--format json]`: the daily audit, on demand, against the current account. */
+/**
+ * `ecs-autopilot policy audit [--format json]`: the daily audit, on demand, against the current
+ * account. In text, one line per revision in use (rules that could not decide as `unknown:`), one
+ * per revision that could not be read (`not checked`, with the reason), one per other resource,
+ * then the totals; revisions in use count the unread ones, which are never compliant.
+ */
 export async function policyAudit(
   options: { format?: string; config?: string },
   clients?: AwsClients,
@@ -186,8 +191,13 @@ export async function policyAudit(
   if (format === "json") return JSON.stringify(audit, null, 2);
   const lines = audit.revisions.map(
     (r) =>
-      `${r.taskDefinition.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}  (${r.usedBy.join(", ")})`,
+      `${r.taskDefinition.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}${r.unknown.length ? `  unknown: ${r.unknown.join(" ")}` : ""}  (${r.usedBy.join(", ")})`,
   );
+  // A revision in use that could not be read is named with the reason: never left out, never compliant.
+  for (const u of audit.unchecked)
+    lines.push(
+      `${u.taskDefinition.padEnd(32)} not checked: could not be read (${u.reason})  (${u.usedBy.join(", ")})`,
+    );
   for (const r of audit.resources)
     lines.push(
       `${`${RESOURCE_LABEL[r.resourceType]} ${r.name}`.padEnd(32)} ${String(r.bySeverity.high).padStart(3)} high ${String(r.bySeverity.medium).padStart(3)} medium ${String(r.bySeverity.low).padStart(3)} low  ${r.rules.join(" ")}${r.unknown.length ? `  unknown: ${r.unknown.join(" ")}` : ""}`,
@@ -195,8 +205,9 @@ export async function policyAudit(
   lines.push(
     `${audit.resourceTotals.resources} services, task sets, clusters and capacity providers, ${audit.resourceTotals.compliant} compliant; ${audit.resourceTotals.high} high, ${audit.resourceTotals.medium} medium, ${audit.resourceTotals.low} low findings (reported, never changed)`,
   );
+  const { totals } = audit;
   lines.push(
-    `${audit.totals.revisions} revisions in use, ${audit.totals.compliant} compliant; ${audit.totals.high} high, ${audit.totals.medium} medium, ${audit.totals.low} low findings`,
+    `${totals.revisions + totals.unchecked} revisions in use, ${totals.compliant} compliant${totals.unchecked ? `, ${totals.unchecked} could not be read (not checked)` : ""}; ${totals.high} high, ${totals.medium} medium, ${totals.low} low findings${totals.unknown ? `, ${totals.unknown} unknown` : ""}`,
   );
   return lines.join("\n");
 }

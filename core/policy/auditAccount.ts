@@ -22,6 +22,8 @@ export interface AuditedRevision {
   readonly findings: number;
   readonly bySeverity: Readonly<Record<"high" | "medium" | "low", number>>;
   readonly rules: readonly string[];
+  /** Rule ids that could not decide on the revision (e.g. a value of the wrong type): not compliant. */
+  readonly unknown: readonly string[];
 }
 
 /** A revision in use that could not be read: not checked, and said so. */
@@ -36,8 +38,13 @@ export interface AccountAudit {
   readonly revisions: readonly AuditedRevision[];
   /** Revisions in use that could not be read (never counted as compliant). */
   readonly unchecked: readonly UncheckedRevision[];
+  /**
+   * `revisions`: the revisions in use that were read and checked (`unchecked` more are in use);
+   * `compliant`: of those, the ones without findings and without a rule that could not decide;
+   * `unknown`: rules that could not decide, summed over the revisions.
+   */
   readonly totals: Readonly<
-    Record<"revisions" | "unchecked" | "compliant" | "high" | "medium" | "low", number>
+    Record<"revisions" | "unchecked" | "compliant" | "high" | "medium" | "low" | "unknown", number>
   >;
   /** Services, their task sets, clusters and capacity providers: reported, never acted on. */
   readonly resources: readonly AuditedResource[];
@@ -116,6 +123,7 @@ export async function auditAccount(
       findings: evaluation.findings.length,
       bySeverity: { high: count("high"), medium: count("medium"), low: count("low") },
       rules: [...new Set(evaluation.findings.map((f) => f.ruleId))].sort(),
+      unknown: [...new Set(evaluation.unknown.map((u) => u.ruleId))].sort(),
     });
   }
   revisions.sort(
@@ -153,15 +161,17 @@ export async function auditAccount(
     totals: {
       revisions: revisions.length,
       unchecked: unchecked.length,
-      compliant: revisions.filter((r) => r.findings === 0).length,
+      // A rule that could not decide is no pass: such a revision is not counted compliant.
+      compliant: revisions.filter((r) => r.findings === 0 && r.unknown.length === 0).length,
       high: sum("high"),
       medium: sum("medium"),
       low: sum("low"),
+      unknown: revisions.reduce((n, r) => n + r.unknown.length, 0),
     },
     resources,
     resourceTotals: {
       resources: resources.length,
-      compliant: resources.filter((r) => r.findings === 0).length,
+      compliant: resources.filter((r) => r.findings === 0 && r.unknown.length === 0).length,
       high: resourceSum("high"),
       medium: resourceSum("medium"),
       low: resourceSum("low"),

@@ -101,12 +101,14 @@ export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): Sla
 /** The daily audit in one message: totals and the revisions with the most severe findings. */
 export function policyAuditMessage(audit: AccountAudit): SlackMessage {
   const { totals } = audit;
+  // In use: the revisions checked and those that could not be read (an older summary has no `unchecked`).
+  const inUse = totals.revisions + (totals.unchecked ?? 0);
   const worst = audit.revisions
-    .filter((r) => r.findings > 0)
+    .filter((r) => r.findings > 0 || (r.unknown?.length ?? 0) > 0)
     .slice(0, 10)
     .map(
       (r) =>
-        `• \`${escapeMrkdwn(r.taskDefinition)}\` ${r.bySeverity.high} high, ${r.bySeverity.medium} medium, ${r.bySeverity.low} low (${r.rules.join(" ")}) — ${escapeMrkdwn(r.usedBy.slice(0, 3).join(", "))}${r.usedBy.length > 3 ? "…" : ""}`,
+        `• \`${escapeMrkdwn(r.taskDefinition)}\` ${r.bySeverity.high} high, ${r.bySeverity.medium} medium, ${r.bySeverity.low} low (${r.rules.join(" ")})${r.unknown?.length ? `, could not decide: ${r.unknown.join(" ")}` : ""} — ${escapeMrkdwn(r.usedBy.slice(0, 3).join(", "))}${r.usedBy.length > 3 ? "…" : ""}`,
     );
   const worstResources = (audit.resources ?? [])
     .filter((r) => r.findings > 0)
@@ -116,11 +118,11 @@ export function policyAuditMessage(audit: AccountAudit): SlackMessage {
         `• ${RESOURCE_LABEL[r.resourceType]} \`${escapeMrkdwn(r.name)}\` ${r.bySeverity.high} high, ${r.bySeverity.medium} medium, ${r.bySeverity.low} low (${r.rules.join(" ")})`,
     );
   return {
-    text: `Policy audit: ${totals.revisions} revisions in use, ${totals.compliant} compliant, ${totals.high} high findings`,
+    text: `Policy audit: ${inUse} revisions in use, ${totals.compliant} compliant, ${totals.high} high findings`,
     blocks: capBlocks([
       header("Daily policy audit"),
       section(
-        `*${totals.revisions}* revisions in use by services and running tasks · *${totals.compliant}* compliant · findings: *${totals.high}* high, ${totals.medium} medium, ${totals.low} low`,
+        `*${inUse}* revisions in use by services and running tasks · *${totals.compliant}* compliant${totals.unchecked ? ` · *${totals.unchecked}* not checked` : ""} · findings: *${totals.high}* high, ${totals.medium} medium, ${totals.low} low${totals.unknown ? `, ${totals.unknown} unknown` : ""}`,
       ),
       ...(worst.length ? [section(worst.join("\n"))] : []),
       ...(audit.unchecked?.length
