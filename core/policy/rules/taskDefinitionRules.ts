@@ -69,14 +69,14 @@ const MUTABLE_TAGS = [
  *   `$NAME` (shell, envsubst);
  * - `{{` (Helm and Go templates, Jinja, Mustache, ecspresso);
  * - `<…>` (a documented placeholder: `<IMAGE>`, `<account-id>.dkr.ecr…`, `<REPLACE_ME>`);
- * - the upper-case word `REPLACE`, `REPLACEME`, or `REPLACE` followed by `_`/`-` and more upper-case
- *   words (`REPLACE_ME`, `REPLACE-ME`, `REPLACE_WITH_IMAGE`), with no letter or digit right before
- *   or after it. Case matters: `docker.io/acme/ledger-replacer:1.0.0` is an image.
+ * - an upper-case word that starts with `REPLACE`, alone or joined by `_`/`-` to more upper-case
+ *   words (`REPLACE`, `REPLACEME`, `REPLACE_ME`, `REPLACE-ME`, `REPLACED_BY_CI`), with no letter or
+ *   digit right before or after it. Case matters: `docker.io/acme/ledger-replacer:1.0.0` is an image.
  * `$`, `{`, `<` and `>` are never part of an image reference, and repository names are lower case,
  * so a real image matches only with an upper-case tag spelled like that word.
  */
 export const PLACEHOLDER =
-  /\$\{|\$[A-Za-z_]|\{\{|<[^<>]+>|(?<![A-Za-z0-9])REPLACE(?:ME)?(?:[_-][A-Z0-9]+)*(?![A-Za-z0-9])/;
+  /\$\{|\$[A-Za-z_]|\{\{|<[^<>]+>|(?<![A-Za-z0-9])REPLACE[A-Z]*(?:[_-][A-Z0-9]+)*(?![A-Za-z0-9])/;
 
 /**
  * Whether an image is a placeholder filled in later: only in a file. A revision registered in ECS
