@@ -181,6 +181,10 @@ export function buildProgram(): Command {
         .choices(["high", "medium", "low"])
         .default("low"),
     )
+    .option(
+      "--fail-on-unknown",
+      "exit 1 also when a rule at or above --fail-on could not decide because a value is filled in at deploy time (a variable, a reference, a CI placeholder)",
+    )
     .action(async (paths: string[], options: CheckOptions) => {
       const { output, errors, notes, exitCode } = await policyCheck(paths, options);
       process.stdout.write(`${output}\n`);

@@ -16,6 +16,7 @@ import {
   ruleCatalogue,
   type Severity,
   toSarif,
+  type UnknownResult,
 } from "../core/policy/index.ts";
 import type { LoadedResource } from "../core/policy/LoadedResource.ts";
 import { loadPolicyFile, NOT_AN_ECS_INPUT, POLICY_INPUT } from "../core/policy/loadPolicyFile.ts";
@@ -81,6 +82,8 @@ export interface CheckOptions {
   readonly failOn?: string;
   /** Globs of files and directories not to check (`--exclude`, repeatable). */
   readonly exclude?: readonly string[];
+  /** Exit 1 also on a rule at or above `--fail-on` that a value filled in at deploy time keeps from deciding. */
+  readonly failOnUnknown?: boolean;
 }
 
 /** An unexpected error as one line: its class and the first line of its message. */
@@ -92,8 +95,16 @@ const oneLine = (error: unknown) =>
  * 2 bad input or usage. Named files must hold ECS resources (task definitions, services, clusters,
  * task sets, capacity providers); in directories, JSON/YAML/Terraform files that hold none are
  * passed over, but files that do not parse are errors. A file that cannot be checked, for any
- * reason, is one line naming it and exit 2; the other files are still checked and reported. Rules
- * that a file's unknown values keep from deciding are reported as unknown and change no exit code.
+ * reason, is one line naming it and exit 2; the other files are still checked and reported.
+ *
+ * A rule that could not decide is reported as unknown, never passed silently. At or above
+ * `--fail-on`:
+ * - because of a value of the wrong type for its field (`"privileged": "TRUE"`, a `null` container
+ *   definition): exit 1, as a finding — nothing will fill that value in, the file is wrong;
+ * - because of a value filled in at deploy time (a variable, parameter, reference or function, a CI
+ *   placeholder such as `${IMAGE}`): a note saying how many and which, and no change to the exit
+ *   code — the template cannot say more, and the account-side policy checks the registered
+ *   revision — unless `--fail-on-unknown`, which makes them exit 1 too.
  * A Terraform file in a directory that only calls modules is a note (its modules are not looked
  * into); a run that checked nothing at all says so and exits 2, never passes.
  */
@@ -151,7 +162,27 @@ export async function policyCheck(
       : format === "json"
         ? formatJson(evaluations)
         : formatText(evaluations);
-  const failing = evaluations.some((e) => atOrAbove(e.findings, failOn).length > 0);
+  const undecided = evaluations.flatMap((e) => atOrAbove(e.unknown, failOn));
+  const invalid = undecided.filter((u) => u.invalid);
+  const later = undecided.filter((u) => !u.invalid);
+  const where = (u: UnknownResult) =>
+    `${u.ruleId} ${u.file ?? u.subject}${u.location ? `:${u.location.line}` : ""}`;
+  const listed = (list: readonly UnknownResult[]) =>
+    `${list.slice(0, 10).map(where).join(", ")}${list.length > 10 ? ` and ${list.length - 10} more` : ""}`;
+  if (invalid.length > 0)
+    notes.push(
+      `${invalid.length} rule(s) at or above ${failOn} could not decide because a value has the wrong type for its field, which fails the check (UNKNOWN in the report): ${listed(invalid)}`,
+    );
+  if (later.length > 0)
+    notes.push(
+      options.failOnUnknown
+        ? `${later.length} rule(s) at or above ${failOn} could not decide because a value is filled in at deploy time, which fails the check with --fail-on-unknown (UNKNOWN in the report): ${listed(later)}`
+        : `${later.length} rule(s) at or above ${failOn} could not decide because a value is filled in at deploy time (a variable, a reference, a CI placeholder); they do not fail the check (--fail-on-unknown makes them fail), and the policy in the account checks the registered revision (UNKNOWN in the report): ${listed(later)}`,
+    );
+  const failing =
+    evaluations.some((e) => atOrAbove(e.findings, failOn).length > 0) ||
+    invalid.length > 0 ||
+    (options.failOnUnknown === true && later.length > 0);
   return {
     output,
     errors,

@@ -83,8 +83,12 @@ function sameElement(a: FieldPath, b: FieldPath): boolean {
 export interface RuleOutcome {
   /** Violations that hold whatever the unknown values turn out to be. */
   readonly violations: readonly Violation[];
-  /** Where the rule could not decide, and why. */
-  readonly unknown: ReadonlyArray<{ readonly path: FieldPath; readonly message: string }>;
+  /** Where the rule could not decide, and why; `invalid` when a value there has the wrong type. */
+  readonly unknown: ReadonlyArray<{
+    readonly path: FieldPath;
+    readonly message: string;
+    readonly invalid?: true;
+  }>;
 }
 
 /** How a related resource's value is named in an unknown result: `the cluster's settings`. */
@@ -129,10 +133,15 @@ export function evaluateRule(
   const results = withReadLog(log, () => rule.check(log.track(document, formatPath), tracked));
   const reads = log.unknownReads();
   const explicit = results.filter((v) => v.unknown);
+  // A value of the wrong type read there: the input is wrong, not waiting for a value.
+  const invalidAt = (path: FieldPath) =>
+    reads.some((read) => read.problem !== undefined && sameElement(read.path, path))
+      ? { invalid: true as const }
+      : {};
   return {
     violations: results.filter((v) => !v.unknown && !reads.some((read) => sameElement(read.path, v.path))),
     unknown: [
-      ...explicit.map((v) => ({ path: v.path, message: v.message })),
+      ...explicit.map((v) => ({ path: v.path, message: v.message, ...invalidAt(v.path) })),
       // What the rule said it could not decide covers the unknown values it read there.
       ...reads
         .filter((read) => !explicit.some((v) => sameElement(v.path, read.path)))
@@ -141,6 +150,7 @@ export function evaluateRule(
           message: read.problem
             ? `${read.label} ${read.problem}: read as not known`
             : `${read.label} is not known in this input (${String(read.value)})`,
+          ...(read.problem !== undefined ? { invalid: true as const } : {}),
         })),
     ],
   };
@@ -204,6 +214,7 @@ export function evaluateResource(
         path: key,
         subject: loaded.subject,
         ...where(u.path),
+        ...(u.invalid ? { invalid: true as const } : {}),
       });
     }
   }

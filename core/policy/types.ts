@@ -172,4 +172,10 @@ export interface UnknownResult {
   readonly subject: string;
   readonly file?: string;
   readonly location?: SourceLocation;
+  /**
+   * The value is of a type its field does not take (`"privileged": "TRUE"`, a `null` container
+   * definition): nothing fills it in later, unlike a variable or a placeholder, so `policy check`
+   * fails on it at or above `--fail-on`.
+   */
+  readonly invalid?: true;
 }
