@@ -8,7 +8,12 @@ import { DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
-import { complianceOf, evaluateRevision, type RevisionCheck } from "../../../core/policy/evaluateRevision.ts";
+import {
+  complianceOf,
+  evaluateRevision,
+  type RevisionCheck,
+  undecidedOf,
+} from "../../../core/policy/evaluateRevision.ts";
 import { evaluateTaskDefinition, fromEcsApi } from "../../../core/policy/index.ts";
 import { compliant, container, type Json } from "./ruleCases.ts";
 
@@ -59,6 +64,53 @@ describe("complianceOf: compliant, non-compliant or unknown", () => {
     };
     for (const severity of ["high", "medium", "low"] as const)
       expect(complianceOf(unread, enforceAt(severity))).toBe("unknown");
+  });
+});
+
+describe("complianceOf: a rule that could not decide fails closed at or above the threshold (review 30)", () => {
+  // A value of the wrong type (DescribeTaskDefinition as moto stores it; ECS's own API would refuse
+  // it): the rule reading it cannot decide. ECS001 is high, ECS002 medium.
+  const privilegedUnreadable = (td: Json) => {
+    container(td).privileged = "TRUE";
+  };
+  const readOnlyUnreadable = (td: Json) => {
+    container(td).readonlyRootFilesystem = "yes";
+  };
+  const undecided = (check: RevisionCheck) =>
+    check.kind === "evaluated"
+      ? check.evaluation.unknown.map((u) => `${u.ruleId} ${u.severity} ${u.path}`)
+      : [];
+
+  it("at or above the threshold: unknown, never compliant, and the rule is named", () => {
+    const check = evaluated(privilegedUnreadable);
+    expect(findings(check)).toEqual([]);
+    expect(undecided(check)).toEqual(["ECS001 high containerDefinitions[0].privileged"]);
+    for (const severity of ["high", "medium", "low"] as const)
+      expect(complianceOf(check, enforceAt(severity)), severity).toBe("unknown");
+    expect(
+      check.kind === "evaluated"
+        ? undecidedOf(check.evaluation, enforceAt("high")).map((u) => u.message)
+        : [],
+    ).toEqual(['containerDefinitions[0].privileged is "TRUE", not a boolean: read as not known']);
+  });
+
+  it("below the threshold: still compliant, as a finding there would be", () => {
+    const check = evaluated(readOnlyUnreadable);
+    expect(findings(check)).toEqual([]);
+    expect(undecided(check)).toEqual(["ECS002 medium containerDefinitions[0].readonlyRootFilesystem"]);
+    expect(complianceOf(check, enforceAt("high"))).toBe("compliant");
+    expect(complianceOf(check, enforceAt("medium"))).toBe("unknown");
+    expect(complianceOf(check, enforceAt("low"))).toBe("unknown");
+  });
+
+  it("a finding at or above the threshold makes it non-compliant whatever could not be decided", () => {
+    const check = evaluated((td) => {
+      privileged(td);
+      readOnlyUnreadable(td);
+    });
+    expect(findings(check)).toEqual(["ECS001 high"]);
+    expect(complianceOf(check, enforceAt("medium"))).toBe("non-compliant");
+    expect(complianceOf(check, enforceAt("high"))).toBe("non-compliant");
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
 import { enforcementBlockers } from "../../../core/policy/index.ts";
 import { POLICY_SKIP_TAG_PREFIX, SERVICE_TAGS } from "../../../core/tags.ts";
-import { compliant, container } from "./ruleCases.ts";
+import { compliant, container, type Json } from "./ruleCases.ts";
 
 /**
  * What the redeploy flow asks before it rolls out a revision in enforce mode: the findings that
@@ -67,6 +67,33 @@ describe("enforcementBlockers: which findings keep a revision from being deploye
     const other = behindLoadBalancer([{ key: SERVICE_TAGS.policyExempt, value: "ECS013" }]);
     expect(blockers(revision(), [], other, enforceAt("medium"))).toEqual([
       "ECS019 medium containerDefinitions[0].healthCheck",
+    ]);
+  });
+});
+
+describe("enforcementBlockers: a rule that could not decide blocks too (review 30, issue 11)", () => {
+  const kinds = (...args: Parameters<typeof enforcementBlockers>) =>
+    enforcementBlockers(...args).map((b) => `${b.kind} ${b.ruleId} ${b.path}: ${b.message}`);
+
+  it("at or above the threshold, naming the rule and why; below it, not", () => {
+    const td = revision();
+    container(td as unknown as Json).privileged = "TRUE";
+    const undecided =
+      'undecided ECS001 containerDefinitions[0].privileged: containerDefinitions[0].privileged is "TRUE", not a boolean: read as not known';
+    expect(kinds(td, [], undefined, enforceAt("high"))).toEqual([undecided]);
+    const readOnly = revision();
+    container(readOnly as unknown as Json).readonlyRootFilesystem = "yes";
+    expect(kinds(readOnly, [], undefined, enforceAt("high"))).toEqual([]);
+    expect(kinds(readOnly, [], undefined, enforceAt("medium"))).toEqual([
+      'undecided ECS002 containerDefinitions[0].readonlyRootFilesystem: containerDefinitions[0].readonlyRootFilesystem is "yes", not a boolean: read as not known',
+    ]);
+  });
+
+  it("the revision about to be registered has no placeholder: an image named like one is decided", () => {
+    const td = revision();
+    container(td as unknown as Json).image = "docker.io/acme/web:REPLACE_ME";
+    expect(kinds(td, [], undefined, enforceAt("high"))).toEqual([
+      "violation ECS014 containerDefinitions[0].image: container 'web': registry 'docker.io' is not allowed",
     ]);
   });
 });
