@@ -4,6 +4,7 @@ import { type Notifier, OutboxMessage, type PostContext, SlackApiError } from ".
 import {
   acquireLease,
   completeLease,
+  REDRIVE_HORIZON_SECONDS,
   releaseLease,
   type StateTable,
   stateKeys,
@@ -47,8 +48,12 @@ export interface OutboxResult {
   readonly alreadyPosted: number;
 }
 
-/** How long a posted message is remembered (longer than any redelivery of the outbox queue). */
-const POSTED_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * How long a posted message is remembered: past any redelivery of the outbox queue and any redrive
+ * of its dead letters (kept 14 days from the message's first enqueue: SQS keeps a standard queue's
+ * enqueue time when it moves a message to its DLQ), so a letter redriven late is not posted again.
+ */
+export const POSTED_SECONDS = REDRIVE_HORIZON_SECONDS;
 /** A post in flight holds its message this long; a concurrent copy waits for its next receive. */
 const POSTING_LEASE_SECONDS = 60;
 
