@@ -41,6 +41,8 @@ interface StepClaim {
   /** The revision the step was planned from, and the roll-out id its revision is tagged with. */
   readonly fromRevision?: string;
   readonly rolloutId?: string;
+  /** Set once UpdateService answered: the step was taken, whatever runs by the time of a retry. */
+  readonly stepped?: boolean;
 }
 
 /** The revision the service is set to, when it is the one the roll-out `rolloutId` registered. */
@@ -106,7 +108,9 @@ export async function applyRightsize(
         const stepped = earlier.rolloutId ? await runsRollout(ecs, service, earlier.rolloutId) : undefined;
         // Stepped by that attempt (which told it, or died before it could), or claimed from another
         // revision than the service runs now: either way not a second step this week.
-        if (stepped || earlier.fromRevision !== action.fromTaskDefinitionArn) {
+        // A step that was taken and undone since (a circuit-breaker rollback, an operator's revert)
+        // is still this week's step: `stepped` on the claim says so.
+        if (earlier.stepped === true || stepped || earlier.fromRevision !== action.fromTaskDefinitionArn) {
           alreadyThisWeek.push(name);
           continue;
         }
@@ -179,6 +183,21 @@ export async function applyRightsize(
       );
       continue;
     }
+    // Stepped: said on the claim, so that a retry of this event never steps the service again this
+    // week, even after the step was undone. If this write fails, a retry still finds the roll-out's
+    // revision running (unless it was undone too): told, never failed for it.
+    await claims.state
+      .update(step, {
+        ConditionExpression: "claimedBy = :holder",
+        UpdateExpression: "SET stepped = :stepped",
+        ExpressionAttributeValues: { ":holder": holder, ":stepped": true },
+      })
+      .catch((error: unknown) =>
+        claims.log?.warn("the week's step was taken but could not be marked so on its claim", {
+          service: name,
+          error: describeError(error),
+        }),
+      );
     applied.push(
       `${name}: ${size(action.from)} → ${size(action.to)} (${result.value.taskDefinitionArn.split("/").pop()})`,
     );
