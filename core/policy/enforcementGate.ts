@@ -4,6 +4,9 @@ import { fromEcsApi } from "./normalize.ts";
 import { runContextOf, serviceExemptions } from "./serviceContext.ts";
 import type { Finding, UnknownResult } from "./types.ts";
 
+/** How a blocker that could not decide is told (the redeploy gate says it through this entry). */
+export { undecidedLines } from "./evaluate.ts";
+
 /**
  * What keeps a revision from being deployed in enforce mode: a finding at or above `enforceAt`
  * (`violation`), or a rule at or above it that could not decide on the revision (`undecided`, e.g.

@@ -3,8 +3,7 @@ import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
 import { serviceRef } from "../ecs/arns.ts";
 import { isInRepository, parseImageReference, pinnedImage } from "../ecs/ImageReference.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
-import { enforcementBlockers } from "../policy/enforcementGate.ts";
-import { undecidedLines } from "../policy/evaluate.ts";
+import { enforcementBlockers, undecidedLines } from "../policy/enforcementGate.ts";
 import {
   DEFAULT_TAG,
   decideTag,
