@@ -111,6 +111,13 @@ describe("container_definitions: which expressions are read", () => {
     expect(await containersOf(formatted)).toEqual(new Unknown(formatted));
   });
 
+  it("a call followed by more of the expression is not that call: a conditional starting with file() is unknown", async () => {
+    const dir = module({ "containers.json": CONTAINERS });
+    const conditional = 'file("containers.json") != "" ? file("containers.json") : "[]"';
+    const [web] = await resourcesFromTerraformFile(join(dir, "main.tf"), task(conditional));
+    expect(web?.document.containerDefinitions).toEqual(new Unknown(conditional));
+  });
+
   it(`reads a file() nested exactly ${MAX_NESTING} levels deep`, async () => {
     const deep = `${"[".repeat(MAX_NESTING)}${"]".repeat(MAX_NESTING)}`;
     const dir = module({ "containers.json": deep });
@@ -532,5 +539,92 @@ describe("Terraform plan: a module called with for_each or count", () => {
       ['module.shop["green"].aws_ecs_service.web', "shop-green"],
       ['module.shop["green"].aws_ecs_service.worker', "shop-green"],
     ]);
+  });
+});
+
+describe("which runner's launch type a task definition is checked for: a service's before a task set's", () => {
+  // runOfRunners takes the first runner that names a launch type: the services come first, then the
+  // task sets (an EXTERNAL service's), whatever order the file or the plan lists them in.
+  it("in HCL, with the task set in the file checked and the service in another file of its module", async () => {
+    // hcl2json groups a file's resources by type (aws_ecs_service before aws_ecs_task_set); the file
+    // checked comes before its module's other files.
+    const dir = module({
+      "main.tf": [
+        'resource "aws_ecs_task_set" "canary" {',
+        '  service         = "legacy"',
+        '  cluster         = "prod"',
+        "  task_definition = aws_ecs_task_definition.web.arn",
+        '  launch_type     = "EC2"',
+        "}",
+        "",
+        'resource "aws_ecs_task_definition" "web" {',
+        '  family                = "web"',
+        '  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27", essential = true }])',
+        "}",
+        "",
+      ].join("\n"),
+      "service.tf": [
+        'resource "aws_ecs_service" "web" {',
+        '  name            = "web"',
+        "  task_definition = aws_ecs_task_definition.web.arn",
+        '  launch_type     = "FARGATE"',
+        "}",
+        "",
+      ].join("\n"),
+    });
+    const resources = await loadPolicyFile(join(dir, "main.tf"));
+    expect(resources.map((r) => r.resourceType)).toEqual(["taskDefinition", "taskSet"]);
+    expect(resources.find((r) => r.resourceType === "taskDefinition")?.run.launchType).toBe("FARGATE");
+  });
+
+  it("in a plan, with the task set's change listed before the service's", async () => {
+    const change = (address: string, type: string, after: unknown, afterUnknown = {}) => ({
+      address,
+      mode: "managed",
+      type,
+      name: address.split(".").at(-1),
+      change: { actions: ["create"], after, after_unknown: afterUnknown },
+    });
+    const runsWeb = {
+      task_definition: { references: ["aws_ecs_task_definition.web.arn", "aws_ecs_task_definition.web"] },
+    };
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        change(
+          "aws_ecs_task_set.canary",
+          "aws_ecs_task_set",
+          { service: "legacy", cluster: "prod", launch_type: "EC2" },
+          { task_definition: true },
+        ),
+        change(
+          "aws_ecs_service.web",
+          "aws_ecs_service",
+          { name: "web", launch_type: "FARGATE" },
+          {
+            task_definition: true,
+          },
+        ),
+        change(
+          "aws_ecs_task_definition.web",
+          "aws_ecs_task_definition",
+          {
+            family: "web",
+            container_definitions: JSON.stringify([{ name: "app", image: "nginx:1.27", essential: true }]),
+          },
+          { arn: true },
+        ),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            { address: "aws_ecs_task_set.canary", expressions: runsWeb },
+            { address: "aws_ecs_service.web", expressions: runsWeb },
+          ],
+        },
+      },
+    };
+    const resources = await loadPolicyText(JSON.stringify(plan, null, 2), "plan.json");
+    expect(resources.find((r) => r.resourceType === "taskDefinition")?.run.launchType).toBe("FARGATE");
   });
 });
