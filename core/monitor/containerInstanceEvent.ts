@@ -16,6 +16,7 @@
  * - **Leaving the cluster with tasks** (DEREGISTERING / INACTIVE while tasks still run): an
  *   instance retired, terminated or deregistered under running work.
  */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -227,8 +228,18 @@ export async function monitorContainerInstanceStateChange(
       ],
     };
   }
-  // Connected: forget a disconnect (ECS reconnects are routine and need no message).
-  await context.table.delete(stateKeys.agentDisconnected(arn));
+  // Connected: forget a disconnect (ECS reconnects are routine and need no message) that began at
+  // this event's time or before. EventBridge does not keep order, and a dead letter may be redriven
+  // days later: the reconnect of an earlier disconnect leaves a later one remembered for the sweep.
+  try {
+    await context.table.delete(stateKeys.agentDisconnected(arn), {
+      ConditionExpression: "attribute_not_exists(pk) OR #since <= :at",
+      ExpressionAttributeNames: { "#since": "since" },
+      ExpressionAttributeValues: { ":at": at.toISOString() },
+    });
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 
   if (detail.status === "DRAINING") {
     if (detail.runningTasksCount === 0) return quiet("drained", "no task left on the instance");

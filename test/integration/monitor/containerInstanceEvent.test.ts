@@ -75,7 +75,7 @@ describe("the monitor on ECS Container Instance State Change", () => {
       world.insight.ec2,
       "batch-ec2",
       "c5.xlarge",
-      8,
+      9,
     ))
       instances.push({ arn: registered.arn, ec2: registered.ec2InstanceId });
     await createService(world.clients, {
@@ -351,6 +351,32 @@ describe("the monitor on ECS Container Instance State Change", () => {
         localContext("monitor"),
       ),
     ).toEqual({ action: "ignored", detail: "ACTIVE, agent connected" });
+    expect(await world.state.get(key)).toBeUndefined();
+  });
+
+  it("a late reconnect (an earlier one, delivered out of order or redriven from the DLQ) leaves a later disconnect remembered", async () => {
+    posts.length = 0;
+    const h = handler();
+    const key = stateKeys.agentDisconnected(instances[8]?.arn ?? "");
+    const disconnected = { agentConnected: false, status: "ACTIVE", runningTasksCount: 1 };
+    const connected = { agentConnected: true, status: "ACTIVE" };
+    // 14:00 disconnected; the reconnect of 13:50 (before it) arrives after it.
+    await h(event(8, "2026-11-26T14:00:00Z", disconnected), localContext("monitor"));
+    expect(await h(event(8, "2026-11-26T13:50:00Z", connected), localContext("monitor"))).toEqual({
+      action: "ignored",
+      detail: "ACTIVE, agent connected",
+    });
+    expect(await world.state.get(key)).toMatchObject({ since: "2026-11-26T14:00:00.000Z" });
+    // The disconnect still counts from 14:00: at 14:10 it is told.
+    expect(await h(event(8, "2026-11-26T14:10:00Z", disconnected), localContext("monitor"))).toMatchObject({
+      action: "agent-disconnected",
+      detail: "10 min",
+    });
+    // A reconnect at the time of the disconnect or after it forgets it.
+    await h(event(8, "2026-11-26T14:12:00Z", connected), localContext("monitor"));
+    expect(await world.state.get(key)).toBeUndefined();
+    // With nothing remembered, a reconnect is quiet and remembers nothing.
+    await h(event(8, "2026-11-26T14:13:00Z", connected), localContext("monitor"));
     expect(await world.state.get(key)).toBeUndefined();
   });
 
