@@ -176,9 +176,7 @@ export async function dlqRedrive(
             clients: aws,
             tableName,
             // Asked for: printed here and counted as posted.
-            ...(slackConfigured()
-              ? {}
-              : { notifier: new TerminalNotifier((text) => process.stderr.write(text)) }),
+            ...(slackConfigured() ? {} : { notifier: TerminalNotifier.toStderr() }),
           });
           // A dead letter was received (and maybe posted, its reply lost) before: a bot-token
           // notifier reads the channel back from when it was first queued before posting it. A

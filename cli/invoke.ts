@@ -71,7 +71,7 @@ export interface InvokeEventOptions extends Omit<InvokeOptions, "event"> {
 
 /** The terminal stands in for Slack; where delivery is required, a printed message is not delivered. */
 function terminalNotifier(options: InvokeEventOptions): Notifier {
-  const terminal = new TerminalNotifier((text) => process.stderr.write(text));
+  const terminal = TerminalNotifier.toStderr();
   if (!options.requireDelivery || options.printMessages) return terminal;
   return {
     async post(message) {
@@ -115,7 +115,7 @@ export async function invokeEvent(
     ...(options.requireDelivery ? { requireDelivery: true } : {}),
     // A dry run prints what it would tell on the terminal, Slack or not, and records nothing as told.
     ...(options.dryRun
-      ? { printOnly: true, notifier: new TerminalNotifier((text) => process.stderr.write(text)) }
+      ? { printOnly: true, notifier: TerminalNotifier.toStderr() }
       : slackConfigured()
         ? {}
         : { notifier: terminalNotifier(options) }),

@@ -32,6 +32,11 @@ export class TerminalNotifier implements Notifier {
   readonly messages: SlackMessage[] = [];
   constructor(private readonly write: (text: string) => void = (text) => process.stdout.write(text)) {}
 
+  /** The CLI's: messages go to stderr, so that stdout keeps only the command's own output. */
+  static toStderr(): TerminalNotifier {
+    return new TerminalNotifier((text) => process.stderr.write(text));
+  }
+
   async post(message: SlackMessage): Promise<void> {
     this.messages.push(message);
     const body = renderPlainText(message)
