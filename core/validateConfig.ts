@@ -8,7 +8,7 @@
  */
 import { type AutopilotConfig, type ConfigSources, loadConfig, parseConfig } from "./config/index.ts";
 import { POLICY_RULE_IDS, RULE_PARAMS } from "./policy/ruleParams.ts";
-import { MAX_ACTIONS_PER_TARGET, planScheduledActions } from "./schedule/planScheduledActions.ts";
+import { MAX_ACTIONS_PER_TARGET, planScheduledActions, upBelowOff } from "./schedule/planScheduledActions.ts";
 import {
   parseDate,
   parseScheduleObject,
@@ -79,8 +79,8 @@ export function validateConfig(config: AutopilotConfig, now: Date = new Date()):
   config.schedule.services.forEach((service, i) => {
     const { schedule, offCapacity, upCapacity } = service;
     const path = ["schedule", "services", i];
-    // planSchedules.ts: "the up capacity … is below the off capacity …", for every service.
-    if (upCapacity && upCapacity.max < (offCapacity ?? 0))
+    // What planSchedules.ts would refuse for every service ("the up capacity … is below the off capacity").
+    if (upCapacity && upBelowOff(upCapacity.max, offCapacity ?? 0))
       problems.push({
         path,
         message: `upCapacity ${upCapacity.min}-${upCapacity.max} is below offCapacity ${offCapacity}: the service would run more tasks off hours than up (upCapacity.max must be at least offCapacity)`,

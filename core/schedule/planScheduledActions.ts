@@ -22,6 +22,11 @@ export interface PlannedScheduledAction {
 export const ACTION_PREFIX = "autopilot-";
 /** Application Auto Scaling allows 200 scheduled actions per scalable target. */
 export const MAX_ACTIONS_PER_TARGET = 200;
+/**
+ * Whether an up capacity ends below the off capacity (more tasks off hours than up): refused when
+ * the central config is loaded (core/validateConfig.ts) and when a service's tags are planned.
+ */
+export const upBelowOff = (upMax: number, offMax: number): boolean => upMax < offMax;
 
 const WEEK = 7 * 1440;
 const CRON_DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;

@@ -9,6 +9,7 @@ import {
   capacityAt,
   type PlannedScheduledAction,
   planScheduledActions,
+  upBelowOff,
 } from "./planScheduledActions.ts";
 import { parseCapacity, ScheduleError, type ScheduleSpec } from "./ScheduleSpec.ts";
 import { stateIntervals } from "./ScheduleState.ts";
@@ -139,7 +140,7 @@ function planScheduled(
       `cannot tell which capacity to restore (desired count ${service.desiredCount ?? 0}): set ${SERVICE_TAGS.upCapacity}, e.g. '2-6'`,
     );
   }
-  if (up.max < off.max)
+  if (upBelowOff(up.max, off.max))
     throw new ScheduleError(
       spec.source,
       "",
