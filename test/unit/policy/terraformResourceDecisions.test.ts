@@ -42,6 +42,15 @@ const nameOf = (value: ResourceDoc | Unknown | undefined) =>
     ? `unknown: ${value.description}`
     : String(value?.clusterName ?? value?.family ?? value?.serviceName ?? "(unnamed)");
 
+/** A resource change of a plan (`terraform show -json`), created. */
+const change = (address: string, type: string, after: unknown, afterUnknown = {}) => ({
+  address,
+  mode: "managed",
+  type,
+  name: address.split(".").at(-1),
+  change: { actions: ["create"], after, after_unknown: afterUnknown },
+});
+
 describe("HCL that hcl2json refuses", () => {
   it("names the line and column of an error past line 9, and hcl2json's own words where it gives no position", async () => {
     const text = [
@@ -286,14 +295,6 @@ describe("which text of a .tf file is checked", () => {
 });
 
 describe("Terraform plan: what is a plan, and what its resources become", () => {
-  const change = (address: string, type: string, after: unknown, afterUnknown = {}) => ({
-    address,
-    mode: "managed",
-    type,
-    name: address.split(".").at(-1),
-    change: { actions: ["create"], after, after_unknown: afterUnknown },
-  });
-
   it("`terraform show -json` of state (values, no resource changes) is not a plan", async () => {
     const state = {
       format_version: "1.0",
@@ -578,13 +579,6 @@ describe("which runner's launch type a task definition is checked for: a service
   });
 
   it("in a plan, with the task set's change listed before the service's", async () => {
-    const change = (address: string, type: string, after: unknown, afterUnknown = {}) => ({
-      address,
-      mode: "managed",
-      type,
-      name: address.split(".").at(-1),
-      change: { actions: ["create"], after, after_unknown: afterUnknown },
-    });
     const runsWeb = {
       task_definition: { references: ["aws_ecs_task_definition.web.arn", "aws_ecs_task_definition.web"] },
     };
