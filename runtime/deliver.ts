@@ -6,6 +6,8 @@ import type { Notifier, OutboxMessage } from "../core/notify/index.ts";
 import {
   acquireLease,
   completeLease,
+  expiresIn,
+  REDRIVE_HORIZON_SECONDS,
   releaseLease,
   type StateTable,
   stateKeys,
@@ -64,6 +66,23 @@ export interface DeliveryTargets {
   readonly printOnly?: boolean;
 }
 
+/**
+ * The flows whose retry cannot see what an earlier attempt of the same event did: they plan again
+ * from what AWS shows now, where their own change is already made (the policy's rollback, a
+ * schedule's scheduled actions, the week's right-sizing step), and would tell nothing, or "nothing
+ * was rolled back". When the outbox does not take such a flow's report, the report is kept under
+ * the event id ({@link keepReport}) and the retry tells it ({@link deliverKeptReport}). Redeploy
+ * records what it told itself (`afterQueued`, `afterDelivery`); the monitor decides again from its
+ * stop markers, and the index tells nothing.
+ */
+export const REPORT_KEEPING_FLOWS: ReadonlySet<string> = new Set(["policy", "schedule", "rightsize"]);
+
+/** What is kept of a message the outbox did not take (its callbacks cannot be kept). */
+type KeptMessage = Pick<OutgoingMessage, "channel" | "message" | "once" | "rateLimitPerMinute">;
+
+/** A kept report's summary above this is kept as `{ truncated: true }` (DynamoDB items: 400 KB). */
+const MAX_KEPT_SUMMARY = 64_000;
+
 /** How long a "tell once" claim is held while its message is being queued. */
 const ONCE_LEASE_SECONDS = 60;
 
@@ -106,11 +125,13 @@ export async function deliver<Summary extends object>(
   if (result.messages.length > 0) {
     const delivery = { sent: [] as string[], dropped: [] as string[], undelivered: [] as string[] };
     const failures: string[] = [];
+    const failed: OutgoingMessage[] = [];
     for (const outgoing of result.messages) {
       try {
         await deliverOne(outgoing, targets, delivery);
       } catch (error) {
         failures.push(`${outgoing.message.text.slice(0, 80)}: ${describeError(error)}`);
+        failed.push(outgoing);
       }
     }
     const { undelivered, ...rest } = delivery;
@@ -119,6 +140,7 @@ export async function deliver<Summary extends object>(
       targets.log.error("messages could not be delivered; the invocation fails and is retried", {
         failures,
       });
+      await keepReport(result, failed, targets);
       throw new DeliveryError(failures, targets.requireDelivery ? "undelivered" : "could not be queued");
     }
   }
@@ -134,8 +156,92 @@ export async function deliver<Summary extends object>(
   return response;
 }
 
+/**
+ * Keeps what a report-keeping flow ({@link REPORT_KEEPING_FLOWS}) could not hand over, under its
+ * event id, for the redrive horizon: the messages, the summary, and whether the flow's work was
+ * complete. Not kept (the retry then plans again, as other flows do) when the flow has work that
+ * waits for delivery, when it cannot be written, or when nothing keeps messages (a local run).
+ */
+async function keepReport(
+  result: FlowResult<object>,
+  failed: readonly OutgoingMessage[],
+  targets: DeliveryTargets,
+): Promise<void> {
+  if (!REPORT_KEEPING_FLOWS.has(targets.flow) || !(targets.outbox || targets.requireDelivery)) return;
+  if (result.afterDelivery || failed.some((m) => m.afterQueued)) return;
+  const messages: KeptMessage[] = failed.map(({ channel, message, once, rateLimitPerMinute }) => ({
+    ...(channel ? { channel } : {}),
+    message,
+    ...(once ? { once } : {}),
+    ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
+  }));
+  const summary = JSON.stringify(result.summary);
+  try {
+    await targets.state.put({
+      ...stateKeys.keptReport(targets.flow, targets.eventId),
+      kind: "kept-report",
+      complete: !result.failure,
+      summary: summary.length <= MAX_KEPT_SUMMARY ? summary : JSON.stringify({ truncated: true }),
+      messages: JSON.stringify(messages),
+      expiration: expiresIn(REDRIVE_HORIZON_SECONDS),
+    });
+    targets.log.info("the report is kept: a retry of this event tells it", { messages: messages.length });
+  } catch (error) {
+    targets.log.error("the report could not be kept; a retry plans again from what AWS shows", {
+      error: describeError(error),
+    });
+  }
+}
+
+/**
+ * First step of a retried event of a report-keeping flow ({@link REPORT_KEEPING_FLOWS}): tells
+ * the report an earlier attempt kept ({@link keepReport}), then forgets it. When that attempt's
+ * work was complete, its summary (with what was sent, and `reportOf: "earlier attempt"`) is the
+ * answer and the flow does not run again; otherwise the flow runs on. What still cannot be handed
+ * over stays kept and fails the invocation ({@link DeliveryError}). Undefined: nothing was kept.
+ */
+export async function deliverKeptReport(
+  targets: DeliveryTargets,
+): Promise<{ readonly complete: boolean; readonly response: object } | undefined> {
+  if (!REPORT_KEEPING_FLOWS.has(targets.flow) || targets.printOnly) return undefined;
+  const key = stateKeys.keptReport(targets.flow, targets.eventId);
+  const kept = await targets.state.get<{ complete?: boolean; summary?: string; messages?: string }>(key);
+  if (!kept) return undefined;
+  const messages = JSON.parse(kept.messages ?? "[]") as KeptMessage[];
+  const delivery = { sent: [] as string[], dropped: [] as string[], undelivered: [] as string[] };
+  const failures: string[] = [];
+  const failed: KeptMessage[] = [];
+  for (const message of messages) {
+    try {
+      await deliverOne(message, targets, delivery);
+    } catch (error) {
+      failures.push(`${message.message.text.slice(0, 80)}: ${describeError(error)}`);
+      failed.push(message);
+    }
+  }
+  if (failures.length > 0) {
+    targets.log.error("the kept report could not be delivered; it stays kept", { failures });
+    // Only what is still not handed over stays (a put: the policy function has no UpdateItem).
+    if (failed.length < messages.length)
+      await targets.state.put({ ...kept, ...key, messages: JSON.stringify(failed) });
+    throw new DeliveryError(failures, targets.requireDelivery ? "undelivered" : "could not be queued");
+  }
+  await targets.state.delete(key);
+  targets.log.info("told the report an earlier attempt of this event kept", { messages: messages.length });
+  const { undelivered, ...rest } = delivery;
+  return {
+    complete: kept.complete === true,
+    response: {
+      ...(JSON.parse(kept.summary ?? "{}") as object),
+      ...rest,
+      ...(undelivered.length > 0 ? { undelivered } : {}),
+      reportOf: "earlier attempt",
+    },
+  };
+}
+
 async function deliverOne(
-  outgoing: OutgoingMessage,
+  outgoing: KeptMessage & Pick<OutgoingMessage, "afterQueued">,
   targets: DeliveryTargets,
   delivery: { sent: string[]; dropped: string[]; undelivered: string[] },
 ): Promise<void> {

@@ -24,7 +24,8 @@ export interface FlowHandlerOptions<Schema extends z.ZodType> {
 /**
  * Every Lambda entry's middleware, in one place: Powertools logger with the event id as
  * correlation id, parser with schema rejection (DLQ), and the event claim (each event handled
- * once, concurrent duplicates never side by side). `handle` gets the parsed event. The whole chain
+ * once, concurrent duplicates never side by side), then the report an earlier attempt of the event
+ * kept because the outbox did not take it (runtime/deliver.ts). `handle` gets the parsed event. The whole chain
  * runs in the function's scope, so each AWS call it makes is recorded as that function's (the
  * IAM proof).
  */
@@ -40,8 +41,13 @@ export function flowHandler<Schema extends z.ZodType>(
   if (options.claims) chain.use(claimEvents(runtime, runtime.flow));
   // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event; middy's types
   // follow the parser's output, not the raw event the runtime passes in.
-  const handler = chain.handler(async (input, context) =>
-    handle(input as unknown as z.infer<Schema>, context),
-  ) as unknown as LambdaHandler;
+  const handler = chain.handler(async (input, context) => {
+    // A retry whose earlier attempt did the work but could not queue its report tells that report
+    // (runtime/deliver.ts, report-keeping flows): planning again would find nothing left to tell.
+    const id = (input as { id?: unknown }).id;
+    const kept = typeof id === "string" && id.length > 0 ? await runtime.deliverKeptReport(id) : undefined;
+    if (kept?.complete) return kept.response;
+    return handle(input as unknown as z.infer<Schema>, context);
+  }) as unknown as LambdaHandler;
   return (event, context) => withFunctionScope(runtime.flow, () => handler(event, context));
 }

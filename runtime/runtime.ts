@@ -20,7 +20,7 @@ import {
 } from "../core/notify/index.ts";
 import { StateTable } from "../core/state/index.ts";
 import { loadValidConfig } from "../core/validateConfig.ts";
-import { type Delivery, deliver } from "./deliver.ts";
+import { type Delivery, type DeliveryTargets, deliver, deliverKeptReport } from "./deliver.ts";
 
 /**
  * Whether this deployment acts on the account: `act` for the acting stage (default
@@ -64,6 +64,14 @@ export interface FlowRuntime {
     result: FlowResult<Summary>,
     eventId: string,
   ): Promise<Summary | (Summary & Delivery)>;
+  /**
+   * Tells what an earlier attempt of this event kept because the outbox did not take it
+   * (runtime/deliver.ts, report-keeping flows only): `complete` means that attempt's work was
+   * done and `response` answers the event without running the flow again.
+   */
+  deliverKeptReport(
+    eventId: string,
+  ): Promise<{ readonly complete: boolean; readonly response: object } | undefined>;
   /** The outbox queue Slack messages go through, when deployed. */
   readonly outboxQueueUrl?: string;
 }
@@ -214,6 +222,16 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
   };
   if (mode === "dry-run")
     logger.appendPersistentKeys({ stage: stage ?? "(unset)", mode: "dry-run (this stage does not act)" });
+  const targets = (eventId: string): DeliveryTargets => ({
+    state,
+    notifierFor,
+    log,
+    flow,
+    eventId,
+    ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
+    ...(overrides.requireDelivery ? { requireDelivery: true } : {}),
+    ...(overrides.printOnly ? { printOnly: true } : {}),
+  });
   const runtime: FlowRuntime = {
     flow,
     clients,
@@ -257,17 +275,8 @@ export function createRuntime(flow: string, overrides: RuntimeOverrides = {}): F
         ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
       };
     },
-    deliver: (result, eventId) =>
-      deliver(result, {
-        state,
-        notifierFor,
-        log,
-        flow,
-        eventId,
-        ...(outboxQueueUrl ? { outbox: { sqs: clients.sqs, queueUrl: outboxQueueUrl } } : {}),
-        ...(overrides.requireDelivery ? { requireDelivery: true } : {}),
-        ...(overrides.printOnly ? { printOnly: true } : {}),
-      }),
+    deliver: (result, eventId) => deliver(result, targets(eventId)),
+    deliverKeptReport: (eventId) => deliverKeptReport(targets(eventId)),
   };
   return runtime;
 }

@@ -162,6 +162,8 @@ export const stateKeys = {
   serviceUpdate: (serviceArn: string): ItemKey => ({ pk: `rollout#${serviceArn}`, sk: "updating" }),
   /** An event a flow is handling or has handled. */
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
+  /** A flow's report the outbox did not take, kept for the retry of its event (runtime/deliver.ts). */
+  keptReport: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "report" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
   /** A "tell once" claim whose message Notify posted (held for the claim's period). */

@@ -10,6 +10,9 @@
  * the service back. (The redeploy flow tells its earlier attempt's deploy in this situation:
  * test/integration/redeploy/releaseReportLost.test.ts.) Against moto; the outbox failure is a
  * queue URL that does not exist, as in test/integration/redeploy/unreadRetryReport.test.ts.
+ *
+ * Fixed: runtime/deliver.ts keeps a report-keeping flow's report that the outbox did not take
+ * under the event id, and the retry tells it instead of planning again (runtime/flowHandler.ts).
  */
 
 import {
@@ -18,21 +21,16 @@ import {
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { parseConfig } from "../../../core/config/index.ts";
-import { renderPlainText } from "../../../core/notify/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
+import { drainOutbox } from "../../support/outbox.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -60,21 +58,6 @@ const BAD: RegisterTaskDefinitionCommandInput = {
   ...GOOD,
   containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
 };
-
-async function drain(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const texts: string[] = [];
-  for (;;) {
-    const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (!received.Messages?.length) return texts;
-    for (const m of received.Messages) {
-      const body = JSON.parse(m.Body ?? "{}");
-      texts.push(renderPlainText(body.message));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle ?? "" }));
-    }
-  }
-}
 
 describe("review 31: a policy rollback whose message could not be queued", () => {
   beforeAll(async () => {
@@ -148,7 +131,7 @@ describe("review 31: a policy rollback whose message could not be queued", () =>
 
     // Lambda's retry of the same event, the outbox working again.
     await handlerWith(outbox)(event, localContext("policy"));
-    const told = (await drain(world.clients.sqs, outbox)).join("\n---\n");
+    const told = (await drainOutbox(world.clients.sqs, outbox)).join("\n---\n");
 
     // What holds in ECS: the policy rolled billing back from the privileged revision to `good`.
     // Slack must hear that — not that nothing was rolled back.

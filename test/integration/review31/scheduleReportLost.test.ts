@@ -8,40 +8,24 @@
  * is never told, by this event or by any later reconcile (which also finds nothing to write).
  * The service's scaling changed and Slack never hears of it. Against moto; the outbox failure is
  * a queue URL that does not exist, as in test/integration/redeploy/unreadRetryReport.test.ts.
+ *
+ * Fixed: runtime/deliver.ts keeps a report-keeping flow's report that the outbox did not take
+ * under the event id, and the retry tells it instead of planning again (runtime/flowHandler.ts).
  */
 import { DescribeScheduledActionsCommand } from "@aws-sdk/client-application-auto-scaling";
 import { TagResourceCommand } from "@aws-sdk/client-ecs";
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { renderPlainText } from "../../../core/notify/index.ts";
 import { createScheduleHandler } from "../../../functions/schedule.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
+import { drainOutbox } from "../../support/outbox.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
-
-async function drain(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const texts: string[] = [];
-  for (;;) {
-    const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (!received.Messages?.length) return texts;
-    for (const m of received.Messages) {
-      texts.push(renderPlainText(JSON.parse(m.Body ?? "{}").message));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle ?? "" }));
-    }
-  }
-}
 
 describe("review 31: a schedule applied whose message could not be queued", () => {
   beforeAll(async () => {
@@ -102,7 +86,7 @@ describe("review 31: a schedule applied whose message could not be queued", () =
 
     // Lambda's retry of the same event, the outbox working again.
     await handlerWith(outbox)(event, localContext("schedule"));
-    const told = await drain(world.clients.sqs, outbox);
+    const told = await drainOutbox(world.clients.sqs, outbox);
     // The schedule was applied by this event: Slack must hear it once.
     expect(told.filter((t) => t.includes("Schedule applied: r31sched/reports"))).toHaveLength(1);
   });
