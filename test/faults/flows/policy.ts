@@ -140,6 +140,21 @@ const invariants: Invariant<PolicyObservation>[] = [
           ],
   },
   {
+    id: "P7",
+    says: "a rollback the flow made is told as one (or the event is dead-lettered), never as 'nothing was rolled back'",
+    breaks: "lost",
+    // Only the policy moves prod/payments back to the compliant revision in this story.
+    check: (o) => {
+      if (o.runs !== o.good || o.updateDeadLettered) return [];
+      const texts = (o.told.UpdateService ?? []).map((m) => m.text);
+      return texts.some((t) => /rolled \*prod\/payments\* back/.test(t))
+        ? []
+        : [
+            `the policy rolled prod/payments back to ${revisionName(o.good)} and Slack ${texts.length === 0 ? "was told nothing" : "was not told so"}`,
+          ];
+    },
+  },
+  {
     id: "P6",
     says: "each event's outcome is told once",
     breaks: "inconsistent",

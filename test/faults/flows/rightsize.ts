@@ -102,6 +102,17 @@ const invariants: Invariant<RightsizeObservation>[] = [
         : ["cart still runs its original size and the invocation returned success"],
   },
   {
+    id: "Z8",
+    says: "a step taken is listed as applied in the summary (or the event is dead-lettered)",
+    breaks: "lost",
+    check: (o) =>
+      o.deadLettered ||
+      o.services.cart?.runs.arn === o.original.cart ||
+      o.appliedRevisions.includes(o.services.cart?.runs.name ?? "")
+        ? []
+        : [`cart was stepped down to ${o.services.cart?.runs.name} and no summary says so`],
+  },
+  {
     id: "Z6",
     says: "the summary is shown once (or the event is dead-lettered)",
     breaks: "lost",

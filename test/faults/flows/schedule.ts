@@ -171,6 +171,18 @@ const invariants: Invariant<ScheduleObservation>[] = [
       ),
   },
   {
+    id: "S6",
+    says: "each service the event schedules is told as applied, or as failed, or the event is dead-lettered",
+    breaks: "lost",
+    // The run is the services' first reconcile: a fault-free one tells each of them "Schedule applied".
+    check: (o) =>
+      o.deadLettered
+        ? []
+        : SERVICES.filter(
+            ({ name }) => (o.applied[name]?.length ?? 0) === 0 && !o.reportedFailed.includes(name),
+          ).map(({ name }) => `${name}'s schedule was applied and Slack was not told`),
+  },
+  {
     id: "S5",
     says: "each change is told once",
     breaks: "inconsistent",
