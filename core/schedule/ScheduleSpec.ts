@@ -1,4 +1,5 @@
 import { AutopilotError } from "../errors.ts";
+import { TZ_NAMES } from "./tzNames.generated.ts";
 import { isTimeZone } from "./zonedTime.ts";
 
 /** When a service is up, in its own time zone. */
@@ -117,14 +118,21 @@ function parseLocalDateTime(source: string, text: string): string {
   return text;
 }
 
+/**
+ * A time zone is a name of the tz database spelled as it spells it (`Europe/Berlin`, `UTC`), which
+ * `Intl` can also compute with. `Intl` alone takes other spellings (`europe/berlin`) that go to
+ * Application Auto Scaling as written, which documents only the tz database's names.
+ */
 function checkTimeZone(source: string, text: string): string {
-  if (!isTimeZone(text))
-    throw new ScheduleError(
-      source,
-      text,
-      "not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)",
-    );
-  return text;
+  if (TZ_NAMES.has(text) && isTimeZone(text)) return text;
+  const spelled = [...TZ_NAMES].find((name) => name.toLowerCase() === text.toLowerCase());
+  throw new ScheduleError(
+    source,
+    text,
+    spelled
+      ? `not a time zone as the tz database spells it: write ${spelled}`
+      : "not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)",
+  );
 }
 
 /** Looks like days (`Mon-Fri`, `Mon-Fry`), not like a time zone such as `UTC` or `EST`. */

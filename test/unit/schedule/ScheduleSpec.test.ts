@@ -68,6 +68,12 @@ describe("the autopilot:schedule tag", () => {
       "'24:00-06:00': '24:00' is not a time of day (HH:MM, 00:00 to 23:59)",
     ],
     ["Mon-Fri 07:00-19:00 Europe/Berlinn", "'Europe/Berlinn': not an IANA time zone"],
+    // Intl computes with these; Application Auto Scaling is sent the text as written.
+    [
+      "Mon-Fri 07:00-19:00 europe/berlin",
+      "'europe/berlin': not a time zone as the tz database spells it: write Europe/Berlin",
+    ],
+    ["Mon-Fri 07:00-19:00 utc", "'utc': not a time zone as the tz database spells it: write UTC"],
     ["Mon-Fri 07:00-19:00", "the time zone is missing"],
     ["Mon-Fri Europe/Berlin", "'Europe/Berlin': expected a window HH:MM-HH:MM after 'Mon-Fri'"],
     ["07:00-19:00 Europe/Berlin", "'07:00-19:00': expected days first"],
@@ -79,6 +85,15 @@ describe("the autopilot:schedule tag", () => {
     expect(() => parseScheduleTag(tag)).toThrow(ScheduleError);
     expect(() => parseScheduleTag(tag)).toThrow(message);
   });
+});
+
+describe("time zones: the tz database's names, as it spells them", () => {
+  it.each(["Europe/Berlin", "UTC", "Etc/UTC", "Asia/Kolkata", "Asia/Calcutta", "US/Pacific", "EST"])(
+    "takes %s (a zone or a link of tz 2025b)",
+    (zone) => {
+      expect(parseScheduleTag(`Mon-Fri 07:00-19:00 ${zone}`).timezone).toBe(zone);
+    },
+  );
 });
 
 describe("the config form", () => {
