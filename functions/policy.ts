@@ -12,7 +12,10 @@ import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 const PolicyEvent = z.discriminatedUnion("detail-type", [CloudTrailApiCallEvent, ScheduledEvent]);
 
 export function createPolicyHandler(runtime: FlowRuntime, options: { dryRun?: boolean } = {}): LambdaHandler {
-  return flowHandler(runtime, { schema: PolicyEvent }, async (event, lambda) =>
+  // Claimed: a second delivery of an event (EventBridge delivers at least once) is answered from
+  // the first one's record; planned again, it would find this flow's own rollback and tell
+  // "nothing was rolled back".
+  return flowHandler(runtime, { schema: PolicyEvent, claims: !options.dryRun }, async (event, lambda) =>
     runtime.deliver(
       await runPolicy(
         event,

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { AutopilotError, describeError } from "../core/errors.ts";
 import { DEFAULT_CHANNEL, type FlowLog, type FlowResult, type OutgoingMessage } from "../core/flow.ts";
@@ -177,16 +178,25 @@ async function keepReport(
   }));
   const summary = JSON.stringify(result.summary);
   try {
-    await targets.state.put({
-      ...stateKeys.keptReport(targets.flow, targets.eventId),
-      kind: "kept-report",
-      complete: !result.failure,
-      summary: summary.length <= MAX_KEPT_SUMMARY ? summary : JSON.stringify({ truncated: true }),
-      messages: JSON.stringify(messages),
-      expiration: expiresIn(REDRIVE_HORIZON_SECONDS),
-    });
+    // Never over another attempt's report: that one saw the account before this attempt planned
+    // (a retry tells a kept report before it plans; only a run beside it could get here).
+    await targets.state.put(
+      {
+        ...stateKeys.keptReport(targets.flow, targets.eventId),
+        kind: "kept-report",
+        complete: !result.failure,
+        summary: summary.length <= MAX_KEPT_SUMMARY ? summary : JSON.stringify({ truncated: true }),
+        messages: JSON.stringify(messages),
+        expiration: expiresIn(REDRIVE_HORIZON_SECONDS),
+      },
+      { ConditionExpression: "attribute_not_exists(pk)" },
+    );
     targets.log.info("the report is kept: a retry of this event tells it", { messages: messages.length });
   } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      targets.log.warn("another attempt's report is kept already; it is the one the retry tells");
+      return;
+    }
     targets.log.error("the report could not be kept; a retry plans again from what AWS shows", {
       error: describeError(error),
     });
@@ -195,7 +205,9 @@ async function keepReport(
 
 /**
  * First step of a retried event of a report-keeping flow ({@link REPORT_KEEPING_FLOWS}): tells
- * the report an earlier attempt kept ({@link keepReport}), then forgets it. When that attempt's
+ * the report an earlier attempt kept ({@link keepReport}), then forgets it — only where the
+ * delivery is durable (the outbox, or `dlq redrive`'s required delivery); a dry run or a local
+ * `invoke` shows it and leaves it kept. When that attempt's
  * work was complete, its summary (with what was sent, and `reportOf: "earlier attempt"`) is the
  * answer and the flow does not run again; otherwise the flow runs on. What still cannot be handed
  * over stays kept and fails the invocation ({@link DeliveryError}). Undefined: nothing was kept.
@@ -203,12 +215,38 @@ async function keepReport(
 export async function deliverKeptReport(
   targets: DeliveryTargets,
 ): Promise<{ readonly complete: boolean; readonly response: object } | undefined> {
-  if (!REPORT_KEEPING_FLOWS.has(targets.flow) || targets.printOnly) return undefined;
+  if (!REPORT_KEEPING_FLOWS.has(targets.flow)) return undefined;
   const key = stateKeys.keptReport(targets.flow, targets.eventId);
   const kept = await targets.state.get<{ complete?: boolean; summary?: string; messages?: string }>(key);
   if (!kept) return undefined;
   const messages = JSON.parse(kept.messages ?? "[]") as KeptMessage[];
+  const summary = JSON.parse(kept.summary ?? "{}") as object;
   const delivery = { sent: [] as string[], dropped: [] as string[], undelivered: [] as string[] };
+  if (targets.printOnly || !(targets.outbox || targets.requireDelivery)) {
+    // A dry run, or a local run whose messages nothing keeps: the report is shown (a dry run shows
+    // what a redrive would tell) or offered to Slack here, and stays kept, untouched, for the
+    // deployed retry or `dlq redrive`, whose delivery is durable. No "told once" claim is taken.
+    for (const { channel = DEFAULT_CHANNEL, message } of messages) {
+      try {
+        await targets.notifierFor(channel).post(message);
+        delivery.sent.push(`${channel}: ${message.text}`);
+      } catch (error) {
+        targets.log.error("Slack did not take the kept message", { channel, error: describeError(error) });
+        delivery.undelivered.push(message.text);
+      }
+    }
+    const { undelivered, ...rest } = delivery;
+    return {
+      complete: kept.complete === true,
+      response: {
+        ...summary,
+        ...(targets.printOnly ? {} : rest),
+        ...(undelivered.length > 0 ? { undelivered } : {}),
+        reportOf: "earlier attempt",
+        keptReport: "still kept: the deployed function's retry or `dlq redrive` tells it",
+      },
+    };
+  }
   const failures: string[] = [];
   const failed: KeptMessage[] = [];
   for (const message of messages) {
@@ -232,7 +270,7 @@ export async function deliverKeptReport(
   return {
     complete: kept.complete === true,
     response: {
-      ...(JSON.parse(kept.summary ?? "{}") as object),
+      ...summary,
       ...rest,
       ...(undelivered.length > 0 ? { undelivered } : {}),
       reportOf: "earlier attempt",

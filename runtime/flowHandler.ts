@@ -1,6 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
-import middy from "@middy/core";
+import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import { withFunctionScope } from "../core/aws/index.ts";
@@ -13,10 +13,11 @@ export interface FlowHandlerOptions<Schema extends z.ZodType> {
   readonly schema: Schema;
   /**
    * Handle each event id once (./eventClaims.ts), for flows whose work must not run twice side by
-   * side (redeploy, monitor counting, right-sizing's step down). Off for dry runs: they change
-   * nothing and must not answer a later real run from their record. Flows whose work is
-   * idempotent by itself (reconciles, the index, policy checks) do without: their messages are
-   * still posted once (same event → same message ids).
+   * side (redeploy, monitor counting, right-sizing's step down, the policy's rollbacks). Off for
+   * dry runs: they change nothing and must not answer a later real run from their record. Flows
+   * whose work is idempotent by itself and whose second run tells nothing new (schedule
+   * reconciles, the index) do without: their messages are still posted once (same event → same
+   * message ids).
    */
   readonly claims?: boolean;
 }
@@ -38,16 +39,30 @@ export function flowHandler<Schema extends z.ZodType>(
     .use(injectLambdaContext(runtime.logger, { correlationIdPath: "id" }))
     .use(parser({ schema: options.schema, safeParse: true }))
     .use(rejectInvalidEvents(runtime));
+  // Before the claim: a report a local run or a dry run only shows stays kept, and its event unclaimed.
+  chain.use(tellKeptReport(runtime));
   if (options.claims) chain.use(claimEvents(runtime, runtime.flow));
   // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event; middy's types
   // follow the parser's output, not the raw event the runtime passes in.
-  const handler = chain.handler(async (input, context) => {
-    // A retry whose earlier attempt did the work but could not queue its report tells that report
-    // (runtime/deliver.ts, report-keeping flows): planning again would find nothing left to tell.
-    const id = (input as { id?: unknown }).id;
-    const kept = typeof id === "string" && id.length > 0 ? await runtime.deliverKeptReport(id) : undefined;
-    if (kept?.complete) return kept.response;
-    return handle(input as unknown as z.infer<Schema>, context);
-  }) as unknown as LambdaHandler;
+  const handler = chain.handler(async (input, context) =>
+    handle(input as unknown as z.infer<Schema>, context),
+  ) as unknown as LambdaHandler;
   return (event, context) => withFunctionScope(runtime.flow, () => handler(event, context));
+}
+
+/**
+ * A retry whose earlier attempt did the work but could not queue its report tells that report
+ * (runtime/deliver.ts, report-keeping flows) and answers with it: planning again would find the
+ * flow's own change made and nothing left to tell. An attempt whose work was not complete goes on
+ * to the flow once its kept report is told.
+ */
+function tellKeptReport(runtime: FlowRuntime): MiddlewareObj<unknown, unknown, Error, Context> {
+  return {
+    before: async (request) => {
+      const id = (request.event as { id?: unknown }).id;
+      if (typeof id !== "string" || id.length === 0) return undefined;
+      const kept = await runtime.deliverKeptReport(id);
+      return kept?.complete ? kept.response : undefined;
+    },
+  };
 }

@@ -405,8 +405,8 @@ const DEFINITIONS: Readonly<
       why: "enforce mode: roll a service back to its previous compliant revision",
     },
     stateTable(
-      ["PutItem", "GetItem", "DeleteItem"],
-      "enforce mode: the lease a rollback holds on its service, shared with redeploy and right-sizing, so that it never undoes a roll-out made since the check",
+      ["PutItem", "GetItem", "UpdateItem", "DeleteItem"],
+      "each event handled once (its claim, completed with the answer): a second delivery never plans again over this flow's own rollback; enforce mode: the lease a rollback holds on its service, shared with redeploy and right-sizing, so that it never undoes a roll-out made since the check; a report the outbox did not take, kept for the retry",
     ),
     ...RUNTIME,
   ],

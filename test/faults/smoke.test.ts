@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monitorFlow } from "./flows/monitor.ts";
+import { policyFlow } from "./flows/policy.ts";
 import { redeployFlow } from "./flows/redeploy.ts";
+import { rightsizeFlow } from "./flows/rightsize.ts";
 import { scheduleFlow } from "./flows/schedule.ts";
 import { Harness } from "./Harness.ts";
 import { FLOWS } from "./matrix.ts";
@@ -133,10 +135,83 @@ describe("the invariants catch what they are there for", () => {
         converged: { web, api: web, batch: web },
         secondRerunWrites: [],
         reference: { web, api: web, batch: web },
-        applied: {},
+        applied: { api: ["Schedule applied: api"], batch: ["Schedule applied: batch"] },
         reportedFailed: [],
         deadLettered: false,
       }),
-    ).toEqual(["S1 inconsistent", "S3 lost"]);
+    ).toEqual(["S1 inconsistent", "S3 lost", "S6 lost"]);
+  });
+
+  it("schedule: every service scheduled as a fault-free run makes it, and one of them never told", () => {
+    const web = { target: { min: 2, max: 2 }, actions: ["a"], memory: { min: 2, max: 2 } };
+    const told = { api: ["Schedule applied: api"], batch: ["Schedule applied: batch"] };
+    const observation = {
+      afterFault: { web, api: web, batch: web },
+      converged: { web, api: web, batch: web },
+      secondRerunWrites: [],
+      reference: { web, api: web, batch: web },
+      applied: told,
+      reportedFailed: [],
+      deadLettered: false,
+    };
+    expect(broken(scheduleFlow as FlowSpec<unknown, unknown>, observation)).toEqual(["S6 lost"]);
+    // Told as failed, or dead-lettered (judged again after its redrive), is not lost.
+    expect(
+      broken(scheduleFlow as FlowSpec<unknown, unknown>, { ...observation, reportedFailed: ["web"] }),
+    ).toEqual([]);
+    expect(
+      broken(scheduleFlow as FlowSpec<unknown, unknown>, { ...observation, deadLettered: true }),
+    ).toEqual([]);
+  });
+
+  it("policy: a rollback the flow made, told as 'nothing was rolled back'", () => {
+    const good = "arn:aws:ecs:eu-west-1:123456789012:task-definition/payments:1";
+    const observation = {
+      runs: good,
+      good,
+      bad: { ...revision("payments:2", "INACTIVE"), arn: good.replace(":1", ":2") },
+      told: {
+        RegisterTaskDefinition: [{ verdict: "not compliant", text: "deregistered `payments:2`" }],
+        UpdateService: [
+          {
+            verdict: "not compliant",
+            text: "payments:2 violates ECS001; the service no longer runs it (it runs payments:1), so nothing was rolled back",
+          },
+        ],
+      },
+      registerDeadLettered: false,
+      updateDeadLettered: false,
+    };
+    expect(broken(policyFlow as FlowSpec<unknown, unknown>, observation)).toEqual(["P7 lost"]);
+    const rolledBack = {
+      verdict: "not compliant",
+      text: "rolled *prod/payments* back from `payments:2` to `payments:1`",
+    };
+    expect(
+      broken(policyFlow as FlowSpec<unknown, unknown>, {
+        ...observation,
+        told: { ...observation.told, UpdateService: [rolledBack] },
+      }),
+    ).toEqual([]);
+  });
+
+  it("right-sizing: a step taken that no summary lists as applied", () => {
+    const original = revision("cart:1", "ACTIVE");
+    const stepped = revision("cart:2", "ACTIVE");
+    const observation = {
+      services: {
+        cart: { runs: stepped, revisions: [original, stepped] },
+        search: { runs: revision("search:1", "ACTIVE"), revisions: [revision("search:1", "ACTIVE")] },
+      },
+      original: { cart: original.arn, search: revision("search:1", "ACTIVE").arn },
+      referenceSize: "undefined/undefined",
+      summaries: 1,
+      appliedRevisions: [],
+      deadLettered: false,
+    };
+    expect(broken(rightsizeFlow as FlowSpec<unknown, unknown>, observation)).toContain("Z8 lost");
+    expect(
+      broken(rightsizeFlow as FlowSpec<unknown, unknown>, { ...observation, appliedRevisions: ["cart:2"] }),
+    ).not.toContain("Z8 lost");
   });
 });

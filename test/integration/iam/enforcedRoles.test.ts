@@ -75,14 +75,22 @@ const runtimeFor = (fn: AutopilotFunction, config: AutopilotConfig = CONFIG) => 
   });
 };
 
-const cloudTrail = (eventName: string, request: Record<string, unknown>, response: Record<string, unknown>) =>
-  cloudTrailEnvelope({
+let cloudTrailCalls = 0;
+/** A CloudTrail call from AWS's sample record, with an event id of its own (each is handled once). */
+const cloudTrail = (
+  eventName: string,
+  request: Record<string, unknown>,
+  response: Record<string, unknown>,
+) => ({
+  ...cloudTrailEnvelope({
     ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
     eventName,
     awsRegion: REGION,
     requestParameters: request,
     responseElements: response,
-  });
+  }),
+  id: `iam-cloudtrail-${++cloudTrailCalls}`,
+});
 
 const print = () => {};
 
@@ -192,7 +200,7 @@ describe("IAM proof (b): each function's scenarios under moto's IAM enforcement,
     // Back to what the service ran before (its earlier deployment's revision), never the bad one.
     expect(rolledBack).toMatchObject({ actions: [{ kind: "rollback", from: worse }] });
     const daily = await createPolicyHandler(runtimeFor("policy"))(
-      { ...sampleEvent("scheduled-event.json"), region: REGION, account: ACCOUNT },
+      { ...sampleEvent("scheduled-event.json"), id: "iam-policy-audit", region: REGION, account: ACCOUNT },
       localContext("policy"),
     );
     expect(daily).toMatchObject({ action: "audit" });

@@ -42,19 +42,25 @@ const handler = (config: AutopilotConfig) =>
     }),
   );
 
-/** A CloudTrail call derived from AWS's sample record, with this call's name, request and response. */
+let calls = 0;
+/**
+ * A CloudTrail call derived from AWS's sample record, with this call's name, request and response,
+ * and an event id of its own (the function handles each event id once).
+ */
 const call = (
   eventName: string,
   requestParameters: Record<string, unknown>,
   responseElements: Record<string, unknown>,
-) =>
-  cloudTrailEnvelope({
+) => ({
+  ...cloudTrailEnvelope({
     ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
     eventName,
     awsRegion: REGION,
     requestParameters,
     responseElements,
-  });
+  }),
+  id: `policy-call-${++calls}`,
+});
 
 const GOOD: RegisterTaskDefinitionCommandInput = {
   family: "payments",
@@ -306,7 +312,10 @@ describe("functions/policy against moto", () => {
       name: "nightly",
       containers: [{ name: "job", image: "busybox:latest" }],
     });
-    const response = (await handler(AUDIT)(loadFixture("scheduled-event.json"), localContext("policy"))) as {
+    const response = (await handler(AUDIT)(
+      { ...loadFixture("scheduled-event.json"), id: "policy-audit-clusters" },
+      localContext("policy"),
+    )) as {
       action: string;
       revisions: Array<{ taskDefinition: string; usedBy: string[]; rules: string[] }>;
       totals: { revisions: number };

@@ -7,6 +7,8 @@
  * dry run plans again from ECS and shows a "no-rollback" ("the service no longer runs it …, so
  * nothing was rolled back"). The real redrive then tells the kept report — the rollback. The dry
  * run shows the opposite of what the redrive does. Against moto's ECS, SQS and DynamoDB.
+ *
+ * Fixed: a dry run shows the kept report (what the redrive tells) and leaves it kept.
  */
 
 import { mkdtempSync, writeFileSync } from "node:fs";

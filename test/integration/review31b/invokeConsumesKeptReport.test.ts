@@ -9,6 +9,9 @@
  * `dlq redrive`) of the event then plans again from what ECS shows and tells "the service no
  * longer runs it …, so nothing was rolled back": the rollback is never told to Slack, which was
  * down during the local run. Against moto and a loopback Slack that answers 503.
+ *
+ * Fixed: a local run (no outbox, no required delivery) offers the kept report and leaves it kept, and
+ * takes no claim on the event before it (runtime/flowHandler.ts `tellKeptReport`).
  */
 
 import { mkdtempSync, writeFileSync } from "node:fs";

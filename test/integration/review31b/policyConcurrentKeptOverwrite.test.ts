@@ -12,6 +12,9 @@
  * The interleaving is made step by step: the second delivery is the handler's own work after its
  * look for a kept report (functions/policy.ts: `runtime.deliver(await runPolicy(…))`), run after
  * the first delivery kept its report — as when its look came first. Against moto.
+ *
+ * Fixed: the policy function claims each event id, so two deliveries never run side by side; and a
+ * kept report is never written over another attempt's (a conditional PutItem).
  */
 
 import {

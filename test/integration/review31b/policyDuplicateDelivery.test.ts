@@ -10,6 +10,9 @@
  * message of different text — a different message id — saying "nothing was rolled back". Slack
  * is told both that the service was rolled back and that nothing was rolled back, for one
  * UpdateService. Against moto.
+ *
+ * Fixed: the policy function claims each event id (runtime/eventClaims.ts): a second delivery is
+ * answered from the first one's record.
  */
 
 import {
