@@ -1865,6 +1865,29 @@ describe("planRedeploy: enforce mode never deploys a revision it would remove", 
     });
   });
 
+  it("skips a revision a blocking rule could not decide on, naming the rule and why, after the rules it violates", () => {
+    // privileged "TRUE": a string where ECS takes a boolean, so ECS001 cannot tell (fails closed).
+    const web = { name: "web", image: `${REGISTRY}/shop/web:1.4.2`, essential: true, privileged: "TRUE" };
+    const undecided = snapshot({
+      taskDefinition: { containerDefinitions: [web] },
+    } as unknown as Parameters<typeof snapshot>[0]);
+    expect(first(push, undecided, enforce)).toMatchObject({
+      kind: "skip",
+      category: "policy-violation",
+      reason:
+        'the new revision could not be checked: ECS001 at containerDefinitions[0].privileged: containerDefinitions[0].privileged is "TRUE", not a boolean: read as not known (policy enforce mode)',
+    });
+    const both = snapshot({
+      taskDefinition: { pidMode: "host", containerDefinitions: [web, { ...web, name: "sidecar" }] },
+    } as unknown as Parameters<typeof snapshot>[0]);
+    expect(first(push, both, enforce)).toMatchObject({
+      kind: "skip",
+      category: "policy-violation",
+      reason:
+        'the new revision violates ECS005; the new revision could not be checked: ECS001 at containerDefinitions[0].privileged: containerDefinitions[0].privileged is "TRUE", not a boolean: read as not known; ECS001 at containerDefinitions[1].privileged: containerDefinitions[1].privileged is "TRUE", not a boolean: read as not known (policy enforce mode)',
+    });
+  });
+
   it("deploys it in audit mode, deploys a compliant revision in enforce mode, and honours the service's exemptions", () => {
     expect(first(push, unsafe).kind).toBe("deploy");
     expect(first(push, snapshot({}), enforce).kind).toBe("deploy");
