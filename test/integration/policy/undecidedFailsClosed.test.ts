@@ -129,6 +129,37 @@ describe("a rule at or above enforceAt that could not decide: the revision is un
     ]);
   });
 
+  it("names every revision passed over and each of its undecided rules, newest first", async () => {
+    const atMedium = parseConfig(
+      JSON.stringify({ policy: { mode: "enforce", enforceAt: "medium" } }),
+      "enforce",
+    ).policy;
+    await register(UNDECIDED);
+    // ECS001 (high) and ECS002 (medium, "yes" for readonlyRootFilesystem) cannot decide.
+    await register({
+      ...GOOD,
+      containerDefinitions: [
+        {
+          ...app,
+          name: "app",
+          privileged: "TRUE" as unknown as boolean,
+          readonlyRootFilesystem: "yes" as unknown as boolean,
+        },
+      ],
+    });
+    const bad = await register(PRIVILEGED);
+    const outcome = await planPolicyForCall(world.clients, await serviceOn(bad.arn), atMedium);
+    expect(outcome.actions).toEqual([
+      {
+        kind: "no-rollback",
+        cluster: "prod",
+        service: "ledger",
+        reason:
+          "ledger:3 violates ECS001; no earlier compliant revision to roll back to; 2 earlier revision(s) had rules at or above medium that could not decide and were not considered: ledger:2 (ECS001, ECS002), ledger:1 (ECS001)",
+      },
+    ]);
+  });
+
   it("the audit names the rule on the revision and does not count it compliant", async () => {
     const { arn } = await register(UNDECIDED);
     await serviceOn(arn);
