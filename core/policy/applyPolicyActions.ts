@@ -1,5 +1,6 @@
 import {
   DeregisterTaskDefinitionCommand,
+  DescribeServicesCommand,
   TagResourceCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
@@ -66,7 +67,16 @@ export async function applyPolicyActions(
             leaseSeconds: guard.leaseSeconds,
             ...(guard.log ? { log: guard.log } : {}),
           },
-          () => clients.ecs.send(new UpdateServiceCommand(rollbackUpdateInput(action))),
+          () =>
+            clients.ecs.send(new UpdateServiceCommand(rollbackUpdateInput(action))).catch(async (error) => {
+              // A reply lost on every attempt: ECS may have taken the call. What the service runs
+              // now says whether it did; Slack is told that, not "could not".
+              const described = await clients.ecs.send(
+                new DescribeServicesCommand({ cluster: action.cluster, services: [action.serviceArn] }),
+              );
+              if (described.services?.[0]?.taskDefinition === action.to) return undefined;
+              throw error;
+            }),
         );
         done.push(rollbackOutcome(action, result));
         break;

@@ -43,7 +43,9 @@ export function rightsizeMessage(
   const caveat = metricsCaveat(report);
   const oldest = [...report.prices.sources].sort((a, b) => b.ageDays - a.ageDays)[0];
   return {
-    text: `Right-sizing: ${money(report.totals.saving)}/month to save across ${report.recommendations.length} services`,
+    // The outcome is in the text too: a retry whose steps went through is another message than the
+    // attempt whose steps failed (a message's id is its event's and its text's: Notify posts it once).
+    text: `Right-sizing: ${money(report.totals.saving)}/month to save across ${report.recommendations.length} services${applied.length > 0 ? `; ${applied.length} stepped down` : ""}${failed.length > 0 ? `; ${failed.length} not applied` : ""}`,
     blocks: capBlocks([
       header(
         `Right-sizing (${report.region}, ${report.data.hours > 0 ? `${spanText(report.data.hours)} of metrics in ${report.lookbackDays} days` : `${report.lookbackDays} days`})`,
