@@ -265,7 +265,7 @@ describe("ECS006 host network mode", () => {
 });
 
 describe("ECS007 runs as root", () => {
-  it("root and uid 0 are flagged at the user; no user is flagged as the image's root", () => {
+  it('uid 0 (0:0) is flagged at the user; no user is flagged as the image\'s root (root and "0": ruleDecisions.test.ts)', () => {
     expect(decide("ECS007", td(app({ user: "0:0" })))).toEqual([
       "ECS007 medium containerDefinitions[0].user: container 'app' runs as 0:0",
     ]);

@@ -245,6 +245,12 @@ describe("planSchedules: which capacity a scheduled service gets and remembers",
       ),
     );
     expect(plan.status).toBe("scheduled");
+    expect(plan.error).toBeUndefined();
+    // Up 2-2 remembered from the tag, the new target registered at 2-2 (up and off are the same).
+    expect(plan.writes.filter((w) => w.kind === "set-capacity" || w.kind === "remember-capacity")).toEqual([
+      { kind: "remember-capacity", capacity: { min: 2, max: 2 }, source: "tag or config" },
+      { kind: "set-capacity", capacity: { min: 2, max: 2 }, reason: "register" },
+    ]);
   });
 
   it("sets the capacity the schedule wants now, except within two minutes of a scheduled change", () => {
@@ -271,7 +277,9 @@ describe("planSchedules: which capacity a scheduled service gets and remembers",
       target: { MinCapacity: 2, MaxCapacity: 5 },
       memory: { upMin: 2, upMax: 6, source: "x" },
     };
-    expect(writesOf(inputs(service({ "autopilot:schedule": TAG }), { actions, ...maxOff }))).toHaveLength(1);
+    expect(writesOf(inputs(service({ "autopilot:schedule": TAG }), { actions, ...maxOff }))).toEqual([
+      '{"kind":"set-capacity","capacity":{"min":2,"max":6},"reason":"schedule-now"}',
+    ]);
   });
 
   it("counts up tasks as the desired count held inside the up capacity", () => {
