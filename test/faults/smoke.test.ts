@@ -206,6 +206,7 @@ describe("the invariants catch what they are there for", () => {
       original: { cart: original.arn, search: revision("search:1", "ACTIVE").arn },
       referenceSize: "undefined/undefined",
       summaries: 1,
+      sameSummaryShown: 1,
       appliedRevisions: [],
       deadLettered: false,
     };

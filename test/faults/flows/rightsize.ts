@@ -34,6 +34,8 @@ interface RightsizeObservation {
   readonly referenceSize: string;
   /** Summaries shown, and the revision each says `cart` was rolled out as. */
   readonly summaries: number;
+  /** The most times one summary (the same text and blocks) was shown. */
+  readonly sameSummaryShown: number;
   readonly appliedRevisions: readonly string[];
   readonly deadLettered: boolean;
 }
@@ -120,9 +122,11 @@ const invariants: Invariant<RightsizeObservation>[] = [
   },
   {
     id: "Z7",
-    says: "the summary is not shown twice",
+    says: "the same summary is not shown twice",
     breaks: "inconsistent",
-    check: (o) => (o.summaries > 1 ? [`the summary was shown ${o.summaries} times`] : []),
+    // A failed attempt's summary ("not applied … retried") and its retry's are two outcomes, each
+    // told once; the same summary shown twice is the duplicate.
+    check: (o) => (o.sameSummaryShown > 1 ? [`the summary was shown ${o.sameSummaryShown} times`] : []),
   },
 ];
 
@@ -190,6 +194,16 @@ export const rightsizeFlow: FlowSpec<RightsizeWorld, RightsizeObservation> = {
       original: world.original,
       referenceSize,
       summaries: summaries.length,
+      sameSummaryShown: Math.max(
+        0,
+        ...Object.values(
+          summaries.reduce<Record<string, number>>((seen, m) => {
+            const text = messageText(m);
+            seen[text] = (seen[text] ?? 0) + 1;
+            return seen;
+          }, {}),
+        ),
+      ),
       appliedRevisions: summaries.flatMap((m) =>
         [...messageText(m).matchAll(/• shop\/cart: [\d/]+ → [\d/]+ \((cart:\d+)\)/g)].map((x) => x[1] ?? ""),
       ),
