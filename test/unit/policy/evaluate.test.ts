@@ -213,6 +213,22 @@ describe("evaluateResource: suppressions and exemptions", () => {
   });
 });
 
+describe("evaluateResource: an undecided rule is `invalid` only where a value has the wrong type", () => {
+  const unknowns = (td: ReturnType<typeof compliant>, ...rules: string[]) =>
+    evaluateResource({ document: td, subject: "x", suppressions: [], run: RUN }, DEFAULT_CONFIG.policy)
+      .unknown.filter((u) => rules.includes(u.ruleId))
+      .map((u) => `${u.ruleId} ${u.path}${u.invalid ? " invalid" : ""}`);
+
+  it("a value not known in this input (a template's variable) is not invalid; a wrong type read is", () => {
+    const later = compliant();
+    container(later).privileged = new Unknown("var.privileged");
+    expect(unknowns(later, "ECS001")).toEqual(["ECS001 containerDefinitions[0].privileged"]);
+    const wrong = compliant();
+    container(wrong).privileged = "TRUE";
+    expect(unknowns(wrong, "ECS001")).toEqual(["ECS001 containerDefinitions[0].privileged invalid"]);
+  });
+});
+
 describe("evaluateResource: what a result says of its resource", () => {
   it("places findings and unknown results where the file has them", () => {
     const td = twoFindings();
