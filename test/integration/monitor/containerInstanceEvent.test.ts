@@ -380,6 +380,32 @@ describe("the monitor on ECS Container Instance State Change", () => {
     expect(await world.state.get(key)).toBeUndefined();
   });
 
+  it("fails the invocation when a reconnect's delete fails for another reason than its condition (so it is retried)", async () => {
+    // moto cannot throttle: the refusal is a middleware on this test's DynamoDB client, as
+    // DynamoDB's ThrottlingException reaches the SDK; every other call goes to moto.
+    let refuse = true;
+    world.clients.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (refuse && context.commandName === "DeleteItemCommand")
+          throw Object.assign(new Error("Rate of requests exceeds the allowed throughput."), {
+            name: "ThrottlingException",
+            $metadata: { httpStatusCode: 400 },
+          });
+        return next(args);
+      },
+      { step: "initialize", name: "refuse-delete-item" },
+    );
+    try {
+      const connected = { agentConnected: true, status: "ACTIVE" };
+      await expect(
+        handler()(event(8, "2026-11-26T15:00:00Z", connected), localContext("monitor")),
+      ).rejects.toThrow("Rate of requests exceeds the allowed throughput.");
+    } finally {
+      refuse = false;
+      world.clients.dynamodb.middlewareStack.remove("refuse-delete-item");
+    }
+  });
+
   it("names an instance by its container instance id when the event has no EC2 instance id, and remembers none", async () => {
     posts.length = 0;
     const key = stateKeys.agentDisconnected(instances[7]?.arn ?? "");
