@@ -283,6 +283,32 @@ describe("CloudFormation: the template's ECS resources and their references", ()
     expect(task?.run).toEqual({ behindLoadBalancer: true, platformVersion: "1.4.0", launchType: "FARGATE" });
   });
 
+  it("a task definition run by a task set and a service is checked as the service runs it, whichever comes first", async () => {
+    // The task set (an EXTERNAL service's) is written first; the service, on Fargate, second.
+    const template = `Resources:
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      ContainerDefinitions: []
+  Canary:
+    Type: AWS::ECS::TaskSet
+    Properties:
+      Cluster: prod
+      Service: legacy
+      TaskDefinition: !Ref Web
+      LaunchType: EC2
+  App:
+    Type: AWS::ECS::Service
+    Properties:
+      Cluster: prod
+      TaskDefinition: !Ref Web
+      LaunchType: FARGATE
+`;
+    const [task] = await loadPolicyText(template, "template.yaml");
+    expect(task?.run).toEqual({ launchType: "FARGATE" });
+  });
+
   it("a service whose load balancers are a condition (`!If`) leaves its task definition's load balancer unknown", async () => {
     const template = `Conditions:
   Public: !Equals [!Ref Stage, prod]
