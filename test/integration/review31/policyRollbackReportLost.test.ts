@@ -15,111 +15,34 @@
  * under the event id, and the retry tells it instead of planning again (runtime/flowHandler.ts).
  */
 
-import {
-  DescribeServicesCommand,
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-ecs";
 import { CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { parseConfig } from "../../../core/config/index.ts";
-import { createPolicyHandler } from "../../../functions/policy.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
-import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
-import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
 import { drainOutbox } from "../../support/outbox.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
+import { createWorld, type World } from "../../support/world.ts";
 
 let world: World;
-const ENFORCE = parseConfig(JSON.stringify({ policy: { mode: "enforce", enforceAt: "high" } }), "enforce");
-
-const GOOD: RegisterTaskDefinitionCommandInput = {
-  family: "billing-r31",
-  requiresCompatibilities: ["FARGATE"],
-  networkMode: "awsvpc",
-  cpu: "256",
-  memory: "512",
-  executionRoleArn: "arn:aws:iam::123456789012:role/billing-exec",
-  containerDefinitions: [
-    {
-      name: "app",
-      image: ecrImage(REGION, "shop/billing", "1.0.0"),
-      user: "1000",
-      readonlyRootFilesystem: true,
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/billing" } },
-      linuxParameters: { capabilities: { drop: ["ALL"] } },
-    },
-  ],
-};
-const BAD: RegisterTaskDefinitionCommandInput = {
-  ...GOOD,
-  containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
-};
 
 describe("review 31: a policy rollback whose message could not be queued", () => {
   beforeAll(async () => {
     world = await createWorld();
-    await createCluster(world.clients, "prod-r31");
   });
 
   it("is told as a rollback by the retry, not as 'nothing was rolled back'", async () => {
-    const { containerDefinitions, ...properties } = GOOD;
-    const service = await createService(world.clients, {
-      cluster: "prod-r31",
-      name: "billing",
-      family: "billing-r31",
-      containers: containerDefinitions ?? [],
-      taskDefinition: properties,
-    });
-    const good = service.taskDefinition ?? "";
-    const bad =
-      (await world.clients.ecs.send(new RegisterTaskDefinitionCommand(BAD))).taskDefinition
-        ?.taskDefinitionArn ?? "";
-    const updated = await world.clients.ecs.send(
-      new UpdateServiceCommand({ cluster: "prod-r31", service: "billing", taskDefinition: bad }),
+    const { good, event, serviceNow } = await serviceMovedOntoPrivileged(
+      world,
+      "r31",
+      "00000000-0000-4000-8000-0000000r3101",
     );
-    // The CloudTrail record of that UpdateService, with the revision it set in its response.
-    const event = {
-      ...cloudTrailEnvelope({
-        ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
-        eventName: "UpdateService",
-        awsRegion: REGION,
-        requestParameters: { cluster: "prod-r31", service: "billing", taskDefinition: bad },
-        responseElements: {
-          service: {
-            serviceName: "billing",
-            serviceArn: updated.service?.serviceArn,
-            clusterArn: updated.service?.clusterArn,
-            taskDefinition: bad,
-          },
-        },
-      }),
-      id: "00000000-0000-4000-8000-0000000r3101",
-    };
     const outbox =
       (
         await world.clients.sqs.send(
           new CreateQueueCommand({ QueueName: `outbox-r31-policy-${process.pid}` }),
         )
       ).QueueUrl ?? "";
-    const handlerWith = (outboxQueueUrl: string) =>
-      createPolicyHandler(
-        createRuntime("policy", {
-          clients: world.clients,
-          tableName: world.tableName,
-          config: ENFORCE,
-          outboxQueueUrl,
-        }),
-      );
-    const serviceNow = async () =>
-      (
-        await world.clients.ecs.send(
-          new DescribeServicesCommand({ cluster: "prod-r31", services: ["billing"] }),
-        )
-      ).services?.[0]?.taskDefinition;
+    const handlerWith = (outboxQueueUrl: string) => deployedPolicy(world, outboxQueueUrl);
 
     // First attempt: rolls back, then its message cannot be queued → the invocation fails.
     const first = await handlerWith(outbox.replace(/outbox-r31-policy-\d+$/, "missing-outbox-r31"))(

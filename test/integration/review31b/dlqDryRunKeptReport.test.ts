@@ -14,56 +14,28 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-ecs";
 import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dlqRedrive } from "../../../cli/dlq.ts";
 import { localContext } from "../../../cli/localContext.ts";
-import { parseConfig } from "../../../core/config/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
-import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
 import { outboxQueues } from "../../support/outbox.ts";
+import {
+  ENFORCE_AT_HIGH,
+  ENFORCE_AT_HIGH_TEXT,
+  serviceMovedOntoPrivileged,
+} from "../../support/policyRollbackScene.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
 const saved = process.env.SLACK_WEBHOOK_URL;
-const CONFIG_TEXT = JSON.stringify({ policy: { mode: "enforce", enforceAt: "high" } });
-const ENFORCE = parseConfig(CONFIG_TEXT, "enforce");
-
-const GOOD: RegisterTaskDefinitionCommandInput = {
-  family: "billing-r31b-dry",
-  requiresCompatibilities: ["FARGATE"],
-  networkMode: "awsvpc",
-  cpu: "256",
-  memory: "512",
-  executionRoleArn: "arn:aws:iam::123456789012:role/billing-exec",
-  containerDefinitions: [
-    {
-      name: "app",
-      image: ecrImage(REGION, "shop/billing", "1.0.0"),
-      user: "1000",
-      readonlyRootFilesystem: true,
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/billing" } },
-      linuxParameters: { capabilities: { drop: ["ALL"] } },
-    },
-  ],
-};
-const BAD: RegisterTaskDefinitionCommandInput = {
-  ...GOOD,
-  containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
-};
+const CONFIG_TEXT = ENFORCE_AT_HIGH_TEXT;
 
 describe("review 31b: dlq redrive --dry-run of a policy event whose report is kept", () => {
   beforeAll(async () => {
     world = await createWorld();
-    await createCluster(world.clients, "prod-r31b-dry");
     delete process.env.SLACK_WEBHOOK_URL;
   });
   afterAll(() => {
@@ -71,44 +43,18 @@ describe("review 31b: dlq redrive --dry-run of a policy event whose report is ke
   });
 
   it("shows what the redrive then does: tell the rollback", async () => {
-    const { containerDefinitions, ...properties } = GOOD;
-    await createService(world.clients, {
-      cluster: "prod-r31b-dry",
-      name: "billing",
-      family: "billing-r31b-dry",
-      containers: containerDefinitions ?? [],
-      taskDefinition: properties,
-    });
-    const bad =
-      (await world.clients.ecs.send(new RegisterTaskDefinitionCommand(BAD))).taskDefinition
-        ?.taskDefinitionArn ?? "";
-    const updated = await world.clients.ecs.send(
-      new UpdateServiceCommand({ cluster: "prod-r31b-dry", service: "billing", taskDefinition: bad }),
+    const { event } = await serviceMovedOntoPrivileged(
+      world,
+      "r31b-dry",
+      "00000000-0000-4000-8000-00000r31b003",
     );
-    const event = {
-      ...cloudTrailEnvelope({
-        ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
-        eventName: "UpdateService",
-        awsRegion: REGION,
-        requestParameters: { cluster: "prod-r31b-dry", service: "billing", taskDefinition: bad },
-        responseElements: {
-          service: {
-            serviceName: "billing",
-            serviceArn: updated.service?.serviceArn,
-            clusterArn: updated.service?.clusterArn,
-            taskDefinition: bad,
-          },
-        },
-      }),
-      id: "00000000-0000-4000-8000-00000r31b003",
-    };
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r31b-dry");
     // Deployed, every attempt: rolled back, the outbox never took the report (kept), then the DLQ.
     const attempt = await createPolicyHandler(
       createRuntime("policy", {
         clients: world.clients,
         tableName: world.tableName,
-        config: ENFORCE,
+        config: ENFORCE_AT_HIGH,
         outboxQueueUrl: outbox.missing,
       }),
     )(event, localContext("policy")).catch((e: unknown) => e);

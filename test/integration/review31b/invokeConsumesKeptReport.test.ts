@@ -17,58 +17,28 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invokeEvent } from "../../../cli/invoke.ts";
 import { localContext } from "../../../cli/localContext.ts";
-import { parseConfig } from "../../../core/config/index.ts";
 import { stateKeys } from "../../../core/state/index.ts";
-import { createPolicyHandler } from "../../../functions/policy.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
-import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
-import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
 import { drainOutbox, outboxQueues } from "../../support/outbox.ts";
+import {
+  deployedPolicy,
+  ENFORCE_AT_HIGH_TEXT,
+  serviceMovedOntoPrivileged,
+} from "../../support/policyRollbackScene.ts";
 import { startRecordingServer } from "../../support/recordingServer.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { createWorld, type World } from "../../support/world.ts";
 
 let world: World;
 let slack: Awaited<ReturnType<typeof startRecordingServer>>;
 const saved = process.env.SLACK_WEBHOOK_URL;
-const CONFIG_TEXT = JSON.stringify({ policy: { mode: "enforce", enforceAt: "high" } });
-const ENFORCE = parseConfig(CONFIG_TEXT, "enforce");
-
-const GOOD: RegisterTaskDefinitionCommandInput = {
-  family: "billing-r31b-inv",
-  requiresCompatibilities: ["FARGATE"],
-  networkMode: "awsvpc",
-  cpu: "256",
-  memory: "512",
-  executionRoleArn: "arn:aws:iam::123456789012:role/billing-exec",
-  containerDefinitions: [
-    {
-      name: "app",
-      image: ecrImage(REGION, "shop/billing", "1.0.0"),
-      user: "1000",
-      readonlyRootFilesystem: true,
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/billing" } },
-      linuxParameters: { capabilities: { drop: ["ALL"] } },
-    },
-  ],
-};
-const BAD: RegisterTaskDefinitionCommandInput = {
-  ...GOOD,
-  containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
-};
+const CONFIG_TEXT = ENFORCE_AT_HIGH_TEXT;
 
 describe("review 31b: a local invoke of an event whose report is kept, while Slack is down", () => {
   beforeAll(async () => {
     world = await createWorld();
-    await createCluster(world.clients, "prod-r31b-inv");
     slack = await startRecordingServer((_post, _i, res) => {
       res.statusCode = 503;
       res.end("service unavailable");
@@ -82,47 +52,13 @@ describe("review 31b: a local invoke of an event whose report is kept, while Sla
   });
 
   it("leaves the kept report for the deployed retry, which tells the rollback", async () => {
-    const { containerDefinitions, ...properties } = GOOD;
-    await createService(world.clients, {
-      cluster: "prod-r31b-inv",
-      name: "billing",
-      family: "billing-r31b-inv",
-      containers: containerDefinitions ?? [],
-      taskDefinition: properties,
-    });
-    const bad =
-      (await world.clients.ecs.send(new RegisterTaskDefinitionCommand(BAD))).taskDefinition
-        ?.taskDefinitionArn ?? "";
-    const updated = await world.clients.ecs.send(
-      new UpdateServiceCommand({ cluster: "prod-r31b-inv", service: "billing", taskDefinition: bad }),
+    const { event } = await serviceMovedOntoPrivileged(
+      world,
+      "r31b-inv",
+      "00000000-0000-4000-8000-00000r31b002",
     );
-    const event = {
-      ...cloudTrailEnvelope({
-        ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
-        eventName: "UpdateService",
-        awsRegion: REGION,
-        requestParameters: { cluster: "prod-r31b-inv", service: "billing", taskDefinition: bad },
-        responseElements: {
-          service: {
-            serviceName: "billing",
-            serviceArn: updated.service?.serviceArn,
-            clusterArn: updated.service?.clusterArn,
-            taskDefinition: bad,
-          },
-        },
-      }),
-      id: "00000000-0000-4000-8000-00000r31b002",
-    };
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r31b-inv");
-    const deployed = (queueUrl: string) =>
-      createPolicyHandler(
-        createRuntime("policy", {
-          clients: world.clients,
-          tableName: world.tableName,
-          config: ENFORCE,
-          outboxQueueUrl: queueUrl,
-        }),
-      );
+    const deployed = (queueUrl: string) => deployedPolicy(world, queueUrl);
 
     // Deployed: rolls back, the outbox does not take the message → kept, the invocation fails.
     const first = await deployed(outbox.missing)(event, localContext("policy")).catch((e: unknown) => e);

@@ -17,94 +17,36 @@
  * kept report is never written over another attempt's (a conditional PutItem).
  */
 
-import {
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { parseConfig } from "../../../core/config/index.ts";
 import type { CloudTrailApiCallEvent } from "../../../core/events/index.ts";
 import { runPolicy } from "../../../core/policy/runPolicy.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
-import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
 import { drainOutbox, outboxQueues } from "../../support/outbox.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { ENFORCE_AT_HIGH, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
+import { createWorld, type World } from "../../support/world.ts";
 
 let world: World;
-const ENFORCE = parseConfig(JSON.stringify({ policy: { mode: "enforce", enforceAt: "high" } }), "enforce");
-
-const GOOD: RegisterTaskDefinitionCommandInput = {
-  family: "billing-r31b-race",
-  requiresCompatibilities: ["FARGATE"],
-  networkMode: "awsvpc",
-  cpu: "256",
-  memory: "512",
-  executionRoleArn: "arn:aws:iam::123456789012:role/billing-exec",
-  containerDefinitions: [
-    {
-      name: "app",
-      image: ecrImage(REGION, "shop/billing", "1.0.0"),
-      user: "1000",
-      readonlyRootFilesystem: true,
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/billing" } },
-      linuxParameters: { capabilities: { drop: ["ALL"] } },
-    },
-  ],
-};
-const BAD: RegisterTaskDefinitionCommandInput = {
-  ...GOOD,
-  containerDefinitions: [{ ...GOOD.containerDefinitions?.[0], name: "app", privileged: true }],
-};
 
 describe("review 31b: two deliveries of one policy event side by side, the outbox failing", () => {
   beforeAll(async () => {
     world = await createWorld();
-    await createCluster(world.clients, "prod-r31b-race");
   });
 
   it("the rollback's kept report is not overwritten by the other delivery's 'nothing was rolled back'", async () => {
-    const { containerDefinitions, ...properties } = GOOD;
-    await createService(world.clients, {
-      cluster: "prod-r31b-race",
-      name: "billing",
-      family: "billing-r31b-race",
-      containers: containerDefinitions ?? [],
-      taskDefinition: properties,
-    });
-    const bad =
-      (await world.clients.ecs.send(new RegisterTaskDefinitionCommand(BAD))).taskDefinition
-        ?.taskDefinitionArn ?? "";
-    const updated = await world.clients.ecs.send(
-      new UpdateServiceCommand({ cluster: "prod-r31b-race", service: "billing", taskDefinition: bad }),
+    const { event } = await serviceMovedOntoPrivileged(
+      world,
+      "r31b-race",
+      "00000000-0000-4000-8000-00000r31b004",
     );
-    const event = {
-      ...cloudTrailEnvelope({
-        ...loadFixture("cloudtrail-record-ecs-createcluster.json"),
-        eventName: "UpdateService",
-        awsRegion: REGION,
-        requestParameters: { cluster: "prod-r31b-race", service: "billing", taskDefinition: bad },
-        responseElements: {
-          service: {
-            serviceName: "billing",
-            serviceArn: updated.service?.serviceArn,
-            clusterArn: updated.service?.clusterArn,
-            taskDefinition: bad,
-          },
-        },
-      }),
-      id: "00000000-0000-4000-8000-00000r31b004",
-    };
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r31b-race");
     const runtimeWith = (queueUrl: string) =>
       createRuntime("policy", {
         clients: world.clients,
         tableName: world.tableName,
-        config: ENFORCE,
+        config: ENFORCE_AT_HIGH,
         outboxQueueUrl: queueUrl,
       });
 
