@@ -207,8 +207,7 @@ async function keepReport(
  * First step of a retried event of a report-keeping flow ({@link REPORT_KEEPING_FLOWS}): tells
  * the report an earlier attempt kept ({@link keepReport}), then forgets it — only where the
  * delivery is durable (the outbox, or `dlq redrive`'s required delivery); a dry run or a local
- * `invoke` shows it and leaves it kept. When that attempt's
- * work was complete, its summary (with what was sent, and `reportOf: "earlier attempt"`) is the
+ * `invoke` shows it and leaves it kept. When that attempt's work was complete, its summary (with what was sent, and `reportOf: "earlier attempt"`) is the
  * answer and the flow does not run again; otherwise the flow runs on. What still cannot be handed
  * over stays kept and fails the invocation ({@link DeliveryError}). Undefined: nothing was kept.
  */
