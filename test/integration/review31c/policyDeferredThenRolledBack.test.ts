@@ -21,9 +21,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
 import { SlackWebhook } from "../../../core/notify/index.ts";
+import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
 import { createNotifyHandler } from "../../../functions/notify.ts";
-import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { outboxQueues } from "../../support/outbox.ts";
 import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
@@ -67,7 +67,7 @@ describe("review 31c: a policy rollback deferred by a roll-out, then done by the
       "00000000-0000-4000-8000-00000r31c002",
     );
     const serviceArn = String(
-      (event as { detail: { responseElements: { service: { serviceArn: string } } } }).detail
+      (event as unknown as { detail: { responseElements: { service: { serviceArn: string } } } }).detail
         .responseElements.service.serviceArn,
     );
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r31c-def");
