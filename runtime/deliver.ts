@@ -213,7 +213,7 @@ async function keepReport(
  */
 export async function deliverKeptReport(
   targets: DeliveryTargets,
-): Promise<{ readonly complete: boolean; readonly response: object } | undefined> {
+): Promise<{ readonly complete: boolean; readonly told: boolean; readonly response: object } | undefined> {
   if (!REPORT_KEEPING_FLOWS.has(targets.flow)) return undefined;
   const key = stateKeys.keptReport(targets.flow, targets.eventId);
   const kept = await targets.state.get<{ complete?: boolean; summary?: string; messages?: string }>(key);
@@ -237,6 +237,7 @@ export async function deliverKeptReport(
     const { undelivered, ...rest } = delivery;
     return {
       complete: kept.complete === true,
+      told: false,
       response: {
         ...summary,
         ...(targets.printOnly ? {} : rest),
@@ -268,6 +269,7 @@ export async function deliverKeptReport(
   const { undelivered, ...rest } = delivery;
   return {
     complete: kept.complete === true,
+    told: true,
     response: {
       ...summary,
       ...rest,

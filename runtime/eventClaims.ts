@@ -81,3 +81,29 @@ export function claimEvents(
     },
   };
 }
+
+/**
+ * Records an event handled with this answer, as a claimed invocation does when it returns: for an
+ * invocation that answered before taking the claim (runtime/flowHandler.ts: a kept report told),
+ * so that a later delivery of the event is answered from the record, not planned again. An event
+ * someone else holds or has recorded is left as it is.
+ */
+export async function recordHandled(
+  runtime: FlowRuntime,
+  flow: string,
+  eventId: string,
+  owner: string,
+  response: unknown,
+): Promise<void> {
+  const key = stateKeys.event(flow, eventId);
+  const lease = await acquireLease(runtime.state, key, owner, { leaseSeconds: 60 });
+  if (!lease.acquired) return;
+  const text = JSON.stringify(response ?? null);
+  await completeLease(runtime.state, key, owner, {
+    ttlSeconds: HANDLED_SECONDS,
+    attributes: {
+      response:
+        text.length <= MAX_STORED_RESPONSE ? text : JSON.stringify({ replayed: true, truncated: true }),
+    },
+  });
+}

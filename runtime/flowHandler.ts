@@ -4,7 +4,7 @@ import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import { withFunctionScope } from "../core/aws/index.ts";
-import { claimEvents } from "./eventClaims.ts";
+import { claimEvents, recordHandled } from "./eventClaims.ts";
 import { type LambdaHandler, rejectInvalidEvents } from "./rejectInvalidEvents.ts";
 import type { FlowRuntime } from "./runtime.ts";
 
@@ -40,7 +40,7 @@ export function flowHandler<Schema extends z.ZodType>(
     .use(parser({ schema: options.schema, safeParse: true }))
     .use(rejectInvalidEvents(runtime));
   // Before the claim: a report a local run or a dry run only shows stays kept, and its event unclaimed.
-  chain.use(tellKeptReport(runtime));
+  chain.use(tellKeptReport(runtime, options.claims === true));
   if (options.claims) chain.use(claimEvents(runtime, runtime.flow));
   // rejectInvalidEvents replaced Powertools' ParsedResult with the parsed event; middy's types
   // follow the parser's output, not the raw event the runtime passes in.
@@ -56,13 +56,21 @@ export function flowHandler<Schema extends z.ZodType>(
  * flow's own change made and nothing left to tell. An attempt whose work was not complete goes on
  * to the flow once its kept report is told.
  */
-function tellKeptReport(runtime: FlowRuntime): MiddlewareObj<unknown, unknown, Error, Context> {
+function tellKeptReport(
+  runtime: FlowRuntime,
+  claims: boolean,
+): MiddlewareObj<unknown, unknown, Error, Context> {
   return {
     before: async (request) => {
       const id = (request.event as { id?: unknown }).id;
       if (typeof id !== "string" || id.length === 0) return undefined;
       const kept = await runtime.deliverKeptReport(id);
-      return kept?.complete ? kept.response : undefined;
+      if (!kept?.complete) return undefined;
+      // Told for good (not only shown by a dry run or a local invoke): the event is handled, and a
+      // later delivery is answered from its record, as after any claimed invocation.
+      if (claims && kept.told)
+        await recordHandled(runtime, runtime.flow, id, request.context.awsRequestId, kept.response);
+      return kept.response;
     },
   };
 }

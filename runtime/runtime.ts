@@ -67,11 +67,12 @@ export interface FlowRuntime {
   /**
    * Tells what an earlier attempt of this event kept because the outbox did not take it
    * (runtime/deliver.ts, report-keeping flows only): `complete` means that attempt's work was
-   * done and `response` answers the event without running the flow again.
+   * done and `response` answers the event without running the flow again; `told`, that the report
+   * was handed over for good (not only shown by a dry run or a local invoke).
    */
   deliverKeptReport(
     eventId: string,
-  ): Promise<{ readonly complete: boolean; readonly response: object } | undefined>;
+  ): Promise<{ readonly complete: boolean; readonly told: boolean; readonly response: object } | undefined>;
   /** The outbox queue Slack messages go through, when deployed. */
   readonly outboxQueueUrl?: string;
 }

@@ -69,8 +69,12 @@ export async function applyPolicyActions(
           },
           () =>
             clients.ecs.send(new UpdateServiceCommand(rollbackUpdateInput(action))).catch(async (error) => {
-              // A reply lost on every attempt: ECS may have taken the call. What the service runs
-              // now says whether it did; Slack is told that, not "could not".
+              // A reply lost on every attempt (no answer, or a 5xx): ECS may have taken the call.
+              // What the service runs now says whether it did; Slack is told that, not "could not".
+              // A refusal (a 4xx: denied, invalid, throttled) was not taken, whoever moved the
+              // service since.
+              const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+              if (status !== undefined && status < 500) throw error;
               const described = await clients.ecs.send(
                 new DescribeServicesCommand({ cluster: action.cluster, services: [action.serviceArn] }),
               );

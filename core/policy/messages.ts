@@ -61,7 +61,7 @@ export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): Sla
     .map((f) => `• *${f.severity}* ${f.ruleId} ${escapeMrkdwn(f.title)}: ${escapeMrkdwn(f.message)}`);
   if (findings.length > 15) lines.push(`…and ${findings.length - 15} more`);
   return {
-    text: `Policy (${outcome.mode}): ${subject}: ${findings.length} finding(s)${undecided.length ? `, ${undecided.length} rule(s) could not decide` : ""}${acted.length ? `, ${acted.length} action(s)` : ""}`,
+    text: `Policy (${outcome.mode}): ${subject}: ${findings.length} finding(s)${undecided.length ? `, ${undecided.length} rule(s) could not decide` : ""}${acted.length ? `, ${acted.length} action(s): ${[...new Set(acted.map((a) => a.kind))].join(", ")}` : ""}`,
     blocks: capBlocks([
       header(`Policy ${outcome.mode}: ${subject}`),
       section(

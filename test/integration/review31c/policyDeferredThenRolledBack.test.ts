@@ -14,6 +14,9 @@
  * back and queues "rolled … back" — under the same text, so the same id. Notify skips it as
  * already posted: Slack only ever says the service was not rolled back, while it was. Against
  * moto (the policy function, its outbox queue and the Notify function's state) and a loopback Slack.
+ *
+ * Fixed: the policy message's text names its actions' kinds (`1 action(s): rollback`), so the
+ * retry's outcome is another message than the deferral's.
  */
 
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";

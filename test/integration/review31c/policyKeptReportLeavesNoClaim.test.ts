@@ -15,6 +15,9 @@
  * is told "nothing was rolled back" beside "rolled … back", for one UpdateService — exactly the
  * double report the claim was added to prevent. Against moto; the outbox failure is a queue URL
  * that does not exist (test/support/outbox.ts).
+ *
+ * Fixed: a kept report told for good records the event handled (runtime/eventClaims.ts
+ * `recordHandled`), so a later delivery is answered from the record.
  */
 
 import { beforeAll, describe, expect, it } from "vitest";

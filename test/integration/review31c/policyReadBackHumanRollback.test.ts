@@ -13,6 +13,9 @@
  *
  * Against moto; the refusal and the engineer's simultaneous UpdateService are a middleware on the
  * policy function's ECS client (moto answers UpdateService for any caller).
+ *
+ * Fixed: the rollback is read back only after an answer that may hide a taken call (none, or a
+ * 5xx); a 4xx refusal fails the rollback, whoever moved the service since.
  */
 
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";

@@ -60,6 +60,7 @@ describe("a report the outbox did not take", () => {
     const retry = await deliverKeptReport(targets(outbox.working));
     expect(retry).toEqual({
       complete: true,
+      told: true,
       response: {
         applied: 1,
         sent: ["SlackWebhookUrl: Schedule applied: prod/web"],
