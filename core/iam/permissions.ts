@@ -406,7 +406,7 @@ const DEFINITIONS: Readonly<
     },
     stateTable(
       ["PutItem", "GetItem", "UpdateItem", "DeleteItem"],
-      "each event handled once (its claim, completed with the answer): a second delivery never plans again over this flow's own rollback; enforce mode: the lease a rollback holds on its service, shared with redeploy and right-sizing, so that it never undoes a roll-out made since the check; a report the outbox did not take, kept for the retry",
+      "each event handled once (its claim, completed with the answer): a second delivery never plans again over this flow's own rollback; enforce mode: the lease a rollback holds on its service, shared with redeploy and right-sizing, so that it never undoes a roll-out made since the check, and the rollback's record under its event, written before its UpdateService so that a retry after lost replies tells it; a report the outbox did not take, kept for the retry",
     ),
     ...RUNTIME,
   ],

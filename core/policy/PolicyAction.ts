@@ -14,6 +14,11 @@ export type PolicyAction =
       readonly from: string;
       readonly to: string;
       readonly reason: string;
+      /**
+       * Done by an earlier attempt of this event, whose UpdateService replies were lost: the retry
+       * found its record and the service on `to` (so nothing is sent again).
+       */
+      readonly earlierAttempt?: true;
     }
   | {
       readonly kind: "no-rollback";

@@ -5,6 +5,7 @@ import {
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import type { AwsClients } from "../aws/clients.ts";
+import { describeError } from "../errors.ts";
 import type { FlowLog } from "../flow.ts";
 import { changeServiceAlone } from "../serviceChange.ts";
 import type { StateTable } from "../state/index.ts";
@@ -15,6 +16,7 @@ import {
   rollbackOutcome,
   rollbackUpdateInput,
 } from "./policyActionDecisions.ts";
+import { RollbackRecords } from "./rollbackRecord.ts";
 
 /** What a rollback needs to change a service alone (see `changeServiceAlone`). */
 export interface RollbackGuard {
@@ -56,6 +58,12 @@ export async function applyPolicyActions(
         done.push(action);
         break;
       case "rollback": {
+        // Sent by an earlier attempt of this event (the service runs its target): told, not sent again.
+        if (action.earlierAttempt) {
+          done.push(action);
+          break;
+        }
+        const records = new RollbackRecords(guard.state, guard.owner);
         const result = await changeServiceAlone(
           {
             ecs: clients.ecs,
@@ -67,20 +75,37 @@ export async function applyPolicyActions(
             leaseSeconds: guard.leaseSeconds,
             ...(guard.log ? { log: guard.log } : {}),
           },
-          () =>
-            clients.ecs.send(new UpdateServiceCommand(rollbackUpdateInput(action))).catch(async (error) => {
-              // A reply lost on every attempt (no answer, or a 5xx): ECS may have taken the call.
-              // What the service runs now says whether it did; Slack is told that, not "could not".
-              // A refusal (a 4xx: denied, invalid, throttled) was not taken, whoever moved the
-              // service since.
-              const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-              if (status !== undefined && status < 500) throw error;
-              const described = await clients.ecs.send(
-                new DescribeServicesCommand({ cluster: action.cluster, services: [action.serviceArn] }),
-              );
-              if (described.services?.[0]?.taskDefinition === action.to) return undefined;
-              throw error;
-            }),
+          async () => {
+            // Remembered under the event before it is sent: if every reply is lost and the
+            // read-back below fails too, the retry finds the service on the target and this
+            // record, and tells the rollback (not "nothing was rolled back").
+            await records.remember(action);
+            return clients.ecs
+              .send(new UpdateServiceCommand(rollbackUpdateInput(action)))
+              .catch(async (error) => {
+                // A reply lost on every attempt (no answer, or a 5xx): ECS may have taken the call.
+                // What the service runs now says whether it did; Slack is told that, not "could not".
+                // A refusal (a 4xx: denied, invalid, throttled) was not taken, whoever moved the
+                // service since: forgotten, so that a retry never takes a revert made by hand since
+                // for this rollback.
+                const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+                  ?.httpStatusCode;
+                if (status !== undefined && status < 500) {
+                  await records.forget(action).catch((forgetError: unknown) =>
+                    guard.log?.warn("a refused rollback's record was not forgotten; it runs out by itself", {
+                      service: action.serviceArn,
+                      error: describeError(forgetError),
+                    }),
+                  );
+                  throw error;
+                }
+                const described = await clients.ecs.send(
+                  new DescribeServicesCommand({ cluster: action.cluster, services: [action.serviceArn] }),
+                );
+                if (described.services?.[0]?.taskDefinition === action.to) return undefined;
+                throw error;
+              });
+          },
         );
         done.push(rollbackOutcome(action, result));
         break;

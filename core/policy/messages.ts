@@ -18,7 +18,7 @@ function describeAction(action: PolicyAction): string {
     case "deregister":
       return `:no_entry: deregistered \`${escapeMrkdwn(action.taskDefinitionArn.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})`;
     case "rollback":
-      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})`;
+      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})${action.earlierAttempt ? " — by an earlier attempt of this event, whose replies were lost; the service runs it" : ""}`;
     case "no-rollback":
       return `:warning: *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}*: ${escapeMrkdwn(action.reason)}`;
   }

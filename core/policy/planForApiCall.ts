@@ -8,6 +8,7 @@ import { atOrAbove, type Evaluation, type PolicySettings } from "./evaluate.ts";
 import { complianceOf, evaluateRevision, undecidedOf } from "./evaluateRevision.ts";
 import { isObject, text } from "./fields.ts";
 import type { PolicyAction, PolicyOutcome } from "./PolicyAction.ts";
+import { isEarlierRollback, type RollbackRecord } from "./rollbackRecord.ts";
 
 /**
  * The latest revision before `current` that the policy accepts: first the service's other
@@ -68,11 +69,17 @@ const undecidedField = (evaluation: Evaluation, settings: PolicySettings) => {
  * the revision with its finding count; enforce also deregisters a non-compliant revision.
  * CreateService/UpdateService onto a non-compliant revision: enforce rolls the service back to
  * its previous compliant revision.
+ *
+ * `earlierRollback` reads the rollback an earlier attempt of the same event sent to a service
+ * (`RollbackRecords.find`): a service that moved off the call's revision onto exactly that
+ * rollback's target was rolled back by this event, and is reported so (`earlierAttempt`), not as
+ * "nothing was rolled back".
  */
 export async function planPolicyForCall(
   clients: Pick<AwsClients, "ecs">,
   record: CloudTrailRecord,
   settings: PolicySettings,
+  earlierRollback?: (serviceArn: string) => Promise<RollbackRecord | undefined>,
 ): Promise<PolicyOutcome> {
   const base = { trigger: record.eventName, mode: settings.mode };
   if (record.errorCode)
@@ -170,9 +177,31 @@ export async function planPolicyForCall(
     const reason = `${nameFromArn(current)} violates ${atOrAbove(evaluation.findings, settings.enforceAt)
       .map((f) => f.ruleId)
       .join(", ")}`;
-    if (running !== current)
+    const serviceArn = described.serviceArn ?? name;
+    if (running !== current) {
       // Moved off it already (rolled back by an earlier attempt of this event, or updated since):
       // rolling back now would undo whatever it runs instead.
+      const earlier = await earlierRollback?.(serviceArn);
+      if (isEarlierRollback(earlier, current, running))
+        return {
+          ...base,
+          evaluation,
+          resources,
+          compliant,
+          ...undecided,
+          actions: [
+            {
+              kind: "rollback",
+              cluster: clusterName,
+              service: serviceName,
+              serviceArn,
+              from: current,
+              to: running,
+              reason: earlier.reason || reason,
+              earlierAttempt: true,
+            },
+          ],
+        };
       return {
         ...base,
         evaluation,
@@ -188,6 +217,7 @@ export async function planPolicyForCall(
           },
         ],
       };
+    }
     const {
       target,
       unchecked,
@@ -199,7 +229,7 @@ export async function planPolicyForCall(
           kind: "rollback",
           cluster: clusterName,
           service: serviceName,
-          serviceArn: described.serviceArn ?? name,
+          serviceArn,
           from: current,
           to: target,
           reason: `${reason}${passedOver}`,

@@ -6,6 +6,7 @@ import { auditAccount } from "./auditAccount.ts";
 import { undecidedLines } from "./evaluate.ts";
 import { policyAuditMessage, policyEventMessage } from "./messages.ts";
 import { planPolicyForCall } from "./planForApiCall.ts";
+import { RollbackRecords } from "./rollbackRecord.ts";
 
 /** A revision could not be read, so it was not checked (never assumed compliant). */
 export class PolicyUncheckedError extends AutopilotError {
@@ -48,7 +49,10 @@ export async function runPolicy(
     context.log.info("policy audit", { totals: audit.totals, resourceTotals: audit.resourceTotals });
     return { summary: { action: "audit", ...audit }, messages: [{ message: policyAuditMessage(audit) }] };
   }
-  const planned = await planPolicyForCall(context.clients, event.detail, settings);
+  const records = new RollbackRecords(context.state, event.id);
+  const planned = await planPolicyForCall(context.clients, event.detail, settings, (serviceArn) =>
+    records.find(serviceArn),
+  );
   const outcome = context.dryRun
     ? planned
     : {

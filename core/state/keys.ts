@@ -164,6 +164,14 @@ export const stateKeys = {
   event: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "claim" }),
   /** A flow's report the outbox did not take, kept for the retry of its event (runtime/deliver.ts). */
   keptReport: (flow: string, eventId: string): ItemKey => ({ pk: `event#${flow}#${eventId}`, sk: "report" }),
+  /**
+   * A policy rollback this event sent (or is about to send) to a service: what its retry reads when
+   * the UpdateService's replies were lost, so that it tells its own rollback, not "nothing was rolled back".
+   */
+  policyRollback: (eventId: string, serviceArn: string): ItemKey => ({
+    pk: `event#policy#${eventId}`,
+    sk: `rollback#${serviceArn}`,
+  }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
   /** A "tell once" claim whose message Notify posted (held for the claim's period). */

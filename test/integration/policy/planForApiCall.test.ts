@@ -416,6 +416,50 @@ describe("planPolicyForCall against moto", () => {
       });
     });
 
+    it("enforce: a service moved onto exactly this event's earlier rollback target is reported as that rollback, anything else is not", async () => {
+      const first = await register(GOOD);
+      await createService({ cluster: "prod", serviceName: "ledger", taskDefinition: first.arn });
+      const bad = await register(BAD);
+      const call = await updateService({ cluster: "prod", service: "ledger", taskDefinition: bad.arn });
+      await updateService({ cluster: "prod", service: "ledger", taskDefinition: first.arn });
+      const ledger = `arn:aws:ecs:${REGION}:123456789012:service/prod/ledger`;
+      const asked: string[] = [];
+      // What an earlier attempt of this event remembered (core/policy/rollbackRecord.ts).
+      const remembered = (from: string, to: string) => async (serviceArn: string) => {
+        asked.push(serviceArn);
+        return { from, to, reason: "ledger:2 violates ECS001, ECS003 (as first planned)" };
+      };
+      expect(
+        decision(await planPolicyForCall(world.clients, call, ENFORCE, remembered(bad.arn, first.arn)))
+          .actions,
+      ).toEqual([
+        {
+          kind: "rollback",
+          cluster: "prod",
+          service: "ledger",
+          serviceArn: ledger,
+          from: bad.arn,
+          to: first.arn,
+          reason: "ledger:2 violates ECS001, ECS003 (as first planned)",
+          earlierAttempt: true,
+        },
+      ]);
+      expect(asked).toEqual([ledger]);
+      // A record of a rollback to another revision, or from another one: the service was moved by
+      // someone else since, and nothing was rolled back by this event.
+      const third = await register(GOOD);
+      for (const other of [remembered(bad.arn, third.arn), remembered(third.arn, first.arn)])
+        expect(decision(await planPolicyForCall(world.clients, call, ENFORCE, other)).actions).toEqual([
+          {
+            kind: "no-rollback",
+            cluster: "prod",
+            service: "ledger",
+            reason:
+              "ledger:2 violates ECS001, ECS003; the service no longer runs it (it runs ledger:1), so nothing was rolled back",
+          },
+        ]);
+    });
+
     it("audit: reports a service on a non-compliant revision and rolls nothing back", async () => {
       const first = await register(GOOD);
       await createService({ cluster: "prod", serviceName: "ledger", taskDefinition: first.arn });

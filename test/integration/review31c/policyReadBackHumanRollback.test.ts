@@ -15,7 +15,8 @@
  * policy function's ECS client (moto answers UpdateService for any caller).
  *
  * Fixed: the rollback is read back only after an answer that may hide a taken call (none, or a
- * 5xx); a 4xx refusal fails the rollback, whoever moved the service since.
+ * 5xx); a 4xx refusal fails the rollback, whoever moved the service since, and forgets the
+ * record the rollback wrote before it was sent (its retry is told what holds: nothing rolled back).
  */
 
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
@@ -25,7 +26,11 @@ import { createAwsClients } from "../../../core/aws/index.ts";
 import { createPolicyHandler } from "../../../functions/policy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { drainOutbox, outboxQueues } from "../../support/outbox.ts";
-import { ENFORCE_AT_HIGH, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
+import {
+  deployedPolicy,
+  ENFORCE_AT_HIGH,
+  serviceMovedOntoPrivileged,
+} from "../../support/policyRollbackScene.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -72,5 +77,14 @@ describe("review 31c: a policy rollback refused by ECS while an engineer reverts
     // ECS refused the policy's rollback: it must not be told as the policy's action.
     expect(told).not.toMatch(/rolled \*?prod-r31c-hum\/billing\*? back from/);
     expect(JSON.stringify(response)).not.toMatch(/"kind":"rollback"/);
+
+    // Nor by the event's retry: the refused rollback's record (written before the UpdateService,
+    // core/policy/rollbackRecord.ts) was forgotten, so the engineer's revert is not taken for it.
+    await deployedPolicy(world, outbox.working)(event, localContext("policy"));
+    const retold = (await drainOutbox(world.clients.sqs, outbox.working)).join("\n---\n");
+    expect(retold).not.toMatch(/rolled \*?prod-r31c-hum\/billing\*? back from/);
+    expect(retold).toMatch(
+      /the service no longer runs it \(it runs billing-r31c-hum:1\), so nothing was rolled back/,
+    );
   }, 90_000);
 });
