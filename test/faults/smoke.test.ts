@@ -182,7 +182,11 @@ describe("the invariants catch what they are there for", () => {
       registerDeadLettered: false,
       updateDeadLettered: false,
     };
-    expect(broken(policyFlow as FlowSpec<unknown, unknown>, observation)).toEqual(["P7 lost"]);
+    // Not told (P7), and told the opposite of what holds (P8).
+    expect(broken(policyFlow as FlowSpec<unknown, unknown>, observation)).toEqual([
+      "P7 lost",
+      "P8 inconsistent",
+    ]);
     const rolledBack = {
       verdict: "not compliant",
       text: "rolled *prod/payments* back from `payments:2` to `payments:1`",
@@ -191,6 +195,22 @@ describe("the invariants catch what they are there for", () => {
       broken(policyFlow as FlowSpec<unknown, unknown>, {
         ...observation,
         told: { ...observation.told, UpdateService: [rolledBack] },
+      }),
+    ).toEqual([]);
+    // Told beside a "rolled back" (a retry planning again over its own rollback), the "nothing was
+    // rolled back" is still false: P8 (and P6, the verdict told twice).
+    expect(
+      broken(policyFlow as FlowSpec<unknown, unknown>, {
+        ...observation,
+        told: { ...observation.told, UpdateService: [rolledBack, ...observation.told.UpdateService] },
+      }),
+    ).toEqual(["P8 inconsistent", "P6 inconsistent"]);
+    // The same words while the service still runs the privileged revision are true.
+    expect(
+      broken(policyFlow as FlowSpec<unknown, unknown>, {
+        ...observation,
+        runs: observation.bad.arn,
+        updateDeadLettered: true,
       }),
     ).toEqual([]);
   });

@@ -155,6 +155,23 @@ const invariants: Invariant<PolicyObservation>[] = [
     },
   },
   {
+    id: "P8",
+    says: "while the flow's rollback holds, no message says the service was not rolled back",
+    breaks: "inconsistent",
+    // Only the policy moves prod/payments back to the compliant revision in this story: a message
+    // that it moved off the checked revision by itself, or that nothing was rolled back, is false
+    // whether or not a "rolled back" is told beside it (review 31c).
+    check: (o) =>
+      o.runs !== o.good
+        ? []
+        : (o.told.UpdateService ?? [])
+            .filter((m) => /nothing was rolled back|not rolled back: the service moved off/.test(m.text))
+            .map(
+              () =>
+                `prod/payments runs ${revisionName(o.good)}, which the policy's rollback set, and Slack says it was not rolled back`,
+            ),
+  },
+  {
     id: "P6",
     says: "each event's outcome is told once",
     breaks: "inconsistent",
