@@ -182,41 +182,24 @@ export async function planPolicyForCall(
       // Moved off it already (rolled back by an earlier attempt of this event, or updated since):
       // rolling back now would undo whatever it runs instead.
       const earlier = await earlierRollback?.(serviceArn);
-      if (isEarlierRollback(earlier, current, running))
-        return {
-          ...base,
-          evaluation,
-          resources,
-          compliant,
-          ...undecided,
-          actions: [
-            {
-              kind: "rollback",
-              cluster: clusterName,
-              service: serviceName,
-              serviceArn,
-              from: current,
-              to: running,
-              reason: earlier.reason || reason,
-              earlierAttempt: true,
-            },
-          ],
-        };
-      return {
-        ...base,
-        evaluation,
-        resources,
-        compliant,
-        ...undecided,
-        actions: [
-          {
+      const action: PolicyAction = isEarlierRollback(earlier, current, running)
+        ? {
+            kind: "rollback",
+            cluster: clusterName,
+            service: serviceName,
+            serviceArn,
+            from: current,
+            to: running,
+            reason: earlier.reason || reason,
+            earlierAttempt: true,
+          }
+        : {
             kind: "no-rollback",
             cluster: clusterName,
             service: serviceName,
             reason: `${reason}; the service no longer runs it (it runs ${nameFromArn(running)}), so nothing was rolled back`,
-          },
-        ],
-      };
+          };
+      return { ...base, evaluation, resources, compliant, ...undecided, actions: [action] };
     }
     const {
       target,

@@ -10,6 +10,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
+import type { AwsClients } from "../../core/aws/index.ts";
 import { parseConfig } from "../../core/config/index.ts";
 import { createPolicyHandler } from "../../functions/policy.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
@@ -104,11 +105,14 @@ export async function serviceMovedOntoPrivileged(
   };
 }
 
-/** The policy function as deployed: enforce at high, its messages to this outbox queue. */
-export const deployedPolicy = (world: World, outboxQueueUrl: string) =>
+/**
+ * The policy function as deployed: enforce at high, its messages to this outbox queue; its AWS
+ * clients the world's, or `clients` (one with a fault injected on it).
+ */
+export const deployedPolicy = (world: World, outboxQueueUrl: string, clients: AwsClients = world.clients) =>
   createPolicyHandler(
     createRuntime("policy", {
-      clients: world.clients,
+      clients,
       tableName: world.tableName,
       config: ENFORCE_AT_HIGH,
       outboxQueueUrl,

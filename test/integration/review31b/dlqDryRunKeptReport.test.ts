@@ -18,12 +18,10 @@ import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dlqRedrive } from "../../../cli/dlq.ts";
 import { localContext } from "../../../cli/localContext.ts";
-import { createPolicyHandler } from "../../../functions/policy.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import { outboxQueues } from "../../support/outbox.ts";
 import {
-  ENFORCE_AT_HIGH,
+  deployedPolicy,
   ENFORCE_AT_HIGH_TEXT,
   serviceMovedOntoPrivileged,
 } from "../../support/policyRollbackScene.ts";
@@ -50,14 +48,9 @@ describe("review 31b: dlq redrive --dry-run of a policy event whose report is ke
     );
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r31b-dry");
     // Deployed, every attempt: rolled back, the outbox never took the report (kept), then the DLQ.
-    const attempt = await createPolicyHandler(
-      createRuntime("policy", {
-        clients: world.clients,
-        tableName: world.tableName,
-        config: ENFORCE_AT_HIGH,
-        outboxQueueUrl: outbox.missing,
-      }),
-    )(event, localContext("policy")).catch((e: unknown) => e);
+    const attempt = await deployedPolicy(world, outbox.missing)(event, localContext("policy")).catch(
+      (e: unknown) => e,
+    );
     expect(attempt).toBeInstanceOf(DeliveryError);
     const queue =
       (await world.clients.sqs.send(new CreateQueueCommand({ QueueName: `dlq-r31b-dry-${process.pid}` })))

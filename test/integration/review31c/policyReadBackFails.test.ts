@@ -18,14 +18,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
-import { createPolicyHandler } from "../../../functions/policy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import { drainOutbox, outboxQueues } from "../../support/outbox.ts";
-import {
-  deployedPolicy,
-  ENFORCE_AT_HIGH,
-  serviceMovedOntoPrivileged,
-} from "../../support/policyRollbackScene.ts";
+import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -63,13 +57,10 @@ describe("review 31c: a policy rollback whose replies were lost and whose read-b
       },
       { step: "deserialize", name: "r31c-lost-update-then-503" },
     );
-    const first = await createPolicyHandler(
-      createRuntime("policy", {
-        clients: lossy,
-        tableName: world.tableName,
-        config: ENFORCE_AT_HIGH,
-        outboxQueueUrl: outbox.working,
-      }),
+    const first = await deployedPolicy(
+      world,
+      outbox.working,
+      lossy,
     )(event, localContext("policy")).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(Error);
     // ECS took the rollback.

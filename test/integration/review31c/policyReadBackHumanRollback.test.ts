@@ -23,14 +23,8 @@ import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
-import { createPolicyHandler } from "../../../functions/policy.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import { drainOutbox, outboxQueues } from "../../support/outbox.ts";
-import {
-  deployedPolicy,
-  ENFORCE_AT_HIGH,
-  serviceMovedOntoPrivileged,
-} from "../../support/policyRollbackScene.ts";
+import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -63,13 +57,10 @@ describe("review 31c: a policy rollback refused by ECS while an engineer reverts
       },
       { step: "initialize", name: "r31c-refused-update" },
     );
-    const response = await createPolicyHandler(
-      createRuntime("policy", {
-        clients: policyClients,
-        tableName: world.tableName,
-        config: ENFORCE_AT_HIGH,
-        outboxQueueUrl: outbox.working,
-      }),
+    const response = await deployedPolicy(
+      world,
+      outbox.working,
+      policyClients,
     )(event, localContext("policy")).catch((e: unknown) => e);
     expect(await serviceNow()).toBe(good);
     const told = (await drainOutbox(world.clients.sqs, outbox.working)).join("\n---\n");
