@@ -1,45 +1,15 @@
-import {
-  CreateClusterCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-} from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import type { SlackMessage } from "../../../core/notify/SlackMessage.ts";
-import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
+import { createService, ecrImage } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
+import { insightsCluster, serviceSize, TEST_PRICES, writeUsage } from "../../support/rightsizeScene.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
-
-// Test prices, so the figures below can be derived by hand.
-const PRICES: PriceBook = {
-  region: REGION,
-  fargate: { X86_64: { vcpuHour: 0.04, gbHour: 0.005 } },
-  fargateSpotDiscount: 0.7,
-  ec2: new Map([["m6i.large", 0.1]]),
-  source: "test prices",
-};
 
 let world: World;
 const posts: SlackMessage[] = [];
-
-/** Two tasks using 300 CPU units and 700 MiB each, every 5 minutes for the last two hours. */
-async function writeUsage(service: string): Promise<void> {
-  const now = Date.now();
-  await putContainerInsights(
-    world.insight.cloudwatch,
-    "shop",
-    service,
-    Array.from({ length: 24 }, (_, i) => ({
-      at: new Date(now - (i + 1) * 300_000),
-      tasks: 2,
-      cpu: 300,
-      memory: 700,
-    })),
-  );
-}
 
 const handlerFor = (dryRun: boolean) =>
   createRightsizeHandler(
@@ -48,29 +18,16 @@ const handlerFor = (dryRun: boolean) =>
       tableName: world.tableName,
       notifier: { post: async (message) => void posts.push(message) },
     }),
-    { dryRun, prices: PRICES, insight: world.insight },
+    { dryRun, prices: TEST_PRICES, insight: world.insight },
   );
 
-const sizeOf = async (service: string) => {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "shop", services: [service] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition }),
-  );
-  return `${definition.taskDefinition?.cpu}/${definition.taskDefinition?.memory}`;
-};
+const sizeOf = (service: string) => serviceSize(world, "shop", service);
 
 describe("functions/rightsize", () => {
   beforeAll(async () => {
     await resetMoto();
     world = await createWorld();
-    await world.clients.ecs.send(
-      new CreateClusterCommand({
-        clusterName: "shop",
-        settings: [{ name: "containerInsights", value: "enabled" }],
-      }),
-    );
+    await insightsCluster(world);
     for (const [name, tags] of [
       ["cart", { "autopilot:rightsize": "apply" }],
       ["search", {}],
@@ -84,7 +41,7 @@ describe("functions/rightsize", () => {
         taskDefinition: { cpu: "2048", memory: "4096" },
         tags,
       });
-      await writeUsage(name);
+      await writeUsage(world, name);
     }
   }, 60_000);
 

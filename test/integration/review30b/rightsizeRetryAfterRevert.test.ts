@@ -11,72 +11,24 @@
  * holder), so this is a regression of the fix. Against moto; the rollback is the UpdateService ECS
  * itself makes when it rolls a failed deployment back.
  */
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-ecs";
+import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { applyRightsize } from "../../../core/rightsize/applyRightsize.ts";
-import type { RightsizePlan } from "../../../core/rightsize/planRightsize.ts";
-import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
-import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
+import { serviceSize, webStepPlan } from "../../support/rightsizeScene.ts";
+import { createWorld, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
 const AT = new Date();
 const WEEKLY_EVENT = "review30b-weekly-event";
-const container = { name: "app", image: ecrImage(REGION, "shop/web", "1.0.0"), essential: true };
-
-async function runs() {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "fleet", services: ["web"] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition }),
-  );
-  return `${definition.taskDefinition?.cpu}/${definition.taskDefinition?.memory}`;
-}
 
 describe("review 30b: a retry of the weekly event after the week's step was taken and undone", () => {
   beforeEach(async () => {
     await resetMoto();
     world = await createWorld();
-    await createCluster(world.clients, "fleet");
   });
 
   it("does not step the service down a second time this week", async () => {
-    const service = await createService(world.clients, {
-      cluster: "fleet",
-      name: "web",
-      containers: [container],
-      taskDefinition: { cpu: "2048", memory: "4096" },
-    });
-    const from = service.taskDefinition ?? "";
-    const register: RegisterTaskDefinitionCommandInput = {
-      family: "web",
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      cpu: "1024",
-      memory: "4096",
-      containerDefinitions: [container],
-    };
-    const plan: RightsizePlan = {
-      actions: [
-        {
-          clusterName: "fleet",
-          serviceName: "web",
-          serviceArn: service.serviceArn ?? "",
-          clusterArn: service.clusterArn ?? "",
-          fromTaskDefinitionArn: from,
-          from: { cpu: 2048, memory: 4096 },
-          to: { cpu: 1024, memory: 4096 },
-          register,
-          deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 },
-        },
-      ],
-      skipped: [],
-    };
+    const { from, plan } = await webStepPlan(world);
 
     // The first attempt takes the step (then, say, dies at the Slack post: the event is retried).
     const first = await applyRightsize(world.clients.ecs, plan, {
@@ -85,13 +37,13 @@ describe("review 30b: a retry of the weekly event after the week's step was take
       at: AT,
     });
     expect(first.applied.length).toBe(1);
-    expect(await runs()).toBe("1024/4096");
+    expect(await serviceSize(world, "fleet", "web")).toBe("1024/4096");
 
     // ECS rolls the failed deployment back (or an operator restores the old size).
     await world.clients.ecs.send(
       new UpdateServiceCommand({ cluster: "fleet", service: "web", taskDefinition: from }),
     );
-    expect(await runs()).toBe("2048/4096");
+    expect(await serviceSize(world, "fleet", "web")).toBe("2048/4096");
 
     // The retry of the same weekly event plans the same step from the same revision.
     const retry = await applyRightsize(
@@ -105,6 +57,6 @@ describe("review 30b: a retry of the weekly event after the week's step was take
       applied: 0,
       alreadyThisWeek: ["fleet/web"],
     });
-    expect(await runs()).toBe("2048/4096");
+    expect(await serviceSize(world, "fleet", "web")).toBe("2048/4096");
   }, 120_000);
 });

@@ -1,85 +1,24 @@
-/**
- * Review 31 (issue 11, Must show 2 "its outcome is reported truthfully … a retry after any fault
- * completes the work" and 3): the weekly right-sizing run steps a service down (UpdateService
- * answered, the step marked on the week's claim), then its summary cannot be queued (the outbox's
- * SendMessage fails): the invocation fails with DeliveryError and the run is retried with the same
- * event. The retry finds the step taken ("already this week") and its summary had no "Applied"
- * line: the step down of a production service was never told. Found by reading in review 31; this
- * test holds the fix (runtime/deliver.ts keeps the report under the event id; the retry tells it).
- * Against moto; the outbox failure is a queue URL that does not exist.
- */
-import {
-  CreateClusterCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-} from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 import { drainOutbox, outboxQueues } from "../../support/outbox.ts";
-import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
-
-/** Prices of the test only (what is asserted is the step and who is told, not a dollar figure). */
-const PRICES: PriceBook = {
-  region: REGION,
-  fargate: { X86_64: { vcpuHour: 0.04, gbHour: 0.005 } },
-  fargateSpotDiscount: 0.7,
-  ec2: new Map([["m6i.large", 0.1]]),
-  source: "test prices",
-};
+import { insightsCluster, oversizedService, serviceSize, TEST_PRICES } from "../../support/rightsizeScene.ts";
+import { createWorld, resetMoto, type World } from "../../support/world.ts";
 
 let world: World;
 
-const size = async () => {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "shop", services: ["cart"] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition }),
-  );
-  return `${definition.taskDefinition?.cpu}/${definition.taskDefinition?.memory}`;
-};
+const size = () => serviceSize(world, "shop", "cart");
 
 describe("review 31: a week's step whose summary could not be queued", () => {
   beforeAll(async () => {
     await resetMoto();
     world = await createWorld();
-    await world.clients.ecs.send(
-      new CreateClusterCommand({
-        clusterName: "shop",
-        settings: [{ name: "containerInsights", value: "enabled" }],
-      }),
-    );
+    await insightsCluster(world);
     // 4096/8192 using 300 CPU units and 700 MiB for two hours: one step down is 2048/8192.
-    await createService(world.clients, {
-      cluster: "shop",
-      name: "cart",
-      desiredCount: 2,
-      containers: [{ name: "app", image: ecrImage(REGION, "shop/cart", "1.0.0"), essential: true }],
-      taskDefinition: {
-        cpu: "4096",
-        memory: "8192",
-        executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-      },
-      tags: { "autopilot:rightsize": "apply" },
-    });
-    const now = Date.now();
-    await putContainerInsights(
-      world.insight.cloudwatch,
-      "shop",
-      "cart",
-      Array.from({ length: 24 }, (_, i) => ({
-        at: new Date(now - (i + 1) * 300_000),
-        tasks: 2,
-        cpu: 300,
-        memory: 700,
-      })),
-    );
+    await oversizedService(world, "cart");
   }, 60_000);
 
   it("is told by the retry of the same event, once, and the service is stepped once", async () => {
@@ -88,7 +27,7 @@ describe("review 31: a week's step whose summary could not be queued", () => {
     const run = (outboxQueueUrl: string) =>
       createRightsizeHandler(
         createRuntime("rightsize", { clients: world.clients, tableName: world.tableName, outboxQueueUrl }),
-        { prices: PRICES, insight: world.insight },
+        { prices: TEST_PRICES, insight: world.insight },
       )(event, localContext("rightsize"));
 
     // First attempt: steps cart down, then its summary cannot be queued → the invocation fails.

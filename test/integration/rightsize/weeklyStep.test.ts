@@ -3,32 +3,18 @@
  * retried (infra/rightsize.ts), and a second run of the same week — a manual re-run, a retry after
  * the Slack post failed — finds the step claimed and changes nothing.
  */
-import {
-  CreateClusterCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ListTaskDefinitionsCommand,
-} from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
 import { isoWeek } from "../../../core/rightsize/isoWeek.ts";
-import type { PriceBook } from "../../../core/rightsize/recommend.ts";
 import { RightsizeApplyError } from "../../../core/rightsize/runRightsize.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
 import { createRightsizeHandler } from "../../../functions/rightsize.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { createService, ecrImage, putContainerInsights } from "../../../sandbox/seed.ts";
 import { loadFixture } from "../../support/fixtures.ts";
+import { insightsCluster, oversizedService, serviceSize, TEST_PRICES } from "../../support/rightsizeScene.ts";
 import { createWorld, REGION, resetMoto, type World } from "../../support/world.ts";
-
-const PRICES: PriceBook = {
-  region: REGION,
-  fargate: { X86_64: { vcpuHour: 0.04, gbHour: 0.005 } },
-  fargateSpotDiscount: 0.7,
-  ec2: new Map([["m6i.large", 0.1]]),
-  source: "test prices",
-};
 
 let world: World;
 
@@ -40,62 +26,17 @@ const run = (id: string) =>
       tableName: world.tableName,
       notifier: { post: async () => {} },
     }),
-    { prices: PRICES, insight: world.insight },
+    { prices: TEST_PRICES, insight: world.insight },
   )({ ...loadFixture("scheduled-event.json"), id }, localContext("rightsize"));
 
-/**
- * A service in `shop` tagged to be stepped down, at 4096/8192 and using 300 CPU units and 700 MiB
- * for the last two hours (Container Insights): one step down is 2048/8192.
- */
-async function oversizedService(name: string): Promise<void> {
-  await createService(world.clients, {
-    cluster: "shop",
-    name,
-    desiredCount: 2,
-    containers: [{ name: "app", image: ecrImage(REGION, `shop/${name}`, "1.0.0"), essential: true }],
-    // The copied revision names this role, so the step down passes it (iam:PassRole).
-    taskDefinition: {
-      cpu: "4096",
-      memory: "8192",
-      executionRoleArn: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-    },
-    tags: { "autopilot:rightsize": "apply" },
-  });
-  const now = Date.now();
-  await putContainerInsights(
-    world.insight.cloudwatch,
-    "shop",
-    name,
-    Array.from({ length: 24 }, (_, i) => ({
-      at: new Date(now - (i + 1) * 300_000),
-      tasks: 2,
-      cpu: 300,
-      memory: 700,
-    })),
-  );
-}
-
-const size = async () => {
-  const described = await world.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: "shop", services: ["cart"] }),
-  );
-  const definition = await world.clients.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition }),
-  );
-  return `${definition.taskDefinition?.cpu}/${definition.taskDefinition?.memory}`;
-};
+const size = () => serviceSize(world, "shop", "cart");
 
 describe("right-sizing's step down, once per week", () => {
   beforeAll(async () => {
     await resetMoto();
     world = await createWorld();
-    await world.clients.ecs.send(
-      new CreateClusterCommand({
-        clusterName: "shop",
-        settings: [{ name: "containerInsights", value: "enabled" }],
-      }),
-    );
-    await oversizedService("cart");
+    await insightsCluster(world);
+    await oversizedService(world, "cart");
   }, 60_000);
 
   it("steps down on the week's first run and not on a second one", async () => {
@@ -109,7 +50,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("gives the week's claim back when the step fails, so the redriven run steps the service", async () => {
-    await oversizedService("basket");
+    await oversizedService(world, "basket");
     // UpdateService refused (moto cannot be made to refuse it): the step does not happen.
     const clients = createAwsClients({ region: REGION });
     (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
@@ -126,7 +67,7 @@ describe("right-sizing's step down, once per week", () => {
     );
     const failing = createRightsizeHandler(
       createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
-      { prices: PRICES, insight: world.insight },
+      { prices: TEST_PRICES, insight: world.insight },
     );
     const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-failing" };
     await expect(failing(event, localContext("rightsize"))).rejects.toThrow(/UpdateService failed/);
@@ -137,7 +78,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("steps the other services when one service's step fails, then fails the run naming it", async () => {
-    for (const name of ["pantry", "larder"]) await oversizedService(name);
+    for (const name of ["pantry", "larder"]) await oversizedService(world, name);
     // UpdateService of pantry only is refused (moto cannot be made to refuse one service's update).
     const clients = createAwsClients({ region: REGION });
     (clients.ecs.middlewareStack.add as (m: unknown, o: unknown) => void)(
@@ -159,7 +100,7 @@ describe("right-sizing's step down, once per week", () => {
         tableName: world.tableName,
         notifier: { post: async (m) => void posted.push(JSON.stringify(m.blocks)) },
       }),
-      { prices: PRICES, insight: world.insight },
+      { prices: TEST_PRICES, insight: world.insight },
     );
     const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-one-fails" };
     const failure = await failing(event, localContext("rightsize")).then(
@@ -178,7 +119,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("steps the service when the reply of its week's claim is lost (the SDK's retry finds its own claim)", async () => {
-    await oversizedService("cellar");
+    await oversizedService(world, "cellar");
     // The claim's PutItem reaches moto and its reply is lost (the fault matrix's `DynamoDB.PutItem
     // drop-after ×1`; moto cannot lose a reply): the SDK sends it again and meets the claim.
     const clients = createAwsClients({ region: REGION });
@@ -201,7 +142,7 @@ describe("right-sizing's step down, once per week", () => {
     );
     const handler = createRightsizeHandler(
       createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
-      { prices: PRICES, insight: world.insight },
+      { prices: TEST_PRICES, insight: world.insight },
     );
     const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-lost-claim" };
     const result = (await handler(event, localContext("rightsize"))) as { applied: string[] };
@@ -210,7 +151,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("registers one revision when the RegisterTaskDefinition reply is lost (no SDK retry; it looks the revision up)", async () => {
-    await oversizedService("wishlist");
+    await oversizedService(world, "wishlist");
     // The first RegisterTaskDefinition, whichever ECS client sends it, reaches moto and its reply
     // is lost (moto cannot lose a reply: a middleware drops it after moto answered).
     const clients = createAwsClients({ region: REGION });
@@ -228,7 +169,7 @@ describe("right-sizing's step down, once per week", () => {
       );
     const handler = createRightsizeHandler(
       createRuntime("rightsize", { clients, tableName: world.tableName, notifier: { post: async () => {} } }),
-      { prices: PRICES, insight: world.insight },
+      { prices: TEST_PRICES, insight: world.insight },
     );
     const event = { ...loadFixture("scheduled-event.json"), id: "weekly-run-lost-reply" };
     const result = (await handler(event, localContext("rightsize"))) as { applied: string[] };
@@ -243,7 +184,7 @@ describe("right-sizing's step down, once per week", () => {
   });
 
   it("leaves a service another change is rolling out to for the next run, and gives its week's claim back", async () => {
-    await oversizedService("attic");
+    await oversizedService(world, "attic");
     const described = await world.clients.ecs.send(
       new DescribeServicesCommand({ cluster: "shop", services: ["attic"] }),
     );
