@@ -41,6 +41,12 @@ export interface OutgoingMessage {
   /** At most this many messages per minute to the channel; more are dropped and logged. */
   readonly rateLimitPerMinute?: number;
   /**
+   * What makes this message another one than an earlier message of the same event with the same
+   * text (its outcome, without times or anything else a retry would say differently): part of the
+   * message's id, by which Notify posts it once. Without it, the text alone tells messages apart.
+   */
+  readonly identity?: string;
+  /**
    * Run by the delivery step once this message is durably handed over (queued in the outbox;
    * locally, posted) — never when it was not (the send failed, Slack did not take it, the rate
    * limit dropped it, or another invocation tells it): records that its news was told, so that a

@@ -79,7 +79,7 @@ export interface DeliveryTargets {
 export const REPORT_KEEPING_FLOWS: ReadonlySet<string> = new Set(["policy", "schedule", "rightsize"]);
 
 /** What is kept of a message the outbox did not take (its callbacks cannot be kept). */
-type KeptMessage = Pick<OutgoingMessage, "channel" | "message" | "once" | "rateLimitPerMinute">;
+type KeptMessage = Pick<OutgoingMessage, "channel" | "message" | "once" | "rateLimitPerMinute" | "identity">;
 
 /** A kept report's summary above this is kept as `{ truncated: true }` (DynamoDB items: 400 KB). */
 const MAX_KEPT_SUMMARY = 64_000;
@@ -87,10 +87,21 @@ const MAX_KEPT_SUMMARY = 64_000;
 /** How long a "tell once" claim is held while its message is being queued. */
 const ONCE_LEASE_SECONDS = 60;
 
-/** The stable id of a message: same flow, event, channel and text → same id (posted once). */
-export function messageId(flow: string, eventId: string, channel: string, text: string): string {
+/**
+ * The stable id of a message: same flow, event, channel, text and identity (`OutgoingMessage.identity`,
+ * when the flow gives one) → same id (posted once).
+ */
+export function messageId(
+  flow: string,
+  eventId: string,
+  channel: string,
+  text: string,
+  identity?: string,
+): string {
   return createHash("sha256")
-    .update(`${flow}\u0000${eventId ?? ""}\u0000${channel}\u0000${text}`)
+    .update(
+      `${flow}\u0000${eventId ?? ""}\u0000${channel}\u0000${text}${identity === undefined ? "" : `\u0000${identity}`}`,
+    )
     .digest("hex")
     .slice(0, 40);
 }
@@ -170,11 +181,12 @@ async function keepReport(
 ): Promise<void> {
   if (!REPORT_KEEPING_FLOWS.has(targets.flow) || !(targets.outbox || targets.requireDelivery)) return;
   if (result.afterDelivery || failed.some((m) => m.afterQueued)) return;
-  const messages: KeptMessage[] = failed.map(({ channel, message, once, rateLimitPerMinute }) => ({
+  const messages: KeptMessage[] = failed.map(({ channel, message, once, rateLimitPerMinute, identity }) => ({
     ...(channel ? { channel } : {}),
     message,
     ...(once ? { once } : {}),
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
+    ...(identity !== undefined ? { identity } : {}),
   }));
   const summary = JSON.stringify(result.summary);
   try {
@@ -293,7 +305,7 @@ async function deliverOne(
     // Told already, or being told right now by another invocation.
     if (!lease.acquired) return;
   }
-  const id = messageId(targets.flow, targets.eventId, channel, message.text);
+  const id = messageId(targets.flow, targets.eventId, channel, message.text, outgoing.identity);
   const keep = async () => {
     if (once && outgoing.once)
       await completeLease(targets.state, once, owner, { ttlSeconds: outgoing.once.seconds });

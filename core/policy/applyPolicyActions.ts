@@ -18,6 +18,8 @@ import {
 } from "./policyActionDecisions.ts";
 import { RollbackRecords } from "./rollbackRecord.ts";
 
+type Rollback = Extract<PolicyAction, { kind: "rollback" }>;
+
 /** What a rollback needs to change a service alone (see `changeServiceAlone`). */
 export interface RollbackGuard {
   readonly state: StateTable;
@@ -75,37 +77,7 @@ export async function applyPolicyActions(
             leaseSeconds: guard.leaseSeconds,
             ...(guard.log ? { log: guard.log } : {}),
           },
-          async () => {
-            // Remembered under the event before it is sent: if every reply is lost and the
-            // read-back below fails too, the retry finds the service on the target and this
-            // record, and tells the rollback (not "nothing was rolled back").
-            await records.remember(action);
-            return clients.ecs
-              .send(new UpdateServiceCommand(rollbackUpdateInput(action)))
-              .catch(async (error) => {
-                // A reply lost on every attempt (no answer, or a 5xx): ECS may have taken the call.
-                // What the service runs now says whether it did; Slack is told that, not "could not".
-                // A refusal (a 4xx: denied, invalid, throttled) was not taken, whoever moved the
-                // service since: forgotten, so that a retry never takes a revert made by hand since
-                // for this rollback.
-                const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
-                  ?.httpStatusCode;
-                if (status !== undefined && status < 500) {
-                  await records.forget(action).catch((forgetError: unknown) =>
-                    guard.log?.warn("a refused rollback's record was not forgotten; it runs out by itself", {
-                      service: action.serviceArn,
-                      error: describeError(forgetError),
-                    }),
-                  );
-                  throw error;
-                }
-                const described = await clients.ecs.send(
-                  new DescribeServicesCommand({ cluster: action.cluster, services: [action.serviceArn] }),
-                );
-                if (described.services?.[0]?.taskDefinition === action.to) return undefined;
-                throw error;
-              });
-          },
+          () => sendRollback(clients, action, records, guard.log),
         );
         done.push(rollbackOutcome(action, result));
         break;
@@ -116,4 +88,52 @@ export async function applyPolicyActions(
     }
   }
   return done;
+}
+
+/**
+ * The rollback's UpdateService. Remembered under the event before it is sent: if every reply is
+ * lost and the read-back below fails too, the retry finds the service on the target and this
+ * record, and tells the rollback (not "nothing was rolled back").
+ */
+async function sendRollback(
+  clients: Pick<AwsClients, "ecs">,
+  action: Rollback,
+  records: RollbackRecords,
+  log: RollbackGuard["log"],
+): Promise<unknown> {
+  await records.remember(action);
+  try {
+    return await clients.ecs.send(new UpdateServiceCommand(rollbackUpdateInput(action)));
+  } catch (error) {
+    // Refused on the one attempt made (a 4xx: denied, invalid, throttled): not taken, whoever
+    // moved the service since. Forgotten, so that a retry never takes a revert made by hand since
+    // for this rollback.
+    if (refusedOnItsOnlyAttempt(error)) {
+      await records.forget(action).catch((forgetError: unknown) =>
+        log?.warn("a refused rollback's record was not forgotten; it runs out by itself", {
+          service: action.serviceArn,
+          error: describeError(forgetError),
+        }),
+      );
+      throw error;
+    }
+    // A reply lost (no answer, or a 5xx) on any of the SDK's attempts: ECS may have taken the
+    // call. What the service runs now says whether it did; Slack is told that, not "could not".
+    const described = await clients.ecs.send(
+      new DescribeServicesCommand({ cluster: action.cluster, services: [action.serviceArn] }),
+    );
+    if (described.services?.[0]?.taskDefinition === action.to) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether an AWS call surely changed nothing: it was answered with a 4xx on the one attempt made.
+ * After several attempts (the SDK retries throttles, 5xx and lost connections) an earlier one may
+ * have reached AWS and lost its reply, whatever the last one was answered.
+ */
+export function refusedOnItsOnlyAttempt(error: unknown): boolean {
+  const metadata = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
+  const status = metadata?.httpStatusCode;
+  return status !== undefined && status < 500 && (metadata?.attempts ?? 1) <= 1;
 }

@@ -18,10 +18,28 @@ function describeAction(action: PolicyAction): string {
     case "deregister":
       return `:no_entry: deregistered \`${escapeMrkdwn(action.taskDefinitionArn.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})`;
     case "rollback":
-      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})${action.earlierAttempt ? " — by an earlier attempt of this event, whose replies were lost; the service runs it" : ""}`;
+      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})${action.earlierAttempt ? ` — done by an earlier attempt of this event (ECS's replies to it were lost); *${escapeMrkdwn(action.service)}* runs \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` now` : ""}`;
     case "no-rollback":
       return `:warning: *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}*: ${escapeMrkdwn(action.reason)}`;
   }
+}
+
+/**
+ * What was done (or, on a dry run, would be done): a rollback an earlier attempt of the event did
+ * is "already done" on a dry run, not something it would do.
+ */
+function actionLines(acted: readonly PolicyAction[], dryRun: boolean): string {
+  const earlier = (a: PolicyAction) => a.kind === "rollback" && a.earlierAttempt === true;
+  const groups: Array<[string, PolicyAction[]]> = dryRun
+    ? [
+        ["Would do", acted.filter((a) => !earlier(a))],
+        ["Already done", acted.filter(earlier)],
+      ]
+    : [["Done", [...acted]]];
+  return groups
+    .filter(([, actions]) => actions.length > 0)
+    .map(([title, actions]) => `${title}:\n${actions.map(describeAction).join("\n")}`)
+    .join("\n");
 }
 
 /** One policy event: the findings of the revision and what audit/enforce did about it. Undefined when clean and nothing was done but tagging. */
@@ -79,9 +97,7 @@ export function policyEventMessage(outcome: PolicyOutcome, dryRun: boolean): Sla
             ),
           ]
         : []),
-      ...(acted.length
-        ? [section(`${dryRun ? "Would do" : "Done"}:\n${acted.map(describeAction).join("\n")}`)]
-        : []),
+      ...(acted.length ? [section(actionLines(acted, dryRun))] : []),
       ...(resourceLines.length
         ? [
             section(
@@ -146,4 +162,22 @@ export function policyAuditMessage(audit: AccountAudit): SlackMessage {
       context(`full report: \`npx ecs-autopilot policy audit --format json\` (${audit.date.slice(0, 10)})`),
     ]),
   };
+}
+
+/**
+ * What tells one policy message of an event from another with the same headline (its message id,
+ * `OutgoingMessage.identity`): each action as it holds in ECS — a rollback by its service and
+ * revisions (done now or by an earlier attempt: the same rollback, told once), anything else with
+ * its reason (a deferral's "not rolled back yet" and the retry's verdict are two messages).
+ */
+export function policyMessageIdentity(outcome: PolicyOutcome): string {
+  const told = (a: PolicyAction): unknown[] =>
+    a.kind === "rollback"
+      ? [a.kind, a.serviceArn, a.from, a.to]
+      : a.kind === "no-rollback"
+        ? [a.kind, a.cluster, a.service, a.reason]
+        : a.kind === "deregister"
+          ? [a.kind, a.taskDefinitionArn, a.reason]
+          : [a.kind, a.taskDefinitionArn, a.findings];
+  return JSON.stringify(outcome.actions.map(told));
 }

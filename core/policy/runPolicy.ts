@@ -4,7 +4,7 @@ import type { FlowContext, FlowResult } from "../flow.ts";
 import { applyPolicyActions } from "./applyPolicyActions.ts";
 import { auditAccount } from "./auditAccount.ts";
 import { undecidedLines } from "./evaluate.ts";
-import { policyAuditMessage, policyEventMessage } from "./messages.ts";
+import { policyAuditMessage, policyEventMessage, policyMessageIdentity } from "./messages.ts";
 import { planPolicyForCall } from "./planForApiCall.ts";
 import { RollbackRecords } from "./rollbackRecord.ts";
 
@@ -92,7 +92,7 @@ export async function runPolicy(
   context.log.info("policy event", summary);
   return {
     summary,
-    messages: message ? [{ message }] : [],
+    messages: message ? [{ message, identity: policyMessageIdentity(outcome) }] : [],
     // Fails closed: a revision that could not be read is checked again (retry, then the DLQ); so is
     // a rollback that another change held up.
     ...(outcome.unknown
