@@ -106,6 +106,8 @@ export function scheduleMessages(report: ScheduleReport): OutgoingMessage[] {
       const failure = createHash("sha256").update(plan.failure).digest("hex").slice(0, 16);
       messages.push({
         message: scheduleFailedMessage(plan),
+        // Another failure of the same service and run is another message (the headline is the same).
+        identity: failure,
         once: {
           kind: "schedule-failed",
           id: `${plan.service.serviceArn}#${failure}`,
@@ -119,6 +121,7 @@ export function scheduleMessages(report: ScheduleReport): OutgoingMessage[] {
         .slice(0, 16);
       messages.push({
         message: invalidScheduleMessage(plan, TAG_GRAMMAR),
+        identity: error,
         once: {
           kind: "schedule-invalid",
           id: `${plan.service.serviceArn}#${error}`,

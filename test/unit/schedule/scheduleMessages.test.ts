@@ -45,6 +45,21 @@ describe("scheduleMessages", () => {
     expect(messages[1]?.once?.kind).toBe("schedule-failed");
   });
 
+  it("a failure or an invalid schedule is another message (another id) for another reason, the same for the same", () => {
+    const failed = (failure: string) => scheduleMessages(report([plan("broken", { failure })]))[0];
+    const first = failed("PutScheduledAction: throttled");
+    const other = failed("RegisterScalableTarget: AccessDeniedException");
+    // The same headline: Notify would take the second for the first without the identity.
+    expect(other?.message.text).toBe(first?.message.text);
+    expect(other?.identity).not.toBe(first?.identity);
+    expect(failed("PutScheduledAction: throttled")?.identity).toBe(first?.identity);
+    expect(first?.identity).toBe(first?.once?.id.split("#").pop());
+    const invalid = (error: string) =>
+      scheduleMessages(report([plan("typo", { status: "invalid", writes: [], error })]))[0];
+    expect(invalid("unknown day 'Mnd'")?.identity).not.toBe(invalid("unknown time '25:00'")?.identity);
+    expect(invalid("unknown day 'Mnd'")?.identity).toBe(invalid("unknown day 'Mnd'")?.identity);
+  });
+
   it("names the first 30 services of a digest and counts the rest", () => {
     const services = Array.from({ length: 2000 }, (_, i) => plan(`svc-${i}`));
     const [digest, ...rest] = scheduleMessages(report(services));
