@@ -72,6 +72,10 @@ export const GROUPS = {
   // evaluateRevision: whether a revision read from ECS is compliant, non-compliant or unknown (fail
   // closed); its read is held by the moto tests of test/integration/policy, like planForApiCall's.
   "policy-enforce": ["core/policy/planForApiCall.ts", "core/policy/evaluateRevision.ts"],
+  // Added 2026-11-28 (issue 11, reviews 31c/32): the rollback's own calls — its record under the
+  // event before UpdateService, what counts as a refusal (forgotten) and what as a lost reply (read
+  // back) — held by the moto tests of the policy and of the reviews that found those defects.
+  "policy-rollback": ["core/policy/applyPolicyActions.ts", "core/policy/rollbackRecord.ts"],
   // Added 2026-11-27 (third review of issue 16): pure decisions split out of modules that also call AWS.
   // What `autopilot:rightsize=apply` changes: the one step down, and the services it leaves alone.
   "rightsize-apply": ["core/rightsize/planRightsize.ts"],
@@ -183,6 +187,7 @@ export const MOTO_GROUPS = new Set([
   "monitor-sweep",
   "monitor-instance",
   "policy-enforce",
+  "policy-rollback",
 ]);
 
 const group = process.env.MUTATION_GROUP ?? "tag-decision";
