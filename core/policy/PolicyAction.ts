@@ -26,8 +26,17 @@ export type PolicyAction =
       readonly service: string;
       readonly reason: string;
       /**
-       * Not rolled back yet: another change held the service. The event fails so that it is
-       * retried (then dead-lettered) and checked again once that change is done.
+       * Why, as data (the reason says it in words, with details a retry may say differently): another
+       * change held the service (`retried`); the service moved off the checked revision (onto
+       * `runs`); no earlier revision is compliant; or an earlier revision that might be could not
+       * be read (`retried`: the event fails, and is checked again).
+       */
+      readonly why: "held" | "moved" | "no-target" | "unreadable";
+      /** What the service runs now, when it moved off the checked revision. */
+      readonly runs?: string;
+      /**
+       * Not rolled back yet: another change held the service, or a possible target could not be
+       * read. The event fails so that it is retried (then dead-lettered) and checked again.
        */
       readonly retried?: true;
     };

@@ -18,7 +18,7 @@ function describeAction(action: PolicyAction): string {
     case "deregister":
       return `:no_entry: deregistered \`${escapeMrkdwn(action.taskDefinitionArn.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})`;
     case "rollback":
-      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})${action.earlierAttempt ? ` — done by an earlier attempt of this event (ECS's replies to it were lost); *${escapeMrkdwn(action.service)}* runs \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` now` : ""}`;
+      return `:leftwards_arrow_with_hook: rolled *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}* back from \`${escapeMrkdwn(action.from.split("/").pop() ?? "")}\` to \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` (${escapeMrkdwn(action.reason)})${action.earlierAttempt ? ` — done by an earlier attempt of this event, which ended before it could tell it; *${escapeMrkdwn(action.service)}* runs \`${escapeMrkdwn(action.to.split("/").pop() ?? "")}\` now` : ""}`;
     case "no-rollback":
       return `:warning: *${escapeMrkdwn(action.cluster)}/${escapeMrkdwn(action.service)}*: ${escapeMrkdwn(action.reason)}`;
   }
@@ -167,15 +167,17 @@ export function policyAuditMessage(audit: AccountAudit): SlackMessage {
 /**
  * What tells one policy message of an event from another with the same headline (its message id,
  * `OutgoingMessage.identity`): each action as it holds in ECS — a rollback by its service and
- * revisions (done now or by an earlier attempt: the same rollback, told once), anything else with
- * its reason (a deferral's "not rolled back yet" and the retry's verdict are two messages).
+ * revisions (done now or by an earlier attempt: the same rollback, told once), a rollback not made
+ * by why (`held`, `moved` onto which revision, `no-target`, `unreadable`: a deferral and the
+ * retry's verdict are two messages), never by its reason's words, which carry details a retry says
+ * differently (how many earlier revisions could not be read).
  */
 export function policyMessageIdentity(outcome: PolicyOutcome): string {
   const told = (a: PolicyAction): unknown[] =>
     a.kind === "rollback"
       ? [a.kind, a.serviceArn, a.from, a.to]
       : a.kind === "no-rollback"
-        ? [a.kind, a.cluster, a.service, a.reason]
+        ? [a.kind, a.cluster, a.service, a.why, a.runs ?? null]
         : a.kind === "deregister"
           ? [a.kind, a.taskDefinitionArn, a.reason]
           : [a.kind, a.taskDefinitionArn, a.findings];

@@ -198,6 +198,8 @@ export async function planPolicyForCall(
             cluster: clusterName,
             service: serviceName,
             reason: `${reason}; the service no longer runs it (it runs ${nameFromArn(running)}), so nothing was rolled back`,
+            why: "moved",
+            runs: running,
           };
       return { ...base, evaluation, resources, compliant, ...undecided, actions: [action] };
     }
@@ -217,12 +219,24 @@ export async function planPolicyForCall(
           to: target,
           reason: `${reason}${passedOver}`,
         }
-      : {
-          kind: "no-rollback",
-          cluster: clusterName,
-          service: serviceName,
-          reason: `${reason}; no earlier compliant revision to roll back to${passedOver}`,
-        };
+      : unchecked > 0
+        ? // Fails closed: one that could not be read may be compliant. The event is retried
+          // (then dead-lettered) and the revisions read again; never "nothing to roll back to".
+          {
+            kind: "no-rollback",
+            cluster: clusterName,
+            service: serviceName,
+            reason: `${reason}; not rolled back yet: no earlier revision that could be read is compliant${passedOver}; this event is retried, then dead-lettered, to check again`,
+            why: "unreadable",
+            retried: true,
+          }
+        : {
+            kind: "no-rollback",
+            cluster: clusterName,
+            service: serviceName,
+            reason: `${reason}; no earlier compliant revision to roll back to${passedOver}`,
+            why: "no-target",
+          };
     return { ...base, evaluation, resources, compliant, ...undecided, actions: [action] };
   }
   return { ...base, compliant: true, actions: [], ignored: `${record.eventName} is not checked` };

@@ -48,6 +48,7 @@ export function rollbackOutcome(action: Rollback, result: GuardedChange<unknown>
       cluster: action.cluster,
       service: action.service,
       reason: `${action.reason}; not rolled back yet: ${result.change} is changing the service right now; this event is retried, then dead-lettered, to check again`,
+      why: "held",
       retried: true,
     };
   // Someone's UpdateService moved it: that call is checked when its event comes.
@@ -56,5 +57,7 @@ export function rollbackOutcome(action: Rollback, result: GuardedChange<unknown>
     cluster: action.cluster,
     service: action.service,
     reason: `${action.reason}; not rolled back: the service moved off ${nameFromArn(action.from)} since it was checked (it runs ${result.runs ? nameFromArn(result.runs) : "an unknown revision"})`,
+    why: "moved",
+    ...(result.runs ? { runs: result.runs } : {}),
   };
 }

@@ -23,13 +23,25 @@ export class PolicyUncheckedError extends AutopilotError {
 /** Without a Lambda deadline (CLI, sandbox), a rollback's service lease lasts this long. */
 const LOCAL_LEASE_MS = 15 * 60 * 1000;
 
-/** Enforce mode could not roll a service back yet (another change held it): checked again on retry. */
+/**
+ * Enforce mode could not roll a service back yet (another change held it, or an earlier revision
+ * that may be compliant could not be read): checked again on retry.
+ */
 export class PolicyRollbackDeferredError extends AutopilotError {
   override readonly name = "PolicyRollbackDeferredError";
   readonly code = "policy-rollback-deferred";
-  constructor(readonly services: readonly string[]) {
+  constructor(
+    readonly services: readonly string[],
+    /** Per service, why: `held` (another change held it) or `unreadable`. */
+    readonly why: readonly string[],
+  ) {
     super(
-      `not rolled back yet, another change held the service: ${services.join(", ")}; the event is retried to check again`,
+      `not rolled back yet: ${services
+        .map(
+          (s, i) =>
+            `${s} (${why[i] === "unreadable" ? "an earlier revision that may be compliant could not be read" : "another change held the service"})`,
+        )
+        .join(", ")}; the event is retried to check again`,
     );
   }
 }
@@ -66,7 +78,7 @@ export async function runPolicy(
       };
   const message = policyEventMessage(outcome, context.dryRun);
   const deferred = outcome.actions.flatMap((a) =>
-    a.kind === "no-rollback" && a.retried ? [`${a.cluster}/${a.service}`] : [],
+    a.kind === "no-rollback" && a.retried ? [{ service: `${a.cluster}/${a.service}`, why: a.why }] : [],
   );
   const summary = {
     action: outcome.ignored ? "ignored" : "checked",
@@ -98,7 +110,12 @@ export async function runPolicy(
     ...(outcome.unknown
       ? { failure: new PolicyUncheckedError(outcome.unknown.taskDefinitionArn, outcome.unknown.reason) }
       : deferred.length > 0
-        ? { failure: new PolicyRollbackDeferredError(deferred) }
+        ? {
+            failure: new PolicyRollbackDeferredError(
+              deferred.map((d) => d.service),
+              deferred.map((d) => d.why),
+            ),
+          }
         : {}),
   };
 }

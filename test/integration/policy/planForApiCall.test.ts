@@ -346,6 +346,7 @@ describe("planPolicyForCall against moto", () => {
             cluster: "prod",
             service: "ledger",
             reason: "ledger:2 violates ECS001, ECS003; no earlier compliant revision to roll back to",
+            why: "no-target",
           },
         ],
       });
@@ -372,7 +373,8 @@ describe("planPolicyForCall against moto", () => {
           },
         ],
       });
-      // None readable and compliant: no rollback, and why.
+      // None readable and compliant: not rolled back *yet* — one that could not be read may be
+      // compliant, so the event is retried (fails closed), never "nothing to roll back to".
       refuseDescribe(clients.ecs, [readable.arn]);
       expect(decision(await planPolicyForCall(clients, call, ENFORCE))).toEqual({
         trigger: "UpdateService",
@@ -386,7 +388,9 @@ describe("planPolicyForCall against moto", () => {
             cluster: "prod",
             service: "ledger",
             reason:
-              "ledger:4 violates ECS001, ECS003; no earlier compliant revision to roll back to; 3 earlier revision(s) could not be read and were not considered",
+              "ledger:4 violates ECS001, ECS003; not rolled back yet: no earlier revision that could be read is compliant; 3 earlier revision(s) could not be read and were not considered; this event is retried, then dead-lettered, to check again",
+            why: "unreadable",
+            retried: true,
           },
         ],
       });
@@ -411,6 +415,8 @@ describe("planPolicyForCall against moto", () => {
             service: "ledger",
             reason:
               "ledger:2 violates ECS001, ECS003; the service no longer runs it (it runs ledger:1), so nothing was rolled back",
+            why: "moved",
+            runs: first.arn,
           },
         ],
       });
@@ -456,6 +462,8 @@ describe("planPolicyForCall against moto", () => {
             service: "ledger",
             reason:
               "ledger:2 violates ECS001, ECS003; the service no longer runs it (it runs ledger:1), so nothing was rolled back",
+            why: "moved",
+            runs: first.arn,
           },
         ]);
     });

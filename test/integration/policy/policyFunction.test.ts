@@ -278,6 +278,8 @@ describe("functions/policy against moto", () => {
         cluster: "prod",
         service: "ledger",
         reason: `payments violates ECS003; not rolled back: the service moved off ${bad.split("/").pop()} since it was checked (it runs ${moved.split("/").pop()})`,
+        why: "moved",
+        runs: moved,
       },
     ]);
     expect(await serviceNow()).toBe(moved);

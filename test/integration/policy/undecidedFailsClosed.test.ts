@@ -125,6 +125,7 @@ describe("a rule at or above enforceAt that could not decide: the revision is un
         service: "ledger",
         reason:
           "ledger:2 violates ECS001; no earlier compliant revision to roll back to; 1 earlier revision(s) had rules at or above high that could not decide and were not considered: ledger:1 (ECS001)",
+        why: "no-target",
       },
     ]);
   });
@@ -156,6 +157,7 @@ describe("a rule at or above enforceAt that could not decide: the revision is un
         service: "ledger",
         reason:
           "ledger:3 violates ECS001; no earlier compliant revision to roll back to; 2 earlier revision(s) had rules at or above medium that could not decide and were not considered: ledger:2 (ECS001, ECS002), ledger:1 (ECS001)",
+        why: "no-target",
       },
     ]);
   });

@@ -75,6 +75,7 @@ describe("rollbackOutcome: what a rollback reports done", () => {
       service: "payments",
       reason:
         "payments violates ECS003; not rolled back yet: the roll-out of shop/ledger:2.0.0 (event push-event-3) is changing the service right now; this event is retried, then dead-lettered, to check again",
+      why: "held",
       retried: true,
     });
   });
@@ -88,6 +89,8 @@ describe("rollbackOutcome: what a rollback reports done", () => {
       service: "payments",
       reason:
         "payments violates ECS003; not rolled back: the service moved off payments:4 since it was checked (it runs payments:5)",
+      why: "moved",
+      runs: td("payments:5"),
     });
   });
 
@@ -100,6 +103,7 @@ describe("rollbackOutcome: what a rollback reports done", () => {
       service: "payments",
       reason:
         "payments violates ECS003; not rolled back: the service moved off payments:4 since it was checked (it runs an unknown revision)",
+      why: "moved",
     });
   });
 });

@@ -45,7 +45,7 @@ describe("policy rollback messages", () => {
   it("a rollback an earlier attempt did says so and what runs; a dry run lists it as already done", () => {
     const earlier = { ...ROLLBACK, earlierAttempt: true as const };
     const line =
-      ":leftwards_arrow_with_hook: rolled *prod/billing* back from `billing:2` to `billing:1` (billing:2 violates ECS001) — done by an earlier attempt of this event (ECS's replies to it were lost); *billing* runs `billing:1` now";
+      ":leftwards_arrow_with_hook: rolled *prod/billing* back from `billing:2` to `billing:1` (billing:2 violates ECS001) — done by an earlier attempt of this event, which ended before it could tell it; *billing* runs `billing:1` now";
     expect(actionSection([earlier], false)).toBe(`Done:\n${line}`);
     expect(actionSection([earlier], true)).toBe(`Already done:\n${line}`);
     // Beside an action the dry run would still do, each under its own title.
@@ -76,25 +76,55 @@ describe("policy rollback messages", () => {
         policyMessageIdentity(told),
       );
     };
-    const noRollback = (reason: string): PolicyAction => ({
+    const noRollback = (
+      why: "held" | "moved" | "no-target" | "unreadable",
+      reason: string,
+      runs?: string,
+    ): PolicyAction => ({
       kind: "no-rollback",
       cluster: "prod",
       service: "billing",
       reason,
+      why,
+      ...(runs ? { runs } : {}),
+      ...(why === "held" || why === "unreadable" ? { retried: true as const } : {}),
     });
     const deferred = noRollback(
+      "held",
       "billing:2 violates ECS001; not rolled back yet: the redeploy of billing is changing the service right now",
     );
     const moved = noRollback(
+      "moved",
       "billing:2 violates ECS001; the service no longer runs it (it runs billing:3), so nothing was rolled back",
+      "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing:3",
     );
     // Same headline ("1 action(s): no-rollback"), two outcomes: two messages.
     expect(policyEventMessage(outcome([deferred]), false)?.text).toBe(
       policyEventMessage(outcome([moved]), false)?.text,
     );
     expect(id([deferred])).not.toBe(id([moved]));
-    // The same outcome told again (a retry, a redrive): one message.
+    // Moved onto another revision, no target, a target unread: each another message.
+    expect(
+      id([{ ...(moved as Extract<PolicyAction, { kind: "no-rollback" }>), runs: "billing:4" }]),
+    ).not.toBe(id([moved]));
+    expect(
+      new Set([
+        id([deferred]),
+        id([noRollback("no-target", "billing:2 violates ECS001; no earlier compliant revision")]),
+        id([noRollback("unreadable", "billing:2 violates ECS001; not rolled back yet")]),
+      ]).size,
+    ).toBe(3);
+    // The same outcome told again (a retry, a redrive): one message, whatever details its reason
+    // words differently (review 33: how many earlier revisions could not be read).
     expect(id([{ ...deferred }])).toBe(id([deferred]));
+    expect(
+      id([
+        noRollback(
+          "held",
+          "billing:2 violates ECS001; 1 earlier revision(s) could not be read and were not considered; not rolled back yet: the redeploy of billing is changing the service right now",
+        ),
+      ]),
+    ).toBe(id([deferred]));
     expect(id([{ ...ROLLBACK, earlierAttempt: true }])).toBe(id([ROLLBACK]));
     // A rollback to another revision is another message.
     expect(id([{ ...ROLLBACK, to: ROLLBACK.to.replace(":1", ":0") }])).not.toBe(id([ROLLBACK]));
