@@ -84,8 +84,15 @@ export async function applyRightsize(
   claims: StepClaims,
   /** ECS without SDK retries, for RegisterTaskDefinition (`AwsClients.ecsSingleAttempt`, see rollOut). */
   registerWith?: ECSClient,
-): Promise<{ applied: string[]; alreadyThisWeek: string[]; deferred: string[]; failed: string[] }> {
+): Promise<{
+  applied: string[];
+  steppedEarlier: string[];
+  alreadyThisWeek: string[];
+  deferred: string[];
+  failed: string[];
+}> {
   const applied: string[] = [];
+  const steppedEarlier: string[] = [];
   const alreadyThisWeek: string[] = [];
   const deferred: string[] = [];
   const failed: string[] = [];
@@ -106,11 +113,18 @@ export async function applyRightsize(
       if (earlier?.claimedBy === holder) {
         // An earlier attempt of this event claimed it: did its roll-out reach the service?
         const stepped = earlier.rolloutId ? await runsRollout(ecs, service, earlier.rolloutId) : undefined;
-        // Stepped by that attempt (which told it, or died before it could), or claimed from another
-        // revision than the service runs now: either way not a second step this week.
-        // A step that was taken and undone since (a circuit-breaker rollback, an operator's revert)
-        // is still this week's step: `stepped` on the claim says so.
-        if (earlier.stepped === true || stepped || earlier.fromRevision !== action.fromTaskDefinitionArn) {
+        // Stepped by that attempt, which may have died before it could tell it: listed in
+        // `steppedEarlier`, told again rather than never. A step that was taken and undone since
+        // (a circuit-breaker rollback, an operator's revert) is still this week's step: `stepped`
+        // on the claim says so. Either way not a second step this week.
+        if (earlier.stepped === true || stepped) {
+          steppedEarlier.push(
+            `${name}: ${earlier.from ?? "?"} → ${earlier.to ?? "?"} (by an earlier attempt of this run${stepped ? "" : "; undone since, it runs another revision now"})`,
+          );
+          continue;
+        }
+        // Claimed from another revision than the service runs now, never stepped: not this week.
+        if (earlier.fromRevision !== action.fromTaskDefinitionArn) {
           alreadyThisWeek.push(name);
           continue;
         }
@@ -120,8 +134,9 @@ export async function applyRightsize(
       failed.push(`${name}: ${describeError(error)}`);
       continue;
     }
-    if (
-      !(await claims.state.claim(
+    let claimed: boolean;
+    try {
+      claimed = await claims.state.claim(
         step,
         STEP_CLAIM_SECONDS,
         {
@@ -132,8 +147,14 @@ export async function applyRightsize(
           rolloutId,
         },
         holder,
-      ))
-    ) {
+      );
+    } catch (error) {
+      // Not claimed, not stepped: failed (the run fails, its retry claims it), and the other
+      // services are still stepped and the run's report told.
+      failed.push(`${name}: ${describeError(error)}`);
+      continue;
+    }
+    if (!claimed) {
       alreadyThisWeek.push(name);
       continue;
     }
@@ -202,5 +223,5 @@ export async function applyRightsize(
       `${name}: ${size(action.from)} → ${size(action.to)} (${result.value.taskDefinitionArn.split("/").pop()})`,
     );
   }
-  return { applied, alreadyThisWeek, deferred, failed };
+  return { applied, steppedEarlier, alreadyThisWeek, deferred, failed };
 }

@@ -26,6 +26,8 @@ export function rightsizeMessage(
   applied: readonly string[] = [],
   failed: readonly string[] = [],
   deferred: readonly string[] = [],
+  /** Steps an earlier attempt of the same event took (it may have died before telling them). */
+  steppedEarlier: readonly string[] = [],
 ): SlackMessage {
   const top = report.recommendations
     .filter((r) => (r.saving ?? 0) > 0)
@@ -45,7 +47,7 @@ export function rightsizeMessage(
   return {
     // The outcome is in the text too: a retry whose steps went through is another message than the
     // attempt whose steps failed (a message's id is its event's and its text's: Notify posts it once).
-    text: `Right-sizing: ${money(report.totals.saving)}/month to save across ${report.recommendations.length} services${applied.length > 0 ? `; ${applied.length} stepped down` : ""}${failed.length > 0 ? `; ${failed.length} not applied` : ""}`,
+    text: `Right-sizing: ${money(report.totals.saving)}/month to save across ${report.recommendations.length} services${applied.length > 0 ? `; ${applied.length} stepped down` : ""}${steppedEarlier.length > 0 ? `; ${steppedEarlier.length} stepped down by an earlier attempt` : ""}${failed.length > 0 ? `; ${failed.length} not applied` : ""}`,
     blocks: capBlocks([
       header(
         `Right-sizing (${report.region}, ${report.data.hours > 0 ? `${spanText(report.data.hours)} of metrics in ${report.lookbackDays} days` : `${report.lookbackDays} days`})`,
@@ -67,6 +69,13 @@ export function rightsizeMessage(
         ? [
             section(
               `Applied (\`${SERVICE_TAGS.rightsize}=apply\`):\n${applied.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}`,
+            ),
+          ]
+        : []),
+      ...(steppedEarlier.length
+        ? [
+            section(
+              `Applied by an earlier attempt of this run (\`${SERVICE_TAGS.rightsize}=apply\`):\n${steppedEarlier.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}`,
             ),
           ]
         : []),

@@ -20,6 +20,8 @@ export interface RightsizeRun {
   /** One line per service rolled out; empty on a dry run. */
   readonly applied: readonly string[];
   /** Services already stepped down this ISO week (a re-run of the same week changes nothing). */
+  /** Stepped by an earlier attempt of the same event (which may have died before telling it). */
+  readonly steppedEarlier: readonly string[];
   readonly alreadyThisWeek: readonly string[];
   /**
    * Services left for the next run: another change (a roll-out, a rollback) held the service, or
@@ -103,8 +105,17 @@ export async function rightsizeFleet(
   const { report, state } = await analyzeRightsize(clients, tableName, { ...options, series: false });
   const plan = planRightsize(report.recommendations, state, options.prices);
   if (options.dryRun)
-    return { report, plan, applied: [], alreadyThisWeek: [], deferred: [], failed: [], dryRun: true };
-  const { applied, alreadyThisWeek, deferred, failed } = await applyRightsize(
+    return {
+      report,
+      plan,
+      applied: [],
+      steppedEarlier: [],
+      alreadyThisWeek: [],
+      deferred: [],
+      failed: [],
+      dryRun: true,
+    };
+  const { applied, steppedEarlier, alreadyThisWeek, deferred, failed } = await applyRightsize(
     clients.ecs,
     plan,
     {
@@ -116,7 +127,7 @@ export async function rightsizeFleet(
     },
     clients.ecsSingleAttempt,
   );
-  return { report, plan, applied, alreadyThisWeek, deferred, failed, dryRun: false };
+  return { report, plan, applied, steppedEarlier, alreadyThisWeek, deferred, failed, dryRun: false };
 }
 
 /** The plan as lines a person reads before anything changes (`--dry-run`). */
@@ -186,6 +197,7 @@ export async function runRightsize(
     totals: run.report.totals,
     plan,
     applied: run.applied,
+    ...(run.steppedEarlier.length > 0 ? { steppedEarlier: run.steppedEarlier } : {}),
     ...(run.alreadyThisWeek.length > 0 ? { alreadyThisWeek: run.alreadyThisWeek } : {}),
     ...(run.deferred.length > 0 ? { deferred: run.deferred } : {}),
     ...(run.failed.length > 0 ? { failed: run.failed } : {}),
@@ -195,7 +207,7 @@ export async function runRightsize(
     summary,
     messages: [
       {
-        message: rightsizeMessage(run.report, run.applied, run.failed, run.deferred),
+        message: rightsizeMessage(run.report, run.applied, run.failed, run.deferred, run.steppedEarlier),
         // A run that stepped everything it planned is told once per event: a retry after its
         // message was queued but the queue's reply lost finds the steps done and would say so
         // in a second summary. A run with failed steps is not: its retry's outcome is news.

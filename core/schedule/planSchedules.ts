@@ -74,24 +74,34 @@ function nearTransition(spec: ScheduleSpec, now: Date): boolean {
   return intervals.length > 1;
 }
 
-/** A service whose schedule was removed: delete our actions, restore the capacity we remembered. */
+/**
+ * A service whose schedule was removed: restore the capacity we remembered, then delete our
+ * actions, then forget the capacity. In that order: our actions are what makes a later reconcile
+ * look at the service again (`servicesToReconcile`), so they go only once the capacity is back —
+ * a restore that fails (or a run that dies before it) leaves them, and the next run restores.
+ */
 function planUnscheduled(
   ref: ScheduledServiceRef,
   existing: readonly ScheduledAction[],
   target: ScalableTarget | undefined,
   memory: RememberedCapacity | undefined,
 ): ServiceSchedulePlan {
-  const writes: ScheduleWrite[] = existing.map((a) => ({
-    kind: "delete-action",
-    name: a.ScheduledActionName ?? "",
-    reason: "obsolete",
-  }));
+  const writes: ScheduleWrite[] = [];
   if (memory && target && (target.MinCapacity !== memory.upMin || target.MaxCapacity !== memory.upMax))
     writes.push({
       kind: "set-capacity",
       capacity: { min: memory.upMin, max: memory.upMax },
       reason: "restore",
     });
+  writes.push(
+    ...existing.map(
+      (a): ScheduleWrite => ({
+        kind: "delete-action",
+        name: a.ScheduledActionName ?? "",
+        reason: "obsolete",
+      }),
+    ),
+  );
   if (memory) writes.push({ kind: "forget-capacity" });
   return { service: ref, status: "unscheduled", writes };
 }

@@ -53,9 +53,12 @@ describe("review 30b: a retry of the weekly event after the week's step was take
       world.clients.ecsSingleAttempt,
     );
     // Observed: applied 1, alreadyThisWeek [] and the service at 1024/4096 again — a second step.
-    expect({ applied: retry.applied.length, alreadyThisWeek: retry.alreadyThisWeek }).toEqual({
+    // Now: not stepped again, and told as the earlier attempt's step, undone since.
+    expect({ applied: retry.applied.length, steppedEarlier: retry.steppedEarlier }).toEqual({
       applied: 0,
-      alreadyThisWeek: ["fleet/web"],
+      steppedEarlier: [
+        "fleet/web: 2048/4096 → 1024/4096 (by an earlier attempt of this run; undone since, it runs another revision now)",
+      ],
     });
     expect(await serviceSize(world, "fleet", "web")).toBe("2048/4096");
   }, 120_000);

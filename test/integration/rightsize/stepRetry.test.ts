@@ -103,9 +103,16 @@ describe("right-sizing's weekly step, held by the event that claimed it", () => 
     const stepped = await runs();
     expect(stepped.size).toBe("1024/4096");
 
-    // The same event again, with the plan it made before the update (the service has moved on to its step).
+    // The same event again, with the plan it made before the update (the service has moved on to
+    // its step): not stepped again, and listed as its earlier attempt's step (told, not hidden).
     const retry = await step("weekly-event-a");
-    expect(retry).toEqual({ applied: [], alreadyThisWeek: ["fleet/web"], deferred: [], failed: [] });
+    expect(retry).toEqual({
+      applied: [],
+      steppedEarlier: ["fleet/web: 2048/4096 → 1024/4096 (by an earlier attempt of this run)"],
+      alreadyThisWeek: [],
+      deferred: [],
+      failed: [],
+    });
     expect(await runs()).toEqual(stepped);
     expect(await revisions()).toHaveLength(2);
     // The claim is still the event's: another event of the week is refused.
@@ -122,7 +129,13 @@ describe("right-sizing's weekly step, held by the event that claimed it", () => 
     const stepped = await runs();
     plan = planOf(service, stepped.arn, { cpu: 1024, memory: 4096 }, { cpu: 512, memory: 4096 });
     const retry = await step("weekly-event-a");
-    expect(retry).toEqual({ applied: [], alreadyThisWeek: ["fleet/web"], deferred: [], failed: [] });
+    expect(retry).toEqual({
+      applied: [],
+      steppedEarlier: ["fleet/web: 2048/4096 → 1024/4096 (by an earlier attempt of this run)"],
+      alreadyThisWeek: [],
+      deferred: [],
+      failed: [],
+    });
     expect(await runs()).toEqual(stepped);
     expect(await revisions()).toHaveLength(2);
   });
@@ -151,6 +164,7 @@ describe("right-sizing's weekly step, held by the event that claimed it", () => 
 
     expect(await step("weekly-event-b")).toEqual({
       applied: [],
+      steppedEarlier: [],
       alreadyThisWeek: ["fleet/web"],
       deferred: [],
       failed: [],

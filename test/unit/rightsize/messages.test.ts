@@ -68,6 +68,28 @@ describe("the weekly Slack summary", () => {
     expect(text).toContain(
       "Compute Optimizer: not-enabled (the account has not opted in to AWS Compute Optimizer)",
     );
+
+    // A retry tells the steps its earlier attempt took (which may have died before telling them),
+    // in the text and a section of their own, apart from this attempt's.
+    const retold = rightsizeMessage(
+      report,
+      ["shop/pantry: 4096/8192 → 2048/8192 (pantry:2)"],
+      [],
+      [],
+      ["shop/larder: 4096/8192 → 2048/8192 (by an earlier attempt of this run)"],
+    );
+    expect(retold.text).toBe(
+      "Right-sizing: $0.00/month to save across 0 services; 1 stepped down; 1 stepped down by an earlier attempt",
+    );
+    const sections = retold.blocks.map((b) => JSON.stringify(b));
+    expect(sections.filter((b) => b.includes("shop/larder"))).toEqual([
+      expect.stringContaining(
+        "Applied by an earlier attempt of this run (`autopilot:rightsize=apply`):\\n• shop/larder: 4096/8192 → 2048/8192 (by an earlier attempt of this run)",
+      ),
+    ]);
+    expect(sections.filter((b) => b.includes("shop/pantry"))).toEqual([
+      expect.stringContaining("Applied (`autopilot:rightsize=apply`):\\n• shop/pantry"),
+    ]);
   });
 
   it("says how much metrics the figures rest on, wherever they are shown, when it is less than the lookback", () => {

@@ -293,7 +293,7 @@ describe("planSchedules: which capacity a scheduled service gets and remembers",
 describe("planSchedules: a service whose schedule was removed", () => {
   const ours = planned().map((a) => described(a));
 
-  it("deletes our actions, restores the remembered capacity and forgets it", () => {
+  it("restores the remembered capacity, then deletes our actions (what brings a later run back), then forgets it", () => {
     const plan = planOne(
       inputs(service({}), {
         actions: ours,
@@ -305,9 +305,9 @@ describe("planSchedules: a service whose schedule was removed", () => {
       service: { clusterName: "dev", serviceName: "web", serviceArn: ARN, resourceId: RESOURCE },
       status: "unscheduled",
       writes: [
+        { kind: "set-capacity", capacity: { min: 2, max: 6 }, reason: "restore" },
         { kind: "delete-action", name: "autopilot-up-0700-MON-FRI", reason: "obsolete" },
         { kind: "delete-action", name: "autopilot-down-1900-MON-FRI", reason: "obsolete" },
-        { kind: "set-capacity", capacity: { min: 2, max: 6 }, reason: "restore" },
         { kind: "forget-capacity" },
       ],
     });

@@ -127,7 +127,7 @@ describe("planSchedules (pure)", () => {
     expect(plan?.writes).toEqual([{ kind: "put-action", action: first?.actions?.[0], reason: "update" }]);
   });
 
-  it("deletes its actions, restores the remembered capacity and forgets it when the schedule is removed", () => {
+  it("restores the remembered capacity, deletes its actions and forgets the capacity, in that order, when the schedule is removed", () => {
     const [first] = planSchedules(inputs({}), DEFAULT_CONFIG, NOON);
     const [plan] = planSchedules(
       inputs({
@@ -141,9 +141,9 @@ describe("planSchedules (pure)", () => {
     );
     expect(plan?.status).toBe("unscheduled");
     expect(plan?.writes).toEqual([
+      { kind: "set-capacity", capacity: { min: 2, max: 4 }, reason: "restore" },
       { kind: "delete-action", name: first?.actions?.[0]?.name, reason: "obsolete" },
       { kind: "delete-action", name: first?.actions?.[1]?.name, reason: "obsolete" },
-      { kind: "set-capacity", capacity: { min: 2, max: 4 }, reason: "restore" },
       { kind: "forget-capacity" },
     ]);
   });
