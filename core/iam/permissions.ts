@@ -349,7 +349,7 @@ const DEFINITIONS: Readonly<
     },
     stateTable(
       ["BatchGetItem", "GetItem", "PutItem", "UpdateItem", "DeleteItem"],
-      "the up capacity each schedule restores (read 100 at a time, written and forgotten per service), tell-once leases for invalid schedules",
+      "the up capacity each schedule restores (read 100 at a time, written, marked released when the schedule is removed, and forgotten per service), tell-once leases for invalid schedules",
     ),
     ...RUNTIME,
   ],

@@ -3,6 +3,7 @@ import {
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from "@aws-sdk/client-application-auto-scaling";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { AwsClients } from "../aws/clients.ts";
 import { type StateTable, stateKeys } from "../state/index.ts";
 import { DIMENSION, NAMESPACE } from "./scheduleOwnership.ts";
@@ -90,6 +91,19 @@ export async function applyScheduleWrites(
           );
           done.push(write);
         }
+        break;
+      case "release-capacity":
+        // Only on the memory there is; a retry after it was forgotten writes nothing.
+        await table
+          .update(stateKeys.scheduleMemory(plan.service.serviceArn), {
+            ConditionExpression: "attribute_exists(pk)",
+            UpdateExpression: "SET released = :released",
+            ExpressionAttributeValues: { ":released": true },
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          });
+        done.push(write);
         break;
       case "remember-capacity":
         break;

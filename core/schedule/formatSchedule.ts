@@ -14,6 +14,8 @@ export function describeWrite(write: ScheduleWrite): string {
       return `${write.reason === "register" ? "register scalable target" : write.reason === "restore" ? "restore capacity" : "set capacity now"} → ${range(write.capacity)}`;
     case "remember-capacity":
       return `remember up capacity ${range(write.capacity)} (from ${write.source})`;
+    case "release-capacity":
+      return "mark the remembered capacity released";
     case "forget-capacity":
       return "forget remembered capacity";
   }

@@ -65,7 +65,13 @@ export async function loadScheduleInputs(
   const remembered = new Map<string, RememberedCapacity>();
   for (const item of items) {
     const serviceArn = arnByPartition.get(item.pk);
-    if (serviceArn) remembered.set(serviceArn, { upMin: item.upMin, upMax: item.upMax, source: item.source });
+    if (serviceArn)
+      remembered.set(serviceArn, {
+        upMin: item.upMin,
+        upMax: item.upMax,
+        source: item.source,
+        ...(item.released === true ? { released: true } : {}),
+      });
   }
   return { services: relevant, actions, targets, remembered };
 }

@@ -75,10 +75,14 @@ function nearTransition(spec: ScheduleSpec, now: Date): boolean {
 }
 
 /**
- * A service whose schedule was removed: restore the capacity we remembered, then delete our
- * actions, then forget the capacity. In that order: our actions are what makes a later reconcile
- * look at the service again (`servicesToReconcile`), so they go only once the capacity is back —
- * a restore that fails (or a run that dies before it) leaves them, and the next run restores.
+ * A service whose schedule was removed: restore the capacity we remembered, mark it released,
+ * delete our actions, restore it again, then forget it. Our actions are what makes a later
+ * reconcile look at the service again (`servicesToReconcile`), so they go only once the capacity
+ * is back and the memory marked released: a restore that fails (or a run that dies before it)
+ * leaves them, and the next run restores; a forget that fails leaves a released memory that a
+ * schedule set again later does not take for its up capacity. The second restore, after the
+ * deletes, undoes an off-hours action that ran between the first one and the deletes (nothing
+ * would look at the service after).
  */
 function planUnscheduled(
   ref: ScheduledServiceRef,
@@ -87,12 +91,14 @@ function planUnscheduled(
   memory: RememberedCapacity | undefined,
 ): ServiceSchedulePlan {
   const writes: ScheduleWrite[] = [];
-  if (memory && target && (target.MinCapacity !== memory.upMin || target.MaxCapacity !== memory.upMax))
-    writes.push({
-      kind: "set-capacity",
-      capacity: { min: memory.upMin, max: memory.upMax },
-      reason: "restore",
-    });
+  const restore: ScheduleWrite | undefined = memory && {
+    kind: "set-capacity",
+    capacity: { min: memory.upMin, max: memory.upMax },
+    reason: "restore",
+  };
+  if (restore && target && (target.MinCapacity !== memory?.upMin || target.MaxCapacity !== memory?.upMax))
+    writes.push(restore);
+  if (memory && !memory.released && existing.length > 0) writes.push({ kind: "release-capacity" });
   writes.push(
     ...existing.map(
       (a): ScheduleWrite => ({
@@ -102,6 +108,7 @@ function planUnscheduled(
       }),
     ),
   );
+  if (restore && target && existing.length > 0) writes.push(restore);
   if (memory) writes.push({ kind: "forget-capacity" });
   return { service: ref, status: "unscheduled", writes };
 }
@@ -133,9 +140,9 @@ function planScheduled(
   let up: Capacity;
   if (explicitUp) {
     up = explicitUp;
-    if (memory?.upMin !== up.min || memory?.upMax !== up.max)
+    if (memory?.upMin !== up.min || memory?.upMax !== up.max || memory?.released)
       writes.push({ kind: "remember-capacity", capacity: up, source: "tag or config" });
-  } else if (memory) {
+  } else if (memory && !memory.released) {
     up = { min: memory.upMin, max: memory.upMax };
   } else if (target && !(target.MinCapacity === off.min && target.MaxCapacity === off.max)) {
     up = { min: target.MinCapacity ?? 0, max: target.MaxCapacity ?? 0 };

@@ -25,6 +25,12 @@ export type ScheduleWrite =
       readonly reason: "register" | "schedule-now" | "restore";
     }
   | { readonly kind: "remember-capacity"; readonly capacity: Capacity; readonly source: string }
+  /**
+   * The schedule was removed: the remembered capacity is marked released before our actions are
+   * deleted, so that if forgetting it fails afterwards (nothing brings a reconcile back to the
+   * service then), a schedule set again later never takes it for its up capacity.
+   */
+  | { readonly kind: "release-capacity" }
   | { readonly kind: "forget-capacity" };
 
 export interface ServiceSchedulePlan {
@@ -61,6 +67,8 @@ export interface RememberedCapacity {
   readonly upMin: number;
   readonly upMax: number;
   readonly source: string;
+  /** Released by a removed schedule (`release-capacity`): restored, no longer an up capacity. */
+  readonly released?: boolean;
 }
 
 /** Everything the planner reads, loaded once per reconcile. */

@@ -184,6 +184,36 @@ describe("planSchedules: which capacity a scheduled service gets and remembers",
     expect(minOnly.writes[0]).toMatchObject({ kind: "remember-capacity", capacity: { min: 2, max: 6 } });
   });
 
+  it("never takes a memory released by a removed schedule for the up capacity of a schedule set again", () => {
+    // Left behind when forgetting it failed (review 35): 2-2, while the team now runs 4-10.
+    const released = { upMin: 2, upMax: 2, source: "desired count", released: true };
+    const again = planOne(
+      inputs(service({ "autopilot:schedule": TAG }, { desiredCount: 4 }), {
+        target: { MinCapacity: 4, MaxCapacity: 10 },
+        memory: released,
+      }),
+    );
+    expect(again.capacity?.up).toEqual({ min: 4, max: 10 });
+    expect(again.writes[0]).toEqual({
+      kind: "remember-capacity",
+      capacity: { min: 4, max: 10 },
+      source: "scalable target",
+    });
+    // An explicit up capacity equal to the released one is written again (the memory is live again).
+    const explicit = planOne(
+      inputs(service({ "autopilot:schedule": TAG, "autopilot:up-capacity": "2" }), { memory: released }),
+    );
+    expect(explicit.writes[0]).toEqual({
+      kind: "remember-capacity",
+      capacity: { min: 2, max: 2 },
+      source: "tag or config",
+    });
+    // Unscheduled with no actions left: only forgotten (not released again, not restored twice).
+    expect(
+      writesOf(inputs(service({}), { target: { MinCapacity: 2, MaxCapacity: 2 }, memory: released })),
+    ).toEqual(['{"kind":"forget-capacity"}']);
+  });
+
   it("reads the off capacity from the tag, as a count or a range", () => {
     const count = planOne(inputs(service({ "autopilot:schedule": TAG, "autopilot:off-capacity": "1" })));
     expect(count.capacity?.off).toEqual({ min: 1, max: 1 });
@@ -293,7 +323,7 @@ describe("planSchedules: which capacity a scheduled service gets and remembers",
 describe("planSchedules: a service whose schedule was removed", () => {
   const ours = planned().map((a) => described(a));
 
-  it("restores the remembered capacity, then deletes our actions (what brings a later run back), then forgets it", () => {
+  it("restores the remembered capacity, marks it released, deletes our actions (what brings a later run back), restores again, then forgets it", () => {
     const plan = planOne(
       inputs(service({}), {
         actions: ours,
@@ -306,8 +336,11 @@ describe("planSchedules: a service whose schedule was removed", () => {
       status: "unscheduled",
       writes: [
         { kind: "set-capacity", capacity: { min: 2, max: 6 }, reason: "restore" },
+        { kind: "release-capacity" },
         { kind: "delete-action", name: "autopilot-up-0700-MON-FRI", reason: "obsolete" },
         { kind: "delete-action", name: "autopilot-down-1900-MON-FRI", reason: "obsolete" },
+        // Again once the actions are gone: undoes an off-hours action that ran in between.
+        { kind: "set-capacity", capacity: { min: 2, max: 6 }, reason: "restore" },
         { kind: "forget-capacity" },
       ],
     });

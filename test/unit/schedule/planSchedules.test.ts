@@ -142,8 +142,10 @@ describe("planSchedules (pure)", () => {
     expect(plan?.status).toBe("unscheduled");
     expect(plan?.writes).toEqual([
       { kind: "set-capacity", capacity: { min: 2, max: 4 }, reason: "restore" },
+      { kind: "release-capacity" },
       { kind: "delete-action", name: first?.actions?.[0]?.name, reason: "obsolete" },
       { kind: "delete-action", name: first?.actions?.[1]?.name, reason: "obsolete" },
+      { kind: "set-capacity", capacity: { min: 2, max: 4 }, reason: "restore" },
       { kind: "forget-capacity" },
     ]);
   });
