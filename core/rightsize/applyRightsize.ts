@@ -10,6 +10,8 @@ import { type StateTable, stateKeys } from "../state/index.ts";
 import { isoWeek } from "./isoWeek.ts";
 import type { RightsizePlan } from "./planRightsize.ts";
 
+type RightsizeAction = RightsizePlan["actions"][number];
+
 /** How long a step's service lease holds if its run dies before giving it back. */
 const DEFAULT_LEASE_SECONDS = 15 * 60;
 
@@ -109,25 +111,14 @@ export async function applyRightsize(
     // The same step of the same service is one roll-out: a retry finds its revision, never registers twice.
     const rolloutId = rolloutIdOf(action.serviceArn, [size(action.to)]);
     try {
-      const earlier = await claims.state.get<StepClaim>(step);
-      if (earlier?.claimedBy === holder) {
-        // An earlier attempt of this event claimed it: did its roll-out reach the service?
-        const stepped = earlier.rolloutId ? await runsRollout(ecs, service, earlier.rolloutId) : undefined;
-        // Stepped by that attempt, which may have died before it could tell it: listed in
-        // `steppedEarlier`, told again rather than never. A step that was taken and undone since
-        // (a circuit-breaker rollback, an operator's revert) is still this week's step: `stepped`
-        // on the claim says so. Either way not a second step this week.
-        if (earlier.stepped === true || stepped) {
-          steppedEarlier.push(
-            `${name}: ${earlier.from ?? "?"} → ${earlier.to ?? "?"} (by an earlier attempt of this run${stepped ? "" : "; undone since, it runs another revision now"})`,
-          );
-          continue;
-        }
-        // Claimed from another revision than the service runs now, never stepped: not this week.
-        if (earlier.fromRevision !== action.fromTaskDefinitionArn) {
-          alreadyThisWeek.push(name);
-          continue;
-        }
+      const earlier = await earlierStep(ecs, claims, action);
+      if (earlier.kind === "stepped-earlier") {
+        steppedEarlier.push(earlier.line);
+        continue;
+      }
+      if (earlier.kind === "already-this-week") {
+        alreadyThisWeek.push(name);
+        continue;
       }
     } catch (error) {
       // Cannot tell whether an earlier attempt stepped it: leave it (and any claim) to the retry.
@@ -224,4 +215,64 @@ export async function applyRightsize(
     );
   }
   return { applied, steppedEarlier, alreadyThisWeek, deferred, failed };
+}
+
+type EarlierStep =
+  | { readonly kind: "stepped-earlier"; readonly line: string }
+  | { readonly kind: "already-this-week" }
+  | { readonly kind: "free" };
+
+/**
+ * What this week's claim on a service says before a step is taken (reads only: the dry run asks it
+ * too). Claimed by an earlier attempt of the same event that stepped it (its roll-out runs, or the
+ * claim says `stepped`: taken and maybe undone since): that step, told again rather than never
+ * (the attempt may have died before telling it). Claimed by it from another revision than the
+ * service runs now, never stepped, or claimed by another event (live): not this week (the claim
+ * itself decides the latter when the step is taken). Otherwise free.
+ */
+async function earlierStep(
+  ecs: ECSClient,
+  claims: StepClaims,
+  action: RightsizeAction,
+): Promise<EarlierStep> {
+  const name = `${action.clusterName}/${action.serviceName}`;
+  const earlier = await claims.state.get<StepClaim>(
+    stateKeys.rightsizeStep(action.serviceArn, isoWeek(claims.at)),
+  );
+  if (!earlier) return { kind: "free" };
+  if (earlier.claimedBy !== claims.holder) return { kind: "already-this-week" };
+  // An earlier attempt of this event claimed it: did its roll-out reach the service?
+  const service = { clusterArn: action.clusterArn, serviceArn: action.serviceArn };
+  const stepped = earlier.rolloutId ? await runsRollout(ecs, service, earlier.rolloutId) : undefined;
+  if (earlier.stepped === true || stepped)
+    return {
+      kind: "stepped-earlier",
+      line: `${name}: ${earlier.from ?? "?"} → ${earlier.to ?? "?"} (by an earlier attempt of this run${stepped ? "" : "; undone since, it runs another revision now"})`,
+    };
+  return earlier.fromRevision !== action.fromTaskDefinitionArn
+    ? { kind: "already-this-week" }
+    : { kind: "free" };
+}
+
+/**
+ * What `applyRightsize` would do with a plan, read without changing anything (the dry run, and so
+ * `dlq redrive rightsize --dry-run`): the plan of the steps it would take, and the services it
+ * would leave as stepped by an earlier attempt of the event or already stepped this week.
+ */
+export async function previewRightsize(
+  ecs: ECSClient,
+  plan: RightsizePlan,
+  claims: StepClaims,
+): Promise<{ plan: RightsizePlan; steppedEarlier: string[]; alreadyThisWeek: string[] }> {
+  const actions: RightsizeAction[] = [];
+  const steppedEarlier: string[] = [];
+  const alreadyThisWeek: string[] = [];
+  for (const action of plan.actions) {
+    const earlier = await earlierStep(ecs, claims, action);
+    if (earlier.kind === "stepped-earlier") steppedEarlier.push(earlier.line);
+    else if (earlier.kind === "already-this-week")
+      alreadyThisWeek.push(`${action.clusterName}/${action.serviceName}`);
+    else actions.push(action);
+  }
+  return { plan: { ...plan, actions }, steppedEarlier, alreadyThisWeek };
 }

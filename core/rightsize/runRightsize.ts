@@ -6,7 +6,7 @@ import { AutopilotError } from "../errors.ts";
 import type { FlowContext, FlowResult } from "../flow.ts";
 import { StateTable } from "../state/index.ts";
 import { analyzeFleetWithState, type FleetReport, type FleetState } from "./analyzeFleet.ts";
-import { applyRightsize } from "./applyRightsize.ts";
+import { applyRightsize, previewRightsize } from "./applyRightsize.ts";
 import { describeInstanceShapes } from "./instanceShapes.ts";
 import { livePriceBook } from "./livePriceBook.ts";
 import { rightsizeMessage } from "./messages.ts";
@@ -104,27 +104,32 @@ export async function rightsizeFleet(
   // The weekly run tells Slack a summary: it keeps no per-period charts (the CLI's report does).
   const { report, state } = await analyzeRightsize(clients, tableName, { ...options, series: false });
   const plan = planRightsize(report.recommendations, state, options.prices);
-  if (options.dryRun)
+  const claims = {
+    state: new StateTable(clients.documents, tableName),
+    holder: options.holder,
+    at: options.end ?? new Date(),
+    ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
+  if (options.dryRun) {
+    // What the real run of the same event would do: its week claims read, nothing written (a
+    // redrive's dry run shows the steps an earlier attempt took as such, not as steps to take).
+    const preview = await previewRightsize(clients.ecs, plan, claims);
     return {
       report,
-      plan,
+      plan: preview.plan,
       applied: [],
-      steppedEarlier: [],
-      alreadyThisWeek: [],
+      steppedEarlier: preview.steppedEarlier,
+      alreadyThisWeek: preview.alreadyThisWeek,
       deferred: [],
       failed: [],
       dryRun: true,
     };
+  }
   const { applied, steppedEarlier, alreadyThisWeek, deferred, failed } = await applyRightsize(
     clients.ecs,
     plan,
-    {
-      state: new StateTable(clients.documents, tableName),
-      holder: options.holder,
-      at: options.end ?? new Date(),
-      ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    },
+    claims,
     clients.ecsSingleAttempt,
   );
   return { report, plan, applied, steppedEarlier, alreadyThisWeek, deferred, failed, dryRun: false };
