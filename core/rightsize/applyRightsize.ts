@@ -71,9 +71,11 @@ async function runsRollout(
  * and a service another event claimed this week is left alone and listed in `alreadyThisWeek`.
  * A retry of the same event (its first attempt died, say, while UpdateService was answering)
  * first reads back what the service runs: a service that runs the revision its earlier attempt
- * rolled out is not stepped again (even when the retry, measuring the stepped service, plans
- * another step) and is listed in `alreadyThisWeek`, as is a service whose claimed step was planned
- * from another revision than it runs now; the same step, not taken yet, is taken. Each step changes its service alone and
+ * rolled out, or whose claim says it was stepped, is not stepped again (even when the retry,
+ * measuring the stepped service, plans another step) and is listed in `steppedEarlier`, told
+ * again rather than never; a service whose claimed step was planned from another revision than it
+ * runs now is listed in `alreadyThisWeek`; the same step, not taken yet, is taken. A claim that
+ * cannot be read or written is that service's failure (`failed`). Each step changes its service alone and
  * only from the revision it was measured on (`changeServiceAlone`, shared with redeploy and the
  * policy's rollback): a service that another change holds or that moved since is left for the
  * next run, its claim given back, and listed in `deferred`. A step that fails gives its claim

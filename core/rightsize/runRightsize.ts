@@ -19,9 +19,12 @@ export interface RightsizeRun {
   readonly plan: RightsizePlan;
   /** One line per service rolled out; empty on a dry run. */
   readonly applied: readonly string[];
-  /** Services already stepped down this ISO week (a re-run of the same week changes nothing). */
   /** Stepped by an earlier attempt of the same event (which may have died before telling it). */
   readonly steppedEarlier: readonly string[];
+  /**
+   * Services not stepped by this run this ISO week: claimed by another event, or claimed by this
+   * one from a revision the service no longer runs and never stepped.
+   */
   readonly alreadyThisWeek: readonly string[];
   /**
    * Services left for the next run: another change (a roll-out, a rollback) held the service, or
