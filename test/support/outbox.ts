@@ -34,3 +34,27 @@ export async function drainOutbox(sqs: SQSClient, queueUrl: string): Promise<str
     }
   }
 }
+
+/**
+ * What the outbox holds (up to 10), taken off the queue as the records of one Notify invocation:
+ * what Lambda's SQS event source hands the Notify function.
+ */
+export async function outboxRecords(sqs: SQSClient, queueUrl: string) {
+  const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  return (received.Messages ?? []).map((m) => ({
+    messageId: m.MessageId ?? "",
+    receiptHandle: m.ReceiptHandle ?? "",
+    body: m.Body ?? "",
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: `${Date.now()}`,
+      SenderId: "x",
+      ApproximateFirstReceiveTimestamp: `${Date.now()}`,
+    },
+    messageAttributes: {},
+    md5OfBody: m.MD5OfBody ?? "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
+    awsRegion: "eu-west-1",
+  }));
+}

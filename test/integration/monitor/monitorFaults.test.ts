@@ -18,6 +18,7 @@ import { createNotifyHandler } from "../../../functions/notify.ts";
 import { DeliveryError } from "../../../runtime/deliver.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
+import { outboxRecords } from "../../support/outbox.ts";
 import { startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
@@ -84,27 +85,6 @@ async function queued(sqs: SQSClient, queueUrl: string): Promise<string[]> {
       ),
     );
   }
-}
-
-/** Receives what the outbox holds, as the records of one Notify invocation. */
-async function outboxRecords(sqs: SQSClient, queueUrl: string) {
-  const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-  return (received.Messages ?? []).map((m) => ({
-    messageId: m.MessageId ?? "",
-    receiptHandle: m.ReceiptHandle ?? "",
-    body: m.Body ?? "",
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: "0",
-      SenderId: "x",
-      ApproximateFirstReceiveTimestamp: "0",
-    },
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
-    awsRegion: REGION,
-  }));
 }
 
 describe("monitor under faults", () => {

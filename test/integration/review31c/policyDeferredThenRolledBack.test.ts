@@ -19,7 +19,6 @@
  * retry's outcome is another message than the deferral's.
  */
 
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
@@ -28,35 +27,12 @@ import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
 import { createNotifyHandler } from "../../../functions/notify.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
-import { outboxQueues } from "../../support/outbox.ts";
+import { outboxQueues, outboxRecords } from "../../support/outbox.ts";
 import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
 import { startRecordingServer } from "../../support/recordingServer.ts";
-import { createWorld, REGION, type World } from "../../support/world.ts";
+import { createWorld, type World } from "../../support/world.ts";
 
 let world: World;
-
-/** The outbox's records as Lambda's SQS event source hands them to Notify, taken off the queue. */
-async function takeRecords(queueUrl: string) {
-  const received = await world.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-  );
-  return (received.Messages ?? []).map((m) => ({
-    messageId: m.MessageId ?? "",
-    receiptHandle: m.ReceiptHandle ?? "",
-    body: m.Body ?? "",
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: `${Date.now()}`,
-      SenderId: "x",
-      ApproximateFirstReceiveTimestamp: `${Date.now()}`,
-    },
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
-    awsRegion: REGION,
-  }));
-}
 
 describe("review 31c: a policy rollback deferred by a roll-out, then done by the retry", () => {
   beforeAll(async () => {
@@ -101,13 +77,16 @@ describe("review 31c: a policy rollback deferred by a roll-out, then done by the
       );
       expect(first).toBeInstanceOf(PolicyRollbackDeferredError);
       expect(await serviceNow()).toBe(bad);
-      await notify({ Records: await takeRecords(outbox.working) }, localContext("notify"));
+      await notify(
+        { Records: await outboxRecords(world.clients.sqs, outbox.working) },
+        localContext("notify"),
+      );
 
       // The roll-out is done; Lambda's retry rolls the service back.
       await releaseLease(world.state, rollout, "redeploy#push-1");
       await deployedPolicy(world, outbox.working)(event, localContext("policy"));
       expect(await serviceNow()).toBe(good);
-      const retried = await takeRecords(outbox.working);
+      const retried = await outboxRecords(world.clients.sqs, outbox.working);
       // The retry did queue its report (the rollback): one message.
       expect(retried.map((r) => JSON.parse(r.body).message.text)).toEqual([
         expect.stringMatching(/^Policy \(enforce\): billing-r31c-def:2: /),

@@ -19,7 +19,6 @@
  */
 
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
@@ -29,35 +28,12 @@ import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index
 import { createNotifyHandler } from "../../../functions/notify.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { ecrImage } from "../../../sandbox/seed.ts";
-import { outboxQueues } from "../../support/outbox.ts";
+import { outboxQueues, outboxRecords } from "../../support/outbox.ts";
 import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
 import { startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
-
-/** The outbox's records as Lambda's SQS event source hands them to Notify, taken off the queue. */
-async function takeRecords(queueUrl: string) {
-  const received = await world.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-  );
-  return (received.Messages ?? []).map((m) => ({
-    messageId: m.MessageId ?? "",
-    receiptHandle: m.ReceiptHandle ?? "",
-    body: m.Body ?? "",
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: `${Date.now()}`,
-      SenderId: "x",
-      ApproximateFirstReceiveTimestamp: `${Date.now()}`,
-    },
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
-    awsRegion: REGION,
-  }));
-}
 
 describe("review 32: a policy rollback deferred by a roll-out that then moved the service on", () => {
   beforeAll(async () => {
@@ -101,7 +77,10 @@ describe("review 32: a policy rollback deferred by a roll-out that then moved th
         (e: unknown) => e,
       );
       expect(first).toBeInstanceOf(PolicyRollbackDeferredError);
-      await notify({ Records: await takeRecords(outbox.working) }, localContext("notify"));
+      await notify(
+        { Records: await outboxRecords(world.clients.sqs, outbox.working) },
+        localContext("notify"),
+      );
 
       // The roll-out moves the service onto its copy of the running (privileged) revision with the
       // pushed image, and gives the lease back.
@@ -137,7 +116,7 @@ describe("review 32: a policy rollback deferred by a roll-out that then moved th
       // Lambda's retry: the service moved off the checked revision; the event is done.
       await deployedPolicy(world, outbox.working)(event, localContext("policy"));
       expect(await serviceNow()).toBe(copy);
-      const retried = await takeRecords(outbox.working);
+      const retried = await outboxRecords(world.clients.sqs, outbox.working);
       // The retry did queue its verdict: one message, under the deferral's headline (so its id).
       expect(retried.map((r) => JSON.parse(r.body).message.text)).toEqual([
         "Policy (enforce): billing-r32-mv:2: 1 finding(s), 1 action(s): no-rollback",

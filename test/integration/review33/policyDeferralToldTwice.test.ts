@@ -23,7 +23,6 @@ import {
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
@@ -35,35 +34,12 @@ import { createNotifyHandler } from "../../../functions/notify.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
-import { outboxQueues } from "../../support/outbox.ts";
+import { outboxQueues, outboxRecords } from "../../support/outbox.ts";
 import { deployedPolicy } from "../../support/policyRollbackScene.ts";
 import { startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
-
-/** The outbox's records as Lambda's SQS event source hands them to Notify, taken off the queue. */
-async function takeRecords(queueUrl: string) {
-  const received = await world.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-  );
-  return (received.Messages ?? []).map((m) => ({
-    messageId: m.MessageId ?? "",
-    receiptHandle: m.ReceiptHandle ?? "",
-    body: m.Body ?? "",
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: `${Date.now()}`,
-      SenderId: "x",
-      ApproximateFirstReceiveTimestamp: `${Date.now()}`,
-    },
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:outbox",
-    awsRegion: REGION,
-  }));
-}
 
 describe("review 33: a policy rollback deferred twice by the same roll-out", () => {
   beforeAll(async () => {
@@ -177,14 +153,20 @@ describe("review 33: a policy rollback deferred twice by the same roll-out", () 
         throttled,
       )(event, localContext("policy")).catch((e: unknown) => e);
       expect(attempt).toBeInstanceOf(PolicyRollbackDeferredError);
-      await notify({ Records: await takeRecords(outbox.working) }, localContext("notify"));
+      await notify(
+        { Records: await outboxRecords(world.clients.sqs, outbox.working) },
+        localContext("notify"),
+      );
 
       // Lambda's retry, ECS answering every read: the same roll-out still holds the service.
       const retry = await deployedPolicy(world, outbox.working)(event, localContext("policy")).catch(
         (e: unknown) => e,
       );
       expect(retry).toBeInstanceOf(PolicyRollbackDeferredError);
-      await notify({ Records: await takeRecords(outbox.working) }, localContext("notify"));
+      await notify(
+        { Records: await outboxRecords(world.clients.sqs, outbox.working) },
+        localContext("notify"),
+      );
 
       // One outcome, one alert: "not rolled back yet … retried" is shown once.
       const deferrals = slack.posts.filter((p) => p.body.includes("not rolled back yet"));
