@@ -346,6 +346,31 @@ describe("planSchedules: a service whose schedule was removed", () => {
     });
   });
 
+  it("releases a memory only once, and only one there is", () => {
+    // Our actions without any memory: only deleted (nothing to release or restore); with a memory
+    // released already (a run that died before forgetting it): not released again.
+    expect(
+      writesOf(inputs(service({}), { actions: ours, target: { MinCapacity: 2, MaxCapacity: 2 } })),
+    ).toEqual([
+      '{"kind":"delete-action","name":"autopilot-up-0700-MON-FRI","reason":"obsolete"}',
+      '{"kind":"delete-action","name":"autopilot-down-1900-MON-FRI","reason":"obsolete"}',
+    ]);
+    expect(
+      writesOf(
+        inputs(service({}), {
+          actions: ours,
+          target: { MinCapacity: 2, MaxCapacity: 2 },
+          memory: { upMin: 2, upMax: 2, source: "desired count", released: true },
+        }),
+      ),
+    ).toEqual([
+      '{"kind":"delete-action","name":"autopilot-up-0700-MON-FRI","reason":"obsolete"}',
+      '{"kind":"delete-action","name":"autopilot-down-1900-MON-FRI","reason":"obsolete"}',
+      '{"kind":"set-capacity","capacity":{"min":2,"max":2},"reason":"restore"}',
+      '{"kind":"forget-capacity"}',
+    ]);
+  });
+
   it("restores nothing when the target already has the remembered capacity, or nothing is remembered", () => {
     const memory = { upMin: 2, upMax: 6, source: "desired count" };
     expect(writesOf(inputs(service({}), { target: { MinCapacity: 2, MaxCapacity: 6 }, memory }))).toEqual([
