@@ -27,6 +27,8 @@ export interface PolicyRollbackScene {
   /** The compliant revision the service ran, and the privileged one it was moved onto. */
   readonly good: string;
   readonly bad: string;
+  /** The service's full ARN (the key of its one-change-at-a-time lease). */
+  readonly serviceArn: string;
   /** The CloudTrail "UpdateService" event of that move, with `eventId`. */
   readonly event: Record<string, unknown> & { readonly id: string };
   /** The revision the service runs now. */
@@ -98,6 +100,7 @@ export async function serviceMovedOntoPrivileged(
     cluster,
     good: service.taskDefinition ?? "",
     bad,
+    serviceArn: updated.service?.serviceArn ?? "",
     event,
     serviceNow: async () =>
       (await world.clients.ecs.send(new DescribeServicesCommand({ cluster, services: ["billing"] })))

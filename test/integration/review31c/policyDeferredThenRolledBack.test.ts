@@ -21,15 +21,11 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { SlackWebhook } from "../../../core/notify/index.ts";
 import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
-import { createNotifyHandler } from "../../../functions/notify.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
+import { notifyOnLoopback } from "../../support/notifyLoopback.ts";
 import { outboxQueues, outboxRecords } from "../../support/outbox.ts";
 import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
-import { startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, type World } from "../../support/world.ts";
 
 let world: World;
@@ -40,29 +36,14 @@ describe("review 31c: a policy rollback deferred by a roll-out, then done by the
   });
 
   it("reaches Slack as rolled back, not only as 'not rolled back yet'", async () => {
-    const { good, bad, event, serviceNow } = await serviceMovedOntoPrivileged(
+    const { good, bad, event, serviceArn, serviceNow } = await serviceMovedOntoPrivileged(
       world,
       "r31c-def",
       "00000000-0000-4000-8000-00000r31c002",
     );
-    const serviceArn = String(
-      (event as unknown as { detail: { responseElements: { service: { serviceArn: string } } } }).detail
-        .responseElements.service.serviceArn,
-    );
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r31c-def");
-    const slack = await startRecordingServer((_post, _i, res) => {
-      res.writeHead(200).end("ok");
-    });
+    const { slack, notify } = await notifyOnLoopback(world, "/services/T/B/r31cdef");
     try {
-      const notify = createNotifyHandler(
-        createRuntime("notify", {
-          clients: world.clients,
-          tableName: world.tableName,
-          config: DEFAULT_CONFIG,
-          notifier: new SlackWebhook(slack.url("/services/T/B/r31cdef"), { maxAttempts: 1, baseDelayMs: 1 }),
-        }),
-      );
-
       // A push's roll-out holds the service (redeploy's lease, shared with the policy's rollback).
       const rollout = stateKeys.serviceUpdate(serviceArn);
       const held = await acquireLease(world.state, rollout, "redeploy#push-1", {

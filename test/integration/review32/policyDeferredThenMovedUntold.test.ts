@@ -21,16 +21,12 @@
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { SlackWebhook } from "../../../core/notify/index.ts";
 import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { acquireLease, releaseLease, stateKeys } from "../../../core/state/index.ts";
-import { createNotifyHandler } from "../../../functions/notify.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import { ecrImage } from "../../../sandbox/seed.ts";
+import { notifyOnLoopback } from "../../support/notifyLoopback.ts";
 import { outboxQueues, outboxRecords } from "../../support/outbox.ts";
 import { deployedPolicy, serviceMovedOntoPrivileged } from "../../support/policyRollbackScene.ts";
-import { startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -41,29 +37,14 @@ describe("review 32: a policy rollback deferred by a roll-out that then moved th
   });
 
   it("tells Slack the retry's verdict, not only 'not rolled back yet … retried'", async () => {
-    const { cluster, event, serviceNow } = await serviceMovedOntoPrivileged(
+    const { cluster, event, serviceArn, serviceNow } = await serviceMovedOntoPrivileged(
       world,
       "r32-mv",
       "00000000-0000-4000-8000-000000r32003",
     );
-    const serviceArn = String(
-      (event as unknown as { detail: { responseElements: { service: { serviceArn: string } } } }).detail
-        .responseElements.service.serviceArn,
-    );
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r32-mv");
-    const slack = await startRecordingServer((_post, _i, res) => {
-      res.writeHead(200).end("ok");
-    });
+    const { slack, notify } = await notifyOnLoopback(world, "/services/T/B/r32mv");
     try {
-      const notify = createNotifyHandler(
-        createRuntime("notify", {
-          clients: world.clients,
-          tableName: world.tableName,
-          config: DEFAULT_CONFIG,
-          notifier: new SlackWebhook(slack.url("/services/T/B/r32mv"), { maxAttempts: 1, baseDelayMs: 1 }),
-        }),
-      );
-
       // A push's roll-out holds the service (redeploy's lease, shared with the policy's rollback).
       const rollout = stateKeys.serviceUpdate(serviceArn);
       const held = await acquireLease(world.state, rollout, "redeploy#push-1", {

@@ -26,17 +26,13 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
 import { createAwsClients } from "../../../core/aws/index.ts";
-import { DEFAULT_CONFIG } from "../../../core/config/index.ts";
-import { SlackWebhook } from "../../../core/notify/index.ts";
 import { PolicyRollbackDeferredError } from "../../../core/policy/runPolicy.ts";
 import { acquireLease, stateKeys } from "../../../core/state/index.ts";
-import { createNotifyHandler } from "../../../functions/notify.ts";
-import { createRuntime } from "../../../runtime/runtime.ts";
 import { createCluster, createService, ecrImage } from "../../../sandbox/seed.ts";
 import { cloudTrailEnvelope, loadFixture } from "../../support/fixtures.ts";
+import { notifyOnLoopback } from "../../support/notifyLoopback.ts";
 import { outboxQueues, outboxRecords } from "../../support/outbox.ts";
 import { deployedPolicy } from "../../support/policyRollbackScene.ts";
-import { startRecordingServer } from "../../support/recordingServer.ts";
 import { createWorld, REGION, type World } from "../../support/world.ts";
 
 let world: World;
@@ -111,18 +107,8 @@ describe("review 33: a policy rollback deferred twice by the same roll-out", () 
     };
 
     const outbox = await outboxQueues(world.clients.sqs, "outbox-r33-df");
-    const slack = await startRecordingServer((_post, _i, res) => {
-      res.writeHead(200).end("ok");
-    });
+    const { slack, notify } = await notifyOnLoopback(world, "/services/T/B/r33df");
     try {
-      const notify = createNotifyHandler(
-        createRuntime("notify", {
-          clients: world.clients,
-          tableName: world.tableName,
-          config: DEFAULT_CONFIG,
-          notifier: new SlackWebhook(slack.url("/services/T/B/r33df"), { maxAttempts: 1, baseDelayMs: 1 }),
-        }),
-      );
       // A push's roll-out holds the service for both attempts (its holder died mid-change: the
       // lease runs out at its deadline).
       const held = await acquireLease(world.state, stateKeys.serviceUpdate(serviceArn), "redeploy#push-1", {
