@@ -111,12 +111,13 @@ export function dueForSweep(pending: PendingPush, nowMs: number, minAgeMs = SWEE
 }
 
 /**
- * Whether the sweep tells a release: not when the push still waits behind the same deployment (a
- * long roll-out: Slack heard "queued behind X" once; the next news is its release or a new
+ * Whether a release (by the sweep, or by the end of a deployment) is told: not when the push still
+ * waits behind the same deployment (a long roll-out, or the end of another deployment than the one
+ * it waits behind: Slack heard "queued behind X" once; the next news is its release or a new
  * deployment to wait for) — in a dry run, when its plan queues it behind the same — and not when
- * another release (the deployment's end) is rolling it out right now: that one tells.
+ * another release is rolling it out right now: that one tells.
  */
-export function sweepTells(report: RedeployReport, pending: PendingPush, dryRun: boolean): boolean {
+export function releaseTells(report: RedeployReport, pending: PendingPush, dryRun: boolean): boolean {
   const [outcome] = report.outcomes;
   if (outcome?.kind === "queued" && outcome.action.behind === pending.behind) return false;
   const [planned] = report.plan.actions;

@@ -7,11 +7,11 @@ import {
   forgetsEntry,
   releasePlanOptions,
   releaseReport,
-  sweepTells,
+  releaseTells,
 } from "./releaseDecisions.ts";
 import type { PendingPush, RedeployReport } from "./types.ts";
 
-export { forgetReleased };
+export { forgetReleased, releaseTells };
 
 /** A released push: the report to tell, and (when its fate is settled) how to forget its queue entry. */
 export interface Release {
@@ -90,7 +90,7 @@ export async function sweepPendingPushes(
         ...(options.dryRun ? { dryRun: true } : {}),
       });
       // Still waiting behind the same deployment, or another release rolling it out: nothing to tell.
-      if (sweepTells(release.report, pending, options.dryRun ?? false)) releases.push(release);
+      if (releaseTells(release.report, pending, options.dryRun ?? false)) releases.push(release);
     } catch (error) {
       errors.push({ serviceArn: pending.serviceArn, error });
     }

@@ -14,6 +14,7 @@ import {
   forgetReleased,
   type Release,
   releasePendingPush,
+  releaseTells,
   sweepPendingPushes,
 } from "./releasePendingPush.ts";
 import { recordReported } from "./reportedRollouts.ts";
@@ -141,6 +142,7 @@ export async function runRedeploy(
   }
 
   let releases: Release[] = [];
+  const untold = new Set<Release>();
   let releaseErrors: string[] = [];
   const failedRelease = (serviceArn: string, error: unknown) =>
     `${serviceArn}: the queued push could not be released (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}); it stays queued`;
@@ -157,14 +159,17 @@ export async function runRedeploy(
       return quietResult({ status: "ignored", reason: "no push is queued for this service" });
     for (const queued of pending) {
       try {
-        releases.push(
-          await releasePendingPush(queued, context, {
-            finishedDeployment: event.detail.deploymentId,
-            failed: event.detail.eventName === "SERVICE_DEPLOYMENT_FAILED",
-            trigger: event.id,
-            dryRun: context.dryRun,
-          }),
-        );
+        const release = await releasePendingPush(queued, context, {
+          finishedDeployment: event.detail.deploymentId,
+          failed: event.detail.eventName === "SERVICE_DEPLOYMENT_FAILED",
+          trigger: event.id,
+          dryRun: context.dryRun,
+        });
+        releases.push(release);
+        // The end of another deployment than the one it waits behind (an older one delivered
+        // late, a retried event): still queued behind the same one, nothing new to tell (its
+        // report stays in the summary).
+        if (!releaseTells(release.report, queued, context.dryRun)) untold.add(release);
       } catch (error) {
         releaseErrors.push(failedRelease(queued.serviceArn, error));
       }
@@ -176,7 +181,14 @@ export async function runRedeploy(
   }
   const released = releases.map((r) => r.report);
   const outcome = outcomeOf(released, context);
-  const { summaries, messages } = outcome;
+  const { summaries } = outcome;
+  const messages =
+    untold.size === 0
+      ? outcome.messages
+      : outcomeOf(
+          releases.filter((r) => !untold.has(r)).map((r) => r.report),
+          context,
+        ).messages;
   const failures = [...outcome.failures, ...releaseErrors];
   const summary = { status: "released" as const, reports: summaries };
   context.log.info("queued pushes released", { count: summaries.length });

@@ -14,9 +14,9 @@ import {
   releasePlanOptions,
   releaseReport,
   releaseSettled,
+  releaseTells,
   SWEEP_MIN_AGE_MS,
   serviceGoneSkip,
-  sweepTells,
 } from "../../../core/redeploy/releaseDecisions.ts";
 import type {
   DeployAction,
@@ -289,24 +289,24 @@ describe("dueForSweep: which queued pushes the sweep releases", () => {
   });
 });
 
-describe("sweepTells: which of its releases the sweep tells", () => {
+describe("releaseTells: which releases (the sweep's, a deployment end's) are told", () => {
   it("not one still queued behind the same deployment (Slack heard 'queued behind' once)", () => {
-    expect(sweepTells(report([queue(DEPLOYMENT)], [queued(DEPLOYMENT)]), pending, false)).toBe(false);
+    expect(releaseTells(report([queue(DEPLOYMENT)], [queued(DEPLOYMENT)]), pending, false)).toBe(false);
   });
 
   it("one queued behind a new deployment: news", () => {
-    expect(sweepTells(report([queue("ecs-svc/999")], [queued("ecs-svc/999")]), pending, false)).toBe(true);
+    expect(releaseTells(report([queue("ecs-svc/999")], [queued("ecs-svc/999")]), pending, false)).toBe(true);
   });
 
   it("in a dry run, not one whose plan queues it behind the same deployment; one behind a new deployment, yes", () => {
-    expect(sweepTells(report([queue(DEPLOYMENT)], [], true), pending, true)).toBe(false);
-    expect(sweepTells(report([queue("ecs-svc/999")], [], true), pending, true)).toBe(true);
-    expect(sweepTells(report([deploy], [], true), pending, true)).toBe(true);
+    expect(releaseTells(report([queue(DEPLOYMENT)], [], true), pending, true)).toBe(false);
+    expect(releaseTells(report([queue("ecs-svc/999")], [], true), pending, true)).toBe(true);
+    expect(releaseTells(report([deploy], [], true), pending, true)).toBe(true);
   });
 
   it("outside a dry run, a queue behind the same deployment that failed to be written is told (a failure)", () => {
     expect(
-      sweepTells(
+      releaseTells(
         report(
           [queue(DEPLOYMENT)],
           [{ kind: "failed", action: queue(DEPLOYMENT), error: "PutItem: throttled" }],
@@ -319,7 +319,7 @@ describe("sweepTells: which of its releases the sweep tells", () => {
 
   it("not one that another release is rolling out right now (that one tells)", () => {
     expect(
-      sweepTells(
+      releaseTells(
         report([skip()], [skipped({ category: "duplicate", inProgressBy: "evt-push released by evt-end" })]),
         pending,
         false,
@@ -328,9 +328,9 @@ describe("sweepTells: which of its releases the sweep tells", () => {
   });
 
   it("a deploy, a skip with a reason and a failure, yes", () => {
-    expect(sweepTells(report([deploy], [deployed]), pending, false)).toBe(true);
-    expect(sweepTells(report([skip()], [skipped()]), pending, false)).toBe(true);
-    expect(sweepTells(report([deploy], [failed]), pending, false)).toBe(true);
+    expect(releaseTells(report([deploy], [deployed]), pending, false)).toBe(true);
+    expect(releaseTells(report([skip()], [skipped()]), pending, false)).toBe(true);
+    expect(releaseTells(report([deploy], [failed]), pending, false)).toBe(true);
   });
 });
 
