@@ -17,9 +17,10 @@ import { type Spread, spread } from "./stats.ts";
 const ROOT = resolve(import.meta.dirname, "..");
 
 /**
- * The AWS SDK packages each function calls at run time (read from the code: every function
- * reads its config from SSM, its state from DynamoDB, and queues Slack messages to SQS; see
- * runtime/runtime.ts). The baseline of a function imports these and nothing else.
+ * The AWS SDK packages each function calls at run time: its `CLIENT_CLASSES` (functions/*.ts;
+ * every flow reads its config from SSM, its state from DynamoDB, and queues Slack messages to SQS,
+ * see runtime/runtime.ts; notify reads no config), plus right-sizing's own clients. The baseline
+ * of a function imports these and nothing else.
  */
 export const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
   redeploy: ["client-ecs", "client-ecr", "client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
@@ -46,7 +47,7 @@ export const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
     "client-compute-optimizer",
     "client-pricing",
   ],
-  notify: ["client-dynamodb", "lib-dynamodb", "client-sqs", "client-ssm"],
+  notify: ["client-dynamodb", "lib-dynamodb", "client-sqs"],
 };
 
 /** The main export of each package, referenced so that esbuild keeps the module. */

@@ -3,7 +3,15 @@
  * and container instance state changes from ECS, and the scheduled sweep of disconnected agents.
  * Composition only; the decisions live in core/monitor.
  */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import type { AwsClientClasses } from "../core/aws/clients.ts";
 import {
   EcsContainerInstanceStateChangeEvent,
   EcsDeploymentStateChangeEvent,
@@ -33,4 +41,13 @@ export function createMonitorHandler(runtime: FlowRuntime): LambdaHandler {
   );
 }
 
-export const handler = createMonitorHandler(createRuntime("monitor"));
+/** The AWS SDK clients this function calls, the only ones it bundles (equal to its IAM services). */
+export const CLIENT_CLASSES: AwsClientClasses = {
+  ecs: ECSClient,
+  ecr: ECRClient,
+  dynamodb: { client: DynamoDBClient, documents: DynamoDBDocumentClient },
+  sqs: SQSClient,
+  ssm: SSMClient,
+};
+
+export const handler = createMonitorHandler(createRuntime("monitor", { clientClasses: CLIENT_CLASSES }));

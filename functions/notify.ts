@@ -2,15 +2,20 @@
  * Lambda entry of the Slack outbox: every flow queues its messages; this function posts them,
  * each once, and leaves what Slack does not take in the queue (partial batch responses).
  */
+
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { SqsSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import middy from "@middy/core";
 import type { z } from "zod";
+import type { AwsClientClasses } from "../core/aws/clients.ts";
 import { withFunctionScope } from "../core/aws/index.ts";
+import { createRuntimeWith, type FlowRuntime } from "../runtime/baseRuntime.ts";
 import { postOutbox } from "../runtime/postOutbox.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
-import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";
 
 export function createNotifyHandler(runtime: FlowRuntime): LambdaHandler {
   const handler = middy()
@@ -28,4 +33,12 @@ export function createNotifyHandler(runtime: FlowRuntime): LambdaHandler {
   return (event, context) => withFunctionScope(runtime.flow, () => handler(event, context));
 }
 
-export const handler = createNotifyHandler(createRuntime("notify"));
+/** The AWS SDK clients this function calls, the only ones it bundles (equal to its IAM services). */
+export const CLIENT_CLASSES: AwsClientClasses = {
+  dynamodb: { client: DynamoDBClient, documents: DynamoDBDocumentClient },
+  sqs: SQSClient,
+};
+
+export const handler = createNotifyHandler(
+  createRuntimeWith(undefined, "notify", { clientClasses: CLIENT_CLASSES }),
+);

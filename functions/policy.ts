@@ -2,7 +2,14 @@
  * Lambda entry of the task-definition policy: CloudTrail RegisterTaskDefinition, CreateService
  * and UpdateService (audit or enforce), and the daily audit of every revision in use.
  */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import type { AwsClientClasses } from "../core/aws/clients.ts";
 import { CloudTrailApiCallEvent, ScheduledEvent } from "../core/events/index.ts";
 import { runPolicy } from "../core/policy/runPolicy.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
@@ -29,4 +36,12 @@ export function createPolicyHandler(runtime: FlowRuntime, options: { dryRun?: bo
   );
 }
 
-export const handler = createPolicyHandler(createRuntime("policy"));
+/** The AWS SDK clients this function calls, the only ones it bundles (equal to its IAM services). */
+export const CLIENT_CLASSES: AwsClientClasses = {
+  ecs: ECSClient,
+  dynamodb: { client: DynamoDBClient, documents: DynamoDBDocumentClient },
+  sqs: SQSClient,
+  ssm: SSMClient,
+};
+
+export const handler = createPolicyHandler(createRuntime("policy", { clientClasses: CLIENT_CLASSES }));

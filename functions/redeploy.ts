@@ -2,7 +2,15 @@
  * Lambda entry of the redeploy flow: ECR pushes, the deployment ends that release a queued push,
  * and the sweep of queued pushes. Composition only; the flow lives in core/redeploy.
  */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import type { AwsClientClasses } from "../core/aws/clients.ts";
 import { EcrImageActionEvent, EcsDeploymentStateChangeEvent, ScheduledEvent } from "../core/events/index.ts";
 import { runRedeploy } from "../core/redeploy/runRedeploy.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
@@ -30,4 +38,13 @@ export function createRedeployHandler(
   });
 }
 
-export const handler = createRedeployHandler(createRuntime("redeploy"));
+/** The AWS SDK clients this function calls, the only ones it bundles (equal to its IAM services). */
+export const CLIENT_CLASSES: AwsClientClasses = {
+  ecs: ECSClient,
+  ecr: ECRClient,
+  dynamodb: { client: DynamoDBClient, documents: DynamoDBDocumentClient },
+  sqs: SQSClient,
+  ssm: SSMClient,
+};
+
+export const handler = createRedeployHandler(createRuntime("redeploy", { clientClasses: CLIENT_CLASSES }));

@@ -2,6 +2,14 @@
  * Lambda entry of right-sizing: weekly, analyse every service's usage, post the savings to Slack,
  * and take one step down for services tagged `autopilot:rightsize=apply`.
  */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { AwsClientClasses } from "../core/aws/clients.ts";
 import { createInsightClients, createPricingClient } from "../core/aws/insightClients.ts";
 import { ScheduledEvent } from "../core/events/index.ts";
 import { type RightsizeSources, runRightsize } from "../core/rightsize/runRightsize.ts";
@@ -32,4 +40,13 @@ export function createRightsizeHandler(
   });
 }
 
-export const handler = createRightsizeHandler(createRuntime("rightsize"));
+/** The AWS SDK clients this function calls, the only ones it bundles (equal to its IAM services). */
+export const CLIENT_CLASSES: AwsClientClasses = {
+  ecs: ECSClient,
+  ecr: ECRClient,
+  dynamodb: { client: DynamoDBClient, documents: DynamoDBDocumentClient },
+  sqs: SQSClient,
+  ssm: SSMClient,
+};
+
+export const handler = createRightsizeHandler(createRuntime("rightsize", { clientClasses: CLIENT_CLASSES }));

@@ -1,10 +1,10 @@
-import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ECRClient } from "@aws-sdk/client-ecr";
-import { ECSClient } from "@aws-sdk/client-ecs";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { VERSION } from "../version.ts";
 import {
   type ApiCallCounter,
@@ -111,15 +111,65 @@ export function clientConfig(options: AwsClientOptions) {
 }
 
 /**
- * Creates the AWS clients, all in one place: region, adaptive retries, user agent, and optional
- * call counting. The endpoint is never set here: the SDK reads `AWS_ENDPOINT_URL` (and the
- * per-service `AWS_ENDPOINT_URL_<SERVICE>`) itself, which is how tests and `npm start` reach moto.
+ * The SDK client classes a process builds its {@link AwsClients} from. Each Lambda entry passes
+ * only the ones it calls (functions/*.ts), so that esbuild leaves the other SDKs out of its
+ * bundle: a function's cold start pays for parsing every byte it carries. DynamoDB comes with its
+ * document client. The CLI, the sandbox and the tests take every class (./allClients.ts).
+ */
+export interface AwsClientClasses {
+  readonly ecs?: typeof ECSClient;
+  readonly ecr?: typeof ECRClient;
+  readonly dynamodb?: {
+    readonly client: typeof DynamoDBClient;
+    readonly documents: typeof DynamoDBDocumentClient;
+  };
+  readonly sqs?: typeof SQSClient;
+  readonly ssm?: typeof SSMClient;
+  readonly autoscaling?: typeof ApplicationAutoScalingClient;
+}
+
+/** The AWS services of {@link AwsClientClasses}, as the clients and IAM name them. */
+export const CLIENT_SERVICES: Readonly<Record<keyof AwsClientClasses, { name: string; iamPrefix: string }>> =
+  {
+    ecs: { name: "ECS", iamPrefix: "ecs" },
+    ecr: { name: "ECR", iamPrefix: "ecr" },
+    dynamodb: { name: "DynamoDB", iamPrefix: "dynamodb" },
+    sqs: { name: "SQS", iamPrefix: "sqs" },
+    ssm: { name: "SSM", iamPrefix: "ssm" },
+    autoscaling: { name: "ApplicationAutoScaling", iamPrefix: "application-autoscaling" },
+  };
+
+/** A client the process was not built with: a function calling an AWS service it does not bundle. */
+export class ClientNotBundledError extends Error {
+  constructor(service: keyof AwsClientClasses, scope: string) {
+    super(
+      `${scope} does not bundle the ${CLIENT_SERVICES[service].name} client: add its class to the function's AwsClientClasses (functions/*.ts) and the action to its IAM statements (core/iam/permissions.ts)`,
+    );
+    this.name = "ClientNotBundledError";
+  }
+}
+
+/**
+ * Builds the AWS clients from `classes`, all in one place: region, adaptive retries, user agent,
+ * and optional call counting. Each client is built on first use; one whose class was not given
+ * throws {@link ClientNotBundledError} naming it. The endpoint is never set here: the SDK reads
+ * `AWS_ENDPOINT_URL` (and the per-service `AWS_ENDPOINT_URL_<SERVICE>`) itself, which is how
+ * tests and `npm start` reach moto.
  *
  * @example
- * const { ecs } = createAwsClients({ region: "eu-west-1" });
+ * const { sqs } = buildAwsClients({ sqs: SQSClient }, { region: "eu-west-1" }, "notify");
  */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+export function buildAwsClients(
+  classes: AwsClientClasses,
+  options: AwsClientOptions = {},
+  scope = "this process",
+): AwsClients {
   const config = clientConfig(options);
+  const need = <K extends keyof AwsClientClasses>(service: K): NonNullable<AwsClientClasses[K]> => {
+    const found = classes[service];
+    if (!found) throw new ClientNotBundledError(service, scope);
+    return found;
+  };
   // Lazy: a Lambda that only needs ECS and DynamoDB does not pay for building the other clients.
   const lazy = <T>(make: () => T): (() => T) => {
     let value: T | undefined;
@@ -128,19 +178,19 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       return value;
     };
   };
-  const dynamodb = lazy(() => counted(new DynamoDBClient(config), "DynamoDB", options.counter));
+  const dynamodb = lazy(() => counted(new (need("dynamodb").client)(config), "DynamoDB", options.counter));
   const documents = lazy(() =>
-    DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
+    need("dynamodb").documents.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
   );
-  const ecs = lazy(() => counted(new ECSClient(config), "ECS", options.counter));
+  const ecs = lazy(() => counted(new (need("ecs"))(config), "ECS", options.counter));
   const ecsSingleAttempt = lazy(() =>
-    counted(new ECSClient({ ...config, maxAttempts: 1 }), "ECS", options.counter),
+    counted(new (need("ecs"))({ ...config, maxAttempts: 1 }), "ECS", options.counter),
   );
-  const ecr = lazy(() => counted(new ECRClient(config), "ECR", options.counter));
-  const sqs = lazy(() => counted(new SQSClient(config), "SQS", options.counter));
-  const ssm = lazy(() => counted(new SSMClient(config), "SSM", options.counter));
+  const ecr = lazy(() => counted(new (need("ecr"))(config), "ECR", options.counter));
+  const sqs = lazy(() => counted(new (need("sqs"))(config), "SQS", options.counter));
+  const ssm = lazy(() => counted(new (need("ssm"))(config), "SSM", options.counter));
   const autoscaling = lazy(() =>
-    counted(new ApplicationAutoScalingClient(config), "ApplicationAutoScaling", options.counter),
+    counted(new (need("autoscaling"))(config), "ApplicationAutoScaling", options.counter),
   );
   return {
     get ecs() {

@@ -6,5 +6,13 @@ export {
   observeApiCalls,
   withFunctionScope,
 } from "./ApiCallCounter.ts";
-export { type AwsClientOptions, type AwsClients, createAwsClients, USER_AGENT } from "./clients.ts";
+export { ALL_CLIENT_CLASSES, createAwsClients } from "./allClients.ts";
+export {
+  type AwsClientClasses,
+  type AwsClientOptions,
+  type AwsClients,
+  buildAwsClients,
+  ClientNotBundledError,
+  USER_AGENT,
+} from "./clients.ts";
 export { chunk, mapWithConcurrency } from "./concurrency.ts";

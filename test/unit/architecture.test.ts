@@ -210,11 +210,17 @@ describe("architecture (docs/architecture.md)", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("keeps the Lambda entries to composition (≤ 40 lines each)", () => {
+  it("keeps the Lambda entries to composition (≤ 40 lines each besides their imports)", () => {
     const entries = sources("functions");
     expect(entries.length).toBe(7);
+    // Imports are counted apart: each entry imports the SDK clients it bundles (CLIENT_CLASSES).
+    const importLines = (text: string) =>
+      [...text.matchAll(/^import [^;]*;$/gms)].reduce((n, m) => n + m[0].split("\n").length, 0);
     const long = entries
-      .map((f) => [f, readFileSync(join(ROOT, f), "utf8").trimEnd().split("\n").length] as const)
+      .map((f) => {
+        const text = readFileSync(join(ROOT, f), "utf8").trimEnd();
+        return [f, text.split("\n").length - importLines(text)] as const;
+      })
       .filter(([, lines]) => lines > 40);
     expect(long).toEqual([]);
   });
@@ -249,8 +255,15 @@ describe("architecture (docs/architecture.md)", () => {
         ),
     );
     expect(offenders).toEqual([]);
-    for (const loader of ["runtime/runtime.ts", "infra/config.ts", "cli/loadCliConfig.ts"])
+    for (const loader of ["infra/config.ts", "cli/loadCliConfig.ts"])
       expect(readFileSync(join(ROOT, loader), "utf8")).toMatch(/\b(?:loadValidConfig|parseValidConfig)\(/);
+    // The functions' runtime is given the checking loader; only notify, which reads no config, is not.
+    expect(readFileSync(join(ROOT, "runtime/runtime.ts"), "utf8")).toMatch(
+      /\bcreateRuntimeWith\(loadValidConfig,/,
+    );
+    expect(
+      sources("functions").filter((f) => /createRuntimeWith\(/.test(readFileSync(join(ROOT, f), "utf8"))),
+    ).toEqual(["functions/notify.ts"]);
     // Every CLI command loads it the one way, with the deployed SSM parameter among the sources.
     for (const command of ["cli/invoke.ts", "cli/policy.ts", "cli/schedule.ts", "cli/redeployPlan.ts"])
       expect(readFileSync(join(ROOT, command), "utf8")).toMatch(/\bloadCliConfig\(/);

@@ -14,14 +14,20 @@ import {
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../../cli/localContext.ts";
-import { type ApiCall, observeApiCalls } from "../../../core/aws/index.ts";
+import { type ApiCall, type AwsClientClasses, observeApiCalls } from "../../../core/aws/index.ts";
 import { type AutopilotConfig, parseConfig } from "../../../core/config/index.ts";
 import type { Flow } from "../../../core/events/index.ts";
 import { AUTOPILOT_FUNCTIONS, type AutopilotFunction, policyDocument } from "../../../core/iam/index.ts";
-import { createNotifyHandler } from "../../../functions/notify.ts";
-import { createPolicyHandler } from "../../../functions/policy.ts";
-import { createRedeployHandler } from "../../../functions/redeploy.ts";
-import { createServiceIndexHandler } from "../../../functions/service-index.ts";
+import { CLIENT_CLASSES as MONITOR_CLIENTS } from "../../../functions/monitor.ts";
+import { createNotifyHandler, CLIENT_CLASSES as NOTIFY_CLIENTS } from "../../../functions/notify.ts";
+import { createPolicyHandler, CLIENT_CLASSES as POLICY_CLIENTS } from "../../../functions/policy.ts";
+import { createRedeployHandler, CLIENT_CLASSES as REDEPLOY_CLIENTS } from "../../../functions/redeploy.ts";
+import { CLIENT_CLASSES as RIGHTSIZE_CLIENTS } from "../../../functions/rightsize.ts";
+import { CLIENT_CLASSES as SCHEDULE_CLIENTS } from "../../../functions/schedule.ts";
+import {
+  createServiceIndexHandler,
+  CLIENT_CLASSES as SERVICE_INDEX_CLIENTS,
+} from "../../../functions/service-index.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 import { SANDBOX_DEAD_LETTERS, SANDBOX_TABLE, Sandbox } from "../../../sandbox/Sandbox.ts";
 import { monitorScene } from "../../../sandbox/scenes/monitor.ts";
@@ -64,10 +70,22 @@ const denied = (call: ApiCall) => {
   );
 };
 
+/** Each function's runtime is built, as deployed, from only the SDK clients its entry bundles. */
+const BUNDLED: Record<AutopilotFunction, AwsClientClasses> = {
+  redeploy: REDEPLOY_CLIENTS,
+  "service-index": SERVICE_INDEX_CLIENTS,
+  monitor: MONITOR_CLIENTS,
+  schedule: SCHEDULE_CLIENTS,
+  policy: POLICY_CLIENTS,
+  rightsize: RIGHTSIZE_CLIENTS,
+  notify: NOTIFY_CLIENTS,
+};
+
 const runtimeFor = (fn: AutopilotFunction, config: AutopilotConfig = CONFIG) => {
   const options = { region: REGION, credentials: roles.get(fn) };
   return createRuntime(fn, {
     clientOptions: options,
+    clientClasses: BUNDLED[fn],
     tableName: SANDBOX_TABLE,
     deadLetterQueueUrl: `${moto.server.endpoint}/${ACCOUNT}/${SANDBOX_DEAD_LETTERS}`,
     config,
@@ -253,6 +271,7 @@ describe("IAM proof (b): each function's scenarios under moto's IAM enforcement,
     const posted: string[] = [];
     const flow = createRuntime("policy", {
       clientOptions: { region: REGION, credentials: roles.get("policy") },
+      clientClasses: POLICY_CLIENTS,
       tableName: SANDBOX_TABLE,
       outboxQueueUrl: queueUrl,
       config: CONFIG,
@@ -284,6 +303,7 @@ describe("IAM proof (b): each function's scenarios under moto's IAM enforcement,
     expect(records.length).toBe(1);
     const notify = createRuntime("notify", {
       clientOptions: { region: REGION, credentials: roles.get("notify") },
+      clientClasses: NOTIFY_CLIENTS,
       tableName: SANDBOX_TABLE,
       notifier: { post: async (m) => void posted.push(m.text) },
     });

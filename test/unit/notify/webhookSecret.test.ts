@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TerminalNotifier, WebhookSecretError, webhookTarget } from "../../../core/notify/index.ts";
+import { CLIENT_CLASSES } from "../../../functions/redeploy.ts";
 import { createRuntime } from "../../../runtime/runtime.ts";
 
 const SECRET_PART = "T0SECRET/B0SECRET/xyzzy0SECRET";
@@ -109,6 +110,7 @@ describe("the runtime with a malformed webhook secret", () => {
     process.env.SLACK_WEBHOOK_URL = `hooks.slack.com/services/${SECRET_PART}`;
     try {
       const runtime = createRuntime("redeploy", {
+        clientClasses: CLIENT_CLASSES,
         config: (await import("../../../core/config/index.ts")).DEFAULT_CONFIG,
       });
       const failure = await runtime.flowContext().then(
@@ -129,6 +131,7 @@ describe("the runtime with a malformed webhook secret", () => {
     process.env.SLACK_WEBHOOK_URL = '{"token":"xoxb-1234567890-SECRETbotTOKEN","channel":"general"}';
     try {
       const runtime = createRuntime("redeploy", {
+        clientClasses: CLIENT_CLASSES,
         config: (await import("../../../core/config/index.ts")).DEFAULT_CONFIG,
       });
       const failure = await runtime.flowContext().then(
@@ -153,6 +156,7 @@ describe("the runtime with a malformed webhook secret", () => {
     const write = process.stdout.write.bind(process.stdout);
     try {
       const runtime = createRuntime("redeploy", {
+        clientClasses: CLIENT_CLASSES,
         config: (await import("../../../core/config/index.ts")).DEFAULT_CONFIG,
       });
       await runtime.flowContext();
