@@ -107,8 +107,16 @@ export const EcrImageActionEvent = eventSchema({
 });
 export type EcrImageActionEvent = z.infer<typeof EcrImageActionEvent>;
 
+/**
+ * A container's name, which the monitor writes into a state-table key (`task#<taskArn>#<name>`):
+ * "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed"
+ * (ECS API reference, ContainerDefinition `name`). Only the length is held here: ECS's own
+ * containers (`~internal~ecs~pause`) are named outside that alphabet.
+ */
+export const MAX_CONTAINER_NAME = 255;
+
 const EcsContainerState = z.looseObject({
-  name: z.string(),
+  name: z.string().min(1, { abort: true }).max(MAX_CONTAINER_NAME, { abort: true }),
   containerArn: z.string().optional(),
   image: z.string().optional(),
   imageDigest: z.string().optional(),
