@@ -60,6 +60,10 @@ export function webhookUrlProblem(value: string): string | undefined {
   if (!url) return "it is not a URL";
   if (url.protocol !== "https:" && url.protocol !== "http:") return "it is not an http(s) URL";
   if (!url.hostname) return "it names no host";
+  // fetch refuses a URL with credentials ("Request cannot be constructed from a URL that includes
+  // credentials"), so such a webhook could never post: refused here, naming no part of it.
+  if (url.username !== "" || url.password !== "")
+    return "it carries a user name or password, which fetch cannot send";
   return undefined;
 }
 
@@ -100,14 +104,12 @@ function botTarget(value: string): WebhookTarget | string {
   if (typeof channel !== "string" || channel === "") return 'its "channel" is missing';
   if (!CHANNEL_ID.test(channel))
     return `its "channel" is not a channel ID (C… or G…, shown in the channel's details; a #name cannot be read back)`;
-  if (api !== undefined && (typeof api !== "string" || webhookUrlProblem(api)))
-    return `its "api" is not an http(s) URL`;
-  // fetch refuses a URL with credentials (and its error quotes the URL): a proxy's user and
-  // password cannot go in the base URL, so such a value is refused here, naming no part of it.
-  if (typeof api === "string") {
-    const url = URL.parse(api);
-    if (url && (url.username !== "" || url.password !== ""))
-      return `its "api" carries a user name or password, which fetch cannot send`;
+  if (api !== undefined) {
+    const problem = typeof api === "string" ? webhookUrlProblem(api) : "not a string";
+    // A proxy's user and password cannot go in the base URL (fetch refuses it, and its error
+    // quotes the URL): said as such; any other problem as not being a URL.
+    if (problem?.startsWith("it carries")) return `its "api" ${problem.slice("it ".length)}`;
+    if (problem) return `its "api" is not an http(s) URL`;
   }
   const base = typeof api === "string" ? api : SLACK_API_URL;
   return { kind: "slack-api", token, channel, api: base.endsWith("/") ? base : `${base}/` };
