@@ -5,13 +5,21 @@ import {
   RepositoryNotFoundException,
 } from "@aws-sdk/client-ecr";
 import {
+  ClusterNotFoundException,
   DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommand,
   type ECSClient,
+  ServiceNotFoundException,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import { parseImageReference } from "../ecs/ImageReference.ts";
-import type { DeploymentImages } from "./messages.ts";
+import type { DeploymentImages, ServiceFound } from "./messages.ts";
+
+/** An error's name (`ThrottlingException`, `AccessDeniedException`, …), never its text. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : "an error";
+}
 
 /**
  * The reads that enrich a message (log stream, whether an image exists, the images of a
@@ -35,7 +43,11 @@ export class MonitorLookups {
       cached = this.ecs
         .send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))
         .then((r) => r.taskDefinition)
-        .catch(() => undefined);
+        .catch(() => {
+          // A failed read is not kept: the next alert of this warm container asks again.
+          this.#definitions.delete(arn);
+          return undefined;
+        });
       this.#definitions.set(arn, cached);
     }
     return cached;
@@ -83,11 +95,18 @@ export class MonitorLookups {
   async deploymentImages(
     cluster: string,
     service: string,
-  ): Promise<{ found: boolean; deployments: DeploymentImages[] }> {
-    const described = await this.ecs
-      .send(new DescribeServicesCommand({ cluster, services: [service] }))
-      .catch(() => undefined);
-    const found = described?.services?.find((s) => s.status !== "INACTIVE");
+  ): Promise<{ found: ServiceFound; deployments: DeploymentImages[] }> {
+    let described: DescribeServicesCommandOutput;
+    try {
+      described = await this.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    } catch (error) {
+      // A cluster that is gone takes its services with it.
+      if (error instanceof ClusterNotFoundException || error instanceof ServiceNotFoundException)
+        return { found: false, deployments: [] };
+      // Not read is not gone: the alert says which (the error's name only; its text may echo input).
+      return { found: { unreadable: errorName(error) }, deployments: [] };
+    }
+    const found = described.services?.find((s) => s.status !== "INACTIVE");
     if (!found) return { found: false, deployments: [] };
     const deployments: DeploymentImages[] = [];
     for (const deployment of found.deployments ?? []) {

@@ -96,6 +96,9 @@ export function recoveredMessage(input: {
   };
 }
 
+/** Whether DescribeServices found the service: yes, gone (absent or INACTIVE), or not read (the error's name). */
+export type ServiceFound = boolean | { readonly unreadable: string };
+
 export interface DeploymentImages {
   readonly deploymentId: string;
   readonly status: string;
@@ -109,7 +112,7 @@ export function deploymentMessage(input: {
   deploymentId: string;
   reason?: string;
   deployments?: readonly DeploymentImages[];
-  serviceFound: boolean;
+  serviceFound: ServiceFound;
   redeploy?: RedeploymentRecord;
   links: readonly Link[];
 }): SlackMessage {
@@ -137,9 +140,11 @@ export function deploymentMessage(input: {
     origin,
     lines.length > 0
       ? `Images involved:\n${lines.join("\n")}`
-      : input.serviceFound
+      : input.serviceFound === true
         ? ""
-        : "_The service is not in this account and region any more; images unknown._",
+        : input.serviceFound === false
+          ? "_The service is not in this account and region any more; images unknown._"
+          : `_The service could not be read (ECS answered ${escapeMrkdwn(input.serviceFound.unreadable)}); images unknown._`,
   ].filter(Boolean);
   return {
     text: `${title}: ${name(subject)} (${input.deploymentId})`,

@@ -81,5 +81,8 @@ describe("a failed deployment's alert when DescribeServices fails (review 37)", 
     expect(text).toContain("Deployment failed: prod/orders");
     // Today: "The service is not in this account and region any more; images unknown."
     expect(text).not.toContain("not in this account and region any more");
+    expect(text).toContain(
+      "The service could not be read (ECS answered ServiceUnavailable); images unknown.",
+    );
   });
 });
