@@ -48,9 +48,15 @@ function derive(
   file: string,
   envelope: { id: string; account: string; region: string; resources: string[] },
   detail: Json,
+  time?: string,
 ): Json {
   const sample = sampleEvent(file);
-  return { ...sample, ...envelope, detail: { ...(sample.detail as Json), ...detail } };
+  return {
+    ...sample,
+    ...envelope,
+    ...(time ? { time } : {}),
+    detail: { ...(sample.detail as Json), ...detail },
+  };
 }
 
 /** An "ECS Service Action" for a service, from the documented sample of that event name. */
@@ -63,12 +69,19 @@ export function serviceActionEvent(options: {
   region: string;
   cluster: string;
   service: string;
+  /**
+   * When ECS saw it (the envelope's `time`; default: now). The monitor closes only an incident
+   * whose first stop came before a steady state, so a steady state keeps its own time.
+   */
+  time?: Date;
 }): Json {
   const { id, account, region, cluster, service } = options;
+  const time = (options.time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
   return derive(
     options.sample,
     { id, account, region, resources: [`arn:aws:ecs:${region}:${account}:service/${cluster}/${service}`] },
     { clusterArn: `arn:aws:ecs:${region}:${account}:cluster/${cluster}` },
+    time,
   );
 }
 

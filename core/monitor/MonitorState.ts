@@ -69,6 +69,20 @@ export const STOP_SECONDS = REDRIVE_HORIZON_SECONDS;
 const counted = (incident: Incident, stop: { readonly stopClass: StopClass }): Incident =>
   isOpen(incident) ? { ...incident, stops: incident.stops + 1, lastClass: stop.stopClass } : incident;
 
+/** What the table adds to an item: its key, its kind and its expiration. */
+interface StoredFields {
+  readonly pk?: string;
+  readonly sk?: string;
+  readonly kind?: string;
+  readonly expiration?: number;
+}
+
+/** The incident alone, without the fields of the item it was read from. */
+function withoutStoredFields(item: Incident & StoredFields): Incident {
+  const { pk: _pk, sk: _sk, kind: _kind, expiration: _expiration, ...incident } = item;
+  return incident;
+}
+
 const isOpen = (incident: Incident | undefined): incident is Incident =>
   incident !== undefined && incident.status !== "recovered";
 
@@ -187,12 +201,21 @@ export class MonitorState {
     }
   }
 
-  /** The stops of the last `withinMinutes` minutes (counted by {@link countStopOnce}), with the first minute that had one. */
-  async recentStops(serviceArn: string, withinMinutes: number): Promise<{ stops: number; since: Date }> {
+  /**
+   * The stops of the last `withinMinutes` minutes (counted by {@link countStopOnce}), with the
+   * first minute that had one. `after` (a recovered incident's `openedAt`) leaves out the minutes
+   * up to that one: their stops opened that incident and are not counted towards another.
+   */
+  async recentStops(
+    serviceArn: string,
+    withinMinutes: number,
+    after?: string,
+  ): Promise<{ stops: number; since: Date }> {
     const minute = Math.floor(epochSeconds(this.now()) / 60);
-    const items = await this.table.queryRange(
-      stateKeys.stopMinutes(serviceArn, minute - withinMinutes + 1, minute),
-    );
+    const afterMinute = after ? Math.floor(Date.parse(after) / 60_000) + 1 : Number.NEGATIVE_INFINITY;
+    const from = Math.max(minute - withinMinutes + 1, afterMinute);
+    if (from > minute) return { stops: 0, since: new Date(minute * 60_000) };
+    const items = await this.table.queryRange(stateKeys.stopMinutes(serviceArn, from, minute));
     const first = items.reduce((min, item) => Math.min(min, stateKeys.minuteOf(item.sk)), minute);
     return {
       stops: items.reduce((sum, item) => sum + Number(item.stops ?? 0), 0),
@@ -233,29 +256,71 @@ export class MonitorState {
   }
 
   /**
-   * Marks the open incident recovered and returns it; a recovered one (a retry of the same
-   * recovery) is returned as it is; undefined when there is none.
+   * Recovers the service's open incident for a steady-state event (`id`, `time`: when ECS saw the
+   * service steady) and returns what the event recovered:
+   * - `recovered`: the incident this event recovered — now, or in an earlier attempt (kept under
+   *   the event's id, so a retry or a redrive tells that one even after a later incident took the
+   *   service's item), or one recovered before by another event (told once by whichever tells it);
+   * - `predates`: the open incident's first stop came after the steady state, which therefore
+   *   says nothing about it (a retry or a redrive of an older event): it stays open;
+   * - undefined: no incident.
+   * The incident's update and the event's record are one transaction: a retry finds both or neither.
    */
-  async recoverIncident(serviceArn: string): Promise<Incident | undefined> {
+  async recoverIncident(
+    serviceArn: string,
+    event: { readonly id: string; readonly time: string },
+  ): Promise<{ recovered: Incident } | { predates: Incident } | undefined> {
+    const record = stateKeys.incidentRecovery(event.id);
+    const earlier = await this.table.get<Incident & StoredFields>(record);
+    if (earlier) return { recovered: withoutStoredFields(earlier) };
     const incident = await this.incident(serviceArn);
-    if (!incident || incident.status === "recovered") return incident;
+    if (!incident) return undefined;
+    if (incident.status === "recovered") return { recovered: incident };
+    if (Date.parse(incident.firstStopAt) > Date.parse(event.time)) return { predates: incident };
     const now = this.now();
+    const recovered: Incident = {
+      ...withoutStoredFields(incident),
+      status: "recovered",
+      recoveredAt: now.toISOString(),
+    };
+    const expiration = expiresIn(RECOVERED_SECONDS, now);
+    const key = stateKeys.incident(serviceArn);
     try {
-      const response = await this.table.update(stateKeys.incident(serviceArn), {
-        ConditionExpression: "openedAt = :openedAt",
-        UpdateExpression: "SET #status = :recovered, recoveredAt = :at, expiration = :expiration",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":openedAt": incident.openedAt,
-          ":recovered": "recovered",
-          ":at": now.toISOString(),
-          ":expiration": expiresIn(RECOVERED_SECONDS, now),
-        },
-        ReturnValues: "ALL_NEW",
-      });
-      return response.Attributes as Incident;
+      await this.table.transactWrite(
+        [
+          {
+            Update: {
+              Key: { pk: key.pk, sk: key.sk },
+              ConditionExpression: "openedAt = :openedAt",
+              UpdateExpression: "SET #status = :recovered, recoveredAt = :at, expiration = :expiration",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":openedAt": incident.openedAt,
+                ":recovered": "recovered",
+                ":at": now.toISOString(),
+                ":expiration": expiration,
+              },
+            },
+          },
+          {
+            Put: {
+              Item: { ...record, kind: "incident-recovery", ...recovered, expiration },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+        ],
+        // The same event recovering the same incident: a call retried after a lost reply is a no-op.
+        createHash("sha256").update(`${event.id}#${incident.openedAt}`).digest("hex").slice(0, 36),
+      );
+      return { recovered };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return this.recoverIncident(serviceArn);
+      // The incident changed (another steady state recovered it, a stop reopened it) or this
+      // event's record appeared (a concurrent attempt): read again.
+      if (
+        error instanceof TransactionCanceledException ||
+        error instanceof IdempotentParameterMismatchException
+      )
+        return this.recoverIncident(serviceArn, event);
       throw error;
     }
   }

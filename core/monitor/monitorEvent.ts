@@ -186,7 +186,19 @@ export async function monitorTaskStateChange(
     return quiet("incident-updated", `${current.stops} stops so far`);
   }
 
-  const { stops: recent, since } = await context.state.recentStops(subject.key, withinMinutes);
+  if (current && current.openedByStop === stopId) {
+    // This stop opened the incident (now recovered) in an earlier attempt: tell that opening if it
+    // never went out; it opens nothing again.
+    if (!(await context.state.told(ONCE.incident, `${subject.key}#${current.openedAt}`)))
+      return crashLoop(current);
+    return quiet("duplicate", "this stop opened an incident that has recovered since");
+  }
+  // The stops that opened a recovered incident do not count towards the next one.
+  const { stops: recent, since } = await context.state.recentStops(
+    subject.key,
+    withinMinutes,
+    current?.openedAt,
+  );
   if (recent >= threshold) {
     const { opened, incident } = await context.state.openIncident({
       serviceArn: subject.key,
@@ -281,8 +293,11 @@ export async function monitorServiceAction(
   const cooldownMinutes = context.config.cooldownMinutes;
   switch (detail.eventName) {
     case "SERVICE_STEADY_STATE": {
-      const incident = await context.state.recoverIncident(subject.key);
-      if (!incident) return quiet("steady", "no open incident");
+      const found = await context.state.recoverIncident(subject.key, event);
+      if (!found) return quiet("steady", "no open incident");
+      if ("predates" in found)
+        return quiet("steady", "the open incident's stops came after this steady state: it stays open");
+      const incident = found.recovered;
       const once = {
         kind: ONCE.recovery,
         id: `${subject.key}#${incident.openedAt}`,

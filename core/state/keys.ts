@@ -24,6 +24,7 @@
  * | `rollout#<serviceArn>` | `<images hash>` | one roll-out of a set of images to a service (lease, then done) |
  * | `rollout#<serviceArn>` | `updating` | the one roll-out changing a service right now (a lease from plan check to UpdateService) |
  * | `event#<flow>#<eventId>` | `claim` | an event being handled or handled (lease, then the stored response) |
+ * | `event#monitor#<eventId>` | `recovery` | the incident a steady-state event recovered (for its retry) |
  * | `delivered#<messageId>` | `slack` | an outbox message posted to Slack |
  * | `told#<kind>#<id>` | `slack` | a "tell once" claim's message posted to Slack (by Notify, for its period) |
  */
@@ -172,6 +173,11 @@ export const stateKeys = {
     pk: `event#policy#${eventId}`,
     sk: `rollback#${serviceArn}`,
   }),
+  /**
+   * The crash-loop incident a steady-state event recovered, as it recovered it: what a retry or a
+   * redrive of that event tells, even once a later incident has taken the service's incident item.
+   */
+  incidentRecovery: (eventId: string): ItemKey => ({ pk: `event#monitor#${eventId}`, sk: "recovery" }),
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
   /** A "tell once" claim whose message Notify posted (held for the claim's period). */

@@ -58,6 +58,9 @@ const incidentOf = (by: string) => ({
   openedByStop: `${TASK}/${by}`,
 });
 
+/** A steady-state event of the service, seen after the incidents' first stop. */
+const steadyEvent = (id: string) => ({ id, time: "2026-11-25T12:30:00Z" });
+
 const stopOf = (task: string) => ({
   stopId: `${TASK}/${task}`,
   eventId: `event-${task}`,
@@ -73,7 +76,7 @@ describe("MonitorState counting a stop", () => {
   it("counts the stop in the crash-loop window when the incident recovered between its read and its write", async () => {
     await other.openIncident(incidentOf("t1"));
     const state = stateWith("TransactWriteItems", async () => {
-      await other.recoverIncident(SERVICE);
+      await other.recoverIncident(SERVICE, steadyEvent("steady-other"));
     });
     const count = await state.countStopOnce(stopOf("t4"));
     expect(count).toMatchObject({ by: "counted", incident: { status: "recovered", stops: 3 } });
@@ -161,21 +164,42 @@ describe("MonitorState recovering an incident", () => {
   it("recovers the incident open now when another invocation recovered the one it read and a new one opened", async () => {
     await other.openIncident(incidentOf("t3"));
     const later = new MonitorState(world.state, () => new Date(Date.now() + 60_000));
-    const state = stateWith("UpdateItem", async () => {
-      await other.recoverIncident(SERVICE);
+    const state = stateWith("TransactWriteItems", async () => {
+      await other.recoverIncident(SERVICE, steadyEvent("steady-other"));
       await later.openIncident(incidentOf("t7"));
     });
-    const recovered = await state.recoverIncident(SERVICE);
-    expect(recovered).toMatchObject({ status: "recovered", openedByStop: `${TASK}/t7` });
+    const recovered = await state.recoverIncident(SERVICE, steadyEvent("steady-this"));
+    expect(recovered).toMatchObject({ recovered: { status: "recovered", openedByStop: `${TASK}/t7` } });
     expect(await other.incident(SERVICE)).toMatchObject({ status: "recovered", openedByStop: `${TASK}/t7` });
   });
 
-  it("fails when DynamoDB refuses the write, and leaves the incident open", async () => {
+  it("fails when DynamoDB refuses the write, and leaves the incident open and the event unrecorded", async () => {
     await other.openIncident(incidentOf("t3"));
-    const state = stateWith("UpdateItem", async () => {
-      throw refused("UpdateItem");
+    const state = stateWith("TransactWriteItems", async () => {
+      throw refused("TransactWriteItems");
     });
-    await expect(state.recoverIncident(SERVICE)).rejects.toMatchObject({ name: "AccessDeniedException" });
+    await expect(state.recoverIncident(SERVICE, steadyEvent("steady-refused"))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+    });
     expect(await other.incident(SERVICE)).toMatchObject({ status: "open" });
+    expect(await world.state.get(stateKeys.incidentRecovery("steady-refused"))).toBeUndefined();
+  });
+
+  it("leaves open an incident whose first stop came after the steady state (an older event retried or redriven)", async () => {
+    await other.openIncident(incidentOf("t3"));
+    const found = await other.recoverIncident(SERVICE, { id: "steady-before", time: "2026-11-25T11:59:00Z" });
+    expect(found).toMatchObject({ predates: { status: "open", openedByStop: `${TASK}/t3` } });
+    expect(await other.incident(SERVICE)).toMatchObject({ status: "open" });
+  });
+
+  it("answers a retry with the incident the event recovered, after a later incident took the service's item", async () => {
+    await other.openIncident(incidentOf("t3"));
+    const first = await other.recoverIncident(SERVICE, steadyEvent("steady-retried"));
+    const later = new MonitorState(world.state, () => new Date(Date.now() + 60_000));
+    await later.openIncident(incidentOf("t7"));
+    const retry = await other.recoverIncident(SERVICE, steadyEvent("steady-retried"));
+    expect(retry).toEqual(first);
+    expect(retry).toMatchObject({ recovered: { status: "recovered", openedByStop: `${TASK}/t3` } });
+    expect(await other.incident(SERVICE)).toMatchObject({ status: "open", openedByStop: `${TASK}/t7` });
   });
 });

@@ -15,7 +15,8 @@
  *
  * A steady state only closes an incident opened before it: the retry tells I1's recovery (kept
  * for the redrive horizon exactly for this, MonitorState.RECOVERED_SECONDS) or nothing, and I2
- * stays open.
+ * stays open. (Fixed: the recovery is recorded under the event's id with the incident's update;
+ * an incident whose first stop came after the event's time is left open.)
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/index.ts";
@@ -81,6 +82,7 @@ const steady = EcsServiceActionEvent.parse(
     region: "us-east-2",
     cluster: "primary-cluster",
     service: "api",
+    time: new Date(START.getTime() + 20 * 60_000),
   }),
 );
 
@@ -112,9 +114,60 @@ describe("a steady-state event retried after the service crash-looped again (rev
     expect(retry.messages.map((m) => m.message.text)).not.toContain(
       "Recovered: primary-cluster/api is steady again after 3 stops over 3 min",
     );
+    // The retry tells what it recovered: I1 (3 stops over minutes 0–2, recovered at minute 20).
+    expect(retry.action).toBe("recovered");
+    expect(retry.messages.map((m) => [m.message.text, m.once.id])).toEqual([
+      [
+        "Recovered: primary-cluster/api is steady again after 3 stops over 20 min",
+        `${ARN}#2026-11-25T12:02:00.000Z`,
+      ],
+    ]);
     expect(await context.state.incident(ARN)).toMatchObject({
       status: "open",
       openedAt: "2026-11-25T12:23:00.000Z",
+    });
+  });
+
+  it("leaves a later incident open when the steady state's every attempt failed before recovering anything (a redrive)", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop();
+    }
+    // Minute 20: steady, but no attempt got as far as the incident (all failed, parked in the DLQ).
+    // Minute 21–23: I1 is still open, so these stops are counted on it; at 30 a steady state closes it.
+    for (const minute of [21, 22, 23]) {
+      at(minute);
+      await stop();
+    }
+    at(30);
+    const laterSteady = EcsServiceActionEvent.parse(
+      serviceActionEvent({
+        id: "steady-at-minute-30",
+        sample: "ecs-service-action-steady-state.json",
+        account: "667471847564",
+        region: "us-east-2",
+        cluster: "primary-cluster",
+        service: "api",
+        time: new Date(START.getTime() + 30 * 60_000),
+      }),
+    );
+    expect((await delivered(await monitorServiceAction(laterSteady, context))).action).toBe("recovered");
+    // Minutes 40–42: a new crash loop (I2).
+    for (const minute of [40, 41, 42]) {
+      at(minute);
+      await stop();
+    }
+    expect(await context.state.incident(ARN)).toMatchObject({
+      status: "open",
+      openedAt: "2026-11-25T12:42:00.000Z",
+    });
+    // Minute 50: the redrive of minute 20's steady state: it predates I2's first stop, which stays open.
+    at(50);
+    const redriven = await delivered(await monitorServiceAction(structuredClone(steady), context));
+    expect([redriven.action, redriven.messages.length]).toEqual(["steady", 0]);
+    expect(await context.state.incident(ARN)).toMatchObject({
+      status: "open",
+      openedAt: "2026-11-25T12:42:00.000Z",
     });
   });
 });
