@@ -5,7 +5,15 @@ export {
   type RedeploymentRecord,
   recordRedeployments,
 } from "./deployments.ts";
-export { type ItemKey, type KeyPrefix, type KeyRange, STATE_TABLE_KEYS, stateKeys } from "./keys.ts";
+export {
+  fittedPartitionKey,
+  type ItemKey,
+  type KeyPrefix,
+  type KeyRange,
+  MAX_PARTITION_KEY_BYTES,
+  STATE_TABLE_KEYS,
+  stateKeys,
+} from "./keys.ts";
 export {
   acquireLease,
   completeLease,

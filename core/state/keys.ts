@@ -29,6 +29,8 @@
  * | `told#<kind>#<id>` | `slack` | a "tell once" claim's message posted to Slack (by Notify, for its period) |
  */
 
+import { createHash } from "node:crypto";
+
 /** The primary key of one item. */
 export interface ItemKey {
   readonly pk: string;
@@ -51,7 +53,24 @@ export interface KeyPrefix {
 /** Attribute names of the table's layout (what SST and the tests create). */
 export const STATE_TABLE_KEYS = { partitionKey: "pk", sortKey: "sk", ttl: "expiration" } as const;
 
-const service = (serviceArn: string) => `svc#${serviceArn}`;
+/**
+ * DynamoDB's limit on a partition key: "The minimum length of a partition key value is 1 byte.
+ * The maximum length is 2048 bytes" (DynamoDB developer guide, Constraints: partition keys).
+ */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+
+/**
+ * A partition key that always fits: `key` itself when it does, else its first 512 characters and
+ * the SHA-256 of the whole (the same key for the same text, another for any other). Events bound
+ * every field they carry, but a key joins several (a cluster ARN and a task group, a service and
+ * a placement failure's reason), so the join can still be longer than DynamoDB takes.
+ */
+export function fittedPartitionKey(key: string): string {
+  if (Buffer.byteLength(key, "utf8") <= MAX_PARTITION_KEY_BYTES) return key;
+  return `${key.slice(0, 512)}…sha256:${createHash("sha256").update(key).digest("hex")}`;
+}
+
+const service = (serviceArn: string) => fittedPartitionKey(`svc#${serviceArn}`);
 const INDEX_ENTRY = "svc#";
 const STOPS = "stops#";
 const STATS = "stats#";
@@ -110,7 +129,7 @@ export const stateKeys = {
   /** The day a stop-statistics key stands for. */
   dayOf: (sk: string): string => sk.slice(STATS.length),
   /** A stop already counted (a task, or one container of a task that keeps running). */
-  taskStop: (stopId: string): ItemKey => ({ pk: `task#${stopId}`, sk: "stop" }),
+  taskStop: (stopId: string): ItemKey => ({ pk: fittedPartitionKey(`task#${stopId}`), sk: "stop" }),
   /** Messages a webhook sent in one minute (minutes since the epoch). */
   rateWindow: (webhook: string, minute: number): ItemKey => ({ pk: `rate#${webhook}`, sk: String(minute) }),
 
@@ -124,7 +143,10 @@ export const stateKeys = {
   scheduleMemory: (serviceArn: string): ItemKey => ({ pk: service(serviceArn), sk: "schedule" }),
 
   /** A "tell once" claim of one kind (`schedule-invalid`, …) and id. */
-  once: (kind: string, id: string): ItemKey => ({ pk: `once#${kind}#${id}`, sk: "claim" }),
+  once: (kind: string, id: string): ItemKey => ({
+    pk: fittedPartitionKey(`once#${kind}#${id}`),
+    sk: "claim",
+  }),
 
   /** When the monitor first saw a container instance's agent disconnected (cleared on reconnect). */
   agentDisconnected: (containerInstanceArn: string): ItemKey => ({
@@ -181,5 +203,8 @@ export const stateKeys = {
   /** An outbox message posted to Slack. */
   delivered: (messageId: string): ItemKey => ({ pk: `delivered#${messageId}`, sk: "slack" }),
   /** A "tell once" claim whose message Notify posted (held for the claim's period). */
-  told: (kind: string, id: string): ItemKey => ({ pk: `told#${kind}#${id}`, sk: "slack" }),
+  told: (kind: string, id: string): ItemKey => ({
+    pk: fittedPartitionKey(`told#${kind}#${id}`),
+    sk: "slack",
+  }),
 } as const;
