@@ -108,7 +108,7 @@ export const EcrImageActionEvent = eventSchema({
 export type EcrImageActionEvent = z.infer<typeof EcrImageActionEvent>;
 
 /**
- * A container's name, which the monitor writes into a state-table key (`task#<taskArn>#<name>`):
+ * A container's name, which the monitor writes into a state-table key (the stop of a container, stateKeys.taskStop):
  * "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed"
  * (ECS API reference, ContainerDefinition `name`). Only the length is held here: ECS's own
  * containers (`~internal~ecs~pause`) are named outside that alphabet.
