@@ -10,7 +10,6 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import type { AwsClientClasses } from "../core/aws/clients.ts";
 import {
   EcsContainerInstanceStateChangeEvent,
@@ -20,6 +19,7 @@ import {
   ScheduledEvent,
 } from "../core/events/index.ts";
 import { MonitorLookupsCache, runMonitor } from "../core/monitor/runMonitor.ts";
+import * as z from "../core/zod.ts";
 import { flowHandler } from "../runtime/flowHandler.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, type FlowRuntime } from "../runtime/runtime.ts";

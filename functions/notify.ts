@@ -5,14 +5,13 @@
 
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
-import { SqsSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import middy from "@middy/core";
-import type { z } from "zod";
 import type { AwsClientClasses } from "../core/aws/clients.ts";
 import { withFunctionScope } from "../core/aws/index.ts";
+import { SqsEvent } from "../core/events/sqsEvent.ts";
 import { createRuntimeWith, type FlowRuntime } from "../runtime/baseRuntime.ts";
 import { postOutbox } from "../runtime/postOutbox.ts";
 import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
@@ -20,8 +19,8 @@ import type { LambdaHandler } from "../runtime/rejectInvalidEvents.ts";
 export function createNotifyHandler(runtime: FlowRuntime): LambdaHandler {
   const handler = middy()
     .use(injectLambdaContext(runtime.logger))
-    .use(parser({ schema: SqsSchema }))
-    .handler(async (event: z.infer<typeof SqsSchema>, context) =>
+    .use(parser({ schema: SqsEvent }))
+    .handler(async (event: SqsEvent, context) =>
       postOutbox(event.Records, {
         state: runtime.state,
         notifierFor: runtime.notifierFor,

@@ -2,13 +2,13 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { z } from "zod";
 import { withFunctionScope } from "../core/aws/index.ts";
+import type * as z from "../core/zod.ts";
 import { claimEvents, recordHandled } from "./eventClaims.ts";
 import { type LambdaHandler, rejectInvalidEvents } from "./rejectInvalidEvents.ts";
 import type { FlowRuntime } from "./runtime.ts";
 
-export interface FlowHandlerOptions<Schema extends z.ZodType> {
+export interface FlowHandlerOptions<Schema extends z.ZodMiniType> {
   /** The events this entry accepts; anything else is rejected (DLQ, or an error locally). */
   readonly schema: Schema;
   /**
@@ -30,7 +30,7 @@ export interface FlowHandlerOptions<Schema extends z.ZodType> {
  * runs in the function's scope, so each AWS call it makes is recorded as that function's (the
  * IAM proof).
  */
-export function flowHandler<Schema extends z.ZodType>(
+export function flowHandler<Schema extends z.ZodMiniType>(
   runtime: FlowRuntime,
   options: FlowHandlerOptions<Schema>,
   handle: (event: z.infer<Schema>, context: Context) => Promise<unknown>,

@@ -3,7 +3,7 @@
  * patterns and the local runner (`npm start`, `ecs-autopilot invoke`) routes events with the
  * same patterns, so what is tested is what is deployed.
  */
-import type { z } from "zod";
+import type * as z from "../zod.ts";
 import {
   CloudTrailApiCallEvent,
   EcrImageActionEvent,
@@ -25,7 +25,7 @@ export interface EventRule {
   readonly flow: Flow;
   readonly description: string;
   readonly pattern: EventPattern;
-  readonly schema: z.ZodType;
+  readonly schema: z.ZodMiniType;
 }
 
 const ECS_API_CALL = { source: ["aws.ecs"], "detail-type": ["AWS API Call via CloudTrail"] } as const;

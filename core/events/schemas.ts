@@ -9,8 +9,7 @@
  * by the limits AWS documents (below): an event that no AWS service could have sent is rejected
  * with the field that is too large, instead of failing later, half-way, on a DynamoDB key.
  */
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { z } from "zod";
+import * as z from "../zod.ts";
 
 /**
  * EventBridge delivers no event larger than this: "The maximum size for a PutEvents event entry
@@ -30,16 +29,29 @@ export const MAX_EVENT_DEPTH = 1100;
 export const MAX_KEY_PART = 1024;
 const KeyPart = z
   .string()
-  .min(1, { abort: true })
-  .max(MAX_KEY_PART, { abort: true })
-  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+  .check(
+    z.minLength(1, { abort: true }),
+    z.maxLength(MAX_KEY_PART, { abort: true }),
+    z.regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces"),
+  );
 
-/** The envelope with its fields bounded: the account is 12 digits (EventBridge event structure reference). */
-const Envelope = EventBridgeSchema.extend({
+/**
+ * The EventBridge envelope (EventBridge user guide, "Amazon EventBridge event structure
+ * reference"), with the fields Powertools' parser checks (`EventBridgeSchema`: the same names and
+ * types, `time` an ISO date-time, `replay-name` when the event is replayed) and its fields
+ * bounded: the account is 12 digits.
+ */
+const Envelope = z.object({
+  version: z.string(),
   id: KeyPart,
-  account: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
+  source: z.string(),
+  account: z.string().check(z.regex(/^\d{12}$/, "a 12-digit AWS account id")),
+  time: z.iso.datetime(),
   region: KeyPart,
   resources: z.array(KeyPart),
+  "detail-type": z.string(),
+  detail: z.unknown(),
+  "replay-name": z.optional(z.string()),
 });
 
 /**
@@ -70,7 +82,7 @@ function withinEventBridgeLimits(event: unknown, context: z.core.$RefinementCtx)
 
 /** An event schema on the bounded envelope, refused whole when larger than EventBridge delivers. */
 function eventSchema<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
-  return Envelope.extend(shape).superRefine(withinEventBridgeLimits);
+  return z.extend(Envelope, shape).check(z.superRefine(withinEventBridgeLimits));
 }
 
 /**
@@ -80,24 +92,28 @@ function eventSchema<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
  */
 const Digest = z
   .string()
-  .max(135, { abort: true })
-  .regex(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, "an image digest like sha256:…");
+  .check(
+    z.maxLength(135, { abort: true }),
+    z.regex(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, "an image digest like sha256:…"),
+  );
 
 export const EcrImageActionDetail = z.looseObject({
   result: z.enum(["SUCCESS", "FAILURE"]),
   /** ECR API reference, `repositoryName`: 2 to 256 characters of this pattern. */
   "repository-name": z
     .string()
-    .min(2, { abort: true })
-    .max(256, { abort: true })
-    .regex(
-      /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-      "an ECR repository name (lowercase letters, digits, . _ - and /)",
+    .check(
+      z.minLength(2, { abort: true }),
+      z.maxLength(256, { abort: true }),
+      z.regex(
+        /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+        "an ECR repository name (lowercase letters, digits, . _ - and /)",
+      ),
     ),
   "image-digest": Digest,
   "action-type": z.enum(["PUSH", "DELETE"]),
   /** Absent when an image is pushed by digest only; 1 to 300 characters (ECR API reference, `ImageIdentifier.imageTag`). */
-  "image-tag": z.string().min(1).max(300).optional(),
+  "image-tag": z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
 });
 
 export const EcrImageActionEvent = eventSchema({
@@ -116,14 +132,14 @@ export type EcrImageActionEvent = z.infer<typeof EcrImageActionEvent>;
 export const MAX_CONTAINER_NAME = 255;
 
 const EcsContainerState = z.looseObject({
-  name: z.string().min(1, { abort: true }).max(MAX_CONTAINER_NAME, { abort: true }),
-  containerArn: z.string().optional(),
-  image: z.string().optional(),
-  imageDigest: z.string().optional(),
-  lastStatus: z.string().optional(),
-  exitCode: z.number().int().optional(),
-  reason: z.string().optional(),
-  taskArn: z.string().optional(),
+  name: z.string().check(z.minLength(1, { abort: true }), z.maxLength(MAX_CONTAINER_NAME, { abort: true })),
+  containerArn: z.optional(z.string()),
+  image: z.optional(z.string()),
+  imageDigest: z.optional(z.string()),
+  lastStatus: z.optional(z.string()),
+  exitCode: z.optional(z.int()),
+  reason: z.optional(z.string()),
+  taskArn: z.optional(z.string()),
 });
 
 export const EcsTaskStateChangeDetail = z.looseObject({
@@ -133,13 +149,13 @@ export const EcsTaskStateChangeDetail = z.looseObject({
   lastStatus: z.string(),
   desiredStatus: z.string(),
   containers: z.array(EcsContainerState),
-  group: KeyPart.optional(),
-  launchType: z.string().optional(),
-  stopCode: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  version: z.number().int().optional(),
+  group: z.optional(KeyPart),
+  launchType: z.optional(z.string()),
+  stopCode: z.optional(z.string()),
+  stoppedReason: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  version: z.optional(z.int()),
 });
 
 export const EcsTaskStateChangeEvent = eventSchema({
@@ -160,7 +176,7 @@ export const EcsDeploymentStateChangeEvent = eventSchema({
     eventName: z.string(),
     deploymentId: KeyPart,
     updatedAt: z.string(),
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
 });
 export type EcsDeploymentStateChangeEvent = z.infer<typeof EcsDeploymentStateChangeEvent>;
@@ -173,10 +189,10 @@ export const EcsServiceActionEvent = eventSchema({
     eventName: z.string(),
     clusterArn: KeyPart,
     createdAt: z.string(),
-    reason: z.string().optional(),
-    capacityProviderArns: z.array(z.string()).optional(),
-    containerInstanceArns: z.array(z.string()).optional(),
-    taskArns: z.array(z.string()).optional(),
+    reason: z.optional(z.string()),
+    capacityProviderArns: z.optional(z.array(z.string())),
+    containerInstanceArns: z.optional(z.array(z.string())),
+    taskArns: z.optional(z.array(z.string())),
   }),
 });
 export type EcsServiceActionEvent = z.infer<typeof EcsServiceActionEvent>;
@@ -184,9 +200,9 @@ export type EcsServiceActionEvent = z.infer<typeof EcsServiceActionEvent>;
 /** A registered or remaining resource of a container instance (`CPU`, `MEMORY`, `PORTS`, …). */
 const EcsInstanceResource = z.looseObject({
   name: z.string(),
-  type: z.string().optional(),
-  integerValue: z.number().optional(),
-  stringSetValue: z.array(z.string()).optional(),
+  type: z.optional(z.string()),
+  integerValue: z.optional(z.number()),
+  stringSetValue: z.optional(z.array(z.string())),
 });
 
 /**
@@ -200,18 +216,18 @@ export const EcsContainerInstanceStateChangeEvent = eventSchema({
   detail: z.looseObject({
     clusterArn: KeyPart,
     containerInstanceArn: KeyPart,
-    ec2InstanceId: z.string().optional(),
+    ec2InstanceId: z.optional(z.string()),
     agentConnected: z.boolean(),
     status: z.string(),
-    statusReason: z.string().optional(),
-    runningTasksCount: z.number().int().optional(),
-    pendingTasksCount: z.number().int().optional(),
-    registeredResources: z.array(EcsInstanceResource).optional(),
-    remainingResources: z.array(EcsInstanceResource).optional(),
-    attributes: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
-    capacityProviderName: z.string().optional(),
-    version: z.number().int().optional(),
-    updatedAt: z.string().optional(),
+    statusReason: z.optional(z.string()),
+    runningTasksCount: z.optional(z.int()),
+    pendingTasksCount: z.optional(z.int()),
+    registeredResources: z.optional(z.array(EcsInstanceResource)),
+    remainingResources: z.optional(z.array(EcsInstanceResource)),
+    attributes: z.optional(z.array(z.looseObject({ name: z.string(), value: z.optional(z.string()) }))),
+    capacityProviderName: z.optional(z.string()),
+    version: z.optional(z.int()),
+    updatedAt: z.optional(z.string()),
   }),
 });
 export type EcsContainerInstanceStateChangeEvent = z.infer<typeof EcsContainerInstanceStateChangeEvent>;
@@ -223,13 +239,13 @@ export const CloudTrailRecord = z.looseObject({
   eventName: z.string(),
   awsRegion: z.string(),
   eventTime: z.string(),
-  eventType: z.string().optional(),
-  eventID: z.string().optional(),
-  userIdentity: z.looseObject({ type: z.string().optional(), arn: z.string().optional() }).optional(),
-  requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
-  responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
+  eventType: z.optional(z.string()),
+  eventID: z.optional(z.string()),
+  userIdentity: z.optional(z.looseObject({ type: z.optional(z.string()), arn: z.optional(z.string()) })),
+  requestParameters: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  responseElements: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
 });
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;
 

@@ -4,8 +4,9 @@
  * does not pull the policy engine into every function's bundle. A test keeps it equal to the
  * catalogue (`RULES` in ./rules.ts): the same ids, and every rule's default parameters fit here.
  */
-import { z } from "zod";
+
 import { Glob } from "../config/index.ts";
+import * as z from "../zod.ts";
 
 /** Every rule id of the catalogue, in order. */
 export const POLICY_RULE_IDS = [
@@ -49,40 +50,42 @@ export const POLICY_RULE_IDS = [
   "ECS038",
 ] as const;
 
-const Words = z.array(z.string().trim().min(1));
+const Words = z.array(z.string().check(z.trim(), z.minLength(1)));
 /** AWS tag keys: 1 to 128 characters (AWS Tagging API reference, `Tag.Key`). */
-const TagKeys = z.array(z.string().min(1).max(128));
+const TagKeys = z.array(z.string().check(z.minLength(1), z.maxLength(128)));
 
 /**
  * The parameters a rule takes, each optional (an unset one keeps the rule's default). A rule
  * without an entry takes none. Unknown parameter names are refused, so a misspelt one fails the
  * config instead of being ignored.
  */
-export const RULE_PARAMS: Readonly<Record<string, z.ZodType>> = {
-  ECS013: z.strictObject({ mutableTags: Words.describe("image tags that move, e.g. latest") }).partial(),
-  ECS014: z
-    .strictObject({
-      allowedRegistries: z.array(Glob).describe("registry host globs, e.g. *.dkr.ecr.*.amazonaws.com"),
-    })
-    .partial(),
-  ECS015: z
-    .strictObject({
+export const RULE_PARAMS: Readonly<Record<string, z.ZodMiniType>> = {
+  /** `mutableTags`: image tags that move, e.g. latest. */
+  ECS013: z.partial(z.strictObject({ mutableTags: Words })),
+  /** `allowedRegistries`: registry host globs, e.g. *.dkr.ecr.*.amazonaws.com. */
+  ECS014: z.partial(z.strictObject({ allowedRegistries: z.array(Glob) })),
+  ECS015: z.partial(
+    z.strictObject({
       dangerous: z.array(
         z
           .string()
-          .regex(/^[A-Z][A-Z0-9_]*$/, "a Linux capability as ECS spells it: SYS_ADMIN, NET_ADMIN, ALL"),
+          .check(
+            z.regex(/^[A-Z][A-Z0-9_]*$/, "a Linux capability as ECS spells it: SYS_ADMIN, NET_ADMIN, ALL"),
+          ),
       ),
-    })
-    .partial(),
-  ECS028: z.strictObject({ requiredTagKeys: TagKeys }).partial(),
-  ECS029: z.strictObject({ requiredTagKeys: TagKeys }).partial(),
-  ECS030: z.strictObject({ requiredTagKeys: TagKeys }).partial(),
-  ECS031: z
-    .strictObject({
-      sensitivePaths: z.array(z.string().regex(/^\//, "an absolute host path such as /var/run/docker.sock")),
-    })
-    .partial(),
-  ECS032: z.strictObject({ minNofileSoftLimit: z.number().int().min(0) }).partial(),
-  ECS034: z.strictObject({ productionWords: Words }).partial(),
-  ECS037: z.strictObject({ shellLessImages: z.array(Glob) }).partial(),
+    }),
+  ),
+  ECS028: z.partial(z.strictObject({ requiredTagKeys: TagKeys })),
+  ECS029: z.partial(z.strictObject({ requiredTagKeys: TagKeys })),
+  ECS030: z.partial(z.strictObject({ requiredTagKeys: TagKeys })),
+  ECS031: z.partial(
+    z.strictObject({
+      sensitivePaths: z.array(
+        z.string().check(z.regex(/^\//, "an absolute host path such as /var/run/docker.sock")),
+      ),
+    }),
+  ),
+  ECS032: z.partial(z.strictObject({ minNofileSoftLimit: z.int().check(z.minimum(0)) })),
+  ECS034: z.partial(z.strictObject({ productionWords: Words })),
+  ECS037: z.partial(z.strictObject({ shellLessImages: z.array(Glob) })),
 };

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { AutopilotError } from "../errors.ts";
 import { bundledPrices, type FargateRate, type TaskArchitecture } from "../pricing/bundledPrices.ts";
 import { distinctSources, type PriceSource, shortSource } from "../pricing/PriceSource.ts";
+import * as z from "../zod.ts";
 
 /** The prices a recommendation is made with, and where each came from. */
 export interface PriceBook {
@@ -149,23 +149,23 @@ export function livePriceBookFrom(bundled: PriceBook, answers: LiveAnswers, toda
   };
 }
 
-const rate = z.strictObject({ vcpuHour: z.number().positive(), gbHour: z.number().positive() });
+const rate = z.strictObject({
+  vcpuHour: z.number().check(z.positive()),
+  gbHour: z.number().check(z.positive()),
+});
 const priceFile = z.strictObject({
-  region: z.string().optional(),
-  fargate: z.strictObject({ X86_64: rate.optional(), ARM64: rate.optional() }).optional(),
-  fargateSpot: z.strictObject({ X86_64: rate.optional() }).optional(),
-  fargateSpotDiscount: z.number().min(0).max(1).optional(),
-  ec2: z
-    .record(
-      z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, "an instance type such as m6i.large"),
-      z.number().positive(),
-    )
-    .optional(),
-  source: z.string().optional(),
-  asOf: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")
-    .optional(),
+  region: z.optional(z.string()),
+  fargate: z.optional(z.strictObject({ X86_64: z.optional(rate), ARM64: z.optional(rate) })),
+  fargateSpot: z.optional(z.strictObject({ X86_64: z.optional(rate) })),
+  fargateSpotDiscount: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  ec2: z.optional(
+    z.record(
+      z.string().check(z.regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, "an instance type such as m6i.large")),
+      z.number().check(z.positive()),
+    ),
+  ),
+  source: z.optional(z.string()),
+  asOf: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD"))),
 });
 
 /** A price file (`--prices FILE`) that is not a price book: names the field that is wrong. */

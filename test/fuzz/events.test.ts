@@ -6,7 +6,6 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { localContext } from "../../cli/localContext.ts";
 import {
   CloudTrailApiCallEvent,
@@ -19,6 +18,7 @@ import {
   ScheduledEvent,
 } from "../../core/events/index.ts";
 import { TerminalNotifier } from "../../core/notify/index.ts";
+import type * as z from "../../core/zod.ts";
 import { createMonitorHandler } from "../../functions/monitor.ts";
 import { createPolicyHandler } from "../../functions/policy.ts";
 import { createRedeployHandler } from "../../functions/redeploy.ts";
@@ -41,7 +41,7 @@ import {
   RUNS,
 } from "./fuzzSupport.ts";
 
-const SCHEMAS: Record<string, z.ZodType> = {
+const SCHEMAS: Record<string, z.ZodMiniType> = {
   EcrImageActionEvent,
   EcsTaskStateChangeEvent,
   EcsDeploymentStateChangeEvent,
@@ -52,7 +52,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
 };
 
 /** Which events each Lambda entry takes (its schema's options). */
-const ACCEPTS: Record<string, readonly z.ZodType[]> = {
+const ACCEPTS: Record<string, readonly z.ZodMiniType[]> = {
   redeploy: [EcrImageActionEvent, EcsDeploymentStateChangeEvent, ScheduledEvent],
   monitor: [
     EcsTaskStateChangeEvent,

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
 import {
   describeIssues,
   EcrImageActionEvent,
   EcsDeploymentStateChangeEvent,
   MAX_KEY_PART,
 } from "../../../core/events/index.ts";
+import type * as z from "../../../core/zod.ts";
 import { loadFixture } from "../../support/fixtures.ts";
 
 const push = () =>
   loadFixture("ecr-image-action-push.json") as Record<string, unknown> & {
     detail: Record<string, unknown>;
   };
-const problems = (schema: z.ZodType, event: unknown) => {
+const problems = (schema: z.ZodMiniType, event: unknown) => {
   const result = schema.safeParse(event);
   return result.success ? "" : describeIssues(result.error.issues);
 };
