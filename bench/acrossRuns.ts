@@ -44,8 +44,6 @@ export interface AcrossRuns {
     readonly initRatio: RunsSpread;
     /** Median init time of each run (ms, this machine). */
     readonly initMs: RunsSpread;
-    /** Median init ratio of each run with zod imported as a namespace (the what-if). */
-    readonly zodNamespaceInitRatio: RunsSpread;
   }[];
   /** Median init ratio of each run of the tag-policy libraries over the redeploy baseline. */
   readonly tagPolicyInitRatio: RunsSpread;
@@ -97,7 +95,6 @@ export function acrossRuns(runs: readonly TimedRun[]): AcrossRuns {
         fn,
         initRatio: runsSpread(perRun((r) => of(r).initRatio.median)),
         initMs: runsSpread(perRun((r) => of(r).initMs.median)),
-        zodNamespaceInitRatio: runsSpread(perRun((r) => of(r).zodNamespace.initRatio.median)),
       };
     }),
     tagPolicyInitRatio: runsSpread(perRun((r) => r.bundles.tagPolicy.initRatio.median)),

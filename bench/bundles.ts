@@ -11,7 +11,7 @@ import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Metafile } from "esbuild";
 import { type Spread, spread } from "./stats.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -103,12 +103,6 @@ export interface BundleFigures {
   readonly baselineInitMs: Spread;
   /** Instructions of the import (callgrind, Node's own start-up subtracted), function over baseline. */
   readonly instructionRatio?: number;
-  /** What-if: the same function with zod imported as a namespace everywhere (see zodAsNamespace). */
-  readonly zodNamespace: {
-    readonly bytes: number;
-    readonly initRatio: Spread;
-    readonly instructionRatio?: number;
-  };
   /** What the function's bundle has beyond the baseline, by package, largest first. */
   readonly overhead: readonly PackageShare[];
   /** Bytes of re2js + semver: the config's tag-policy validation, loaded by every function. */
@@ -307,34 +301,6 @@ export interface BundleOptions {
   readonly profile: boolean;
 }
 
-/**
- * An esbuild plugin for a what-if, never for the deployed build: rewrites `import { z } from
- * "zod"` (in this project and in Powertools' parser) to `import * as z from "zod"`. The named
- * import is a namespace object esbuild keeps whole — all of zod 4's locales — while property
- * accesses on a namespace import are tree-shaken. Same API, same behaviour.
- */
-const zodAsNamespace: Plugin = {
-  name: "zod-as-namespace",
-  setup(build) {
-    build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
-      if (args.path.includes("/node_modules/zod/")) return undefined;
-      const text = readFileSync(args.path, "utf8");
-      const named = /import\s*\{([^}]*)\}\s*from\s*["']zod["'];?/g;
-      if (!named.test(text)) return undefined;
-      const contents = text.replace(named, (whole, names: string) => {
-        const parts = names
-          .split(",")
-          .map((n) => n.trim())
-          .filter(Boolean);
-        if (!parts.includes("z")) return whole;
-        const rest = parts.filter((n) => n !== "z");
-        return `import * as z from "zod";${rest.length ? ` import { ${rest.join(", ")} } from "zod";` : ""}`;
-      });
-      return { contents, loader: args.path.endsWith(".ts") ? "ts" : "js" };
-    });
-  },
-};
-
 /** Imports each file once per round, in turn, and returns each one's times and its ratio to the last file's. */
 function interleave(files: readonly string[], rounds: number): { ms: number[][]; ratios: number[][] } {
   for (const file of files) importMs(file); // warm the file cache before the first round
@@ -387,8 +353,6 @@ export async function measureBundles(
       const metafile = await bundle({ entryPoints: [entry] }, outfile);
       const profiled = join(dir, "profiled", `${fn}.mjs`);
       if (options.profile) await bundle({ entryPoints: [entry], ...PROFILED }, profiled);
-      const zodFile = join(dir, `${fn}.zod-namespace.mjs`);
-      await bundle({ entryPoints: [entry], plugins: [zodAsNamespace] }, zodFile);
       const baseline = await baselineOf(`${fn}.baseline`, clients);
       const shares = packageShares(metafile);
       const baseShares = packageShares(baseline.metafile);
@@ -403,12 +367,11 @@ export async function measureBundles(
       const unusedClients = overhead.filter(
         (p) => /^@aws-sdk\/client-/.test(p.name) && !usedPackages.has(p.name),
       );
-      const { ms, ratios } = interleave([outfile, zodFile, baseline.file], options.pairs);
+      const { ms, ratios } = interleave([outfile, baseline.file], options.pairs);
       const profile = options.profile
         ? initParts(profiled, baseline.profiled, options.pairs, dir)
         : undefined;
       const fnInstructions = instructionRatio(outfile, baseline.file);
-      const zodInstructions = instructionRatio(zodFile, baseline.file);
       figures.push({
         fn,
         bytes: statSync(outfile).size,
@@ -417,13 +380,8 @@ export async function measureBundles(
         unusedClients,
         initRatio: spread(ratios[0] ?? []),
         initMs: spread(ms[0] ?? []),
-        baselineInitMs: spread(ms[2] ?? []),
+        baselineInitMs: spread(ms[1] ?? []),
         ...(fnInstructions !== undefined ? { instructionRatio: fnInstructions } : {}),
-        zodNamespace: {
-          bytes: statSync(zodFile).size,
-          initRatio: spread(ratios[1] ?? []),
-          ...(zodInstructions !== undefined ? { instructionRatio: zodInstructions } : {}),
-        },
         overhead,
         tagPolicyBytes: (shares.get("re2js") ?? 0) + (shares.get("semver") ?? 0),
         ...(profile ? { initParts: profile.parts, profiledExtraMs: profile.extraMs } : {}),

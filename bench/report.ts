@@ -82,10 +82,6 @@ function reproducibility(a: AcrossRuns, pairs: number, rounds: number, instructi
   const ended = new Date(Date.parse(last.started) + last.minutes * 60_000).toISOString();
   const coldFigures = [
     ...a.coldStart.map((c) => ({ label: c.fn, s: c.initRatio })),
-    ...a.coldStart.map((c) => ({
-      label: `${c.fn} with zod as a namespace (what-if)`,
-      s: c.zodNamespaceInitRatio,
-    })),
     { label: "tag-policy libraries over the redeploy baseline", s: a.tagPolicyInitRatio },
   ];
   const throughputFigures = a.throughput.flatMap((t) => [
@@ -106,11 +102,11 @@ function reproducibility(a: AcrossRuns, pairs: number, rounds: number, instructi
   );
   const out: string[] = [];
   out.push(
-    `**Reproducibility.** The timed figures were measured in ${runs.length} separate runs, one after the other, on ${first.started.slice(0, 10)} from ${hhmm(first.started)} to ${hhmm(ended)} UTC (\`npm run bench -- --runs ${runs.length}\`). Run 1 is the full bench: it measured everything in this file. ${runs.length === 2 ? "Run 2, in a fresh Node process started after run 1 had ended," : `Runs 2–${runs.length}, each in a fresh Node process started after the one before had ended,`} measured the timed figures again the same way (${pairs} interleaved pairs per cold-start ratio, ${rounds} rounds per throughput figure): the cold-start ratios with the zod and tag-policy what-ifs, and the throughput of the pure parts; they left out the CPU profiles${instructions ? ", the callgrind instruction counts" : ""} and the right-sizing data volume. The AWS call counts, DynamoDB units and the monthly cost are run 1's only: they are exact counts against a freshly seeded moto account, not timings, so the repeats did not re-measure them (the handler durations behind the Lambda compute cost are run 1's too). Beside each timed figure, "${runs.length} runs" gives the median of the ${runs.length} per-run medians and their min–max; the other spread (n = pairs or rounds) is the one within run 1. The machine was shared throughout: the load average and the other processes busy at the start and end of each run (CPU time over one second, outside the bench's processes) are in the table below; on 2 cores, a load above 2 means every process waited for a core.`,
+    `**Reproducibility.** The timed figures were measured in ${runs.length} separate runs, one after the other, on ${first.started.slice(0, 10)} from ${hhmm(first.started)} to ${hhmm(ended)} UTC (\`npm run bench -- --runs ${runs.length}\`). Run 1 is the full bench: it measured everything in this file. ${runs.length === 2 ? "Run 2, in a fresh Node process started after run 1 had ended," : `Runs 2–${runs.length}, each in a fresh Node process started after the one before had ended,`} measured the timed figures again the same way (${pairs} interleaved pairs per cold-start ratio, ${rounds} rounds per throughput figure): the cold-start ratios with the tag-policy what-if, and the throughput of the pure parts; they left out the CPU profiles${instructions ? ", the callgrind instruction counts" : ""} and the right-sizing data volume. The AWS call counts, DynamoDB units and the monthly cost are run 1's only: they are exact counts against a freshly seeded moto account, not timings, so the repeats did not re-measure them (the handler durations behind the Lambda compute cost are run 1's too). Beside each timed figure, "${runs.length} runs" gives the median of the ${runs.length} per-run medians and their min–max; the other spread (n = pairs or rounds) is the one within run 1. The machine was shared throughout: the load average and the other processes busy at the start and end of each run (CPU time over one second, outside the bench's processes) are in the table below; on 2 cores, a load above 2 means every process waited for a core.`,
   );
   out.push("");
   out.push(
-    `The largest spread across the runs: of the cold-start ratios as deployed, ${asDeployed.label} (${range(asDeployed, 2, "×")})${cold !== asDeployed ? `; of every cold-start ratio including the what-ifs, ${cold.label} (${range(cold, 2, "×")})` : ""}; of the throughput figures, ${pure.label} (${range(pure, pure.digits, pure.unit)}). ${
+    `The largest spread across the runs: of the cold-start ratios as deployed, ${asDeployed.label} (${range(asDeployed, 2, "×")})${cold !== asDeployed ? `; of every cold-start ratio including the tag-policy what-if, ${cold.label} (${range(cold, 2, "×")})` : ""}; of the throughput figures, ${pure.label} (${range(pure, pure.digits, pure.unit)}). ${
       flips.length === 0
         ? `The cold-start verdict (goal ≤ ${GOAL}× by the median) was the same in every run for every function.`
         : `The cold-start verdict (goal ≤ ${GOAL}× by the median) changed between runs for ${flips.map((c) => `${c.fn} (run medians ${c.initRatio.perRun.map((m) => n(m, 2)).join(", ")})`).join(", ")}.`
@@ -381,25 +377,6 @@ export function renderMarkdown(r: BenchReport): string {
     `**Tag-policy validation** (re2js + semver, loaded by every function because the config checks tag policies and their patterns at load): ${kib(t.bytes)} of every bundle; importing them on top of the redeploy baseline costs ${formatSpread(t.initRatio)} of that baseline's init${across ? ` (over ${across.runs.length} runs: ${overRuns(across.tagPolicyInitRatio)})` : ""}${t.instructionRatio !== undefined ? ` (${n(t.instructionRatio, 2)}× in instructions)` : ""}. Validation stays.`,
   );
   line();
-  line(
-    "**zod** is the largest part. This project and Powertools' parser import `{ z }` from \"zod\": a namespace object that esbuild keeps whole, with all of zod 4's locales. What-if, measured in the same rounds: the same function built with an esbuild plugin that rewrites those imports to `import * as z from \"zod\"` (same API, tree-shaken) — not what is deployed; SST would need the plugin in `nodejs.esbuild` (infra), or Powertools its imports changed, because changing only this project's imports leaves Powertools' `{ z }` in every bundle.",
-  );
-  line();
-  line(
-    `| function | bundle, zod as namespace | init ÷ baseline (time) |${acrossHead("init ÷ baseline")}${withInstructions ? " init ÷ baseline (instructions) |" : ""}`,
-  );
-  line(`| --- | ---: | ---: |${acrossRule}${withInstructions ? " ---: |" : ""}`);
-  for (const b of fns)
-    line(
-      `| ${b.fn} | ${kib(b.zodNamespace.bytes)} (−${kib(b.bytes - b.zodNamespace.bytes)}) | ${formatSpread(b.zodNamespace.initRatio)} |${acrossCell(runsOf(b.fn)?.zodNamespaceInitRatio)}${withInstructions ? ` ${b.zodNamespace.instructionRatio !== undefined ? `${n(b.zodNamespace.instructionRatio, 2)}×` : "–"} |` : ""}`,
-    );
-  line();
-  const zodMet = fns.filter((b) => b.zodNamespace.initRatio.median <= GOAL).length;
-  line(
-    `With zod imported as a namespace, ${zodMet} of ${fns.length} functions would meet the goal by the median ratio (as deployed: ${met.length})${across ? `; by the median of the ${across.runs.length} run medians, ${across.coldStart.filter((c) => c.zodNamespaceInitRatio.median <= GOAL).length} (as deployed: ${metOverRuns.length})` : ""}.`,
-  );
-  line();
-
   line("## Throughput of the pure parts");
   line();
   line(

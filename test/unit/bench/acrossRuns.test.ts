@@ -5,8 +5,8 @@ import { commandName } from "../../../bench/otherWork.ts";
 import { spread } from "../../../bench/stats.ts";
 import type { Throughput } from "../../../bench/throughput.ts";
 
-/** A function's cold-start figures whose within-run medians are `ratio`, `ms` and `zod`. */
-function figures(fn: string, ratio: number, ms: number, zod: number): BundleFigures {
+/** A function's cold-start figures whose within-run medians are `ratio` and `ms`. */
+function figures(fn: string, ratio: number, ms: number): BundleFigures {
   return {
     fn,
     bytes: 1000,
@@ -16,7 +16,6 @@ function figures(fn: string, ratio: number, ms: number, zod: number): BundleFigu
     initRatio: spread([ratio - 0.1, ratio, ratio + 0.2]),
     initMs: spread([ms, ms, ms + 10]),
     baselineInitMs: spread([ms / ratio]),
-    zodNamespace: { bytes: 800, initRatio: spread([zod]) },
     overhead: [],
     tagPolicyBytes: 0,
   };
@@ -44,17 +43,17 @@ describe("acrossRuns", () => {
   const runs = [
     run(
       "2026-11-27T10:00:00.000Z",
-      [figures("notify", 1.9, 120, 1.7), figures("redeploy", 1.6, 140, 1.5)],
+      [figures("notify", 1.9, 120), figures("redeploy", 1.6, 140)],
       [row("10 services", 1000, 1.6)],
     ),
     run(
       "2026-11-27T10:05:00.000Z",
-      [figures("notify", 1.7, 110, 1.8), figures("redeploy", 1.65, 150, 1.5)],
+      [figures("notify", 1.7, 110), figures("redeploy", 1.65, 150)],
       [row("10 services", 1200, 1.5)],
     ),
     run(
       "2026-11-27T10:07:00.000Z",
-      [figures("notify", 2.1, 130, 1.6), figures("redeploy", 1.55, 145, 1.45)],
+      [figures("notify", 2.1, 130), figures("redeploy", 1.55, 145)],
       [row("10 services", 900, 1.9)],
       1.2,
     ),
@@ -62,10 +61,11 @@ describe("acrossRuns", () => {
 
   it("gives each timed figure the median and min–max of the runs' medians, in run order", () => {
     const a = acrossRuns(runs);
-    const notify = a.coldStart.find((c) => c.fn === "notify");
-    expect(notify?.initRatio).toEqual({ min: 1.7, median: 1.9, max: 2.1, n: 3, perRun: [1.9, 1.7, 2.1] });
-    expect(notify?.initMs).toEqual({ min: 110, median: 120, max: 130, n: 3, perRun: [120, 110, 130] });
-    expect(notify?.zodNamespaceInitRatio.perRun).toEqual([1.7, 1.8, 1.6]);
+    expect(a.coldStart.find((c) => c.fn === "notify")).toEqual({
+      fn: "notify",
+      initRatio: { min: 1.7, median: 1.9, max: 2.1, n: 3, perRun: [1.9, 1.7, 2.1] },
+      initMs: { min: 110, median: 120, max: 130, n: 3, perRun: [120, 110, 130] },
+    });
     expect(a.coldStart.find((c) => c.fn === "redeploy")?.initRatio.median).toBe(1.6);
     expect(a.tagPolicyInitRatio).toEqual({
       min: 1.05,
@@ -97,17 +97,13 @@ describe("acrossRuns", () => {
   });
 
   it("refuses runs that timed different functions or throughput rows", () => {
-    const fewer = run(
-      "2026-11-27T10:09:00.000Z",
-      [figures("notify", 1.8, 120, 1.7)],
-      [row("10 services", 1, 1)],
-    );
+    const fewer = run("2026-11-27T10:09:00.000Z", [figures("notify", 1.8, 120)], [row("10 services", 1, 1)]);
     expect(() => acrossRuns([...runs, fewer])).toThrow(
       /run 4 timed the functions notify; run 1 timed notify, redeploy/,
     );
     const otherRow = run(
       "2026-11-27T10:09:00.000Z",
-      [figures("notify", 1.8, 120, 1.7), figures("redeploy", 1.6, 140, 1.5)],
+      [figures("notify", 1.8, 120), figures("redeploy", 1.6, 140)],
       [row("20 services", 1, 1)],
     );
     expect(() => acrossRuns([...runs, otherRow])).toThrow(
