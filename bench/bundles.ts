@@ -103,6 +103,11 @@ export interface BundleFigures {
   readonly baselineInitMs: Spread;
   /** Instructions of the import (callgrind, Node's own start-up subtracted), function over baseline. */
   readonly instructionRatio?: number;
+  /**
+   * Bytes of zod in the bundle (esbuild metafile, bytes in the output; 0 when the bundle has none):
+   * its mini build and English messages, which core/zod.ts re-exports. Absent in reports written before 2026-11-28.
+   */
+  readonly zodBytes?: number;
   /** What the function's bundle has beyond the baseline, by package, largest first. */
   readonly overhead: readonly PackageShare[];
   /** Bytes of re2js + semver: the config's tag-policy validation, loaded by every function. */
@@ -383,6 +388,7 @@ export async function measureBundles(
         baselineInitMs: spread(ms[1] ?? []),
         ...(fnInstructions !== undefined ? { instructionRatio: fnInstructions } : {}),
         overhead,
+        zodBytes: shares.get("zod") ?? 0,
         tagPolicyBytes: (shares.get("re2js") ?? 0) + (shares.get("semver") ?? 0),
         ...(profile ? { initParts: profile.parts, profiledExtraMs: profile.extraMs } : {}),
       });

@@ -157,6 +157,29 @@ function timeShares(fns: BenchReport["bundles"]["functions"]): string {
   return `Where the extra time goes (CPU profiles, table below), summed over the ${fns.length} functions: ${top.join(", ")} of it; parts under 3% are left out.`;
 }
 
+/** `26 KiB–38 KiB`, or one figure when the smallest and largest print the same. */
+function kibRange(sizes: readonly number[]): string {
+  const lo = kib(Math.min(...sizes));
+  const hi = kib(Math.max(...sizes));
+  return lo === hi ? lo : `${lo}–${hi}`;
+}
+
+/**
+ * How zod is bundled, from each bundle's metafile: its mini build through core/zod.ts, the
+ * smallest and largest share per function, and the functions whose bundle has none. Empty for a
+ * report written before the bench recorded it (`zodBytes`).
+ */
+export function zodBundled(fns: BenchReport["bundles"]["functions"]): string {
+  if (fns.length === 0 || fns.some((b) => b.zodBytes === undefined)) return "";
+  const withZod = fns.filter((b) => (b.zodBytes ?? 0) > 0);
+  const without = fns.filter((b) => (b.zodBytes ?? 0) === 0).map((b) => b.fn);
+  if (withZod.length === 0) return `No function's bundle has zod (${without.join(", ")}).`;
+  const range = kibRange(withZod.map((b) => b.zodBytes ?? 0));
+  return `zod is bundled as its mini build (\`core/zod.ts\`): ${range} per function (esbuild metafile)${
+    without.length ? `; ${without.join(", ")} ${without.length === 1 ? "bundles" : "bundle"} no zod` : ""
+  }.`;
+}
+
 /** What every bundle carries beyond its baseline: the parts over 8 KiB found in all of them, largest first. */
 function remainingOverhead(fns: BenchReport["bundles"]["functions"]): string {
   const first = fns[0];
@@ -165,10 +188,7 @@ function remainingOverhead(fns: BenchReport["bundles"]["functions"]): string {
     .filter((p) => p.bytes > 8 * 1024)
     .filter((p) => fns.every((b) => b.overhead.some((q) => q.name === p.name && q.bytes > 8 * 1024)))
     .map((p) => {
-      const sizes = fns.map((b) => b.overhead.find((q) => q.name === p.name)?.bytes ?? 0);
-      const lo = Math.min(...sizes);
-      const hi = Math.max(...sizes);
-      return `${p.name} ${lo === hi || kib(lo) === kib(hi) ? kib(lo) : `${kib(lo)}–${kib(hi)}`}`;
+      return `${p.name} ${kibRange(fns.map((b) => b.overhead.find((q) => q.name === p.name)?.bytes ?? 0))}`;
     });
   const beyond = fns.map((b) => b.bytes - b.baselineBytes);
   return `The remaining overhead is what every bundle loads beyond the SDK clients it calls (${kib(Math.min(...beyond))}–${kib(Math.max(...beyond))} per function): ${common.join(", ") || "no part over 8 KiB common to all"}, then each function's own code and the SDK clients it bundles without calling (column above).`;
@@ -340,7 +360,7 @@ export function renderMarkdown(r: BenchReport): string {
     ? ` By the median of the ${across.runs.length} run medians, met by ${metOverRuns.length} of ${across.coldStart.length} functions${metOverRuns.length ? ` (${metOverRuns.map((c) => `${c.fn} ${n(c.initRatio.median, 2)}×`).join(", ")})` : ""}.`
     : "";
   line(
-    `**The cold-start goal (≤ ${GOAL}×, by the median ratio${across ? " of run 1" : ""}) is ${missed.length === 0 ? "met" : "not met"}**: met by ${met.length} of ${fns.length} functions${met.length ? ` (${met.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")})` : ""}${missed.length ? `; not met by ${missed.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")}` : ""}.${overRunsVerdict} ${remainingOverhead(fns)} ${timeShares(fns)}`,
+    `**The cold-start goal (≤ ${GOAL}×, by the median ratio${across ? " of run 1" : ""}) is ${missed.length === 0 ? "met" : "not met"}**: met by ${met.length} of ${fns.length} functions${met.length ? ` (${met.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")})` : ""}${missed.length ? `; not met by ${missed.map((b) => `${b.fn} ${n(b.initRatio.median, 2)}×`).join(", ")}` : ""}.${overRunsVerdict} ${[remainingOverhead(fns), zodBundled(fns), timeShares(fns)].filter(Boolean).join(" ")}`,
   );
   line();
   if (fns.some((b) => (b.initParts ?? []).length > 0)) {
