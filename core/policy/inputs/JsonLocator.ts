@@ -1,3 +1,4 @@
+import { own } from "../../own.ts";
 import type { FieldPath, SourceLocation } from "../types.ts";
 
 /** Where a member or element starts, and where its value does. */
@@ -39,7 +40,7 @@ export class JsonLocator {
       const children = open === "{" || open === "[" ? this.childrenOf(value) : undefined;
       let entry: Entry | undefined;
       if (children && "keys" in children && typeof segment === "string") {
-        const names = [segment, ...(options.aliases?.[segment] ?? [])];
+        const names = [segment, ...((options.aliases && own(options.aliases, segment)) ?? [])];
         const lower = options.caseInsensitive ? names.map((n) => n.toLowerCase()) : [];
         entry = children.keys.find(
           ([key]) => names.includes(key) || (lower.length > 0 && lower.includes(key.toLowerCase())),

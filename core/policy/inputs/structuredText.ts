@@ -10,6 +10,7 @@ import {
   type ScalarTag,
   visit,
 } from "yaml";
+import { own } from "../../own.ts";
 import { PolicyInputError } from "../PolicyInputError.ts";
 import type { FieldPath, SourceLocation } from "../types.ts";
 import { JsonLocator } from "./JsonLocator.ts";
@@ -188,7 +189,7 @@ function locateNode(
   for (const segment of path) {
     if (isMap(node) && typeof segment === "number") continue;
     if (isMap(node)) {
-      const names = [String(segment), ...(options.aliases?.[String(segment)] ?? [])];
+      const names = [String(segment), ...((options.aliases && own(options.aliases, String(segment))) ?? [])];
       const pair = node.items.find((item) => {
         const key = isScalar(item.key) ? String(item.key.value) : "";
         return names.some(
