@@ -1,3 +1,4 @@
+import { own } from "../../own.ts";
 import { asArray, isObject, type Json, runOfRunners, text } from "../fields.ts";
 import type { LoadedResource } from "../LoadedResource.ts";
 import { normalize, suppressionsFromTags } from "../normalize.ts";
@@ -60,7 +61,7 @@ export function resourcesFromTemplate(
   const parameters = new Set(isObject(template.Parameters) ? Object.keys(template.Parameters) : []);
   const entries = Object.entries(resources).flatMap(([logicalId, resource]) => {
     if (!isObject(resource)) return [];
-    const kind = CLOUDFORMATION_TYPES[text(resource.Type) ?? ""];
+    const kind = own(CLOUDFORMATION_TYPES, text(resource.Type) ?? "");
     if (!kind) return [];
     const properties = isObject(resource.Properties) ? resource.Properties : {};
     const document = normalize(properties, true, parameters) as ResourceDoc;

@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { own } from "../../own.ts";
 import { asArray, isObject, type Json, runOfRunners, text } from "../fields.ts";
 import type { InputFormat, LoadedResource } from "../LoadedResource.ts";
 import { type ModuleCall, ModulesNotExpandedError } from "../ModulesNotExpandedError.ts";
@@ -199,7 +200,7 @@ async function terraformResources(
   for (const section of sections) {
     if (!isObject(section)) continue;
     for (const [type, byName] of Object.entries(section)) {
-      const kind = TERRAFORM_TYPES[type];
+      const kind = own(TERRAFORM_TYPES, type);
       if (!kind || !isObject(byName)) continue;
       for (const [name, body] of Object.entries(byName)) {
         const raw = Array.isArray(body) ? body[0] : body;
@@ -503,7 +504,7 @@ export function resourcesFromTerraformPlan(
   const region = text(regionExpression.constant_value);
   const entries = asArray(plan.resource_changes).flatMap((change, index) => {
     if (!isObject(change) || !isObject(change.change) || text(change.mode) === "data") return [];
-    const kind = TERRAFORM_TYPES[text(change.type) ?? ""];
+    const kind = own(TERRAFORM_TYPES, text(change.type) ?? "");
     const actions = asArray(change.change.actions);
     if (!kind || (actions.length === 1 && actions[0] === "delete") || !isObject(change.change.after))
       return [];
