@@ -3,6 +3,7 @@ import { type AwsClients, createAwsClients } from "../core/aws/index.ts";
 import { AutopilotError } from "../core/errors.ts";
 import { EVENT_RULES, rulesMatching } from "../core/events/index.ts";
 import { type Notifier, TerminalNotifier } from "../core/notify/index.ts";
+import { own } from "../core/own.ts";
 import { InvalidEventError } from "../runtime/rejectInvalidEvents.ts";
 import { createRuntime, slackConfigured } from "../runtime/runtime.ts";
 import { CliError, EXIT } from "./errors.ts";
@@ -43,7 +44,7 @@ export async function invoke(
   options: InvokeOptions,
   clients?: AwsClients,
 ): Promise<{ response: unknown; exitCode: number }> {
-  if (!FLOWS[flowName])
+  if (!own(FLOWS, flowName))
     throw new CliError(`unknown flow '${flowName}'; flows: ${Object.keys(FLOWS).join(", ")}`);
   const event = await readJsonFile(options.event, "event file");
   return invokeEvent(flowName, event, { ...options, source: options.event }, clients);
@@ -89,7 +90,7 @@ export async function invokeEvent(
   options: InvokeEventOptions,
   clients?: AwsClients,
 ): Promise<{ response: unknown; exitCode: number }> {
-  const flow = FLOWS[flowName];
+  const flow = own(FLOWS, flowName);
   if (!flow) throw new CliError(`unknown flow '${flowName}'; flows: ${Object.keys(FLOWS).join(", ")}`);
   if (options.dryRun && !flow.dryRun)
     throw new CliError(`flow '${flowName}' has no --dry-run: it only maintains ecs-autopilot's own state`);
