@@ -34,6 +34,7 @@
  */
 import { AutopilotError } from "../errors.ts";
 import type { Notifier, PostContext } from "./Notifier.ts";
+import { redactedExcerpt } from "./redactedExcerpt.ts";
 import { retryAfterMs } from "./retryAfter.ts";
 import type { SlackMessage } from "./SlackMessage.ts";
 
@@ -424,7 +425,7 @@ export class SlackApi implements Notifier {
           };
         }
       }
-      return { kind: "http", status: response.status, text: this.#redact(text.slice(0, 200)) };
+      return { kind: "http", status: response.status, text: redactedExcerpt(text, (t) => this.#redact(t)) };
     } catch (error) {
       // fetch rejects a timed-out or aborted request with a DOMException, which has no subclasses.
       const timedOut =

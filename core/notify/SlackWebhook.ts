@@ -1,5 +1,6 @@
 import { AutopilotError } from "../errors.ts";
 import type { Notifier } from "./Notifier.ts";
+import { redactedExcerpt } from "./redactedExcerpt.ts";
 import { retryAfterMs } from "./retryAfter.ts";
 import type { SlackMessage } from "./SlackMessage.ts";
 import { webhookUrlProblem } from "./webhookSecret.ts";
@@ -112,7 +113,7 @@ export class SlackWebhook implements Notifier {
           return;
         }
         lastStatus = response.status;
-        const body = (await response.text()).slice(0, 200);
+        const body = redactedExcerpt(await response.text(), (text) => this.#redact(text));
         lastProblem = `HTTP ${response.status}${body ? ` (${body})` : ""}`;
         if (response.status !== 429 && response.status < 500)
           throw new SlackWebhookError(
