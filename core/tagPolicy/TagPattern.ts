@@ -97,8 +97,10 @@ export class TagPattern {
     if (!matcher.find()) return undefined;
     const groups: Array<string | undefined> = [];
     for (let i = 1; i <= matcher.groupCount(); i++) groups.push(matcher.group(i) ?? undefined);
-    const named: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(matcher.getNamedGroups())) named[name] = value ?? undefined;
+    // Defined, not assigned: a group named `__proto__` is a key of its own, not the object's prototype.
+    const named: Record<string, string | undefined> = Object.fromEntries(
+      Object.entries(matcher.getNamedGroups()).map(([name, value]) => [name, value ?? undefined]),
+    );
     return { whole: matcher.group(0) ?? "", groups, named };
   }
 }
