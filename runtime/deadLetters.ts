@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { EVENT_RULES, type Flow, rulesMatching, SCHEDULED_JOBS } from "../core/events/index.ts";
 import { OutboxMessage } from "../core/notify/index.ts";
+import { own } from "../core/own.ts";
 
 /** Where a dead letter came from: each AWS path writes its own shape. */
 export type DeadLetterSource =
@@ -54,7 +55,7 @@ const FUNCTION_FLOWS: Record<string, Flow | "notify"> = {
 /** The flow of a deployed function, from its ARN. */
 export function flowOfFunction(functionArn: string): Flow | "notify" | undefined {
   const match = /-([A-Za-z]+)Function-[A-Za-z0-9]+(?::[^:]+)?$/.exec(functionArn);
-  return match ? FUNCTION_FLOWS[match[1] ?? ""] : undefined;
+  return match ? own(FUNCTION_FLOWS, match[1] ?? "") : undefined;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

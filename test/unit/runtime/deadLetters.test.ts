@@ -5,7 +5,7 @@
  */
 import type { Message } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { flowOfRule, parseDeadLetter } from "../../../runtime/deadLetters.ts";
+import { flowOfFunction, flowOfRule, parseDeadLetter } from "../../../runtime/deadLetters.ts";
 import { sampleEvent } from "../../../sandbox/seed.ts";
 
 const completed = sampleEvent("ecs-deployment-state-change-completed.json") as Record<string, unknown>;
@@ -39,5 +39,27 @@ describe("dead letters of EventBridge deliveries", () => {
     // The push rule's name, but the event is a deployment's end: the name alone does not decide.
     expect(flowOfRule(`${RULES}EcrImagePush-x`, completed)).toBeUndefined();
     expect(parseDeadLetter(delivery(`${RULES}someone-elses-rule`)).flow).toBe("monitor");
+  });
+});
+
+describe("dead letters of failed Lambda invocations", () => {
+  const failure = (functionArn: string): Message => ({
+    MessageId: "m-2",
+    Body: JSON.stringify({
+      requestContext: { functionArn, condition: "RetriesExhausted", approximateInvokeCount: 3 },
+      requestPayload: completed,
+      responsePayload: { errorType: "Error", errorMessage: "boom" },
+    }),
+  });
+  const FUNCTIONS = "arn:aws:lambda:eu-west-1:123456789012:function:ecs-autopilot-prod-";
+
+  it("belong to the flow the function's component names", () => {
+    expect(parseDeadLetter(failure(`${FUNCTIONS}RedeployFunction-a1b2c3:$LATEST`)).flow).toBe("redeploy");
+  });
+
+  it("a component named like an Object.prototype member is no flow: the event's flow decides", () => {
+    expect(flowOfFunction(`${FUNCTIONS}constructorFunction-a1b2c3`)).toBeUndefined();
+    expect(flowOfFunction(`${FUNCTIONS}toStringFunction-a1b2c3`)).toBeUndefined();
+    expect(parseDeadLetter(failure(`${FUNCTIONS}constructorFunction-a1b2c3`)).flow).toBe("monitor");
   });
 });
