@@ -1,3 +1,4 @@
+import { own } from "../own.ts";
 import { POLICY_SKIP_TAG_PREFIX } from "../tags.ts";
 import { asArray, isObject, type Json, text } from "./fields.ts";
 import type { LoadedTaskDefinition } from "./loadTaskDefinitions.ts";
@@ -46,15 +47,16 @@ export function normalize(
   if (Array.isArray(value)) return value.map((v) => normalize(v, fromCloudFormation, parameters));
   if (!isObject(value)) return value;
   if (isIntrinsic(value)) return new Unknown(JSON.stringify(value), refersToResource(value, parameters));
-  const result: Json = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const name = fromCloudFormation
-      ? (KEY_EXCEPTIONS[key] ?? `${key.charAt(0).toLowerCase()}${key.slice(1)}`)
-      : key;
-    result[name] =
-      USER_KEYED.has(key) && isObject(inner) ? inner : normalize(inner, fromCloudFormation, parameters);
-  }
-  return result;
+  // Defined, not assigned: a key `__proto__` in the file is a field of its own, not the
+  // document's prototype (whose fields every rule would then read as the resource's).
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      fromCloudFormation
+        ? (own(KEY_EXCEPTIONS, key) ?? `${key.charAt(0).toLowerCase()}${key.slice(1)}`)
+        : key,
+      USER_KEYED.has(key) && isObject(inner) ? inner : normalize(inner, fromCloudFormation, parameters),
+    ]),
+  ) as Json;
 }
 
 export function suppressionsFromTags(tags: unknown, source: string): Suppression[] {

@@ -1,3 +1,4 @@
+import { own } from "../../own.ts";
 import { isObject, type Json } from "../fields.ts";
 import type { FieldPath, ResourceDoc, ResourceKind } from "../types.ts";
 import { Unknown } from "../types.ts";
@@ -50,7 +51,8 @@ const RENAMES: Readonly<Record<string, string>> = {
 const REVERSE_RENAMES = Object.fromEntries(Object.entries(RENAMES).map(([tf, ecs]) => [ecs, tf]));
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-const snake = (key: string) => REVERSE_RENAMES[key] ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snake = (key: string) =>
+  own(REVERSE_RENAMES, key) ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * An attribute of a managed or data resource (`aws_iam_role.task.arn`, `data.aws_kms_key.k.arn`,
@@ -103,10 +105,10 @@ function toEcs(value: Json): Json {
     if (key === "dynamic" && isObject(inner)) {
       // A dynamic block's content is computed: the whole block is unknown.
       for (const name of Object.keys(inner))
-        out[RENAMES[name] ?? camel(name)] = new Unknown(`dynamic "${name}" block`);
+        out[own(RENAMES, name) ?? camel(name)] = new Unknown(`dynamic "${name}" block`);
       continue;
     }
-    const name = RENAMES[key] ?? camel(key);
+    const name = own(RENAMES, key) ?? camel(key);
     if (MAP_ATTRIBUTES.has(key)) out[name] = inner;
     else if (SINGLE_BLOCKS.has(key)) {
       const first = Array.isArray(inner) ? inner[0] : inner;
