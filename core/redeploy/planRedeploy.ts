@@ -3,6 +3,7 @@ import { type AutopilotConfig, matchesGlob } from "../config/index.ts";
 import { serviceRef } from "../ecs/arns.ts";
 import { isInRepository, parseImageReference, pinnedImage } from "../ecs/ImageReference.ts";
 import { copyTaskDefinition, mergeTags } from "../ecs/TaskDefinitionCopy.ts";
+import { own } from "../own.ts";
 import { enforcementBlockers, undecidedLines } from "../policy/enforcementGate.ts";
 import {
   DEFAULT_TAG,
@@ -539,7 +540,7 @@ function decideService(
     const recorded = reference.digest !== undefined ? pushedAt(name) : undefined;
     // A container on a tag runs the digest ECS resolved the tag to when it created the running
     // service revision (a circuit-breaker rollback included), where ECS says so.
-    const runningDigest = reference.digest ?? snapshot.runningDigests?.[name];
+    const runningDigest = reference.digest ?? (snapshot.runningDigests && own(snapshot.runningDigests, name));
     if (runningDigest === push.digest) {
       alreadyRunning++;
       continue;

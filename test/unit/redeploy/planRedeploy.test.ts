@@ -1055,6 +1055,21 @@ describe("planRedeploy: which digest runs on a tag, as ECS says (its current ser
     expect(imageChecksFor(sha41, [onMain()], DEFAULT_CONFIG).running).toEqual(["main"]);
   });
 
+  it("a container named constructor that ECS names no digest for is dated by its tag, not by Object", () => {
+    // Container names take letters, digits, '_' and '-': constructor and toString are container names.
+    const named = {
+      ...onMain({ web: BUILD_40 }),
+      taskDefinition: {
+        ...onMain().taskDefinition,
+        containerDefinitions: [
+          { name: "web", image: `${REGISTRY}/shop/web:main` },
+          { name: "constructor", image: `${REGISTRY}/shop/web:main`, essential: false },
+        ],
+      },
+    };
+    expect(imageChecksFor(sha41, [named], DEFAULT_CONFIG).running).toEqual(["main", BUILD_40]);
+  });
+
   it("deploys a push newer than what runs after a rollback, though older than the tag's present image", () => {
     const action = first(sha41, onMain({ web: BUILD_40, migrate: BUILD_40 }), DEFAULT_CONFIG, {
       image: { ...current(sha41), running: facts },
