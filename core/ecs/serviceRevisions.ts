@@ -55,10 +55,14 @@ export async function runningDigests(
     // No current revision, or one ECS did not describe (a failure entry): the service is unanswered
     // (below, a container counts only where every revision names the same digest).
     if (!first) continue;
-    const digests: Record<string, string> = {};
-    for (const [container, { digest }] of first)
-      if (digest?.startsWith("sha256:") && rest.every((r) => r?.get(container)?.digest === digest))
-        digests[container] = digest;
+    // Defined, not assigned: a container may be named `__proto__`.
+    const digests: Record<string, string> = Object.fromEntries(
+      [...first].flatMap(([container, { digest }]) =>
+        digest?.startsWith("sha256:") && rest.every((r) => r?.get(container)?.digest === digest)
+          ? [[container, digest]]
+          : [],
+      ),
+    );
     if (Object.keys(digests).length > 0) result.set(serviceArn, digests);
   }
   return result;

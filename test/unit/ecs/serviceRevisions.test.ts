@@ -50,6 +50,12 @@ describe("runningDigests", () => {
     expect(digests.get(`${SERVICE}/web`)).toEqual({ web: digest(1), sidecar: digest(2) });
   });
 
+  it("a container named __proto__ (a legal container name) is answered like any other", async () => {
+    const { ecs } = ecsAnswering([revision("web", 1, Object.fromEntries([["__proto__", digest(1)]]))]);
+    const digests = await runningDigests(ecs, [service("web", [1])], () => true);
+    expect(Object.entries(digests.get(`${SERVICE}/web`) ?? {})).toEqual([["__proto__", digest(1)]]);
+  });
+
   it("two current revisions: only the containers both run on the same digest (a roll-out under way)", async () => {
     const { ecs } = ecsAnswering([
       revision("web", 1, { web: digest(1), sidecar: digest(2) }),
