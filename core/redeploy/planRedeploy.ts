@@ -504,7 +504,8 @@ function decideService(
   // ecs-autopilot deploys, and its recorded tag standing (checkedTag). A revision another tool
   // registered with our tags copied from another service's or another build's (ecspresso,
   // Terraform) carries that one's history: a floor this service never had.
-  const lastVersions: Record<string, string> = {};
+  // Keyed by container name (`__proto__`, `constructor` are legal ones): no prototype to collide with.
+  const lastVersions: Record<string, string> = Object.create(null);
   const ownLastVersion = (definition: ContainerDefinition, currentTag: string | undefined) => {
     const recorded = runningTag(definition, snapshot.taskDefinitionTags);
     const own =

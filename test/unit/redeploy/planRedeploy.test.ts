@@ -436,6 +436,32 @@ describe("planRedeploy", () => {
     );
   });
 
+  it("carries the last version of a container named __proto__ (a legal container name) over a non-version tag", () => {
+    const onMain = {
+      ...snapshot({
+        tags: { "autopilot:redeploy": "any" },
+        taskDefinition: {
+          containerDefinitions: [
+            { name: "__proto__", image: `${REGISTRY}/shop/web@sha256:${"a".repeat(64)}` },
+          ],
+        },
+      }),
+      taskDefinitionTags: {
+        "autopilot:image-tag:__proto__": "main",
+        "autopilot:last-version:__proto__": "1.2.3",
+      },
+    };
+    const onward = planRedeploy({ ...push, tag: "develop" }, [onMain], DEFAULT_CONFIG, {
+      image: current({ ...push, tag: "develop" }),
+    }).actions[0];
+    expect(onward?.kind === "deploy" && onward.register.tags).toEqual(
+      expect.arrayContaining([
+        { key: "autopilot:image-tag:__proto__", value: "develop" },
+        { key: "autopilot:last-version:__proto__", value: "1.2.3" },
+      ]),
+    );
+  });
+
   it("a last version on a revision ecs-autopilot did not register for its image (a container on a tag) is neither a floor nor carried onto the new revision (issue 11, note 5)", () => {
     const tags = { "autopilot:redeploy": "any" };
     // Another tool's revision on `develop`, with the tags of prod's revision copied onto it.
