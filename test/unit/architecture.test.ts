@@ -50,6 +50,7 @@ const CORE_LEVEL: Record<string, number> = {
   "core/version": 0,
   "core/schemaIssues": 0,
   "core/zod": 0,
+  "core/own": 0,
   // The tag-policy language sits below the config, which checks policies at load.
   "core/tagPolicy": 0.5,
   "core/aws": 1,
