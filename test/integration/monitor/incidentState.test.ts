@@ -1,23 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../core/config/index.ts";
 import { EcsServiceActionEvent, EcsTaskStateChangeEvent } from "../../../core/events/index.ts";
 import {
   type MonitorContext,
-  MonitorLookups,
   type MonitorResult,
-  MonitorState,
   monitorServiceAction,
   monitorTaskStateChange,
 } from "../../../core/monitor/index.ts";
-import {
-  acquireLease,
-  completeLease,
-  REDRIVE_HORIZON_SECONDS,
-  StateTable,
-  stateKeys,
-} from "../../../core/state/index.ts";
+import { REDRIVE_HORIZON_SECONDS } from "../../../core/state/index.ts";
 import { serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
-import { createWorld } from "../../support/world.ts";
+import { type MonitorClock, monitorOnClock } from "../../support/monitorClock.ts";
 
 /**
  * The monitor's decisions over time, against moto's DynamoDB with a clock the test moves: the
@@ -26,34 +17,21 @@ import { createWorld } from "../../support/world.ts";
  * runtime/deliver.ts keeps them (a lease, completed for the message's period).
  */
 const START = new Date("2026-11-25T12:00:00Z");
-let clock: Date;
+let scene: MonitorClock;
 let context: MonitorContext;
 let tasks = 0;
 
-const at = (minutes: number, seconds = 0) => {
-  clock = new Date(START.getTime() + minutes * 60_000 + seconds * 1000);
-};
+const at = (minutes: number, seconds = 0) => scene.at(minutes, seconds);
 
 async function setUp(monitor: Record<string, unknown>) {
-  const world = await createWorld();
-  const table = new StateTable(world.clients.documents, world.tableName, () => clock);
-  context = {
-    state: new MonitorState(table, () => clock),
-    lookups: new MonitorLookups(world.clients.ecs, world.clients.ecr, "667471847564", "us-east-2"),
-    config: parseConfig(JSON.stringify({ monitor }), "test").monitor,
-    table,
-    now: () => clock,
-  };
+  scene = await monitorOnClock(monitor, START);
+  context = scene.context;
 }
 
-/** Delivers the result's messages the way runtime/deliver.ts claims them, at the test's clock. */
+/** Delivers the result's messages the way runtime/deliver.ts claims them, at the test's clock: each claim new. */
 async function delivered(result: MonitorResult): Promise<MonitorResult> {
-  for (const { once } of result.messages) {
-    const key = stateKeys.once(once.kind, once.id);
-    const lease = await acquireLease(context.table, key, "test", { leaseSeconds: 60 }, clock);
-    expect(lease.acquired).toBe(true);
-    await completeLease(context.table, key, "test", { ttlSeconds: once.seconds }, clock);
-  }
+  const done = await scene.delivered(result);
+  expect(done.claimed).toBe(result.messages.length);
   return result;
 }
 

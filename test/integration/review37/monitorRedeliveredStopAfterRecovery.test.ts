@@ -18,51 +18,30 @@
  * the one for any redelivery: nothing changes, nothing is told.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../core/config/index.ts";
 import { EcsServiceActionEvent, EcsTaskStateChangeEvent } from "../../../core/events/index.ts";
 import {
   type MonitorContext,
-  MonitorLookups,
   type MonitorResult,
-  MonitorState,
   monitorServiceAction,
   monitorTaskStateChange,
 } from "../../../core/monitor/index.ts";
-import { acquireLease, completeLease, StateTable, stateKeys } from "../../../core/state/index.ts";
 import { serviceActionEvent, stoppedTaskEvent } from "../../../sandbox/ecsEvents.ts";
-import { createWorld } from "../../support/world.ts";
+import { type MonitorClock, monitorOnClock } from "../../support/monitorClock.ts";
 
 const START = new Date("2026-11-25T12:00:00Z");
 const ARN = "arn:aws:ecs:us-east-2:667471847564:service/primary-cluster/api";
-let clock: Date;
+let scene: MonitorClock;
 let context: MonitorContext;
 
-const at = (minutes: number) => {
-  clock = new Date(START.getTime() + minutes * 60_000);
-};
+const at = (minutes: number) => scene.at(minutes);
 
 beforeEach(async () => {
-  const world = await createWorld();
-  const table = new StateTable(world.clients.documents, world.tableName, () => clock);
-  context = {
-    state: new MonitorState(table, () => clock),
-    lookups: new MonitorLookups(world.clients.ecs, world.clients.ecr, "667471847564", "us-east-2"),
-    config: parseConfig(JSON.stringify({ monitor: { crashLoop: { stops: 3, withinMinutes: 10 } } }), "test")
-      .monitor,
-    table,
-    now: () => clock,
-  };
+  scene = await monitorOnClock({ crashLoop: { stops: 3, withinMinutes: 10 } }, START);
+  context = scene.context;
 });
 
 /** Claims the result's messages as told, as runtime/deliver.ts does after queueing them. */
-async function delivered(result: MonitorResult): Promise<MonitorResult> {
-  for (const { once } of result.messages) {
-    const key = stateKeys.once(once.kind, once.id);
-    const lease = await acquireLease(context.table, key, "test", { leaseSeconds: 60 }, clock);
-    if (lease.acquired) await completeLease(context.table, key, "test", { ttlSeconds: once.seconds }, clock);
-  }
-  return result;
-}
+const delivered = (result: MonitorResult) => scene.delivered(result);
 
 const stopEvent = (n: number) =>
   EcsTaskStateChangeEvent.parse(
