@@ -17,6 +17,7 @@ export default defineConfig({
       // The policy rollback's faults (policy-rollback): lost replies, refusals, read-backs.
       "test/integration/review31*/policy*.test.ts",
       "test/integration/review32/policy*.test.ts",
+      "test/integration/review37/monitor*.test.ts",
     ],
     exclude: [
       "test/unit/architecture.test.ts",
