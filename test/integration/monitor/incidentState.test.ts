@@ -115,6 +115,47 @@ describe("the crash-loop window", () => {
     });
   });
 
+  it("after a recovery, the stops that opened the incident do not count towards the next one", async () => {
+    for (const minute of [0, 1, 2]) {
+      at(minute);
+      await stop("queue", 1);
+    }
+    at(3);
+    expect((await delivered(await monitorServiceAction(steady("q-steady", "queue"), context))).action).toBe(
+      "recovered",
+    );
+    // Minute 4: the window would hold minutes 0–2's three stops; they opened the recovered incident.
+    at(4);
+    expect(brief(await stop("queue", 1))).toEqual(["counted", "1 of 3 stops within 10 min", []]);
+    at(5);
+    expect(brief(await stop("queue", 1))).toEqual(["counted", "2 of 3 stops within 10 min", []]);
+    at(6);
+    expect((await stop("queue", 1)).action).toBe("incident-opened");
+  });
+
+  it("a stop in the very minute an incident opened and recovered opens nothing", async () => {
+    for (const second of [0, 10, 20]) {
+      at(0, second);
+      await stop("mail", 1);
+    }
+    at(0, 30);
+    expect((await delivered(await monitorServiceAction(steady("m-steady", "mail"), context))).action).toBe(
+      "recovered",
+    );
+    at(0, 40);
+    expect(brief(await stop("mail", 1))).toEqual(["counted", "0 of 3 stops within 10 min", []]);
+    // The next minute counts from nothing: its third stop opens the next incident.
+    for (const [second, seen] of [
+      [0, "1 of 3 stops within 10 min"],
+      [10, "2 of 3 stops within 10 min"],
+    ] as const) {
+      at(1, second);
+      expect(brief(await stop("mail", 1))).toEqual(["counted", seen, []]);
+    }
+    at(1, 20);
+    expect((await stop("mail", 1)).action).toBe("incident-opened");
+  });
+
   it("keeps an open incident quiet while counting it, and tells its recovery once", async () => {
     for (const minute of [0, 1, 2]) {
       at(minute);
